@@ -1,0 +1,55 @@
+package dev.jlx.abi;
+
+/**
+ * fcntl(2) commands and lock types ({@code asm-generic/fcntl.h}, {@code linux/fcntl.h}), lseek(2) whence
+ * values, the {@code AT_*} values of the {@code *at} calls and access(2) modes.
+ */
+public final class Fcntl {
+    private Fcntl() {}
+
+    public static final int F_DUPFD = 0;
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int F_GETLK = 5;
+    public static final int F_SETLK = 6;
+    public static final int F_SETLKW = 7;
+    public static final int F_SETOWN = 8;
+    public static final int F_GETOWN = 9;
+    public static final int F_SETSIG = 10;
+    public static final int F_GETSIG = 11;
+    public static final int F_SETOWN_EX = 15;
+    public static final int F_GETOWN_EX = 16;
+    public static final int F_OFD_GETLK = 36;
+    public static final int F_OFD_SETLK = 37;
+    public static final int F_OFD_SETLKW = 38;
+    public static final int F_SETLEASE = 1024;
+    public static final int F_GETLEASE = 1025;
+    public static final int F_NOTIFY = 1026;
+    public static final int F_DUPFD_CLOEXEC = 1030;
+    public static final int F_SETPIPE_SZ = 1031;
+    public static final int F_GETPIPE_SZ = 1032;
+    public static final int F_ADD_SEALS = 1033;
+    public static final int F_GET_SEALS = 1034;
+    public static final int FD_CLOEXEC = 1;
+    public static final int F_RDLCK = 0;
+    public static final int F_WRLCK = 1;
+    public static final int F_UNLCK = 2;
+    public static final int SEEK_SET = 0;
+    public static final int SEEK_CUR = 1;
+    public static final int SEEK_END = 2;
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    public static final int AT_EACCESS = 0x200;
+    public static final int AT_REMOVEDIR = 0x200;
+    public static final int AT_SYMLINK_FOLLOW = 0x400;
+    public static final int AT_NO_AUTOMOUNT = 0x800;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int F_OK = 0;
+    public static final int R_OK = 4;
+    public static final int W_OK = 2;
+    public static final int X_OK = 1;
+}

@@ -1,0 +1,16 @@
+package dev.jlx.core.host;
+
+/**
+ * The host-neutral service interface through which core reaches the host OS. Backends know nothing
+ * of syscalls or struct layouts; they speak Linux units and throw errors already translated to
+ * Linux errno values.
+ */
+public interface HostBackend {
+    String name();
+
+    HostFiles files();
+
+    HostConsole console();
+
+    HostIdentity identity();
+}

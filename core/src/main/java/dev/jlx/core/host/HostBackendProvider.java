@@ -1,0 +1,18 @@
+package dev.jlx.core.host;
+
+import java.util.Optional;
+
+/**
+ * Finds a host backend through {@link java.util.ServiceLoader}. A provider that cannot serve this
+ * host says why (in the style of Netty's {@code Epoll.unavailabilityCause()}).
+ */
+public interface HostBackendProvider {
+    /** Short name used on the command line, e.g. {@code posix} or {@code windows}. */
+    String name();
+
+    /** Empty when this backend works on the running host, else the reason it does not. */
+    Optional<String> unavailabilityCause();
+
+    /** Creates the backend. Only called when {@link #unavailabilityCause()} is empty. */
+    HostBackend create();
+}

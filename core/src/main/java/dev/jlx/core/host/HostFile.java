@@ -1,0 +1,38 @@
+package dev.jlx.core.host;
+
+import dev.jlx.core.ErrnoException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An open host file, analogous to a host file descriptor. Buffers are native segments (usually
+ * guest memory itself), so data moves between the host and the guest with no copy. Counts are
+ * what the host call returned; a short count is not an error.
+ */
+public interface HostFile {
+    /** read(2) into {@code dst} (up to its size); 0 at end of file. */
+    int read(MemorySegment dst) throws ErrnoException;
+
+    /** write(2) from {@code src} (all of it, or a short count). */
+    int write(MemorySegment src) throws ErrnoException;
+
+    /** pread64(2). */
+    int pread(MemorySegment dst, long offset) throws ErrnoException;
+
+    /** pwrite64(2). */
+    int pwrite(MemorySegment src, long offset) throws ErrnoException;
+
+    /** lseek(2) with Linux {@code SEEK_*} whence values; returns the new offset. */
+    long seek(long offset, int whence) throws ErrnoException;
+
+    /** fstat(2). */
+    HostStat stat() throws ErrnoException;
+
+    /** ftruncate(2). */
+    void truncate(long length) throws ErrnoException;
+
+    /** Whether this is a terminal (isatty(3)). */
+    boolean isTerminal();
+
+    /** close(2). Closing twice is harmless. */
+    void close() throws ErrnoException;
+}

@@ -1,0 +1,42 @@
+package dev.jlx.core.host;
+
+import dev.jlx.core.ErrnoException;
+
+/**
+ * Path-based file operations on host paths. Paths are absolute host paths that core's VFS has
+ * already resolved and confined; a backend never follows a symlink in the last component unless
+ * asked ({@code followLinks}), so the VFS stays in charge of symlink resolution.
+ */
+public interface HostFiles {
+    /**
+     * Opens a host file. {@code linuxFlags} are Linux {@code O_*} bits (the backend translates them
+     * by name); {@code mode} holds Linux permission bits for {@code O_CREAT}. The backend always
+     * adds O_NOFOLLOW-equivalent behaviour on the last component and never O_CLOEXEC semantics
+     * visible to the guest (core keeps close-on-exec itself).
+     */
+    HostFile open(String path, int linuxFlags, int mode) throws ErrnoException;
+
+    /** stat(2) ({@code followLinks}) or lstat(2) of a host path. */
+    HostStat stat(String path, boolean followLinks) throws ErrnoException;
+
+    /** readlink(2): the target of a symbolic link, as bytes of the host file name. */
+    byte[] readlink(String path) throws ErrnoException;
+
+    /** access(2) with Linux {@code R_OK/W_OK/X_OK/F_OK} bits, using the real ids. */
+    void access(String path, int linuxMode) throws ErrnoException;
+
+    /** mkdir(2) with Linux permission bits. */
+    void mkdir(String path, int mode) throws ErrnoException;
+
+    /** unlink(2). */
+    void unlink(String path) throws ErrnoException;
+
+    /** rmdir(2). */
+    void rmdir(String path) throws ErrnoException;
+
+    /**
+     * Wraps one of this process's own standard streams (0, 1, 2) so that a guest started by
+     * {@code jlx run} shares the host's terminal, pipe or file exactly as a native program would.
+     */
+    HostFile standardStream(int fd);
+}

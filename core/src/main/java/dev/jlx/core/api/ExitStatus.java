@@ -1,0 +1,24 @@
+package dev.jlx.core.api;
+
+/**
+ * How a guest process ended: by exit(2) with {@code code}, or by a fatal signal ({@code signal}
+ * non-zero, {@code code} 0).
+ */
+public record ExitStatus(int code, int signal) {
+    public static ExitStatus exited(int code) {
+        return new ExitStatus(code & 0xff, 0);
+    }
+
+    public static ExitStatus killed(int signal) {
+        return new ExitStatus(0, signal);
+    }
+
+    public boolean signaled() {
+        return signal != 0;
+    }
+
+    /** The status a POSIX shell reports: the exit code, or 128 + the signal number. */
+    public int shellStatus() {
+        return signaled() ? 128 + signal : code;
+    }
+}

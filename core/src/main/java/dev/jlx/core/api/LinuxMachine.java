@@ -1,0 +1,144 @@
+package dev.jlx.core.api;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The embedding API: a configured Linux machine that runs guest programs to completion. One machine
+ * may run many programs, one after another or from several Java threads at once; each run is an
+ * independent guest process tree.
+ *
+ * <pre>{@code
+ * ExitStatus s = LinuxMachine.builder().stdout(out).build().run(List.of("/bin/busybox", "echo", "hi"));
+ * }</pre>
+ */
+public final class LinuxMachine {
+    private final Config config;
+
+    private LinuxMachine(Config config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs {@code argv} (argv[0] is the program: a guest path, or a bare name looked up in the
+     * guest's PATH) and waits for the process to end.
+     *
+     * @throws JlxException when jlx cannot start it (not found, not executable, no engine)
+     */
+    public ExitStatus run(List<String> argv) {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("argv is empty");
+        }
+        return MachineRun.run(config, List.copyOf(argv));
+    }
+
+    public ExitStatus run(String... argv) {
+        return run(List.of(argv));
+    }
+
+    /** The machine's settings, read by the run. Streams left null mean the host's own. */
+    record Config(
+            Path root,
+            String cwd,
+            Map<String, String> env,
+            InputStream stdin,
+            OutputStream stdout,
+            OutputStream stderr,
+            Duration timeLimit,
+            String hostBackend,
+            PrintStream trace) {}
+
+    public static final class Builder {
+        private Path root = Path.of("/");
+        private String cwd;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private InputStream stdin;
+        private OutputStream stdout;
+        private OutputStream stderr;
+        private Duration timeLimit;
+        private String hostBackend;
+        private PrintStream trace;
+
+        private Builder() {}
+
+        /** The host directory that is the guest's {@code /}. Default: the host's {@code /}. */
+        public Builder root(Path hostDirectory) {
+            this.root = hostDirectory.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /**
+         * The guest's initial working directory. Default: the host's working directory when the
+         * root is the host's {@code /} (as qemu-user does), else {@code /}.
+         */
+        public Builder cwd(String guestDirectory) {
+            this.cwd = Objects.requireNonNull(guestDirectory);
+            return this;
+        }
+
+        /** Sets one environment variable of the guest; the environment starts empty. */
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        /** Adds all of {@code variables} to the guest environment, in their iteration order. */
+        public Builder env(Map<String, String> variables) {
+            env.putAll(variables);
+            return this;
+        }
+
+        /** Guest standard input; default: the host process's own standard input. */
+        public Builder stdin(InputStream in) {
+            this.stdin = in;
+            return this;
+        }
+
+        /** Guest standard output; default: the host process's own standard output. */
+        public Builder stdout(OutputStream out) {
+            this.stdout = out;
+            return this;
+        }
+
+        /** Guest standard error; default: the host process's own standard error. */
+        public Builder stderr(OutputStream err) {
+            this.stderr = err;
+            return this;
+        }
+
+        /** Kills the guest with SIGKILL when it runs longer than this. Default: no limit. */
+        public Builder timeLimit(Duration limit) {
+            this.timeLimit = limit;
+            return this;
+        }
+
+        /** The host backend by name ({@code posix}, {@code windows}); default: the first available. */
+        public Builder hostBackend(String name) {
+            this.hostBackend = name;
+            return this;
+        }
+
+        /** Prints one strace-format line per syscall to {@code out}. */
+        public Builder trace(PrintStream out) {
+            this.trace = out;
+            return this;
+        }
+
+        public LinuxMachine build() {
+            return new LinuxMachine(new Config(root, cwd,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(env)), stdin, stdout, stderr, timeLimit, hostBackend, trace));
+        }
+    }
+}

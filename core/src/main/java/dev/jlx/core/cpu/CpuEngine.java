@@ -1,0 +1,52 @@
+package dev.jlx.core.cpu;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One guest CPU: registers, the guest address space as the engine sees it, and the run loop.
+ * Confined to the thread that runs it, except {@link #stop()}.
+ */
+public interface CpuEngine extends AutoCloseable {
+    /** Maps host memory {@code host} at guest {@code address} with PROT_* bits (page aligned). */
+    void map(long address, long size, int prot, MemorySegment host);
+
+    void unmap(long address, long size);
+
+    void protect(long address, long size, int prot);
+
+    /** Drops translated code for a range after Java or another engine wrote into it. */
+    void flushCode(long address, long size);
+
+    long reg(int id);
+
+    void reg(int id, long value);
+
+    /**
+     * Reads, in one call, RAX (the number), RDI, RSI, RDX, R10, R8, R9 (the arguments), RIP and
+     * EFLAGS into {@code into[0..8]}.
+     */
+    void readSyscallRegisters(long[] into);
+
+    /**
+     * Completes a syscall as the kernel's syscall return path does: RAX = result, RCX = the
+     * address after the instruction, R11 = the flags.
+     */
+    void writeSyscallResult(long rax, long rcx, long r11);
+
+    /** Called from {@link #run} for each {@code syscall} instruction, on the running thread. */
+    void onSyscall(SyscallHook hook);
+
+    /** Runs from {@code rip} until stopped, a fault, or the end of the guest's code. */
+    RunResult run(long rip);
+
+    /** Asks a running engine to return from {@link #run}; callable from any thread. */
+    void stop();
+
+    @Override
+    void close();
+
+    @FunctionalInterface
+    interface SyscallHook {
+        void onSyscall(CpuEngine engine);
+    }
+}

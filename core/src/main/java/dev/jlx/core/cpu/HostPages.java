@@ -1,0 +1,69 @@
+package dev.jlx.core.cpu;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Page-aligned, zero-filled host memory that backs guest pages. Pages are committed by the host on
+ * first touch, so a large guest mapping costs nothing until used (an Arena allocation would zero,
+ * and so touch, every page). It is a private mapping of {@code /dev/zero}, whose open and mmap
+ * constants are the same on Linux, macOS and the BSDs.
+ */
+public final class HostPages {
+    private static final int O_RDWR = 2;
+    private static final int PROT_READ_WRITE = 3;
+    private static final int MAP_PRIVATE = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    /** int open(const char *path, int flags, ...); */
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /** void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset); */
+    private static final MethodHandle MMAP = LINKER.downcallHandle(LINKER.defaultLookup().find("mmap").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    /** int munmap(void *addr, size_t length); */
+    private static final MethodHandle MUNMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("munmap").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    private static final int ZERO_FD;
+
+    static {
+        try (Arena a = Arena.ofConfined()) {
+            ZERO_FD = (int) OPEN.invokeExact(a.allocateFrom("/dev/zero"), O_RDWR);
+        } catch (Throwable t) {
+            throw new ExceptionInInitializerError(t);
+        }
+        if (ZERO_FD < 0) {
+            throw new ExceptionInInitializerError("cannot open /dev/zero");
+        }
+    }
+
+    private HostPages() {}
+
+    /** Allocates {@code size} bytes (a multiple of 4096) of zeroed memory, or null when the host refuses. */
+    public static MemorySegment allocate(long size) {
+        MemorySegment p;
+        try {
+            p = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE, MAP_PRIVATE, ZERO_FD, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return p.address() == -1L ? null : p.reinterpret(size);
+    }
+
+    /** Returns pages to the host; {@code start} and {@code size} page aligned within one allocation. */
+    public static void free(long start, long size) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(start), size);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

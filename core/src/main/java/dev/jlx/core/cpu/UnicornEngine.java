@@ -1,0 +1,401 @@
+package dev.jlx.core.cpu;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * A {@link CpuEngine} on Unicorn 2.1 through the FFM API. The facts this relies on (hook ABI,
+ * FPU start state, CPU model, stop races) are measured in ENGINE.md.
+ */
+public final class UnicornEngine implements CpuEngine {
+    private static final int UC_ARCH_X86 = 4;
+    private static final int UC_MODE_64 = 8;
+    private static final int UC_HOOK_INTR = 1;
+    private static final int UC_HOOK_INSN = 2;
+    private static final int UC_HOOK_MEM_INVALID = 1008;
+    private static final int UC_X86_INS_SYSCALL = 699;
+    private static final int UC_ERR_INSN_INVALID = 10;
+    private static final int UC_CPU_X86_WESTMERE = 16;
+    /** UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1) = type | nr << 26 | UC_CTL_IO_WRITE << 30. */
+    private static final int CTL_WRITE_CPU_MODEL = 7 | (1 << 26) | (1 << 30);
+    /** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2). */
+    private static final int CTL_WRITE_TB_REMOVE_CACHE = 9 | (2 << 26) | (1 << 30);
+
+    private static final int[] SYSCALL_READ_REGS = {
+        X86Reg.RAX, X86Reg.RDI, X86Reg.RSI, X86Reg.RDX, X86Reg.R10, X86Reg.R8, X86Reg.R9, X86Reg.RIP, X86Reg.EFLAGS
+    };
+    private static final int[] SYSCALL_WRITE_REGS = {X86Reg.RAX, X86Reg.RCX, X86Reg.R11};
+
+    private static final MethodHandle SYSCALL_CALLBACK;
+    private static final MethodHandle INTR_CALLBACK;
+    private static final MethodHandle MEM_CALLBACK;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SYSCALL_CALLBACK = lookup.findVirtual(UnicornEngine.class, "syscallCallback",
+                    MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
+            INTR_CALLBACK = lookup.findVirtual(UnicornEngine.class, "interruptCallback",
+                    MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
+            MEM_CALLBACK = lookup.findVirtual(UnicornEngine.class, "memoryCallback", MethodType.methodType(
+                    boolean.class, MemorySegment.class, int.class, long.class, int.class, long.class,
+                    MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment uc;
+    private final MemorySegment scratch;
+    private final MemorySegment readIds;
+    private final MemorySegment readPtrs;
+    private final MemorySegment readVals;
+    private final MemorySegment writeIds;
+    private final MemorySegment writePtrs;
+    private final MemorySegment writeVals;
+
+    private SyscallHook syscallHook;
+    private volatile boolean stopWanted;
+    private volatile boolean running;
+    private Throwable hookFailure;
+    private RunResult pendingFault;
+    private boolean closed;
+
+    public UnicornEngine() {
+        MemorySegment out = arena.allocate(ADDRESS);
+        check("uc_open", invokeInt(UnicornLibrary.Open.H, UC_ARCH_X86, UC_MODE_64, out));
+        uc = out.get(ADDRESS, 0);
+        try {
+            // The default model (qemu64) decodes no SSSE3 although glibc is told it exists; Westmere's
+            // CPUID and decoder agree (ENGINE.md).
+            check("uc_ctl(CPU_MODEL)", ctlInt(CTL_WRITE_CPU_MODEL, UC_CPU_X86_WESTMERE));
+            scratch = arena.allocate(JAVA_LONG);
+            readIds = intArray(SYSCALL_READ_REGS);
+            readVals = arena.allocate(JAVA_LONG, SYSCALL_READ_REGS.length);
+            readPtrs = pointersInto(readVals, SYSCALL_READ_REGS.length);
+            writeIds = intArray(SYSCALL_WRITE_REGS);
+            writeVals = arena.allocate(JAVA_LONG, SYSCALL_WRITE_REGS.length);
+            writePtrs = pointersInto(writeVals, SYSCALL_WRITE_REGS.length);
+            resetFpu();
+            addHooks();
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private MemorySegment intArray(int[] values) {
+        MemorySegment s = arena.allocate(JAVA_INT, values.length);
+        for (int i = 0; i < values.length; i++) {
+            s.setAtIndex(JAVA_INT, i, values[i]);
+        }
+        return s;
+    }
+
+    private MemorySegment pointersInto(MemorySegment values, int count) {
+        MemorySegment s = arena.allocate(ADDRESS, count);
+        for (int i = 0; i < count; i++) {
+            s.setAtIndex(ADDRESS, i, values.asSlice(i * 8L, 8));
+        }
+        return s;
+    }
+
+    /** Linux starts a process with FCW 0x37f, all x87 registers empty and MXCSR 0x1f80; Unicorn does not. */
+    private void resetFpu() {
+        reg(X86Reg.FPCW, 0x037f);
+        reg(X86Reg.FPTAG, 0xffff);
+        reg(X86Reg.MXCSR, 0x1f80);
+    }
+
+    private void addHooks() {
+        MethodHandle syscall = SYSCALL_CALLBACK.bindTo(this);
+        MemorySegment syscallStub = UnicornLibrary.LINKER.upcallStub(syscall,
+                FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), arena);
+        MemorySegment handle = arena.allocate(JAVA_LONG);
+        check("uc_hook_add(syscall)", invokeHookInsn(handle, syscallStub, UC_X86_INS_SYSCALL));
+        MemorySegment intrStub = UnicornLibrary.LINKER.upcallStub(INTR_CALLBACK.bindTo(this),
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS), arena);
+        check("uc_hook_add(intr)", invokeHook(handle, UC_HOOK_INTR, intrStub));
+        MemorySegment memStub = UnicornLibrary.LINKER.upcallStub(MEM_CALLBACK.bindTo(this),
+                FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS),
+                arena);
+        check("uc_hook_add(mem)", invokeHook(handle, UC_HOOK_MEM_INVALID, memStub));
+    }
+
+    // Upcalls: nothing may escape them (the JVM would abort), so failures are kept and rethrown by run().
+
+    @SuppressWarnings("unused")
+    private void syscallCallback(MemorySegment engine, MemorySegment userData) {
+        try {
+            syscallHook.onSyscall(this);
+        } catch (Throwable t) {
+            hookFailure = t;
+            stop();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private void interruptCallback(MemorySegment engine, int vector, MemorySegment userData) {
+        pendingFault = new RunResult(RunResult.Kind.INTERRUPT, 0, vector, "interrupt " + vector);
+        stop();
+    }
+
+    @SuppressWarnings("unused")
+    private boolean memoryCallback(MemorySegment engine, int type, long address, int size, long value,
+            MemorySegment userData) {
+        pendingFault = new RunResult(RunResult.Kind.MEMORY_FAULT, address, 0, accessName(type) + " at 0x"
+                + Long.toHexString(address));
+        return false;
+    }
+
+    private static String accessName(int ucMemType) {
+        return switch (ucMemType) {
+            case 19 -> "read of unmapped memory";
+            case 20 -> "write to unmapped memory";
+            case 21 -> "fetch from unmapped memory";
+            case 22 -> "write to protected memory";
+            case 23 -> "read of protected memory";
+            case 24 -> "fetch from non-executable memory";
+            default -> "memory access type " + ucMemType;
+        };
+    }
+
+    @Override
+    public void onSyscall(SyscallHook hook) {
+        this.syscallHook = hook;
+    }
+
+    @Override
+    public RunResult run(long rip) {
+        if (stopWanted) {
+            stopWanted = false;
+            return RunResult.STOPPED;
+        }
+        pendingFault = null;
+        hookFailure = null;
+        running = true;
+        int err;
+        try {
+            err = (int) UnicornLibrary.EmuStart.H.invokeExact(uc, rip, 0L, 0L, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("uc_emu_start", t);
+        } finally {
+            running = false;
+        }
+        boolean stopped = stopWanted;
+        stopWanted = false;
+        if (hookFailure != null) {
+            Throwable t = hookFailure;
+            hookFailure = null;
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(t);
+        }
+        if (pendingFault != null) {
+            return pendingFault;
+        }
+        if (err == UC_ERR_INSN_INVALID) {
+            return new RunResult(RunResult.Kind.INVALID_INSTRUCTION, reg(X86Reg.RIP), 0, "invalid instruction");
+        }
+        if (err != 0) {
+            return new RunResult(RunResult.Kind.MEMORY_FAULT, 0, 0, strerror(err));
+        }
+        return stopped ? RunResult.STOPPED : RunResult.HALTED;
+    }
+
+    @Override
+    public void stop() {
+        stopWanted = true;
+        try {
+            int ignored = (int) UnicornLibrary.EmuStop.H.invokeExact(uc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("uc_emu_stop", t);
+        }
+    }
+
+    /** Whether {@link #run} is executing guest code now (for stoppers on other threads). */
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void map(long address, long size, int prot, MemorySegment host) {
+        try {
+            check("uc_mem_map_ptr", (int) UnicornLibrary.MemMapPtr.H.invokeExact(uc, address, size, prot, host));
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void unmap(long address, long size) {
+        try {
+            check("uc_mem_unmap", (int) UnicornLibrary.MemUnmap.H.invokeExact(uc, address, size));
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void protect(long address, long size, int prot) {
+        try {
+            check("uc_mem_protect", (int) UnicornLibrary.MemProtect.H.invokeExact(uc, address, size, prot));
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void flushCode(long address, long size) {
+        try {
+            int ignored = (int) UnicornLibrary.CtlLongLong.H.invokeExact(uc, CTL_WRITE_TB_REMOVE_CACHE, address,
+                    address + size);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public long reg(int id) {
+        try {
+            check("uc_reg_read", (int) UnicornLibrary.RegRead.H.invokeExact(uc, id, scratch));
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return scratch.get(JAVA_LONG, 0);
+    }
+
+    @Override
+    public void reg(int id, long value) {
+        scratch.set(JAVA_LONG, 0, value);
+        try {
+            check("uc_reg_write", (int) UnicornLibrary.RegWrite.H.invokeExact(uc, id, scratch));
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void readSyscallRegisters(long[] into) {
+        try {
+            int err = (int) UnicornLibrary.RegReadBatch.H.invokeExact(uc, readIds, readPtrs, SYSCALL_READ_REGS.length);
+            check("uc_reg_read_batch", err);
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        MemorySegment.copy(readVals, JAVA_LONG, 0, into, 0, SYSCALL_READ_REGS.length);
+    }
+
+    @Override
+    public void writeSyscallResult(long rax, long rcx, long r11) {
+        writeVals.set(JAVA_LONG, 0, rax);
+        writeVals.set(JAVA_LONG, 8, rcx);
+        writeVals.set(JAVA_LONG, 16, r11);
+        try {
+            int err = (int) UnicornLibrary.RegWriteBatch.H.invokeExact(uc, writeIds, writePtrs,
+                    SYSCALL_WRITE_REGS.length);
+            check("uc_reg_write_batch", err);
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (uc != null && !uc.equals(MemorySegment.NULL)) {
+                int ignored = (int) UnicornLibrary.Close.H.invokeExact(uc);
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            arena.close();
+        }
+    }
+
+    /** The library version in use, e.g. "2.1.1", and where it was loaded from. */
+    public static String describeLibrary() {
+        return "Unicorn " + UnicornLibrary.versionString(UnicornLibrary.VERSION) + " (" + UnicornLibrary.LOADED_FROM
+                + ")";
+    }
+
+    private int ctlInt(int control, int value) {
+        try {
+            return (int) UnicornLibrary.CtlInt.H.invokeExact(uc, control, value);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private int invokeHookInsn(MemorySegment handle, MemorySegment stub, int insn) {
+        try {
+            return (int) UnicornLibrary.HookAddInsn.H.invokeExact(uc, handle, UC_HOOK_INSN, stub, MemorySegment.NULL,
+                    1L, 0L, insn);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private int invokeHook(MemorySegment handle, int type, MemorySegment stub) {
+        try {
+            return (int) UnicornLibrary.HookAdd.H.invokeExact(uc, handle, type, stub, MemorySegment.NULL, 1L, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static int invokeInt(MethodHandle h, int a, int b, MemorySegment c) {
+        try {
+            return (int) h.invokeExact(a, b, c);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void check(String what, int err) {
+        if (err != 0) {
+            throw new EngineException(what + " failed: " + strerror(err));
+        }
+    }
+
+    private static String strerror(int err) {
+        try {
+            MemorySegment s = (MemorySegment) UnicornLibrary.StrError.H.invokeExact(err);
+            return s.reinterpret(256).getString(0) + " (" + err + ")";
+        } catch (Throwable t) {
+            return "error " + err;
+        }
+    }
+}

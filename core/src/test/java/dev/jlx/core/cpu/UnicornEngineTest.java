@@ -1,0 +1,104 @@
+package dev.jlx.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+
+/** Runs raw x86-64 machine code on the engine binding. */
+class UnicornEngineTest {
+    private static final long CODE = 0x400000;
+    private static final long DATA = 0x600000;
+
+    private static MemorySegment load(CpuEngine e, long at, int prot, int... bytes) {
+        MemorySegment page = HostPages.allocate(4096);
+        for (int i = 0; i < bytes.length; i++) {
+            page.set(ValueLayout.JAVA_BYTE, i, (byte) bytes[i]);
+        }
+        e.map(at, 4096, prot, page);
+        return page;
+    }
+
+    @Test
+    void syscallHookSeesArgumentsAndSetsResultLikeTheKernel() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            // mov eax, 39; mov edi, 5; syscall; mov rbx, rax; hlt
+            load(e, CODE, 5, 0xb8, 39, 0, 0, 0, 0xbf, 5, 0, 0, 0, 0x0f, 0x05, 0x48, 0x89, 0xc3, 0xf4);
+            long[] seen = new long[9];
+            e.onSyscall(engine -> {
+                engine.readSyscallRegisters(seen);
+                engine.writeSyscallResult(1234, seen[7] + 2, seen[8]);
+            });
+            RunResult r = e.run(CODE);
+            assertEquals(RunResult.Kind.HALTED, r.kind());
+            assertEquals(39, seen[0]);
+            assertEquals(5, seen[1]);
+            assertEquals(CODE + 10, seen[7], "RIP points at the syscall instruction");
+            assertEquals(1234, e.reg(X86Reg.RBX));
+            assertEquals(CODE + 12, e.reg(X86Reg.RCX));
+        }
+    }
+
+    @Test
+    void stopInsideTheHookEndsTheRun() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            // syscall; jmp $-2 (would loop forever)
+            load(e, CODE, 5, 0x0f, 0x05, 0xeb, 0xfe);
+            e.onSyscall(CpuEngine::stop);
+            assertEquals(RunResult.Kind.STOPPED, e.run(CODE).kind());
+        }
+    }
+
+    @Test
+    void unmappedReadIsAMemoryFaultWithItsAddress() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            // mov rax, [0x10000000]
+            load(e, CODE, 5, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x10);
+            RunResult r = e.run(CODE);
+            assertEquals(RunResult.Kind.MEMORY_FAULT, r.kind());
+            assertEquals(0x10000000L, r.address());
+        }
+    }
+
+    @Test
+    void writeToReadOnlyPageFaults() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            load(e, DATA, 1);
+            // mov [0x600000], eax
+            load(e, CODE, 5, 0x89, 0x04, 0x25, 0x00, 0x00, 0x60, 0x00);
+            assertEquals(RunResult.Kind.MEMORY_FAULT, e.run(CODE).kind());
+        }
+    }
+
+    @Test
+    void fpuStartsAsLinuxStartsAProcess() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            MemorySegment data = load(e, DATA, 3);
+            // fnstcw [0x600000]; stmxcsr [0x600004]; hlt
+            load(e, CODE, 5, 0xd9, 0x3c, 0x25, 0x00, 0x00, 0x60, 0x00, 0x0f, 0xae, 0x1c, 0x25, 0x04, 0x00, 0x60, 0x00,
+                    0xf4);
+            assertEquals(RunResult.Kind.HALTED, e.run(CODE).kind());
+            assertEquals(0x037f, data.get(ValueLayout.JAVA_SHORT, 0));
+            assertEquals(0x1f80, data.get(ValueLayout.JAVA_INT, 4));
+        }
+    }
+
+    @Test
+    void undefinedInstructionIsReported() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            load(e, CODE, 5, 0x0f, 0x0b); // ud2
+            assertEquals(RunResult.Kind.INVALID_INSTRUCTION, e.run(CODE).kind());
+        }
+    }
+
+    @Test
+    void int3IsAnInterrupt() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            load(e, CODE, 5, 0xcc);
+            RunResult r = e.run(CODE);
+            assertEquals(RunResult.Kind.INTERRUPT, r.kind());
+            assertEquals(3, r.interrupt());
+        }
+    }
+}

@@ -1,12 +1,114 @@
 package dev.jlx.core.api;
 
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.EngineException;
+import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.StreamFile;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostBackend;
+import dev.jlx.core.host.HostBackends;
+import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.kernel.Exec;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.Kernel;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Signals;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Starts one guest process tree for a {@link LinuxMachine} and waits for it. */
 final class MachineRun {
     private MachineRun() {}
 
     static ExitStatus run(LinuxMachine.Config config, List<String> argv) {
-        throw new JlxException("jlx: the kernel is not wired up yet", 1);
+        HostBackend host;
+        try {
+            host = HostBackends.get(config.hostBackend());
+        } catch (IllegalStateException e) {
+            throw new JlxException("jlx: " + e.getMessage(), 1);
+        }
+        Vfs vfs = new Vfs(config.root().toString(), host.files());
+        Kernel kernel = new Kernel(host, vfs, config.trace());
+        List<String> envp = new ArrayList<>();
+        for (Map.Entry<String, String> e : config.env().entrySet()) {
+            envp.add(e.getKey() + "=" + e.getValue());
+        }
+        HostIdentity id = host.identity();
+        GuestProcess.Credentials creds = new GuestProcess.Credentials(id.uid(), id.gid(), id.euid(), id.egid());
+        Exec.Started started;
+        try {
+            started = Exec.start(kernel, argv, envp, initialCwd(config), creds, p -> installStdio(p, config, host));
+        } catch (Exec.ExecFailure e) {
+            throw new JlxException("jlx: " + e.getMessage(), e.shellStatus());
+        } catch (EngineException e) {
+            throw new JlxException("jlx: " + e.getMessage(), 1);
+        }
+        return runToEnd(started, config);
+    }
+
+    /** The guest cwd: as configured, else the host's when the root is the host's "/", else "/". */
+    private static String initialCwd(LinuxMachine.Config config) {
+        if (config.cwd() != null) {
+            return config.cwd();
+        }
+        if (config.root().getParent() == null) {
+            return Path.of("").toAbsolutePath().toString();
+        }
+        return "/";
+    }
+
+    private static void installStdio(GuestProcess p, LinuxMachine.Config config, HostBackend host)
+            throws ErrnoException {
+        OpenFile in = config.stdin() != null ? StreamFile.reading(config.stdin(), 1)
+                : new HostOpenFile(host.files().standardStream(0), OpenFlags.O_RDWR, host.console(), null);
+        OpenFile out = config.stdout() != null ? StreamFile.writing(config.stdout(), 2)
+                : new HostOpenFile(host.files().standardStream(1), OpenFlags.O_RDWR, host.console(), null);
+        OpenFile err = config.stderr() != null ? StreamFile.writing(config.stderr(), 3)
+                : new HostOpenFile(host.files().standardStream(2), OpenFlags.O_RDWR, host.console(), null);
+        p.fds().installAt(0, in, false);
+        p.fds().installAt(1, out, false);
+        p.fds().installAt(2, err, false);
+    }
+
+    /**
+     * Runs the main thread on its own platform thread, so the caller can enforce the time limit
+     * and a guest can never take the caller's thread with it.
+     */
+    private static ExitStatus runToEnd(Exec.Started started, LinuxMachine.Config config) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread guest = Thread.ofPlatform().name("jlx-pid-" + started.process().pid()).unstarted(() -> {
+            try {
+                started.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        guest.start();
+        try {
+            if (config.timeLimit() == null) {
+                guest.join();
+            } else if (!guest.join(config.timeLimit())) {
+                started.process().exit(ExitStatus.killed(Signals.SIGKILL));
+                guest.interrupt();
+                while (!guest.join(java.time.Duration.ofMillis(20))) {
+                    // A stop can be lost while the engine is entering a run (ENGINE.md): repeat it.
+                    started.thread().engine().stop();
+                }
+            }
+        } catch (InterruptedException e) {
+            started.process().exit(ExitStatus.killed(Signals.SIGKILL));
+            Thread.currentThread().interrupt();
+            throw new JlxException("jlx: interrupted", 130);
+        }
+        if (failure.get() != null) {
+            Kernel.log().log(System.Logger.Level.ERROR, "internal error running " + started.process().pid(),
+                    failure.get());
+            throw new JlxException("jlx: internal error: " + failure.get(), 70, failure.get());
+        }
+        return started.process().exitStatus();
     }
 }

@@ -69,7 +69,7 @@ public final class UnicornEngine implements CpuEngine {
     private volatile boolean running;
     private Throwable hookFailure;
     private RunResult pendingFault;
-    private boolean closed;
+    private volatile boolean closed;
 
     public UnicornEngine() {
         MemorySegment out = arena.allocate(ADDRESS);
@@ -218,8 +218,11 @@ public final class UnicornEngine implements CpuEngine {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         stopWanted = true;
+        if (closed) {
+            return;
+        }
         try {
             int ignored = (int) UnicornLibrary.EmuStop.H.invokeExact(uc);
         } catch (Throwable t) {
@@ -329,7 +332,7 @@ public final class UnicornEngine implements CpuEngine {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

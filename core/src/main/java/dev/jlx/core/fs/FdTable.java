@@ -1,0 +1,84 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.ErrnoException;
+import java.util.Arrays;
+
+/**
+ * A process's file descriptors, analogous to Linux's {@code struct files_struct}: each slot refers
+ * to an {@link OpenFile} and carries its own close-on-exec bit.
+ */
+public final class FdTable {
+    private OpenFile[] files = new OpenFile[64];
+    private boolean[] closeOnExec = new boolean[64];
+
+    /** The open file behind {@code fd}; EBADF when none. */
+    public OpenFile get(int fd) throws ErrnoException {
+        if (fd < 0 || fd >= files.length || files[fd] == null) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return files[fd];
+    }
+
+    /** Installs {@code file} at the lowest free descriptor >= {@code minFd}, below {@code limit}. */
+    public int install(OpenFile file, int minFd, boolean cloexec, long limit) throws ErrnoException {
+        int fd = minFd;
+        while (fd < files.length && files[fd] != null) {
+            fd++;
+        }
+        if (fd >= limit) {
+            throw new ErrnoException(Errno.EMFILE);
+        }
+        put(fd, file, cloexec);
+        return fd;
+    }
+
+    /** Puts {@code file} at {@code fd}, closing what was there (dup2 semantics). */
+    public void installAt(int fd, OpenFile file, boolean cloexec) throws ErrnoException {
+        OpenFile old = fd < files.length ? files[fd] : null;
+        put(fd, file, cloexec);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private void put(int fd, OpenFile file, boolean cloexec) {
+        if (fd >= files.length) {
+            int size = Math.max(files.length * 2, fd + 1);
+            files = Arrays.copyOf(files, size);
+            closeOnExec = Arrays.copyOf(closeOnExec, size);
+        }
+        files[fd] = file;
+        closeOnExec[fd] = cloexec;
+    }
+
+    public void close(int fd) throws ErrnoException {
+        OpenFile f = get(fd);
+        files[fd] = null;
+        closeOnExec[fd] = false;
+        f.close();
+    }
+
+    public boolean closeOnExec(int fd) throws ErrnoException {
+        get(fd);
+        return closeOnExec[fd];
+    }
+
+    public void setCloseOnExec(int fd, boolean value) throws ErrnoException {
+        get(fd);
+        closeOnExec[fd] = value;
+    }
+
+    /** Closes every descriptor (process exit). Errors at this point have nobody to go to. */
+    public void closeAll() {
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) {
+                try {
+                    close(fd);
+                } catch (ErrnoException ignored) {
+                    // close(2) at exit has no caller to report to, as in the kernel's exit_files().
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostStat;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An open file description, analogous to Linux's {@code struct file}: the offset and status flags
+ * that dup(2) and fork share. Where an operation is served is decided here, by the object: a host
+ * file goes to the host backend, an in-memory file never leaves the JVM. The defaults give the
+ * errno Linux gives for a file that does not support the operation.
+ */
+public abstract class OpenFile {
+    /** Access mode and status flags (O_APPEND, O_NONBLOCK, ...), as F_GETFL reports them. */
+    protected int statusFlags;
+    private int references = 1;
+
+    protected OpenFile(int statusFlags) {
+        this.statusFlags = statusFlags;
+    }
+
+    public final int statusFlags() {
+        return statusFlags;
+    }
+
+    /** F_SETFL: only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK change, as on Linux. */
+    public void setStatusFlags(int flags) throws ErrnoException {
+        int settable = OpenFlags.O_APPEND | OpenFlags.O_ASYNC | OpenFlags.O_DIRECT | OpenFlags.O_NOATIME
+                | OpenFlags.O_NONBLOCK;
+        statusFlags = (statusFlags & ~settable) | (flags & settable);
+    }
+
+    public boolean readable() {
+        int mode = statusFlags & OpenFlags.O_ACCMODE;
+        return mode == OpenFlags.O_RDONLY || mode == OpenFlags.O_RDWR;
+    }
+
+    public boolean writable() {
+        int mode = statusFlags & OpenFlags.O_ACCMODE;
+        return mode == OpenFlags.O_WRONLY || mode == OpenFlags.O_RDWR;
+    }
+
+    /** read(2) at the file offset into {@code dst}; 0 at end of file. */
+    public int read(MemorySegment dst) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** write(2) at the file offset (or the end with O_APPEND). */
+    public int write(MemorySegment src) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    public int pread(MemorySegment dst, long offset) throws ErrnoException {
+        throw new ErrnoException(Errno.ESPIPE);
+    }
+
+    public int pwrite(MemorySegment src, long offset) throws ErrnoException {
+        throw new ErrnoException(Errno.ESPIPE);
+    }
+
+    public long seek(long offset, int whence) throws ErrnoException {
+        throw new ErrnoException(Errno.ESPIPE);
+    }
+
+    public abstract HostStat stat() throws ErrnoException;
+
+    /** Answers a terminal ioctl into Linux-encoded results; ENOTTY when this is not a terminal. */
+    public Terminal terminal() throws ErrnoException {
+        throw new ErrnoException(Errno.ENOTTY);
+    }
+
+    /** One more file descriptor refers to this description (dup, fork). */
+    public final void retain() {
+        references++;
+    }
+
+    /** A descriptor referring to this description was closed; the last one releases it. */
+    public final void close() throws ErrnoException {
+        if (--references == 0) {
+            release();
+        }
+    }
+
+    protected abstract void release() throws ErrnoException;
+
+    /** The terminal behind a file, as ioctl sees it. */
+    public interface Terminal {
+        dev.jlx.core.host.HostConsole.WindowSize windowSize() throws ErrnoException;
+
+        dev.jlx.core.host.HostConsole.Termios attributes() throws ErrnoException;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.loader.ElfException;
+import dev.jlx.core.loader.ElfFile;
+import dev.jlx.core.loader.ElfLoader;
+import dev.jlx.core.loader.InitialStack;
+import dev.jlx.core.mem.AddressSpace;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * Starts a program in a new process, as Linux's execve(2) into a fresh process: finds the file,
+ * checks it, loads the ELF image, builds the stack and creates the main thread.
+ */
+public final class Exec {
+    /** The PATH a shell searches when the environment has none (glibc's execvp default). */
+    private static final String DEFAULT_PATH = "/bin:/usr/bin";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Exec() {}
+
+    /** Why a program could not be started, with the status a shell reports (126, 127). */
+    public static final class ExecFailure extends Exception {
+        private final int shellStatus;
+
+        ExecFailure(String message, int shellStatus) {
+            super(message, null, false, false);
+            this.shellStatus = shellStatus;
+        }
+
+        public int shellStatus() {
+            return shellStatus;
+        }
+    }
+
+    /** A process whose main thread is ready to run. */
+    public record Started(GuestProcess process, GuestThread thread, long entry) {
+        /** Runs the process to its end on the calling thread. */
+        public void run() {
+            try {
+                thread.run(entry);
+            } finally {
+                process.fds().closeAll();
+                process.space().destroy();
+                thread.engine().close();
+            }
+        }
+    }
+
+    /**
+     * Finds {@code argv.get(0)} (a path, or a name searched in the guest's PATH), loads it and
+     * prepares its main thread. {@code stdio} supplies descriptors 0, 1 and 2.
+     */
+    public static Started start(Kernel kernel, List<String> argv, List<String> envp, String cwd,
+            GuestProcess.Credentials creds, StdioSetup stdio) throws ExecFailure {
+        String program = argv.get(0);
+        Vfs vfs = kernel.vfs();
+        Vfs.Resolved path = find(vfs, program, envp, cwd);
+        HostFile file;
+        try {
+            HostStat st = vfs.files().stat(path.hostPath(), true);
+            if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+                throw new ExecFailure(program + ": Is a directory", 126);
+            }
+            if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
+                throw new ExecFailure(program + ": " + Errno.EACCES.message(), 126);
+            }
+            vfs.files().access(path.hostPath(), Fcntl.X_OK);
+            file = vfs.files().open(path.hostPath(), OpenFlags.O_RDONLY, 0);
+        } catch (ErrnoException e) {
+            throw new ExecFailure(program + ": " + e.errno().message(), e.errno() == Errno.ENOENT ? 127 : 126);
+        }
+        GuestProcess process = new GuestProcess(kernel, 1, cwd, creds);
+        AddressSpace space = new AddressSpace();
+        process.setSpace(space);
+        UnicornEngine engine = null;
+        try (Arena arena = Arena.ofConfined()) {
+            long size = file.stat().size();
+            ElfFile.RangeReader reader = (offset, length) -> readRange(file, arena, offset, length);
+            ElfFile elf = ElfFile.parse(reader.read(0, 64), size, reader);
+            if (elf.interpreter() != null) {
+                throw new ElfException("dynamically linked (interpreter " + elf.interpreter()
+                        + "); jlx runs static programs only so far");
+            }
+            engine = new UnicornEngine();
+            space.attach(engine);
+            ElfLoader.Image image = ElfLoader.load(elf, reader, space);
+            space.initBrk(elf.type() == dev.jlx.abi.Elf.ET_DYN ? ElfLoader.ET_DYN_BASE : image.end());
+            byte[] random = new byte[16];
+            RANDOM.nextBytes(random);
+            long sp = InitialStack.build(space, bytes(argv), bytes(envp), path.guestPath().getBytes(
+                    StandardCharsets.UTF_8), image, 0, new InitialStack.Credentials(creds.uid(), creds.euid(),
+                    creds.gid(), creds.egid()), random);
+            space.setMmapBase(0x7ffff7fff000L);
+            engine.reg(X86Reg.RSP, sp);
+            GuestThread thread = new GuestThread(process, engine, process.pid());
+            process.threads().add(thread);
+            String base = path.guestPath().substring(path.guestPath().lastIndexOf('/') + 1);
+            process.setComm(base.getBytes(StandardCharsets.UTF_8));
+            stdio.install(process);
+            return new Started(process, thread, image.entry());
+        } catch (ElfException e) {
+            space.destroy();
+            if (engine != null) {
+                engine.close();
+            }
+            throw new ExecFailure(program + ": cannot execute: " + e.getMessage(), 126);
+        } catch (ErrnoException e) {
+            space.destroy();
+            if (engine != null) {
+                engine.close();
+            }
+            throw new ExecFailure(program + ": " + e.errno().message(), 126);
+        } finally {
+            try {
+                file.close();
+            } catch (ErrnoException ignored) {
+                // Read-only file: nothing to lose on close.
+            }
+        }
+    }
+
+    /** Installs the first process's descriptors 0, 1 and 2. */
+    @FunctionalInterface
+    public interface StdioSetup {
+        void install(GuestProcess process) throws ErrnoException;
+    }
+
+    private static Vfs.Resolved find(Vfs vfs, String program, List<String> envp, String cwd) throws ExecFailure {
+        if (program.isEmpty()) {
+            throw new ExecFailure(": " + Errno.ENOENT.message(), 127);
+        }
+        if (program.contains("/")) {
+            try {
+                return vfs.resolve(cwd, program.getBytes(StandardCharsets.UTF_8), true);
+            } catch (ErrnoException e) {
+                throw new ExecFailure(program + ": " + e.errno().message(), e.errno() == Errno.ENOENT ? 127 : 126);
+            }
+        }
+        String path = DEFAULT_PATH;
+        for (String kv : envp) {
+            if (kv.startsWith("PATH=")) {
+                path = kv.substring(5);
+            }
+        }
+        for (String dir : path.split(":", -1)) {
+            String candidate = (dir.isEmpty() ? "." : dir) + "/" + program;
+            try {
+                Vfs.Resolved r = vfs.resolve(cwd, candidate.getBytes(StandardCharsets.UTF_8), true);
+                HostStat st = vfs.files().stat(r.hostPath(), true);
+                if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFREG) {
+                    vfs.files().access(r.hostPath(), Fcntl.X_OK);
+                    return r;
+                }
+            } catch (ErrnoException e) {
+                // Not in this directory (or not executable there): a shell keeps searching.
+            }
+        }
+        throw new ExecFailure(program + ": command not found", 127);
+    }
+
+    private static byte[] readRange(HostFile file, Arena arena, long offset, int length) throws ElfException {
+        MemorySegment buf = arena.allocate(Math.max(length, 1));
+        int done = 0;
+        try {
+            while (done < length) {
+                int n = file.pread(buf.asSlice(done, length - done), offset + done);
+                if (n <= 0) {
+                    break;
+                }
+                done += n;
+            }
+        } catch (ErrnoException e) {
+            throw new ElfException("read error (" + e.errno().message() + ")");
+        }
+        return buf.asSlice(0, done).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    private static List<byte[]> bytes(List<String> strings) {
+        return strings.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+}

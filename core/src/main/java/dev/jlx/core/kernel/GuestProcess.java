@@ -1,0 +1,138 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.fs.FdTable;
+import dev.jlx.core.mem.AddressSpace;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A guest process, analogous to Linux's thread group: the address space, file descriptors,
+ * working directory, signal dispositions, limits and credentials its threads share.
+ */
+public final class GuestProcess {
+    private final Kernel kernel;
+    private final int pid;
+    private final int ppid;
+    private final FdTable fds = new FdTable();
+    private final SignalActions signalActions = new SignalActions();
+    private final Rlimits rlimits = new Rlimits();
+    private final List<GuestThread> threads = new CopyOnWriteArrayList<>();
+    private final Credentials credentials;
+    private AddressSpace space;
+    private String cwd;
+    private int umask = 022;
+    private byte[] comm = new byte[0];
+    /** Signals sent to the process that are blocked or have a handler jlx cannot run yet. */
+    private long pendingSignals;
+    private volatile ExitStatus exitStatus;
+
+    GuestProcess(Kernel kernel, int ppid, String cwd, Credentials credentials) {
+        this.kernel = kernel;
+        this.pid = kernel.allocatePid();
+        this.ppid = ppid;
+        this.cwd = cwd;
+        this.credentials = credentials;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public int ppid() {
+        return ppid;
+    }
+
+    public FdTable fds() {
+        return fds;
+    }
+
+    public SignalActions signalActions() {
+        return signalActions;
+    }
+
+    public Rlimits rlimits() {
+        return rlimits;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public AddressSpace space() {
+        return space;
+    }
+
+    void setSpace(AddressSpace space) {
+        this.space = space;
+    }
+
+    public String cwd() {
+        return cwd;
+    }
+
+    public void setCwd(String cwd) {
+        this.cwd = cwd;
+    }
+
+    public int umask() {
+        return umask;
+    }
+
+    public void setUmask(int umask) {
+        this.umask = umask;
+    }
+
+    /** The command name (comm): the executable's base name, at most 15 bytes. */
+    public byte[] comm() {
+        return comm.clone();
+    }
+
+    public void setComm(byte[] name) {
+        this.comm = java.util.Arrays.copyOf(name, Math.min(name.length, 15));
+    }
+
+    public long pendingSignals() {
+        return pendingSignals;
+    }
+
+    public void addPending(int sig) {
+        pendingSignals |= 1L << (sig - 1);
+    }
+
+    List<GuestThread> threads() {
+        return threads;
+    }
+
+    /** How the process ended, or null while it runs. */
+    public ExitStatus exitStatus() {
+        return exitStatus;
+    }
+
+    public boolean exiting() {
+        return exitStatus != null;
+    }
+
+    /**
+     * Ends the process (exit_group, a fatal signal, a time limit): the first status given wins,
+     * and every thread is stopped at once.
+     */
+    public void exit(ExitStatus status) {
+        synchronized (this) {
+            if (exitStatus != null) {
+                return;
+            }
+            exitStatus = status;
+        }
+        for (GuestThread t : threads) {
+            t.engine().stop();
+        }
+    }
+
+    /** Real and effective user and group ids. */
+    public record Credentials(int uid, int gid, int euid, int egid) {}
+}

@@ -1,0 +1,127 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.abi.Signals;
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.cpu.RunResult;
+import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.syscall.Args;
+
+/**
+ * A guest thread (a Linux task): its own CPU engine, tid, signal mask and the per-thread
+ * addresses set_tid_address and set_robust_list register.
+ */
+public final class GuestThread {
+    private final GuestProcess process;
+    private final CpuEngine engine;
+    private final int tid;
+    private final Args args = new Args();
+    private long signalMask;
+    private long clearChildTid;
+    private long robustList;
+    private long robustListLength;
+    private long rseq;
+
+    GuestThread(GuestProcess process, CpuEngine engine, int tid) {
+        this.process = process;
+        this.engine = engine;
+        this.tid = tid;
+    }
+
+    public GuestProcess process() {
+        return process;
+    }
+
+    public CpuEngine engine() {
+        return engine;
+    }
+
+    public int tid() {
+        return tid;
+    }
+
+    public Args args() {
+        return args;
+    }
+
+    public long signalMask() {
+        return signalMask;
+    }
+
+    /** Sets the blocked set; SIGKILL and SIGSTOP can never be blocked. */
+    public void setSignalMask(long mask) {
+        this.signalMask = mask & ~(bit(Signals.SIGKILL) | bit(Signals.SIGSTOP));
+    }
+
+    public static long bit(int sig) {
+        return 1L << (sig - 1);
+    }
+
+    public void setClearChildTid(long address) {
+        this.clearChildTid = address;
+    }
+
+    public long clearChildTid() {
+        return clearChildTid;
+    }
+
+    public void setRobustList(long head, long length) {
+        this.robustList = head;
+        this.robustListLength = length;
+    }
+
+    public long robustList() {
+        return robustList;
+    }
+
+    public long robustListLength() {
+        return robustListLength;
+    }
+
+    public long rseq() {
+        return rseq;
+    }
+
+    public void setRseq(long address) {
+        this.rseq = address;
+    }
+
+    /**
+     * Runs guest code from {@code rip} until the process exits. A CPU fault the guest cannot
+     * handle yet ends the process with the signal Linux would send.
+     */
+    void run(long rip) {
+        engine.onSyscall(e -> process.kernel().dispatcher().dispatch(this));
+        long at = rip;
+        while (!process.exiting()) {
+            RunResult r = engine.run(at);
+            if (process.exiting()) {
+                break;
+            }
+            switch (r.kind()) {
+                case STOPPED -> at = engine.reg(X86Reg.RIP);
+                case HALTED -> fatal(Signals.SIGSEGV, "hlt or jump to address 0 in user mode");
+                case MEMORY_FAULT -> fatal(Signals.SIGSEGV, r.detail());
+                case INVALID_INSTRUCTION -> fatal(Signals.SIGILL, r.detail() + " at 0x" + Long.toHexString(r.address()));
+                case INTERRUPT -> fatal(signalForVector(r.interrupt()), r.detail());
+            }
+        }
+    }
+
+    private void fatal(int sig, String why) {
+        Kernel.log().log(System.Logger.Level.INFO, "pid " + process.pid() + " killed by " + Signals.name(sig) + ": "
+                + why);
+        process.exit(ExitStatus.killed(sig));
+    }
+
+    /** The signal Linux's trap handlers send for an x86 exception vector. */
+    static int signalForVector(int vector) {
+        return switch (vector) {
+            case 0, 16, 19 -> Signals.SIGFPE;
+            case 1, 3 -> Signals.SIGTRAP;
+            case 6 -> Signals.SIGILL;
+            case 17 -> Signals.SIGBUS;
+            default -> Signals.SIGSEGV;
+        };
+    }
+}

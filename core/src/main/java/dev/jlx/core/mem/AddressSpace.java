@@ -1,0 +1,353 @@
+package dev.jlx.core.mem;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Mman;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.cpu.HostPages;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A guest process's virtual memory, analogous to Linux's {@code struct mm_struct}: the VMAs, the
+ * program break and mmap placement. It is the source of truth; every engine that runs this address
+ * space gets each change. Guest pages are host pages jlx owns ({@link HostPages}), mapped into the
+ * engine with their real protection, so Java reads and writes them directly.
+ *
+ * <p>Layout follows Linux x86-64 without address randomization: stack below 0x7ffffffff000,
+ * mmap top-down from below the stack gap, heap right after the executable.
+ */
+public final class AddressSpace {
+    public static final long PAGE = 4096;
+    /** TASK_SIZE for 4-level paging: the first non-canonical user address, less one guard page. */
+    public static final long TASK_SIZE = 0x7ffffffff000L;
+    /** The lowest address mmap hands out without MAP_FIXED (vm.mmap_min_addr). */
+    static final long MMAP_MIN = 0x10000;
+
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final List<CpuEngine> engines = new ArrayList<>();
+    private long mmapBase = 0x7ffff7fff000L;
+    private long brkStart;
+    private long brk;
+    private Vma lastHit;
+    private final GuestMemory memory = new GuestMemory(this);
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** Makes {@code engine} run this address space: it gets every current and future mapping. */
+    public void attach(CpuEngine engine) {
+        engines.add(engine);
+        for (Vma v : vmas.values()) {
+            engine.map(v.start, v.end - v.start, v.prot, v.host);
+        }
+    }
+
+    public void detach(CpuEngine engine) {
+        engines.remove(engine);
+    }
+
+    /** Where mmap's top-down search starts (below the stack and its gap). */
+    public void setMmapBase(long base) {
+        this.mmapBase = base;
+    }
+
+    public Collection<Vma> vmas() {
+        return vmas.values();
+    }
+
+    Vma find(long address) {
+        Vma hit = lastHit;
+        if (hit != null && address >= hit.start && address < hit.end) {
+            return hit;
+        }
+        Map.Entry<Long, Vma> e = vmas.floorEntry(address);
+        if (e == null || address >= e.getValue().end) {
+            return null;
+        }
+        lastHit = e.getValue();
+        return lastHit;
+    }
+
+    /**
+     * mmap of anonymous memory with Linux placement and errors. {@code hint} is used when free;
+     * with {@code fixed} the range replaces whatever was there; with {@code noReplace} an occupied
+     * range is EEXIST.
+     */
+    public long map(long hint, long length, int prot, int flags, String name) throws ErrnoException {
+        if (length <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long len = pageUp(length);
+        if (len <= 0 || len > TASK_SIZE) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        boolean fixed = (flags & Mman.MAP_FIXED) != 0;
+        boolean noReplace = (flags & Mman.MAP_FIXED_NOREPLACE) != 0;
+        long start;
+        if (fixed || noReplace) {
+            if ((hint & (PAGE - 1)) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (hint + len > TASK_SIZE || hint + len < hint) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            if (noReplace && !isFree(hint, hint + len)) {
+                throw new ErrnoException(Errno.EEXIST);
+            }
+            start = hint;
+            unmapRange(start, start + len);
+        } else {
+            long h = pageDown(hint);
+            start = h >= MMAP_MIN && h + len <= TASK_SIZE && isFree(h, h + len) ? h : findGap(len);
+        }
+        insert(start, len, prot, flags, name);
+        return start;
+    }
+
+    private void insert(long start, long len, int prot, int flags, String name) throws ErrnoException {
+        MemorySegment host = HostPages.allocate(len);
+        if (host == null) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        Vma v = new Vma(start, start + len, prot, flags, name, host);
+        vmas.put(start, v);
+        for (CpuEngine e : engines) {
+            e.map(start, len, prot, host);
+        }
+    }
+
+    /** Top-down first fit below the mmap base, as Linux's default allocator. */
+    private long findGap(long len) throws ErrnoException {
+        long top = mmapBase;
+        for (Vma v : vmas.descendingMap().values()) {
+            if (v.start >= top) {
+                continue;
+            }
+            if (v.end <= top - len) {
+                return top - len;
+            }
+            top = v.start;
+        }
+        if (top - len >= MMAP_MIN) {
+            return top - len;
+        }
+        throw new ErrnoException(Errno.ENOMEM);
+    }
+
+    private boolean isFree(long start, long end) {
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(end);
+        return below == null || below.getValue().end <= start;
+    }
+
+    /** munmap(2): a range that is partly or not at all mapped is fine. */
+    public void unmap(long address, long length) throws ErrnoException {
+        if ((address & (PAGE - 1)) != 0 || length <= 0 || address + length > TASK_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        unmapRange(address, address + pageUp(length));
+    }
+
+    private void unmapRange(long start, long end) {
+        for (Vma v : overlapping(start, end)) {
+            long from = Math.max(start, v.start);
+            long to = Math.min(end, v.end);
+            vmas.remove(v.start);
+            if (v.start < from) {
+                vmas.put(v.start, v.slice(v.start, from, v.prot));
+            }
+            if (to < v.end) {
+                vmas.put(to, v.slice(to, v.end, v.prot));
+            }
+            for (CpuEngine e : engines) {
+                e.unmap(from, to - from);
+            }
+            HostPages.free(v.host.address() + (from - v.start), to - from);
+        }
+        lastHit = null;
+    }
+
+    private List<Vma> overlapping(long start, long end) {
+        List<Vma> out = new ArrayList<>();
+        Map.Entry<Long, Vma> first = vmas.lowerEntry(start);
+        if (first != null && first.getValue().end > start) {
+            out.add(first.getValue());
+        }
+        out.addAll(vmas.subMap(start, true, end, false).values());
+        return out;
+    }
+
+    /** mprotect(2): ENOMEM when any page of the range is unmapped. */
+    public void protect(long address, long length, int prot) throws ErrnoException {
+        if ((address & (PAGE - 1)) != 0 || length < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_GROWSDOWN
+                | Mman.PROT_GROWSUP)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        prot &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        long end = address + pageUp(length);
+        if (end < address || end > TASK_SIZE) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        if (!isFullyMapped(address, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        for (Vma v : overlapping(address, end)) {
+            long from = Math.max(address, v.start);
+            long to = Math.min(end, v.end);
+            vmas.remove(v.start);
+            if (v.start < from) {
+                vmas.put(v.start, v.slice(v.start, from, v.prot));
+            }
+            vmas.put(from, v.slice(from, to, prot));
+            if (to < v.end) {
+                vmas.put(to, v.slice(to, v.end, v.prot));
+            }
+            for (CpuEngine e : engines) {
+                e.protect(from, to - from, prot);
+            }
+        }
+        lastHit = null;
+    }
+
+    boolean isFullyMapped(long start, long end) {
+        long at = start;
+        while (at < end) {
+            Vma v = find(at);
+            if (v == null) {
+                return false;
+            }
+            at = v.end;
+        }
+        return true;
+    }
+
+    /**
+     * mremap(2) of anonymous memory: shrink in place, grow in place when the pages above are free,
+     * else move when MREMAP_MAYMOVE allows (the contents are copied).
+     */
+    public long remap(long oldAddress, long oldLength, long newLength, int flags, long newAddress)
+            throws ErrnoException {
+        if ((oldAddress & (PAGE - 1)) != 0 || (flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED)) != 0
+                || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLength == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long oldLen = pageUp(oldLength);
+        long newLen = pageUp(newLength);
+        Vma v = find(oldAddress);
+        if (v == null || oldAddress + oldLen > v.end) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        if ((flags & Mman.MREMAP_FIXED) != 0) {
+            if ((newAddress & (PAGE - 1)) != 0 || (newAddress < oldAddress + oldLen && oldAddress < newAddress + newLen)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            return move(v, oldAddress, oldLen, newLen, newAddress, true);
+        }
+        if (newLen <= oldLen) {
+            if (newLen < oldLen) {
+                unmapRange(oldAddress + newLen, oldAddress + oldLen);
+            }
+            return oldAddress;
+        }
+        long tail = oldAddress + oldLen;
+        if (tail == v.end && tail + (newLen - oldLen) <= TASK_SIZE && isFree(tail, tail + newLen - oldLen)) {
+            insert(tail, newLen - oldLen, v.prot, v.flags, v.name);
+            return oldAddress;
+        }
+        if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        return move(v, oldAddress, oldLen, newLen, 0, false);
+    }
+
+    private long move(Vma v, long oldAddress, long oldLen, long newLen, long target, boolean fixed)
+            throws ErrnoException {
+        long to = fixed ? target : findGap(newLen);
+        if (fixed) {
+            unmapRange(to, to + newLen);
+        }
+        insert(to, newLen, v.prot, v.flags, v.name);
+        Vma moved = find(to);
+        MemorySegment.copy(v.host, oldAddress - v.start, moved.host, 0, Math.min(oldLen, newLen));
+        unmapRange(oldAddress, oldAddress + oldLen);
+        return to;
+    }
+
+    /** madvise(MADV_DONTNEED) on private anonymous memory: the pages read as zero afterwards. */
+    public void discard(long address, long length) throws ErrnoException {
+        long end = address + pageUp(length);
+        if (!isFullyMapped(address, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        for (Vma v : overlapping(address, end)) {
+            long from = Math.max(address, v.start);
+            long to = Math.min(end, v.end);
+            v.host.asSlice(from - v.start, to - from).fill((byte) 0);
+        }
+    }
+
+    /** Sets the program break's start (the page after the executable's bss). */
+    public void initBrk(long start) {
+        brkStart = pageUp(start);
+        brk = brkStart;
+    }
+
+    /** brk(2): moves the break and returns the new one, or the old one when it cannot move. */
+    public long brk(long requested) {
+        if (requested < brkStart) {
+            return brk;
+        }
+        long oldTop = pageUp(brk);
+        long newTop = pageUp(requested);
+        try {
+            if (newTop > oldTop) {
+                if (!isFree(oldTop, newTop) || newTop > mmapBase) {
+                    return brk;
+                }
+                insert(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE
+                        | Mman.MAP_ANONYMOUS, "[heap]");
+            } else if (newTop < oldTop) {
+                unmapRange(newTop, oldTop);
+            }
+        } catch (ErrnoException e) {
+            return brk;
+        }
+        brk = requested;
+        return brk;
+    }
+
+    /** Releases all host memory; the engines must not run this space any more. */
+    public void destroy() {
+        for (Vma v : List.copyOf(vmas.values())) {
+            for (CpuEngine e : engines) {
+                e.unmap(v.start, v.end - v.start);
+            }
+            HostPages.free(v.host.address(), v.end - v.start);
+        }
+        vmas.clear();
+        lastHit = null;
+    }
+
+    /** Code written by Java into executable pages must be retranslated (ENGINE.md). */
+    void codeWritten(long address, long length) {
+        for (CpuEngine e : engines) {
+            e.flushCode(address, length);
+        }
+    }
+
+    public static long pageUp(long v) {
+        return (v + PAGE - 1) & -PAGE;
+    }
+
+    public static long pageDown(long v) {
+        return v & -PAGE;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.jlx.core.mem;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Mman;
+import dev.jlx.core.ErrnoException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The only way syscall handlers touch guest memory, analogous to Linux's copy_to_user and
+ * copy_from_user: a page that is unmapped, or lacks the access the kernel would need, is EFAULT,
+ * never a JVM crash. Data is read from and written to the host pages that back the guest directly.
+ */
+public final class GuestMemory {
+    private final AddressSpace space;
+
+    GuestMemory(AddressSpace space) {
+        this.space = space;
+    }
+
+    /**
+     * The host memory behind the longest prefix of [address, address + length) that lies in one
+     * VMA with the access needed ({@code write}: PROT_WRITE, else any). Callers loop for the rest.
+     * EFAULT when {@code address} itself is not accessible.
+     */
+    public MemorySegment slice(long address, long length, boolean write) throws ErrnoException {
+        Vma v = space.find(address);
+        if (v == null || (write ? (v.prot & Mman.PROT_WRITE) == 0 : v.prot == 0)) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        long n = Math.min(length, v.end - address);
+        if (write && (v.prot & Mman.PROT_EXEC) != 0) {
+            space.codeWritten(address, n);
+        }
+        return v.host.asSlice(address - v.start, n);
+    }
+
+    public byte readByte(long address) throws ErrnoException {
+        return slice(address, 1, false).get(JAVA_BYTE, 0);
+    }
+
+    public int readInt(long address) throws ErrnoException {
+        MemorySegment s = slice(address, 4, false);
+        return s.byteSize() == 4 ? s.get(JAVA_INT_UNALIGNED, 0) : ByteBuffer.wrap(read(address, 4))
+                .order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    public long readLong(long address) throws ErrnoException {
+        MemorySegment s = slice(address, 8, false);
+        return s.byteSize() == 8 ? s.get(JAVA_LONG_UNALIGNED, 0) : ByteBuffer.wrap(read(address, 8))
+                .order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    public void writeInt(long address, int value) throws ErrnoException {
+        write(address, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value).array());
+    }
+
+    public void writeLong(long address, long value) throws ErrnoException {
+        MemorySegment s = slice(address, 8, true);
+        if (s.byteSize() == 8) {
+            s.set(JAVA_LONG_UNALIGNED, 0, value);
+        } else {
+            write(address, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value).array());
+        }
+    }
+
+    /** Copies {@code length} guest bytes out. */
+    public byte[] read(long address, int length) throws ErrnoException {
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            MemorySegment s = slice(address + done, length - done, false);
+            MemorySegment.copy(s, JAVA_BYTE, 0, out, done, (int) s.byteSize());
+            done += (int) s.byteSize();
+        }
+        return out;
+    }
+
+    /** Copies bytes into guest memory; the whole range must be writable. */
+    public void write(long address, byte[] data) throws ErrnoException {
+        write(address, data, 0, data.length);
+    }
+
+    public void write(long address, byte[] data, int offset, int length) throws ErrnoException {
+        if (!space.isFullyMapped(address, address + length)) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        int done = 0;
+        while (done < length) {
+            MemorySegment s = slice(address + done, length - done, true);
+            MemorySegment.copy(data, offset + done, s, JAVA_BYTE, 0, (int) s.byteSize());
+            done += (int) s.byteSize();
+        }
+    }
+
+    /** A little-endian copy of a guest struct, for the ABI module's readFrom methods. */
+    public ByteBuffer readStruct(long address, int size) throws ErrnoException {
+        return ByteBuffer.wrap(read(address, size)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A zeroed little-endian buffer for the ABI module's writeTo methods. */
+    public static ByteBuffer structBuffer(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Writes a buffer filled by an ABI writeTo method. */
+    public void writeStruct(long address, ByteBuffer struct) throws ErrnoException {
+        write(address, struct.array(), struct.arrayOffset(), struct.capacity());
+    }
+
+    /**
+     * Reads a NUL-terminated string of at most {@code max} bytes before the NUL (PATH_MAX style):
+     * ENAMETOOLONG when longer, EFAULT when it runs into unmapped memory.
+     */
+    public byte[] readCString(long address, int max) throws ErrnoException {
+        long at = address;
+        java.io.ByteArrayOutputStream out = null;
+        while (true) {
+            MemorySegment s = slice(at, max + 1L - (at - address), false);
+            long n = s.byteSize();
+            for (long i = 0; i < n; i++) {
+                if (s.get(JAVA_BYTE, i) == 0) {
+                    int len = (int) (at - address + i);
+                    if (out == null) {
+                        return s.asSlice(0, i).toArray(JAVA_BYTE);
+                    }
+                    out.write(s.asSlice(0, i).toArray(JAVA_BYTE), 0, (int) i);
+                    return out.toByteArray();
+                }
+            }
+            if (at - address + n > max) {
+                throw new ErrnoException(Errno.ENAMETOOLONG);
+            }
+            if (out == null) {
+                out = new java.io.ByteArrayOutputStream();
+            }
+            out.write(s.toArray(JAVA_BYTE), 0, (int) n);
+            at += n;
+        }
+    }
+
+    /** {@link #readCString} decoded as UTF-8 (for paths and names handed to Java APIs). */
+    public String readString(long address, int max) throws ErrnoException {
+        return new String(readCString(address, max), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,362 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.Ioctl;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Resource;
+import dev.jlx.abi.struct.Termios;
+import dev.jlx.abi.struct.Winsize;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.FdTable;
+import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostConsole;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Opening, closing and duplicating descriptors, fcntl, ioctl, and the path calls of the minimal VFS. */
+final class FileSyscalls {
+    /** The O_* bits open(2) knows; others are ignored by Linux too (it does not reject unknown bits). */
+    private static final int KNOWN_OPEN_FLAGS = OpenFlags.O_ACCMODE | OpenFlags.O_CREAT | OpenFlags.O_EXCL
+            | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC | OpenFlags.O_APPEND | OpenFlags.O_NONBLOCK | OpenFlags.O_DSYNC
+            | OpenFlags.O_ASYNC | OpenFlags.O_DIRECT | OpenFlags.O_LARGEFILE | OpenFlags.O_DIRECTORY
+            | OpenFlags.O_NOFOLLOW | OpenFlags.O_NOATIME | OpenFlags.O_CLOEXEC | OpenFlags.O_SYNC | OpenFlags.O_PATH
+            | OpenFlags.O_TMPFILE;
+
+    private FileSyscalls() {}
+
+    /** Reads a path argument: EFAULT, ENAMETOOLONG as Linux's getname(). */
+    static byte[] path(GuestThread t, long address) throws ErrnoException {
+        return t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1);
+    }
+
+    /** The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names. */
+    static String base(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
+        GuestProcess p = t.process();
+        if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
+            return p.cwd();
+        }
+        OpenFile f = p.fds().get(dirfd);
+        if (!(f instanceof HostOpenFile h) || h.guestPath() == null
+                || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        return h.guestPath();
+    }
+
+    static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
+        return t.process().kernel().vfs().resolve(base(t, dirfd, path), path, followLast);
+    }
+
+    /** Implements Linux syscall open(2). */
+    static long open(GuestThread t, Args a) throws ErrnoException {
+        return openAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1), a.i32(2));
+    }
+
+    /** Implements Linux syscall openat(2). */
+    static long openat(GuestThread t, Args a) throws ErrnoException {
+        return openAt(t, a.fd(0), a.addr(1), a.i32(2), a.i32(3));
+    }
+
+    /** Implements Linux syscall creat(2). */
+    static long creat(GuestThread t, Args a) throws ErrnoException {
+        return openAt(t, Fcntl.AT_FDCWD, a.addr(0), OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC,
+                a.i32(1));
+    }
+
+    private static long openAt(GuestThread t, int dirfd, long pathAddr, int flags, int mode) throws ErrnoException {
+        byte[] path = path(t, pathAddr);
+        GuestProcess p = t.process();
+        flags &= KNOWN_OPEN_FLAGS;
+        boolean create = (flags & OpenFlags.O_CREAT) != 0;
+        boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
+        Vfs.Resolved r = resolve(t, dirfd, path, follow);
+        int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
+        int perm = create ? mode & 07777 & ~p.umask() : 0;
+        OpenFile file = new HostOpenFile(p.kernel().vfs().files().open(r.hostPath(), hostFlags, perm),
+                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
+                        | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r.guestPath());
+        try {
+            return p.fds().install(file, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
+        } catch (ErrnoException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    static long nofile(GuestProcess p) {
+        return p.rlimits().soft(Resource.RLIMIT_NOFILE);
+    }
+
+    /** Implements Linux syscall close(2). */
+    static long close(GuestThread t, Args a) throws ErrnoException {
+        t.process().fds().close(a.fd(0));
+        return 0;
+    }
+
+    /** Implements Linux syscall dup(2). */
+    static long dup(GuestThread t, Args a) throws ErrnoException {
+        FdTable fds = t.process().fds();
+        OpenFile f = fds.get(a.fd(0));
+        int fd = fds.install(f, 0, false, nofile(t.process()));
+        f.retain();
+        return fd;
+    }
+
+    /** Implements Linux syscall dup2(2). */
+    static long dup2(GuestThread t, Args a) throws ErrnoException {
+        int oldfd = a.fd(0);
+        int newfd = a.fd(1);
+        FdTable fds = t.process().fds();
+        OpenFile f = fds.get(oldfd);
+        if (oldfd == newfd) {
+            return newfd;
+        }
+        return dupTo(t, f, newfd, false);
+    }
+
+    /** Implements Linux syscall dup3(2). */
+    static long dup3(GuestThread t, Args a) throws ErrnoException {
+        int oldfd = a.fd(0);
+        int newfd = a.fd(1);
+        int flags = a.i32(2);
+        if ((flags & ~OpenFlags.O_CLOEXEC) != 0 || oldfd == newfd) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        OpenFile f = t.process().fds().get(oldfd);
+        return dupTo(t, f, newfd, flags != 0);
+    }
+
+    private static long dupTo(GuestThread t, OpenFile f, int newfd, boolean cloexec) throws ErrnoException {
+        if (newfd < 0 || newfd >= nofile(t.process())) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        f.retain();
+        t.process().fds().installAt(newfd, f, cloexec);
+        return newfd;
+    }
+
+    /** Implements Linux syscall fcntl(2). */
+    static long fcntl(GuestThread t, Args a) throws ErrnoException {
+        FdTable fds = t.process().fds();
+        int fd = a.fd(0);
+        OpenFile f = fds.get(fd);
+        int cmd = a.i32(1);
+        switch (cmd) {
+            case Fcntl.F_DUPFD, Fcntl.F_DUPFD_CLOEXEC -> {
+                int min = a.i32(2);
+                if (min < 0 || min >= nofile(t.process())) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                int newfd = fds.install(f, min, cmd == Fcntl.F_DUPFD_CLOEXEC, nofile(t.process()));
+                f.retain();
+                return newfd;
+            }
+            case Fcntl.F_GETFD -> {
+                return fds.closeOnExec(fd) ? Fcntl.FD_CLOEXEC : 0;
+            }
+            case Fcntl.F_SETFD -> {
+                fds.setCloseOnExec(fd, (a.i32(2) & Fcntl.FD_CLOEXEC) != 0);
+                return 0;
+            }
+            case Fcntl.F_GETFL -> {
+                return f.statusFlags();
+            }
+            case Fcntl.F_SETFL -> {
+                f.setStatusFlags(a.i32(2));
+                return 0;
+            }
+            case Fcntl.F_GETLK, Fcntl.F_SETLK, Fcntl.F_SETLKW, Fcntl.F_OFD_GETLK, Fcntl.F_OFD_SETLK,
+                    Fcntl.F_OFD_SETLKW -> {
+                // Record locks arrive with the file-system work; until then no lock is ever granted.
+                t.process().kernel().warnOnce("fcntl-locks", "fcntl record locks are not implemented: ENOLCK");
+                throw new ErrnoException(Errno.ENOLCK);
+            }
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /** Implements Linux syscall ioctl(2): terminal queries are answered from the host terminal. */
+    static long ioctl(GuestThread t, Args a) throws ErrnoException {
+        FdTable fds = t.process().fds();
+        int fd = a.fd(0);
+        OpenFile f = fds.get(fd);
+        int request = a.i32(1);
+        GuestMemory mem = t.process().space().memory();
+        switch (request) {
+            case Ioctl.FIOCLEX -> {
+                fds.setCloseOnExec(fd, true);
+                return 0;
+            }
+            case Ioctl.FIONCLEX -> {
+                fds.setCloseOnExec(fd, false);
+                return 0;
+            }
+            case Ioctl.FIONBIO -> {
+                int on = mem.readInt(a.addr(2));
+                f.setStatusFlags(on != 0 ? f.statusFlags() | OpenFlags.O_NONBLOCK
+                        : f.statusFlags() & ~OpenFlags.O_NONBLOCK);
+                return 0;
+            }
+            case Ioctl.TCGETS -> {
+                HostConsole.Termios tio = f.terminal().attributes();
+                ByteBuffer b = GuestMemory.structBuffer(Termios.SIZE);
+                new Termios(tio.iflag(), tio.oflag(), tio.cflag(), tio.lflag(), tio.line(), tio.cc()).writeTo(b, 0);
+                mem.writeStruct(a.addr(2), b);
+                return 0;
+            }
+            case Ioctl.TIOCGWINSZ -> {
+                HostConsole.WindowSize ws = f.terminal().windowSize();
+                ByteBuffer b = GuestMemory.structBuffer(Winsize.SIZE);
+                new Winsize(ws.rows(), ws.columns(), ws.xpixels(), ws.ypixels()).writeTo(b, 0);
+                mem.writeStruct(a.addr(2), b);
+                return 0;
+            }
+            case Ioctl.TIOCGPGRP -> {
+                f.terminal();
+                mem.writeInt(a.addr(2), t.process().pid());
+                return 0;
+            }
+            default -> {
+                f.terminal();
+                t.process().kernel().warnOnce("ioctl-" + request, "unimplemented terminal ioctl 0x"
+                        + Integer.toHexString(request) + ": ENOTTY");
+                throw new ErrnoException(Errno.ENOTTY);
+            }
+        }
+    }
+
+    /** Implements Linux syscall access(2). */
+    static long access(GuestThread t, Args a) throws ErrnoException {
+        return accessAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1), 0);
+    }
+
+    /** Implements Linux syscall faccessat(2). */
+    static long faccessat(GuestThread t, Args a) throws ErrnoException {
+        return accessAt(t, a.fd(0), a.addr(1), a.i32(2), 0);
+    }
+
+    /** Implements Linux syscall faccessat2(2). */
+    static long faccessat2(GuestThread t, Args a) throws ErrnoException {
+        return accessAt(t, a.fd(0), a.addr(1), a.i32(2), a.i32(3));
+    }
+
+    private static long accessAt(GuestThread t, int dirfd, long pathAddr, int mode, int flags) throws ErrnoException {
+        if ((mode & ~(Fcntl.R_OK | Fcntl.W_OK | Fcntl.X_OK)) != 0
+                || (flags & ~(Fcntl.AT_EACCESS | Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] path = path(t, pathAddr);
+        Vfs.Resolved r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        t.process().kernel().vfs().files().access(r.hostPath(), mode);
+        return 0;
+    }
+
+    /** Implements Linux syscall readlink(2). */
+    static long readlink(GuestThread t, Args a) throws ErrnoException {
+        return readlinkAt(t, Fcntl.AT_FDCWD, a.addr(0), a.addr(1), a.i32(2));
+    }
+
+    /** Implements Linux syscall readlinkat(2). */
+    static long readlinkat(GuestThread t, Args a) throws ErrnoException {
+        return readlinkAt(t, a.fd(0), a.addr(1), a.addr(2), a.i32(3));
+    }
+
+    private static long readlinkAt(GuestThread t, int dirfd, long pathAddr, long buf, int size) throws ErrnoException {
+        if (size <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] path = path(t, pathAddr);
+        Vfs.Resolved r = resolve(t, dirfd, path, false);
+        Vfs vfs = t.process().kernel().vfs();
+        HostStat st = vfs.files().stat(r.hostPath(), false);
+        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] target = vfs.files().readlink(r.hostPath());
+        int n = Math.min(size, target.length);
+        t.process().space().memory().write(buf, target, 0, n);
+        return n;
+    }
+
+    /** Implements Linux syscall getcwd(2). */
+    static long getcwd(GuestThread t, Args a) throws ErrnoException {
+        byte[] cwd = t.process().cwd().getBytes(StandardCharsets.UTF_8);
+        if (a.u64(1) < cwd.length + 1L) {
+            throw new ErrnoException(Errno.ERANGE);
+        }
+        byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
+        t.process().space().memory().write(a.addr(0), out);
+        return out.length;
+    }
+
+    /** Implements Linux syscall chdir(2). */
+    static long chdir(GuestThread t, Args a) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, Fcntl.AT_FDCWD, path(t, a.addr(0)), true);
+        Vfs vfs = t.process().kernel().vfs();
+        if ((vfs.files().stat(r.hostPath(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        vfs.files().access(r.hostPath(), Fcntl.X_OK);
+        t.process().setCwd(r.guestPath());
+        return 0;
+    }
+
+    /** Implements Linux syscall unlink(2). */
+    static long unlink(GuestThread t, Args a) throws ErrnoException {
+        return unlinkAt(t, Fcntl.AT_FDCWD, a.addr(0), 0);
+    }
+
+    /** Implements Linux syscall unlinkat(2). */
+    static long unlinkat(GuestThread t, Args a) throws ErrnoException {
+        return unlinkAt(t, a.fd(0), a.addr(1), a.i32(2));
+    }
+
+    /** Implements Linux syscall rmdir(2). */
+    static long rmdir(GuestThread t, Args a) throws ErrnoException {
+        return unlinkAt(t, Fcntl.AT_FDCWD, a.addr(0), Fcntl.AT_REMOVEDIR);
+    }
+
+    private static long unlinkAt(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
+        if ((flags & ~Fcntl.AT_REMOVEDIR) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false);
+        if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
+            t.process().kernel().vfs().files().rmdir(r.hostPath());
+        } else {
+            t.process().kernel().vfs().files().unlink(r.hostPath());
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall mkdir(2). */
+    static long mkdir(GuestThread t, Args a) throws ErrnoException {
+        return mkdirAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1));
+    }
+
+    /** Implements Linux syscall mkdirat(2). */
+    static long mkdirat(GuestThread t, Args a) throws ErrnoException {
+        return mkdirAt(t, a.fd(0), a.addr(1), a.i32(2));
+    }
+
+    private static long mkdirAt(GuestThread t, int dirfd, long pathAddr, int mode) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false);
+        t.process().kernel().vfs().files().mkdir(r.hostPath(), mode & 07777 & ~t.process().umask());
+        return 0;
+    }
+
+    /** Implements Linux syscall umask(2). */
+    static long umask(GuestThread t, Args a) {
+        int old = t.process().umask();
+        t.process().setUmask(a.i32(0) & 0777);
+        return old;
+    }
+}

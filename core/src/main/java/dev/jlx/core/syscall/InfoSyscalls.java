@@ -1,0 +1,61 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Random;
+import dev.jlx.abi.struct.Sysinfo;
+import dev.jlx.abi.struct.Utsname;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+
+/** uname, sysinfo and getrandom. */
+final class InfoSyscalls {
+    /** The kernel release jlx reports: the Linux ABI it implements, marked as jlx's. */
+    static final String RELEASE = "6.1.0-jlx";
+    static final String VERSION = "#1 SMP PREEMPT_DYNAMIC jlx";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** GRND_* bits getrandom(2) accepts. */
+    private static final int GRND_ALL = Random.GRND_NONBLOCK | Random.GRND_RANDOM | Random.GRND_INSECURE;
+
+    private InfoSyscalls() {}
+
+    /** Implements Linux syscall uname(2). */
+    static long uname(GuestThread t, Args a) throws ErrnoException {
+        ByteBuffer b = GuestMemory.structBuffer(Utsname.SIZE);
+        new Utsname("Linux", t.process().kernel().host().identity().hostname(), RELEASE, VERSION, "x86_64", "(none)")
+                .writeTo(b, 0);
+        t.process().space().memory().writeStruct(a.addr(0), b);
+        return 0;
+    }
+
+    /** Implements Linux syscall sysinfo(2), from the JVM's view of the host. */
+    static long sysinfo(GuestThread t, Args a) throws ErrnoException {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double load = Math.max(0, os.getSystemLoadAverage());
+        long loadFixed = (long) (load * 65536);
+        long uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
+        ByteBuffer b = GuestMemory.structBuffer(Sysinfo.SIZE);
+        new Sysinfo(uptime, new long[] {loadFixed, loadFixed, loadFixed}, os.getTotalMemorySize(),
+                os.getFreeMemorySize(), 0, 0, os.getTotalSwapSpaceSize(), os.getFreeSwapSpaceSize(),
+                1, 0, 0, 1).writeTo(b, 0);
+        t.process().space().memory().writeStruct(a.addr(0), b);
+        return 0;
+    }
+
+    /** Implements Linux syscall getrandom(2). jlx's entropy source is always initialized. */
+    static long getrandom(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(2);
+        if ((flags & ~GRND_ALL) != 0
+                || (flags & (Random.GRND_INSECURE | Random.GRND_RANDOM)) == (Random.GRND_INSECURE | Random.GRND_RANDOM)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int n = (int) Math.min(a.u64(1), ReadWriteSyscalls.MAX_RW_COUNT);
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        t.process().space().memory().write(a.addr(0), bytes);
+        return n;
+    }
+}

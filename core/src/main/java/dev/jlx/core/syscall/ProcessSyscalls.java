@@ -1,0 +1,220 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.ArchPrctl;
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Resource;
+import dev.jlx.abi.struct.Rlimit;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Rlimits;
+import dev.jlx.core.mem.AddressSpace;
+import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
+
+/** Process and thread identity, exit, per-thread registrations, arch_prctl and resource limits. */
+final class ProcessSyscalls {
+    /** sizeof(struct robust_list_head) on x86-64. */
+    private static final int ROBUST_LIST_HEAD_SIZE = 24;
+    /** sizeof(struct rseq) as glibc registers it; the area must be 32-byte aligned. */
+    private static final int RSEQ_MIN_SIZE = 32;
+    private static final int RSEQ_FLAG_UNREGISTER = 1;
+
+    private ProcessSyscalls() {}
+
+    /** Implements Linux syscall exit(2). With one thread per process so far, it ends the process. */
+    static long exit(GuestThread t, Args a) {
+        t.process().exit(ExitStatus.exited(a.i32(0)));
+        return 0;
+    }
+
+    /** Implements Linux syscall exit_group(2). */
+    static long exit_group(GuestThread t, Args a) {
+        t.process().exit(ExitStatus.exited(a.i32(0)));
+        return 0;
+    }
+
+    /** Implements Linux syscall getpid(2). */
+    static long getpid(GuestThread t, Args a) {
+        return t.process().pid();
+    }
+
+    /** Implements Linux syscall getppid(2). */
+    static long getppid(GuestThread t, Args a) {
+        return t.process().ppid();
+    }
+
+    /** Implements Linux syscall gettid(2). */
+    static long gettid(GuestThread t, Args a) {
+        return t.tid();
+    }
+
+    /** Implements Linux syscall set_tid_address(2). */
+    static long set_tid_address(GuestThread t, Args a) {
+        t.setClearChildTid(a.addr(0));
+        return t.tid();
+    }
+
+    /** Implements Linux syscall set_robust_list(2). */
+    static long set_robust_list(GuestThread t, Args a) throws ErrnoException {
+        if (a.u64(1) != ROBUST_LIST_HEAD_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.setRobustList(a.addr(0), a.u64(1));
+        return 0;
+    }
+
+    /** Implements Linux syscall get_robust_list(2) for the calling thread. */
+    static long get_robust_list(GuestThread t, Args a) throws ErrnoException {
+        if (a.i32(0) != 0 && a.i32(0) != t.tid()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        GuestMemory mem = t.process().space().memory();
+        mem.writeLong(a.addr(1), t.robustList());
+        mem.writeLong(a.addr(2), t.robustListLength());
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall rseq(2). jlx runs every guest on CPU 0 and never preempts a thread
+     * inside a critical section with another thread of its address space running, so registering
+     * means writing cpu_id_start and cpu_id once, as the kernel does on registration.
+     */
+    static long rseq(GuestThread t, Args a) throws ErrnoException {
+        long area = a.addr(0);
+        long len = a.u64(1) & 0xffffffffL;
+        int flags = a.i32(2);
+        GuestMemory mem = t.process().space().memory();
+        if (flags == RSEQ_FLAG_UNREGISTER) {
+            if (t.rseq() != area) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            t.setRseq(0);
+            return 0;
+        }
+        if (flags != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (t.rseq() != 0) {
+            throw new ErrnoException(t.rseq() == area ? Errno.EBUSY : Errno.EINVAL);
+        }
+        if ((area & (RSEQ_MIN_SIZE - 1)) != 0 || len < RSEQ_MIN_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        // struct rseq: u32 cpu_id_start at 0, u32 cpu_id at 4.
+        mem.writeLong(area, 0);
+        t.setRseq(area);
+        return 0;
+    }
+
+    /** Implements Linux syscall arch_prctl(2). */
+    static long arch_prctl(GuestThread t, Args a) throws ErrnoException {
+        long value = a.addr(1);
+        switch (a.i32(0)) {
+            case ArchPrctl.ARCH_SET_FS -> {
+                checkCanonical(value);
+                t.engine().reg(X86Reg.FS_BASE, value);
+                return 0;
+            }
+            case ArchPrctl.ARCH_SET_GS -> {
+                checkCanonical(value);
+                t.engine().reg(X86Reg.GS_BASE, value);
+                return 0;
+            }
+            case ArchPrctl.ARCH_GET_FS -> {
+                t.process().space().memory().writeLong(value, t.engine().reg(X86Reg.FS_BASE));
+                return 0;
+            }
+            case ArchPrctl.ARCH_GET_GS -> {
+                t.process().space().memory().writeLong(value, t.engine().reg(X86Reg.GS_BASE));
+                return 0;
+            }
+            case ArchPrctl.ARCH_GET_CPUID -> {
+                return 1;
+            }
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    private static void checkCanonical(long address) throws ErrnoException {
+        if (address < 0 || address >= AddressSpace.TASK_SIZE) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+    }
+
+    /** Implements Linux syscall getrlimit(2). */
+    static long getrlimit(GuestThread t, Args a) throws ErrnoException {
+        int resource = a.i32(0);
+        checkResource(resource);
+        putRlimit(t, a.addr(1), t.process().rlimits(), resource);
+        return 0;
+    }
+
+    /** Implements Linux syscall setrlimit(2). */
+    static long setrlimit(GuestThread t, Args a) throws ErrnoException {
+        int resource = a.i32(0);
+        checkResource(resource);
+        setLimit(t.process(), resource, Rlimit.readFrom(t.process().space().memory().readStruct(a.addr(1),
+                Rlimit.SIZE), 0));
+        return 0;
+    }
+
+    /** Implements Linux syscall prlimit64(2) for the calling process. */
+    static long prlimit64(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        int resource = a.i32(1);
+        GuestProcess p = t.process();
+        if (pid != 0 && pid != p.pid()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        checkResource(resource);
+        Rlimit requested = a.addr(2) == 0 ? null
+                : Rlimit.readFrom(p.space().memory().readStruct(a.addr(2), Rlimit.SIZE), 0);
+        long oldSoft = p.rlimits().soft(resource);
+        long oldHard = p.rlimits().hard(resource);
+        if (requested != null) {
+            setLimit(p, resource, requested);
+        }
+        if (a.addr(3) != 0) {
+            ByteBuffer b = GuestMemory.structBuffer(Rlimit.SIZE);
+            new Rlimit(oldSoft, oldHard).writeTo(b, 0);
+            p.space().memory().writeStruct(a.addr(3), b);
+        }
+        return 0;
+    }
+
+    private static void checkResource(int resource) throws ErrnoException {
+        if (resource < 0 || resource >= Resource.RLIM_NLIMITS) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    private static void setLimit(GuestProcess p, int resource, Rlimit r) throws ErrnoException {
+        if (Long.compareUnsigned(r.cur(), r.max()) > 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Rlimits limits = p.rlimits();
+        // Raising a hard limit needs CAP_SYS_RESOURCE, which a guest of a non-root user lacks.
+        if (Long.compareUnsigned(r.max(), limits.hard(resource)) > 0 && p.credentials().euid() != 0) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), 1L << 20) > 0) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        limits.set(resource, r.cur(), r.max());
+    }
+
+    private static void putRlimit(GuestThread t, long address, Rlimits limits, int resource) throws ErrnoException {
+        ByteBuffer b = GuestMemory.structBuffer(Rlimit.SIZE);
+        new Rlimit(limits.soft(resource), limits.hard(resource)).writeTo(b, 0);
+        t.process().space().memory().writeStruct(address, b);
+    }
+
+    /** Implements Linux syscall sched_yield(2): other guest threads run whenever this one is not. */
+    static long sched_yield(GuestThread t, Args a) {
+        Thread.yield();
+        return 0;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.struct.Iovec;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/** read(2), write(2) and their vector and positional forms. Data moves straight into guest pages. */
+final class ReadWriteSyscalls {
+    /** MAX_RW_COUNT: Linux caps one transfer at INT_MAX rounded down to a page. */
+    static final long MAX_RW_COUNT = 0x7ffff000L;
+    /** UIO_MAXIOV. */
+    static final int IOV_MAX = 1024;
+
+    private ReadWriteSyscalls() {}
+
+    private static OpenFile readable(GuestThread t, int fd) throws ErrnoException {
+        OpenFile f = t.process().fds().get(fd);
+        if (!f.readable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return f;
+    }
+
+    private static OpenFile writable(GuestThread t, int fd) throws ErrnoException {
+        OpenFile f = t.process().fds().get(fd);
+        if (!f.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return f;
+    }
+
+    /** Implements Linux syscall read(2). */
+    static long read(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = readable(t, a.fd(0));
+        return readInto(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), -1);
+    }
+
+    /** Implements Linux syscall write(2). */
+    static long write(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = writable(t, a.fd(0));
+        return writeFrom(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), -1);
+    }
+
+    /** Implements Linux syscall pread64(2). */
+    static long pread64(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = readable(t, a.fd(0));
+        if (a.raw(3) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return readInto(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), a.raw(3));
+    }
+
+    /** Implements Linux syscall pwrite64(2). */
+    static long pwrite64(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = writable(t, a.fd(0));
+        if (a.raw(3) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return writeFrom(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), a.raw(3));
+    }
+
+    /** Implements Linux syscall readv(2). */
+    static long readv(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = readable(t, a.fd(0));
+        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.i32(2));
+        long total = 0;
+        for (int i = 0; i < iov.length; i += 2) {
+            if (iov[i + 1] == 0) {
+                continue;
+            }
+            long n = readInto(f, t.process().space().memory(), iov[i], iov[i + 1], -1);
+            total += n;
+            if (n < iov[i + 1]) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** Implements Linux syscall writev(2). */
+    static long writev(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = writable(t, a.fd(0));
+        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.i32(2));
+        long total = 0;
+        for (int i = 0; i < iov.length; i += 2) {
+            if (iov[i + 1] == 0) {
+                continue;
+            }
+            long n;
+            try {
+                n = writeFrom(f, t.process().space().memory(), iov[i], iov[i + 1], -1);
+            } catch (ErrnoException e) {
+                if (total > 0) {
+                    return total;
+                }
+                throw e;
+            }
+            total += n;
+            if (n < iov[i + 1]) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** Implements Linux syscall lseek(2). */
+    static long lseek(GuestThread t, Args a) throws ErrnoException {
+        return t.process().fds().get(a.fd(0)).seek(a.raw(1), a.i32(2));
+    }
+
+    /** Reads the iovec array: base and length pairs; EINVAL for a bad count or a total over ssize_t. */
+    private static long[] iovecs(GuestMemory mem, long address, int count) throws ErrnoException {
+        if (count < 0 || count > IOV_MAX) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer b = mem.readStruct(address, count * Iovec.SIZE);
+        long[] out = new long[count * 2];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            Iovec v = Iovec.readFrom(b, i * Iovec.SIZE);
+            out[2 * i] = v.base();
+            out[2 * i + 1] = v.len();
+            if (v.len() < 0 || (total += v.len()) < 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads into [address, address + length): one host read per contiguous piece of guest memory,
+     * stopping at a short read. {@code offset} < 0 means the file offset.
+     */
+    static long readInto(OpenFile f, GuestMemory mem, long address, long length, long offset) throws ErrnoException {
+        if (length == 0) {
+            return 0;
+        }
+        long done = 0;
+        while (done < length) {
+            MemorySegment s;
+            try {
+                s = mem.slice(address + done, Math.min(length - done, MAX_RW_COUNT), true);
+            } catch (ErrnoException e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
+            int n = offset < 0 ? f.read(s) : f.pread(s, offset + done);
+            done += n;
+            if (n < s.byteSize()) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    static long writeFrom(OpenFile f, GuestMemory mem, long address, long length, long offset)
+            throws ErrnoException {
+        if (length == 0) {
+            return 0;
+        }
+        long done = 0;
+        while (done < length) {
+            MemorySegment s;
+            try {
+                s = mem.slice(address + done, Math.min(length - done, MAX_RW_COUNT), false);
+            } catch (ErrnoException e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
+            int n = offset < 0 ? f.write(s) : f.pwrite(s, offset + done);
+            done += n;
+            if (n < s.byteSize()) {
+                break;
+            }
+        }
+        return done;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.KernelSigaction;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.SignalActions;
+import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
+
+/**
+ * Signal dispositions and masks, and signals a process sends itself. Running a guest handler needs
+ * signal frames, which come later: such a signal stays pending, as if it were blocked.
+ */
+final class SignalSyscalls {
+    /** The kernel's sigset_t is 64 bits; rt_sig* calls insist on that size. */
+    private static final long SIGSET_SIZE = 8;
+
+    private SignalSyscalls() {}
+
+    private static void checkSignal(int sig) throws ErrnoException {
+        if (sig < 1 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /** Implements Linux syscall rt_sigaction(2). */
+    static long rt_sigaction(GuestThread t, Args a) throws ErrnoException {
+        int sig = a.i32(0);
+        if (a.u64(3) != SIGSET_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        checkSignal(sig);
+        GuestMemory mem = t.process().space().memory();
+        SignalActions actions = t.process().signalActions();
+        KernelSigaction next = null;
+        if (a.addr(1) != 0) {
+            if (sig == Signals.SIGKILL || sig == Signals.SIGSTOP) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            next = KernelSigaction.readFrom(mem.readStruct(a.addr(1), KernelSigaction.SIZE), 0);
+        }
+        if (a.addr(2) != 0) {
+            ByteBuffer b = GuestMemory.structBuffer(KernelSigaction.SIZE);
+            new KernelSigaction(actions.handler(sig), actions.flags(sig), actions.restorer(sig), actions.mask(sig))
+                    .writeTo(b, 0);
+            mem.writeStruct(a.addr(2), b);
+        }
+        if (next != null) {
+            long mask = next.mask() & ~(GuestThread.bit(Signals.SIGKILL) | GuestThread.bit(Signals.SIGSTOP));
+            actions.set(sig, next.handler(), next.flags(), next.restorer(), mask);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall rt_sigprocmask(2). */
+    static long rt_sigprocmask(GuestThread t, Args a) throws ErrnoException {
+        if (a.u64(3) != SIGSET_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestMemory mem = t.process().space().memory();
+        long old = t.signalMask();
+        if (a.addr(1) != 0) {
+            long set = mem.readLong(a.addr(1));
+            switch (a.i32(0)) {
+                case Signals.SIG_BLOCK -> t.setSignalMask(old | set);
+                case Signals.SIG_UNBLOCK -> t.setSignalMask(old & ~set);
+                case Signals.SIG_SETMASK -> t.setSignalMask(set);
+                default -> throw new ErrnoException(Errno.EINVAL);
+            }
+        }
+        if (a.addr(2) != 0) {
+            mem.writeLong(a.addr(2), old);
+        }
+        deliverPending(t);
+        return 0;
+    }
+
+    /** Implements Linux syscall kill(2) for the calling process (other pids come with processes). */
+    static long kill(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        int sig = a.i32(1);
+        GuestProcess p = t.process();
+        if (sig < 0 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (pid != p.pid() && pid != 0 && pid != -1) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (sig != 0) {
+            send(t, sig);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall tgkill(2) for the calling thread. */
+    static long tgkill(GuestThread t, Args a) throws ErrnoException {
+        int tgid = a.i32(0);
+        int tid = a.i32(1);
+        int sig = a.i32(2);
+        if (tgid <= 0 || tid <= 0 || sig < 0 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (tgid != t.process().pid() || tid != t.tid()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (sig != 0) {
+            send(t, sig);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall tkill(2) for the calling thread. */
+    static long tkill(GuestThread t, Args a) throws ErrnoException {
+        int tid = a.i32(0);
+        int sig = a.i32(1);
+        if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (tid != t.tid()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (sig != 0) {
+            send(t, sig);
+        }
+        return 0;
+    }
+
+    /**
+     * Sends {@code sig} to the calling thread: ignored, fatal by default, or left pending when it is
+     * blocked or has a handler.
+     */
+    static void send(GuestThread t, int sig) {
+        SignalActions actions = t.process().signalActions();
+        long handler = actions.handler(sig);
+        boolean blocked = (t.signalMask() & GuestThread.bit(sig)) != 0;
+        if (sig == Signals.SIGKILL) {
+            t.process().exit(ExitStatus.killed(sig));
+            return;
+        }
+        if (handler == Signals.SIG_IGN && sig != Signals.SIGCHLD) {
+            return;
+        }
+        if (blocked || handler != Signals.SIG_DFL) {
+            t.process().addPending(sig);
+            if (!blocked) {
+                t.process().kernel().warnOnce("signal-handler", "signal handlers are not run yet; "
+                        + Signals.name(sig) + " left pending");
+            }
+            return;
+        }
+        switch (SignalActions.defaultAction(sig)) {
+            case TERMINATE -> t.process().exit(ExitStatus.killed(sig));
+            case IGNORE, CONTINUE -> { }
+            case STOP -> t.process().kernel().warnOnce("signal-stop", "job-control stop of a guest is not "
+                    + "implemented yet; " + Signals.name(sig) + " ignored");
+        }
+    }
+
+    /** Acts on pending signals that an unblock has made deliverable. */
+    private static void deliverPending(GuestThread t) {
+        long deliverable = t.process().pendingSignals() & ~t.signalMask();
+        for (int sig = 1; deliverable != 0 && sig <= Signals.NSIG; sig++) {
+            if ((deliverable & GuestThread.bit(sig)) != 0) {
+                deliverable &= ~GuestThread.bit(sig);
+                if (t.process().signalActions().handler(sig) == Signals.SIG_DFL
+                        && SignalActions.defaultAction(sig) == SignalActions.DefaultAction.TERMINATE) {
+                    t.process().exit(ExitStatus.killed(sig));
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Clocks;
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.struct.Timespec;
+import dev.jlx.abi.struct.Timeval;
+import dev.jlx.abi.struct.Timezone;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/**
+ * Clocks and sleeps. The wall clock and the monotonic clock are the JVM's (CLOCK_REALTIME and
+ * CLOCK_MONOTONIC on a Linux host); CPU-time clocks are the guest thread's Java thread.
+ */
+final class TimeSyscalls {
+    private static final long NANOS = 1_000_000_000L;
+    /** Coarse clocks tick with the kernel's jiffy: CONFIG_HZ=250 on Debian's kernels. */
+    private static final long COARSE_RESOLUTION = 4_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** JVM start, for CLOCK_PROCESS_CPUTIME_ID's approximation when thread CPU time is unavailable. */
+    private static final long MONOTONIC_ORIGIN = System.nanoTime();
+
+    private TimeSyscalls() {}
+
+    /** Nanoseconds of {@code clock}; EINVAL for an unknown clock. */
+    static long now(int clock) throws ErrnoException {
+        return switch (clock) {
+            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_TAI, Clocks.CLOCK_REALTIME_ALARM -> {
+                Instant i = Instant.now();
+                yield i.getEpochSecond() * NANOS + i.getNano();
+            }
+            case Clocks.CLOCK_MONOTONIC, Clocks.CLOCK_MONOTONIC_RAW, Clocks.CLOCK_MONOTONIC_COARSE,
+                    Clocks.CLOCK_BOOTTIME, Clocks.CLOCK_BOOTTIME_ALARM -> System.nanoTime();
+            case Clocks.CLOCK_PROCESS_CPUTIME_ID, Clocks.CLOCK_THREAD_CPUTIME_ID -> {
+                long cpu = THREADS.getCurrentThreadCpuTime();
+                yield cpu >= 0 ? cpu : System.nanoTime() - MONOTONIC_ORIGIN;
+            }
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+    }
+
+    private static void putTimespec(GuestMemory mem, long address, long nanos) throws ErrnoException {
+        ByteBuffer b = GuestMemory.structBuffer(Timespec.SIZE);
+        new Timespec(Math.floorDiv(nanos, NANOS), Math.floorMod(nanos, NANOS)).writeTo(b, 0);
+        mem.writeStruct(address, b);
+    }
+
+    /** Implements Linux syscall clock_gettime(2). */
+    static long clock_gettime(GuestThread t, Args a) throws ErrnoException {
+        putTimespec(t.process().space().memory(), a.addr(1), now(a.i32(0)));
+        return 0;
+    }
+
+    /** Implements Linux syscall clock_getres(2). */
+    static long clock_getres(GuestThread t, Args a) throws ErrnoException {
+        int clock = a.i32(0);
+        now(clock);
+        if (a.addr(1) != 0) {
+            boolean coarse = clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE;
+            putTimespec(t.process().space().memory(), a.addr(1), coarse ? COARSE_RESOLUTION : 1);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall gettimeofday(2); the time zone is always UTC with no DST, as Linux keeps it. */
+    static long gettimeofday(GuestThread t, Args a) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        if (a.addr(0) != 0) {
+            long n = now(Clocks.CLOCK_REALTIME);
+            ByteBuffer b = GuestMemory.structBuffer(Timeval.SIZE);
+            new Timeval(n / NANOS, (n % NANOS) / 1000).writeTo(b, 0);
+            mem.writeStruct(a.addr(0), b);
+        }
+        if (a.addr(1) != 0) {
+            ByteBuffer b = GuestMemory.structBuffer(Timezone.SIZE);
+            new Timezone(0, 0).writeTo(b, 0);
+            mem.writeStruct(a.addr(1), b);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall time(2). */
+    static long time(GuestThread t, Args a) throws ErrnoException {
+        long seconds = now(Clocks.CLOCK_REALTIME) / NANOS;
+        if (a.addr(0) != 0) {
+            t.process().space().memory().writeLong(a.addr(0), seconds);
+        }
+        return seconds;
+    }
+
+    /** Implements Linux syscall nanosleep(2). */
+    static long nanosleep(GuestThread t, Args a) throws ErrnoException {
+        sleepNanos(readTimespec(t, a.addr(0)));
+        return 0;
+    }
+
+    /** Implements Linux syscall clock_nanosleep(2). */
+    static long clock_nanosleep(GuestThread t, Args a) throws ErrnoException {
+        int clock = a.i32(0);
+        if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long request = readTimespec(t, a.addr(2));
+        if ((a.i32(1) & Clocks.TIMER_ABSTIME) != 0) {
+            sleepNanos(request - now(clock));
+        } else {
+            now(clock);
+            sleepNanos(request);
+        }
+        return 0;
+    }
+
+    private static long readTimespec(GuestThread t, long address) throws ErrnoException {
+        Timespec ts = Timespec.readFrom(t.process().space().memory().readStruct(address, Timespec.SIZE), 0);
+        if (ts.sec() < 0 || ts.nsec() < 0 || ts.nsec() >= NANOS) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return ts.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : ts.sec() * NANOS + ts.nsec();
+    }
+
+    /** Sleeps; a guest that is killed meanwhile wakes at once (its Java thread is interrupted). */
+    private static void sleepNanos(long nanos) throws ErrnoException {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR);
+        }
+    }
+}

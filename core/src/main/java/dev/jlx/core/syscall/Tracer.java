@@ -1,0 +1,226 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.ArchPrctl;
+import dev.jlx.abi.Clocks;
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.Ioctl;
+import dev.jlx.abi.Mman;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Resource;
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.SyscallNr;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints one strace-format line per syscall, from the argument formats in the table: {@code
+ * write(1, "hi\n", 3) = 3}, {@code openat(AT_FDCWD, "/x", O_RDONLY) = -1 ENOENT (No such file or
+ * directory)}. A line is printed when the call returns, so output buffers show what was read.
+ */
+final class Tracer {
+    private static final int STRING_LIMIT = 32;
+    private static final ArgFormat[] RAW = {ArgFormat.PTR, ArgFormat.PTR, ArgFormat.PTR, ArgFormat.PTR,
+        ArgFormat.PTR, ArgFormat.PTR};
+
+    private final PrintStream out;
+
+    Tracer(PrintStream out) {
+        this.out = out;
+    }
+
+    void trace(GuestThread thread, SyscallEntry entry, long[] regs, long result) {
+        StringBuilder line = new StringBuilder(96);
+        String name = entry != null ? entry.name() : "syscall_" + regs[0];
+        line.append(name).append('(');
+        ArgFormat[] formats = entry != null ? entry.args() : RAW;
+        GuestMemory mem = thread.process().space().memory();
+        for (int i = 0; i < formats.length; i++) {
+            if (i > 0) {
+                line.append(", ");
+            }
+            long next = i + 1 < formats.length ? regs[2 + i] : 0;
+            format(line, formats[i], regs[1 + i], next, result, mem);
+        }
+        line.append(") = ");
+        if (regs[0] == SyscallNr.EXIT_GROUP || regs[0] == SyscallNr.EXIT) {
+            line.append('?');
+        } else if (result < 0 && result >= -4095) {
+            Errno e = Errno.of((int) -result);
+            line.append("-1 ").append(e != null ? e.name() + " (" + e.message() + ")" : Long.toString(-result));
+        } else {
+            format(line, entry != null ? entry.result() : ArgFormat.LONG, result, 0, result, mem);
+        }
+        synchronized (out) {
+            out.println(line);
+        }
+    }
+
+    private static void format(StringBuilder b, ArgFormat f, long v, long next, long result, GuestMemory mem) {
+        switch (f) {
+            case INT -> b.append((int) v);
+            case FD -> b.append((int) v);
+            case SIZE -> b.append(Long.toUnsignedString(v));
+            case LONG -> b.append(v);
+            case PTR -> b.append(v == 0 ? "NULL" : "0x" + Long.toHexString(v));
+            case OCTAL -> b.append('0').append(Integer.toOctalString((int) v));
+            case DIRFD -> b.append((int) v == Fcntl.AT_FDCWD ? "AT_FDCWD" : Integer.toString((int) v));
+            case PATH -> string(b, v, -1, mem);
+            case BUF_IN -> string(b, v, next, mem);
+            case BUF_OUT -> {
+                if (result >= 0) {
+                    string(b, v, result, mem);
+                } else {
+                    b.append("0x").append(Long.toHexString(v));
+                }
+            }
+            case OPEN_FLAGS -> {
+                int acc = (int) v & OpenFlags.O_ACCMODE;
+                b.append(acc == OpenFlags.O_RDONLY ? "O_RDONLY" : acc == OpenFlags.O_WRONLY ? "O_WRONLY" : "O_RDWR");
+                long rest = flags(b, v & ~OpenFlags.O_ACCMODE & ~OpenFlags.O_LARGEFILE, Names.OPEN, true);
+                if (rest != 0) {
+                    b.append("|0").append(Long.toOctalString(rest));
+                }
+            }
+            case PROT -> flagsOrZero(b, v, Names.PROT, "PROT_NONE");
+            case MAP_FLAGS -> flagsOrZero(b, v, Names.MAP, "0");
+            case AT_FLAGS -> flagsOrZero(b, v, Names.AT, "0");
+            case SIGNAL -> {
+                String n = Signals.name((int) v);
+                b.append(n != null ? n : Long.toString(v));
+            }
+            case WHENCE -> b.append(named(Names.SEEK, v));
+            case IOCTL_REQ -> {
+                String n = Ioctl.name((int) v);
+                b.append(n != null ? n : "0x" + Long.toHexString(v));
+            }
+            case ARCH_CODE -> b.append(named(Names.ARCH, v));
+            case CLOCK -> b.append(named(Names.CLOCK, v));
+            case RESOURCE -> {
+                String n = Resource.name((int) v);
+                b.append(n != null ? n : Long.toString(v));
+            }
+            case SIGMASK_HOW -> b.append(named(Names.SIGHOW, v));
+            case FCNTL_CMD -> b.append(named(Names.FCNTL, v));
+        }
+    }
+
+    private static void flagsOrZero(StringBuilder b, long v, Map<Long, String> names, String zero) {
+        if (v == 0) {
+            b.append(zero);
+            return;
+        }
+        long rest = flags(b, v, names, false);
+        if (rest != 0) {
+            b.append(b.isEmpty() || b.charAt(b.length() - 1) == '(' || b.charAt(b.length() - 1) == ' ' ? "" : "|")
+                    .append("0x").append(Long.toHexString(rest));
+        }
+    }
+
+    /** Appends the names of the bits set in {@code v}; returns the bits without a name. */
+    private static long flags(StringBuilder b, long v, Map<Long, String> names, boolean leadingBar) {
+        long rest = v;
+        boolean first = !leadingBar;
+        for (Map.Entry<Long, String> e : names.entrySet()) {
+            long bits = e.getKey();
+            if (bits != 0 && (rest & bits) == bits) {
+                b.append(first ? "" : "|").append(e.getValue());
+                first = false;
+                rest &= ~bits;
+            }
+        }
+        return rest;
+    }
+
+    private static String named(Map<Long, String> names, long v) {
+        String n = names.get(v);
+        return n != null ? n : Long.toString(v);
+    }
+
+    private static void string(StringBuilder b, long address, long length, GuestMemory mem) {
+        if (address == 0) {
+            b.append("NULL");
+            return;
+        }
+        try {
+            byte[] bytes;
+            boolean more;
+            if (length < 0) {
+                bytes = mem.readCString(address, 4096);
+                more = false;
+            } else {
+                int n = (int) Math.min(length, STRING_LIMIT);
+                bytes = mem.read(address, n);
+                more = length > STRING_LIMIT;
+            }
+            b.append('"');
+            for (byte c : bytes) {
+                switch (c) {
+                    case '\n' -> b.append("\\n");
+                    case '\t' -> b.append("\\t");
+                    case '\r' -> b.append("\\r");
+                    case '"' -> b.append("\\\"");
+                    case '\\' -> b.append("\\\\");
+                    default -> {
+                        if (c >= 0x20 && c < 0x7f) {
+                            b.append((char) c);
+                        } else {
+                            b.append(String.format("\\%o", c & 0xff));
+                        }
+                    }
+                }
+            }
+            b.append('"');
+            if (more) {
+                b.append("...");
+            }
+        } catch (ErrnoException e) {
+            b.append("0x").append(Long.toHexString(address));
+        }
+    }
+
+    /** Constant names by value, read once from the ABI classes (trace only). */
+    private static final class Names {
+        static final Map<Long, String> OPEN = of(OpenFlags.class, "O_", "O_ACCMODE", "O_RDONLY", "O_WRONLY", "O_RDWR",
+                "O_LARGEFILE", "O_NDELAY", "O_FSYNC", "O_RSYNC", "O_DSYNC");
+        static final Map<Long, String> PROT = of(Mman.class, "PROT_", "PROT_NONE");
+        static final Map<Long, String> MAP = of(Mman.class, "MAP_", "MAP_FILE", "MAP_TYPE", "MAP_ANON",
+                "MAP_EXECUTABLE", "MAP_HUGE_SHIFT", "MAP_HUGE_MASK", "MAP_SHARED_VALIDATE");
+        static final Map<Long, String> AT = of(Fcntl.class, "AT_", "AT_FDCWD", "AT_EACCESS");
+        static final Map<Long, String> SEEK = of(Fcntl.class, "SEEK_");
+        static final Map<Long, String> FCNTL = of(Fcntl.class, "F_", "F_RDLCK", "F_WRLCK", "F_UNLCK", "F_OK");
+        static final Map<Long, String> ARCH = of(ArchPrctl.class, "ARCH_");
+        static final Map<Long, String> CLOCK = of(Clocks.class, "CLOCK_");
+        static final Map<Long, String> SIGHOW = of(Signals.class, "SIG_", "SIG_DFL", "SIG_IGN");
+
+        /** Names of the int/long constants of {@code c} starting with {@code prefix}, largest value first. */
+        private static Map<Long, String> of(Class<?> c, String prefix, String... excluded) {
+            List<String> skip = List.of(excluded);
+            List<Map.Entry<Long, String>> found = new ArrayList<>();
+            for (Field f : c.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getName().startsWith(prefix) && !skip.contains(f.getName())
+                        && (f.getType() == int.class || f.getType() == long.class)) {
+                    try {
+                        found.add(Map.entry(((Number) f.get(null)).longValue(), f.getName()));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            found.sort((a, b) -> Long.compare(Long.bitCount(b.getKey()), Long.bitCount(a.getKey())));
+            Map<Long, String> out = new LinkedHashMap<>();
+            for (Map.Entry<Long, String> e : found) {
+                out.putIfAbsent(e.getKey(), e.getValue());
+            }
+            return out;
+        }
+    }
+}

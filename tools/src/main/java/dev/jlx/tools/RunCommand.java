@@ -1,0 +1,88 @@
+package dev.jlx.tools;
+
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.api.JlxException;
+import dev.jlx.core.api.LinuxMachine;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jlx run}: runs a program as qemu-user does. The guest inherits jlx's environment and, when
+ * the guest root is the host's {@code /}, its working directory; jlx exits with the guest's status.
+ */
+@Command(name = "run", description = "Runs a Linux program.", sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--root", paramLabel = "DIR", description = "Host directory that is the guest's / (default: /).")
+    Path root = Path.of("/");
+
+    @Option(names = "--env", paramLabel = "K=V", description = "Sets a guest environment variable (repeatable).")
+    List<String> env = List.of();
+
+    @Option(names = "--clear-env", description = "Starts the guest with an empty environment.")
+    boolean clearEnv;
+
+    @Option(names = "--cwd", paramLabel = "DIR", description = "Guest working directory.")
+    String cwd;
+
+    @Option(names = "--trace", description = "Prints each syscall, strace style, to stderr.")
+    boolean trace;
+
+    @Option(names = "--verbose", description = "Also prints jlx's own log (warnings, unimplemented syscalls) to stderr.")
+    boolean verbose;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Kills the guest after this many seconds.")
+    Double timeLimit;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Host backend: posix or windows (default: first available).")
+    String backend;
+
+    @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARG...]", description = "The program and its arguments.")
+    List<String> argv;
+
+    @Override
+    public Integer call() {
+        Logging.configure(verbose);
+        if (!Files.isDirectory(root)) {
+            System.err.println("jlx: --root " + root + ": not a directory");
+            return 125;
+        }
+        LinuxMachine.Builder b = LinuxMachine.builder().root(root).hostBackend(backend);
+        if (!clearEnv) {
+            b.env(System.getenv());
+        }
+        for (String kv : env) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                System.err.println("jlx: --env " + kv + ": expected K=V");
+                return 125;
+            }
+            b.env(Map.of(kv.substring(0, eq), kv.substring(eq + 1)));
+        }
+        if (cwd != null) {
+            b.cwd(cwd);
+        }
+        if (timeLimit != null) {
+            b.timeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
+        }
+        if (trace) {
+            b.trace(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        }
+        try {
+            ExitStatus s = b.build().run(argv);
+            return s.shellStatus();
+        } catch (JlxException e) {
+            System.err.println(e.getMessage());
+            return e.shellStatus();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.jlx.host.posix;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The libc calls jlx needs that jnr-posix either lacks or serves through a Java copy: the data
+ * calls take a {@link Pointer} to guest memory so the host reads and writes it in place.
+ */
+public interface LibC {
+    /** ssize_t read(int fd, void *buf, size_t count); */
+    @ssize_t long read(int fd, @Out Pointer buf, @size_t long count);
+
+    /** ssize_t write(int fd, const void *buf, size_t count); */
+    @ssize_t long write(int fd, @In Pointer buf, @size_t long count);
+
+    /** ssize_t pread(int fd, void *buf, size_t count, off_t offset); */
+    @ssize_t long pread(int fd, @Out Pointer buf, @size_t long count, long offset);
+
+    /** ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); */
+    @ssize_t long pwrite(int fd, @In Pointer buf, @size_t long count, long offset);
+
+    /** off_t lseek(int fd, off_t offset, int whence); */
+    long lseek(int fd, long offset, int whence);
+
+    /** int ftruncate(int fd, off_t length); */
+    int ftruncate(int fd, long length);
+
+    /** int ioctl(int fd, unsigned long request, ...); with a pointer argument. */
+    int ioctl(int fd, long request, @Out Pointer arg);
+
+    /** int tcgetattr(int fd, struct termios *termios_p); */
+    int tcgetattr(int fd, @Out Pointer termios);
+}

@@ -1,0 +1,98 @@
+package dev.jlx.host.posix;
+
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostStat;
+import java.lang.foreign.MemorySegment;
+import jnr.ffi.Pointer;
+import jnr.posix.FileStat;
+
+/** An open host file descriptor. Data calls pass the segment's address: no copy through Java arrays. */
+final class PosixFile implements HostFile {
+    private final PosixBackend backend;
+    private final int fd;
+    /** False for the JVM's own standard streams, which jlx must never close. */
+    private final boolean owned;
+    private boolean closed;
+
+    PosixFile(PosixBackend backend, int fd, boolean owned) {
+        this.backend = backend;
+        this.fd = fd;
+        this.owned = owned;
+    }
+
+    static int fd(HostFile file) {
+        return ((PosixFile) file).fd;
+    }
+
+    private Pointer pointer(MemorySegment segment) {
+        return backend.runtime().getMemoryManager().newPointer(segment.address(), segment.byteSize());
+    }
+
+    private int check(long result) throws ErrnoException {
+        if (result < 0) {
+            throw backend.lastError();
+        }
+        return (int) result;
+    }
+
+    @Override
+    public int read(MemorySegment dst) throws ErrnoException {
+        return check(backend.libc().read(fd, pointer(dst), dst.byteSize()));
+    }
+
+    @Override
+    public int write(MemorySegment src) throws ErrnoException {
+        return check(backend.libc().write(fd, pointer(src), src.byteSize()));
+    }
+
+    @Override
+    public int pread(MemorySegment dst, long offset) throws ErrnoException {
+        return check(backend.libc().pread(fd, pointer(dst), dst.byteSize(), offset));
+    }
+
+    @Override
+    public int pwrite(MemorySegment src, long offset) throws ErrnoException {
+        return check(backend.libc().pwrite(fd, pointer(src), src.byteSize(), offset));
+    }
+
+    @Override
+    public long seek(long offset, int whence) throws ErrnoException {
+        long r = backend.libc().lseek(fd, offset, backend.constants().hostWhence(whence));
+        if (r < 0) {
+            throw backend.lastError();
+        }
+        return r;
+    }
+
+    @Override
+    public HostStat stat() throws ErrnoException {
+        FileStat st = backend.posix().allocateStat();
+        if (backend.posix().fstat(fd, st) < 0) {
+            throw backend.posixError();
+        }
+        return PosixFiles.toHostStat(st);
+    }
+
+    @Override
+    public void truncate(long length) throws ErrnoException {
+        check(backend.libc().ftruncate(fd, length));
+    }
+
+    @Override
+    public boolean isTerminal() {
+        return backend.posix().isatty(fd) == 1;
+    }
+
+    @Override
+    public synchronized void close() throws ErrnoException {
+        if (closed || !owned) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        if (backend.posix().close(fd) < 0) {
+            throw backend.posixError();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jlx.host.posix;
+
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostFiles;
+import dev.jlx.core.host.HostStat;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.posix.FileStat;
+import jnr.posix.NanosecondFileStat;
+
+/** Path operations on the POSIX host. */
+final class PosixFiles implements HostFiles {
+    private static final int PATH_MAX = 4096;
+
+    private final PosixBackend backend;
+
+    PosixFiles(PosixBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public HostFile open(String path, int linuxFlags, int mode) throws ErrnoException {
+        int fd = backend.posix().open(path, backend.constants().hostOpenFlags(linuxFlags), mode);
+        if (fd < 0) {
+            throw backend.posixError();
+        }
+        return new PosixFile(backend, fd, true);
+    }
+
+    @Override
+    public HostStat stat(String path, boolean followLinks) throws ErrnoException {
+        FileStat st = backend.posix().allocateStat();
+        int r = followLinks ? backend.posix().stat(path, st) : backend.posix().lstat(path, st);
+        if (r < 0) {
+            throw backend.posixError();
+        }
+        return toHostStat(st);
+    }
+
+    static HostStat toHostStat(FileStat st) {
+        long an = 0;
+        long mn = 0;
+        long cn = 0;
+        if (st instanceof NanosecondFileStat ns) {
+            an = ns.aTimeNanoSecs();
+            mn = ns.mTimeNanoSecs();
+            cn = ns.cTimeNanoSecs();
+        }
+        // S_IF* type bits are the traditional values on every POSIX host jnr-posix supports.
+        return new HostStat(st.dev(), st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.rdev(), st.st_size(),
+                st.blockSize(), st.blocks(), st.atime(), an, st.mtime(), mn, st.ctime(), cn);
+    }
+
+    @Override
+    public byte[] readlink(String path) throws ErrnoException {
+        Pointer buf = Memory.allocate(backend.runtime(), PATH_MAX);
+        int n = backend.posix().readlink(path, buf, PATH_MAX);
+        if (n < 0) {
+            throw backend.posixError();
+        }
+        byte[] out = new byte[n];
+        buf.get(0, out, 0, n);
+        return out;
+    }
+
+    @Override
+    public void access(String path, int linuxMode) throws ErrnoException {
+        // F_OK, R_OK, W_OK and X_OK are 0, 4, 2, 1 on every POSIX host.
+        if (backend.posix().access(path, linuxMode) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void mkdir(String path, int mode) throws ErrnoException {
+        if (backend.posix().mkdir(path, mode) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void unlink(String path) throws ErrnoException {
+        if (backend.posix().unlink(path) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void rmdir(String path) throws ErrnoException {
+        if (backend.posix().rmdir(path) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public HostFile standardStream(int fd) {
+        if (fd < 0 || fd > 2) {
+            throw new IllegalArgumentException("not a standard stream: " + fd);
+        }
+        return new PosixFile(backend, fd, false);
+    }
+}

@@ -20,6 +20,7 @@ public final class Vfs {
     /** MAXSYMLINKS: Linux gives ELOOP after this many links in one walk. */
     static final int MAX_SYMLINKS = 40;
     public static final int PATH_MAX = 4096;
+    private static final java.util.Set<String> HIDDEN_HOST_TREES = java.util.Set.of("proc", "sys");
 
     private final String hostRoot;
     private final HostFiles files;
@@ -107,6 +108,11 @@ public final class Vfs {
             } else if (last && mustBeDirectory && type != FileMode.S_IFDIR) {
                 throw new ErrnoException(Errno.ENOTDIR);
             }
+        }
+        if (!current.isEmpty() && HIDDEN_HOST_TREES.contains(current.getFirst())) {
+            // The host's /proc and /sys describe the JVM, not the guest: they stay out of sight until
+            // jlx serves its own.
+            throw new ErrnoException(Errno.ENOENT);
         }
         return new Resolved("/" + String.join("/", current), host(current));
     }

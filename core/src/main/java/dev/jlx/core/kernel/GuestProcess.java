@@ -26,6 +26,8 @@ public final class GuestProcess {
     /** Signals sent to the process that are blocked or have a handler jlx cannot run yet. */
     private long pendingSignals;
     private volatile ExitStatus exitStatus;
+    /** prctl(2) settings that have no other effect in jlx yet but must read back as set. */
+    private final java.util.Map<Integer, Long> prctlSettings = new java.util.concurrent.ConcurrentHashMap<>();
 
     GuestProcess(Kernel kernel, int ppid, String cwd, Credentials credentials) {
         this.kernel = kernel;
@@ -102,6 +104,15 @@ public final class GuestProcess {
 
     public void addPending(int sig) {
         pendingSignals |= 1L << (sig - 1);
+    }
+
+    /** A prctl setting by its PR_GET_* option, with Linux's default when never set. */
+    public long prctlSetting(int getOption, long defaultValue) {
+        return prctlSettings.getOrDefault(getOption, defaultValue);
+    }
+
+    public void setPrctlSetting(int getOption, long value) {
+        prctlSettings.put(getOption, value);
     }
 
     List<GuestThread> threads() {

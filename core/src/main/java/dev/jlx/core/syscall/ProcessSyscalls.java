@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.ArchPrctl;
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Prctl;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.struct.Rlimit;
 import dev.jlx.core.ErrnoException;
@@ -210,6 +211,78 @@ final class ProcessSyscalls {
         ByteBuffer b = GuestMemory.structBuffer(Rlimit.SIZE);
         new Rlimit(limits.soft(resource), limits.hard(resource)).writeTo(b, 0);
         t.process().space().memory().writeStruct(address, b);
+    }
+
+    /**
+     * Implements Linux syscall prctl(2): the process name, and the flags programs set and read back
+     * (dumpable, no_new_privs, parent-death signal, child subreaper). Options jlx does not know are
+     * EINVAL, as Linux answers options it was built without.
+     */
+    static long prctl(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess p = t.process();
+        GuestMemory mem = p.space().memory();
+        int option = a.i32(0);
+        switch (option) {
+            case Prctl.PR_SET_NAME -> {
+                byte[] name = mem.readCString(a.addr(1), 15);
+                p.setComm(name);
+                return 0;
+            }
+            case Prctl.PR_GET_NAME -> {
+                mem.write(a.addr(1), java.util.Arrays.copyOf(p.comm(), 16));
+                return 0;
+            }
+            case Prctl.PR_SET_DUMPABLE -> {
+                if (a.u64(1) > 1) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return setFlag(p, Prctl.PR_GET_DUMPABLE, a.u64(1));
+            }
+            case Prctl.PR_SET_NO_NEW_PRIVS -> {
+                if (a.u64(1) != 1 || a.u64(2) != 0 || a.u64(3) != 0 || a.u64(4) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return setFlag(p, Prctl.PR_GET_NO_NEW_PRIVS, 1);
+            }
+            case Prctl.PR_SET_PDEATHSIG -> {
+                if (a.u64(1) > dev.jlx.abi.Signals.NSIG) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return setFlag(p, Prctl.PR_GET_PDEATHSIG, a.u64(1));
+            }
+            case Prctl.PR_SET_CHILD_SUBREAPER -> {
+                return setFlag(p, Prctl.PR_GET_CHILD_SUBREAPER, a.u64(1) != 0 ? 1 : 0);
+            }
+            case Prctl.PR_GET_DUMPABLE, Prctl.PR_GET_NO_NEW_PRIVS -> {
+                return p.prctlSetting(option, option == Prctl.PR_GET_DUMPABLE ? 1 : 0);
+            }
+            case Prctl.PR_GET_PDEATHSIG, Prctl.PR_GET_CHILD_SUBREAPER -> {
+                mem.writeInt(a.addr(1), (int) p.prctlSetting(option, 0));
+                return 0;
+            }
+            case Prctl.PR_GET_SECCOMP -> {
+                return 0;
+            }
+            case Prctl.PR_CAPBSET_READ -> {
+                // The bounding set of an unprivileged process started by a login session is full.
+                if (a.u64(1) > CAP_LAST_CAP) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return 1;
+            }
+            default -> {
+                p.kernel().warnOnce("prctl-" + option, "prctl option " + option + " is not implemented: EINVAL");
+                throw new ErrnoException(Errno.EINVAL);
+            }
+        }
+    }
+
+    /** CAP_LAST_CAP of Linux 6.1 (CAP_CHECKPOINT_RESTORE). */
+    private static final int CAP_LAST_CAP = 40;
+
+    private static long setFlag(GuestProcess p, int getOption, long value) {
+        p.setPrctlSetting(getOption, value);
+        return 0;
     }
 
     /** Implements Linux syscall sched_yield(2): other guest threads run whenever this one is not. */

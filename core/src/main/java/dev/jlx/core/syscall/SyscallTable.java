@@ -180,7 +180,7 @@ public final class SyscallTable {
         none(MODIFY_LDT, ""),
         none(PIVOT_ROOT, ""),
         none(_SYSCTL, ""),
-        none(PRCTL, ""),
+        e(PRCTL, PARTIAL, "names, dumpable, no_new_privs, pdeathsig (recorded), child subreaper (recorded), capbset; other options EINVAL", ProcessSyscalls::prctl, INT, INT, PTR, PTR, PTR, PTR),
         e(ARCH_PRCTL, PARTIAL, "ARCH_SET_FS/GS, ARCH_GET_FS/GS, ARCH_GET_CPUID; ARCH_SET_CPUID is EINVAL", ProcessSyscalls::arch_prctl, INT, ARCH_CODE, PTR),
         none(ADJTIMEX, ""),
         e(SETRLIMIT, FULL, "", ProcessSyscalls::setrlimit, INT, RESOURCE, PTR),

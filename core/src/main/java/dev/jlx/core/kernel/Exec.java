@@ -90,7 +90,19 @@ public final class Exec {
         UnicornEngine engine = null;
         try (Arena arena = Arena.ofConfined()) {
             long size = file.stat().size();
-            ElfFile.RangeReader reader = (offset, length) -> readRange(file, arena, offset, length);
+            ElfFile.RangeReader reader = new ElfFile.RangeReader() {
+                @Override
+                public byte[] read(long offset, int length) throws ElfException {
+                    MemorySegment buf = arena.allocate(Math.max(length, 1));
+                    long n = readInto(buf.asSlice(0, length), offset);
+                    return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                }
+
+                @Override
+                public long readInto(MemorySegment dst, long offset) throws ElfException {
+                    return readFully(file, dst, offset);
+                }
+            };
             ElfFile elf = ElfFile.parse(reader.read(0, 64), size, reader);
             if (elf.interpreter() != null) {
                 throw new ElfException("dynamically linked (interpreter " + elf.interpreter()
@@ -173,12 +185,11 @@ public final class Exec {
         throw new ExecFailure(program + ": command not found", 127);
     }
 
-    private static byte[] readRange(HostFile file, Arena arena, long offset, int length) throws ElfException {
-        MemorySegment buf = arena.allocate(Math.max(length, 1));
-        int done = 0;
+    private static long readFully(HostFile file, MemorySegment dst, long offset) throws ElfException {
+        long done = 0;
         try {
-            while (done < length) {
-                int n = file.pread(buf.asSlice(done, length - done), offset + done);
+            while (done < dst.byteSize()) {
+                int n = file.pread(dst.asSlice(done), offset + done);
                 if (n <= 0) {
                     break;
                 }
@@ -187,7 +198,7 @@ public final class Exec {
         } catch (ErrnoException e) {
             throw new ElfException("read error (" + e.errno().message() + ")");
         }
-        return buf.asSlice(0, done).toArray(ValueLayout.JAVA_BYTE);
+        return done;
     }
 
     private static List<byte[]> bytes(List<String> strings) {

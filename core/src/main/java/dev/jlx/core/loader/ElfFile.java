@@ -108,9 +108,11 @@ public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segm
         };
     }
 
-    /** Reads bytes of the file at an offset; fewer than asked only at the end of the file. */
-    @FunctionalInterface
+    /** Reads the file being loaded; fewer bytes than asked only at the end of the file. */
     public interface RangeReader {
         byte[] read(long offset, int length) throws ElfException;
+
+        /** Reads into {@code dst} (guest memory) directly; returns the bytes read. */
+        long readInto(java.lang.foreign.MemorySegment dst, long offset) throws ElfException;
     }
 }

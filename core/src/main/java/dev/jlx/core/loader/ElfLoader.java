@@ -7,6 +7,7 @@ import dev.jlx.abi.Elf;
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.mem.AddressSpace;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Maps an executable's PT_LOAD segments as Linux's {@code load_elf_binary} does: each segment with
@@ -72,10 +73,15 @@ public final class ElfLoader {
         // Linux maps whole file pages: the bytes around the segment in its first and last page are
         // file bytes too, except the bss part of the last page, which is zeroed.
         long copyEnd = s.memsz() > s.filesz() ? fileEnd : pageUp(fileEnd);
-        int length = (int) (copyEnd - fileStart);
-        if (length > 0) {
-            byte[] bytes = file.read(fileStart, length);
-            space.memory().write(start, bytes);
+        long done = 0;
+        long length = copyEnd - fileStart;
+        while (done < length) {
+            MemorySegment dst = space.memory().slice(start + done, length - done, true);
+            long n = file.readInto(dst, fileStart + done);
+            done += n;
+            if (n < dst.byteSize()) {
+                break;
+            }
         }
         space.protect(start, end - start, prot);
     }

@@ -1,0 +1,146 @@
+package dev.jlx.core.mem;
+
+import static dev.jlx.abi.Mman.MAP_ANONYMOUS;
+import static dev.jlx.abi.Mman.MAP_FIXED;
+import static dev.jlx.abi.Mman.MAP_FIXED_NOREPLACE;
+import static dev.jlx.abi.Mman.MAP_PRIVATE;
+import static dev.jlx.abi.Mman.MREMAP_MAYMOVE;
+import static dev.jlx.abi.Mman.PROT_READ;
+import static dev.jlx.abi.Mman.PROT_WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.UnicornEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Linux placement and error semantics of the mmap family, with an engine attached. */
+class AddressSpaceTest {
+    private static final int RW = PROT_READ | PROT_WRITE;
+    private static final int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
+
+    private AddressSpace space;
+    private UnicornEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        space = new AddressSpace();
+        engine = new UnicornEngine();
+        space.attach(engine);
+    }
+
+    @AfterEach
+    void tearDown() {
+        space.destroy();
+        engine.close();
+    }
+
+    private static Errno errno(ThrowingCall c) {
+        return assertThrows(ErrnoException.class, c::run).errno();
+    }
+
+    interface ThrowingCall {
+        void run() throws ErrnoException;
+    }
+
+    @Test
+    void mmapPlacesTopDownBelowTheBase() throws ErrnoException {
+        long a = space.map(0, 8192, RW, ANON, null);
+        long b = space.map(0, 4096, RW, ANON, null);
+        assertEquals(0x7ffff7fff000L - 8192, a);
+        assertEquals(a - 4096, b);
+    }
+
+    @Test
+    void freeHintIsHonouredAndOccupiedHintIsNot() throws ErrnoException {
+        long a = space.map(0x200000000L, 4096, RW, ANON, null);
+        assertEquals(0x200000000L, a);
+        assertNotEquals(a, space.map(a, 4096, RW, ANON, null));
+    }
+
+    @Test
+    void fixedNoReplaceOnAMappingIsEexist() throws ErrnoException {
+        long a = space.map(0, 4096, RW, ANON, null);
+        assertEquals(Errno.EEXIST, errno(() -> space.map(a, 4096, RW, ANON | MAP_FIXED_NOREPLACE, null)));
+    }
+
+    @Test
+    void mmapArgumentErrors() {
+        assertEquals(Errno.EINVAL, errno(() -> space.map(0, 0, RW, ANON, null)));
+        assertEquals(Errno.EINVAL, errno(() -> space.map(0x1001, 4096, RW, ANON | MAP_FIXED, null)));
+        assertEquals(Errno.ENOMEM, errno(() -> space.map(0, 1L << 48, RW, ANON, null)));
+    }
+
+    @Test
+    void memoryReadsBackAndFixedReplacementZeroes() throws ErrnoException {
+        long a = space.map(0, 3 * 4096, RW, ANON, null);
+        GuestMemory mem = space.memory();
+        mem.writeLong(a + 4096, 0x1122334455667788L);
+        assertEquals(0x1122334455667788L, mem.readLong(a + 4096));
+        space.map(a + 4096, 4096, RW, ANON | MAP_FIXED, null);
+        assertEquals(0, mem.readLong(a + 4096));
+    }
+
+    @Test
+    void munmapSplitsAndUnmappedAccessIsEfault() throws ErrnoException {
+        long a = space.map(0, 3 * 4096, RW, ANON, null);
+        space.unmap(a + 4096, 4096);
+        GuestMemory mem = space.memory();
+        mem.writeLong(a, 1);
+        mem.writeLong(a + 8192, 2);
+        assertEquals(Errno.EFAULT, errno(() -> mem.readLong(a + 4096)));
+        assertEquals(Errno.EINVAL, errno(() -> space.unmap(a + 1, 4096)));
+        space.unmap(a, 3 * 4096);
+        assertEquals(Errno.EFAULT, errno(() -> mem.readLong(a)));
+    }
+
+    @Test
+    void mprotectNeedsTheWholeRangeMappedAndWriteProtectionIsEfault() throws ErrnoException {
+        long a = space.map(0, 2 * 4096, RW, ANON, null);
+        assertEquals(Errno.ENOMEM, errno(() -> space.protect(a, 4 * 4096, PROT_READ)));
+        space.protect(a, 4096, PROT_READ);
+        GuestMemory mem = space.memory();
+        assertEquals(Errno.EFAULT, errno(() -> mem.writeLong(a, 1)));
+        mem.writeLong(a + 4096, 7);
+        assertEquals(0, mem.readLong(a));
+    }
+
+    @Test
+    void brkGrowsShrinksAndRefusesBelowItsStart() {
+        space.initBrk(0x600123);
+        assertEquals(0x601000, space.brk(0));
+        assertEquals(0x610000, space.brk(0x610000));
+        assertEquals(0x605000, space.brk(0x605000));
+        assertEquals(0x605000, space.brk(0x500000));
+    }
+
+    @Test
+    void mremapGrowsByMovingAndKeepsTheContents() throws ErrnoException {
+        long a = space.map(0, 4096, RW, ANON, null);
+        space.map(a + 4096, 4096, RW, ANON | MAP_FIXED, null);
+        space.memory().write(a, new byte[] {1, 2, 3});
+        assertEquals(Errno.ENOMEM, errno(() -> space.remap(a, 4096, 3 * 4096, 0, 0)));
+        long b = space.remap(a, 4096, 3 * 4096, MREMAP_MAYMOVE, 0);
+        assertNotEquals(a, b);
+        assertArrayEquals(new byte[] {1, 2, 3}, space.memory().read(b, 3));
+        assertEquals(Errno.EFAULT, errno(() -> space.memory().readLong(a)));
+    }
+
+    @Test
+    void cStringsStopAtNulAndFaultAtTheEnd() throws ErrnoException {
+        long a = space.map(0, 4096, RW, ANON, null);
+        GuestMemory mem = space.memory();
+        mem.write(a, "hello\0".getBytes());
+        assertEquals("hello", mem.readString(a, 4095));
+        byte[] full = new byte[4096];
+        java.util.Arrays.fill(full, (byte) 'x');
+        mem.write(a, full);
+        assertEquals(Errno.EFAULT, errno(() -> mem.readCString(a, 8192)));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> mem.readCString(a, 100)));
+    }
+}

@@ -2,6 +2,7 @@ package dev.jlx.core.api;
 
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.EngineException;
+import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.StreamFile;
@@ -25,6 +26,7 @@ final class MachineRun {
     private MachineRun() {}
 
     static ExitStatus run(LinuxMachine.Config config, List<String> argv) {
+        UnicornEngine.preloadInBackground();
         HostBackend host;
         try {
             host = HostBackends.get(config.hostBackend());

@@ -348,6 +348,25 @@ public final class UnicornEngine implements CpuEngine {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean PRELOADED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Loads the library and binds what an engine needs on a background thread, once per JVM, so
+     * that this start-up cost overlaps with other start-up work (the host backend's).
+     */
+    public static void preloadInBackground() {
+        if (PRELOADED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("jlx-engine-preload").start(() -> {
+                try {
+                    new UnicornEngine().close();
+                } catch (RuntimeException | Error e) {
+                    // The run that needs the engine reports the same failure in its own words.
+                }
+            });
+        }
+    }
+
     /** The library version in use, e.g. "2.1.1", and where it was loaded from. */
     public static String describeLibrary() {
         return "Unicorn " + UnicornLibrary.versionString(UnicornLibrary.VERSION) + " (" + UnicornLibrary.LOADED_FROM

@@ -1,0 +1,102 @@
+package dev.jlx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jlx.core.api.JlxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file that is not a loadable x86-64 ELF gets one clear line and the status a shell gives. */
+class BadElfTest {
+    @TempDir
+    Path dir;
+
+    private Path executable(String name, byte[] content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, content);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    private static byte[] header(int elfClass, int machine) {
+        ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', (byte) elfClass, 1, 1, 0});
+        b.putShort(16, (short) 2).putShort(18, (short) machine).putInt(20, 1).putLong(32, 64)
+                .putShort(54, (short) 56).putShort(56, (short) 1);
+        return b.array();
+    }
+
+    private void assertRefused(Path program, String expectedProblem) {
+        JlxException e = Runner.jlxFailure(List.of(program.toString()), dir);
+        assertEquals(126, e.shellStatus(), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("jlx: " + program + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(expectedProblem), e.getMessage());
+    }
+
+    @Test
+    void textFile() throws Exception {
+        assertRefused(executable("text", "echo hi\n".getBytes()), "no ELF magic");
+    }
+
+    @Test
+    void emptyFile() throws Exception {
+        assertRefused(executable("empty", new byte[0]), "empty file");
+    }
+
+    @Test
+    void truncatedHeader() throws Exception {
+        assertRefused(executable("truncated", java.util.Arrays.copyOf(header(2, 62), 40)), "truncated ELF header");
+    }
+
+    @Test
+    void thirtyTwoBit() throws Exception {
+        assertRefused(executable("elf32", header(1, 3)), "32-bit ELF");
+    }
+
+    @Test
+    void anotherMachine() throws Exception {
+        assertRefused(executable("arm64", header(2, 183)), "another machine (AArch64)");
+    }
+
+    @Test
+    void programHeadersOutsideTheFile() throws Exception {
+        byte[] h = header(2, 62);
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 1 << 20);
+        assertRefused(executable("badphdr", h), "program headers outside the file");
+    }
+
+    @Test
+    void randomBytes() throws Exception {
+        byte[] noise = new byte[4096];
+        new Random(7).nextBytes(noise);
+        assertRefused(executable("noise", noise), "no ELF magic");
+    }
+
+    @Test
+    void directoryAndMissingFileAndNoExecutePermission() throws Exception {
+        JlxException isDir = Runner.jlxFailure(List.of(dir.toString()), dir);
+        assertEquals(126, isDir.shellStatus());
+        assertEquals("jlx: " + dir + ": Is a directory", isDir.getMessage());
+        JlxException missing = Runner.jlxFailure(List.of(dir.resolve("nothing").toString()), dir);
+        assertEquals(127, missing.shellStatus());
+        assertEquals("jlx: " + dir.resolve("nothing") + ": No such file or directory", missing.getMessage());
+        JlxException notFound = Runner.jlxFailure(List.of("no-such-command-anywhere"), dir);
+        assertEquals(127, notFound.shellStatus());
+        Path plain = dir.resolve("plain");
+        Files.write(plain, header(2, 62));
+        // No execute bit at all: EACCES, even for root.
+        JlxException notExecutable = Runner.jlxFailure(List.of(plain.toString()), dir);
+        assertEquals(126, notExecutable.shellStatus());
+        assertEquals("jlx: " + plain + ": Permission denied", notExecutable.getMessage());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.jlx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code jlx} launcher at the repository root, as a user runs it. */
+class CliTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    static Result jlx(Path cwd, String... args) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add(ROOT.resolve("jlx").toString());
+        argv.addAll(List.of(args));
+        return Runner.nativeRun(argv, Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home")), cwd, new byte[0]);
+    }
+
+    @Test
+    void runsAProgramAndExitsWithItsStatus() throws Exception {
+        Result hi = jlx(dir, "run", "--", "/bin/busybox", "echo", "hi");
+        assertEquals("hi\n", hi.out());
+        assertEquals("", hi.err());
+        assertEquals(0, hi.status());
+        assertEquals(1, jlx(dir, "run", "--", "/bin/busybox", "false").status());
+    }
+
+    @Test
+    void inheritsEnvironmentAndWorkingDirectoryAndFindsBareNames() throws Exception {
+        Result env = jlx(dir, "run", "--env", "GREETING=hello", "--", "busybox", "env");
+        assertTrue(env.out().contains("GREETING=hello\n"), env.out());
+        assertTrue(env.out().contains("PATH=/usr/bin:/bin\n"), env.out());
+        assertEquals(dir.toRealPath() + "\n", jlx(dir.toRealPath(), "run", "--", "busybox", "pwd").out());
+        Result clear = jlx(dir, "run", "--clear-env", "--env", "A=1", "--", "/bin/busybox", "env");
+        assertEquals("A=1\n", clear.out());
+    }
+
+    @Test
+    void notAnExecutableIsOneLineAndStatus126() throws Exception {
+        Path text = dir.resolve("script.txt");
+        Files.writeString(text, "not a program\n");
+        text.toFile().setExecutable(true);
+        Result r = jlx(dir, "run", "--", text.toString());
+        assertEquals(126, r.status());
+        assertEquals("", r.out());
+        assertEquals("jlx: " + text + ": cannot execute: not an ELF executable (no ELF magic)\n", r.err());
+        Result missing = jlx(dir, "run", "--", "no-such-program");
+        assertEquals(127, missing.status());
+        assertEquals("jlx: no-such-program: command not found\n", missing.err());
+    }
+
+    @Test
+    void traceWritesStraceLinesToStderrOnly() throws Exception {
+        Result r = jlx(dir, "run", "--trace", "--", "/bin/busybox", "echo", "hi");
+        assertEquals("hi\n", r.out());
+        assertTrue(r.err().contains("write(1, \"hi\\n\", 3) = 3\n"), r.err());
+        assertTrue(r.err().contains("exit_group(0) = ?\n"), r.err());
+        assertTrue(r.err().contains("= -1 ENOENT (No such file or directory)\n"), r.err());
+    }
+
+    @Test
+    void syscallsCommandPrintsTheTable() throws Exception {
+        Result r = jlx(dir, "syscalls");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("\n0    read                     FULL"), r.out());
+        assertTrue(r.out().contains("\n1    write                    FULL"), r.out());
+        assertEquals(r.out().lines().count(), 1 + dev.jlx.core.syscall.SyscallTable.all().size());
+    }
+
+    @Test
+    void fatalSignalStatusIs128PlusTheSignal() throws Exception {
+        Result r = jlx(dir, "run", "--", "/bin/busybox", "sh", "-c", "kill -SEGV $$");
+        assertEquals(139, r.status(), r.err());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.jlx.it;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** C programs built with gcc -static, gcc -static-pie and musl-gcc -static: identical to native runs. */
+class StaticCProgramsTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> programs() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
+            cases.add(Arguments.of("floats", t, List.of()));
+            cases.add(Arguments.of("bigmalloc", t, List.of()));
+            cases.add(Arguments.of("auxv", t, List.of()));
+            cases.add(Arguments.of("args", t, List.of("one", "two words", "", "ünïcode")));
+            cases.add(Arguments.of("errors", t, List.of("3")));
+            cases.add(Arguments.of("errors", t, List.of("255")));
+            cases.add(Arguments.of("errors", t, List.of("main")));
+            cases.add(Arguments.of("stdio", t, List.of()));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("programs")
+    void sameAsNative(String name, CPrograms.Toolchain toolchain, List<String> args) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add(CPrograms.binary(name, toolchain).toString());
+        argv.addAll(args);
+        byte[] stdin = "first line\nsecond line\n\u00ff\u0000binary\n".getBytes(StandardCharsets.ISO_8859_1);
+        Runner.assertSameAsNative(argv, dir, stdin);
+    }
+
+    @ParameterizedTest(name = "files {0}")
+    @MethodSource("toolchains")
+    void fileIoInADirectory(CPrograms.Toolchain toolchain) throws Exception {
+        Runner.assertSameAsNative(List.of(CPrograms.binary("files", toolchain).toString(), dir.toString()), dir,
+                new byte[0]);
+    }
+
+    static Stream<CPrograms.Toolchain> toolchains() {
+        return Stream.of(CPrograms.Toolchain.values());
+    }
+}

@@ -26,6 +26,10 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("errors", t, List.of("255")));
             cases.add(Arguments.of("errors", t, List.of("main")));
             cases.add(Arguments.of("stdio", t, List.of()));
+            cases.add(Arguments.of("mmap", t, List.of()));
+            cases.add(Arguments.of("signals", t, List.of()));
+            cases.add(Arguments.of("signals", t, List.of("abort")));
+            cases.add(Arguments.of("signals", t, List.of("segv")));
         }
         return cases.stream();
     }

@@ -22,8 +22,15 @@ class CliTest {
         List<String> argv = new ArrayList<>();
         argv.add(ROOT.resolve("jlx").toString());
         argv.addAll(List.of(args));
-        return Runner.nativeRun(argv, Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
-                "JAVA_HOME", System.getProperty("java.home")), cwd, new byte[0]);
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin:/bin", "HOME",
+                System.getProperty("user.home"), "JAVA_HOME", System.getProperty("java.home")));
+        // Where the set-up put Unicorn, and where jlx's log goes, follow the caller's XDG settings.
+        for (String xdg : List.of("XDG_DATA_HOME", "XDG_STATE_HOME")) {
+            if (System.getenv(xdg) != null) {
+                env.put(xdg, System.getenv(xdg));
+            }
+        }
+        return Runner.nativeRun(argv, env, cwd, new byte[0]);
     }
 
     @Test
@@ -66,6 +73,26 @@ class CliTest {
         assertTrue(r.err().contains("write(1, \"hi\\n\", 3) = 3\n"), r.err());
         assertTrue(r.err().contains("exit_group(0) = ?\n"), r.err());
         assertTrue(r.err().contains("= -1 ENOENT (No such file or directory)\n"), r.err());
+    }
+
+    @Test
+    void unimplementedSyscallsAreNamedInTheLogAndOnStderrOnlyWithVerbose() throws Exception {
+        Path state = dir.resolve("state");
+        Result quiet = jlxWithState(state, "run", "--", "/bin/busybox", "sync");
+        Result verbose = jlxWithState(state, "run", "--verbose", "--", "/bin/busybox", "sync");
+        assertTrue(!quiet.err().contains("jlx:"), quiet.err());
+        assertTrue(verbose.err().contains("jlx: warning: unimplemented syscall sync (162) returns ENOSYS"),
+                verbose.err());
+        String log = Files.readString(state.resolve("jlx").resolve("jlx.log"));
+        assertTrue(log.contains("unimplemented syscall sync (162)"), log);
+    }
+
+    private static Result jlxWithState(Path state, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "XDG_STATE_HOME=" + state,
+                ROOT.resolve("jlx").toString()));
+        argv.addAll(List.of(args));
+        return Runner.nativeRun(argv, Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home")), state.getParent(), new byte[0]);
     }
 
     @Test

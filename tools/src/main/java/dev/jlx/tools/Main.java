@@ -1,5 +1,7 @@
 package dev.jlx.tools;
 
+import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.host.HostBackends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,11 +11,25 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, SyscallsCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            // Start-up work that does not depend on the arguments runs beside the command-line parsing:
+            // binding the host backend (jnr generates classes) and the engine library (FFM handles).
+            Thread.ofPlatform().daemon().name("jlx-backend-preload").start(Main::preloadBackend);
+            UnicornEngine.preloadInBackground();
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             System.err.println("jlx: " + e);
             return 70;
         });
         System.exit(cli.execute(args));
+    }
+
+    private static void preloadBackend() {
+        try {
+            HostBackends.get(null);
+        } catch (RuntimeException e) {
+            // The run reports an unavailable backend itself, in one line.
+        }
     }
 }

@@ -22,15 +22,19 @@ class CliTest {
         List<String> argv = new ArrayList<>();
         argv.add(ROOT.resolve("jlx").toString());
         argv.addAll(List.of(args));
+        return Runner.nativeRun(argv, cliEnv(), cwd, new byte[0]);
+    }
+
+    /** The launcher's environment: its JDK, and the caller's XDG settings (where Unicorn and the log are). */
+    static Map<String, String> cliEnv() {
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin:/bin", "HOME",
                 System.getProperty("user.home"), "JAVA_HOME", System.getProperty("java.home")));
-        // Where the set-up put Unicorn, and where jlx's log goes, follow the caller's XDG settings.
         for (String xdg : List.of("XDG_DATA_HOME", "XDG_STATE_HOME")) {
             if (System.getenv(xdg) != null) {
                 env.put(xdg, System.getenv(xdg));
             }
         }
-        return Runner.nativeRun(argv, env, cwd, new byte[0]);
+        return env;
     }
 
     @Test
@@ -91,8 +95,19 @@ class CliTest {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "XDG_STATE_HOME=" + state,
                 ROOT.resolve("jlx").toString()));
         argv.addAll(List.of(args));
-        return Runner.nativeRun(argv, Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
-                "JAVA_HOME", System.getProperty("java.home")), state.getParent(), new byte[0]);
+        return Runner.nativeRun(argv, cliEnv(), state.getParent(), new byte[0]);
+    }
+
+    @Test
+    void terminalQueriesAreAnsweredFromTheHostTerminal() throws Exception {
+        // script(1) gives the program a pseudo-terminal; TCGETS must report that terminal's settings.
+        String jlxCmd = ROOT.resolve("jlx") + " run -- /bin/busybox stty -a";
+        Result viaJlx = Runner.nativeRun(List.of("script", "-qec", jlxCmd, "/dev/null"), cliEnv(), dir, new byte[0]);
+        Result nativeRun = Runner.nativeRun(List.of("script", "-qec", "/bin/busybox stty -a", "/dev/null"),
+                Map.of("PATH", "/usr/bin:/bin"), dir, new byte[0]);
+        assertTrue(nativeRun.out().contains("intr = ^C"), nativeRun.out());
+        assertEquals(nativeRun.out(), viaJlx.out());
+        assertEquals(nativeRun.status(), viaJlx.status());
     }
 
     @Test

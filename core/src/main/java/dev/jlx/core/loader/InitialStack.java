@@ -20,7 +20,7 @@ public final class InitialStack {
     /** The stack mapped at exec: RLIMIT_STACK's default. Host pages are only used when touched. */
     public static final long STACK_SIZE = 8L << 20;
     /** AT_HWCAP on x86-64 is CPUID leaf 1 EDX; this is the engine's Westmere model (checked by a test). */
-    public static final long HWCAP = 0x078bfbffL;
+    public static final long HWCAP = 0x078bfbfdL;
 
     private InitialStack() {}
 

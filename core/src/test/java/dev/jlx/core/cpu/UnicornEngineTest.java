@@ -101,4 +101,35 @@ class UnicornEngineTest {
             assertEquals(3, r.interrupt());
         }
     }
+
+    @Test
+    void cpuidAdvertisesOnlyWhatTheModelDecodes() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            // mov eax, 1; cpuid; hlt
+            load(e, CODE, 5, 0xb8, 1, 0, 0, 0, 0x0f, 0xa2, 0xf4);
+            assertEquals(RunResult.Kind.HALTED, e.run(CODE).kind());
+            long ecx = e.reg(X86Reg.RCX);
+            long edx = e.reg(X86Reg.RDX);
+            assertEquals(dev.jlx.core.loader.InitialStack.HWCAP, edx, "AT_HWCAP is CPUID leaf 1 EDX");
+            for (int bit : new int[] {0, 9, 19, 20, 23}) {
+                assertEquals(1, (ecx >> bit) & 1, "SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT advertised: bit " + bit);
+            }
+            for (int bit : new int[] {26, 28, 30}) {
+                assertEquals(0, (ecx >> bit) & 1, "XSAVE, AVX, RDRAND must not be advertised: bit " + bit);
+            }
+        }
+        try (UnicornEngine e = new UnicornEngine()) {
+            // One instruction of each advertised class, then hlt: the decoder must accept them all.
+            load(e, CODE, 5,
+                    0xf2, 0x0f, 0x7c, 0xc1, // haddps xmm0, xmm1 (SSE3)
+                    0x66, 0x0f, 0x38, 0x00, 0xc1, // pshufb xmm0, xmm1 (SSSE3)
+                    0x66, 0x0f, 0x3a, 0x0f, 0xc1, 0x01, // palignr xmm0, xmm1, 1 (SSSE3)
+                    0x66, 0x0f, 0x38, 0x39, 0xc1, // pminsd xmm0, xmm1 (SSE4.1)
+                    0x66, 0x0f, 0x3a, 0x63, 0xc1, 0x00, // pcmpistri xmm0, xmm1, 0 (SSE4.2)
+                    0xf2, 0x0f, 0x38, 0xf1, 0xc3, // crc32 eax, ebx (SSE4.2)
+                    0xf3, 0x48, 0x0f, 0xb8, 0xc3, // popcnt rax, rbx
+                    0xf4);
+            assertEquals(RunResult.Kind.HALTED, e.run(CODE).kind());
+        }
+    }
 }

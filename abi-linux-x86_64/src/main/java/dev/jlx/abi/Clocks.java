@@ -1,6 +1,6 @@
 package dev.jlx.abi;
 
-/** Clock ids of clock_gettime(2), from {@code linux/time.h}. */
+/** Clock ids of clock_gettime(2) and friends, and the timer flag, from {@code linux/time.h}. */
 public final class Clocks {
     private Clocks() {}
 
@@ -14,6 +14,10 @@ public final class Clocks {
     public static final int CLOCK_BOOTTIME = 7;
     public static final int CLOCK_REALTIME_ALARM = 8;
     public static final int CLOCK_BOOTTIME_ALARM = 9;
+    /** Reserved: the SGI cycle counter was removed, the number is never reused. */
+    public static final int CLOCK_SGI_CYCLE = 10;
     public static final int CLOCK_TAI = 11;
-    public static final int TIMER_ABSTIME = 1;
+
+    /** clock_nanosleep(2) and timer_settime(2): the time is absolute, not relative. */
+    public static final int TIMER_ABSTIME = 0x01;
 }

@@ -1,6 +1,6 @@
 package dev.jlx.abi;
 
-/** prctl(2) options, from {@code linux/prctl.h} (the option numbers only). */
+/** Options of prctl(2), from {@code linux/prctl.h} (the first argument only; sub-values as needed). */
 public final class Prctl {
     private Prctl() {}
 
@@ -18,6 +18,7 @@ public final class Prctl {
     public static final int PR_SET_FPEXC = 12;
     public static final int PR_GET_TIMING = 13;
     public static final int PR_SET_TIMING = 14;
+    /** The thread's comm name: 16 bytes including the NUL (TASK_COMM_LEN). */
     public static final int PR_SET_NAME = 15;
     public static final int PR_GET_NAME = 16;
     public static final int PR_GET_ENDIAN = 19;
@@ -48,6 +49,7 @@ public final class Prctl {
     public static final int PR_MPX_DISABLE_MANAGEMENT = 44;
     public static final int PR_SET_FP_MODE = 45;
     public static final int PR_GET_FP_MODE = 46;
+    public static final int PR_CAP_AMBIENT = 47;
     public static final int PR_SVE_SET_VL = 50;
     public static final int PR_SVE_GET_VL = 51;
     public static final int PR_GET_SPECULATION_CTRL = 52;
@@ -63,4 +65,11 @@ public final class Prctl {
     public static final int PR_SCHED_CORE = 62;
     public static final int PR_SME_SET_VL = 63;
     public static final int PR_SME_GET_VL = 64;
+    /** The odd values are ASCII tags ("Yama", "SVMA"), not numbers in the sequence. */
+    public static final int PR_SET_PTRACER = 0x59616d61;
+    public static final int PR_SET_VMA = 0x53564d41;
+    public static final int PR_SET_VMA_ANON_NAME = 0;
+
+    /** PR_SET_PTRACER: any process may trace the caller. */
+    public static final long PR_SET_PTRACER_ANY = -1L;
 }

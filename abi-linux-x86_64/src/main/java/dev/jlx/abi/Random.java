@@ -1,10 +1,10 @@
 package dev.jlx.abi;
 
-/** getrandom(2) flags, from {@code linux/random.h}. */
+/** Flags of getrandom(2), from {@code linux/random.h}. */
 public final class Random {
     private Random() {}
 
-    public static final int GRND_NONBLOCK = 0x1;
-    public static final int GRND_RANDOM = 0x2;
-    public static final int GRND_INSECURE = 0x4;
+    public static final int GRND_NONBLOCK = 0x0001;
+    public static final int GRND_RANDOM = 0x0002;
+    public static final int GRND_INSECURE = 0x0004;
 }

@@ -1,0 +1,93 @@
+package dev.jlx.abi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spot checks of the constant classes. All of their values were compared once with this machine's
+ * headers by src/test/c/constants.c; these tests pin the ones jlx leans on and the name lookups.
+ */
+class ConstantsTest {
+
+    @Test
+    void mman() {
+        assertEquals(0x22, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+        assertEquals(0x100000, Mman.MAP_FIXED_NOREPLACE);
+        assertEquals(0x20000, Mman.MAP_STACK);
+        assertEquals(4, Mman.MREMAP_DONTUNMAP);
+        assertEquals(4, Mman.MADV_DONTNEED);
+    }
+
+    @Test
+    void signalNames() {
+        assertEquals("SIGSEGV", Signals.name(Signals.SIGSEGV));
+        assertEquals("SIGHUP", Signals.name(1));
+        assertEquals("SIGSYS", Signals.name(31));
+        assertEquals("SIGRT0", Signals.name(32));
+        assertEquals("SIGRT3", Signals.name(35));
+        assertEquals("SIGRT32", Signals.name(64));
+        assertNull(Signals.name(0));
+        assertNull(Signals.name(65));
+        assertEquals(0x04000000, Signals.SA_RESTORER);
+        assertEquals(0x80000000, Signals.SA_RESETHAND);
+        assertEquals(8, Signals.SIGSET_SIZE);
+    }
+
+    @Test
+    void resourceNames() {
+        assertEquals("RLIMIT_NOFILE", Resource.name(Resource.RLIMIT_NOFILE));
+        assertEquals("RLIMIT_RTTIME", Resource.name(15));
+        assertNull(Resource.name(Resource.RLIM_NLIMITS));
+        assertNull(Resource.name(-1));
+        assertEquals(0xffff_ffff_ffff_ffffL, Resource.RLIM_INFINITY);
+    }
+
+    @Test
+    void ioctlNames() {
+        assertEquals("TCGETS", Ioctl.name(0x5401));
+        assertEquals("TIOCGWINSZ", Ioctl.name(Ioctl.TIOCGWINSZ));
+        assertEquals("FIONREAD", Ioctl.name(Ioctl.TIOCINQ));
+        assertEquals("TIOCGPTN", Ioctl.name((int) 0x80045430L));
+        assertEquals(0x40045431, Ioctl.TIOCSPTLCK);
+        assertNull(Ioctl.name(0x1234));
+    }
+
+    @Test
+    void auxvNames() {
+        assertEquals("AT_RANDOM", Auxv.name(25));
+        assertEquals("AT_SYSINFO_EHDR", Auxv.name(33));
+        assertEquals("AT_MINSIGSTKSZ", Auxv.name(51));
+        assertEquals("AT_NULL", Auxv.name(0));
+        assertEquals("AT_RSEQ_ALIGN", Auxv.name(Auxv.AT_RSEQ_ALIGN));
+        assertNull(Auxv.name(20));
+        assertNull(Auxv.name(40));
+        assertNull(Auxv.name(52));
+        assertNull(Auxv.name(-1));
+    }
+
+    @Test
+    void elf() {
+        assertEquals(62, Elf.EM_X86_64);
+        assertEquals(0x6474e551, Elf.PT_GNU_STACK);
+        assertEquals(64, Elf.EHDR_SIZE);
+        assertEquals(56, Elf.PHDR_SIZE);
+        assertEquals(Elf.EHDR_SIZE - 2, Elf.E_SHSTRNDX);
+        assertEquals(Elf.PHDR_SIZE - 8, Elf.P_ALIGN);
+    }
+
+    @Test
+    void miscellaneous() {
+        assertEquals(0x1002, ArchPrctl.ARCH_SET_FS);
+        assertEquals(11, Clocks.CLOCK_TAI);
+        assertEquals(0xfffffe7f, Futex.FUTEX_CMD_MASK);
+        assertEquals(Futex.FUTEX_WAIT, Futex.FUTEX_WAIT_PRIVATE & Futex.FUTEX_CMD_MASK);
+        assertEquals(15, Prctl.PR_SET_NAME);
+        assertEquals(0x40000000, Wait.WALL);
+        assertEquals(4, Random.GRND_INSECURE);
+        assertEquals(0x003d0f00, CloneFlags.CLONE_VM | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES
+                | CloneFlags.CLONE_SIGHAND | CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SYSVSEM
+                | CloneFlags.CLONE_SETTLS | CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_CHILD_CLEARTID);
+    }
+}

@@ -44,7 +44,10 @@ class BusyboxTest {
         "echo hello world", "printf %s-%d\\n a 5", "cat text.txt", "cat data.bin", "wc text.txt", "wc -c data.bin",
         "head -n 3 text.txt", "tail -n 3 text.txt", "sha256sum text.txt data.bin", "md5sum data.bin",
         "base64 data.bin", "od -x short.txt", "seq 1 100000", "expr 6 * 7", "expr 1 / 0", "true", "false",
-        "cat missing.txt", "wc -l text.txt missing.txt", "head -n", "sha256sum missing.txt"
+        "cat missing.txt", "wc -l text.txt missing.txt", "head -n", "sha256sum missing.txt", "id", "id -G", "nproc",
+        "date -u -d @1700000000", "sort text.txt", "uniq short.txt", "cut -c1-4 short.txt", "tr a-z A-Z",
+        "sed s/line/LINE/ text.txt", "grep -c 1 text.txt", "xxd short.txt", "stat -c %s:%a:%F text.txt",
+        "realpath text.txt", "sleep 0.05"
     })
     void applet(String command) throws Exception {
         check(command, new byte[0]);

@@ -40,7 +40,8 @@ final class MachineRun {
             envp.add(e.getKey() + "=" + e.getValue());
         }
         HostIdentity id = host.identity();
-        GuestProcess.Credentials creds = new GuestProcess.Credentials(id.uid(), id.gid(), id.euid(), id.egid());
+        GuestProcess.Credentials creds = new GuestProcess.Credentials(id.uid(), id.gid(), id.euid(), id.egid(),
+                id.groups());
         Exec.Started started;
         try {
             started = Exec.start(kernel, argv, envp, initialCwd(config), creds, p -> installStdio(p, config, host));

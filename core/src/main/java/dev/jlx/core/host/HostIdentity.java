@@ -10,6 +10,9 @@ public interface HostIdentity {
 
     int egid();
 
+    /** The supplementary group ids (getgroups(2)). */
+    int[] groups();
+
     /** The host name, for uname's nodename. */
     String hostname();
 }

@@ -144,6 +144,6 @@ public final class GuestProcess {
         }
     }
 
-    /** Real and effective user and group ids. */
-    public record Credentials(int uid, int gid, int euid, int egid) {}
+    /** Real and effective user and group ids, and the supplementary groups. */
+    public record Credentials(int uid, int gid, int euid, int egid, int[] groups) {}
 }

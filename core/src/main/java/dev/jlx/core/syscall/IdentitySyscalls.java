@@ -1,9 +1,11 @@
 package dev.jlx.core.syscall;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
 
 /** User and group ids, as the host user's (credentials are fixed when the process starts). */
 final class IdentitySyscalls {
@@ -41,6 +43,27 @@ final class IdentitySyscalls {
         GuestProcess.Credentials c = t.process().credentials();
         putThree(t, a, c.gid(), c.egid(), c.egid());
         return 0;
+    }
+
+    /** Implements Linux syscall getgroups(2). */
+    static long getgroups(GuestThread t, Args a) throws ErrnoException {
+        int[] groups = t.process().credentials().groups();
+        int size = a.i32(0);
+        if (size < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (size == 0) {
+            return groups.length;
+        }
+        if (size < groups.length) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer b = GuestMemory.structBuffer(groups.length * 4);
+        for (int g : groups) {
+            b.putInt(g);
+        }
+        t.process().space().memory().writeStruct(a.addr(1), b);
+        return groups.length;
     }
 
     private static void putThree(GuestThread t, Args a, int r, int e, int s) throws ErrnoException {

@@ -285,6 +285,29 @@ final class ProcessSyscalls {
         return 0;
     }
 
+    /**
+     * Implements Linux syscall sched_getaffinity(2): the CPUs the JVM may use. The result is the
+     * kernel's cpumask size (one 64-bit word for up to 64 CPUs), as the raw syscall returns it.
+     */
+    static long sched_getaffinity(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        if (pid != 0 && pid != t.tid() && pid != t.process().pid()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int maskBytes = ((cpus + 63) / 64) * 8;
+        long len = a.u64(1);
+        if (len < maskBytes || (len & 7) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] mask = new byte[maskBytes];
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            mask[cpu / 8] |= (byte) (1 << (cpu % 8));
+        }
+        t.process().space().memory().write(a.addr(2), mask);
+        return maskBytes;
+    }
+
     /** Implements Linux syscall sched_yield(2): other guest threads run whenever this one is not. */
     static long sched_yield(GuestThread t, Args a) {
         Thread.yield();

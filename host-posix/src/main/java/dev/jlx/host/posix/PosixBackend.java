@@ -143,6 +143,14 @@ public final class PosixBackend implements HostBackend {
         }
 
         @Override
+        public int[] groups() {
+            int n = posix.getgroups(0, new int[0]);
+            int[] groups = new int[Math.max(n, 0)];
+            int got = n > 0 ? posix.getgroups(n, groups) : 0;
+            return java.util.Arrays.copyOf(groups, Math.max(got, 0));
+        }
+
+        @Override
         public String hostname() {
             String name = posix.gethostname();
             return name != null ? name : "localhost";

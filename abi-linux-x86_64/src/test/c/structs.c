@@ -15,8 +15,13 @@
 #include <sys/uio.h>
 #include <asm/termbits.h>
 #include <sys/ioctl.h>
+#include <sys/times.h>
+#include <linux/stat.h>
 
 struct kernel_sigaction { unsigned long handler, flags, restorer, mask; };
+
+#define O(s, f) printf("offset %s %s %zu\n", #s, #f, offsetof(struct s, f))
+#define Z(s) printf("size %s %zu\n", #s, sizeof(struct s))
 
 static void hex(const char *name, const void *p, size_t n) {
     printf("%s ", name);
@@ -67,5 +72,56 @@ int main(void) {
     si.sharedram = 5; si.bufferram = 6; si.totalswap = 7; si.freeswap = 8; si.procs = 9; si.totalhigh = 10;
     si.freehigh = 11; si.mem_unit = 1;
     hex("sysinfo", &si, sizeof si);
+    struct statx sx;
+    memset(&sx, 0, sizeof sx);
+    sx.stx_mask = 0x17ff; sx.stx_blksize = 4096; sx.stx_attributes = 0x100000; sx.stx_nlink = 2; sx.stx_uid = 1000;
+    sx.stx_gid = 1001; sx.stx_mode = 040755; sx.stx_ino = 0x1112131415161718; sx.stx_size = 0x123456789;
+    sx.stx_blocks = 8; sx.stx_attributes_mask = 0x203074;
+    sx.stx_atime.tv_sec = 1700000000; sx.stx_atime.tv_nsec = 1;
+    sx.stx_btime.tv_sec = -1; sx.stx_btime.tv_nsec = 2;
+    sx.stx_ctime.tv_sec = 1700000002; sx.stx_ctime.tv_nsec = 3;
+    sx.stx_mtime.tv_sec = 1700000003; sx.stx_mtime.tv_nsec = 999999999;
+    sx.stx_rdev_major = 136; sx.stx_rdev_minor = 3; sx.stx_dev_major = 8; sx.stx_dev_minor = 1;
+    sx.stx_mnt_id = 29; sx.stx_dio_mem_align = 512; sx.stx_dio_offset_align = 4096;
+    hex("statx", &sx, sizeof sx);
+    struct tms tm = {11, 22, 33, 44};
+    hex("tms", &tm, sizeof tm);
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    ru.ru_utime.tv_sec = 1; ru.ru_utime.tv_usec = 2; ru.ru_stime.tv_sec = 3; ru.ru_stime.tv_usec = 4;
+    ru.ru_maxrss = 5; ru.ru_ixrss = 6; ru.ru_idrss = 7; ru.ru_isrss = 8; ru.ru_minflt = 9; ru.ru_majflt = 10;
+    ru.ru_nswap = 11; ru.ru_inblock = 12; ru.ru_oublock = 13; ru.ru_msgsnd = 14; ru.ru_msgrcv = 15;
+    ru.ru_nsignals = 16; ru.ru_nvcsw = 17; ru.ru_nivcsw = 18;
+    hex("rusage", &ru, sizeof ru);
+
+    Z(stat); O(stat, st_dev); O(stat, st_ino); O(stat, st_nlink); O(stat, st_mode); O(stat, st_uid); O(stat, st_gid);
+    O(stat, st_rdev); O(stat, st_size); O(stat, st_blksize); O(stat, st_blocks); O(stat, st_atime);
+    O(stat, st_atime_nsec); O(stat, st_mtime); O(stat, st_mtime_nsec); O(stat, st_ctime); O(stat, st_ctime_nsec);
+    Z(__kernel_timespec); O(__kernel_timespec, tv_sec); O(__kernel_timespec, tv_nsec);
+    Z(timeval); O(timeval, tv_sec); O(timeval, tv_usec);
+    Z(timezone); O(timezone, tz_minuteswest); O(timezone, tz_dsttime);
+    Z(rlimit); O(rlimit, rlim_cur); O(rlimit, rlim_max);
+    Z(iovec); O(iovec, iov_base); O(iovec, iov_len);
+    Z(kernel_sigaction); O(kernel_sigaction, handler); O(kernel_sigaction, flags); O(kernel_sigaction, restorer);
+    O(kernel_sigaction, mask);
+    Z(winsize); O(winsize, ws_row); O(winsize, ws_col); O(winsize, ws_xpixel); O(winsize, ws_ypixel);
+    Z(termios); O(termios, c_iflag); O(termios, c_oflag); O(termios, c_cflag); O(termios, c_lflag); O(termios, c_line);
+    O(termios, c_cc);
+    Z(new_utsname); O(new_utsname, sysname); O(new_utsname, nodename); O(new_utsname, release);
+    O(new_utsname, version); O(new_utsname, machine); O(new_utsname, domainname);
+    Z(sysinfo); O(sysinfo, uptime); O(sysinfo, loads); O(sysinfo, totalram); O(sysinfo, freeram); O(sysinfo, sharedram);
+    O(sysinfo, bufferram); O(sysinfo, totalswap); O(sysinfo, freeswap); O(sysinfo, procs); O(sysinfo, pad);
+    O(sysinfo, totalhigh); O(sysinfo, freehigh); O(sysinfo, mem_unit);
+    Z(statx_timestamp); O(statx_timestamp, tv_sec); O(statx_timestamp, tv_nsec);
+    Z(statx); O(statx, stx_mask); O(statx, stx_blksize); O(statx, stx_attributes); O(statx, stx_nlink); O(statx, stx_uid);
+    O(statx, stx_gid); O(statx, stx_mode); O(statx, stx_ino); O(statx, stx_size); O(statx, stx_blocks);
+    O(statx, stx_attributes_mask); O(statx, stx_atime); O(statx, stx_btime); O(statx, stx_ctime); O(statx, stx_mtime);
+    O(statx, stx_rdev_major); O(statx, stx_rdev_minor); O(statx, stx_dev_major); O(statx, stx_dev_minor);
+    O(statx, stx_mnt_id); O(statx, stx_dio_mem_align); O(statx, stx_dio_offset_align);
+    Z(tms); O(tms, tms_utime); O(tms, tms_stime); O(tms, tms_cutime); O(tms, tms_cstime);
+    Z(rusage); O(rusage, ru_utime); O(rusage, ru_stime); O(rusage, ru_maxrss); O(rusage, ru_ixrss); O(rusage, ru_idrss);
+    O(rusage, ru_isrss); O(rusage, ru_minflt); O(rusage, ru_majflt); O(rusage, ru_nswap); O(rusage, ru_inblock);
+    O(rusage, ru_oublock); O(rusage, ru_msgsnd); O(rusage, ru_msgrcv); O(rusage, ru_nsignals); O(rusage, ru_nvcsw);
+    O(rusage, ru_nivcsw);
     return 0;
 }

@@ -86,6 +86,8 @@ class ConstantsTest {
         assertEquals(15, Prctl.PR_SET_NAME);
         assertEquals(0x40000000, Wait.WALL);
         assertEquals(4, Random.GRND_INSECURE);
+        assertEquals(02000000, OpenFlags.O_CLOEXEC);
+        assertEquals(-100, Fcntl.AT_FDCWD);
         assertEquals(0x003d0f00, CloneFlags.CLONE_VM | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES
                 | CloneFlags.CLONE_SIGHAND | CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SYSVSEM
                 | CloneFlags.CLONE_SETTLS | CloneFlags.CLONE_PARENT_SETTID | CloneFlags.CLONE_CHILD_CLEARTID);

@@ -15,6 +15,8 @@ public record Sysinfo(long uptime, long[] loads, long totalram, long freeram, lo
     public static final int TOTALSWAP = 64;
     public static final int FREESWAP = 72;
     public static final int PROCS = 80;
+    /** Two bytes of explicit padding after the u16 procs; four more of alignment follow. */
+    public static final int PAD = 82;
     public static final int TOTALHIGH = 88;
     public static final int FREEHIGH = 96;
     public static final int MEM_UNIT = 104;
@@ -27,8 +29,8 @@ public record Sysinfo(long uptime, long[] loads, long totalram, long freeram, lo
         buf.putLong(offset + TOTALRAM, totalram).putLong(offset + FREERAM, freeram)
                 .putLong(offset + SHAREDRAM, sharedram).putLong(offset + BUFFERRAM, bufferram)
                 .putLong(offset + TOTALSWAP, totalswap).putLong(offset + FREESWAP, freeswap)
-                .putShort(offset + PROCS, (short) procs).putShort(offset + 82, (short) 0).putInt(offset + 84, 0)
+                .putShort(offset + PROCS, (short) procs).putShort(offset + PAD, (short) 0).putInt(offset + PAD + 2, 0)
                 .putLong(offset + TOTALHIGH, totalhigh).putLong(offset + FREEHIGH, freehigh)
-                .putInt(offset + MEM_UNIT, memUnit).putInt(offset + 108, 0);
+                .putInt(offset + MEM_UNIT, memUnit).putInt(offset + MEM_UNIT + 4, 0);
     }
 }

@@ -111,6 +111,14 @@ class CliTest {
     }
 
     @Test
+    void writingToAClosedPipeKillsWithSigpipe() throws Exception {
+        String script = ROOT.resolve("jlx") + " run -- /bin/busybox seq 1 10000000 | head -1; echo status ${PIPESTATUS[0]}";
+        Result r = Runner.nativeRun(List.of("bash", "-c", script), cliEnv(), dir, new byte[0]);
+        assertEquals("1\nstatus 141\n", r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
     void syscallsCommandPrintsTheTable() throws Exception {
         Result r = jlx(dir, "syscalls");
         assertEquals(0, r.status());

@@ -1,6 +1,7 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Iovec;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
@@ -43,7 +44,7 @@ final class ReadWriteSyscalls {
     /** Implements Linux syscall write(2). */
     static long write(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = writable(t, a.fd(0));
-        return writeFrom(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), -1);
+        return writeFrom(t, f, a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), -1);
     }
 
     /** Implements Linux syscall pread64(2). */
@@ -61,7 +62,7 @@ final class ReadWriteSyscalls {
         if (a.raw(3) < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return writeFrom(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), a.raw(3));
+        return writeFrom(t, f, a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), a.raw(3));
     }
 
     /** Implements Linux syscall readv(2). */
@@ -93,7 +94,7 @@ final class ReadWriteSyscalls {
             }
             long n;
             try {
-                n = writeFrom(f, t.process().space().memory(), iov[i], iov[i + 1], -1);
+                n = writeFrom(t, f, iov[i], iov[i + 1], -1);
             } catch (ErrnoException e) {
                 if (total > 0) {
                     return total;
@@ -160,7 +161,22 @@ final class ReadWriteSyscalls {
         return done;
     }
 
-    static long writeFrom(OpenFile f, GuestMemory mem, long address, long length, long offset)
+    /**
+     * Writes from [address, address + length). A write to a pipe or socket nobody reads raises
+     * SIGPIPE for the writer, as Linux does, and then fails with EPIPE if the writer survives.
+     */
+    static long writeFrom(GuestThread t, OpenFile f, long address, long length, long offset) throws ErrnoException {
+        try {
+            return writeFrom(f, t.process().space().memory(), address, length, offset);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPIPE) {
+                SignalSyscalls.send(t, Signals.SIGPIPE);
+            }
+            throw e;
+        }
+    }
+
+    private static long writeFrom(OpenFile f, GuestMemory mem, long address, long length, long offset)
             throws ErrnoException {
         if (length == 0) {
             return 0;

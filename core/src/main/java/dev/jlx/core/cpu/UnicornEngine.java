@@ -237,35 +237,17 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public void map(long address, long size, int prot, MemorySegment host) {
-        try {
-            check("uc_mem_map_ptr", (int) UnicornLibrary.MemMapPtr.H.invokeExact(uc, address, size, prot, host));
-        } catch (EngineException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        checked("uc_mem_map_ptr", () -> (int) UnicornLibrary.MemMapPtr.H.invokeExact(uc, address, size, prot, host));
     }
 
     @Override
     public void unmap(long address, long size) {
-        try {
-            check("uc_mem_unmap", (int) UnicornLibrary.MemUnmap.H.invokeExact(uc, address, size));
-        } catch (EngineException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        checked("uc_mem_unmap", () -> (int) UnicornLibrary.MemUnmap.H.invokeExact(uc, address, size));
     }
 
     @Override
     public void protect(long address, long size, int prot) {
-        try {
-            check("uc_mem_protect", (int) UnicornLibrary.MemProtect.H.invokeExact(uc, address, size, prot));
-        } catch (EngineException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        checked("uc_mem_protect", () -> (int) UnicornLibrary.MemProtect.H.invokeExact(uc, address, size, prot));
     }
 
     @Override
@@ -280,26 +262,14 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public long reg(int id) {
-        try {
-            check("uc_reg_read", (int) UnicornLibrary.RegRead.H.invokeExact(uc, id, scratch));
-        } catch (EngineException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        checked("uc_reg_read", () -> (int) UnicornLibrary.RegRead.H.invokeExact(uc, id, scratch));
         return scratch.get(JAVA_LONG, 0);
     }
 
     @Override
     public void reg(int id, long value) {
         scratch.set(JAVA_LONG, 0, value);
-        try {
-            check("uc_reg_write", (int) UnicornLibrary.RegWrite.H.invokeExact(uc, id, scratch));
-        } catch (EngineException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        checked("uc_reg_write", () -> (int) UnicornLibrary.RegWrite.H.invokeExact(uc, id, scratch));
     }
 
     @Override
@@ -404,6 +374,23 @@ public final class UnicornEngine implements CpuEngine {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** A Unicorn call that returns a uc_err. */
+    @FunctionalInterface
+    private interface NativeCall {
+        int invoke() throws Throwable;
+    }
+
+    /** Runs a Unicorn call off the syscall hot path; a non-zero uc_err is an EngineException. */
+    private static void checked(String what, NativeCall call) {
+        int err;
+        try {
+            err = call.invoke();
+        } catch (Throwable t) {
+            throw new IllegalStateException(what, t);
+        }
+        check(what, err);
     }
 
     private static void check(String what, int err) {

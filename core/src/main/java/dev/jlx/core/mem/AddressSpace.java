@@ -157,19 +157,24 @@ public final class AddressSpace {
         for (Vma v : overlapping(start, end)) {
             long from = Math.max(start, v.start);
             long to = Math.min(end, v.end);
-            vmas.remove(v.start);
-            if (v.start < from) {
-                vmas.put(v.start, v.slice(v.start, from, v.prot));
-            }
-            if (to < v.end) {
-                vmas.put(to, v.slice(to, v.end, v.prot));
-            }
+            keepOutside(v, from, to);
             for (CpuEngine e : engines) {
                 e.unmap(from, to - from);
             }
             HostPages.free(v.host.address() + (from - v.start), to - from);
         }
         lastHit = null;
+    }
+
+    /** Removes [from, to) from VMA {@code v}, keeping the parts of it below and above (a split). */
+    private void keepOutside(Vma v, long from, long to) {
+        vmas.remove(v.start);
+        if (v.start < from) {
+            vmas.put(v.start, v.slice(v.start, from, v.prot));
+        }
+        if (to < v.end) {
+            vmas.put(to, v.slice(to, v.end, v.prot));
+        }
     }
 
     private List<Vma> overlapping(long start, long end) {
@@ -202,14 +207,8 @@ public final class AddressSpace {
         for (Vma v : overlapping(address, end)) {
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
-            vmas.remove(v.start);
-            if (v.start < from) {
-                vmas.put(v.start, v.slice(v.start, from, v.prot));
-            }
+            keepOutside(v, from, to);
             vmas.put(from, v.slice(from, to, prot));
-            if (to < v.end) {
-                vmas.put(to, v.slice(to, v.end, v.prot));
-            }
             for (CpuEngine e : engines) {
                 e.protect(from, to - from, prot);
             }

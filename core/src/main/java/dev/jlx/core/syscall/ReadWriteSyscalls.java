@@ -138,27 +138,7 @@ final class ReadWriteSyscalls {
      * stopping at a short read. {@code offset} < 0 means the file offset.
      */
     static long readInto(OpenFile f, GuestMemory mem, long address, long length, long offset) throws ErrnoException {
-        if (length == 0) {
-            return 0;
-        }
-        long done = 0;
-        while (done < length) {
-            MemorySegment s;
-            try {
-                s = mem.slice(address + done, Math.min(length - done, MAX_RW_COUNT), true);
-            } catch (ErrnoException e) {
-                if (done > 0) {
-                    return done;
-                }
-                throw e;
-            }
-            int n = offset < 0 ? f.read(s) : f.pread(s, offset + done);
-            done += n;
-            if (n < s.byteSize()) {
-                break;
-            }
-        }
-        return done;
+        return transfer(mem, address, length, true, (s, done) -> offset < 0 ? f.read(s) : f.pread(s, offset + done));
     }
 
     /**
@@ -167,7 +147,8 @@ final class ReadWriteSyscalls {
      */
     static long writeFrom(GuestThread t, OpenFile f, long address, long length, long offset) throws ErrnoException {
         try {
-            return writeFrom(f, t.process().space().memory(), address, length, offset);
+            return transfer(t.process().space().memory(), address, length, false,
+                    (s, done) -> offset < 0 ? f.write(s) : f.pwrite(s, offset + done));
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EPIPE) {
                 SignalSyscalls.send(t, Signals.SIGPIPE);
@@ -176,23 +157,30 @@ final class ReadWriteSyscalls {
         }
     }
 
-    private static long writeFrom(OpenFile f, GuestMemory mem, long address, long length, long offset)
+    /** One host transfer into or out of a contiguous piece of guest memory, {@code done} bytes in. */
+    @FunctionalInterface
+    private interface Piece {
+        int transfer(MemorySegment guest, long done) throws ErrnoException;
+    }
+
+    /**
+     * Moves [address, address + length) piece by piece (one per VMA), stopping at a short
+     * transfer. A fault after some bytes moved ends the call with that count, as Linux does.
+     */
+    private static long transfer(GuestMemory mem, long address, long length, boolean intoGuest, Piece piece)
             throws ErrnoException {
-        if (length == 0) {
-            return 0;
-        }
         long done = 0;
         while (done < length) {
             MemorySegment s;
             try {
-                s = mem.slice(address + done, Math.min(length - done, MAX_RW_COUNT), false);
+                s = mem.slice(address + done, Math.min(length - done, MAX_RW_COUNT), intoGuest);
             } catch (ErrnoException e) {
                 if (done > 0) {
                     return done;
                 }
                 throw e;
             }
-            int n = offset < 0 ? f.write(s) : f.pwrite(s, offset + done);
+            int n = piece.transfer(s, done);
             done += n;
             if (n < s.byteSize()) {
                 break;

@@ -99,28 +99,23 @@ final class SignalSyscalls {
     /** Implements Linux syscall tgkill(2) for the calling thread. */
     static long tgkill(GuestThread t, Args a) throws ErrnoException {
         int tgid = a.i32(0);
-        int tid = a.i32(1);
-        int sig = a.i32(2);
-        if (tgid <= 0 || tid <= 0 || sig < 0 || sig > Signals.NSIG) {
+        if (tgid <= 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (tgid != t.process().pid() || tid != t.tid()) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
-        if (sig != 0) {
-            send(t, sig);
-        }
-        return 0;
+        return sendToThread(t, a.i32(1), a.i32(2), tgid == t.process().pid());
     }
 
     /** Implements Linux syscall tkill(2) for the calling thread. */
     static long tkill(GuestThread t, Args a) throws ErrnoException {
-        int tid = a.i32(0);
-        int sig = a.i32(1);
+        return sendToThread(t, a.i32(0), a.i32(1), true);
+    }
+
+    /** tgkill/tkill: EINVAL for a bad tid or signal, ESRCH for a thread that is not the caller. */
+    private static long sendToThread(GuestThread t, int tid, int sig, boolean groupMatches) throws ErrnoException {
         if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (tid != t.tid()) {
+        if (!groupMatches || tid != t.tid()) {
             throw new ErrnoException(Errno.ESRCH);
         }
         if (sig != 0) {

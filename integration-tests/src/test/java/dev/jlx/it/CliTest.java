@@ -119,6 +119,21 @@ class CliTest {
     }
 
     @Test
+    void aMissingOrWrongEngineLibraryIsOneLineSayingHowToGetIt() throws Exception {
+        for (String library : List.of("/nonexistent/libunicorn.so.2", "/usr/lib/x86_64-linux-gnu/libc.so.6")) {
+            Map<String, String> env = new java.util.HashMap<>(cliEnv());
+            env.put("JLX_UNICORN_LIBRARY", library);
+            Result r = Runner.nativeRun(List.of(ROOT.resolve("jlx").toString(), "run", "--", "/bin/busybox", "true"),
+                    env, dir, new byte[0]);
+            assertEquals(1, r.status());
+            assertEquals("", r.out());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("jlx: Unicorn >= 2.1.1 not found"), r.err());
+            assertTrue(r.err().contains("libunicorn2t64"), r.err());
+        }
+    }
+
+    @Test
     void syscallsCommandPrintsTheTable() throws Exception {
         Result r = jlx(dir, "syscalls");
         assertEquals(0, r.status());

@@ -17,12 +17,21 @@ public final class Main {
             Thread.ofPlatform().daemon().name("jlx-backend-preload").start(Main::preloadBackend);
             UnicornEngine.preloadInBackground();
         }
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            System.err.println("jlx: " + e);
-            return 70;
-        });
-        System.exit(cli.execute(args));
+        int status;
+        try {
+            status = new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> internalError(e))
+                    .execute(args);
+        } catch (RuntimeException | Error e) {
+            status = internalError(e);
+        }
+        System.exit(status);
+    }
+
+    /** A jlx bug: one line on stderr, the details in the log, status 70 (EX_SOFTWARE). */
+    private static int internalError(Throwable e) {
+        System.getLogger("dev.jlx").log(System.Logger.Level.ERROR, "internal error", e);
+        System.err.println("jlx: internal error: " + e + " (details in " + Logging.logFile() + ")");
+        return 70;
     }
 
     private static void preloadBackend() {

@@ -72,6 +72,7 @@ public final class UnicornEngine implements CpuEngine {
     private volatile boolean closed;
 
     public UnicornEngine() {
+        UnicornLibrary.require();
         MemorySegment out = arena.allocate(ADDRESS);
         check("uc_open", invokeInt(UnicornLibrary.Open.H, UC_ARCH_X86, UC_MODE_64, out));
         uc = out.get(ADDRESS, 0);
@@ -339,6 +340,7 @@ public final class UnicornEngine implements CpuEngine {
 
     /** The library version in use, e.g. "2.1.1", and where it was loaded from. */
     public static String describeLibrary() {
+        UnicornLibrary.require();
         return "Unicorn " + UnicornLibrary.versionString(UnicornLibrary.VERSION) + " (" + UnicornLibrary.LOADED_FROM
                 + ")";
     }

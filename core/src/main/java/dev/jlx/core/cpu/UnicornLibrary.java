@@ -28,9 +28,12 @@ final class UnicornLibrary {
     static final int MIN_VERSION = 0x02010100;
 
     static final Linker LINKER = Linker.nativeLinker();
+    /** The library, or null when none suitable was found ({@link #FAILURE} says why). */
     static final SymbolLookup LOOKUP;
     static final String LOADED_FROM;
     static final int VERSION;
+    /** Why no library could be used; a static initializer must not throw, so it is kept for {@link #require()}. */
+    private static final String FAILURE;
 
     static {
         List<String> rejected = new ArrayList<>();
@@ -44,7 +47,13 @@ final class UnicornLibrary {
             } catch (IllegalArgumentException notThere) {
                 continue;
             }
-            int v = version(lookup);
+            int v;
+            try {
+                v = version(lookup);
+            } catch (RuntimeException notUnicorn) {
+                rejected.add(candidate + " is not a Unicorn library");
+                continue;
+            }
             if (Integer.compareUnsigned(v, MIN_VERSION) >= 0) {
                 found = lookup;
                 from = candidate;
@@ -53,13 +62,18 @@ final class UnicornLibrary {
             }
             rejected.add(candidate + " is " + versionString(v));
         }
-        if (found == null) {
-            throw new EngineException("Unicorn >= 2.1.1 not found"
-                    + (rejected.isEmpty() ? "" : " (" + String.join(", ", rejected) + ")") + ": " + howToGet());
-        }
         LOOKUP = found;
         LOADED_FROM = from;
         VERSION = version;
+        FAILURE = found != null ? null : "Unicorn >= 2.1.1 not found"
+                + (rejected.isEmpty() ? "" : " (" + String.join(", ", rejected) + ")") + ": " + howToGet();
+    }
+
+    /** Throws the reason the engine cannot be used, if it cannot; call before any downcall holder. */
+    static void require() {
+        if (FAILURE != null) {
+            throw new EngineException(FAILURE);
+        }
     }
 
     private UnicornLibrary() {}
@@ -111,8 +125,8 @@ final class UnicornLibrary {
 
     private static int version(SymbolLookup lookup) {
         // unsigned int uc_version(unsigned int *major, unsigned int *minor);
-        MethodHandle h = LINKER.downcallHandle(lookup.find("uc_version").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle h = LINKER.downcallHandle(lookup.find("uc_version").orElseThrow(
+                () -> new EngineException("no uc_version")), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         try {
             return (int) h.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
         } catch (Throwable t) {

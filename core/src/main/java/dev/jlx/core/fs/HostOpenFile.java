@@ -1,27 +1,70 @@
 package dev.jlx.core.fs;
 
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A file served by the host backend; the host keeps the offset, which dup'd descriptors share. */
 public final class HostOpenFile extends OpenFile {
     private final HostFile file;
     private final HostConsole console;
-    private final String guestPath;
+    /** The path it was opened by (for *at calls and directory listings), or null for a standard stream. */
+    private final Vfs.Resolved path;
+    /** getdents state: the listing taken at the first read after opening or rewinding, and the next entry. */
+    private List<HostDirEntry> listing;
+    private int nextEntry;
 
-    /** {@code guestPath} is the path it was opened by (for *at calls on a directory), or null. */
-    public HostOpenFile(HostFile file, int statusFlags, HostConsole console, String guestPath) {
+    public HostOpenFile(HostFile file, int statusFlags, HostConsole console, Vfs.Resolved path) {
         super(statusFlags);
         this.file = file;
         this.console = console;
-        this.guestPath = guestPath;
+        this.path = path;
     }
 
     public String guestPath() {
-        return guestPath;
+        return path == null ? null : path.guestPath();
+    }
+
+    private boolean isDirectory() throws ErrnoException {
+        return path != null && (file.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
+    }
+
+    /**
+     * The directory's entries, "." and ".." first, then the host's readdir order. Entry i's
+     * getdents cookie (d_off) is i + 1, so telldir/seekdir positions stay valid for this listing.
+     */
+    public List<HostDirEntry> directoryEntries(Vfs vfs) throws ErrnoException {
+        if (!isDirectory()) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        if (listing == null) {
+            List<HostDirEntry> entries = new ArrayList<>();
+            entries.add(new HostDirEntry(new byte[] {'.'}, file.stat().ino(), FileMode.S_IFDIR));
+            String parent = path.guestPath().equals("/") ? "/" : path.guestPath() + "/..";
+            long parentIno = vfs.files().stat(vfs.resolve("/", parent.getBytes(StandardCharsets.UTF_8), true)
+                    .hostPath(), true).ino();
+            entries.add(new HostDirEntry(new byte[] {'.', '.'}, parentIno, FileMode.S_IFDIR));
+            entries.addAll(vfs.files().list(path.hostPath()));
+            listing = entries;
+        }
+        return listing;
+    }
+
+    public int nextEntry() {
+        return nextEntry;
+    }
+
+    public void setNextEntry(int index) {
+        nextEntry = index;
     }
 
     @Override
@@ -44,9 +87,25 @@ public final class HostOpenFile extends OpenFile {
         return file.pwrite(src, offset);
     }
 
+    /** On a directory the offset is a getdents cookie; seeking to 0 rereads the directory (rewinddir). */
     @Override
     public long seek(long offset, int whence) throws ErrnoException {
-        return file.seek(offset, whence);
+        if (!isDirectory()) {
+            return file.seek(offset, whence);
+        }
+        long target = switch (whence) {
+            case Fcntl.SEEK_SET -> offset;
+            case Fcntl.SEEK_CUR -> nextEntry + offset;
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+        if (target < 0 || target > Integer.MAX_VALUE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (target == 0) {
+            listing = null;
+        }
+        nextEntry = (int) target;
+        return target;
     }
 
     @Override

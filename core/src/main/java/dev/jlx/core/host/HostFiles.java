@@ -25,6 +25,12 @@ public interface HostFiles {
     /** access(2) with Linux {@code R_OK/W_OK/X_OK/F_OK} bits, using the real ids. */
     void access(String path, int linuxMode) throws ErrnoException;
 
+    /**
+     * The entries of a directory in the host's readdir order, without "." and "..". Types are
+     * Linux {@code S_IF*} bits of the entry itself (a symlink is a symlink).
+     */
+    java.util.List<HostDirEntry> list(String path) throws ErrnoException;
+
     /** mkdir(2) with Linux permission bits. */
     void mkdir(String path, int mode) throws ErrnoException;
 

@@ -82,7 +82,7 @@ final class FileSyscalls {
         int perm = create ? mode & 07777 & ~p.umask() : 0;
         OpenFile file = new HostOpenFile(p.kernel().vfs().files().open(r.hostPath(), hostFlags, perm),
                 flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
-                        | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r.guestPath());
+                        | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r);
         try {
             return p.fds().install(file, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
         } catch (ErrnoException e) {

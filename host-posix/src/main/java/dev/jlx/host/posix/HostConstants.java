@@ -72,6 +72,23 @@ final class HostConstants {
     }
 
     /**
+     * Where readdir's struct dirent keeps the name: after d_ino, d_off, d_reclen and d_type on Linux
+     * (19), after d_ino, d_seekoff, d_reclen, d_namlen and d_type on macOS and the BSDs (21).
+     */
+    int direntNameOffset() {
+        return linux ? 19 : 21;
+    }
+
+    int direntTypeOffset() {
+        return linux ? 18 : 20;
+    }
+
+    /** Linux S_IF* bits for a DT_* value (the same numbers on every POSIX host), or -1 for DT_UNKNOWN. */
+    int linuxTypeOfDirent(byte dtype) {
+        return dtype == 0 ? -1 : (dtype & 0xf) << 12;
+    }
+
+    /**
      * Host open(2) flags for Linux {@code flags}. Access mode values are the same on every POSIX
      * host (0, 1, 2). A Linux flag the host has no equivalent for is EINVAL.
      */

@@ -34,4 +34,13 @@ public interface LibC {
 
     /** int tcgetattr(int fd, struct termios *termios_p); */
     int tcgetattr(int fd, @Out Pointer termios);
+
+    /** DIR *opendir(const char *name); */
+    Pointer opendir(String name);
+
+    /** struct dirent *readdir(DIR *dirp); NULL at the end, or on error with errno set. */
+    Pointer readdir(Pointer dir);
+
+    /** int closedir(DIR *dirp); */
+    int closedir(Pointer dir);
 }

@@ -1,9 +1,13 @@
 package dev.jlx.host.posix;
 
 import dev.jlx.core.ErrnoException;
+import dev.jlx.abi.FileMode;
+import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
+import java.util.ArrayList;
+import java.util.List;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.posix.FileStat;
@@ -70,6 +74,46 @@ final class PosixFiles implements HostFiles {
         if (backend.posix().access(path, linuxMode) < 0) {
             throw backend.posixError();
         }
+    }
+
+    @Override
+    public List<HostDirEntry> list(String path) throws ErrnoException {
+        LibC libc = backend.libc();
+        Pointer dir = libc.opendir(path);
+        if (dir == null) {
+            throw backend.lastError();
+        }
+        List<HostDirEntry> entries = new ArrayList<>();
+        try {
+            while (true) {
+                backend.runtime().setLastError(0);
+                Pointer d = libc.readdir(dir);
+                if (d == null) {
+                    if (backend.runtime().getLastError() != 0) {
+                        throw backend.lastError();
+                    }
+                    return entries;
+                }
+                byte[] name = d.getString(backend.constants().direntNameOffset()).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (isDotOrDotDot(name)) {
+                    continue;
+                }
+                int type = backend.constants().linuxTypeOfDirent(d.getByte(backend.constants().direntTypeOffset()));
+                if (type < 0) {
+                    // DT_UNKNOWN: the file system does not say; ask lstat, as readdir(3) users must.
+                    type = stat(path + "/" + new String(name, java.nio.charset.StandardCharsets.UTF_8), false).mode()
+                            & FileMode.S_IFMT;
+                }
+                entries.add(new HostDirEntry(name, d.getLong(0), type));
+            }
+        } finally {
+            libc.closedir(dir);
+        }
+    }
+
+    private static boolean isDotOrDotDot(byte[] name) {
+        return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
     }
 
     @Override

@@ -1,0 +1,51 @@
+package dev.jlx.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** busybox applets that read directories and metadata of a host directory tree, against native runs. */
+class BusyboxFilesTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void tree() throws Exception {
+        Files.createDirectories(dir.resolve("src/lib/deep"));
+        Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(dir.resolve("src/main.c"), "int main(void) { return 0; }\n");
+        Files.writeString(dir.resolve("src/lib/util.c"), "int util(void) { return 1; }\n".repeat(50));
+        Files.write(dir.resolve("src/lib/deep/blob.bin"), new byte[12345]);
+        Files.writeString(dir.resolve("README"), "read me\n");
+        Files.createSymbolicLink(dir.resolve("link-to-readme"), Path.of("README"));
+        Files.createSymbolicLink(dir.resolve("dangling"), Path.of("nowhere"));
+        Files.setPosixFilePermissions(dir.resolve("README"), PosixFilePermissions.fromString("rw-r-----"));
+        FileTime t = FileTime.from(Instant.parse("2024-05-06T07:08:09Z"));
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setLastModifiedTime(p, t);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ls", "ls -a", "ls -la", "ls -lR", "ls -f", "ls -i src", "ls -ld src empty",
+        "ls -l link-to-readme dangling", "find .", "find . -type f", "find . -name *.c", "find . -type l",
+        "du -s .", "du -a src", "stat -c %n:%s:%F:%a README src link-to-readme", "ls -la missing"})
+    void listing(String command) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
+        argv.addAll(List.of(command.split(" ")));
+        Runner.assertSameAsNative(argv, dir, new byte[0]);
+    }
+}

@@ -114,6 +114,34 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
+    public void truncate(long length) throws ErrnoException {
+        if (!writable()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        file.truncate(length);
+    }
+
+    @Override
+    public void sync(boolean dataOnly) throws ErrnoException {
+        file.sync(dataOnly);
+    }
+
+    @Override
+    public void chmod(int mode) throws ErrnoException {
+        file.chmod(mode);
+    }
+
+    @Override
+    public void chown(int uid, int gid) throws ErrnoException {
+        file.chown(uid, gid);
+    }
+
+    @Override
+    public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
+        file.utimens(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+    }
+
+    @Override
     public Terminal terminal() throws ErrnoException {
         if (!file.isTerminal()) {
             return super.terminal();

@@ -66,6 +66,31 @@ public abstract class OpenFile {
 
     public abstract HostStat stat() throws ErrnoException;
 
+    /** ftruncate(2); only files opened for writing (EINVAL otherwise, as Linux). */
+    public void truncate(long length) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** fsync(2) / fdatasync(2): EINVAL for files that cannot be synced (pipes, terminals). */
+    public void sync(boolean dataOnly) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** fchmod(2). */
+    public void chmod(int mode) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
+
+    /** fchown(2). */
+    public void chown(int uid, int gid) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
+
+    /** futimens(2). */
+    public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
+
     /** Answers a terminal ioctl into Linux-encoded results; ENOTTY when this is not a terminal. */
     public Terminal terminal() throws ErrnoException {
         throw new ErrnoException(Errno.ENOTTY);

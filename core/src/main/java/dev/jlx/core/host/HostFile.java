@@ -30,6 +30,18 @@ public interface HostFile {
     /** ftruncate(2). */
     void truncate(long length) throws ErrnoException;
 
+    /** fsync(2), or fdatasync(2) when {@code dataOnly}. */
+    void sync(boolean dataOnly) throws ErrnoException;
+
+    /** fchmod(2). */
+    void chmod(int mode) throws ErrnoException;
+
+    /** fchown(2): -1 leaves an id unchanged. */
+    void chown(int uid, int gid) throws ErrnoException;
+
+    /** futimens(2); nanosecond fields may be Linux's {@code UTIME_NOW} or {@code UTIME_OMIT}. */
+    void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
+
     /** Whether this is a terminal (isatty(3)). */
     boolean isTerminal();
 

@@ -34,6 +34,36 @@ public interface HostFiles {
     /** mkdir(2) with Linux permission bits. */
     void mkdir(String path, int mode) throws ErrnoException;
 
+    /**
+     * renameat2(2) with Linux {@code RENAME_NOREPLACE} / {@code RENAME_EXCHANGE} flags; a flag the
+     * host cannot honour is EINVAL.
+     */
+    void rename(String from, String to, int linuxFlags) throws ErrnoException;
+
+    /** link(2): {@code existing} itself, not what it may point to, gets the new name. */
+    void link(String existing, String newPath) throws ErrnoException;
+
+    /** symlink(2): the target is stored as given. */
+    void symlink(byte[] target, String linkPath) throws ErrnoException;
+
+    /** chmod(2) of the file itself (the path's last component is not a symlink). */
+    void chmod(String path, int mode) throws ErrnoException;
+
+    /** lchown(2): -1 leaves an id unchanged. */
+    void chown(String path, int uid, int gid) throws ErrnoException;
+
+    /**
+     * utimensat(2) on the path itself (no symlink following); nanosecond fields may be Linux's
+     * {@code UTIME_NOW} or {@code UTIME_OMIT}.
+     */
+    void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
+
+    /** truncate(2). */
+    void truncate(String path, long length) throws ErrnoException;
+
+    /** mkfifo(3): a named pipe with Linux permission bits. */
+    void mkfifo(String path, int mode) throws ErrnoException;
+
     /** unlink(2). */
     void unlink(String path) throws ErrnoException;
 

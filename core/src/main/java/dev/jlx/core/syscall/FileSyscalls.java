@@ -309,6 +309,20 @@ final class FileSyscalls {
         return 0;
     }
 
+    /** Implements Linux syscall fchdir(2). */
+    static long fchdir(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        if (!(f instanceof HostOpenFile h) || h.guestPath() == null
+                || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        Vfs vfs = t.process().kernel().vfs();
+        vfs.files().access(vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true).hostPath(),
+                Fcntl.X_OK);
+        t.process().setCwd(h.guestPath());
+        return 0;
+    }
+
     /** Implements Linux syscall unlink(2). */
     static long unlink(GuestThread t, Args a) throws ErrnoException {
         return unlinkAt(t, Fcntl.AT_FDCWD, a.addr(0), 0);

@@ -71,6 +71,31 @@ final class HostConstants {
         return linux;
     }
 
+    /** The host's AT_FDCWD: -100 on Linux, -2 on macOS and the BSDs. */
+    int atFdcwd() {
+        return linux ? -100 : -2;
+    }
+
+    /** The host's AT_SYMLINK_NOFOLLOW: 0x100 on Linux, 0x20 on macOS and the BSDs. */
+    int atSymlinkNofollow() {
+        return linux ? 0x100 : 0x20;
+    }
+
+    /** A Linux timespec nanosecond field as the host reads it: UTIME_NOW and UTIME_OMIT differ. */
+    long hostUtimeNsec(long linuxNsec) {
+        if (linuxNsec == LINUX_UTIME_NOW) {
+            return linux ? linuxNsec : -1;
+        }
+        if (linuxNsec == LINUX_UTIME_OMIT) {
+            return linux ? linuxNsec : -2;
+        }
+        return linuxNsec;
+    }
+
+    /** UTIME_NOW and UTIME_OMIT of linux/stat.h. */
+    static final long LINUX_UTIME_NOW = (1L << 30) - 1;
+    static final long LINUX_UTIME_OMIT = (1L << 30) - 2;
+
     /**
      * Where readdir's struct dirent keeps the name: after d_ino, d_off, d_reclen and d_type on Linux
      * (19), after d_ino, d_seekoff, d_reclen, d_namlen and d_type on macOS and the BSDs (21).

@@ -43,4 +43,13 @@ public interface LibC {
 
     /** int closedir(DIR *dirp); */
     int closedir(Pointer dir);
+
+    /** int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags); (Linux) */
+    int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
+    /** int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags); */
+    int utimensat(int dirfd, String path, @In Pointer times, int flags);
+
+    /** int futimens(int fd, const struct timespec times[2]); */
+    int futimens(int fd, @In Pointer times);
 }

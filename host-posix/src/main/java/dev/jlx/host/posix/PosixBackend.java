@@ -56,6 +56,16 @@ public final class PosixBackend implements HostBackend {
         return new ErrnoException(constants.linuxErrno(runtime.getLastError()));
     }
 
+    /** struct timespec[2] in native memory, with UTIME_NOW/UTIME_OMIT translated for the host. */
+    Pointer timespecPair(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+        Pointer times = Memory.allocate(runtime, 32);
+        times.putLong(0, atimeSec);
+        times.putLong(8, constants.hostUtimeNsec(atimeNsec));
+        times.putLong(16, mtimeSec);
+        times.putLong(24, constants.hostUtimeNsec(mtimeNsec));
+        return times;
+    }
+
     /** The Linux errno for jnr-posix's last call. */
     ErrnoException posixError() {
         return new ErrnoException(constants.linuxErrno(posix.errno()));

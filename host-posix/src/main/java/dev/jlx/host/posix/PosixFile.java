@@ -80,6 +80,34 @@ final class PosixFile implements HostFile {
     }
 
     @Override
+    public void sync(boolean dataOnly) throws ErrnoException {
+        if ((dataOnly ? backend.posix().fdatasync(fd) : backend.posix().fsync(fd)) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void chmod(int mode) throws ErrnoException {
+        if (backend.posix().fchmod(fd, mode) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void chown(int uid, int gid) throws ErrnoException {
+        if (backend.posix().fchown(fd, uid, gid) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
+        if (backend.libc().futimens(fd, backend.timespecPair(atimeSec, atimeNsec, mtimeSec, mtimeNsec)) < 0) {
+            throw backend.lastError();
+        }
+    }
+
+    @Override
     public boolean isTerminal() {
         return backend.posix().isatty(fd) == 1;
     }

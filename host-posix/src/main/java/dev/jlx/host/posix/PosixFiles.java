@@ -1,6 +1,7 @@
 package dev.jlx.host.posix;
 
 import dev.jlx.core.ErrnoException;
+import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
@@ -119,6 +120,78 @@ final class PosixFiles implements HostFiles {
     @Override
     public void mkdir(String path, int mode) throws ErrnoException {
         if (backend.posix().mkdir(path, mode) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void rename(String from, String to, int linuxFlags) throws ErrnoException {
+        int r;
+        if (linuxFlags == 0) {
+            r = backend.posix().rename(from, to);
+            if (r < 0) {
+                throw backend.posixError();
+            }
+            return;
+        }
+        if (!backend.constants().isLinux()) {
+            // macOS has renamex_np with other flag values; until it is bound, flags are refused.
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int cwd = backend.constants().atFdcwd();
+        if (backend.libc().renameat2(cwd, from, cwd, to, linuxFlags) < 0) {
+            throw backend.lastError();
+        }
+    }
+
+    @Override
+    public void link(String existing, String newPath) throws ErrnoException {
+        if (backend.posix().link(existing, newPath) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void symlink(byte[] target, String linkPath) throws ErrnoException {
+        if (backend.posix().symlink(new String(target, java.nio.charset.StandardCharsets.UTF_8), linkPath) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void chmod(String path, int mode) throws ErrnoException {
+        if (backend.posix().chmod(path, mode) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void chown(String path, int uid, int gid) throws ErrnoException {
+        if (backend.posix().lchown(path, uid, gid) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec)
+            throws ErrnoException {
+        Pointer times = backend.timespecPair(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+        HostConstants c = backend.constants();
+        if (backend.libc().utimensat(c.atFdcwd(), path, times, c.atSymlinkNofollow()) < 0) {
+            throw backend.lastError();
+        }
+    }
+
+    @Override
+    public void truncate(String path, long length) throws ErrnoException {
+        if (backend.posix().truncate(path, length) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) throws ErrnoException {
+        if (backend.posix().mkfifo(path, mode) < 0) {
             throw backend.posixError();
         }
     }

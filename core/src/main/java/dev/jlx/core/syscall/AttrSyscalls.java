@@ -1,0 +1,214 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.struct.Timespec;
+import dev.jlx.abi.struct.Timeval;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostFiles;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
+
+/** File attributes: modes, owners, times, sizes, and flushing data to storage. */
+final class AttrSyscalls {
+    /** UTIME_NOW and UTIME_OMIT of linux/stat.h, as utimensat(2)'s tv_nsec. */
+    static final long UTIME_NOW = (1L << 30) - 1;
+    static final long UTIME_OMIT = (1L << 30) - 2;
+
+    private AttrSyscalls() {}
+
+    private static HostFiles files(GuestThread t) {
+        return t.process().kernel().vfs().files();
+    }
+
+    /** Resolves for an attribute call: AT_EMPTY_PATH selects the dirfd itself (null is returned). */
+    private static Vfs.Resolved target(GuestThread t, int dir, long pathAddr, int flags, int allowed)
+            throws ErrnoException {
+        if ((flags & ~allowed) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] path = FileSyscalls.path(t, pathAddr);
+        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            return null;
+        }
+        return FileSyscalls.resolve(t, dir, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+    }
+
+    /** Implements Linux syscall chmod(2). */
+    static long chmod(GuestThread t, Args a) throws ErrnoException {
+        return chmodAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1), 0);
+    }
+
+    /** Implements Linux syscall fchmodat(2). */
+    static long fchmodat(GuestThread t, Args a) throws ErrnoException {
+        return chmodAt(t, a.fd(0), a.addr(1), a.i32(2), 0);
+    }
+
+    /** Implements Linux syscall fchmodat2(2). */
+    static long fchmodat2(GuestThread t, Args a) throws ErrnoException {
+        return chmodAt(t, a.fd(0), a.addr(1), a.i32(2), a.i32(3));
+    }
+
+    private static long chmodAt(GuestThread t, int dir, long pathAddr, int mode, int flags) throws ErrnoException {
+        Vfs.Resolved r = target(t, dir, pathAddr, flags, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH);
+        if (r == null) {
+            t.process().fds().get(dir).chmod(mode & 07777);
+            return 0;
+        }
+        if ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) != 0 && (files(t).stat(r.hostPath(), false).mode()
+                & dev.jlx.abi.FileMode.S_IFMT) == dev.jlx.abi.FileMode.S_IFLNK) {
+            // Linux has no mode on symlinks to change.
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        files(t).chmod(r.hostPath(), mode & 07777);
+        return 0;
+    }
+
+    /** Implements Linux syscall fchmod(2). */
+    static long fchmod(GuestThread t, Args a) throws ErrnoException {
+        t.process().fds().get(a.fd(0)).chmod(a.i32(1) & 07777);
+        return 0;
+    }
+
+    /** Implements Linux syscall chown(2). */
+    static long chown(GuestThread t, Args a) throws ErrnoException {
+        return chownAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1), a.i32(2), 0);
+    }
+
+    /** Implements Linux syscall lchown(2). */
+    static long lchown(GuestThread t, Args a) throws ErrnoException {
+        return chownAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1), a.i32(2), Fcntl.AT_SYMLINK_NOFOLLOW);
+    }
+
+    /** Implements Linux syscall fchownat(2). */
+    static long fchownat(GuestThread t, Args a) throws ErrnoException {
+        return chownAt(t, a.fd(0), a.addr(1), a.i32(2), a.i32(3), a.i32(4));
+    }
+
+    private static long chownAt(GuestThread t, int dir, long pathAddr, int uid, int gid, int flags)
+            throws ErrnoException {
+        Vfs.Resolved r = target(t, dir, pathAddr, flags, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH);
+        if (r == null) {
+            t.process().fds().get(dir).chown(uid, gid);
+        } else {
+            files(t).chown(r.hostPath(), uid, gid);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall fchown(2). */
+    static long fchown(GuestThread t, Args a) throws ErrnoException {
+        t.process().fds().get(a.fd(0)).chown(a.i32(1), a.i32(2));
+        return 0;
+    }
+
+    /** Implements Linux syscall utimensat(2). */
+    static long utimensat(GuestThread t, Args a) throws ErrnoException {
+        long[] times = new long[] {0, UTIME_NOW, 0, UTIME_NOW};
+        if (a.addr(2) != 0) {
+            ByteBuffer b = t.process().space().memory().readStruct(a.addr(2), 2 * Timespec.SIZE);
+            for (int i = 0; i < 2; i++) {
+                Timespec ts = Timespec.readFrom(b, i * Timespec.SIZE);
+                if ((ts.nsec() < 0 || ts.nsec() >= 1_000_000_000L) && ts.nsec() != UTIME_NOW
+                        && ts.nsec() != UTIME_OMIT) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                times[2 * i] = ts.sec();
+                times[2 * i + 1] = ts.nsec();
+            }
+        }
+        int flags = a.i32(3);
+        if (a.addr(1) == 0) {
+            // utimensat(fd, NULL, ...) is futimens(fd, ...).
+            if ((flags & ~Fcntl.AT_SYMLINK_NOFOLLOW) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            t.process().fds().get(a.fd(0)).utimens(times[0], times[1], times[2], times[3]);
+            return 0;
+        }
+        return setTimes(t, a.fd(0), a.addr(1), flags, times);
+    }
+
+    /** Implements Linux syscall utimes(2). */
+    static long utimes(GuestThread t, Args a) throws ErrnoException {
+        return setTimes(t, Fcntl.AT_FDCWD, a.addr(0), 0, timevals(t, a.addr(1)));
+    }
+
+    /** Implements Linux syscall futimesat(2). */
+    static long futimesat(GuestThread t, Args a) throws ErrnoException {
+        return setTimes(t, a.fd(0), a.addr(1), 0, timevals(t, a.addr(2)));
+    }
+
+    /** Implements Linux syscall utime(2): struct utimbuf is two longs, access and modification seconds. */
+    static long utime(GuestThread t, Args a) throws ErrnoException {
+        long[] times = {0, UTIME_NOW, 0, UTIME_NOW};
+        if (a.addr(1) != 0) {
+            GuestMemory mem = t.process().space().memory();
+            times = new long[] {mem.readLong(a.addr(1)), 0, mem.readLong(a.addr(1) + 8), 0};
+        }
+        return setTimes(t, Fcntl.AT_FDCWD, a.addr(0), 0, times);
+    }
+
+    /** A struct timeval[2] as {sec, nsec, sec, nsec}; NULL means now; bad microseconds are EINVAL. */
+    private static long[] timevals(GuestThread t, long address) throws ErrnoException {
+        if (address == 0) {
+            return new long[] {0, UTIME_NOW, 0, UTIME_NOW};
+        }
+        ByteBuffer b = t.process().space().memory().readStruct(address, 2 * Timeval.SIZE);
+        long[] out = new long[4];
+        for (int i = 0; i < 2; i++) {
+            Timeval tv = Timeval.readFrom(b, i * Timeval.SIZE);
+            if (tv.usec() < 0 || tv.usec() >= 1_000_000) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            out[2 * i] = tv.sec();
+            out[2 * i + 1] = tv.usec() * 1000;
+        }
+        return out;
+    }
+
+    private static long setTimes(GuestThread t, int dir, long pathAddr, int flags, long[] times) throws ErrnoException {
+        Vfs.Resolved r = target(t, dir, pathAddr, flags, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH);
+        if (r == null) {
+            t.process().fds().get(dir).utimens(times[0], times[1], times[2], times[3]);
+        } else {
+            files(t).utimens(r.hostPath(), times[0], times[1], times[2], times[3]);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall truncate(2). */
+    static long truncate(GuestThread t, Args a) throws ErrnoException {
+        if (a.raw(1) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true);
+        files(t).truncate(r.hostPath(), a.raw(1));
+        return 0;
+    }
+
+    /** Implements Linux syscall ftruncate(2). */
+    static long ftruncate(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        if (a.raw(1) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        f.truncate(a.raw(1));
+        return 0;
+    }
+
+    /** Implements Linux syscall fsync(2). */
+    static long fsync(GuestThread t, Args a) throws ErrnoException {
+        t.process().fds().get(a.fd(0)).sync(false);
+        return 0;
+    }
+
+    /** Implements Linux syscall fdatasync(2). */
+    static long fdatasync(GuestThread t, Args a) throws ErrnoException {
+        t.process().fds().get(a.fd(0)).sync(true);
+        return 0;
+    }
+}

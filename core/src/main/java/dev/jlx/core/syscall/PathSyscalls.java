@@ -1,0 +1,123 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.kernel.GuestThread;
+
+/** Names in the file system: rename, link and symlink, each walked and confined by the VFS. */
+final class PathSyscalls {
+    /** renameat2(2) flags (linux/fs.h). */
+    static final int RENAME_NOREPLACE = 1;
+    static final int RENAME_EXCHANGE = 2;
+    static final int RENAME_WHITEOUT = 4;
+
+    private PathSyscalls() {}
+
+    /** Implements Linux syscall rename(2). */
+    static long rename(GuestThread t, Args a) throws ErrnoException {
+        return renameAt(t, Fcntl.AT_FDCWD, a.addr(0), Fcntl.AT_FDCWD, a.addr(1), 0);
+    }
+
+    /** Implements Linux syscall renameat(2). */
+    static long renameat(GuestThread t, Args a) throws ErrnoException {
+        return renameAt(t, a.fd(0), a.addr(1), a.fd(2), a.addr(3), 0);
+    }
+
+    /** Implements Linux syscall renameat2(2). */
+    static long renameat2(GuestThread t, Args a) throws ErrnoException {
+        return renameAt(t, a.fd(0), a.addr(1), a.fd(2), a.addr(3), a.i32(4));
+    }
+
+    private static long renameAt(GuestThread t, int oldDir, long oldAddr, int newDir, long newAddr, int flags)
+            throws ErrnoException {
+        if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) != 0
+                || (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & RENAME_WHITEOUT) != 0) {
+            // Whiteouts are for overlay file systems and need CAP_MKNOD.
+            throw new ErrnoException(Errno.EPERM);
+        }
+        Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, FileSyscalls.path(t, oldAddr), false);
+        Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
+        t.process().kernel().vfs().files().rename(from.hostPath(), to.hostPath(), flags);
+        return 0;
+    }
+
+    /** Implements Linux syscall link(2). */
+    static long link(GuestThread t, Args a) throws ErrnoException {
+        return linkAt(t, Fcntl.AT_FDCWD, a.addr(0), Fcntl.AT_FDCWD, a.addr(1), 0);
+    }
+
+    /** Implements Linux syscall linkat(2). */
+    static long linkat(GuestThread t, Args a) throws ErrnoException {
+        return linkAt(t, a.fd(0), a.addr(1), a.fd(2), a.addr(3), a.i32(4));
+    }
+
+    private static long linkAt(GuestThread t, int oldDir, long oldAddr, int newDir, long newAddr, int flags)
+            throws ErrnoException {
+        if ((flags & ~(Fcntl.AT_SYMLINK_FOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] oldPath = FileSyscalls.path(t, oldAddr);
+        if (oldPath.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            // Linking an open file by descriptor needs CAP_DAC_READ_SEARCH; jlx grants no capabilities.
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, oldPath, (flags & Fcntl.AT_SYMLINK_FOLLOW) != 0);
+        Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
+        t.process().kernel().vfs().files().link(from.hostPath(), to.hostPath());
+        return 0;
+    }
+
+    /** Implements Linux syscall symlink(2). */
+    static long symlink(GuestThread t, Args a) throws ErrnoException {
+        return symlinkAt(t, a.addr(0), Fcntl.AT_FDCWD, a.addr(1));
+    }
+
+    /** Implements Linux syscall symlinkat(2). */
+    static long symlinkat(GuestThread t, Args a) throws ErrnoException {
+        return symlinkAt(t, a.addr(0), a.fd(1), a.addr(2));
+    }
+
+    private static long symlinkAt(GuestThread t, long targetAddr, int dir, long linkAddr) throws ErrnoException {
+        byte[] target = FileSyscalls.path(t, targetAddr);
+        if (target.length == 0) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        Vfs.Resolved link = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, linkAddr), false);
+        t.process().kernel().vfs().files().symlink(target, link.hostPath());
+        return 0;
+    }
+
+    /** Implements Linux syscall mknod(2). */
+    static long mknod(GuestThread t, Args a) throws ErrnoException {
+        return mknodAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1));
+    }
+
+    /** Implements Linux syscall mknodat(2). */
+    static long mknodat(GuestThread t, Args a) throws ErrnoException {
+        return mknodAt(t, a.fd(0), a.addr(1), a.i32(2));
+    }
+
+    /**
+     * Regular files and FIFOs. Device nodes and sockets need CAP_MKNOD or a bound socket, neither of
+     * which a jlx guest has: EPERM, as for an unprivileged Linux process.
+     */
+    private static long mknodAt(GuestThread t, int dir, long pathAddr, int mode) throws ErrnoException {
+        Vfs.Resolved r = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, pathAddr), false);
+        int perm = mode & 07777 & ~t.process().umask();
+        switch (mode & FileMode.S_IFMT) {
+            case 0, FileMode.S_IFREG -> t.process().kernel().vfs().files().open(r.hostPath(),
+                    OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, perm).close();
+            case FileMode.S_IFIFO -> t.process().kernel().vfs().files().mkfifo(r.hostPath(), perm);
+            case FileMode.S_IFCHR, FileMode.S_IFBLK, FileMode.S_IFSOCK -> throw new ErrnoException(Errno.EPERM);
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+}

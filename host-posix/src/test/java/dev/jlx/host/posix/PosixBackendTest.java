@@ -91,6 +91,42 @@ class PosixBackendTest {
     }
 
     @Test
+    void namesAttributesAndListings() throws Exception {
+        String a = dir.resolve("a").toString();
+        String b = dir.resolve("b").toString();
+        Files.writeString(dir.resolve("a"), "aaa");
+        Files.writeString(dir.resolve("b"), "bbbb");
+        assertEquals(Errno.EEXIST, errno(() -> files.rename(a, b, 1)));
+        files.rename(a, b, 2);
+        assertEquals("bbbb", Files.readString(dir.resolve("a")));
+        files.rename(a, dir.resolve("c").toString(), 0);
+        files.link(b, a);
+        assertEquals(2L, files.stat(b, true).nlink());
+        files.symlink("b".getBytes(), dir.resolve("s").toString());
+        assertArrayEquals("b".getBytes(), files.readlink(dir.resolve("s").toString()));
+        files.chmod(b, 0600);
+        assertEquals(0600, files.stat(b, true).mode() & 07777);
+        files.chown(b, -1, -1);
+        files.utimens(b, 1_000_000_000L, 5, 1_100_000_000L, 7);
+        HostStat st = files.stat(b, true);
+        assertEquals(1_100_000_000L, st.mtimeSec());
+        assertEquals(7, st.mtimeNsec());
+        files.utimens(b, 0, (1L << 30) - 2, 1_200_000_000L, 0);
+        assertEquals(1_000_000_000L, files.stat(b, true).atimeSec(), "UTIME_OMIT keeps the access time");
+        files.truncate(b, 1);
+        assertEquals(1, files.stat(b, true).size());
+        files.mkfifo(dir.resolve("p").toString(), 0644);
+        assertEquals(FileMode.S_IFIFO, files.stat(dir.resolve("p").toString(), false).mode() & FileMode.S_IFMT);
+        java.util.Map<String, Integer> listed = new java.util.TreeMap<>();
+        for (var e : files.list(dir.toString())) {
+            listed.put(new String(e.name()), e.type());
+        }
+        assertEquals(java.util.Map.of("a", FileMode.S_IFREG, "b", FileMode.S_IFREG, "c", FileMode.S_IFREG, "s",
+                FileMode.S_IFLNK, "p", FileMode.S_IFIFO), listed);
+        assertEquals(Errno.ENOTDIR, errno(() -> files.list(b)));
+    }
+
+    @Test
     void standardStreamsAreNeverClosed() throws Exception {
         HostFile out = files.standardStream(1);
         out.close();

@@ -27,10 +27,17 @@ int main(int argc, char **argv) {
     char buf[200] = {0};
     printf("read %zd [%.5s]\n", read(fd, buf, 5), buf);
     printf("pread %zd [%.2s]\n", pread(fd, buf, 10, 100), buf);
-    printf("pread at hole %zd zero %d\n", pread(fd, buf, 4, 50), buf[0] == 0 && buf[3] == 0);
+    memset(buf, 'z', 4);
+    ssize_t hole = pread(fd, buf, 4, 50);
+    printf("pread at hole %zd zero %d\n", hole, buf[0] == 0 && buf[3] == 0);
     close(fd);
     fd = open(path, O_WRONLY | O_APPEND);
     printf("append %zd\n", write(fd, "tail", 4));
+    fstat(fd, &st);
+    printf("size after append %lld, offset %lld\n", (long long) st.st_size, (long long) lseek(fd, 0, SEEK_CUR));
+    printf("ftruncate %d\n", ftruncate(fd, 50));
+    fstat(fd, &st);
+    printf("size after ftruncate %lld\n", (long long) st.st_size);
     close(fd);
     FILE *f = fopen(path, "r");
     int lines = 0;

@@ -40,7 +40,8 @@ int main(int argc, char **argv) {
         abort();
     }
     if (argc > 1 && strcmp(argv[1], "segv") == 0) {
-        *(volatile int *) 8 = 1;
+        int *volatile nowhere = (int *) 8;
+        *nowhere = 1;
     }
     return 0;
 }

@@ -75,6 +75,67 @@ class BadElfTest {
         assertRefused(executable("badphdr", h), "program headers outside the file");
     }
 
+    /**
+     * A 4 KiB x86-64 executable with one program header: PT_LOAD of the whole file at 0x400000.
+     * Each test below breaks one thing in it.
+     */
+    private static ByteBuffer program(int phType) {
+        ByteBuffer b = ByteBuffer.wrap(new byte[4096]).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(header(2, 62));
+        b.putLong(24, 0x400000 + 120); // e_entry
+        b.putShort(52, (short) 64); // e_ehsize
+        b.putInt(64, phType).putInt(68, 5) // p_type, p_flags R|X
+                .putLong(72, 0).putLong(80, 0x400000).putLong(88, 0x400000) // p_offset, p_vaddr, p_paddr
+                .putLong(96, 4096).putLong(104, 4096).putLong(112, 4096); // p_filesz, p_memsz, p_align
+        return b;
+    }
+
+    @Test
+    void bigEndian() throws Exception {
+        byte[] h = program(1).array();
+        h[5] = 2; // EI_DATA = ELFDATA2MSB
+        assertRefused(executable("be", h), "big-endian");
+    }
+
+    @Test
+    void relocatableObjectAndCoreFileAreNotExecutables() throws Exception {
+        assertRefused(executable("object.o", program(1).putShort(16, (short) 1).array()), "not an executable ELF");
+        assertRefused(executable("core", program(1).putShort(16, (short) 4).array()), "not an executable ELF");
+    }
+
+    @Test
+    void wrongProgramHeaderSizeOrCount() throws Exception {
+        assertRefused(executable("phentsize", program(1).putShort(54, (short) 32).array()), "program header size");
+        assertRefused(executable("phnum0", program(1).putShort(56, (short) 0).array()), "program headers");
+        assertRefused(executable("phnum-huge", program(1).putShort(56, (short) 0xffff).array()), "program headers");
+    }
+
+    @Test
+    void segmentBeyondTheEndOfTheFile() throws Exception {
+        assertRefused(executable("segment", program(1).putLong(72, 1 << 24).array()), "corrupt program header 0");
+        assertRefused(executable("filesz", program(1).putLong(96, 1 << 24).putLong(104, 1 << 24).array()),
+                "corrupt program header 0");
+    }
+
+    @Test
+    void noLoadableSegment() throws Exception {
+        assertRefused(executable("noload", program(4).array()), "no loadable segments"); // PT_NOTE only
+    }
+
+    @Test
+    void segmentsAtAddressZeroOrAboveTheUserSpace() throws Exception {
+        assertRefused(executable("zero", program(1).putLong(80, 0).array()), "outside the user address space");
+        assertRefused(executable("kernel", program(1).putLong(80, 0xffff_8000_0000_0000L).array()),
+                "outside the user address space");
+    }
+
+    @Test
+    void corruptInterpreter() throws Exception {
+        ByteBuffer b = program(3); // PT_INTERP
+        b.putLong(72, 200).putLong(96, 1 << 20); // the name runs past the end of the file
+        assertRefused(executable("interp", b.array()), "interpreter");
+    }
+
     @Test
     void randomBytes() throws Exception {
         byte[] noise = new byte[4096];

@@ -22,7 +22,7 @@ class CliTest {
         List<String> argv = new ArrayList<>();
         argv.add(ROOT.resolve("jlx").toString());
         argv.addAll(List.of(args));
-        return Runner.nativeRun(argv, cliEnv(), cwd, new byte[0]);
+        return Native.run(argv, cliEnv(), cwd, new byte[0]);
     }
 
     /** The launcher's environment: its JDK, and the caller's XDG settings (where Unicorn and the log are). */
@@ -95,15 +95,15 @@ class CliTest {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "XDG_STATE_HOME=" + state,
                 ROOT.resolve("jlx").toString()));
         argv.addAll(List.of(args));
-        return Runner.nativeRun(argv, cliEnv(), state.getParent(), new byte[0]);
+        return Native.run(argv, cliEnv(), state.getParent(), new byte[0]);
     }
 
     @Test
     void terminalQueriesAreAnsweredFromTheHostTerminal() throws Exception {
         // script(1) gives the program a pseudo-terminal; TCGETS must report that terminal's settings.
         String jlxCmd = ROOT.resolve("jlx") + " run -- /bin/busybox stty -a";
-        Result viaJlx = Runner.nativeRun(List.of("script", "-qec", jlxCmd, "/dev/null"), cliEnv(), dir, new byte[0]);
-        Result nativeRun = Runner.nativeRun(List.of("script", "-qec", "/bin/busybox stty -a", "/dev/null"),
+        Result viaJlx = Native.run(List.of("script", "-qec", jlxCmd, "/dev/null"), cliEnv(), dir, new byte[0]);
+        Result nativeRun = Native.run(List.of("script", "-qec", "/bin/busybox stty -a", "/dev/null"),
                 Map.of("PATH", "/usr/bin:/bin"), dir, new byte[0]);
         assertTrue(nativeRun.out().contains("intr = ^C"), nativeRun.out());
         assertEquals(nativeRun.out(), viaJlx.out());
@@ -113,7 +113,7 @@ class CliTest {
     @Test
     void writingToAClosedPipeKillsWithSigpipe() throws Exception {
         String script = ROOT.resolve("jlx") + " run -- /bin/busybox seq 1 10000000 | head -1; echo status ${PIPESTATUS[0]}";
-        Result r = Runner.nativeRun(List.of("bash", "-c", script), cliEnv(), dir, new byte[0]);
+        Result r = Native.run(List.of("bash", "-c", script), cliEnv(), dir, new byte[0]);
         assertEquals("1\nstatus 141\n", r.out());
         assertEquals("", r.err());
     }
@@ -123,7 +123,7 @@ class CliTest {
         for (String library : List.of("/nonexistent/libunicorn.so.2", "/usr/lib/x86_64-linux-gnu/libc.so.6")) {
             Map<String, String> env = new java.util.HashMap<>(cliEnv());
             env.put("JLX_UNICORN_LIBRARY", library);
-            Result r = Runner.nativeRun(List.of(ROOT.resolve("jlx").toString(), "run", "--", "/bin/busybox", "true"),
+            Result r = Native.run(List.of(ROOT.resolve("jlx").toString(), "run", "--", "/bin/busybox", "true"),
                     env, dir, new byte[0]);
             assertEquals(1, r.status());
             assertEquals("", r.out());

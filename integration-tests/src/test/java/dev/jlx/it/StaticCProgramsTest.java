@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,16 +16,24 @@ class StaticCProgramsTest {
     @TempDir
     Path dir;
 
+    /** Compiles every program with every toolchain up front: a compiler error fails here, once. */
+    @BeforeAll
+    static void compile() throws Exception {
+        CPrograms.compileAll();
+    }
+
     static Stream<Arguments> programs() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
             cases.add(Arguments.of("floats", t, List.of()));
+            cases.add(Arguments.of("x87", t, List.of()));
             cases.add(Arguments.of("bigmalloc", t, List.of()));
             cases.add(Arguments.of("auxv", t, List.of()));
             cases.add(Arguments.of("args", t, List.of("one", "two words", "", "ünïcode")));
             cases.add(Arguments.of("errors", t, List.of("3")));
             cases.add(Arguments.of("errors", t, List.of("255")));
             cases.add(Arguments.of("errors", t, List.of("main")));
+            cases.add(Arguments.of("errors", t, List.of()));
             cases.add(Arguments.of("stdio", t, List.of()));
             cases.add(Arguments.of("mmap", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of()));

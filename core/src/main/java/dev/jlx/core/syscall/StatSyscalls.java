@@ -3,6 +3,8 @@ package dev.jlx.core.syscall;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.struct.Stat;
+import dev.jlx.abi.struct.Statx;
+import dev.jlx.abi.struct.StatxTimestamp;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
@@ -39,6 +41,12 @@ final class StatSyscalls {
         if ((flags & ~(Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH | Fcntl.AT_NO_AUTOMOUNT)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        put(t, buf, lookup(t, dirfd, pathAddr, flags));
+        return 0;
+    }
+
+    /** The metadata a *stat*at call names: a path, or with AT_EMPTY_PATH and "" the dirfd itself. */
+    private static HostStat lookup(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
         byte[] path = FileSyscalls.path(t, pathAddr);
         HostStat st;
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
@@ -52,8 +60,44 @@ final class StatSyscalls {
             Vfs.Resolved r = FileSyscalls.resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
             st = t.process().kernel().vfs().files().stat(r.hostPath(), (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         }
-        put(t, buf, st);
+        return st;
+    }
+
+    /** AT_STATX_SYNC_TYPE: whether to sync with a remote server; a local host file system ignores it. */
+    private static final int AT_STATX_SYNC_TYPE = 0x6000;
+    /** STATX__RESERVED: a request bit reserved for an extended struct statx. */
+    private static final int STATX_RESERVED = 0x80000000;
+
+    /**
+     * Implements Linux syscall statx(2). Everything stat(2) knows is filled in (STATX_BASIC_STATS);
+     * the birth time, mount id and direct-I/O alignment are not offered, so their bits stay clear.
+     */
+    static long statx(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(2);
+        if ((flags & ~(Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH | Fcntl.AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) != 0
+                || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (a.i32(3) & STATX_RESERVED) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        HostStat s = lookup(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
+        StatxTimestamp none = new StatxTimestamp(0, 0);
+        Statx x = new Statx(Statx.STATX_BASIC_STATS, (int) s.blksize(), 0, (int) s.nlink(), s.uid(), s.gid(),
+                s.mode() & 0xffff, s.ino(), s.size(), s.blocks(), 0, new StatxTimestamp(s.atimeSec(), (int) s.atimeNsec()),
+                none, new StatxTimestamp(s.ctimeSec(), (int) s.ctimeNsec()),
+                new StatxTimestamp(s.mtimeSec(), (int) s.mtimeNsec()), major(s.rdev()), minor(s.rdev()), major(s.dev()),
+                minor(s.dev()), 0, 0, 0);
+        ByteBuffer b = GuestMemory.structBuffer(Statx.SIZE);
+        x.writeTo(b, 0);
+        t.process().space().memory().writeStruct(a.addr(4), b);
         return 0;
+    }
+
+    /** Linux's dev_t encoding (include/linux/kdev_t.h, new_decode_dev). */
+    static int major(long dev) {
+        return (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
+    }
+
+    static int minor(long dev) {
+        return (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
     }
 
     private static void put(GuestThread t, long address, HostStat s) throws ErrnoException {

@@ -15,9 +15,16 @@ final class Runner {
 
     /** Runs natively and under jlx; asserts byte-identical stdout and stderr and the same exit status. */
     static Result assertSameAsNative(List<String> argv, Path cwd, byte[] stdin) throws Exception {
-        Result expected = Native.run(argv, ENV, cwd, stdin);
-        Result actual = Jlx.run(argv, ENV, cwd, stdin);
-        Result.assertSameAs(expected, actual, String.join(" ", argv));
+        return assertSameAsNative(argv, ENV, cwd, stdin);
+    }
+
+    /** As above with {@code env} as the whole environment of both runs. */
+    static Result assertSameAsNative(List<String> argv, Map<String, String> env, Path cwd, byte[] stdin)
+            throws Exception {
+        Result expected = Native.run(argv, env, cwd, stdin);
+        Result actual = Jlx.run(argv, env, cwd, stdin);
+        String what = String.join(" ", argv);
+        Result.assertSameAs(expected, actual, what.length() > 200 ? what.substring(0, 200) + "..." : what);
         return actual;
     }
 

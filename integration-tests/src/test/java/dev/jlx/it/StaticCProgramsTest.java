@@ -3,7 +3,10 @@ package dev.jlx.it;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,33 @@ class StaticCProgramsTest {
     void fileIoInADirectory(CPrograms.Toolchain toolchain) throws Exception {
         Runner.assertSameAsNative(List.of(CPrograms.binary("files", toolchain).toString(), dir.toString()), dir,
                 new byte[0]);
+    }
+
+    /** Many and long arguments, and an environment with empty values, '=' in values and UTF-8. */
+    @ParameterizedTest(name = "args and environment {0}")
+    @MethodSource("toolchains")
+    void manyArgumentsAndAnUnusualEnvironment(CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add(CPrograms.binary("args", toolchain).toString());
+        for (int i = 0; i < 2000; i++) {
+            argv.add(i % 100 == 0 ? "x".repeat(5000) : "arg" + i);
+        }
+        Map<String, String> env = new LinkedHashMap<>(Runner.ENV);
+        env.put("EMPTY", "");
+        env.put("EQUALS", "a=b=c");
+        env.put("UTF8", "h\u00e9llo w\u00f6rld \u2603");
+        env.put("SPACES", "  two  spaces  ");
+        env.put("LONG", "y".repeat(100_000));
+        Runner.assertSameAsNative(argv, env, dir, new byte[0]);
+    }
+
+    /** Several MiB through stdin and stdout: partial reads and writes of pipes and streams. */
+    @ParameterizedTest(name = "big stdin {0}")
+    @MethodSource("toolchains")
+    void megabytesThroughStdio(CPrograms.Toolchain toolchain) throws Exception {
+        byte[] input = new byte[5 << 20];
+        new Random(42).nextBytes(input);
+        Runner.assertSameAsNative(List.of(CPrograms.binary("stdio", toolchain).toString()), dir, input);
     }
 
     static Stream<CPrograms.Toolchain> toolchains() {

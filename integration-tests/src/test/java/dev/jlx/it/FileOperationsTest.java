@@ -1,0 +1,87 @@
+package dev.jlx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sequence of busybox commands that change files, run natively in one directory and under jlx in
+ * another: each command's output and status, and the trees left behind, must be the same.
+ */
+class FileOperationsTest {
+    private static final String[] STEPS = {
+        "cp -a src copy", "mv copy moved", "ln -s moved/a/f.txt soft", "ln moved/a/f.txt hard", "readlink soft",
+        "chmod -R 750 moved", "chmod 0600 hard", "touch -d 2020-02-02_02:02:02 moved/a/f.txt",
+        "stat -c %n:%Y:%a:%h moved/a/f.txt hard", "truncate -s 100 moved/a/b/g.txt", "truncate -s 3 hard", "mkdir -p x/y/z",
+        "mkdir x", "rmdir x/y/z", "rmdir x", "tar cf t.tar src", "tar tf t.tar", "mkdir unpacked",
+        "tar xf t.tar -C unpacked", "gzip -k t.tar", "gunzip -c t.tar.gz", "dd if=t.tar of=dd.out bs=512 count=3",
+        "sed -i s/hello/HELLO/ unpacked/src/a/f.txt", "cat unpacked/src/a/f.txt", "mkfifo fifo", "mv fifo fifo2",
+        "rm -r moved/a/b", "rm moved", "rm -rf moved x", "find . -type p", "ls -a"
+    };
+
+    @TempDir
+    Path nativeDir;
+
+    @TempDir
+    Path jlxDir;
+
+    private static void seed(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("src/a/b"));
+        Files.writeString(dir.resolve("src/a/f.txt"), "hello\n");
+        Files.writeString(dir.resolve("src/a/b/g.txt"), "world\n".repeat(100));
+        FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+        for (String p : List.of("src/a/b/g.txt", "src/a/f.txt", "src/a/b", "src/a", "src")) {
+            Files.setLastModifiedTime(dir.resolve(p), t);
+        }
+    }
+
+    @Test
+    void sameOutputsAndSameTreeLeftBehind() throws Exception {
+        seed(nativeDir);
+        seed(jlxDir);
+        for (String step : STEPS) {
+            List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
+            argv.addAll(List.of(step.split(" ")));
+            Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
+            Result actual = Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]);
+            Result.assertSameAs(expected, actual, step);
+        }
+        assertEquals(describe(nativeDir), describe(jlxDir));
+    }
+
+    /** Every path with its type, permissions, link count, size, and content or link target. */
+    private static String describe(Path root) throws Exception {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted().toList()) {
+                String rel = root.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    b.append(rel).append(" -> ").append(Files.readSymbolicLink(p)).append('\n');
+                    continue;
+                }
+                b.append(rel).append(' ').append(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
+                b.append(" links=").append(Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS));
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    b.append(" size=").append(Files.size(p)).append(" sha=").append(HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+                } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    b.append(" special");
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
+    }
+}

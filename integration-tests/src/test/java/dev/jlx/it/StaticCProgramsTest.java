@@ -39,6 +39,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("errors", t, List.of()));
             cases.add(Arguments.of("stdio", t, List.of()));
             cases.add(Arguments.of("mmap", t, List.of()));
+            cases.add(Arguments.of("statx", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of("abort")));
             cases.add(Arguments.of("signals", t, List.of("segv")));

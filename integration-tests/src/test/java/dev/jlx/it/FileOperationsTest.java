@@ -3,15 +3,11 @@ package dev.jlx.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,31 +53,6 @@ class FileOperationsTest {
             Result actual = Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]);
             Result.assertSameAs(expected, actual, step);
         }
-        assertEquals(describe(nativeDir), describe(jlxDir));
-    }
-
-    /** Every path with its type, permissions, link count, size, and content or link target. */
-    private static String describe(Path root) throws Exception {
-        StringBuilder b = new StringBuilder();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted().toList()) {
-                String rel = root.relativize(p).toString();
-                if (Files.isSymbolicLink(p)) {
-                    b.append(rel).append(" -> ").append(Files.readSymbolicLink(p)).append('\n');
-                    continue;
-                }
-                b.append(rel).append(' ').append(PosixFilePermissions.toString(
-                        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
-                b.append(" links=").append(Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS));
-                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    b.append(" size=").append(Files.size(p)).append(" sha=").append(HexFormat.of().formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-                } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    b.append(" special");
-                }
-                b.append('\n');
-            }
-        }
-        return b.toString();
+        assertEquals(Trees.describe(nativeDir), Trees.describe(jlxDir));
     }
 }

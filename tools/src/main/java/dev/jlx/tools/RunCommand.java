@@ -31,6 +31,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--clear-env", description = "Starts the guest with an empty environment.")
     boolean clearEnv;
 
+    @Option(names = "--mount", paramLabel = "HOST:GUEST[:ro]",
+            description = "Mounts a host directory at a guest path, read-only with :ro (repeatable).")
+    List<String> mounts = List.of();
+
     @Option(names = "--cwd", paramLabel = "DIR", description = "Guest working directory.")
     String cwd;
 
@@ -67,6 +71,19 @@ final class RunCommand implements Callable<Integer> {
                 return 125;
             }
             b.env(Map.of(kv.substring(0, eq), kv.substring(eq + 1)));
+        }
+        for (String m : mounts) {
+            String[] parts = m.split(":");
+            boolean readOnly = parts.length == 3 && parts[2].equals("ro");
+            if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !readOnly) || !parts[1].startsWith("/")) {
+                System.err.println("jlx: --mount " + m + ": expected HOST:GUEST or HOST:GUEST:ro with an absolute GUEST");
+                return 125;
+            }
+            if (!Files.isDirectory(Path.of(parts[0]))) {
+                System.err.println("jlx: --mount " + m + ": " + parts[0] + " is not a directory");
+                return 125;
+            }
+            b.mount(Path.of(parts[0]), parts[1], readOnly);
         }
         if (cwd != null) {
             b.cwd(cwd);

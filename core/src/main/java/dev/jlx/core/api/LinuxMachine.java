@@ -1,10 +1,12 @@
 package dev.jlx.core.api;
 
+import dev.jlx.core.fs.Mount;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,7 @@ public final class LinuxMachine {
     /** The machine's settings, read by the run. Streams left null mean the host's own. */
     record Config(
             Path root,
+            List<Mount> mounts,
             String cwd,
             Map<String, String> env,
             InputStream stdin,
@@ -62,6 +65,7 @@ public final class LinuxMachine {
 
     public static final class Builder {
         private Path root = Path.of("/");
+        private final List<Mount> mounts = new ArrayList<>();
         private String cwd;
         private final Map<String, String> env = new LinkedHashMap<>();
         private InputStream stdin;
@@ -76,6 +80,20 @@ public final class LinuxMachine {
         /** The host directory that is the guest's {@code /}. Default: the host's {@code /}. */
         public Builder root(Path hostDirectory) {
             this.root = hostDirectory.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /**
+         * Mounts the host directory {@code hostDirectory} at {@code guestPath} (an absolute guest
+         * path), read-only if asked: writes there fail with EROFS, renames and links out of it with
+         * EXDEV, as across Linux mounts.
+         */
+        public Builder mount(Path hostDirectory, String guestPath, boolean readOnly) {
+            if (!guestPath.startsWith("/")) {
+                throw new IllegalArgumentException("mount point must be an absolute guest path: " + guestPath);
+            }
+            String normalized = Path.of(guestPath).normalize().toString();
+            mounts.add(new Mount(normalized, hostDirectory.toAbsolutePath().normalize().toString(), readOnly));
             return this;
         }
 
@@ -137,7 +155,9 @@ public final class LinuxMachine {
         }
 
         public LinuxMachine build() {
-            return new LinuxMachine(new Config(root, cwd,
+            List<Mount> all = new ArrayList<>(mounts);
+            all.add(new Mount("/", root.toString(), false));
+            return new LinuxMachine(new Config(root, List.copyOf(all), cwd,
                     Collections.unmodifiableMap(new LinkedHashMap<>(env)), stdin, stdout, stderr, timeLimit, hostBackend, trace));
         }
     }

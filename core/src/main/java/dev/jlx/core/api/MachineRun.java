@@ -33,7 +33,7 @@ final class MachineRun {
         } catch (IllegalStateException e) {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
-        Vfs vfs = new Vfs(config.root().toString(), host.files());
+        Vfs vfs = new Vfs(config.mounts(), host.files());
         Kernel kernel = new Kernel(host, vfs, config.trace());
         List<String> envp = new ArrayList<>();
         for (Map.Entry<String, String> e : config.env().entrySet()) {

@@ -53,7 +53,15 @@ public final class HostOpenFile extends OpenFile {
             long parentIno = vfs.files().stat(vfs.resolve("/", parent.getBytes(StandardCharsets.UTF_8), true)
                     .hostPath(), true).ino();
             entries.add(new HostDirEntry(new byte[] {'.', '.'}, parentIno, FileMode.S_IFDIR));
-            entries.addAll(vfs.files().list(path.hostPath()));
+            List<HostDirEntry> below = vfs.files().list(path.hostPath());
+            entries.addAll(below);
+            for (String name : vfs.mountPointsIn(path.guestPath())) {
+                byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+                if (below.stream().noneMatch(e -> java.util.Arrays.equals(e.name(), bytes))) {
+                    String mounted = vfs.resolve(path.guestPath(), bytes, false).hostPath();
+                    entries.add(new HostDirEntry(bytes, vfs.files().stat(mounted, false).ino(), FileMode.S_IFDIR));
+                }
+            }
             listing = entries;
         }
         return listing;
@@ -128,17 +136,26 @@ public final class HostOpenFile extends OpenFile {
 
     @Override
     public void chmod(int mode) throws ErrnoException {
+        onWritableMount();
         file.chmod(mode);
     }
 
     @Override
     public void chown(int uid, int gid) throws ErrnoException {
+        onWritableMount();
         file.chown(uid, gid);
     }
 
     @Override
     public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
+        onWritableMount();
         file.utimens(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+    }
+
+    private void onWritableMount() throws ErrnoException {
+        if (path != null) {
+            path.writable();
+        }
     }
 
     @Override

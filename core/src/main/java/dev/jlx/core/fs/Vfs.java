@@ -12,9 +12,10 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Walks guest paths component by component, as Linux's {@code path_walk}, over a host directory
- * that is the guest's root. Symbolic links are read and followed here, never by the host, and
- * {@code ..} stops at the guest root, so no guest path can name a host file outside the root.
+ * Walks guest paths component by component, as Linux's {@code path_walk}, over a mount table of
+ * host directories (the guest's root and any directories mounted below it). Symbolic links are read
+ * and followed here, never by the host, and {@code ..} stops at the guest root, so no guest path
+ * can name a host file outside the mounts.
  */
 public final class Vfs {
     /** MAXSYMLINKS: Linux gives ELOOP after this many links in one walk. */
@@ -22,12 +23,23 @@ public final class Vfs {
     public static final int PATH_MAX = 4096;
     private static final java.util.Set<String> HIDDEN_HOST_TREES = java.util.Set.of("proc", "sys");
 
-    private final String hostRoot;
+    /** The mounts, deepest guest path first, so the first match is the longest prefix. */
+    private final List<Mount> mounts;
     private final HostFiles files;
 
     /** {@code hostRoot} is an absolute, normalized host directory ("/" for the host's root). */
     public Vfs(String hostRoot, HostFiles files) {
-        this.hostRoot = hostRoot.endsWith("/") ? hostRoot.substring(0, hostRoot.length() - 1) : hostRoot;
+        this(List.of(new Mount("/", hostRoot, false)), files);
+    }
+
+    /** {@code mounts} must include one at "/"; host directories are absolute and normalized. */
+    public Vfs(List<Mount> mounts, HostFiles files) {
+        List<Mount> sorted = new ArrayList<>(mounts);
+        sorted.sort((a, b) -> Integer.compare(b.components().size(), a.components().size()));
+        if (sorted.isEmpty() || !sorted.getLast().guestPath().equals("/")) {
+            throw new IllegalArgumentException("no mount at /");
+        }
+        this.mounts = List.copyOf(sorted);
         this.files = files;
     }
 
@@ -35,8 +47,16 @@ public final class Vfs {
         return files;
     }
 
-    /** A walked path: the guest's absolute path and the host path that serves it. */
-    public record Resolved(String guestPath, String hostPath) {}
+    /** A walked path: the guest's absolute path, the host path that serves it, and its mount. */
+    public record Resolved(String guestPath, String hostPath, Mount mount) {
+        /** EROFS when the path lies on a read-only mount: for every call that would change it. */
+        public Resolved writable() throws ErrnoException {
+            if (mount.readOnly()) {
+                throw new ErrnoException(Errno.EROFS);
+            }
+            return this;
+        }
+    }
 
     /**
      * Resolves {@code path} (relative to the guest directory {@code cwd}); a symlink in the last
@@ -114,15 +134,47 @@ public final class Vfs {
             // jlx serves its own.
             throw new ErrnoException(Errno.ENOENT);
         }
-        return new Resolved("/" + String.join("/", current), host(current));
+        return new Resolved("/" + String.join("/", current), host(current), mountOf(current));
+    }
+
+    /**
+     * Mount points directly inside the guest directory {@code guestDirectory}, as names. A mount
+     * point need not exist in the file system below it; listings show it anyway, as a directory.
+     */
+    public List<String> mountPointsIn(String guestDirectory) {
+        List<String> dir = components(guestDirectory);
+        List<String> names = new ArrayList<>();
+        for (Mount m : mounts) {
+            List<String> c = m.components();
+            if (c.size() == dir.size() + 1 && c.subList(0, dir.size()).equals(dir)) {
+                names.add(c.getLast());
+            }
+        }
+        return names;
+    }
+
+    private Mount mountOf(List<String> components) {
+        for (Mount m : mounts) {
+            List<String> prefix = m.components();
+            if (components.size() >= prefix.size() && components.subList(0, prefix.size()).equals(prefix)) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("no mount at /");
     }
 
     private String host(List<String> components) {
-        return components.isEmpty() ? (hostRoot.isEmpty() ? "/" : hostRoot) : hostRoot + "/" + String.join("/",
-                components);
+        Mount m = mountOf(components);
+        String dir = m.hostDirectory().endsWith("/") ? m.hostDirectory().substring(0, m.hostDirectory().length() - 1)
+                : m.hostDirectory();
+        List<String> rest = components.subList(m.components().size(), components.size());
+        if (rest.isEmpty()) {
+            return dir.isEmpty() ? "/" : dir;
+        }
+        return dir + "/" + String.join("/", rest);
     }
 
-    private static List<String> components(String path) {
+    static List<String> components(String path) {
         List<String> out = new ArrayList<>();
         for (String c : path.split("/")) {
             if (!c.isEmpty()) {

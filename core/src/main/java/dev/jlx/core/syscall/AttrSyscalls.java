@@ -34,7 +34,7 @@ final class AttrSyscalls {
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             return null;
         }
-        return FileSyscalls.resolve(t, dir, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        return FileSyscalls.resolve(t, dir, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0).writable();
     }
 
     /** Implements Linux syscall chmod(2). */
@@ -185,7 +185,7 @@ final class AttrSyscalls {
         if (a.raw(1) < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true);
+        Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true).writable();
         files(t).truncate(r.hostPath(), a.raw(1));
         return 0;
     }

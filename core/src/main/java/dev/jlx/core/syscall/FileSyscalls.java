@@ -78,6 +78,10 @@ final class FileSyscalls {
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
         Vfs.Resolved r = resolve(t, dirfd, path, follow);
+        if ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0
+                || (create && !exists(p.kernel().vfs(), r))) {
+            r.writable();
+        }
         int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
         int perm = create ? mode & 07777 & ~p.umask() : 0;
         OpenFile file = new HostOpenFile(p.kernel().vfs().files().open(r.hostPath(), hostFlags, perm),
@@ -88,6 +92,15 @@ final class FileSyscalls {
         } catch (ErrnoException e) {
             file.close();
             throw e;
+        }
+    }
+
+    private static boolean exists(Vfs vfs, Vfs.Resolved r) {
+        try {
+            vfs.files().stat(r.hostPath(), false);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
         }
     }
 
@@ -256,6 +269,9 @@ final class FileSyscalls {
         byte[] path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         t.process().kernel().vfs().files().access(r.hostPath(), mode);
+        if ((mode & Fcntl.W_OK) != 0) {
+            r.writable();
+        }
         return 0;
     }
 
@@ -342,7 +358,7 @@ final class FileSyscalls {
         if ((flags & ~Fcntl.AT_REMOVEDIR) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false);
+        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
             t.process().kernel().vfs().files().rmdir(r.hostPath());
         } else {
@@ -362,7 +378,7 @@ final class FileSyscalls {
     }
 
     private static long mkdirAt(GuestThread t, int dirfd, long pathAddr, int mode) throws ErrnoException {
-        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false);
+        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
         t.process().kernel().vfs().files().mkdir(r.hostPath(), mode & 07777 & ~t.process().umask());
         return 0;
     }

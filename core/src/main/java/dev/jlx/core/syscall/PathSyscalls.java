@@ -44,8 +44,17 @@ final class PathSyscalls {
         }
         Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, FileSyscalls.path(t, oldAddr), false);
         Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
+        sameMount(from, to);
         t.process().kernel().vfs().files().rename(from.hostPath(), to.hostPath(), flags);
         return 0;
+    }
+
+    /** Renames and links stay within one mount (EXDEV otherwise, as Linux), which must be writable. */
+    private static void sameMount(Vfs.Resolved from, Vfs.Resolved to) throws ErrnoException {
+        if (!from.mount().equals(to.mount())) {
+            throw new ErrnoException(Errno.EXDEV);
+        }
+        to.writable();
     }
 
     /** Implements Linux syscall link(2). */
@@ -70,6 +79,7 @@ final class PathSyscalls {
         }
         Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, oldPath, (flags & Fcntl.AT_SYMLINK_FOLLOW) != 0);
         Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
+        sameMount(from, to);
         t.process().kernel().vfs().files().link(from.hostPath(), to.hostPath());
         return 0;
     }
@@ -89,7 +99,7 @@ final class PathSyscalls {
         if (target.length == 0) {
             throw new ErrnoException(Errno.ENOENT);
         }
-        Vfs.Resolved link = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, linkAddr), false);
+        Vfs.Resolved link = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, linkAddr), false).writable();
         t.process().kernel().vfs().files().symlink(target, link.hostPath());
         return 0;
     }
@@ -109,7 +119,7 @@ final class PathSyscalls {
      * which a jlx guest has: EPERM, as for an unprivileged Linux process.
      */
     private static long mknodAt(GuestThread t, int dir, long pathAddr, int mode) throws ErrnoException {
-        Vfs.Resolved r = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, pathAddr), false);
+        Vfs.Resolved r = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, pathAddr), false).writable();
         int perm = mode & 07777 & ~t.process().umask();
         switch (mode & FileMode.S_IFMT) {
             case 0, FileMode.S_IFREG -> t.process().kernel().vfs().files().open(r.hostPath(),

@@ -69,6 +69,16 @@ public final class FdTable {
         closeOnExec[fd] = value;
     }
 
+    /** The highest open descriptor, or -1. */
+    public int highest() {
+        for (int fd = files.length - 1; fd >= 0; fd--) {
+            if (files[fd] != null) {
+                return fd;
+            }
+        }
+        return -1;
+    }
+
     /** Closes every descriptor (process exit). Errors at this point have nobody to go to. */
     public void closeAll() {
         for (int fd = 0; fd < files.length; fd++) {

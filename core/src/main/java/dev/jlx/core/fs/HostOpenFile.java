@@ -135,6 +135,11 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
+    public void flock(int operation) throws ErrnoException {
+        file.flock(operation);
+    }
+
+    @Override
     public void chmod(int mode) throws ErrnoException {
         onWritableMount();
         file.chmod(mode);

@@ -76,6 +76,16 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
+    /** flock(2): whole-file advisory locks belong to the open file description. */
+    public void flock(int operation) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** Whether this is a pipe or FIFO (ESPIPE for positional calls and fadvise). */
+    public boolean isPipe() throws ErrnoException {
+        return (stat().mode() & dev.jlx.abi.FileMode.S_IFMT) == dev.jlx.abi.FileMode.S_IFIFO;
+    }
+
     /** fchmod(2). */
     public void chmod(int mode) throws ErrnoException {
         throw new ErrnoException(Errno.EPERM);

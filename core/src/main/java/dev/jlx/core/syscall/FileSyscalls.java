@@ -114,6 +114,94 @@ final class FileSyscalls {
         return 0;
     }
 
+    /** close_range(2) flags (linux/close_range.h). */
+    private static final int CLOSE_RANGE_UNSHARE = 2;
+    private static final int CLOSE_RANGE_CLOEXEC = 4;
+
+    /**
+     * Implements Linux syscall close_range(2). CLOSE_RANGE_UNSHARE has nothing to do: no two
+     * processes share a descriptor table yet.
+     */
+    static long close_range(GuestThread t, Args a) throws ErrnoException {
+        long first = a.u64(0) & 0xffffffffL;
+        long last = a.u64(1) & 0xffffffffL;
+        int flags = a.i32(2);
+        if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) != 0 || first > last) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        FdTable fds = t.process().fds();
+        long end = Math.min(last, fds.highest());
+        for (long fd = first; fd <= end; fd++) {
+            try {
+                if ((flags & CLOSE_RANGE_CLOEXEC) != 0) {
+                    fds.setCloseOnExec((int) fd, true);
+                } else {
+                    fds.close((int) fd);
+                }
+            } catch (ErrnoException notOpen) {
+                // Gaps in the range are skipped, as Linux does.
+            }
+        }
+        return 0;
+    }
+
+    /** POSIX_FADV_* values (linux/fadvise.h, x86-64). */
+    private static final int POSIX_FADV_NOREUSE = 5;
+
+    /**
+     * Implements Linux syscall fadvise64(2). The advice is about the host's page cache, which jlx
+     * leaves to the host: valid advice on a file is accepted, as Linux accepts it without a promise.
+     */
+    static long fadvise64(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        int advice = a.i32(3);
+        if (f.isPipe()) {
+            throw new ErrnoException(Errno.ESPIPE);
+        }
+        if (advice < 0 || advice > POSIX_FADV_NOREUSE || a.raw(2) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /** LOCK_* of flock(2). */
+    private static final int LOCK_SH = 1;
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
+    private static final int LOCK_UN = 8;
+
+    /** Implements Linux syscall flock(2), with the host's locks (they belong to open files, as on Linux). */
+    static long flock(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        int op = a.i32(1);
+        int kind = op & ~LOCK_NB;
+        if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        f.flock(op);
+        return 0;
+    }
+
+    /** Implements Linux syscall sync(2). */
+    static long sync(GuestThread t, Args a) {
+        t.process().kernel().vfs().files().syncAll();
+        return 0;
+    }
+
+    /** Implements Linux syscall syncfs(2): the host syncs the file's file system with the file. */
+    static long syncfs(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        try {
+            f.sync(false);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINVAL) {
+                throw e;
+            }
+            // A pipe or terminal has no file system data to write; syncfs succeeds on it.
+        }
+        return 0;
+    }
+
     /** Implements Linux syscall dup(2). */
     static long dup(GuestThread t, Args a) throws ErrnoException {
         FdTable fds = t.process().fds();

@@ -52,4 +52,7 @@ public interface LibC {
 
     /** int futimens(int fd, const struct timespec times[2]); */
     int futimens(int fd, @In Pointer times);
+
+    /** void sync(void); */
+    void sync();
 }

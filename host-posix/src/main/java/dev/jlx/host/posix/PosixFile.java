@@ -108,6 +108,13 @@ final class PosixFile implements HostFile {
     }
 
     @Override
+    public void flock(int operation) throws ErrnoException {
+        if (backend.posix().flock(fd, operation) < 0) {
+            throw backend.posixError();
+        }
+    }
+
+    @Override
     public boolean isTerminal() {
         return backend.posix().isatty(fd) == 1;
     }

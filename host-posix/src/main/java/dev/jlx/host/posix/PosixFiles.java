@@ -197,6 +197,11 @@ final class PosixFiles implements HostFiles {
     }
 
     @Override
+    public void syncAll() {
+        backend.libc().sync();
+    }
+
+    @Override
     public void unlink(String path) throws ErrnoException {
         if (backend.posix().unlink(path) < 0) {
             throw backend.posixError();

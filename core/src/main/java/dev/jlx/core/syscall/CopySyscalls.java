@@ -1,0 +1,95 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Copies between descriptors without passing data through the guest: sendfile(2) and
+ * copy_file_range(2). The data goes through one bounce buffer in the JVM.
+ */
+final class CopySyscalls {
+    private static final int CHUNK = 128 * 1024;
+
+    private CopySyscalls() {}
+
+    /** Implements Linux syscall sendfile(2). */
+    static long sendfile(GuestThread t, Args a) throws ErrnoException {
+        OpenFile out = t.process().fds().get(a.fd(0));
+        OpenFile in = t.process().fds().get(a.fd(1));
+        if (!in.readable() || !out.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return copy(t, in, a.addr(2), out, 0, Math.min(a.u64(3), ReadWriteSyscalls.MAX_RW_COUNT));
+    }
+
+    /** Implements Linux syscall copy_file_range(2). */
+    static long copy_file_range(GuestThread t, Args a) throws ErrnoException {
+        OpenFile in = t.process().fds().get(a.fd(0));
+        OpenFile out = t.process().fds().get(a.fd(2));
+        if (a.i32(5) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (!in.readable() || !out.writable() || (out.statusFlags() & dev.jlx.abi.OpenFlags.O_APPEND) != 0) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        int inType = in.stat().mode() & dev.jlx.abi.FileMode.S_IFMT;
+        int outType = out.stat().mode() & dev.jlx.abi.FileMode.S_IFMT;
+        if (inType == dev.jlx.abi.FileMode.S_IFDIR || outType == dev.jlx.abi.FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        if (inType != dev.jlx.abi.FileMode.S_IFREG || outType != dev.jlx.abi.FileMode.S_IFREG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return copy(t, in, a.addr(1), out, a.addr(3), Math.min(a.u64(4), ReadWriteSyscalls.MAX_RW_COUNT));
+    }
+
+    /**
+     * Copies up to {@code count} bytes; a non-null offset pointer means positional I/O at that
+     * offset, which is then advanced in guest memory instead of the file offset.
+     */
+    private static long copy(GuestThread t, OpenFile in, long inOffsetAddr, OpenFile out, long outOffsetAddr,
+            long count) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        long inOffset = inOffsetAddr == 0 ? -1 : mem.readLong(inOffsetAddr);
+        long outOffset = outOffsetAddr == 0 ? -1 : mem.readLong(outOffsetAddr);
+        if ((inOffsetAddr != 0 && inOffset < 0) || (outOffsetAddr != 0 && outOffset < 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long done = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(CHUNK);
+            while (done < count) {
+                MemorySegment chunk = buf.asSlice(0, Math.min(CHUNK, count - done));
+                int n = inOffset < 0 ? in.read(chunk) : in.pread(chunk, inOffset + done);
+                if (n <= 0) {
+                    break;
+                }
+                int written = 0;
+                while (written < n) {
+                    MemorySegment part = chunk.asSlice(written, n - written);
+                    written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + done + written);
+                }
+                done += n;
+                if (n < chunk.byteSize()) {
+                    break;
+                }
+            }
+        } catch (ErrnoException e) {
+            if (done == 0) {
+                throw e;
+            }
+        }
+        if (inOffsetAddr != 0) {
+            mem.writeLong(inOffsetAddr, inOffset + done);
+        }
+        if (outOffsetAddr != 0) {
+            mem.writeLong(outOffsetAddr, outOffset + done);
+        }
+        return done;
+    }
+}

@@ -1,0 +1,60 @@
+/* sendfile, copy_file_range, close_range, posix_fadvise, flock and sync: results and errno. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define SHOW(label, expr) do { errno = 0; long r_ = (long) (expr); int e_ = errno; \
+    printf("%-30s %ld %s\n", label, r_, r_ < 0 ? strerror(e_) : ""); } while (0)
+
+int main(void) {
+    int src = open("src.txt", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    for (int i = 0; i < 1000; i++) {
+        dprintf(src, "line %04d of the source file\n", i);
+    }
+    int dst = open("dst.txt", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    off_t off = 100;
+    SHOW("sendfile with offset", sendfile(dst, src, &off, 500));
+    printf("%-30s %lld, src offset %lld\n", "offset after", (long long) off, (long long) lseek(src, 0, SEEK_CUR));
+    lseek(src, 0, SEEK_SET);
+    SHOW("sendfile from file offset", sendfile(dst, src, NULL, 1000000));
+    printf("%-30s %lld\n", "src offset after", (long long) lseek(src, 0, SEEK_CUR));
+    SHOW("sendfile to read-only", sendfile(open("src.txt", O_RDONLY), src, NULL, 10));
+    loff_t in = 10, out = 0;
+    int dst2 = open("dst2.txt", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    SHOW("copy_file_range", syscall(SYS_copy_file_range, src, &in, dst2, &out, 300, 0));
+    printf("%-30s in %lld out %lld\n", "offsets after", (long long) in, (long long) out);
+    SHOW("copy_file_range bad flags", syscall(SYS_copy_file_range, src, NULL, dst2, NULL, 10, 1));
+    SHOW("copy_file_range from dir", syscall(SYS_copy_file_range, open(".", O_RDONLY), NULL, dst2, NULL, 10, 0));
+    SHOW("fadvise sequential", -posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL));
+    SHOW("fadvise bad advice", -posix_fadvise(src, 0, 0, 99));
+    unlink("fifo");
+    mkfifo("fifo", 0600);
+    int fifo = open("fifo", O_RDWR);
+    SHOW("fadvise on a FIFO", -posix_fadvise(fifo, 0, 0, POSIX_FADV_NORMAL));
+    SHOW("flock exclusive", flock(src, LOCK_EX | LOCK_NB));
+    int again = open("src.txt", O_RDONLY);
+    SHOW("flock from other open file", flock(again, LOCK_EX | LOCK_NB));
+    SHOW("flock unlock", flock(src, LOCK_UN));
+    SHOW("flock now", flock(again, LOCK_SH | LOCK_NB));
+    SHOW("flock bad op", flock(src, 3));
+    sync();
+    SHOW("syncfs", syncfs(dst));
+    SHOW("fsync FIFO", fsync(fifo));
+    SHOW("close_range bad", syscall(SYS_close_range, 10, 5, 0));
+    SHOW("close_range cloexec", syscall(SYS_close_range, 3, 5, 4));
+    printf("%-30s %d\n", "fd 3 cloexec", fcntl(3, F_GETFD));
+    SHOW("close_range 3..~0", syscall(SYS_close_range, 3, ~0u, 0));
+    SHOW("fd 3 after", fcntl(3, F_GETFD));
+    char buf[64] = {0};
+    int check = open("dst2.txt", O_RDONLY);
+    read(check, buf, 20);
+    printf("dst2 starts [%s]\n", buf);
+    return 0;
+}

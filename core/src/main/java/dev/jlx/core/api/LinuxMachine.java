@@ -1,6 +1,5 @@
 package dev.jlx.core.api;
 
-import dev.jlx.core.fs.Mount;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -53,7 +52,7 @@ public final class LinuxMachine {
     /** The machine's settings, read by the run. Streams left null mean the host's own. */
     record Config(
             Path root,
-            List<Mount> mounts,
+            List<MountSpec> mounts,
             String cwd,
             Map<String, String> env,
             InputStream stdin,
@@ -63,9 +62,12 @@ public final class LinuxMachine {
             String hostBackend,
             PrintStream trace) {}
 
+    /** A mount asked for: a host directory at an absolute guest path. */
+    record MountSpec(String guestPath, Path hostDirectory, boolean readOnly) {}
+
     public static final class Builder {
         private Path root = Path.of("/");
-        private final List<Mount> mounts = new ArrayList<>();
+        private final List<MountSpec> mounts = new ArrayList<>();
         private String cwd;
         private final Map<String, String> env = new LinkedHashMap<>();
         private InputStream stdin;
@@ -93,7 +95,7 @@ public final class LinuxMachine {
                 throw new IllegalArgumentException("mount point must be an absolute guest path: " + guestPath);
             }
             String normalized = Path.of(guestPath).normalize().toString();
-            mounts.add(new Mount(normalized, hostDirectory.toAbsolutePath().normalize().toString(), readOnly));
+            mounts.add(new MountSpec(normalized, hostDirectory.toAbsolutePath().normalize(), readOnly));
             return this;
         }
 
@@ -155,8 +157,8 @@ public final class LinuxMachine {
         }
 
         public LinuxMachine build() {
-            List<Mount> all = new ArrayList<>(mounts);
-            all.add(new Mount("/", root.toString(), false));
+            List<MountSpec> all = new ArrayList<>(mounts);
+            all.add(new MountSpec("/", root, false));
             return new LinuxMachine(new Config(root, List.copyOf(all), cwd,
                     Collections.unmodifiableMap(new LinkedHashMap<>(env)), stdin, stdout, stderr, timeLimit, hostBackend, trace));
         }

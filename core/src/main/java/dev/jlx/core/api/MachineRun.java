@@ -3,7 +3,9 @@ package dev.jlx.core.api;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.EngineException;
 import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.fs.HostDirectoryFs;
 import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.Mount;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.StreamFile;
 import dev.jlx.core.fs.Vfs;
@@ -33,7 +35,12 @@ final class MachineRun {
         } catch (IllegalStateException e) {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
-        Vfs vfs = new Vfs(config.mounts(), host.files());
+        List<Mount> mounts = new ArrayList<>();
+        for (LinuxMachine.MountSpec m : config.mounts()) {
+            mounts.add(new Mount(m.guestPath(), new HostDirectoryFs(host.files(), m.hostDirectory().toString()),
+                    m.readOnly()));
+        }
+        Vfs vfs = new Vfs(mounts);
         Kernel kernel = new Kernel(host, vfs, config.trace());
         List<String> envp = new ArrayList<>();
         for (Map.Entry<String, String> e : config.env().entrySet()) {

@@ -50,16 +50,17 @@ public final class HostOpenFile extends OpenFile {
             List<HostDirEntry> entries = new ArrayList<>();
             entries.add(new HostDirEntry(new byte[] {'.'}, file.stat().ino(), FileMode.S_IFDIR));
             String parent = path.guestPath().equals("/") ? "/" : path.guestPath() + "/..";
-            long parentIno = vfs.files().stat(vfs.resolve("/", parent.getBytes(StandardCharsets.UTF_8), true)
-                    .hostPath(), true).ino();
+            Vfs.Resolved up = vfs.resolve("/", parent.getBytes(StandardCharsets.UTF_8), true);
+            long parentIno = up.fs().stat(up.path(), true).ino();
             entries.add(new HostDirEntry(new byte[] {'.', '.'}, parentIno, FileMode.S_IFDIR));
-            List<HostDirEntry> below = vfs.files().list(path.hostPath());
+            List<HostDirEntry> below = path.fs().list(path.path());
             entries.addAll(below);
             for (String name : vfs.mountPointsIn(path.guestPath())) {
                 byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
                 if (below.stream().noneMatch(e -> java.util.Arrays.equals(e.name(), bytes))) {
-                    String mounted = vfs.resolve(path.guestPath(), bytes, false).hostPath();
-                    entries.add(new HostDirEntry(bytes, vfs.files().stat(mounted, false).ino(), FileMode.S_IFDIR));
+                    Vfs.Resolved mounted = vfs.resolve(path.guestPath(), bytes, false);
+                    entries.add(new HostDirEntry(bytes, mounted.fs().stat(mounted.path(), false).ino(),
+                            FileMode.S_IFDIR));
                 }
             }
             listing = entries;

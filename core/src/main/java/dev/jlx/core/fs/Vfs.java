@@ -3,7 +3,6 @@ package dev.jlx.core.fs;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -25,30 +24,30 @@ public final class Vfs {
 
     /** The mounts, deepest guest path first, so the first match is the longest prefix. */
     private final List<Mount> mounts;
-    private final HostFiles files;
 
-    /** {@code hostRoot} is an absolute, normalized host directory ("/" for the host's root). */
-    public Vfs(String hostRoot, HostFiles files) {
-        this(List.of(new Mount("/", hostRoot, false)), files);
-    }
-
-    /** {@code mounts} must include one at "/"; host directories are absolute and normalized. */
-    public Vfs(List<Mount> mounts, HostFiles files) {
+    /** {@code mounts} must include one at "/". */
+    public Vfs(List<Mount> mounts) {
         List<Mount> sorted = new ArrayList<>(mounts);
         sorted.sort((a, b) -> Integer.compare(b.components().size(), a.components().size()));
         if (sorted.isEmpty() || !sorted.getLast().guestPath().equals("/")) {
             throw new IllegalArgumentException("no mount at /");
         }
         this.mounts = List.copyOf(sorted);
-        this.files = files;
     }
 
-    public HostFiles files() {
-        return files;
+    /** sync(2) of every mounted file system. */
+    public void syncAll() {
+        for (Mount m : mounts) {
+            m.fs().sync();
+        }
     }
 
-    /** A walked path: the guest's absolute path, the host path that serves it, and its mount. */
-    public record Resolved(String guestPath, String hostPath, Mount mount) {
+    /** A walked path: the guest's absolute path, its mount, and the path within that mount's file system. */
+    public record Resolved(String guestPath, String path, Mount mount) {
+        public FileSystem fs() {
+            return mount.fs();
+        }
+
         /** EROFS when the path lies on a read-only mount: for every call that would change it. */
         public Resolved writable() throws ErrnoException {
             if (mount.readOnly()) {
@@ -99,7 +98,8 @@ public final class Vfs {
             }
             HostStat st;
             try {
-                st = files.stat(host(current), false);
+                Mount m = mountOf(current);
+                st = m.fs().stat(inMount(m, current), false);
             } catch (ErrnoException e) {
                 if (last && e.errno() == Errno.ENOENT) {
                     break;
@@ -111,7 +111,8 @@ public final class Vfs {
                 if (++links > MAX_SYMLINKS) {
                     throw new ErrnoException(Errno.ELOOP);
                 }
-                String target = new String(files.readlink(host(current)), StandardCharsets.UTF_8);
+                Mount m = mountOf(current);
+                String target = new String(m.fs().readlink(inMount(m, current)), StandardCharsets.UTF_8);
                 current.removeLast();
                 if (target.startsWith("/")) {
                     current.clear();
@@ -134,7 +135,8 @@ public final class Vfs {
             // jlx serves its own.
             throw new ErrnoException(Errno.ENOENT);
         }
-        return new Resolved("/" + String.join("/", current), host(current), mountOf(current));
+        Mount mount = mountOf(current);
+        return new Resolved("/" + String.join("/", current), inMount(mount, current), mount);
     }
 
     /**
@@ -163,15 +165,10 @@ public final class Vfs {
         throw new IllegalStateException("no mount at /");
     }
 
-    private String host(List<String> components) {
-        Mount m = mountOf(components);
-        String dir = m.hostDirectory().endsWith("/") ? m.hostDirectory().substring(0, m.hostDirectory().length() - 1)
-                : m.hostDirectory();
+    /** The path of {@code components} inside mount {@code m}'s file system. */
+    private static String inMount(Mount m, List<String> components) {
         List<String> rest = components.subList(m.components().size(), components.size());
-        if (rest.isEmpty()) {
-            return dir.isEmpty() ? "/" : dir;
-        }
-        return dir + "/" + String.join("/", rest);
+        return "/" + String.join("/", rest);
     }
 
     static List<String> components(String path) {

@@ -72,15 +72,15 @@ public final class Exec {
         Vfs.Resolved path = find(vfs, program, envp, cwd);
         HostFile file;
         try {
-            HostStat st = vfs.files().stat(path.hostPath(), true);
+            HostStat st = path.fs().stat(path.path(), true);
             if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
                 throw new ExecFailure(program + ": Is a directory", 126);
             }
             if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
                 throw new ExecFailure(program + ": " + Errno.EACCES.message(), 126);
             }
-            vfs.files().access(path.hostPath(), Fcntl.X_OK);
-            file = vfs.files().open(path.hostPath(), OpenFlags.O_RDONLY, 0);
+            path.fs().access(path.path(), Fcntl.X_OK);
+            file = path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
         } catch (ErrnoException e) {
             throw new ExecFailure(program + ": " + e.errno().message(), e.errno() == Errno.ENOENT ? 127 : 126);
         }
@@ -173,9 +173,9 @@ public final class Exec {
             String candidate = (dir.isEmpty() ? "." : dir) + "/" + program;
             try {
                 Vfs.Resolved r = vfs.resolve(cwd, candidate.getBytes(StandardCharsets.UTF_8), true);
-                HostStat st = vfs.files().stat(r.hostPath(), true);
+                HostStat st = r.fs().stat(r.path(), true);
                 if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFREG) {
-                    vfs.files().access(r.hostPath(), Fcntl.X_OK);
+                    r.fs().access(r.path(), Fcntl.X_OK);
                     return r;
                 }
             } catch (ErrnoException e) {

@@ -7,7 +7,6 @@ import dev.jlx.abi.struct.Timeval;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
-import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
@@ -19,10 +18,6 @@ final class AttrSyscalls {
     static final long UTIME_OMIT = (1L << 30) - 2;
 
     private AttrSyscalls() {}
-
-    private static HostFiles files(GuestThread t) {
-        return t.process().kernel().vfs().files();
-    }
 
     /** Resolves for an attribute call: AT_EMPTY_PATH selects the dirfd itself (null is returned). */
     private static Vfs.Resolved target(GuestThread t, int dir, long pathAddr, int flags, int allowed)
@@ -58,12 +53,12 @@ final class AttrSyscalls {
             t.process().fds().get(dir).chmod(mode & 07777);
             return 0;
         }
-        if ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) != 0 && (files(t).stat(r.hostPath(), false).mode()
+        if ((flags & Fcntl.AT_SYMLINK_NOFOLLOW) != 0 && (r.fs().stat(r.path(), false).mode()
                 & dev.jlx.abi.FileMode.S_IFMT) == dev.jlx.abi.FileMode.S_IFLNK) {
             // Linux has no mode on symlinks to change.
             throw new ErrnoException(Errno.EOPNOTSUPP);
         }
-        files(t).chmod(r.hostPath(), mode & 07777);
+        r.fs().chmod(r.path(), mode & 07777);
         return 0;
     }
 
@@ -94,7 +89,7 @@ final class AttrSyscalls {
         if (r == null) {
             t.process().fds().get(dir).chown(uid, gid);
         } else {
-            files(t).chown(r.hostPath(), uid, gid);
+            r.fs().chown(r.path(), uid, gid);
         }
         return 0;
     }
@@ -175,7 +170,7 @@ final class AttrSyscalls {
         if (r == null) {
             t.process().fds().get(dir).utimens(times[0], times[1], times[2], times[3]);
         } else {
-            files(t).utimens(r.hostPath(), times[0], times[1], times[2], times[3]);
+            r.fs().utimens(r.path(), times[0], times[1], times[2], times[3]);
         }
         return 0;
     }
@@ -186,7 +181,7 @@ final class AttrSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true).writable();
-        files(t).truncate(r.hostPath(), a.raw(1));
+        r.fs().truncate(r.path(), a.raw(1));
         return 0;
     }
 

@@ -84,7 +84,7 @@ final class FileSyscalls {
         }
         int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
         int perm = create ? mode & 07777 & ~p.umask() : 0;
-        OpenFile file = new HostOpenFile(p.kernel().vfs().files().open(r.hostPath(), hostFlags, perm),
+        OpenFile file = new HostOpenFile(r.fs().open(r.path(), hostFlags, perm),
                 flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
                         | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r);
         try {
@@ -97,7 +97,7 @@ final class FileSyscalls {
 
     private static boolean exists(Vfs vfs, Vfs.Resolved r) {
         try {
-            vfs.files().stat(r.hostPath(), false);
+            r.fs().stat(r.path(), false);
             return true;
         } catch (ErrnoException e) {
             return false;
@@ -184,7 +184,7 @@ final class FileSyscalls {
 
     /** Implements Linux syscall sync(2). */
     static long sync(GuestThread t, Args a) {
-        t.process().kernel().vfs().files().syncAll();
+        t.process().kernel().vfs().syncAll();
         return 0;
     }
 
@@ -356,7 +356,7 @@ final class FileSyscalls {
         }
         byte[] path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
-        t.process().kernel().vfs().files().access(r.hostPath(), mode);
+        r.fs().access(r.path(), mode);
         if ((mode & Fcntl.W_OK) != 0) {
             r.writable();
         }
@@ -380,11 +380,11 @@ final class FileSyscalls {
         byte[] path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, false);
         Vfs vfs = t.process().kernel().vfs();
-        HostStat st = vfs.files().stat(r.hostPath(), false);
+        HostStat st = r.fs().stat(r.path(), false);
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] target = vfs.files().readlink(r.hostPath());
+        byte[] target = r.fs().readlink(r.path());
         int n = Math.min(size, target.length);
         t.process().space().memory().write(buf, target, 0, n);
         return n;
@@ -405,10 +405,10 @@ final class FileSyscalls {
     static long chdir(GuestThread t, Args a) throws ErrnoException {
         Vfs.Resolved r = resolve(t, Fcntl.AT_FDCWD, path(t, a.addr(0)), true);
         Vfs vfs = t.process().kernel().vfs();
-        if ((vfs.files().stat(r.hostPath(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+        if ((r.fs().stat(r.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
-        vfs.files().access(r.hostPath(), Fcntl.X_OK);
+        r.fs().access(r.path(), Fcntl.X_OK);
         t.process().setCwd(r.guestPath());
         return 0;
     }
@@ -421,8 +421,8 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         Vfs vfs = t.process().kernel().vfs();
-        vfs.files().access(vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true).hostPath(),
-                Fcntl.X_OK);
+        Vfs.Resolved dir = vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true);
+        dir.fs().access(dir.path(), Fcntl.X_OK);
         t.process().setCwd(h.guestPath());
         return 0;
     }
@@ -448,9 +448,9 @@ final class FileSyscalls {
         }
         Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
-            t.process().kernel().vfs().files().rmdir(r.hostPath());
+            r.fs().rmdir(r.path());
         } else {
-            t.process().kernel().vfs().files().unlink(r.hostPath());
+            r.fs().unlink(r.path());
         }
         return 0;
     }
@@ -467,7 +467,7 @@ final class FileSyscalls {
 
     private static long mkdirAt(GuestThread t, int dirfd, long pathAddr, int mode) throws ErrnoException {
         Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
-        t.process().kernel().vfs().files().mkdir(r.hostPath(), mode & 07777 & ~t.process().umask());
+        r.fs().mkdir(r.path(), mode & 07777 & ~t.process().umask());
         return 0;
     }
 

@@ -45,7 +45,7 @@ final class PathSyscalls {
         Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, FileSyscalls.path(t, oldAddr), false);
         Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
         sameMount(from, to);
-        t.process().kernel().vfs().files().rename(from.hostPath(), to.hostPath(), flags);
+        from.fs().rename(from.path(), to.path(), flags);
         return 0;
     }
 
@@ -80,7 +80,7 @@ final class PathSyscalls {
         Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, oldPath, (flags & Fcntl.AT_SYMLINK_FOLLOW) != 0);
         Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
         sameMount(from, to);
-        t.process().kernel().vfs().files().link(from.hostPath(), to.hostPath());
+        from.fs().link(from.path(), to.path());
         return 0;
     }
 
@@ -100,7 +100,7 @@ final class PathSyscalls {
             throw new ErrnoException(Errno.ENOENT);
         }
         Vfs.Resolved link = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, linkAddr), false).writable();
-        t.process().kernel().vfs().files().symlink(target, link.hostPath());
+        link.fs().symlink(target, link.path());
         return 0;
     }
 
@@ -122,9 +122,9 @@ final class PathSyscalls {
         Vfs.Resolved r = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, pathAddr), false).writable();
         int perm = mode & 07777 & ~t.process().umask();
         switch (mode & FileMode.S_IFMT) {
-            case 0, FileMode.S_IFREG -> t.process().kernel().vfs().files().open(r.hostPath(),
+            case 0, FileMode.S_IFREG -> r.fs().open(r.path(),
                     OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, perm).close();
-            case FileMode.S_IFIFO -> t.process().kernel().vfs().files().mkfifo(r.hostPath(), perm);
+            case FileMode.S_IFIFO -> r.fs().mkfifo(r.path(), perm);
             case FileMode.S_IFCHR, FileMode.S_IFBLK, FileMode.S_IFSOCK -> throw new ErrnoException(Errno.EPERM);
             default -> throw new ErrnoException(Errno.EINVAL);
         }

@@ -11,6 +11,7 @@ import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /** The stat family. Host metadata arrives in Linux units and is encoded with the ABI's layout. */
 final class StatSyscalls {
@@ -51,14 +52,15 @@ final class StatSyscalls {
         HostStat st;
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
-                st = t.process().kernel().vfs().files().stat(
-                        t.process().kernel().vfs().resolve("/", t.process().cwd().getBytes(), true).hostPath(), true);
+                Vfs.Resolved cwd = t.process().kernel().vfs().resolve("/",
+                        t.process().cwd().getBytes(StandardCharsets.UTF_8), true);
+                st = cwd.fs().stat(cwd.path(), true);
             } else {
                 st = t.process().fds().get(dirfd).stat();
             }
         } else {
             Vfs.Resolved r = FileSyscalls.resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
-            st = t.process().kernel().vfs().files().stat(r.hostPath(), (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+            st = r.fs().stat(r.path(), (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         }
         return st;
     }

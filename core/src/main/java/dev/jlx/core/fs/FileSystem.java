@@ -1,0 +1,50 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostDirEntry;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostStat;
+import java.util.List;
+
+/**
+ * A mounted file system, analogous to Linux's super block with its inode operations. Paths are
+ * absolute within the file system ("/" is its root), already walked and confined by the
+ * {@link Vfs}: the last component is never a symlink to follow, earlier ones are directories. The
+ * contracts and errors are those of the host SPI's {@link dev.jlx.core.host.HostFiles}.
+ */
+public interface FileSystem {
+    HostFile open(String path, int linuxFlags, int mode) throws ErrnoException;
+
+    HostStat stat(String path, boolean followLinks) throws ErrnoException;
+
+    byte[] readlink(String path) throws ErrnoException;
+
+    void access(String path, int linuxMode) throws ErrnoException;
+
+    List<HostDirEntry> list(String path) throws ErrnoException;
+
+    void mkdir(String path, int mode) throws ErrnoException;
+
+    void rename(String from, String to, int linuxFlags) throws ErrnoException;
+
+    void link(String existing, String newPath) throws ErrnoException;
+
+    void symlink(byte[] target, String linkPath) throws ErrnoException;
+
+    void chmod(String path, int mode) throws ErrnoException;
+
+    void chown(String path, int uid, int gid) throws ErrnoException;
+
+    void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
+
+    void truncate(String path, long length) throws ErrnoException;
+
+    void mkfifo(String path, int mode) throws ErrnoException;
+
+    void unlink(String path) throws ErrnoException;
+
+    void rmdir(String path) throws ErrnoException;
+
+    /** Writes cached data to storage (sync(2)); nothing to do for memory. */
+    void sync();
+}

@@ -2,11 +2,16 @@ package dev.jlx.host.posix;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ErrnoException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,80 +19,134 @@ import jnr.constants.Constant;
 
 /**
  * Translates between Linux's numbers and a POSIX host's, by name, never by number (macOS and Linux
- * differ). The host's tables come from jnr-constants, which has one per OS, so the translation for
- * another OS can be built and tested on this one.
+ * differ), in the manner of qemu's {@code fcntl_flags_tbl}. The host's numbers come from
+ * jnr-constants, which has one table per OS, completed by {@link HostHeaders}; so the translation
+ * for another OS can be built and tested on this one. Unknown guest bits are EINVAL and unknown host
+ * errors EIO, each logged once.
  */
 final class HostConstants {
     private static final System.Logger LOG = System.getLogger("dev.jlx.host.posix");
-    /** Linux open flags with no effect jlx must pass on (O_LARGEFILE is implied on 64-bit hosts). */
+    /** Implied on every 64-bit host: never passed on, never refused. */
     private static final int IGNORED_OPEN_FLAGS = OpenFlags.O_LARGEFILE;
+    private static final int PERMISSION_BITS = 07777;
 
     private final boolean linux;
-    /** Linux O_* bit -> host bits, for each single-bit flag (O_ACCMODE values handled apart). */
-    private final Map<Integer, Integer> openFlags;
-    private final Map<Integer, Errno> errnoByHostNumber;
-    private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
+    /** Linux O_* bits -> host bits, multi-bit flags first (O_SYNC holds O_DSYNC, O_TMPFILE O_DIRECTORY). */
+    private final Map<Integer, Integer> openFlags = new LinkedHashMap<>();
+    /** Linux O_* flags the host lacks, by value, to name them when refused. */
+    private final Map<Integer, String> missingOpenFlags = new LinkedHashMap<>();
+    private final Map<Integer, Integer> accessBits = new HashMap<>();
+    private final Map<Integer, Integer> whence = new HashMap<>();
+    private final int hostTypeMask;
+    private final Map<Integer, Integer> linuxTypeOfHostType = new HashMap<>();
+    private final Map<Integer, Errno> errnoByHostNumber = new HashMap<>();
+    private final Map<Integer, String> hostErrnoNames = new HashMap<>();
+    private final int atFdcwd;
+    private final int atSymlinkNofollow;
+    private final long utimeNow;
+    private final long utimeOmit;
+    private final long tiocgwinsz;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    HostConstants(boolean linux, Map<String, Long> hostOpenFlags, Map<Long, String> hostErrnoNames) {
+    /**
+     * @param linux whether the host lays out structs (dirent, termios) as Linux does
+     * @param hostOpenFlags the host's {@code O_*} values by name
+     * @param hostAccess the host's {@code R_OK/W_OK/X_OK} values by name
+     * @param hostErrnos the host's errno names by value; aliases share a value
+     * @param headers the host's other values by name ({@link HostHeaders})
+     */
+    HostConstants(boolean linux, Map<String, Long> hostOpenFlags, Map<String, Long> hostAccess,
+            Map<Long, List<String>> hostErrnos, Map<String, Long> headers) {
         this.linux = linux;
-        this.openFlags = new LinkedHashMap<>();
-        // Multi-bit flags first (O_SYNC contains O_DSYNC, O_TMPFILE contains O_DIRECTORY).
-        java.util.List<Field> fields = new java.util.ArrayList<>(java.util.List.of(OpenFlags.class.getFields()));
-        fields.sort((a, b) -> Integer.bitCount(staticInt(b)) - Integer.bitCount(staticInt(a)));
-        for (Field f : fields) {
-            String name = f.getName();
-            int linuxValue = staticInt(f);
-            if (name.equals("O_RDONLY") || name.equals("O_WRONLY") || name.equals("O_RDWR") || name.equals("O_ACCMODE")
-                    || (linuxValue & IGNORED_OPEN_FLAGS) == linuxValue) {
+        Map<String, Long> hostFlags = new HashMap<>(headers);
+        hostFlags.putAll(hostOpenFlags);
+        List<Map.Entry<String, Integer>> linuxFlags = new ArrayList<>(linuxConstants(OpenFlags.class, "O_").entrySet());
+        linuxFlags.sort((a, b) -> Integer.bitCount(b.getValue()) - Integer.bitCount(a.getValue()));
+        for (Map.Entry<String, Integer> f : linuxFlags) {
+            int value = f.getValue();
+            if (Integer.bitCount(value & ~OpenFlags.O_ACCMODE & ~IGNORED_OPEN_FLAGS) == 0) {
                 continue;
             }
-            Long host = hostOpenFlags.get(name);
+            Long host = hostFlags.get(f.getKey());
             if (host != null) {
-                openFlags.put(linuxValue, host.intValue());
+                openFlags.put(value, host.intValue());
+            } else {
+                missingOpenFlags.put(value, f.getKey());
             }
         }
-        this.errnoByHostNumber = new HashMap<>();
-        for (Map.Entry<Long, String> e : hostErrnoNames.entrySet()) {
-            Errno linuxErrno = linuxErrnoNamed(e.getValue());
-            if (linuxErrno != null) {
-                errnoByHostNumber.put(e.getKey().intValue(), linuxErrno);
+        linuxConstants(Fcntl.class, "").forEach((name, value) -> {
+            if (name.endsWith("_OK") && value != 0) {
+                accessBits.put(value, required(hostAccess, name));
+            } else if (name.startsWith("SEEK_") && headers.containsKey(name)) {
+                whence.put(value, required(headers, name));
             }
-        }
+        });
+        hostTypeMask = required(headers, "S_IFMT");
+        linuxConstants(FileMode.class, "S_IF").forEach((name, value) -> {
+            if (!name.equals("S_IFMT")) {
+                linuxTypeOfHostType.put(required(headers, name), value);
+            }
+        });
+        hostErrnos.forEach((number, names) -> {
+            hostErrnoNames.put(number.intValue(), String.join("/", names));
+            names.stream().map(HostConstants::linuxErrnoNamed).filter(e -> e != null).findFirst()
+                    .ifPresent(e -> errnoByHostNumber.put(number.intValue(), e));
+        });
+        atFdcwd = required(headers, "AT_FDCWD");
+        atSymlinkNofollow = required(headers, "AT_SYMLINK_NOFOLLOW");
+        utimeNow = headers.get("UTIME_NOW");
+        utimeOmit = headers.get("UTIME_OMIT");
+        tiocgwinsz = headers.get("TIOCGWINSZ");
     }
 
-    /** The tables of the OS this JVM runs on. */
+    /** The host-specific headers table for the running OS, or null when jlx has none. */
+    static Map<String, Long> headersOfRunningHost() {
+        return switch (jnr.ffi.Platform.getNativePlatform().getOS()) {
+            case LINUX -> HostHeaders.LINUX;
+            case DARWIN -> HostHeaders.DARWIN;
+            default -> null;
+        };
+    }
+
+    /** The tables of the OS this JVM runs on; only for an OS {@link #headersOfRunningHost()} knows. */
     static HostConstants forRunningHost() {
         return new HostConstants(jnr.ffi.Platform.getNativePlatform().getOS() == jnr.ffi.Platform.OS.LINUX,
-                namesToValues(jnr.constants.platform.OpenFlags.class), valuesToNames(jnr.constants.platform.Errno.class));
+                namesToValues(jnr.constants.platform.OpenFlags.class),
+                namesToValues(jnr.constants.platform.Access.class),
+                valuesToNames(jnr.constants.platform.Errno.class), headersOfRunningHost());
     }
 
-    /** The tables of another OS, e.g. {@code jnr.constants.platform.darwin.OpenFlags}. */
-    static <F extends Enum<F> & Constant, E extends Enum<E> & Constant> HostConstants forTables(boolean linux,
-            Class<F> openFlagTable, Class<E> errnoTable) {
-        return new HostConstants(linux, namesToValues(openFlagTable), valuesToNames(errnoTable));
+    /** The tables of a given OS, e.g. {@code jnr.constants.platform.darwin.*} with {@link HostHeaders#DARWIN}. */
+    static <F extends Enum<F> & Constant, A extends Enum<A> & Constant, E extends Enum<E> & Constant>
+            HostConstants forTables(boolean linux, Class<F> openFlagTable, Class<A> accessTable, Class<E> errnoTable,
+                    Map<String, Long> headers) {
+        return new HostConstants(linux, namesToValues(openFlagTable), namesToValues(accessTable),
+                valuesToNames(errnoTable), headers);
     }
 
     boolean isLinux() {
         return linux;
     }
 
-    /** The host's AT_FDCWD: -100 on Linux, -2 on macOS and the BSDs. */
     int atFdcwd() {
-        return linux ? -100 : -2;
+        return atFdcwd;
     }
 
-    /** The host's AT_SYMLINK_NOFOLLOW: 0x100 on Linux, 0x20 on macOS and the BSDs. */
     int atSymlinkNofollow() {
-        return linux ? 0x100 : 0x20;
+        return atSymlinkNofollow;
+    }
+
+    long tiocgwinsz() {
+        return tiocgwinsz;
     }
 
     /** A Linux timespec nanosecond field as the host reads it: UTIME_NOW and UTIME_OMIT differ. */
     long hostUtimeNsec(long linuxNsec) {
         if (linuxNsec == LINUX_UTIME_NOW) {
-            return linux ? linuxNsec : -1;
+            return utimeNow;
         }
         if (linuxNsec == LINUX_UTIME_OMIT) {
-            return linux ? linuxNsec : -2;
+            return utimeOmit;
         }
         return linuxNsec;
     }
@@ -98,7 +157,7 @@ final class HostConstants {
 
     /**
      * Where readdir's struct dirent keeps the name: after d_ino, d_off, d_reclen and d_type on Linux
-     * (19), after d_ino, d_seekoff, d_reclen, d_namlen and d_type on macOS and the BSDs (21).
+     * (19), after d_ino, d_seekoff, d_reclen, d_namlen and d_type on macOS (21).
      */
     int direntNameOffset() {
         return linux ? 19 : 21;
@@ -108,16 +167,34 @@ final class HostConstants {
         return linux ? 18 : 20;
     }
 
-    /** Linux S_IF* bits for a DT_* value (the same numbers on every POSIX host), or -1 for DT_UNKNOWN. */
+    /** Linux S_IF* bits for a DT_* value (S_IF* shifted right by 12 on every POSIX host), or -1 for DT_UNKNOWN. */
     int linuxTypeOfDirent(byte dtype) {
-        return dtype == 0 ? -1 : (dtype & 0xf) << 12;
+        return dtype == 0 ? -1 : linuxMode((dtype & 0xf) << 12) & FileMode.S_IFMT;
     }
 
     /**
-     * Host open(2) flags for Linux {@code flags}. Access mode values are the same on every POSIX
-     * host (0, 1, 2). A Linux flag the host has no equivalent for is EINVAL.
+     * A host {@code st_mode} in Linux bits. Permission bits are the same everywhere; a file type
+     * Linux lacks (macOS's S_IFWHT) keeps only its permission bits, and is logged once.
      */
-    int hostOpenFlags(int flags) throws dev.jlx.core.ErrnoException {
+    int linuxMode(int hostMode) {
+        int hostType = hostMode & hostTypeMask;
+        Integer type = linuxTypeOfHostType.get(hostType);
+        if (type == null) {
+            warnOnce("type " + hostType, "host file type 0" + Integer.toOctalString(hostType)
+                    + " has no Linux equivalent: reported without a type");
+            type = 0;
+        }
+        return type | (hostMode & PERMISSION_BITS);
+    }
+
+    /** Host open(2) flags for Linux {@code flags}; access mode values are the same on every POSIX host. */
+    int hostOpenFlags(int flags) throws ErrnoException {
+        for (Map.Entry<Integer, String> e : missingOpenFlags.entrySet()) {
+            if ((flags & e.getKey()) == e.getKey()) {
+                warnOnce(e.getValue(), e.getValue() + " has no equivalent on this host: open fails with EINVAL");
+                throw new ErrnoException(Errno.EINVAL, e.getValue());
+            }
+        }
         int host = flags & OpenFlags.O_ACCMODE;
         int rest = flags & ~OpenFlags.O_ACCMODE & ~IGNORED_OPEN_FLAGS;
         for (Map.Entry<Integer, Integer> e : openFlags.entrySet()) {
@@ -127,45 +204,66 @@ final class HostConstants {
                 rest &= ~bits;
             }
         }
+        if (rest == 0) {
+            return host;
+        }
+        warnOnce("open 0" + Integer.toOctalString(rest),
+                "unknown open flag bits 0" + Integer.toOctalString(rest) + ": open fails with EINVAL");
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** Host access(2) mode for Linux {@code R_OK/W_OK/X_OK} bits (F_OK is 0 everywhere). */
+    int hostAccessMode(int linuxMode) throws ErrnoException {
+        int host = 0;
+        int rest = linuxMode;
+        for (Map.Entry<Integer, Integer> e : accessBits.entrySet()) {
+            if ((rest & e.getKey()) != 0) {
+                host |= e.getValue();
+                rest &= ~e.getKey();
+            }
+        }
         if (rest != 0) {
-            LOG.log(System.Logger.Level.WARNING, "open flags 0" + Integer.toOctalString(rest)
-                    + " have no equivalent on this host: EINVAL");
-            throw new dev.jlx.core.ErrnoException(Errno.EINVAL);
+            throw new ErrnoException(Errno.EINVAL);
         }
         return host;
     }
 
-    /** Linux errno for a host errno; one without a Linux equivalent is EIO, logged once. */
+    /** Host lseek(2) whence for a Linux {@code SEEK_*}; one the host lacks is EINVAL. */
+    int hostWhence(int linuxWhence) throws ErrnoException {
+        Integer host = whence.get(linuxWhence);
+        if (host == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return host;
+    }
+
+    /** Linux errno for a host errno; one without a Linux equivalent is EIO, logged once with its name. */
     Errno linuxErrno(int hostErrno) {
         Errno e = errnoByHostNumber.get(hostErrno);
         if (e != null) {
             return e;
         }
-        if (warned.add(hostErrno)) {
-            LOG.log(System.Logger.Level.WARNING, "host errno " + hostErrno + " has no Linux equivalent: EIO");
-        }
+        warnOnce("errno " + hostErrno, "host errno " + hostErrno + " ("
+                + hostErrnoNames.getOrDefault(hostErrno, "unnamed") + ") has no Linux equivalent: EIO");
         return Errno.EIO;
     }
 
-    /** Linux SEEK_* whence to host; SEEK_DATA/SEEK_HOLE differ between OSes. */
-    int hostWhence(int whence) throws dev.jlx.core.ErrnoException {
-        return switch (whence) {
-            case Fcntl.SEEK_SET, Fcntl.SEEK_CUR, Fcntl.SEEK_END -> whence;
-            case Fcntl.SEEK_DATA, Fcntl.SEEK_HOLE -> linux ? whence : unsupportedWhence();
-            default -> throw new dev.jlx.core.ErrnoException(Errno.EINVAL);
-        };
+    private void warnOnce(String key, String message) {
+        if (warned.add(key)) {
+            LOG.log(System.Logger.Level.WARNING, message);
+        }
     }
 
-    private static int unsupportedWhence() throws dev.jlx.core.ErrnoException {
-        throw new dev.jlx.core.ErrnoException(Errno.EINVAL);
-    }
-
-    /** Names that differ: the host's ENOTSUP is Linux's EOPNOTSUPP, EWOULDBLOCK is EAGAIN. */
+    /**
+     * The Linux errno a host name stands for. Linux folds ENOTSUP into EOPNOTSUPP, EWOULDBLOCK into
+     * EAGAIN and EDEADLOCK into EDEADLK; macOS's ENOATTR is what Linux calls ENODATA for xattrs.
+     */
     private static Errno linuxErrnoNamed(String hostName) {
         String name = switch (hostName) {
             case "ENOTSUP" -> "EOPNOTSUPP";
             case "EWOULDBLOCK" -> "EAGAIN";
             case "EDEADLOCK" -> "EDEADLK";
+            case "ENOATTR" -> "ENODATA";
             default -> hostName;
         };
         try {
@@ -173,6 +271,29 @@ final class HostConstants {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    private static int required(Map<String, Long> table, String name) {
+        Long value = table.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("the host table lacks " + name);
+        }
+        return value.intValue();
+    }
+
+    /** The public static int constants of an ABI class whose names start with {@code prefix}. */
+    private static Map<String, Integer> linuxConstants(Class<?> abiClass, String prefix) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Field f : abiClass.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class && f.getName().startsWith(prefix)) {
+                try {
+                    out.put(f.getName(), f.getInt(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return out;
     }
 
     private static <T extends Enum<T> & Constant> Map<String, Long> namesToValues(Class<T> table) {
@@ -185,21 +306,13 @@ final class HostConstants {
         return out;
     }
 
-    private static <T extends Enum<T> & Constant> Map<Long, String> valuesToNames(Class<T> table) {
-        Map<Long, String> out = new HashMap<>();
+    private static <T extends Enum<T> & Constant> Map<Long, List<String>> valuesToNames(Class<T> table) {
+        Map<Long, List<String>> out = new HashMap<>();
         for (T c : EnumSet.allOf(table)) {
             if (c.defined()) {
-                out.putIfAbsent(c.longValue(), c.name());
+                out.computeIfAbsent(c.longValue(), v -> new ArrayList<>()).add(c.name());
             }
         }
         return out;
-    }
-
-    private static int staticInt(Field f) {
-        try {
-            return f.getInt(null);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,22 +1,25 @@
 package dev.jlx.host.posix;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
-import jnr.ffi.LibraryLoader;
+import dev.jlx.core.host.HostStat;
+import java.util.Arrays;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.posix.FileStat;
+import jnr.posix.NanosecondFileStat;
 import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
-import jnr.posix.util.DefaultPOSIXHandler;
 
 /**
- * {@link HostBackend} over jnr-posix and a small jnr-ffi libc binding. Only int-returning calls are
- * used, and errno is read right after each; the POSIX handler never throws.
+ * {@link HostBackend} over jnr-posix and a small jnr-ffi libc binding ({@link LibC}). Only
+ * int-returning jnr-posix calls are used, with errno read right after each; its handler never throws.
+ * Every value crossing the boundary is translated by {@link HostConstants}.
  */
 public final class PosixBackend implements HostBackend {
     private final POSIX posix;
@@ -28,9 +31,9 @@ public final class PosixBackend implements HostBackend {
     private final HostIdentity identity = new Identity();
 
     PosixBackend() {
-        this.posix = POSIXFactory.getNativePOSIX(new QuietHandler());
-        this.libc = LibraryLoader.create(LibC.class).load("c");
-        this.runtime = Runtime.getRuntime(libc);
+        this.posix = NativePosix.posix();
+        this.libc = NativePosix.libc();
+        this.runtime = Runtime.getSystemRuntime();
         this.constants = HostConstants.forRunningHost();
         this.files = new PosixFiles(this);
     }
@@ -51,9 +54,14 @@ public final class PosixBackend implements HostBackend {
         return constants;
     }
 
-    /** The Linux errno for the host errno the last call left. */
+    /** The Linux errno for the host errno the last {@link LibC} call left. */
     ErrnoException lastError() {
         return new ErrnoException(constants.linuxErrno(runtime.getLastError()));
+    }
+
+    /** The Linux errno for the host errno jnr-posix's last call left. */
+    ErrnoException posixError() {
+        return new ErrnoException(constants.linuxErrno(posix.errno()));
     }
 
     /** struct timespec[2] in native memory, with UTIME_NOW/UTIME_OMIT translated for the host. */
@@ -66,9 +74,19 @@ public final class PosixBackend implements HostBackend {
         return times;
     }
 
-    /** The Linux errno for jnr-posix's last call. */
-    ErrnoException posixError() {
-        return new ErrnoException(constants.linuxErrno(posix.errno()));
+    /** A host struct stat in Linux units: the mode translated by name, times with nanoseconds. */
+    HostStat hostStat(FileStat st) {
+        long an = 0;
+        long mn = 0;
+        long cn = 0;
+        // jnr-posix's Linux and macOS stat layouts carry the nanoseconds; others would report 0.
+        if (st instanceof NanosecondFileStat ns) {
+            an = ns.aTimeNanoSecs();
+            mn = ns.mTimeNanoSecs();
+            cn = ns.cTimeNanoSecs();
+        }
+        return new HostStat(st.dev(), st.ino(), constants.linuxMode(st.mode()), st.nlink(), st.uid(), st.gid(),
+                st.rdev(), st.st_size(), st.blockSize(), st.blocks(), st.atime(), an, st.mtime(), mn, st.ctime(), cn);
     }
 
     @Override
@@ -92,28 +110,32 @@ public final class PosixBackend implements HostBackend {
     }
 
     private final class Console implements HostConsole {
-        /** TIOCGWINSZ on Linux (asm-generic/ioctls.h); other hosts need their own value. */
-        private static final long LINUX_TIOCGWINSZ = 0x5413;
         /** glibc's struct termios: four tcflag_t, c_line, c_cc[32], two speed_t (60 bytes). */
         private static final int GLIBC_TERMIOS_SIZE = 60;
         private static final int LINUX_NCCS = 19;
 
+        /** ioctl(fd, TIOCGWINSZ, struct winsize *): four unsigned shorts on Linux and macOS alike. */
         @Override
         public WindowSize windowSize(HostFile file) throws ErrnoException {
-            int fd = PosixFile.fd(file);
-            requireLinuxEncoding();
             Pointer ws = Memory.allocate(runtime, 8);
-            if (libc.ioctl(fd, LINUX_TIOCGWINSZ, ws) < 0) {
+            if (libc.ioctl(PosixFile.fd(file), constants.tiocgwinsz(), ws) < 0) {
                 throw lastError();
             }
             return new WindowSize(ws.getShort(0) & 0xffff, ws.getShort(2) & 0xffff, ws.getShort(4) & 0xffff,
                     ws.getShort(6) & 0xffff);
         }
 
+        /**
+         * tcgetattr(3). A Linux host's termios is already Linux-encoded. macOS's has 8-byte flag
+         * words, 20 control characters and other flag bits, and jnr-constants has no termios table to
+         * translate them by name, so a non-Linux host answers ENOTTY for now.
+         */
         @Override
         public Termios attributes(HostFile file) throws ErrnoException {
             int fd = PosixFile.fd(file);
-            requireLinuxEncoding();
+            if (!constants.isLinux()) {
+                throw new ErrnoException(Errno.ENOTTY, "terminal attributes on a non-Linux host");
+            }
             Pointer t = Memory.allocate(runtime, GLIBC_TERMIOS_SIZE);
             if (libc.tcgetattr(fd, t) < 0) {
                 throw lastError();
@@ -122,71 +144,50 @@ public final class PosixBackend implements HostBackend {
             t.get(17, cc, 0, LINUX_NCCS);
             return new Termios(t.getInt(0), t.getInt(4), t.getInt(8), t.getInt(12), t.getByte(16), cc);
         }
-
-        /** Terminal structures and requests are Linux's only on a Linux host; others answer ENOTTY for now. */
-        private void requireLinuxEncoding() throws ErrnoException {
-            if (!constants.isLinux()) {
-                throw new ErrnoException(dev.jlx.abi.Errno.ENOTTY, "terminal queries on a non-Linux host");
-            }
-        }
     }
 
     private final class Identity implements HostIdentity {
+        /** uid_t getuid(void); */
         @Override
         public int uid() {
             return posix.getuid();
         }
 
+        /** gid_t getgid(void); */
         @Override
         public int gid() {
             return posix.getgid();
         }
 
+        /** uid_t geteuid(void); */
         @Override
         public int euid() {
             return posix.geteuid();
         }
 
+        /** gid_t getegid(void); */
         @Override
         public int egid() {
             return posix.getegid();
         }
 
+        /** int getgroups(int size, gid_t list[]); size 0 asks for the count. */
         @Override
         public int[] groups() {
             int n = posix.getgroups(0, new int[0]);
-            int[] groups = new int[Math.max(n, 0)];
-            int got = n > 0 ? posix.getgroups(n, groups) : 0;
-            return java.util.Arrays.copyOf(groups, Math.max(got, 0));
+            if (n <= 0) {
+                return new int[0];
+            }
+            int[] groups = new int[n];
+            int got = posix.getgroups(n, groups);
+            return Arrays.copyOf(groups, Math.max(got, 0));
         }
 
+        /** int gethostname(char *name, size_t len); */
         @Override
         public String hostname() {
             String name = posix.gethostname();
             return name != null ? name : "localhost";
-        }
-    }
-
-    /** jnr-posix reports failures through errno only: nothing here may throw or print. */
-    private static final class QuietHandler extends DefaultPOSIXHandler {
-        @Override
-        public void error(jnr.constants.platform.Errno error, String extraData) {
-            // The caller reads errno().
-        }
-
-        @Override
-        public void error(jnr.constants.platform.Errno error, String methodName, String extraData) {
-            // The caller reads errno().
-        }
-
-        @Override
-        public void warn(WARNING_ID id, String message, Object... data) {
-            // jlx logs what matters itself.
-        }
-
-        @Override
-        public boolean isVerbose() {
-            return false;
         }
     }
 }

@@ -5,7 +5,10 @@ import dev.jlx.core.host.HostBackendProvider;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The POSIX backend (Linux, macOS, BSD), found through {@link java.util.ServiceLoader}. */
+/**
+ * The POSIX backend (Linux, macOS), found through {@link java.util.ServiceLoader}. Asking whether it
+ * is available loads the native bindings once per JVM, which {@link #create()} then reuses.
+ */
 public final class PosixBackendProvider implements HostBackendProvider {
     @Override
     public String name() {
@@ -14,8 +17,16 @@ public final class PosixBackendProvider implements HostBackendProvider {
 
     @Override
     public Optional<String> unavailabilityCause() {
-        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+        String os = System.getProperty("os.name", "");
+        if (os.toLowerCase(Locale.ROOT).startsWith("windows")) {
             return Optional.of("Windows is not a POSIX host");
+        }
+        String cause = NativePosix.unavailabilityCause();
+        if (cause != null) {
+            return Optional.of(cause);
+        }
+        if (HostConstants.headersOfRunningHost() == null) {
+            return Optional.of("jlx has no table of " + os + "'s C constants (it knows Linux and macOS)");
         }
         return Optional.empty();
     }

@@ -21,10 +21,15 @@ final class PosixFile implements HostFile {
         this.owned = owned;
     }
 
-    static int fd(HostFile file) {
-        return ((PosixFile) file).fd;
+    /** The host descriptor behind a file this backend opened; another backend's file is EBADF. */
+    static int fd(HostFile file) throws ErrnoException {
+        if (file instanceof PosixFile p) {
+            return p.fd;
+        }
+        throw new ErrnoException(dev.jlx.abi.Errno.EBADF);
     }
 
+    /** A jnr view of the segment's own native memory: the host call reads and writes it in place. */
     private Pointer pointer(MemorySegment segment) {
         return backend.runtime().getMemoryManager().newPointer(segment.address(), segment.byteSize());
     }
@@ -65,13 +70,14 @@ final class PosixFile implements HostFile {
         return r;
     }
 
+    /** {@code int fstat(int fd, struct stat *buf);} */
     @Override
     public HostStat stat() throws ErrnoException {
         FileStat st = backend.posix().allocateStat();
         if (backend.posix().fstat(fd, st) < 0) {
             throw backend.posixError();
         }
-        return PosixFiles.toHostStat(st);
+        return backend.hostStat(st);
     }
 
     @Override
@@ -79,6 +85,7 @@ final class PosixFile implements HostFile {
         check(backend.libc().ftruncate(fd, length));
     }
 
+    /** {@code int fsync(int fd);} or {@code int fdatasync(int fd);} */
     @Override
     public void sync(boolean dataOnly) throws ErrnoException {
         if ((dataOnly ? backend.posix().fdatasync(fd) : backend.posix().fsync(fd)) < 0) {
@@ -86,13 +93,15 @@ final class PosixFile implements HostFile {
         }
     }
 
+    /** {@code int fchmod(int fd, mode_t mode);} */
     @Override
     public void chmod(int mode) throws ErrnoException {
-        if (backend.posix().fchmod(fd, mode) < 0) {
+        if (backend.posix().fchmod(fd, mode & 07777) < 0) {
             throw backend.posixError();
         }
     }
 
+    /** {@code int fchown(int fd, uid_t owner, gid_t group);} */
     @Override
     public void chown(int uid, int gid) throws ErrnoException {
         if (backend.posix().fchown(fd, uid, gid) < 0) {
@@ -107,6 +116,7 @@ final class PosixFile implements HostFile {
         }
     }
 
+    /** {@code int flock(int fd, int operation);} LOCK_* values are the same on Linux and macOS. */
     @Override
     public void flock(int operation) throws ErrnoException {
         if (backend.posix().flock(fd, operation) < 0) {
@@ -114,11 +124,13 @@ final class PosixFile implements HostFile {
         }
     }
 
+    /** {@code int isatty(int fd);} */
     @Override
     public boolean isTerminal() {
         return backend.posix().isatty(fd) == 1;
     }
 
+    /** {@code int close(int fd);} */
     @Override
     public synchronized void close() throws ErrnoException {
         if (closed || !owned) {

@@ -3,6 +3,7 @@ package dev.jlx.host.posix;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
@@ -12,11 +13,12 @@ import java.util.List;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.posix.FileStat;
-import jnr.posix.NanosecondFileStat;
 
 /** Path operations on the POSIX host. */
 final class PosixFiles implements HostFiles {
     private static final int PATH_MAX = 4096;
+    /** Permission bits are the same on every POSIX host; only they are passed on. */
+    private static final int PERMISSION_BITS = 07777;
 
     private final PosixBackend backend;
 
@@ -24,15 +26,25 @@ final class PosixFiles implements HostFiles {
         this.backend = backend;
     }
 
+    /**
+     * {@code int open(const char *path, int flags, mode_t mode);} The last component is never
+     * followed (the VFS resolved it; a symlink swapped in since is ELOOP), and the host descriptor is
+     * close-on-exec so host processes never inherit it (the guest's FD_CLOEXEC lives in core).
+     */
     @Override
     public HostFile open(String path, int linuxFlags, int mode) throws ErrnoException {
-        int fd = backend.posix().open(path, backend.constants().hostOpenFlags(linuxFlags), mode);
+        int hostFlags = backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
+        int fd = backend.posix().open(path, hostFlags, mode & PERMISSION_BITS);
         if (fd < 0) {
             throw backend.posixError();
         }
         return new PosixFile(backend, fd, true);
     }
 
+    /**
+     * {@code int stat(const char *path, struct stat *buf);} or
+     * {@code int lstat(const char *path, struct stat *buf);}
+     */
     @Override
     public HostStat stat(String path, boolean followLinks) throws ErrnoException {
         FileStat st = backend.posix().allocateStat();
@@ -40,23 +52,10 @@ final class PosixFiles implements HostFiles {
         if (r < 0) {
             throw backend.posixError();
         }
-        return toHostStat(st);
+        return backend.hostStat(st);
     }
 
-    static HostStat toHostStat(FileStat st) {
-        long an = 0;
-        long mn = 0;
-        long cn = 0;
-        if (st instanceof NanosecondFileStat ns) {
-            an = ns.aTimeNanoSecs();
-            mn = ns.mTimeNanoSecs();
-            cn = ns.cTimeNanoSecs();
-        }
-        // S_IF* type bits are the traditional values on every POSIX host jnr-posix supports.
-        return new HostStat(st.dev(), st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.rdev(), st.st_size(),
-                st.blockSize(), st.blocks(), st.atime(), an, st.mtime(), mn, st.ctime(), cn);
-    }
-
+    /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */
     @Override
     public byte[] readlink(String path) throws ErrnoException {
         Pointer buf = Memory.allocate(backend.runtime(), PATH_MAX);
@@ -69,14 +68,15 @@ final class PosixFiles implements HostFiles {
         return out;
     }
 
+    /** {@code int access(const char *path, int mode);} */
     @Override
     public void access(String path, int linuxMode) throws ErrnoException {
-        // F_OK, R_OK, W_OK and X_OK are 0, 4, 2, 1 on every POSIX host.
-        if (backend.posix().access(path, linuxMode) < 0) {
+        if (backend.posix().access(path, backend.constants().hostAccessMode(linuxMode)) < 0) {
             throw backend.posixError();
         }
     }
 
+    /** opendir(3), readdir(3), closedir(3): see {@link LibC}. */
     @Override
     public List<HostDirEntry> list(String path) throws ErrnoException {
         LibC libc = backend.libc();
@@ -117,13 +117,18 @@ final class PosixFiles implements HostFiles {
         return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
     }
 
+    /** {@code int mkdir(const char *path, mode_t mode);} */
     @Override
     public void mkdir(String path, int mode) throws ErrnoException {
-        if (backend.posix().mkdir(path, mode) < 0) {
+        if (backend.posix().mkdir(path, mode & PERMISSION_BITS) < 0) {
             throw backend.posixError();
         }
     }
 
+    /**
+     * {@code int rename(const char *old, const char *new);} or, with flags on Linux,
+     * {@code renameat2} (see {@link LibC}).
+     */
     @Override
     public void rename(String from, String to, int linuxFlags) throws ErrnoException {
         int r;
@@ -144,6 +149,7 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** {@code int link(const char *existing, const char *new);} */
     @Override
     public void link(String existing, String newPath) throws ErrnoException {
         if (backend.posix().link(existing, newPath) < 0) {
@@ -151,6 +157,7 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** {@code int symlink(const char *target, const char *linkpath);} */
     @Override
     public void symlink(byte[] target, String linkPath) throws ErrnoException {
         if (backend.posix().symlink(new String(target, java.nio.charset.StandardCharsets.UTF_8), linkPath) < 0) {
@@ -158,13 +165,15 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** {@code int chmod(const char *path, mode_t mode);} */
     @Override
     public void chmod(String path, int mode) throws ErrnoException {
-        if (backend.posix().chmod(path, mode) < 0) {
+        if (backend.posix().chmod(path, mode & PERMISSION_BITS) < 0) {
             throw backend.posixError();
         }
     }
 
+    /** {@code int lchown(const char *path, uid_t owner, gid_t group);} */
     @Override
     public void chown(String path, int uid, int gid) throws ErrnoException {
         if (backend.posix().lchown(path, uid, gid) < 0) {
@@ -172,6 +181,7 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** utimensat with AT_SYMLINK_NOFOLLOW (see {@link LibC}). */
     @Override
     public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec)
             throws ErrnoException {
@@ -182,6 +192,7 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** {@code int truncate(const char *path, off_t length);} */
     @Override
     public void truncate(String path, long length) throws ErrnoException {
         if (backend.posix().truncate(path, length) < 0) {
@@ -189,9 +200,10 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** {@code int mkfifo(const char *path, mode_t mode);} */
     @Override
     public void mkfifo(String path, int mode) throws ErrnoException {
-        if (backend.posix().mkfifo(path, mode) < 0) {
+        if (backend.posix().mkfifo(path, mode & PERMISSION_BITS) < 0) {
             throw backend.posixError();
         }
     }
@@ -201,6 +213,7 @@ final class PosixFiles implements HostFiles {
         backend.libc().sync();
     }
 
+    /** {@code int unlink(const char *path);} */
     @Override
     public void unlink(String path) throws ErrnoException {
         if (backend.posix().unlink(path) < 0) {
@@ -208,6 +221,7 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** {@code int rmdir(const char *path);} */
     @Override
     public void rmdir(String path) throws ErrnoException {
         if (backend.posix().rmdir(path) < 0) {
@@ -215,6 +229,7 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** Fds 0, 1 and 2 belong to the JVM: the wrapper never closes them. */
     @Override
     public HostFile standardStream(int fd) {
         if (fd < 0 || fd > 2) {

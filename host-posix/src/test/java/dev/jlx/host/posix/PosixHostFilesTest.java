@@ -1,0 +1,12 @@
+package dev.jlx.host.posix;
+
+import dev.jlx.core.host.HostBackend;
+import dev.jlx.core.host.HostBackends;
+
+/** The file contract on the POSIX backend, found the way core finds it: through ServiceLoader. */
+class PosixHostFilesTest extends HostFilesContract {
+    @Override
+    protected HostBackend backend() {
+        return HostBackends.get("posix");
+    }
+}

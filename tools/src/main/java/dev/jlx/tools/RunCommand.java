@@ -35,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Mounts a host directory at a guest path, read-only with :ro (repeatable).")
     List<String> mounts = List.of();
 
+    @Option(names = "--tmpfs", paramLabel = "GUEST", description = "Mounts an empty tmpfs at a guest path (repeatable).")
+    List<String> tmpfs = List.of();
+
     @Option(names = "--cwd", paramLabel = "DIR", description = "Guest working directory.")
     String cwd;
 
@@ -84,6 +87,13 @@ final class RunCommand implements Callable<Integer> {
                 return 125;
             }
             b.mount(Path.of(parts[0]), parts[1], readOnly);
+        }
+        for (String t : tmpfs) {
+            if (!t.startsWith("/")) {
+                System.err.println("jlx: --tmpfs " + t + ": expected an absolute guest path");
+                return 125;
+            }
+            b.tmpfs(t);
         }
         if (cwd != null) {
             b.cwd(cwd);

@@ -1,5 +1,7 @@
 package dev.jlx.core.api;
 
+import dev.jlx.core.fs.FileSystem;
+import dev.jlx.core.fs.Tmpfs;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +26,16 @@ import java.util.Objects;
  */
 public final class LinuxMachine {
     private final Config config;
+    /** This machine's tmpfs instances, by guest path, created with the first run's identity. */
+    private final Map<String, FileSystem> tmpfs = new HashMap<>();
 
     private LinuxMachine(Config config) {
         this.config = config;
+    }
+
+    /** The tmpfs mounted at {@code guestPath}, made on first use. */
+    synchronized FileSystem tmpfs(String guestPath, int uid, int gid) {
+        return tmpfs.computeIfAbsent(guestPath, p -> new Tmpfs(uid, gid, 01777));
     }
 
     public static Builder builder() {
@@ -42,11 +52,21 @@ public final class LinuxMachine {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("argv is empty");
         }
-        return MachineRun.run(config, List.copyOf(argv));
+        return MachineRun.run(this, config, List.copyOf(argv));
     }
 
     public ExitStatus run(String... argv) {
         return run(List.of(argv));
+    }
+
+    /** Runs {@code argv} with these standard streams instead of the machine's. */
+    public ExitStatus run(List<String> argv, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("argv is empty");
+        }
+        Config c = config;
+        return MachineRun.run(this, new Config(c.root(), c.mounts(), c.cwd(), c.env(), stdin, stdout, stderr,
+                c.timeLimit(), c.hostBackend(), c.trace()), List.copyOf(argv));
     }
 
     /** The machine's settings, read by the run. Streams left null mean the host's own. */
@@ -62,7 +82,7 @@ public final class LinuxMachine {
             String hostBackend,
             PrintStream trace) {}
 
-    /** A mount asked for: a host directory at an absolute guest path. */
+    /** A mount asked for: a host directory (or, when null, a new tmpfs) at an absolute guest path. */
     record MountSpec(String guestPath, Path hostDirectory, boolean readOnly) {}
 
     public static final class Builder {
@@ -91,12 +111,26 @@ public final class LinuxMachine {
          * EXDEV, as across Linux mounts.
          */
         public Builder mount(Path hostDirectory, String guestPath, boolean readOnly) {
+            mounts.add(new MountSpec(normalizedGuestPath(guestPath), hostDirectory.toAbsolutePath().normalize(),
+                    readOnly));
+            return this;
+        }
+
+        /**
+         * Mounts an empty tmpfs (memory, mode 1777) at {@code guestPath}, over whatever the root
+         * has there. Like a machine's /tmp it keeps its files from one run to the next, for as long
+         * as this machine object lives.
+         */
+        public Builder tmpfs(String guestPath) {
+            mounts.add(new MountSpec(normalizedGuestPath(guestPath), null, false));
+            return this;
+        }
+
+        private static String normalizedGuestPath(String guestPath) {
             if (!guestPath.startsWith("/")) {
                 throw new IllegalArgumentException("mount point must be an absolute guest path: " + guestPath);
             }
-            String normalized = Path.of(guestPath).normalize().toString();
-            mounts.add(new MountSpec(normalized, hostDirectory.toAbsolutePath().normalize(), readOnly));
-            return this;
+            return Path.of(guestPath).normalize().toString();
         }
 
         /**

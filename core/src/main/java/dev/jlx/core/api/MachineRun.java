@@ -3,6 +3,7 @@ package dev.jlx.core.api;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.EngineException;
 import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.fs.FileSystem;
 import dev.jlx.core.fs.HostDirectoryFs;
 import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.Mount;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class MachineRun {
     private MachineRun() {}
 
-    static ExitStatus run(LinuxMachine.Config config, List<String> argv) {
+    static ExitStatus run(LinuxMachine machine, LinuxMachine.Config config, List<String> argv) {
         UnicornEngine.preloadInBackground();
         HostBackend host;
         try {
@@ -35,10 +36,12 @@ final class MachineRun {
         } catch (IllegalStateException e) {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
+        HostIdentity id = host.identity();
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
-            mounts.add(new Mount(m.guestPath(), new HostDirectoryFs(host.files(), m.hostDirectory().toString()),
-                    m.readOnly()));
+            FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
+                    : new HostDirectoryFs(host.files(), m.hostDirectory().toString());
+            mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
         Vfs vfs = new Vfs(mounts);
         Kernel kernel = new Kernel(host, vfs, config.trace());
@@ -46,7 +49,6 @@ final class MachineRun {
         for (Map.Entry<String, String> e : config.env().entrySet()) {
             envp.add(e.getKey() + "=" + e.getValue());
         }
-        HostIdentity id = host.identity();
         GuestProcess.Credentials creds = new GuestProcess.Credentials(id.uid(), id.gid(), id.euid(), id.egid(),
                 id.groups());
         Exec.Started started;

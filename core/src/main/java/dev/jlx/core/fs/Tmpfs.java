@@ -1,0 +1,738 @@
+package dev.jlx.core.fs;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostDirEntry;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostStat;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * tmpfs: a file system in the JVM's memory, analogous to Linux's shmem file system. Directories,
+ * regular files (sparse), symbolic links and hard links, with modes, owners and timestamps kept as
+ * Linux keeps them: a directory's size is 20 bytes per entry (BOGO_DIRENT_SIZE), blocks count the
+ * 4 KiB pages written, access times follow relatime. One lock guards the whole tree.
+ *
+ * <p>Permission checks use the identity jlx runs as, as hostfs does through the host: root may do
+ * everything except execute a file without any execute bit.
+ */
+public final class Tmpfs implements FileSystem {
+    private static final int BOGO_DIRENT_SIZE = 20;
+    private static final int PAGE = 4096;
+    private static final long MAX_FILE_SIZE = Integer.MAX_VALUE;
+    private static final AtomicLong DEVICES = new AtomicLong(0x30);
+
+    private final long dev = DEVICES.getAndIncrement();
+    private final AtomicLong inodes = new AtomicLong(1);
+    private final int uid;
+    private final int gid;
+    private final Dir root;
+
+    /** A tmpfs owned by {@code uid}/{@code gid} whose root has mode {@code rootMode} (1777 for /tmp). */
+    public Tmpfs(int uid, int gid, int rootMode) {
+        this.uid = uid;
+        this.gid = gid;
+        this.root = new Dir(FileMode.S_IFDIR | (rootMode & 07777));
+    }
+
+    // ---- nodes ----
+
+    private abstract class Node {
+        final long ino = inodes.getAndIncrement();
+        int mode;
+        int owner = uid;
+        int group = gid;
+        int links = 1;
+        long atime;
+        long mtime;
+        long ctime;
+
+        Node(int mode) {
+            this.mode = mode;
+            long now = now();
+            atime = now;
+            mtime = now;
+            ctime = now;
+        }
+
+        abstract long size();
+
+        long blocks() {
+            return 0;
+        }
+
+        HostStat stat() {
+            return new HostStat(dev, ino, mode, links, owner, group, 0, size(), PAGE, blocks(), atime / 1_000_000_000L,
+                    atime % 1_000_000_000L, mtime / 1_000_000_000L, mtime % 1_000_000_000L, ctime / 1_000_000_000L,
+                    ctime % 1_000_000_000L);
+        }
+
+        void changed() {
+            ctime = now();
+        }
+
+        void modified() {
+            mtime = now();
+            ctime = mtime;
+        }
+    }
+
+    private final class Dir extends Node {
+        final java.util.SequencedMap<String, Node> entries = new LinkedHashMap<>();
+
+        Dir(int mode) {
+            super(mode);
+            links = 2;
+        }
+
+        @Override
+        long size() {
+            return (long) (entries.size() + 2) * BOGO_DIRENT_SIZE;
+        }
+    }
+
+    private final class RegularFile extends Node {
+        byte[] data = new byte[0];
+        long length;
+        /** Pages written since the last truncation below them: st_blocks counts these. */
+        java.util.BitSet pages = new java.util.BitSet();
+
+        RegularFile(int mode) {
+            super(mode);
+        }
+
+        @Override
+        long size() {
+            return length;
+        }
+
+        @Override
+        long blocks() {
+            return (long) pages.cardinality() * (PAGE / 512);
+        }
+
+        void setLength(long newLength) {
+            if (newLength > data.length) {
+                data = Arrays.copyOf(data, (int) Math.max(newLength, Math.min(MAX_FILE_SIZE, data.length * 2L)));
+            } else if (newLength < length) {
+                Arrays.fill(data, (int) newLength, (int) length, (byte) 0);
+                pages.clear((int) ((newLength + PAGE - 1) / PAGE), Integer.MAX_VALUE);
+            }
+            length = newLength;
+        }
+    }
+
+    private final class Symlink extends Node {
+        final byte[] target;
+
+        Symlink(byte[] target) {
+            super(FileMode.S_IFLNK | 0777);
+            this.target = target;
+        }
+
+        @Override
+        long size() {
+            return target.length;
+        }
+    }
+
+    private final class Fifo extends Node {
+        Fifo(int mode) {
+            super(FileMode.S_IFIFO | (mode & 07777));
+        }
+
+        @Override
+        long size() {
+            return 0;
+        }
+    }
+
+    private static long now() {
+        Instant i = Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    // ---- lookup and permissions ----
+
+    private static List<String> names(String path) {
+        List<String> out = new ArrayList<>();
+        for (String c : path.split("/")) {
+            if (!c.isEmpty()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** MAY_* bits of the kernel's permission checks. */
+    private static final int MAY_EXEC = 1;
+    private static final int MAY_WRITE = 2;
+    private static final int MAY_READ = 4;
+
+    private boolean permits(Node n, int want) {
+        if (uid == 0) {
+            // CAP_DAC_OVERRIDE: everything but executing a file nobody may execute.
+            return (want & MAY_EXEC) == 0 || n instanceof Dir || (n.mode & 0111) != 0;
+        }
+        int bits = n.owner == uid ? (n.mode >> 6) : n.group == gid ? (n.mode >> 3) : n.mode;
+        return (bits & want & 7) == (want & 7);
+    }
+
+    private void require(Node n, int want) throws ErrnoException {
+        if (!permits(n, want)) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+    }
+
+    /** The directory holding {@code path}'s last component; every directory on the way must be searchable. */
+    private Dir parentOf(String path) throws ErrnoException {
+        List<String> n = names(path);
+        if (n.isEmpty()) {
+            throw new ErrnoException(Errno.EBUSY);
+        }
+        return walk(n.subList(0, n.size() - 1));
+    }
+
+    private Dir walk(List<String> names) throws ErrnoException {
+        Dir d = root;
+        for (String name : names) {
+            require(d, MAY_EXEC);
+            Node next = d.entries.get(name);
+            if (next == null) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            if (!(next instanceof Dir nd)) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            d = nd;
+        }
+        return d;
+    }
+
+    private static String last(String path) {
+        List<String> n = names(path);
+        return n.getLast();
+    }
+
+    private Node lookup(String path) throws ErrnoException {
+        List<String> n = names(path);
+        if (n.isEmpty()) {
+            return root;
+        }
+        Dir d = walk(n.subList(0, n.size() - 1));
+        require(d, MAY_EXEC);
+        Node node = d.entries.get(n.getLast());
+        if (node == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        return node;
+    }
+
+    /** Creating or removing a name needs write and search permission on the directory. */
+    private void requireDirWrite(Dir d) throws ErrnoException {
+        require(d, MAY_WRITE | MAY_EXEC);
+    }
+
+    private void add(Dir d, String name, Node n) {
+        d.entries.put(name, n);
+        if (n instanceof Dir) {
+            d.links++;
+        }
+        d.modified();
+    }
+
+    private void remove(Dir d, String name) {
+        Node n = d.entries.remove(name);
+        if (n instanceof Dir) {
+            d.links--;
+            n.links = 0;
+        } else {
+            n.links--;
+        }
+        n.changed();
+        d.modified();
+    }
+
+    // ---- FileSystem ----
+
+    @Override
+    public synchronized HostFile open(String path, int flags, int mode) throws ErrnoException {
+        Node node;
+        List<String> n = names(path);
+        if (n.isEmpty()) {
+            node = root;
+        } else {
+            Dir d = parentOf(path);
+            require(d, MAY_EXEC);
+            node = d.entries.get(n.getLast());
+            if (node == null) {
+                if ((flags & OpenFlags.O_CREAT) == 0) {
+                    throw new ErrnoException(Errno.ENOENT);
+                }
+                requireDirWrite(d);
+                node = new RegularFile(FileMode.S_IFREG | (mode & 07777));
+                add(d, n.getLast(), node);
+            } else if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) == (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) {
+                throw new ErrnoException(Errno.EEXIST);
+            }
+        }
+        int access = flags & OpenFlags.O_ACCMODE;
+        if (node instanceof Symlink) {
+            throw new ErrnoException(Errno.ELOOP);
+        }
+        if ((flags & OpenFlags.O_DIRECTORY) != 0 && !(node instanceof Dir)) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        if (node instanceof Dir && (access != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0)) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        if (node instanceof Fifo) {
+            // Named pipes need the pipe machinery of the process issue.
+            throw new ErrnoException(Errno.ENXIO);
+        }
+        int want = (access == OpenFlags.O_RDONLY ? MAY_READ : access == OpenFlags.O_WRONLY ? MAY_WRITE
+                : MAY_READ | MAY_WRITE) | ((flags & OpenFlags.O_TRUNC) != 0 ? MAY_WRITE : 0);
+        require(node, want);
+        if (node instanceof RegularFile f && (flags & OpenFlags.O_TRUNC) != 0 && access != OpenFlags.O_RDONLY) {
+            if (f.length != 0) {
+                f.setLength(0);
+            }
+            f.modified();
+        }
+        return new OpenNode(node, flags);
+    }
+
+    @Override
+    public synchronized HostStat stat(String path, boolean followLinks) throws ErrnoException {
+        return lookup(path).stat();
+    }
+
+    @Override
+    public synchronized byte[] readlink(String path) throws ErrnoException {
+        if (!(lookup(path) instanceof Symlink s)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        s.atime = now();
+        return s.target.clone();
+    }
+
+    @Override
+    public synchronized void access(String path, int mode) throws ErrnoException {
+        Node node = lookup(path);
+        int want = ((mode & Fcntl.R_OK) != 0 ? MAY_READ : 0) | ((mode & Fcntl.W_OK) != 0 ? MAY_WRITE : 0)
+                | ((mode & Fcntl.X_OK) != 0 ? MAY_EXEC : 0);
+        require(node, want);
+    }
+
+    @Override
+    public synchronized List<HostDirEntry> list(String path) throws ErrnoException {
+        if (!(lookup(path) instanceof Dir d)) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        require(d, MAY_READ);
+        List<HostDirEntry> out = new ArrayList<>(d.entries.size());
+        // Newest name first, as Linux's tmpfs lists its dentries (a rename makes a name the newest).
+        for (Map.Entry<String, Node> e : d.entries.reversed().entrySet()) {
+            out.add(new HostDirEntry(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().ino,
+                    e.getValue().mode & FileMode.S_IFMT));
+        }
+        touchAccess(d);
+        return out;
+    }
+
+    @Override
+    public synchronized void mkdir(String path, int mode) throws ErrnoException {
+        create(path, new Dir(FileMode.S_IFDIR | (mode & 07777)));
+    }
+
+    @Override
+    public synchronized void symlink(byte[] target, String linkPath) throws ErrnoException {
+        create(linkPath, new Symlink(target));
+    }
+
+    @Override
+    public synchronized void mkfifo(String path, int mode) throws ErrnoException {
+        create(path, new Fifo(mode));
+    }
+
+    private void create(String path, Node node) throws ErrnoException {
+        Dir d = parentOf(path);
+        requireDirWrite(d);
+        if (d.entries.containsKey(last(path))) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        add(d, last(path), node);
+    }
+
+    @Override
+    public synchronized void link(String existing, String newPath) throws ErrnoException {
+        Node node = lookup(existing);
+        if (node instanceof Dir) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        Dir d = parentOf(newPath);
+        requireDirWrite(d);
+        if (d.entries.containsKey(last(newPath))) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        node.links++;
+        node.changed();
+        add(d, last(newPath), node);
+    }
+
+    @Override
+    public synchronized void unlink(String path) throws ErrnoException {
+        Dir d = parentOf(path);
+        Node node = lookup(path);
+        if (node instanceof Dir) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        requireDirWrite(d);
+        remove(d, last(path));
+    }
+
+    @Override
+    public synchronized void rmdir(String path) throws ErrnoException {
+        if (names(path).isEmpty()) {
+            throw new ErrnoException(Errno.EBUSY);
+        }
+        Dir d = parentOf(path);
+        if (!(lookup(path) instanceof Dir target)) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        if (!target.entries.isEmpty()) {
+            throw new ErrnoException(Errno.ENOTEMPTY);
+        }
+        requireDirWrite(d);
+        remove(d, last(path));
+    }
+
+    @Override
+    public synchronized void rename(String from, String to, int flags) throws ErrnoException {
+        if (names(from).isEmpty() || names(to).isEmpty()) {
+            throw new ErrnoException(Errno.EBUSY);
+        }
+        Dir fromDir = parentOf(from);
+        Dir toDir = parentOf(to);
+        Node node = lookup(from);
+        Node old = toDir.entries.get(last(to));
+        requireDirWrite(fromDir);
+        requireDirWrite(toDir);
+        if (node instanceof Dir moving && isWithin(toDir, moving)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & 2) != 0) {
+            // RENAME_EXCHANGE: both must exist; they swap places.
+            if (old == null) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            if (old instanceof Dir od && isWithin(fromDir, od)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            fromDir.entries.put(last(from), old);
+            toDir.entries.put(last(to), node);
+            fromDir.modified();
+            toDir.modified();
+            node.changed();
+            old.changed();
+            return;
+        }
+        if (old == node) {
+            return;
+        }
+        if (old != null) {
+            if ((flags & 1) != 0) {
+                throw new ErrnoException(Errno.EEXIST);
+            }
+            if (node instanceof Dir && !(old instanceof Dir)) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            if (!(node instanceof Dir) && old instanceof Dir) {
+                throw new ErrnoException(Errno.EISDIR);
+            }
+            if (old instanceof Dir od && !od.entries.isEmpty()) {
+                throw new ErrnoException(Errno.ENOTEMPTY);
+            }
+            remove(toDir, last(to));
+        }
+        fromDir.entries.remove(last(from));
+        if (node instanceof Dir) {
+            fromDir.links--;
+        }
+        fromDir.modified();
+        add(toDir, last(to), node);
+        node.changed();
+    }
+
+    /** Whether {@code d} is {@code ancestor} or lies below it. */
+    private boolean isWithin(Dir d, Dir ancestor) {
+        return d == ancestor || contains(ancestor, d);
+    }
+
+    private boolean contains(Dir ancestor, Dir d) {
+        for (Node n : ancestor.entries.values()) {
+            if (n == d || (n instanceof Dir sub && contains(sub, d))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized void chmod(String path, int mode) throws ErrnoException {
+        chmod(lookup(path), mode);
+    }
+
+    private void chmod(Node node, int mode) throws ErrnoException {
+        if (uid != 0 && node.owner != uid) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        node.mode = (node.mode & FileMode.S_IFMT) | (mode & 07777);
+        node.changed();
+    }
+
+    @Override
+    public synchronized void chown(String path, int newUid, int newGid) throws ErrnoException {
+        chown(lookup(path), newUid, newGid);
+    }
+
+    private void chown(Node node, int newUid, int newGid) throws ErrnoException {
+        if (uid != 0 && ((newUid != -1 && newUid != node.owner) || (newGid != -1 && newGid != gid))) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if (newUid != -1) {
+            node.owner = newUid;
+        }
+        if (newGid != -1) {
+            node.group = newGid;
+        }
+        node.changed();
+    }
+
+    @Override
+    public synchronized void utimens(String path, long as, long an, long ms, long mn) throws ErrnoException {
+        utimens(lookup(path), as, an, ms, mn);
+    }
+
+    /** UTIME_NOW and UTIME_OMIT of linux/stat.h. */
+    private static final long UTIME_NOW = (1L << 30) - 1;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+
+    private void utimens(Node node, long as, long an, long ms, long mn) throws ErrnoException {
+        boolean explicit = (an != UTIME_NOW && an != UTIME_OMIT) || (mn != UTIME_NOW && mn != UTIME_OMIT);
+        if (uid != 0 && node.owner != uid && (explicit || !permits(node, MAY_WRITE))) {
+            throw new ErrnoException(explicit ? Errno.EPERM : Errno.EACCES);
+        }
+        long now = now();
+        if (an != UTIME_OMIT) {
+            node.atime = an == UTIME_NOW ? now : as * 1_000_000_000L + an;
+        }
+        if (mn != UTIME_OMIT) {
+            node.mtime = mn == UTIME_NOW ? now : ms * 1_000_000_000L + mn;
+        }
+        node.ctime = now;
+    }
+
+    @Override
+    public synchronized void truncate(String path, long length) throws ErrnoException {
+        Node node = lookup(path);
+        if (node instanceof Dir) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        if (!(node instanceof RegularFile f)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        require(f, MAY_WRITE);
+        truncate(f, length);
+    }
+
+    private static void truncate(RegularFile f, long length) throws ErrnoException {
+        if (length > MAX_FILE_SIZE) {
+            throw new ErrnoException(Errno.EFBIG);
+        }
+        f.setLength(length);
+        f.modified();
+    }
+
+    @Override
+    public void sync() {
+        // Memory has no storage to write back to.
+    }
+
+    /** relatime: the access time moves only when it is older than the last change or a day old. */
+    private static void touchAccess(Node n) {
+        long now = now();
+        if (n.atime <= n.mtime || n.atime <= n.ctime || now - n.atime > 86_400_000_000_000L) {
+            n.atime = now;
+        }
+    }
+
+    /** An open tmpfs node: its own offset, as a host file descriptor has. */
+    private final class OpenNode implements HostFile {
+        private final Node node;
+        private final int flags;
+        private long offset;
+
+        OpenNode(Node node, int flags) {
+            this.node = node;
+            this.flags = flags;
+        }
+
+        private RegularFile file() throws ErrnoException {
+            if (node instanceof Dir) {
+                throw new ErrnoException(Errno.EISDIR);
+            }
+            return (RegularFile) node;
+        }
+
+        @Override
+        public int read(MemorySegment dst) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                int n = pread(dst, offset);
+                offset += n;
+                return n;
+            }
+        }
+
+        @Override
+        public int write(MemorySegment src) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                if ((flags & OpenFlags.O_APPEND) != 0) {
+                    offset = file().length;
+                }
+                int n = pwrite(src, offset);
+                offset += n;
+                return n;
+            }
+        }
+
+        @Override
+        public int pread(MemorySegment dst, long at) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                RegularFile f = file();
+                if (at >= f.length) {
+                    touchAccess(f);
+                    return 0;
+                }
+                int n = (int) Math.min(dst.byteSize(), f.length - at);
+                MemorySegment.copy(f.data, (int) at, dst, JAVA_BYTE, 0, n);
+                touchAccess(f);
+                return n;
+            }
+        }
+
+        @Override
+        public int pwrite(MemorySegment src, long at) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                RegularFile f = file();
+                long end = at + src.byteSize();
+                if (end > MAX_FILE_SIZE) {
+                    throw new ErrnoException(Errno.EFBIG);
+                }
+                if (end > f.length) {
+                    f.setLength(end);
+                }
+                MemorySegment.copy(src, JAVA_BYTE, 0, f.data, (int) at, (int) src.byteSize());
+                if (src.byteSize() > 0) {
+                    f.pages.set((int) (at / PAGE), (int) ((end + PAGE - 1) / PAGE));
+                    f.modified();
+                }
+                return (int) src.byteSize();
+            }
+        }
+
+        @Override
+        public long seek(long to, int whence) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                long base = switch (whence) {
+                    case Fcntl.SEEK_SET -> 0;
+                    case Fcntl.SEEK_CUR -> offset;
+                    case Fcntl.SEEK_END -> node.size();
+                    case Fcntl.SEEK_DATA, Fcntl.SEEK_HOLE -> {
+                        if (to < 0 || to >= node.size()) {
+                            throw new ErrnoException(Errno.ENXIO);
+                        }
+                        // The whole file counts as data; its end is the only hole.
+                        yield whence == Fcntl.SEEK_DATA ? 0 : node.size() - to;
+                    }
+                    default -> throw new ErrnoException(Errno.EINVAL);
+                };
+                long target = base + to;
+                if (target < 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                offset = target;
+                return target;
+            }
+        }
+
+        @Override
+        public HostStat stat() {
+            synchronized (Tmpfs.this) {
+                return node.stat();
+            }
+        }
+
+        @Override
+        public void truncate(long length) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                Tmpfs.truncate(file(), length);
+            }
+        }
+
+        @Override
+        public void sync(boolean dataOnly) {
+            // Memory has no storage to write back to.
+        }
+
+        @Override
+        public void chmod(int mode) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                Tmpfs.this.chmod(node, mode);
+            }
+        }
+
+        @Override
+        public void chown(int newUid, int newGid) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                Tmpfs.this.chown(node, newUid, newGid);
+            }
+        }
+
+        @Override
+        public void utimens(long as, long an, long ms, long mn) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                Tmpfs.this.utimens(node, as, an, ms, mn);
+            }
+        }
+
+        @Override
+        public void flock(int operation) throws ErrnoException {
+            // Whole-file locks on tmpfs need a lock table shared by all guests; not written yet.
+            throw new ErrnoException(Errno.ENOLCK);
+        }
+
+        @Override
+        public boolean isTerminal() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            // Nothing is held: the node lives while it has names or open files referring to it.
+        }
+    }
+}

@@ -101,7 +101,7 @@ public final class LinuxMachine {
 
         /** The host directory that is the guest's {@code /}. Default: the host's {@code /}. */
         public Builder root(Path hostDirectory) {
-            this.root = hostDirectory.toAbsolutePath().normalize();
+            this.root = realPath(hostDirectory);
             return this;
         }
 
@@ -111,8 +111,7 @@ public final class LinuxMachine {
          * EXDEV, as across Linux mounts.
          */
         public Builder mount(Path hostDirectory, String guestPath, boolean readOnly) {
-            mounts.add(new MountSpec(normalizedGuestPath(guestPath), hostDirectory.toAbsolutePath().normalize(),
-                    readOnly));
+            mounts.add(new MountSpec(normalizedGuestPath(guestPath), realPath(hostDirectory), readOnly));
             return this;
         }
 
@@ -124,6 +123,18 @@ public final class LinuxMachine {
         public Builder tmpfs(String guestPath) {
             mounts.add(new MountSpec(normalizedGuestPath(guestPath), null, false));
             return this;
+        }
+
+        /**
+         * The host directory without symlinks (macOS's /tmp is one): the backend never follows a
+         * symlink in the last component, so a mount source must be its real path.
+         */
+        private static Path realPath(Path hostDirectory) {
+            try {
+                return hostDirectory.toRealPath();
+            } catch (java.io.IOException missing) {
+                return hostDirectory.toAbsolutePath().normalize();
+            }
         }
 
         private static String normalizedGuestPath(String guestPath) {

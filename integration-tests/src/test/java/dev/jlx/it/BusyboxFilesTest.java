@@ -42,7 +42,8 @@ class BusyboxFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"ls", "ls -a", "ls -la", "ls -lR", "ls -f", "ls -i src", "ls -ld src empty",
         "ls -l link-to-readme dangling", "find .", "find . -type f", "find . -name *.c", "find . -type l",
-        "du -s .", "du -a src", "stat -c %n:%s:%F:%a README src link-to-readme", "ls -la missing"})
+        "du -s .", "du -a src", "stat -c %n:%s:%F:%a README src link-to-readme", "ls -la missing",
+        "stat -f -c %t:%s:%l:%S:%b .", "stat -f missing"})
     void listing(String command) throws Exception {
         List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
         argv.addAll(List.of(command.split(" ")));

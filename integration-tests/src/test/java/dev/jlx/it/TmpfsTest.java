@@ -27,7 +27,7 @@ class TmpfsTest {
         "truncate -s 10000 src/bb", "truncate -s 100000 src/sparse", "dd if=/dev/zero of=src/z bs=1k count=10",
         "stat -c %n:%s:%b src/bb src/sparse src/z", "cat src/a2/l", "tar cf t.tar src", "tar tf t.tar",
         "mkdir src/a2", "rmdir src", "mv src/a2/b src/a2/l", "rm src/bb src/bb", "rm -rf src", "ls -a",
-        "stat -c %n:%s:%h t.tar ."
+        "stat -c %n:%s:%h t.tar .", "stat -f -c %t:%s:%l:%S ."
     };
 
     @TempDir

@@ -4,6 +4,7 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import java.util.List;
 
 /**
@@ -44,6 +45,8 @@ public interface FileSystem {
     void unlink(String path) throws ErrnoException;
 
     void rmdir(String path) throws ErrnoException;
+
+    HostStatfs statfs(String path) throws ErrnoException;
 
     /** Writes cached data to storage (sync(2)); nothing to do for memory. */
     void sync();

@@ -5,6 +5,7 @@ import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import java.util.List;
 
 /** hostfs: a host directory served through the host backend, as a bind mount of it. */
@@ -103,6 +104,11 @@ public final class HostDirectoryFs implements FileSystem {
     @Override
     public void rmdir(String path) throws ErrnoException {
         files.rmdir(host(path));
+    }
+
+    @Override
+    public HostStatfs statfs(String path) throws ErrnoException {
+        return files.statfs(host(path));
     }
 
     @Override

@@ -136,6 +136,11 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
+    public dev.jlx.core.host.HostStatfs statfs() throws ErrnoException {
+        return file.statfs();
+    }
+
+    @Override
     public void flock(int operation) throws ErrnoException {
         file.flock(operation);
     }
@@ -156,6 +161,11 @@ public final class HostOpenFile extends OpenFile {
     public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
         onWritableMount();
         file.utimens(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+    }
+
+    /** Whether the file lies on a read-only mount (statfs reports ST_RDONLY). */
+    public boolean onReadOnlyMount() {
+        return path != null && path.mount().readOnly();
     }
 
     private void onWritableMount() throws ErrnoException {

@@ -76,6 +76,11 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
+    /** fstatfs(2): only files of a file system have one. */
+    public dev.jlx.core.host.HostStatfs statfs() throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
     /** flock(2): whole-file advisory locks belong to the open file description. */
     public void flock(int operation) throws ErrnoException {
         throw new ErrnoException(Errno.EINVAL);

@@ -6,10 +6,12 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -568,6 +570,31 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
+    public synchronized HostStatfs statfs(String path) throws ErrnoException {
+        lookup(path);
+        return statfs();
+    }
+
+    /** A new Linux tmpfs may use half of the RAM, and as many inodes as half of its pages. */
+    private HostStatfs statfs() {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long blocks = os.getTotalMemorySize() / 2 / PAGE;
+        long used = usedPages(root);
+        long files = blocks;
+        return new HostStatfs(Statfs.TMPFS_MAGIC, PAGE, blocks, blocks - used, blocks - used, files,
+                files - (inodes.get() - 1), dev, 255, PAGE, Statfs.ST_VALID | Statfs.ST_RELATIME);
+    }
+
+    private long usedPages(Dir d) {
+        long pages = 0;
+        for (Node n : d.entries.values()) {
+            pages += n instanceof Dir sub ? usedPages(sub) : n.blocks() / (PAGE / 512);
+        }
+        return pages;
+    }
+
+    @Override
     public void sync() {
         // Memory has no storage to write back to.
     }
@@ -716,6 +743,13 @@ public final class Tmpfs implements FileSystem {
         public void utimens(long as, long an, long ms, long mn) throws ErrnoException {
             synchronized (Tmpfs.this) {
                 Tmpfs.this.utimens(node, as, an, ms, mn);
+            }
+        }
+
+        @Override
+        public HostStatfs statfs() {
+            synchronized (Tmpfs.this) {
+                return Tmpfs.this.statfs();
             }
         }
 

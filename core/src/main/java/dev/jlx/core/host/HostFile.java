@@ -42,6 +42,9 @@ public interface HostFile {
     /** futimens(2); nanosecond fields may be Linux's {@code UTIME_NOW} or {@code UTIME_OMIT}. */
     void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
 
+    /** fstatfs(2). */
+    HostStatfs statfs() throws ErrnoException;
+
     /** flock(2) with Linux LOCK_* bits (the same values on every POSIX host). */
     void flock(int operation) throws ErrnoException;
 

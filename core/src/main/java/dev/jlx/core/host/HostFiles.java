@@ -64,6 +64,9 @@ public interface HostFiles {
     /** mkfifo(3): a named pipe with Linux permission bits. */
     void mkfifo(String path, int mode) throws ErrnoException;
 
+    /** statfs(2) of the file system holding {@code path}, in Linux's terms. */
+    HostStatfs statfs(String path) throws ErrnoException;
+
     /** sync(2): flushes every host file system's caches. */
     void syncAll();
 

@@ -3,11 +3,15 @@ package dev.jlx.core.syscall;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.struct.Stat;
+import dev.jlx.abi.struct.Statfs;
 import dev.jlx.abi.struct.Statx;
 import dev.jlx.abi.struct.StatxTimestamp;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
@@ -63,6 +67,30 @@ final class StatSyscalls {
             st = r.fs().stat(r.path(), (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         }
         return st;
+    }
+
+    /** Implements Linux syscall statfs(2). */
+    static long statfs(GuestThread t, Args a) throws ErrnoException {
+        Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true);
+        putStatfs(t, a.addr(1), r.fs().statfs(r.path()), r.mount().readOnly());
+        return 0;
+    }
+
+    /** Implements Linux syscall fstatfs(2). */
+    static long fstatfs(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        putStatfs(t, a.addr(1), f.statfs(), f instanceof HostOpenFile h && h.onReadOnlyMount());
+        return 0;
+    }
+
+    /** ST_RDONLY: the mount is read-only, which statfs reports among its flags. */
+    private static final long ST_RDONLY = 1;
+
+    private static void putStatfs(GuestThread t, long address, HostStatfs s, boolean readOnly) throws ErrnoException {
+        ByteBuffer b = GuestMemory.structBuffer(Statfs.SIZE);
+        new Statfs(s.type(), s.bsize(), s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), s.fsid(), s.namelen(),
+                s.frsize(), s.flags() | (readOnly ? ST_RDONLY : 0)).writeTo(b, 0);
+        t.process().space().memory().writeStruct(address, b);
     }
 
     /** AT_STATX_SYNC_TYPE: whether to sync with a remote server; a local host file system ignores it. */

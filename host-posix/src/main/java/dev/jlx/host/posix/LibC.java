@@ -55,4 +55,10 @@ public interface LibC {
 
     /** void sync(void); */
     void sync();
+
+    /** int statfs(const char *path, struct statfs *buf); (Linux layout) */
+    int statfs(String path, @Out Pointer buf);
+
+    /** int fstatfs(int fd, struct statfs *buf); (Linux layout) */
+    int fstatfs(int fd, @Out Pointer buf);
 }

@@ -3,6 +3,7 @@ package dev.jlx.host.posix;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
 import jnr.ffi.Pointer;
 import jnr.posix.FileStat;
@@ -86,6 +87,11 @@ final class PosixFile implements HostFile {
     }
 
     /** {@code int fsync(int fd);} or {@code int fdatasync(int fd);} */
+    @Override
+    public HostStatfs statfs() throws ErrnoException {
+        return backend.statfs(buf -> backend.libc().fstatfs(fd, buf));
+    }
+
     @Override
     public void sync(boolean dataOnly) throws ErrnoException {
         if ((dataOnly ? backend.posix().fdatasync(fd) : backend.posix().fsync(fd)) < 0) {

@@ -8,6 +8,7 @@ import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Memory;
@@ -206,6 +207,11 @@ final class PosixFiles implements HostFiles {
         if (backend.posix().mkfifo(path, mode & PERMISSION_BITS) < 0) {
             throw backend.posixError();
         }
+    }
+
+    @Override
+    public HostStatfs statfs(String path) throws ErrnoException {
+        return backend.statfs(buf -> backend.libc().statfs(path, buf));
     }
 
     @Override

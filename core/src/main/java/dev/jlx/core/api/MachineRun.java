@@ -3,6 +3,7 @@ package dev.jlx.core.api;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.EngineException;
 import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.fs.Devfs;
 import dev.jlx.core.fs.FileSystem;
 import dev.jlx.core.fs.HostDirectoryFs;
 import dev.jlx.core.fs.HostOpenFile;
@@ -42,6 +43,12 @@ final class MachineRun {
             FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
                     : new HostDirectoryFs(host.files(), m.hostDirectory().toString());
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
+        }
+        if (!config.root().toString().equals("/") && config.mounts().stream().noneMatch(
+                m -> m.guestPath().equals("/dev"))) {
+            // A guest root of its own gets the /dev every Linux system has; the host's / keeps the host's.
+            mounts.add(new Mount("/dev", new Devfs(host.files()), false));
+            mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }
         Vfs vfs = new Vfs(mounts);
         Kernel kernel = new Kernel(host, vfs, config.trace());

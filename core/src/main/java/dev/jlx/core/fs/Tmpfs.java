@@ -35,9 +35,7 @@ public final class Tmpfs implements FileSystem {
     private static final int BOGO_DIRENT_SIZE = 20;
     private static final int PAGE = 4096;
     private static final long MAX_FILE_SIZE = Integer.MAX_VALUE;
-    private static final AtomicLong DEVICES = new AtomicLong(0x30);
-
-    private final long dev = DEVICES.getAndIncrement();
+    private final long dev = AnonymousDevices.next();
     private final AtomicLong inodes = new AtomicLong(1);
     private final int uid;
     private final int gid;

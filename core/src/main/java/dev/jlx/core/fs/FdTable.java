@@ -11,6 +11,18 @@ import java.util.Arrays;
 public final class FdTable {
     private OpenFile[] files = new OpenFile[64];
     private boolean[] closeOnExec = new boolean[64];
+    /** Told of every descriptor about to be closed (record locks are released there). */
+    private CloseListener onClose = (f, last) -> { };
+
+    /** Sees each descriptor closed: its open file, and whether this is the description's last reference. */
+    @FunctionalInterface
+    public interface CloseListener {
+        void closing(OpenFile file, boolean lastReference);
+    }
+
+    public void onClose(CloseListener listener) {
+        this.onClose = listener;
+    }
 
     /** The open file behind {@code fd}; EBADF when none. */
     public OpenFile get(int fd) throws ErrnoException {
@@ -38,6 +50,7 @@ public final class FdTable {
         OpenFile old = fd < files.length ? files[fd] : null;
         put(fd, file, cloexec);
         if (old != null) {
+            onClose.closing(old, old.lastReference());
             old.close();
         }
     }
@@ -56,6 +69,7 @@ public final class FdTable {
         OpenFile f = get(fd);
         files[fd] = null;
         closeOnExec[fd] = false;
+        onClose.closing(f, f.lastReference());
         f.close();
     }
 

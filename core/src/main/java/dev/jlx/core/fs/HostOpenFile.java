@@ -163,6 +163,15 @@ public final class HostOpenFile extends OpenFile {
         file.utimens(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
     }
 
+    @Override
+    public RecordLocks.FileKey lockKey() throws ErrnoException {
+        if (path == null) {
+            return null;
+        }
+        HostStat st = file.stat();
+        return new RecordLocks.FileKey(path.fs(), st.dev(), st.ino());
+    }
+
     /** Whether the file lies on a read-only mount (statfs reports ST_RDONLY). */
     public boolean onReadOnlyMount() {
         return path != null && path.mount().readOnly();

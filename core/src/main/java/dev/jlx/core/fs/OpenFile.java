@@ -111,6 +111,16 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.ENOTTY);
     }
 
+    /** The identity record locks are kept under; null for files that cannot be locked. */
+    public RecordLocks.FileKey lockKey() throws ErrnoException {
+        return null;
+    }
+
+    /** Whether closing one more descriptor releases this description. */
+    public final boolean lastReference() {
+        return references == 1;
+    }
+
     /** One more file descriptor refers to this description (dup, fork). */
     public final void retain() {
         references++;

@@ -55,6 +55,7 @@ public final class Exec {
                 thread.run(entry);
             } finally {
                 process.fds().closeAll();
+                process.kernel().recordLocks().releaseAll(process);
                 process.space().destroy();
                 thread.engine().close();
             }

@@ -1,7 +1,10 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.mem.AddressSpace;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +38,26 @@ public final class GuestProcess {
         this.ppid = ppid;
         this.cwd = cwd;
         this.credentials = credentials;
+        fds.onClose(this::releaseLocks);
+    }
+
+    /**
+     * close(2) drops the process's POSIX record locks on the file (any descriptor of it, as Linux),
+     * and the last close of an open file description drops its OFD locks.
+     */
+    private void releaseLocks(OpenFile file, boolean lastReference) {
+        RecordLocks locks = kernel.recordLocks();
+        try {
+            RecordLocks.FileKey key = file.lockKey();
+            if (key != null) {
+                locks.release(key, this);
+            }
+        } catch (ErrnoException unlockable) {
+            // A file whose identity cannot be read cannot hold locks either.
+        }
+        if (lastReference) {
+            locks.releaseAll(file);
+        }
     }
 
     public Kernel kernel() {

@@ -1,5 +1,6 @@
 package dev.jlx.core.kernel;
 
+import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.syscall.SyscallDispatcher;
@@ -23,6 +24,7 @@ public final class Kernel {
     private final SyscallDispatcher dispatcher;
     private final AtomicInteger nextPid = new AtomicInteger(2);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final RecordLocks recordLocks = new RecordLocks();
 
     public Kernel(HostBackend host, Vfs vfs, PrintStream trace) {
         this.host = host;
@@ -40,6 +42,11 @@ public final class Kernel {
 
     public SyscallDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The fcntl record locks of every process of this kernel. */
+    public RecordLocks recordLocks() {
+        return recordLocks;
     }
 
     int allocatePid() {

@@ -6,12 +6,14 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Ioctl;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Resource;
+import dev.jlx.abi.struct.Flock;
 import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostStat;
@@ -276,12 +278,76 @@ final class FileSyscalls {
             }
             case Fcntl.F_GETLK, Fcntl.F_SETLK, Fcntl.F_SETLKW, Fcntl.F_OFD_GETLK, Fcntl.F_OFD_SETLK,
                     Fcntl.F_OFD_SETLKW -> {
-                // Record locks arrive with the file-system work; until then no lock is ever granted.
-                t.process().kernel().warnOnce("fcntl-locks", "fcntl record locks are not implemented: ENOLCK");
-                throw new ErrnoException(Errno.ENOLCK);
+                return recordLock(t, f, cmd, a.addr(2));
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /**
+     * fcntl record locks, classic (owned by the process) and OFD (owned by the open file
+     * description), kept by jlx for all guest processes (see RecordLocks).
+     */
+    private static long recordLock(GuestThread t, OpenFile f, int cmd, long flockAddr) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        Flock fl = Flock.readFrom(mem.readStruct(flockAddr, Flock.SIZE), 0);
+        boolean ofd = cmd == Fcntl.F_OFD_GETLK || cmd == Fcntl.F_OFD_SETLK || cmd == Fcntl.F_OFD_SETLKW;
+        if (ofd && fl.pid() != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Boolean write = switch (fl.type()) {
+            case Fcntl.F_RDLCK -> Boolean.FALSE;
+            case Fcntl.F_WRLCK -> Boolean.TRUE;
+            case Fcntl.F_UNLCK -> null;
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+        long base = switch (fl.whence()) {
+            case Fcntl.SEEK_SET -> 0;
+            case Fcntl.SEEK_CUR -> f.seek(0, Fcntl.SEEK_CUR);
+            case Fcntl.SEEK_END -> f.stat().size();
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+        long start = base + fl.start();
+        long end;
+        if (fl.len() > 0) {
+            end = start + fl.len();
+            if (end < start) {
+                throw new ErrnoException(Errno.EOVERFLOW);
+            }
+        } else if (fl.len() == 0) {
+            end = Long.MAX_VALUE;
+        } else {
+            end = start;
+            start += fl.len();
+        }
+        if (start < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        RecordLocks.FileKey key = f.lockKey();
+        if (key == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Object owner = ofd ? f : t.process();
+        RecordLocks locks = t.process().kernel().recordLocks();
+        if (cmd == Fcntl.F_GETLK || cmd == Fcntl.F_OFD_GETLK) {
+            if (write == null) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            RecordLocks.Lock held = locks.conflict(key, owner, write, start, end);
+            Flock answer = held == null ? new Flock((short) Fcntl.F_UNLCK, fl.whence(), fl.start(), fl.len(), fl.pid())
+                    : new Flock((short) (held.write() ? Fcntl.F_WRLCK : Fcntl.F_RDLCK), (short) Fcntl.SEEK_SET,
+                            held.start(), held.end() == Long.MAX_VALUE ? 0 : held.end() - held.start(), held.pid());
+            ByteBuffer b = GuestMemory.structBuffer(Flock.SIZE);
+            answer.writeTo(b, 0);
+            mem.writeStruct(flockAddr, b);
+            return 0;
+        }
+        if ((write == Boolean.TRUE && !f.writable()) || (write == Boolean.FALSE && !f.readable())) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        locks.set(key, owner, ofd ? -1 : t.process().pid(), write, start, end,
+                cmd == Fcntl.F_SETLKW || cmd == Fcntl.F_OFD_SETLKW);
+        return 0;
     }
 
     /** Implements Linux syscall ioctl(2): terminal queries are answered from the host terminal. */

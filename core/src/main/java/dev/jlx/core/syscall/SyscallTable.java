@@ -95,7 +95,7 @@ public final class SyscallTable {
         none(MSGSND, ""),
         none(MSGRCV, ""),
         none(MSGCTL, ""),
-        e(FCNTL, PARTIAL, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL; record locks give ENOLCK", FileSyscalls::fcntl, INT, FD, FCNTL_CMD, PTR),
+        e(FCNTL, PARTIAL, "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, record locks (classic and OFD) kept by jlx: host processes' locks are not seen", FileSyscalls::fcntl, INT, FD, FCNTL_CMD, PTR),
         e(FLOCK, FULL, "", FileSyscalls::flock, INT, FD, INT),
         e(FSYNC, FULL, "", AttrSyscalls::fsync, INT, FD),
         e(FDATASYNC, FULL, "", AttrSyscalls::fdatasync, INT, FD),

@@ -2,18 +2,24 @@ package dev.jlx.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jlx.core.api.LinuxMachine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sequence of busybox commands that change files, run natively in one directory and under jlx in
- * another: each command's output and status, and the trees left behind, must be the same.
+ * another: each command's output and status, and the trees left behind, must be the same. The same
+ * sequence runs on jlx's tmpfs against a directory of the host's /dev/shm (Linux's tmpfs).
  */
 class FileOperationsTest {
     private static final String[] STEPS = {
@@ -54,5 +60,36 @@ class FileOperationsTest {
             Result.assertSameAs(expected, actual, step);
         }
         assertEquals(Trees.describe(nativeDir), Trees.describe(jlxDir));
+    }
+
+    /** What a tree holds, as busybox lists it from inside: names, types, modes, links, sizes. */
+    private static final String[] LISTING = {"find .", "du -a .", "stat -c %n:%F:%a:%h:%s unpacked/src/a/f.txt hard"};
+
+    @Test
+    void sameOutputsOnTmpfsAsOnLinuxTmpfs() throws Exception {
+        seed(jlxDir);
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-file-operations-" + ProcessHandle.current().pid()));
+        String guest = "/dev/shm/jlx-guest-file-operations-" + ProcessHandle.current().pid();
+        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build();
+        try {
+            List<String> steps = new ArrayList<>(List.of("cp -a " + jlxDir.resolve("src") + " src"));
+            steps.addAll(List.of(STEPS));
+            steps.addAll(List.of(LISTING));
+            for (String step : steps) {
+                List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
+                argv.addAll(List.of(step.split(" ")));
+                Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int status = machine.run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+                Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status), step);
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(shm)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 }

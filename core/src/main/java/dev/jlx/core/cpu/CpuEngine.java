@@ -42,6 +42,9 @@ public interface CpuEngine extends AutoCloseable {
     /** Asks a running engine to return from {@link #run}; callable from any thread. */
     void stop();
 
+    /** Done with the engine, every mapping gone: it may be reused (in its start state) or closed. */
+    void release();
+
     @Override
     void close();
 

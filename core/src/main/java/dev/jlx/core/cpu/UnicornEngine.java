@@ -27,6 +27,19 @@ public final class UnicornEngine implements CpuEngine {
     private static final int UC_CPU_X86_WESTMERE = 16;
     /** UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1) = type | nr << 26 | UC_CTL_IO_WRITE << 30. */
     private static final int CTL_WRITE_CPU_MODEL = 7 | (1 << 26) | (1 << 30);
+    /** UC_CTL_WRITE(UC_CTL_TCG_BUFFER_SIZE, 1). */
+    private static final int CTL_WRITE_TCG_BUFFER_SIZE = 13 | (1 << 26) | (1 << 30);
+    /**
+     * Translated code per engine. Unicorn's default, 1 GiB, is zeroed by every flush, which reusing
+     * an engine needs; a guest thread's code fits in far less (a full buffer is flushed and refilled).
+     */
+    private static final int TCG_BUFFER_SIZE = 32 << 20;
+    /** UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0). */
+    private static final int CTL_WRITE_TB_FLUSH = 10 | (1 << 30);
+    /** Idle engines kept for reuse: creating one costs ~1 ms, and uc_close leaks in Unicorn <= 2.1.3. */
+    private static final int POOL_SIZE = 8;
+    private static final java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine> POOL =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
     /** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2). */
     private static final int CTL_WRITE_TB_REMOVE_CACHE = 9 | (2 << 26) | (1 << 30);
 
@@ -64,6 +77,8 @@ public final class UnicornEngine implements CpuEngine {
     private final MemorySegment writePtrs;
     private final MemorySegment writeVals;
 
+    /** The CPU state of a new engine (Linux's start state), restored when a pooled engine is reused. */
+    private MemorySegment fresh;
     private SyscallHook syscallHook;
     private volatile boolean stopWanted;
     private volatile boolean running;
@@ -80,6 +95,7 @@ public final class UnicornEngine implements CpuEngine {
             // The default model (qemu64) decodes no SSSE3 although glibc is told it exists; Westmere's
             // CPUID and decoder agree (ENGINE.md).
             check("uc_ctl(CPU_MODEL)", ctlInt(CTL_WRITE_CPU_MODEL, UC_CPU_X86_WESTMERE));
+            check("uc_ctl(TCG_BUFFER_SIZE)", ctlInt(CTL_WRITE_TCG_BUFFER_SIZE, TCG_BUFFER_SIZE));
             scratch = arena.allocate(JAVA_LONG);
             readIds = intArray(SYSCALL_READ_REGS);
             readVals = arena.allocate(JAVA_LONG, SYSCALL_READ_REGS.length);
@@ -89,6 +105,10 @@ public final class UnicornEngine implements CpuEngine {
             writePtrs = pointersInto(writeVals, SYSCALL_WRITE_REGS.length);
             resetFpu();
             addHooks();
+            MemorySegment ctx = arena.allocate(ADDRESS);
+            checked("uc_context_alloc", () -> (int) UnicornLibrary.ContextAlloc.H.invokeExact(uc, ctx));
+            fresh = ctx.get(ADDRESS, 0);
+            checked("uc_context_save", () -> (int) UnicornLibrary.ContextSave.H.invokeExact(uc, fresh));
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -300,6 +320,32 @@ public final class UnicornEngine implements CpuEngine {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * An engine in its start state with no memory mapped: a pooled one when there is one (its CPU
+     * state restored and its translated code dropped), else a new one.
+     */
+    public static UnicornEngine acquire() {
+        UnicornEngine e = POOL.pollFirst();
+        return e != null ? e : new UnicornEngine();
+    }
+
+    /**
+     * Gives an engine back once its guest thread is done and every mapping is gone; it is kept for
+     * {@link #acquire()} or closed when enough are idle.
+     */
+    @Override
+    public void release() {
+        if (POOL.size() >= POOL_SIZE) {
+            close();
+            return;
+        }
+        checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
+        checked("uc_ctl(TB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TB_FLUSH));
+        stopWanted = false;
+        syscallHook = null;
+        POOL.addFirst(this);
     }
 
     @Override

@@ -230,6 +230,27 @@ final class UnicornLibrary {
         static final MethodHandle H = bind("uc_mem_unmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     }
 
+    /** uc_err uc_context_alloc(uc_engine *uc, uc_context **context); */
+    static final class ContextAlloc {
+        static final MethodHandle H = bind("uc_context_alloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** uc_err uc_context_save(uc_engine *uc, uc_context *context); */
+    static final class ContextSave {
+        static final MethodHandle H = bind("uc_context_save", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** uc_err uc_context_restore(uc_engine *uc, uc_context *context); */
+    static final class ContextRestore {
+        static final MethodHandle H = bind("uc_context_restore", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** uc_err uc_ctl(uc_engine *uc, uc_control_type control, ...); with no arguments. */
+    static final class CtlNone {
+        static final MethodHandle H = bind("uc_ctl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
     /** uc_err uc_mem_protect(uc_engine *uc, uint64_t address, size_t size, uint32_t perms); */
     static final class MemProtect {
         static final MethodHandle H = bind("uc_mem_protect",

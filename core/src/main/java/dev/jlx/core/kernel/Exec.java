@@ -57,7 +57,7 @@ public final class Exec {
                 process.fds().closeAll();
                 process.kernel().recordLocks().releaseAll(process);
                 process.space().destroy();
-                thread.engine().close();
+                thread.engine().release();
             }
         }
     }
@@ -109,7 +109,7 @@ public final class Exec {
                 throw new ElfException("dynamically linked (interpreter " + elf.interpreter()
                         + "); jlx runs static programs only so far");
             }
-            engine = new UnicornEngine();
+            engine = UnicornEngine.acquire();
             space.attach(engine);
             ElfLoader.Image image = ElfLoader.load(elf, reader, space);
             space.initBrk(elf.type() == dev.jlx.abi.Elf.ET_DYN ? ElfLoader.ET_DYN_BASE : image.end());
@@ -129,13 +129,13 @@ public final class Exec {
         } catch (ElfException e) {
             space.destroy();
             if (engine != null) {
-                engine.close();
+                engine.release();
             }
             throw new ExecFailure(program + ": cannot execute: " + e.getMessage(), 126);
         } catch (ErrnoException e) {
             space.destroy();
             if (engine != null) {
-                engine.close();
+                engine.release();
             }
             throw new ExecFailure(program + ": " + e.errno().message(), 126);
         } finally {

@@ -132,4 +132,32 @@ class UnicornEngineTest {
             assertEquals(RunResult.Kind.HALTED, e.run(CODE).kind());
         }
     }
+
+    @Test
+    void aReleasedEngineComesBackInItsStartStateWithoutOldCodeOrMemory() {
+        UnicornEngine first = UnicornEngine.acquire();
+        // mov rbx, 0x1111; hlt
+        MemorySegment page = load(first, CODE, 5, 0x48, 0xc7, 0xc3, 0x11, 0x11, 0x00, 0x00, 0xf4);
+        assertEquals(RunResult.Kind.HALTED, first.run(CODE).kind());
+        assertEquals(0x1111, first.reg(X86Reg.RBX));
+        first.reg(X86Reg.FS_BASE, 0x1234);
+        first.unmap(CODE, 4096);
+        first.release();
+        UnicornEngine again = UnicornEngine.acquire();
+        try {
+            assertEquals(first, again, "the pool hands back the released engine");
+            assertEquals(0, again.reg(X86Reg.RBX));
+            assertEquals(0, again.reg(X86Reg.FS_BASE));
+            assertEquals(0x037f, again.reg(X86Reg.FPCW));
+            assertEquals(RunResult.Kind.MEMORY_FAULT, again.run(CODE).kind(), "the old mapping is gone");
+            // New code at the same address must run, not the translation of the old code.
+            load(again, CODE, 5, 0x48, 0xc7, 0xc3, 0x22, 0x22, 0x00, 0x00, 0xf4);
+            assertEquals(RunResult.Kind.HALTED, again.run(CODE).kind());
+            assertEquals(0x2222, again.reg(X86Reg.RBX));
+        } finally {
+            again.unmap(CODE, 4096);
+            again.close();
+        }
+        HostPages.free(page.address(), 4096);
+    }
 }

@@ -20,6 +20,11 @@ public interface FileSystem {
 
     byte[] readlink(String path) throws ErrnoException;
 
+    /** See {@link dev.jlx.core.host.HostFiles#isPlainPath}; an in-memory file system walks cheaply anyway. */
+    default boolean isPlainPath(String path) {
+        return false;
+    }
+
     void access(String path, int linuxMode) throws ErrnoException;
 
     List<HostDirEntry> list(String path) throws ErrnoException;

@@ -36,6 +36,11 @@ public final class HostDirectoryFs implements FileSystem {
     }
 
     @Override
+    public boolean isPlainPath(String path) {
+        return files.isPlainPath(host(path));
+    }
+
+    @Override
     public byte[] readlink(String path) throws ErrnoException {
         return files.readlink(host(path));
     }

@@ -71,6 +71,10 @@ public final class Vfs {
         }
         String p = new String(path, StandardCharsets.UTF_8);
         boolean mustBeDirectory = p.endsWith("/");
+        Resolved plain = mustBeDirectory ? null : plainResolution(cwd, p);
+        if (plain != null) {
+            return plain;
+        }
         List<String> current = new ArrayList<>();
         if (!p.startsWith("/")) {
             current.addAll(components(cwd));
@@ -137,6 +141,33 @@ public final class Vfs {
         }
         Mount mount = mountOf(current);
         return new Resolved("/" + String.join("/", current), inMount(mount, current), mount);
+    }
+
+    /**
+     * The walk's result without walking, when it cannot differ from it: no ".." to interpret, the
+     * whole path on the root mount, and the host saying that it exists with no symlink anywhere on
+     * it (then every component is a directory or the last one, and the walk would only append them).
+     * Null when any of that is not so.
+     */
+    private Resolved plainResolution(String cwd, String p) throws ErrnoException {
+        List<String> all = p.startsWith("/") ? new ArrayList<>() : new ArrayList<>(components(cwd));
+        for (String c : components(p)) {
+            if (c.equals("..")) {
+                return null;
+            }
+            if (!c.equals(".")) {
+                if (c.getBytes(StandardCharsets.UTF_8).length > 255) {
+                    throw new ErrnoException(Errno.ENAMETOOLONG);
+                }
+                all.add(c);
+            }
+        }
+        Mount m = mountOf(all);
+        if (!m.components().isEmpty() || all.isEmpty() || HIDDEN_HOST_TREES.contains(all.getFirst())) {
+            return null;
+        }
+        String inMount = inMount(m, all);
+        return m.fs().isPlainPath(inMount) ? new Resolved("/" + String.join("/", all), inMount, m) : null;
     }
 
     /**

@@ -19,6 +19,13 @@ public interface HostFiles {
     /** stat(2) ({@code followLinks}) or lstat(2) of a host path. */
     HostStat stat(String path, boolean followLinks) throws ErrnoException;
 
+    /**
+     * Whether {@code path} exists and none of its components is a symbolic link, answered in a
+     * constant number of host calls (openat2 with RESOLVE_NO_SYMLINKS on Linux). False when that is
+     * not so, or when the host cannot tell cheaply: the VFS then walks the path component by component.
+     */
+    boolean isPlainPath(String path);
+
     /** readlink(2): the target of a symbolic link, as bytes of the host file name. */
     byte[] readlink(String path) throws ErrnoException;
 

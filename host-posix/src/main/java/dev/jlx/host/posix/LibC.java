@@ -61,4 +61,10 @@ public interface LibC {
 
     /** int fstatfs(int fd, struct statfs *buf); (Linux layout) */
     int fstatfs(int fd, @Out Pointer buf);
+
+    /** long syscall(long number, ...); used for openat2(2), which glibc 2.36 does not wrap. */
+    long syscall(long number, int dirfd, String path, @In Pointer how, long size);
+
+    /** int close(int fd); */
+    int close(int fd);
 }

@@ -57,6 +57,41 @@ final class PosixFiles implements HostFiles {
     }
 
     /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */
+    /** openat2(2) on x86-64 Linux, and its RESOLVE_NO_SYMLINKS / RESOLVE_NO_MAGICLINKS and O_PATH bits. */
+    private static final long SYS_OPENAT2 = 437;
+    private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
+    private static final long LINUX_O_PATH = 010000000;
+    private static final long LINUX_O_CLOEXEC = 02000000;
+    private static final int LINUX_AT_FDCWD = -100;
+    /** struct open_how {u64 flags; u64 mode; u64 resolve;}, one per thread. */
+    private final ThreadLocal<Pointer> openHow = ThreadLocal.withInitial(() -> {
+        Pointer how = Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 24);
+        how.putLong(0, LINUX_O_PATH | LINUX_O_CLOEXEC);
+        how.putLong(8, 0);
+        how.putLong(16, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        return how;
+    });
+    /** Set when the kernel has no openat2 (before 5.6) or refuses it: stop asking. */
+    private volatile boolean noOpenat2;
+
+    @Override
+    public boolean isPlainPath(String path) {
+        if (!backend.constants().isLinux() || noOpenat2) {
+            return false;
+        }
+        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, openHow.get(), 24);
+        if (fd < 0) {
+            int err = backend.runtime().getLastError();
+            if (err == 38 /* ENOSYS */ || err == 1 /* EPERM from a seccomp filter */) {
+                noOpenat2 = true;
+            }
+            return false;
+        }
+        backend.libc().close((int) fd);
+        return true;
+    }
+
     @Override
     public byte[] readlink(String path) throws ErrnoException {
         Pointer buf = Memory.allocate(backend.runtime(), PATH_MAX);

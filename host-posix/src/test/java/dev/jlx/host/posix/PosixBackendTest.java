@@ -54,4 +54,20 @@ class PosixBackendTest {
         assertTrue(id.groups().length >= 0);
         assertFalse(id.hostname().isEmpty());
     }
+
+    @Test
+    void plainPathsAreThoseWithoutSymlinks(@TempDir Path dir) throws Exception {
+        var files = new PosixBackendProvider().create().files();
+        Files.createDirectories(dir.resolve("a/b"));
+        Files.writeString(dir.resolve("a/b/f"), "x");
+        Files.createSymbolicLink(dir.resolve("link"), dir.resolve("a"));
+        Path real = dir.toRealPath();
+        assertTrue(files.isPlainPath(real.resolve("a/b/f").toString()));
+        assertFalse(files.isPlainPath(real.resolve("link/b/f").toString()),
+                "a symlink in the middle");
+        assertFalse(files.isPlainPath(real.resolve("link").toString()),
+                "a symlink at the end");
+        assertFalse(files.isPlainPath(real.resolve("a/missing").toString()));
+        assertFalse(files.isPlainPath(real.resolve("a/b/f/x").toString()));
+    }
 }

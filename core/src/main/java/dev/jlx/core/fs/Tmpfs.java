@@ -290,6 +290,13 @@ public final class Tmpfs implements FileSystem {
             }
         }
         int access = flags & OpenFlags.O_ACCMODE;
+        if ((flags & OpenFlags.O_PATH) != 0) {
+            // O_PATH names the node itself, even a symlink or FIFO; it can be used for *at calls only.
+            if ((flags & OpenFlags.O_DIRECTORY) != 0 && !(node instanceof Dir)) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            return new OpenNode(node, flags);
+        }
         if (node instanceof Symlink) {
             throw new ErrnoException(Errno.ELOOP);
         }
@@ -617,6 +624,9 @@ public final class Tmpfs implements FileSystem {
         }
 
         private RegularFile file() throws ErrnoException {
+            if ((flags & OpenFlags.O_PATH) != 0) {
+                throw new ErrnoException(Errno.EBADF);
+            }
             if (node instanceof Dir) {
                 throw new ErrnoException(Errno.EISDIR);
             }

@@ -508,12 +508,31 @@ final class FileSyscalls {
         return unlinkAt(t, Fcntl.AT_FDCWD, a.addr(0), Fcntl.AT_REMOVEDIR);
     }
 
+    /** The last component of a path as the guest wrote it, trailing slashes ignored. */
+    private static String lastComponent(byte[] path) {
+        String p = new String(path, StandardCharsets.UTF_8);
+        int end = p.length();
+        while (end > 1 && p.charAt(end - 1) == '/') {
+            end--;
+        }
+        return p.substring(p.lastIndexOf('/', end - 1) + 1, end);
+    }
+
     private static long unlinkAt(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
         if ((flags & ~Fcntl.AT_REMOVEDIR) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
+        byte[] path = path(t, pathAddr);
+        Vfs.Resolved r = resolve(t, dirfd, path, false).writable();
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
+            // do_rmdir refuses a last component of "." (EINVAL) or ".." (ENOTEMPTY) before looking.
+            String last = lastComponent(path);
+            if (last.equals(".")) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (last.equals("..")) {
+                throw new ErrnoException(Errno.ENOTEMPTY);
+            }
             r.fs().rmdir(r.path());
         } else {
             r.fs().unlink(r.path());

@@ -1,0 +1,59 @@
+package dev.jlx.it;
+
+import dev.jlx.core.api.LinuxMachine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * paths.c, ~75 edge cases of the path and directory calls (trailing slashes, loops, dangling links,
+ * O_NOFOLLOW, O_PATH, renames over files and directories, links, *at calls, AT_EMPTY_PATH, long
+ * names, telldir/seekdir), each in a fresh directory: natively and under jlx on hostfs, and on jlx's
+ * tmpfs against Linux's tmpfs.
+ */
+class PathEdgeCasesTest {
+    @TempDir
+    Path nativeDir;
+
+    @TempDir
+    Path jlxDir;
+
+    @ParameterizedTest
+    @EnumSource(CPrograms.Toolchain.class)
+    void onHostfs(CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary("paths", toolchain).toString());
+        Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
+        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), "paths " + toolchain);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CPrograms.Toolchain.class)
+    void onTmpfs(CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary("paths", toolchain).toString());
+        long pid = ProcessHandle.current().pid();
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-paths-" + pid + "-" + toolchain));
+        try {
+            Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
+            String guest = "/dev/shm/jlx-guest-paths-" + pid;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
+                    .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+            Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
+                    "paths on tmpfs " + toolchain);
+        } finally {
+            try (Stream<Path> walk = Files.walk(shm)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

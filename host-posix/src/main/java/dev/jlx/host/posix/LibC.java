@@ -67,4 +67,10 @@ public interface LibC {
 
     /** int close(int fd); */
     int close(int fd);
+
+    /** int stat(const char *path, struct stat *buf); (glibc 2.33+) */
+    int stat(String path, @Out Pointer buf);
+
+    /** int lstat(const char *path, struct stat *buf); (glibc 2.33+) */
+    int lstat(String path, @Out Pointer buf);
 }

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ErrnoException;
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -119,26 +120,20 @@ public final class GuestMemory {
      * ENAMETOOLONG when longer, EFAULT when it runs into unmapped memory.
      */
     public byte[] readCString(long address, int max) throws ErrnoException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         long at = address;
-        java.io.ByteArrayOutputStream out = null;
         while (true) {
+            // A string may run across VMAs: each piece is scanned in the host memory behind it.
             MemorySegment s = slice(at, max + 1L - (at - address), false);
             long n = s.byteSize();
             for (long i = 0; i < n; i++) {
                 if (s.get(JAVA_BYTE, i) == 0) {
-                    int len = (int) (at - address + i);
-                    if (out == null) {
-                        return s.asSlice(0, i).toArray(JAVA_BYTE);
-                    }
                     out.write(s.asSlice(0, i).toArray(JAVA_BYTE), 0, (int) i);
                     return out.toByteArray();
                 }
             }
             if (at - address + n > max) {
                 throw new ErrnoException(Errno.ENAMETOOLONG);
-            }
-            if (out == null) {
-                out = new java.io.ByteArrayOutputStream();
             }
             out.write(s.toArray(JAVA_BYTE), 0, (int) n);
             at += n;

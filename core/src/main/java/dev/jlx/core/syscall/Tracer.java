@@ -113,16 +113,18 @@ final class Tracer {
         }
     }
 
+    /** Names of the set bits joined by '|', unnamed bits in hex at the end, {@code zero} for none. */
     private static void flagsOrZero(StringBuilder b, long v, Map<Long, String> names, String zero) {
         if (v == 0) {
             b.append(zero);
             return;
         }
-        long rest = flags(b, v, names, false);
+        StringBuilder named = new StringBuilder();
+        long rest = flags(named, v, names, false);
         if (rest != 0) {
-            b.append(b.isEmpty() || b.charAt(b.length() - 1) == '(' || b.charAt(b.length() - 1) == ' ' ? "" : "|")
-                    .append("0x").append(Long.toHexString(rest));
+            named.append(named.isEmpty() ? "" : "|").append("0x").append(Long.toHexString(rest));
         }
+        b.append(named);
     }
 
     /** Appends the names of the bits set in {@code v}; returns the bits without a name. */

@@ -132,5 +132,13 @@ int main(void) {
     }
     printf("%-44s %d entries, %d after the mark, %d after rewind\n", "readdir list", count, after, again);
     closedir(dir);
+    int tmp = open(".", O_TMPFILE | O_RDWR, 0600);
+    SHOW("O_TMPFILE in .", tmp);
+    SHOW("write to it", write(tmp, "abc", 3));
+    fstat(tmp, &st);
+    printf("%-44s size %lld nlink %lu mode %o\n", "the unnamed file", (long long) st.st_size,
+            (unsigned long) st.st_nlink, st.st_mode & 07777);
+    SHOW("O_TMPFILE read-only", open(".", O_TMPFILE | O_RDONLY, 0600));
+    SHOW("O_TMPFILE on a file", open("f", O_TMPFILE | O_RDWR, 0600));
     return 0;
 }

@@ -290,6 +290,19 @@ public final class Tmpfs implements FileSystem {
             }
         }
         int access = flags & OpenFlags.O_ACCMODE;
+        if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
+            // An unnamed regular file in the directory: it lives while it is open.
+            if (!(node instanceof Dir d)) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            if (access == OpenFlags.O_RDONLY) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            requireDirWrite(d);
+            RegularFile unnamed = new RegularFile(FileMode.S_IFREG | (mode & 07777));
+            unnamed.links = 0;
+            return new OpenNode(unnamed, flags);
+        }
         if ((flags & OpenFlags.O_PATH) != 0) {
             // O_PATH names the node itself, even a symlink or FIFO; it can be used for *at calls only.
             if ((flags & OpenFlags.O_DIRECTORY) != 0 && !(node instanceof Dir)) {

@@ -85,7 +85,8 @@ final class FileSyscalls {
             r.writable();
         }
         int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
-        int perm = create ? mode & 07777 & ~p.umask() : 0;
+        boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        int perm = create || tmpfile ? mode & 07777 & ~p.umask() : 0;
         OpenFile file = new HostOpenFile(r.fs().open(r.path(), hostFlags, perm),
                 flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
                         | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r);

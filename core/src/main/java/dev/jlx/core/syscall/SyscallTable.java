@@ -25,7 +25,7 @@ public final class SyscallTable {
         SyscallEntry[] lines = {
         e(READ, FULL, "", ReadWriteSyscalls::read, SIZE, FD, BUF_OUT, SIZE),
         e(WRITE, FULL, "", ReadWriteSyscalls::write, SIZE, FD, BUF_IN, SIZE),
-        e(OPEN, PARTIAL, "host files only; O_TMPFILE and O_PATH as the host backend allows", FileSyscalls::open, FD, PATH, OPEN_FLAGS, OCTAL),
+        e(OPEN, FULL, "", FileSyscalls::open, FD, PATH, OPEN_FLAGS, OCTAL),
         e(CLOSE, FULL, "", FileSyscalls::close, INT, FD),
         e(STAT, FULL, "", StatSyscalls::stat, INT, PATH, PTR),
         e(FSTAT, FULL, "", StatSyscalls::fstat, INT, FD, PTR),
@@ -280,7 +280,7 @@ public final class SyscallTable {
         none(INOTIFY_ADD_WATCH, ""),
         none(INOTIFY_RM_WATCH, ""),
         none(MIGRATE_PAGES, ""),
-        e(OPENAT, PARTIAL, "host files only; a dirfd must be a directory opened by path", FileSyscalls::openat, FD, DIRFD, PATH, OPEN_FLAGS, OCTAL),
+        e(OPENAT, PARTIAL, "a dirfd must be a directory opened by path (not by O_TMPFILE or a standard stream)", FileSyscalls::openat, FD, DIRFD, PATH, OPEN_FLAGS, OCTAL),
         e(MKDIRAT, FULL, "", FileSyscalls::mkdirat, INT, DIRFD, PATH, OCTAL),
         e(MKNODAT, PARTIAL, "as mknod", PathSyscalls::mknodat, INT, DIRFD, PATH, OCTAL, INT),
         e(FCHOWNAT, FULL, "", AttrSyscalls::fchownat, INT, DIRFD, PATH, INT, INT, AT_FLAGS),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -140,5 +141,15 @@ int main(void) {
             (unsigned long) st.st_nlink, st.st_mode & 07777);
     SHOW("O_TMPFILE read-only", open(".", O_TMPFILE | O_RDONLY, 0600));
     SHOW("O_TMPFILE on a file", open("f", O_TMPFILE | O_RDWR, 0600));
+    chmod("f", 0644);
+    int l1 = open("f", O_RDONLY);
+    int l2 = open("f", O_RDONLY);
+    SHOW("flock exclusive", flock(l1, LOCK_EX | LOCK_NB));
+    SHOW("flock shared from another open", flock(l2, LOCK_SH | LOCK_NB));
+    SHOW("flock again by the holder", flock(dup(l1), LOCK_SH | LOCK_NB));
+    SHOW("flock shared now", flock(l2, LOCK_SH | LOCK_NB));
+    close(l1);
+    SHOW("flock exclusive after close", flock(l2, LOCK_EX | LOCK_NB));
+    SHOW("flock bad operation", flock(l2, 0));
     return 0;
 }

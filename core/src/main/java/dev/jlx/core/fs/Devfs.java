@@ -324,6 +324,11 @@ public final class Devfs implements FileSystem {
         }
 
         @Override
+        public void allocate(int mode, long offset, long length) throws ErrnoException {
+            throw new ErrnoException(Errno.ENODEV);
+        }
+
+        @Override
         public HostStatfs statfs() throws ErrnoException {
             return Devfs.this.statfs(path);
         }

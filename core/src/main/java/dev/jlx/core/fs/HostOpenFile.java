@@ -131,6 +131,22 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
+    public void allocate(int mode, long offset, long length) throws ErrnoException {
+        if (!writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        onWritableMount();
+        int type = file.stat().mode() & FileMode.S_IFMT;
+        if (type == FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        if (type != FileMode.S_IFREG) {
+            super.allocate(mode, offset, length);
+        }
+        file.allocate(mode, offset, length);
+    }
+
+    @Override
     public void sync(boolean dataOnly) throws ErrnoException {
         file.sync(dataOnly);
     }

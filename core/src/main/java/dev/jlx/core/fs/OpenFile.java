@@ -71,6 +71,11 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
+    /** fallocate(2): ESPIPE on pipes, ENODEV on other non-files. */
+    public void allocate(int mode, long offset, long length) throws ErrnoException {
+        throw new ErrnoException(isPipe() ? Errno.ESPIPE : Errno.ENODEV);
+    }
+
     /** fsync(2) / fdatasync(2): EINVAL for files that cannot be synced (pipes, terminals). */
     public void sync(boolean dataOnly) throws ErrnoException {
         throw new ErrnoException(Errno.EINVAL);

@@ -40,6 +40,8 @@ public final class Tmpfs implements FileSystem {
     private final int uid;
     private final int gid;
     private final Dir root;
+    /** flock(2) locks: whole-file, owned by open file descriptions (the open nodes). */
+    private final RecordLocks flocks = new RecordLocks();
 
     /** A tmpfs owned by {@code uid}/{@code gid} whose root has mode {@code rootMode} (1777 for /tmp). */
     public Tmpfs(int uid, int gid, int rootMode) {
@@ -767,6 +769,43 @@ public final class Tmpfs implements FileSystem {
             }
         }
 
+        /** FALLOC_FL_KEEP_SIZE and FALLOC_FL_PUNCH_HOLE (linux/falloc.h); shmem supports just these. */
+        private static final int KEEP_SIZE = 1;
+        private static final int PUNCH_HOLE = 2;
+
+        @Override
+        public void allocate(int mode, long offset, long length) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                RegularFile f = file();
+                if ((mode & ~(KEEP_SIZE | PUNCH_HOLE)) != 0) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                long end = offset + length;
+                if (end > MAX_FILE_SIZE) {
+                    throw new ErrnoException(Errno.EFBIG);
+                }
+                int firstPage = (int) (offset / PAGE);
+                int endPage = (int) ((end + PAGE - 1) / PAGE);
+                if ((mode & PUNCH_HOLE) != 0) {
+                    if ((mode & KEEP_SIZE) == 0) {
+                        throw new ErrnoException(Errno.EOPNOTSUPP);
+                    }
+                    long to = Math.min(end, f.length);
+                    if (offset < to) {
+                        Arrays.fill(f.data, (int) offset, (int) to, (byte) 0);
+                    }
+                    // Only whole pages inside the range are freed, as shmem does.
+                    f.pages.clear((int) ((offset + PAGE - 1) / PAGE), (int) (end / PAGE));
+                } else {
+                    if ((mode & KEEP_SIZE) == 0 && end > f.length) {
+                        f.setLength(end);
+                    }
+                    f.pages.set(firstPage, endPage);
+                }
+                f.modified();
+            }
+        }
+
         @Override
         public HostStatfs statfs() {
             synchronized (Tmpfs.this) {
@@ -774,10 +813,16 @@ public final class Tmpfs implements FileSystem {
             }
         }
 
+        /** LOCK_* of flock(2). */
+        private static final int LOCK_SH = 1;
+        private static final int LOCK_NB = 4;
+        private static final int LOCK_UN = 8;
+
         @Override
         public void flock(int operation) throws ErrnoException {
-            // Whole-file locks on tmpfs need a lock table shared by all guests; not written yet.
-            throw new ErrnoException(Errno.ENOLCK);
+            RecordLocks.FileKey key = new RecordLocks.FileKey(Tmpfs.this, dev, node.ino);
+            Boolean write = (operation & LOCK_UN) != 0 ? null : (operation & LOCK_SH) == 0;
+            flocks.set(key, this, -1, write, 0, Long.MAX_VALUE, (operation & LOCK_NB) == 0);
         }
 
         @Override
@@ -787,7 +832,8 @@ public final class Tmpfs implements FileSystem {
 
         @Override
         public void close() {
-            // Nothing is held: the node lives while it has names or open files referring to it.
+            // The node lives while it has names or open files referring to it; its flock goes now.
+            flocks.releaseAll(this);
         }
     }
 }

@@ -42,6 +42,9 @@ public interface HostFile {
     /** futimens(2); nanosecond fields may be Linux's {@code UTIME_NOW} or {@code UTIME_OMIT}. */
     void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
 
+    /** fallocate(2) with Linux FALLOC_FL_* mode bits; EOPNOTSUPP for modes the host cannot do. */
+    void allocate(int mode, long offset, long length) throws ErrnoException;
+
     /** fstatfs(2). */
     HostStatfs statfs() throws ErrnoException;
 

@@ -195,6 +195,18 @@ final class AttrSyscalls {
         return 0;
     }
 
+    /** Implements Linux syscall fallocate(2). */
+    static long fallocate(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        long offset = a.raw(2);
+        long length = a.raw(3);
+        if (offset < 0 || length <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        f.allocate(a.i32(1), offset, length);
+        return 0;
+    }
+
     /** Implements Linux syscall fsync(2). */
     static long fsync(GuestThread t, Args a) throws ErrnoException {
         t.process().fds().get(a.fd(0)).sync(false);

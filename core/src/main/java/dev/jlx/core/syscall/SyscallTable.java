@@ -308,7 +308,7 @@ public final class SyscallTable {
         none(SIGNALFD, ""),
         none(TIMERFD_CREATE, ""),
         none(EVENTFD, ""),
-        none(FALLOCATE, ""),
+        e(FALLOCATE, PARTIAL, "the host's modes on hostfs (only mode 0 off Linux); KEEP_SIZE and PUNCH_HOLE on tmpfs", AttrSyscalls::fallocate, INT, FD, INT, LONG, LONG),
         none(TIMERFD_SETTIME, ""),
         none(TIMERFD_GETTIME, ""),
         none(ACCEPT4, ""),

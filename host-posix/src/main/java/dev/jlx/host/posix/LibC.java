@@ -73,4 +73,10 @@ public interface LibC {
 
     /** int lstat(const char *path, struct stat *buf); (glibc 2.33+) */
     int lstat(String path, @Out Pointer buf);
+
+    /** int fallocate(int fd, int mode, off_t offset, off_t len); (Linux) */
+    int fallocate(int fd, int mode, long offset, long len);
+
+    /** int posix_fallocate(int fd, off_t offset, off_t len); returns an errno value, not -1. */
+    int posix_fallocate(int fd, long offset, long len);
 }

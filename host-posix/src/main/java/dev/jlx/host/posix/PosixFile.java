@@ -88,6 +88,21 @@ final class PosixFile implements HostFile {
 
     /** {@code int fsync(int fd);} or {@code int fdatasync(int fd);} */
     @Override
+    public void allocate(int mode, long offset, long length) throws ErrnoException {
+        if (backend.constants().isLinux()) {
+            check(backend.libc().fallocate(fd, mode, offset, length));
+            return;
+        }
+        if (mode != 0) {
+            throw new ErrnoException(dev.jlx.abi.Errno.EOPNOTSUPP);
+        }
+        int err = backend.libc().posix_fallocate(fd, offset, length);
+        if (err != 0) {
+            throw new ErrnoException(backend.constants().linuxErrno(err));
+        }
+    }
+
+    @Override
     public HostStatfs statfs() throws ErrnoException {
         return backend.statfs(buf -> backend.libc().fstatfs(fd, buf));
     }

@@ -28,7 +28,10 @@ class FileOperationsTest {
         "stat -c %n:%Y:%a:%h moved/a/f.txt hard", "truncate -s 100 moved/a/b/g.txt", "truncate -s 3 hard", "mkdir -p x/y/z",
         "mkdir x", "rmdir x/y/z", "rmdir x", "tar cf t.tar src", "tar tf t.tar", "mkdir unpacked",
         "tar xf t.tar -C unpacked", "gzip -k t.tar", "gunzip -c t.tar.gz", "dd if=t.tar of=dd.out bs=512 count=3",
-        "sed -i s/hello/HELLO/ unpacked/src/a/f.txt", "cat unpacked/src/a/f.txt", "mkfifo fifo", "mv fifo fifo2",
+        "sed -i s/hello/HELLO/ unpacked/src/a/f.txt", "cat unpacked/src/a/f.txt", "grep -r HELLO unpacked",
+        "find . -newer src -type f", "find . -size +1k -type f", "find . -name *.txt -type f",
+        "awk {print$1,NR} unpacked/src/a/f.txt", "sort -r moved/a/b/g.txt", "uniq -c src/a/b/g.txt",
+        "cut -c1-3 src/a/f.txt", "mkfifo fifo", "mv fifo fifo2",
         "rm -r moved/a/b", "rm moved", "rm -rf moved x", "find . -type p", "ls -a"
     };
 

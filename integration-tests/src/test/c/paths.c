@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -139,6 +140,11 @@ int main(void) {
     fstat(tmp, &st);
     printf("%-44s size %lld nlink %lu mode %o\n", "the unnamed file", (long long) st.st_size,
             (unsigned long) st.st_nlink, st.st_mode & 07777);
+    int avail = -1;
+    lseek(tmp, 1, SEEK_SET);
+    SHOW("FIONREAD on the unnamed file", ioctl(tmp, FIONREAD, &avail));
+    printf("%-44s %d\n", "bytes readable at offset 1", avail);
+    SHOW("FIONREAD on a directory", ioctl(dfd, FIONREAD, &avail));
     SHOW("O_TMPFILE read-only", open(".", O_TMPFILE | O_RDONLY, 0600));
     SHOW("O_TMPFILE on a file", open("f", O_TMPFILE | O_RDWR, 0600));
     chmod("f", 0644);

@@ -329,6 +329,12 @@ public final class Devfs implements FileSystem {
         }
 
         @Override
+        public int bytesReadable() throws ErrnoException {
+            // Linux's memory devices have no FIONREAD.
+            throw new ErrnoException(Errno.ENOTTY);
+        }
+
+        @Override
         public HostStatfs statfs() throws ErrnoException {
             return Devfs.this.statfs(path);
         }

@@ -131,6 +131,11 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
+    public int bytesReadable() throws ErrnoException {
+        return file.bytesReadable();
+    }
+
+    @Override
     public void allocate(int mode, long offset, long length) throws ErrnoException {
         if (!writable()) {
             throw new ErrnoException(Errno.EBADF);

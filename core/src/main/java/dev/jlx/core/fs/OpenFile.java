@@ -71,6 +71,11 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
+    /** ioctl FIONREAD. */
+    public int bytesReadable() throws ErrnoException {
+        throw new ErrnoException(Errno.ENOTTY);
+    }
+
     /** fallocate(2): ESPIPE on pipes, ENODEV on other non-files. */
     public void allocate(int mode, long offset, long length) throws ErrnoException {
         throw new ErrnoException(isPipe() ? Errno.ESPIPE : Errno.ENODEV);

@@ -78,6 +78,18 @@ public final class StreamFile extends OpenFile {
         return new HostStat(0xc, inode, FileMode.S_IFIFO | 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
+    @Override
+    public int bytesReadable() throws ErrnoException {
+        if (in == null) {
+            return 0;
+        }
+        try {
+            return in.available();
+        } catch (IOException e) {
+            throw new ErrnoException(Errno.EIO, e.toString());
+        }
+    }
+
     /** PIPEFS_MAGIC (linux/magic.h): what fstatfs reports for a pipe. */
     private static final long PIPEFS_MAGIC = 0x50495045L;
 

@@ -807,6 +807,17 @@ public final class Tmpfs implements FileSystem {
         }
 
         @Override
+        public int bytesReadable() throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                if (!(node instanceof RegularFile f) || (flags & OpenFlags.O_PATH) != 0) {
+                    // FIONREAD is a regular-file ioctl; O_PATH descriptors take no ioctls at all.
+                    throw new ErrnoException((flags & OpenFlags.O_PATH) != 0 ? Errno.EBADF : Errno.ENOTTY);
+                }
+                return (int) Math.max(0, Math.min(Integer.MAX_VALUE, f.length - offset));
+            }
+        }
+
+        @Override
         public HostStatfs statfs() {
             synchronized (Tmpfs.this) {
                 return Tmpfs.this.statfs();

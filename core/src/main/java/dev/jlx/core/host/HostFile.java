@@ -45,6 +45,9 @@ public interface HostFile {
     /** fallocate(2) with Linux FALLOC_FL_* mode bits; EOPNOTSUPP for modes the host cannot do. */
     void allocate(int mode, long offset, long length) throws ErrnoException;
 
+    /** ioctl FIONREAD: bytes that a read would return now (pipes, terminals, sockets, files). */
+    int bytesReadable() throws ErrnoException;
+
     /** fstatfs(2). */
     HostStatfs statfs() throws ErrnoException;
 

@@ -367,6 +367,10 @@ final class FileSyscalls {
                 fds.setCloseOnExec(fd, false);
                 return 0;
             }
+            case Ioctl.FIONREAD -> {
+                mem.writeInt(a.addr(2), f.bytesReadable());
+                return 0;
+            }
             case Ioctl.FIONBIO -> {
                 int on = mem.readInt(a.addr(2));
                 f.setStatusFlags(on != 0 ? f.statusFlags() | OpenFlags.O_NONBLOCK

@@ -39,7 +39,7 @@ public final class SyscallTable {
         e(RT_SIGACTION, PARTIAL, "dispositions are kept and reported; handlers are not run yet", SignalSyscalls::rt_sigaction, INT, SIGNAL, PTR, PTR, SIZE),
         e(RT_SIGPROCMASK, FULL, "", SignalSyscalls::rt_sigprocmask, INT, SIGMASK_HOW, PTR, PTR, SIZE),
         none(RT_SIGRETURN, "signal handlers are not run yet"),
-        e(IOCTL, PARTIAL, "TCGETS, TIOCGWINSZ, TIOCGPGRP from the host terminal; FIOCLEX, FIONCLEX, FIONBIO; others ENOTTY", FileSyscalls::ioctl, INT, FD, IOCTL_REQ, PTR),
+        e(IOCTL, PARTIAL, "TCGETS, TIOCGWINSZ, TIOCGPGRP from the host terminal; FIONREAD, FIOCLEX, FIONCLEX, FIONBIO; others ENOTTY", FileSyscalls::ioctl, INT, FD, IOCTL_REQ, PTR),
         e(PREAD64, FULL, "", ReadWriteSyscalls::pread64, SIZE, FD, BUF_OUT, SIZE, LONG),
         e(PWRITE64, FULL, "", ReadWriteSyscalls::pwrite64, SIZE, FD, BUF_IN, SIZE, LONG),
         e(READV, FULL, "", ReadWriteSyscalls::readv, SIZE, FD, PTR, INT),

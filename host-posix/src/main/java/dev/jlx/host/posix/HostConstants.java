@@ -46,6 +46,7 @@ final class HostConstants {
     private final long utimeNow;
     private final long utimeOmit;
     private final long tiocgwinsz;
+    private final long fionread;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
@@ -97,6 +98,7 @@ final class HostConstants {
         utimeNow = headers.get("UTIME_NOW");
         utimeOmit = headers.get("UTIME_OMIT");
         tiocgwinsz = headers.get("TIOCGWINSZ");
+        fionread = headers.get("FIONREAD");
     }
 
     /** The host-specific headers table for the running OS, or null when jlx has none. */
@@ -134,6 +136,10 @@ final class HostConstants {
 
     int atSymlinkNofollow() {
         return atSymlinkNofollow;
+    }
+
+    long fionread() {
+        return fionread;
     }
 
     long tiocgwinsz() {

@@ -39,7 +39,8 @@ final class HostHeaders {
             entry("AT_SYMLINK_NOFOLLOW", 0x100L),
             entry("UTIME_NOW", (1L << 30) - 1),
             entry("UTIME_OMIT", (1L << 30) - 2),
-            entry("TIOCGWINSZ", 0x5413L));
+            entry("TIOCGWINSZ", 0x5413L),
+            entry("FIONREAD", 0x541BL));
 
     /**
      * macOS: {@code <sys/fcntl.h>}, {@code <sys/stat.h>}, {@code <sys/_types/_seek_set.h>} and
@@ -67,5 +68,7 @@ final class HostHeaders {
             entry("UTIME_NOW", -1L),
             entry("UTIME_OMIT", -2L),
             // _IOR('t', 104, struct winsize)
-            entry("TIOCGWINSZ", 0x40087468L));
+            entry("TIOCGWINSZ", 0x40087468L),
+            // _IOR('f', 127, int)
+            entry("FIONREAD", 0x4004667fL));
 }

@@ -102,6 +102,14 @@ final class PosixFile implements HostFile {
         }
     }
 
+    /** {@code int ioctl(int fd, FIONREAD, int *count);} */
+    @Override
+    public int bytesReadable() throws ErrnoException {
+        Pointer count = jnr.ffi.Memory.allocate(backend.runtime(), 4);
+        check(backend.libc().ioctl(fd, backend.constants().fionread(), count));
+        return count.getInt(0);
+    }
+
     @Override
     public HostStatfs statfs() throws ErrnoException {
         return backend.statfs(buf -> backend.libc().fstatfs(fd, buf));

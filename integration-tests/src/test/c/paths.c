@@ -145,6 +145,8 @@ int main(void) {
     SHOW("FIONREAD on the unnamed file", ioctl(tmp, FIONREAD, &avail));
     printf("%-44s %d\n", "bytes readable at offset 1", avail);
     SHOW("FIONREAD on a directory", ioctl(dfd, FIONREAD, &avail));
+    SHOW("FIONREAD on an O_PATH fd", ioctl(open("f", O_PATH), FIONREAD, &avail));
+    SHOW("FIOCLEX on an O_PATH fd", ioctl(open("f", O_PATH), FIOCLEX));
     SHOW("O_TMPFILE read-only", open(".", O_TMPFILE | O_RDONLY, 0600));
     SHOW("O_TMPFILE on a file", open("f", O_TMPFILE | O_RDWR, 0600));
     chmod("f", 0644);

@@ -356,6 +356,10 @@ final class FileSyscalls {
         FdTable fds = t.process().fds();
         int fd = a.fd(0);
         OpenFile f = fds.get(fd);
+        if ((f.statusFlags() & OpenFlags.O_PATH) != 0) {
+            // An O_PATH descriptor takes no ioctl (Linux's fdget refuses it).
+            throw new ErrnoException(Errno.EBADF);
+        }
         int request = a.i32(1);
         GuestMemory mem = t.process().space().memory();
         switch (request) {

@@ -34,8 +34,14 @@ public final class HostOpenFile extends OpenFile {
         return path == null ? null : path.guestPath();
     }
 
+    /** Whether this is a directory; a file's type never changes, so the host is asked once. */
+    private Boolean directory;
+
     private boolean isDirectory() throws ErrnoException {
-        return path != null && (file.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
+        if (directory == null) {
+            directory = path != null && (file.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
+        }
+        return directory;
     }
 
     /**

@@ -28,6 +28,11 @@ public final class RecordLocks {
 
     private final Map<FileKey, List<Lock>> locks = new HashMap<>();
 
+    /** Whether no lock is held at all (closing a file then has nothing to release). */
+    public synchronized boolean isEmpty() {
+        return locks.isEmpty();
+    }
+
     /** The first lock of another owner that conflicts with the one described, or null (F_GETLK). */
     public synchronized Lock conflict(FileKey file, Object owner, boolean write, long start, long end) {
         for (Lock l : locks.getOrDefault(file, List.of())) {

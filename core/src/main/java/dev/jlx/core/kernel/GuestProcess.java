@@ -47,6 +47,9 @@ public final class GuestProcess {
      */
     private void releaseLocks(OpenFile file, boolean lastReference) {
         RecordLocks locks = kernel.recordLocks();
+        if (locks.isEmpty()) {
+            return;
+        }
         try {
             RecordLocks.FileKey key = file.lockKey();
             if (key != null) {

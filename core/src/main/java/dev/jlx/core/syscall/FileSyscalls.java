@@ -80,9 +80,9 @@ final class FileSyscalls {
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
         Vfs.Resolved r = resolve(t, dirfd, path, follow);
-        if ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0
-                || (create && !exists(p.kernel().vfs(), r))) {
-            r.writable();
+        if (r.mount().readOnly() && ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
+                || (flags & OpenFlags.O_TRUNC) != 0 || (create && !exists(r)))) {
+            throw new ErrnoException(Errno.EROFS);
         }
         int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
         boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
@@ -98,7 +98,7 @@ final class FileSyscalls {
         }
     }
 
-    private static boolean exists(Vfs vfs, Vfs.Resolved r) {
+    private static boolean exists(Vfs.Resolved r) {
         try {
             r.fs().stat(r.path(), false);
             return true;

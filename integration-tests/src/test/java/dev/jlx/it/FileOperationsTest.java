@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sequence of busybox commands that change files, run natively in one directory and under jlx in
- * another: each command's output and status, and the trees left behind, must be the same. The same
- * sequence runs on jlx's tmpfs against a directory of the host's /dev/shm (Linux's tmpfs).
+ * another mounted at the first one's path (so canonical paths print the same): each command's output
+ * and status, and the trees left behind, must be the same. The same sequence runs on a jlx tmpfs
+ * mounted over a directory of the host's /dev/shm (Linux's tmpfs) against that directory itself.
  */
 class FileOperationsTest {
     private static final String[] STEPS = {
@@ -31,7 +32,9 @@ class FileOperationsTest {
         "sed -i s/hello/HELLO/ unpacked/src/a/f.txt", "cat unpacked/src/a/f.txt", "grep -r HELLO unpacked",
         "find . -newer src -type f", "find . -size +1k -type f", "find . -name *.txt -type f",
         "awk {print$1,NR} unpacked/src/a/f.txt", "sort -r moved/a/b/g.txt", "uniq -c src/a/b/g.txt",
-        "cut -c1-3 src/a/f.txt", "mkfifo fifo", "mv fifo fifo2",
+        "cut -c1-3 src/a/f.txt", "mkfifo fifo", "mv fifo fifo2", "readlink -f soft", "realpath hard",
+        "readlink -f moved/a/../a/./b/", "ln -s ../soft moved/a/up", "readlink -f moved/a/up", "realpath moved/a/up",
+        "ln -s nowhere dangling-parent", "readlink -f dangling-parent/x", "realpath missing", "tr a-z A-Z", "sync",
         "rm -r moved/a/b", "rm moved", "rm -rf moved x", "find . -type p", "ls -a"
     };
 
@@ -55,12 +58,13 @@ class FileOperationsTest {
     void sameOutputsAndSameTreeLeftBehind() throws Exception {
         seed(nativeDir);
         seed(jlxDir);
+        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).mount(jlxDir, nativeDir.toString(), false)
+                .cwd(nativeDir.toString()).build();
         for (String step : STEPS) {
             List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
             argv.addAll(List.of(step.split(" ")));
             Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
-            Result actual = Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]);
-            Result.assertSameAs(expected, actual, step);
+            Result.assertSameAs(expected, run(machine, argv), step);
         }
         assertEquals(Trees.describe(nativeDir), Trees.describe(jlxDir));
     }
@@ -72,8 +76,7 @@ class FileOperationsTest {
     void sameOutputsOnTmpfsAsOnLinuxTmpfs() throws Exception {
         seed(jlxDir);
         Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-file-operations-" + ProcessHandle.current().pid()));
-        String guest = "/dev/shm/jlx-guest-file-operations-" + ProcessHandle.current().pid();
-        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build();
+        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(shm.toString()).cwd(shm.toString()).build();
         try {
             List<String> steps = new ArrayList<>(List.of("cp -a " + jlxDir.resolve("src") + " src"));
             steps.addAll(List.of(STEPS));
@@ -82,10 +85,7 @@ class FileOperationsTest {
                 List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
                 argv.addAll(List.of(step.split(" ")));
                 Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                ByteArrayOutputStream err = new ByteArrayOutputStream();
-                int status = machine.run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
-                Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status), step);
+                Result.assertSameAs(expected, run(machine, argv), step);
             }
         } finally {
             try (Stream<Path> walk = Files.walk(shm)) {
@@ -94,5 +94,12 @@ class FileOperationsTest {
                 }
             }
         }
+    }
+
+    private static Result run(LinuxMachine machine, List<String> argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = machine.run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+        return new Result(out.toByteArray(), err.toByteArray(), status);
     }
 }

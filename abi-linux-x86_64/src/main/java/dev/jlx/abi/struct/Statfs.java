@@ -21,7 +21,13 @@ public record Statfs(long type, long bsize, long blocks, long bfree, long bavail
     public static final int F_SPARE = 88;
 
     /** f_flags bits (ST_* of statvfs.h) that statfs reports. */
+    public static final int ST_RDONLY = 0x1;
+    public static final int ST_NOSUID = 0x2;
+    public static final int ST_NODEV = 0x4;
+    public static final int ST_NOEXEC = 0x8;
+    public static final int ST_SYNCHRONOUS = 0x10;
     public static final int ST_VALID = 0x20;
+    public static final int ST_NOATIME = 0x400;
     public static final int ST_RELATIME = 0x1000;
     /** TMPFS_MAGIC of linux/magic.h. */
     public static final long TMPFS_MAGIC = 0x01021994L;

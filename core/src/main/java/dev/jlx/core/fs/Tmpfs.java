@@ -6,6 +6,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Rename;
 import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
@@ -456,8 +457,8 @@ public final class Tmpfs implements FileSystem {
         if (node instanceof Dir moving && isWithin(toDir, moving)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if ((flags & 2) != 0) {
-            // RENAME_EXCHANGE: both must exist; they swap places.
+        if ((flags & Rename.RENAME_EXCHANGE) != 0) {
+            // Both must exist; they swap places.
             if (old == null) {
                 throw new ErrnoException(Errno.ENOENT);
             }
@@ -476,7 +477,7 @@ public final class Tmpfs implements FileSystem {
             return;
         }
         if (old != null) {
-            if ((flags & 1) != 0) {
+            if ((flags & Rename.RENAME_NOREPLACE) != 0) {
                 throw new ErrnoException(Errno.EEXIST);
             }
             if (node instanceof Dir && !(old instanceof Dir)) {

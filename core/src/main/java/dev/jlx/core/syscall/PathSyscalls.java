@@ -1,5 +1,9 @@
 package dev.jlx.core.syscall;
 
+import static dev.jlx.abi.Rename.RENAME_EXCHANGE;
+import static dev.jlx.abi.Rename.RENAME_NOREPLACE;
+import static dev.jlx.abi.Rename.RENAME_WHITEOUT;
+
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
@@ -10,11 +14,6 @@ import dev.jlx.core.kernel.GuestThread;
 
 /** Names in the file system: rename, link and symlink, each walked and confined by the VFS. */
 final class PathSyscalls {
-    /** renameat2(2) flags (linux/fs.h). */
-    static final int RENAME_NOREPLACE = 1;
-    static final int RENAME_EXCHANGE = 2;
-    static final int RENAME_WHITEOUT = 4;
-
     private PathSyscalls() {}
 
     /** Implements Linux syscall rename(2). */

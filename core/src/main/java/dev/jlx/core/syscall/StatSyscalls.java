@@ -83,13 +83,10 @@ final class StatSyscalls {
         return 0;
     }
 
-    /** ST_RDONLY: the mount is read-only, which statfs reports among its flags. */
-    private static final long ST_RDONLY = 1;
-
     private static void putStatfs(GuestThread t, long address, HostStatfs s, boolean readOnly) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Statfs.SIZE);
         new Statfs(s.type(), s.bsize(), s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), s.fsid(), s.namelen(),
-                s.frsize(), s.flags() | (readOnly ? ST_RDONLY : 0)).writeTo(b, 0);
+                s.frsize(), s.flags() | (readOnly ? Statfs.ST_RDONLY : 0)).writeTo(b, 0);
         t.process().space().memory().writeStruct(address, b);
     }
 

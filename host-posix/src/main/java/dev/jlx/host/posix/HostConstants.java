@@ -4,6 +4,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Rename;
 import dev.jlx.core.ErrnoException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -47,6 +48,8 @@ final class HostConstants {
     private final long utimeOmit;
     private final long tiocgwinsz;
     private final long fionread;
+    private final long renameNoreplace;
+    private final long renameExchange;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
@@ -99,6 +102,8 @@ final class HostConstants {
         utimeOmit = headers.get("UTIME_OMIT");
         tiocgwinsz = headers.get("TIOCGWINSZ");
         fionread = headers.get("FIONREAD");
+        renameNoreplace = headers.get("RENAME_NOREPLACE");
+        renameExchange = headers.get("RENAME_EXCHANGE");
     }
 
     /** The host-specific headers table for the running OS, or null when jlx has none. */
@@ -144,6 +149,26 @@ final class HostConstants {
 
     long tiocgwinsz() {
         return tiocgwinsz;
+    }
+
+    /**
+     * renameat2's Linux flags as the host's rename call takes them; RENAME_WHITEOUT (an overlayfs
+     * detail no host backend can honour) and unknown bits are EINVAL, as Linux says of flags a file
+     * system does not support.
+     */
+    int hostRenameFlags(int linuxFlags) throws ErrnoException {
+        int known = Rename.RENAME_NOREPLACE | Rename.RENAME_EXCHANGE;
+        if ((linuxFlags & ~known) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long host = 0;
+        if ((linuxFlags & Rename.RENAME_NOREPLACE) != 0) {
+            host |= renameNoreplace;
+        }
+        if ((linuxFlags & Rename.RENAME_EXCHANGE) != 0) {
+            host |= renameExchange;
+        }
+        return (int) host;
     }
 
     /** A Linux timespec nanosecond field as the host reads it: UTIME_NOW and UTIME_OMIT differ. */

@@ -40,7 +40,9 @@ final class HostHeaders {
             entry("UTIME_NOW", (1L << 30) - 1),
             entry("UTIME_OMIT", (1L << 30) - 2),
             entry("TIOCGWINSZ", 0x5413L),
-            entry("FIONREAD", 0x541BL));
+            entry("FIONREAD", 0x541BL),
+            entry("RENAME_NOREPLACE", 1L),
+            entry("RENAME_EXCHANGE", 2L));
 
     /**
      * macOS: {@code <sys/fcntl.h>}, {@code <sys/stat.h>}, {@code <sys/_types/_seek_set.h>} and
@@ -70,5 +72,8 @@ final class HostHeaders {
             // _IOR('t', 104, struct winsize)
             entry("TIOCGWINSZ", 0x40087468L),
             // _IOR('f', 127, int)
-            entry("FIONREAD", 0x4004667fL));
+            entry("FIONREAD", 0x4004667fL),
+            // renamex_np(2)'s RENAME_EXCL and RENAME_SWAP, which mean what Linux's two names mean
+            entry("RENAME_NOREPLACE", 0x4L),
+            entry("RENAME_EXCHANGE", 0x2L));
 }

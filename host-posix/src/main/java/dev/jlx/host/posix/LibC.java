@@ -47,6 +47,9 @@ public interface LibC {
     /** int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags); (Linux) */
     int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
 
+    /** int renamex_np(const char *from, const char *to, unsigned int flags); (macOS) */
+    int renamex_np(String from, String to, int flags);
+
     /** int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags); */
     int utimensat(int dirfd, String path, @In Pointer times, int flags);
 
@@ -56,10 +59,10 @@ public interface LibC {
     /** void sync(void); */
     void sync();
 
-    /** int statfs(const char *path, struct statfs *buf); (Linux layout) */
+    /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
     int statfs(String path, @Out Pointer buf);
 
-    /** int fstatfs(int fd, struct statfs *buf); (Linux layout) */
+    /** int fstatfs(int fd, struct statfs *buf); the layout is the host's. */
     int fstatfs(int fd, @Out Pointer buf);
 
     /** long syscall(long number, ...); used for openat2(2), which glibc 2.36 does not wrap. */

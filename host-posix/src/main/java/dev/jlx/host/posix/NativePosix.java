@@ -44,7 +44,13 @@ final class NativePosix {
                 if (posix == null || !posix.isNative()) {
                     cause = "jnr-posix has no native POSIX binding for this platform";
                 } else {
-                    loaded = new Loaded(posix, LibraryLoader.create(LibC.class).load("c"));
+                    LibraryLoader<LibC> loader = LibraryLoader.create(LibC.class);
+                    if (jnr.ffi.Platform.getNativePlatform().getOS() == jnr.ffi.Platform.OS.DARWIN
+                            && jnr.ffi.Platform.getNativePlatform().getCPU() == jnr.ffi.Platform.CPU.X86_64) {
+                        // Intel macOS keeps the 32-bit-inode struct statfs under the plain names.
+                        loader.map("statfs", "statfs$INODE64").map("fstatfs", "fstatfs$INODE64");
+                    }
+                    loaded = new Loaded(posix, loader.load("c"));
                     cause = null;
                 }
             } catch (LinkageError | RuntimeException e) {

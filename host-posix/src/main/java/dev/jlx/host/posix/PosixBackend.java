@@ -55,23 +55,17 @@ public final class PosixBackend implements HostBackend {
         return constants;
     }
 
-    /** The Linux errno for the host errno the last {@link LibC} call left. */
-    /**
-     * Reads a host struct statfs. On Linux it is the guest's own layout; other hosts' layouts (and
-     * magic numbers) differ and are not translated yet, so they answer ENOSYS.
-     */
+    /** A host struct statfs, filled by {@code call}, in Linux's terms. */
     HostStatfs statfs(java.util.function.ToIntFunction<Pointer> call) throws ErrnoException {
-        if (!constants.isLinux()) {
-            throw new ErrnoException(dev.jlx.abi.Errno.ENOSYS, "statfs on a non-Linux host");
-        }
-        Pointer b = Memory.allocate(runtime, 120);
+        StatfsLayout layout = constants.isLinux() ? StatfsLayout.LINUX : StatfsLayout.DARWIN;
+        Pointer b = Memory.allocate(runtime, layout.size());
         if (call.applyAsInt(b) < 0) {
             throw lastError();
         }
-        return new HostStatfs(b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40),
-                b.getLong(48), b.getLong(56), b.getLong(64), b.getLong(72), b.getLong(80));
+        return layout.read(b);
     }
 
+    /** The Linux errno for the host errno the last {@link LibC} call left. */
     ErrnoException lastError() {
         return new ErrnoException(constants.linuxErrno(runtime.getLastError()));
     }

@@ -191,25 +191,26 @@ final class PosixFiles implements HostFiles {
     }
 
     /**
-     * {@code int rename(const char *old, const char *new);} or, with flags on Linux,
-     * {@code renameat2} (see {@link LibC}).
+     * {@code int rename(const char *old, const char *new);} or, with flags, Linux's
+     * {@code renameat2} or macOS's {@code renamex_np} (see {@link LibC}).
      */
     @Override
     public void rename(String from, String to, int linuxFlags) throws ErrnoException {
-        int r;
         if (linuxFlags == 0) {
-            r = backend.posix().rename(from, to);
-            if (r < 0) {
+            if (backend.posix().rename(from, to) < 0) {
                 throw backend.posixError();
             }
             return;
         }
-        if (!backend.constants().isLinux()) {
-            // macOS has renamex_np with other flag values; until it is bound, flags are refused.
-            throw new ErrnoException(Errno.EINVAL);
+        int hostFlags = backend.constants().hostRenameFlags(linuxFlags);
+        int r;
+        if (backend.constants().isLinux()) {
+            int cwd = backend.constants().atFdcwd();
+            r = backend.libc().renameat2(cwd, from, cwd, to, hostFlags);
+        } else {
+            r = backend.libc().renamex_np(from, to, hostFlags);
         }
-        int cwd = backend.constants().atFdcwd();
-        if (backend.libc().renameat2(cwd, from, cwd, to, linuxFlags) < 0) {
+        if (r < 0) {
             throw backend.lastError();
         }
     }

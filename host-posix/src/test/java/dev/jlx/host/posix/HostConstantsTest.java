@@ -7,6 +7,8 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Rename;
+import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ErrnoException;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,41 @@ class HostConstantsTest {
         assertEquals(-2, DARWIN.hostUtimeNsec(HostConstants.LINUX_UTIME_OMIT));
         assertEquals(999, DARWIN.hostUtimeNsec(999));
         assertEquals(0x40087468L, DARWIN.tiocgwinsz());
+    }
+
+    @Test
+    void renameFlags() throws Exception {
+        // renamex_np(2) of macOS: RENAME_SWAP 0x2, RENAME_EXCL 0x4.
+        assertEquals(0x4, DARWIN.hostRenameFlags(Rename.RENAME_NOREPLACE));
+        assertEquals(0x2, DARWIN.hostRenameFlags(Rename.RENAME_EXCHANGE));
+        assertEquals(Rename.RENAME_NOREPLACE, LINUX.hostRenameFlags(Rename.RENAME_NOREPLACE));
+        assertEquals(Rename.RENAME_EXCHANGE, LINUX.hostRenameFlags(Rename.RENAME_EXCHANGE));
+        assertEquals(Errno.EINVAL, errno(() -> DARWIN.hostRenameFlags(Rename.RENAME_WHITEOUT)));
+        assertEquals(Errno.EINVAL, errno(() -> LINUX.hostRenameFlags(1 << 8)));
+    }
+
+    @Test
+    void darwinStatfsLayout() {
+        // A macOS struct statfs as statfs("/System/Volumes/Data") fills it on an APFS volume.
+        jnr.ffi.Pointer b = jnr.ffi.Memory.allocate(jnr.ffi.Runtime.getSystemRuntime(), StatfsLayout.DARWIN.size());
+        b.putInt(0, 4096);
+        b.putInt(4, 1 << 20);
+        b.putLong(8, 1000);
+        b.putLong(16, 600);
+        b.putLong(24, 500);
+        b.putLong(32, 9000);
+        b.putLong(40, 8000);
+        b.putInt(48, 0x1000010);
+        b.putInt(52, 0x1a);
+        b.putInt(60, 26);
+        b.putInt(64, 0x1 | 0x8 | 0x10000000 | 0x4000);
+        byte[] name = "apfs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        b.put(72, name, 0, name.length);
+        dev.jlx.core.host.HostStatfs s = StatfsLayout.DARWIN.read(b);
+        assertEquals(new dev.jlx.core.host.HostStatfs(0x42535041L, 4096, 1000, 600, 500, 9000, 8000,
+                0x1a_0100_0010L, 255, 4096, Statfs.ST_VALID | Statfs.ST_RDONLY | Statfs.ST_NOSUID | Statfs.ST_NOATIME), s);
+        b.put(72, new byte[] {'f', 'u', 's', 'e', 0}, 0, 5);
+        assertEquals(StatfsLayout.UNKNOWN_MAGIC, StatfsLayout.DARWIN.read(b).type());
     }
 
     @Test

@@ -1,40 +1,41 @@
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.api.LinuxMachine;
-import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * Benchmark (e2): the time of one run of {@code /bin/busybox true} through the embedding API, in a
- * JVM that has already run it 20 times. Prints the median of 50 timed runs in milliseconds.
+ * The time of one run of a command through the embedding API, in a JVM that has already run it:
+ * {@code EmbedBench WARM TIMED argv...} runs argv WARM times untimed, then TIMED times, and prints the
+ * median in milliseconds. Output goes nowhere, as to /dev/null.
  *
  * <p>Run with Java 25's source launcher: {@code java -cp tools/target/jlx.jar:tools/target/lib/*
- * tools/bench/EmbedBench.java} (tools/bench/run does this).
+ * tools/bench/EmbedBench.java 20 50 /bin/busybox true} (tools/bench/run does this).
  */
 public class EmbedBench {
-    private static final int WARM_UP = 20;
-    private static final int TIMED = 50;
-
     public static void main(String[] args) {
-        LinuxMachine machine = LinuxMachine.builder().stdout(new ByteArrayOutputStream())
-                .stderr(new ByteArrayOutputStream()).build();
-        for (int i = 0; i < WARM_UP; i++) {
-            check(machine.run("/bin/busybox", "true"));
+        int warm = Integer.parseInt(args[0]);
+        int timed = Integer.parseInt(args[1]);
+        String[] argv = Arrays.copyOfRange(args, 2, args.length);
+        LinuxMachine machine = LinuxMachine.builder().stdout(OutputStream.nullOutputStream())
+                .stderr(OutputStream.nullOutputStream()).build();
+        for (int i = 0; i < warm; i++) {
+            check(machine.run(argv), argv);
         }
-        long[] ns = new long[TIMED];
-        for (int i = 0; i < TIMED; i++) {
+        long[] ns = new long[timed];
+        for (int i = 0; i < timed; i++) {
             long start = System.nanoTime();
-            ExitStatus s = machine.run("/bin/busybox", "true");
+            ExitStatus s = machine.run(argv);
             ns[i] = System.nanoTime() - start;
-            check(s);
+            check(s, argv);
         }
         Arrays.sort(ns);
-        double median = (ns[TIMED / 2 - 1] + ns[TIMED / 2]) / 2e6;
+        double median = timed % 2 == 1 ? ns[timed / 2] / 1e6 : (ns[timed / 2 - 1] + ns[timed / 2]) / 2e6;
         System.out.printf("%.3f%n", median);
     }
 
-    private static void check(ExitStatus s) {
+    private static void check(ExitStatus s, String[] argv) {
         if (s.shellStatus() != 0) {
-            throw new IllegalStateException("busybox true ended with status " + s.shellStatus());
+            throw new IllegalStateException(String.join(" ", argv) + " ended with status " + s.shellStatus());
         }
     }
 }

@@ -25,6 +25,11 @@ public interface FileSystem {
         return false;
     }
 
+    /** See {@link dev.jlx.core.host.HostFiles#lstatIfPlain}. */
+    default HostStat lstatIfPlain(String path) throws ErrnoException {
+        return null;
+    }
+
     void access(String path, int linuxMode) throws ErrnoException;
 
     List<HostDirEntry> list(String path) throws ErrnoException;

@@ -41,6 +41,11 @@ public final class HostDirectoryFs implements FileSystem {
     }
 
     @Override
+    public HostStat lstatIfPlain(String path) throws ErrnoException {
+        return files.lstatIfPlain(host(path));
+    }
+
+    @Override
     public byte[] readlink(String path) throws ErrnoException {
         return files.readlink(host(path));
     }

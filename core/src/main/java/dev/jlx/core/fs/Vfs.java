@@ -71,8 +71,8 @@ public final class Vfs {
         }
         String p = new String(path, StandardCharsets.UTF_8);
         boolean mustBeDirectory = p.endsWith("/");
-        Resolved plain = mustBeDirectory ? null : plainResolution(cwd, p);
-        if (plain != null) {
+        Resolved plain = mustBeDirectory ? null : plainCandidate(cwd, p);
+        if (plain != null && plain.fs().isPlainPath(plain.path())) {
             return plain;
         }
         List<String> current = new ArrayList<>();
@@ -149,7 +149,56 @@ public final class Vfs {
      * it (then every component is a directory or the last one, and the walk would only append them).
      * Null when any of that is not so.
      */
-    private Resolved plainResolution(String cwd, String p) throws ErrnoException {
+    /**
+     * stat or lstat of a path: {@link #resolve} then stat, but a path that may be plain goes to the
+     * host in one resolution ({@link FileSystem#lstatIfPlain}), and a link at its end is followed
+     * from there, which for the stat-heavy {@code ls -l} (and its stat of /etc/localtime per file)
+     * or {@code find} is most of what jlx asks the host.
+     */
+    public HostStat stat(String cwd, byte[] path, boolean followLast) throws ErrnoException {
+        byte[] p = path;
+        for (int links = 0; p.length > 0 && p.length < PATH_MAX && p[p.length - 1] != '/'; links++) {
+            Resolved plain = plainCandidate(cwd, new String(p, StandardCharsets.UTF_8));
+            HostStat st = plain == null ? null : plain.fs().lstatIfPlain(plain.path());
+            if (st == null) {
+                break;
+            }
+            if (!followLast || (st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
+                return st;
+            }
+            if (links == MAX_SYMLINKS) {
+                throw new ErrnoException(Errno.ELOOP);
+            }
+            byte[] target = plain.fs().readlink(plain.path());
+            if (target.length == 0) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            p = target[0] == '/' ? target : concat(parentOf(plain.guestPath()), target);
+        }
+        Resolved r = resolve(cwd, p, followLast);
+        return r.fs().stat(r.path(), followLast);
+    }
+
+    /** The guest directory that holds {@code guestPath}, itself not "/". */
+    private static String parentOf(String guestPath) {
+        int slash = guestPath.lastIndexOf('/');
+        return slash == 0 ? "/" : guestPath.substring(0, slash);
+    }
+
+    /** {@code directory + "/" + name} as bytes, for a link target relative to its directory. */
+    private static byte[] concat(String directory, byte[] name) {
+        byte[] dir = (directory.equals("/") ? "/" : directory + "/").getBytes(StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(dir, dir.length + name.length);
+        System.arraycopy(name, 0, all, dir.length, name.length);
+        return all;
+    }
+
+    /**
+     * The resolution of a path with no "..", in the root mount and outside the host trees jlx hides,
+     * if none of its components turns out to be a symbolic link or a mount point; null when it is
+     * not such a path. The file system still has to confirm there is no link.
+     */
+    private Resolved plainCandidate(String cwd, String p) throws ErrnoException {
         List<String> all = p.startsWith("/") ? new ArrayList<>() : new ArrayList<>(components(cwd));
         for (String c : components(p)) {
             if (c.equals("..")) {
@@ -166,8 +215,7 @@ public final class Vfs {
         if (!m.components().isEmpty() || all.isEmpty() || HIDDEN_HOST_TREES.contains(all.getFirst())) {
             return null;
         }
-        String inMount = inMount(m, all);
-        return m.fs().isPlainPath(inMount) ? new Resolved("/" + String.join("/", all), inMount, m) : null;
+        return new Resolved("/" + String.join("/", all), inMount(m, all), m);
     }
 
     /**

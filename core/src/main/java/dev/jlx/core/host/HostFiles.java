@@ -26,6 +26,16 @@ public interface HostFiles {
      */
     boolean isPlainPath(String path);
 
+    /**
+     * lstat(2) of {@code path} if no component before the last is a symbolic link, checked and
+     * stat'ed in one resolution by the host (so without a race); null when there is such a link or
+     * when the host cannot tell cheaply: the VFS then walks the path itself. A missing or unreadable
+     * component throws as lstat would, since the walk would end the same way.
+     */
+    default HostStat lstatIfPlain(String path) throws ErrnoException {
+        return null;
+    }
+
     /** readlink(2): the target of a symbolic link, as bytes of the host file name. */
     byte[] readlink(String path) throws ErrnoException;
 

@@ -63,8 +63,8 @@ final class StatSyscalls {
                 st = t.process().fds().get(dirfd).stat();
             }
         } else {
-            Vfs.Resolved r = FileSyscalls.resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
-            st = r.fs().stat(r.path(), (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+            st = t.process().kernel().vfs().stat(FileSyscalls.base(t, dirfd, path), path,
+                    (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         }
         return st;
     }

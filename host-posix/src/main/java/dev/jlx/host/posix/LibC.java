@@ -59,6 +59,9 @@ public interface LibC {
     /** void sync(void); */
     void sync();
 
+    /** int fstatat(int dirfd, const char *path, struct stat *buf, int flags); (glibc 2.33+ on Linux) */
+    int fstatat(int dirfd, String path, @Out Pointer buf, int flags);
+
     /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
     int statfs(String path, @Out Pointer buf);
 

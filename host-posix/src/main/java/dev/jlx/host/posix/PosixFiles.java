@@ -78,6 +78,10 @@ final class PosixFiles implements HostFiles {
         if ((followLinks ? backend.libc().stat(path, b) : backend.libc().lstat(path, b)) < 0) {
             throw backend.lastError();
         }
+        return decodeStat(b);
+    }
+
+    private HostStat decodeStat(Pointer b) {
         // glibc x86-64 struct stat: dev 0, ino 8, nlink 16, mode 24, uid 28, gid 32, rdev 40, size 48,
         // blksize 56, blocks 64, then atime, mtime, ctime as (seconds, nanoseconds) from 72.
         return new HostStat(b.getLong(0), b.getLong(8), backend.constants().linuxMode(b.getInt(24)), b.getLong(16),
@@ -118,6 +122,55 @@ final class PosixFiles implements HostFiles {
         }
         backend.libc().close((int) fd);
         return true;
+    }
+
+    /** open_how for {@link #lstatIfPlain}: an O_PATH descriptor of the last component itself, link or not. */
+    private final ThreadLocal<Pointer> openHowNofollow = ThreadLocal.withInitial(() -> {
+        Pointer how = Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 24);
+        how.putLong(0, LINUX_O_PATH | LINUX_O_CLOEXEC | LINUX_O_NOFOLLOW);
+        how.putLong(8, 0);
+        how.putLong(16, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        return how;
+    });
+    private static final long LINUX_O_NOFOLLOW = 0400000;
+    private static final int LINUX_AT_EMPTY_PATH = 0x1000;
+    private static final int LINUX_AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int LINUX_ELOOP = 40;
+
+    /**
+     * openat2 with RESOLVE_NO_SYMLINKS and O_PATH|O_NOFOLLOW, which yields the last component even
+     * when it is a link, then fstatat(AT_EMPTY_PATH) on that descriptor: one path walk by the host,
+     * where isPlainPath and then lstat would take two.
+     */
+    @Override
+    public HostStat lstatIfPlain(String path) throws ErrnoException {
+        if (!directStat || !backend.constants().isLinux() || noOpenat2) {
+            return null;
+        }
+        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, openHowNofollow.get(), 24);
+        if (fd < 0) {
+            int err = backend.runtime().getLastError();
+            if (err == 38 /* ENOSYS */ || err == 1 /* EPERM from a seccomp filter */) {
+                noOpenat2 = true;
+                return null;
+            }
+            if (err == LINUX_ELOOP) {
+                return null;
+            }
+            throw new ErrnoException(backend.constants().linuxErrno(err));
+        }
+        try {
+            Pointer b = statBuffer.get();
+            if (backend.libc().fstatat((int) fd, "", b, LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW) < 0) {
+                throw backend.lastError();
+            }
+            return decodeStat(b);
+        } catch (UnsatisfiedLinkError olderGlibc) {
+            directStat = false;
+            return null;
+        } finally {
+            backend.libc().close((int) fd);
+        }
     }
 
     /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */

@@ -73,51 +73,56 @@ public final class Exec {
         Vfs.Resolved path = find(vfs, program, envp, cwd);
         HostFile file;
         try {
-            HostStat st = path.fs().stat(path.path(), true);
-            if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
-                throw new ExecFailure(program + ": Is a directory", 126);
-            }
-            if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
-                throw new ExecFailure(program + ": " + Errno.EACCES.message(), 126);
-            }
-            path.fs().access(path.path(), Fcntl.X_OK);
-            file = path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
+            file = openExecutable(path, program);
         } catch (ErrnoException e) {
             throw new ExecFailure(program + ": " + e.errno().message(), e.errno() == Errno.ENOENT ? 127 : 126);
         }
+        HostFile interpreterFile = null;
         GuestProcess process = new GuestProcess(kernel, 1, cwd, creds);
         AddressSpace space = new AddressSpace();
         process.setSpace(space);
         UnicornEngine engine = null;
         try (Arena arena = Arena.ofConfined()) {
-            long size = file.stat().size();
-            ElfFile.RangeReader reader = new ElfFile.RangeReader() {
-                @Override
-                public byte[] read(long offset, int length) throws ElfException {
-                    MemorySegment buf = arena.allocate(Math.max(length, 1));
-                    long n = readInto(buf.asSlice(0, length), offset);
-                    return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-                }
-
-                @Override
-                public long readInto(MemorySegment dst, long offset) throws ElfException {
-                    return readFully(file, dst, offset);
-                }
-            };
-            ElfFile elf = ElfFile.parse(reader.read(0, 64), size, reader);
-            if (elf.interpreter() != null) {
-                throw new ElfException("dynamically linked (interpreter " + elf.interpreter()
-                        + "); jlx runs static programs only so far");
-            }
+            ElfFile.RangeReader reader = reader(file, arena);
+            ElfFile elf = ElfFile.parse(reader.read(0, 64), file.stat().size(), reader);
             engine = UnicornEngine.acquire();
             space.attach(engine);
-            ElfLoader.Image image = ElfLoader.load(elf, reader, space);
-            space.initBrk(elf.type() == dev.jlx.abi.Elf.ET_DYN ? ElfLoader.ET_DYN_BASE : image.end());
+            ElfLoader.Image image = ElfLoader.load(elf, reader, space, path.guestPath());
+            long entry = image.entry();
+            long interpreterBase = 0;
+            if (elf.interpreter() != null) {
+                // As Linux: the interpreter is looked up in the process's root, relative names from its cwd.
+                Vfs.Resolved ip;
+                try {
+                    ip = vfs.resolve(cwd, elf.interpreter().getBytes(StandardCharsets.UTF_8), true);
+                    interpreterFile = openExecutable(ip, program);
+                } catch (ErrnoException e) {
+                    throw e.errno() == Errno.ENOENT
+                            ? new ExecFailure(program + ": cannot execute: required file not found", 127)
+                            : new ExecFailure(program + ": " + e.errno().message(), 126);
+                }
+                ElfFile.RangeReader ir = reader(interpreterFile, arena);
+                ElfFile interpreter;
+                try {
+                    interpreter = ElfFile.parse(ir.read(0, 64), interpreterFile.stat().size(), ir);
+                } catch (ElfException e) {
+                    throw new ExecFailure(program + ": " + Errno.ELIBBAD.message(), 126);
+                }
+                if (interpreter.interpreter() != null) {
+                    throw new ExecFailure(program + ": " + Errno.ELIBBAD.message(), 126);
+                }
+                ElfLoader.Image loaded = ElfLoader.load(interpreter, ir, space, ip.guestPath());
+                entry = loaded.entry();
+                interpreterBase = loaded.bias();
+            }
+            // A static PIE's break starts where Linux puts it, at ELF_ET_DYN_BASE; others' after the image.
+            boolean staticPie = elf.type() == dev.jlx.abi.Elf.ET_DYN && elf.interpreter() == null;
+            space.initBrk(staticPie ? ElfLoader.ET_DYN_BASE : image.end());
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
             long sp = InitialStack.build(space, bytes(argv), bytes(envp), path.guestPath().getBytes(
-                    StandardCharsets.UTF_8), image, 0, new InitialStack.Credentials(creds.uid(), creds.euid(),
-                    creds.gid(), creds.egid()), random);
+                    StandardCharsets.UTF_8), image, interpreterBase, new InitialStack.Credentials(creds.uid(),
+                    creds.euid(), creds.gid(), creds.egid()), random);
             space.setMmapBase(0x7ffff7fff000L);
             engine.reg(X86Reg.RSP, sp);
             GuestThread thread = new GuestThread(process, engine, process.pid());
@@ -125,25 +130,59 @@ public final class Exec {
             String base = path.guestPath().substring(path.guestPath().lastIndexOf('/') + 1);
             process.setComm(base.getBytes(StandardCharsets.UTF_8));
             stdio.install(process);
-            return new Started(process, thread, image.entry());
-        } catch (ElfException e) {
+            return new Started(process, thread, entry);
+        } catch (ElfException | ErrnoException | ExecFailure e) {
             space.destroy();
             if (engine != null) {
                 engine.release();
             }
-            throw new ExecFailure(program + ": cannot execute: " + e.getMessage(), 126);
-        } catch (ErrnoException e) {
-            space.destroy();
-            if (engine != null) {
-                engine.release();
-            }
-            throw new ExecFailure(program + ": " + e.errno().message(), 126);
+            throw switch (e) {
+                case ElfException x -> new ExecFailure(program + ": cannot execute: " + x.getMessage(), 126);
+                case ErrnoException x -> new ExecFailure(program + ": " + x.errno().message(), 126);
+                default -> (ExecFailure) e;
+            };
         } finally {
-            try {
-                file.close();
-            } catch (ErrnoException ignored) {
-                // Read-only file: nothing to lose on close.
+            closeQuietly(file);
+            if (interpreterFile != null) {
+                closeQuietly(interpreterFile);
             }
+        }
+    }
+
+    /** Opens a file to execute: a regular file the caller may execute (EACCES, EISDIR otherwise, as execve). */
+    private static HostFile openExecutable(Vfs.Resolved path, String program) throws ErrnoException, ExecFailure {
+        HostStat st = path.fs().stat(path.path(), true);
+        if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+            throw new ExecFailure(program + ": Is a directory", 126);
+        }
+        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+        path.fs().access(path.path(), Fcntl.X_OK);
+        return path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
+    }
+
+    private static ElfFile.RangeReader reader(HostFile file, Arena arena) {
+        return new ElfFile.RangeReader() {
+            @Override
+            public byte[] read(long offset, int length) throws ElfException {
+                MemorySegment buf = arena.allocate(Math.max(length, 1));
+                long n = readInto(buf.asSlice(0, length), offset);
+                return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            }
+
+            @Override
+            public long readInto(MemorySegment dst, long offset) throws ElfException {
+                return readFully(file, dst, offset);
+            }
+        };
+    }
+
+    private static void closeQuietly(HostFile file) {
+        try {
+            file.close();
+        } catch (ErrnoException ignored) {
+            // Read-only file: nothing to lose on close.
         }
     }
 

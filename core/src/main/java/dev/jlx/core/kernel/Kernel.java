@@ -25,6 +25,7 @@ public final class Kernel {
     private final AtomicInteger nextPid = new AtomicInteger(2);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
+    private final Futexes futexes = new Futexes();
 
     public Kernel(HostBackend host, Vfs vfs, PrintStream trace) {
         this.host = host;
@@ -45,6 +46,10 @@ public final class Kernel {
     }
 
     /** The fcntl record locks of every process of this kernel. */
+    public Futexes futexes() {
+        return futexes;
+    }
+
     public RecordLocks recordLocks() {
         return recordLocks;
     }

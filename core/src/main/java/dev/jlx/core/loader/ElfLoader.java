@@ -23,7 +23,9 @@ public final class ElfLoader {
     /** Where a loaded image ended up. */
     public record Image(long bias, long entry, long phdrAddress, int phnum, long end, String interpreter) {}
 
-    public static Image load(ElfFile elf, ElfFile.RangeReader file, AddressSpace space) throws ElfException {
+    /** Loads {@code elf}; its segments are named {@code name} (the guest path) in /proc/PID/maps. */
+    public static Image load(ElfFile elf, ElfFile.RangeReader file, AddressSpace space, String name)
+            throws ElfException {
         long low = Long.MAX_VALUE;
         long high = 0;
         for (ElfFile.Segment s : elf.segments()) {
@@ -47,7 +49,7 @@ public final class ElfLoader {
             }
             for (ElfFile.Segment s : elf.segments()) {
                 if (s.type() == Elf.PT_LOAD) {
-                    loadSegment(s, bias, file, space);
+                    loadSegment(s, bias, file, space, name);
                 }
             }
         } catch (ErrnoException e) {
@@ -57,8 +59,8 @@ public final class ElfLoader {
                 elf.interpreter());
     }
 
-    private static void loadSegment(ElfFile.Segment s, long bias, ElfFile.RangeReader file, AddressSpace space)
-            throws ErrnoException, ElfException {
+    private static void loadSegment(ElfFile.Segment s, long bias, ElfFile.RangeReader file, AddressSpace space,
+            String name) throws ErrnoException, ElfException {
         long start = pageDown(s.vaddr() + bias);
         long end = pageUp(s.vaddr() + bias + s.memsz());
         if (end == start) {
@@ -67,7 +69,7 @@ public final class ElfLoader {
         int prot = protection(s.flags());
         // Mapped writable for the copy, then given its real protection.
         space.map(start, end - start, Mman.PROT_READ | Mman.PROT_WRITE,
-                Mman.MAP_FIXED | Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null);
+                Mman.MAP_FIXED | Mman.MAP_PRIVATE, name);
         long fileStart = pageDown(s.offset());
         long fileEnd = s.offset() + s.filesz();
         // Linux maps whole file pages: the bytes around the segment in its first and last page are

@@ -225,7 +225,7 @@ public final class SyscallTable {
         none(FREMOVEXATTR, ""),
         e(TKILL, PARTIAL, "to the calling thread only; signals with a handler stay pending", SignalSyscalls::tkill, INT, INT, SIGNAL),
         e(TIME, FULL, "", TimeSyscalls::time, LONG, PTR),
-        none(FUTEX, "needed by threads; comes with them"),
+        e(FUTEX, PARTIAL, "wait, wake, requeue, wake-op and the bitset forms, private or shared within one address space; the priority-inheritance operations are ENOSYS", FutexSyscalls::futex, INT, PTR, INT, INT, PTR, PTR, INT),
         none(SCHED_SETAFFINITY, ""),
         e(SCHED_GETAFFINITY, PARTIAL, "the CPUs available to the JVM; other processes' masks come with processes", ProcessSyscalls::sched_getaffinity, INT, INT, SIZE, PTR),
         none(SET_THREAD_AREA, ""),

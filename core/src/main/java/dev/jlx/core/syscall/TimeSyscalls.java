@@ -115,7 +115,7 @@ final class TimeSyscalls {
         return 0;
     }
 
-    private static long readTimespec(GuestThread t, long address) throws ErrnoException {
+    static long readTimespec(GuestThread t, long address) throws ErrnoException {
         Timespec ts = Timespec.readFrom(t.process().space().memory().readStruct(address, Timespec.SIZE), 0);
         if (ts.sec() < 0 || ts.nsec() < 0 || ts.nsec() >= NANOS) {
             throw new ErrnoException(Errno.EINVAL);

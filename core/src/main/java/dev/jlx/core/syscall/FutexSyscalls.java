@@ -1,0 +1,129 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Clocks;
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Futex;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.Futexes;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.GuestMemory;
+
+/** futex(2): wait queues keyed by address space and address ({@link Futexes}). */
+final class FutexSyscalls {
+    private FutexSyscalls() {}
+
+    /** Implements Linux syscall futex(2) without the priority-inheritance operations. */
+    static long futex(GuestThread t, Args a) throws ErrnoException {
+        long uaddr = a.addr(0);
+        int op = a.i32(1);
+        int val = a.i32(2);
+        long timeout = a.addr(3);
+        long uaddr2 = a.addr(4);
+        int val3 = a.i32(5);
+        if ((uaddr & 3) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int cmd = op & Futex.FUTEX_CMD_MASK;
+        boolean realtime = (op & Futex.FUTEX_CLOCK_REALTIME) != 0;
+        if (realtime && cmd != Futex.FUTEX_WAIT && cmd != Futex.FUTEX_WAIT_BITSET) {
+            throw new ErrnoException(Errno.ENOSYS);
+        }
+        Futexes futexes = t.process().kernel().futexes();
+        GuestMemory mem = t.process().space().memory();
+        Object space = t.process().space();
+        Futexes.Key key = new Futexes.Key(space, uaddr);
+        return switch (cmd) {
+            case Futex.FUTEX_WAIT, Futex.FUTEX_WAIT_BITSET -> {
+                int bitset = cmd == Futex.FUTEX_WAIT ? Futex.FUTEX_BITSET_MATCH_ANY : val3;
+                if (bitset == 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                long deadline = Long.MAX_VALUE;
+                if (timeout != 0) {
+                    long ns = TimeSyscalls.readTimespec(t, timeout);
+                    if (cmd == Futex.FUTEX_WAIT) {
+                        // Relative, on CLOCK_MONOTONIC.
+                        deadline = saturatingAdd(System.nanoTime(), ns);
+                    } else {
+                        long now = TimeSyscalls.now(realtime ? Clocks.CLOCK_REALTIME : Clocks.CLOCK_MONOTONIC);
+                        deadline = saturatingAdd(System.nanoTime(), ns - now);
+                    }
+                }
+                futexes.await(key, () -> mem.readInt(uaddr), val, bitset, deadline);
+                yield 0;
+            }
+            case Futex.FUTEX_WAKE, Futex.FUTEX_WAKE_BITSET -> {
+                int bitset = cmd == Futex.FUTEX_WAKE ? Futex.FUTEX_BITSET_MATCH_ANY : val3;
+                if (bitset == 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                yield futexes.wake(key, Math.max(val, 0), bitset);
+            }
+            case Futex.FUTEX_REQUEUE, Futex.FUTEX_CMP_REQUEUE -> {
+                // The requeue count travels in the timeout argument, as an integer.
+                int requeue = (int) timeout;
+                if (val < 0 || requeue < 0 || (uaddr2 & 3) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                Futexes.Word word = cmd == Futex.FUTEX_CMP_REQUEUE ? () -> mem.readInt(uaddr) : null;
+                yield futexes.requeue(key, new Futexes.Key(space, uaddr2), word, val3, val, requeue);
+            }
+            case Futex.FUTEX_WAKE_OP -> wakeOp(t, futexes, key, new Futexes.Key(space, uaddr2), uaddr2, val,
+                    (int) timeout, val3);
+            default -> throw new ErrnoException(Errno.ENOSYS);
+        };
+    }
+
+    /**
+     * FUTEX_WAKE_OP: changes the word at uaddr2 by the encoded operation, wakes {@code count}
+     * waiters of uaddr, and {@code count2} of uaddr2 if the word's old value passes the encoded test.
+     */
+    private static long wakeOp(GuestThread t, Futexes futexes, Futexes.Key key, Futexes.Key key2, long uaddr2,
+            int count, int count2, int encoded) throws ErrnoException {
+        int op = (encoded >>> 28) & 0xf;
+        int cmp = (encoded >>> 24) & 0xf;
+        int oparg = (encoded << 8) >> 20;
+        int cmparg = (encoded << 20) >> 20;
+        if ((op & 8) != 0) {
+            // FUTEX_OP_OPARG_SHIFT: the argument is a shift count.
+            op &= 7;
+            if (oparg < 0 || oparg > 31) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            oparg = 1 << oparg;
+        }
+        GuestMemory mem = t.process().space().memory();
+        int old;
+        synchronized (futexes) {
+            old = mem.readInt(uaddr2);
+            int updated = switch (op) {
+                case 0 -> oparg;
+                case 1 -> old + oparg;
+                case 2 -> old | oparg;
+                case 3 -> old & ~oparg;
+                case 4 -> old ^ oparg;
+                default -> throw new ErrnoException(Errno.ENOSYS);
+            };
+            mem.writeInt(uaddr2, updated);
+        }
+        boolean pass = switch (cmp) {
+            case 0 -> old == cmparg;
+            case 1 -> old != cmparg;
+            case 2 -> old < cmparg;
+            case 3 -> old <= cmparg;
+            case 4 -> old > cmparg;
+            case 5 -> old >= cmparg;
+            default -> throw new ErrnoException(Errno.ENOSYS);
+        };
+        int woken = futexes.wake(key, Math.max(count, 0), -1);
+        if (pass) {
+            woken += futexes.wake(key2, Math.max(count2, 0), -1);
+        }
+        return woken;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : r;
+    }
+}

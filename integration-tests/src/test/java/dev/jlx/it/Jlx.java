@@ -49,7 +49,7 @@ final class Jlx {
      * The environment in the order ProcessBuilder hands it to a native child, so that a program that
      * prints its environment prints it in the same order under jlx.
      */
-    private static Map<String, String> inNativeOrder(Map<String, String> env) {
+    static Map<String, String> inNativeOrder(Map<String, String> env) {
         Map<String, String> processBuilderOrder = new ProcessBuilder().environment();
         processBuilderOrder.clear();
         processBuilderOrder.putAll(env);

@@ -1,10 +1,12 @@
 package dev.jlx.core.fs;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -31,6 +33,24 @@ public interface FileSystem {
     }
 
     void access(String path, int linuxMode) throws ErrnoException;
+
+    /** See {@link dev.jlx.core.host.HostFiles#getxattr}: a file system that keeps none has none. */
+    default long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
+        throw new ErrnoException(Errno.ENODATA);
+    }
+
+    default long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
+        return 0;
+    }
+
+    default void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+            throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    default void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
 
     List<HostDirEntry> list(String path) throws ErrnoException;
 

@@ -6,6 +6,7 @@ import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /** hostfs: a host directory served through the host backend, as a bind mount of it. */
@@ -48,6 +49,27 @@ public final class HostDirectoryFs implements FileSystem {
     @Override
     public byte[] readlink(String path) throws ErrnoException {
         return files.readlink(host(path));
+    }
+
+    @Override
+    public long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
+        return files.getxattr(host(path), followLinks, name, value);
+    }
+
+    @Override
+    public long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
+        return files.listxattr(host(path), followLinks, list);
+    }
+
+    @Override
+    public void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+            throws ErrnoException {
+        files.setxattr(host(path), followLinks, name, value, flags);
+    }
+
+    @Override
+    public void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+        files.removexattr(host(path), followLinks, name);
     }
 
     @Override

@@ -30,6 +30,26 @@ public final class HostOpenFile extends OpenFile {
         this.path = path;
     }
 
+    @Override
+    public long getxattr(String name, MemorySegment value) throws ErrnoException {
+        return file.getxattr(name, value);
+    }
+
+    @Override
+    public long listxattr(MemorySegment list) throws ErrnoException {
+        return file.listxattr(list);
+    }
+
+    @Override
+    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+        file.setxattr(name, value, flags);
+    }
+
+    @Override
+    public void removexattr(String name) throws ErrnoException {
+        file.removexattr(name);
+    }
+
     public String guestPath() {
         return path == null ? null : path.guestPath();
     }

@@ -117,6 +117,23 @@ public abstract class OpenFile {
     }
 
     /** Answers a terminal ioctl into Linux-encoded results; ENOTTY when this is not a terminal. */
+    /** fgetxattr(2); see {@link dev.jlx.core.host.HostFiles#getxattr}. */
+    public long getxattr(String name, MemorySegment value) throws ErrnoException {
+        throw new ErrnoException(Errno.ENODATA);
+    }
+
+    public long listxattr(MemorySegment list) throws ErrnoException {
+        return 0;
+    }
+
+    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    public void removexattr(String name) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
     public Terminal terminal() throws ErrnoException {
         throw new ErrnoException(Errno.ENOTTY);
     }

@@ -1,5 +1,6 @@
 package dev.jlx.core.host;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
 import java.lang.foreign.MemorySegment;
 
@@ -59,4 +60,24 @@ public interface HostFile {
 
     /** close(2). Closing twice is harmless. */
     void close() throws ErrnoException;
+
+    /** fgetxattr(2); see {@link HostFiles#getxattr}. */
+    default long getxattr(String name, MemorySegment value) throws ErrnoException {
+        throw new ErrnoException(Errno.ENODATA);
+    }
+
+    /** flistxattr(2). */
+    default long listxattr(MemorySegment list) throws ErrnoException {
+        return 0;
+    }
+
+    /** fsetxattr(2). */
+    default void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** fremovexattr(2). */
+    default void removexattr(String name) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
 }

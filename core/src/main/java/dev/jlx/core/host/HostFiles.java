@@ -1,6 +1,8 @@
 package dev.jlx.core.host;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Path-based file operations on host paths. Paths are absolute host paths that core's VFS has
@@ -98,4 +100,28 @@ public interface HostFiles {
      * {@code jlx run} shares the host's terminal, pipe or file exactly as a native program would.
      */
     HostFile standardStream(int fd);
+    /**
+     * getxattr(2)/lgetxattr(2) ({@code followLinks} or not) into {@code value}; an empty
+     * {@code value} asks for the size. Linux's semantics: ENODATA, ERANGE, EOPNOTSUPP. A host that
+     * keeps no extended attributes has none to give (and refuses to set them), as these defaults.
+     */
+    default long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
+        throw new ErrnoException(Errno.ENODATA);
+    }
+
+    /** listxattr(2)/llistxattr(2): NUL-terminated names into {@code list}; an empty one asks for the size. */
+    default long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
+        return 0;
+    }
+
+    /** setxattr(2)/lsetxattr(2) with Linux XATTR_CREATE/XATTR_REPLACE flags. */
+    default void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+            throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** removexattr(2)/lremovexattr(2). */
+    default void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
 }

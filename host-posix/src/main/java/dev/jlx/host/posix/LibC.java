@@ -62,6 +62,31 @@ public interface LibC {
     /** int fstatat(int dirfd, const char *path, struct stat *buf, int flags); (glibc 2.33+ on Linux) */
     int fstatat(int dirfd, String path, @Out Pointer buf, int flags);
 
+    // Extended attributes, Linux's signatures (macOS's take extra position and options arguments).
+    @ssize_t long getxattr(String path, String name, @Out Pointer value, @size_t long size);
+
+    @ssize_t long lgetxattr(String path, String name, @Out Pointer value, @size_t long size);
+
+    @ssize_t long fgetxattr(int fd, String name, @Out Pointer value, @size_t long size);
+
+    @ssize_t long listxattr(String path, @Out Pointer list, @size_t long size);
+
+    @ssize_t long llistxattr(String path, @Out Pointer list, @size_t long size);
+
+    @ssize_t long flistxattr(int fd, @Out Pointer list, @size_t long size);
+
+    int setxattr(String path, String name, @In Pointer value, @size_t long size, int flags);
+
+    int lsetxattr(String path, String name, @In Pointer value, @size_t long size, int flags);
+
+    int fsetxattr(int fd, String name, @In Pointer value, @size_t long size, int flags);
+
+    int removexattr(String path, String name);
+
+    int lremovexattr(String path, String name);
+
+    int fremovexattr(int fd, String name);
+
     /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
     int statfs(String path, @Out Pointer buf);
 

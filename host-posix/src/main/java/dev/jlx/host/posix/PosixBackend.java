@@ -66,6 +66,26 @@ public final class PosixBackend implements HostBackend {
     }
 
     /** The Linux errno for the host errno the last {@link LibC} call left. */
+    /** A jnr pointer to native memory such as guest memory; null for an empty segment. */
+    Pointer pointer(java.lang.foreign.MemorySegment segment) {
+        return segment.byteSize() == 0 ? null : runtime.getMemoryManager().newPointer(segment.address(), segment.byteSize());
+    }
+
+    /** EOPNOTSUPP on hosts whose xattr calls have other signatures than Linux's. */
+    void requireLinuxXattrs() throws ErrnoException {
+        if (!constants.isLinux()) {
+            throw new ErrnoException(dev.jlx.abi.Errno.EOPNOTSUPP);
+        }
+    }
+
+    /** A libc result: itself, or the host's errno as a Linux one when negative. */
+    long checked(long result) throws ErrnoException {
+        if (result < 0) {
+            throw lastError();
+        }
+        return result;
+    }
+
     ErrnoException lastError() {
         return new ErrnoException(constants.linuxErrno(runtime.getLastError()));
     }

@@ -35,6 +35,30 @@ final class PosixFile implements HostFile {
         return backend.runtime().getMemoryManager().newPointer(segment.address(), segment.byteSize());
     }
 
+    @Override
+    public long getxattr(String name, MemorySegment value) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        return backend.checked(backend.libc().fgetxattr(fd, name, backend.pointer(value), value.byteSize()));
+    }
+
+    @Override
+    public long listxattr(MemorySegment list) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        return backend.checked(backend.libc().flistxattr(fd, backend.pointer(list), list.byteSize()));
+    }
+
+    @Override
+    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        backend.checked(backend.libc().fsetxattr(fd, name, backend.pointer(value), value.byteSize(), flags));
+    }
+
+    @Override
+    public void removexattr(String name) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        backend.checked(backend.libc().fremovexattr(fd, name));
+    }
+
     private int check(long result) throws ErrnoException {
         if (result < 0) {
             throw backend.lastError();

@@ -9,6 +9,7 @@ import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Memory;
@@ -171,6 +172,39 @@ final class PosixFiles implements HostFiles {
         } finally {
             backend.libc().close((int) fd);
         }
+    }
+
+    @Override
+    public long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(value);
+        return backend.checked(followLinks ? c.getxattr(path, name, p, value.byteSize())
+                : c.lgetxattr(path, name, p, value.byteSize()));
+    }
+
+    @Override
+    public long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(list);
+        return backend.checked(followLinks ? c.listxattr(path, p, list.byteSize()) : c.llistxattr(path, p, list.byteSize()));
+    }
+
+    @Override
+    public void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+            throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(value);
+        backend.checked(followLinks ? c.setxattr(path, name, p, value.byteSize(), flags)
+                : c.lsetxattr(path, name, p, value.byteSize(), flags));
+    }
+
+    @Override
+    public void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        backend.checked(followLinks ? backend.libc().removexattr(path, name) : backend.libc().lremovexattr(path, name));
     }
 
     /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */

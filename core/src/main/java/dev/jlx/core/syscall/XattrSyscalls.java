@@ -1,0 +1,149 @@
+package dev.jlx.core.syscall;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.kernel.GuestThread;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Extended attributes: the path forms resolve in the VFS and ask the file system, the fd forms ask
+ * the open file; values go straight between guest memory and the host.
+ */
+final class XattrSyscalls {
+    /** XATTR_NAME_MAX and XATTR_SIZE_MAX of linux/limits.h. */
+    private static final int NAME_MAX = 255;
+    private static final int SIZE_MAX = 65536;
+    private static final int XATTR_CREATE = 1;
+    private static final int XATTR_REPLACE = 2;
+
+    private XattrSyscalls() {}
+
+    /** Implements Linux syscall getxattr(2). */
+    static long getxattr(GuestThread t, Args a) throws ErrnoException {
+        return get(t, a, true);
+    }
+
+    /** Implements Linux syscall lgetxattr(2). */
+    static long lgetxattr(GuestThread t, Args a) throws ErrnoException {
+        return get(t, a, false);
+    }
+
+    private static long get(GuestThread t, Args a, boolean follow) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, a.addr(0), follow);
+        return r.fs().getxattr(r.path(), follow, name(t, a.addr(1)), buffer(t, a.addr(2), a.u64(3), true));
+    }
+
+    /** Implements Linux syscall fgetxattr(2). */
+    static long fgetxattr(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        return f.getxattr(name(t, a.addr(1)), buffer(t, a.addr(2), a.u64(3), true));
+    }
+
+    /** Implements Linux syscall listxattr(2). */
+    static long listxattr(GuestThread t, Args a) throws ErrnoException {
+        return list(t, a, true);
+    }
+
+    /** Implements Linux syscall llistxattr(2). */
+    static long llistxattr(GuestThread t, Args a) throws ErrnoException {
+        return list(t, a, false);
+    }
+
+    private static long list(GuestThread t, Args a, boolean follow) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, a.addr(0), follow);
+        return r.fs().listxattr(r.path(), follow, buffer(t, a.addr(1), a.u64(2), true));
+    }
+
+    /** Implements Linux syscall flistxattr(2). */
+    static long flistxattr(GuestThread t, Args a) throws ErrnoException {
+        return t.process().fds().get(a.fd(0)).listxattr(buffer(t, a.addr(1), a.u64(2), true));
+    }
+
+    /** Implements Linux syscall setxattr(2). */
+    static long setxattr(GuestThread t, Args a) throws ErrnoException {
+        return set(t, a, true);
+    }
+
+    /** Implements Linux syscall lsetxattr(2). */
+    static long lsetxattr(GuestThread t, Args a) throws ErrnoException {
+        return set(t, a, false);
+    }
+
+    private static long set(GuestThread t, Args a, boolean follow) throws ErrnoException {
+        int flags = flags(a.i32(4));
+        String name = name(t, a.addr(1));
+        MemorySegment value = value(t, a.addr(2), a.u64(3));
+        Vfs.Resolved r = resolve(t, a.addr(0), follow).writable();
+        r.fs().setxattr(r.path(), follow, name, value, flags);
+        return 0;
+    }
+
+    /** Implements Linux syscall fsetxattr(2). */
+    static long fsetxattr(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        f.setxattr(name(t, a.addr(1)), value(t, a.addr(2), a.u64(3)), flags(a.i32(4)));
+        return 0;
+    }
+
+    /** Implements Linux syscall removexattr(2). */
+    static long removexattr(GuestThread t, Args a) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, a.addr(0), true).writable();
+        r.fs().removexattr(r.path(), true, name(t, a.addr(1)));
+        return 0;
+    }
+
+    /** Implements Linux syscall lremovexattr(2). */
+    static long lremovexattr(GuestThread t, Args a) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, a.addr(0), false).writable();
+        r.fs().removexattr(r.path(), false, name(t, a.addr(1)));
+        return 0;
+    }
+
+    /** Implements Linux syscall fremovexattr(2). */
+    static long fremovexattr(GuestThread t, Args a) throws ErrnoException {
+        t.process().fds().get(a.fd(0)).removexattr(name(t, a.addr(1)));
+        return 0;
+    }
+
+    private static Vfs.Resolved resolve(GuestThread t, long pathAddr, boolean follow) throws ErrnoException {
+        return FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, pathAddr), follow);
+    }
+
+    /** An attribute name: 1 to 255 bytes (ERANGE otherwise, as Linux). */
+    private static String name(GuestThread t, long address) throws ErrnoException {
+        byte[] name;
+        try {
+            name = t.process().space().memory().readCString(address, NAME_MAX);
+        } catch (ErrnoException e) {
+            throw e.errno() == Errno.ENAMETOOLONG ? new ErrnoException(Errno.ERANGE) : e;
+        }
+        if (name.length == 0) {
+            throw new ErrnoException(Errno.ERANGE);
+        }
+        return new String(name, StandardCharsets.UTF_8);
+    }
+
+    /** A result buffer, clamped to XATTR_SIZE_MAX as Linux does; empty asks for the size. */
+    private static MemorySegment buffer(GuestThread t, long address, long size, boolean write) throws ErrnoException {
+        long n = Math.min(size, SIZE_MAX);
+        return n == 0 ? MemorySegment.NULL : t.process().space().memory().slice(address, n, write);
+    }
+
+    private static MemorySegment value(GuestThread t, long address, long size) throws ErrnoException {
+        if (size > SIZE_MAX) {
+            throw new ErrnoException(Errno.E2BIG);
+        }
+        return buffer(t, address, size, false);
+    }
+
+    private static int flags(int flags) throws ErrnoException {
+        if ((flags & ~(XATTR_CREATE | XATTR_REPLACE)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return flags;
+    }
+}

@@ -70,5 +70,11 @@ int main(void) {
             pow(two, 0.5), exp(one));
     printf("rint %.1f %.1f %.1f nearbyint %.1f lrint %ld\n", rint(2.5 * one), rint(3.5 * one), rint(-2.5 * one),
             nearbyint(0.5 * one), lrint(1.5 * one));
+    /* fxsave/fxrstor must carry the XMM registers: glibc's lazy PLT binding saves arguments with them. */
+    static unsigned char area[512] __attribute__((aligned(16)));
+    double saved = 0;
+    __asm__ volatile("movsd %1, %%xmm0\n fxsave64 %2\n pxor %%xmm0, %%xmm0\n fxrstor64 %2\n movsd %%xmm0, %0"
+                     : "=m"(saved) : "m"(two), "m"(area) : "xmm0");
+    printf("xmm0 through fxsave/fxrstor: %g\n", saved);
     return 0;
 }

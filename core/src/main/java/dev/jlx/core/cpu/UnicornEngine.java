@@ -131,8 +131,16 @@ public final class UnicornEngine implements CpuEngine {
         return s;
     }
 
-    /** Linux starts a process with FCW 0x37f, all x87 registers empty and MXCSR 0x1f80; Unicorn does not. */
+    /** CR4.OSFXSR and CR4.OSXMMEXCPT, which Linux sets and without which fxsave/fxrstor skip the XMM registers. */
+    private static final long CR4_OSFXSR_OSXMMEXCPT = 0x200 | 0x400;
+
+    /**
+     * Linux starts a process with FCW 0x37f, all x87 registers empty and MXCSR 0x1f80, on a CPU
+     * whose CR4 enables SSE state saving (glibc's lazy binding saves the argument registers with
+     * fxsave); Unicorn does none of it.
+     */
     private void resetFpu() {
+        reg(X86Reg.CR4, reg(X86Reg.CR4) | CR4_OSFXSR_OSXMMEXCPT);
         reg(X86Reg.FPCW, 0x037f);
         reg(X86Reg.FPTAG, 0xffff);
         reg(X86Reg.MXCSR, 0x1f80);

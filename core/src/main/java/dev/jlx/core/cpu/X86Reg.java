@@ -15,6 +15,7 @@ public final class X86Reg {
     public static final int RIP = 41;
     public static final int RSI = 43;
     public static final int RSP = 44;
+    public static final int CR4 = 54;
     public static final int R8 = 106;
     public static final int R9 = 107;
     public static final int R10 = 108;

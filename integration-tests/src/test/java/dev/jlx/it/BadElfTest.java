@@ -136,6 +136,20 @@ class BadElfTest {
         assertRefused(executable("interp", b.array()), "interpreter");
     }
 
+    /** bash's words and status for a program whose interpreter does not exist, the same under jlx. */
+    @Test
+    void missingInterpreter() throws Exception {
+        Path source = Files.writeString(dir.resolve("hello.c"), "int main(void) { return 0; }\n");
+        Path program = dir.resolve("nointerp");
+        Result gcc = Native.run(List.of("gcc", "-o", program.toString(), "-Wl,--dynamic-linker=/nonexistent/ld.so",
+                source.toString()), Runner.ENV, dir, new byte[0]);
+        assertEquals(0, gcc.status(), gcc.err());
+        Result bash = Native.run(List.of("/bin/bash", "-c", program.toString()), Runner.ENV, dir, new byte[0]);
+        JlxException e = Runner.jlxFailure(List.of(program.toString()), dir);
+        assertEquals(bash.status(), e.shellStatus());
+        assertEquals("/bin/bash: line 1: " + e.getMessage().substring("jlx: ".length()) + "\n", bash.err());
+    }
+
     @Test
     void randomBytes() throws Exception {
         byte[] noise = new byte[4096];

@@ -32,6 +32,12 @@ public final class HostPages {
     private static final MethodHandle MUNMAP = LINKER.downcallHandle(
             LINKER.defaultLookup().find("munmap").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
 
+    /** int msync(void *addr, size_t length, int flags); */
+    private static final MethodHandle MSYNC = LINKER.downcallHandle(LINKER.defaultLookup().find("msync").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    /** MS_SYNC: 4 on Linux, 0x10 on macOS and the BSDs. */
+    private static final int MS_SYNC = System.getProperty("os.name").startsWith("Linux") ? 4 : 0x10;
+
     private static final int ZERO_FD;
 
     static {
@@ -56,6 +62,15 @@ public final class HostPages {
             throw new IllegalStateException(t);
         }
         return p.address() == -1L ? null : p.reinterpret(size);
+    }
+
+    /** Writes a shared file mapping's pages back to the file and waits (msync MS_SYNC). */
+    public static void sync(long start, long size) {
+        try {
+            int ignored = (int) MSYNC.invokeExact(MemorySegment.ofAddress(start), size, MS_SYNC);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** Returns pages to the host; {@code start} and {@code size} page aligned within one allocation. */

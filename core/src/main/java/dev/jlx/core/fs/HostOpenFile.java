@@ -50,6 +50,11 @@ public final class HostOpenFile extends OpenFile {
         file.removexattr(name);
     }
 
+    /** See {@link HostFile#mapShared}. */
+    public MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
+        return file.mapShared(offset, length, writable);
+    }
+
     public String guestPath() {
         return path == null ? null : path.guestPath();
     }

@@ -61,6 +61,15 @@ public interface HostFile {
     /** close(2). Closing twice is harmless. */
     void close() throws ErrnoException;
 
+    /**
+     * A shared mapping of {@code length} bytes (page-rounded) of the file from {@code offset}:
+     * host memory whose writes reach the file, writable when {@code writable}; jlx unmaps it with
+     * munmap. ENODEV when the file cannot be mapped.
+     */
+    default MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
+        throw new ErrnoException(Errno.ENODEV);
+    }
+
     /** fgetxattr(2); see {@link HostFiles#getxattr}. */
     default long getxattr(String name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);

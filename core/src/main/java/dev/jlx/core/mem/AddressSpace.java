@@ -80,6 +80,19 @@ public final class AddressSpace {
      * range is EEXIST.
      */
     public long map(long hint, long length, int prot, int flags, String name) throws ErrnoException {
+        return map(hint, length, prot, flags, name, null, ALL_PROT, 0);
+    }
+
+    public static final int ALL_PROT = Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+
+    /**
+     * mmap of a file: as {@link #map}, with {@code fileOffset} for /proc/PID/maps and, when
+     * {@code host} is not null, that host memory (of the page-rounded length, such as the host's
+     * shared mapping of the file) as the VMA's bytes, mprotect limited to {@code maxProt}. Host
+     * memory is returned to the host (munmap) when the guest unmaps it.
+     */
+    public long map(long hint, long length, int prot, int flags, String name, MemorySegment host, int maxProt,
+            long fileOffset) throws ErrnoException {
         if (length <= 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -106,16 +119,21 @@ public final class AddressSpace {
             long h = pageDown(hint);
             start = h >= MMAP_MIN && h + len <= TASK_SIZE && isFree(h, h + len) ? h : findGap(len);
         }
-        insert(start, len, prot, flags, name);
+        insert(start, len, prot, flags, name, host, maxProt, fileOffset);
         return start;
     }
 
     private void insert(long start, long len, int prot, int flags, String name) throws ErrnoException {
-        MemorySegment host = HostPages.allocate(len);
+        insert(start, len, prot, flags, name, null, ALL_PROT, 0);
+    }
+
+    private void insert(long start, long len, int prot, int flags, String name, MemorySegment given, int maxProt,
+            long fileOffset) throws ErrnoException {
+        MemorySegment host = given != null ? given : HostPages.allocate(len);
         if (host == null) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        Vma v = new Vma(start, start + len, prot, flags, name, host);
+        Vma v = new Vma(start, start + len, prot, flags, name, host, maxProt, fileOffset);
         vmas.put(start, v);
         for (CpuEngine e : engines) {
             e.map(start, len, prot, host);
@@ -205,6 +223,11 @@ public final class AddressSpace {
             throw new ErrnoException(Errno.ENOMEM);
         }
         for (Vma v : overlapping(address, end)) {
+            if ((prot & ~v.maxProt) != 0) {
+                throw new ErrnoException(Errno.EACCES);
+            }
+        }
+        for (Vma v : overlapping(address, end)) {
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
             keepOutside(v, from, to);
@@ -244,6 +267,10 @@ public final class AddressSpace {
         if (v == null || oldAddress + oldLen > v.end) {
             throw new ErrnoException(Errno.EFAULT);
         }
+        if (v.shared() && newLen > oldLen) {
+            // Growing or moving would copy the pages and so break the sharing: not done (see the syscall table).
+            throw new ErrnoException(Errno.ENOMEM);
+        }
         if ((flags & Mman.MREMAP_FIXED) != 0) {
             if ((newAddress & (PAGE - 1)) != 0 || (newAddress < oldAddress + oldLen && oldAddress < newAddress + newLen)) {
                 throw new ErrnoException(Errno.EINVAL);
@@ -280,16 +307,42 @@ public final class AddressSpace {
         return to;
     }
 
-    /** madvise(MADV_DONTNEED) on private anonymous memory: the pages read as zero afterwards. */
+    /**
+     * madvise(MADV_DONTNEED): private pages read as zero afterwards; shared ones keep their
+     * contents (the file's, or the shared memory's).
+     */
     public void discard(long address, long length) throws ErrnoException {
         long end = address + pageUp(length);
         if (!isFullyMapped(address, end)) {
             throw new ErrnoException(Errno.ENOMEM);
         }
         for (Vma v : overlapping(address, end)) {
+            if (v.shared()) {
+                continue;
+            }
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
             v.host.asSlice(from - v.start, to - from).fill((byte) 0);
+        }
+    }
+
+    /**
+     * msync(2): the shared mappings in the range are written back to their files by the host (the
+     * host's page cache already holds every write, so MS_ASYNC has nothing to start).
+     */
+    public void sync(long address, long length, boolean synchronous) throws ErrnoException {
+        long end = address + pageUp(length);
+        if (end < address || !isFullyMapped(address, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        if (!synchronous) {
+            return;
+        }
+        for (Vma v : overlapping(address, end)) {
+            if (v.shared() && v.name != null) {
+                long from = Math.max(address, v.start);
+                HostPages.sync(v.host.address() + (from - v.start), Math.min(end, v.end) - from);
+            }
         }
     }
 

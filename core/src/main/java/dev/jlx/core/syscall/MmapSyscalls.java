@@ -3,9 +3,12 @@ package dev.jlx.core.syscall;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.HostPages;
+import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.AddressSpace;
+import java.lang.foreign.MemorySegment;
 
 /** brk and the mmap family, served entirely by the process's {@link AddressSpace}. */
 final class MmapSyscalls {
@@ -23,8 +26,8 @@ final class MmapSyscalls {
 
     /**
      * Implements Linux syscall mmap(2). Anonymous mappings are real; a private file mapping is a
-     * copy of the file's bytes (the same as Linux until the file changes under it); shared writable
-     * file mappings need the file-mapping work and are refused with ENODEV.
+     * copy of the file's bytes (the same as Linux until the file changes under it); a shared file
+     * mapping is the host's own shared mapping of the file, so writes reach it.
      */
     static long mmap(GuestThread t, Args a) throws ErrnoException {
         long addr = a.addr(0);
@@ -58,11 +61,12 @@ final class MmapSyscalls {
         if (!file.readable()) {
             throw new ErrnoException(Errno.EACCES);
         }
-        if (type != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0) {
-            t.process().kernel().warnOnce("mmap-shared-write", "shared writable file mappings are not implemented: ENODEV");
-            throw new ErrnoException(Errno.ENODEV);
+        String name = file instanceof HostOpenFile h ? h.guestPath() : null;
+        if (type != Mman.MAP_PRIVATE) {
+            return mapShared(t, file, name, addr, length, prot, flags, offset);
         }
-        long start = space.map(addr, length, Mman.PROT_READ | Mman.PROT_WRITE, flags, null);
+        long start = space.map(addr, length, Mman.PROT_READ | Mman.PROT_WRITE, flags, name, null,
+                AddressSpace.ALL_PROT, offset);
         try {
             ReadWriteSyscalls.readInto(file, space.memory(), start, length, offset);
             space.protect(start, length, prot);
@@ -72,6 +76,61 @@ final class MmapSyscalls {
         }
         return start;
     }
+
+    /**
+     * A shared file mapping: the host maps the file's pages up to its end; pages past the end
+     * (where Linux would raise SIGBUS) are private zero pages, since a host SIGBUS inside the
+     * engine would end the JVM.
+     */
+    private static long mapShared(GuestThread t, OpenFile file, String name, long addr, long length, int prot,
+            int flags, long offset) throws ErrnoException {
+        if (!(file instanceof HostOpenFile h)) {
+            throw new ErrnoException(Errno.ENODEV);
+        }
+        boolean writable = file.writable();
+        if ((prot & Mman.PROT_WRITE) != 0 && !writable) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+        long len = AddressSpace.pageUp(length);
+        long size = file.stat().size();
+        long backed = Math.min(len, Math.max(0, AddressSpace.pageUp(size) - offset));
+        AddressSpace space = t.process().space();
+        int maxProt = Mman.PROT_READ | Mman.PROT_EXEC | (writable ? Mman.PROT_WRITE : 0);
+        if (backed == 0) {
+            return space.map(addr, len, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE, name, null,
+                    AddressSpace.ALL_PROT, offset);
+        }
+        MemorySegment host = h.mapShared(offset, backed, writable);
+        long start;
+        try {
+            start = space.map(addr, backed, prot, flags, name, host, maxProt, offset);
+        } catch (ErrnoException e) {
+            HostPages.free(host.address(), backed);
+            throw e;
+        }
+        if (backed < len) {
+            space.map(start + backed, len - backed, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE
+                    | Mman.MAP_FIXED, name, null, AddressSpace.ALL_PROT, offset + backed);
+        }
+        return start;
+    }
+
+    /** Implements Linux syscall msync(2). */
+    static long msync(GuestThread t, Args a) throws ErrnoException {
+        long addr = a.addr(0);
+        int flags = a.i32(2);
+        if ((addr & (AddressSpace.PAGE - 1)) != 0 || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0
+                || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.process().space().sync(addr, a.u64(1), (flags & MS_SYNC) != 0);
+        return 0;
+    }
+
+    /** msync(2) flags (asm-generic/mman-common.h). */
+    private static final int MS_ASYNC = 1;
+    private static final int MS_INVALIDATE = 2;
+    private static final int MS_SYNC = 4;
 
     /** Implements Linux syscall munmap(2). */
     static long munmap(GuestThread t, Args a) throws ErrnoException {

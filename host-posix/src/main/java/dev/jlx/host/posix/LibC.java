@@ -87,6 +87,9 @@ public interface LibC {
 
     int fremovexattr(int fd, String name);
 
+    /** void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset); */
+    long mmap(long addr, @size_t long length, int prot, int flags, int fd, long offset);
+
     /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
     int statfs(String path, @Out Pointer buf);
 

@@ -35,6 +35,22 @@ final class PosixFile implements HostFile {
         return backend.runtime().getMemoryManager().newPointer(segment.address(), segment.byteSize());
     }
 
+    /** PROT_READ, PROT_WRITE and MAP_SHARED have these values on Linux, macOS and the BSDs. */
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_SHARED = 1;
+
+    @Override
+    public MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
+        long size = (length + 4095) & ~4095L;
+        long address = backend.libc().mmap(0, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
+                offset);
+        if (address == -1) {
+            throw backend.lastError();
+        }
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
     @Override
     public long getxattr(String name, MemorySegment value) throws ErrnoException {
         backend.requireLinuxXattrs();

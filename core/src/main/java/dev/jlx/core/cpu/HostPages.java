@@ -64,6 +64,29 @@ public final class HostPages {
         return p.address() == -1L ? null : p.reinterpret(size);
     }
 
+    /** int mincore(void *addr, size_t length, unsigned char *vec); */
+    private static final MethodHandle MINCORE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mincore").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+
+    /** How many of the pages of [start, start + size) the host holds in memory (mincore). */
+    public static long residentPages(long start, long size) {
+        long pages = size / 4096;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment vec = a.allocate(pages);
+            int r = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start), size, vec);
+            if (r != 0) {
+                return 0;
+            }
+            long resident = 0;
+            for (long i = 0; i < pages; i++) {
+                resident += vec.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & 1;
+            }
+            return resident;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** Writes a shared file mapping's pages back to the file and waits (msync MS_SYNC). */
     public static void sync(long start, long size) {
         try {

@@ -33,6 +33,8 @@ public final class AddressSpace {
     private long mmapBase = 0x7ffff7fff000L;
     private long brkStart;
     private long brk;
+    /** The largest resident size {@link #peakResidentBytes} has seen. */
+    private long peakResident;
     private Vma lastHit;
     private final GuestMemory memory = new GuestMemory(this);
 
@@ -344,6 +346,19 @@ public final class AddressSpace {
                 HostPages.sync(v.host.address() + (from - v.start), Math.min(end, v.end) - from);
             }
         }
+    }
+
+    /**
+     * The most memory the guest's pages have held at once, as far as jlx has looked: the host's
+     * count of resident pages now, or a larger count seen at an earlier call (getrusage's maxrss).
+     */
+    public long peakResidentBytes() {
+        long pages = 0;
+        for (Vma v : vmas.values()) {
+            pages += HostPages.residentPages(v.host.address(), v.end - v.start);
+        }
+        peakResident = Math.max(peakResident, pages * PAGE);
+        return peakResident;
     }
 
     /** Sets the program break's start (the page after the executable's bss). */

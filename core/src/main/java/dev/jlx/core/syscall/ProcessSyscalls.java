@@ -330,6 +330,86 @@ final class ProcessSyscalls {
         return maskBytes;
     }
 
+    /** Scheduling policies of sched(7). */
+    private static final int SCHED_OTHER = 0;
+    private static final int SCHED_FIFO = 1;
+    private static final int SCHED_RR = 2;
+    private static final int SCHED_BATCH = 3;
+    private static final int SCHED_IDLE = 5;
+    private static final int SCHED_DEADLINE = 6;
+
+    /** The calling process or thread: pid 0, its pid or its tid; other processes are ESRCH for now. */
+    private static void self(GuestThread t, int pid) throws ErrnoException {
+        if (pid < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (pid != 0 && pid != t.tid() && pid != t.process().pid()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+    }
+
+    /** Implements Linux syscall sched_get_priority_max(2): 99 for the real-time policies, else 0. */
+    static long sched_get_priority_max(GuestThread t, Args a) throws ErrnoException {
+        return switch (a.i32(0)) {
+            case SCHED_FIFO, SCHED_RR -> 99;
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+    }
+
+    /** Implements Linux syscall sched_get_priority_min(2): 1 for the real-time policies, else 0. */
+    static long sched_get_priority_min(GuestThread t, Args a) throws ErrnoException {
+        return switch (a.i32(0)) {
+            case SCHED_FIFO, SCHED_RR -> 1;
+            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+    }
+
+    /** Implements Linux syscall sched_getscheduler(2): guest threads run under SCHED_OTHER. */
+    static long sched_getscheduler(GuestThread t, Args a) throws ErrnoException {
+        self(t, a.i32(0));
+        return SCHED_OTHER;
+    }
+
+    /** Implements Linux syscall sched_getparam(2): SCHED_OTHER's only priority, 0. */
+    static long sched_getparam(GuestThread t, Args a) throws ErrnoException {
+        self(t, a.i32(0));
+        if (a.addr(1) == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.process().space().memory().writeInt(a.addr(1), 0);
+        return 0;
+    }
+
+    /** Implements Linux syscall getpriority(2): the raw syscall answers 20 - nice, and nice is 0. */
+    static long getpriority(GuestThread t, Args a) throws ErrnoException {
+        int which = a.i32(0);
+        if (which < 0 || which > 2) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (which == 0) {
+            self(t, a.i32(1));
+        } else if (a.i32(1) != 0 && a.i32(1) != (which == 1 ? t.process().pid() : t.process().credentials().uid())) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        return 20;
+    }
+
+    /**
+     * Implements Linux syscall getcpu(2). The host does not say on which CPU a Java thread runs,
+     * so the answer is CPU 0 of node 0, a CPU the thread may run on (its affinity mask has it).
+     */
+    static long getcpu(GuestThread t, Args a) throws ErrnoException {
+        if (a.addr(0) != 0) {
+            t.process().space().memory().writeInt(a.addr(0), 0);
+        }
+        if (a.addr(1) != 0) {
+            t.process().space().memory().writeInt(a.addr(1), 0);
+        }
+        return 0;
+    }
+
     /** Implements Linux syscall sched_yield(2): other guest threads run whenever this one is not. */
     static long sched_yield(GuestThread t, Args a) {
         Thread.yield();

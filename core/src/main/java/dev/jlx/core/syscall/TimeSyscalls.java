@@ -2,9 +2,11 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Clocks;
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.struct.Rusage;
 import dev.jlx.abi.struct.Timespec;
 import dev.jlx.abi.struct.Timeval;
 import dev.jlx.abi.struct.Timezone;
+import dev.jlx.abi.struct.Tms;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
@@ -91,6 +93,57 @@ final class TimeSyscalls {
             t.process().space().memory().writeLong(a.addr(0), seconds);
         }
         return seconds;
+    }
+
+    /** getrusage(2)'s who: the process, its waited-for children, the calling thread. */
+    private static final int RUSAGE_SELF = 0;
+    private static final int RUSAGE_CHILDREN = -1;
+    private static final int RUSAGE_THREAD = 1;
+    /** USER_HZ: the unit of times(2) and of /proc's tick counts. */
+    static final long USER_HZ = 100;
+
+    /**
+     * Implements Linux syscall getrusage(2): CPU times of the guest thread's Java thread (the whole
+     * process while processes have one thread), the peak of the resident pages jlx's host memory
+     * has had so far, and nothing for children (no guest process has any yet).
+     */
+    static long getrusage(GuestThread t, Args a) throws ErrnoException {
+        int who = a.i32(0);
+        if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Rusage r;
+        if (who == RUSAGE_CHILDREN) {
+            r = new Rusage(new Timeval(0, 0), new Timeval(0, 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        } else {
+            long user = Math.max(0, THREADS.getCurrentThreadUserTime());
+            long system = Math.max(0, THREADS.getCurrentThreadCpuTime() - user);
+            long maxRssKb = t.process().space().peakResidentBytes() / 1024;
+            r = new Rusage(timeval(user), timeval(system), maxRssKb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        ByteBuffer b = GuestMemory.structBuffer(Rusage.SIZE);
+        r.writeTo(b, 0);
+        t.process().space().memory().writeStruct(a.addr(1), b);
+        return 0;
+    }
+
+    private static Timeval timeval(long nanos) {
+        return new Timeval(nanos / NANOS, nanos % NANOS / 1000);
+    }
+
+    /**
+     * Implements Linux syscall times(2): the thread's CPU times in USER_HZ ticks, none for
+     * children, and the ticks of CLOCK_MONOTONIC (Linux counts from boot; only differences matter).
+     */
+    static long times(GuestThread t, Args a) throws ErrnoException {
+        if (a.addr(0) != 0) {
+            long user = Math.max(0, THREADS.getCurrentThreadUserTime());
+            long system = Math.max(0, THREADS.getCurrentThreadCpuTime() - user);
+            ByteBuffer b = GuestMemory.structBuffer(Tms.SIZE);
+            new Tms(user / (NANOS / USER_HZ), system / (NANOS / USER_HZ), 0, 0).writeTo(b, 0);
+            t.process().space().memory().writeStruct(a.addr(0), b);
+        }
+        return System.nanoTime() / (NANOS / USER_HZ);
     }
 
     /** Implements Linux syscall nanosleep(2). */

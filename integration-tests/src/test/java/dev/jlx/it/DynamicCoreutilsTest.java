@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DynamicCoreutilsTest {
     /** Each step: a command line, split on spaces, and "<<text" for its standard input. */
     private static final String[] STEPS = {
-        "ls -la", "ls -lR src", "cp -a src copy", "cp src/a/f.txt single", "mv copy moved",
+        "ls -l", "ls -lA", "ls -lR src", "cp -a src copy", "cp src/a/f.txt single", "mv copy moved",
         "ln -s moved/a/f.txt soft", "ln moved/a/f.txt hard", "readlink soft", "readlink -f soft", "realpath hard",
         "chmod -R 750 moved", "chmod 0600 hard", "stat -c %n:%s:%b:%B:%F:%a:%A:%h:%u:%U:%g:%G:%Y:%y moved/a/f.txt", "stat -c %n:%s:%F:%a:%h:%Y src/a/b/g.txt",
         "stat -L -c %n:%s:%F soft", "stat -f -c %t:%s:%l .", "du -s src", "du -a moved", "touch -d 2020-02-02T02:02:02 moved/a/f.txt", "ls -l moved/a",

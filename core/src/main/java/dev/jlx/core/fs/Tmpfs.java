@@ -62,6 +62,8 @@ public final class Tmpfs implements FileSystem {
         long atime;
         long mtime;
         long ctime;
+        /** Linux's tmpfs keeps a birth time too (statx STATX_BTIME). */
+        final long btime;
 
         Node(int mode) {
             this.mode = mode;
@@ -69,6 +71,7 @@ public final class Tmpfs implements FileSystem {
             atime = now;
             mtime = now;
             ctime = now;
+            btime = now;
         }
 
         abstract long size();
@@ -80,7 +83,7 @@ public final class Tmpfs implements FileSystem {
         HostStat stat() {
             return new HostStat(dev, ino, mode, links, owner, group, 0, size(), PAGE, blocks(), atime / 1_000_000_000L,
                     atime % 1_000_000_000L, mtime / 1_000_000_000L, mtime % 1_000_000_000L, ctime / 1_000_000_000L,
-                    ctime % 1_000_000_000L);
+                    ctime % 1_000_000_000L, btime / 1_000_000_000L, btime % 1_000_000_000L);
         }
 
         void changed() {

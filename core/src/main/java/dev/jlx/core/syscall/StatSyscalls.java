@@ -96,8 +96,9 @@ final class StatSyscalls {
     private static final int STATX_RESERVED = 0x80000000;
 
     /**
-     * Implements Linux syscall statx(2). Everything stat(2) knows is filled in (STATX_BASIC_STATS);
-     * the birth time, mount id and direct-I/O alignment are not offered, so their bits stay clear.
+     * Implements Linux syscall statx(2). Everything stat(2) knows is filled in (STATX_BASIC_STATS),
+     * and the birth time where the file system keeps one; the mount id and direct-I/O alignment are
+     * not offered, so their bits stay clear.
      */
     static long statx(GuestThread t, Args a) throws ErrnoException {
         int flags = a.i32(2);
@@ -106,10 +107,12 @@ final class StatSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         HostStat s = lookup(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
-        StatxTimestamp none = new StatxTimestamp(0, 0);
-        Statx x = new Statx(Statx.STATX_BASIC_STATS, (int) s.blksize(), 0, (int) s.nlink(), s.uid(), s.gid(),
-                s.mode() & 0xffff, s.ino(), s.size(), s.blocks(), 0, new StatxTimestamp(s.atimeSec(), (int) s.atimeNsec()),
-                none, new StatxTimestamp(s.ctimeSec(), (int) s.ctimeNsec()),
+        StatxTimestamp btime = s.hasBtime() ? new StatxTimestamp(s.btimeSec(), (int) s.btimeNsec())
+                : new StatxTimestamp(0, 0);
+        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0), (int) s.blksize(), 0,
+                (int) s.nlink(), s.uid(), s.gid(), s.mode() & 0xffff, s.ino(), s.size(), s.blocks(), 0,
+                new StatxTimestamp(s.atimeSec(), (int) s.atimeNsec()), btime,
+                new StatxTimestamp(s.ctimeSec(), (int) s.ctimeNsec()),
                 new StatxTimestamp(s.mtimeSec(), (int) s.mtimeNsec()), major(s.rdev()), minor(s.rdev()), major(s.dev()),
                 minor(s.dev()), 0, 0, 0);
         ByteBuffer b = GuestMemory.structBuffer(Statx.SIZE);

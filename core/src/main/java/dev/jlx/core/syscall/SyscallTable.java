@@ -355,7 +355,7 @@ public final class SyscallTable {
         none(PKEY_MPROTECT, ""),
         none(PKEY_ALLOC, ""),
         none(PKEY_FREE, ""),
-        e(STATX, PARTIAL, "STATX_BASIC_STATS; no birth time, mount id or direct-I/O alignment (their mask bits stay clear)", StatSyscalls::statx, INT, DIRFD, PATH, AT_FLAGS, PTR, PTR),
+        e(STATX, PARTIAL, "STATX_BASIC_STATS, and STATX_BTIME where the host (Linux hosts through statx) or tmpfs keeps it; no mount id or direct-I/O alignment (their mask bits stay clear)", StatSyscalls::statx, INT, DIRFD, PATH, AT_FLAGS, PTR, PTR),
         none(IO_PGETEVENTS, ""),
         e(RSEQ, PARTIAL, "registration only: one CPU and no preemption inside an address space, so no aborts are needed", ProcessSyscalls::rseq, INT, PTR, SIZE, INT, INT),
         none(PIDFD_SEND_SIGNAL, ""),

@@ -59,9 +59,6 @@ public interface LibC {
     /** void sync(void); */
     void sync();
 
-    /** int fstatat(int dirfd, const char *path, struct stat *buf, int flags); (glibc 2.33+ on Linux) */
-    int fstatat(int dirfd, String path, @Out Pointer buf, int flags);
-
     // Extended attributes, Linux's signatures (macOS's take extra position and options arguments).
     @ssize_t long getxattr(String path, String name, @Out Pointer value, @size_t long size);
 
@@ -89,6 +86,9 @@ public interface LibC {
 
     /** void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset); */
     long mmap(long addr, @size_t long length, int prot, int flags, int fd, long offset);
+
+    /** int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf); (glibc 2.28+) */
+    int statx(int dirfd, String path, int flags, int mask, @Out Pointer buf);
 
     /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
     int statfs(String path, @Out Pointer buf);

@@ -36,6 +36,7 @@ public final class PosixBackend implements HostBackend {
         this.libc = NativePosix.libc();
         this.runtime = Runtime.getSystemRuntime();
         this.constants = HostConstants.forRunningHost();
+        this.statx = constants.isLinux();
         this.files = new PosixFiles(this);
     }
 
@@ -66,6 +67,56 @@ public final class PosixBackend implements HostBackend {
     }
 
     /** The Linux errno for the host errno the last {@link LibC} call left. */
+    /** statx's mask for everything stat knows plus the birth time (STATX_BASIC_STATS | STATX_BTIME). */
+    private static final int STATX_WANTED = 0x7ff | 0x800;
+    private static final int STATX_BTIME = 0x800;
+    /** Set on a Linux host whose glibc has statx (2.28+); cleared when the call is missing. */
+    private volatile boolean statx;
+    /** struct statx, 256 bytes, one per thread: the VFS stats a lot. */
+    private final ThreadLocal<Pointer> statxBuffer = ThreadLocal.withInitial(
+            () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 256));
+
+    boolean hasStatx() {
+        return statx;
+    }
+
+    /**
+     * statx(2) with Linux's {@code AT_*} flags into a reused buffer: one host call, no jnr-posix
+     * objects, and the birth time where the file system keeps one. Null when the host has no statx
+     * (not Linux, or an old glibc): callers then use jnr-posix.
+     */
+    HostStat statx(int dirfd, String path, int flags) throws ErrnoException {
+        if (!statx) {
+            return null;
+        }
+        Pointer b = statxBuffer.get();
+        try {
+            if (libc.statx(dirfd, path, flags, STATX_WANTED, b) < 0) {
+                throw lastError();
+            }
+        } catch (UnsatisfiedLinkError olderGlibc) {
+            statx = false;
+            return null;
+        }
+        // struct statx (linux/stat.h): mask 0, blksize 4, nlink 16, uid 20, gid 24, mode 28 (u16), ino 32,
+        // size 40, blocks 48, then atime 64, btime 80, ctime 96, mtime 112 as (s64 sec, u32 nsec), and
+        // rdev major/minor at 128/132, dev major/minor at 136/140.
+        boolean btime = (b.getInt(0) & STATX_BTIME) != 0;
+        return new HostStat(makedev(b.getInt(136), b.getInt(140)), b.getLong(32),
+                constants.linuxMode(b.getShort(28) & 0xffff), Integer.toUnsignedLong(b.getInt(16)), b.getInt(20),
+                b.getInt(24), makedev(b.getInt(128), b.getInt(132)), b.getLong(40), Integer.toUnsignedLong(b.getInt(4)),
+                b.getLong(48), b.getLong(64), Integer.toUnsignedLong(b.getInt(72)), b.getLong(112),
+                Integer.toUnsignedLong(b.getInt(120)), b.getLong(96), Integer.toUnsignedLong(b.getInt(104)),
+                btime ? b.getLong(80) : HostStat.NO_BTIME, btime ? Integer.toUnsignedLong(b.getInt(88)) : 0);
+    }
+
+    /** glibc's makedev: the dev_t of a major and minor number. */
+    private static long makedev(int major, int minor) {
+        long ma = Integer.toUnsignedLong(major);
+        long mi = Integer.toUnsignedLong(minor);
+        return (ma & 0xfffff000L) << 32 | (ma & 0xfff) << 8 | (mi & 0xffffff00L) << 12 | (mi & 0xff);
+    }
+
     /** A jnr pointer to native memory such as guest memory; null for an empty segment. */
     Pointer pointer(java.lang.foreign.MemorySegment segment) {
         return segment.byteSize() == 0 ? null : runtime.getMemoryManager().newPointer(segment.address(), segment.byteSize());

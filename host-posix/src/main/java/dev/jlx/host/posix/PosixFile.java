@@ -114,6 +114,10 @@ final class PosixFile implements HostFile {
     /** {@code int fstat(int fd, struct stat *buf);} */
     @Override
     public HostStat stat() throws ErrnoException {
+        HostStat s = backend.statx(fd, "", PosixFiles.LINUX_AT_EMPTY_PATH);
+        if (s != null) {
+            return s;
+        }
         FileStat st = backend.posix().allocateStat();
         if (backend.posix().fstat(fd, st) < 0) {
             throw backend.posixError();

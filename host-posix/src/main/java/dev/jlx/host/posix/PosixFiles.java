@@ -49,45 +49,16 @@ final class PosixFiles implements HostFiles {
      */
     @Override
     public HostStat stat(String path, boolean followLinks) throws ErrnoException {
-        if (directStat) {
-            try {
-                return directStat(path, followLinks);
-            } catch (UnsatisfiedLinkError olderGlibc) {
-                // glibc before 2.33 exports only __xstat: use jnr-posix's call from now on.
-                directStat = false;
-            }
+        HostStat st = backend.statx(LINUX_AT_FDCWD, path, followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
+        if (st != null) {
+            return st;
         }
-        FileStat st = backend.posix().allocateStat();
-        int r = followLinks ? backend.posix().stat(path, st) : backend.posix().lstat(path, st);
+        FileStat fs = backend.posix().allocateStat();
+        int r = followLinks ? backend.posix().stat(path, fs) : backend.posix().lstat(path, fs);
         if (r < 0) {
             throw backend.posixError();
         }
-        return backend.hostStat(st);
-    }
-
-    /**
-     * On x86-64 Linux the host's struct stat is laid out as below; stat and lstat go straight into a
-     * reused native buffer, without jnr-posix's per-call object and copies (the VFS stats a lot).
-     */
-    private volatile boolean directStat = "amd64".equals(System.getProperty("os.arch"))
-            && "Linux".equals(System.getProperty("os.name"));
-    private final ThreadLocal<Pointer> statBuffer = ThreadLocal.withInitial(
-            () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 144));
-
-    private HostStat directStat(String path, boolean followLinks) throws ErrnoException {
-        Pointer b = statBuffer.get();
-        if ((followLinks ? backend.libc().stat(path, b) : backend.libc().lstat(path, b)) < 0) {
-            throw backend.lastError();
-        }
-        return decodeStat(b);
-    }
-
-    private HostStat decodeStat(Pointer b) {
-        // glibc x86-64 struct stat: dev 0, ino 8, nlink 16, mode 24, uid 28, gid 32, rdev 40, size 48,
-        // blksize 56, blocks 64, then atime, mtime, ctime as (seconds, nanoseconds) from 72.
-        return new HostStat(b.getLong(0), b.getLong(8), backend.constants().linuxMode(b.getInt(24)), b.getLong(16),
-                b.getInt(28), b.getInt(32), b.getLong(40), b.getLong(48), b.getLong(56), b.getLong(64), b.getLong(72),
-                b.getLong(80), b.getLong(88), b.getLong(96), b.getLong(104), b.getLong(112));
+        return backend.hostStat(fs);
     }
 
     /** openat2(2) on x86-64 Linux, and its RESOLVE_NO_SYMLINKS / RESOLVE_NO_MAGICLINKS and O_PATH bits. */
@@ -134,18 +105,18 @@ final class PosixFiles implements HostFiles {
         return how;
     });
     private static final long LINUX_O_NOFOLLOW = 0400000;
-    private static final int LINUX_AT_EMPTY_PATH = 0x1000;
-    private static final int LINUX_AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int LINUX_AT_EMPTY_PATH = 0x1000;
+    static final int LINUX_AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int LINUX_ELOOP = 40;
 
     /**
      * openat2 with RESOLVE_NO_SYMLINKS and O_PATH|O_NOFOLLOW, which yields the last component even
-     * when it is a link, then fstatat(AT_EMPTY_PATH) on that descriptor: one path walk by the host,
+     * when it is a link, then statx(AT_EMPTY_PATH) on that descriptor: one path walk by the host,
      * where isPlainPath and then lstat would take two.
      */
     @Override
     public HostStat lstatIfPlain(String path) throws ErrnoException {
-        if (!directStat || !backend.constants().isLinux() || noOpenat2) {
+        if (!backend.hasStatx() || noOpenat2) {
             return null;
         }
         long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, openHowNofollow.get(), 24);
@@ -161,14 +132,7 @@ final class PosixFiles implements HostFiles {
             throw new ErrnoException(backend.constants().linuxErrno(err));
         }
         try {
-            Pointer b = statBuffer.get();
-            if (backend.libc().fstatat((int) fd, "", b, LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW) < 0) {
-                throw backend.lastError();
-            }
-            return decodeStat(b);
-        } catch (UnsatisfiedLinkError olderGlibc) {
-            directStat = false;
-            return null;
+            return backend.statx((int) fd, "", LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW);
         } finally {
             backend.libc().close((int) fd);
         }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code jlx} command line. */
 @Command(name = "jlx", mixinStandardHelpOptions = true, version = "jlx 0.1.0",
         description = "Runs unmodified x86-64 Linux programs on the JVM.",
-        subcommands = {RunCommand.class, SyscallsCommand.class})
+        subcommands = {RunCommand.class, RootfsCommand.class, SyscallsCommand.class})
 public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("run")) {

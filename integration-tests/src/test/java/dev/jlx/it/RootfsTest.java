@@ -1,0 +1,60 @@
+package dev.jlx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.api.LinuxMachine;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A guest root made by {@code jlx rootfs create} from the real busybox-static package, then busybox run
+ * from it: what it reads there is what the same busybox reads natively in the host directory.
+ */
+class RootfsTest {
+    @TempDir
+    static Path dir;
+
+    static Path root;
+
+    @BeforeAll
+    static void unpackBusybox() throws Exception {
+        Path cache = Path.of(Objects.requireNonNullElse(System.getenv("XDG_CACHE_HOME"),
+                System.getProperty("user.home") + "/.cache"), "jlx", "debs");
+        File[] debs = cache.toFile().listFiles((d, name) -> name.matches("busybox-static_.*\\.deb"));
+        assertTrue(debs != null && debs.length == 1, "expected one busybox-static_*.deb in " + cache + ": run .ci/setup");
+        Result r = CliTest.jlx(dir, "rootfs", "create", "root", "--deb", debs[0].toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().matches("jlx rootfs: \\d+ entries into root \\(0 skipped\\)\n"), r.err());
+        root = dir.resolve("root");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ls -lnR bin usr", "cat usr/share/doc/busybox-static/copyright", "sha256sum bin/busybox",
+        "stat -c %n:%a:%s:%Y bin bin/busybox usr/share/man/man1/busybox.1.gz", "find usr -type f"})
+    void busyboxInTheRootReadsWhatNativeBusyboxReads(String command) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
+        argv.addAll(List.of(command.split(" ")));
+        Result expected = Native.run(argv, Runner.ENV, root, new byte[0]);
+        Result.assertSameAs(expected, inGuest(argv), command);
+    }
+
+    /** {@code argv} run by jlx with the root as the guest's {@code /}, and {@code /} as its working directory. */
+    private static Result inGuest(List<String> argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitStatus s = LinuxMachine.builder().root(root).env(Runner.ENV).cwd("/").stdout(out).stderr(err)
+                .timeLimit(Duration.ofSeconds(Native.TIMEOUT_SECONDS)).build().run(argv);
+        return new Result(out.toByteArray(), err.toByteArray(), s.shellStatus());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.jlx.tools.rootfs;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * A guest root being filled from Debian packages and root-filesystem tarballs, as dpkg unpacks: entries
+ * are added to what is there, replacing what has their name. Every entry lands inside the root
+ * ({@link GuestTree}); what cannot or may not be made (device nodes, FIFOs, names that lead out) is
+ * skipped and reported to the {@link Listener}. Directories get their modes and times when the root is
+ * closed, after their contents.
+ */
+public final class Rootfs implements Closeable {
+    /** Hears of every entry unpacked and every entry skipped. */
+    public interface Listener {
+        void unpacked(String source, int entries);
+
+        void skipped(String source, String entry, String reason);
+    }
+
+    private record Attributes(int mode, long uid, long gid, FileTime mtime) {
+        static Attributes of(TarArchiveEntry e) {
+            return new Attributes(e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getLastModifiedTime());
+        }
+    }
+
+    private final GuestTree tree;
+    private final Owners owners;
+    private final Listener listener;
+    /** Directories unpacked, by path, with the attributes they get at the end. */
+    private final Map<List<String>, Attributes> directories = new LinkedHashMap<>();
+    private int entries;
+    private int skipped;
+
+    private Rootfs(GuestTree tree, Owners owners, Listener listener) {
+        this.tree = tree;
+        this.owners = owners;
+        this.listener = listener;
+    }
+
+    /** The root at {@code dir}, made if missing; owners are set as root and recorded otherwise. */
+    public static Rootfs open(Path dir, Listener listener) throws IOException {
+        GuestTree tree = tree(dir);
+        return new Rootfs(tree, Owners.forThisProcess(tree), listener);
+    }
+
+    /** The root at {@code dir} with its owners recorded in its owners file whoever runs it. */
+    static Rootfs openRecordingOwners(Path dir, long uid, long gid, Listener listener) throws IOException {
+        GuestTree tree = tree(dir);
+        return new Rootfs(tree, Owners.recorded(tree, uid, gid), listener);
+    }
+
+    private static GuestTree tree(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + ": not a directory");
+        }
+        Files.createDirectories(dir);
+        return new GuestTree(dir.toRealPath());
+    }
+
+    public int entries() {
+        return entries;
+    }
+
+    public int skipped() {
+        return skipped;
+    }
+
+    /** Unpacks the files of a Debian package (its data.tar); no maintainer script runs. */
+    public void unpackDeb(Path deb) throws IOException {
+        unpack(deb, Archives::debData);
+    }
+
+    /** Unpacks a root-filesystem tarball (such as {@code docker export} writes), plain or compressed. */
+    public void unpackTar(Path tarball) throws IOException {
+        unpack(tarball, Archives::tarball);
+    }
+
+    private interface Opener {
+        TarArchiveInputStream open(InputStream in) throws IOException;
+    }
+
+    /** A host error names its own file; an archive's fault is told with the archive's name. */
+    private void unpack(Path archive, Opener opener) throws IOException {
+        try (InputStream in = Files.newInputStream(archive); TarArchiveInputStream tar = opener.open(in)) {
+            unpackEntries(tar, archive);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(archive + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void unpackEntries(TarArchiveInputStream tar, Path archive) throws IOException {
+        String source = archive.getFileName().toString();
+        for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+            try {
+                checkKind(e, tar);
+                unpackEntry(e, tar);
+                listener.unpacked(source, ++entries);
+            } catch (Refused r) {
+                skipped++;
+                listener.skipped(source, e.getName(), r.getMessage());
+            }
+        }
+    }
+
+    private static void checkKind(TarArchiveEntry e, TarArchiveInputStream tar) throws Refused {
+        if (e.isCharacterDevice() || e.isBlockDevice()) {
+            throw new Refused("device nodes are not made");
+        }
+        if (e.isFIFO()) {
+            throw new Refused("FIFOs are not made (Java cannot make one)");
+        }
+        if (!e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !isRegularFile(e)) {
+            throw new Refused("unsupported entry type '" + (char) e.getLinkFlag() + "'");
+        }
+        if (!tar.canReadEntryData(e)) {
+            throw new Refused("its data cannot be read");
+        }
+    }
+
+    private static boolean isRegularFile(TarArchiveEntry e) {
+        return switch (e.getLinkFlag()) {
+            case TarConstants.LF_NORMAL, TarConstants.LF_OLDNORM, TarConstants.LF_CONTIG, TarConstants.LF_GNUTYPE_SPARSE ->
+                true;
+            default -> false;
+        };
+    }
+
+    private void unpackEntry(TarArchiveEntry e, InputStream data) throws IOException, Refused {
+        try {
+            List<String> at = tree.resolve(GuestTree.entryName(e.getName()), false, true);
+            if (e.isDirectory()) {
+                directory(at, e);
+            } else if (at.isEmpty()) {
+                throw new Refused("only a directory can be /");
+            } else if (e.isSymbolicLink()) {
+                symlink(at, e);
+            } else if (e.isLink()) {
+                hardLink(at, e);
+            } else {
+                file(at, e, data);
+            }
+        } catch (InvalidPathException x) {
+            throw new Refused("not a file name this host can use");
+        }
+    }
+
+    private void directory(List<String> at, TarArchiveEntry e) throws IOException, Refused {
+        Path p = tree.host(at);
+        BasicFileAttributes a = GuestTree.lstat(p);
+        if (a != null && a.isSymbolicLink() && tree.leadsToDirectory(at)) {
+            return; // as dpkg does: a symlink to a directory stays (/bin -> usr/bin in a merged-/usr root)
+        }
+        if (a == null || !a.isDirectory()) {
+            GuestTree.clear(p);
+            Files.createDirectory(p);
+        }
+        directories.put(List.copyOf(at), Attributes.of(e));
+    }
+
+    private void file(List<String> at, TarArchiveEntry e, InputStream data) throws IOException, Refused {
+        Path p = tree.host(at);
+        GuestTree.clear(p);
+        try (OutputStream out = Files.newOutputStream(p, CREATE_NEW, WRITE, NOFOLLOW_LINKS)) {
+            data.transferTo(out);
+        }
+        setAttributes(p, at, Attributes.of(e));
+    }
+
+    private void symlink(List<String> at, TarArchiveEntry e) throws IOException, Refused {
+        if (e.getLinkName().isEmpty()) {
+            throw new Refused("symlink without a target");
+        }
+        Path target = Path.of(e.getLinkName());
+        Path p = tree.host(at);
+        GuestTree.clear(p);
+        Files.createSymbolicLink(p, target);
+        owners.set(p, at, e.getLongUserId(), e.getLongGroupId());
+        setTime(p, e.getLastModifiedTime());
+    }
+
+    /** A second name for an earlier entry; the target, named from the root, must be inside it too. */
+    private void hardLink(List<String> at, TarArchiveEntry e) throws IOException, Refused {
+        Path target = tree.host(tree.resolve(GuestTree.entryName(e.getLinkName()), false, false));
+        BasicFileAttributes a = GuestTree.lstat(target);
+        if (a == null || a.isDirectory()) {
+            throw new Refused("hard link target " + e.getLinkName() + (a == null ? " does not exist" : " is a directory"));
+        }
+        Path p = tree.host(at);
+        if (!p.equals(target)) {
+            GuestTree.clear(p);
+            Files.createLink(p, target);
+        }
+        owners.setLinked(at, e.getLongUserId(), e.getLongGroupId());
+    }
+
+    /** Owner first: a chown clears the setuid and setgid bits that the mode then sets. */
+    private void setAttributes(Path p, List<String> at, Attributes a) throws IOException {
+        owners.set(p, at, a.uid(), a.gid());
+        Files.setAttribute(p, "unix:mode", a.mode(), NOFOLLOW_LINKS);
+        setTime(p, a.mtime());
+    }
+
+    private static void setTime(Path p, FileTime mtime) throws IOException {
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW_LINKS).setTimes(mtime, null, null);
+    }
+
+    /**
+     * Gives the directories their attributes, deepest first, now that nothing more goes into them, and
+     * writes the owners file. A directory that has since become something else is left alone.
+     */
+    @Override
+    public void close() throws IOException {
+        List<List<String>> deepestFirst = new ArrayList<>(directories.keySet());
+        deepestFirst.sort(Comparator.comparingInt((List<String> d) -> d.size()).reversed());
+        for (List<String> d : deepestFirst) {
+            if (tree.isRealDirectory(d)) {
+                setAttributes(tree.host(d), d, directories.get(d));
+            }
+        }
+        directories.clear();
+        owners.save();
+    }
+}

@@ -144,18 +144,22 @@ public abstract class OpenFile {
     }
 
     /** Whether closing one more descriptor releases this description. */
-    public final boolean lastReference() {
+    public final synchronized boolean lastReference() {
         return references == 1;
     }
 
     /** One more file descriptor refers to this description (dup, fork). */
-    public final void retain() {
+    public final synchronized void retain() {
         references++;
     }
 
     /** A descriptor referring to this description was closed; the last one releases it. */
     public final void close() throws ErrnoException {
-        if (--references == 0) {
+        boolean last;
+        synchronized (this) {
+            last = --references == 0;
+        }
+        if (last) {
             release();
         }
     }

@@ -3,9 +3,7 @@ package dev.jlx.core.fs;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.jlx.abi.Errno;
-import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
-import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -75,7 +73,7 @@ public final class StreamFile extends OpenFile {
 
     @Override
     public HostStat stat() {
-        return new HostStat(0xc, inode, FileMode.S_IFIFO | 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+        return Pipe.stat(inode, 0, 0);
     }
 
     @Override
@@ -90,12 +88,9 @@ public final class StreamFile extends OpenFile {
         }
     }
 
-    /** PIPEFS_MAGIC (linux/magic.h): what fstatfs reports for a pipe. */
-    private static final long PIPEFS_MAGIC = 0x50495045L;
-
     @Override
     public HostStatfs statfs() {
-        return new HostStatfs(PIPEFS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, 255, 4096, Statfs.ST_VALID);
+        return Pipe.statfs();
     }
 
     @Override

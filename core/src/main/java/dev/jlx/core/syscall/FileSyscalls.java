@@ -13,6 +13,7 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.PipeEnd;
 import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostConsole;
@@ -248,6 +249,58 @@ final class FileSyscalls {
     }
 
     /** Implements Linux syscall fcntl(2). */
+    /** Implements Linux syscall pipe(2). */
+    static long pipe(GuestThread t, Args a) throws ErrnoException {
+        return pipe2(t, a.addr(0), 0);
+    }
+
+    /** Implements Linux syscall pipe2(2): O_CLOEXEC, O_NONBLOCK and O_DIRECT (packet mode). */
+    static long pipe2(GuestThread t, Args a) throws ErrnoException {
+        return pipe2(t, a.addr(0), a.i32(1));
+    }
+
+    /** O_NOTIFICATION_PIPE: a watch-queue pipe, which needs CONFIG_WATCH_QUEUE. */
+    private static final int O_NOTIFICATION_PIPE = OpenFlags.O_EXCL;
+
+    private static long pipe2(GuestThread t, long fdsAddr, int flags) throws ErrnoException {
+        if ((flags & ~(OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK | OpenFlags.O_DIRECT | O_NOTIFICATION_PIPE)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & O_NOTIFICATION_PIPE) != 0) {
+            throw new ErrnoException(Errno.ENOPKG);
+        }
+        GuestProcess p = t.process();
+        PipeEnd[] ends = PipeEnd.create(p.credentials().euid(), p.credentials().egid(), flags);
+        boolean cloexec = (flags & OpenFlags.O_CLOEXEC) != 0;
+        FdTable fds = p.fds();
+        int readFd;
+        try {
+            readFd = fds.install(ends[0], 0, cloexec, nofile(p));
+        } catch (ErrnoException e) {
+            ends[0].close();
+            ends[1].close();
+            throw e;
+        }
+        int writeFd;
+        try {
+            writeFd = fds.install(ends[1], 0, cloexec, nofile(p));
+        } catch (ErrnoException e) {
+            fds.close(readFd);
+            ends[1].close();
+            throw e;
+        }
+        try {
+            GuestMemory mem = p.space().memory();
+            mem.writeInt(fdsAddr, readFd);
+            mem.writeInt(fdsAddr + 4, writeFd);
+        } catch (ErrnoException e) {
+            fds.close(readFd);
+            fds.close(writeFd);
+            throw e;
+        }
+        return 0;
+    }
+
     static long fcntl(GuestThread t, Args a) throws ErrnoException {
         FdTable fds = t.process().fds();
         int fd = a.fd(0);
@@ -280,6 +333,18 @@ final class FileSyscalls {
             case Fcntl.F_GETLK, Fcntl.F_SETLK, Fcntl.F_SETLKW, Fcntl.F_OFD_GETLK, Fcntl.F_OFD_SETLK,
                     Fcntl.F_OFD_SETLKW -> {
                 return recordLock(t, f, cmd, a.addr(2));
+            }
+            case Fcntl.F_GETPIPE_SZ -> {
+                if (!(f instanceof PipeEnd p)) {
+                    throw new ErrnoException(Errno.EBADF);
+                }
+                return p.capacity();
+            }
+            case Fcntl.F_SETPIPE_SZ -> {
+                if (!(f instanceof PipeEnd p)) {
+                    throw new ErrnoException(Errno.EBADF);
+                }
+                return p.resize(Integer.toUnsignedLong(a.i32(2)));
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }

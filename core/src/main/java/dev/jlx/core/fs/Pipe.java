@@ -1,0 +1,229 @@
+package dev.jlx.core.fs;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A pipe's buffer, as Linux's pipe_inode_info: 64 KiB by default (F_SETPIPE_SZ changes it), a
+ * write of at most PIPE_BUF bytes is never interleaved with another, a read with no writer left
+ * sees end of file, a write with no reader left fails with EPIPE (the caller raises SIGPIPE). In
+ * packet mode (O_DIRECT) each write of up to PIPE_BUF bytes is one packet and a read takes at
+ * most one. A blocked reader or writer waits on this object and wakes with EINTR when its Java
+ * thread is interrupted.
+ */
+public final class Pipe {
+    public static final int PIPE_BUF = 4096;
+    public static final int DEFAULT_SIZE = 65536;
+    /** /proc/sys/fs/pipe-max-size's default: the most F_SETPIPE_SZ grants. */
+    public static final int MAX_SIZE = 1 << 20;
+
+    /** pipefs's device number, as Linux's "0:12" for pipes. */
+    private static final long PIPEFS_DEV = 0xc;
+    /** PIPEFS_MAGIC (linux/magic.h): what fstatfs reports for a pipe. */
+    private static final long PIPEFS_MAGIC = 0x50495045L;
+    private static final AtomicLong INODES = new AtomicLong(100_000);
+
+    private final long inode = INODES.incrementAndGet();
+    private final int uid;
+    private final int gid;
+    private byte[] buffer = new byte[DEFAULT_SIZE];
+    private int head;
+    private int count;
+    /** Sizes of the packets in the buffer, oldest first; used while any end is in packet mode. */
+    private final ArrayDeque<Integer> packets = new ArrayDeque<>();
+    private int readers;
+    private int writers;
+
+    public Pipe(int uid, int gid) {
+        this.uid = uid;
+        this.gid = gid;
+    }
+
+    public long inode() {
+        return inode;
+    }
+
+    /** A pipe end's metadata: a FIFO of the creating user on pipefs, holding no bytes as a file. */
+    public static HostStat stat(long inode, int uid, int gid) {
+        return new HostStat(PIPEFS_DEV, inode, FileMode.S_IFIFO | 0600, 1, uid, gid, 0, 0, PIPE_BUF, 0, 0, 0, 0, 0, 0,
+                0);
+    }
+
+    public static HostStatfs statfs() {
+        return new HostStatfs(PIPEFS_MAGIC, PIPE_BUF, 0, 0, 0, 0, 0, 0, 255, PIPE_BUF, Statfs.ST_VALID);
+    }
+
+    HostStat stat() {
+        return stat(inode, uid, gid);
+    }
+
+    synchronized void open(boolean reader) {
+        if (reader) {
+            readers++;
+        } else {
+            writers++;
+        }
+    }
+
+    synchronized void close(boolean reader) {
+        if (reader) {
+            readers--;
+        } else {
+            writers--;
+        }
+        notifyAll();
+    }
+
+    synchronized int available() {
+        return count;
+    }
+
+    synchronized int capacity() {
+        return buffer.length;
+    }
+
+    /**
+     * F_SETPIPE_SZ: at least {@code size} bytes, rounded up to a power-of-two number of pages;
+     * EPERM above {@link #MAX_SIZE} (for an unprivileged caller), EBUSY when the bytes in the
+     * pipe would not fit.
+     */
+    synchronized int resize(long size) throws ErrnoException {
+        if (size > MAX_SIZE) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        int pages = 1;
+        while ((long) pages * PIPE_BUF < size) {
+            pages <<= 1;
+        }
+        int bytes = pages * PIPE_BUF;
+        if (bytes < count) {
+            throw new ErrnoException(Errno.EBUSY);
+        }
+        byte[] next = new byte[bytes];
+        for (int i = 0; i < count; i++) {
+            next[i] = buffer[(head + i) % buffer.length];
+        }
+        buffer = next;
+        head = 0;
+        return bytes;
+    }
+
+    /** read(2): blocks while the pipe is empty and has a writer, unless {@code nonblocking}. */
+    synchronized int read(MemorySegment dst, boolean nonblocking, boolean packetMode) throws ErrnoException {
+        if (dst.byteSize() == 0) {
+            return 0;
+        }
+        while (count == 0) {
+            if (writers == 0) {
+                return 0;
+            }
+            if (nonblocking) {
+                throw new ErrnoException(Errno.EAGAIN);
+            }
+            await();
+        }
+        int n;
+        int discard = 0;
+        if (packetMode && !packets.isEmpty()) {
+            int packet = packets.removeFirst();
+            n = (int) Math.min(packet, dst.byteSize());
+            discard = packet - n;
+        } else {
+            n = (int) Math.min(count, dst.byteSize());
+            consumePackets(n);
+        }
+        for (int done = 0; done < n;) {
+            int chunk = Math.min(n - done, buffer.length - head);
+            MemorySegment.copy(buffer, head, dst, JAVA_BYTE, done, chunk);
+            head = (head + chunk) % buffer.length;
+            count -= chunk;
+            done += chunk;
+        }
+        head = (head + discard) % buffer.length;
+        count -= discard;
+        notifyAll();
+        return n;
+    }
+
+    /** Bytes read in stream mode out of packets: the packets they cover shrink or go. */
+    private void consumePackets(int n) {
+        while (n > 0 && !packets.isEmpty()) {
+            int first = packets.removeFirst();
+            if (first > n) {
+                packets.addFirst(first - n);
+            }
+            n -= first;
+        }
+    }
+
+    /**
+     * write(2): blocks for room unless {@code nonblocking}; up to PIPE_BUF bytes go in at once or
+     * not at all. EPIPE when no reader is left. A larger write may be partial when it would block
+     * with O_NONBLOCK or is interrupted after some bytes went in.
+     */
+    synchronized int write(MemorySegment src, boolean nonblocking, boolean packetMode) throws ErrnoException {
+        long length = src.byteSize();
+        int done = 0;
+        while (done < length) {
+            if (readers == 0) {
+                if (done > 0) {
+                    return done;
+                }
+                throw new ErrnoException(Errno.EPIPE);
+            }
+            int room = buffer.length - count;
+            long left = length - done;
+            boolean atomic = length <= PIPE_BUF;
+            if (room == 0 || (atomic && room < left)) {
+                if (nonblocking) {
+                    if (done > 0) {
+                        return done;
+                    }
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                try {
+                    await();
+                } catch (ErrnoException interrupted) {
+                    if (done > 0) {
+                        return done;
+                    }
+                    throw interrupted;
+                }
+                continue;
+            }
+            int n = (int) Math.min(room, left);
+            if (packetMode) {
+                n = Math.min(n, PIPE_BUF);
+                packets.addLast(n);
+            }
+            for (int put = 0; put < n;) {
+                int tail = (head + count) % buffer.length;
+                int chunk = Math.min(n - put, buffer.length - tail);
+                MemorySegment.copy(src, JAVA_BYTE, done + put, buffer, tail, chunk);
+                count += chunk;
+                put += chunk;
+            }
+            done += n;
+            notifyAll();
+        }
+        return done;
+    }
+
+    private void await() throws ErrnoException {
+        try {
+            wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
+import java.lang.foreign.MemorySegment;
+
+/** One end of a {@link Pipe}, as pipe(2) returns it: read-only or write-only, never seekable. */
+public final class PipeEnd extends OpenFile {
+    private final Pipe pipe;
+    private final boolean reader;
+
+    /** Both ends of a new pipe, [read, write], with pipe2's O_NONBLOCK and O_DIRECT status flags. */
+    public static PipeEnd[] create(int uid, int gid, int flags) {
+        Pipe pipe = new Pipe(uid, gid);
+        int status = flags & (OpenFlags.O_NONBLOCK | OpenFlags.O_DIRECT);
+        return new PipeEnd[] {new PipeEnd(pipe, true, status), new PipeEnd(pipe, false, status)};
+    }
+
+    private PipeEnd(Pipe pipe, boolean reader, int status) {
+        super((reader ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY) | status);
+        this.pipe = pipe;
+        this.reader = reader;
+        pipe.open(reader);
+    }
+
+    /** "pipe:[inode]", the name /proc/PID/fd shows. */
+    public String name() {
+        return "pipe:[" + pipe.inode() + "]";
+    }
+
+    private boolean nonblocking() {
+        return (statusFlags & OpenFlags.O_NONBLOCK) != 0;
+    }
+
+    private boolean packetMode() {
+        return (statusFlags & OpenFlags.O_DIRECT) != 0;
+    }
+
+    @Override
+    public int read(MemorySegment dst) throws ErrnoException {
+        if (!reader) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return pipe.read(dst, nonblocking(), packetMode());
+    }
+
+    @Override
+    public int write(MemorySegment src) throws ErrnoException {
+        if (reader) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return pipe.write(src, nonblocking(), packetMode());
+    }
+
+    @Override
+    public HostStat stat() {
+        return pipe.stat();
+    }
+
+    @Override
+    public HostStatfs statfs() {
+        return Pipe.statfs();
+    }
+
+    @Override
+    public int bytesReadable() {
+        return pipe.available();
+    }
+
+    @Override
+    public boolean isPipe() {
+        return true;
+    }
+
+    /** F_GETPIPE_SZ. */
+    public int capacity() {
+        return pipe.capacity();
+    }
+
+    /** F_SETPIPE_SZ; returns the size granted. */
+    public int resize(long size) throws ErrnoException {
+        return pipe.resize(size);
+    }
+
+    @Override
+    protected void release() {
+        pipe.close(reader);
+    }
+}

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DynamicCoreutilsTest {
     /** Each step: a command line, split on spaces, and "<<text" for its standard input. */
-    private static final String[] STEPS = {
+    static final String[] STEPS = {
         "ls -l", "ls -lA", "ls -lR src", "cp -a src copy", "cp src/a/f.txt single", "mv copy moved",
         "ln -s moved/a/f.txt soft", "ln moved/a/f.txt hard", "readlink soft", "readlink -f soft", "realpath hard",
         "chmod -R 750 moved", "chmod 0600 hard", "stat -c %n:%s:%b:%B:%F:%a:%A:%h:%u:%U:%g:%G:%Y:%y moved/a/f.txt", "stat -c %n:%s:%F:%a:%h:%Y src/a/b/g.txt",
@@ -45,7 +45,7 @@ class DynamicCoreutilsTest {
     @TempDir
     Path jlxDir;
 
-    private static void seed(Path dir) throws Exception {
+    static void seed(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("src/a/b"));
         Files.writeString(dir.resolve("src/a/f.txt"), "hello\n");
         Files.writeString(dir.resolve("src/a/b/g.txt"), "world\nzebra\nworld\napple\n".repeat(20));
@@ -69,24 +69,34 @@ class DynamicCoreutilsTest {
         LinuxMachine machine = LinuxMachine.builder().env(Jlx.inNativeOrder(Runner.ENV)).mount(jlxDir, nativeDir.toString(), false)
                 .cwd(nativeDir.toString()).build();
         for (String step : STEPS) {
-            String command = step;
-            byte[] stdin = new byte[0];
-            int here = step.indexOf(" <<");
-            if (here >= 0) {
-                command = step.substring(0, here);
-                stdin = (step.substring(here + 3) + "\n").getBytes(StandardCharsets.UTF_8);
-            }
-            List<String> argv = new ArrayList<>();
-            for (String word : command.split(" ")) {
-                argv.add(word.replace("\\n", "\n"));
-            }
+            List<String> argv = argv(step);
             argv.set(0, "/usr/bin/" + argv.get(0));
-            Result expected = Native.run(argv, Runner.ENV, nativeDir, stdin);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = machine.run(argv, new ByteArrayInputStream(stdin), out, err).shellStatus();
-            Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status), step);
+            Result expected = Native.run(argv, Runner.ENV, nativeDir, stdin(step));
+            Result.assertSameAs(expected, run(machine, argv, stdin(step)), step);
         }
         assertEquals(Trees.describe(nativeDir), Trees.describe(jlxDir));
+    }
+
+    /** A step's words, with "\\n" as a newline, without its "<<" standard input. */
+    static List<String> argv(String step) {
+        int here = step.indexOf(" <<");
+        List<String> argv = new ArrayList<>();
+        for (String word : (here < 0 ? step : step.substring(0, here)).split(" ")) {
+            argv.add(word.replace("\\n", "\n"));
+        }
+        return argv;
+    }
+
+    /** A step's standard input: the text after "<<" and a newline, or nothing. */
+    static byte[] stdin(String step) {
+        int here = step.indexOf(" <<");
+        return here < 0 ? new byte[0] : (step.substring(here + 3) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Result run(LinuxMachine machine, List<String> argv, byte[] stdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = machine.run(argv, new ByteArrayInputStream(stdin), out, err).shellStatus();
+        return new Result(out.toByteArray(), err.toByteArray(), status);
     }
 }

@@ -42,6 +42,12 @@ public interface CpuEngine extends AutoCloseable {
     /** Asks a running engine to return from {@link #run}; callable from any thread. */
     void stop();
 
+    /**
+     * Takes every register (general, segment bases, x87, SSE, flags) of {@code other}, an engine
+     * of the same kind stopped in a syscall: fork's and clone's child starts where its parent is.
+     */
+    void copyStateFrom(CpuEngine other);
+
     /** Done with the engine, every mapping gone: it may be reused (in its start state) or closed. */
     void release();
 

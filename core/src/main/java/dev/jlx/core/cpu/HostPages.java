@@ -70,18 +70,36 @@ public final class HostPages {
 
     /** How many of the pages of [start, start + size) the host holds in memory (mincore). */
     public static long residentPages(long start, long size) {
+        long[] resident = {0};
+        forEachResident(start, size, page -> resident[0]++);
+        return resident[0];
+    }
+
+    /**
+     * Copies the pages of {@code from} that the host holds into {@code to} (a fresh allocation of
+     * the same size): pages never touched are zero in both and stay uncommitted in the copy.
+     */
+    public static void copyResident(MemorySegment from, MemorySegment to) {
+        forEachResident(from.address(), from.byteSize(), page -> MemorySegment.copy(from, page * 4096, to, page * 4096,
+                4096));
+    }
+
+    /** mincore in chunks of 64 Ki pages, calling {@code action} with the index of each resident page. */
+    private static void forEachResident(long start, long size, java.util.function.LongConsumer action) {
         long pages = size / 4096;
+        long chunk = 1 << 16;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment vec = a.allocate(pages);
-            int r = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start), size, vec);
-            if (r != 0) {
-                return 0;
+            MemorySegment vec = a.allocate(Math.min(pages, chunk));
+            for (long done = 0; done < pages; done += chunk) {
+                long n = Math.min(chunk, pages - done);
+                int r = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start + done * 4096), n * 4096, vec);
+                for (long i = 0; i < n; i++) {
+                    // A host that cannot tell (r != 0) gets every page copied.
+                    if (r != 0 || (vec.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & 1) != 0) {
+                        action.accept(done + i);
+                    }
+                }
             }
-            long resident = 0;
-            for (long i = 0; i < pages; i++) {
-                resident += vec.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & 1;
-            }
-            return resident;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -339,6 +339,26 @@ public final class UnicornEngine implements CpuEngine {
         return e != null ? e : new UnicornEngine();
     }
 
+    /** A context for handing this engine's CPU state to another engine; made at first use. */
+    private MemorySegment transfer;
+
+    @Override
+    public void copyStateFrom(CpuEngine other) {
+        UnicornEngine from = (UnicornEngine) other;
+        MemorySegment ctx = from.transferContext();
+        checked("uc_context_save", () -> (int) UnicornLibrary.ContextSave.H.invokeExact(from.uc, ctx));
+        checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, ctx));
+    }
+
+    private MemorySegment transferContext() {
+        if (transfer == null) {
+            MemorySegment ctx = arena.allocate(ADDRESS);
+            checked("uc_context_alloc", () -> (int) UnicornLibrary.ContextAlloc.H.invokeExact(uc, ctx));
+            transfer = ctx.get(ADDRESS, 0);
+        }
+        return transfer;
+    }
+
     /**
      * Gives an engine back once its guest thread is done and every mapping is gone; it is kept for
      * {@link #acquire()} or closed when enough are idle.

@@ -93,6 +93,35 @@ public final class FdTable {
         return -1;
     }
 
+    /**
+     * fork's copy: the same open file descriptions (each one more reference) at the same numbers,
+     * with the same close-on-exec bits; the close listener is the new process's to set.
+     */
+    public synchronized FdTable copy() {
+        FdTable c = new FdTable();
+        c.files = files.clone();
+        c.closeOnExec = closeOnExec.clone();
+        for (OpenFile f : c.files) {
+            if (f != null) {
+                f.retain();
+            }
+        }
+        return c;
+    }
+
+    /** execve: closes the descriptors marked close-on-exec. */
+    public void closeOnExec() {
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null && closeOnExec[fd]) {
+                try {
+                    close(fd);
+                } catch (ErrnoException ignored) {
+                    // As at exit: execve has already succeeded and reports nothing about these.
+                }
+            }
+        }
+    }
+
     /** Closes every descriptor (process exit). Errors at this point have nobody to go to. */
     public void closeAll() {
         for (int fd = 0; fd < files.length; fd++) {

@@ -135,7 +135,9 @@ public final class AddressSpace {
         if (host == null) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        Vma v = new Vma(start, start + len, prot, flags, name, host, maxProt, fileOffset);
+        boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
+        Vma v = new Vma(start, start + len, prot, flags, name, host, maxProt, fileOffset,
+                shared ? new SharedHost(host) : null);
         vmas.put(start, v);
         for (CpuEngine e : engines) {
             e.map(start, len, prot, host);
@@ -181,9 +183,22 @@ public final class AddressSpace {
             for (CpuEngine e : engines) {
                 e.unmap(from, to - from);
             }
-            HostPages.free(v.host.address() + (from - v.start), to - from);
+            if (v.sharedHost == null) {
+                HostPages.free(v.host.address() + (from - v.start), to - from);
+            } else if (!references(v.sharedHost)) {
+                v.sharedHost.release();
+            }
         }
         lastHit = null;
+    }
+
+    private boolean references(SharedHost shared) {
+        for (Vma v : vmas.values()) {
+            if (v.sharedHost == shared) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes [from, to) from VMA {@code v}, keeping the parts of it below and above (a split). */
@@ -393,14 +408,57 @@ public final class AddressSpace {
 
     /** Releases all host memory; the engines must not run this space any more. */
     public void destroy() {
+        java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma v : List.copyOf(vmas.values())) {
             for (CpuEngine e : engines) {
                 e.unmap(v.start, v.end - v.start);
             }
-            HostPages.free(v.host.address(), v.end - v.start);
+            if (v.sharedHost == null) {
+                HostPages.free(v.host.address(), v.end - v.start);
+            } else {
+                shared.add(v.sharedHost);
+            }
         }
+        shared.forEach(SharedHost::release);
         vmas.clear();
         lastHit = null;
+    }
+
+    /**
+     * fork's copy of this address space, attached to no engine: private pages are copied (only
+     * those the host holds, so untouched ones stay free and read as zero), shared mappings are
+     * shared, the break and the mmap base are the same.
+     */
+    public AddressSpace fork() throws ErrnoException {
+        AddressSpace child = new AddressSpace();
+        child.mmapBase = mmapBase;
+        child.brkStart = brkStart;
+        child.brk = brk;
+        java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        try {
+            for (Vma v : vmas.values()) {
+                long len = v.end - v.start;
+                MemorySegment host;
+                if (v.sharedHost != null) {
+                    host = v.host;
+                    if (shared.add(v.sharedHost)) {
+                        v.sharedHost.share();
+                    }
+                } else {
+                    host = HostPages.allocate(len);
+                    if (host == null) {
+                        throw new ErrnoException(Errno.ENOMEM);
+                    }
+                    HostPages.copyResident(v.host, host);
+                }
+                child.vmas.put(v.start, new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
+                        v.sharedHost));
+            }
+        } catch (ErrnoException e) {
+            child.destroy();
+            throw e;
+        }
+        return child;
     }
 
     /** Code written by Java into executable pages must be retranslated (ENGINE.md). */

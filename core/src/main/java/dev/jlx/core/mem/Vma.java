@@ -22,8 +22,11 @@ public final class Vma {
     final int maxProt;
     /** The file offset of {@code start} for a file mapping, else 0 ({@code /proc/PID/maps}). */
     final long fileOffset;
+    /** For a MAP_SHARED mapping, the host memory other address spaces may share; else null. */
+    final SharedHost sharedHost;
 
-    Vma(long start, long end, int prot, int flags, String name, MemorySegment host, int maxProt, long fileOffset) {
+    Vma(long start, long end, int prot, int flags, String name, MemorySegment host, int maxProt, long fileOffset,
+            SharedHost sharedHost) {
         this.start = start;
         this.end = end;
         this.prot = prot;
@@ -32,12 +35,13 @@ public final class Vma {
         this.host = host;
         this.maxProt = maxProt;
         this.fileOffset = fileOffset;
+        this.sharedHost = sharedHost;
     }
 
     /** The part [from, to) of this VMA, with another protection. */
     Vma slice(long from, long to, int newProt) {
         return new Vma(from, to, newProt, flags, name, host.asSlice(from - start, to - from), maxProt,
-                name == null ? 0 : fileOffset + (from - start));
+                name == null ? 0 : fileOffset + (from - start), sharedHost);
     }
 
     /** Whether writes reach something outside this process (a MAP_SHARED mapping). */

@@ -76,7 +76,8 @@ class CliTest {
         assertEquals("hi\n", r.out());
         assertTrue(r.err().contains("write(1, \"hi\\n\", 3) = 3\n"), r.err());
         assertTrue(r.err().contains("exit_group(0) = ?\n"), r.err());
-        assertTrue(r.err().contains("= -1 ENOENT (No such file or directory)\n"), r.err());
+        Result failing = jlx(dir, "run", "--trace", "--", "/bin/busybox", "cat", "/nonexistent");
+        assertTrue(failing.err().contains("= -1 ENOENT (No such file or directory)\n"), failing.err());
     }
 
     @Test

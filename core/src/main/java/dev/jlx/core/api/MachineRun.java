@@ -9,7 +9,9 @@ import dev.jlx.core.fs.HostDirectoryFs;
 import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.Mount;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Procfs;
 import dev.jlx.core.fs.StreamFile;
+import dev.jlx.core.fs.Sysfs;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostBackends;
@@ -17,6 +19,7 @@ import dev.jlx.core.host.HostIdentity;
 import dev.jlx.core.kernel.Exec;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Signals;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** Starts one guest process tree for a {@link LinuxMachine} and waits for it. */
 final class MachineRun {
@@ -50,6 +54,9 @@ final class MachineRun {
             mounts.add(new Mount("/dev", new Devfs(host.files()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }
+        FileSystem root = mounts.stream().filter(m -> m.guestPath().equals("/")).findFirst().orElseThrow().fs();
+        mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);
+        mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);
         Vfs vfs = new Vfs(mounts);
         Kernel kernel = new Kernel(host, vfs, config.trace());
         List<String> envp = new ArrayList<>();
@@ -67,6 +74,24 @@ final class MachineRun {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
         return runToEnd(started, config);
+    }
+
+    /**
+     * jlx's own procfs or sysfs at {@code guestPath} when the guest root has that directory and no
+     * mount covers it: a system's root has them, a chroot that does not gets none, as Linux.
+     */
+    private static void mountWhereRootHasDirectory(List<Mount> mounts, FileSystem root, String guestPath,
+            Supplier<FileSystem> fs) {
+        if (mounts.stream().anyMatch(m -> m.guestPath().equals(guestPath))) {
+            return;
+        }
+        try {
+            if ((root.stat(guestPath, true).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+                mounts.add(new Mount(guestPath, fs.get(), false));
+            }
+        } catch (ErrnoException absent) {
+            // No such directory in the root: nothing to mount on.
+        }
     }
 
     /** The guest cwd: as configured, else the host's when the root is the host's "/", else "/". */

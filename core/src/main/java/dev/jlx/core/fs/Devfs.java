@@ -259,7 +259,7 @@ public final class Devfs implements FileSystem {
     }
 
     /** An open device node (or a devfs directory, which only lists). */
-    private final class DeviceFile implements HostFile {
+    private final class DeviceFile extends SyntheticFile {
         private final Device device;
         private final String path;
 
@@ -340,43 +340,8 @@ public final class Devfs implements FileSystem {
         }
 
         @Override
-        public void truncate(long length) {
-            // As for truncate(2): nothing to do on a character device.
-        }
-
-        @Override
-        public void sync(boolean dataOnly) throws ErrnoException {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-
-        @Override
-        public void chmod(int mode) throws ErrnoException {
-            throw refused();
-        }
-
-        @Override
-        public void chown(int uid, int gid) throws ErrnoException {
-            throw refused();
-        }
-
-        @Override
         public void utimens(long as, long an, long ms, long mn) {
             // See Devfs.utimens.
-        }
-
-        @Override
-        public void flock(int operation) throws ErrnoException {
-            throw new ErrnoException(Errno.ENOLCK);
-        }
-
-        @Override
-        public boolean isTerminal() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-            // Nothing is held.
         }
     }
 }

@@ -21,6 +21,11 @@ public final class HostDirectoryFs implements FileSystem {
                 : hostDirectory;
     }
 
+    /** The host directory served (/proc/PID/mounts shows it as the mount's source). */
+    public String hostDirectory() {
+        return host("/");
+    }
+
     /** The host path of {@code path} (absolute within this file system). */
     private String host(String path) {
         return path.equals("/") ? (directory.isEmpty() ? "/" : directory) : directory + path;

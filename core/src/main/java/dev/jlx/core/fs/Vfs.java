@@ -24,6 +24,8 @@ public final class Vfs {
 
     /** The mounts, deepest guest path first, so the first match is the longest prefix. */
     private final List<Mount> mounts;
+    /** The mounts shallowest first, those of one depth in the order given. */
+    private final List<Mount> mountOrder;
 
     /** {@code mounts} must include one at "/". */
     public Vfs(List<Mount> mounts) {
@@ -33,6 +35,21 @@ public final class Vfs {
             throw new IllegalArgumentException("no mount at /");
         }
         this.mounts = List.copyOf(sorted);
+        this.mountOrder = mounts.stream().sorted(java.util.Comparator.comparingInt(m -> m.components().size()))
+                .toList();
+    }
+
+    /**
+     * The mounts in the order a system would have mounted them, each after the one it lies in: the
+     * root first, then by depth, mounts of one depth in the order given (/proc/PID/mounts).
+     */
+    public List<Mount> mounts() {
+        return mountOrder;
+    }
+
+    /** The mount that holds the guest path {@code guestPath} (absolute and normalized). */
+    public Mount mountOf(String guestPath) {
+        return mountOf(components(guestPath));
     }
 
     /** sync(2) of every mounted file system. */
@@ -134,12 +151,12 @@ public final class Vfs {
                 throw new ErrnoException(Errno.ENOTDIR);
             }
         }
-        if (!current.isEmpty() && HIDDEN_HOST_TREES.contains(current.getFirst())) {
-            // The host's /proc and /sys describe the JVM, not the guest: they stay out of sight until
-            // jlx serves its own.
+        Mount mount = mountOf(current);
+        if (mount.components().isEmpty() && !current.isEmpty() && HIDDEN_HOST_TREES.contains(current.getFirst())) {
+            // The host's /proc and /sys describe the JVM, not the guest: where jlx mounts no procfs or
+            // sysfs of its own over them they stay out of sight.
             throw new ErrnoException(Errno.ENOENT);
         }
-        Mount mount = mountOf(current);
         return new Resolved("/" + String.join("/", current), inMount(mount, current), mount);
     }
 

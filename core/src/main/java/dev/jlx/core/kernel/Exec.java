@@ -51,11 +51,15 @@ public final class Exec {
     public record Started(GuestProcess process, GuestThread thread, long entry) {
         /** Runs the process to its end on the calling thread. */
         public void run() {
+            process.kernel().register(process);
+            process.enter(thread);
             try {
                 thread.run(entry);
             } finally {
                 process.fds().closeAll();
                 process.kernel().recordLocks().releaseAll(process);
+                process.leave(thread);
+                process.kernel().unregister(process);
                 process.space().destroy();
                 thread.engine().release();
             }
@@ -117,14 +121,16 @@ public final class Exec {
             }
             // A static PIE's break starts where Linux puts it, at ELF_ET_DYN_BASE; others' after the image.
             boolean staticPie = elf.type() == dev.jlx.abi.Elf.ET_DYN && elf.interpreter() == null;
-            space.initBrk(staticPie ? ElfLoader.ET_DYN_BASE : image.end());
+            long brk = staticPie ? ElfLoader.ET_DYN_BASE : image.end();
+            space.initBrk(brk);
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
-            long sp = InitialStack.build(space, bytes(argv), bytes(envp), path.guestPath().getBytes(
+            InitialStack.Layout stack = InitialStack.build(space, bytes(argv), bytes(envp), path.guestPath().getBytes(
                     StandardCharsets.UTF_8), image, interpreterBase, new InitialStack.Credentials(creds.uid(),
                     creds.euid(), creds.gid(), creds.egid()), random);
+            process.setImage(execImage(path.guestPath(), elf, image.bias(), AddressSpace.pageUp(brk), stack));
             space.setMmapBase(0x7ffff7fff000L);
-            engine.reg(X86Reg.RSP, sp);
+            engine.reg(X86Reg.RSP, stack.sp());
             GuestThread thread = new GuestThread(process, engine, process.pid());
             process.threads().add(thread);
             String base = path.guestPath().substring(path.guestPath().lastIndexOf('/') + 1);
@@ -147,6 +153,38 @@ public final class Exec {
                 closeQuietly(interpreterFile);
             }
         }
+    }
+
+    /**
+     * The image's bounds as Linux's load_elf_binary records them: code from the lowest executable
+     * segment to the end of the file part of the highest one, data from the highest segment start to
+     * the end of the file part of any segment.
+     */
+    private static GuestProcess.ExecImage execImage(String exe, ElfFile elf, long bias, long startBrk,
+            InitialStack.Layout stack) {
+        long startCode = Long.MAX_VALUE;
+        long endCode = 0;
+        long startData = 0;
+        long endData = 0;
+        for (ElfFile.Segment s : elf.segments()) {
+            if (s.type() != dev.jlx.abi.Elf.PT_LOAD) {
+                continue;
+            }
+            boolean code = (s.flags() & dev.jlx.abi.Elf.PF_X) != 0;
+            long fileEnd = s.vaddr() + s.filesz();
+            if (code) {
+                startCode = Math.min(startCode, s.vaddr());
+                endCode = Math.max(endCode, fileEnd);
+            }
+            startData = Math.max(startData, s.vaddr());
+            endData = Math.max(endData, fileEnd);
+        }
+        if (startCode == Long.MAX_VALUE) {
+            startCode = 0;
+        }
+        return new GuestProcess.ExecImage(exe, startCode + bias, endCode + bias, startData + bias, endData + bias,
+                startBrk, stack.sp(), stack.argStart(), stack.envStart(), stack.envStart(), stack.envEnd(),
+                stack.auxv());
     }
 
     /** Opens a file to execute: a regular file the caller may execute (EACCES, EISDIR otherwise, as execve). */

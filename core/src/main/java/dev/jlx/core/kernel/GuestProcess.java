@@ -31,6 +31,11 @@ public final class GuestProcess {
     private volatile ExitStatus exitStatus;
     /** prctl(2) settings that have no other effect in jlx yet but must read back as set. */
     private final java.util.Map<Integer, Long> prctlSettings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When the process was created, in {@link System#nanoTime()} terms (the start time /proc shows). */
+    private final long startNanos = System.nanoTime();
+    /** The Java thread running each guest thread, whose CPU time is the guest thread's. */
+    private final java.util.Map<GuestThread, Thread> runners = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile ExecImage image;
 
     GuestProcess(Kernel kernel, int ppid, String cwd, Credentials credentials) {
         this.kernel = kernel;
@@ -145,6 +150,42 @@ public final class GuestProcess {
         return threads;
     }
 
+    /** The threads now, main thread first. */
+    public List<GuestThread> threadSnapshot() {
+        return List.copyOf(threads);
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Runs on the Java thread that is about to run {@code thread}, and keeps it until the thread ends. */
+    void enter(GuestThread thread) {
+        runners.put(thread, Thread.currentThread());
+        Kernel.setCaller(thread);
+    }
+
+    /** {@code thread} has ended on the calling Java thread. */
+    void leave(GuestThread thread) {
+        runners.remove(thread);
+        Kernel.setCaller(null);
+    }
+
+    /** The id of the Java thread running {@code thread} (for its CPU time), or -1 when it is not running. */
+    public long javaThreadId(GuestThread thread) {
+        Thread runner = runners.get(thread);
+        return runner == null ? -1 : runner.threadId();
+    }
+
+    /** What execve set up, or null before the image is loaded. */
+    public ExecImage image() {
+        return image;
+    }
+
+    void setImage(ExecImage image) {
+        this.image = image;
+    }
+
     /** How the process ended, or null while it runs. */
     public ExitStatus exitStatus() {
         return exitStatus;
@@ -172,4 +213,12 @@ public final class GuestProcess {
 
     /** Real and effective user and group ids, and the supplementary groups. */
     public record Credentials(int uid, int gid, int euid, int egid, int[] groups) {}
+
+    /**
+     * What execve left in Linux's {@code mm_struct} for /proc: the executable's guest path, the
+     * code and data ends of its ELF image, the program break's start, the initial stack pointer,
+     * the argument and environment strings' ranges on the stack, and the auxiliary vector as written.
+     */
+    public record ExecImage(String exe, long startCode, long endCode, long startData, long endData, long startBrk,
+            long startStack, long argStart, long argEnd, long envStart, long envEnd, byte[] auxv) {}
 }

@@ -5,8 +5,10 @@ import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.syscall.SyscallDispatcher;
 import java.io.PrintStream;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * guest processes get 2, 3, ...
  */
 public final class Kernel {
+    /** The kernel release jlx reports (uname, /proc/sys/kernel/osrelease): the Linux ABI it implements, as jlx's. */
+    public static final String RELEASE = "6.1.0-jlx";
+    /** The kernel version string (uname's version, /proc/sys/kernel/version). */
+    public static final String VERSION = "#1 SMP PREEMPT_DYNAMIC jlx";
     private static final System.Logger LOG = System.getLogger("dev.jlx");
+    /**
+     * The guest thread each Java thread runs. A guest thread keeps its Java thread from start to
+     * exit, so this names the caller of every syscall that thread serves (/proc/self).
+     */
+    private static final ThreadLocal<GuestThread> CALLER = new ThreadLocal<>();
 
     private final HostBackend host;
     private final Vfs vfs;
@@ -26,6 +37,8 @@ public final class Kernel {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
+    /** The live processes by pid, as /proc lists them. */
+    private final ConcurrentSkipListMap<Integer, GuestProcess> processes = new ConcurrentSkipListMap<>();
 
     public Kernel(HostBackend host, Vfs vfs, PrintStream trace) {
         this.host = host;
@@ -56,6 +69,45 @@ public final class Kernel {
 
     int allocatePid() {
         return nextPid.getAndIncrement();
+    }
+
+    /** The most recently allocated pid (the last field of /proc/loadavg), 1 before any. */
+    public int lastPid() {
+        return nextPid.get() - 1;
+    }
+
+    /** Makes {@code process} visible by its pid while it runs. */
+    void register(GuestProcess process) {
+        processes.put(process.pid(), process);
+    }
+
+    /** The process has ended and its parent (jlx, for now) has reaped it. */
+    void unregister(GuestProcess process) {
+        processes.remove(process.pid(), process);
+    }
+
+    /** The live process with {@code pid}, or null. */
+    public GuestProcess process(int pid) {
+        return processes.get(pid);
+    }
+
+    /** The live processes, lowest pid first. */
+    public Collection<GuestProcess> processes() {
+        return processes.values();
+    }
+
+    /** The guest thread the calling Java thread runs, or null on any other Java thread. */
+    public static GuestThread caller() {
+        return CALLER.get();
+    }
+
+    /** Binds the calling Java thread to {@code thread}, which it is about to run, or unbinds it (null). */
+    static void setCaller(GuestThread thread) {
+        if (thread == null) {
+            CALLER.remove();
+        } else {
+            CALLER.set(thread);
+        }
     }
 
     /** Logs {@code message} once per kernel for each distinct {@code key} (e.g. an unimplemented syscall). */

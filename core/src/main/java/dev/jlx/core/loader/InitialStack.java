@@ -27,8 +27,15 @@ public final class InitialStack {
     /** What the kernel knows about the process when it builds the auxiliary vector. */
     public record Credentials(int uid, int euid, int gid, int egid) {}
 
-    /** Maps the stack and fills it; returns the initial RSP (pointing at argc). */
-    public static long build(AddressSpace space, List<byte[]> argv, List<byte[]> envp, byte[] execfn,
+    /**
+     * The stack as built: the initial RSP (pointing at argc), the ranges of the argument and
+     * environment strings (arguments end where the environment starts) and the auxiliary vector's
+     * bytes, AT_NULL included: what Linux keeps for /proc/PID/{cmdline,environ,auxv,stat}.
+     */
+    public record Layout(long sp, long argStart, long envStart, long envEnd, byte[] auxv) {}
+
+    /** Maps the stack and fills it. */
+    public static Layout build(AddressSpace space, List<byte[]> argv, List<byte[]> envp, byte[] execfn,
             ElfLoader.Image image, long interpreterBase, Credentials creds, byte[] random) throws ErrnoException {
         long bottom = STACK_TOP - STACK_SIZE;
         space.map(bottom, STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE,
@@ -39,18 +46,21 @@ public final class InitialStack {
         p -= execfn.length + 1;
         long execfnAddr = p;
         mem.write(p, nulTerminated(execfn));
+        long envEnd = p;
         long[] envAddrs = new long[envp.size()];
         for (int i = envp.size() - 1; i >= 0; i--) {
             p -= envp.get(i).length + 1;
             envAddrs[i] = p;
             mem.write(p, nulTerminated(envp.get(i)));
         }
+        long envStart = p;
         long[] argAddrs = new long[argv.size()];
         for (int i = argv.size() - 1; i >= 0; i--) {
             p -= argv.get(i).length + 1;
             argAddrs[i] = p;
             mem.write(p, nulTerminated(argv.get(i)));
         }
+        long argStart = p;
         p &= -16L;
         byte[] platform = "x86_64".getBytes(StandardCharsets.US_ASCII);
         p -= platform.length + 1;
@@ -98,7 +108,8 @@ public final class InitialStack {
             table.putLong(v);
         }
         mem.write(p, table.array());
-        return p;
+        byte[] auxvBytes = java.util.Arrays.copyOfRange(table.array(), (words - auxv.length) * 8, words * 8);
+        return new Layout(p, argStart, envStart, envEnd, auxvBytes);
     }
 
     private static byte[] nulTerminated(byte[] s) {

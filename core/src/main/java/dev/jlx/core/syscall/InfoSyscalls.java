@@ -6,6 +6,7 @@ import dev.jlx.abi.struct.Sysinfo;
 import dev.jlx.abi.struct.Utsname;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -13,9 +14,6 @@ import java.security.SecureRandom;
 
 /** uname, sysinfo and getrandom. */
 final class InfoSyscalls {
-    /** The kernel release jlx reports: the Linux ABI it implements, marked as jlx's. */
-    static final String RELEASE = "6.1.0-jlx";
-    static final String VERSION = "#1 SMP PREEMPT_DYNAMIC jlx";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** GRND_* bits getrandom(2) accepts. */
     private static final int GRND_ALL = Random.GRND_NONBLOCK | Random.GRND_RANDOM | Random.GRND_INSECURE;
@@ -25,8 +23,8 @@ final class InfoSyscalls {
     /** Implements Linux syscall uname(2). */
     static long uname(GuestThread t, Args a) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Utsname.SIZE);
-        new Utsname("Linux", t.process().kernel().host().identity().hostname(), RELEASE, VERSION, "x86_64", "(none)")
-                .writeTo(b, 0);
+        new Utsname("Linux", t.process().kernel().host().identity().hostname(), Kernel.RELEASE, Kernel.VERSION,
+                "x86_64", "(none)").writeTo(b, 0);
         t.process().space().memory().writeStruct(a.addr(0), b);
         return 0;
     }

@@ -1,0 +1,28 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.fs.proc.ProcTree;
+import dev.jlx.core.fs.proc.PseudoNode;
+import dev.jlx.core.kernel.Kernel;
+
+/**
+ * procfs: the processes of the calling guest's kernel and the machine jlx presents, generated from
+ * jlx's own state whenever they are read (the host's /proc describes the JVM, not the guest). Each
+ * caller sees its own kernel's processes, and /proc/self is the caller. Creating a name is ENOENT,
+ * changing one EPERM, as on Linux.
+ */
+public final class Procfs extends PseudoFs {
+    /** st_blksize of every procfs inode. */
+    private static final int BLOCK_SIZE = 1024;
+
+    private final ProcTree tree = new ProcTree();
+
+    public Procfs() {
+        super(ProcTree.MAGIC, BLOCK_SIZE, Errno.ENOENT, Errno.ENOENT);
+    }
+
+    @Override
+    protected PseudoNode.Dir root() {
+        return tree.root(Kernel.caller());
+    }
+}

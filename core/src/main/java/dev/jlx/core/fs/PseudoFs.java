@@ -1,0 +1,397 @@
+package dev.jlx.core.fs;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.proc.PseudoNode;
+import dev.jlx.core.host.HostDirEntry;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A file system of generated nodes (procfs, sysfs): nothing is stored, every lookup asks the tree
+ * for the current state. Names cannot be added, removed or renamed, and attributes not changed;
+ * which errno each refusal gives is Linux's for the file system.
+ */
+abstract class PseudoFs implements FileSystem {
+    private static final long NANOS = 1_000_000_000L;
+    /** What statfs reports besides the type: Linux mounts /proc and /sys nosuid, nodev, noexec, relatime. */
+    private static final int FLAGS = Statfs.ST_VALID | Statfs.ST_NOSUID | Statfs.ST_NODEV | Statfs.ST_NOEXEC
+            | Statfs.ST_RELATIME;
+
+    private final long magic;
+    private final int blockSize;
+    /** The errno for creating a file that is not there: ENOENT on procfs, EACCES on sysfs. */
+    private final Errno createError;
+    /** The errno for mkdir, symlink, link and mknod of a new name: ENOENT on procfs, EPERM on sysfs. */
+    private final Errno makeError;
+    private final long dev = AnonymousDevices.next();
+
+    PseudoFs(long magic, int blockSize, Errno createError, Errno makeError) {
+        this.magic = magic;
+        this.blockSize = blockSize;
+        this.createError = createError;
+        this.makeError = makeError;
+    }
+
+    /** The root directory as it is now. */
+    protected abstract PseudoNode.Dir root() throws ErrnoException;
+
+    private PseudoNode lookup(String path) throws ErrnoException {
+        PseudoNode node = root();
+        for (String name : Vfs.components(path)) {
+            if (!(node instanceof PseudoNode.Dir dir)) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            node = dir.child(name);
+            if (node == null) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+        }
+        return node;
+    }
+
+    private HostStat stat(PseudoNode node) throws ErrnoException {
+        PseudoNode.Meta m = node.meta();
+        int type;
+        long size;
+        long links = 1;
+        switch (node) {
+            case PseudoNode.File f -> {
+                type = FileMode.S_IFREG;
+                size = f.size();
+            }
+            case PseudoNode.Link l -> {
+                type = FileMode.S_IFLNK;
+                size = l.size();
+            }
+            case PseudoNode.Dir d -> {
+                type = FileMode.S_IFDIR;
+                size = 0;
+                links = 2 + d.entries().get().values().stream().filter(e -> e instanceof PseudoNode.Dir).count();
+            }
+        }
+        long sec = m.timeNanos() / NANOS;
+        long nsec = m.timeNanos() % NANOS;
+        return new HostStat(dev, m.ino(), type | m.perm(), links, m.uid(), m.gid(), 0, size, blockSize, 0, sec, nsec,
+                sec, nsec, sec, nsec);
+    }
+
+    @Override
+    public HostStat stat(String path, boolean followLinks) throws ErrnoException {
+        return stat(lookup(path));
+    }
+
+    @Override
+    public byte[] readlink(String path) throws ErrnoException {
+        if (!(lookup(path) instanceof PseudoNode.Link link)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return link.target().get().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** MAY_* bits of the kernel's permission checks, as R_OK, W_OK and X_OK. */
+    private static final int MAY_EXEC = Fcntl.X_OK;
+    private static final int MAY_WRITE = Fcntl.W_OK;
+
+    /**
+     * The kernel's permission check for the calling process: root may read and write anything (but
+     * not write a file Linux refuses at open) and execute what has an execute bit.
+     */
+    private static void check(PseudoNode node, int want) throws ErrnoException {
+        GuestThread caller = Kernel.caller();
+        if (caller == null || want == 0) {
+            return;
+        }
+        GuestProcess.Credentials c = caller.process().credentials();
+        PseudoNode.Meta m = node.meta();
+        boolean permitted;
+        if (node instanceof PseudoNode.File f && (want & MAY_WRITE) != 0 && f.sink() == null
+                && f.readOnly() == Errno.EACCES) {
+            permitted = false;
+        } else if (c.euid() == 0) {
+            permitted = (want & MAY_EXEC) == 0 || node instanceof PseudoNode.Dir || (m.perm() & 0111) != 0;
+        } else {
+            int bits = m.uid() == c.euid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();
+            permitted = (bits & want & 7) == (want & 7);
+        }
+        if (!permitted) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+    }
+
+    private static boolean inGroup(GuestProcess.Credentials c, int gid) {
+        if (c.egid() == gid) {
+            return true;
+        }
+        for (int g : c.groups()) {
+            if (g == gid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void access(String path, int linuxMode) throws ErrnoException {
+        check(lookup(path), linuxMode & 7);
+    }
+
+    @Override
+    public HostFile open(String path, int flags, int mode) throws ErrnoException {
+        PseudoNode node;
+        try {
+            node = lookup(path);
+        } catch (ErrnoException e) {
+            throw e.errno() == Errno.ENOENT && (flags & OpenFlags.O_CREAT) != 0 ? new ErrnoException(createError) : e;
+        }
+        if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) == (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        if (node instanceof PseudoNode.Link) {
+            // Reached only with O_NOFOLLOW: the VFS follows links everywhere else.
+            throw new ErrnoException(Errno.ELOOP);
+        }
+        int access = flags & OpenFlags.O_ACCMODE;
+        boolean write = access == OpenFlags.O_WRONLY || access == OpenFlags.O_RDWR;
+        if (node instanceof PseudoNode.Dir && (write || (flags & OpenFlags.O_CREAT) != 0)) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        if (!(node instanceof PseudoNode.Dir) && (flags & OpenFlags.O_DIRECTORY) != 0) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        if ((flags & OpenFlags.O_PATH) == 0) {
+            check(node, (access != OpenFlags.O_WRONLY ? Fcntl.R_OK : 0) | (write ? MAY_WRITE : 0));
+        }
+        return new Opened(node);
+    }
+
+    @Override
+    public List<HostDirEntry> list(String path) throws ErrnoException {
+        if (!(lookup(path) instanceof PseudoNode.Dir dir)) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        List<HostDirEntry> out = new ArrayList<>();
+        for (Map.Entry<String, PseudoNode> e : dir.entries().get().entrySet()) {
+            int type = switch (e.getValue()) {
+                case PseudoNode.File f -> FileMode.S_IFREG;
+                case PseudoNode.Link l -> FileMode.S_IFLNK;
+                case PseudoNode.Dir d -> FileMode.S_IFDIR;
+            };
+            out.add(new HostDirEntry(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().meta().ino(), type));
+        }
+        return out;
+    }
+
+    /** A new name here: EEXIST when taken, else the file system's refusal. */
+    private void refuseNew(String path, Errno error) throws ErrnoException {
+        try {
+            lookup(path);
+        } catch (ErrnoException absent) {
+            throw new ErrnoException(error);
+        }
+        throw new ErrnoException(Errno.EEXIST);
+    }
+
+    /** An existing name that would change: ENOENT (or ENOTDIR) when there is none, else EPERM. */
+    private void refuseChange(String path) throws ErrnoException {
+        lookup(path);
+        throw new ErrnoException(Errno.EPERM);
+    }
+
+    @Override
+    public void mkdir(String path, int mode) throws ErrnoException {
+        refuseNew(path, makeError);
+    }
+
+    @Override
+    public void symlink(byte[] target, String linkPath) throws ErrnoException {
+        refuseNew(linkPath, makeError);
+    }
+
+    @Override
+    public void link(String existing, String newPath) throws ErrnoException {
+        lookup(existing);
+        refuseNew(newPath, makeError);
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) throws ErrnoException {
+        refuseNew(path, makeError);
+    }
+
+    /** A rename onto a name that is not there fails its lookup (procfs) or finds no rename operation (sysfs). */
+    @Override
+    public void rename(String from, String to, int flags) throws ErrnoException {
+        lookup(from);
+        try {
+            lookup(to);
+        } catch (ErrnoException absent) {
+            throw new ErrnoException(makeError);
+        }
+        throw new ErrnoException(Errno.EPERM);
+    }
+
+    @Override
+    public void unlink(String path) throws ErrnoException {
+        refuseChange(path);
+    }
+
+    @Override
+    public void rmdir(String path) throws ErrnoException {
+        refuseChange(path);
+    }
+
+    @Override
+    public void chmod(String path, int mode) throws ErrnoException {
+        refuseChange(path);
+    }
+
+    @Override
+    public void chown(String path, int uid, int gid) throws ErrnoException {
+        refuseChange(path);
+    }
+
+    @Override
+    public void utimens(String path, long as, long an, long ms, long mn) throws ErrnoException {
+        refuseChange(path);
+    }
+
+    /** truncate(2) of a pseudo file changes nothing, as Linux's setattr of a size it does not keep. */
+    @Override
+    public void truncate(String path, long length) throws ErrnoException {
+        PseudoNode node = lookup(path);
+        if (node instanceof PseudoNode.Dir) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        check(node, MAY_WRITE);
+    }
+
+    @Override
+    public HostStatfs statfs(String path) throws ErrnoException {
+        lookup(path);
+        return statfs();
+    }
+
+    /** Nothing is stored, so there are no blocks or inodes to count. */
+    private HostStatfs statfs() {
+        return new HostStatfs(magic, 4096, 0, 0, 0, 0, 0, dev, 255, 4096, FLAGS);
+    }
+
+    @Override
+    public void sync() {
+        // Nothing is stored.
+    }
+
+    /** An open node: a file's bytes as made at the last read from offset 0, and the offset. */
+    private final class Opened extends SyntheticFile {
+        private final PseudoNode node;
+        private byte[] made;
+        private long offset;
+
+        Opened(PseudoNode node) {
+            this.node = node;
+        }
+
+        private PseudoNode.File file() throws ErrnoException {
+            if (!(node instanceof PseudoNode.File f)) {
+                throw new ErrnoException(Errno.EISDIR);
+            }
+            return f;
+        }
+
+        @Override
+        public int read(MemorySegment dst) throws ErrnoException {
+            int n = pread(dst, offset);
+            offset += n;
+            return n;
+        }
+
+        @Override
+        public int pread(MemorySegment dst, long at) throws ErrnoException {
+            PseudoNode.File f = file();
+            if (at == 0 || made == null) {
+                made = f.content().get();
+            }
+            if (at >= made.length) {
+                return 0;
+            }
+            int n = (int) Math.min(dst.byteSize(), made.length - at);
+            MemorySegment.copy(made, (int) at, dst, JAVA_BYTE, 0, n);
+            return n;
+        }
+
+        @Override
+        public int write(MemorySegment src) throws ErrnoException {
+            return pwrite(src, offset);
+        }
+
+        @Override
+        public int pwrite(MemorySegment src, long at) throws ErrnoException {
+            PseudoNode.File f = file();
+            if (f.sink() == null) {
+                throw new ErrnoException(f.readOnly());
+            }
+            f.sink().write(src.toArray(JAVA_BYTE));
+            return (int) src.byteSize();
+        }
+
+        /** SEEK_SET and SEEK_CUR only, as seq_lseek. */
+        @Override
+        public long seek(long to, int whence) throws ErrnoException {
+            long target = switch (whence) {
+                case Fcntl.SEEK_SET -> to;
+                case Fcntl.SEEK_CUR -> offset + to;
+                default -> throw new ErrnoException(Errno.EINVAL);
+            };
+            if (target < 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            offset = target;
+            return target;
+        }
+
+        @Override
+        public HostStat stat() throws ErrnoException {
+            return PseudoFs.this.stat(node);
+        }
+
+        @Override
+        public void utimens(long as, long an, long ms, long mn) throws ErrnoException {
+            throw new ErrnoException(Errno.EPERM);
+        }
+
+        @Override
+        public void allocate(int mode, long at, long length) throws ErrnoException {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+
+        /** FIONREAD of a regular file is the size stat shows less the offset, whatever a read would give. */
+        @Override
+        public int bytesReadable() throws ErrnoException {
+            if (!(node instanceof PseudoNode.File f)) {
+                throw new ErrnoException(Errno.ENOTTY);
+            }
+            return (int) (f.size() - offset);
+        }
+
+        @Override
+        public HostStatfs statfs() {
+            return PseudoFs.this.statfs();
+        }
+    }
+}

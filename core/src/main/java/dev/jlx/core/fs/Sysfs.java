@@ -1,0 +1,25 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.fs.proc.PseudoNode;
+import dev.jlx.core.fs.proc.SysTree;
+
+/**
+ * sysfs: the CPUs jlx presents (/sys/devices/system/cpu), where glibc's get_nprocs and lscpu look.
+ * Creating a file is EACCES and making a directory EPERM, as kernfs answers.
+ */
+public final class Sysfs extends PseudoFs {
+    /** st_blksize of every sysfs inode: a page. */
+    private static final int BLOCK_SIZE = 4096;
+
+    private final SysTree tree = new SysTree();
+
+    public Sysfs() {
+        super(SysTree.MAGIC, BLOCK_SIZE, Errno.EACCES, Errno.EPERM);
+    }
+
+    @Override
+    protected PseudoNode.Dir root() {
+        return tree.root();
+    }
+}

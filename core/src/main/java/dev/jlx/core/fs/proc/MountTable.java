@@ -1,0 +1,185 @@
+package dev.jlx.core.fs.proc;
+
+import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.Devfs;
+import dev.jlx.core.fs.FileSystem;
+import dev.jlx.core.fs.HostDirectoryFs;
+import dev.jlx.core.fs.Mount;
+import dev.jlx.core.fs.Tmpfs;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * /proc/PID/mounts, mountinfo and /proc/filesystems from the VFS's mount table: the guest's mounts
+ * only. A host directory shows the host's file-system type (from its statfs magic) with the host
+ * directory as its source, as a bind mount of it would; its mount options are those statfs reports.
+ */
+final class MountTable {
+    /** The rootfs Linux keeps below the root mount: the root's parent, never listed itself. */
+    static final int ROOTFS_ID = 1;
+    /** The internal mount of files without a path (pipes, streams), as Linux's pipefs; never listed. */
+    static final int ANONYMOUS_ID = 2;
+    private static final int FIRST_ID = 3;
+    /** ST_NODIRATIME of statvfs.h. */
+    private static final long ST_NODIRATIME = 0x800;
+
+    /** A file-system type Linux knows by its statfs magic; {@code nodev} when it needs no block device. */
+    private record Type(long magic, String name, boolean nodev) {}
+
+    private static final List<Type> TYPES = List.of(
+            new Type(0x62656572L, "sysfs", true),
+            new Type(Statfs.TMPFS_MAGIC, "tmpfs", true),
+            new Type(0x9fa0L, "proc", true),
+            new Type(0xEF53L, "ext4", false),
+            new Type(0x58465342L, "xfs", false),
+            new Type(0x9123683EL, "btrfs", false),
+            new Type(0xF2F52010L, "f2fs", false),
+            new Type(0x2fc12fc1L, "zfs", false),
+            new Type(0x794c7630L, "overlay", true),
+            new Type(0x6969L, "nfs", true),
+            new Type(0xFE534D42L, "smb3", true),
+            new Type(0xFF534D42L, "cifs", true),
+            new Type(0x65735546L, "fuse", true),
+            new Type(0x01021997L, "9p", true),
+            new Type(0x858458f6L, "ramfs", true),
+            new Type(0x73717368L, "squashfs", false),
+            new Type(0xE0F5E1E2L, "erofs", false),
+            new Type(0x9660L, "iso9660", false),
+            new Type(0x4d44L, "vfat", false),
+            new Type(0x2011BAB0L, "exfat", false),
+            new Type(0x5346544eL, "ntfs3", false),
+            new Type(0x4244L, "hfs", false),
+            new Type(0x482bL, "hfsplus", false),
+            new Type(0x42535041L, "apfs", false),
+            new Type(0x0187L, "autofs", true));
+
+    private MountTable() {}
+
+    static int id(Vfs vfs, Mount mount) {
+        return FIRST_ID + vfs.mounts().indexOf(mount);
+    }
+
+    /** One mount as Linux's show_vfsmnt and show_mountinfo see it. */
+    private record Shown(String type, String source, boolean readOnly, boolean superReadOnly, String mountOptions,
+            String superOptions, long dev) {}
+
+    private static Shown show(Mount m) throws ErrnoException {
+        FileSystem fs = m.fs();
+        HostStatfs s = fs.statfs("/");
+        HostStat root = fs.stat("/", true);
+        String type = fs instanceof Devfs ? "devtmpfs" : TYPES.stream().filter(t -> t.magic() == s.type())
+                .map(Type::name).findFirst().orElse("hostfs");
+        String source = fs instanceof HostDirectoryFs h ? h.hostDirectory() : type;
+        StringBuilder options = new StringBuilder();
+        flag(options, s, Statfs.ST_NOSUID, ",nosuid");
+        flag(options, s, Statfs.ST_NODEV, ",nodev");
+        flag(options, s, Statfs.ST_NOEXEC, ",noexec");
+        flag(options, s, Statfs.ST_NOATIME, ",noatime");
+        flag(options, s, ST_NODIRATIME, ",nodiratime");
+        flag(options, s, Statfs.ST_RELATIME, ",relatime");
+        StringBuilder superOptions = new StringBuilder();
+        if (fs instanceof Tmpfs || fs instanceof Devfs) {
+            // shmem_show_options: what differs from a tmpfs's defaults.
+            if ((root.mode() & 07777) != 01777) {
+                superOptions.append(String.format(",mode=%03o", root.mode() & 07777));
+            }
+            if (root.uid() != 0) {
+                superOptions.append(",uid=").append(root.uid());
+            }
+            if (root.gid() != 0) {
+                superOptions.append(",gid=").append(root.gid());
+            }
+        }
+        boolean superReadOnly = (s.flags() & Statfs.ST_RDONLY) != 0;
+        return new Shown(type, source, m.readOnly() || superReadOnly, superReadOnly, options.toString(),
+                superOptions.toString(), root.dev());
+    }
+
+    private static void flag(StringBuilder out, HostStatfs s, long flag, String name) {
+        if ((s.flags() & flag) != 0) {
+            out.append(name);
+        }
+    }
+
+    /** Space, tab, newline and backslash in octal, as the kernel's mangle(). */
+    private static String mangle(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
+                out.append(String.format("\\%03o", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** /proc/PID/mounts: source, mount point, type, options, "0 0". A mount jlx cannot stat is left out. */
+    static byte[] mounts(Vfs vfs) {
+        StringBuilder out = new StringBuilder();
+        for (Mount m : vfs.mounts()) {
+            try {
+                Shown s = show(m);
+                out.append(mangle(s.source())).append(' ').append(mangle(m.guestPath())).append(' ').append(s.type())
+                        .append(s.readOnly() ? " ro" : " rw").append(s.mountOptions()).append(s.superOptions())
+                        .append(" 0 0\n");
+            } catch (ErrnoException gone) {
+                // A host directory that went away: nothing to show for it.
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** /proc/PID/mountinfo: ids, device, root, mount point, options, then type, source and super options. */
+    static byte[] mountinfo(Vfs vfs) {
+        StringBuilder out = new StringBuilder();
+        for (Mount m : vfs.mounts()) {
+            try {
+                Shown s = show(m);
+                String path = m.guestPath();
+                int parent = path.equals("/") ? ROOTFS_ID
+                        : id(vfs, vfs.mountOf(path.substring(0, Math.max(1, path.lastIndexOf('/')))));
+                long major = ((s.dev() >>> 8) & 0xfff) | ((s.dev() >>> 32) & ~0xfffL);
+                long minor = (s.dev() & 0xff) | ((s.dev() >>> 12) & ~0xffL);
+                out.append(id(vfs, m)).append(' ').append(parent).append(' ').append(major).append(':').append(minor)
+                        .append(" / ").append(mangle(path)).append(s.readOnly() ? " ro" : " rw")
+                        .append(s.mountOptions()).append(" - ").append(s.type()).append(' ')
+                        .append(mangle(s.source())).append(s.superReadOnly() ? " ro" : " rw")
+                        .append(s.superOptions()).append('\n');
+            } catch (ErrnoException gone) {
+                // As in mounts.
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * /proc/filesystems: the types jlx serves itself, in Linux's registration order, then those of the
+     * host directories mounted; "nodev" marks types without a block device.
+     */
+    static byte[] filesystems(Vfs vfs) {
+        Set<String> lines = new LinkedHashSet<>(List.of("nodev\tsysfs", "nodev\ttmpfs", "nodev\tproc",
+                "nodev\tdevtmpfs"));
+        List<String> hostTypes = new ArrayList<>();
+        for (Mount m : vfs.mounts()) {
+            try {
+                long magic = m.fs().statfs("/").type();
+                TYPES.stream().filter(t -> t.magic() == magic)
+                        .forEach(t -> hostTypes.add((t.nodev() ? "nodev\t" : "\t") + t.name()));
+            } catch (ErrnoException gone) {
+                // As in mounts.
+            }
+        }
+        lines.addAll(hostTypes);
+        StringBuilder out = new StringBuilder();
+        lines.forEach(l -> out.append(l).append('\n'));
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

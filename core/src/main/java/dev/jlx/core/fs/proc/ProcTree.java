@@ -1,0 +1,297 @@
+package dev.jlx.core.fs.proc;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SequencedMap;
+
+/**
+ * The tree of /proc as the calling guest thread sees it: its kernel's processes and the machine's
+ * files. Directory entries come in Linux's readdir order: the kernel's own entries (by name length,
+ * then bytes, as procfs keeps them), self, thread-self, then processes by pid; a process's
+ * entries in the order of Linux's tgid_base_stuff.
+ *
+ * <p>Inode numbers: 1 for the root, 0xF0000000 upwards for the kernel's own entries (as
+ * proc_alloc_inum hands them out), and for a process's entries the pid or tid in the high 32 bits
+ * with the kind of entry and its index (or descriptor) below, so a name keeps its number.
+ */
+public final class ProcTree {
+    /** PROC_SUPER_MAGIC of linux/magic.h. */
+    public static final long MAGIC = 0x9fa0;
+    private static final long DYNAMIC = 0xF0000000L;
+    /** What the kinds of a process's entries add to its inode numbers. */
+    private static final int PROCESS = 0;
+    private static final int PROCESS_FD = 1;
+    private static final int PROCESS_FDINFO = 2;
+    private static final int TASK = 3;
+    private static final int TASK_FD = 4;
+    private static final int TASK_FDINFO = 5;
+
+    private final long mountedNanos;
+
+    public ProcTree() {
+        Instant now = Instant.now();
+        mountedNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private PseudoNode.Meta kernelMeta(long ino, int perm) {
+        return new PseudoNode.Meta(ino, perm, 0, 0, mountedNanos);
+    }
+
+    /** A file of the kernel's own (a proc_dir_entry): writes are EIO, as proc_reg_write answers. */
+    private PseudoNode.File kernelFile(long ino, PseudoNode.Source<byte[]> content) {
+        return new PseudoNode.File(kernelMeta(ino, 0444), 0, content, null, Errno.EIO);
+    }
+
+    /** /proc for {@code caller}; empty for a Java thread that runs no guest (jlx itself). */
+    public PseudoNode.Dir root(GuestThread caller) {
+        PseudoNode.Meta meta = kernelMeta(1, 0555);
+        if (caller == null) {
+            return new PseudoNode.Dir(meta, LinkedHashMap::new);
+        }
+        Kernel kernel = caller.process().kernel();
+        return new PseudoNode.Dir(meta, () -> {
+            SequencedMap<String, PseudoNode> entries = kernelEntries(kernel, caller);
+            for (GuestProcess p : kernel.processes()) {
+                entries.put(Integer.toString(p.pid()), processDir(kernel, p, p.threadSnapshot().getFirst()));
+            }
+            return entries;
+        }, name -> {
+            PseudoNode own = kernelEntries(kernel, caller).get(name);
+            if (own != null) {
+                return own;
+            }
+            int id = number(name);
+            // Any thread is found by its tid, though only thread-group leaders are listed.
+            for (GuestProcess p : kernel.processes()) {
+                for (GuestThread t : p.threadSnapshot()) {
+                    if (t.tid() == id) {
+                        return processDir(kernel, p, t);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private SequencedMap<String, PseudoNode> kernelEntries(Kernel kernel, GuestThread caller) {
+        SequencedMap<String, PseudoNode> e = new LinkedHashMap<>();
+        e.put("sys", sysDir(kernel));
+        e.put("stat", kernelFile(DYNAMIC + 3, () -> SystemFiles.stat(kernel)));
+        e.put("mounts", new PseudoNode.Link(kernelMeta(DYNAMIC + 4, 0777), 0, () -> "self/mounts"));
+        e.put("uptime", kernelFile(DYNAMIC + 5, () -> SystemFiles.uptime(kernel)));
+        e.put("cpuinfo", kernelFile(DYNAMIC + 6, Cpu::cpuinfo));
+        e.put("loadavg", kernelFile(DYNAMIC + 7, () -> SystemFiles.loadavg(kernel)));
+        e.put("meminfo", kernelFile(DYNAMIC + 8, () -> SystemFiles.meminfo(kernel)));
+        e.put("version", kernelFile(DYNAMIC + 9, SystemFiles::version));
+        e.put("filesystems", kernelFile(DYNAMIC + 10, () -> MountTable.filesystems(kernel.vfs())));
+        GuestProcess self = caller.process();
+        e.put("self", new PseudoNode.Link(kernelMeta(DYNAMIC, 0777), 0, () -> Integer.toString(self.pid())));
+        e.put("thread-self", new PseudoNode.Link(kernelMeta(DYNAMIC + 1, 0777), 0,
+                () -> self.pid() + "/task/" + caller.tid()));
+        return e;
+    }
+
+    /** /proc/sys/kernel: the uname(2) answers and the pid limit, as sysctl shows them. */
+    private PseudoNode.Dir sysDir(Kernel kernel) {
+        SequencedMap<String, PseudoNode> k = new LinkedHashMap<>();
+        // Setting the host name or pid_max needs CAP_SYS_ADMIN, which jlx grants no guest.
+        PseudoNode.Sink refused = data -> {
+            throw new ErrnoException(Errno.EPERM);
+        };
+        k.put("hostname", new PseudoNode.File(kernelMeta(DYNAMIC + 12, 0644), 0,
+                () -> line(kernel.host().identity().hostname()), refused, Errno.EACCES));
+        k.put("osrelease", sysctl(DYNAMIC + 13, Kernel.RELEASE));
+        k.put("ostype", sysctl(DYNAMIC + 14, "Linux"));
+        // pid_max as Linux sets it at boot: 32768, or 1024 per CPU on larger machines.
+        k.put("pid_max", new PseudoNode.File(kernelMeta(DYNAMIC + 15, 0644), 0,
+                () -> line(Integer.toString(Math.max(32768, 1024 * Cpu.count()))), refused, Errno.EACCES));
+        k.put("version", sysctl(DYNAMIC + 16, Kernel.VERSION));
+        SequencedMap<String, PseudoNode> sys = new LinkedHashMap<>();
+        sys.put("kernel", new PseudoNode.Dir(kernelMeta(DYNAMIC + 11, 0555), () -> k));
+        return new PseudoNode.Dir(kernelMeta(DYNAMIC + 2, 0555), () -> sys);
+    }
+
+    /** A read-only sysctl: even root cannot open it for writing (EACCES). */
+    private PseudoNode.File sysctl(long ino, String value) {
+        return new PseudoNode.File(kernelMeta(ino, 0444), 0, () -> line(value), null, Errno.EACCES);
+    }
+
+    private static byte[] line(String s) {
+        return (s + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A decimal name without sign or leading zeros, as proc's name_to_int reads it; -1 otherwise. */
+    private static int number(String name) {
+        if (name.isEmpty() || name.length() > 10 || (name.length() > 1 && name.charAt(0) == '0')
+                || !name.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        long n = Long.parseLong(name);
+        return n > Integer.MAX_VALUE ? -1 : (int) n;
+    }
+
+    /** The entries of a process's directory, and of its threads' under task/, share their makers. */
+    private final class Entries {
+        private final Kernel kernel;
+        private final GuestProcess p;
+        private final GuestThread t;
+        private final boolean whole;
+        private final long ino;
+        private final long time;
+        private final SequencedMap<String, PseudoNode> map = new LinkedHashMap<>();
+        private int next = 1;
+
+        Entries(Kernel kernel, GuestProcess p, GuestThread t, boolean whole) {
+            this.kernel = kernel;
+            this.p = p;
+            this.t = t;
+            this.whole = whole;
+            this.ino = (long) (whole ? p.pid() : t.tid()) << 32 | (long) (whole ? PROCESS : TASK) << 24;
+            this.time = Boot.epochNanos(p.startNanos());
+        }
+
+        PseudoNode.Meta meta(long inode, int perm) {
+            return new PseudoNode.Meta(inode, perm, p.credentials().euid(), p.credentials().egid(), time);
+        }
+
+        /** A source that fails once the process has ended, as reads of a dead process's files do (ESRCH). */
+        <T> PseudoNode.Source<T> alive(PseudoNode.Source<T> source) {
+            return () -> {
+                if (kernel.process(p.pid()) != p) {
+                    throw new ErrnoException(Errno.ESRCH);
+                }
+                return source.get();
+            };
+        }
+
+        Entries file(String name, int perm, PseudoNode.Source<byte[]> content) {
+            return file(name, perm, content, null);
+        }
+
+        /** A file of the process: without a sink, write(2) is EINVAL, as for Linux's files without a write op. */
+        Entries file(String name, int perm, PseudoNode.Source<byte[]> content, PseudoNode.Sink sink) {
+            map.put(name, new PseudoNode.File(meta(ino + next++, perm), 0, alive(content), sink, Errno.EINVAL));
+            return this;
+        }
+
+        Entries link(String name, PseudoNode.Source<String> target) {
+            map.put(name, new PseudoNode.Link(meta(ino + next++, 0777), 0, alive(target)));
+            return this;
+        }
+
+        Entries dir(String name, int perm, PseudoNode.Source<SequencedMap<String, PseudoNode>> entries,
+                PseudoNode.Lookup lookup) {
+            map.put(name, new PseudoNode.Dir(meta(ino + next++, perm), alive(entries), lookup));
+            return this;
+        }
+
+        /** fd/ and fdinfo/: one entry per open descriptor, looked up by number. */
+        Entries descriptors() {
+            Vfs vfs = kernel.vfs();
+            long fdBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_FD : TASK_FD) << 24;
+            long infoBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_FDINFO : TASK_FDINFO) << 24;
+            dir("fd", 0500, () -> {
+                SequencedMap<String, PseudoNode> fds = new LinkedHashMap<>();
+                for (Map.Entry<Integer, OpenFile> e : ProcessFiles.openFiles(p).entrySet()) {
+                    fds.put(Integer.toString(e.getKey()), fdLink(fdBase, e.getKey(), e.getValue(), vfs));
+                }
+                return fds;
+            }, name -> open(number(name)) instanceof OpenFile f ? fdLink(fdBase, number(name), f, vfs) : null);
+            dir("fdinfo", 0500, () -> {
+                SequencedMap<String, PseudoNode> infos = new LinkedHashMap<>();
+                for (int fd : ProcessFiles.openFiles(p).keySet()) {
+                    infos.put(Integer.toString(fd), fdInfo(infoBase, fd, vfs));
+                }
+                return infos;
+            }, name -> open(number(name)) != null ? fdInfo(infoBase, number(name), vfs) : null);
+            return this;
+        }
+
+        private OpenFile open(int fd) {
+            try {
+                return fd < 0 ? null : p.fds().get(fd);
+            } catch (ErrnoException closed) {
+                return null;
+            }
+        }
+
+        private PseudoNode fdLink(long base, int fd, OpenFile f, Vfs vfs) {
+            return new PseudoNode.Link(meta(base + fd, ProcessFiles.fdLinkPerm(f)), 64,
+                    alive(() -> ProcessFiles.fdTarget(p.fds().get(fd), vfs)));
+        }
+
+        private PseudoNode fdInfo(long base, int fd, Vfs vfs) {
+            return new PseudoNode.File(meta(base + fd, 0444), 0, alive(() -> ProcessFiles.fdinfo(p, fd, vfs)), null,
+                    Errno.EINVAL);
+        }
+
+        /** The files every process and thread directory has, in Linux's order. */
+        SequencedMap<String, PseudoNode> common() {
+            descriptors();
+            file("environ", 0400, () -> ProcessFiles.environ(p));
+            file("auxv", 0400, () -> ProcessFiles.auxv(p));
+            file("status", 0444, () -> ProcessFiles.status(p, t, whole));
+            file("limits", 0444, () -> ProcessFiles.limits(p));
+            file("comm", 0644, () -> ProcessFiles.comm(p), data -> {
+                // Only the process itself may rename itself here (EINVAL otherwise), at most 15 bytes.
+                GuestThread caller = Kernel.caller();
+                if (caller == null || caller.process() != p) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                byte[] name = Arrays.copyOf(data, Math.min(data.length, 15));
+                int nul = 0;
+                while (nul < name.length && name[nul] != 0) {
+                    nul++;
+                }
+                p.setComm(Arrays.copyOf(name, nul));
+            });
+            file("cmdline", 0444, () -> ProcessFiles.cmdline(p));
+            file("stat", 0444, () -> ProcessFiles.stat(p, t, whole));
+            file("statm", 0444, () -> ProcessFiles.statm(p));
+            file("maps", 0444, () -> MemoryMap.maps(MemoryMap.regions(p)));
+            link("cwd", p::cwd);
+            link("root", () -> "/");
+            link("exe", () -> {
+                if (p.image() == null) {
+                    throw new ErrnoException(Errno.ENOENT);
+                }
+                return p.image().exe();
+            });
+            file("mounts", 0444, () -> MountTable.mounts(kernel.vfs()));
+            file("mountinfo", 0444, () -> MountTable.mountinfo(kernel.vfs()));
+            file("smaps", 0444, () -> MemoryMap.smaps(MemoryMap.regions(p)));
+            return map;
+        }
+    }
+
+    /** /proc/PID (or /proc/TID for a thread that is not its group's leader). */
+    private PseudoNode.Dir processDir(Kernel kernel, GuestProcess p, GuestThread t) {
+        Entries e = new Entries(kernel, p, t, true);
+        e.dir("task", 0555, () -> {
+            SequencedMap<String, PseudoNode> tasks = new LinkedHashMap<>();
+            for (GuestThread thread : p.threadSnapshot()) {
+                tasks.put(Integer.toString(thread.tid()), taskDir(kernel, p, thread));
+            }
+            return tasks;
+        }, null);
+        SequencedMap<String, PseudoNode> entries = e.common();
+        return new PseudoNode.Dir(e.meta(e.ino, 0555), () -> entries);
+    }
+
+    /** /proc/PID/task/TID. */
+    private PseudoNode.Dir taskDir(Kernel kernel, GuestProcess p, GuestThread t) {
+        Entries e = new Entries(kernel, p, t, false);
+        SequencedMap<String, PseudoNode> entries = e.common();
+        return new PseudoNode.Dir(e.meta(e.ino, 0555), () -> entries);
+    }
+}

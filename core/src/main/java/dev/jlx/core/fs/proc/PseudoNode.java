@@ -1,0 +1,65 @@
+package dev.jlx.core.fs.proc;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.core.ErrnoException;
+import java.util.SequencedMap;
+
+/**
+ * A file, directory or symbolic link of a pseudo file system (procfs, sysfs), analogous to the
+ * kernel's {@code proc_dir_entry} and {@code kernfs_node}: what stat shows of it, and how its
+ * contents are made when they are read. Nodes are made afresh at each lookup, so they always
+ * describe the current state.
+ */
+public sealed interface PseudoNode {
+    Meta meta();
+
+    /**
+     * What every node has: inode number, permission bits, owner, and the time stat shows for all
+     * three timestamps (epoch nanoseconds).
+     */
+    record Meta(long ino, int perm, int uid, int gid, long timeNanos) {}
+
+    /** Makes a node's bytes, or names a link's target; ENOENT or ESRCH once what it describes is gone. */
+    @FunctionalInterface
+    interface Source<T> {
+        T get() throws ErrnoException;
+    }
+
+    /** Takes what is written to a file. */
+    @FunctionalInterface
+    interface Sink {
+        void write(byte[] data) throws ErrnoException;
+    }
+
+    /**
+     * A regular file whose bytes are made by {@code content} at each read from offset 0 (as Linux's
+     * seq_file), {@code size} as stat shows it (0 on procfs, a page on sysfs). {@code sink} takes
+     * writes; without one, {@code readOnly} says how Linux refuses them: EACCES at open even for
+     * root (sysctl, sysfs), else the errno write(2) gives (EINVAL, or EIO for /proc's own files).
+     */
+    record File(Meta meta, long size, Source<byte[]> content, Sink sink, Errno readOnly) implements PseudoNode {}
+
+    /**
+     * A directory: its entries in readdir order, and, when entries would be costly to list (every
+     * process), a lookup of one name (null otherwise).
+     */
+    record Dir(Meta meta, Source<SequencedMap<String, PseudoNode>> entries, Lookup lookup) implements PseudoNode {
+        public Dir(Meta meta, Source<SequencedMap<String, PseudoNode>> entries) {
+            this(meta, entries, null);
+        }
+
+        /** The entry called {@code name}, or null. */
+        public PseudoNode child(String name) throws ErrnoException {
+            return lookup != null ? lookup.find(name) : entries.get().get(name);
+        }
+    }
+
+    /** Finds one directory entry by name, or null. */
+    @FunctionalInterface
+    interface Lookup {
+        PseudoNode find(String name) throws ErrnoException;
+    }
+
+    /** A symbolic link; {@code size} as stat shows it (64 for /proc/PID/fd links, else 0). */
+    record Link(Meta meta, long size, Source<String> target) implements PseudoNode {}
+}

@@ -143,6 +143,7 @@ final class MachineRun {
                     started.thread().engine().stop();
                 }
             }
+            started.process().kernel().killAll();
         } catch (InterruptedException e) {
             started.process().exit(ExitStatus.killed(Signals.SIGKILL));
             Thread.currentThread().interrupt();

@@ -48,6 +48,12 @@ public interface CpuEngine extends AutoCloseable {
      */
     void copyStateFrom(CpuEngine other);
 
+    /**
+     * execve: registers back to the start state and translated code dropped; the engine must have
+     * no mappings (its old address space detached) and is not running.
+     */
+    void reset();
+
     /** Done with the engine, every mapping gone: it may be reused (in its start state) or closed. */
     void release();
 

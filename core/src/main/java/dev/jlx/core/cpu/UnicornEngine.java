@@ -369,11 +369,16 @@ public final class UnicornEngine implements CpuEngine {
             close();
             return;
         }
+        reset();
+        syscallHook = null;
+        POOL.addFirst(this);
+    }
+
+    @Override
+    public void reset() {
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
         checked("uc_ctl(TB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TB_FLUSH));
         stopWanted = false;
-        syscallHook = null;
-        POOL.addFirst(this);
     }
 
     @Override

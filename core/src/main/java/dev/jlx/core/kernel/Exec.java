@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,38 +34,60 @@ public final class Exec {
 
     private Exec() {}
 
-    /** Why a program could not be started, with the status a shell reports (126, 127). */
+    /** Why a program could not be started: execve's errno, and the status a shell reports (126, 127). */
     public static final class ExecFailure extends Exception {
         private final int shellStatus;
+        private final Errno errno;
 
-        ExecFailure(String message, int shellStatus) {
+        ExecFailure(String message, int shellStatus, Errno errno) {
             super(message, null, false, false);
             this.shellStatus = shellStatus;
+            this.errno = errno;
         }
 
         public int shellStatus() {
             return shellStatus;
         }
+
+        public Errno errno() {
+            return errno;
+        }
     }
 
     /** A process whose main thread is ready to run. */
     public record Started(GuestProcess process, GuestThread thread, long entry) {
-        /** Runs the process to its end on the calling thread. */
+        /**
+         * Runs the process to its end on the calling thread, then leaves it a zombie for its parent
+         * (or reaped at once when jlx is its parent).
+         */
         public void run() {
-            process.kernel().register(process);
+            Kernel kernel = process.kernel();
+            kernel.register(process);
             process.enter(thread);
             try {
                 thread.run(entry);
             } finally {
+                long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
+                long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));
                 process.fds().closeAll();
-                process.kernel().recordLocks().releaseAll(process);
+                kernel.recordLocks().releaseAll(process);
                 process.leave(thread);
-                process.kernel().unregister(process);
-                process.space().destroy();
+                if (process.sharesParentMemory()) {
+                    process.space().detach(thread.engine());
+                } else {
+                    process.space().destroy();
+                }
                 thread.engine().release();
+                process.becomeZombie(user, cpu - user);
             }
         }
     }
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
+            .getThreadMXBean();
+
+    /** A program loaded into a new address space that no engine runs yet: what execve installs. */
+    public record Loaded(AddressSpace space, long entry, long sp, GuestProcess.ExecImage image, byte[] comm) {}
 
     /**
      * Finds {@code argv.get(0)} (a path, or a name searched in the guest's PATH), loads it and
@@ -72,25 +95,108 @@ public final class Exec {
      */
     public static Started start(Kernel kernel, List<String> argv, List<String> envp, String cwd,
             GuestProcess.Credentials creds, StdioSetup stdio) throws ExecFailure {
-        String program = argv.get(0);
-        Vfs vfs = kernel.vfs();
-        Vfs.Resolved path = find(vfs, program, envp, cwd);
+        Vfs.Resolved path = find(kernel.vfs(), argv.get(0), envp, cwd);
+        Loaded loaded = load(kernel, cwd, path, argv.get(0), bytes(argv), bytes(envp), creds);
+        GuestProcess process = new GuestProcess(kernel, cwd, creds);
+        UnicornEngine engine = null;
+        try {
+            engine = UnicornEngine.acquire();
+            GuestThread thread = new GuestThread(process, engine, process.pid());
+            process.install(loaded, thread);
+            stdio.install(process);
+            return new Started(process, thread, loaded.entry());
+        } catch (ErrnoException e) {
+            loaded.space().destroy();
+            if (engine != null) {
+                engine.release();
+            }
+            throw new ExecFailure(argv.get(0) + ": " + e.errno().message(), 126, e.errno());
+        }
+    }
+
+    /** binfmt_script's and binfmt_elf's nesting limit (BINPRM_MAX_RECURSION). */
+    private static final int MAX_INTERPRETER_DEPTH = 4;
+
+    /**
+     * Loads the file {@code path} as execve does: an ELF executable (with its PT_INTERP
+     * interpreter), or a "#!" script run by its interpreter with the script's path in argv.
+     * {@code program} names it in messages. Nothing of the calling process changes.
+     */
+    public static Loaded load(Kernel kernel, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
+            List<byte[]> envp, GuestProcess.Credentials creds) throws ExecFailure {
+        return load(kernel, cwd, path, program, argv, envp, creds, 0);
+    }
+
+    private static Loaded load(Kernel kernel, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
+            List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
         HostFile file;
         try {
             file = openExecutable(path, program);
         } catch (ErrnoException e) {
-            throw new ExecFailure(program + ": " + e.errno().message(), e.errno() == Errno.ENOENT ? 127 : 126);
+            throw failure(program, e.errno());
         }
-        HostFile interpreterFile = null;
-        GuestProcess process = new GuestProcess(kernel, 1, cwd, creds);
-        AddressSpace space = new AddressSpace();
-        process.setSpace(space);
-        UnicornEngine engine = null;
         try (Arena arena = Arena.ofConfined()) {
             ElfFile.RangeReader reader = reader(file, arena);
-            ElfFile elf = ElfFile.parse(reader.read(0, 64), file.stat().size(), reader);
-            engine = UnicornEngine.acquire();
-            space.attach(engine);
+            byte[] head = reader.read(0, 256);
+            if (head.length >= 2 && head[0] == '#' && head[1] == '!') {
+                closeQuietly(file);
+                file = null;
+                if (depth >= MAX_INTERPRETER_DEPTH) {
+                    throw new ExecFailure(program + ": " + Errno.ELOOP.message(), 126, Errno.ELOOP);
+                }
+                return loadScript(kernel, cwd, path, program, head, argv, envp, creds, depth);
+            }
+            return loadElf(kernel, cwd, path, program, file, reader, head, argv, envp, creds);
+        } catch (ElfException e) {
+            throw new ExecFailure(program + ": cannot execute: " + e.getMessage(), 126, Errno.ENOEXEC);
+        } finally {
+            if (file != null) {
+                closeQuietly(file);
+            }
+        }
+    }
+
+    /**
+     * A "#!" script, as binfmt_script: the interpreter path and at most one argument (the rest of
+     * the line, blanks trimmed) from the first line, then the script's own path, then argv[1...].
+     */
+    private static Loaded loadScript(Kernel kernel, String cwd, Vfs.Resolved path, String program, byte[] head,
+            List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
+        int end = 2;
+        while (end < head.length && head[end] != '\n') {
+            end++;
+        }
+        String line = new String(head, 2, end - 2, StandardCharsets.UTF_8).replace('\t', ' ').strip();
+        if (line.isEmpty()) {
+            throw new ExecFailure(program + ": " + Errno.ENOEXEC.message(), 126, Errno.ENOEXEC);
+        }
+        int blank = line.indexOf(' ');
+        String interpreter = blank < 0 ? line : line.substring(0, blank);
+        String argument = blank < 0 ? null : line.substring(blank + 1).strip();
+        List<byte[]> args = new ArrayList<>();
+        args.add(interpreter.getBytes(StandardCharsets.UTF_8));
+        if (argument != null && !argument.isEmpty()) {
+            args.add(argument.getBytes(StandardCharsets.UTF_8));
+        }
+        args.add(program.getBytes(StandardCharsets.UTF_8));
+        args.addAll(argv.subList(Math.min(1, argv.size()), argv.size()));
+        Vfs.Resolved ip;
+        try {
+            ip = kernel.vfs().resolve(cwd, interpreter.getBytes(StandardCharsets.UTF_8), true);
+        } catch (ErrnoException e) {
+            throw failure(program, e.errno());
+        }
+        return load(kernel, cwd, ip, program, args, envp, creds, depth + 1);
+    }
+
+    private static Loaded loadElf(Kernel kernel, String cwd, Vfs.Resolved path, String program, HostFile file,
+            ElfFile.RangeReader reader, byte[] head, List<byte[]> argv, List<byte[]> envp,
+            GuestProcess.Credentials creds) throws ExecFailure, ElfException {
+        AddressSpace space = new AddressSpace();
+        HostFile interpreterFile = null;
+        try (Arena arena = Arena.ofConfined()) {
+            ElfFile elf = ElfFile.parse(java.util.Arrays.copyOf(head, Math.min(head.length, 64)), file.stat().size(),
+                    reader);
             ElfLoader.Image image = ElfLoader.load(elf, reader, space, path.guestPath());
             long entry = image.entry();
             long interpreterBase = 0;
@@ -98,22 +204,22 @@ public final class Exec {
                 // As Linux: the interpreter is looked up in the process's root, relative names from its cwd.
                 Vfs.Resolved ip;
                 try {
-                    ip = vfs.resolve(cwd, elf.interpreter().getBytes(StandardCharsets.UTF_8), true);
+                    ip = kernel.vfs().resolve(cwd, elf.interpreter().getBytes(StandardCharsets.UTF_8), true);
                     interpreterFile = openExecutable(ip, program);
                 } catch (ErrnoException e) {
                     throw e.errno() == Errno.ENOENT
-                            ? new ExecFailure(program + ": cannot execute: required file not found", 127)
-                            : new ExecFailure(program + ": " + e.errno().message(), 126);
+                            ? new ExecFailure(program + ": cannot execute: required file not found", 127, Errno.ENOENT)
+                            : failure(program, e.errno());
                 }
                 ElfFile.RangeReader ir = reader(interpreterFile, arena);
                 ElfFile interpreter;
                 try {
                     interpreter = ElfFile.parse(ir.read(0, 64), interpreterFile.stat().size(), ir);
                 } catch (ElfException e) {
-                    throw new ExecFailure(program + ": " + Errno.ELIBBAD.message(), 126);
+                    throw new ExecFailure(program + ": " + Errno.ELIBBAD.message(), 126, Errno.ELIBBAD);
                 }
                 if (interpreter.interpreter() != null) {
-                    throw new ExecFailure(program + ": " + Errno.ELIBBAD.message(), 126);
+                    throw new ExecFailure(program + ": " + Errno.ELIBBAD.message(), 126, Errno.ELIBBAD);
                 }
                 ElfLoader.Image loaded = ElfLoader.load(interpreter, ir, space, ip.guestPath());
                 entry = loaded.entry();
@@ -125,34 +231,29 @@ public final class Exec {
             space.initBrk(brk);
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
-            InitialStack.Layout stack = InitialStack.build(space, bytes(argv), bytes(envp), path.guestPath().getBytes(
+            InitialStack.Layout stack = InitialStack.build(space, argv, envp, path.guestPath().getBytes(
                     StandardCharsets.UTF_8), image, interpreterBase, new InitialStack.Credentials(creds.uid(),
                     creds.euid(), creds.gid(), creds.egid()), random);
-            process.setImage(execImage(path.guestPath(), elf, image.bias(), AddressSpace.pageUp(brk), stack));
             space.setMmapBase(0x7ffff7fff000L);
-            engine.reg(X86Reg.RSP, stack.sp());
-            GuestThread thread = new GuestThread(process, engine, process.pid());
-            process.threads().add(thread);
             String base = path.guestPath().substring(path.guestPath().lastIndexOf('/') + 1);
-            process.setComm(base.getBytes(StandardCharsets.UTF_8));
-            stdio.install(process);
-            return new Started(process, thread, entry);
-        } catch (ElfException | ErrnoException | ExecFailure e) {
+            return new Loaded(space, entry, stack.sp(), execImage(path.guestPath(), elf, image.bias(),
+                    AddressSpace.pageUp(brk), stack), base.getBytes(StandardCharsets.UTF_8));
+        } catch (ElfException | ExecFailure e) {
             space.destroy();
-            if (engine != null) {
-                engine.release();
-            }
-            throw switch (e) {
-                case ElfException x -> new ExecFailure(program + ": cannot execute: " + x.getMessage(), 126);
-                case ErrnoException x -> new ExecFailure(program + ": " + x.errno().message(), 126);
-                default -> (ExecFailure) e;
-            };
+            throw e;
+        } catch (ErrnoException e) {
+            space.destroy();
+            throw failure(program, e.errno());
         } finally {
-            closeQuietly(file);
             if (interpreterFile != null) {
                 closeQuietly(interpreterFile);
             }
         }
+    }
+
+    /** An errno from finding or opening the file, as a shell reports it. */
+    private static ExecFailure failure(String program, Errno errno) {
+        return new ExecFailure(program + ": " + errno.message(), errno == Errno.ENOENT ? 127 : 126, errno);
     }
 
     /**
@@ -191,7 +292,7 @@ public final class Exec {
     private static HostFile openExecutable(Vfs.Resolved path, String program) throws ErrnoException, ExecFailure {
         HostStat st = path.fs().stat(path.path(), true);
         if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
-            throw new ExecFailure(program + ": Is a directory", 126);
+            throw new ExecFailure(program + ": Is a directory", 126, Errno.EACCES);
         }
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
             throw new ErrnoException(Errno.EACCES);
@@ -232,13 +333,13 @@ public final class Exec {
 
     private static Vfs.Resolved find(Vfs vfs, String program, List<String> envp, String cwd) throws ExecFailure {
         if (program.isEmpty()) {
-            throw new ExecFailure(": " + Errno.ENOENT.message(), 127);
+            throw new ExecFailure(": " + Errno.ENOENT.message(), 127, Errno.ENOENT);
         }
         if (program.contains("/")) {
             try {
                 return vfs.resolve(cwd, program.getBytes(StandardCharsets.UTF_8), true);
             } catch (ErrnoException e) {
-                throw new ExecFailure(program + ": " + e.errno().message(), e.errno() == Errno.ENOENT ? 127 : 126);
+                throw failure(program, e.errno());
             }
         }
         String path = DEFAULT_PATH;
@@ -260,7 +361,7 @@ public final class Exec {
                 // Not in this directory (or not executable there): a shell keeps searching.
             }
         }
-        throw new ExecFailure(program + ": command not found", 127);
+        throw new ExecFailure(program + ": command not found", 127, Errno.ENOENT);
     }
 
     private static long readFully(HostFile file, MemorySegment dst, long offset) throws ElfException {

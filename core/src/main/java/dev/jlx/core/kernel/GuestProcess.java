@@ -1,10 +1,14 @@
 package dev.jlx.core.kernel;
 
+import dev.jlx.abi.Signals;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.RecordLocks;
+import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.mem.AddressSpace;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,10 +20,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class GuestProcess {
     private final Kernel kernel;
     private final int pid;
-    private final int ppid;
-    private final FdTable fds = new FdTable();
-    private final SignalActions signalActions = new SignalActions();
-    private final Rlimits rlimits = new Rlimits();
+    /** The parent while it lives; null for the first process and for orphans (whose parent is pid 1). */
+    private volatile GuestProcess parent;
+    /** Children not yet reaped, zombies included. */
+    private final List<GuestProcess> children = new CopyOnWriteArrayList<>();
+    private volatile int pgid;
+    private volatile int sid;
+    private final FdTable fds;
+    private final SignalActions signalActions;
+    private final Rlimits rlimits;
     private final List<GuestThread> threads = new CopyOnWriteArrayList<>();
     private final Credentials credentials;
     private AddressSpace space;
@@ -37,13 +46,54 @@ public final class GuestProcess {
     private final java.util.Map<GuestThread, Thread> runners = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ExecImage image;
 
-    GuestProcess(Kernel kernel, int ppid, String cwd, Credentials credentials) {
+    /** How a child ended, for wait4's rusage: its CPU times when it exited, in nanoseconds. */
+    private volatile long exitUserNanos;
+    private volatile long exitSystemNanos;
+    /** The signal the parent gets when this process ends (clone's exit signal; SIGCHLD for fork). */
+    private volatile int exitSignal = Signals.SIGCHLD;
+    /** Where a forked child's main thread starts: just after its parent's syscall instruction. */
+    private long startRip;
+    /** Set once the process has exited and waits to be reaped. */
+    private volatile boolean zombie;
+    /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
+    private final java.util.concurrent.CountDownLatch vforkRelease;
+
+    /** The first process of a kernel: its parent is jlx (pid 1); it leads its own session and group. */
+    GuestProcess(Kernel kernel, String cwd, Credentials credentials) {
         this.kernel = kernel;
         this.pid = kernel.allocatePid();
-        this.ppid = ppid;
+        this.pgid = pid;
+        this.sid = pid;
         this.cwd = cwd;
         this.credentials = credentials;
+        this.fds = new FdTable();
+        this.signalActions = new SignalActions();
+        this.rlimits = new Rlimits();
+        this.vforkRelease = null;
         fds.onClose(this::releaseLocks);
+    }
+
+    /**
+     * fork's child: copies of the parent's descriptors, dispositions, limits, credentials, working
+     * directory, umask, name and image; the same group and session; no pending signals.
+     */
+    GuestProcess(GuestProcess parent, boolean vfork) {
+        this.kernel = parent.kernel;
+        this.pid = kernel.allocatePid();
+        this.parent = parent;
+        this.pgid = parent.pgid;
+        this.sid = parent.sid;
+        this.cwd = parent.cwd;
+        this.umask = parent.umask;
+        this.comm = parent.comm;
+        this.credentials = parent.credentials;
+        this.image = parent.image;
+        this.fds = parent.fds.copy();
+        this.signalActions = parent.signalActions.copy();
+        this.rlimits = parent.rlimits.copy();
+        this.vforkRelease = vfork ? new java.util.concurrent.CountDownLatch(1) : null;
+        fds.onClose(this::releaseLocks);
+        parent.children.add(this);
     }
 
     /**
@@ -76,8 +126,77 @@ public final class GuestProcess {
         return pid;
     }
 
+    /** The parent's pid, or 1 (jlx) for the first process and for orphans. */
     public int ppid() {
-        return ppid;
+        GuestProcess p = parent;
+        return p == null ? 1 : p.pid;
+    }
+
+    public GuestProcess parent() {
+        return parent;
+    }
+
+    public List<GuestProcess> children() {
+        return children;
+    }
+
+    public int pgid() {
+        return pgid;
+    }
+
+    public void setPgid(int pgid) {
+        this.pgid = pgid;
+    }
+
+    public int sid() {
+        return sid;
+    }
+
+    /** setsid: a new session and group led by this process. */
+    public void newSession() {
+        this.sid = pid;
+        this.pgid = pid;
+    }
+
+    public boolean zombie() {
+        return zombie;
+    }
+
+    public long exitUserNanos() {
+        return exitUserNanos;
+    }
+
+    public long exitSystemNanos() {
+        return exitSystemNanos;
+    }
+
+    /** A vfork child: whether its parent still waits for it to exec or exit. */
+    public boolean sharesParentMemory() {
+        return vforkRelease != null && vforkRelease.getCount() > 0;
+    }
+
+    /** The vfork parent may go on: the child has exec'd or exited. */
+    void releaseVforkParent() {
+        if (vforkRelease != null) {
+            vforkRelease.countDown();
+        }
+    }
+
+    /** Blocks a vfork parent until its child has exec'd or exited. */
+    public void awaitVforkRelease() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                vforkRelease.await();
+                break;
+            } catch (InterruptedException e) {
+                // Linux's vfork wait is killable only: a kill of the parent still ends it when the child is done.
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public FdTable fds() {
@@ -133,7 +252,7 @@ public final class GuestProcess {
         return pendingSignals;
     }
 
-    public void addPending(int sig) {
+    public synchronized void addPending(int sig) {
         pendingSignals |= 1L << (sig - 1);
     }
 
@@ -177,6 +296,21 @@ public final class GuestProcess {
         return runner == null ? -1 : runner.threadId();
     }
 
+    /**
+     * Makes {@code loaded} the process's image, run by {@code thread}: a new process's first thread,
+     * or execve's caller once its old memory is gone.
+     */
+    void install(Exec.Loaded loaded, GuestThread thread) {
+        space = loaded.space();
+        space.attach(thread.engine());
+        thread.engine().reg(X86Reg.RSP, loaded.sp());
+        image = loaded.image();
+        setComm(loaded.comm());
+        if (!threads.contains(thread)) {
+            threads.add(thread);
+        }
+    }
+
     /** What execve set up, or null before the image is loaded. */
     public ExecImage image() {
         return image;
@@ -206,9 +340,159 @@ public final class GuestProcess {
             }
             exitStatus = status;
         }
+        stopThreads();
+        // A thread blocked in a syscall (a pipe, wait4, a sleep) waits in Java: wake it.
+        for (Thread runner : runners.values()) {
+            if (runner != Thread.currentThread()) {
+                runner.interrupt();
+            }
+        }
+    }
+
+    /** Asks every thread's engine to stop; repeated by whoever waits, since a stop can be lost (ENGINE.md). */
+    void stopThreads() {
         for (GuestThread t : threads) {
             t.engine().stop();
         }
+    }
+
+    /**
+     * The process's threads have ended: it becomes a zombie for its parent to reap, or is reaped at
+     * once when its parent is jlx or ignores SIGCHLD; its own children pass to jlx (pid 1), which
+     * reaps them. The parent gets SIGCHLD and any wait4 in it wakes.
+     */
+    void becomeZombie(long userNanos, long systemNanos) {
+        exitUserNanos = userNanos;
+        exitSystemNanos = systemNanos;
+        releaseVforkParent();
+        for (GuestProcess child : children) {
+            child.parent = null;
+            if (child.zombie) {
+                kernel.unregister(child);
+            }
+        }
+        children.clear();
+        synchronized (kernel) {
+            zombie = true;
+            GuestProcess p = parent;
+            if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
+                reap();
+            }
+            kernel.notifyAll();
+        }
+        GuestProcess p = parent;
+        if (p != null && !p.exiting() && exitSignal != 0) {
+            p.signal(null, exitSignal);
+        }
+    }
+
+    /**
+     * Sends {@code sig} to the process, as received by {@code thread} (the caller's own thread, or
+     * null for the main thread): SIGKILL ends it; an ignored signal vanishes; a blocked one, or one
+     * with a handler (not run yet), stays pending; else its default action is taken.
+     */
+    public void signal(GuestThread thread, int sig) {
+        GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
+        if (sig == Signals.SIGKILL) {
+            exit(ExitStatus.killed(sig));
+            return;
+        }
+        long handler = signalActions.handler(sig);
+        if (handler == Signals.SIG_IGN) {
+            return;
+        }
+        boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
+        if (blocked || handler != Signals.SIG_DFL) {
+            addPending(sig);
+            if (!blocked) {
+                kernel.warnOnce("signal-handler", "signal handlers are not run yet; " + Signals.name(sig)
+                        + " left pending");
+            }
+            return;
+        }
+        switch (SignalActions.defaultAction(sig)) {
+            case TERMINATE -> exit(ExitStatus.killed(sig));
+            case IGNORE, CONTINUE -> { }
+            case STOP -> kernel.warnOnce("signal-stop", "job-control stop of a guest is not implemented yet; "
+                    + Signals.name(sig) + " ignored");
+        }
+    }
+
+    /**
+     * fork, vfork and clone's child process, ready for {@link #start}: its own copy of the memory,
+     * or this process's memory itself when {@code shareMemory} (vfork: the parent waits meanwhile);
+     * one thread with the caller's registers, returning 0 at {@code rip}, on {@code stack} and with
+     * FS base {@code tls} when they are not 0 and -1.
+     */
+    public GuestProcess fork(GuestThread caller, boolean vfork, boolean shareMemory, int exitSignal, long rip,
+            long rflags, long stack, long tls) throws ErrnoException {
+        CpuEngine engine;
+        try {
+            engine = UnicornEngine.acquire();
+        } catch (dev.jlx.core.cpu.EngineException e) {
+            throw new ErrnoException(dev.jlx.abi.Errno.EAGAIN, e.getMessage());
+        }
+        AddressSpace childSpace;
+        try {
+            childSpace = shareMemory ? space : space.fork();
+        } catch (ErrnoException e) {
+            engine.release();
+            throw e;
+        }
+        GuestProcess child = new GuestProcess(this, vfork);
+        child.exitSignal = exitSignal;
+        child.space = childSpace;
+        childSpace.attach(engine);
+        engine.copyStateFrom(caller.engine());
+        engine.reg(X86Reg.RAX, 0);
+        engine.reg(X86Reg.RCX, rip);
+        engine.reg(X86Reg.R11, rflags);
+        if (stack != 0) {
+            engine.reg(X86Reg.RSP, stack);
+        }
+        if (tls != -1) {
+            engine.reg(X86Reg.FS_BASE, tls);
+        }
+        GuestThread thread = new GuestThread(child, engine, child.pid);
+        thread.setSignalMask(caller.signalMask());
+        child.threads.add(thread);
+        child.startRip = rip;
+        kernel.register(child);
+        return child;
+    }
+
+    /** Starts a forked child's main thread on a Java platform thread of its own. */
+    public void start() {
+        GuestThread main = mainThread();
+        Thread.ofPlatform().name("jlx-pid-" + pid).start(() -> {
+            try {
+                new Exec.Started(this, main, startRip).run();
+            } catch (RuntimeException | Error e) {
+                Kernel.log().log(System.Logger.Level.ERROR, "pid " + pid + " failed inside jlx", e);
+            }
+        });
+    }
+
+    public GuestThread mainThread() {
+        return threads.get(0);
+    }
+
+    public int exitSignal() {
+        return exitSignal;
+    }
+
+    /** execve's changes to the process itself: caught signals back to their defaults. */
+    public void execReset() {
+        signalActions.resetHandlersForExec();
+    }
+
+    /** Removes a zombie from its parent and from the process table (wait4, or no one to wait). */
+    public void reap() {
+        GuestProcess p = parent;
+        if (p != null) {
+            p.children.remove(this);
+        }
+        kernel.unregister(this);
     }
 
     /** Real and effective user and group ids, and the supplementary groups. */

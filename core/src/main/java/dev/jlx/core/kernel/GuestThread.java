@@ -5,6 +5,7 @@ import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.syscall.Args;
 
 /**
@@ -21,6 +22,8 @@ public final class GuestThread {
     private long robustList;
     private long robustListLength;
     private long rseq;
+    /** An execve that has passed its point of no return, installed when the engine has stopped. */
+    private Exec.Loaded pendingExec;
 
     GuestThread(GuestProcess process, CpuEngine engine, int tid) {
         this.process = process;
@@ -87,6 +90,39 @@ public final class GuestThread {
     }
 
     /**
+     * execve's last step: the new image replaces the old one as soon as the engine, stopped now,
+     * returns; the syscall's result is not written (the new image starts with fresh registers).
+     */
+    public void execAfterStop(Exec.Loaded loaded) {
+        pendingExec = loaded;
+        engine.stop();
+    }
+
+    public boolean execPending() {
+        return pendingExec != null;
+    }
+
+    /** Installs the pending image: the old memory goes (or back to a vfork parent), the CPU starts afresh. */
+    private long finishExec() {
+        Exec.Loaded loaded = pendingExec;
+        pendingExec = null;
+        AddressSpace old = process.space();
+        old.detach(engine);
+        if (process.sharesParentMemory()) {
+            process.releaseVforkParent();
+        } else {
+            old.destroy();
+        }
+        engine.reset();
+        clearChildTid = 0;
+        robustList = 0;
+        robustListLength = 0;
+        rseq = 0;
+        process.install(loaded, this);
+        return loaded.entry();
+    }
+
+    /**
      * Runs guest code from {@code rip} until the process exits. A CPU fault the guest cannot
      * handle yet ends the process with the signal Linux would send.
      */
@@ -97,6 +133,10 @@ public final class GuestThread {
             RunResult r = engine.run(at);
             if (process.exiting()) {
                 break;
+            }
+            if (pendingExec != null) {
+                at = finishExec();
+                continue;
             }
             switch (r.kind()) {
                 case STOPPED -> at = engine.reg(X86Reg.RIP);

@@ -96,6 +96,29 @@ public final class Kernel {
         return processes.values();
     }
 
+    /**
+     * Kills every process (SIGKILL) and waits until all are gone: when the first process ends, the
+     * rest end with it, as a PID namespace's processes do when its init dies.
+     */
+    public void killAll() {
+        while (!processes.isEmpty()) {
+            for (GuestProcess p : processes.values()) {
+                p.exit(dev.jlx.core.api.ExitStatus.killed(dev.jlx.abi.Signals.SIGKILL));
+                if (!p.zombie()) {
+                    p.stopThreads();
+                }
+            }
+            synchronized (this) {
+                try {
+                    wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     /** The guest thread the calling Java thread runs, or null on any other Java thread. */
     public static GuestThread caller() {
         return CALLER.get();

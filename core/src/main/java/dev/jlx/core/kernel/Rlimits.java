@@ -26,6 +26,14 @@ public final class Rlimits {
         set(Resource.RLIMIT_RTPRIO, 0, 0);
     }
 
+    /** fork's copy: limits are inherited. */
+    Rlimits copy() {
+        Rlimits c = new Rlimits();
+        System.arraycopy(soft, 0, c.soft, 0, soft.length);
+        System.arraycopy(hard, 0, c.hard, 0, hard.length);
+        return c;
+    }
+
     public long soft(int resource) {
         return soft[resource];
     }

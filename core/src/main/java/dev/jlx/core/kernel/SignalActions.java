@@ -35,6 +35,25 @@ public final class SignalActions {
         this.mask[sig] = mask;
     }
 
+    /** fork's copy: the child starts with its parent's dispositions. */
+    SignalActions copy() {
+        SignalActions c = new SignalActions();
+        System.arraycopy(handler, 0, c.handler, 0, handler.length);
+        System.arraycopy(flags, 0, c.flags, 0, flags.length);
+        System.arraycopy(restorer, 0, c.restorer, 0, restorer.length);
+        System.arraycopy(mask, 0, c.mask, 0, mask.length);
+        return c;
+    }
+
+    /** execve: caught signals go back to SIG_DFL; ignored ones stay ignored (signal(7)). */
+    void resetHandlersForExec() {
+        for (int sig = 1; sig < handler.length; sig++) {
+            if (handler[sig] != Signals.SIG_IGN) {
+                set(sig, Signals.SIG_DFL, 0, 0, 0);
+            }
+        }
+    }
+
     /** What SIG_DFL does for {@code sig} (signal(7)). */
     public static DefaultAction defaultAction(int sig) {
         return switch (sig) {

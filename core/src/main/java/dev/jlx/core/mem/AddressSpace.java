@@ -36,6 +36,8 @@ public final class AddressSpace {
     /** The largest resident size {@link #peakResidentBytes} has seen. */
     private long peakResident;
     private Vma lastHit;
+    /** Set once destroyed: a later detach has nothing left to unmap. */
+    private boolean destroyed;
     private final GuestMemory memory = new GuestMemory(this);
 
     public GuestMemory memory() {
@@ -50,8 +52,13 @@ public final class AddressSpace {
         }
     }
 
+    /** {@code engine} no longer runs this address space: its mappings go from the engine. */
     public void detach(CpuEngine engine) {
-        engines.remove(engine);
+        if (engines.remove(engine) && !destroyed) {
+            for (Vma v : vmas.values()) {
+                engine.unmap(v.start, v.end - v.start);
+            }
+        }
     }
 
     /** Where mmap's top-down search starts (below the stack and its gap). */
@@ -408,6 +415,7 @@ public final class AddressSpace {
 
     /** Releases all host memory; the engines must not run this space any more. */
     public void destroy() {
+        destroyed = true;
         java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma v : List.copyOf(vmas.values())) {
             for (CpuEngine e : engines) {

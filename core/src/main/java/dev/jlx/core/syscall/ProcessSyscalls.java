@@ -47,28 +47,6 @@ final class ProcessSyscalls {
         return t.process().ppid();
     }
 
-    /**
-     * Implements Linux syscall getpgrp(2). Until processes can make groups and sessions, the first
-     * process leads both, as a shell's job does.
-     */
-    static long getpgrp(GuestThread t, Args a) {
-        return t.process().pid();
-    }
-
-    /** Implements Linux syscall getpgid(2) for the calling process. */
-    static long getpgid(GuestThread t, Args a) throws ErrnoException {
-        int pid = a.i32(0);
-        if (pid != 0 && pid != t.process().pid()) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
-        return t.process().pid();
-    }
-
-    /** Implements Linux syscall getsid(2) for the calling process. */
-    static long getsid(GuestThread t, Args a) throws ErrnoException {
-        return getpgid(t, a);
-    }
-
     /** Implements Linux syscall gettid(2). */
     static long gettid(GuestThread t, Args a) {
         return t.tid();

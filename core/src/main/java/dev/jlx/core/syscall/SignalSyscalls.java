@@ -79,19 +79,42 @@ final class SignalSyscalls {
         return 0;
     }
 
-    /** Implements Linux syscall kill(2) for the calling process (other pids come with processes). */
+    /**
+     * Implements Linux syscall kill(2): a pid, the caller's group (0), every process but the caller
+     * and jlx itself (-1), or a group (-pgid). Signal 0 only checks that a target exists. A zombie
+     * can be signalled, to no effect, as on Linux.
+     */
     static long kill(GuestThread t, Args a) throws ErrnoException {
         int pid = a.i32(0);
         int sig = a.i32(1);
-        GuestProcess p = t.process();
+        GuestProcess caller = t.process();
         if (sig < 0 || sig > Signals.NSIG) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (pid != p.pid() && pid != 0 && pid != -1) {
+        if (pid == Integer.MIN_VALUE) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        java.util.List<GuestProcess> targets = new java.util.ArrayList<>();
+        for (GuestProcess p : caller.kernel().processes()) {
+            boolean match = pid > 0 ? p.pid() == pid
+                    : pid == 0 ? p.pgid() == caller.pgid()
+                    : pid == -1 ? p != caller
+                    : p.pgid() == -pid;
+            if (match) {
+                targets.add(p);
+            }
+        }
+        if (targets.isEmpty()) {
             throw new ErrnoException(Errno.ESRCH);
         }
         if (sig != 0) {
-            send(t, sig);
+            for (GuestProcess p : targets) {
+                if (p == caller) {
+                    send(t, sig);
+                } else if (!p.zombie()) {
+                    p.signal(null, sig);
+                }
+            }
         }
         return 0;
     }
@@ -124,35 +147,9 @@ final class SignalSyscalls {
         return 0;
     }
 
-    /**
-     * Sends {@code sig} to the calling thread: ignored, fatal by default, or left pending when it is
-     * blocked or has a handler.
-     */
+    /** Sends {@code sig} to the calling thread (see {@link GuestProcess#signal}). */
     static void send(GuestThread t, int sig) {
-        SignalActions actions = t.process().signalActions();
-        long handler = actions.handler(sig);
-        boolean blocked = (t.signalMask() & GuestThread.bit(sig)) != 0;
-        if (sig == Signals.SIGKILL) {
-            t.process().exit(ExitStatus.killed(sig));
-            return;
-        }
-        if (handler == Signals.SIG_IGN && sig != Signals.SIGCHLD) {
-            return;
-        }
-        if (blocked || handler != Signals.SIG_DFL) {
-            t.process().addPending(sig);
-            if (!blocked) {
-                t.process().kernel().warnOnce("signal-handler", "signal handlers are not run yet; "
-                        + Signals.name(sig) + " left pending");
-            }
-            return;
-        }
-        switch (SignalActions.defaultAction(sig)) {
-            case TERMINATE -> t.process().exit(ExitStatus.killed(sig));
-            case IGNORE, CONTINUE -> { }
-            case STOP -> t.process().kernel().warnOnce("signal-stop", "job-control stop of a guest is not "
-                    + "implemented yet; " + Signals.name(sig) + " ignored");
-        }
+        t.process().signal(t, sig);
     }
 
     /** Acts on pending signals that an unblock has made deliverable. */

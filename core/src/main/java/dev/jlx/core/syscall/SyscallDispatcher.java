@@ -40,7 +40,7 @@ public final class SyscallDispatcher {
         if (tracer != null) {
             tracer.trace(thread, entry, regs, result);
         }
-        if (!thread.process().exiting()) {
+        if (!thread.process().exiting() && !thread.execPending()) {
             engine.writeSyscallResult(result, regs[7] + 2, regs[8]);
         }
     }

@@ -127,6 +127,15 @@ final class TimeSyscalls {
         return 0;
     }
 
+    /** A reaped child's resource usage for wait4 and waitid: its CPU times when it ended. */
+    static void putChildUsage(GuestMemory mem, long address, dev.jlx.core.kernel.GuestProcess child)
+            throws ErrnoException {
+        ByteBuffer b = GuestMemory.structBuffer(Rusage.SIZE);
+        new Rusage(timeval(child.exitUserNanos()), timeval(child.exitSystemNanos()), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0).writeTo(b, 0);
+        mem.writeStruct(address, b);
+    }
+
     private static Timeval timeval(long nanos) {
         return new Timeval(nanos / NANOS, nanos % NANOS / 1000);
     }

@@ -1,0 +1,411 @@
+package dev.jlx.core.syscall;
+
+import static dev.jlx.abi.CloneFlags.CLONE_CHILD_CLEARTID;
+import static dev.jlx.abi.CloneFlags.CLONE_CHILD_SETTID;
+import static dev.jlx.abi.CloneFlags.CLONE_PARENT_SETTID;
+import static dev.jlx.abi.CloneFlags.CLONE_SETTLS;
+import static dev.jlx.abi.CloneFlags.CLONE_VFORK;
+import static dev.jlx.abi.CloneFlags.CLONE_VM;
+import static dev.jlx.abi.CloneFlags.CSIGNAL;
+
+import dev.jlx.abi.CloneFlags;
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.Wait;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.kernel.Exec;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The process tree: fork, vfork, clone, execve, wait4, waitid, process groups and sessions. */
+final class ForkSyscalls {
+    /** The clone flags jlx honours for a new process; threads and namespaces are EINVAL (see the table). */
+    private static final long SUPPORTED = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
+            | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+
+    private ForkSyscalls() {}
+
+    /** Implements Linux syscall fork(2). */
+    static long fork(GuestThread t, Args a) throws ErrnoException {
+        return cloneProcess(t, Signals.SIGCHLD, 0, 0, 0, 0, Signals.SIGCHLD);
+    }
+
+    /** Implements Linux syscall vfork(2): the child borrows the memory; the parent waits for its exec or exit. */
+    static long vfork(GuestThread t, Args a) throws ErrnoException {
+        return cloneProcess(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0, Signals.SIGCHLD);
+    }
+
+    /** Implements Linux syscall clone(2) (x86-64 order: flags, stack, parent_tid, child_tid, tls). */
+    static long clone(GuestThread t, Args a) throws ErrnoException {
+        long flags = a.u64(0);
+        return cloneProcess(t, flags & ~CSIGNAL & 0xffffffffL, a.addr(1), a.addr(2), a.addr(3), a.raw(4),
+                (int) (flags & CSIGNAL));
+    }
+
+    /** Implements Linux syscall clone3(2): struct clone_args, version 0 and later. */
+    static long clone3(GuestThread t, Args a) throws ErrnoException {
+        long size = a.u64(1);
+        if (size < CloneFlags.CLONE_ARGS_SIZE_VER0 || size > 4096) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer args = t.process().space().memory().readStruct(a.addr(0), (int) size);
+        for (int i = CloneFlags.CLONE_ARGS_SIZE_VER2; i < size; i++) {
+            if (args.get(i) != 0) {
+                // Fields of a newer struct than jlx knows must be zero (E2BIG, as Linux).
+                throw new ErrnoException(Errno.E2BIG);
+            }
+        }
+        long flags = args.getLong(0);
+        long exitSignal = args.getLong(32);
+        long stack = args.getLong(40);
+        long stackSize = args.getLong(48);
+        if ((flags & CSIGNAL) != 0 || exitSignal > Signals.NSIG || (stack == 0) != (stackSize == 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (size >= CloneFlags.CLONE_ARGS_SIZE_VER1 && args.getLong(72) != 0) {
+            throw unsupported(t, "clone3 set_tid");
+        }
+        return cloneProcess(t, flags, stack == 0 ? 0 : stack + stackSize, args.getLong(24), args.getLong(16),
+                args.getLong(56), (int) exitSignal);
+    }
+
+    private static ErrnoException unsupported(GuestThread t, String what) {
+        t.process().kernel().warnOnce("clone:" + what, "clone with " + what + " is not supported: EINVAL");
+        return new ErrnoException(Errno.EINVAL);
+    }
+
+    /**
+     * A new process: with CLONE_VM only as vfork does it (the parent waits, so the two never run
+     * on the memory at once), else with a copy of the caller's memory. The child returns 0 from the
+     * same syscall, on {@code stack} when given.
+     */
+    private static long cloneProcess(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls,
+            int exitSignal) throws ErrnoException {
+        if ((flags & CloneFlags.CLONE_THREAD) != 0 && (flags & CloneFlags.CLONE_SIGHAND) == 0
+                || (flags & CloneFlags.CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0
+                || (flags & CloneFlags.CLONE_NEWNS) != 0 && (flags & CloneFlags.CLONE_FS) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & ~SUPPORTED) != 0) {
+            throw unsupported(t, "flags 0x" + Long.toHexString(flags & ~SUPPORTED)
+                    + ((flags & CloneFlags.CLONE_THREAD) != 0 ? " (threads)" : ""));
+        }
+        if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
+            throw unsupported(t, "CLONE_VM without CLONE_VFORK");
+        }
+        if (exitSignal < 0 || exitSignal > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean vfork = (flags & CLONE_VFORK) != 0;
+        long[] regs = t.args().regs;
+        GuestProcess child = t.process().fork(t, vfork, (flags & CLONE_VM) != 0, exitSignal, regs[7] + 2, regs[8],
+                stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
+        GuestThread ct = child.mainThread();
+        if ((flags & CLONE_CHILD_SETTID) != 0) {
+            child.space().memory().writeInt(childTid, child.pid());
+        }
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) {
+            ct.setClearChildTid(childTid);
+        }
+        if ((flags & CLONE_PARENT_SETTID) != 0) {
+            t.process().space().memory().writeInt(parentTid, child.pid());
+        }
+        child.start();
+        if (vfork) {
+            child.awaitVforkRelease();
+        }
+        return child.pid();
+    }
+
+    /** MAX_ARG_STRLEN: the longest single argument or environment string, NUL included. */
+    private static final int MAX_ARG_STRLEN = 32 * 4096;
+    /** The most argument and environment pointers execve reads (MAX_ARG_STRINGS). */
+    private static final int MAX_ARG_STRINGS = 0x7fffffff;
+
+    /** Implements Linux syscall execve(2). */
+    static long execve(GuestThread t, Args a) throws ErrnoException {
+        return execAt(t, Fcntl.AT_FDCWD, a.addr(0), a.addr(1), a.addr(2), 0);
+    }
+
+    /** Implements Linux syscall execveat(2): AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW. */
+    static long execveat(GuestThread t, Args a) throws ErrnoException {
+        return execAt(t, a.fd(0), a.addr(1), a.addr(2), a.addr(3), a.i32(4));
+    }
+
+    private static long execAt(GuestThread t, int dirfd, long pathAddr, long argvAddr, long envpAddr, int flags)
+            throws ErrnoException {
+        if ((flags & ~(Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess p = t.process();
+        byte[] path = FileSyscalls.path(t, pathAddr);
+        List<byte[]> argv = strings(t, argvAddr);
+        List<byte[]> envp = strings(t, envpAddr);
+        long total = 0;
+        for (List<byte[]> list : List.of(argv, envp)) {
+            for (byte[] s : list) {
+                total += s.length + 1 + 8;
+            }
+        }
+        // The strings and their pointers must fit in a quarter of the stack limit (as Linux's bprm checks).
+        long stackLimit = p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK);
+        if (total > Math.max(stackLimit / 4, 32 * 4096)) {
+            throw new ErrnoException(Errno.E2BIG);
+        }
+        if (argv.isEmpty()) {
+            // Linux 5.18+ gives a program started with no arguments an empty argv[0].
+            argv = List.of(new byte[0]);
+        }
+        Vfs.Resolved file;
+        String name;
+        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            if (!(p.fds().get(dirfd) instanceof dev.jlx.core.fs.HostOpenFile h) || h.guestPath() == null) {
+                throw new ErrnoException(Errno.ENOEXEC);
+            }
+            name = h.guestPath();
+            file = p.kernel().vfs().resolve("/", name.getBytes(StandardCharsets.UTF_8), true);
+        } else {
+            name = new String(path, StandardCharsets.UTF_8);
+            boolean follow = (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0;
+            file = FileSyscalls.resolve(t, dirfd, path, follow);
+            if (!follow && (file.fs().stat(file.path(), false).mode() & dev.jlx.abi.FileMode.S_IFMT)
+                    == dev.jlx.abi.FileMode.S_IFLNK) {
+                throw new ErrnoException(Errno.ELOOP);
+            }
+        }
+        Exec.Loaded loaded;
+        try {
+            loaded = Exec.load(p.kernel(), p.cwd(), file, name, argv, envp, p.credentials());
+        } catch (Exec.ExecFailure e) {
+            throw new ErrnoException(e.errno());
+        }
+        // The point of no return: from here on the old image is gone.
+        p.fds().closeOnExec();
+        p.execReset();
+        t.execAfterStop(loaded);
+        return 0;
+    }
+
+    /** A NULL-terminated array of string pointers (argv, envp); NULL itself is an empty array. */
+    private static List<byte[]> strings(GuestThread t, long address) throws ErrnoException {
+        List<byte[]> out = new ArrayList<>();
+        if (address == 0) {
+            return out;
+        }
+        GuestMemory mem = t.process().space().memory();
+        for (int i = 0; i < MAX_ARG_STRINGS; i++) {
+            long s = mem.readLong(address + 8L * i);
+            if (s == 0) {
+                break;
+            }
+            try {
+                out.add(mem.readCString(s, MAX_ARG_STRLEN - 1));
+            } catch (ErrnoException e) {
+                throw e.errno() == Errno.ENAMETOOLONG ? new ErrnoException(Errno.E2BIG) : e;
+            }
+        }
+        return out;
+    }
+
+    /** Implements Linux syscall wait4(2). */
+    static long wait4(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        int options = a.i32(2);
+        if ((options & ~(Wait.WNOHANG | Wait.WUNTRACED | Wait.WCONTINUED | Wait.WNOTHREAD | Wait.WALL | Wait.WCLONE))
+                != 0 || pid == Integer.MIN_VALUE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess p = t.process();
+        GuestProcess child = awaitChild(p, c -> pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == p.pgid()
+                : pid == -1 || c.pgid() == -pid, options, true);
+        if (child == null) {
+            return 0;
+        }
+        GuestMemory mem = p.space().memory();
+        if (a.addr(1) != 0) {
+            mem.writeInt(a.addr(1), encode(child.exitStatus()));
+        }
+        if (a.addr(3) != 0) {
+            TimeSyscalls.putChildUsage(mem, a.addr(3), child);
+        }
+        return child.pid();
+    }
+
+    /** wait(2)'s status word: exit code << 8, or the signal number. */
+    private static int encode(ExitStatus s) {
+        return s.signal() != 0 ? s.signal() : (s.code() & 0xff) << 8;
+    }
+
+    /** si_code values of a SIGCHLD siginfo (CLD_EXITED, CLD_KILLED). */
+    private static final int CLD_EXITED = 1;
+    private static final int CLD_KILLED = 2;
+
+    /** Implements Linux syscall waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WNOHANG, WNOWAIT. */
+    static long waitid(GuestThread t, Args a) throws ErrnoException {
+        int type = a.i32(0);
+        int id = a.i32(1);
+        int options = a.i32(3);
+        if ((options & ~(Wait.WNOHANG | Wait.WEXITED | Wait.WSTOPPED | Wait.WCONTINUED | Wait.WNOWAIT | Wait.WNOTHREAD
+                | Wait.WALL | Wait.WCLONE)) != 0 || (options & (Wait.WEXITED | Wait.WSTOPPED | Wait.WCONTINUED)) == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess p = t.process();
+        java.util.function.Predicate<GuestProcess> which = switch (type) {
+            case Wait.P_ALL -> c -> true;
+            case Wait.P_PID -> c -> c.pid() == id;
+            case Wait.P_PGID -> c -> c.pgid() == (id == 0 ? p.pgid() : id);
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+        GuestProcess child = (options & Wait.WEXITED) == 0 ? null
+                : awaitChild(p, which, options, (options & Wait.WNOWAIT) == 0);
+        if (child == null && (options & Wait.WEXITED) == 0 && (options & Wait.WNOHANG) == 0) {
+            throw new ErrnoException(Errno.ECHILD);
+        }
+        long info = a.addr(2);
+        if (info != 0) {
+            // siginfo_t: si_signo, si_errno, si_code, then si_pid, si_uid, si_status at 16, 20, 24;
+            // all zero when WNOHANG found no child ready.
+            ByteBuffer b = GuestMemory.structBuffer(128);
+            if (child != null) {
+                ExitStatus s = child.exitStatus();
+                b.putInt(0, Signals.SIGCHLD);
+                b.putInt(8, s.signal() != 0 ? CLD_KILLED : CLD_EXITED);
+                b.putInt(16, child.pid());
+                b.putInt(20, child.credentials().uid());
+                b.putInt(24, s.signal() != 0 ? s.signal() : s.code() & 0xff);
+            }
+            p.space().memory().writeStruct(info, b);
+        }
+        if (child != null && a.addr(4) != 0) {
+            TimeSyscalls.putChildUsage(p.space().memory(), a.addr(4), child);
+        }
+        return 0;
+    }
+
+    /**
+     * Waits for a child {@code which} selects to be a zombie and returns it, reaped when
+     * {@code reap}; null with WNOHANG when none is yet; ECHILD when there is no such child (only
+     * children whose exit signal is SIGCHLD count, unless __WALL or __WCLONE); EINTR when a signal
+     * interrupts the wait.
+     */
+    private static GuestProcess awaitChild(GuestProcess p, java.util.function.Predicate<GuestProcess> which,
+            int options, boolean reap) throws ErrnoException {
+        Kernel kernel = p.kernel();
+        synchronized (kernel) {
+            while (true) {
+                boolean any = false;
+                for (GuestProcess c : p.children()) {
+                    boolean cloneChild = c.exitSignal() != Signals.SIGCHLD;
+                    boolean kindMatches = (options & Wait.WALL) != 0
+                            || cloneChild == ((options & Wait.WCLONE) != 0);
+                    if (!kindMatches || !which.test(c)) {
+                        continue;
+                    }
+                    any = true;
+                    if (c.zombie()) {
+                        if (reap) {
+                            c.reap();
+                        }
+                        return c;
+                    }
+                }
+                if (!any) {
+                    throw new ErrnoException(Errno.ECHILD);
+                }
+                if ((options & Wait.WNOHANG) != 0) {
+                    return null;
+                }
+                if (p.exiting()) {
+                    throw new ErrnoException(Errno.EINTR);
+                }
+                try {
+                    kernel.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ErrnoException(Errno.EINTR);
+                }
+            }
+        }
+    }
+
+    /** Implements Linux syscall getpgrp(2). */
+    static long getpgrp(GuestThread t, Args a) {
+        return t.process().pgid();
+    }
+
+    /** Implements Linux syscall getpgid(2). */
+    static long getpgid(GuestThread t, Args a) throws ErrnoException {
+        return target(t, a.i32(0)).pgid();
+    }
+
+    /** Implements Linux syscall getsid(2). */
+    static long getsid(GuestThread t, Args a) throws ErrnoException {
+        return target(t, a.i32(0)).sid();
+    }
+
+    /** The caller for pid 0, else the live process {@code pid} (ESRCH). */
+    private static GuestProcess target(GuestThread t, int pid) throws ErrnoException {
+        if (pid == 0) {
+            return t.process();
+        }
+        GuestProcess p = pid < 0 ? null : t.process().kernel().process(pid);
+        if (p == null) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        return p;
+    }
+
+    /**
+     * Implements Linux syscall setpgid(2): the caller or one of its children, into a group of the
+     * same session or a new group of its own; EPERM for a session leader or another session's
+     * group, EACCES for a child that has exec'd (jlx does not track that, see the table).
+     */
+    static long setpgid(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        int pgid = a.i32(1);
+        if (pgid < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess caller = t.process();
+        GuestProcess p = pid == 0 ? caller : caller.kernel().process(pid);
+        if (p == null || p != caller && p.parent() != caller) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (p.sid() != caller.sid() || p.sid() == p.pid()) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        int group = pgid == 0 ? p.pid() : pgid;
+        if (group != p.pid()) {
+            boolean exists = false;
+            for (GuestProcess q : caller.kernel().processes()) {
+                exists |= q.pgid() == group && q.sid() == caller.sid();
+            }
+            if (!exists) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        }
+        p.setPgid(group);
+        return 0;
+    }
+
+    /** Implements Linux syscall setsid(2): EPERM for a group leader. */
+    static long setsid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess p = t.process();
+        for (GuestProcess q : p.kernel().processes()) {
+            if (q.pgid() == p.pid()) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        }
+        p.newSession();
+        return p.pid();
+    }
+}

@@ -30,7 +30,7 @@ public final class GuestProcess {
     private final SignalActions signalActions;
     private final Rlimits rlimits;
     private final List<GuestThread> threads = new CopyOnWriteArrayList<>();
-    private final Credentials credentials;
+    private volatile Credentials credentials;
     private AddressSpace space;
     private String cwd;
     private int umask = 022;
@@ -213,6 +213,10 @@ public final class GuestProcess {
 
     public Credentials credentials() {
         return credentials;
+    }
+
+    public void setCredentials(Credentials credentials) {
+        this.credentials = credentials;
     }
 
     public AddressSpace space() {
@@ -495,8 +499,16 @@ public final class GuestProcess {
         kernel.unregister(this);
     }
 
-    /** Real and effective user and group ids, and the supplementary groups. */
-    public record Credentials(int uid, int gid, int euid, int egid, int[] groups) {}
+    /**
+     * Real, effective and saved user and group ids, and the supplementary groups: the guest's view.
+     * The host still checks every file access against jlx's own host identity.
+     */
+    public record Credentials(int uid, int gid, int euid, int egid, int[] groups, int suid, int sgid) {
+        /** A process's first credentials: the saved ids are the effective ones. */
+        public Credentials(int uid, int gid, int euid, int egid, int[] groups) {
+            this(uid, gid, euid, egid, groups, euid, egid);
+        }
+    }
 
     /**
      * What execve left in Linux's {@code mm_struct} for /proc: the executable's guest path, the

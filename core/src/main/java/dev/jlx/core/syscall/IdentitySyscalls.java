@@ -31,17 +31,146 @@ final class IdentitySyscalls {
         return t.process().credentials().egid();
     }
 
-    /** Implements Linux syscall getresuid(2): the saved id equals the effective one. */
+    /** Implements Linux syscall getresuid(2). */
     static long getresuid(GuestThread t, Args a) throws ErrnoException {
         GuestProcess.Credentials c = t.process().credentials();
-        putThree(t, a, c.uid(), c.euid(), c.euid());
+        putThree(t, a, c.uid(), c.euid(), c.suid());
         return 0;
     }
 
     /** Implements Linux syscall getresgid(2). */
     static long getresgid(GuestThread t, Args a) throws ErrnoException {
         GuestProcess.Credentials c = t.process().credentials();
-        putThree(t, a, c.gid(), c.egid(), c.egid());
+        putThree(t, a, c.gid(), c.egid(), c.sgid());
+        return 0;
+    }
+
+    /** -1 as a uid or gid argument: leave that id as it is. */
+    private static final int UNCHANGED = -1;
+
+    /** Whether the process may set ids freely: CAP_SETUID/CAP_SETGID, which jlx ties to euid 0. */
+    private static boolean privileged(GuestProcess.Credentials c) {
+        return c.euid() == 0;
+    }
+
+    /** An unprivileged caller may only take one of its current real, effective and saved ids. */
+    private static void allowed(boolean privileged, int id, int real, int effective, int saved)
+            throws ErrnoException {
+        if (!privileged && id != UNCHANGED && id != real && id != effective && id != saved) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+    }
+
+    /** Implements Linux syscall setuid(2): privileged, all three ids; else the effective one only. */
+    static long setuid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int u = a.i32(0);
+        if (u == UNCHANGED) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (privileged(c)) {
+            return setres(t, true, u, u, u);
+        }
+        allowed(false, u, c.uid(), c.uid(), c.suid());
+        return setres(t, true, UNCHANGED, u, UNCHANGED);
+    }
+
+    /** Implements Linux syscall setgid(2). */
+    static long setgid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int g = a.i32(0);
+        if (g == UNCHANGED) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (privileged(c)) {
+            return setres(t, false, g, g, g);
+        }
+        allowed(false, g, c.gid(), c.gid(), c.sgid());
+        return setres(t, false, UNCHANGED, g, UNCHANGED);
+    }
+
+    /** Implements Linux syscall setreuid(2): the saved id follows a new effective one as Linux's rule says. */
+    static long setreuid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int r = a.i32(0);
+        int e = a.i32(1);
+        boolean p = privileged(c);
+        allowed(p, r, c.uid(), c.euid(), c.uid());
+        allowed(p, e, c.uid(), c.euid(), c.suid());
+        int newEuid = e == UNCHANGED ? c.euid() : e;
+        int saved = r != UNCHANGED || e != UNCHANGED && e != c.uid() ? newEuid : UNCHANGED;
+        return setres(t, true, r, e, saved);
+    }
+
+    /** Implements Linux syscall setregid(2). */
+    static long setregid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int r = a.i32(0);
+        int e = a.i32(1);
+        boolean p = privileged(c);
+        allowed(p, r, c.gid(), c.egid(), c.gid());
+        allowed(p, e, c.gid(), c.egid(), c.sgid());
+        int newEgid = e == UNCHANGED ? c.egid() : e;
+        int saved = r != UNCHANGED || e != UNCHANGED && e != c.gid() ? newEgid : UNCHANGED;
+        return setres(t, false, r, e, saved);
+    }
+
+    /** Implements Linux syscall setresuid(2). */
+    static long setresuid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        boolean p = privileged(c);
+        for (int i = 0; i < 3; i++) {
+            allowed(p, a.i32(i), c.uid(), c.euid(), c.suid());
+        }
+        return setres(t, true, a.i32(0), a.i32(1), a.i32(2));
+    }
+
+    /** Implements Linux syscall setresgid(2). */
+    static long setresgid(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        boolean p = privileged(c);
+        for (int i = 0; i < 3; i++) {
+            allowed(p, a.i32(i), c.gid(), c.egid(), c.sgid());
+        }
+        return setres(t, false, a.i32(0), a.i32(1), a.i32(2));
+    }
+
+    private static long setres(GuestThread t, boolean user, int r, int e, int s) {
+        GuestProcess.Credentials c = t.process().credentials();
+        t.process().setCredentials(user
+                ? new GuestProcess.Credentials(pick(r, c.uid()), c.gid(), pick(e, c.euid()), c.egid(), c.groups(),
+                        pick(s, c.suid()), c.sgid())
+                : new GuestProcess.Credentials(c.uid(), pick(r, c.gid()), c.euid(), pick(e, c.egid()), c.groups(),
+                        c.suid(), pick(s, c.sgid())));
+        return 0;
+    }
+
+    private static int pick(int requested, int current) {
+        return requested == UNCHANGED ? current : requested;
+    }
+
+    /** NGROUPS_MAX of linux/limits.h. */
+    private static final int NGROUPS_MAX = 65536;
+
+    /** Implements Linux syscall setgroups(2): privileged callers only. */
+    static long setgroups(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int size = a.i32(0);
+        if (size < 0 || size > NGROUPS_MAX) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (!privileged(c)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        int[] groups = new int[size];
+        if (size > 0) {
+            ByteBuffer b = t.process().space().memory().readStruct(a.addr(1), size * 4);
+            for (int i = 0; i < size; i++) {
+                groups[i] = b.getInt(i * 4);
+            }
+        }
+        t.process().setCredentials(new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), groups, c.suid(),
+                c.sgid()));
         return 0;
     }
 

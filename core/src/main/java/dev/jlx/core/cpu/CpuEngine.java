@@ -43,6 +43,15 @@ public interface CpuEngine extends AutoCloseable {
     void stop();
 
     /**
+     * The x87 and SSE state in FXSAVE's 512-byte layout (what a Linux signal frame's fpstate
+     * holds without XSAVE): control, status and abridged tag words, MXCSR, ST0-7, XMM0-15.
+     */
+    byte[] fxsave();
+
+    /** Loads state saved by {@link #fxsave} (or a signal handler's edit of it). */
+    void fxrstor(byte[] area);
+
+    /**
      * Takes every register (general, segment bases, x87, SSE, flags) of {@code other}, an engine
      * of the same kind stopped in a syscall: fork's and clone's child starts where its parent is.
      */

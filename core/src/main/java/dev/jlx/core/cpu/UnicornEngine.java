@@ -2,6 +2,7 @@ package dev.jlx.core.cpu;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -337,6 +338,72 @@ public final class UnicornEngine implements CpuEngine {
     public static UnicornEngine acquire() {
         UnicornEngine e = POOL.pollFirst();
         return e != null ? e : new UnicornEngine();
+    }
+
+    @Override
+    public byte[] fxsave() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) reg(X86Reg.FPCW));
+        b.putShort(2, (short) reg(X86Reg.FPSW));
+        long tags = reg(X86Reg.FPTAG);
+        int abridged = 0;
+        for (int i = 0; i < 8; i++) {
+            if (((tags >> (2 * i)) & 3) != 3) {
+                abridged |= 1 << i;
+            }
+        }
+        b.put(4, (byte) abridged);
+        b.putInt(24, (int) reg(X86Reg.MXCSR));
+        b.putInt(28, 0xffff);
+        MemorySegment wide = wide();
+        for (int i = 0; i < 8; i++) {
+            int id = X86Reg.ST0 + i;
+            wide.fill((byte) 0);
+            checked("uc_reg_read", () -> (int) UnicornLibrary.RegRead.H.invokeExact(uc, id, wide));
+            b.put(32 + 16 * i, wide.asSlice(0, 10).toArray(JAVA_BYTE));
+        }
+        for (int i = 0; i < 16; i++) {
+            int id = X86Reg.XMM0 + i;
+            checked("uc_reg_read", () -> (int) UnicornLibrary.RegRead.H.invokeExact(uc, id, wide));
+            b.put(160 + 16 * i, wide.toArray(JAVA_BYTE));
+        }
+        return b.array();
+    }
+
+    @Override
+    public void fxrstor(byte[] area) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(area).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        reg(X86Reg.FPCW, b.getShort(0) & 0xffff);
+        reg(X86Reg.FPSW, b.getShort(2) & 0xffff);
+        int abridged = b.get(4) & 0xff;
+        long tags = 0;
+        for (int i = 0; i < 8; i++) {
+            // An abridged "in use" bit becomes tag 00 (valid); unused registers are 11 (empty).
+            tags |= ((abridged >> i) & 1) != 0 ? 0 : 3L << (2 * i);
+        }
+        reg(X86Reg.FPTAG, tags);
+        reg(X86Reg.MXCSR, b.getInt(24) & 0xffff);
+        MemorySegment wide = wide();
+        for (int i = 0; i < 8; i++) {
+            int id = X86Reg.ST0 + i;
+            MemorySegment.copy(area, 32 + 16 * i, wide, JAVA_BYTE, 0, 16);
+            checked("uc_reg_write", () -> (int) UnicornLibrary.RegWrite.H.invokeExact(uc, id, wide));
+        }
+        for (int i = 0; i < 16; i++) {
+            int id = X86Reg.XMM0 + i;
+            MemorySegment.copy(area, 160 + 16 * i, wide, JAVA_BYTE, 0, 16);
+            checked("uc_reg_write", () -> (int) UnicornLibrary.RegWrite.H.invokeExact(uc, id, wide));
+        }
+    }
+
+    /** A 16-byte buffer for x87 and XMM registers; made at first use. */
+    private MemorySegment wide;
+
+    private MemorySegment wide() {
+        if (wide == null) {
+            wide = arena.allocate(16);
+        }
+        return wide;
     }
 
     /** A context for handing this engine's CPU state to another engine; made at first use. */

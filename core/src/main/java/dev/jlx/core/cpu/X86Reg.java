@@ -17,6 +17,9 @@ public final class X86Reg {
     public static final int RSP = 44;
     public static final int CR4 = 54;
     public static final int R8 = 106;
+    /** ST0..ST7 (80-bit) and XMM0..XMM15 (128-bit) are consecutive ids. */
+    public static final int ST0 = 114;
+    public static final int XMM0 = 122;
     public static final int R9 = 107;
     public static final int R10 = 108;
     public static final int R11 = 109;

@@ -117,6 +117,16 @@ public abstract class OpenFile {
     }
 
     /** Answers a terminal ioctl into Linux-encoded results; ENOTTY when this is not a terminal. */
+    /**
+     * poll(2)'s answer for this file now: the {@code events} (POLLIN, POLLOUT...) it is ready for,
+     * plus POLLHUP and POLLERR. Files whose readiness jlx cannot see (regular files, and host
+     * descriptors for now) are always ready, as regular files are on Linux.
+     */
+    public int poll(int events) {
+        return events & (dev.jlx.abi.Poll.POLLIN | dev.jlx.abi.Poll.POLLOUT | dev.jlx.abi.Poll.POLLRDNORM
+                | dev.jlx.abi.Poll.POLLWRNORM);
+    }
+
     /** fgetxattr(2); see {@link dev.jlx.core.host.HostFiles#getxattr}. */
     public long getxattr(String name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);

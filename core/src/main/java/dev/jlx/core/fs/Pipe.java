@@ -83,6 +83,26 @@ public final class Pipe {
         notifyAll();
     }
 
+    /** poll for one end: data (or every writer gone) to read; room (or every reader gone) to write. */
+    synchronized int poll(boolean reader, int events) {
+        int ready = 0;
+        if (reader) {
+            if (count > 0) {
+                ready |= events & (dev.jlx.abi.Poll.POLLIN | dev.jlx.abi.Poll.POLLRDNORM);
+            }
+            if (writers == 0) {
+                ready |= dev.jlx.abi.Poll.POLLHUP;
+            }
+        } else {
+            if (readers == 0) {
+                ready |= dev.jlx.abi.Poll.POLLERR;
+            } else if (buffer.length - count >= PIPE_BUF) {
+                ready |= events & (dev.jlx.abi.Poll.POLLOUT | dev.jlx.abi.Poll.POLLWRNORM);
+            }
+        }
+        return ready;
+    }
+
     synchronized int available() {
         return count;
     }

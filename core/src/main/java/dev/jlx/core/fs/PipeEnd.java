@@ -75,6 +75,11 @@ public final class PipeEnd extends OpenFile {
         return true;
     }
 
+    @Override
+    public int poll(int events) {
+        return pipe.poll(reader, events);
+    }
+
     /** F_GETPIPE_SZ. */
     public int capacity() {
         return pipe.capacity();

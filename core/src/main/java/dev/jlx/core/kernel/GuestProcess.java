@@ -53,17 +53,20 @@ public final class GuestProcess {
     private volatile int exitSignal = Signals.SIGCHLD;
     /** Where a forked child's main thread starts: just after its parent's syscall instruction. */
     private long startRip;
+    /** ITIMER_REAL: alarm and setitimer; a fork child starts without one, execve keeps it. */
+    private final RealTimer realTimer = new RealTimer(this);
     /** Set once the process has exited and waits to be reaped. */
     private volatile boolean zombie;
     /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
     private final java.util.concurrent.CountDownLatch vforkRelease;
 
-    /** The first process of a kernel: its parent is jlx (pid 1); it leads its own session and group. */
+    /** The first process of a kernel: its parent is jlx (pid 1). */
     GuestProcess(Kernel kernel, String cwd, Credentials credentials) {
         this.kernel = kernel;
         this.pid = kernel.allocatePid();
-        this.pgid = pid;
-        this.sid = pid;
+        // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
+        this.pgid = 1;
+        this.sid = 1;
         this.cwd = cwd;
         this.credentials = credentials;
         this.fds = new FdTable();
@@ -257,7 +260,65 @@ public final class GuestProcess {
     }
 
     public synchronized void addPending(int sig) {
+        addPending(sig, 0, 0, 0);
+    }
+
+    /** Who sent each pending signal (its siginfo): si_code, pid, uid. One of each signal is kept, as Linux. */
+    private final int[][] pendingInfo = new int[Signals.NSIG + 1][];
+
+    private synchronized void addPending(int sig, int code, int senderPid, int senderUid) {
         pendingSignals |= 1L << (sig - 1);
+        pendingInfo[sig] = new int[] {code, senderPid, senderUid};
+        notifyAll();
+    }
+
+    /** A pending signal taken for delivery, with its siginfo. */
+    public record Delivery(int signal, int code, int pid, int uid) {}
+
+    /**
+     * Takes the lowest pending signal {@code t} does not block: one with SIG_DFL gets its default
+     * action here (the process may end), SIG_IGN drops it, a handler returns it for a frame.
+     */
+    public Delivery nextDelivery(GuestThread t) {
+        while (true) {
+            int sig;
+            int[] info;
+            synchronized (this) {
+                long deliverable = pendingSignals & ~t.signalMask();
+                if (deliverable == 0) {
+                    return null;
+                }
+                sig = Long.numberOfTrailingZeros(deliverable) + 1;
+                pendingSignals &= ~(1L << (sig - 1));
+                info = pendingInfo[sig] != null ? pendingInfo[sig] : new int[3];
+                pendingInfo[sig] = null;
+            }
+            long handler = signalActions.handler(sig);
+            if (handler == Signals.SIG_IGN) {
+                continue;
+            }
+            if (handler == Signals.SIG_DFL) {
+                if (SignalActions.defaultAction(sig) == SignalActions.DefaultAction.TERMINATE) {
+                    exit(ExitStatus.killed(sig));
+                    return null;
+                }
+                continue;
+            }
+            return new Delivery(sig, info[0], info[1], info[2]);
+        }
+    }
+
+    /** pause and rt_sigsuspend: waits until a signal {@code t} does not block is pending, or the process ends. */
+    public void awaitSignal(GuestThread t) {
+        synchronized (this) {
+            while ((pendingSignals & ~t.signalMask()) == 0 && !exiting()) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // Woken to look again: a signal, or the end of the process.
+                }
+            }
+        }
     }
 
     /** A prctl setting by its PR_GET_* option, with Linux's default when never set. */
@@ -366,6 +427,7 @@ public final class GuestProcess {
      * reaps them. The parent gets SIGCHLD and any wait4 in it wakes.
      */
     void becomeZombie(long userNanos, long systemNanos) {
+        realTimer.set(0, 0);
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
@@ -386,7 +448,8 @@ public final class GuestProcess {
         }
         GuestProcess p = parent;
         if (p != null && !p.exiting() && exitSignal != 0) {
-            p.signal(null, exitSignal);
+            ExitStatus s = exitStatus;
+            p.signal(null, exitSignal, s != null && s.signal() != 0 ? CLD_KILLED : CLD_EXITED, pid, credentials.uid());
         }
     }
 
@@ -396,6 +459,18 @@ public final class GuestProcess {
      * with a handler (not run yet), stays pending; else its default action is taken.
      */
     public void signal(GuestThread thread, int sig) {
+        signal(thread, sig, SI_USER, 0, 0);
+    }
+
+    /** si_code values of SIGCHLD. */
+    private static final int CLD_EXITED = 1;
+    private static final int CLD_KILLED = 2;
+
+    /** si_code of a signal sent by kill(2). */
+    public static final int SI_USER = 0;
+
+    /** As {@link #signal(GuestThread, int)}, with the siginfo a handler will see. */
+    public void signal(GuestThread thread, int sig, int code, int senderPid, int senderUid) {
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
             exit(ExitStatus.killed(sig));
@@ -407,10 +482,14 @@ public final class GuestProcess {
         }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
         if (blocked || handler != Signals.SIG_DFL) {
-            addPending(sig);
-            if (!blocked) {
-                kernel.warnOnce("signal-handler", "signal handlers are not run yet; " + Signals.name(sig)
-                        + " left pending");
+            addPending(sig, code, senderPid, senderUid);
+            if (!blocked && t != null && Kernel.caller() != t) {
+                // The handler runs as soon as the thread stops: interrupt guest code and blocking calls.
+                t.engine().stop();
+                Thread runner = runners.get(t);
+                if (runner != null) {
+                    runner.interrupt();
+                }
             }
             return;
         }
@@ -479,6 +558,10 @@ public final class GuestProcess {
 
     public GuestThread mainThread() {
         return threads.get(0);
+    }
+
+    public RealTimer realTimer() {
+        return realTimer;
     }
 
     public int exitSignal() {

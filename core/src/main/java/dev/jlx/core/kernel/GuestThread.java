@@ -24,6 +24,10 @@ public final class GuestThread {
     private long rseq;
     /** An execve that has passed its point of no return, installed when the engine has stopped. */
     private Exec.Loaded pendingExec;
+    /** Where to go on when the engine has stopped (a signal handler, rt_sigreturn's target); -1 for nowhere. */
+    private long resumeAt = -1;
+    /** The mask rt_sigsuspend replaced, which the signal frame saves (Linux's saved_sigmask); -1 for none. */
+    private long restoreMask = -1;
 
     GuestThread(GuestProcess process, CpuEngine engine, int tid) {
         this.process = process;
@@ -98,8 +102,46 @@ public final class GuestThread {
         engine.stop();
     }
 
+    /** Whether the syscall being served has set new registers of its own (execve, a signal, rt_sigreturn). */
     public boolean execPending() {
-        return pendingExec != null;
+        return pendingExec != null || resumeAt != -1;
+    }
+
+    /** Resumes at {@code rip} once the engine stops, registers as already set: the syscall result is not written. */
+    public void resumeAt(long rip) {
+        resumeAt = rip;
+        engine.stop();
+    }
+
+    /** rt_sigsuspend's saved mask, which the next signal frame records; -1 when none. */
+    public long takeRestoreMask() {
+        long m = restoreMask;
+        restoreMask = -1;
+        return m;
+    }
+
+    public void setRestoreMask(long mask) {
+        restoreMask = mask;
+    }
+
+    /**
+     * Runs the handler of a signal that became deliverable while guest code ran (another process
+     * sent it and stopped this engine): the frame resumes at the interrupted instruction.
+     */
+    private long deliverAsync(long at) {
+        Thread.interrupted();
+        GuestProcess.Delivery d = process.nextDelivery(this);
+        if (d == null) {
+            return at;
+        }
+        long[] regs = SignalFrames.registers(engine);
+        regs[SignalFrames.RIP] = at;
+        try {
+            return SignalFrames.deliver(this, d.signal(), d.code(), d.pid(), d.uid(), regs, signalMask());
+        } catch (dev.jlx.core.ErrnoException e) {
+            fatal(Signals.SIGSEGV, "cannot build a frame for " + Signals.name(d.signal()));
+            return at;
+        }
     }
 
     /** Installs the pending image: the old memory goes (or back to a vfork parent), the CPU starts afresh. */
@@ -138,8 +180,13 @@ public final class GuestThread {
                 at = finishExec();
                 continue;
             }
+            if (resumeAt != -1) {
+                at = resumeAt;
+                resumeAt = -1;
+                continue;
+            }
             switch (r.kind()) {
-                case STOPPED -> at = engine.reg(X86Reg.RIP);
+                case STOPPED -> at = deliverAsync(engine.reg(X86Reg.RIP));
                 case HALTED -> fatal(Signals.SIGSEGV, "hlt or jump to address 0 in user mode");
                 case MEMORY_FAULT -> fatal(Signals.SIGSEGV, r.detail());
                 case INVALID_INSTRUCTION -> fatal(Signals.SIGILL, r.detail() + " at 0x" + Long.toHexString(r.address()));

@@ -8,12 +8,14 @@ import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.SignalActions;
+import dev.jlx.core.kernel.SignalFrames;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
 
 /**
- * Signal dispositions and masks, and signals a process sends itself. Running a guest handler needs
- * signal frames, which come later: such a signal stays pending, as if it were blocked.
+ * Signal dispositions and masks, kill and its relatives, and the calls around handlers: handlers
+ * run on Linux's signal frames ({@link SignalFrames}), delivered as a syscall returns or when
+ * another process's signal stops the engine.
  */
 final class SignalSyscalls {
     /** The kernel's sigset_t is 64 bits; rt_sig* calls insist on that size. */
@@ -75,7 +77,7 @@ final class SignalSyscalls {
         if (a.addr(2) != 0) {
             mem.writeLong(a.addr(2), old);
         }
-        deliverPending(t);
+        // A signal this unblocks is delivered as the call returns (SyscallDispatcher).
         return 0;
     }
 
@@ -112,7 +114,7 @@ final class SignalSyscalls {
                 if (p == caller) {
                     send(t, sig);
                 } else if (!p.zombie()) {
-                    p.signal(null, sig);
+                    p.signal(null, sig, GuestProcess.SI_USER, caller.pid(), caller.credentials().uid());
                 }
             }
         }
@@ -142,28 +144,43 @@ final class SignalSyscalls {
             throw new ErrnoException(Errno.ESRCH);
         }
         if (sig != 0) {
-            send(t, sig);
+            GuestProcess p = t.process();
+            p.signal(t, sig, SI_TKILL, p.pid(), p.credentials().uid());
         }
         return 0;
     }
 
-    /** Sends {@code sig} to the calling thread (see {@link GuestProcess#signal}). */
-    static void send(GuestThread t, int sig) {
-        t.process().signal(t, sig);
+    /** si_code of a signal sent by tkill or tgkill (raise). */
+    private static final int SI_TKILL = -6;
+
+    /** Implements Linux syscall rt_sigreturn(2): back from a handler to the frame's registers and mask. */
+    static long rt_sigreturn(GuestThread t, Args a) throws ErrnoException {
+        t.resumeAt(SignalFrames.sigreturn(t));
+        return 0;
     }
 
-    /** Acts on pending signals that an unblock has made deliverable. */
-    private static void deliverPending(GuestThread t) {
-        long deliverable = t.process().pendingSignals() & ~t.signalMask();
-        for (int sig = 1; deliverable != 0 && sig <= Signals.NSIG; sig++) {
-            if ((deliverable & GuestThread.bit(sig)) != 0) {
-                deliverable &= ~GuestThread.bit(sig);
-                if (t.process().signalActions().handler(sig) == Signals.SIG_DFL
-                        && SignalActions.defaultAction(sig) == SignalActions.DefaultAction.TERMINATE) {
-                    t.process().exit(ExitStatus.killed(sig));
-                    return;
-                }
-            }
+    /** Implements Linux syscall rt_sigsuspend(2): waits with a temporary mask for a handled signal. */
+    static long rt_sigsuspend(GuestThread t, Args a) throws ErrnoException {
+        if (a.u64(1) != SIGSET_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
         }
+        long mask = t.process().space().memory().readLong(a.addr(0));
+        t.setRestoreMask(t.signalMask());
+        t.setSignalMask(mask);
+        t.process().awaitSignal(t);
+        throw new ErrnoException(Errno.EINTR);
     }
+
+    /** Implements Linux syscall pause(2). */
+    static long pause(GuestThread t, Args a) throws ErrnoException {
+        t.process().awaitSignal(t);
+        throw new ErrnoException(Errno.EINTR);
+    }
+
+    /** Sends {@code sig} to the calling thread (see {@link GuestProcess#signal}). */
+    static void send(GuestThread t, int sig) {
+        GuestProcess p = t.process();
+        p.signal(t, sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid());
+    }
+
 }

@@ -1,10 +1,14 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Signals;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.kernel.SignalFrames;
 import java.io.PrintStream;
 
 /**
@@ -40,9 +44,61 @@ public final class SyscallDispatcher {
         if (tracer != null) {
             tracer.trace(thread, entry, regs, result);
         }
-        if (!thread.process().exiting() && !thread.execPending()) {
-            engine.writeSyscallResult(result, regs[7] + 2, regs[8]);
+        if (thread.process().exiting() || thread.execPending()) {
+            return;
         }
+        long restoreMask = thread.takeRestoreMask();
+        GuestProcess.Delivery d = thread.process().pendingSignals() == 0 ? null : deliverable(thread);
+        if (d == null) {
+            if (restoreMask != -1) {
+                thread.setSignalMask(restoreMask);
+            }
+            engine.writeSyscallResult(result, regs[7] + 2, regs[8]);
+            return;
+        }
+        // A handler runs before the syscall returns: the frame resumes after the syscall with its
+        // result, or at the syscall again when SA_RESTART asks for an interrupted one to restart.
+        long[] gregs = SignalFrames.registers(engine);
+        gregs[SignalFrames.RCX] = regs[7] + 2;
+        gregs[SignalFrames.R11] = regs[8];
+        if (result == -Errno.EINTR.number() && restartable(entry)
+                && (thread.process().signalActions().flags(d.signal()) & SignalFrames.SA_RESTART) != 0) {
+            gregs[SignalFrames.RAX] = regs[0];
+            gregs[SignalFrames.RIP] = regs[7];
+        } else {
+            gregs[SignalFrames.RAX] = result;
+            gregs[SignalFrames.RIP] = regs[7] + 2;
+        }
+        try {
+            long handler = SignalFrames.deliver(thread, d.signal(), d.code(), d.pid(), d.uid(), gregs,
+                    restoreMask != -1 ? restoreMask : thread.signalMask());
+            // Every other signal the new mask lets through gets a frame on top, as Linux's signal loop
+            // does before returning to user mode: the last one's handler runs first.
+            for (GuestProcess.Delivery next = deliverable(thread); next != null; next = deliverable(thread)) {
+                long[] inner = SignalFrames.registers(engine);
+                inner[SignalFrames.RIP] = handler;
+                handler = SignalFrames.deliver(thread, next.signal(), next.code(), next.pid(), next.uid(), inner,
+                        thread.signalMask());
+            }
+            thread.resumeAt(handler);
+        } catch (ErrnoException e) {
+            // No room for the frame: Linux forces SIGSEGV.
+            thread.process().exit(ExitStatus.killed(Signals.SIGSEGV));
+        }
+    }
+
+    private static GuestProcess.Delivery deliverable(GuestThread thread) {
+        Thread.interrupted();
+        return thread.process().nextDelivery(thread);
+    }
+
+    /** Calls that an SA_RESTART handler does not restart (Linux's ERESTARTNOHAND and timed waits). */
+    private static final java.util.Set<String> NOT_RESTARTED = java.util.Set.of("pause", "rt_sigsuspend",
+            "nanosleep", "clock_nanosleep", "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait",
+            "rt_sigtimedwait", "io_getevents");
+
+    private static boolean restartable(SyscallEntry entry) {
+        return entry != null && !NOT_RESTARTED.contains(entry.name());
     }
 
     private Errno unimplemented(SyscallEntry entry, long number) {

@@ -155,6 +155,65 @@ final class TimeSyscalls {
         return System.nanoTime() / (NANOS / USER_HZ);
     }
 
+    /** Implements Linux syscall alarm(2): the seconds the previous alarm had left, rounded as Linux does. */
+    static long alarm(GuestThread t, Args a) {
+        long seconds = Integer.toUnsignedLong(a.i32(0));
+        long remaining = t.process().realTimer().set(seconds * NANOS, 0)[0];
+        long old = remaining / NANOS + (remaining % NANOS >= NANOS / 2 ? 1 : 0);
+        return remaining > 0 && old == 0 ? 1 : old;
+    }
+
+    /** setitimer's and getitimer's only timer jlx keeps: ITIMER_REAL (wall clock, SIGALRM). */
+    private static final int ITIMER_REAL = 0;
+    /** struct itimerval: it_interval then it_value, each a struct timeval. */
+    private static final int ITIMERVAL_SIZE = 32;
+
+    /** Implements Linux syscall setitimer(2) for ITIMER_REAL. */
+    static long setitimer(GuestThread t, Args a) throws ErrnoException {
+        if (a.i32(0) != ITIMER_REAL) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long value = 0;
+        long interval = 0;
+        if (a.addr(1) != 0) {
+            ByteBuffer b = t.process().space().memory().readStruct(a.addr(1), ITIMERVAL_SIZE);
+            interval = timevalNanos(Timeval.readFrom(b, 0));
+            value = timevalNanos(Timeval.readFrom(b, 16));
+        }
+        long[] old = t.process().realTimer().set(value, interval);
+        putItimerval(t, a.addr(2), old);
+        return 0;
+    }
+
+    /** Implements Linux syscall getitimer(2) for ITIMER_REAL. */
+    static long getitimer(GuestThread t, Args a) throws ErrnoException {
+        if (a.i32(0) != ITIMER_REAL) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        putItimerval(t, a.addr(1), t.process().realTimer().get());
+        return 0;
+    }
+
+    private static long timevalNanos(Timeval tv) throws ErrnoException {
+        if (tv.sec() < 0 || tv.usec() < 0 || tv.usec() >= 1_000_000) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return tv.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : tv.sec() * NANOS + tv.usec() * 1000;
+    }
+
+    /** Writes {remaining, interval} as a struct itimerval, rounding up to whole microseconds. */
+    private static void putItimerval(GuestThread t, long address, long[] setting) throws ErrnoException {
+        if (address == 0) {
+            return;
+        }
+        ByteBuffer b = GuestMemory.structBuffer(ITIMERVAL_SIZE);
+        long intervalMicros = (setting[1] + 999) / 1000;
+        long valueMicros = (setting[0] + 999) / 1000;
+        new Timeval(intervalMicros / 1_000_000, intervalMicros % 1_000_000).writeTo(b, 0);
+        new Timeval(valueMicros / 1_000_000, valueMicros % 1_000_000).writeTo(b, 16);
+        t.process().space().memory().writeStruct(address, b);
+    }
+
     /** Implements Linux syscall nanosleep(2). */
     static long nanosleep(GuestThread t, Args a) throws ErrnoException {
         sleepNanos(readTimespec(t, a.addr(0)));

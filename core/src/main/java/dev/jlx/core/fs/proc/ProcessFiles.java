@@ -62,7 +62,7 @@ final class ProcessFiles {
 
     /**
      * /proc/PID/stat (whole process) or task/TID/stat (one thread): the 52 fields of do_task_stat.
-     * jlx runs a thread group as one process group and session that it leads, on CPU 0.
+     * jlx runs every thread on CPU 0 as far as /proc tells.
      */
     static byte[] stat(GuestProcess p, GuestThread t, boolean whole) {
         List<MemoryMap.Region> regions = MemoryMap.regions(p);
@@ -74,7 +74,7 @@ final class ProcessFiles {
         StringBuilder s = new StringBuilder();
         s.append(whole ? p.pid() : t.tid()).append(" (").append(new String(p.comm(), StandardCharsets.UTF_8))
                 .append(") R");
-        fields(s, p.ppid(), p.pid(), p.pid(), 0, -1, 0); // ppid pgrp session tty_nr tpgid flags
+        fields(s, p.ppid(), p.pgid(), p.sid(), 0, -1, 0); // ppid pgrp session tty_nr tpgid flags
         fields(s, 0, 0, 0, 0); // minflt cminflt majflt cmajflt
         fields(s, Boot.ticks(cpu.userNanos()), Boot.ticks(cpu.systemNanos()), 0, 0); // utime stime cutime cstime
         fields(s, 20, 0, p.threadSnapshot().size(), 0); // priority nice num_threads itrealvalue

@@ -1,0 +1,151 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Signals;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.mem.GuestMemory;
+import java.nio.ByteBuffer;
+
+/**
+ * x86-64 signal frames as Linux's setup_rt_frame and rt_sigreturn lay them out: below the red
+ * zone, the FXSAVE-format fpstate (64-byte aligned), then struct rt_sigframe: the return address
+ * (sa_restorer), a ucontext (flags, link, stack, sigcontext, the mask to restore) and a siginfo.
+ * The handler gets (sig, &info, &uc) with RSP + 8 16-byte aligned, as a call would leave it.
+ */
+public final class SignalFrames {
+    /** sa_flags bits of rt_sigaction. */
+    public static final long SA_RESTORER = 0x04000000L;
+    public static final long SA_ONSTACK = 0x08000000L;
+    public static final long SA_RESTART = 0x10000000L;
+    public static final long SA_NODEFER = 0x40000000L;
+    public static final long SA_RESETHAND = 0x80000000L;
+
+    /** The general registers in struct sigcontext's order, from offset 0. */
+    private static final int[] GREGS = {X86Reg.R8, X86Reg.R8 + 1, X86Reg.R8 + 2, X86Reg.R8 + 3, X86Reg.R8 + 4,
+        X86Reg.R8 + 5, X86Reg.R8 + 6, X86Reg.R8 + 7, X86Reg.RDI, X86Reg.RSI, X86Reg.RBP, X86Reg.RBX, X86Reg.RDX,
+        X86Reg.RAX, X86Reg.RCX, X86Reg.RSP, X86Reg.RIP, X86Reg.EFLAGS};
+    public static final int RAX = 13;
+    public static final int RCX = 14;
+    public static final int RSP = 15;
+    public static final int RIP = 16;
+    public static final int EFLAGS = 17;
+    /** R11 is the fourth of r8..r15. */
+    public static final int R11 = 3;
+
+    private static final int RED_ZONE = 128;
+    private static final int FPSTATE_SIZE = 512;
+    /** struct rt_sigframe: pretcode 8, ucontext 304, siginfo 128. */
+    private static final int FRAME_SIZE = 440;
+    private static final int UC = 8;
+    /** Within the ucontext: uc_mcontext (struct sigcontext) and uc_sigmask. */
+    private static final int MCONTEXT = 40;
+    private static final int SIGMASK = 296;
+    private static final int SIGINFO = 312;
+    /** struct sigcontext: the fpstate pointer and the selectors and oldmask around it. */
+    private static final int SC_SELECTORS = 144;
+    private static final int SC_OLDMASK = 168;
+    private static final int SC_FPSTATE = 184;
+    /** UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS: the frame holds a real SS, restored as saved. */
+    private static final long UC_FLAGS = 2 | 4;
+    private static final int SS_DISABLE = 2;
+    private static final int USER_CS = 0x33;
+    private static final int USER_DS = 0x2b;
+    /** EFLAGS bits a frame may change (Linux's FIX_EFLAGS): AC, OF, DF, TF, SF, ZF, AF, PF, CF, RF. */
+    private static final long FIX_EFLAGS = 0x40000 | 0x800 | 0x400 | 0x100 | 0x80 | 0x40 | 0x10 | 0x4 | 0x1 | 0x10000;
+    /** Cleared for the handler: DF, TF and RF. */
+    private static final long HANDLER_CLEARS = 0x400 | 0x100 | 0x10000;
+
+    private SignalFrames() {}
+
+    /** The general registers now, in sigcontext order. */
+    public static long[] registers(CpuEngine engine) {
+        long[] r = new long[GREGS.length];
+        for (int i = 0; i < GREGS.length; i++) {
+            r[i] = engine.reg(GREGS[i]);
+        }
+        return r;
+    }
+
+    /**
+     * Builds the frame for {@code sig} with {@code regs} (the point to resume at) and the FPU state
+     * now; sets the registers for the handler and returns its address. The thread's mask becomes
+     * {@code savedMask} plus the action's mask (and the signal itself unless SA_NODEFER).
+     */
+    public static long deliver(GuestThread t, int sig, int code, int senderPid, int senderUid, long[] regs,
+            long savedMask) throws ErrnoException {
+        GuestProcess p = t.process();
+        SignalActions actions = p.signalActions();
+        long handler = actions.handler(sig);
+        long flags = actions.flags(sig);
+        if ((flags & SA_RESTORER) == 0) {
+            // x86-64 has no kernel-provided return trampoline: without a restorer the frame cannot return.
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        CpuEngine engine = t.engine();
+        GuestMemory mem = p.space().memory();
+        long sp = regs[RSP] - RED_ZONE;
+        long fpstate = (sp - FPSTATE_SIZE) & ~63L;
+        long frame = ((fpstate - FRAME_SIZE) & ~15L) - 8;
+        mem.write(fpstate, engine.fxsave());
+        ByteBuffer f = GuestMemory.structBuffer(FRAME_SIZE);
+        f.putLong(0, actions.restorer(sig));
+        f.putLong(UC, UC_FLAGS);
+        f.putInt(UC + 24 + 8, SS_DISABLE);
+        int sc = UC + MCONTEXT;
+        for (int i = 0; i < regs.length; i++) {
+            f.putLong(sc + 8 * i, regs[i]);
+        }
+        f.putShort(sc + SC_SELECTORS, (short) USER_CS);
+        f.putShort(sc + SC_SELECTORS + 6, (short) USER_DS);
+        f.putLong(sc + SC_OLDMASK, savedMask);
+        f.putLong(sc + SC_FPSTATE, fpstate);
+        f.putLong(UC + SIGMASK, savedMask);
+        f.putInt(SIGINFO, sig);
+        f.putInt(SIGINFO + 8, code);
+        f.putInt(SIGINFO + 16, senderPid);
+        f.putInt(SIGINFO + 20, senderUid);
+        mem.writeStruct(frame, f);
+        long mask = savedMask | actions.mask(sig);
+        if ((flags & SA_NODEFER) == 0) {
+            mask |= GuestThread.bit(sig);
+        }
+        t.setSignalMask(mask);
+        if ((flags & SA_RESETHAND) != 0) {
+            actions.set(sig, Signals.SIG_DFL, 0, 0, 0);
+        }
+        engine.reg(X86Reg.RSP, frame);
+        engine.reg(X86Reg.RDI, sig);
+        engine.reg(X86Reg.RSI, frame + SIGINFO);
+        engine.reg(X86Reg.RDX, frame + UC);
+        engine.reg(X86Reg.RAX, 0);
+        engine.reg(X86Reg.EFLAGS, regs[EFLAGS] & ~HANDLER_CLEARS);
+        return handler;
+    }
+
+    /**
+     * rt_sigreturn: restores the registers, FPU state and mask the frame at RSP holds (the handler
+     * may have changed them) and returns where to resume.
+     */
+    public static long sigreturn(GuestThread t) throws ErrnoException {
+        CpuEngine engine = t.engine();
+        GuestMemory mem = t.process().space().memory();
+        long uc = engine.reg(X86Reg.RSP);
+        ByteBuffer f = mem.readStruct(uc, FRAME_SIZE - UC);
+        long[] regs = new long[GREGS.length];
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] = f.getLong(MCONTEXT + 8 * i);
+        }
+        long fpstate = f.getLong(MCONTEXT + SC_FPSTATE);
+        if (fpstate != 0) {
+            engine.fxrstor(mem.read(fpstate, FPSTATE_SIZE));
+        }
+        regs[EFLAGS] = (engine.reg(X86Reg.EFLAGS) & ~FIX_EFLAGS) | (regs[EFLAGS] & FIX_EFLAGS);
+        for (int i = 0; i < regs.length; i++) {
+            engine.reg(GREGS[i], regs[i]);
+        }
+        t.setSignalMask(f.getLong(SIGMASK));
+        return regs[RIP];
+    }
+}

@@ -77,6 +77,16 @@ class DynamicCoreutilsTest {
         assertEquals(Trees.describe(nativeDir), Trees.describe(jlxDir));
     }
 
+    /** uname -a reports jlx's kernel (the same answer as /proc/sys/kernel) with the host's node name. */
+    @Test
+    void unameIsJlxsOwnAnswer() throws Exception {
+        String node = Native.run(List.of("/usr/bin/uname", "-n"), Runner.ENV, nativeDir, new byte[0]).out().strip();
+        Result r = Jlx.run(List.of("/usr/bin/uname", "-a"), Runner.ENV, nativeDir, new byte[0]);
+        assertEquals("Linux " + node + " " + dev.jlx.core.kernel.Kernel.RELEASE + " " + dev.jlx.core.kernel.Kernel.VERSION
+                + " x86_64 GNU/Linux\n", r.out());
+        assertEquals(0, r.status());
+    }
+
     /** A step's words, with "\\n" as a newline, without its "<<" standard input. */
     static List<String> argv(String step) {
         int here = step.indexOf(" <<");

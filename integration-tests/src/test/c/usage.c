@@ -14,7 +14,8 @@ int main(void) {
     volatile double x = 0; for (long i = 0; i < 30000000; i++) x += i;
     struct rusage r; int rc = getrusage(RUSAGE_SELF, &r);
     printf("getrusage %d cpu>0 %d maxrss>=64MiB %d\n", rc, r.ru_utime.tv_sec + r.ru_utime.tv_usec > 0, r.ru_maxrss >= 65536);
-    printf("children %d %ld\n", getrusage(RUSAGE_CHILDREN, &r), (long) r.ru_utime.tv_sec);
+    rc = getrusage(RUSAGE_CHILDREN, &r);
+    printf("children %d %ld\n", rc, (long) r.ru_utime.tv_sec);
     errno = 0; rc = getrusage(5, &r); printf("bad who %d %s\n", rc, strerror(errno));
     struct tms t; clock_t c1 = times(&t); clock_t c2 = times(NULL);
     printf("times monotonic %d utime>0 %d\n", c2 >= c1, t.tms_utime > 0);

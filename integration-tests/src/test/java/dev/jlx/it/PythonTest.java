@@ -45,6 +45,17 @@ class PythonTest {
     }
 
     @Test
+    void threadsAndSubprocesses() throws Exception {
+        Runner.assertSameAsNative(List.of(PYTHON, "-c", """
+                import concurrent.futures, subprocess, hashlib
+                with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                    print(sorted(pool.map(lambda i: hashlib.sha256(bytes([i]) * 100000).hexdigest()[:8], range(8))))
+                print(subprocess.run(['/bin/echo', 'from a child'], capture_output=True, text=True).stdout, end='')
+                print(subprocess.run('exit 3', shell=True).returncode)
+                """), dir, new byte[0]);
+    }
+
+    @Test
     void anUncaughtExceptionExitsWithItsTraceback() throws Exception {
         Runner.assertSameAsNative(List.of(PYTHON, "-c", "import sys; print('out'); sys.stdout.flush(); 1/0"), dir,
                 new byte[0]);

@@ -124,7 +124,8 @@ final class MachineRun {
      */
     private static ExitStatus runToEnd(Exec.Started started, LinuxMachine.Config config) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread guest = Thread.ofPlatform().name("jlx-pid-" + started.process().pid()).unstarted(() -> {
+        GuestProcess process = started.process();
+        Thread guest = Thread.ofPlatform().name("jlx-pid-" + process.pid()).unstarted(() -> {
             try {
                 started.run();
             } catch (Throwable t) {
@@ -133,27 +134,27 @@ final class MachineRun {
         });
         guest.start();
         try {
-            if (config.timeLimit() == null) {
-                guest.join();
-            } else if (!guest.join(config.timeLimit())) {
-                started.process().exit(ExitStatus.killed(Signals.SIGKILL));
-                guest.interrupt();
-                while (!guest.join(java.time.Duration.ofMillis(20))) {
+            // The process ends with its last thread, which need not be the first one.
+            if (!process.awaitEnd(config.timeLimit())) {
+                process.exit(ExitStatus.killed(Signals.SIGKILL));
+                while (!process.awaitEnd(java.time.Duration.ofMillis(20))) {
                     // A stop can be lost while the engine is entering a run (ENGINE.md): repeat it.
-                    started.thread().engine().stop();
+                    process.exit(ExitStatus.killed(Signals.SIGKILL));
+                    process.kernel().killAll();
                 }
             }
-            started.process().kernel().killAll();
+            process.kernel().killAll();
+            guest.join();
         } catch (InterruptedException e) {
-            started.process().exit(ExitStatus.killed(Signals.SIGKILL));
+            process.exit(ExitStatus.killed(Signals.SIGKILL));
             Thread.currentThread().interrupt();
             throw new JlxException("jlx: interrupted", 130);
         }
         if (failure.get() != null) {
-            Kernel.log().log(System.Logger.Level.ERROR, "internal error running " + started.process().pid(),
-                    failure.get());
+            Kernel.log().log(System.Logger.Level.ERROR, "internal error running " + process.pid(), failure.get());
             throw new JlxException("jlx: internal error: " + failure.get(), 70, failure.get());
         }
-        return started.process().exitStatus();
+        return process.exitStatus();
     }
+
 }

@@ -207,8 +207,7 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public RunResult run(long rip) {
-        if (stopWanted) {
-            stopWanted = false;
+        if (takeStop()) {
             return RunResult.STOPPED;
         }
         pendingFault = null;
@@ -222,8 +221,7 @@ public final class UnicornEngine implements CpuEngine {
         } finally {
             running = false;
         }
-        boolean stopped = stopWanted;
-        stopWanted = false;
+        boolean stopped = takeStop();
         if (hookFailure != null) {
             Throwable t = hookFailure;
             hookFailure = null;
@@ -245,6 +243,16 @@ public final class UnicornEngine implements CpuEngine {
             return new RunResult(RunResult.Kind.MEMORY_FAULT, 0, 0, strerror(err));
         }
         return stopped ? RunResult.STOPPED : RunResult.HALTED;
+    }
+
+    /**
+     * Consumes a stop request, under the lock {@link #stop} holds: a stop that lands between two
+     * runs then belongs to the next one, never to none (an unflagged stop would look like hlt).
+     */
+    private synchronized boolean takeStop() {
+        boolean s = stopWanted;
+        stopWanted = false;
+        return s;
     }
 
     @Override

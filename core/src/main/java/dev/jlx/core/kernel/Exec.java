@@ -61,30 +61,10 @@ public final class Exec {
          * (or reaped at once when jlx is its parent).
          */
         public void run() {
-            Kernel kernel = process.kernel();
-            kernel.register(process);
-            process.enter(thread);
-            try {
-                thread.run(entry);
-            } finally {
-                long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
-                long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));
-                process.fds().closeAll();
-                kernel.recordLocks().releaseAll(process);
-                process.leave(thread);
-                if (process.sharesParentMemory()) {
-                    process.space().detach(thread.engine());
-                } else {
-                    process.space().destroy();
-                }
-                thread.engine().release();
-                process.becomeZombie(user, cpu - user);
-            }
+            process.kernel().register(process);
+            process.runThread(thread, entry);
         }
     }
-
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
-            .getThreadMXBean();
 
     /** A program loaded into a new address space that no engine runs yet: what execve installs. */
     public record Loaded(AddressSpace space, long entry, long sp, GuestProcess.ExecImage image, byte[] comm) {}

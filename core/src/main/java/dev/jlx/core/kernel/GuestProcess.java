@@ -51,6 +51,7 @@ public final class GuestProcess {
     private volatile long exitSystemNanos;
     /** The signal the parent gets when this process ends (clone's exit signal; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
+    private volatile GuestThread leader;
     /** Where a forked child's main thread starts: just after its parent's syscall instruction. */
     private long startRip;
     /** ITIMER_REAL: alarm and setitimer; a fork child starts without one, execve keeps it. */
@@ -163,6 +164,18 @@ public final class GuestProcess {
 
     public boolean zombie() {
         return zombie;
+    }
+
+    /** CPU time of the children this process has reaped (getrusage RUSAGE_CHILDREN, times). */
+    private long childrenUserNanos;
+    private long childrenSystemNanos;
+
+    public synchronized long childrenUserNanos() {
+        return childrenUserNanos;
+    }
+
+    public synchronized long childrenSystemNanos() {
+        return childrenSystemNanos;
     }
 
     public long exitUserNanos() {
@@ -336,7 +349,9 @@ public final class GuestProcess {
 
     /** The threads now, main thread first. */
     public List<GuestThread> threadSnapshot() {
-        return List.copyOf(threads);
+        List<GuestThread> now = List.copyOf(threads);
+        // A process whose threads have all ended (a zombie) still shows its leader, as Linux's /proc.
+        return now.isEmpty() && leader != null ? List.of(leader) : now;
     }
 
     public long startNanos() {
@@ -373,6 +388,9 @@ public final class GuestProcess {
         setComm(loaded.comm());
         if (!threads.contains(thread)) {
             threads.add(thread);
+        }
+        if (leader == null) {
+            leader = thread;
         }
     }
 
@@ -539,6 +557,7 @@ public final class GuestProcess {
         GuestThread thread = new GuestThread(child, engine, child.pid);
         thread.setSignalMask(caller.signalMask());
         child.threads.add(thread);
+        child.leader = thread;
         child.startRip = rip;
         kernel.register(child);
         return child;
@@ -547,7 +566,7 @@ public final class GuestProcess {
     /** Starts a forked child's main thread on a Java platform thread of its own. */
     public void start() {
         GuestThread main = mainThread();
-        Thread.ofPlatform().name("jlx-pid-" + pid).start(() -> {
+        Thread.ofPlatform().daemon(true).name("jlx-pid-" + pid).start(() -> {
             try {
                 new Exec.Started(this, main, startRip).run();
             } catch (RuntimeException | Error e) {
@@ -556,8 +575,154 @@ public final class GuestProcess {
         });
     }
 
+    /**
+     * clone(CLONE_THREAD)'s new thread: its own engine on this address space, the caller's
+     * registers, returning 0 at {@code rip} on {@code stack}, FS base {@code tls} unless -1.
+     */
+    public GuestThread newThread(GuestThread caller, long rip, long rflags, long stack, long tls)
+            throws ErrnoException {
+        CpuEngine engine;
+        try {
+            engine = UnicornEngine.acquire();
+        } catch (dev.jlx.core.cpu.EngineException e) {
+            throw new ErrnoException(dev.jlx.abi.Errno.EAGAIN, e.getMessage());
+        }
+        space.attach(engine);
+        engine.copyStateFrom(caller.engine());
+        engine.reg(X86Reg.RAX, 0);
+        engine.reg(X86Reg.RCX, rip);
+        engine.reg(X86Reg.R11, rflags);
+        if (stack != 0) {
+            engine.reg(X86Reg.RSP, stack);
+        }
+        if (tls != -1) {
+            engine.reg(X86Reg.FS_BASE, tls);
+        }
+        GuestThread thread = new GuestThread(this, engine, kernel.allocatePid());
+        thread.setSignalMask(caller.signalMask());
+        threads.add(thread);
+        return thread;
+    }
+
+    /** Runs a thread made by {@link #newThread} on a Java platform thread of its own. */
+    public void startThread(GuestThread thread, long rip) {
+        Thread.ofPlatform().daemon(true).name("jlx-tid-" + thread.tid()).start(() -> {
+            try {
+                runThread(thread, rip);
+            } catch (RuntimeException | Error e) {
+                Kernel.log().log(System.Logger.Level.ERROR, "tid " + thread.tid() + " failed inside jlx", e);
+            }
+        });
+    }
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
+            .getThreadMXBean();
+    /** CPU time of the threads that have ended. */
+    private long endedUserNanos;
+    private long endedSystemNanos;
+
+    /** Runs {@code thread} on the calling Java thread until it or the process ends. */
+    void runThread(GuestThread thread, long rip) {
+        enter(thread);
+        try {
+            thread.run(rip);
+        } finally {
+            long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
+            long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));
+            leave(thread);
+            threadEnded(thread, user, cpu - user);
+        }
+    }
+
+    /**
+     * A thread has ended: CLONE_CHILD_CLEARTID's word is cleared and a waiter woken (pthread_join),
+     * its engine goes back; the last thread ends the process (descriptors, locks, memory, zombie).
+     */
+    private void threadEnded(GuestThread thread, long user, long system) {
+        boolean last;
+        synchronized (this) {
+            threads.remove(thread);
+            endedUserNanos += user;
+            endedSystemNanos += system;
+            last = threads.isEmpty();
+        }
+        if (!last) {
+            long tidAddress = thread.clearChildTid();
+            if (tidAddress != 0) {
+                try {
+                    space.memory().writeInt(tidAddress, 0);
+                    kernel.futexes().wake(new Futexes.Key(space, tidAddress), 1, -1);
+                } catch (ErrnoException gone) {
+                    // The word was unmapped: there is nobody to tell, as on Linux.
+                }
+            }
+            space.detach(thread.engine());
+            thread.engine().release();
+            return;
+        }
+        if (exitStatus == null) {
+            exit(ExitStatus.exited(0));
+        }
+        fds.closeAll();
+        kernel.recordLocks().releaseAll(this);
+        if (sharesParentMemory()) {
+            space.detach(thread.engine());
+        } else {
+            space.destroy();
+        }
+        thread.engine().release();
+        becomeZombie(endedUserNanos, endedSystemNanos);
+    }
+
+    /** execve's de_thread: every other thread ends; returns when they have. */
+    public void endOtherThreads(GuestThread keep) {
+        while (true) {
+            boolean others = false;
+            for (GuestThread t : threads) {
+                if (t != keep) {
+                    others = true;
+                    t.exitThread();
+                    Thread runner = runners.get(t);
+                    if (runner != null) {
+                        runner.interrupt();
+                    }
+                }
+            }
+            if (!others) {
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Threads still running. */
+    public int liveThreads() {
+        return threads.size();
+    }
+
+    /** Waits until the process has ended (its last thread is done); false when {@code limit} passed first. */
+    public boolean awaitEnd(java.time.Duration limit) throws InterruptedException {
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        synchronized (kernel) {
+            while (!zombie) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                kernel.wait(Math.max(1, Math.min(left / 1_000_000, 50)));
+            }
+        }
+        return true;
+    }
+
+    /** The thread-group leader: the process's first thread, which names it even after it has ended. */
     public GuestThread mainThread() {
-        return threads.get(0);
+        return leader;
     }
 
     public RealTimer realTimer() {
@@ -578,6 +743,11 @@ public final class GuestProcess {
         GuestProcess p = parent;
         if (p != null) {
             p.children.remove(this);
+            synchronized (p) {
+                // Linux adds a reaped child's times, and those of the children it reaped, to its parent's.
+                p.childrenUserNanos += exitUserNanos + childrenUserNanos;
+                p.childrenSystemNanos += exitSystemNanos + childrenSystemNanos;
+            }
         }
         kernel.unregister(this);
     }

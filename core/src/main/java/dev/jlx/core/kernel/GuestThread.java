@@ -6,6 +6,7 @@ import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.mem.AddressSpace;
+import dev.jlx.core.mem.RunToken;
 import dev.jlx.core.syscall.Args;
 
 /**
@@ -22,6 +23,15 @@ public final class GuestThread {
     private long robustList;
     private long robustListLength;
     private long rseq;
+    /** Set by exit(2) when other threads of the process live on: only this one ends. */
+    private volatile boolean exited;
+
+    /** exit(2) of one thread: its run loop ends once the engine stops. */
+    public void exitThread() {
+        exited = true;
+        engine.stop();
+    }
+
     /** An execve that has passed its point of no return, installed when the engine has stopped. */
     private Exec.Loaded pendingExec;
     /** Where to go on when the engine has stopped (a signal handler, rt_sigreturn's target); -1 for nowhere. */
@@ -171,9 +181,16 @@ public final class GuestThread {
     void run(long rip) {
         engine.onSyscall(e -> process.kernel().dispatcher().dispatch(this));
         long at = rip;
-        while (!process.exiting()) {
-            RunResult r = engine.run(at);
-            if (process.exiting()) {
+        while (!process.exiting() && !exited) {
+            RunToken token = process.space().runToken();
+            token.acquire();
+            RunResult r;
+            try {
+                r = engine.run(at);
+            } finally {
+                token.release();
+            }
+            if (process.exiting() || exited) {
                 break;
             }
             if (pendingExec != null) {

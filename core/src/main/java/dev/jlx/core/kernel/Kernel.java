@@ -101,7 +101,10 @@ public final class Kernel {
      * rest end with it, as a PID namespace's processes do when its init dies.
      */
     public void killAll() {
-        while (!processes.isEmpty()) {
+        // A thread blocked in a host call (a read of the host's terminal) cannot be interrupted: give up
+        // after a while and leave it to end with the JVM (guest threads are daemons).
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!processes.isEmpty() && System.nanoTime() < deadline) {
             for (GuestProcess p : processes.values()) {
                 p.exit(dev.jlx.core.api.ExitStatus.killed(dev.jlx.abi.Signals.SIGKILL));
                 if (!p.zombie()) {

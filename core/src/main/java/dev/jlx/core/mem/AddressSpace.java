@@ -39,13 +39,19 @@ public final class AddressSpace {
     /** Set once destroyed: a later detach has nothing left to unmap. */
     private boolean destroyed;
     private final GuestMemory memory = new GuestMemory(this);
+    private final RunToken runToken = new RunToken();
 
     public GuestMemory memory() {
         return memory;
     }
 
+    /** The turn-taking of the engines that run this address space. */
+    public RunToken runToken() {
+        return runToken;
+    }
+
     /** Makes {@code engine} run this address space: it gets every current and future mapping. */
-    public void attach(CpuEngine engine) {
+    public synchronized void attach(CpuEngine engine) {
         engines.add(engine);
         for (Vma v : vmas.values()) {
             engine.map(v.start, v.end - v.start, v.prot, v.host);
@@ -53,7 +59,7 @@ public final class AddressSpace {
     }
 
     /** {@code engine} no longer runs this address space: its mappings go from the engine. */
-    public void detach(CpuEngine engine) {
+    public synchronized void detach(CpuEngine engine) {
         if (engines.remove(engine) && !destroyed) {
             for (Vma v : vmas.values()) {
                 engine.unmap(v.start, v.end - v.start);
@@ -62,15 +68,16 @@ public final class AddressSpace {
     }
 
     /** Where mmap's top-down search starts (below the stack and its gap). */
-    public void setMmapBase(long base) {
+    public synchronized void setMmapBase(long base) {
         this.mmapBase = base;
     }
 
-    public Collection<Vma> vmas() {
-        return vmas.values();
+    /** The mappings now, lowest first (a copy: other threads may change the address space). */
+    public synchronized Collection<Vma> vmas() {
+        return List.copyOf(vmas.values());
     }
 
-    Vma find(long address) {
+    synchronized Vma find(long address) {
         Vma hit = lastHit;
         if (hit != null && address >= hit.start && address < hit.end) {
             return hit;
@@ -88,7 +95,7 @@ public final class AddressSpace {
      * with {@code fixed} the range replaces whatever was there; with {@code noReplace} an occupied
      * range is EEXIST.
      */
-    public long map(long hint, long length, int prot, int flags, String name) throws ErrnoException {
+    public synchronized long map(long hint, long length, int prot, int flags, String name) throws ErrnoException {
         return map(hint, length, prot, flags, name, null, ALL_PROT, 0);
     }
 
@@ -100,7 +107,7 @@ public final class AddressSpace {
      * shared mapping of the file) as the VMA's bytes, mprotect limited to {@code maxProt}. Host
      * memory is returned to the host (munmap) when the guest unmaps it.
      */
-    public long map(long hint, long length, int prot, int flags, String name, MemorySegment host, int maxProt,
+    public synchronized long map(long hint, long length, int prot, int flags, String name, MemorySegment host, int maxProt,
             long fileOffset) throws ErrnoException {
         if (length <= 0) {
             throw new ErrnoException(Errno.EINVAL);
@@ -175,7 +182,7 @@ public final class AddressSpace {
     }
 
     /** munmap(2): a range that is partly or not at all mapped is fine. */
-    public void unmap(long address, long length) throws ErrnoException {
+    public synchronized void unmap(long address, long length) throws ErrnoException {
         if ((address & (PAGE - 1)) != 0 || length <= 0 || address + length > TASK_SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -230,7 +237,7 @@ public final class AddressSpace {
     }
 
     /** mprotect(2): ENOMEM when any page of the range is unmapped. */
-    public void protect(long address, long length, int prot) throws ErrnoException {
+    public synchronized void protect(long address, long length, int prot) throws ErrnoException {
         if ((address & (PAGE - 1)) != 0 || length < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -279,7 +286,7 @@ public final class AddressSpace {
      * mremap(2) of anonymous memory: shrink in place, grow in place when the pages above are free,
      * else move when MREMAP_MAYMOVE allows (the contents are copied).
      */
-    public long remap(long oldAddress, long oldLength, long newLength, int flags, long newAddress)
+    public synchronized long remap(long oldAddress, long oldLength, long newLength, int flags, long newAddress)
             throws ErrnoException {
         if ((oldAddress & (PAGE - 1)) != 0 || (flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED)) != 0
                 || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLength == 0) {
@@ -335,7 +342,7 @@ public final class AddressSpace {
      * madvise(MADV_DONTNEED): private pages read as zero afterwards; shared ones keep their
      * contents (the file's, or the shared memory's).
      */
-    public void discard(long address, long length) throws ErrnoException {
+    public synchronized void discard(long address, long length) throws ErrnoException {
         long end = address + pageUp(length);
         if (!isFullyMapped(address, end)) {
             throw new ErrnoException(Errno.ENOMEM);
@@ -354,7 +361,7 @@ public final class AddressSpace {
      * msync(2): the shared mappings in the range are written back to their files by the host (the
      * host's page cache already holds every write, so MS_ASYNC has nothing to start).
      */
-    public void sync(long address, long length, boolean synchronous) throws ErrnoException {
+    public synchronized void sync(long address, long length, boolean synchronous) throws ErrnoException {
         long end = address + pageUp(length);
         if (end < address || !isFullyMapped(address, end)) {
             throw new ErrnoException(Errno.ENOMEM);
@@ -374,7 +381,7 @@ public final class AddressSpace {
      * The most memory the guest's pages have held at once, as far as jlx has looked: the host's
      * count of resident pages now, or a larger count seen at an earlier call (getrusage's maxrss).
      */
-    public long peakResidentBytes() {
+    public synchronized long peakResidentBytes() {
         long pages = 0;
         for (Vma v : vmas.values()) {
             pages += HostPages.residentPages(v.host.address(), v.end - v.start);
@@ -384,13 +391,13 @@ public final class AddressSpace {
     }
 
     /** Sets the program break's start (the page after the executable's bss). */
-    public void initBrk(long start) {
+    public synchronized void initBrk(long start) {
         brkStart = pageUp(start);
         brk = brkStart;
     }
 
     /** brk(2): moves the break and returns the new one, or the old one when it cannot move. */
-    public long brk(long requested) {
+    public synchronized long brk(long requested) {
         if (requested < brkStart) {
             return brk;
         }
@@ -414,7 +421,7 @@ public final class AddressSpace {
     }
 
     /** Releases all host memory; the engines must not run this space any more. */
-    public void destroy() {
+    public synchronized void destroy() {
         destroyed = true;
         java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma v : List.copyOf(vmas.values())) {
@@ -437,7 +444,7 @@ public final class AddressSpace {
      * those the host holds, so untouched ones stay free and read as zero), shared mappings are
      * shared, the break and the mmap base are the same.
      */
-    public AddressSpace fork() throws ErrnoException {
+    public synchronized AddressSpace fork() throws ErrnoException {
         AddressSpace child = new AddressSpace();
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
@@ -470,7 +477,7 @@ public final class AddressSpace {
     }
 
     /** Code written by Java into executable pages must be retranslated (ENGINE.md). */
-    void codeWritten(long address, long length) {
+    synchronized void codeWritten(long address, long length) {
         for (CpuEngine e : engines) {
             e.flushCode(address, length);
         }

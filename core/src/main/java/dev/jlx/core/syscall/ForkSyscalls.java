@@ -28,9 +28,12 @@ import java.util.List;
 
 /** The process tree: fork, vfork, clone, execve, wait4, waitid, process groups and sessions. */
 final class ForkSyscalls {
-    /** The clone flags jlx honours for a new process; threads and namespaces are EINVAL (see the table). */
+    /** The clone flags jlx honours for a new process; namespaces and sharing between processes are EINVAL. */
     private static final long SUPPORTED = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
             | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+    /** The flags a new thread may add (pthread_create passes them; CLONE_DETACHED is ignored, as Linux does). */
+    private static final long THREAD_FLAGS = CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SIGHAND
+            | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES | CloneFlags.CLONE_SYSVSEM | CloneFlags.CLONE_DETACHED;
 
     private ForkSyscalls() {}
 
@@ -95,9 +98,11 @@ final class ForkSyscalls {
                 || (flags & CloneFlags.CLONE_NEWNS) != 0 && (flags & CloneFlags.CLONE_FS) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        if ((flags & CloneFlags.CLONE_THREAD) != 0) {
+            return cloneThread(t, flags, stack, parentTid, childTid, tls);
+        }
         if ((flags & ~SUPPORTED) != 0) {
-            throw unsupported(t, "flags 0x" + Long.toHexString(flags & ~SUPPORTED)
-                    + ((flags & CloneFlags.CLONE_THREAD) != 0 ? " (threads)" : ""));
+            throw unsupported(t, "flags 0x" + Long.toHexString(flags & ~SUPPORTED));
         }
         if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
             throw unsupported(t, "CLONE_VM without CLONE_VFORK");
@@ -121,9 +126,38 @@ final class ForkSyscalls {
         }
         child.start();
         if (vfork) {
-            child.awaitVforkRelease();
+            // The child runs on this memory meanwhile: it needs the run token.
+            dev.jlx.core.mem.RunToken token = t.process().space().runToken();
+            token.release();
+            try {
+                child.awaitVforkRelease();
+            } finally {
+                token.acquire();
+            }
         }
         return child.pid();
+    }
+
+    /** A new thread of the caller's process (pthread_create's clone): it shares everything but its registers. */
+    private static long cloneThread(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls)
+            throws ErrnoException {
+        if ((flags & ~(SUPPORTED | THREAD_FLAGS)) != 0 || (flags & CLONE_VFORK) != 0) {
+            throw unsupported(t, "thread flags 0x" + Long.toHexString(flags & ~(SUPPORTED | THREAD_FLAGS)));
+        }
+        long[] regs = t.args().regs;
+        GuestProcess p = t.process();
+        GuestThread nt = p.newThread(t, regs[7] + 2, regs[8], stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
+        if ((flags & CLONE_CHILD_SETTID) != 0) {
+            p.space().memory().writeInt(childTid, nt.tid());
+        }
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) {
+            nt.setClearChildTid(childTid);
+        }
+        if ((flags & CLONE_PARENT_SETTID) != 0) {
+            p.space().memory().writeInt(parentTid, nt.tid());
+        }
+        p.startThread(nt, regs[7] + 2);
+        return nt.tid();
     }
 
     /** MAX_ARG_STRLEN: the longest single argument or environment string, NUL included. */
@@ -188,7 +222,14 @@ final class ForkSyscalls {
         } catch (Exec.ExecFailure e) {
             throw new ErrnoException(e.errno());
         }
-        // The point of no return: from here on the old image is gone.
+        // The point of no return: from here on the old image is gone, and so are the other threads.
+        dev.jlx.core.mem.RunToken token = p.space().runToken();
+        token.release();
+        try {
+            p.endOtherThreads(t);
+        } finally {
+            token.acquire();
+        }
         p.fds().closeOnExec();
         p.execReset();
         t.execAfterStop(loaded);

@@ -27,7 +27,11 @@ final class ProcessSyscalls {
 
     /** Implements Linux syscall exit(2). With one thread per process so far, it ends the process. */
     static long exit(GuestThread t, Args a) {
-        t.process().exit(ExitStatus.exited(a.i32(0)));
+        if (t.process().liveThreads() > 1) {
+            t.exitThread();
+        } else {
+            t.process().exit(ExitStatus.exited(a.i32(0)));
+        }
         return 0;
     }
 

@@ -9,6 +9,7 @@ import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.kernel.SignalFrames;
+import dev.jlx.core.mem.RunToken;
 import java.io.PrintStream;
 
 /**
@@ -35,10 +36,22 @@ public final class SyscallDispatcher {
         if (entry == null || entry.handler() == null) {
             result = -unimplemented(entry, regs[0]).number();
         } else {
+            // While a call may block, other threads of the process run guest code; every other call
+            // keeps the engines still, so that it may change their memory maps (Unicorn is not thread-safe).
+            RunToken token = mayBlock(regs[0]) ? thread.process().space().runToken() : null;
+            if (token != null) {
+                token.release();
+            } else {
+                thread.process().space().runToken().yieldIfDue();
+            }
             try {
                 result = entry.handler().handle(thread, args);
             } catch (ErrnoException e) {
                 result = -e.errno().number();
+            } finally {
+                if (token != null) {
+                    token.acquire();
+                }
             }
         }
         if (tracer != null) {
@@ -85,6 +98,24 @@ public final class SyscallDispatcher {
             // No room for the frame: Linux forces SIGSEGV.
             thread.process().exit(ExitStatus.killed(Signals.SIGSEGV));
         }
+    }
+
+    /** Calls that can wait on another thread or process: they give up the run token while they serve. */
+    private static final java.util.Set<String> BLOCKING = java.util.Set.of("read", "write", "readv", "writev",
+            "pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2", "futex", "wait4", "waitid", "nanosleep",
+            "clock_nanosleep", "poll", "ppoll", "select", "pselect6", "rt_sigsuspend", "pause", "sendfile", "splice",
+            "tee", "copy_file_range", "flock", "fcntl", "open", "openat", "openat2", "creat", "sched_yield");
+    private static final boolean[] BLOCKING_BY_NUMBER = new boolean[1024];
+
+    static {
+        for (int n = 0; n < BLOCKING_BY_NUMBER.length; n++) {
+            SyscallEntry e = SyscallTable.entry(n);
+            BLOCKING_BY_NUMBER[n] = e != null && BLOCKING.contains(e.name());
+        }
+    }
+
+    private static boolean mayBlock(long number) {
+        return number >= 0 && number < BLOCKING_BY_NUMBER.length && BLOCKING_BY_NUMBER[(int) number];
     }
 
     private static GuestProcess.Delivery deliverable(GuestThread thread) {

@@ -103,9 +103,8 @@ final class TimeSyscalls {
     static final long USER_HZ = 100;
 
     /**
-     * Implements Linux syscall getrusage(2): CPU times of the guest thread's Java thread (the whole
-     * process while processes have one thread), the peak of the resident pages jlx's host memory
-     * has had so far, and nothing for children (no guest process has any yet).
+     * Implements Linux syscall getrusage(2): CPU times of the guest thread's Java thread, the peak of
+     * the resident pages jlx's host memory has had so far; for children, the times of those reaped.
      */
     static long getrusage(GuestThread t, Args a) throws ErrnoException {
         int who = a.i32(0);
@@ -114,7 +113,8 @@ final class TimeSyscalls {
         }
         Rusage r;
         if (who == RUSAGE_CHILDREN) {
-            r = new Rusage(new Timeval(0, 0), new Timeval(0, 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            r = new Rusage(timeval(t.process().childrenUserNanos()), timeval(t.process().childrenSystemNanos()), 0, 0,
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         } else {
             long user = Math.max(0, THREADS.getCurrentThreadUserTime());
             long system = Math.max(0, THREADS.getCurrentThreadCpuTime() - user);
@@ -141,15 +141,17 @@ final class TimeSyscalls {
     }
 
     /**
-     * Implements Linux syscall times(2): the thread's CPU times in USER_HZ ticks, none for
-     * children, and the ticks of CLOCK_MONOTONIC (Linux counts from boot; only differences matter).
+     * Implements Linux syscall times(2): the thread's and the reaped children's CPU times in USER_HZ
+     * ticks, and the ticks of CLOCK_MONOTONIC (Linux counts from boot; only differences matter).
      */
     static long times(GuestThread t, Args a) throws ErrnoException {
         if (a.addr(0) != 0) {
             long user = Math.max(0, THREADS.getCurrentThreadUserTime());
             long system = Math.max(0, THREADS.getCurrentThreadCpuTime() - user);
             ByteBuffer b = GuestMemory.structBuffer(Tms.SIZE);
-            new Tms(user / (NANOS / USER_HZ), system / (NANOS / USER_HZ), 0, 0).writeTo(b, 0);
+            long tick = NANOS / USER_HZ;
+            new Tms(user / tick, system / tick, t.process().childrenUserNanos() / tick,
+                    t.process().childrenSystemNanos() / tick).writeTo(b, 0);
             t.process().space().memory().writeStruct(a.addr(0), b);
         }
         return System.nanoTime() / (NANOS / USER_HZ);

@@ -68,4 +68,19 @@ class TmpfsTest {
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status), step);
         }
     }
+
+    /** FIFOs on tmpfs: blocking opens that meet, data through them, O_RDWR, end of file. */
+    @Test
+    void fifosCarryDataBetweenProcesses() throws Exception {
+        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(guestDir).cwd(guestDir).build();
+        String script = "mkfifo f; ls -l f | cut -c1-10; (echo through the fifo > f &); cat f; exec 3<>f; echo rw >&3; "
+                + "read x <&3; echo \"$x\"; exec 3>&-; (sleep 0.1; echo late > f) & cat < f; "
+                + "wait; rm f; ls";
+        List<String> argv = List.of("/bin/busybox", "sh", "-c", script);
+        Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = machine.run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+        Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status), "fifo script");
+    }
 }

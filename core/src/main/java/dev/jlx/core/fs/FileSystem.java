@@ -34,6 +34,17 @@ public interface FileSystem {
 
     void access(String path, int linuxMode) throws ErrnoException;
 
+    /** A FIFO kept in the JVM: its pipe and its own metadata (fstat shows the FIFO, not pipefs). */
+    record FifoNode(Pipe pipe, java.util.function.Supplier<HostStat> stat) {}
+
+    /**
+     * The FIFO at {@code path} when this file system keeps it in the JVM (tmpfs), with the open's
+     * access checked; null for any other file, which {@link #open} opens.
+     */
+    default FifoNode fifo(String path, int linuxFlags) throws ErrnoException {
+        return null;
+    }
+
     /** See {@link dev.jlx.core.host.HostFiles#getxattr}: a file system that keeps none has none. */
     default long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);

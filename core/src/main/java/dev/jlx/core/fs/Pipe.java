@@ -80,7 +80,36 @@ public final class Pipe {
         } else {
             writers--;
         }
+        if (readers == 0 && writers == 0) {
+            // A FIFO's data does not outlive its last opener.
+            count = 0;
+            packets.clear();
+        }
         notifyAll();
+    }
+
+    /**
+     * fifo(7)'s open: one end for reading or writing waits for the other side to be opened, unless
+     * O_NONBLOCK (then a reader opens at once and a writer with no reader fails with ENXIO); O_RDWR
+     * opens both ends and never waits.
+     */
+    synchronized void openFifo(boolean reader, boolean nonblocking) throws ErrnoException {
+        if (!reader && nonblocking && readers == 0) {
+            throw new ErrnoException(Errno.ENXIO);
+        }
+        open(reader);
+        notifyAll();
+        if (nonblocking) {
+            return;
+        }
+        try {
+            while (reader ? writers == 0 : readers == 0) {
+                await();
+            }
+        } catch (ErrnoException interrupted) {
+            close(reader);
+            throw interrupted;
+        }
     }
 
     /** poll for one end: data (or every writer gone) to read; room (or every reader gone) to write. */

@@ -23,7 +23,37 @@ public final class PipeEnd extends OpenFile {
         super((reader ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY) | status);
         this.pipe = pipe;
         this.reader = reader;
+        this.fifoStat = null;
         pipe.open(reader);
+    }
+
+    /** The FIFO's own metadata for an end opened through the file system; null for pipe(2)'s ends. */
+    private final java.util.function.Supplier<HostStat> fifoStat;
+
+    private PipeEnd(FileSystem.FifoNode fifo, boolean reader, int status) {
+        super((reader ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY) | status);
+        this.pipe = fifo.pipe();
+        this.reader = reader;
+        this.fifoStat = fifo.stat();
+    }
+
+    /**
+     * Opens a FIFO kept in the JVM with open(2)'s flags: read or write end as the access mode says,
+     * waiting for the other side as {@link Pipe#openFifo} does. O_RDWR gives a read end whose pipe
+     * also counts a writer (so it never sees end of file), as Linux's FIFO opened read-write.
+     */
+    public static OpenFile openFifo(FileSystem.FifoNode fifo, int flags) throws ErrnoException {
+        int access = flags & OpenFlags.O_ACCMODE;
+        int status = flags & (OpenFlags.O_NONBLOCK | OpenFlags.O_DIRECT | OpenFlags.O_APPEND);
+        boolean nonblocking = (flags & OpenFlags.O_NONBLOCK) != 0;
+        if (access == OpenFlags.O_RDWR) {
+            fifo.pipe().openFifo(true, true);
+            fifo.pipe().openFifo(false, true);
+            return new FifoBothEnds(new PipeEnd(fifo, true, status), new PipeEnd(fifo, false, status), status);
+        }
+        boolean reader = access == OpenFlags.O_RDONLY;
+        fifo.pipe().openFifo(reader, nonblocking);
+        return new PipeEnd(fifo, reader, status);
     }
 
     /** "pipe:[inode]", the name /proc/PID/fd shows. */
@@ -57,7 +87,7 @@ public final class PipeEnd extends OpenFile {
 
     @Override
     public HostStat stat() {
-        return pipe.stat();
+        return fifoStat != null ? fifoStat.get() : pipe.stat();
     }
 
     @Override

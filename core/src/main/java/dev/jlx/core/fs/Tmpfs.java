@@ -156,6 +156,9 @@ public final class Tmpfs implements FileSystem {
     }
 
     private final class Fifo extends Node {
+        /** The buffer its openers share; Linux empties it when the last of them closes. */
+        final Pipe pipe = new Pipe(uid, gid);
+
         Fifo(int mode) {
             super(FileMode.S_IFIFO | (mode & 07777));
         }
@@ -326,7 +329,7 @@ public final class Tmpfs implements FileSystem {
             throw new ErrnoException(Errno.EISDIR);
         }
         if (node instanceof Fifo) {
-            // Named pipes need the pipe machinery of the process issue.
+            // Served by fifo() as a pipe; the VFS asks for it before it opens a file here.
             throw new ErrnoException(Errno.ENXIO);
         }
         int want = (access == OpenFlags.O_RDONLY ? MAY_READ : access == OpenFlags.O_WRONLY ? MAY_WRITE
@@ -444,6 +447,24 @@ public final class Tmpfs implements FileSystem {
         }
         requireDirWrite(d);
         remove(d, last(path));
+    }
+
+    @Override
+    public synchronized FifoNode fifo(String path, int linuxFlags) throws ErrnoException {
+        Node node;
+        try {
+            node = lookup(path);
+        } catch (ErrnoException absentOrUnreachable) {
+            // open() gives the same error, or creates the file.
+            return null;
+        }
+        if (!(node instanceof Fifo f)) {
+            return null;
+        }
+        int access = linuxFlags & OpenFlags.O_ACCMODE;
+        require(node, access == OpenFlags.O_RDONLY ? MAY_READ : access == OpenFlags.O_WRONLY ? MAY_WRITE
+                : MAY_READ | MAY_WRITE);
+        return new FifoNode(f.pipe, node::stat);
     }
 
     @Override

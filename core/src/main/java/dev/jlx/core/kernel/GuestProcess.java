@@ -502,8 +502,9 @@ public final class GuestProcess {
         if (blocked || handler != Signals.SIG_DFL) {
             addPending(sig, code, senderPid, senderUid);
             if (!blocked && t != null && Kernel.caller() != t) {
-                // The handler runs as soon as the thread stops: interrupt guest code and blocking calls.
-                t.engine().stop();
+                // The handler runs as the thread's current or next syscall returns: a blocking call is
+                // interrupted. Running guest code is not stopped for it: an engine stopped from another
+                // thread and resumed can lose its place (docs/engine.md).
                 Thread runner = runners.get(t);
                 if (runner != null) {
                     runner.interrupt();

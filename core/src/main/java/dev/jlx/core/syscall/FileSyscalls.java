@@ -11,6 +11,7 @@ import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
+import dev.jlx.core.fs.FileSystem;
 import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.PipeEnd;
@@ -84,6 +85,20 @@ final class FileSyscalls {
         if (r.mount().readOnly() && ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
                 || (flags & OpenFlags.O_TRUNC) != 0 || (create && !exists(r)))) {
             throw new ErrnoException(Errno.EROFS);
+        }
+        FileSystem.FifoNode fifo = (flags & OpenFlags.O_PATH) == 0 ? r.fs().fifo(r.path(), flags) : null;
+        if (fifo != null) {
+            if ((flags & OpenFlags.O_CREAT) != 0 && (flags & OpenFlags.O_EXCL) != 0) {
+                throw new ErrnoException(Errno.EEXIST);
+            }
+            // The token goes while the open waits for the other side (openat is a blocking call).
+            OpenFile end = dev.jlx.core.fs.PipeEnd.openFifo(fifo, flags);
+            try {
+                return p.fds().install(end, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
+            } catch (ErrnoException e) {
+                end.close();
+                throw e;
+            }
         }
         int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
         boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;

@@ -31,10 +31,6 @@ final class PosixFile implements HostFile {
     }
 
     /** A jnr view of the segment's own native memory: the host call reads and writes it in place. */
-    private Pointer pointer(MemorySegment segment) {
-        return backend.runtime().getMemoryManager().newPointer(segment.address(), segment.byteSize());
-    }
-
     /** PROT_READ, PROT_WRITE and MAP_SHARED have these values on Linux, macOS and the BSDs. */
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
@@ -76,30 +72,27 @@ final class PosixFile implements HostFile {
     }
 
     private int check(long result) throws ErrnoException {
-        if (result < 0) {
-            throw backend.lastError();
-        }
-        return (int) result;
+        return (int) backend.checked(result);
     }
 
     @Override
     public int read(MemorySegment dst) throws ErrnoException {
-        return check(backend.libc().read(fd, pointer(dst), dst.byteSize()));
+        return check(backend.libc().read(fd, backend.pointer(dst), dst.byteSize()));
     }
 
     @Override
     public int write(MemorySegment src) throws ErrnoException {
-        return check(backend.libc().write(fd, pointer(src), src.byteSize()));
+        return check(backend.libc().write(fd, backend.pointer(src), src.byteSize()));
     }
 
     @Override
     public int pread(MemorySegment dst, long offset) throws ErrnoException {
-        return check(backend.libc().pread(fd, pointer(dst), dst.byteSize(), offset));
+        return check(backend.libc().pread(fd, backend.pointer(dst), dst.byteSize(), offset));
     }
 
     @Override
     public int pwrite(MemorySegment src, long offset) throws ErrnoException {
-        return check(backend.libc().pwrite(fd, pointer(src), src.byteSize(), offset));
+        return check(backend.libc().pwrite(fd, backend.pointer(src), src.byteSize(), offset));
     }
 
     @Override

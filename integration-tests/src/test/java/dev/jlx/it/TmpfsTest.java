@@ -74,7 +74,7 @@ class TmpfsTest {
     void fifosCarryDataBetweenProcesses() throws Exception {
         LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(guestDir).cwd(guestDir).build();
         String script = "mkfifo f; ls -l f | cut -c1-10; (echo through the fifo > f &); cat f; exec 3<>f; echo rw >&3; "
-                + "read x <&3; echo \"$x\"; exec 3>&-; (sleep 0.1; echo late > f) & cat < f; "
+                + "read x <&3; echo \"$x\"; exec 3>&-; (sleep 0.1; echo late | dd of=f 2>/dev/null) & cat f; "
                 + "wait; rm f; ls";
         List<String> argv = List.of("/bin/busybox", "sh", "-c", script);
         Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);

@@ -557,6 +557,7 @@ public final class GuestProcess {
         }
         GuestThread thread = new GuestThread(child, engine, child.pid);
         thread.setSignalMask(caller.signalMask());
+        thread.setAffinity(caller.affinity());
         child.threads.add(thread);
         child.leader = thread;
         child.startRip = rip;
@@ -601,6 +602,7 @@ public final class GuestProcess {
         }
         GuestThread thread = new GuestThread(this, engine, kernel.allocatePid());
         thread.setSignalMask(caller.signalMask());
+        thread.setAffinity(caller.affinity());
         threads.add(thread);
         return thread;
     }

@@ -23,6 +23,17 @@ public final class GuestThread {
     private long robustList;
     private long robustListLength;
     private long rseq;
+    /** sched_setaffinity's mask (bit n: CPU n); all bits until set. */
+    private volatile long affinity = -1;
+
+    public long affinity() {
+        return affinity;
+    }
+
+    public void setAffinity(long mask) {
+        affinity = mask;
+    }
+
     /** Set by exit(2) when other threads of the process live on: only this one ends. */
     private volatile boolean exited;
 

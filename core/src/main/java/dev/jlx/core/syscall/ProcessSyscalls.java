@@ -289,27 +289,73 @@ final class ProcessSyscalls {
         return 0;
     }
 
-    /**
-     * Implements Linux syscall sched_getaffinity(2): the CPUs the JVM may use. The result is the
-     * kernel's cpumask size (one 64-bit word for up to 64 CPUs), as the raw syscall returns it.
-     */
+    /** Implements Linux syscall sched_getaffinity(2): the thread's mask, all the JVM's CPUs unless set. */
     static long sched_getaffinity(GuestThread t, Args a) throws ErrnoException {
-        int pid = a.i32(0);
-        if (pid != 0 && pid != t.tid() && pid != t.process().pid()) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
-        int cpus = Runtime.getRuntime().availableProcessors();
+        GuestThread target = affinityTarget(t, a.i32(0));
+        int cpus = onlineCpus();
         int maskBytes = ((cpus + 63) / 64) * 8;
         long len = a.u64(1);
         if (len < maskBytes || (len & 7) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] mask = new byte[maskBytes];
-        for (int cpu = 0; cpu < cpus; cpu++) {
-            mask[cpu / 8] |= (byte) (1 << (cpu % 8));
+        long mask = target.affinity() & allCpus(cpus);
+        byte[] bytes = new byte[maskBytes];
+        for (int cpu = 0; cpu < Math.min(cpus, 64); cpu++) {
+            if ((mask & (1L << cpu)) != 0) {
+                bytes[cpu / 8] |= (byte) (1 << (cpu % 8));
+            }
         }
-        t.process().space().memory().write(a.addr(2), mask);
+        t.process().space().memory().write(a.addr(2), bytes);
         return maskBytes;
+    }
+
+    /**
+     * Implements Linux syscall sched_setaffinity(2): the mask, less CPUs the JVM does not have,
+     * becomes the thread's (EINVAL when none is left). Java threads are not pinned: the mask is
+     * what the guest reads back and what its children inherit.
+     */
+    static long sched_setaffinity(GuestThread t, Args a) throws ErrnoException {
+        GuestThread target = affinityTarget(t, a.i32(0));
+        long len = a.u64(1);
+        long mask = 0;
+        if (len >= 8) {
+            mask = t.process().space().memory().readLong(a.addr(2));
+        } else if (len > 0) {
+            byte[] b = t.process().space().memory().read(a.addr(2), (int) len);
+            for (int i = 0; i < b.length; i++) {
+                mask |= (b[i] & 0xffL) << (8 * i);
+            }
+        }
+        mask &= allCpus(onlineCpus());
+        if (mask == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        target.setAffinity(mask);
+        return 0;
+    }
+
+    private static int onlineCpus() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The mask of CPUs 0..cpus-1 (masks hold the first 64 CPUs). */
+    private static long allCpus(int cpus) {
+        return cpus >= 64 ? -1L : (1L << cpus) - 1;
+    }
+
+    /** The thread a sched_*affinity call names: 0 for the caller, else any guest thread's tid (ESRCH). */
+    private static GuestThread affinityTarget(GuestThread t, int pid) throws ErrnoException {
+        if (pid == 0) {
+            return t;
+        }
+        for (dev.jlx.core.kernel.GuestProcess p : t.process().kernel().processes()) {
+            for (GuestThread th : p.threadSnapshot()) {
+                if (th.tid() == pid && !p.zombie()) {
+                    return th;
+                }
+            }
+        }
+        throw new ErrnoException(Errno.ESRCH);
     }
 
     /** Scheduling policies of sched(7). */

@@ -528,12 +528,7 @@ public final class GuestProcess {
      */
     public GuestProcess fork(GuestThread caller, boolean vfork, boolean shareMemory, int exitSignal, long rip,
             long rflags, long stack, long tls) throws ErrnoException {
-        CpuEngine engine;
-        try {
-            engine = UnicornEngine.acquire();
-        } catch (dev.jlx.core.cpu.EngineException e) {
-            throw new ErrnoException(dev.jlx.abi.Errno.EAGAIN, e.getMessage());
-        }
+        CpuEngine engine = newEngine();
         AddressSpace childSpace;
         try {
             childSpace = shareMemory ? space : space.fork();
@@ -544,21 +539,7 @@ public final class GuestProcess {
         GuestProcess child = new GuestProcess(this, vfork);
         child.exitSignal = exitSignal;
         child.space = childSpace;
-        childSpace.attach(engine);
-        engine.copyStateFrom(caller.engine());
-        engine.reg(X86Reg.RAX, 0);
-        engine.reg(X86Reg.RCX, rip);
-        engine.reg(X86Reg.R11, rflags);
-        if (stack != 0) {
-            engine.reg(X86Reg.RSP, stack);
-        }
-        if (tls != -1) {
-            engine.reg(X86Reg.FS_BASE, tls);
-        }
-        GuestThread thread = new GuestThread(child, engine, child.pid);
-        thread.setSignalMask(caller.signalMask());
-        thread.setAffinity(caller.affinity());
-        child.threads.add(thread);
+        GuestThread thread = cloneOf(caller, child, child.pid, engine, rip, rflags, stack, tls);
         child.leader = thread;
         child.startRip = rip;
         kernel.register(child);
@@ -583,13 +564,26 @@ public final class GuestProcess {
      */
     public GuestThread newThread(GuestThread caller, long rip, long rflags, long stack, long tls)
             throws ErrnoException {
-        CpuEngine engine;
+        return cloneOf(caller, this, kernel.allocatePid(), newEngine(), rip, rflags, stack, tls);
+    }
+
+    /** An engine for a new thread; EAGAIN when none can be made, as clone's resource failure. */
+    private static CpuEngine newEngine() throws ErrnoException {
         try {
-            engine = UnicornEngine.acquire();
+            return UnicornEngine.acquire();
         } catch (dev.jlx.core.cpu.EngineException e) {
             throw new ErrnoException(dev.jlx.abi.Errno.EAGAIN, e.getMessage());
         }
-        space.attach(engine);
+    }
+
+    /**
+     * A thread of {@code owner} on {@code engine} that starts as {@code caller} returns from clone:
+     * the caller's registers, 0 in RAX at {@code rip}, on {@code stack} and with FS base {@code tls}
+     * unless they are 0 and -1, and the caller's signal mask and affinity.
+     */
+    private static GuestThread cloneOf(GuestThread caller, GuestProcess owner, int tid, CpuEngine engine, long rip,
+            long rflags, long stack, long tls) {
+        owner.space.attach(engine);
         engine.copyStateFrom(caller.engine());
         engine.reg(X86Reg.RAX, 0);
         engine.reg(X86Reg.RCX, rip);
@@ -600,10 +594,10 @@ public final class GuestProcess {
         if (tls != -1) {
             engine.reg(X86Reg.FS_BASE, tls);
         }
-        GuestThread thread = new GuestThread(this, engine, kernel.allocatePid());
+        GuestThread thread = new GuestThread(owner, engine, tid);
         thread.setSignalMask(caller.signalMask());
         thread.setAffinity(caller.affinity());
-        threads.add(thread);
+        owner.threads.add(thread);
         return thread;
     }
 

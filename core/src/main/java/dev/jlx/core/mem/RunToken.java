@@ -28,9 +28,20 @@ public final class RunToken {
         lock.unlock();
     }
 
+    /** Lets the other threads run while the caller waits in {@code wait} (for them, or for a vfork child). */
+    public void releasedDuring(Runnable wait) {
+        release();
+        try {
+            wait.run();
+        } finally {
+            acquire();
+        }
+    }
+
     /** At a syscall: after a whole slice with another thread waiting, lets it run first. */
     public void yieldIfDue() {
-        if (System.nanoTime() - since > SLICE_NANOS && lock.hasQueuedThreads()) {
+        // Every syscall passes here: the cheap question first.
+        if (lock.hasQueuedThreads() && System.nanoTime() - since > SLICE_NANOS) {
             release();
             acquire();
         }

@@ -127,13 +127,7 @@ final class ForkSyscalls {
         child.start();
         if (vfork) {
             // The child runs on this memory meanwhile: it needs the run token.
-            dev.jlx.core.mem.RunToken token = t.process().space().runToken();
-            token.release();
-            try {
-                child.awaitVforkRelease();
-            } finally {
-                token.acquire();
-            }
+            t.process().space().runToken().releasedDuring(child::awaitVforkRelease);
         }
         return child.pid();
     }
@@ -223,13 +217,7 @@ final class ForkSyscalls {
             throw new ErrnoException(e.errno());
         }
         // The point of no return: from here on the old image is gone, and so are the other threads.
-        dev.jlx.core.mem.RunToken token = p.space().runToken();
-        token.release();
-        try {
-            p.endOtherThreads(t);
-        } finally {
-            token.acquire();
-        }
+        p.space().runToken().releasedDuring(() -> p.endOtherThreads(t));
         p.fds().closeOnExec();
         p.execReset();
         t.execAfterStop(loaded);

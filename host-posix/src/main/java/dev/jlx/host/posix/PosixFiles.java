@@ -84,16 +84,28 @@ final class PosixFiles implements HostFiles {
         if (!backend.constants().isLinux() || noOpenat2) {
             return false;
         }
-        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, openHow.get(), 24);
+        long fd = openPlain(path, openHow.get());
         if (fd < 0) {
-            int err = backend.runtime().getLastError();
-            if (err == 38 /* ENOSYS */ || err == 1 /* EPERM from a seccomp filter */) {
-                noOpenat2 = true;
-            }
             return false;
         }
         backend.libc().close((int) fd);
         return true;
+    }
+
+    /**
+     * openat2 of {@code path} with {@code how} (O_PATH, RESOLVE_NO_SYMLINKS): the descriptor, or
+     * minus the host's errno. ENOSYS or a seccomp filter's EPERM turns openat2 off for good.
+     */
+    private long openPlain(String path, Pointer how) {
+        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, how, 24);
+        if (fd >= 0) {
+            return fd;
+        }
+        int err = backend.runtime().getLastError();
+        if (err == 38 /* ENOSYS */ || err == 1 /* EPERM */) {
+            noOpenat2 = true;
+        }
+        return -err;
     }
 
     /** open_how for {@link #lstatIfPlain}: an O_PATH descriptor of the last component itself, link or not. */
@@ -119,17 +131,12 @@ final class PosixFiles implements HostFiles {
         if (!backend.hasStatx() || noOpenat2) {
             return null;
         }
-        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, openHowNofollow.get(), 24);
+        long fd = openPlain(path, openHowNofollow.get());
         if (fd < 0) {
-            int err = backend.runtime().getLastError();
-            if (err == 38 /* ENOSYS */ || err == 1 /* EPERM from a seccomp filter */) {
-                noOpenat2 = true;
+            if (noOpenat2 || fd == -LINUX_ELOOP) {
                 return null;
             }
-            if (err == LINUX_ELOOP) {
-                return null;
-            }
-            throw new ErrnoException(backend.constants().linuxErrno(err));
+            throw new ErrnoException(backend.constants().linuxErrno((int) -fd));
         }
         try {
             return backend.statx((int) fd, "", LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW);

@@ -148,4 +148,38 @@ class CliTest {
         Result r = jlx(dir, "run", "--", "/bin/busybox", "sh", "-c", "kill -SEGV $$");
         assertEquals(139, r.status(), r.err());
     }
+
+    /**
+     * Ctrl-C on jlx's terminal (script(1) gives it one; ^C typed into it once the guest is ready)
+     * reaches the guest's foreground process group, as natively: a shell's INT trap runs, and
+     * `cat` waiting for the terminal dies of it at once.
+     */
+    @Test
+    void ctrlCReachesTheForegroundProcessGroup() throws Exception {
+        Path ready = dir.resolve("ready");
+        String trap = "/bin/busybox sh -c 'trap \"echo interrupted; exit 7\" INT; touch " + ready
+                + "; sleep 10; echo not reached'";
+        String cat = "/bin/busybox sh -c 'touch " + ready + "; exec /bin/busybox cat'";
+        for (String guest : List.of(trap, cat)) {
+            Result nativeRun = typeCtrlC(guest, ready, Map.of("PATH", "/usr/bin:/bin"));
+            Result viaJlx = typeCtrlC(ROOT.resolve("jlx") + " run -- " + guest, ready, cliEnv());
+            assertEquals(nativeRun.out(), viaJlx.out());
+            assertEquals(nativeRun.status(), viaJlx.status());
+        }
+    }
+
+    /** Runs {@code command} on a terminal and types ^C once {@code ready} exists, then a line 10 s later. */
+    private Result typeCtrlC(String command, Path ready, Map<String, String> env) throws Exception {
+        Files.deleteIfExists(ready);
+        Path done = dir.resolve("done");
+        Files.deleteIfExists(done);
+        String typist = "while [ ! -e " + ready + " ]; do sleep 0.05; done; sleep 0.3; printf '\\003';"
+                + " for i in $(seq 100); do [ -e " + done + " ] && exit; sleep 0.1; done; echo late";
+        String script = "(" + typist + ") | { script -qec \"" + command.replace("\"", "\\\"") + "\" /dev/null;"
+                + " s=$?; touch " + done + "; exit $s; }";
+        long start = System.nanoTime();
+        Result r = Native.run(List.of("bash", "-c", script), env, dir, new byte[0]);
+        assertTrue(System.nanoTime() - start < 9_000_000_000L, "still running after ^C: " + command);
+        return r;
+    }
 }

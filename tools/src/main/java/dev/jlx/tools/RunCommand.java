@@ -104,12 +104,26 @@ final class RunCommand implements Callable<Integer> {
         if (trace) {
             b.trace(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         }
+        LinuxMachine machine = b.build();
+        forwardInterrupt(machine);
         try {
-            ExitStatus s = b.build().run(argv);
+            ExitStatus s = machine.run(argv);
             return s.shellStatus();
         } catch (JlxException e) {
             System.err.println(e.getMessage());
             return e.shellStatus();
+        }
+    }
+
+    /**
+     * Ctrl-C on jlx's terminal (SIGINT to jlx) goes to the guest's foreground process group, as the
+     * terminal would send it to a native program's: the guest decides whether it ends, not the JVM.
+     */
+    private static void forwardInterrupt(LinuxMachine machine) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> machine.signalForeground(dev.jlx.abi.Signals.SIGINT));
+        } catch (IllegalArgumentException unsupported) {
+            // No SIGINT on this host (or the JVM keeps it, -Xrs): the JVM's own handling stays.
         }
     }
 }

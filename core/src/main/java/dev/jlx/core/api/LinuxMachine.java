@@ -29,6 +29,9 @@ public final class LinuxMachine {
     /** This machine's tmpfs instances, by guest path, created with the first run's identity. */
     private final Map<String, FileSystem> tmpfs = new HashMap<>();
 
+    /** The guest worlds of the runs in progress, for {@link #signalForeground}. */
+    private final java.util.Set<dev.jlx.core.kernel.Kernel> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private LinuxMachine(Config config) {
         this.config = config;
     }
@@ -36,6 +39,27 @@ public final class LinuxMachine {
     /** The tmpfs mounted at {@code guestPath}, made on first use. */
     synchronized FileSystem tmpfs(String guestPath, int uid, int gid) {
         return tmpfs.computeIfAbsent(guestPath, p -> new Tmpfs(uid, gid, 01777));
+    }
+
+    void started(dev.jlx.core.kernel.Kernel kernel) {
+        running.add(kernel);
+    }
+
+    void ended(dev.jlx.core.kernel.Kernel kernel) {
+        running.remove(kernel);
+    }
+
+    /**
+     * Sends signal {@code sig} (Linux's number) to the foreground process group of every run in
+     * progress, as a terminal does for Ctrl-C (SIGINT): {@code jlx run} forwards its own SIGINT here.
+     */
+    public void signalForeground(int sig) {
+        if (sig < 1 || sig > dev.jlx.abi.Signals.NSIG) {
+            throw new IllegalArgumentException("no such signal: " + sig);
+        }
+        for (dev.jlx.core.kernel.Kernel k : running) {
+            k.signalForeground(sig);
+        }
     }
 
     public static Builder builder() {

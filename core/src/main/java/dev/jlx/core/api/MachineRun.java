@@ -73,7 +73,12 @@ final class MachineRun {
         } catch (EngineException e) {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
-        return runToEnd(started, config);
+        machine.started(kernel);
+        try {
+            return runToEnd(started, config);
+        } finally {
+            machine.ended(kernel);
+        }
     }
 
     /**

@@ -44,6 +44,11 @@ final class FifoBothEnds extends OpenFile {
     }
 
     @Override
+    public Pipe pipe() {
+        return reader.pipe();
+    }
+
+    @Override
     public boolean isPipe() {
         return true;
     }

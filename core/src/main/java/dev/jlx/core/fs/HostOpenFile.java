@@ -3,6 +3,7 @@ package dev.jlx.core.fs;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
+import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostConsole;
@@ -109,12 +110,66 @@ public final class HostOpenFile extends OpenFile {
 
     @Override
     public int read(MemorySegment dst) throws ErrnoException {
+        awaitReady(HostFile.POLLIN);
         return file.read(dst);
     }
 
     @Override
     public int write(MemorySegment src) throws ErrnoException {
+        awaitReady(HostFile.POLLOUT);
         return file.write(src);
+    }
+
+    /** Whether a read or write may wait (a terminal, pipe or socket); asked of the host once. */
+    private Boolean mayWait;
+
+    /**
+     * Waits, in host polls of 100 ms, until a blocking read or write would not wait, so that a
+     * signal for the guest (an interrupt of this Java thread) can end the wait with EINTR: a host
+     * read(2) itself cannot be interrupted from Java, and Ctrl-C must reach `cat` reading a terminal.
+     */
+    private void awaitReady(int event) throws ErrnoException {
+        if ((statusFlags() & dev.jlx.abi.OpenFlags.O_NONBLOCK) != 0) {
+            return;
+        }
+        if (mayWait == null) {
+            int type = file.stat().mode() & FileMode.S_IFMT;
+            mayWait = type == FileMode.S_IFIFO || type == FileMode.S_IFCHR || type == FileMode.S_IFSOCK;
+        }
+        if (!mayWait) {
+            return;
+        }
+        while ((file.poll(event, 100) & (event | HostFile.POLLERR | HostFile.POLLHUP | HostFile.POLLNVAL)) == 0) {
+            if (Thread.currentThread().isInterrupted()) {
+                dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
+                if (t == null || t.process().exiting() || (t.process().pendingSignals() & ~t.signalMask()) != 0) {
+                    throw new ErrnoException(Errno.EINTR);
+                }
+                Thread.interrupted(); // a wake-up with nothing to act on any more
+            }
+        }
+    }
+
+    /** The host's answer, in Linux bits (the normal-data bits as POLLIN and POLLOUT). */
+    @Override
+    public int poll(int events) {
+        int asked = ((events & (Poll.POLLIN | Poll.POLLRDNORM)) != 0 ? HostFile.POLLIN : 0)
+                | ((events & (Poll.POLLOUT | Poll.POLLWRNORM)) != 0 ? HostFile.POLLOUT : 0)
+                | (events & Poll.POLLPRI);
+        int ready;
+        try {
+            ready = file.poll(asked, 0);
+        } catch (ErrnoException e) {
+            return Poll.POLLERR;
+        }
+        int revents = ready & (Poll.POLLPRI | Poll.POLLERR | Poll.POLLHUP | Poll.POLLNVAL);
+        if ((ready & HostFile.POLLIN) != 0) {
+            revents |= events & (Poll.POLLIN | Poll.POLLRDNORM);
+        }
+        if ((ready & HostFile.POLLOUT) != 0) {
+            revents |= events & (Poll.POLLOUT | Poll.POLLWRNORM);
+        }
+        return revents;
     }
 
     @Override

@@ -96,6 +96,11 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
+    /** The pipe jlx keeps for this pipe or FIFO end (splice, tee); null for any other file, a host FIFO included. */
+    public Pipe pipe() {
+        return null;
+    }
+
     /** Whether this is a pipe or FIFO (ESPIPE for positional calls and fadvise). */
     public boolean isPipe() throws ErrnoException {
         return (stat().mode() & dev.jlx.abi.FileMode.S_IFMT) == dev.jlx.abi.FileMode.S_IFIFO;

@@ -136,7 +136,7 @@ public final class Pipe {
         return count;
     }
 
-    synchronized int capacity() {
+    public synchronized int capacity() {
         return buffer.length;
     }
 
@@ -166,8 +166,53 @@ public final class Pipe {
         return bytes;
     }
 
+    /**
+     * tee's and splice's wait for data: the bytes held once there are some, 0 at end of file (no
+     * writer left); EAGAIN instead of waiting when {@code nonblocking}.
+     */
+    public synchronized int awaitData(boolean nonblocking) throws ErrnoException {
+        while (count == 0) {
+            if (writers == 0) {
+                return 0;
+            }
+            if (nonblocking) {
+                throw new ErrnoException(Errno.EAGAIN);
+            }
+            await();
+        }
+        return count;
+    }
+
+    /** splice's and tee's wait for room: the free bytes once there are some; EPIPE with no reader left. */
+    public synchronized int awaitRoom(boolean nonblocking) throws ErrnoException {
+        while (true) {
+            if (readers == 0) {
+                throw new ErrnoException(Errno.EPIPE);
+            }
+            if (count < buffer.length) {
+                return buffer.length - count;
+            }
+            if (nonblocking) {
+                throw new ErrnoException(Errno.EAGAIN);
+            }
+            await();
+        }
+    }
+
+    /** tee: copies the oldest bytes held, up to {@code dst}'s size, without taking them; returns how many. */
+    public synchronized int peek(MemorySegment dst) {
+        int n = (int) Math.min(count, dst.byteSize());
+        for (int done = 0; done < n;) {
+            int at = (head + done) % buffer.length;
+            int chunk = Math.min(n - done, buffer.length - at);
+            MemorySegment.copy(buffer, at, dst, JAVA_BYTE, done, chunk);
+            done += chunk;
+        }
+        return n;
+    }
+
     /** read(2): blocks while the pipe is empty and has a writer, unless {@code nonblocking}. */
-    synchronized int read(MemorySegment dst, boolean nonblocking, boolean packetMode) throws ErrnoException {
+    public synchronized int read(MemorySegment dst, boolean nonblocking, boolean packetMode) throws ErrnoException {
         if (dst.byteSize() == 0) {
             return 0;
         }
@@ -219,7 +264,7 @@ public final class Pipe {
      * not at all. EPIPE when no reader is left. A larger write may be partial when it would block
      * with O_NONBLOCK or is interrupted after some bytes went in.
      */
-    synchronized int write(MemorySegment src, boolean nonblocking, boolean packetMode) throws ErrnoException {
+    public synchronized int write(MemorySegment src, boolean nonblocking, boolean packetMode) throws ErrnoException {
         long length = src.byteSize();
         int done = 0;
         while (done < length) {

@@ -101,6 +101,11 @@ public final class PipeEnd extends OpenFile {
     }
 
     @Override
+    public Pipe pipe() {
+        return pipe;
+    }
+
+    @Override
     public boolean isPipe() {
         return true;
     }

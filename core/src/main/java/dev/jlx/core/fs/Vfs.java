@@ -152,7 +152,8 @@ public final class Vfs {
             }
         }
         Mount mount = mountOf(current);
-        if (mount.components().isEmpty() && !current.isEmpty() && HIDDEN_HOST_TREES.contains(current.getFirst())) {
+        if (mount.components().isEmpty() && mount.fsRoot().isEmpty() && !current.isEmpty()
+                && HIDDEN_HOST_TREES.contains(current.getFirst())) {
             // The host's /proc and /sys describe the JVM, not the guest: where jlx mounts no procfs or
             // sysfs of its own over them they stay out of sight.
             throw new ErrnoException(Errno.ENOENT);
@@ -229,7 +230,8 @@ public final class Vfs {
             }
         }
         Mount m = mountOf(all);
-        if (!m.components().isEmpty() || all.isEmpty() || HIDDEN_HOST_TREES.contains(all.getFirst())) {
+        if (!m.components().isEmpty() || all.isEmpty()
+                || (m.fsRoot().isEmpty() && HIDDEN_HOST_TREES.contains(all.getFirst()))) {
             return null;
         }
         return new Resolved("/" + String.join("/", all), inMount(m, all), m);
@@ -264,7 +266,28 @@ public final class Vfs {
     /** The path of {@code components} inside mount {@code m}'s file system. */
     private static String inMount(Mount m, List<String> components) {
         List<String> rest = components.subList(m.components().size(), components.size());
-        return "/" + String.join("/", rest);
+        return rest.isEmpty() && !m.fsRoot().isEmpty() ? m.fsRoot() : m.fsRoot() + "/" + String.join("/", rest);
+    }
+
+    /**
+     * chroot(2)'s view: {@code directory} (a resolved directory) becomes "/", the mounts below it
+     * keep their places under it, and nothing outside it can be named any more (".." stops at the
+     * new root, absolute link targets start there).
+     */
+    public Vfs chroot(Resolved directory) {
+        List<String> root = components(directory.guestPath());
+        List<Mount> view = new ArrayList<>();
+        Mount holder = directory.mount();
+        view.add(new Mount("/", holder.fs(), holder.readOnly(), directory.path().equals("/") ? ""
+                : directory.path()));
+        for (Mount m : mounts) {
+            List<String> c = m.components();
+            if (c.size() > root.size() && c.subList(0, root.size()).equals(root)) {
+                view.add(new Mount("/" + String.join("/", c.subList(root.size(), c.size())), m.fs(), m.readOnly(),
+                        m.fsRoot()));
+            }
+        }
+        return new Vfs(view);
     }
 
     static List<String> components(String path) {

@@ -55,6 +55,23 @@ public interface HostFile {
     /** flock(2) with Linux LOCK_* bits (the same values on every POSIX host). */
     void flock(int operation) throws ErrnoException;
 
+    /**
+     * poll(2) on this one file: waits up to {@code timeoutMillis} (0: not at all) for any of
+     * {@code events} and returns those ready. Events and result are POLLIN, POLLPRI, POLLOUT,
+     * POLLERR, POLLHUP and POLLNVAL, which have the same bits on every POSIX host. A backend
+     * without it reports the file always ready, as Linux does for regular files.
+     */
+    default int poll(int events, int timeoutMillis) throws ErrnoException {
+        return events & (POLLIN | POLLOUT);
+    }
+
+    int POLLIN = 0x1;
+    int POLLPRI = 0x2;
+    int POLLOUT = 0x4;
+    int POLLERR = 0x8;
+    int POLLHUP = 0x10;
+    int POLLNVAL = 0x20;
+
     /** Whether this is a terminal (isatty(3)). */
     boolean isTerminal();
 

@@ -76,7 +76,7 @@ public final class Exec {
     public static Started start(Kernel kernel, List<String> argv, List<String> envp, String cwd,
             GuestProcess.Credentials creds, StdioSetup stdio) throws ExecFailure {
         Vfs.Resolved path = find(kernel.vfs(), argv.get(0), envp, cwd);
-        Loaded loaded = load(kernel, cwd, path, argv.get(0), bytes(argv), bytes(envp), creds);
+        Loaded loaded = load(kernel.vfs(), cwd, path, argv.get(0), bytes(argv), bytes(envp), creds);
         GuestProcess process = new GuestProcess(kernel, cwd, creds);
         UnicornEngine engine = null;
         try {
@@ -102,12 +102,12 @@ public final class Exec {
      * interpreter), or a "#!" script run by its interpreter with the script's path in argv.
      * {@code program} names it in messages. Nothing of the calling process changes.
      */
-    public static Loaded load(Kernel kernel, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
+    public static Loaded load(Vfs vfs, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
             List<byte[]> envp, GuestProcess.Credentials creds) throws ExecFailure {
-        return load(kernel, cwd, path, program, argv, envp, creds, 0);
+        return load(vfs, cwd, path, program, argv, envp, creds, 0);
     }
 
-    private static Loaded load(Kernel kernel, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
+    private static Loaded load(Vfs vfs, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
             List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
         HostFile file;
         try {
@@ -124,9 +124,9 @@ public final class Exec {
                 if (depth >= MAX_INTERPRETER_DEPTH) {
                     throw new ExecFailure(program + ": " + Errno.ELOOP.message(), 126, Errno.ELOOP);
                 }
-                return loadScript(kernel, cwd, path, program, head, argv, envp, creds, depth);
+                return loadScript(vfs, cwd, path, program, head, argv, envp, creds, depth);
             }
-            return loadElf(kernel, cwd, path, program, file, reader, head, argv, envp, creds);
+            return loadElf(vfs, cwd, path, program, file, reader, head, argv, envp, creds);
         } catch (ElfException e) {
             throw new ExecFailure(program + ": cannot execute: " + e.getMessage(), 126, Errno.ENOEXEC);
         } finally {
@@ -140,7 +140,7 @@ public final class Exec {
      * A "#!" script, as binfmt_script: the interpreter path and at most one argument (the rest of
      * the line, blanks trimmed) from the first line, then the script's own path, then argv[1...].
      */
-    private static Loaded loadScript(Kernel kernel, String cwd, Vfs.Resolved path, String program, byte[] head,
+    private static Loaded loadScript(Vfs vfs, String cwd, Vfs.Resolved path, String program, byte[] head,
             List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
         int end = 2;
         while (end < head.length && head[end] != '\n') {
@@ -162,14 +162,14 @@ public final class Exec {
         args.addAll(argv.subList(Math.min(1, argv.size()), argv.size()));
         Vfs.Resolved ip;
         try {
-            ip = kernel.vfs().resolve(cwd, interpreter.getBytes(StandardCharsets.UTF_8), true);
+            ip = vfs.resolve(cwd, interpreter.getBytes(StandardCharsets.UTF_8), true);
         } catch (ErrnoException e) {
             throw failure(program, e.errno());
         }
-        return load(kernel, cwd, ip, program, args, envp, creds, depth + 1);
+        return load(vfs, cwd, ip, program, args, envp, creds, depth + 1);
     }
 
-    private static Loaded loadElf(Kernel kernel, String cwd, Vfs.Resolved path, String program, HostFile file,
+    private static Loaded loadElf(Vfs vfs, String cwd, Vfs.Resolved path, String program, HostFile file,
             ElfFile.RangeReader reader, byte[] head, List<byte[]> argv, List<byte[]> envp,
             GuestProcess.Credentials creds) throws ExecFailure, ElfException {
         AddressSpace space = new AddressSpace();
@@ -184,7 +184,7 @@ public final class Exec {
                 // As Linux: the interpreter is looked up in the process's root, relative names from its cwd.
                 Vfs.Resolved ip;
                 try {
-                    ip = kernel.vfs().resolve(cwd, elf.interpreter().getBytes(StandardCharsets.UTF_8), true);
+                    ip = vfs.resolve(cwd, elf.interpreter().getBytes(StandardCharsets.UTF_8), true);
                     interpreterFile = openExecutable(ip, program);
                 } catch (ErrnoException e) {
                     throw e.errno() == Errno.ENOENT
@@ -215,7 +215,9 @@ public final class Exec {
                     StandardCharsets.UTF_8), image, interpreterBase, new InitialStack.Credentials(creds.uid(),
                     creds.euid(), creds.gid(), creds.egid()), random);
             space.setMmapBase(0x7ffff7fff000L);
-            String base = path.guestPath().substring(path.guestPath().lastIndexOf('/') + 1);
+            // comm is the base name of the path execve was given, as Linux's kbasename(bprm->filename):
+            // a script's own name, a symlink's name rather than its target's.
+            String base = program.substring(program.lastIndexOf('/') + 1);
             return new Loaded(space, entry, stack.sp(), execImage(path.guestPath(), elf, image.bias(),
                     AddressSpace.pageUp(brk), stack), base.getBytes(StandardCharsets.UTF_8));
         } catch (ElfException | ExecFailure e) {

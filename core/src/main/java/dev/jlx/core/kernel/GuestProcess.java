@@ -32,6 +32,8 @@ public final class GuestProcess {
     private final List<GuestThread> threads = new CopyOnWriteArrayList<>();
     private volatile Credentials credentials;
     private AddressSpace space;
+    /** The process's view of the file system: the kernel's, or a chroot's. */
+    private volatile dev.jlx.core.fs.Vfs vfs;
     private String cwd;
     private int umask = 022;
     private byte[] comm = new byte[0];
@@ -68,6 +70,7 @@ public final class GuestProcess {
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
         this.pgid = 1;
         this.sid = 1;
+        this.vfs = kernel.vfs();
         this.cwd = cwd;
         this.credentials = credentials;
         this.fds = new FdTable();
@@ -87,6 +90,7 @@ public final class GuestProcess {
         this.parent = parent;
         this.pgid = parent.pgid;
         this.sid = parent.sid;
+        this.vfs = parent.vfs;
         this.cwd = parent.cwd;
         this.umask = parent.umask;
         this.comm = parent.comm;
@@ -243,6 +247,16 @@ public final class GuestProcess {
         this.space = space;
     }
 
+    public dev.jlx.core.fs.Vfs vfs() {
+        return vfs;
+    }
+
+    /** chroot(2): {@code root} becomes the process's "/", and its working directory is given in it. */
+    public void changeRoot(dev.jlx.core.fs.Vfs root, String cwdInRoot) {
+        this.vfs = root;
+        this.cwd = cwdInRoot;
+    }
+
     public String cwd() {
         return cwd;
     }
@@ -273,20 +287,20 @@ public final class GuestProcess {
     }
 
     public synchronized void addPending(int sig) {
-        addPending(sig, 0, 0, 0);
+        addPending(new Delivery(sig, SI_USER, 0, 0, 0));
     }
 
-    /** Who sent each pending signal (its siginfo): si_code, pid, uid. One of each signal is kept, as Linux. */
-    private final int[][] pendingInfo = new int[Signals.NSIG + 1][];
+    /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
+    private final Delivery[] pendingInfo = new Delivery[Signals.NSIG + 1];
 
-    private synchronized void addPending(int sig, int code, int senderPid, int senderUid) {
-        pendingSignals |= 1L << (sig - 1);
-        pendingInfo[sig] = new int[] {code, senderPid, senderUid};
+    private synchronized void addPending(Delivery d) {
+        pendingSignals |= GuestThread.bit(d.signal());
+        pendingInfo[d.signal()] = d;
         notifyAll();
     }
 
-    /** A pending signal taken for delivery, with its siginfo. */
-    public record Delivery(int signal, int code, int pid, int uid) {}
+    /** A pending signal taken for delivery, with its siginfo: si_code, the sender's pid and uid, SIGCHLD's si_status. */
+    public record Delivery(int signal, int code, int pid, int uid, int status) {}
 
     /**
      * Takes the lowest pending signal {@code t} does not block: one with SIG_DFL gets its default
@@ -295,15 +309,16 @@ public final class GuestProcess {
     public Delivery nextDelivery(GuestThread t) {
         while (true) {
             int sig;
-            int[] info;
+            Delivery info;
             synchronized (this) {
                 long deliverable = pendingSignals & ~t.signalMask();
-                if (deliverable == 0) {
+                // A stopped process takes no signal until SIGCONT (SIGKILL never waits in the set).
+                if (deliverable == 0 || stopped) {
                     return null;
                 }
                 sig = Long.numberOfTrailingZeros(deliverable) + 1;
-                pendingSignals &= ~(1L << (sig - 1));
-                info = pendingInfo[sig] != null ? pendingInfo[sig] : new int[3];
+                pendingSignals &= ~GuestThread.bit(sig);
+                info = pendingInfo[sig] != null ? pendingInfo[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
                 pendingInfo[sig] = null;
             }
             long handler = signalActions.handler(sig);
@@ -311,13 +326,17 @@ public final class GuestProcess {
                 continue;
             }
             if (handler == Signals.SIG_DFL) {
-                if (SignalActions.defaultAction(sig) == SignalActions.DefaultAction.TERMINATE) {
-                    exit(ExitStatus.killed(sig));
-                    return null;
+                switch (SignalActions.defaultAction(sig)) {
+                    case TERMINATE -> {
+                        exit(ExitStatus.killed(sig));
+                        return null;
+                    }
+                    case STOP -> stopUnlessOrphaned(sig);
+                    case IGNORE, CONTINUE -> { }
                 }
                 continue;
             }
-            return new Delivery(sig, info[0], info[1], info[2]);
+            return info;
         }
     }
 
@@ -422,6 +441,7 @@ public final class GuestProcess {
                 return;
             }
             exitStatus = status;
+            notifyAll();
         }
         stopThreads();
         // A thread blocked in a syscall (a pipe, wait4, a sleep) waits in Java: wake it.
@@ -456,51 +476,69 @@ public final class GuestProcess {
             }
         }
         children.clear();
+        // The parent's signal is sent as its wait can see the zombie, as Linux's exit_notify: a wait
+        // that returns this child finds the signal already pending.
         synchronized (kernel) {
             zombie = true;
             GuestProcess p = parent;
             if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
                 reap();
             }
+            if (p != null && !p.exiting() && exitSignal != 0) {
+                ExitStatus s = exitStatus;
+                boolean killed = s != null && s.signal() != 0;
+                p.signal(null, new Delivery(exitSignal, killed ? CLD_KILLED : CLD_EXITED, pid, credentials.uid(),
+                        s == null ? 0 : killed ? s.signal() : s.code() & 0xff));
+            }
             kernel.notifyAll();
-        }
-        GuestProcess p = parent;
-        if (p != null && !p.exiting() && exitSignal != 0) {
-            ExitStatus s = exitStatus;
-            p.signal(null, exitSignal, s != null && s.signal() != 0 ? CLD_KILLED : CLD_EXITED, pid, credentials.uid());
         }
     }
 
     /**
      * Sends {@code sig} to the process, as received by {@code thread} (the caller's own thread, or
      * null for the main thread): SIGKILL ends it; an ignored signal vanishes; a blocked one, or one
-     * with a handler (not run yet), stays pending; else its default action is taken.
+     * with a handler, stays pending; else its default action is taken. SIGCONT resumes a stopped
+     * process whatever its disposition, and a stop signal cancels a pending SIGCONT and vice versa.
      */
     public void signal(GuestThread thread, int sig) {
-        signal(thread, sig, SI_USER, 0, 0);
+        signal(thread, new Delivery(sig, SI_USER, 0, 0, 0));
     }
 
     /** si_code values of SIGCHLD. */
-    private static final int CLD_EXITED = 1;
-    private static final int CLD_KILLED = 2;
+    public static final int CLD_EXITED = 1;
+    public static final int CLD_KILLED = 2;
+    public static final int CLD_STOPPED = 5;
+    public static final int CLD_CONTINUED = 6;
 
     /** si_code of a signal sent by kill(2). */
     public static final int SI_USER = 0;
 
+    private static final long STOP_SIGNALS = GuestThread.bit(Signals.SIGSTOP) | GuestThread.bit(Signals.SIGTSTP)
+            | GuestThread.bit(Signals.SIGTTIN) | GuestThread.bit(Signals.SIGTTOU);
+
     /** As {@link #signal(GuestThread, int)}, with the siginfo a handler will see. */
-    public void signal(GuestThread thread, int sig, int code, int senderPid, int senderUid) {
+    public void signal(GuestThread thread, Delivery d) {
+        int sig = d.signal();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
             exit(ExitStatus.killed(sig));
             return;
+        }
+        if (sig == Signals.SIGCONT) {
+            resume();
+        } else if ((STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
+            synchronized (this) {
+                pendingSignals &= ~GuestThread.bit(Signals.SIGCONT);
+            }
         }
         long handler = signalActions.handler(sig);
         if (handler == Signals.SIG_IGN) {
             return;
         }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
-        if (blocked || handler != Signals.SIG_DFL) {
-            addPending(sig, code, senderPid, senderUid);
+        // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
+        if (blocked || handler != Signals.SIG_DFL || (stopped && sig != Signals.SIGCONT)) {
+            addPending(d);
             if (!blocked && t != null && Kernel.caller() != t) {
                 // The handler runs as the thread's current or next syscall returns: a blocking call is
                 // interrupted. Running guest code is not stopped for it: an engine stopped from another
@@ -514,10 +552,112 @@ public final class GuestProcess {
         }
         switch (SignalActions.defaultAction(sig)) {
             case TERMINATE -> exit(ExitStatus.killed(sig));
+            case STOP -> stopUnlessOrphaned(sig);
             case IGNORE, CONTINUE -> { }
-            case STOP -> kernel.warnOnce("signal-stop", "job-control stop of a guest is not implemented yet; "
-                    + Signals.name(sig) + " ignored");
         }
+    }
+
+    /**
+     * A stop signal's default action; SIGTSTP, SIGTTIN and SIGTTOU are discarded in an orphaned
+     * process group, as Linux's (no one in the session could continue it).
+     */
+    private void stopUnlessOrphaned(int sig) {
+        if (sig == Signals.SIGSTOP || !kernel.orphanedGroup(pgid)) {
+            stop(sig);
+        }
+    }
+
+    /** Job control: set while a stop signal holds the process; each thread parks at its next syscall. */
+    private volatile boolean stopped;
+    /** What the parent's wait has yet to hear (WUNTRACED, WCONTINUED): the stop signal, or a continue. Guarded by the kernel. */
+    private int stopReport;
+    private boolean continueReport;
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * A stop signal's default action: the process stops (its threads park as they next enter or
+     * leave a syscall) and its parent hears of it, by wait and by SIGCHLD unless SA_NOCLDSTOP.
+     */
+    private void stop(int sig) {
+        synchronized (this) {
+            if (stopped || exiting()) {
+                return;
+            }
+            stopped = true;
+        }
+        synchronized (kernel) {
+            stopReport = sig;
+            continueReport = false;
+            tellParent(CLD_STOPPED, sig);
+            kernel.notifyAll();
+        }
+    }
+
+    /** SIGCONT: pending stop signals go; a stopped process runs again and its parent hears of it. */
+    private void resume() {
+        synchronized (this) {
+            pendingSignals &= ~STOP_SIGNALS;
+            if (!stopped) {
+                return;
+            }
+            stopped = false;
+            notifyAll();
+        }
+        synchronized (kernel) {
+            stopReport = 0;
+            continueReport = true;
+            tellParent(CLD_CONTINUED, Signals.SIGCONT);
+            kernel.notifyAll();
+        }
+    }
+
+    private void tellParent(int code, int status) {
+        GuestProcess p = parent;
+        if (p != null && !p.exiting() && (p.signalActions.flags(Signals.SIGCHLD) & Signals.SA_NOCLDSTOP) == 0) {
+            p.signal(null, new Delivery(Signals.SIGCHLD, code, pid, credentials.uid(), status));
+        }
+    }
+
+    /** The state letter /proc shows for thread {@code t}: Z (zombie), T (stopped), S (sleeping in a call) or R. */
+    public char state(GuestThread t) {
+        // The thread that reads it is running (its read is a call that may block).
+        return zombie ? 'Z' : stopped ? 'T' : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
+    }
+
+    /** Parks the calling thread while the process is stopped; returns at once otherwise, or when it ends. */
+    public void parkWhileStopped() {
+        synchronized (this) {
+            while (stopped && !exiting()) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // A signal or the end of the process: look again.
+                }
+            }
+        }
+    }
+
+    /**
+     * The stop or continue that wait has not reported yet, as wait's status word ((sig << 8) | 0x7f, or
+     * 0xffff), or 0 for none; {@code consume} clears it. Called with the kernel's lock held.
+     */
+    public int takeStateChange(boolean stops, boolean continues, boolean consume) {
+        int status = 0;
+        if (stops && stopReport != 0) {
+            status = stopReport << 8 | 0x7f;
+            if (consume) {
+                stopReport = 0;
+            }
+        } else if (continues && continueReport) {
+            status = 0xffff;
+            if (consume) {
+                continueReport = false;
+            }
+        }
+        return status;
     }
 
     /**

@@ -34,6 +34,17 @@ public final class GuestThread {
         affinity = mask;
     }
 
+    /** Set while the thread waits in a blocking call or is parked by a stop (state S or T in /proc). */
+    private volatile boolean sleeping;
+
+    public boolean sleeping() {
+        return sleeping;
+    }
+
+    public void setSleeping(boolean sleeping) {
+        this.sleeping = sleeping;
+    }
+
     /** Set by exit(2) when other threads of the process live on: only this one ends. */
     private volatile boolean exited;
 
@@ -158,7 +169,7 @@ public final class GuestThread {
         long[] regs = SignalFrames.registers(engine);
         regs[SignalFrames.RIP] = at;
         try {
-            return SignalFrames.deliver(this, d.signal(), d.code(), d.pid(), d.uid(), regs, signalMask());
+            return SignalFrames.deliver(this, d, regs, signalMask());
         } catch (dev.jlx.core.ErrnoException e) {
             fatal(Signals.SIGSEGV, "cannot build a frame for " + Signals.name(d.signal()));
             return at;

@@ -33,7 +33,7 @@ public final class Kernel {
     private final HostBackend host;
     private final Vfs vfs;
     private final SyscallDispatcher dispatcher;
-    private final AtomicInteger nextPid = new AtomicInteger(2);
+    private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
@@ -121,6 +121,59 @@ public final class Kernel {
             }
         }
     }
+
+    /**
+     * The foreground process group of the controlling terminal of session 1, the session of the
+     * first process (jlx's own terminal, when it has one): TIOCGPGRP and TIOCSPGRP read and set it,
+     * and a terminal's Ctrl-C reaches it through {@link #signalForeground}.
+     */
+    private volatile int foregroundPgrp = 1;
+
+    public int foregroundPgrp() {
+        return foregroundPgrp;
+    }
+
+    public void setForegroundPgrp(int pgrp) {
+        foregroundPgrp = pgrp;
+    }
+
+    /** The session whose controlling terminal is jlx's own: the first process's. */
+    public static final int TERMINAL_SESSION = 1;
+
+    /** The first process's pid: its parent is jlx (pid 1). */
+    static final int FIRST_PID = 2;
+
+    /**
+     * Whether process group {@code pgid} is orphaned: no member has a parent in another group of
+     * its session. jlx, the first process's parent, counts as such a parent for it, as the shell
+     * that starts a program is; orphans that jlx adopted later do not.
+     */
+    public boolean orphanedGroup(int pgid) {
+        for (GuestProcess p : processes.values()) {
+            if (p.pgid() != pgid || p.zombie()) {
+                continue;
+            }
+            GuestProcess parent = p.parent();
+            if (parent == null ? p.pid() == FIRST_PID && p.sid() == TERMINAL_SESSION
+                    : parent.pgid() != pgid && parent.sid() == p.sid()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends {@code sig} to every process of the foreground group, as the terminal driver does for Ctrl-C. */
+    public void signalForeground(int sig) {
+        int pgrp = foregroundPgrp;
+        for (GuestProcess p : processes.values()) {
+            if (p.pgid() == pgrp && !p.zombie()) {
+                p.signal(null, new GuestProcess.Delivery(sig, SI_KERNEL, 0, 0, 0));
+            }
+        }
+    }
+
+    /** si_code of a signal the kernel itself sends (the terminal driver, a timer). */
+    public static final int SI_KERNEL = 0x80;
 
     /** The guest thread the calling Java thread runs, or null on any other Java thread. */
     public static GuestThread caller() {

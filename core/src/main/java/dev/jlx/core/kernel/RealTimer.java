@@ -16,8 +16,6 @@ public final class RealTimer {
         t.setDaemon(true);
         return t;
     });
-    /** si_code of a signal from a kernel timer (SI_KERNEL). */
-    private static final int SI_KERNEL = 0x80;
 
     private final GuestProcess process;
     private ScheduledFuture<?> task;
@@ -64,7 +62,7 @@ public final class RealTimer {
             }
         }
         if (!process.exiting()) {
-            process.signal(null, Signals.SIGALRM, SI_KERNEL, 0, 0);
+            process.signal(null, new GuestProcess.Delivery(Signals.SIGALRM, Kernel.SI_KERNEL, 0, 0, 0));
         }
     }
 }

@@ -73,8 +73,9 @@ public final class SignalFrames {
      * now; sets the registers for the handler and returns its address. The thread's mask becomes
      * {@code savedMask} plus the action's mask (and the signal itself unless SA_NODEFER).
      */
-    public static long deliver(GuestThread t, int sig, int code, int senderPid, int senderUid, long[] regs,
-            long savedMask) throws ErrnoException {
+    public static long deliver(GuestThread t, GuestProcess.Delivery d, long[] regs, long savedMask)
+            throws ErrnoException {
+        int sig = d.signal();
         GuestProcess p = t.process();
         SignalActions actions = p.signalActions();
         long handler = actions.handler(sig);
@@ -103,9 +104,10 @@ public final class SignalFrames {
         f.putLong(sc + SC_FPSTATE, fpstate);
         f.putLong(UC + SIGMASK, savedMask);
         f.putInt(SIGINFO, sig);
-        f.putInt(SIGINFO + 8, code);
-        f.putInt(SIGINFO + 16, senderPid);
-        f.putInt(SIGINFO + 20, senderUid);
+        f.putInt(SIGINFO + 8, d.code());
+        f.putInt(SIGINFO + 16, d.pid());
+        f.putInt(SIGINFO + 20, d.uid());
+        f.putInt(SIGINFO + 24, d.status());
         mem.writeStruct(frame, f);
         long mask = savedMask | actions.mask(sig);
         if ((flags & SA_NODEFER) == 0) {

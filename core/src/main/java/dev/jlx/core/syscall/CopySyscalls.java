@@ -2,15 +2,18 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Signals;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Pipe;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Copies between descriptors without passing data through the guest: sendfile(2) and
- * copy_file_range(2). The data goes through one bounce buffer in the JVM.
+ * Copies between descriptors without passing data through the guest: sendfile(2),
+ * copy_file_range(2), splice(2) and tee(2). The data goes through one bounce buffer in the JVM.
  */
 final class CopySyscalls {
     private static final int CHUNK = 128 * 1024;
@@ -91,5 +94,140 @@ final class CopySyscalls {
             mem.writeLong(outOffsetAddr, outOffset + done);
         }
         return done;
+    }
+
+    /** splice(2)'s flags: SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SPLICE_F_MORE, SPLICE_F_GIFT. */
+    private static final int SPLICE_F_ALL = 0xf;
+    private static final int SPLICE_F_NONBLOCK = 0x2;
+
+    /**
+     * Implements Linux syscall splice(2): one transfer between a pipe and a file or another pipe,
+     * of what the source pipe holds (waiting for some) or what fits in the sink pipe (waiting for
+     * room), up to the length asked.
+     */
+    static long splice(GuestThread t, Args a) throws ErrnoException {
+        long length = Math.min(a.u64(4), ReadWriteSyscalls.MAX_RW_COUNT);
+        int flags = a.i32(5);
+        if (length == 0) {
+            return 0;
+        }
+        if ((flags & ~SPLICE_F_ALL) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        OpenFile in = t.process().fds().get(a.fd(0));
+        OpenFile out = t.process().fds().get(a.fd(2));
+        if (!in.readable() || !out.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        boolean inPipe = in.isPipe();
+        boolean outPipe = out.isPipe();
+        if (!inPipe && !outPipe) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long inOffsetAddr = a.addr(1);
+        long outOffsetAddr = a.addr(3);
+        if ((inPipe && inOffsetAddr != 0) || (outPipe && outOffsetAddr != 0)) {
+            throw new ErrnoException(Errno.ESPIPE);
+        }
+        if (!outPipe && (out.statusFlags() & OpenFlags.O_APPEND) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Pipe source = in.pipe();
+        Pipe sink = out.pipe();
+        if (source != null && source == sink) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestMemory mem = t.process().space().memory();
+        long inOffset = inOffsetAddr == 0 ? -1 : mem.readLong(inOffsetAddr);
+        long outOffset = outOffsetAddr == 0 ? -1 : mem.readLong(outOffsetAddr);
+        if ((inOffsetAddr != 0 && inOffset < 0) || (outOffsetAddr != 0 && outOffset < 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean nonblocking = (flags & SPLICE_F_NONBLOCK) != 0
+                || ((in.statusFlags() | out.statusFlags()) & OpenFlags.O_NONBLOCK) != 0;
+        try {
+            long limit = length;
+            if (source != null) {
+                int held = source.awaitData(nonblocking);
+                if (held == 0) {
+                    return 0;
+                }
+                limit = Math.min(limit, held);
+            }
+            if (sink != null) {
+                limit = Math.min(limit, sink.awaitRoom(nonblocking));
+            } else if (source == null) {
+                limit = Math.min(limit, CHUNK);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buf = arena.allocate(limit);
+                int n = source != null ? source.read(buf, true, false)
+                        : inOffset < 0 ? in.read(buf) : in.pread(buf, inOffset);
+                if (n <= 0) {
+                    return 0;
+                }
+                for (int written = 0; written < n;) {
+                    MemorySegment part = buf.asSlice(written, n - written);
+                    written += sink != null ? sink.write(part, false, false)
+                            : outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + written);
+                }
+                if (inOffsetAddr != 0) {
+                    mem.writeLong(inOffsetAddr, inOffset + n);
+                }
+                if (outOffsetAddr != 0) {
+                    mem.writeLong(outOffsetAddr, outOffset + n);
+                }
+                return n;
+            }
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPIPE) {
+                SignalSyscalls.send(t, Signals.SIGPIPE);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Implements Linux syscall tee(2): copies what one pipe holds (waiting for some), up to the
+     * length asked and the room in the other pipe, without taking it from the first.
+     */
+    static long tee(GuestThread t, Args a) throws ErrnoException {
+        long length = Math.min(a.u64(2), ReadWriteSyscalls.MAX_RW_COUNT);
+        int flags = a.i32(3);
+        if ((flags & ~SPLICE_F_ALL) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (length == 0) {
+            return 0;
+        }
+        OpenFile in = t.process().fds().get(a.fd(0));
+        OpenFile out = t.process().fds().get(a.fd(1));
+        if (!in.readable() || !out.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        Pipe source = in.pipe();
+        Pipe sink = out.pipe();
+        if (source == null || sink == null || source == sink) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean nonblocking = (flags & SPLICE_F_NONBLOCK) != 0
+                || ((in.statusFlags() | out.statusFlags()) & OpenFlags.O_NONBLOCK) != 0;
+        try {
+            int held = source.awaitData(nonblocking);
+            if (held == 0) {
+                return 0;
+            }
+            long limit = Math.min(Math.min(length, held), sink.awaitRoom(nonblocking));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buf = arena.allocate(limit);
+                int n = source.peek(buf);
+                return sink.write(buf.asSlice(0, n), false, false);
+            }
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPIPE) {
+                SignalSyscalls.send(t, Signals.SIGPIPE);
+            }
+            throw e;
+        }
     }
 }

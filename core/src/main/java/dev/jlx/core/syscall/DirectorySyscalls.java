@@ -35,7 +35,7 @@ final class DirectorySyscalls {
         if (!(f instanceof HostOpenFile dir)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
-        List<HostDirEntry> entries = dir.directoryEntries(t.process().kernel().vfs());
+        List<HostDirEntry> entries = dir.directoryEntries(t.process().vfs());
         int count = (int) Math.min(a.u64(2) & 0xffffffffL, ReadWriteSyscalls.MAX_RW_COUNT);
         ByteBuffer out = GuestMemory.structBuffer(count);
         int used = 0;

@@ -6,6 +6,7 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Ioctl;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Resource;
+import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Flock;
 import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
@@ -21,6 +22,7 @@ import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +58,7 @@ final class FileSyscalls {
     }
 
     static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
-        return t.process().kernel().vfs().resolve(base(t, dirfd, path), path, followLast);
+        return t.process().vfs().resolve(base(t, dirfd, path), path, followLast);
     }
 
     /** Implements Linux syscall open(2). */
@@ -203,7 +205,7 @@ final class FileSyscalls {
 
     /** Implements Linux syscall sync(2). */
     static long sync(GuestThread t, Args a) {
-        t.process().kernel().vfs().syncAll();
+        t.process().vfs().syncAll();
         return 0;
     }
 
@@ -476,9 +478,19 @@ final class FileSyscalls {
                 return 0;
             }
             case Ioctl.TIOCGPGRP -> {
-                f.terminal();
-                mem.writeInt(a.addr(2), t.process().pid());
+                controllingTerminal(t, f);
+                mem.writeInt(a.addr(2), t.process().kernel().foregroundPgrp());
                 return 0;
+            }
+            case Ioctl.TIOCGSID -> {
+                controllingTerminal(t, f);
+                mem.writeInt(a.addr(2), Kernel.TERMINAL_SESSION);
+                return 0;
+            }
+            case Ioctl.TIOCSPGRP -> {
+                controllingTerminal(t, f);
+                int pgrp = mem.readInt(a.addr(2));
+                return setForegroundPgrp(t, pgrp);
             }
             default -> {
                 f.terminal();
@@ -487,6 +499,55 @@ final class FileSyscalls {
                 throw new ErrnoException(Errno.ENOTTY);
             }
         }
+    }
+
+    /**
+     * The terminal {@code f} must be the caller's controlling terminal: jlx's own terminal, which
+     * belongs to session 1 (a process that called setsid has none); ENOTTY otherwise.
+     */
+    private static void controllingTerminal(GuestThread t, OpenFile f) throws ErrnoException {
+        f.terminal();
+        if (t.process().sid() != Kernel.TERMINAL_SESSION) {
+            throw new ErrnoException(Errno.ENOTTY);
+        }
+    }
+
+    /**
+     * tcsetpgrp: {@code pgrp} must be a group of the caller's session (ESRCH when none has that id,
+     * EPERM when it is another session's). A caller in a background group gets SIGTTOU unless it
+     * ignores or blocks it, as tty_check_change; the call then fails with EINTR.
+     */
+    private static long setForegroundPgrp(GuestThread t, int pgrp) throws ErrnoException {
+        if (pgrp < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess caller = t.process();
+        Kernel kernel = caller.kernel();
+        boolean exists = false;
+        for (GuestProcess p : kernel.processes()) {
+            if (p.pgid() == pgrp && !p.zombie()) {
+                if (p.sid() != caller.sid()) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                exists = true;
+            }
+        }
+        if (!exists) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (caller.pgid() != kernel.foregroundPgrp()
+                && caller.signalActions().handler(Signals.SIGTTOU) != Signals.SIG_IGN
+                && (t.signalMask() & GuestThread.bit(Signals.SIGTTOU)) == 0) {
+            for (GuestProcess p : kernel.processes()) {
+                if (p.pgid() == caller.pgid()) {
+                    p.signal(p == caller ? t : null, new GuestProcess.Delivery(Signals.SIGTTOU, Kernel.SI_KERNEL, 0, 0,
+                            0));
+                }
+            }
+            throw new ErrnoException(Errno.EINTR);
+        }
+        kernel.setForegroundPgrp(pgrp);
+        return 0;
     }
 
     /** Implements Linux syscall access(2). */
@@ -534,7 +595,7 @@ final class FileSyscalls {
         }
         byte[] path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, false);
-        Vfs vfs = t.process().kernel().vfs();
+        Vfs vfs = t.process().vfs();
         HostStat st = r.fs().stat(r.path(), false);
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
             throw new ErrnoException(Errno.EINVAL);
@@ -559,12 +620,35 @@ final class FileSyscalls {
     /** Implements Linux syscall chdir(2). */
     static long chdir(GuestThread t, Args a) throws ErrnoException {
         Vfs.Resolved r = resolve(t, Fcntl.AT_FDCWD, path(t, a.addr(0)), true);
-        Vfs vfs = t.process().kernel().vfs();
+        Vfs vfs = t.process().vfs();
         if ((r.fs().stat(r.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         r.fs().access(r.path(), Fcntl.X_OK);
         t.process().setCwd(r.guestPath());
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall chroot(2): the directory becomes the process's root (and its
+     * children's); EPERM unless the guest's effective uid is 0. A working directory inside it
+     * is kept, one outside it becomes the new root (Linux leaves it outside).
+     */
+    static long chroot(GuestThread t, Args a) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, Fcntl.AT_FDCWD, path(t, a.addr(0)), true);
+        if ((r.fs().stat(r.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        r.fs().access(r.path(), Fcntl.X_OK);
+        GuestProcess p = t.process();
+        if (p.credentials().euid() != 0) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        String root = r.guestPath();
+        String cwd = p.cwd();
+        String inRoot = root.equals("/") ? cwd : cwd.equals(root) ? "/"
+                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/";
+        p.changeRoot(p.vfs().chroot(r), inRoot);
         return 0;
     }
 
@@ -575,7 +659,7 @@ final class FileSyscalls {
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
-        Vfs vfs = t.process().kernel().vfs();
+        Vfs vfs = t.process().vfs();
         Vfs.Resolved dir = vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true);
         dir.fs().access(dir.path(), Fcntl.X_OK);
         t.process().setCwd(h.guestPath());

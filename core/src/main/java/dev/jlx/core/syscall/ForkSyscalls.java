@@ -200,7 +200,7 @@ final class ForkSyscalls {
                 throw new ErrnoException(Errno.ENOEXEC);
             }
             name = h.guestPath();
-            file = p.kernel().vfs().resolve("/", name.getBytes(StandardCharsets.UTF_8), true);
+            file = p.vfs().resolve("/", name.getBytes(StandardCharsets.UTF_8), true);
         } else {
             name = new String(path, StandardCharsets.UTF_8);
             boolean follow = (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0;
@@ -212,7 +212,7 @@ final class ForkSyscalls {
         }
         Exec.Loaded loaded;
         try {
-            loaded = Exec.load(p.kernel(), p.cwd(), file, name, argv, envp, p.credentials());
+            loaded = Exec.load(p.vfs(), p.cwd(), file, name, argv, envp, p.credentials());
         } catch (Exec.ExecFailure e) {
             throw new ErrnoException(e.errno());
         }
@@ -254,31 +254,38 @@ final class ForkSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestProcess p = t.process();
-        GuestProcess child = awaitChild(p, c -> pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == p.pgid()
-                : pid == -1 || c.pgid() == -pid, options, true);
-        if (child == null) {
+        Report r = awaitChild(p, c -> pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == p.pgid()
+                : pid == -1 || c.pgid() == -pid, options | Wait.WEXITED, true);
+        if (r == null) {
             return 0;
         }
         GuestMemory mem = p.space().memory();
         if (a.addr(1) != 0) {
-            mem.writeInt(a.addr(1), encode(child.exitStatus()));
+            mem.writeInt(a.addr(1), r.status());
         }
         if (a.addr(3) != 0) {
-            TimeSyscalls.putChildUsage(mem, a.addr(3), child);
+            TimeSyscalls.putChildUsage(mem, a.addr(3), r.child());
         }
-        return child.pid();
+        return r.child().pid();
     }
 
-    /** wait(2)'s status word: exit code << 8, or the signal number. */
+    /** wait(2)'s status word for an ended process: exit code << 8, or the signal number. */
     private static int encode(ExitStatus s) {
         return s.signal() != 0 ? s.signal() : (s.code() & 0xff) << 8;
     }
 
-    /** si_code values of a SIGCHLD siginfo (CLD_EXITED, CLD_KILLED). */
-    private static final int CLD_EXITED = 1;
-    private static final int CLD_KILLED = 2;
+    /** A child's change that wait reports: it ended, stopped or continued, as wait's status word. */
+    private record Report(GuestProcess child, int status) {
+        boolean stopped() {
+            return (status & 0xff) == 0x7f;
+        }
 
-    /** Implements Linux syscall waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WNOHANG, WNOWAIT. */
+        boolean continued() {
+            return status == 0xffff;
+        }
+    }
+
+    /** Implements Linux syscall waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
     static long waitid(GuestThread t, Args a) throws ErrnoException {
         int type = a.i32(0);
         int id = a.i32(1);
@@ -294,41 +301,53 @@ final class ForkSyscalls {
             case Wait.P_PGID -> c -> c.pgid() == (id == 0 ? p.pgid() : id);
             default -> throw new ErrnoException(Errno.EINVAL);
         };
-        GuestProcess child = (options & Wait.WEXITED) == 0 ? null
-                : awaitChild(p, which, options, (options & Wait.WNOWAIT) == 0);
-        if (child == null && (options & Wait.WEXITED) == 0 && (options & Wait.WNOHANG) == 0) {
-            throw new ErrnoException(Errno.ECHILD);
-        }
+        Report r = awaitChild(p, which, options, (options & Wait.WNOWAIT) == 0);
         long info = a.addr(2);
         if (info != 0) {
             // siginfo_t: si_signo, si_errno, si_code, then si_pid, si_uid, si_status at 16, 20, 24;
             // all zero when WNOHANG found no child ready.
             ByteBuffer b = GuestMemory.structBuffer(128);
-            if (child != null) {
-                ExitStatus s = child.exitStatus();
+            if (r != null) {
+                int code;
+                int status;
+                if (r.stopped()) {
+                    code = GuestProcess.CLD_STOPPED;
+                    status = r.status() >> 8;
+                } else if (r.continued()) {
+                    code = GuestProcess.CLD_CONTINUED;
+                    status = Signals.SIGCONT;
+                } else {
+                    ExitStatus s = r.child().exitStatus();
+                    code = s.signal() != 0 ? GuestProcess.CLD_KILLED : GuestProcess.CLD_EXITED;
+                    status = s.signal() != 0 ? s.signal() : s.code() & 0xff;
+                }
                 b.putInt(0, Signals.SIGCHLD);
-                b.putInt(8, s.signal() != 0 ? CLD_KILLED : CLD_EXITED);
-                b.putInt(16, child.pid());
-                b.putInt(20, child.credentials().uid());
-                b.putInt(24, s.signal() != 0 ? s.signal() : s.code() & 0xff);
+                b.putInt(8, code);
+                b.putInt(16, r.child().pid());
+                b.putInt(20, r.child().credentials().uid());
+                b.putInt(24, status);
             }
             p.space().memory().writeStruct(info, b);
         }
-        if (child != null && a.addr(4) != 0) {
-            TimeSyscalls.putChildUsage(p.space().memory(), a.addr(4), child);
+        if (r != null && a.addr(4) != 0) {
+            TimeSyscalls.putChildUsage(p.space().memory(), a.addr(4), r.child());
         }
         return 0;
     }
 
     /**
-     * Waits for a child {@code which} selects to be a zombie and returns it, reaped when
-     * {@code reap}; null with WNOHANG when none is yet; ECHILD when there is no such child (only
-     * children whose exit signal is SIGCHLD count, unless __WALL or __WCLONE); EINTR when a signal
-     * interrupts the wait.
+     * Waits for a child {@code which} selects to have a change {@code options} asks for (WEXITED: it
+     * ended, reaped when {@code consume}; WSTOPPED, WCONTINUED: a stop or continue not yet reported,
+     * then marked reported when {@code consume}); null with WNOHANG when none has yet; ECHILD when
+     * there is no such child (only children whose exit signal is SIGCHLD count, unless __WALL or
+     * __WCLONE); EINTR when a signal interrupts the wait.
      */
-    private static GuestProcess awaitChild(GuestProcess p, java.util.function.Predicate<GuestProcess> which,
-            int options, boolean reap) throws ErrnoException {
+    private static Report awaitChild(GuestProcess p, java.util.function.Predicate<GuestProcess> which,
+            int options, boolean consume) throws ErrnoException {
         Kernel kernel = p.kernel();
+        boolean stops = (options & Wait.WSTOPPED) != 0;
+        boolean continues = (options & Wait.WCONTINUED) != 0;
+        boolean interrupted = false;
         synchronized (kernel) {
             while (true) {
                 boolean any = false;
@@ -341,10 +360,17 @@ final class ForkSyscalls {
                     }
                     any = true;
                     if (c.zombie()) {
-                        if (reap) {
+                        if ((options & Wait.WEXITED) == 0) {
+                            continue;
+                        }
+                        if (consume) {
                             c.reap();
                         }
-                        return c;
+                        return new Report(c, encode(c.exitStatus()));
+                    }
+                    int change = c.takeStateChange(stops, continues, consume);
+                    if (change != 0) {
+                        return new Report(c, change);
                     }
                 }
                 if (!any) {
@@ -353,14 +379,16 @@ final class ForkSyscalls {
                 if ((options & Wait.WNOHANG) != 0) {
                     return null;
                 }
-                if (p.exiting()) {
+                if (p.exiting() || interrupted) {
                     throw new ErrnoException(Errno.EINTR);
                 }
                 try {
                     kernel.wait();
                 } catch (InterruptedException e) {
+                    // A signal: a child that has just changed (its SIGCHLD may be the signal) is still
+                    // reported first, as Linux's do_wait looks before it gives up.
                     Thread.currentThread().interrupt();
-                    throw new ErrnoException(Errno.EINTR);
+                    interrupted = true;
                 }
             }
         }

@@ -47,14 +47,24 @@ final class PollSyscalls {
         }
         GuestMemory mem = t.process().space().memory();
         ByteBuffer fds = nfds == 0 ? GuestMemory.structBuffer(0) : mem.readStruct(fdsAddr, (int) nfds * POLLFD);
+        int ready = await(t, timeoutNanos, () -> scan(t.process().fds(), fds, (int) nfds));
+        if (nfds > 0) {
+            mem.writeStruct(fdsAddr, fds);
+        }
+        return ready;
+    }
+
+    /**
+     * Looks with {@code scan} until it finds something ready or the timeout (negative: none)
+     * passes, pausing longer each time up to {@link #MAX_PAUSE_NANOS}; EINTR when a signal the
+     * thread does not block arrives, or the process ends, first.
+     */
+    private static int await(GuestThread t, long timeoutNanos, Scan scan) throws ErrnoException {
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         long pause = 100_000;
         while (true) {
-            int ready = scan(t.process().fds(), fds, (int) nfds);
+            int ready = scan.scan();
             if (ready > 0 || timeoutNanos == 0 || System.nanoTime() >= deadline) {
-                if (nfds > 0) {
-                    mem.writeStruct(fdsAddr, fds);
-                }
                 return ready;
             }
             if (t.process().exiting() || (t.process().pendingSignals() & ~t.signalMask()) != 0) {
@@ -69,6 +79,127 @@ final class PollSyscalls {
             }
             pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
+    }
+
+    @FunctionalInterface
+    private interface Scan {
+        int scan() throws ErrnoException;
+    }
+
+    /** Implements Linux syscall select(2): a struct timeval timeout (NULL for none), updated with the time left. */
+    static long select(GuestThread t, Args a) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        long tv = a.addr(4);
+        long timeout = -1;
+        if (tv != 0) {
+            long sec = mem.readLong(tv);
+            long usec = mem.readLong(tv + 8);
+            if (sec < 0 || usec < 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            // Linux folds whole seconds of tv_usec into tv_sec.
+            timeout = sec > Long.MAX_VALUE / 2_000_000_000L ? Long.MAX_VALUE / 2 : sec * 1_000_000_000L
+                    + Math.min(usec, Long.MAX_VALUE / 2_000) * 1000;
+        }
+        long start = System.nanoTime();
+        try {
+            return select(t, a.i32(0), a.addr(1), a.addr(2), a.addr(3), timeout);
+        } finally {
+            if (tv != 0) {
+                long left = Math.max(0, timeout - (System.nanoTime() - start));
+                mem.writeLong(tv, left / 1_000_000_000L);
+                mem.writeLong(tv + 8, left % 1_000_000_000L / 1000);
+            }
+        }
+    }
+
+    /** Implements Linux syscall pselect6(2): a timespec timeout, updated, and a {sigset *, size} to wait with. */
+    static long pselect6(GuestThread t, Args a) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        long ts = a.addr(4);
+        long timeout = ts == 0 ? -1 : TimeSyscalls.readTimespec(t, ts);
+        long sigArg = a.addr(5);
+        if (sigArg != 0) {
+            long set = mem.readLong(sigArg);
+            if (set != 0) {
+                if (mem.readLong(sigArg + 8) != 8) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                long mask = mem.readLong(set);
+                t.setRestoreMask(t.signalMask());
+                t.setSignalMask(mask);
+            }
+        }
+        long start = System.nanoTime();
+        try {
+            return select(t, a.i32(0), a.addr(1), a.addr(2), a.addr(3), timeout);
+        } finally {
+            if (ts != 0) {
+                long left = Math.max(0, timeout - (System.nanoTime() - start));
+                mem.writeLong(ts, left / 1_000_000_000L);
+                mem.writeLong(ts + 8, left % 1_000_000_000L);
+            }
+        }
+    }
+
+    /** What counts as ready for each of select's three sets (Linux's POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
+    private static final int[] SELECT_EVENTS = {Poll.POLLIN | Poll.POLLRDNORM | Poll.POLLHUP | Poll.POLLERR,
+            Poll.POLLOUT | Poll.POLLWRNORM | Poll.POLLERR, Poll.POLLPRI};
+
+    /**
+     * select over the three fd_sets (bitmaps of longs) for fds below {@code nfds}: EBADF for a
+     * set fd that is not open; the sets are rewritten with the ready ones, and their count returned.
+     */
+    private static long select(GuestThread t, int fdLimit, long readSet, long writeSet, long exceptSet,
+            long timeoutNanos) throws ErrnoException {
+        if (fdLimit < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        FdTable table = t.process().fds();
+        int nfds = (int) Math.min(fdLimit, t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_NOFILE));
+        GuestMemory mem = t.process().space().memory();
+        int words = (nfds + 63) / 64;
+        long[] sets = {readSet, writeSet, exceptSet};
+        long[][] in = new long[3][words];
+        for (int k = 0; k < 3; k++) {
+            for (int w = 0; w < words && sets[k] != 0; w++) {
+                in[k][w] = mem.readLong(sets[k] + 8L * w);
+                if (w == words - 1 && nfds % 64 != 0) {
+                    in[k][w] &= (1L << (nfds % 64)) - 1;
+                }
+            }
+        }
+        for (int fd = 0; fd < nfds; fd++) {
+            long bit = 1L << (fd % 64);
+            if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit) != 0) {
+                table.get(fd);
+            }
+        }
+        long[][] out = new long[3][words];
+        int ready = await(t, timeoutNanos, () -> {
+            int count = 0;
+            for (int fd = 0; fd < nfds; fd++) {
+                long bit = 1L << (fd % 64);
+                int w = fd / 64;
+                if (((in[0][w] | in[1][w] | in[2][w]) & bit) == 0) {
+                    continue;
+                }
+                int revents = table.get(fd).poll(SELECT_EVENTS[0] | SELECT_EVENTS[1] | SELECT_EVENTS[2]);
+                for (int k = 0; k < 3; k++) {
+                    if ((in[k][w] & bit) != 0 && (revents & SELECT_EVENTS[k]) != 0) {
+                        out[k][w] |= bit;
+                        count++;
+                    }
+                }
+            }
+            return count;
+        });
+        for (int k = 0; k < 3; k++) {
+            for (int w = 0; w < words && sets[k] != 0; w++) {
+                mem.writeLong(sets[k] + 8L * w, ready > 0 ? out[k][w] : 0);
+            }
+        }
+        return ready;
     }
 
     /** Fills each revents; returns how many entries have any. A bad fd is POLLNVAL, a negative one skipped. */

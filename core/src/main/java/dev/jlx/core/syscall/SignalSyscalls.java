@@ -114,38 +114,52 @@ final class SignalSyscalls {
                 if (p == caller) {
                     send(t, sig);
                 } else if (!p.zombie()) {
-                    p.signal(null, sig, GuestProcess.SI_USER, caller.pid(), caller.credentials().uid());
+                    p.signal(null, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, caller.pid(), caller.credentials().uid(), 0));
                 }
             }
         }
         return 0;
     }
 
-    /** Implements Linux syscall tgkill(2) for the calling thread. */
+    /** Implements Linux syscall tgkill(2). */
     static long tgkill(GuestThread t, Args a) throws ErrnoException {
         int tgid = a.i32(0);
         if (tgid <= 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return sendToThread(t, a.i32(1), a.i32(2), tgid == t.process().pid());
+        return sendToThread(t, tgid, a.i32(1), a.i32(2));
     }
 
-    /** Implements Linux syscall tkill(2) for the calling thread. */
+    /** Implements Linux syscall tkill(2). */
     static long tkill(GuestThread t, Args a) throws ErrnoException {
-        return sendToThread(t, a.i32(0), a.i32(1), true);
+        return sendToThread(t, 0, a.i32(0), a.i32(1));
     }
 
-    /** tgkill/tkill: EINVAL for a bad tid or signal, ESRCH for a thread that is not the caller. */
-    private static long sendToThread(GuestThread t, int tid, int sig, boolean groupMatches) throws ErrnoException {
+    /**
+     * tgkill/tkill: the thread {@code tid} (of process {@code tgid} unless 0) gets {@code sig};
+     * EINVAL for a bad tid or signal, ESRCH when there is no such live thread.
+     */
+    private static long sendToThread(GuestThread t, int tgid, int tid, int sig) throws ErrnoException {
         if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (!groupMatches || tid != t.tid()) {
+        GuestThread target = null;
+        for (GuestProcess p : t.process().kernel().processes()) {
+            if ((tgid == 0 || p.pid() == tgid) && !p.zombie()) {
+                for (GuestThread candidate : p.threadSnapshot()) {
+                    if (candidate.tid() == tid) {
+                        target = candidate;
+                    }
+                }
+            }
+        }
+        if (target == null) {
             throw new ErrnoException(Errno.ESRCH);
         }
         if (sig != 0) {
-            GuestProcess p = t.process();
-            p.signal(t, sig, SI_TKILL, p.pid(), p.credentials().uid());
+            GuestProcess sender = t.process();
+            target.process().signal(target, new GuestProcess.Delivery(sig, SI_TKILL, sender.pid(),
+                    sender.credentials().uid(), 0));
         }
         return 0;
     }
@@ -180,7 +194,7 @@ final class SignalSyscalls {
     /** Sends {@code sig} to the calling thread (see {@link GuestProcess#signal}). */
     static void send(GuestThread t, int sig) {
         GuestProcess p = t.process();
-        p.signal(t, sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid());
+        p.signal(t, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid(), 0));
     }
 
 }

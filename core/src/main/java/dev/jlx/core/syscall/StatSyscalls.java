@@ -56,14 +56,14 @@ final class StatSyscalls {
         HostStat st;
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
-                Vfs.Resolved cwd = t.process().kernel().vfs().resolve("/",
+                Vfs.Resolved cwd = t.process().vfs().resolve("/",
                         t.process().cwd().getBytes(StandardCharsets.UTF_8), true);
                 st = cwd.fs().stat(cwd.path(), true);
             } else {
                 st = t.process().fds().get(dirfd).stat();
             }
         } else {
-            st = t.process().kernel().vfs().stat(FileSyscalls.base(t, dirfd, path), path,
+            st = t.process().vfs().stat(FileSyscalls.base(t, dirfd, path), path,
                     (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         }
         return st;

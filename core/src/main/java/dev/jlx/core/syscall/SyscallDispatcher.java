@@ -40,6 +40,7 @@ public final class SyscallDispatcher {
             // keeps the engines still, so that it may change their memory maps (Unicorn is not thread-safe).
             RunToken token = mayBlock(regs[0]) ? thread.process().space().runToken() : null;
             if (token != null) {
+                thread.setSleeping(true);
                 token.release();
             } else {
                 thread.process().space().runToken().yieldIfDue();
@@ -51,6 +52,7 @@ public final class SyscallDispatcher {
             } finally {
                 if (token != null) {
                     token.acquire();
+                    thread.setSleeping(false);
                 }
             }
         }
@@ -62,6 +64,17 @@ public final class SyscallDispatcher {
         }
         long restoreMask = thread.takeRestoreMask();
         GuestProcess.Delivery d = thread.process().pendingSignals() == 0 ? null : deliverable(thread);
+        if (thread.process().stopped()) {
+            // Job control: a stopped process's threads wait here, after their call, until SIGCONT
+            // (or a stop signal just taken from the pending set has stopped it).
+            park(thread);
+            if (thread.process().exiting()) {
+                return;
+            }
+            if (d == null && thread.process().pendingSignals() != 0) {
+                d = deliverable(thread);
+            }
+        }
         if (d == null) {
             if (restoreMask != -1) {
                 thread.setSignalMask(restoreMask);
@@ -83,14 +96,14 @@ public final class SyscallDispatcher {
             gregs[SignalFrames.RIP] = regs[7] + 2;
         }
         try {
-            long handler = SignalFrames.deliver(thread, d.signal(), d.code(), d.pid(), d.uid(), gregs,
+            long handler = SignalFrames.deliver(thread, d, gregs,
                     restoreMask != -1 ? restoreMask : thread.signalMask());
             // Every other signal the new mask lets through gets a frame on top, as Linux's signal loop
             // does before returning to user mode: the last one's handler runs first.
             for (GuestProcess.Delivery next = deliverable(thread); next != null; next = deliverable(thread)) {
                 long[] inner = SignalFrames.registers(engine);
                 inner[SignalFrames.RIP] = handler;
-                handler = SignalFrames.deliver(thread, next.signal(), next.code(), next.pid(), next.uid(), inner,
+                handler = SignalFrames.deliver(thread, next, inner,
                         thread.signalMask());
             }
             thread.resumeAt(handler);
@@ -98,6 +111,15 @@ public final class SyscallDispatcher {
             // No room for the frame: Linux forces SIGSEGV.
             thread.process().exit(ExitStatus.killed(Signals.SIGSEGV));
         }
+    }
+
+    private static void park(GuestThread thread) {
+        RunToken token = thread.process().space().runToken();
+        thread.setSleeping(true);
+        token.release();
+        thread.process().parkWhileStopped();
+        token.acquire();
+        thread.setSleeping(false);
     }
 
     /** Calls that can wait on another thread or process: they give up the run token while they serve. */

@@ -32,6 +32,9 @@ public interface LibC {
     /** int ioctl(int fd, unsigned long request, ...); with a pointer argument. */
     int ioctl(int fd, long request, @Out Pointer arg);
 
+    /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
+    int poll(Pointer fds, long nfds, int timeout);
+
     /** int tcgetattr(int fd, struct termios *termios_p); */
     int tcgetattr(int fd, @Out Pointer termios);
 

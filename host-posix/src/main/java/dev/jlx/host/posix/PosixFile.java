@@ -75,6 +75,20 @@ final class PosixFile implements HostFile {
         return (int) backend.checked(result);
     }
 
+    /** Each Java thread's struct pollfd (int fd, short events, short revents) for {@link #poll}. */
+    private static final ThreadLocal<jnr.ffi.Pointer> POLLFD = ThreadLocal.withInitial(
+            () -> jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 8));
+
+    @Override
+    public int poll(int events, int timeoutMillis) throws ErrnoException {
+        jnr.ffi.Pointer pollfd = POLLFD.get();
+        pollfd.putInt(0, fd);
+        pollfd.putShort(4, (short) events);
+        pollfd.putShort(6, (short) 0);
+        check(backend.libc().poll(pollfd, 1, timeoutMillis));
+        return pollfd.getShort(6) & 0xffff;
+    }
+
     @Override
     public int read(MemorySegment dst) throws ErrnoException {
         return check(backend.libc().read(fd, backend.pointer(dst), dst.byteSize()));

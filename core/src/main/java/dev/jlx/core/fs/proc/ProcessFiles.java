@@ -73,7 +73,7 @@ final class ProcessFiles {
         boolean main = t.tid() == p.pid();
         StringBuilder s = new StringBuilder();
         s.append(whole ? p.pid() : t.tid()).append(" (").append(new String(p.comm(), StandardCharsets.UTF_8))
-                .append(") R");
+                .append(") ").append(p.state(whole ? p.mainThread() : t));
         fields(s, p.ppid(), p.pgid(), p.sid(), 0, -1, 0); // ppid pgrp session tty_nr tpgid flags
         fields(s, 0, 0, 0, 0); // minflt cminflt majflt cmajflt
         fields(s, Boot.ticks(cpu.userNanos()), Boot.ticks(cpu.systemNanos()), 0, 0); // utime stime cutime cstime
@@ -132,7 +132,13 @@ final class ProcessFiles {
         s.append("Name:\t").append(new String(p.comm(), StandardCharsets.UTF_8).replace("\\", "\\\\")
                 .replace("\n", "\\n")).append('\n');
         s.append(String.format("Umask:\t%04o\n", p.umask()));
-        s.append("State:\tR (running)\n");
+        char state = p.state(whole ? p.mainThread() : t);
+        s.append("State:\t").append(state).append(switch (state) {
+            case 'Z' -> " (zombie)";
+            case 'T' -> " (stopped)";
+            case 'S' -> " (sleeping)";
+            default -> " (running)";
+        }).append('\n');
         s.append("Tgid:\t").append(p.pid()).append('\n');
         s.append("Ngid:\t0\n");
         s.append("Pid:\t").append(whole ? p.pid() : t.tid()).append('\n');

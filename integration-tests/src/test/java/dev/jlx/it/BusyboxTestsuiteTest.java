@@ -1,0 +1,145 @@
+package dev.jlx.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.api.LinuxMachine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * BusyBox's own testsuite (Debian's busybox source, which .ci/setup fetches with apt-get source)
+ * run with /bin/busybox natively and under jlx: every test must end as it does natively, except
+ * those in known-failures.csv, which must still fail. The counts go to target/busybox-testsuite.txt.
+ */
+class BusyboxTestsuiteTest {
+    /** Where .ci/setup unpacks the source package. */
+    static final Path SOURCE = Path.of(System.getenv().getOrDefault("XDG_CACHE_HOME",
+            System.getProperty("user.home") + "/.cache"), "jlx", "busybox-src");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sameResultsAsNative() throws Throwable {
+        Path tree = source();
+        Map<String, String> nativeResults = results(Native.run(List.of("./runtest"), env(), suite("native", tree),
+                new byte[0]).stdout());
+        Map<String, String> jlxResults = results(underJlx(suite("jlx", tree)));
+        Files.writeString(Path.of("target", "busybox-testsuite.txt"), "native: " + counts(nativeResults) + "\njlx:    "
+                + counts(jlxResults) + "\nfailing natively: " + failing(nativeResults) + "\nfailing under jlx: "
+                + failing(jlxResults) + "\n");
+        assertTrue(nativeResults.size() > 800, "the native run did not get through the suite: " + nativeResults);
+        assertEquals(nativeResults.keySet(), jlxResults.keySet(), "tests that ran natively and under jlx");
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> test : nativeResults.entrySet()) {
+            String name = test.getKey();
+            String underJlx = jlxResults.get(name);
+            try {
+                // Names may hold commas; the known-failures file is comma-separated.
+                KnownFailures.check("BusyboxTestsuiteTest", name.replace(',', ';'), () -> assertEquals(test.getValue(),
+                        underJlx, name + ": " + underJlx + " under jlx, " + test.getValue() + " natively"));
+            } catch (AssertionError e) {
+                differences.add(e.getMessage());
+            }
+        }
+        assertTrue(differences.isEmpty(), String.join("\n", differences));
+    }
+
+    /** The unpacked source tree; .ci/setup must have fetched it (the test never skips). */
+    private static Path source() throws IOException {
+        try (Stream<Path> trees = Files.list(SOURCE)) {
+            return trees.filter(p -> Files.isDirectory(p.resolve("testsuite"))).findFirst().orElseThrow(
+                    () -> new AssertionError("no busybox source in " + SOURCE + ": run .ci/setup"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new AssertionError("no busybox source in " + SOURCE + ": run .ci/setup");
+        }
+    }
+
+    /**
+     * A fresh copy of the testsuite, as runtest expects it: the busybox under test and its .config
+     * (Debian's busybox-static build configuration) one directory up, with scripts/echo.c.
+     */
+    private Path suite(String name, Path tree) throws IOException {
+        Path top = dir.resolve(name);
+        copyTree(tree.resolve("testsuite"), top.resolve("testsuite"));
+        Files.createDirectories(top.resolve("scripts"));
+        Files.copy(tree.resolve("scripts/echo.c"), top.resolve("scripts/echo.c"));
+        Files.copy(Path.of("/bin/busybox"), top.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(tree.resolve("debian/config/pkg/static"), top.resolve(".config"));
+        return top.resolve("testsuite");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    /**
+     * No known upstream bugs, no tests that need the internet (this machine has none); a UTF-8
+     * locale for the unicode tests, and the shell the taskset tests run.
+     */
+    private Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("HOME", dir.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("SHELL", "/bin/sh");
+        env.put("SKIP_KNOWN_BUGS", "1");
+        env.put("SKIP_INTERNET_TESTS", "1");
+        return env;
+    }
+
+    /** runtest under jlx, in one guest process tree: ~870 tests, thousands of processes. */
+    private byte[] underJlx(Path testsuite) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExitStatus s = LinuxMachine.builder().env(Jlx.inNativeOrder(env())).cwd(testsuite.toString())
+                .stdin(new ByteArrayInputStream(new byte[0])).stdout(out).stderr(new ByteArrayOutputStream())
+                .timeLimit(Duration.ofMinutes(30)).build().run(List.of("./runtest"));
+        assertTrue(s.signal() == 0, "runtest under jlx was killed: " + s);
+        return out.toByteArray();
+    }
+
+    /** Each test's name and outcome (PASS, FAIL, SKIPPED, UNTESTED), in the order they ran. */
+    static Map<String, String> results(byte[] output) {
+        Map<String, String> results = new LinkedHashMap<>();
+        for (String line : new String(output, StandardCharsets.UTF_8).split("\n")) {
+            for (String outcome : List.of("PASS", "FAIL", "SKIPPED", "UNTESTED")) {
+                if (line.startsWith(outcome + ": ")) {
+                    results.put(line.substring(outcome.length() + 2), outcome);
+                }
+            }
+        }
+        return results;
+    }
+
+    private static List<String> failing(Map<String, String> results) {
+        return results.entrySet().stream().filter(e -> e.getValue().equals("FAIL")).map(Map.Entry::getKey).toList();
+    }
+
+    private static String counts(Map<String, String> results) {
+        Map<String, Integer> n = new LinkedHashMap<>();
+        for (String outcome : List.of("PASS", "FAIL", "SKIPPED", "UNTESTED")) {
+            n.put(outcome, (int) results.values().stream().filter(outcome::equals).count());
+        }
+        return n.toString();
+    }
+}

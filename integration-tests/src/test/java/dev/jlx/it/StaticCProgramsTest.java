@@ -45,6 +45,9 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("forks", t, List.of()));
             cases.add(Arguments.of("threads", t, List.of()));
             cases.add(Arguments.of("jobs", t, List.of()));
+            cases.add(Arguments.of("truncmap", t, List.of()));
+            cases.add(Arguments.of("faults", t, List.of()));
+            cases.add(Arguments.of("epoll", t, List.of()));
             cases.add(Arguments.of("statx", t, List.of()));
             cases.add(Arguments.of("copies", t, List.of()));
             cases.add(Arguments.of("locks", t, List.of()));

@@ -114,6 +114,22 @@ public final class HostPages {
         }
     }
 
+    private static final int MAP_FIXED = 0x10;
+
+    /** Puts private zero pages in place of [start, start + size) of a mapping (page aligned). */
+    public static void replaceWithZeros(long start, long size) {
+        MemorySegment p;
+        try {
+            p = (MemorySegment) MMAP.invokeExact(MemorySegment.ofAddress(start), size, PROT_READ_WRITE,
+                    MAP_PRIVATE | MAP_FIXED, ZERO_FD, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (p.address() != start) {
+            throw new IllegalStateException("cannot replace host pages at 0x" + Long.toHexString(start));
+        }
+    }
+
     /** Returns pages to the host; {@code start} and {@code size} page aligned within one allocation. */
     public static void free(long start, long size) {
         try {

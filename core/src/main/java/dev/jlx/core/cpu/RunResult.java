@@ -2,7 +2,8 @@ package dev.jlx.core.cpu;
 
 /**
  * Why {@link CpuEngine#run} returned. {@code address} is the faulting data address for memory
- * faults; {@code interrupt} the vector for CPU exceptions and {@code int N}.
+ * faults; {@code interrupt} the vector for CPU exceptions and {@code int N}, and for memory faults
+ * 1 when the page is mapped but forbids the access (a page fault's P bit), 0 when it is unmapped.
  */
 public record RunResult(Kind kind, long address, int interrupt, String detail) {
     public enum Kind {

@@ -183,7 +183,7 @@ public final class UnicornEngine implements CpuEngine {
     @SuppressWarnings("unused")
     private boolean memoryCallback(MemorySegment engine, int type, long address, int size, long value,
             MemorySegment userData) {
-        pendingFault = new RunResult(RunResult.Kind.MEMORY_FAULT, address, 0, accessName(type) + " at 0x"
+        pendingFault = new RunResult(RunResult.Kind.MEMORY_FAULT, address, type >= 22 ? 1 : 0, accessName(type) + " at 0x"
                 + Long.toHexString(address));
         return false;
     }

@@ -44,6 +44,16 @@ final class FifoBothEnds extends OpenFile {
     }
 
     @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    @Override
+    public long pollGeneration(boolean input) {
+        return reader.pollGeneration(input);
+    }
+
+    @Override
     public Pipe pipe() {
         return reader.pipe();
     }

@@ -123,6 +123,19 @@ public final class HostOpenFile extends OpenFile {
     /** Whether a read or write may wait (a terminal, pipe or socket); asked of the host once. */
     private Boolean mayWait;
 
+    @Override
+    public boolean pollable() throws ErrnoException {
+        return mayWait();
+    }
+
+    private boolean mayWait() throws ErrnoException {
+        if (mayWait == null) {
+            int type = file.stat().mode() & FileMode.S_IFMT;
+            mayWait = type == FileMode.S_IFIFO || type == FileMode.S_IFCHR || type == FileMode.S_IFSOCK;
+        }
+        return mayWait;
+    }
+
     /**
      * Waits, in host polls of 100 ms, until a blocking read or write would not wait, so that a
      * signal for the guest (an interrupt of this Java thread) can end the wait with EINTR: a host
@@ -132,11 +145,7 @@ public final class HostOpenFile extends OpenFile {
         if ((statusFlags() & dev.jlx.abi.OpenFlags.O_NONBLOCK) != 0) {
             return;
         }
-        if (mayWait == null) {
-            int type = file.stat().mode() & FileMode.S_IFMT;
-            mayWait = type == FileMode.S_IFIFO || type == FileMode.S_IFCHR || type == FileMode.S_IFSOCK;
-        }
-        if (!mayWait) {
+        if (!mayWait()) {
             return;
         }
         while ((file.poll(event, 100) & (event | HostFile.POLLERR | HostFile.POLLHUP | HostFile.POLLNVAL)) == 0) {

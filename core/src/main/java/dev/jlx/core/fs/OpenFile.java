@@ -96,6 +96,23 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
+    /**
+     * Whether poll and epoll can wait on this file (pipes, terminals, sockets); epoll_ctl refuses
+     * the others (regular files, directories) with EPERM, as Linux.
+     */
+    public boolean pollable() throws ErrnoException {
+        return false;
+    }
+
+    /**
+     * A number that changes whenever the file may have become ready for input (data came, the other
+     * side went) or, with {@code input} false, for output (room freed), for edge-triggered epoll;
+     * -1 when the file cannot tell, and epoll then treats it as level-triggered.
+     */
+    public long pollGeneration(boolean input) {
+        return -1;
+    }
+
     /** The pipe jlx keeps for this pipe or FIFO end (splice, tee); null for any other file, a host FIFO included. */
     public Pipe pipe() {
         return null;

@@ -42,6 +42,12 @@ public final class Pipe {
     private final ArrayDeque<Integer> packets = new ArrayDeque<>();
     private int readers;
     private int writers;
+    /**
+     * Counts the changes that may let a reader go on (data in, an end opened or closed) and those
+     * that may let a writer go on (data out, an end opened or closed), for edge-triggered epoll.
+     */
+    private long readerWakeups;
+    private long writerWakeups;
 
     public Pipe(int uid, int gid) {
         this.uid = uid;
@@ -85,6 +91,8 @@ public final class Pipe {
             count = 0;
             packets.clear();
         }
+        readerWakeups++;
+        writerWakeups++;
         notifyAll();
     }
 
@@ -98,6 +106,8 @@ public final class Pipe {
             throw new ErrnoException(Errno.ENXIO);
         }
         open(reader);
+        readerWakeups++;
+        writerWakeups++;
         notifyAll();
         if (nonblocking) {
             return;
@@ -130,6 +140,11 @@ public final class Pipe {
             }
         }
         return ready;
+    }
+
+    /** See {@link OpenFile#pollGeneration}. */
+    synchronized long generation(boolean reader) {
+        return reader ? readerWakeups : writerWakeups;
     }
 
     synchronized int available() {
@@ -213,17 +228,8 @@ public final class Pipe {
 
     /** read(2): blocks while the pipe is empty and has a writer, unless {@code nonblocking}. */
     public synchronized int read(MemorySegment dst, boolean nonblocking, boolean packetMode) throws ErrnoException {
-        if (dst.byteSize() == 0) {
+        if (dst.byteSize() == 0 || awaitData(nonblocking) == 0) {
             return 0;
-        }
-        while (count == 0) {
-            if (writers == 0) {
-                return 0;
-            }
-            if (nonblocking) {
-                throw new ErrnoException(Errno.EAGAIN);
-            }
-            await();
         }
         int n;
         int discard = 0;
@@ -244,6 +250,7 @@ public final class Pipe {
         }
         head = (head + discard) % buffer.length;
         count -= discard;
+        writerWakeups++;
         notifyAll();
         return n;
     }
@@ -307,6 +314,7 @@ public final class Pipe {
                 put += chunk;
             }
             done += n;
+            readerWakeups++;
             notifyAll();
         }
         return done;

@@ -101,6 +101,16 @@ public final class PipeEnd extends OpenFile {
     }
 
     @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    @Override
+    public long pollGeneration(boolean input) {
+        return pipe.generation(input);
+    }
+
+    @Override
     public Pipe pipe() {
         return pipe;
     }

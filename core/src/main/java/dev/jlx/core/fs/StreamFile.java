@@ -97,4 +97,10 @@ public final class StreamFile extends OpenFile {
     protected void release() {
         // The Java streams belong to the embedding application, which closes them.
     }
+
+    /** A stream stands for a pipe: poll and epoll take it (and find it always ready). */
+    @Override
+    public boolean pollable() {
+        return true;
+    }
 }

@@ -737,6 +737,10 @@ public final class GuestProcess {
         GuestThread thread = new GuestThread(owner, engine, tid);
         thread.setSignalMask(caller.signalMask());
         thread.setAffinity(caller.affinity());
+        if (owner != caller.process()) {
+            // A new process keeps the alternate signal stack (it is in its copy of the memory); a thread does not.
+            thread.inheritAltStack(caller);
+        }
         owner.threads.add(thread);
         return thread;
     }

@@ -34,6 +34,77 @@ public final class GuestThread {
         affinity = mask;
     }
 
+    /** sigaltstack's alternate signal stack: base, size (0: none) and its SS_AUTODISARM flag. */
+    private long altStackSp;
+    private long altStackSize;
+    private int altStackFlags;
+
+    public static final int SS_ONSTACK = 1;
+    public static final int SS_DISABLE = 2;
+    public static final int SS_AUTODISARM = 1 << 31;
+    /** MINSIGSTKSZ: the smallest alternate stack sigaltstack takes. */
+    private static final long MIN_SIGNAL_STACK = 2048;
+
+    public long altStackSp() {
+        return altStackSp;
+    }
+
+    public long altStackSize() {
+        return altStackSize;
+    }
+
+    public int altStackFlags() {
+        return altStackFlags;
+    }
+
+    /** Whether {@code sp} is on the alternate stack (never, with SS_AUTODISARM), as Linux's on_sig_stack. */
+    public boolean onAltStack(long sp) {
+        return (altStackFlags & SS_AUTODISARM) == 0 && sp > altStackSp && sp - altStackSp <= altStackSize;
+    }
+
+    /** sigaltstack's ss_flags for a thread at {@code sp}: SS_DISABLE, SS_ONSTACK or 0, with SS_AUTODISARM. */
+    public int altStackState(long sp) {
+        return (altStackSize == 0 ? SS_DISABLE : onAltStack(sp) ? SS_ONSTACK : 0) | altStackFlags;
+    }
+
+    /**
+     * sigaltstack's change, for a thread at {@code sp}: EPERM while running on the alternate stack,
+     * EINVAL for unknown flags, ENOMEM for a stack below MINSIGSTKSZ; SS_DISABLE removes it.
+     */
+    public void setAltStack(long sp, long base, int flags, long size) throws dev.jlx.core.ErrnoException {
+        if (onAltStack(sp)) {
+            throw new dev.jlx.core.ErrnoException(dev.jlx.abi.Errno.EPERM);
+        }
+        int mode = flags & ~SS_AUTODISARM;
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
+            throw new dev.jlx.core.ErrnoException(dev.jlx.abi.Errno.EINVAL);
+        }
+        if (mode == SS_DISABLE) {
+            base = 0;
+            size = 0;
+        } else if (size < MIN_SIGNAL_STACK) {
+            throw new dev.jlx.core.ErrnoException(dev.jlx.abi.Errno.ENOMEM);
+        }
+        altStackSp = base;
+        altStackSize = size;
+        altStackFlags = flags & SS_AUTODISARM;
+    }
+
+    void inheritAltStack(GuestThread from) {
+        altStackSp = from.altStackSp;
+        altStackSize = from.altStackSize;
+        altStackFlags = from.altStackFlags;
+    }
+
+    /** A handler has gone onto the alternate stack: SS_AUTODISARM takes it away until sigreturn. */
+    void disarmAltStack() {
+        if ((altStackFlags & SS_AUTODISARM) != 0) {
+            altStackSp = 0;
+            altStackSize = 0;
+            altStackFlags = 0;
+        }
+    }
+
     /** Set while the thread waits in a blocking call or is parked by a stop (state S or T in /proc). */
     private volatile boolean sleeping;
 
@@ -189,6 +260,9 @@ public final class GuestThread {
         }
         engine.reset();
         clearChildTid = 0;
+        altStackSp = 0;
+        altStackSize = 0;
+        altStackFlags = 0;
         robustList = 0;
         robustListLength = 0;
         rseq = 0;
@@ -226,11 +300,45 @@ public final class GuestThread {
             }
             switch (r.kind()) {
                 case STOPPED -> at = deliverAsync(engine.reg(X86Reg.RIP));
-                case HALTED -> fatal(Signals.SIGSEGV, "hlt or jump to address 0 in user mode");
-                case MEMORY_FAULT -> fatal(Signals.SIGSEGV, r.detail());
-                case INVALID_INSTRUCTION -> fatal(Signals.SIGILL, r.detail() + " at 0x" + Long.toHexString(r.address()));
-                case INTERRUPT -> fatal(signalForVector(r.interrupt()), r.detail());
+                case HALTED -> at = fault(Signals.SIGSEGV, SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
+                case MEMORY_FAULT -> at = fault(Signals.SIGSEGV, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR,
+                        r.address(), r.detail());
+                case INVALID_INSTRUCTION -> at = fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
+                        r.detail() + " at 0x" + Long.toHexString(r.address()));
+                case INTERRUPT -> at = fault(signalForVector(r.interrupt()), codeForVector(r.interrupt()),
+                        engine.reg(X86Reg.RIP), r.detail());
             }
+        }
+    }
+
+    /** si_code values of the signals a CPU fault raises. */
+    private static final int SEGV_MAPERR = 1;
+    private static final int SEGV_ACCERR = 2;
+    private static final int ILL_ILLOPN = 2;
+    private static final int SI_KERNEL = 0x80;
+
+    /**
+     * A CPU fault: its signal's handler runs on a frame that resumes where the engine reports the
+     * fault (for memory faults Unicorn 2.1 reports the start of the translated block: README,
+     * Quirks); with no handler, or with the signal blocked or ignored, the process dies of it
+     * (Linux's force_sig).
+     */
+    private long fault(int sig, int code, long address, String why) {
+        long rip = engine.reg(X86Reg.RIP);
+        long handler = process.signalActions().handler(sig);
+        if (handler == Signals.SIG_DFL || handler == Signals.SIG_IGN || (signalMask & bit(sig)) != 0) {
+            fatal(sig, why);
+            return rip;
+        }
+        long[] regs = SignalFrames.registers(engine);
+        regs[SignalFrames.RIP] = rip;
+        try {
+            // si_addr (at offset 16 of the siginfo) overlays si_pid and si_uid.
+            GuestProcess.Delivery d = new GuestProcess.Delivery(sig, code, (int) address, (int) (address >>> 32), 0);
+            return SignalFrames.deliver(this, d, regs, signalMask());
+        } catch (dev.jlx.core.ErrnoException e) {
+            fatal(Signals.SIGSEGV, "no room for the frame of " + Signals.name(sig) + " after " + why);
+            return rip;
         }
     }
 
@@ -238,6 +346,15 @@ public final class GuestThread {
         Kernel.log().log(System.Logger.Level.INFO, "pid " + process.pid() + " killed by " + Signals.name(sig) + ": "
                 + why);
         process.exit(ExitStatus.killed(sig));
+    }
+
+    /** The si_code Linux's trap handlers give: FPE_INTDIV, ILL_ILLOPN, BUS_ADRALN, else SI_KERNEL. */
+    static int codeForVector(int vector) {
+        return switch (vector) {
+            case 0, 17 -> 1;
+            case 6 -> ILL_ILLOPN;
+            default -> SI_KERNEL;
+        };
     }
 
     /** The signal Linux's trap handlers send for an x86 exception vector. */

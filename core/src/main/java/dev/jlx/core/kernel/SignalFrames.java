@@ -49,7 +49,8 @@ public final class SignalFrames {
     private static final int SC_FPSTATE = 184;
     /** UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS: the frame holds a real SS, restored as saved. */
     private static final long UC_FLAGS = 2 | 4;
-    private static final int SS_DISABLE = 2;
+    /** Within the ucontext: uc_stack (ss_sp, ss_flags, ss_size). */
+    private static final int UC_STACK = 16;
     private static final int USER_CS = 0x33;
     private static final int USER_DS = 0x2b;
     /** EFLAGS bits a frame may change (Linux's FIX_EFLAGS): AC, OF, DF, TF, SF, ZF, AF, PF, CF, RF. */
@@ -87,13 +88,21 @@ public final class SignalFrames {
         CpuEngine engine = t.engine();
         GuestMemory mem = p.space().memory();
         long sp = regs[RSP] - RED_ZONE;
+        if ((flags & SA_ONSTACK) != 0 && (t.altStackState(sp) & ~GuestThread.SS_AUTODISARM) == 0) {
+            // SA_ONSTACK with an alternate stack the thread is not on yet: the frame goes on top of it.
+            sp = t.altStackSp() + t.altStackSize();
+        }
         long fpstate = (sp - FPSTATE_SIZE) & ~63L;
         long frame = ((fpstate - FRAME_SIZE) & ~15L) - 8;
         mem.write(fpstate, engine.fxsave());
         ByteBuffer f = GuestMemory.structBuffer(FRAME_SIZE);
         f.putLong(0, actions.restorer(sig));
         f.putLong(UC, UC_FLAGS);
-        f.putInt(UC + 24 + 8, SS_DISABLE);
+        // uc_stack: the alternate stack as it was set, which rt_sigreturn sets again (SS_AUTODISARM).
+        f.putLong(UC + UC_STACK, t.altStackSp());
+        f.putInt(UC + UC_STACK + 8, t.altStackSize() == 0 ? GuestThread.SS_DISABLE : t.altStackFlags());
+        f.putLong(UC + UC_STACK + 16, t.altStackSize());
+        t.disarmAltStack();
         int sc = UC + MCONTEXT;
         for (int i = 0; i < regs.length; i++) {
             f.putLong(sc + 8 * i, regs[i]);
@@ -148,6 +157,12 @@ public final class SignalFrames {
             engine.reg(GREGS[i], regs[i]);
         }
         t.setSignalMask(f.getLong(SIGMASK));
+        try {
+            // As Linux's restore_altstack: a stack SS_AUTODISARM took away comes back; errors are ignored.
+            t.setAltStack(uc, f.getLong(UC_STACK), f.getInt(UC_STACK + 8), f.getLong(UC_STACK + 16));
+        } catch (ErrnoException ignored) {
+            // Still on the alternate stack (EPERM), or a frame the handler changed: the stack stays.
+        }
         return regs[RIP];
     }
 }

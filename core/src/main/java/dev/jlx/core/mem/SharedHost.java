@@ -27,6 +27,7 @@ final class SharedHost {
             last = --spaces == 0;
         }
         if (last) {
+            SharedFiles.unmapped(whole.address());
             HostPages.free(whole.address(), whole.byteSize());
         }
     }

@@ -7,8 +7,10 @@ import dev.jlx.abi.struct.Timeval;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.mem.SharedFiles;
 import java.nio.ByteBuffer;
 
 /** File attributes: modes, owners, times, sizes, and flushing data to storage. */
@@ -181,6 +183,10 @@ final class AttrSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true).writable();
+        if (SharedFiles.any()) {
+            HostStat st = r.fs().stat(r.path(), true);
+            SharedFiles.truncating(st.dev(), st.ino(), a.raw(1));
+        }
         r.fs().truncate(r.path(), a.raw(1));
         return 0;
     }
@@ -190,6 +196,10 @@ final class AttrSyscalls {
         OpenFile f = t.process().fds().get(a.fd(0));
         if (a.raw(1) < 0) {
             throw new ErrnoException(Errno.EINVAL);
+        }
+        if (SharedFiles.any()) {
+            HostStat st = f.stat();
+            SharedFiles.truncating(st.dev(), st.ino(), a.raw(1));
         }
         f.truncate(a.raw(1));
         return 0;

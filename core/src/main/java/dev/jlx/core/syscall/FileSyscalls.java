@@ -102,6 +102,11 @@ final class FileSyscalls {
                 throw e;
             }
         }
+        if ((flags & OpenFlags.O_TRUNC) != 0 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
+                && dev.jlx.core.mem.SharedFiles.any() && exists(r)) {
+            HostStat st = r.fs().stat(r.path(), true);
+            dev.jlx.core.mem.SharedFiles.truncating(st.dev(), st.ino(), 0);
+        }
         int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
         boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
         int perm = create || tmpfile ? mode & 07777 & ~p.umask() : 0;

@@ -101,10 +101,13 @@ final class MmapSyscalls {
                     AddressSpace.ALL_PROT, offset);
         }
         MemorySegment host = h.mapShared(offset, backed, writable);
+        dev.jlx.core.host.HostStat st = file.stat();
+        dev.jlx.core.mem.SharedFiles.mapped(st.dev(), st.ino(), host, offset);
         long start;
         try {
             start = space.map(addr, backed, prot, flags, name, host, maxProt, offset);
         } catch (ErrnoException e) {
+            dev.jlx.core.mem.SharedFiles.unmapped(host.address());
             HostPages.free(host.address(), backed);
             throw e;
         }

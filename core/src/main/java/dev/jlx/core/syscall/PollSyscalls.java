@@ -3,11 +3,15 @@ package dev.jlx.core.syscall;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.EpollFile;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * poll and ppoll over jlx's files: each asks its {@link OpenFile} whether it is ready, and a call
@@ -31,13 +35,7 @@ final class PollSyscalls {
     /** Implements Linux syscall ppoll(2): a timespec timeout (NULL for none) and a mask to wait with. */
     static long ppoll(GuestThread t, Args a) throws ErrnoException {
         long timeout = a.addr(2) == 0 ? -1 : TimeSyscalls.readTimespec(t, a.addr(2));
-        if (a.addr(3) != 0) {
-            if (a.u64(4) != 8) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            t.setRestoreMask(t.signalMask());
-            t.setSignalMask(t.process().space().memory().readLong(a.addr(3)));
-        }
+        swapMask(t, a.addr(3), a.u64(4));
         return poll(t, a.addr(0), a.u64(1), timeout);
     }
 
@@ -101,16 +99,7 @@ final class PollSyscalls {
             timeout = sec > Long.MAX_VALUE / 2_000_000_000L ? Long.MAX_VALUE / 2 : sec * 1_000_000_000L
                     + Math.min(usec, Long.MAX_VALUE / 2_000) * 1000;
         }
-        long start = System.nanoTime();
-        try {
-            return select(t, a.i32(0), a.addr(1), a.addr(2), a.addr(3), timeout);
-        } finally {
-            if (tv != 0) {
-                long left = Math.max(0, timeout - (System.nanoTime() - start));
-                mem.writeLong(tv, left / 1_000_000_000L);
-                mem.writeLong(tv + 8, left % 1_000_000_000L / 1000);
-            }
-        }
+        return select(t, a, timeout, tv, 1000);
     }
 
     /** Implements Linux syscall pselect6(2): a timespec timeout, updated, and a {sigset *, size} to wait with. */
@@ -120,24 +109,26 @@ final class PollSyscalls {
         long timeout = ts == 0 ? -1 : TimeSyscalls.readTimespec(t, ts);
         long sigArg = a.addr(5);
         if (sigArg != 0) {
-            long set = mem.readLong(sigArg);
-            if (set != 0) {
-                if (mem.readLong(sigArg + 8) != 8) {
-                    throw new ErrnoException(Errno.EINVAL);
-                }
-                long mask = mem.readLong(set);
-                t.setRestoreMask(t.signalMask());
-                t.setSignalMask(mask);
-            }
+            swapMask(t, mem.readLong(sigArg), mem.readLong(sigArg + 8));
         }
+        return select(t, a, timeout, ts, 1);
+    }
+
+    /**
+     * select over the sets of {@code a}, then the time left written back to the timeval or timespec
+     * at {@code timeoutAddr} (unless 0), in units of {@code nanosPerUnit} for its second field.
+     */
+    private static long select(GuestThread t, Args a, long timeout, long timeoutAddr, long nanosPerUnit)
+            throws ErrnoException {
         long start = System.nanoTime();
         try {
             return select(t, a.i32(0), a.addr(1), a.addr(2), a.addr(3), timeout);
         } finally {
-            if (ts != 0) {
+            if (timeoutAddr != 0) {
                 long left = Math.max(0, timeout - (System.nanoTime() - start));
-                mem.writeLong(ts, left / 1_000_000_000L);
-                mem.writeLong(ts + 8, left % 1_000_000_000L);
+                GuestMemory mem = t.process().space().memory();
+                mem.writeLong(timeoutAddr, left / 1_000_000_000L);
+                mem.writeLong(timeoutAddr + 8, left % 1_000_000_000L / nanosPerUnit);
             }
         }
     }
@@ -222,5 +213,152 @@ final class PollSyscalls {
             }
         }
         return ready;
+    }
+
+    /** epoll_create1's only flag, and epoll_ctl's operations. */
+    private static final int EPOLL_CLOEXEC = dev.jlx.abi.OpenFlags.O_CLOEXEC;
+    private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLL_CTL_DEL = 2;
+    private static final int EPOLL_CTL_MOD = 3;
+    /** struct epoll_event is packed on x86-64: u32 events, u64 data. */
+    private static final int EPOLL_EVENT = 12;
+
+    /** Implements Linux syscall epoll_create(2): the size must be positive and means nothing else. */
+    static long epoll_create(GuestThread t, Args a) throws ErrnoException {
+        if (a.i32(0) <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return newEpoll(t, 0);
+    }
+
+    /** Implements Linux syscall epoll_create1(2). */
+    static long epoll_create1(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(0);
+        if ((flags & ~EPOLL_CLOEXEC) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return newEpoll(t, flags);
+    }
+
+    private static long newEpoll(GuestThread t, int flags) throws ErrnoException {
+        GuestProcess p = t.process();
+        EpollFile epoll = new EpollFile(dev.jlx.abi.OpenFlags.O_RDWR, p.credentials().euid(), p.credentials().egid());
+        try {
+            return p.fds().install(epoll, 0, (flags & EPOLL_CLOEXEC) != 0, FileSyscalls.nofile(p));
+        } catch (ErrnoException e) {
+            epoll.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Implements Linux syscall epoll_ctl(2): EBADF for a bad descriptor, EINVAL when epfd is not an
+     * epoll instance or is fd itself, EPERM for a file poll cannot wait on (a regular file), ELOOP
+     * for an epoll instance that watches this one.
+     */
+    static long epoll_ctl(GuestThread t, Args a) throws ErrnoException {
+        FdTable fds = t.process().fds();
+        OpenFile epfile = fds.get(a.fd(0));
+        int op = a.i32(1);
+        int fd = a.fd(2);
+        OpenFile file = fds.get(fd);
+        if (!(epfile instanceof EpollFile epoll) || file == epfile) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (!file.pollable()) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if (op == EPOLL_CTL_DEL) {
+            epoll.delete(fd, file);
+            return 0;
+        }
+        if (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer ev = t.process().space().memory().readStruct(a.addr(3), EPOLL_EVENT);
+        int events = ev.getInt(0);
+        long data = ev.getLong(4);
+        if ((events & EpollFile.EPOLLEXCLUSIVE) != 0 && (op == EPOLL_CTL_MOD
+                || (events & ~(EpollFile.EPOLLEXCLUSIVE | EpollFile.EPOLLET | EpollFile.EPOLLWAKEUP | 0xffff)) != 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (file instanceof EpollFile inner && watches(inner, epoll, fds)) {
+            throw new ErrnoException(Errno.ELOOP);
+        }
+        if (op == EPOLL_CTL_ADD) {
+            epoll.add(fd, file, events, data);
+        } else {
+            epoll.modify(fd, file, events, data);
+        }
+        return 0;
+    }
+
+    /** Whether {@code from} is or watches, through epoll instances it watches, {@code target}. */
+    private static boolean watches(EpollFile from, EpollFile target, FdTable fds) {
+        if (from == target) {
+            return true;
+        }
+        for (OpenFile f : from.watched()) {
+            if (f instanceof EpollFile e && watches(e, target, fds)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Implements Linux syscall epoll_wait(2): the timeout in milliseconds, negative for none. */
+    static long epoll_wait(GuestThread t, Args a) throws ErrnoException {
+        int ms = a.i32(3);
+        return epollWait(t, a.fd(0), a.addr(1), a.i32(2), ms < 0 ? -1 : ms * 1_000_000L);
+    }
+
+    /** Implements Linux syscall epoll_pwait(2): as epoll_wait, with the signal mask swapped for the wait. */
+    static long epoll_pwait(GuestThread t, Args a) throws ErrnoException {
+        int ms = a.i32(3);
+        swapMask(t, a.addr(4), a.u64(5));
+        return epollWait(t, a.fd(0), a.addr(1), a.i32(2), ms < 0 ? -1 : ms * 1_000_000L);
+    }
+
+    /** Implements Linux syscall epoll_pwait2(2): a timespec timeout (NULL for none). */
+    static long epoll_pwait2(GuestThread t, Args a) throws ErrnoException {
+        long timeout = a.addr(3) == 0 ? -1 : TimeSyscalls.readTimespec(t, a.addr(3));
+        swapMask(t, a.addr(4), a.u64(5));
+        return epollWait(t, a.fd(0), a.addr(1), a.i32(2), timeout);
+    }
+
+    /** The mask a p-variant waits with, restored when the call returns (after any handler runs). */
+    private static void swapMask(GuestThread t, long maskAddr, long size) throws ErrnoException {
+        if (maskAddr == 0) {
+            return;
+        }
+        if (size != 8) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.setRestoreMask(t.signalMask());
+        t.setSignalMask(t.process().space().memory().readLong(maskAddr));
+    }
+
+    private static long epollWait(GuestThread t, int epfd, long events, int max, long timeoutNanos)
+            throws ErrnoException {
+        FdTable fds = t.process().fds();
+        OpenFile f = fds.get(epfd);
+        if (!(f instanceof EpollFile epoll) || max <= 0 || max > Integer.MAX_VALUE / EPOLL_EVENT) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        List<EpollFile.Ready> ready = new ArrayList<>();
+        await(t, timeoutNanos, () -> {
+            ready.addAll(epoll.collect(fds, max));
+            return ready.size();
+        });
+        if (ready.isEmpty()) {
+            return 0;
+        }
+        ByteBuffer out = GuestMemory.structBuffer(ready.size() * EPOLL_EVENT);
+        for (int i = 0; i < ready.size(); i++) {
+            out.putInt(i * EPOLL_EVENT, ready.get(i).events());
+            out.putLong(i * EPOLL_EVENT + 4, ready.get(i).data());
+        }
+        t.process().space().memory().writeStruct(events, out);
+        return ready.size();
     }
 }

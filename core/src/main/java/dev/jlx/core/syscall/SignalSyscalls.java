@@ -197,4 +197,22 @@ final class SignalSyscalls {
         p.signal(t, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid(), 0));
     }
 
+
+    /** Implements Linux syscall sigaltstack(2): struct stack_t is {ss_sp, int ss_flags, ss_size}. */
+    static long sigaltstack(GuestThread t, Args a) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        long sp = t.engine().reg(dev.jlx.core.cpu.X86Reg.RSP);
+        ByteBuffer old = GuestMemory.structBuffer(24);
+        old.putLong(0, t.altStackSp());
+        old.putInt(8, t.altStackState(sp));
+        old.putLong(16, t.altStackSize());
+        if (a.addr(0) != 0) {
+            ByteBuffer ss = mem.readStruct(a.addr(0), 24);
+            t.setAltStack(sp, ss.getLong(0), ss.getInt(8), ss.getLong(16));
+        }
+        if (a.addr(1) != 0) {
+            mem.writeStruct(a.addr(1), old);
+        }
+        return 0;
+    }
 }

@@ -125,7 +125,7 @@ public final class SyscallDispatcher {
     /** Calls that can wait on another thread or process: they give up the run token while they serve. */
     private static final java.util.Set<String> BLOCKING = java.util.Set.of("read", "write", "readv", "writev",
             "pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2", "futex", "wait4", "waitid", "nanosleep",
-            "clock_nanosleep", "poll", "ppoll", "select", "pselect6", "rt_sigsuspend", "pause", "sendfile", "splice",
+            "clock_nanosleep", "poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2", "rt_sigsuspend", "pause", "sendfile", "splice",
             "tee", "copy_file_range", "flock", "fcntl", "open", "openat", "openat2", "creat", "sched_yield");
     private static final boolean[] BLOCKING_BY_NUMBER = new boolean[1024];
 
@@ -147,7 +147,7 @@ public final class SyscallDispatcher {
 
     /** Calls that an SA_RESTART handler does not restart (Linux's ERESTARTNOHAND and timed waits). */
     private static final java.util.Set<String> NOT_RESTARTED = java.util.Set.of("pause", "rt_sigsuspend",
-            "nanosleep", "clock_nanosleep", "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait",
+            "nanosleep", "clock_nanosleep", "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2",
             "rt_sigtimedwait", "io_getevents");
 
     private static boolean restartable(SyscallEntry entry) {

@@ -302,10 +302,14 @@ final class ProcessFiles {
      * What /proc/PID/fd/N points to: the guest path the file was opened by (" (deleted)" once that
      * name is gone or names another file; an O_TMPFILE file as "#inode" in its directory), a pipe or
      * socket by inode, a known character device by its /dev name. A host file without a guest path
-     * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files.
+     * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
+     * epoll instance is "anon_inode:[eventpoll]".
      */
     static String fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
+        if (f instanceof dev.jlx.core.fs.EpollFile) {
+            return "anon_inode:[eventpoll]";
+        }
         if (f instanceof HostOpenFile h && h.guestPath() != null) {
             String path = h.guestPath();
             HostStat named;

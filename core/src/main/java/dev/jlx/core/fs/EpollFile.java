@@ -1,0 +1,204 @@
+package dev.jlx.core.fs;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Poll;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostStat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An epoll instance (Linux's eventpoll): the interest list, keyed as Linux keys it by descriptor
+ * and open file. Readiness is the files' own poll answer when a wait looks; an edge-triggered
+ * interest reports a side (input, output) again only after its {@link OpenFile#pollGeneration}
+ * moved (data came, room was made), and one whose file cannot tell is level-triggered. An entry whose descriptor was
+ * closed or now names another file is dropped, as Linux drops it with the file's last close.
+ */
+public final class EpollFile extends OpenFile {
+    public static final int EPOLLIN = 0x1;
+    public static final int EPOLLOUT = 0x4;
+    public static final int EPOLLERR = 0x8;
+    public static final int EPOLLHUP = 0x10;
+    public static final int EPOLLRDHUP = 0x2000;
+    public static final int EPOLLEXCLUSIVE = 1 << 28;
+    public static final int EPOLLWAKEUP = 1 << 29;
+    public static final int EPOLLONESHOT = 1 << 30;
+    public static final int EPOLLET = 1 << 31;
+    /** The event bits a file's readiness can have (the rest are modes). */
+    private static final int EVENT_BITS = 0xffff | EPOLLRDHUP;
+
+    private static final AtomicLong INODES = new AtomicLong(200_000);
+    private final long inode = INODES.incrementAndGet();
+    private final int uid;
+    private final int gid;
+
+    private record Key(int fd, OpenFile file) {}
+
+    /** One watched file: the events asked for, the guest's data, and for EPOLLET the generations last reported. */
+    private static final class Interest {
+        int events;
+        long data;
+        long reportedInput = Long.MIN_VALUE;
+        long reportedOutput = Long.MIN_VALUE;
+        boolean disabled;
+
+        Interest(int events, long data) {
+            this.events = events;
+            this.data = data;
+        }
+    }
+
+    private final Map<Key, Interest> interests = new LinkedHashMap<>();
+
+    public EpollFile(int statusFlags, int uid, int gid) {
+        super(statusFlags);
+        this.uid = uid;
+        this.gid = gid;
+    }
+
+    /** epoll_ctl's EPOLL_CTL_ADD: EEXIST when the file is already watched under {@code fd}. */
+    public synchronized void add(int fd, OpenFile file, int events, long data) throws ErrnoException {
+        if (interests.putIfAbsent(new Key(fd, file), new Interest(events, data)) != null) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+    }
+
+    /** EPOLL_CTL_MOD: ENOENT when not watched; re-arms a EPOLLONESHOT entry. */
+    public synchronized void modify(int fd, OpenFile file, int events, long data) throws ErrnoException {
+        Interest i = interests.get(new Key(fd, file));
+        if (i == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        i.events = events;
+        i.data = data;
+        i.disabled = false;
+        i.reportedInput = Long.MIN_VALUE;
+        i.reportedOutput = Long.MIN_VALUE;
+    }
+
+    /** EPOLL_CTL_DEL: ENOENT when not watched. */
+    public synchronized void delete(int fd, OpenFile file) throws ErrnoException {
+        if (interests.remove(new Key(fd, file)) == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+    }
+
+    /** The files watched now (for epoll_ctl's loop check). */
+    public synchronized List<OpenFile> watched() {
+        return interests.keySet().stream().map(Key::file).toList();
+    }
+
+    /** A ready file's report: its events and the guest's data. */
+    public record Ready(int events, long data) {}
+
+    /**
+     * The files ready now, at most {@code max}, consuming what a report consumes (EPOLLONESHOT
+     * disarms, EPOLLET remembers the generation); entries whose descriptor no longer names their
+     * file in {@code fds} are dropped.
+     */
+    public synchronized List<Ready> collect(FdTable fds, int max) {
+        List<Ready> ready = new ArrayList<>();
+        var it = interests.entrySet().iterator();
+        while (it.hasNext() && ready.size() < max) {
+            Map.Entry<Key, Interest> e = it.next();
+            Interest i = e.getValue();
+            OpenFile file = e.getKey().file();
+            if (!stillOpen(fds, e.getKey())) {
+                it.remove();
+                continue;
+            }
+            if (i.disabled) {
+                continue;
+            }
+            int now = readiness(file, i.events);
+            if (now == 0) {
+                continue;
+            }
+            if ((i.events & EPOLLET) != 0) {
+                now = edges(file, i, now);
+                if (now == 0) {
+                    continue;
+                }
+            }
+            if ((i.events & EPOLLONESHOT) != 0) {
+                i.disabled = true;
+            }
+            ready.add(new Ready(now, i.data));
+        }
+        return ready;
+    }
+
+    /** Output readiness bits; the rest (input, errors, hang-ups) go with input. */
+    private static final int OUTPUT_BITS = Poll.POLLOUT | Poll.POLLWRNORM | 0x200;
+
+    /**
+     * EPOLLET: of the ready bits {@code now}, those whose side (input or output) changed since it was
+     * last reported, as Linux reports an edge-triggered file again only after a wake-up of that kind.
+     */
+    private static int edges(OpenFile file, Interest i, int now) {
+        long input = file.pollGeneration(true);
+        long output = file.pollGeneration(false);
+        if (input == -1 || output == -1) {
+            return now;
+        }
+        int report = 0;
+        if ((now & ~OUTPUT_BITS) != 0 && input != i.reportedInput) {
+            report |= now & ~OUTPUT_BITS;
+            i.reportedInput = input;
+        }
+        if ((now & OUTPUT_BITS) != 0 && output != i.reportedOutput) {
+            report |= now & OUTPUT_BITS;
+            i.reportedOutput = output;
+        }
+        return report;
+    }
+
+    private static boolean stillOpen(FdTable fds, Key key) {
+        try {
+            return fds.get(key.fd()) == key.file();
+        } catch (ErrnoException closed) {
+            return false;
+        }
+    }
+
+    /** What of {@code events} (with EPOLLERR and EPOLLHUP, always reported) the file has now. */
+    private static int readiness(OpenFile file, int events) {
+        // EPOLLRDHUP is a socket's (jlx has none): a pipe whose writer left says EPOLLHUP only.
+        int revents = file.poll((events & 0xffff) | Poll.POLLERR | Poll.POLLHUP);
+        return revents & ((events & EVENT_BITS) | EPOLLERR | EPOLLHUP);
+    }
+
+    /** An epoll descriptor is itself readable when any of its files is ready (epoll in poll or epoll). */
+    @Override
+    public synchronized int poll(int events) {
+        for (Map.Entry<Key, Interest> e : interests.entrySet()) {
+            Interest i = e.getValue();
+            if (!i.disabled && readiness(e.getKey().file(), i.events) != 0) {
+                return events & (Poll.POLLIN | Poll.POLLRDNORM);
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    /** An anonymous inode, as Linux's anon_inode:[eventpoll]: mode 0600 with no file type. */
+    @Override
+    public HostStat stat() {
+        return new HostStat(ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** anon_inodefs's device number, as Linux's "0:14". */
+    static final long ANON_INODE_DEV = 0xe;
+
+    @Override
+    protected synchronized void release() {
+        interests.clear();
+    }
+}

@@ -1,0 +1,3 @@
+module dev.jlx.it/goprogram
+
+go 1.19

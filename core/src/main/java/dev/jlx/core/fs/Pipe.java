@@ -75,10 +75,20 @@ public final class Pipe {
     synchronized void open(boolean reader) {
         if (reader) {
             readers++;
+            readerOpens++;
         } else {
             writers++;
+            writerOpens++;
         }
     }
+
+    /**
+     * How many times each end has been opened, as Linux's r_counter and w_counter: a FIFO open
+     * waiting for the other side goes on once the other side has been opened, even if it has been
+     * closed again by the time the waiter runs.
+     */
+    private long readerOpens;
+    private long writerOpens;
 
     synchronized void close(boolean reader) {
         if (reader) {
@@ -112,8 +122,9 @@ public final class Pipe {
         if (nonblocking) {
             return;
         }
+        long seen = reader ? writerOpens : readerOpens;
         try {
-            while (reader ? writers == 0 : readers == 0) {
+            while (reader ? writers == 0 && writerOpens == seen : readers == 0 && readerOpens == seen) {
                 await();
             }
         } catch (ErrnoException interrupted) {

@@ -40,6 +40,7 @@ public final class SyscallDispatcher {
             // keeps the engines still, so that it may change their memory maps (Unicorn is not thread-safe).
             RunToken token = mayBlock(regs[0]) ? thread.process().space().runToken() : null;
             if (token != null) {
+                dropStaleInterrupt(thread);
                 thread.setSleeping(true);
                 token.release();
             } else {
@@ -110,6 +111,20 @@ public final class SyscallDispatcher {
         } catch (ErrnoException e) {
             // No room for the frame: Linux forces SIGSEGV.
             thread.process().exit(ExitStatus.killed(Signals.SIGSEGV));
+        }
+    }
+
+    /**
+     * A blocking call waits until its Java thread is interrupted. An interrupt left over from a
+     * signal the thread has already taken (sent just after it took it) must not end the wait with
+     * EINTR; one for a signal still pending, or for the end of the process, must.
+     */
+    private static void dropStaleInterrupt(GuestThread thread) {
+        if (Thread.interrupted()) {
+            GuestProcess p = thread.process();
+            if (p.exiting() || (p.pendingSignals() & ~thread.signalMask()) != 0) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 /*
  * epoll on pipes: the checks of epoll_create1 and epoll_ctl, level- and edge-triggered readiness,
  * EPOLLONESHOT, hang-ups (EPOLLRDHUP is for sockets, not pipes), an epoll descriptor inside poll and inside another epoll,
- * a wait that a child's write ends, and one that a signal interrupts.
+ * a wait that a child's write ends, and one that a signal interrupts; eventfd, alone and in epoll.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,5 +126,47 @@ int main(int argc, char **argv) {
     wait_and_show("interrupted", ep2, -1);
     close(q[0]);
     wait_and_show("after closing the watched fd", ep2, 0);
+
+    show("eventfd2 bad flags", eventfd(0, 0x10));
+    int efd = eventfd(3, EFD_NONBLOCK | EFD_CLOEXEC);
+    uint64_t v = 0;
+    show("read the initial count", read(efd, &v, 8));
+    printf("count %lu\n", (unsigned long) v);
+    show("read at 0", read(efd, &v, 8));
+    show("short read", read(efd, &v, 4));
+    v = 5;
+    show("write 5", write(efd, &v, 8));
+    v = 7;
+    show("write 7", write(efd, &v, 8));
+    v = UINT64_MAX;
+    show("write 2^64-1", write(efd, &v, 8));
+    v = UINT64_MAX - 1;
+    show("write past the limit", write(efd, &v, 8));
+    epoll_ctl(ep2, EPOLL_CTL_ADD, efd, &(struct epoll_event){.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.u64 = 88});
+    wait_and_show("eventfd in epoll", ep2, 0);
+    wait_and_show("eventfd, nothing new", ep2, 0);
+    read(efd, &v, 8);
+    printf("count %lu\n", (unsigned long) v);
+    v = 1;
+    write(efd, &v, 8);
+    wait_and_show("eventfd after a write", ep2, 0);
+    int sem = eventfd(2, EFD_SEMAPHORE | EFD_NONBLOCK);
+    for (int i = 0; i < 3; i++) {
+        v = 0;
+        long r = read(sem, &v, 8);
+        printf("semaphore read %ld value %lu\n", r, (unsigned long) v);
+    }
+    pid = fork();
+    if (pid == 0) {
+        usleep(50000);
+        v = 9;
+        write(sem, &v, 8);
+        _exit(0);
+    }
+    fcntl(sem, F_SETFL, 0);
+    v = 0;
+    show("blocking semaphore read", read(sem, &v, 8));
+    printf("value %lu\n", (unsigned long) v);
+    waitpid(pid, NULL, 0);
     return 0;
 }

@@ -281,6 +281,33 @@ final class FileSyscalls {
         return pipe2(t, a.addr(0), a.i32(1));
     }
 
+    /** Implements Linux syscall eventfd(2): eventfd2 with no flags. */
+    static long eventfd(GuestThread t, Args a) throws ErrnoException {
+        return eventfd(t, Integer.toUnsignedLong(a.i32(0)), 0);
+    }
+
+    /** Implements Linux syscall eventfd2(2): EFD_SEMAPHORE, EFD_CLOEXEC, EFD_NONBLOCK. */
+    static long eventfd2(GuestThread t, Args a) throws ErrnoException {
+        return eventfd(t, Integer.toUnsignedLong(a.i32(0)), a.i32(1));
+    }
+
+    private static final int EFD_SEMAPHORE = 1;
+
+    private static long eventfd(GuestThread t, long initial, int flags) throws ErrnoException {
+        if ((flags & ~(EFD_SEMAPHORE | OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess p = t.process();
+        dev.jlx.core.fs.EventFd file = new dev.jlx.core.fs.EventFd(initial, (flags & EFD_SEMAPHORE) != 0,
+                flags & OpenFlags.O_NONBLOCK, p.credentials().euid(), p.credentials().egid());
+        try {
+            return p.fds().install(file, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
+        } catch (ErrnoException e) {
+            file.close();
+            throw e;
+        }
+    }
+
     /** O_NOTIFICATION_PIPE: a watch-queue pipe, which needs CONFIG_WATCH_QUEUE. */
     private static final int O_NOTIFICATION_PIPE = OpenFlags.O_EXCL;
 

@@ -303,12 +303,15 @@ final class ProcessFiles {
      * name is gone or names another file; an O_TMPFILE file as "#inode" in its directory), a pipe or
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
-     * epoll instance is "anon_inode:[eventpoll]".
+     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]".
      */
     static String fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
         if (f instanceof dev.jlx.core.fs.EpollFile) {
             return "anon_inode:[eventpoll]";
+        }
+        if (f instanceof dev.jlx.core.fs.EventFd) {
+            return "anon_inode:[eventfd]";
         }
         if (f instanceof HostOpenFile h && h.guestPath() != null) {
             String path = h.guestPath();

@@ -1,0 +1,129 @@
+package dev.jlx.core.fs;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Poll;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostStat;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An eventfd (Linux's eventfd_ctx): an unsigned 64-bit counter. A read takes the whole count (or
+ * 1 in semaphore mode) and waits while it is 0; a write adds to it and waits while the sum would
+ * pass 2^64 - 2. Reads and writes move exactly 8 bytes. A blocked call wakes with EINTR when its
+ * Java thread is interrupted.
+ */
+public final class EventFd extends OpenFile {
+    private static final long MAX = 0xfffffffffffffffeL;
+    private static final AtomicLong INODES = new AtomicLong(300_000);
+
+    private final long inode = INODES.incrementAndGet();
+    private final boolean semaphore;
+    private final int uid;
+    private final int gid;
+    private long count;
+    /** Changes that may let a reader, or a writer, go on (for edge-triggered epoll). */
+    private long readerWakeups;
+    private long writerWakeups;
+
+    public EventFd(long initial, boolean semaphore, int statusFlags, int uid, int gid) {
+        super(OpenFlags.O_RDWR | statusFlags);
+        this.count = initial;
+        this.semaphore = semaphore;
+        this.uid = uid;
+        this.gid = gid;
+    }
+
+    private boolean nonblocking() {
+        return (statusFlags() & OpenFlags.O_NONBLOCK) != 0;
+    }
+
+    @Override
+    public synchronized int read(MemorySegment dst) throws ErrnoException {
+        if (dst.byteSize() < 8) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        while (count == 0) {
+            await();
+        }
+        long value = semaphore ? 1 : count;
+        count -= value;
+        dst.set(JAVA_LONG_UNALIGNED, 0, value);
+        writerWakeups++;
+        notifyAll();
+        return 8;
+    }
+
+    @Override
+    public synchronized int write(MemorySegment src) throws ErrnoException {
+        if (src.byteSize() < 8) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long value = src.get(JAVA_LONG_UNALIGNED, 0);
+        if (value == -1L) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        while (Long.compareUnsigned(value, MAX - count) > 0) {
+            await();
+        }
+        count += value;
+        if (value != 0) {
+            readerWakeups++;
+            notifyAll();
+        }
+        return 8;
+    }
+
+    private void await() throws ErrnoException {
+        if (nonblocking()) {
+            throw new ErrnoException(Errno.EAGAIN);
+        }
+        try {
+            wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR);
+        }
+    }
+
+    @Override
+    public synchronized int poll(int events) {
+        int ready = 0;
+        if (count != 0) {
+            ready |= events & (Poll.POLLIN | Poll.POLLRDNORM);
+        }
+        if (Long.compareUnsigned(count, MAX) < 0) {
+            ready |= events & (Poll.POLLOUT | Poll.POLLWRNORM);
+        }
+        return ready;
+    }
+
+    @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    @Override
+    public synchronized long pollGeneration(boolean input) {
+        return input ? readerWakeups : writerWakeups;
+    }
+
+    @Override
+    public synchronized int bytesReadable() {
+        return 0;
+    }
+
+    /** An anonymous inode, as Linux's anon_inode:[eventfd]: mode 0600 with no file type. */
+    @Override
+    public HostStat stat() {
+        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    protected void release() {
+        // Nothing outside the JVM to give back.
+    }
+}

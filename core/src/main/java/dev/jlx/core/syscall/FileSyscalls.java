@@ -94,13 +94,7 @@ final class FileSyscalls {
                 throw new ErrnoException(Errno.EEXIST);
             }
             // The token goes while the open waits for the other side (openat is a blocking call).
-            OpenFile end = dev.jlx.core.fs.PipeEnd.openFifo(fifo, flags);
-            try {
-                return p.fds().install(end, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
-            } catch (ErrnoException e) {
-                end.close();
-                throw e;
-            }
+            return installNew(p, dev.jlx.core.fs.PipeEnd.openFifo(fifo, flags), (flags & OpenFlags.O_CLOEXEC) != 0);
         }
         if ((flags & OpenFlags.O_TRUNC) != 0 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
                 && dev.jlx.core.mem.SharedFiles.any() && exists(r)) {
@@ -113,8 +107,13 @@ final class FileSyscalls {
         OpenFile file = new HostOpenFile(r.fs().open(r.path(), hostFlags, perm),
                 flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
                         | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r);
+        return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
+    }
+
+    /** Puts a newly opened file at the lowest free descriptor; the file is closed when there is none (EMFILE). */
+    static long installNew(GuestProcess p, OpenFile file, boolean closeOnExec) throws ErrnoException {
         try {
-            return p.fds().install(file, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
+            return p.fds().install(file, 0, closeOnExec, nofile(p));
         } catch (ErrnoException e) {
             file.close();
             throw e;
@@ -300,12 +299,7 @@ final class FileSyscalls {
         GuestProcess p = t.process();
         dev.jlx.core.fs.EventFd file = new dev.jlx.core.fs.EventFd(initial, (flags & EFD_SEMAPHORE) != 0,
                 flags & OpenFlags.O_NONBLOCK, p.credentials().euid(), p.credentials().egid());
-        try {
-            return p.fds().install(file, 0, (flags & OpenFlags.O_CLOEXEC) != 0, nofile(p));
-        } catch (ErrnoException e) {
-            file.close();
-            throw e;
-        }
+        return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
 
     /** O_NOTIFICATION_PIPE: a watch-queue pipe, which needs CONFIG_WATCH_QUEUE. */

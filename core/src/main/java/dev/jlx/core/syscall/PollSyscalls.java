@@ -243,12 +243,7 @@ final class PollSyscalls {
     private static long newEpoll(GuestThread t, int flags) throws ErrnoException {
         GuestProcess p = t.process();
         EpollFile epoll = new EpollFile(dev.jlx.abi.OpenFlags.O_RDWR, p.credentials().euid(), p.credentials().egid());
-        try {
-            return p.fds().install(epoll, 0, (flags & EPOLL_CLOEXEC) != 0, FileSyscalls.nofile(p));
-        } catch (ErrnoException e) {
-            epoll.close();
-            throw e;
-        }
+        return FileSyscalls.installNew(p, epoll, (flags & EPOLL_CLOEXEC) != 0);
     }
 
     /**

@@ -130,6 +130,219 @@ public final class HostPages {
         }
     }
 
+    private static final int MAP_SHARED = 1;
+    private static final MethodHandle MEMFD_CREATE = LINKER.defaultLookup().find("memfd_create")
+            .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT))).orElse(null);
+    /** int ftruncate(int fd, off_t length); */
+    private static final MethodHandle FTRUNCATE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("ftruncate").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    /** int close(int fd); */
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); and pread, the same. */
+    private static final MethodHandle PWRITE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("pwrite").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREAD = LINKER.downcallHandle(LINKER.defaultLookup().find("pread").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    /** int fallocate(int fd, int mode, off_t offset, off_t len); Linux only, like memfd_create. */
+    private static final MethodHandle FALLOCATE = LINKER.defaultLookup().find("fallocate")
+            .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG)))
+            .orElse(null);
+    private static final int MFD_CLOEXEC = 1;
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int FALLOC_FL_PUNCH_HOLE = 2;
+    /** /proc/self/pagemap (Linux), or -1: tells which pages of a private file mapping were written. */
+    private static final int PAGEMAP_FD = MEMFD_CREATE == null ? -1 : openReadOnly("/proc/self/pagemap");
+
+    private static int openReadOnly(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) OPEN.invokeExact(a.allocateFrom(path), 0);
+        } catch (Throwable t) {
+            throw new ExceptionInInitializerError(t);
+        }
+    }
+
+    /**
+     * A new host file of {@code size} bytes, all holes, to hold guest pages that fork can map
+     * copy-on-write (a Linux memfd); -1 when the host has no such files or refuses one.
+     */
+    public static int newMemoryFile(long size) {
+        if (MEMFD_CREATE == null || FALLOCATE == null) {
+            return -1;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            int fd = (int) MEMFD_CREATE.invokeExact(a.allocateFrom("jlx-guest"), MFD_CLOEXEC);
+            if (fd >= 0 && (int) FTRUNCATE.invokeExact(fd, size) != 0) {
+                closeFile(fd);
+                return -1;
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public static void closeFile(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Maps [offset, offset + size) of memory file {@code fd} read-write at a new place; null when refused. */
+    public static MemorySegment mapFile(int fd, long offset, long size, boolean shared) {
+        MemorySegment p = mmap(MemorySegment.NULL, size, shared ? MAP_SHARED : MAP_PRIVATE, fd, offset);
+        return p.address() == -1L ? null : p.reinterpret(size);
+    }
+
+    /**
+     * Puts [offset, offset + size) of memory file {@code fd} in place of the host pages at
+     * {@code start}: the address stays, so engines and Java keep using it.
+     */
+    public static void remapFile(long start, long size, int fd, long offset, boolean shared) {
+        MemorySegment p = mmap(MemorySegment.ofAddress(start), size, (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED, fd,
+                offset);
+        if (p.address() != start) {
+            throw new IllegalStateException("cannot remap host pages at 0x" + Long.toHexString(start));
+        }
+    }
+
+    private static MemorySegment mmap(MemorySegment at, long size, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) MMAP.invokeExact(at, size, PROT_READ_WRITE, flags, fd, offset);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Makes [offset, offset + size) of memory file {@code fd} a hole again: it reads as zero, holds no memory. */
+    public static void punch(int fd, long offset, long size) {
+        int r;
+        try {
+            r = (int) FALLOCATE.invokeExact(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, size);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (r != 0) {
+            throw new IllegalStateException("cannot free pages of a memory file");
+        }
+    }
+
+    /**
+     * Writes the pages of {@code from} into memory file {@code fd} at {@code offset}: with
+     * {@code writtenOnly}, those this process has written since it mapped the file privately (the
+     * others are the file's own already), else every page the host holds.
+     */
+    public static void writePages(MemorySegment from, int fd, long offset, boolean writtenOnly) {
+        LongBinaryConsumer write = (page, count) -> {
+            long done = 0;
+            while (done < count * 4096) {
+                long n;
+                try {
+                    n = (long) PWRITE.invokeExact(fd, from.asSlice(page * 4096 + done), count * 4096 - done,
+                            offset + page * 4096 + done);
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+                if (n <= 0) {
+                    throw new IllegalStateException("cannot write guest pages to a memory file");
+                }
+                done += n;
+            }
+        };
+        if (writtenOnly && PAGEMAP_FD >= 0) {
+            forEachWrittenRun(from.address(), from.byteSize(), write);
+        } else {
+            forEachResidentRun(from.address(), from.byteSize(), write);
+        }
+    }
+
+    /**
+     * Copies into {@code to}, a private mapping of the same memory file part as {@code from}, the
+     * pages {@code from} has written since it mapped the file (the others are the file's already).
+     */
+    public static void copyWritten(MemorySegment from, MemorySegment to) {
+        LongBinaryConsumer copy = (page, count) -> MemorySegment.copy(from, page * 4096, to, page * 4096, count * 4096);
+        if (PAGEMAP_FD >= 0) {
+            forEachWrittenRun(from.address(), from.byteSize(), copy);
+        } else {
+            forEachResidentRun(from.address(), from.byteSize(), copy);
+        }
+    }
+
+    /** Called with runs of pages: the index of the first, and how many. */
+    @FunctionalInterface
+    private interface LongBinaryConsumer {
+        void accept(long first, long count);
+    }
+
+    /** Bits of a /proc/PID/pagemap entry: present, swapped, and file page or shared memory. */
+    private static final long PM_PRESENT = 1L << 63;
+    private static final long PM_SWAPPED = 1L << 62;
+    private static final long PM_FILE = 1L << 61;
+
+    /** The runs of pages of a private file mapping that hold this process's own copies (pagemap). */
+    private static void forEachWrittenRun(long start, long size, LongBinaryConsumer action) {
+        long pages = size / 4096;
+        long chunk = 1 << 15;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment entries = a.allocate(JAVA_LONG, Math.min(pages, chunk));
+            Runs runs = new Runs(action);
+            for (long done = 0; done < pages; done += chunk) {
+                long n = Math.min(chunk, pages - done);
+                long got = (long) PREAD.invokeExact(PAGEMAP_FD, entries, n * 8, (start / 4096 + done) * 8);
+                if (got != n * 8) {
+                    throw new IllegalStateException("cannot read /proc/self/pagemap");
+                }
+                for (long i = 0; i < n; i++) {
+                    long e = entries.getAtIndex(JAVA_LONG, i);
+                    runs.page(done + i, (e & PM_SWAPPED) != 0 || (e & (PM_PRESENT | PM_FILE)) == PM_PRESENT);
+                }
+            }
+            runs.end();
+        } catch (Throwable t) {
+            throw t instanceof IllegalStateException e ? e : new IllegalStateException(t);
+        }
+    }
+
+    private static void forEachResidentRun(long start, long size, LongBinaryConsumer action) {
+        Runs runs = new Runs(action);
+        forEachResident(start, size, page -> runs.page(page, true));
+        runs.end();
+    }
+
+    /** Joins pages into runs. */
+    private static final class Runs {
+        private final LongBinaryConsumer action;
+        private long first = -1;
+        private long count;
+
+        Runs(LongBinaryConsumer action) {
+            this.action = action;
+        }
+
+        void page(long index, boolean in) {
+            if (in && first >= 0 && first + count == index) {
+                count++;
+            } else {
+                end();
+                if (in) {
+                    first = index;
+                    count = 1;
+                }
+            }
+        }
+
+        void end() {
+            if (first >= 0) {
+                action.accept(first, count);
+                first = -1;
+            }
+        }
+    }
+
     /** Returns pages to the host; {@code start} and {@code size} page aligned within one allocation. */
     public static void free(long start, long size) {
         try {

@@ -38,6 +38,13 @@ public final class AddressSpace {
     private Vma lastHit;
     /** Set once destroyed: a later detach has nothing left to unmap. */
     private boolean destroyed;
+    /**
+     * The memory file this space's private pages live in, mapped shared, when only this space uses
+     * it; null after fork froze it, and on hosts without memory files (then pages are plain).
+     */
+    private MemoryFile own;
+    /** The memory file fork froze, which this space maps privately (with pages of its own on top), or null. */
+    private MemoryFile frozen;
     private final GuestMemory memory = new GuestMemory(this);
     private final RunToken runToken = new RunToken();
 
@@ -145,13 +152,21 @@ public final class AddressSpace {
 
     private void insert(long start, long len, int prot, int flags, String name, MemorySegment given, int maxProt,
             long fileOffset) throws ErrnoException {
-        MemorySegment host = given != null ? given : HostPages.allocate(len);
+        // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
+        boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
+        boolean privatePages = given == null && !shared;
+        if (privatePages && own == null && frozen == null) {
+            own = MemoryFile.create();
+        }
+        // Since fork froze this space's file, new pages are plain ones until the next fork takes them in.
+        MemoryFile file = privatePages ? own : null;
+        MemorySegment host = given != null ? given
+                : file != null ? HostPages.mapFile(file.fd, start, len, true) : HostPages.allocate(len);
         if (host == null) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
         Vma v = new Vma(start, start + len, prot, flags, name, host, maxProt, fileOffset,
-                shared ? new SharedHost(host) : null);
+                shared ? new SharedHost(host) : null, file, file != null);
         vmas.put(start, v);
         for (CpuEngine e : engines) {
             e.map(start, len, prot, host);
@@ -199,6 +214,9 @@ public final class AddressSpace {
             }
             if (v.sharedHost == null) {
                 HostPages.free(v.host.address() + (from - v.start), to - from);
+                if (v.owned) {
+                    HostPages.punch(own.fd, from, to - from);
+                }
             } else if (!references(v.sharedHost)) {
                 v.sharedHost.release();
             }
@@ -353,7 +371,11 @@ public final class AddressSpace {
             }
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
-            v.host.asSlice(from - v.start, to - from).fill((byte) 0);
+            if (v.owned) {
+                HostPages.punch(own.fd, from, to - from);
+            } else {
+                v.host.asSlice(from - v.start, to - from).fill((byte) 0);
+            }
         }
     }
 
@@ -437,43 +459,137 @@ public final class AddressSpace {
         shared.forEach(SharedHost::release);
         vmas.clear();
         lastHit = null;
+        if (own != null) {
+            own.release();
+            own = null;
+        }
+        if (frozen != null) {
+            frozen.release();
+            frozen = null;
+        }
     }
 
     /**
-     * fork's copy of this address space, attached to no engine: private pages are copied (only
-     * those the host holds, so untouched ones stay free and read as zero), shared mappings are
-     * shared, the break and the mmap base are the same.
+     * fork's copy of this address space, attached to no engine; shared mappings are shared, the
+     * break and the mmap base are the same. Private pages are copy-on-write where the host has
+     * memory files: this space's file is frozen and both spaces map it privately, and the pages
+     * this space has written since an earlier freeze are copied. Other private pages (on hosts
+     * without memory files) are copied, only those the host holds, so untouched ones stay free.
      */
     public synchronized AddressSpace fork() throws ErrnoException {
         AddressSpace child = new AddressSpace();
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;
+        // Taking pages into the file then remapping them would lose what another thread wrote in between.
+        if (engines.size() <= 1 && (frozen == null || frozen.sole())) {
+            makeOwn();
+        }
+        if (own != null) {
+            freeze();
+        }
+        MemoryFile base = frozen;
+        if (base != null) {
+            base.share();
+            child.frozen = base;
+        }
         java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         try {
             for (Vma v : vmas.values()) {
                 long len = v.end - v.start;
                 MemorySegment host;
+                boolean cow = base != null && v.memoryFile == base;
                 if (v.sharedHost != null) {
                     host = v.host;
                     if (shared.add(v.sharedHost)) {
                         v.sharedHost.share();
                     }
                 } else {
-                    host = HostPages.allocate(len);
+                    host = cow ? HostPages.mapFile(base.fd, v.start, len, false) : HostPages.allocate(len);
                     if (host == null) {
                         throw new ErrnoException(Errno.ENOMEM);
                     }
-                    HostPages.copyResident(v.host, host);
+                    if (cow) {
+                        HostPages.copyWritten(v.host, host);
+                    } else {
+                        HostPages.copyResident(v.host, host);
+                    }
                 }
                 child.vmas.put(v.start, new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
-                        v.sharedHost));
+                        v.sharedHost, cow ? base : null, false));
             }
         } catch (ErrnoException e) {
             child.destroy();
             throw e;
         }
         return child;
+    }
+
+    /** fork: this space's own file becomes frozen, mapped privately from now on (the host addresses stay). */
+    private void freeze() {
+        for (Vma v : List.copyOf(vmas.values())) {
+            if (v.owned) {
+                HostPages.remapFile(v.host.address(), v.end - v.start, own.fd, v.start, false);
+                vmas.put(v.start, v.backedBy(own, false));
+            }
+        }
+        frozen = own;
+        own = null;
+        lastHit = null;
+    }
+
+    /**
+     * Puts every private page of this space in its own memory file, mapped shared, so that fork
+     * can freeze it. A frozen file nobody else maps any more is taken back, and only the pages
+     * written since go into it; else the pages are copied into a new file. Nothing changes on a
+     * host without memory files.
+     */
+    private void makeOwn() {
+        if (own == null) {
+            boolean takeBack = frozen != null && frozen.sole();
+            own = takeBack ? frozen : MemoryFile.create();
+            if (own == null) {
+                return;
+            }
+            if (takeBack) {
+                frozen = null;
+                punchOutsidePrivate();
+            }
+        }
+        for (Vma v : List.copyOf(vmas.values())) {
+            if (v.sharedHost != null || v.owned) {
+                continue;
+            }
+            long len = v.end - v.start;
+            boolean mine = v.memoryFile == own;
+            if (!mine) {
+                HostPages.punch(own.fd, v.start, len);
+            }
+            HostPages.writePages(v.host, own.fd, v.start, mine);
+            HostPages.remapFile(v.host.address(), len, own.fd, v.start, true);
+            vmas.put(v.start, v.backedBy(own, true));
+        }
+        if (frozen != null) {
+            frozen.release();
+            frozen = null;
+        }
+        lastHit = null;
+    }
+
+    /** Frees what a taken-back file holds outside this space's private mappings: other spaces' pages. */
+    private void punchOutsidePrivate() {
+        long at = 0;
+        for (Vma v : vmas.values()) {
+            if (v.sharedHost == null) {
+                if (v.start > at) {
+                    HostPages.punch(own.fd, at, v.start - at);
+                }
+                at = v.end;
+            }
+        }
+        if (at < TASK_SIZE) {
+            HostPages.punch(own.fd, at, TASK_SIZE - at);
+        }
     }
 
     /** Code written by Java into executable pages must be retranslated (ENGINE.md). */

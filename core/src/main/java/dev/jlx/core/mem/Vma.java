@@ -24,9 +24,16 @@ public final class Vma {
     final long fileOffset;
     /** For a MAP_SHARED mapping, the host memory other address spaces may share; else null. */
     final SharedHost sharedHost;
+    /**
+     * For private pages: the memory file {@code host} maps at offset {@code start} (shared when
+     * {@code owned}, the address space's own file; else privately, a file fork froze), or null for
+     * plain host pages.
+     */
+    final MemoryFile memoryFile;
+    final boolean owned;
 
     Vma(long start, long end, int prot, int flags, String name, MemorySegment host, int maxProt, long fileOffset,
-            SharedHost sharedHost) {
+            SharedHost sharedHost, MemoryFile memoryFile, boolean owned) {
         this.start = start;
         this.end = end;
         this.prot = prot;
@@ -36,12 +43,19 @@ public final class Vma {
         this.maxProt = maxProt;
         this.fileOffset = fileOffset;
         this.sharedHost = sharedHost;
+        this.memoryFile = memoryFile;
+        this.owned = owned;
+    }
+
+    /** This VMA with its pages now in {@code file} (shared when {@code owned}). */
+    Vma backedBy(MemoryFile file, boolean owned) {
+        return new Vma(start, end, prot, flags, name, host, maxProt, fileOffset, null, file, owned);
     }
 
     /** The part [from, to) of this VMA, with another protection. */
     Vma slice(long from, long to, int newProt) {
         return new Vma(from, to, newProt, flags, name, host.asSlice(from - start, to - from), maxProt,
-                name == null ? 0 : fileOffset + (from - start), sharedHost);
+                name == null ? 0 : fileOffset + (from - start), sharedHost, memoryFile, owned);
     }
 
     /** Whether writes reach something outside this process (a MAP_SHARED mapping). */

@@ -61,6 +61,8 @@ public final class SyscallDispatcher {
             tracer.trace(thread, entry, regs, result);
         }
         if (thread.process().exiting() || thread.execPending()) {
+            // A stop asked from another thread (kill) can be lost (docs/engine.md): ask again from the hook.
+            engine.stop();
             return;
         }
         long restoreMask = thread.takeRestoreMask();
@@ -70,6 +72,7 @@ public final class SyscallDispatcher {
             // (or a stop signal just taken from the pending set has stopped it).
             park(thread);
             if (thread.process().exiting()) {
+                engine.stop();
                 return;
             }
             if (d == null && thread.process().pendingSignals() != 0) {

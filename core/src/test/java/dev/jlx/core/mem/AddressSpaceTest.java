@@ -143,4 +143,60 @@ class AddressSpaceTest {
         assertEquals(Errno.EFAULT, errno(() -> mem.readCString(a, 8192)));
         assertEquals(Errno.ENAMETOOLONG, errno(() -> mem.readCString(a, 100)));
     }
+
+    @Test
+    void forkedSpacesSeeTheirOwnWritesOnly() throws ErrnoException {
+        long a = space.map(0, 4 * 4096, RW, ANON, null);
+        GuestMemory mem = space.memory();
+        mem.writeLong(a, 1);
+        mem.writeLong(a + 3 * 4096, 2);
+        AddressSpace child = space.fork();
+        try {
+            mem.writeLong(a, 10);
+            child.memory().writeLong(a + 3 * 4096, 20);
+            assertEquals(10, mem.readLong(a));
+            assertEquals(2, mem.readLong(a + 3 * 4096));
+            assertEquals(1, child.memory().readLong(a));
+            assertEquals(20, child.memory().readLong(a + 3 * 4096));
+            // A second fork while the first child lives: the parent's view is taken as it is now.
+            AddressSpace second = space.fork();
+            mem.writeLong(a, 11);
+            assertEquals(10, second.memory().readLong(a));
+            assertEquals(1, child.memory().readLong(a));
+            second.destroy();
+        } finally {
+            child.destroy();
+        }
+        // The children are gone: the next fork takes the parent's file back, with what it wrote since.
+        mem.writeLong(a + 4096, 3);
+        AddressSpace third = space.fork();
+        assertEquals(11, third.memory().readLong(a));
+        assertEquals(3, third.memory().readLong(a + 4096));
+        assertEquals(2, third.memory().readLong(a + 3 * 4096));
+        third.destroy();
+    }
+
+    @Test
+    void memoryMadeAfterForkAndAfterUnmappingReadsAsZero() throws ErrnoException {
+        long a = space.map(0, 2 * 4096, RW, ANON, null);
+        GuestMemory mem = space.memory();
+        mem.writeLong(a + 4096, 5);
+        space.fork().destroy();
+        space.unmap(a + 4096, 4096);
+        long b = space.map(a + 4096, 4096, RW, ANON | MAP_FIXED, null);
+        assertEquals(0, mem.readLong(b));
+        mem.writeLong(b, 6);
+        AddressSpace child = space.fork();
+        child.unmap(b, 4096);
+        child.map(b, 4096, RW, ANON | MAP_FIXED, null);
+        assertEquals(0, child.memory().readLong(b));
+        child.destroy();
+        // Taken back after the child: pages the file held for others are gone, madvise zeroes.
+        space.unmap(b, 4096);
+        space.fork().destroy();
+        assertEquals(0, space.memory().readLong(space.map(b, 4096, RW, ANON | MAP_FIXED, null)));
+        mem.writeLong(a, 7);
+        space.discard(a, 4096);
+        assertEquals(0, mem.readLong(a));
+    }
 }

@@ -97,6 +97,10 @@ public final class UnicornEngine implements CpuEngine {
             // CPUID and decoder agree (ENGINE.md).
             check("uc_ctl(CPU_MODEL)", ctlInt(CTL_WRITE_CPU_MODEL, UC_CPU_X86_WESTMERE));
             check("uc_ctl(TCG_BUFFER_SIZE)", ctlInt(CTL_WRITE_TCG_BUFFER_SIZE, TCG_BUFFER_SIZE));
+            // Unicorn <= 2.1.1 forgets to flush when a new engine's code buffer first fills: it reuses
+            // the buffer under live translations, and the JVM dies in tb_set_jmp_target. One flush
+            // at the start sets up the region bookkeeping that makes later fills flush (fixed in 2.1.2).
+            flushAll();
             scratch = arena.allocate(JAVA_LONG);
             readIds = intArray(SYSCALL_READ_REGS);
             readVals = arena.allocate(JAVA_LONG, SYSCALL_READ_REGS.length);
@@ -452,8 +456,12 @@ public final class UnicornEngine implements CpuEngine {
     @Override
     public void reset() {
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
-        checked("uc_ctl(TB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TB_FLUSH));
+        flushAll();
         stopWanted = false;
+    }
+
+    private void flushAll() {
+        checked("uc_ctl(TB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TB_FLUSH));
     }
 
     @Override

@@ -160,4 +160,23 @@ class UnicornEngineTest {
         }
         HostPages.free(page.address(), 4096);
     }
+
+    @Test
+    void aNewEngineSurvivesFillingItsCodeBuffer() {
+        try (UnicornEngine e = new UnicornEngine()) {
+            // 300,000 blocks of one `jmp short +0` each, then hlt: far more translated code than the
+            // buffer holds. Unicorn 2.1.1 crashed the JVM when a new engine's buffer first filled.
+            int blocks = 300_000;
+            long size = (2L * blocks + 1 + 4095) & -4096L;
+            MemorySegment code = HostPages.allocate(size);
+            for (int i = 0; i < blocks; i++) {
+                code.set(ValueLayout.JAVA_BYTE, 2L * i, (byte) 0xeb);
+            }
+            code.set(ValueLayout.JAVA_BYTE, 2L * blocks, (byte) 0xf4);
+            e.map(CODE, size, 5, code);
+            RunResult r = e.run(CODE);
+            assertEquals(RunResult.Kind.HALTED, r.kind());
+            assertEquals(CODE + 2L * blocks + 1, e.reg(X86Reg.RIP));
+        }
+    }
 }

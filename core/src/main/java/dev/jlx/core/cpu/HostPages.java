@@ -55,12 +55,7 @@ public final class HostPages {
 
     /** Allocates {@code size} bytes (a multiple of 4096) of zeroed memory, or null when the host refuses. */
     public static MemorySegment allocate(long size) {
-        MemorySegment p;
-        try {
-            p = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE, MAP_PRIVATE, ZERO_FD, 0L);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        MemorySegment p = mmap(MemorySegment.NULL, size, MAP_PRIVATE, ZERO_FD, 0);
         return p.address() == -1L ? null : p.reinterpret(size);
     }
 
@@ -118,13 +113,7 @@ public final class HostPages {
 
     /** Puts private zero pages in place of [start, start + size) of a mapping (page aligned). */
     public static void replaceWithZeros(long start, long size) {
-        MemorySegment p;
-        try {
-            p = (MemorySegment) MMAP.invokeExact(MemorySegment.ofAddress(start), size, PROT_READ_WRITE,
-                    MAP_PRIVATE | MAP_FIXED, ZERO_FD, 0L);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        MemorySegment p = mmap(MemorySegment.ofAddress(start), size, MAP_PRIVATE | MAP_FIXED, ZERO_FD, 0);
         if (p.address() != start) {
             throw new IllegalStateException("cannot replace host pages at 0x" + Long.toHexString(start));
         }

@@ -23,6 +23,7 @@ public final class UnicornEngine implements CpuEngine {
     private static final int UC_HOOK_INTR = 1;
     private static final int UC_HOOK_INSN = 2;
     private static final int UC_HOOK_MEM_INVALID = 1008;
+    private static final int UC_PROT_EXEC = 4;
     private static final int UC_X86_INS_SYSCALL = 699;
     private static final int UC_ERR_INSN_INVALID = 10;
     private static final int UC_CPU_X86_WESTMERE = 16;
@@ -289,6 +290,11 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public void protect(long address, long size, int prot) {
+        if ((prot & UC_PROT_EXEC) == 0) {
+            // Unicorn drops a region's translations at unmap only while it is executable: drop them
+            // now, so that none outlives its code (reset relies on it).
+            flushCode(address, size);
+        }
         checked("uc_mem_protect", () -> (int) UnicornLibrary.MemProtect.H.invokeExact(uc, address, size, prot));
     }
 
@@ -456,7 +462,6 @@ public final class UnicornEngine implements CpuEngine {
     @Override
     public void reset() {
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
-        flushAll();
         stopWanted = false;
     }
 

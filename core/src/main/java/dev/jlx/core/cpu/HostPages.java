@@ -332,6 +332,49 @@ public final class HostPages {
         }
     }
 
+    /** int madvise(void *addr, size_t length, int advice); */
+    private static final MethodHandle MADVISE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("madvise").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG,
+                    JAVA_INT));
+    private static final int MADV_DONTNEED = 4;
+
+    /**
+     * The host's private anonymous mappings that are readable, writable and executable now, as
+     * start -> end (from Linux's /proc/self/maps; empty where there is none to read).
+     */
+    public static java.util.Map<Long, Long> writableCodeMappings() {
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        if (!java.nio.file.Files.isReadable(maps)) {
+            return out;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(maps)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 5 && f[1].equals("rwxp") && f[4].equals("0")) {
+                    int dash = f[0].indexOf('-');
+                    out.put(Long.parseUnsignedLong(f[0], 0, dash, 16), Long.parseUnsignedLong(f[0], dash + 1,
+                            f[0].length(), 16));
+                }
+            }
+        } catch (java.io.IOException e) {
+            out.clear();
+        }
+        return out;
+    }
+
+    /**
+     * Gives the pages of a private anonymous mapping back to the host (MADV_DONTNEED, Linux): they
+     * read as zero afterwards and hold no memory until touched.
+     */
+    public static void zeroAndRelease(long start, long size) {
+        try {
+            int ignored = (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), size, MADV_DONTNEED);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** Returns pages to the host; {@code start} and {@code size} page aligned within one allocation. */
     public static void free(long start, long size) {
         try {

@@ -98,10 +98,7 @@ public final class UnicornEngine implements CpuEngine {
             // CPUID and decoder agree (ENGINE.md).
             check("uc_ctl(CPU_MODEL)", ctlInt(CTL_WRITE_CPU_MODEL, UC_CPU_X86_WESTMERE));
             check("uc_ctl(TCG_BUFFER_SIZE)", ctlInt(CTL_WRITE_TCG_BUFFER_SIZE, TCG_BUFFER_SIZE));
-            // Unicorn <= 2.1.1 forgets to flush when a new engine's code buffer first fills: it reuses
-            // the buffer under live translations, and the JVM dies in tb_set_jmp_target. One flush
-            // at the start sets up the region bookkeeping that makes later fills flush (fixed in 2.1.2).
-            flushAll();
+            firstFlush();
             scratch = arena.allocate(JAVA_LONG);
             readIds = intArray(SYSCALL_READ_REGS);
             readVals = arena.allocate(JAVA_LONG, SYSCALL_READ_REGS.length);
@@ -463,6 +460,33 @@ public final class UnicornEngine implements CpuEngine {
     public void reset() {
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
         stopWanted = false;
+    }
+
+    /** Engines are made one at a time, so that a new code buffer among the host's mappings is this one's. */
+    private static final Object CREATION = new Object();
+    private static final long PROLOGUE_PAGES = 2 * 4096;
+
+    /**
+     * Unicorn <= 2.1.1 forgets to flush when a new engine's code buffer first fills: it reuses the
+     * buffer under live translations, and the JVM dies in tb_set_jmp_target. One flush at the start
+     * sets up the region bookkeeping that makes later fills flush (fixed in 2.1.2). The flush zeroes
+     * the code buffer, which would keep 32 MiB of host memory per engine; zero pages given back to
+     * the host read the same, so the buffer, found as the new executable mapping of its size (less
+     * Unicorn's guard page at its end), gets them instead, all but its first pages, which hold
+     * Unicorn's prologue code (a few hundred bytes).
+     */
+    private void firstFlush() {
+        synchronized (CREATION) {
+            java.util.Map<Long, Long> before = HostPages.writableCodeMappings();
+            flushAll();
+            java.util.List<java.util.Map.Entry<Long, Long>> fresh = HostPages.writableCodeMappings().entrySet()
+                    .stream().filter(m -> !before.containsKey(m.getKey())
+                            && m.getValue() - m.getKey() == TCG_BUFFER_SIZE - 4096L)
+                    .toList();
+            if (fresh.size() == 1) {
+                HostPages.zeroAndRelease(fresh.get(0).getKey() + PROLOGUE_PAGES, TCG_BUFFER_SIZE - 4096L - PROLOGUE_PAGES);
+            }
+        }
     }
 
     private void flushAll() {

@@ -69,6 +69,33 @@ class ProcfsTest {
         assertTrue(lines.stream().anyMatch(l -> l.endsWith(" /usr/bin/cat") && l.contains("r-xp")), r.out());
     }
 
+    /** The ELF loader maps each segment's file pages at their file offset and its bss as anonymous memory, as Linux. */
+    @Test
+    void anExecutablesSegmentsAreMappedAsNatively() throws Exception {
+        List<String> argv = List.of("/bin/busybox", "cat", "/proc/self/maps");
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String expected = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), expected);
+        Result r = jlx(argv.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        assertEquals(imageLines(expected), imageLines(r.out()));
+    }
+
+    /** The lines of busybox's own mappings and the one after them (its bss), without device and inode. */
+    private static List<String> imageLines(String maps) {
+        List<String> lines = maps.lines().toList();
+        int last = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("/usr/bin/busybox")) {
+                last = i;
+            }
+        }
+        return lines.subList(0, last + 2).stream().map(l -> {
+            String[] f = l.trim().split(" +");
+            return f[0] + " " + f[1] + " " + f[2] + (f.length > 5 ? " " + f[5] : "");
+        }).toList();
+    }
+
     @Test
     void dfShowsTheGuestsMounts() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

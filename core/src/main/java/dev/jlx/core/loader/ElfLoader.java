@@ -67,10 +67,21 @@ public final class ElfLoader {
             return;
         }
         int prot = protection(s.flags());
-        // Mapped writable for the copy, then given its real protection.
-        space.map(start, end - start, Mman.PROT_READ | Mman.PROT_WRITE,
-                Mman.MAP_FIXED | Mman.MAP_PRIVATE, name);
         long fileStart = pageDown(s.offset());
+        // As Linux: the pages holding file bytes are a mapping of the file at its offset
+        // (/proc/PID/maps), the bss pages after them anonymous memory. Mapped writable for the copy,
+        // then given their real protection.
+        long filePagesEnd = Math.min(end, pageUp(s.vaddr() + bias + s.filesz()));
+        if (s.filesz() > 0 && filePagesEnd > start) {
+            space.map(start, filePagesEnd - start, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_FIXED | Mman.MAP_PRIVATE,
+                    name, null, AddressSpace.ALL_PROT, fileStart);
+        } else {
+            filePagesEnd = start;
+        }
+        if (filePagesEnd < end) {
+            space.map(filePagesEnd, end - filePagesEnd, Mman.PROT_READ | Mman.PROT_WRITE,
+                    Mman.MAP_FIXED | Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null);
+        }
         long fileEnd = s.offset() + s.filesz();
         // Linux maps whole file pages: the bytes around the segment in its first and last page are
         // file bytes too, except the bss part of the last page, which is zeroed.

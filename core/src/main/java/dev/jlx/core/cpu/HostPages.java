@@ -70,15 +70,6 @@ public final class HostPages {
         return resident[0];
     }
 
-    /**
-     * Copies the pages of {@code from} that the host holds into {@code to} (a fresh allocation of
-     * the same size): pages never touched are zero in both and stay uncommitted in the copy.
-     */
-    public static void copyResident(MemorySegment from, MemorySegment to) {
-        forEachResident(from.address(), from.byteSize(), page -> MemorySegment.copy(from, page * 4096, to, page * 4096,
-                4096));
-    }
-
     /** mincore in chunks of 64 Ki pages, calling {@code action} with the index of each resident page. */
     private static void forEachResident(long start, long size, java.util.function.LongConsumer action) {
         long pages = size / 4096;
@@ -241,23 +232,32 @@ public final class HostPages {
                 done += n;
             }
         };
-        if (writtenOnly && PAGEMAP_FD >= 0) {
-            forEachWrittenRun(from.address(), from.byteSize(), write);
-        } else {
-            forEachResidentRun(from.address(), from.byteSize(), write);
-        }
+        forEachRun(from, writtenOnly, write);
     }
 
     /**
-     * Copies into {@code to}, a private mapping of the same memory file part as {@code from}, the
-     * pages {@code from} has written since it mapped the file (the others are the file's already).
+     * Copies pages of {@code from} into {@code to}, of the same size. With {@code writtenOnly},
+     * {@code to} is a private mapping of the same memory file part as {@code from}, and only the
+     * pages {@code from} has written since it mapped the file are copied (the others are the
+     * file's already). Else {@code to} is a fresh allocation and every page the host holds is
+     * copied: pages never touched are zero in both and stay uncommitted in the copy.
      */
-    public static void copyWritten(MemorySegment from, MemorySegment to) {
-        LongBinaryConsumer copy = (page, count) -> MemorySegment.copy(from, page * 4096, to, page * 4096, count * 4096);
-        if (PAGEMAP_FD >= 0) {
-            forEachWrittenRun(from.address(), from.byteSize(), copy);
+    public static void copyPages(MemorySegment from, MemorySegment to, boolean writtenOnly) {
+        forEachRun(from, writtenOnly, (page, count) -> MemorySegment.copy(from, page * 4096, to, page * 4096,
+                count * 4096));
+    }
+
+    /**
+     * The runs of pages of {@code m} that its process has written since it mapped a file privately
+     * ({@code writtenOnly}, where pagemap can tell), else that the host holds.
+     */
+    private static void forEachRun(MemorySegment m, boolean writtenOnly, LongBinaryConsumer action) {
+        if (writtenOnly && PAGEMAP_FD >= 0) {
+            forEachWrittenRun(m.address(), m.byteSize(), action);
         } else {
-            forEachResidentRun(from.address(), from.byteSize(), copy);
+            Runs runs = new Runs(action);
+            forEachResident(m.address(), m.byteSize(), page -> runs.page(page, true));
+            runs.end();
         }
     }
 
@@ -294,12 +294,6 @@ public final class HostPages {
         } catch (Throwable t) {
             throw t instanceof IllegalStateException e ? e : new IllegalStateException(t);
         }
-    }
-
-    private static void forEachResidentRun(long start, long size, LongBinaryConsumer action) {
-        Runs runs = new Runs(action);
-        forEachResident(start, size, page -> runs.page(page, true));
-        runs.end();
     }
 
     /** Joins pages into runs. */

@@ -509,11 +509,7 @@ public final class AddressSpace {
                     if (host == null) {
                         throw new ErrnoException(Errno.ENOMEM);
                     }
-                    if (cow) {
-                        HostPages.copyWritten(v.host, host);
-                    } else {
-                        HostPages.copyResident(v.host, host);
-                    }
+                    HostPages.copyPages(v.host, host, cow);
                 }
                 child.vmas.put(v.start, new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
                         v.sharedHost, cow ? base : null, false));

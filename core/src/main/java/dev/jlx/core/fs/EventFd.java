@@ -81,12 +81,7 @@ public final class EventFd extends OpenFile {
         if (nonblocking()) {
             throw new ErrnoException(Errno.EAGAIN);
         }
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ErrnoException(Errno.EINTR);
-        }
+        Monitors.await(this);
     }
 
     @Override

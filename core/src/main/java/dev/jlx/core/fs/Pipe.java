@@ -125,7 +125,7 @@ public final class Pipe {
         long seen = reader ? writerOpens : readerOpens;
         try {
             while (reader ? writers == 0 && writerOpens == seen : readers == 0 && readerOpens == seen) {
-                await();
+                Monitors.await(this);
             }
         } catch (ErrnoException interrupted) {
             close(reader);
@@ -204,7 +204,7 @@ public final class Pipe {
             if (nonblocking) {
                 throw new ErrnoException(Errno.EAGAIN);
             }
-            await();
+            Monitors.await(this);
         }
         return count;
     }
@@ -221,7 +221,7 @@ public final class Pipe {
             if (nonblocking) {
                 throw new ErrnoException(Errno.EAGAIN);
             }
-            await();
+            Monitors.await(this);
         }
     }
 
@@ -303,7 +303,7 @@ public final class Pipe {
                     throw new ErrnoException(Errno.EAGAIN);
                 }
                 try {
-                    await();
+                    Monitors.await(this);
                 } catch (ErrnoException interrupted) {
                     if (done > 0) {
                         return done;
@@ -329,14 +329,5 @@ public final class Pipe {
             notifyAll();
         }
         return done;
-    }
-
-    private void await() throws ErrnoException {
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ErrnoException(Errno.EINTR);
-        }
     }
 }

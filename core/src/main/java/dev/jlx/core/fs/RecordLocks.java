@@ -54,12 +54,7 @@ public final class RecordLocks {
                 if (!wait) {
                     throw new ErrnoException(Errno.EAGAIN);
                 }
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ErrnoException(Errno.EINTR);
-                }
+                Monitors.await(this);
             }
         }
         List<Lock> list = locks.computeIfAbsent(file, k -> new ArrayList<>());

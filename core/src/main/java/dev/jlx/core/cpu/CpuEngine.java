@@ -43,6 +43,13 @@ public interface CpuEngine extends AutoCloseable {
     void stop();
 
     /**
+     * Whether a {@link #stop} from another thread leaves the engine between two instructions with
+     * RIP exact, so that the run may resume there (preemption, signal delivery). When not, only a
+     * stop that ends the run for good (exit, a time limit) may come from another thread.
+     */
+    boolean stopsExactly();
+
+    /**
      * The x87 and SSE state in FXSAVE's 512-byte layout (what a Linux signal frame's fpstate
      * holds without XSAVE): control, status and abridged tag words, MXCSR, ST0-7, XMM0-15.
      */

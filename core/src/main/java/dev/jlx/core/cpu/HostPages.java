@@ -53,6 +53,28 @@ public final class HostPages {
 
     private HostPages() {}
 
+    /** int mprotect(void *addr, size_t len, int prot); */
+    private static final MethodHandle MPROTECT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mprotect").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG,
+                    JAVA_INT));
+    private static final int PROT_READ_EXEC = 5;
+
+    /** A page holding {@code code}, read-only and executable; null when the host refuses. */
+    public static MemorySegment executable(byte[] code) {
+        MemorySegment page = allocate(4096);
+        if (page == null) {
+            return null;
+        }
+        MemorySegment.copy(code, 0, page, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, code.length);
+        int rc;
+        try {
+            rc = (int) MPROTECT.invokeExact(page, 4096L, PROT_READ_EXEC);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mprotect", t);
+        }
+        return rc == 0 ? page : null;
+    }
+
     /** Allocates {@code size} bytes (a multiple of 4096) of zeroed memory, or null when the host refuses. */
     public static MemorySegment allocate(long size) {
         MemorySegment p = mmap(MemorySegment.NULL, size, MAP_PRIVATE, ZERO_FD, 0);

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 
 /**
  * A {@link CpuEngine} on Unicorn 2.1 through the FFM API. The facts this relies on (hook ABI,
@@ -22,6 +23,7 @@ public final class UnicornEngine implements CpuEngine {
     private static final int UC_MODE_64 = 8;
     private static final int UC_HOOK_INTR = 1;
     private static final int UC_HOOK_INSN = 2;
+    private static final int UC_HOOK_BLOCK = 8;
     private static final int UC_HOOK_MEM_INVALID = 1008;
     private static final int UC_PROT_EXEC = 4;
     private static final int UC_X86_INS_SYSCALL = 699;
@@ -84,6 +86,11 @@ public final class UnicornEngine implements CpuEngine {
     private SyscallHook syscallHook;
     private volatile boolean stopWanted;
     private volatile boolean running;
+    /** The byte the block hook's stub reads before each translated block: non-zero stops the engine there. */
+    private final MemorySegment stopFlag;
+    private static final VarHandle FLAG = JAVA_BYTE.varHandle();
+    /** The thread inside uc_emu_start, which alone may stop the engine at once (from one of its hooks). */
+    private volatile Thread runner;
     private Throwable hookFailure;
     private RunResult pendingFault;
     private volatile boolean closed;
@@ -93,6 +100,7 @@ public final class UnicornEngine implements CpuEngine {
         MemorySegment out = arena.allocate(ADDRESS);
         check("uc_open", invokeInt(UnicornLibrary.Open.H, UC_ARCH_X86, UC_MODE_64, out));
         uc = out.get(ADDRESS, 0);
+        stopFlag = arena.allocate(JAVA_BYTE);
         try {
             // The default model (qemu64) decodes no SSSE3 although glibc is told it exists; Westmere's
             // CPUID and decoder agree (ENGINE.md).
@@ -162,6 +170,52 @@ public final class UnicornEngine implements CpuEngine {
                 FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS),
                 arena);
         check("uc_hook_add(mem)", invokeHook(handle, UC_HOOK_MEM_INVALID, memStub));
+        if (StopStub.ADDRESS != null) {
+            try {
+                check("uc_hook_add(block)", (int) UnicornLibrary.HookAdd.H.invokeExact(uc, handle, UC_HOOK_BLOCK,
+                        StopStub.ADDRESS, stopFlag, 1L, 0L));
+            } catch (EngineException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    /**
+     * The block hook's callback: {@code if (*(char *) user_data) uc_emu_stop(uc);} in x86-64 machine
+     * code, for hosts with the System V calling convention (Linux, macOS and the BSDs on x86-64).
+     * uc_emu_stop from another thread stops the engine at the start of a translated block but
+     * leaves RIP where it was last written, often an earlier block (docs/engine.md); called from a
+     * block hook it stops at that block with RIP exact. A Java upcall per block would cost ~100 ns;
+     * this costs a compare. Null where there is no such stub: threads then switch only at syscalls.
+     */
+    static final class StopStub {
+        static final MemorySegment ADDRESS = make();
+
+        private static MemorySegment make() {
+            String arch = System.getProperty("os.arch");
+            if (!(arch.equals("amd64") || arch.equals("x86_64")) || System.getProperty("os.name").startsWith("Windows")) {
+                return null;
+            }
+            long stop = UnicornLibrary.LOOKUP.find("uc_emu_stop").orElseThrow().address();
+            byte[] code = {
+                (byte) 0x80, 0x39, 0x00,                   // cmp byte [rcx], 0   (rcx: user_data)
+                0x75, 0x01,                                 // jne +1
+                (byte) 0xc3,                                // ret
+                0x48, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,  // movabs rax, uc_emu_stop
+                (byte) 0xff, (byte) 0xe0,                   // jmp rax (rdi: uc, as the hook got it)
+            };
+            for (int i = 0; i < 8; i++) {
+                code[8 + i] = (byte) (stop >>> (8 * i));
+            }
+            return HostPages.executable(code);
+        }
+    }
+
+    @Override
+    public boolean stopsExactly() {
+        return StopStub.ADDRESS != null;
     }
 
     // Upcalls: nothing may escape them (the JVM would abort), so failures are kept and rethrown by run().
@@ -210,10 +264,13 @@ public final class UnicornEngine implements CpuEngine {
     @Override
     public RunResult run(long rip) {
         if (takeStop()) {
+            // Stopped before it started: RIP must still say where the run would have begun.
+            reg(X86Reg.RIP, rip);
             return RunResult.STOPPED;
         }
         pendingFault = null;
         hookFailure = null;
+        runner = Thread.currentThread();
         running = true;
         int err;
         try {
@@ -222,6 +279,7 @@ public final class UnicornEngine implements CpuEngine {
             throw new IllegalStateException("uc_emu_start", t);
         } finally {
             running = false;
+            runner = null;
         }
         boolean stopped = takeStop();
         if (hookFailure != null) {
@@ -254,14 +312,26 @@ public final class UnicornEngine implements CpuEngine {
     private synchronized boolean takeStop() {
         boolean s = stopWanted;
         stopWanted = false;
+        FLAG.setVolatile(stopFlag, 0L, (byte) 0);
         return s;
     }
 
+    /**
+     * From another thread the stop takes effect at the next translated block, through the block
+     * hook's flag, with RIP exact; a stop asked before the run starts is kept for it. From the
+     * engine's own hooks, and where there is no stub, uc_emu_stop stops it at once.
+     */
     @Override
     public synchronized void stop() {
         stopWanted = true;
         if (closed) {
             return;
+        }
+        if (StopStub.ADDRESS != null) {
+            FLAG.setVolatile(stopFlag, 0L, (byte) 1);
+            if (Thread.currentThread() != runner) {
+                return;
+            }
         }
         try {
             int ignored = (int) UnicornLibrary.EmuStop.H.invokeExact(uc);
@@ -459,7 +529,7 @@ public final class UnicornEngine implements CpuEngine {
     @Override
     public void reset() {
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
-        stopWanted = false;
+        takeStop();
     }
 
     /** Engines are made one at a time, so that a new code buffer among the host's mappings is this one's. */

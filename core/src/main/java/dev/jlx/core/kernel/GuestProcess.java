@@ -540,12 +540,14 @@ public final class GuestProcess {
         if (blocked || handler != Signals.SIG_DFL || (stopped && sig != Signals.SIGCONT)) {
             addPending(d);
             if (!blocked && t != null && Kernel.caller() != t) {
-                // The handler runs as the thread's current or next syscall returns: a blocking call is
-                // interrupted. Running guest code is not stopped for it: an engine stopped from another
-                // thread and resumed can lose its place (docs/engine.md).
+                // The handler runs as the thread's current syscall returns (a blocking call is
+                // interrupted), or, when it runs guest code, before its next block.
                 Thread runner = runners.get(t);
                 if (runner != null) {
                     runner.interrupt();
+                }
+                if (t.engine().stopsExactly()) {
+                    t.engine().stop();
                 }
             }
             return;
@@ -567,7 +569,7 @@ public final class GuestProcess {
         }
     }
 
-    /** Job control: set while a stop signal holds the process; each thread parks at its next syscall. */
+    /** Job control: set while a stop signal holds the process; each thread parks at its next syscall or block. */
     private volatile boolean stopped;
     /** What the parent's wait has yet to hear (WUNTRACED, WCONTINUED): the stop signal, or a continue. Guarded by the kernel. */
     private int stopReport;
@@ -578,8 +580,8 @@ public final class GuestProcess {
     }
 
     /**
-     * A stop signal's default action: the process stops (its threads park as they next enter or
-     * leave a syscall) and its parent hears of it, by wait and by SIGCHLD unless SA_NOCLDSTOP.
+     * A stop signal's default action: the process stops (its threads park as they next leave a
+     * syscall or start a block) and its parent hears of it, by wait and by SIGCHLD unless SA_NOCLDSTOP.
      */
     private void stop(int sig) {
         synchronized (this) {
@@ -587,6 +589,12 @@ public final class GuestProcess {
                 return;
             }
             stopped = true;
+        }
+        for (GuestThread t : threads) {
+            // A thread computing without syscalls parks before its next block.
+            if (t != Kernel.caller() && t.engine().stopsExactly()) {
+                t.engine().stop();
+            }
         }
         synchronized (kernel) {
             stopReport = sig;

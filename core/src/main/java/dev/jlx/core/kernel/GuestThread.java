@@ -228,8 +228,8 @@ public final class GuestThread {
     }
 
     /**
-     * Runs the handler of a signal that became deliverable while guest code ran (another process
-     * sent it and stopped this engine): the frame resumes at the interrupted instruction.
+     * Runs the handler of a signal that became deliverable while guest code ran (its sender
+     * stopped this engine between two blocks): the frame resumes at the interrupted instruction.
      */
     private long deliverAsync(long at) {
         Thread.interrupted();
@@ -279,10 +279,9 @@ public final class GuestThread {
         long at = rip;
         while (!process.exiting() && !exited) {
             RunToken token = process.space().runToken();
-            token.acquire();
-            RunResult r;
+            token.acquire(engine);
             try {
-                r = engine.run(at);
+                at = afterRun(engine.run(at));
             } finally {
                 token.release();
             }
@@ -291,24 +290,42 @@ public final class GuestThread {
             }
             if (pendingExec != null) {
                 at = finishExec();
-                continue;
-            }
-            if (resumeAt != -1) {
-                at = resumeAt;
-                resumeAt = -1;
-                continue;
-            }
-            switch (r.kind()) {
-                case STOPPED -> at = deliverAsync(engine.reg(X86Reg.RIP));
-                case HALTED -> at = fault(Signals.SIGSEGV, SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
-                case MEMORY_FAULT -> at = fault(Signals.SIGSEGV, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR,
-                        r.address(), r.detail());
-                case INVALID_INSTRUCTION -> at = fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
-                        r.detail() + " at 0x" + Long.toHexString(r.address()));
-                case INTERRUPT -> at = fault(signalForVector(r.interrupt()), codeForVector(r.interrupt()),
-                        engine.reg(X86Reg.RIP), r.detail());
+            } else if (process.stopped()) {
+                // Job control: a thread stopped between two blocks waits for SIGCONT, then looks
+                // at the signals that came meanwhile before it runs on.
+                sleeping = true;
+                process.parkWhileStopped();
+                sleeping = false;
+                engine.stop();
             }
         }
+    }
+
+    /**
+     * Where the thread goes on after its engine returned, decided with the run token held, since
+     * a signal frame is written to guest memory; execve and the end of the process are left to
+     * {@link #run}.
+     */
+    private long afterRun(RunResult r) {
+        if (process.exiting() || exited || pendingExec != null) {
+            return -1;
+        }
+        if (resumeAt != -1) {
+            long at = resumeAt;
+            resumeAt = -1;
+            // rt_sigreturn may have unblocked a pending signal: Linux delivers it before user mode.
+            return (process.pendingSignals() & ~signalMask) != 0 ? deliverAsync(at) : at;
+        }
+        return switch (r.kind()) {
+            case STOPPED -> deliverAsync(engine.reg(X86Reg.RIP));
+            case HALTED -> fault(Signals.SIGSEGV, SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
+            case MEMORY_FAULT -> fault(Signals.SIGSEGV, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR,
+                    r.address(), r.detail());
+            case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
+                    r.detail() + " at 0x" + Long.toHexString(r.address()));
+            case INTERRUPT -> fault(signalForVector(r.interrupt()), codeForVector(r.interrupt()),
+                    engine.reg(X86Reg.RIP), r.detail());
+        };
     }
 
     /** si_code values of the signals a CPU fault raises. */

@@ -52,7 +52,7 @@ public final class SyscallDispatcher {
                 result = -e.errno().number();
             } finally {
                 if (token != null) {
-                    token.acquire();
+                    token.acquire(engine);
                     thread.setSleeping(false);
                 }
             }
@@ -136,7 +136,7 @@ public final class SyscallDispatcher {
         thread.setSleeping(true);
         token.release();
         thread.process().parkWhileStopped();
-        token.acquire();
+        token.acquire(thread.engine());
         thread.setSleeping(false);
     }
 

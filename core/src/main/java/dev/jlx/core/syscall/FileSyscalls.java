@@ -44,10 +44,10 @@ final class FileSyscalls {
     }
 
     /** The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names. */
-    static String base(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
+    static String base(GuestThread t, GuestProcess.FsView view, int dirfd, byte[] path) throws ErrnoException {
         GuestProcess p = t.process();
         if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
-            return p.cwd();
+            return view.cwd();
         }
         OpenFile f = p.fds().get(dirfd);
         if (!(f instanceof HostOpenFile h) || h.guestPath() == null
@@ -58,7 +58,8 @@ final class FileSyscalls {
     }
 
     static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
-        return t.process().vfs().resolve(base(t, dirfd, path), path, followLast);
+        GuestProcess.FsView view = t.process().fsView();
+        return view.vfs().resolve(base(t, view, dirfd, path), path, followLast);
     }
 
     /** Implements Linux syscall open(2). */
@@ -653,10 +654,8 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EPERM);
         }
         String root = r.guestPath();
-        String cwd = p.cwd();
-        String inRoot = root.equals("/") ? cwd : cwd.equals(root) ? "/"
-                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/";
-        p.changeRoot(p.vfs().chroot(r), inRoot);
+        p.changeRoot(p.vfs().chroot(r), cwd -> root.equals("/") ? cwd : cwd.equals(root) ? "/"
+                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/");
         return 0;
     }
 
@@ -739,8 +738,6 @@ final class FileSyscalls {
 
     /** Implements Linux syscall umask(2). */
     static long umask(GuestThread t, Args a) {
-        int old = t.process().umask();
-        t.process().setUmask(a.i32(0) & 0777);
-        return old;
+        return t.process().setUmask(a.i32(0) & 0777);
     }
 }

@@ -191,7 +191,10 @@ public abstract class OpenFile {
         return --references == 0;
     }
 
-    /** A reference that is not a descriptor's was dropped (a file never installed); the last one releases it. */
+    /**
+     * Drops a reference held outside any descriptor table (a file that was never installed, the ends
+     * inside a FIFO opened read-write); the last one releases the description.
+     */
     public final void close() throws ErrnoException {
         if (dropReference()) {
             release();

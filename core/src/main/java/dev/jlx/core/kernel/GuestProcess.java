@@ -12,6 +12,9 @@ import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.mem.AddressSpace;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A guest process, analogous to Linux's thread group: the address space, file descriptors,
@@ -36,10 +39,13 @@ public final class GuestProcess {
     /** Replaced by execve while other processes may read it (/proc). */
     private volatile AddressSpace space;
     /** The root and working directory, replaced together (Linux's fs_struct). */
-    private final java.util.concurrent.atomic.AtomicReference<FsView> fsView;
-    private final java.util.concurrent.atomic.AtomicInteger umask;
+    private final AtomicReference<FsView> fsView;
+    private final AtomicInteger umask;
     private volatile byte[] comm = new byte[0];
-    /** Signals sent to the process that are blocked or have a handler jlx cannot run yet; changed under the process's monitor. */
+    /**
+     * Signals sent to the process that are blocked or have a handler jlx cannot run yet; changed
+     * under the process's monitor, read without it.
+     */
     private volatile long pendingSignals;
     private volatile ExitStatus exitStatus;
     /** prctl(2) settings that have no other effect in jlx yet but must read back as set. */
@@ -72,8 +78,8 @@ public final class GuestProcess {
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
         this.pgid = 1;
         this.sid = 1;
-        this.fsView = new java.util.concurrent.atomic.AtomicReference<>(new FsView(kernel.vfs(), cwd));
-        this.umask = new java.util.concurrent.atomic.AtomicInteger(022);
+        this.fsView = new AtomicReference<>(new FsView(kernel.vfs(), cwd));
+        this.umask = new AtomicInteger(022);
         this.credentials = credentials;
         this.fds = new FdTable();
         this.signalActions = new SignalActions();
@@ -92,8 +98,8 @@ public final class GuestProcess {
         this.parent = parent;
         this.pgid = parent.pgid;
         this.sid = parent.sid;
-        this.fsView = new java.util.concurrent.atomic.AtomicReference<>(parent.fsView());
-        this.umask = new java.util.concurrent.atomic.AtomicInteger(parent.umask());
+        this.fsView = new AtomicReference<>(parent.fsView());
+        this.umask = new AtomicInteger(parent.umask());
         this.comm = parent.comm;
         this.credentials = parent.credentials;
         this.image = parent.image;
@@ -273,7 +279,7 @@ public final class GuestProcess {
      * chroot(2): {@code root} becomes the process's "/", and {@code cwdInRoot} gives the working
      * directory in it from the one before.
      */
-    public void changeRoot(dev.jlx.core.fs.Vfs root, java.util.function.UnaryOperator<String> cwdInRoot) {
+    public void changeRoot(dev.jlx.core.fs.Vfs root, UnaryOperator<String> cwdInRoot) {
         fsView.updateAndGet(v -> new FsView(root, cwdInRoot.apply(v.cwd())));
     }
 

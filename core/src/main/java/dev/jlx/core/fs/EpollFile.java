@@ -59,15 +59,59 @@ public final class EpollFile extends OpenFile {
         this.gid = gid;
     }
 
-    /** epoll_ctl's EPOLL_CTL_ADD: EEXIST when the file is already watched under {@code fd}. */
-    public synchronized void add(int fd, OpenFile file, int events, long data) throws ErrnoException {
+    /**
+     * Linux's epnested_mutex: a loop check and the change it allows are made one at a time, so two
+     * instances cannot come to watch each other through two changes made at once.
+     */
+    private static final Object NESTING = new Object();
+
+    /**
+     * epoll_ctl's EPOLL_CTL_ADD ({@code add}) or EPOLL_CTL_MOD; ELOOP when {@code file} is an epoll
+     * instance that is or watches, through the instances it watches, this one.
+     */
+    public void control(boolean add, int fd, OpenFile file, int events, long data) throws ErrnoException {
+        if (!(file instanceof EpollFile inner)) {
+            change(add, fd, file, events, data);
+            return;
+        }
+        synchronized (NESTING) {
+            if (inner.reaches(this)) {
+                throw new ErrnoException(Errno.ELOOP);
+            }
+            change(add, fd, file, events, data);
+        }
+    }
+
+    private void change(boolean add, int fd, OpenFile file, int events, long data) throws ErrnoException {
+        if (add) {
+            add(fd, file, events, data);
+        } else {
+            modify(fd, file, events, data);
+        }
+    }
+
+    /** Whether this instance is or watches, through the instances it watches, {@code target}. */
+    private boolean reaches(EpollFile target) {
+        if (this == target) {
+            return true;
+        }
+        for (OpenFile f : watched()) {
+            if (f instanceof EpollFile e && e.reaches(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** EPOLL_CTL_ADD: EEXIST when the file is already watched under {@code fd}. */
+    private synchronized void add(int fd, OpenFile file, int events, long data) throws ErrnoException {
         if (interests.putIfAbsent(new Key(fd, file), new Interest(events, data)) != null) {
             throw new ErrnoException(Errno.EEXIST);
         }
     }
 
     /** EPOLL_CTL_MOD: ENOENT when not watched; re-arms a EPOLLONESHOT entry. */
-    public synchronized void modify(int fd, OpenFile file, int events, long data) throws ErrnoException {
+    private synchronized void modify(int fd, OpenFile file, int events, long data) throws ErrnoException {
         Interest i = interests.get(new Key(fd, file));
         if (i == null) {
             throw new ErrnoException(Errno.ENOENT);
@@ -87,7 +131,7 @@ public final class EpollFile extends OpenFile {
     }
 
     /** The files watched now (for epoll_ctl's loop check). */
-    public synchronized List<OpenFile> watched() {
+    private synchronized List<OpenFile> watched() {
         return interests.keySet().stream().map(Key::file).toList();
     }
 

@@ -2,17 +2,27 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A process's file descriptors, analogous to Linux's {@code struct files_struct}: each slot refers
  * to an {@link OpenFile} and carries its own close-on-exec bit.
+ *
+ * <p>The table's monitor guards the slots, the close-on-exec bits and the lowest-free hint (Linux's
+ * {@code file_lock}); the threads of a process use the table at once, in calls that run without
+ * the run token. Nothing is called out of the table while the monitor is held: a closed
+ * description's close listener and release run after the slot is emptied, as Linux's
+ * {@code filp_close} runs after {@code file_close_fd}.
  */
 public final class FdTable {
     private OpenFile[] files = new OpenFile[64];
     private boolean[] closeOnExec = new boolean[64];
+    /** No descriptor below this is free (Linux's {@code next_fd}): where the lowest-free search starts. */
+    private int firstFree;
     /** Told of every descriptor about to be closed (record locks are released there). */
-    private CloseListener onClose = (f, last) -> { };
+    private volatile CloseListener onClose = (f, last) -> { };
 
     /** Sees each descriptor closed: its open file, and whether this is the description's last reference. */
     @FunctionalInterface
@@ -25,7 +35,7 @@ public final class FdTable {
     }
 
     /** The open file behind {@code fd}; EBADF when none. */
-    public OpenFile get(int fd) throws ErrnoException {
+    public synchronized OpenFile get(int fd) throws ErrnoException {
         if (fd < 0 || fd >= files.length || files[fd] == null) {
             throw new ErrnoException(Errno.EBADF);
         }
@@ -33,11 +43,8 @@ public final class FdTable {
     }
 
     /** Installs {@code file} at the lowest free descriptor >= {@code minFd}, below {@code limit}. */
-    public int install(OpenFile file, int minFd, boolean cloexec, long limit) throws ErrnoException {
-        int fd = minFd;
-        while (fd < files.length && files[fd] != null) {
-            fd++;
-        }
+    public synchronized int install(OpenFile file, int minFd, boolean cloexec, long limit) throws ErrnoException {
+        int fd = lowestFree(minFd);
         if (fd >= limit) {
             throw new ErrnoException(Errno.EMFILE);
         }
@@ -45,14 +52,56 @@ public final class FdTable {
         return fd;
     }
 
-    /** Puts {@code file} at {@code fd}, closing what was there (dup2 semantics). */
+    /**
+     * dup(2) and fcntl's F_DUPFD: {@code oldfd}'s description, one reference more, at the lowest free
+     * descriptor >= {@code minFd}; EBADF, or EMFILE at {@code limit}.
+     */
+    public synchronized int dup(int oldfd, int minFd, boolean cloexec, long limit) throws ErrnoException {
+        OpenFile f = get(oldfd);
+        int fd = install(f, minFd, cloexec, limit);
+        f.retain();
+        return fd;
+    }
+
+    /**
+     * dup2(2) and dup3(2): {@code oldfd}'s description, one reference more, at {@code newfd}; what
+     * was there is closed (after the table is left, as Linux's do_dup2).
+     */
+    public void dup2(int oldfd, int newfd, boolean cloexec) throws ErrnoException {
+        OpenFile old;
+        synchronized (this) {
+            OpenFile f = get(oldfd);
+            f.retain();
+            old = swap(newfd, f, cloexec);
+        }
+        if (old != null) {
+            closed(old);
+        }
+    }
+
+    /** Puts {@code file} at {@code fd}, closing what was there (the standard streams of a new process). */
     public void installAt(int fd, OpenFile file, boolean cloexec) throws ErrnoException {
+        OpenFile old;
+        synchronized (this) {
+            old = swap(fd, file, cloexec);
+        }
+        if (old != null) {
+            closed(old);
+        }
+    }
+
+    private OpenFile swap(int fd, OpenFile file, boolean cloexec) {
         OpenFile old = fd < files.length ? files[fd] : null;
         put(fd, file, cloexec);
-        if (old != null) {
-            onClose.closing(old, old.lastReference());
-            old.close();
+        return old;
+    }
+
+    private int lowestFree(int minFd) {
+        int fd = Math.max(minFd, firstFree);
+        while (fd < files.length && files[fd] != null) {
+            fd++;
         }
+        return fd;
     }
 
     private void put(int fd, OpenFile file, boolean cloexec) {
@@ -63,28 +112,79 @@ public final class FdTable {
         }
         files[fd] = file;
         closeOnExec[fd] = cloexec;
+        if (fd == firstFree) {
+            firstFree = lowestFree(fd + 1);
+        }
+    }
+
+    /** Empties slot {@code fd} and returns what it held, or null when it was free. */
+    private OpenFile take(int fd) {
+        if (fd < 0 || fd >= files.length || files[fd] == null) {
+            return null;
+        }
+        OpenFile f = files[fd];
+        files[fd] = null;
+        closeOnExec[fd] = false;
+        firstFree = Math.min(firstFree, fd);
+        return f;
     }
 
     public void close(int fd) throws ErrnoException {
-        OpenFile f = get(fd);
-        files[fd] = null;
-        closeOnExec[fd] = false;
-        onClose.closing(f, f.lastReference());
-        f.close();
+        OpenFile f;
+        synchronized (this) {
+            f = take(fd);
+        }
+        if (f == null) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        closed(f);
     }
 
-    public boolean closeOnExec(int fd) throws ErrnoException {
+    /** A description's descriptor is gone from the table: the listener hears of it, then it loses the reference. */
+    private void closed(OpenFile f) throws ErrnoException {
+        boolean last = f.dropReference();
+        try {
+            onClose.closing(f, last);
+        } finally {
+            if (last) {
+                f.release();
+            }
+        }
+    }
+
+    public synchronized boolean closeOnExec(int fd) throws ErrnoException {
         get(fd);
         return closeOnExec[fd];
     }
 
-    public void setCloseOnExec(int fd, boolean value) throws ErrnoException {
+    public synchronized void setCloseOnExec(int fd, boolean value) throws ErrnoException {
         get(fd);
         closeOnExec[fd] = value;
     }
 
+    /**
+     * close_range(2) from {@code first} to {@code last}: closes the open descriptors, or with
+     * {@code cloexec} marks them close-on-exec; free numbers in the range are skipped.
+     */
+    public void closeRange(int first, int last, boolean cloexec) {
+        List<OpenFile> gone = new ArrayList<>();
+        synchronized (this) {
+            for (int fd = first; fd <= Math.min(last, files.length - 1); fd++) {
+                if (cloexec) {
+                    closeOnExec[fd] |= files[fd] != null;
+                } else {
+                    OpenFile f = take(fd);
+                    if (f != null) {
+                        gone.add(f);
+                    }
+                }
+            }
+        }
+        closeAll(gone);
+    }
+
     /** The highest open descriptor, or -1. */
-    public int highest() {
+    public synchronized int highest() {
         for (int fd = files.length - 1; fd >= 0; fd--) {
             if (files[fd] != null) {
                 return fd;
@@ -101,6 +201,7 @@ public final class FdTable {
         FdTable c = new FdTable();
         c.files = files.clone();
         c.closeOnExec = closeOnExec.clone();
+        c.firstFree = firstFree;
         for (OpenFile f : c.files) {
             if (f != null) {
                 f.retain();
@@ -111,26 +212,29 @@ public final class FdTable {
 
     /** execve: closes the descriptors marked close-on-exec. */
     public void closeOnExec() {
-        for (int fd = 0; fd < files.length; fd++) {
-            if (files[fd] != null && closeOnExec[fd]) {
-                try {
-                    close(fd);
-                } catch (ErrnoException ignored) {
-                    // As at exit: execve has already succeeded and reports nothing about these.
+        List<OpenFile> gone = new ArrayList<>();
+        synchronized (this) {
+            for (int fd = 0; fd < files.length; fd++) {
+                if (files[fd] != null && closeOnExec[fd]) {
+                    gone.add(take(fd));
                 }
             }
         }
+        closeAll(gone);
     }
 
-    /** Closes every descriptor (process exit). Errors at this point have nobody to go to. */
+    /** Closes every descriptor (process exit). */
     public void closeAll() {
-        for (int fd = 0; fd < files.length; fd++) {
-            if (files[fd] != null) {
-                try {
-                    close(fd);
-                } catch (ErrnoException ignored) {
-                    // close(2) at exit has no caller to report to, as in the kernel's exit_files().
-                }
+        closeRange(0, Integer.MAX_VALUE, false);
+    }
+
+    private void closeAll(List<OpenFile> gone) {
+        for (OpenFile f : gone) {
+            try {
+                closed(f);
+            } catch (ErrnoException ignored) {
+                // As at exit (the kernel's exit_files) and after execve's point of no return, close(2)
+                // errors here have no caller to go to.
             }
         }
     }

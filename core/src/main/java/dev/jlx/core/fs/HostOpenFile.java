@@ -20,7 +20,10 @@ public final class HostOpenFile extends OpenFile {
     private final HostConsole console;
     /** The path it was opened by (for *at calls and directory listings), or null for a standard stream. */
     private final Vfs.Resolved path;
-    /** getdents state: the listing taken at the first read after opening or rewinding, and the next entry. */
+    /**
+     * getdents state: the listing taken at the first read after opening or rewinding, and the next
+     * entry; guarded by the description's monitor.
+     */
     private List<HostDirEntry> listing;
     private int nextEntry;
 
@@ -74,7 +77,7 @@ public final class HostOpenFile extends OpenFile {
      * The directory's entries, "." and ".." first, then the host's readdir order. Entry i's
      * getdents cookie (d_off) is i + 1, so telldir/seekdir positions stay valid for this listing.
      */
-    public List<HostDirEntry> directoryEntries(Vfs vfs) throws ErrnoException {
+    public synchronized List<HostDirEntry> directoryEntries(Vfs vfs) throws ErrnoException {
         if (!isDirectory()) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
@@ -100,11 +103,11 @@ public final class HostOpenFile extends OpenFile {
         return listing;
     }
 
-    public int nextEntry() {
+    public synchronized int nextEntry() {
         return nextEntry;
     }
 
-    public void setNextEntry(int index) {
+    public synchronized void setNextEntry(int index) {
         nextEntry = index;
     }
 
@@ -197,6 +200,12 @@ public final class HostOpenFile extends OpenFile {
         if (!isDirectory()) {
             return file.seek(offset, whence);
         }
+        synchronized (this) {
+            return seekDirectory(offset, whence);
+        }
+    }
+
+    private long seekDirectory(long offset, int whence) throws ErrnoException {
         long target = switch (whence) {
             case Fcntl.SEEK_SET -> offset;
             case Fcntl.SEEK_CUR -> nextEntry + offset;

@@ -13,8 +13,11 @@ import java.lang.foreign.MemorySegment;
  * errno Linux gives for a file that does not support the operation.
  */
 public abstract class OpenFile {
-    /** Access mode and status flags (O_APPEND, O_NONBLOCK, ...), as F_GETFL reports them. */
-    protected int statusFlags;
+    /**
+     * Access mode and status flags (O_APPEND, O_NONBLOCK, ...), as F_GETFL reports them. Read without
+     * a lock; changed under the description's monitor, which also guards the reference count.
+     */
+    protected volatile int statusFlags;
     private int references = 1;
 
     protected OpenFile(int statusFlags) {
@@ -26,7 +29,7 @@ public abstract class OpenFile {
     }
 
     /** F_SETFL: only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK change, as on Linux. */
-    public void setStatusFlags(int flags) throws ErrnoException {
+    public synchronized void setStatusFlags(int flags) throws ErrnoException {
         int settable = OpenFlags.O_APPEND | OpenFlags.O_ASYNC | OpenFlags.O_DIRECT | OpenFlags.O_NOATIME
                 | OpenFlags.O_NONBLOCK;
         statusFlags = (statusFlags & ~settable) | (flags & settable);
@@ -175,23 +178,25 @@ public abstract class OpenFile {
         return null;
     }
 
-    /** Whether closing one more descriptor releases this description. */
-    public final synchronized boolean lastReference() {
-        return references == 1;
-    }
-
     /** One more file descriptor refers to this description (dup, fork). */
     public final synchronized void retain() {
         references++;
     }
 
-    /** A descriptor referring to this description was closed; the last one releases it. */
+    /**
+     * A descriptor referring to this description is gone; true when it was the last one, and the
+     * caller then {@linkplain #release releases} the description.
+     */
+    final synchronized boolean dropReference() {
+        return --references == 0;
+    }
+
+    /**
+     * Drops a reference held outside any descriptor table (a file that was never installed, the ends
+     * inside a FIFO opened read-write); the last one releases the description.
+     */
     public final void close() throws ErrnoException {
-        boolean last;
-        synchronized (this) {
-            last = --references == 0;
-        }
-        if (last) {
+        if (dropReference()) {
             release();
         }
     }

@@ -297,7 +297,10 @@ abstract class PseudoFs implements FileSystem {
         // Nothing is stored.
     }
 
-    /** An open node: a file's bytes as made at the last read from offset 0, and the offset. */
+    /**
+     * An open node: a file's bytes as made at the last read from offset 0, and the offset, guarded by
+     * its monitor (Linux's seq_file lock).
+     */
     private final class Opened extends SyntheticFile {
         private final PseudoNode node;
         private byte[] made;
@@ -315,14 +318,14 @@ abstract class PseudoFs implements FileSystem {
         }
 
         @Override
-        public int read(MemorySegment dst) throws ErrnoException {
+        public synchronized int read(MemorySegment dst) throws ErrnoException {
             int n = pread(dst, offset);
             offset += n;
             return n;
         }
 
         @Override
-        public int pread(MemorySegment dst, long at) throws ErrnoException {
+        public synchronized int pread(MemorySegment dst, long at) throws ErrnoException {
             PseudoNode.File f = file();
             if (at == 0 || made == null) {
                 made = f.content().get();
@@ -352,7 +355,7 @@ abstract class PseudoFs implements FileSystem {
 
         /** SEEK_SET and SEEK_CUR only, as seq_lseek. */
         @Override
-        public long seek(long to, int whence) throws ErrnoException {
+        public synchronized long seek(long to, int whence) throws ErrnoException {
             long target = switch (whence) {
                 case Fcntl.SEEK_SET -> to;
                 case Fcntl.SEEK_CUR -> offset + to;
@@ -382,7 +385,7 @@ abstract class PseudoFs implements FileSystem {
 
         /** FIONREAD of a regular file is the size stat shows less the offset, whatever a read would give. */
         @Override
-        public int bytesReadable() throws ErrnoException {
+        public synchronized int bytesReadable() throws ErrnoException {
             if (!(node instanceof PseudoNode.File f)) {
                 throw new ErrnoException(Errno.ENOTTY);
             }

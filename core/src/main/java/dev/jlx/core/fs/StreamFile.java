@@ -45,15 +45,18 @@ public final class StreamFile extends OpenFile {
             throw new ErrnoException(Errno.EBADF);
         }
         byte[] buf = new byte[(int) Math.min(dst.byteSize(), CHUNK)];
-        try {
-            int n = in.read(buf);
-            if (n <= 0) {
-                return 0;
+        // A Java stream need not be thread-safe: the guest's readers take turns, as on a pipe.
+        synchronized (in) {
+            try {
+                int n = in.read(buf);
+                if (n <= 0) {
+                    return 0;
+                }
+                MemorySegment.copy(buf, 0, dst, JAVA_BYTE, 0, n);
+                return n;
+            } catch (IOException e) {
+                throw new ErrnoException(Errno.EIO, e.toString());
             }
-            MemorySegment.copy(buf, 0, dst, JAVA_BYTE, 0, n);
-            return n;
-        } catch (IOException e) {
-            throw new ErrnoException(Errno.EIO, e.toString());
         }
     }
 
@@ -62,12 +65,15 @@ public final class StreamFile extends OpenFile {
         if (out == null) {
             throw new ErrnoException(Errno.EBADF);
         }
-        try {
-            out.write(src.toArray(JAVA_BYTE));
-            out.flush();
-            return (int) src.byteSize();
-        } catch (IOException e) {
-            throw new ErrnoException(Errno.EPIPE, e.toString());
+        // Each write goes out whole, never interleaved with another thread's, as a pipe's.
+        synchronized (out) {
+            try {
+                out.write(src.toArray(JAVA_BYTE));
+                out.flush();
+                return (int) src.byteSize();
+            } catch (IOException e) {
+                throw new ErrnoException(Errno.EPIPE, e.toString());
+            }
         }
     }
 
@@ -81,6 +87,7 @@ public final class StreamFile extends OpenFile {
         if (in == null) {
             return 0;
         }
+        // Not under the readers' lock: FIONREAD must not wait for a read that waits for data.
         try {
             return in.available();
         } catch (IOException e) {

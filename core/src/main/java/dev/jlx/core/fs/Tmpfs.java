@@ -464,7 +464,12 @@ public final class Tmpfs implements FileSystem {
         int access = linuxFlags & OpenFlags.O_ACCMODE;
         require(node, access == OpenFlags.O_RDONLY ? MAY_READ : access == OpenFlags.O_WRONLY ? MAY_WRITE
                 : MAY_READ | MAY_WRITE);
-        return new FifoNode(f.pipe, node::stat);
+        // The stat of an open FIFO end is asked later, outside this call: under the tree's lock too.
+        return new FifoNode(f.pipe, () -> {
+            synchronized (Tmpfs.this) {
+                return node.stat();
+            }
+        });
     }
 
     @Override

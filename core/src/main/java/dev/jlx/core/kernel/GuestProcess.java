@@ -12,6 +12,9 @@ import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.mem.AddressSpace;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A guest process, analogous to Linux's thread group: the address space, file descriptors,
@@ -31,14 +34,19 @@ public final class GuestProcess {
     private final Rlimits rlimits;
     private final List<GuestThread> threads = new CopyOnWriteArrayList<>();
     private volatile Credentials credentials;
-    private AddressSpace space;
-    /** The process's view of the file system: the kernel's, or a chroot's. */
-    private volatile dev.jlx.core.fs.Vfs vfs;
-    private String cwd;
-    private int umask = 022;
-    private byte[] comm = new byte[0];
-    /** Signals sent to the process that are blocked or have a handler jlx cannot run yet. */
-    private long pendingSignals;
+    /** Serializes credential changes: each is computed from the credentials it replaces. */
+    private final Object credentialsLock = new Object();
+    /** Replaced by execve while other processes may read it (/proc). */
+    private volatile AddressSpace space;
+    /** The root and working directory, replaced together (Linux's fs_struct). */
+    private final AtomicReference<FsView> fsView;
+    private final AtomicInteger umask;
+    private volatile byte[] comm = new byte[0];
+    /**
+     * Signals sent to the process that are blocked or have a handler jlx cannot run yet; changed
+     * under the process's monitor, read without it.
+     */
+    private volatile long pendingSignals;
     private volatile ExitStatus exitStatus;
     /** prctl(2) settings that have no other effect in jlx yet but must read back as set. */
     private final java.util.Map<Integer, Long> prctlSettings = new java.util.concurrent.ConcurrentHashMap<>();
@@ -70,8 +78,8 @@ public final class GuestProcess {
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
         this.pgid = 1;
         this.sid = 1;
-        this.vfs = kernel.vfs();
-        this.cwd = cwd;
+        this.fsView = new AtomicReference<>(new FsView(kernel.vfs(), cwd));
+        this.umask = new AtomicInteger(022);
         this.credentials = credentials;
         this.fds = new FdTable();
         this.signalActions = new SignalActions();
@@ -90,9 +98,8 @@ public final class GuestProcess {
         this.parent = parent;
         this.pgid = parent.pgid;
         this.sid = parent.sid;
-        this.vfs = parent.vfs;
-        this.cwd = parent.cwd;
-        this.umask = parent.umask;
+        this.fsView = new AtomicReference<>(parent.fsView());
+        this.umask = new AtomicInteger(parent.umask());
         this.comm = parent.comm;
         this.credentials = parent.credentials;
         this.image = parent.image;
@@ -235,8 +242,17 @@ public final class GuestProcess {
         return credentials;
     }
 
-    public void setCredentials(Credentials credentials) {
-        this.credentials = credentials;
+    /** How a credentials call changes the credentials it finds; EPERM and the like leave them as they are. */
+    @FunctionalInterface
+    public interface CredentialsChange {
+        Credentials apply(Credentials current) throws ErrnoException;
+    }
+
+    /** The set*id calls: {@code change} sees the current credentials, with no other change between. */
+    public void changeCredentials(CredentialsChange change) throws ErrnoException {
+        synchronized (credentialsLock) {
+            credentials = change.apply(credentials);
+        }
     }
 
     public AddressSpace space() {
@@ -247,30 +263,41 @@ public final class GuestProcess {
         this.space = space;
     }
 
-    public dev.jlx.core.fs.Vfs vfs() {
-        return vfs;
+    /** The process's view of the file system (the kernel's, or a chroot's) and its working directory in it. */
+    public record FsView(dev.jlx.core.fs.Vfs vfs, String cwd) {}
+
+    /** The root and working directory as one snapshot: a path walk uses both. */
+    public FsView fsView() {
+        return fsView.get();
     }
 
-    /** chroot(2): {@code root} becomes the process's "/", and its working directory is given in it. */
-    public void changeRoot(dev.jlx.core.fs.Vfs root, String cwdInRoot) {
-        this.vfs = root;
-        this.cwd = cwdInRoot;
+    public dev.jlx.core.fs.Vfs vfs() {
+        return fsView().vfs();
+    }
+
+    /**
+     * chroot(2): {@code root} becomes the process's "/", and {@code cwdInRoot} gives the working
+     * directory in it from the one before.
+     */
+    public void changeRoot(dev.jlx.core.fs.Vfs root, UnaryOperator<String> cwdInRoot) {
+        fsView.updateAndGet(v -> new FsView(root, cwdInRoot.apply(v.cwd())));
     }
 
     public String cwd() {
-        return cwd;
+        return fsView().cwd();
     }
 
     public void setCwd(String cwd) {
-        this.cwd = cwd;
+        fsView.updateAndGet(v -> new FsView(v.vfs(), cwd));
     }
 
     public int umask() {
-        return umask;
+        return umask.get();
     }
 
-    public void setUmask(int umask) {
-        this.umask = umask;
+    /** umask(2): sets the mask and returns the one it replaced, in one step. */
+    public int setUmask(int mask) {
+        return umask.getAndSet(mask);
     }
 
     /** The command name (comm): the executable's base name, at most 15 bytes. */
@@ -469,16 +496,17 @@ public final class GuestProcess {
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
-        for (GuestProcess child : children) {
-            child.parent = null;
-            if (child.zombie) {
-                kernel.unregister(child);
-            }
-        }
-        children.clear();
         // The parent's signal is sent as its wait can see the zombie, as Linux's exit_notify: a wait
-        // that returns this child finds the signal already pending.
+        // that returns this child finds the signal already pending. The links of the process tree
+        // change under the kernel's monitor, as under Linux's tasklist_lock.
         synchronized (kernel) {
+            for (GuestProcess child : children) {
+                child.parent = null;
+                if (child.zombie) {
+                    kernel.unregister(child);
+                }
+            }
+            children.clear();
             zombie = true;
             GuestProcess p = parent;
             if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {

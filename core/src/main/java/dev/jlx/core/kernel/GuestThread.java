@@ -18,7 +18,8 @@ public final class GuestThread {
     private final CpuEngine engine;
     private final int tid;
     private final Args args = new Args();
-    private long signalMask;
+    /** Set by the thread itself, read by senders in other threads and processes. */
+    private volatile long signalMask;
     private long clearChildTid;
     private long robustList;
     private long robustListLength;

@@ -1,10 +1,12 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Resource;
+import dev.jlx.core.ErrnoException;
 
 /**
  * A process's resource limits ({@code struct rlimit} per RLIMIT_*). The start values are Linux's
- * defaults for a login session (init_task plus Debian's systemd settings), not the host's.
+ * defaults for a login session (init_task plus Debian's systemd settings), not the host's. The
+ * monitor guards them, so a pair is read and changed whole.
  */
 public final class Rlimits {
     public static final long INFINITY = Resource.RLIM_INFINITY;
@@ -27,23 +29,44 @@ public final class Rlimits {
     }
 
     /** fork's copy: limits are inherited. */
-    Rlimits copy() {
+    synchronized Rlimits copy() {
         Rlimits c = new Rlimits();
         System.arraycopy(soft, 0, c.soft, 0, soft.length);
         System.arraycopy(hard, 0, c.hard, 0, hard.length);
         return c;
     }
 
-    public long soft(int resource) {
+    public synchronized long soft(int resource) {
         return soft[resource];
     }
 
-    public long hard(int resource) {
+    public synchronized long hard(int resource) {
         return hard[resource];
     }
 
-    public void set(int resource, long soft, long hard) {
+    public synchronized void set(int resource, long soft, long hard) {
         this.soft[resource] = soft;
         this.hard[resource] = hard;
+    }
+
+    /** One resource's soft and hard limit. */
+    public record Limit(long soft, long hard) {}
+
+    public synchronized Limit get(int resource) {
+        return new Limit(soft[resource], hard[resource]);
+    }
+
+    /** Decides whether a new limit may replace the current one: EPERM, EINVAL, or nothing. */
+    @FunctionalInterface
+    public interface Check {
+        void allow(Limit current) throws ErrnoException;
+    }
+
+    /** setrlimit and prlimit: {@code next} replaces the limit if {@code check} allows it; returns the one replaced. */
+    public synchronized Limit change(int resource, Limit next, Check check) throws ErrnoException {
+        Limit old = get(resource);
+        check.allow(old);
+        set(resource, next.soft(), next.hard());
+        return old;
     }
 }

@@ -4,7 +4,9 @@ import dev.jlx.abi.Signals;
 
 /**
  * A process's signal dispositions, analogous to Linux's {@code struct sighand_struct}: for each
- * signal 1..64 the handler, flags, restorer and mask that rt_sigaction(2) set.
+ * signal 1..64 the handler, flags, restorer and mask that rt_sigaction(2) set. The monitor guards
+ * them (Linux's siglock): the threads of the process change them while other processes send
+ * signals that read them.
  */
 public final class SignalActions {
     private final long[] handler = new long[Signals.NSIG + 1];
@@ -12,31 +14,43 @@ public final class SignalActions {
     private final long[] restorer = new long[Signals.NSIG + 1];
     private final long[] mask = new long[Signals.NSIG + 1];
 
-    public long handler(int sig) {
+    public synchronized long handler(int sig) {
         return handler[sig];
     }
 
-    public long flags(int sig) {
+    public synchronized long flags(int sig) {
         return flags[sig];
     }
 
-    public long restorer(int sig) {
+    public synchronized long restorer(int sig) {
         return restorer[sig];
     }
 
-    public long mask(int sig) {
+    public synchronized long mask(int sig) {
         return mask[sig];
     }
 
-    public void set(int sig, long handler, long flags, long restorer, long mask) {
+    public synchronized void set(int sig, long handler, long flags, long restorer, long mask) {
         this.handler[sig] = handler;
         this.flags[sig] = flags;
         this.restorer[sig] = restorer;
         this.mask[sig] = mask;
     }
 
+    /** One signal's disposition, as rt_sigaction(2) reads and writes it. */
+    public record Action(long handler, long flags, long restorer, long mask) {}
+
+    /** rt_sigaction(2): {@code sig}'s action, replaced by {@code next} unless null, in one step. */
+    public synchronized Action exchange(int sig, Action next) {
+        Action old = new Action(handler[sig], flags[sig], restorer[sig], mask[sig]);
+        if (next != null) {
+            set(sig, next.handler(), next.flags(), next.restorer(), next.mask());
+        }
+        return old;
+    }
+
     /** fork's copy: the child starts with its parent's dispositions. */
-    SignalActions copy() {
+    synchronized SignalActions copy() {
         SignalActions c = new SignalActions();
         System.arraycopy(handler, 0, c.handler, 0, handler.length);
         System.arraycopy(flags, 0, c.flags, 0, flags.length);
@@ -46,7 +60,7 @@ public final class SignalActions {
     }
 
     /** execve: caught signals go back to SIG_DFL; ignored ones stay ignored (signal(7)). */
-    void resetHandlersForExec() {
+    synchronized void resetHandlersForExec() {
         for (int sig = 1; sig < handler.length; sig++) {
             if (handler[sig] != Signals.SIG_IGN) {
                 set(sig, Signals.SIG_DFL, 0, 0, 0);

@@ -35,6 +35,13 @@ final class DirectorySyscalls {
         if (!(f instanceof HostOpenFile dir)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
+        // Two calls on one description take turns, as Linux's f_pos_lock makes them.
+        synchronized (dir) {
+            return fill(t, a, wide, dir);
+        }
+    }
+
+    private static long fill(GuestThread t, Args a, boolean wide, HostOpenFile dir) throws ErrnoException {
         List<HostDirEntry> entries = dir.directoryEntries(t.process().vfs());
         int count = (int) Math.min(a.u64(2) & 0xffffffffL, ReadWriteSyscalls.MAX_RW_COUNT);
         ByteBuffer out = GuestMemory.structBuffer(count);

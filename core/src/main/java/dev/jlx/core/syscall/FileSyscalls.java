@@ -44,10 +44,10 @@ final class FileSyscalls {
     }
 
     /** The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names. */
-    static String base(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
+    static String base(GuestThread t, GuestProcess.FsView view, int dirfd, byte[] path) throws ErrnoException {
         GuestProcess p = t.process();
         if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
-            return p.cwd();
+            return view.cwd();
         }
         OpenFile f = p.fds().get(dirfd);
         if (!(f instanceof HostOpenFile h) || h.guestPath() == null
@@ -58,7 +58,8 @@ final class FileSyscalls {
     }
 
     static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
-        return t.process().vfs().resolve(base(t, dirfd, path), path, followLast);
+        GuestProcess.FsView view = t.process().fsView();
+        return view.vfs().resolve(base(t, view, dirfd, path), path, followLast);
     }
 
     /** Implements Linux syscall open(2). */
@@ -154,19 +155,8 @@ final class FileSyscalls {
         if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) != 0 || first > last) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        FdTable fds = t.process().fds();
-        long end = Math.min(last, fds.highest());
-        for (long fd = first; fd <= end; fd++) {
-            try {
-                if ((flags & CLOSE_RANGE_CLOEXEC) != 0) {
-                    fds.setCloseOnExec((int) fd, true);
-                } else {
-                    fds.close((int) fd);
-                }
-            } catch (ErrnoException notOpen) {
-                // Gaps in the range are skipped, as Linux does.
-            }
-        }
+        t.process().fds().closeRange((int) Math.min(first, Integer.MAX_VALUE), (int) Math.min(last, Integer.MAX_VALUE),
+                (flags & CLOSE_RANGE_CLOEXEC) != 0);
         return 0;
     }
 
@@ -229,23 +219,18 @@ final class FileSyscalls {
 
     /** Implements Linux syscall dup(2). */
     static long dup(GuestThread t, Args a) throws ErrnoException {
-        FdTable fds = t.process().fds();
-        OpenFile f = fds.get(a.fd(0));
-        int fd = fds.install(f, 0, false, nofile(t.process()));
-        f.retain();
-        return fd;
+        return t.process().fds().dup(a.fd(0), 0, false, nofile(t.process()));
     }
 
     /** Implements Linux syscall dup2(2). */
     static long dup2(GuestThread t, Args a) throws ErrnoException {
         int oldfd = a.fd(0);
         int newfd = a.fd(1);
-        FdTable fds = t.process().fds();
-        OpenFile f = fds.get(oldfd);
         if (oldfd == newfd) {
+            t.process().fds().get(oldfd);
             return newfd;
         }
-        return dupTo(t, f, newfd, false);
+        return dupTo(t, oldfd, newfd, false);
     }
 
     /** Implements Linux syscall dup3(2). */
@@ -256,16 +241,14 @@ final class FileSyscalls {
         if ((flags & ~OpenFlags.O_CLOEXEC) != 0 || oldfd == newfd) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        OpenFile f = t.process().fds().get(oldfd);
-        return dupTo(t, f, newfd, flags != 0);
+        return dupTo(t, oldfd, newfd, flags != 0);
     }
 
-    private static long dupTo(GuestThread t, OpenFile f, int newfd, boolean cloexec) throws ErrnoException {
+    private static long dupTo(GuestThread t, int oldfd, int newfd, boolean cloexec) throws ErrnoException {
         if (newfd < 0 || newfd >= nofile(t.process())) {
             throw new ErrnoException(Errno.EBADF);
         }
-        f.retain();
-        t.process().fds().installAt(newfd, f, cloexec);
+        t.process().fds().dup2(oldfd, newfd, cloexec);
         return newfd;
     }
 
@@ -355,9 +338,7 @@ final class FileSyscalls {
                 if (min < 0 || min >= nofile(t.process())) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                int newfd = fds.install(f, min, cmd == Fcntl.F_DUPFD_CLOEXEC, nofile(t.process()));
-                f.retain();
-                return newfd;
+                return fds.dup(fd, min, cmd == Fcntl.F_DUPFD_CLOEXEC, nofile(t.process()));
             }
             case Fcntl.F_GETFD -> {
                 return fds.closeOnExec(fd) ? Fcntl.FD_CLOEXEC : 0;
@@ -485,8 +466,10 @@ final class FileSyscalls {
             }
             case Ioctl.FIONBIO -> {
                 int on = mem.readInt(a.addr(2));
-                f.setStatusFlags(on != 0 ? f.statusFlags() | OpenFlags.O_NONBLOCK
-                        : f.statusFlags() & ~OpenFlags.O_NONBLOCK);
+                synchronized (f) {
+                    f.setStatusFlags(on != 0 ? f.statusFlags() | OpenFlags.O_NONBLOCK
+                            : f.statusFlags() & ~OpenFlags.O_NONBLOCK);
+                }
                 return 0;
             }
             case Ioctl.TCGETS -> {
@@ -671,10 +654,8 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EPERM);
         }
         String root = r.guestPath();
-        String cwd = p.cwd();
-        String inRoot = root.equals("/") ? cwd : cwd.equals(root) ? "/"
-                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/";
-        p.changeRoot(p.vfs().chroot(r), inRoot);
+        p.changeRoot(p.vfs().chroot(r), cwd -> root.equals("/") ? cwd : cwd.equals(root) ? "/"
+                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/");
         return 0;
     }
 
@@ -757,8 +738,6 @@ final class FileSyscalls {
 
     /** Implements Linux syscall umask(2). */
     static long umask(GuestThread t, Args a) {
-        int old = t.process().umask();
-        t.process().setUmask(a.i32(0) & 0777);
-        return old;
+        return t.process().setUmask(a.i32(0) & 0777);
     }
 }

@@ -212,7 +212,8 @@ final class ForkSyscalls {
         }
         Exec.Loaded loaded;
         try {
-            loaded = Exec.load(p.vfs(), p.cwd(), file, name, argv, envp, p.credentials());
+            GuestProcess.FsView view = p.fsView();
+            loaded = Exec.load(view.vfs(), view.cwd(), file, name, argv, envp, p.credentials());
         } catch (Exec.ExecFailure e) {
             throw new ErrnoException(e.errno());
         }

@@ -63,86 +63,97 @@ final class IdentitySyscalls {
 
     /** Implements Linux syscall setuid(2): privileged, all three ids; else the effective one only. */
     static long setuid(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
         int u = a.i32(0);
         if (u == UNCHANGED) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (privileged(c)) {
-            return setres(t, true, u, u, u);
-        }
-        allowed(false, u, c.uid(), c.uid(), c.suid());
-        return setres(t, true, UNCHANGED, u, UNCHANGED);
+        t.process().changeCredentials(c -> {
+            if (privileged(c)) {
+                return with(c, true, u, u, u);
+            }
+            allowed(false, u, c.uid(), c.uid(), c.suid());
+            return with(c, true, UNCHANGED, u, UNCHANGED);
+        });
+        return 0;
     }
 
     /** Implements Linux syscall setgid(2). */
     static long setgid(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
         int g = a.i32(0);
         if (g == UNCHANGED) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (privileged(c)) {
-            return setres(t, false, g, g, g);
-        }
-        allowed(false, g, c.gid(), c.gid(), c.sgid());
-        return setres(t, false, UNCHANGED, g, UNCHANGED);
+        t.process().changeCredentials(c -> {
+            if (privileged(c)) {
+                return with(c, false, g, g, g);
+            }
+            allowed(false, g, c.gid(), c.gid(), c.sgid());
+            return with(c, false, UNCHANGED, g, UNCHANGED);
+        });
+        return 0;
     }
 
     /** Implements Linux syscall setreuid(2): the saved id follows a new effective one as Linux's rule says. */
     static long setreuid(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
         int r = a.i32(0);
         int e = a.i32(1);
-        boolean p = privileged(c);
-        allowed(p, r, c.uid(), c.euid(), c.uid());
-        allowed(p, e, c.uid(), c.euid(), c.suid());
-        int newEuid = e == UNCHANGED ? c.euid() : e;
-        int saved = r != UNCHANGED || e != UNCHANGED && e != c.uid() ? newEuid : UNCHANGED;
-        return setres(t, true, r, e, saved);
+        t.process().changeCredentials(c -> {
+            boolean p = privileged(c);
+            allowed(p, r, c.uid(), c.euid(), c.uid());
+            allowed(p, e, c.uid(), c.euid(), c.suid());
+            int newEuid = e == UNCHANGED ? c.euid() : e;
+            int saved = r != UNCHANGED || e != UNCHANGED && e != c.uid() ? newEuid : UNCHANGED;
+            return with(c, true, r, e, saved);
+        });
+        return 0;
     }
 
     /** Implements Linux syscall setregid(2). */
     static long setregid(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
         int r = a.i32(0);
         int e = a.i32(1);
-        boolean p = privileged(c);
-        allowed(p, r, c.gid(), c.egid(), c.gid());
-        allowed(p, e, c.gid(), c.egid(), c.sgid());
-        int newEgid = e == UNCHANGED ? c.egid() : e;
-        int saved = r != UNCHANGED || e != UNCHANGED && e != c.gid() ? newEgid : UNCHANGED;
-        return setres(t, false, r, e, saved);
+        t.process().changeCredentials(c -> {
+            boolean p = privileged(c);
+            allowed(p, r, c.gid(), c.egid(), c.gid());
+            allowed(p, e, c.gid(), c.egid(), c.sgid());
+            int newEgid = e == UNCHANGED ? c.egid() : e;
+            int saved = r != UNCHANGED || e != UNCHANGED && e != c.gid() ? newEgid : UNCHANGED;
+            return with(c, false, r, e, saved);
+        });
+        return 0;
     }
 
     /** Implements Linux syscall setresuid(2). */
     static long setresuid(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
-        boolean p = privileged(c);
-        for (int i = 0; i < 3; i++) {
-            allowed(p, a.i32(i), c.uid(), c.euid(), c.suid());
-        }
-        return setres(t, true, a.i32(0), a.i32(1), a.i32(2));
+        t.process().changeCredentials(c -> {
+            boolean p = privileged(c);
+            for (int i = 0; i < 3; i++) {
+                allowed(p, a.i32(i), c.uid(), c.euid(), c.suid());
+            }
+            return with(c, true, a.i32(0), a.i32(1), a.i32(2));
+        });
+        return 0;
     }
 
     /** Implements Linux syscall setresgid(2). */
     static long setresgid(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
-        boolean p = privileged(c);
-        for (int i = 0; i < 3; i++) {
-            allowed(p, a.i32(i), c.gid(), c.egid(), c.sgid());
-        }
-        return setres(t, false, a.i32(0), a.i32(1), a.i32(2));
+        t.process().changeCredentials(c -> {
+            boolean p = privileged(c);
+            for (int i = 0; i < 3; i++) {
+                allowed(p, a.i32(i), c.gid(), c.egid(), c.sgid());
+            }
+            return with(c, false, a.i32(0), a.i32(1), a.i32(2));
+        });
+        return 0;
     }
 
-    private static long setres(GuestThread t, boolean user, int r, int e, int s) {
-        GuestProcess.Credentials c = t.process().credentials();
-        t.process().setCredentials(user
+    /** {@code c} with the real, effective and saved user ids ({@code user}) or group ids set, -1 keeping one. */
+    private static GuestProcess.Credentials with(GuestProcess.Credentials c, boolean user, int r, int e, int s) {
+        return user
                 ? new GuestProcess.Credentials(pick(r, c.uid()), c.gid(), pick(e, c.euid()), c.egid(), c.groups(),
                         pick(s, c.suid()), c.sgid())
                 : new GuestProcess.Credentials(c.uid(), pick(r, c.gid()), c.euid(), pick(e, c.egid()), c.groups(),
-                        c.suid(), pick(s, c.sgid())));
-        return 0;
+                        c.suid(), pick(s, c.sgid()));
     }
 
     private static int pick(int requested, int current) {
@@ -154,12 +165,11 @@ final class IdentitySyscalls {
 
     /** Implements Linux syscall setgroups(2): privileged callers only. */
     static long setgroups(GuestThread t, Args a) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
         int size = a.i32(0);
         if (size < 0 || size > NGROUPS_MAX) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (!privileged(c)) {
+        if (!privileged(t.process().credentials())) {
             throw new ErrnoException(Errno.EPERM);
         }
         int[] groups = new int[size];
@@ -169,8 +179,13 @@ final class IdentitySyscalls {
                 groups[i] = b.getInt(i * 4);
             }
         }
-        t.process().setCredentials(new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), groups, c.suid(),
-                c.sgid()));
+        t.process().changeCredentials(c -> {
+            // Asked again: another thread may have given the privilege up meanwhile.
+            if (!privileged(c)) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+            return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), groups, c.suid(), c.sgid());
+        });
         return 0;
     }
 

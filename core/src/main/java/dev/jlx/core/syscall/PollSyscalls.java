@@ -277,28 +277,8 @@ final class PollSyscalls {
                 || (events & ~(EpollFile.EPOLLEXCLUSIVE | EpollFile.EPOLLET | EpollFile.EPOLLWAKEUP | 0xffff)) != 0)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (file instanceof EpollFile inner && watches(inner, epoll, fds)) {
-            throw new ErrnoException(Errno.ELOOP);
-        }
-        if (op == EPOLL_CTL_ADD) {
-            epoll.add(fd, file, events, data);
-        } else {
-            epoll.modify(fd, file, events, data);
-        }
+        epoll.control(op == EPOLL_CTL_ADD, fd, file, events, data);
         return 0;
-    }
-
-    /** Whether {@code from} is or watches, through epoll instances it watches, {@code target}. */
-    private static boolean watches(EpollFile from, EpollFile target, FdTable fds) {
-        if (from == target) {
-            return true;
-        }
-        for (OpenFile f : from.watched()) {
-            if (f instanceof EpollFile e && watches(e, target, fds)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Implements Linux syscall epoll_wait(2): the timeout in milliseconds, negative for none. */

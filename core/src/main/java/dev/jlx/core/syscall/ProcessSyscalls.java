@@ -177,14 +177,10 @@ final class ProcessSyscalls {
         checkResource(resource);
         Rlimit requested = a.addr(2) == 0 ? null
                 : Rlimit.readFrom(p.space().memory().readStruct(a.addr(2), Rlimit.SIZE), 0);
-        long oldSoft = p.rlimits().soft(resource);
-        long oldHard = p.rlimits().hard(resource);
-        if (requested != null) {
-            setLimit(p, resource, requested);
-        }
+        Rlimits.Limit old = requested == null ? p.rlimits().get(resource) : setLimit(p, resource, requested);
         if (a.addr(3) != 0) {
             ByteBuffer b = GuestMemory.structBuffer(Rlimit.SIZE);
-            new Rlimit(oldSoft, oldHard).writeTo(b, 0);
+            new Rlimit(old.soft(), old.hard()).writeTo(b, 0);
             p.space().memory().writeStruct(a.addr(3), b);
         }
         return 0;
@@ -196,24 +192,26 @@ final class ProcessSyscalls {
         }
     }
 
-    private static void setLimit(GuestProcess p, int resource, Rlimit r) throws ErrnoException {
+    /** Sets one limit, checked against the current one in the same step; returns the one replaced. */
+    private static Rlimits.Limit setLimit(GuestProcess p, int resource, Rlimit r) throws ErrnoException {
         if (Long.compareUnsigned(r.cur(), r.max()) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        Rlimits limits = p.rlimits();
-        // Raising a hard limit needs CAP_SYS_RESOURCE, which a guest of a non-root user lacks.
-        if (Long.compareUnsigned(r.max(), limits.hard(resource)) > 0 && p.credentials().euid() != 0) {
-            throw new ErrnoException(Errno.EPERM);
-        }
-        if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), 1L << 20) > 0) {
-            throw new ErrnoException(Errno.EPERM);
-        }
-        limits.set(resource, r.cur(), r.max());
+        return p.rlimits().change(resource, new Rlimits.Limit(r.cur(), r.max()), current -> {
+            // Raising a hard limit needs CAP_SYS_RESOURCE, which a guest of a non-root user lacks.
+            if (Long.compareUnsigned(r.max(), current.hard()) > 0 && p.credentials().euid() != 0) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), 1L << 20) > 0) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        });
     }
 
     private static void putRlimit(GuestThread t, long address, Rlimits limits, int resource) throws ErrnoException {
+        Rlimits.Limit l = limits.get(resource);
         ByteBuffer b = GuestMemory.structBuffer(Rlimit.SIZE);
-        new Rlimit(limits.soft(resource), limits.hard(resource)).writeTo(b, 0);
+        new Rlimit(l.soft(), l.hard()).writeTo(b, 0);
         t.process().space().memory().writeStruct(address, b);
     }
 

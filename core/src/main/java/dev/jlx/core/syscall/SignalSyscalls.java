@@ -37,23 +37,21 @@ final class SignalSyscalls {
         }
         checkSignal(sig);
         GuestMemory mem = t.process().space().memory();
-        SignalActions actions = t.process().signalActions();
-        KernelSigaction next = null;
+        SignalActions.Action next = null;
         if (a.addr(1) != 0) {
             if (sig == Signals.SIGKILL || sig == Signals.SIGSTOP) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            next = KernelSigaction.readFrom(mem.readStruct(a.addr(1), KernelSigaction.SIZE), 0);
+            KernelSigaction k = KernelSigaction.readFrom(mem.readStruct(a.addr(1), KernelSigaction.SIZE), 0);
+            next = new SignalActions.Action(k.handler(), k.flags(), k.restorer(),
+                    k.mask() & ~(GuestThread.bit(Signals.SIGKILL) | GuestThread.bit(Signals.SIGSTOP)));
         }
+        // The old action is the one replaced, even when another thread changes it at the same time.
+        SignalActions.Action old = t.process().signalActions().exchange(sig, next);
         if (a.addr(2) != 0) {
             ByteBuffer b = GuestMemory.structBuffer(KernelSigaction.SIZE);
-            new KernelSigaction(actions.handler(sig), actions.flags(sig), actions.restorer(sig), actions.mask(sig))
-                    .writeTo(b, 0);
+            new KernelSigaction(old.handler(), old.flags(), old.restorer(), old.mask()).writeTo(b, 0);
             mem.writeStruct(a.addr(2), b);
-        }
-        if (next != null) {
-            long mask = next.mask() & ~(GuestThread.bit(Signals.SIGKILL) | GuestThread.bit(Signals.SIGSTOP));
-            actions.set(sig, next.handler(), next.flags(), next.restorer(), mask);
         }
         return 0;
     }

@@ -12,6 +12,7 @@ import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
+import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
@@ -56,15 +57,15 @@ final class StatSyscalls {
         HostStat st;
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
-                Vfs.Resolved cwd = t.process().vfs().resolve("/",
-                        t.process().cwd().getBytes(StandardCharsets.UTF_8), true);
+                GuestProcess.FsView view = t.process().fsView();
+                Vfs.Resolved cwd = view.vfs().resolve("/", view.cwd().getBytes(StandardCharsets.UTF_8), true);
                 st = cwd.fs().stat(cwd.path(), true);
             } else {
                 st = t.process().fds().get(dirfd).stat();
             }
         } else {
-            st = t.process().vfs().stat(FileSyscalls.base(t, dirfd, path), path,
-                    (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+            GuestProcess.FsView view = t.process().fsView();
+            st = view.vfs().stat(FileSyscalls.base(t, view, dirfd, path), path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         }
         return st;
     }

@@ -233,7 +233,8 @@ final class ProcessFiles {
                 "Hard Limit", "Units"));
         Rlimits r = p.rlimits();
         for (int i = 0; i < LIMITS.length; i++) {
-            s.append(String.format("%-25s %-20s %-20s ", LIMITS[i][0], limit(r.soft(i)), limit(r.hard(i))));
+            Rlimits.Limit l = r.get(i);
+            s.append(String.format("%-25s %-20s %-20s ", LIMITS[i][0], limit(l.soft()), limit(l.hard())));
             s.append(LIMITS[i][1] == null ? "\n" : String.format("%-10s\n", LIMITS[i][1]));
         }
         return ascii(s);

@@ -1,11 +1,11 @@
 package dev.jlx.core.fs;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open file description, analogous to Linux's {@code struct file}: the offset and status flags

@@ -54,6 +54,8 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("signals", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of("abort")));
             cases.add(Arguments.of("signals", t, List.of("segv")));
+            cases.add(Arguments.of("prctl", t, List.of()));
+            cases.add(Arguments.of("pdeathsig", t, List.of()));
         }
         return cases.stream();
     }

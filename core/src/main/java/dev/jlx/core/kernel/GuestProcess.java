@@ -22,6 +22,8 @@ public final class GuestProcess {
     private final int pid;
     /** The parent while it lives; null for the first process and for orphans (whose parent is pid 1). */
     private volatile GuestProcess parent;
+    /** The parent's thread that forked this process (Linux's real_parent task), while it lives. */
+    private volatile GuestThread parentThread;
     /** Children not yet reaped, zombies included. */
     private final List<GuestProcess> children = new CopyOnWriteArrayList<>();
     private volatile int pgid;
@@ -40,8 +42,27 @@ public final class GuestProcess {
     /** Signals sent to the process that are blocked or have a handler jlx cannot run yet. */
     private long pendingSignals;
     private volatile ExitStatus exitStatus;
-    /** prctl(2) settings that have no other effect in jlx yet but must read back as set. */
-    private final java.util.Map<Integer, Long> prctlSettings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** prctl's dumpable flag, Linux's mm flag: SUID_DUMP_USER (1) or SUID_DUMP_DISABLE (0). */
+    private volatile int dumpable = 1;
+    /** prctl's no_new_privs: kept by fork and execve, never cleared. */
+    private volatile boolean noNewPrivs;
+    /** prctl's child subreaper flag, recorded (orphans still go to pid 1): not inherited by fork. */
+    private volatile boolean childSubreaper;
+    /**
+     * The securebits and the capability bounding set, parts of Linux's credentials: per process here,
+     * as jlx keeps the ids. Changing either needs CAP_SETPCAP, which jlx ties to euid 0.
+     */
+    private volatile int securebits;
+    private volatile long capabilityBound = ALL_CAPABILITIES;
+
+    /** CAP_LAST_CAP of Linux 6.1 (CAP_CHECKPOINT_RESTORE). */
+    public static final int CAP_LAST_CAP = 40;
+    /** A login session's bounding set: every capability. */
+    public static final long ALL_CAPABILITIES = (1L << (CAP_LAST_CAP + 1)) - 1;
+    /** SECBIT_KEEP_CAPS: the securebit PR_SET_KEEPCAPS sets, cleared by execve. */
+    public static final int SECBIT_KEEP_CAPS = 1 << 4;
+    /** fs.suid_dumpable's default: what dumpable becomes when the effective ids change. */
+    private static final int SUID_DUMPABLE = 0;
     /** When the process was created, in {@link System#nanoTime()} terms (the start time /proc shows). */
     private final long startNanos = System.nanoTime();
     /** The Java thread running each guest thread, whose CPU time is the guest thread's. */
@@ -96,6 +117,10 @@ public final class GuestProcess {
         this.comm = parent.comm;
         this.credentials = parent.credentials;
         this.image = parent.image;
+        this.dumpable = parent.dumpable;
+        this.noNewPrivs = parent.noNewPrivs;
+        this.securebits = parent.securebits;
+        this.capabilityBound = parent.capabilityBound;
         this.fds = parent.fds.copy();
         this.signalActions = parent.signalActions.copy();
         this.rlimits = parent.rlimits.copy();
@@ -235,8 +260,61 @@ public final class GuestProcess {
         return credentials;
     }
 
+    /**
+     * New ids. As Linux's commit_creds, a change of the effective user or group makes the process
+     * not dumpable (fs.suid_dumpable) and clears the calling thread's parent-death signal.
+     */
     public void setCredentials(Credentials credentials) {
+        Credentials old = this.credentials;
         this.credentials = credentials;
+        if (old.euid() != credentials.euid() || old.egid() != credentials.egid()) {
+            dumpable = SUID_DUMPABLE;
+            GuestThread caller = Kernel.caller();
+            if (caller != null && caller.process() == this) {
+                caller.setParentDeathSignal(0);
+            }
+        }
+    }
+
+    public int dumpable() {
+        return dumpable;
+    }
+
+    public void setDumpable(int dumpable) {
+        this.dumpable = dumpable;
+    }
+
+    public boolean noNewPrivs() {
+        return noNewPrivs;
+    }
+
+    public void setNoNewPrivs() {
+        noNewPrivs = true;
+    }
+
+    public boolean childSubreaper() {
+        return childSubreaper;
+    }
+
+    public void setChildSubreaper(boolean subreaper) {
+        childSubreaper = subreaper;
+    }
+
+    public int securebits() {
+        return securebits;
+    }
+
+    public void setSecurebits(int bits) {
+        securebits = bits;
+    }
+
+    public long capabilityBound() {
+        return capabilityBound;
+    }
+
+    /** PR_CAPBSET_DROP: the capability leaves the bounding set for good (fork and execve keep the set). */
+    public synchronized void dropBoundingCapability(int cap) {
+        capabilityBound &= ~(1L << cap);
     }
 
     public AddressSpace space() {
@@ -353,15 +431,6 @@ public final class GuestProcess {
         }
     }
 
-    /** A prctl setting by its PR_GET_* option, with Linux's default when never set. */
-    public long prctlSetting(int getOption, long defaultValue) {
-        return prctlSettings.getOrDefault(getOption, defaultValue);
-    }
-
-    public void setPrctlSetting(int getOption, long value) {
-        prctlSettings.put(getOption, value);
-    }
-
     List<GuestThread> threads() {
         return threads;
     }
@@ -471,8 +540,11 @@ public final class GuestProcess {
         releaseVforkParent();
         for (GuestProcess child : children) {
             child.parent = null;
+            child.parentThread = null;
             if (child.zombie) {
                 kernel.unregister(child);
+            } else {
+                child.parentDied(this);
             }
         }
         children.clear();
@@ -677,6 +749,7 @@ public final class GuestProcess {
             throw e;
         }
         GuestProcess child = new GuestProcess(this, vfork);
+        child.parentThread = caller;
         child.exitSignal = exitSignal;
         child.space = childSpace;
         GuestThread thread = cloneOf(caller, child, child.pid, engine, rip, rflags, stack, tls);
@@ -737,6 +810,7 @@ public final class GuestProcess {
         GuestThread thread = new GuestThread(owner, engine, tid);
         thread.setSignalMask(caller.signalMask());
         thread.setAffinity(caller.affinity());
+        thread.inheritTaskFlags(caller);
         if (owner != caller.process()) {
             // A new process keeps the alternate signal stack (it is in its copy of the memory); a thread does not.
             thread.inheritAltStack(caller);
@@ -788,6 +862,7 @@ public final class GuestProcess {
             last = threads.isEmpty();
         }
         if (!last) {
+            reparentChildrenOf(thread);
             long tidAddress = thread.clearChildTid();
             if (tidAddress != 0) {
                 try {
@@ -813,6 +888,33 @@ public final class GuestProcess {
         }
         thread.engine().release();
         becomeZombie(endedUserNanos, endedSystemNanos);
+    }
+
+    /**
+     * A thread that is not the last has ended: the children it forked pass to another thread of the
+     * process and get their parent-death signals, as Linux's forget_original_parent (the signal is for
+     * the death of the parent thread, not of the whole process).
+     */
+    private void reparentChildrenOf(GuestThread ended) {
+        for (GuestProcess child : children) {
+            if (child.parentThread == ended) {
+                List<GuestThread> live = threads;
+                child.parentThread = live.isEmpty() ? null : live.get(0);
+                if (!child.zombie) {
+                    child.parentDied(this);
+                }
+            }
+        }
+    }
+
+    /** Each thread's PR_SET_PDEATHSIG signal goes to this process, from the parent that ended (SI_USER). */
+    private void parentDied(GuestProcess parent) {
+        for (GuestThread t : threadSnapshot()) {
+            int sig = t.parentDeathSignal();
+            if (sig != 0) {
+                signal(null, new Delivery(sig, SI_USER, parent.pid, parent.credentials.uid(), 0));
+            }
+        }
     }
 
     /** execve's de_thread: every other thread ends; returns when they have. */
@@ -874,9 +976,15 @@ public final class GuestProcess {
         return exitSignal;
     }
 
-    /** execve's changes to the process itself: caught signals back to their defaults. */
+    /**
+     * execve's changes to the process itself: caught signals back to their defaults; dumpable again
+     * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared.
+     */
     public void execReset() {
         signalActions.resetHandlersForExec();
+        Credentials c = credentials;
+        dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
+        securebits &= ~SECBIT_KEEP_CAPS;
     }
 
     /** Removes a zombie from its parent and from the process table (wait4, or no one to wait). */

@@ -23,6 +23,45 @@ public final class GuestThread {
     private long robustList;
     private long robustListLength;
     private long rseq;
+    /** prctl's PR_SET_PDEATHSIG: sent to the process when the thread that forked it ends; 0 in every new task. */
+    private volatile int parentDeathSignal;
+    /** prctl's PR_MCE_KILL policy, Linux's PF_MCE_PROCESS and PF_MCE_EARLY task flags; clone keeps them. */
+    private int mceFlags;
+    public static final int MCE_PROCESS = 1;
+    public static final int MCE_EARLY = 2;
+    /** prctl's PR_SET_TSC mode, Linux's TIF_NOTSC (PR_TSC_SIGSEGV); clone keeps it. */
+    private boolean tscFaults;
+
+    public int parentDeathSignal() {
+        return parentDeathSignal;
+    }
+
+    public void setParentDeathSignal(int sig) {
+        parentDeathSignal = sig;
+    }
+
+    public int mceFlags() {
+        return mceFlags;
+    }
+
+    public void setMceFlags(int flags) {
+        mceFlags = flags;
+    }
+
+    public boolean tscFaults() {
+        return tscFaults;
+    }
+
+    public void setTscFaults(boolean faults) {
+        tscFaults = faults;
+    }
+
+    /** clone's copy of the task flags a new task keeps. */
+    void inheritTaskFlags(GuestThread from) {
+        mceFlags = from.mceFlags;
+        tscFaults = from.tscFaults;
+    }
+
     /** sched_setaffinity's mask (bit n: CPU n); all bits until set. */
     private volatile long affinity = -1;
 

@@ -3,7 +3,6 @@ package dev.jlx.core.fs.proc;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
-import dev.jlx.abi.Prctl;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.core.ErrnoException;
@@ -33,8 +32,6 @@ final class ProcessFiles {
     private static final long PAGE = AddressSpace.PAGE;
     /** SIG_IGN: a disposition that ignores the signal. */
     private static final long SIG_IGN = 1;
-    /** CAP_LAST_CAP of Linux 6.1: the bounding set holds capabilities 0 to 40. */
-    private static final long FULL_CAPABILITIES = (1L << 41) - 1;
     /** MAX_NUMNODES of Debian's kernels (CONFIG_NODES_SHIFT=10): Mems_allowed prints that many bits. */
     private static final int MAX_NUMNODES = 1024;
 
@@ -191,9 +188,9 @@ final class ProcessFiles {
         s.append("CapInh:\t").append(sigset(0)).append('\n');
         s.append("CapPrm:\t").append(sigset(0)).append('\n');
         s.append("CapEff:\t").append(sigset(0)).append('\n');
-        s.append("CapBnd:\t").append(sigset(FULL_CAPABILITIES)).append('\n');
+        s.append("CapBnd:\t").append(sigset(p.capabilityBound())).append('\n');
         s.append("CapAmb:\t").append(sigset(0)).append('\n');
-        s.append("NoNewPrivs:\t").append(p.prctlSetting(Prctl.PR_GET_NO_NEW_PRIVS, 0)).append('\n');
+        s.append("NoNewPrivs:\t").append((p.noNewPrivs() ? 1 : 0)).append('\n');
         s.append("Seccomp:\t0\n");
         s.append("Seccomp_filters:\t0\n");
         // As for a CPU without the speculation bugs: the engine does not speculate.

@@ -39,7 +39,10 @@ public final class GuestProcess {
     private String cwd;
     private int umask = 022;
     private byte[] comm = new byte[0];
-    /** Signals sent to the process that are blocked or have a handler jlx cannot run yet. */
+    /**
+     * Signals sent to the process (Linux's shared pending set) that are blocked or have a handler jlx
+     * cannot run yet; those sent to one thread pend on it ({@link GuestThread#pendingSignals}).
+     */
     private long pendingSignals;
     private volatile ExitStatus exitStatus;
     /** prctl's dumpable flag, Linux's mm flag: SUID_DUMP_USER (1) or SUID_DUMP_DISABLE (0). */
@@ -364,17 +367,27 @@ public final class GuestProcess {
         return pendingSignals;
     }
 
-    public synchronized void addPending(int sig) {
-        addPending(new Delivery(sig, SI_USER, 0, 0, 0));
-    }
-
     /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
     private final Delivery[] pendingInfo = new Delivery[Signals.NSIG + 1];
 
-    private synchronized void addPending(Delivery d) {
-        pendingSignals |= GuestThread.bit(d.signal());
-        pendingInfo[d.signal()] = d;
+    /** Makes {@code d} pending for the process, or for {@code thread} alone when not null. */
+    private synchronized void addPending(GuestThread thread, Delivery d) {
+        if (thread == null) {
+            pendingSignals |= GuestThread.bit(d.signal());
+            pendingInfo[d.signal()] = d;
+        } else {
+            thread.pendingSignals |= GuestThread.bit(d.signal());
+            thread.pendingInfo()[d.signal()] = d;
+        }
         notifyAll();
+    }
+
+    /** Drops the pending {@code signals} of the process and of each of its threads (a stop's or SIGCONT's). */
+    private synchronized void discardPending(long signals) {
+        pendingSignals &= ~signals;
+        for (GuestThread t : threads) {
+            t.pendingSignals &= ~signals;
+        }
     }
 
     /** A pending signal taken for delivery, with its siginfo: si_code, the sender's pid and uid, SIGCHLD's si_status. */
@@ -389,15 +402,22 @@ public final class GuestProcess {
             int sig;
             Delivery info;
             synchronized (this) {
-                long deliverable = pendingSignals & ~t.signalMask();
+                // The thread's own signals first, then the process's, each lowest first (dequeue_signal).
+                long own = t.pendingSignals & ~t.signalMask();
+                long shared = pendingSignals & ~t.signalMask();
                 // A stopped process takes no signal until SIGCONT (SIGKILL never waits in the set).
-                if (deliverable == 0 || stopped) {
+                if ((own | shared) == 0 || stopped) {
                     return null;
                 }
-                sig = Long.numberOfTrailingZeros(deliverable) + 1;
-                pendingSignals &= ~GuestThread.bit(sig);
-                info = pendingInfo[sig] != null ? pendingInfo[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
-                pendingInfo[sig] = null;
+                Delivery[] infos = own != 0 ? t.pendingInfo() : pendingInfo;
+                sig = Long.numberOfTrailingZeros(own != 0 ? own : shared) + 1;
+                if (own != 0) {
+                    t.pendingSignals &= ~GuestThread.bit(sig);
+                } else {
+                    pendingSignals &= ~GuestThread.bit(sig);
+                }
+                info = infos[sig] != null ? infos[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
+                infos[sig] = null;
             }
             long handler = signalActions.handler(sig);
             if (handler == Signals.SIG_IGN) {
@@ -421,7 +441,7 @@ public final class GuestProcess {
     /** pause and rt_sigsuspend: waits until a signal {@code t} does not block is pending, or the process ends. */
     public void awaitSignal(GuestThread t) {
         synchronized (this) {
-            while ((pendingSignals & ~t.signalMask()) == 0 && !exiting()) {
+            while (((pendingSignals | t.pendingSignals) & ~t.signalMask()) == 0 && !exiting()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -567,10 +587,11 @@ public final class GuestProcess {
     }
 
     /**
-     * Sends {@code sig} to the process, as received by {@code thread} (the caller's own thread, or
-     * null for the main thread): SIGKILL ends it; an ignored signal vanishes; a blocked one, or one
-     * with a handler, stays pending; else its default action is taken. SIGCONT resumes a stopped
-     * process whatever its disposition, and a stop signal cancels a pending SIGCONT and vice versa.
+     * Sends {@code sig} to the process, to be taken by {@code thread} (the caller's own thread, or
+     * null for the main thread) unless it blocks it and another thread does not: SIGKILL ends it; an
+     * ignored signal vanishes; one that every thread blocks, or one with a handler, stays pending;
+     * else its default action is taken. SIGCONT resumes a stopped process whatever its disposition,
+     * and a stop signal cancels a pending SIGCONT and vice versa.
      */
     public void signal(GuestThread thread, int sig) {
         signal(thread, new Delivery(sig, SI_USER, 0, 0, 0));
@@ -590,6 +611,18 @@ public final class GuestProcess {
 
     /** As {@link #signal(GuestThread, int)}, with the siginfo a handler will see. */
     public void signal(GuestThread thread, Delivery d) {
+        send(thread, d, false);
+    }
+
+    /**
+     * Sends a signal to {@code thread} alone (tgkill, tkill, SIGPIPE): it pends on that thread, and
+     * only that thread takes it; its default action still acts on the whole process.
+     */
+    public void signalThread(GuestThread thread, Delivery d) {
+        send(thread, d, true);
+    }
+
+    private void send(GuestThread thread, Delivery d, boolean threadDirected) {
         int sig = d.signal();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
@@ -599,18 +632,25 @@ public final class GuestProcess {
         if (sig == Signals.SIGCONT) {
             resume();
         } else if ((STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
-            synchronized (this) {
-                pendingSignals &= ~GuestThread.bit(Signals.SIGCONT);
-            }
+            discardPending(GuestThread.bit(Signals.SIGCONT));
         }
         long handler = signalActions.handler(sig);
         if (handler == Signals.SIG_IGN) {
             return;
         }
+        if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
+            // As Linux's complete_signal: a process's signal wakes a thread that does not block it.
+            for (GuestThread other : threads) {
+                if ((other.signalMask() & GuestThread.bit(sig)) == 0) {
+                    t = other;
+                    break;
+                }
+            }
+        }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
         // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
         if (blocked || handler != Signals.SIG_DFL || (stopped && sig != Signals.SIGCONT)) {
-            addPending(d);
+            addPending(threadDirected ? t : null, d);
             if (!blocked && t != null && Kernel.caller() != t) {
                 // The handler runs as the thread's current or next syscall returns: a blocking call is
                 // interrupted. Running guest code is not stopped for it: an engine stopped from another
@@ -670,8 +710,8 @@ public final class GuestProcess {
 
     /** SIGCONT: pending stop signals go; a stopped process runs again and its parent hears of it. */
     private void resume() {
+        discardPending(STOP_SIGNALS);
         synchronized (this) {
-            pendingSignals &= ~STOP_SIGNALS;
             if (!stopped) {
                 return;
             }

@@ -23,6 +23,31 @@ public final class GuestThread {
     private long robustList;
     private long robustListLength;
     private long rseq;
+    /** Signals sent to this thread alone (Linux's task pending set); guarded by the process's monitor. */
+    volatile long pendingSignals;
+    /** Their siginfo, made when the first one is sent. */
+    private GuestProcess.Delivery[] pendingInfo;
+
+    GuestProcess.Delivery[] pendingInfo() {
+        if (pendingInfo == null) {
+            pendingInfo = new GuestProcess.Delivery[Signals.NSIG + 1];
+        }
+        return pendingInfo;
+    }
+
+    /** The signals pending for this thread alone (rt_sigpending, /proc's SigPnd). */
+    public long pendingSignals() {
+        return pendingSignals;
+    }
+
+    /**
+     * Linux's signal_pending: a signal this thread does not block is pending for it or for its
+     * process, so a blocking call must end with EINTR.
+     */
+    public boolean signalPending() {
+        return ((process.pendingSignals() | pendingSignals) & ~signalMask) != 0;
+    }
+
     /** prctl's PR_SET_PDEATHSIG: sent to the process when the thread that forked it ends; 0 in every new task. */
     private volatile int parentDeathSignal;
     /** prctl's PR_MCE_KILL policy, Linux's PF_MCE_PROCESS and PF_MCE_EARLY task flags; clone keeps them. */

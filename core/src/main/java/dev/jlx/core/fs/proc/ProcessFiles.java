@@ -176,11 +176,10 @@ final class ProcessFiles {
         // jlx never backs guest memory with huge pages.
         s.append("THP_enabled:\t0\n");
         s.append("Threads:\t").append(p.threadSnapshot().size()).append('\n');
-        s.append("SigQ:\t").append(Long.bitCount(p.pendingSignals())).append('/')
+        s.append("SigQ:\t").append(Long.bitCount(p.pendingSignals()) + Long.bitCount(t.pendingSignals())).append('/')
                 .append(p.rlimits().soft(Resource.RLIMIT_SIGPENDING)).append('\n');
         long[] ignoredAndCaught = ignoredAndCaught(p);
-        // jlx keeps pending signals for the whole process: they are the shared ones.
-        s.append("SigPnd:\t").append(sigset(0)).append('\n');
+        s.append("SigPnd:\t").append(sigset(t.pendingSignals())).append('\n');
         s.append("ShdPnd:\t").append(sigset(p.pendingSignals())).append('\n');
         s.append("SigBlk:\t").append(sigset(t.signalMask())).append('\n');
         s.append("SigIgn:\t").append(sigset(ignoredAndCaught[0])).append('\n');

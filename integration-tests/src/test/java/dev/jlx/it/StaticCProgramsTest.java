@@ -56,6 +56,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("signals", t, List.of("segv")));
             cases.add(Arguments.of("prctl", t, List.of()));
             cases.add(Arguments.of("pdeathsig", t, List.of()));
+            cases.add(Arguments.of("threadsignals", t, List.of()));
         }
         return cases.stream();
     }

@@ -57,6 +57,9 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("prctl", t, List.of()));
             cases.add(Arguments.of("pdeathsig", t, List.of()));
             cases.add(Arguments.of("threadsignals", t, List.of()));
+            cases.add(Arguments.of("execthread", t, List.of("join")));
+            cases.add(Arguments.of("execthread", t, List.of("pause")));
+            cases.add(Arguments.of("execthread", t, List.of("loop")));
         }
         return cases.stream();
     }

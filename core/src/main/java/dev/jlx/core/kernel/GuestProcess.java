@@ -441,7 +441,7 @@ public final class GuestProcess {
     /** pause and rt_sigsuspend: waits until a signal {@code t} does not block is pending, or the process ends. */
     public void awaitSignal(GuestThread t) {
         synchronized (this) {
-            while (((pendingSignals | t.pendingSignals) & ~t.signalMask()) == 0 && !exiting()) {
+            while (((pendingSignals | t.pendingSignals) & ~t.signalMask()) == 0 && !t.ending()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -957,8 +957,19 @@ public final class GuestProcess {
         }
     }
 
-    /** execve's de_thread: every other thread ends; returns when they have. */
+    /**
+     * execve's de_thread: every other thread ends; returns when they have. The caller becomes the
+     * leader and takes the process's id as its own, as Linux's exchange of the two tasks' pids.
+     */
     public void endOtherThreads(GuestThread keep) {
+        endOthers(keep);
+        if (leader != keep) {
+            keep.takeLeaderId();
+            leader = keep;
+        }
+    }
+
+    private void endOthers(GuestThread keep) {
         while (true) {
             boolean others = false;
             for (GuestThread t : threads) {

@@ -16,7 +16,8 @@ import dev.jlx.core.syscall.Args;
 public final class GuestThread {
     private final GuestProcess process;
     private final CpuEngine engine;
-    private final int tid;
+    /** The thread's id; execve from a thread other than the leader gives it the leader's (de_thread). */
+    private volatile int tid;
     private final Args args = new Args();
     private long signalMask;
     private long clearChildTid;
@@ -187,6 +188,16 @@ public final class GuestThread {
     public void exitThread() {
         exited = true;
         engine.stop();
+    }
+
+    /** Whether this thread is to end: it exited, was ended by another thread's execve, or its process ends. */
+    public boolean ending() {
+        return exited || process.exiting();
+    }
+
+    /** execve's de_thread from a thread other than the leader: it takes over the leader's id. */
+    void takeLeaderId() {
+        tid = process.pid();
     }
 
     /** An execve that has passed its point of no return, installed when the engine has stopped. */

@@ -60,7 +60,7 @@ public final class SyscallDispatcher {
         if (tracer != null) {
             tracer.trace(thread, entry, regs, result);
         }
-        if (thread.process().exiting() || thread.execPending()) {
+        if (thread.ending() || thread.execPending()) {
             // A stop asked from another thread (kill) can be lost (docs/engine.md): ask again from the hook.
             engine.stop();
             return;
@@ -125,8 +125,7 @@ public final class SyscallDispatcher {
      */
     private static void dropStaleInterrupt(GuestThread thread) {
         if (Thread.interrupted()) {
-            GuestProcess p = thread.process();
-            if (p.exiting() || thread.signalPending()) {
+            if (thread.ending() || thread.signalPending()) {
                 Thread.currentThread().interrupt();
             }
         }

@@ -60,6 +60,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("execthread", t, List.of("join")));
             cases.add(Arguments.of("execthread", t, List.of("pause")));
             cases.add(Arguments.of("execthread", t, List.of("loop")));
+            cases.add(Arguments.of("cputime", t, List.of()));
         }
         return cases.stream();
     }

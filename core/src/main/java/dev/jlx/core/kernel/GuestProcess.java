@@ -82,6 +82,9 @@ public final class GuestProcess {
     private long startRip;
     /** ITIMER_REAL: alarm and setitimer; a fork child starts without one, execve keeps it. */
     private final RealTimer realTimer = new RealTimer(this);
+    /** ITIMER_VIRTUAL and ITIMER_PROF, on the process's CPU time. */
+    private final CpuTimer virtualTimer = CpuTimer.virtual(this);
+    private final CpuTimer profilingTimer = CpuTimer.profiling(this);
     /** Set once the process has exited and waits to be reaped. */
     private volatile boolean zombie;
     /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
@@ -555,6 +558,8 @@ public final class GuestProcess {
      */
     void becomeZombie(long userNanos, long systemNanos) {
         realTimer.set(0, 0);
+        virtualTimer.cancel();
+        profilingTimer.cancel();
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
@@ -876,6 +881,10 @@ public final class GuestProcess {
     private long endedUserNanos;
     private long endedSystemNanos;
 
+    synchronized CpuTime endedThreadsTime() {
+        return new CpuTime(endedUserNanos, endedSystemNanos);
+    }
+
     /** Runs {@code thread} on the calling Java thread until it or the process ends. */
     void runThread(GuestThread thread, long rip) {
         enter(thread);
@@ -1021,6 +1030,14 @@ public final class GuestProcess {
 
     public RealTimer realTimer() {
         return realTimer;
+    }
+
+    public CpuTimer virtualTimer() {
+        return virtualTimer;
+    }
+
+    public CpuTimer profilingTimer() {
+        return profilingTimer;
     }
 
     public int exitSignal() {

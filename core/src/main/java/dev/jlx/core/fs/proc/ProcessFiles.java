@@ -10,6 +10,7 @@ import dev.jlx.core.fs.HostOpenFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.kernel.CpuTime;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Rlimits;

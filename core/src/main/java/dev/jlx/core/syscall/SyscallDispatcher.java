@@ -60,13 +60,14 @@ public final class SyscallDispatcher {
         if (tracer != null) {
             tracer.trace(thread, entry, regs, result);
         }
-        if (thread.process().exiting() || thread.execPending()) {
+        if (thread.ending() || thread.execPending()) {
             // A stop asked from another thread (kill) can be lost (docs/engine.md): ask again from the hook.
             engine.stop();
             return;
         }
         long restoreMask = thread.takeRestoreMask();
-        GuestProcess.Delivery d = thread.process().pendingSignals() == 0 ? null : deliverable(thread);
+        GuestProcess.Delivery d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null
+                : deliverable(thread);
         if (thread.process().stopped()) {
             // Job control: a stopped process's threads wait here, after their call, until SIGCONT
             // (or a stop signal just taken from the pending set has stopped it).
@@ -75,7 +76,7 @@ public final class SyscallDispatcher {
                 engine.stop();
                 return;
             }
-            if (d == null && thread.process().pendingSignals() != 0) {
+            if (d == null && (thread.process().pendingSignals() | thread.pendingSignals()) != 0) {
                 d = deliverable(thread);
             }
         }
@@ -124,8 +125,7 @@ public final class SyscallDispatcher {
      */
     private static void dropStaleInterrupt(GuestThread thread) {
         if (Thread.interrupted()) {
-            GuestProcess p = thread.process();
-            if (p.exiting() || (p.pendingSignals() & ~thread.signalMask()) != 0) {
+            if (thread.ending() || thread.signalPending()) {
                 Thread.currentThread().interrupt();
             }
         }

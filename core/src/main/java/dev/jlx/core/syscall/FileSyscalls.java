@@ -61,6 +61,38 @@ final class FileSyscalls {
         return t.process().vfs().resolve(base(t, dirfd, path), path, followLast);
     }
 
+    /** Whether {@code path} ends its last component with slashes ("x/"): "/" alone has no last component. */
+    static boolean trailingSlash(byte[] path) {
+        int end = path.length;
+        while (end > 0 && path[end - 1] == '/') {
+            end--;
+        }
+        return end > 0 && end < path.length;
+    }
+
+    /**
+     * The walk for a call that makes, removes or renames the name itself (mkdir, mknod, symlink,
+     * link's new name, rename, unlink, rmdir, open with O_CREAT): the last component is never
+     * followed, and trailing slashes there ask for nothing (Linux's filename_create and
+     * filename_parentat); each such call has its own rule for them, see {@link #trailingSlash}.
+     */
+    static Vfs.Resolved resolveName(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
+        int end = path.length;
+        while (end > 1 && path[end - 1] == '/') {
+            end--;
+        }
+        return resolve(t, dirfd, end == path.length ? path : java.util.Arrays.copyOf(path, end), false);
+    }
+
+    /**
+     * The error of a call that creates a file other than a directory at a name with trailing slashes
+     * (mknod, symlink, link's new name): Linux's filename_create then only looks, and finds the name
+     * taken (EEXIST) or asks for a directory it will not make (ENOENT).
+     */
+    static ErrnoException slashedCreate(Vfs.Resolved r) {
+        return new ErrnoException(exists(r) ? Errno.EEXIST : Errno.ENOENT);
+    }
+
     /** Implements Linux syscall open(2). */
     static long open(GuestThread t, Args a) throws ErrnoException {
         return openAt(t, Fcntl.AT_FDCWD, a.addr(0), a.i32(1), a.i32(2));
@@ -77,12 +109,31 @@ final class FileSyscalls {
                 a.i32(1));
     }
 
+    /** O_PATH keeps only these (build_open_how: "O_PATH beats everything else"). */
+    private static final int O_PATH_FLAGS = OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH
+            | OpenFlags.O_CLOEXEC;
+    /** __O_TMPFILE, O_TMPFILE without the O_DIRECTORY it comes with. */
+    private static final int O_TMPFILE_BIT = OpenFlags.O_TMPFILE & ~OpenFlags.O_DIRECTORY;
+
     private static long openAt(GuestThread t, int dirfd, long pathAddr, int flags, int mode) throws ErrnoException {
+        flags &= KNOWN_OPEN_FLAGS;
+        if ((flags & OpenFlags.O_PATH) != 0) {
+            flags &= O_PATH_FLAGS;
+        }
+        // build_open_flags refuses these before the path or the directory descriptor is looked at.
+        if ((flags & O_TMPFILE_BIT) != 0 && ((flags & OpenFlags.O_DIRECTORY) == 0
+                || (flags & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         byte[] path = path(t, pathAddr);
         GuestProcess p = t.process();
-        flags &= KNOWN_OPEN_FLAGS;
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
+        if (create && (flags & OpenFlags.O_TMPFILE) != OpenFlags.O_TMPFILE && trailingSlash(path)) {
+            // open_last_lookups: O_CREAT on a name with a trailing slash, once its directory is found.
+            resolveName(t, dirfd, path);
+            throw new ErrnoException(Errno.EISDIR);
+        }
         Vfs.Resolved r = resolve(t, dirfd, path, follow);
         if (r.mount().readOnly() && ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
                 || (flags & OpenFlags.O_TRUNC) != 0 || (create && !exists(r)))) {
@@ -120,7 +171,7 @@ final class FileSyscalls {
         }
     }
 
-    private static boolean exists(Vfs.Resolved r) {
+    static boolean exists(Vfs.Resolved r) {
         try {
             r.fs().stat(r.path(), false);
             return true;
@@ -635,7 +686,11 @@ final class FileSyscalls {
     /** Implements Linux syscall getcwd(2). */
     static long getcwd(GuestThread t, Args a) throws ErrnoException {
         byte[] cwd = t.process().cwd().getBytes(StandardCharsets.UTF_8);
-        if (a.u64(1) < cwd.length + 1L) {
+        // Linux builds the path in a PATH_MAX buffer: longer is ENAMETOOLONG, whatever the size given.
+        if (cwd.length + 1 > Vfs.PATH_MAX) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
+        if (Long.compareUnsigned(a.u64(1), cwd.length + 1L) < 0) {
             throw new ErrnoException(Errno.ERANGE);
         }
         byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
@@ -686,7 +741,7 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         Vfs vfs = t.process().vfs();
-        Vfs.Resolved dir = vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true);
+        Vfs.Resolved dir = vfs.walked(h.guestPath());
         dir.fs().access(dir.path(), Fcntl.X_OK);
         t.process().setCwd(h.guestPath());
         return 0;
@@ -722,7 +777,12 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] path = path(t, pathAddr);
-        Vfs.Resolved r = resolve(t, dirfd, path, false).writable();
+        Vfs.Resolved r = resolveName(t, dirfd, path).writable();
+        if ((flags & Fcntl.AT_REMOVEDIR) == 0 && trailingSlash(path)) {
+            // do_unlinkat's "slashes": what the name is decides the error.
+            int type = r.fs().stat(r.path(), false).mode() & FileMode.S_IFMT;
+            throw new ErrnoException(type == FileMode.S_IFDIR ? Errno.EISDIR : Errno.ENOTDIR);
+        }
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
             // do_rmdir refuses a last component of "." (EINVAL) or ".." (ENOTEMPTY) before looking.
             String last = lastComponent(path);
@@ -750,8 +810,9 @@ final class FileSyscalls {
     }
 
     private static long mkdirAt(GuestThread t, int dirfd, long pathAddr, int mode) throws ErrnoException {
-        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
-        r.fs().mkdir(r.path(), mode & 07777 & ~t.process().umask());
+        Vfs.Resolved r = resolveName(t, dirfd, path(t, pathAddr)).writable();
+        // vfs_mkdir keeps only the permission and sticky bits (a set-group-ID parent's bit is the file system's).
+        r.fs().mkdir(r.path(), mode & 01777 & ~t.process().umask());
         return 0;
     }
 

@@ -56,8 +56,7 @@ final class StatSyscalls {
         HostStat st;
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
-                Vfs.Resolved cwd = t.process().vfs().resolve("/",
-                        t.process().cwd().getBytes(StandardCharsets.UTF_8), true);
+                Vfs.Resolved cwd = t.process().vfs().walked(t.process().cwd());
                 st = cwd.fs().stat(cwd.path(), true);
             } else {
                 st = t.process().fds().get(dirfd).stat();

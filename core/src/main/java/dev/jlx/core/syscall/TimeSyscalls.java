@@ -200,7 +200,7 @@ final class TimeSyscalls {
         if (tv.sec() < 0 || tv.usec() < 0 || tv.usec() >= 1_000_000) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return tv.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : tv.sec() * NANOS + tv.usec() * 1000;
+        return tv.sec() >= Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : tv.sec() * NANOS + tv.usec() * 1000;
     }
 
     /** Writes {remaining, interval} as a struct itimerval, rounding up to whole microseconds. */
@@ -230,7 +230,7 @@ final class TimeSyscalls {
         }
         long request = readTimespec(t, a.addr(2));
         if ((a.i32(1) & Clocks.TIMER_ABSTIME) != 0) {
-            sleepNanos(request - now(clock));
+            sleepNanos(until(request, now(clock)));
         } else {
             now(clock);
             sleepNanos(request);
@@ -238,12 +238,21 @@ final class TimeSyscalls {
         return 0;
     }
 
+    /**
+     * The nanoseconds from {@code now} to the absolute time {@code deadline} (a guest's, up to
+     * Long.MAX_VALUE) on the same clock; saturated, since a monotonic {@code now} may be negative.
+     */
+    static long until(long deadline, long now) {
+        long left = deadline - now;
+        return now < 0 && left < 0 ? Long.MAX_VALUE : left;
+    }
+
     static long readTimespec(GuestThread t, long address) throws ErrnoException {
         Timespec ts = Timespec.readFrom(t.process().space().memory().readStruct(address, Timespec.SIZE), 0);
         if (ts.sec() < 0 || ts.nsec() < 0 || ts.nsec() >= NANOS) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return ts.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : ts.sec() * NANOS + ts.nsec();
+        return ts.sec() >= Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : ts.sec() * NANOS + ts.nsec();
     }
 
     /** Sleeps; a guest that is killed meanwhile wakes at once (its Java thread is interrupted). */

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * paths.c, ~75 edge cases of the path and directory calls (trailing slashes, loops, dangling links,
  * O_NOFOLLOW, O_PATH, renames over files and directories, links, *at calls, AT_EMPTY_PATH, long
  * names, telldir/seekdir), and creates.c (the modes umask leaves on every kind of new file, trailing
- * slashes in each call that makes a name, a working directory deeper than PATH_MAX), each in a fresh
+ * slashes in each call that makes a name, a working directory deeper than PATH_MAX) and argorder.c
+ * (calls with several bad arguments, whose errno shows which Linux checks first), each in a fresh
  * directory: natively and under jlx on hostfs, and on jlx's tmpfs against Linux's tmpfs.
  */
 class PathEdgeCasesTest {
@@ -28,7 +29,7 @@ class PathEdgeCasesTest {
     Path jlxDir;
 
     static Stream<Arguments> programs() {
-        return Stream.of("paths", "creates").flatMap(name -> Stream.of(CPrograms.Toolchain.values())
+        return Stream.of("paths", "creates", "argorder").flatMap(name -> Stream.of(CPrograms.Toolchain.values())
                 .map(t -> Arguments.of(name, t)));
     }
 

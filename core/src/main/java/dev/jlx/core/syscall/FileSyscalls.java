@@ -43,8 +43,15 @@ final class FileSyscalls {
         return t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1);
     }
 
-    /** The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names. */
+    /**
+     * The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names.
+     * An empty path is ENOENT before the descriptor is looked at (Linux's getname refuses it first);
+     * a caller that honours AT_EMPTY_PATH deals with "" before asking.
+     */
     static String base(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
+        if (path.length == 0) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
         GuestProcess p = t.process();
         if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
             return p.cwd();
@@ -648,12 +655,44 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] path = path(t, pathAddr);
-        Vfs.Resolved r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        Vfs.Resolved r;
+        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            // The descriptor's own file: by the path it was opened with, else by its mode bits.
+            if (dirfd == Fcntl.AT_FDCWD) {
+                r = t.process().vfs().walked(t.process().cwd());
+            } else {
+                OpenFile f = t.process().fds().get(dirfd);
+                if (!(f instanceof HostOpenFile h) || h.guestPath() == null) {
+                    accessByMode(t, f.stat(), mode, (flags & Fcntl.AT_EACCESS) != 0);
+                    return 0;
+                }
+                r = t.process().vfs().walked(h.guestPath());
+            }
+        } else {
+            r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        }
         r.fs().access(r.path(), mode);
         if ((mode & Fcntl.W_OK) != 0) {
             r.writable();
         }
         return 0;
+    }
+
+    /**
+     * access(2)'s check of a file with no path (a pipe, an eventfd): its owner's, group's or others'
+     * bits for the real ids (the effective ones with AT_EACCESS); uid 0 may read and write, and
+     * execute what anyone may.
+     */
+    private static void accessByMode(GuestThread t, HostStat st, int mode, boolean effective) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int uid = effective ? c.euid() : c.uid();
+        int gid = effective ? c.egid() : c.gid();
+        int perm = st.mode() & 0777;
+        int bits = uid == 0 ? 06 | ((perm & 0111) != 0 ? 01 : 0)
+                : st.uid() == uid ? perm >> 6 : st.gid() == gid ? (perm >> 3) & 07 : perm & 07;
+        if ((mode & ~bits & 07) != 0) {
+            throw new ErrnoException(Errno.EACCES);
+        }
     }
 
     /** Implements Linux syscall readlink(2). */
@@ -671,11 +710,22 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] path = path(t, pathAddr);
-        Vfs.Resolved r = resolve(t, dirfd, path, false);
-        Vfs vfs = t.process().vfs();
+        Vfs.Resolved r;
+        if (path.length == 0) {
+            // An empty path names the descriptor's own file (an O_PATH link, since Linux 2.6.39).
+            OpenFile f = dirfd == Fcntl.AT_FDCWD ? null : t.process().fds().get(dirfd);
+            String own = dirfd == Fcntl.AT_FDCWD ? t.process().cwd()
+                    : f instanceof HostOpenFile h ? h.guestPath() : null;
+            if (own == null) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            r = t.process().vfs().walked(own);
+        } else {
+            r = resolve(t, dirfd, path, false);
+        }
         HostStat st = r.fs().stat(r.path(), false);
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
-            throw new ErrnoException(Errno.EINVAL);
+            throw new ErrnoException(path.length == 0 ? Errno.ENOENT : Errno.EINVAL);
         }
         byte[] target = r.fs().readlink(r.path());
         int n = Math.min(size, target.length);

@@ -257,9 +257,11 @@ final class PollSyscalls {
      * for an epoll instance that watches this one.
      */
     static long epoll_ctl(GuestThread t, Args a) throws ErrnoException {
+        int op = a.i32(1);
+        // The event is read first, for every operation but EPOLL_CTL_DEL (EFAULT before EBADF).
+        ByteBuffer ev = op == EPOLL_CTL_DEL ? null : t.process().space().memory().readStruct(a.addr(3), EPOLL_EVENT);
         FdTable fds = t.process().fds();
         OpenFile epfile = fds.get(a.fd(0));
-        int op = a.i32(1);
         int fd = a.fd(2);
         OpenFile file = fds.get(fd);
         if (!(epfile instanceof EpollFile epoll) || file == epfile) {
@@ -275,7 +277,6 @@ final class PollSyscalls {
         if (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteBuffer ev = t.process().space().memory().readStruct(a.addr(3), EPOLL_EVENT);
         int events = ev.getInt(0);
         long data = ev.getLong(4);
         if ((events & EpollFile.EPOLLEXCLUSIVE) != 0 && (op == EPOLL_CTL_MOD

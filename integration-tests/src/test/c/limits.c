@@ -246,6 +246,15 @@ int main(void) {
     SHOWN("fcntl F_SETPIPE_SZ UINT_MAX", syscall(SYS_fcntl, p[0], F_SETPIPE_SZ, UINT_MAX));
     SHOWN("fcntl F_SETPIPE_SZ -1", syscall(SYS_fcntl, p[0], F_SETPIPE_SZ, -1));
     SHOWN("fcntl F_SETPIPE_SZ 1<<30", syscall(SYS_fcntl, p[0], F_SETPIPE_SZ, 1 << 30));
+    char max[32] = {0};
+    int sysctl = open("/proc/sys/fs/pipe-max-size", O_RDONLY);
+    SHOWN("read /proc/sys/fs/pipe-max-size", read(sysctl, max, sizeof max - 1));
+    printf("%-50s %s", "  its value", max);
+    SHOWN("fcntl F_SETPIPE_SZ pipe-max-size", syscall(SYS_fcntl, p[0], F_SETPIPE_SZ, atoi(max)));
+    SHOWN("fcntl F_GETLEASE", fcntl(file, F_GETLEASE));
+    SHOWN("fcntl F_GETLEASE on a pipe", fcntl(p[0], F_GETLEASE));
+    SHOWN("fcntl F_SETLEASE 99", fcntl(file, F_SETLEASE, 99));
+    SHOWN("fcntl F_SETLEASE F_RDLCK on a pipe", fcntl(p[0], F_SETLEASE, F_RDLCK));
     SHOWN("ftruncate -1", syscall(SYS_ftruncate, file, -1L));
     SHOW("mmap length SIZE_MAX", syscall(SYS_mmap, NULL, SIZE_MAX, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     SHOW("mmap length 0", syscall(SYS_mmap, NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));

@@ -435,6 +435,24 @@ final class FileSyscalls {
                     Fcntl.F_OFD_SETLKW -> {
                 return recordLock(t, f, cmd, a.addr(2));
             }
+            case Fcntl.F_GETLEASE -> {
+                // No lease is ever held (see F_SETLEASE).
+                return Fcntl.F_UNLCK;
+            }
+            case Fcntl.F_SETLEASE -> {
+                int type = a.i32(2);
+                if (type != Fcntl.F_RDLCK && type != Fcntl.F_WRLCK && type != Fcntl.F_UNLCK) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                // vfs_setlease: the file's owner (or a privileged caller) may, on a regular file only;
+                // then jlx answers as a Linux file system that keeps no leases (simple_nosetlease).
+                HostStat st = f.stat();
+                int euid = t.process().credentials().euid();
+                if (st.uid() != euid && euid != 0) {
+                    throw new ErrnoException(Errno.EACCES);
+                }
+                throw new ErrnoException(Errno.EINVAL);
+            }
             case Fcntl.F_GETPIPE_SZ -> {
                 if (!(f instanceof PipeEnd p)) {
                     throw new ErrnoException(Errno.EBADF);

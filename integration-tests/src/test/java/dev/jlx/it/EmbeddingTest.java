@@ -1,9 +1,11 @@
 package dev.jlx.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.api.JlxException;
 import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,5 +66,29 @@ class EmbeddingTest {
         assertEquals(0, s.shellStatus());
         assertEquals("x\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A guest process whose thread meets an error inside jlx (here an exception injected into the
+     * host backend's open) dies as if killed by SIGSYS: its parent never sees a clean exit, and the
+     * machine's caller is told of the error when it is the first process.
+     */
+    @Test
+    void aProcessThatFailsInsideJlxIsKilledWithSigsys() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FaultInjectionBackend.ENABLED.set(true);
+        try {
+            LinuxMachine machine = LinuxMachine.builder().hostBackend(FaultInjectionBackend.NAME).stdout(out).build();
+            String fault = "/tmp/" + FaultInjectionBackend.FAULT;
+            ExitStatus s = machine.run("/bin/busybox", "sh", "-c",
+                    "/bin/busybox cat " + fault + "; echo \"status $?\"; /bin/busybox true; echo \"then $?\"");
+            assertEquals(0, s.shellStatus());
+            assertEquals("status 159\nthen 0\n", out.toString(StandardCharsets.UTF_8));
+            JlxException e = assertThrows(JlxException.class, () -> machine.run("/bin/busybox", "cat", fault));
+            assertEquals(70, e.shellStatus());
+            assertTrue(e.getMessage().contains("fault injected by a test"), e.getMessage());
+        } finally {
+            FaultInjectionBackend.ENABLED.remove();
+        }
     }
 }

@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * paths.c, ~75 edge cases of the path and directory calls (trailing slashes, loops, dangling links,
  * O_NOFOLLOW, O_PATH, renames over files and directories, links, *at calls, AT_EMPTY_PATH, long
- * names, telldir/seekdir), each in a fresh directory: natively and under jlx on hostfs, and on jlx's
- * tmpfs against Linux's tmpfs.
+ * names, telldir/seekdir), and creates.c (the modes umask leaves on every kind of new file, trailing
+ * slashes in each call that makes a name, a working directory deeper than PATH_MAX) and argorder.c
+ * (calls with several bad arguments, whose errno shows which Linux checks first), each in a fresh
+ * directory: natively and under jlx on hostfs, and on jlx's tmpfs against Linux's tmpfs.
  */
 class PathEdgeCasesTest {
     @TempDir
@@ -25,29 +28,34 @@ class PathEdgeCasesTest {
     @TempDir
     Path jlxDir;
 
-    @ParameterizedTest
-    @EnumSource(CPrograms.Toolchain.class)
-    void onHostfs(CPrograms.Toolchain toolchain) throws Exception {
-        List<String> argv = List.of(CPrograms.binary("paths", toolchain).toString());
-        Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
-        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), "paths " + toolchain);
+    static Stream<Arguments> programs() {
+        return Stream.of("paths", "creates", "argorder").flatMap(name -> Stream.of(CPrograms.Toolchain.values())
+                .map(t -> Arguments.of(name, t)));
     }
 
-    @ParameterizedTest
-    @EnumSource(CPrograms.Toolchain.class)
-    void onTmpfs(CPrograms.Toolchain toolchain) throws Exception {
-        List<String> argv = List.of(CPrograms.binary("paths", toolchain).toString());
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("programs")
+    void onHostfs(String program, CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary(program, toolchain).toString());
+        Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
+        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), program + " " + toolchain);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("programs")
+    void onTmpfs(String program, CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary(program, toolchain).toString());
         long pid = ProcessHandle.current().pid();
-        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-paths-" + pid + "-" + toolchain));
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-" + program + "-" + pid + "-" + toolchain));
         try {
             Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
-            String guest = "/dev/shm/jlx-guest-paths-" + pid;
+            String guest = "/dev/shm/jlx-guest-" + program + "-" + pid;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
                     .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
-                    "paths on tmpfs " + toolchain);
+                    program + " on tmpfs " + toolchain);
         } finally {
             try (Stream<Path> walk = Files.walk(shm)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

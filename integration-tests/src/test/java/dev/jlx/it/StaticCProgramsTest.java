@@ -58,6 +58,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("statx", t, List.of()));
             cases.add(Arguments.of("copies", t, List.of()));
             cases.add(Arguments.of("locks", t, List.of()));
+            cases.add(Arguments.of("limits", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of("abort")));
             cases.add(Arguments.of("signals", t, List.of("segv")));

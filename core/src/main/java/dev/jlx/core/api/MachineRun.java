@@ -159,6 +159,10 @@ final class MachineRun {
             Kernel.log().log(System.Logger.Level.ERROR, "internal error running " + process.pid(), failure.get());
             throw new JlxException("jlx: internal error: " + failure.get(), 70, failure.get());
         }
+        if (process.internalError() != null) {
+            // Logged where it happened; its descendants saw it end by SIGSYS, its caller is told.
+            throw new JlxException("jlx: internal error: " + process.internalError(), 70, process.internalError());
+        }
         return process.exitStatus();
     }
 

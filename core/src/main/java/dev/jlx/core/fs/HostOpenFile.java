@@ -84,8 +84,7 @@ public final class HostOpenFile extends OpenFile {
         if (listing == null) {
             List<HostDirEntry> entries = new ArrayList<>();
             entries.add(new HostDirEntry(new byte[] {'.'}, file.stat().ino(), FileMode.S_IFDIR));
-            String parent = path.guestPath().equals("/") ? "/" : path.guestPath() + "/..";
-            Vfs.Resolved up = vfs.resolve("/", parent.getBytes(StandardCharsets.UTF_8), true);
+            Vfs.Resolved up = vfs.resolve(path.guestPath(), new byte[] {'.', '.'}, true);
             long parentIno = up.fs().stat(up.path(), true).ino();
             entries.add(new HostDirEntry(new byte[] {'.', '.'}, parentIno, FileMode.S_IFDIR));
             List<HostDirEntry> below = path.fs().list(path.path());

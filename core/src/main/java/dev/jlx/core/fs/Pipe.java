@@ -172,6 +172,10 @@ public final class Pipe {
      * pipe would not fit.
      */
     synchronized int resize(long size) throws ErrnoException {
+        // round_pipe_size has no size for more than 2 GiB (EINVAL); the limit comes after (EPERM).
+        if (size > 1L << 31) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         if (size > MAX_SIZE) {
             throw new ErrnoException(Errno.EPERM);
         }

@@ -322,6 +322,9 @@ public final class Tmpfs implements FileSystem {
         if (node instanceof Symlink) {
             throw new ErrnoException(Errno.ELOOP);
         }
+        if ((flags & OpenFlags.O_CREAT) != 0 && node instanceof Dir) {
+            throw new ErrnoException(Errno.EISDIR);
+        }
         if ((flags & OpenFlags.O_DIRECTORY) != 0 && !(node instanceof Dir)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }

@@ -161,6 +161,16 @@ public final class Vfs {
         return new Resolved("/" + String.join("/", current), inMount(mount, current), mount);
     }
 
+    private static final byte[] DOT = {'.'};
+
+    /**
+     * A guest path that was walked before (a working directory, an open directory's path), of any
+     * length: the strings a guest gives are shorter than PATH_MAX, the places they lead to need not be.
+     */
+    public Resolved walked(String guestPath) throws ErrnoException {
+        return resolve(guestPath, DOT, true);
+    }
+
     /**
      * The walk's result without walking, when it cannot differ from it: no ".." to interpret, the
      * whole path on the root mount, and the host saying that it exists with no symlink anywhere on
@@ -218,6 +228,10 @@ public final class Vfs {
      */
     private Resolved plainCandidate(String cwd, String p) throws ErrnoException {
         List<String> all = p.startsWith("/") ? new ArrayList<>() : new ArrayList<>(components(cwd));
+        if (p.endsWith("/.")) {
+            // "x/." asks that x be a directory, which only the walk checks.
+            return null;
+        }
         for (String c : components(p)) {
             if (c.equals("..")) {
                 return null;

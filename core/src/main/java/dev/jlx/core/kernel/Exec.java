@@ -276,11 +276,16 @@ public final class Exec {
         if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
             throw new ExecFailure(program + ": Is a directory", 126, Errno.EACCES);
         }
-        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
+        checkExecutable(path);
+        return path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
+    }
+
+    /** execve's open check (do_open_execat): a regular file the caller may execute, EACCES otherwise. */
+    public static void checkExecutable(Vfs.Resolved path) throws ErrnoException {
+        if ((path.fs().stat(path.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
             throw new ErrnoException(Errno.EACCES);
         }
         path.fs().access(path.path(), Fcntl.X_OK);
-        return path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
     }
 
     private static ElfFile.RangeReader reader(HostFile file, Arena arena) {

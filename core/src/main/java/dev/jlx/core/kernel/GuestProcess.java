@@ -841,13 +841,34 @@ public final class GuestProcess {
     /** Starts a forked child's main thread on a Java platform thread of its own. */
     public void start() {
         GuestThread main = mainThread();
-        Thread.ofPlatform().daemon(true).name("jlx-pid-" + pid).start(() -> {
-            try {
-                new Exec.Started(this, main, startRip).run();
-            } catch (RuntimeException | Error e) {
-                Kernel.log().log(System.Logger.Level.ERROR, "pid " + pid + " failed inside jlx", e);
+        Thread.ofPlatform().daemon(true).name("jlx-pid-" + pid).start(() -> new Exec.Started(this, main, startRip).run());
+    }
+
+    /** The error inside jlx that killed this process (see {@link #failedInsideJlx}), or null. */
+    private volatile Throwable internalError;
+
+    public Throwable internalError() {
+        return internalError;
+    }
+
+    /**
+     * A thread met an error inside jlx itself (an unexpected exception in a syscall handler): the
+     * process cannot go on with that thread gone, so all of it ends, as if killed by SIGSYS, the
+     * signal with which Linux kills a process over a system call it will not serve (seccomp's
+     * SECCOMP_RET_KILL_PROCESS). Never a clean exit: a parent or a test harness running inside jlx
+     * sees that it died (a shell prints "Bad system call", status 159), and jlx's log has the stack
+     * trace, once per process.
+     */
+    private void failedInsideJlx(GuestThread thread, Throwable e) {
+        synchronized (this) {
+            if (internalError != null) {
+                return;
             }
-        });
+            internalError = e;
+        }
+        Kernel.log().log(System.Logger.Level.ERROR, "pid " + pid + " (thread " + thread.tid()
+                + ") failed inside jlx; the process is killed with SIGSYS", e);
+        exit(ExitStatus.killed(dev.jlx.abi.Signals.SIGSYS));
     }
 
     /**
@@ -904,13 +925,7 @@ public final class GuestProcess {
 
     /** Runs a thread made by {@link #newThread} on a Java platform thread of its own. */
     public void startThread(GuestThread thread, long rip) {
-        Thread.ofPlatform().daemon(true).name("jlx-tid-" + thread.tid()).start(() -> {
-            try {
-                runThread(thread, rip);
-            } catch (RuntimeException | Error e) {
-                Kernel.log().log(System.Logger.Level.ERROR, "tid " + thread.tid() + " failed inside jlx", e);
-            }
-        });
+        Thread.ofPlatform().daemon(true).name("jlx-tid-" + thread.tid()).start(() -> runThread(thread, rip));
     }
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
@@ -928,6 +943,8 @@ public final class GuestProcess {
         enter(thread);
         try {
             thread.run(rip);
+        } catch (RuntimeException | Error e) {
+            failedInsideJlx(thread, e);
         } finally {
             long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
             long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));

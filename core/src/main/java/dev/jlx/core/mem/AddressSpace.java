@@ -116,9 +116,10 @@ public final class AddressSpace {
      */
     public synchronized long map(long hint, long length, int prot, int flags, String name, MemorySegment host, int maxProt,
             long fileOffset) throws ErrnoException {
-        if (length <= 0) {
+        if (length == 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        // An unsigned length that rounds past the address space (SIZE_MAX) is ENOMEM, as do_mmap's.
         long len = pageUp(length);
         if (len <= 0 || len > TASK_SIZE) {
             throw new ErrnoException(Errno.ENOMEM);
@@ -256,7 +257,7 @@ public final class AddressSpace {
 
     /** mprotect(2): ENOMEM when any page of the range is unmapped. */
     public synchronized void protect(long address, long length, int prot) throws ErrnoException {
-        if ((address & (PAGE - 1)) != 0 || length < 0) {
+        if ((address & (PAGE - 1)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_GROWSDOWN
@@ -264,8 +265,9 @@ public final class AddressSpace {
             throw new ErrnoException(Errno.EINVAL);
         }
         prot &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        // The length is unsigned: one that wraps the address space (SIZE_MAX rounds up to 0) is ENOMEM.
         long end = address + pageUp(length);
-        if (end < address || end > TASK_SIZE) {
+        if ((length != 0 && Long.compareUnsigned(end, address) <= 0) || Long.compareUnsigned(end, TASK_SIZE) > 0) {
             throw new ErrnoException(Errno.ENOMEM);
         }
         if (!isFullyMapped(address, end)) {

@@ -26,6 +26,18 @@ public final class GuestMemory {
     }
 
     /**
+     * Linux's access_ok: EFAULT unless [address, address + length) lies below TASK_SIZE, both taken
+     * as unsigned, as a guest's size_t. Checked before a transfer starts, so a length that cannot be
+     * (SIZE_MAX) fails at once even when fewer bytes would have moved.
+     */
+    public static void accessOk(long address, long length) throws ErrnoException {
+        if (Long.compareUnsigned(length, AddressSpace.TASK_SIZE) > 0
+                || Long.compareUnsigned(address, AddressSpace.TASK_SIZE - length) > 0) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+    }
+
+    /**
      * The host memory behind the longest prefix of [address, address + length) that lies in one
      * VMA with the access needed ({@code write}: PROT_WRITE, else any). Callers loop for the rest.
      * EFAULT when {@code address} itself is not accessible.

@@ -24,6 +24,13 @@ final class AttrSyscalls {
     /** Resolves for an attribute call: AT_EMPTY_PATH selects the dirfd itself (null is returned). */
     private static Vfs.Resolved target(GuestThread t, int dir, long pathAddr, int flags, int allowed)
             throws ErrnoException {
+        Vfs.Resolved r = lookup(t, dir, pathAddr, flags, allowed);
+        return r == null ? null : r.writable();
+    }
+
+    /** {@link #target} without its read-only mount check, for a call that checks other things first. */
+    private static Vfs.Resolved lookup(GuestThread t, int dir, long pathAddr, int flags, int allowed)
+            throws ErrnoException {
         if ((flags & ~allowed) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -31,7 +38,7 @@ final class AttrSyscalls {
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             return null;
         }
-        return FileSyscalls.resolve(t, dir, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0).writable();
+        return FileSyscalls.resolve(t, dir, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
     }
 
     /** Implements Linux syscall chmod(2). */
@@ -102,31 +109,25 @@ final class AttrSyscalls {
         return 0;
     }
 
-    /** Implements Linux syscall utimensat(2). */
+    /**
+     * Implements Linux syscall utimensat(2), in its order: the times are read (EFAULT), two
+     * UTIME_OMITs end the call before anything else is looked at, then the file is found and only
+     * then the nanoseconds checked (EINVAL).
+     */
     static long utimensat(GuestThread t, Args a) throws ErrnoException {
         long[] times = new long[] {0, UTIME_NOW, 0, UTIME_NOW};
         if (a.addr(2) != 0) {
             ByteBuffer b = t.process().space().memory().readStruct(a.addr(2), 2 * Timespec.SIZE);
             for (int i = 0; i < 2; i++) {
                 Timespec ts = Timespec.readFrom(b, i * Timespec.SIZE);
-                if ((ts.nsec() < 0 || ts.nsec() >= 1_000_000_000L) && ts.nsec() != UTIME_NOW
-                        && ts.nsec() != UTIME_OMIT) {
-                    throw new ErrnoException(Errno.EINVAL);
-                }
                 times[2 * i] = ts.sec();
                 times[2 * i + 1] = ts.nsec();
             }
-        }
-        int flags = a.i32(3);
-        if (a.addr(1) == 0) {
-            // utimensat(fd, NULL, ...) is futimens(fd, ...).
-            if ((flags & ~Fcntl.AT_SYMLINK_NOFOLLOW) != 0) {
-                throw new ErrnoException(Errno.EINVAL);
+            if (times[1] == UTIME_OMIT && times[3] == UTIME_OMIT) {
+                return 0;
             }
-            t.process().fds().get(a.fd(0)).utimens(times[0], times[1], times[2], times[3]);
-            return 0;
         }
-        return setTimes(t, a.fd(0), a.addr(1), flags, times);
+        return setTimes(t, a.fd(0), a.addr(1), a.i32(3), times);
     }
 
     /** Implements Linux syscall utimes(2). */
@@ -167,14 +168,48 @@ final class AttrSyscalls {
         return out;
     }
 
+    /**
+     * Linux's do_utimes: a NULL path with a descriptor other than AT_FDCWD is that descriptor's file
+     * (futimens: no flags), anything else a path to look up; then vfs_utimes checks the nanoseconds.
+     */
     private static long setTimes(GuestThread t, int dir, long pathAddr, int flags, long[] times) throws ErrnoException {
-        Vfs.Resolved r = target(t, dir, pathAddr, flags, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH);
+        if (pathAddr == 0 && dir != Fcntl.AT_FDCWD) {
+            if (flags != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            OpenFile f = t.process().fds().get(dir);
+            checkNanos(times);
+            f.utimens(times[0], times[1], times[2], times[3]);
+            return 0;
+        }
+        Vfs.Resolved r = lookup(t, dir, pathAddr, flags, Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH);
+        if (r != null && !validNanos(times)) {
+            // The walk leaves a missing last name to the call: the file must be found before EINVAL.
+            r.fs().stat(r.path(), (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        }
+        checkNanos(times);
         if (r == null) {
             t.process().fds().get(dir).utimens(times[0], times[1], times[2], times[3]);
         } else {
-            r.fs().utimens(r.path(), times[0], times[1], times[2], times[3]);
+            r.writable().fs().utimens(r.path(), times[0], times[1], times[2], times[3]);
         }
         return 0;
+    }
+
+    /** vfs_utimes: each nanosecond field is in range, UTIME_NOW or UTIME_OMIT (EINVAL otherwise). */
+    private static void checkNanos(long[] times) throws ErrnoException {
+        if (!validNanos(times)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    private static boolean validNanos(long[] times) {
+        for (int i = 1; i < 4; i += 2) {
+            if ((times[i] < 0 || times[i] >= 1_000_000_000L) && times[i] != UTIME_NOW && times[i] != UTIME_OMIT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Implements Linux syscall truncate(2). */

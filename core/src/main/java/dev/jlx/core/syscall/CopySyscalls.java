@@ -27,7 +27,7 @@ final class CopySyscalls {
         if (!in.readable() || !out.writable()) {
             throw new ErrnoException(Errno.EBADF);
         }
-        return copy(t, in, a.addr(2), out, 0, Math.min(a.u64(3), ReadWriteSyscalls.MAX_RW_COUNT));
+        return copy(t, in, a.addr(2), out, 0, ReadWriteSyscalls.capped(a.u64(3)));
     }
 
     /** Implements Linux syscall copy_file_range(2). */
@@ -48,7 +48,7 @@ final class CopySyscalls {
         if (inType != dev.jlx.abi.FileMode.S_IFREG || outType != dev.jlx.abi.FileMode.S_IFREG) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return copy(t, in, a.addr(1), out, a.addr(3), Math.min(a.u64(4), ReadWriteSyscalls.MAX_RW_COUNT));
+        return copy(t, in, a.addr(1), out, a.addr(3), ReadWriteSyscalls.capped(a.u64(4)));
     }
 
     /**
@@ -106,7 +106,7 @@ final class CopySyscalls {
      * room), up to the length asked.
      */
     static long splice(GuestThread t, Args a) throws ErrnoException {
-        long length = Math.min(a.u64(4), ReadWriteSyscalls.MAX_RW_COUNT);
+        long length = ReadWriteSyscalls.capped(a.u64(4));
         int flags = a.i32(5);
         if (length == 0) {
             return 0;
@@ -192,7 +192,7 @@ final class CopySyscalls {
      * length asked and the room in the other pipe, without taking it from the first.
      */
     static long tee(GuestThread t, Args a) throws ErrnoException {
-        long length = Math.min(a.u64(2), ReadWriteSyscalls.MAX_RW_COUNT);
+        long length = ReadWriteSyscalls.capped(a.u64(2));
         int flags = a.i32(3);
         if ((flags & ~SPLICE_F_ALL) != 0) {
             throw new ErrnoException(Errno.EINVAL);

@@ -43,37 +43,47 @@ final class DirectorySyscalls {
 
     private static long fill(GuestThread t, Args a, boolean wide, HostOpenFile dir) throws ErrnoException {
         List<HostDirEntry> entries = dir.directoryEntries(t.process().vfs());
-        int count = (int) Math.min(a.u64(2) & 0xffffffffL, ReadWriteSyscalls.MAX_RW_COUNT);
-        ByteBuffer out = GuestMemory.structBuffer(count);
+        // The kernel keeps the unsigned count in an int: one past INT_MAX holds no record at all.
+        int count = a.i32(2);
+        int first = dir.nextEntry();
+        int index = first;
         int used = 0;
-        int index = dir.nextEntry();
-        while (index < entries.size()) {
-            HostDirEntry e = entries.get(index);
-            int type = e.type() >>> 12;
-            int reclen;
-            if (wide) {
-                Dirent64 d = new Dirent64(e.ino(), index + 1, type, e.name());
-                reclen = d.reclen();
-                if (used + reclen > count) {
-                    break;
-                }
-                d.writeTo(out, used);
-            } else {
-                Dirent d = new Dirent(e.ino(), index + 1, type, e.name());
-                reclen = d.reclen();
-                if (used + reclen > count) {
-                    break;
-                }
-                d.writeTo(out, used);
+        for (; index < entries.size(); index++) {
+            int reclen = wide ? record64(entries, index).reclen() : record(entries, index).reclen();
+            if (count < 0 || used + reclen > count) {
+                break;
             }
             used += reclen;
-            index++;
         }
         if (used == 0 && index < entries.size()) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        // Only what is filled is made, however large the guest's buffer.
+        ByteBuffer out = GuestMemory.structBuffer(used);
+        for (int i = first, at = 0; i < index; i++) {
+            if (wide) {
+                Dirent64 d = record64(entries, i);
+                d.writeTo(out, at);
+                at += d.reclen();
+            } else {
+                Dirent d = record(entries, i);
+                d.writeTo(out, at);
+                at += d.reclen();
+            }
+        }
         t.process().space().memory().write(a.addr(1), out.array(), 0, used);
         dir.setNextEntry(index);
         return used;
+    }
+
+    /** Entry {@code i} as getdents64 shows it; its offset cookie is the next entry's index. */
+    private static Dirent64 record64(List<HostDirEntry> entries, int i) {
+        HostDirEntry e = entries.get(i);
+        return new Dirent64(e.ino(), i + 1, e.type() >>> 12, e.name());
+    }
+
+    private static Dirent record(List<HostDirEntry> entries, int i) {
+        HostDirEntry e = entries.get(i);
+        return new Dirent(e.ino(), i + 1, e.type() >>> 12, e.name());
     }
 }

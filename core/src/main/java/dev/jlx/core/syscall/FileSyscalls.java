@@ -43,8 +43,15 @@ final class FileSyscalls {
         return t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1);
     }
 
-    /** The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names. */
+    /**
+     * The guest directory a relative path starts from: the cwd of {@code view} or the directory
+     * {@code dirfd} names. An empty path is ENOENT before the descriptor is looked at (Linux's
+     * getname refuses it first); a caller that honours AT_EMPTY_PATH deals with "" before asking.
+     */
     static String base(GuestThread t, GuestProcess.FsView view, int dirfd, byte[] path) throws ErrnoException {
+        if (path.length == 0) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
         GuestProcess p = t.process();
         if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
             return view.cwd();
@@ -60,6 +67,38 @@ final class FileSyscalls {
     static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
         GuestProcess.FsView view = t.process().fsView();
         return view.vfs().resolve(base(t, view, dirfd, path), path, followLast);
+    }
+
+    /** Whether {@code path} ends its last component with slashes ("x/"): "/" alone has no last component. */
+    static boolean trailingSlash(byte[] path) {
+        int end = path.length;
+        while (end > 0 && path[end - 1] == '/') {
+            end--;
+        }
+        return end > 0 && end < path.length;
+    }
+
+    /**
+     * The walk for a call that makes, removes or renames the name itself (mkdir, mknod, symlink,
+     * link's new name, rename, unlink, rmdir, open with O_CREAT): the last component is never
+     * followed, and trailing slashes there ask for nothing (Linux's filename_create and
+     * filename_parentat); each such call has its own rule for them, see {@link #trailingSlash}.
+     */
+    static Vfs.Resolved resolveName(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
+        int end = path.length;
+        while (end > 1 && path[end - 1] == '/') {
+            end--;
+        }
+        return resolve(t, dirfd, end == path.length ? path : java.util.Arrays.copyOf(path, end), false);
+    }
+
+    /**
+     * The error of a call that creates a file other than a directory at a name with trailing slashes
+     * (mknod, symlink, link's new name): Linux's filename_create then only looks, and finds the name
+     * taken (EEXIST) or asks for a directory it will not make (ENOENT).
+     */
+    static ErrnoException slashedCreate(Vfs.Resolved r) {
+        return new ErrnoException(exists(r) ? Errno.EEXIST : Errno.ENOENT);
     }
 
     /** Implements Linux syscall open(2). */
@@ -78,12 +117,31 @@ final class FileSyscalls {
                 a.i32(1));
     }
 
+    /** O_PATH keeps only these (build_open_how: "O_PATH beats everything else"). */
+    private static final int O_PATH_FLAGS = OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH
+            | OpenFlags.O_CLOEXEC;
+    /** __O_TMPFILE, O_TMPFILE without the O_DIRECTORY it comes with. */
+    private static final int O_TMPFILE_BIT = OpenFlags.O_TMPFILE & ~OpenFlags.O_DIRECTORY;
+
     private static long openAt(GuestThread t, int dirfd, long pathAddr, int flags, int mode) throws ErrnoException {
+        flags &= KNOWN_OPEN_FLAGS;
+        if ((flags & OpenFlags.O_PATH) != 0) {
+            flags &= O_PATH_FLAGS;
+        }
+        // build_open_flags refuses these before the path or the directory descriptor is looked at.
+        if ((flags & O_TMPFILE_BIT) != 0 && ((flags & OpenFlags.O_DIRECTORY) == 0
+                || (flags & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         byte[] path = path(t, pathAddr);
         GuestProcess p = t.process();
-        flags &= KNOWN_OPEN_FLAGS;
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
+        if (create && (flags & OpenFlags.O_TMPFILE) != OpenFlags.O_TMPFILE && trailingSlash(path)) {
+            // open_last_lookups: O_CREAT on a name with a trailing slash, once its directory is found.
+            resolveName(t, dirfd, path);
+            throw new ErrnoException(Errno.EISDIR);
+        }
         Vfs.Resolved r = resolve(t, dirfd, path, follow);
         if (r.mount().readOnly() && ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
                 || (flags & OpenFlags.O_TRUNC) != 0 || (create && !exists(r)))) {
@@ -121,7 +179,7 @@ final class FileSyscalls {
         }
     }
 
-    private static boolean exists(Vfs.Resolved r) {
+    static boolean exists(Vfs.Resolved r) {
         try {
             r.fs().stat(r.path(), false);
             return true;
@@ -358,6 +416,24 @@ final class FileSyscalls {
                     Fcntl.F_OFD_SETLKW -> {
                 return recordLock(t, f, cmd, a.addr(2));
             }
+            case Fcntl.F_GETLEASE -> {
+                // No lease is ever held (see F_SETLEASE).
+                return Fcntl.F_UNLCK;
+            }
+            case Fcntl.F_SETLEASE -> {
+                int type = a.i32(2);
+                if (type != Fcntl.F_RDLCK && type != Fcntl.F_WRLCK && type != Fcntl.F_UNLCK) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                // vfs_setlease: the file's owner (or a privileged caller) may, on a regular file only;
+                // then jlx answers as a Linux file system that keeps no leases (simple_nosetlease).
+                HostStat st = f.stat();
+                int euid = t.process().credentials().euid();
+                if (st.uid() != euid && euid != 0) {
+                    throw new ErrnoException(Errno.EACCES);
+                }
+                throw new ErrnoException(Errno.EINVAL);
+            }
             case Fcntl.F_GETPIPE_SZ -> {
                 if (!(f instanceof PipeEnd p)) {
                     throw new ErrnoException(Errno.EBADF);
@@ -580,12 +656,44 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] path = path(t, pathAddr);
-        Vfs.Resolved r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        Vfs.Resolved r;
+        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            // The descriptor's own file: by the path it was opened with, else by its mode bits.
+            if (dirfd == Fcntl.AT_FDCWD) {
+                r = t.process().vfs().walked(t.process().cwd());
+            } else {
+                OpenFile f = t.process().fds().get(dirfd);
+                if (!(f instanceof HostOpenFile h) || h.guestPath() == null) {
+                    accessByMode(t, f.stat(), mode, (flags & Fcntl.AT_EACCESS) != 0);
+                    return 0;
+                }
+                r = t.process().vfs().walked(h.guestPath());
+            }
+        } else {
+            r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+        }
         r.fs().access(r.path(), mode);
         if ((mode & Fcntl.W_OK) != 0) {
             r.writable();
         }
         return 0;
+    }
+
+    /**
+     * access(2)'s check of a file with no path (a pipe, an eventfd): its owner's, group's or others'
+     * bits for the real ids (the effective ones with AT_EACCESS); uid 0 may read and write, and
+     * execute what anyone may.
+     */
+    private static void accessByMode(GuestThread t, HostStat st, int mode, boolean effective) throws ErrnoException {
+        GuestProcess.Credentials c = t.process().credentials();
+        int uid = effective ? c.euid() : c.uid();
+        int gid = effective ? c.egid() : c.gid();
+        int perm = st.mode() & 0777;
+        int bits = uid == 0 ? 06 | ((perm & 0111) != 0 ? 01 : 0)
+                : st.uid() == uid ? perm >> 6 : st.gid() == gid ? (perm >> 3) & 07 : perm & 07;
+        if ((mode & ~bits & 07) != 0) {
+            throw new ErrnoException(Errno.EACCES);
+        }
     }
 
     /** Implements Linux syscall readlink(2). */
@@ -603,11 +711,22 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] path = path(t, pathAddr);
-        Vfs.Resolved r = resolve(t, dirfd, path, false);
-        Vfs vfs = t.process().vfs();
+        Vfs.Resolved r;
+        if (path.length == 0) {
+            // An empty path names the descriptor's own file (an O_PATH link, since Linux 2.6.39).
+            OpenFile f = dirfd == Fcntl.AT_FDCWD ? null : t.process().fds().get(dirfd);
+            String own = dirfd == Fcntl.AT_FDCWD ? t.process().cwd()
+                    : f instanceof HostOpenFile h ? h.guestPath() : null;
+            if (own == null) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            r = t.process().vfs().walked(own);
+        } else {
+            r = resolve(t, dirfd, path, false);
+        }
         HostStat st = r.fs().stat(r.path(), false);
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
-            throw new ErrnoException(Errno.EINVAL);
+            throw new ErrnoException(path.length == 0 ? Errno.ENOENT : Errno.EINVAL);
         }
         byte[] target = r.fs().readlink(r.path());
         int n = Math.min(size, target.length);
@@ -618,7 +737,11 @@ final class FileSyscalls {
     /** Implements Linux syscall getcwd(2). */
     static long getcwd(GuestThread t, Args a) throws ErrnoException {
         byte[] cwd = t.process().cwd().getBytes(StandardCharsets.UTF_8);
-        if (a.u64(1) < cwd.length + 1L) {
+        // Linux builds the path in a PATH_MAX buffer: longer is ENAMETOOLONG, whatever the size given.
+        if (cwd.length + 1 > Vfs.PATH_MAX) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
+        if (Long.compareUnsigned(a.u64(1), cwd.length + 1L) < 0) {
             throw new ErrnoException(Errno.ERANGE);
         }
         byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
@@ -667,7 +790,7 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         Vfs vfs = t.process().vfs();
-        Vfs.Resolved dir = vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true);
+        Vfs.Resolved dir = vfs.walked(h.guestPath());
         dir.fs().access(dir.path(), Fcntl.X_OK);
         t.process().setCwd(h.guestPath());
         return 0;
@@ -703,7 +826,12 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] path = path(t, pathAddr);
-        Vfs.Resolved r = resolve(t, dirfd, path, false).writable();
+        Vfs.Resolved r = resolveName(t, dirfd, path).writable();
+        if ((flags & Fcntl.AT_REMOVEDIR) == 0 && trailingSlash(path)) {
+            // do_unlinkat's "slashes": what the name is decides the error.
+            int type = r.fs().stat(r.path(), false).mode() & FileMode.S_IFMT;
+            throw new ErrnoException(type == FileMode.S_IFDIR ? Errno.EISDIR : Errno.ENOTDIR);
+        }
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
             // do_rmdir refuses a last component of "." (EINVAL) or ".." (ENOTEMPTY) before looking.
             String last = lastComponent(path);
@@ -731,8 +859,9 @@ final class FileSyscalls {
     }
 
     private static long mkdirAt(GuestThread t, int dirfd, long pathAddr, int mode) throws ErrnoException {
-        Vfs.Resolved r = resolve(t, dirfd, path(t, pathAddr), false).writable();
-        r.fs().mkdir(r.path(), mode & 07777 & ~t.process().umask());
+        Vfs.Resolved r = resolveName(t, dirfd, path(t, pathAddr)).writable();
+        // vfs_mkdir keeps only the permission and sticky bits (a set-group-ID parent's bit is the file system's).
+        r.fs().mkdir(r.path(), mode & 01777 & ~t.process().umask());
         return 0;
     }
 

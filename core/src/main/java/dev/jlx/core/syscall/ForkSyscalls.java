@@ -68,6 +68,10 @@ final class ForkSyscalls {
             }
         }
         long flags = args.getLong(0);
+        if ((flags & CloneFlags.CLONE_INTO_CGROUP) != 0 && (size < CloneFlags.CLONE_ARGS_SIZE_VER2
+                || Long.compareUnsigned(args.getLong(80), Integer.MAX_VALUE) > 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         long exitSignal = args.getLong(32);
         long stack = args.getLong(40);
         long stackSize = args.getLong(48);
@@ -76,6 +80,11 @@ final class ForkSyscalls {
         }
         if (size >= CloneFlags.CLONE_ARGS_SIZE_VER1 && args.getLong(72) != 0) {
             throw unsupported(t, "clone3 set_tid");
+        }
+        if ((flags & CloneFlags.CLONE_INTO_CGROUP) != 0) {
+            // jlx mounts no cgroup2 file system, so no descriptor names a cgroup: cgroup_get_from_file
+            // refuses whatever it is given, open or not, with EBADF.
+            throw new ErrnoException(Errno.EBADF);
         }
         return cloneProcess(t, flags, stack == 0 ? 0 : stack + stackSize, args.getLong(24), args.getLong(16),
                 args.getLong(56), (int) exitSignal);
@@ -176,23 +185,6 @@ final class ForkSyscalls {
         }
         GuestProcess p = t.process();
         byte[] path = FileSyscalls.path(t, pathAddr);
-        List<byte[]> argv = strings(t, argvAddr);
-        List<byte[]> envp = strings(t, envpAddr);
-        long total = 0;
-        for (List<byte[]> list : List.of(argv, envp)) {
-            for (byte[] s : list) {
-                total += s.length + 1 + 8;
-            }
-        }
-        // The strings and their pointers must fit in a quarter of the stack limit (as Linux's bprm checks).
-        long stackLimit = p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK);
-        if (total > Math.max(stackLimit / 4, 32 * 4096)) {
-            throw new ErrnoException(Errno.E2BIG);
-        }
-        if (argv.isEmpty()) {
-            // Linux 5.18+ gives a program started with no arguments an empty argv[0].
-            argv = List.of(new byte[0]);
-        }
         Vfs.Resolved file;
         String name;
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
@@ -209,6 +201,25 @@ final class ForkSyscalls {
                     == dev.jlx.abi.FileMode.S_IFLNK) {
                 throw new ErrnoException(Errno.ELOOP);
             }
+        }
+        // Linux (6.8 on) opens the file before it reads the arguments: ENOENT and EACCES come before EFAULT.
+        Exec.checkExecutable(file);
+        List<byte[]> argv = strings(t, argvAddr);
+        List<byte[]> envp = strings(t, envpAddr);
+        long total = 0;
+        for (List<byte[]> list : List.of(argv, envp)) {
+            for (byte[] s : list) {
+                total += s.length + 1 + 8;
+            }
+        }
+        // The strings and their pointers must fit in a quarter of the stack limit (as Linux's bprm checks).
+        long stackLimit = p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK);
+        if (total > Math.max(stackLimit / 4, 32 * 4096)) {
+            throw new ErrnoException(Errno.E2BIG);
+        }
+        if (argv.isEmpty()) {
+            // Linux 5.18+ gives a program started with no arguments an empty argv[0].
+            argv = List.of(new byte[0]);
         }
         Exec.Loaded loaded;
         try {
@@ -251,8 +262,12 @@ final class ForkSyscalls {
         int pid = a.i32(0);
         int options = a.i32(2);
         if ((options & ~(Wait.WNOHANG | Wait.WUNTRACED | Wait.WCONTINUED | Wait.WNOTHREAD | Wait.WALL | Wait.WCLONE))
-                != 0 || pid == Integer.MIN_VALUE) {
+                != 0) {
             throw new ErrnoException(Errno.EINVAL);
+        }
+        if (pid == Integer.MIN_VALUE) {
+            // kernel_wait4: -INT_MIN has no process group to name.
+            throw new ErrnoException(Errno.ESRCH);
         }
         GuestProcess p = t.process();
         Report r = awaitChild(p, c -> pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == p.pgid()
@@ -298,8 +313,19 @@ final class ForkSyscalls {
         GuestProcess p = t.process();
         java.util.function.Predicate<GuestProcess> which = switch (type) {
             case Wait.P_ALL -> c -> true;
-            case Wait.P_PID -> c -> c.pid() == id;
-            case Wait.P_PGID -> c -> c.pgid() == (id == 0 ? p.pgid() : id);
+            // kernel_waitid: a pid must be positive, a process group not negative.
+            case Wait.P_PID -> {
+                if (id <= 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                yield c -> c.pid() == id;
+            }
+            case Wait.P_PGID -> {
+                if (id < 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                yield c -> c.pgid() == (id == 0 ? p.pgid() : id);
+            }
             default -> throw new ErrnoException(Errno.EINVAL);
         };
         Report r = awaitChild(p, which, options, (options & Wait.WNOWAIT) == 0);

@@ -46,7 +46,7 @@ final class FutexSyscalls {
                         deadline = saturatingAdd(System.nanoTime(), ns);
                     } else {
                         long now = TimeSyscalls.now(realtime ? Clocks.CLOCK_REALTIME : Clocks.CLOCK_MONOTONIC);
-                        deadline = saturatingAdd(System.nanoTime(), ns - now);
+                        deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, now));
                     }
                 }
                 futexes.await(key, () -> mem.readInt(uaddr), val, bitset, deadline);

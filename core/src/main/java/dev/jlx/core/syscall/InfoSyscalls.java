@@ -8,6 +8,8 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -50,10 +52,17 @@ final class InfoSyscalls {
                 || (flags & (Random.GRND_INSECURE | Random.GRND_RANDOM)) == (Random.GRND_INSECURE | Random.GRND_RANDOM)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        int n = (int) Math.min(a.u64(1), ReadWriteSyscalls.MAX_RW_COUNT);
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        t.process().space().memory().write(a.addr(0), bytes);
-        return n;
+        long n = ReadWriteSyscalls.capped(a.u64(1));
+        GuestMemory.accessOk(a.addr(0), n);
+        // Straight into guest memory, a fault after some bytes ending the call with their count.
+        byte[] chunk = new byte[(int) Math.min(n, 1 << 16)];
+        return ReadWriteSyscalls.transfer(t.process().space().memory(), a.addr(0), n, true, (s, done) -> {
+            for (long at = 0; at < s.byteSize(); at += chunk.length) {
+                int len = (int) Math.min(chunk.length, s.byteSize() - at);
+                RANDOM.nextBytes(chunk);
+                MemorySegment.copy(chunk, 0, s, ValueLayout.JAVA_BYTE, at, len);
+            }
+            return (int) s.byteSize();
+        });
     }
 }

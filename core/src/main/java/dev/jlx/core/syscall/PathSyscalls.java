@@ -41,11 +41,30 @@ final class PathSyscalls {
             // Whiteouts are for overlay file systems and need CAP_MKNOD.
             throw new ErrnoException(Errno.EPERM);
         }
-        Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, FileSyscalls.path(t, oldAddr), false);
-        Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
+        byte[] oldPath = FileSyscalls.path(t, oldAddr);
+        byte[] newPath = FileSyscalls.path(t, newAddr);
+        Vfs.Resolved from = FileSyscalls.resolveName(t, oldDir, oldPath);
+        Vfs.Resolved to = FileSyscalls.resolveName(t, newDir, newPath);
         sameMount(from, to);
+        boolean oldSlash = FileSyscalls.trailingSlash(oldPath);
+        boolean newSlash = FileSyscalls.trailingSlash(newPath);
+        if (oldSlash || newSlash) {
+            // do_renameat2: trailing slashes are for directories; its checks, in its order.
+            boolean oldIsDir = isDirectory(from);
+            if ((flags & RENAME_EXCHANGE) != 0 && !isDirectory(to) && newSlash) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            if (!oldIsDir && (oldSlash || ((flags & RENAME_EXCHANGE) == 0 && newSlash))) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+        }
         from.fs().rename(from.path(), to.path(), flags);
         return 0;
+    }
+
+    /** Whether the name itself (not followed) is a directory; ENOENT when there is none. */
+    private static boolean isDirectory(Vfs.Resolved r) throws ErrnoException {
+        return (r.fs().stat(r.path(), false).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
     }
 
     /** Renames and links stay within one mount (EXDEV otherwise, as Linux), which must be writable. */
@@ -77,7 +96,11 @@ final class PathSyscalls {
             throw new ErrnoException(Errno.ENOENT);
         }
         Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, oldPath, (flags & Fcntl.AT_SYMLINK_FOLLOW) != 0);
-        Vfs.Resolved to = FileSyscalls.resolve(t, newDir, FileSyscalls.path(t, newAddr), false);
+        byte[] newPath = FileSyscalls.path(t, newAddr);
+        Vfs.Resolved to = FileSyscalls.resolveName(t, newDir, newPath);
+        if (FileSyscalls.trailingSlash(newPath)) {
+            throw FileSyscalls.slashedCreate(to);
+        }
         sameMount(from, to);
         from.fs().link(from.path(), to.path());
         return 0;
@@ -98,8 +121,12 @@ final class PathSyscalls {
         if (target.length == 0) {
             throw new ErrnoException(Errno.ENOENT);
         }
-        Vfs.Resolved link = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, linkAddr), false).writable();
-        link.fs().symlink(target, link.path());
+        byte[] linkPath = FileSyscalls.path(t, linkAddr);
+        Vfs.Resolved link = FileSyscalls.resolveName(t, dir, linkPath);
+        if (FileSyscalls.trailingSlash(linkPath)) {
+            throw FileSyscalls.slashedCreate(link);
+        }
+        link.writable().fs().symlink(target, link.path());
         return 0;
     }
 
@@ -118,14 +145,30 @@ final class PathSyscalls {
      * which a jlx guest has: EPERM, as for an unprivileged Linux process.
      */
     private static long mknodAt(GuestThread t, int dir, long pathAddr, int mode) throws ErrnoException {
-        Vfs.Resolved r = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, pathAddr), false).writable();
+        int type = mode & FileMode.S_IFMT;
+        // may_mknod checks the type before the path is looked at (EINVAL before EBADF or ENOENT).
+        if (type != 0 && type != FileMode.S_IFREG && type != FileMode.S_IFIFO && type != FileMode.S_IFCHR
+                && type != FileMode.S_IFBLK && type != FileMode.S_IFSOCK) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] path = FileSyscalls.path(t, pathAddr);
+        Vfs.Resolved r = FileSyscalls.resolveName(t, dir, path);
+        if (FileSyscalls.trailingSlash(path)) {
+            throw FileSyscalls.slashedCreate(r);
+        }
+        r.writable();
         int perm = mode & 07777 & ~t.process().umask();
-        switch (mode & FileMode.S_IFMT) {
+        switch (type) {
             case 0, FileMode.S_IFREG -> r.fs().open(r.path(),
                     OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, perm).close();
             case FileMode.S_IFIFO -> r.fs().mkfifo(r.path(), perm);
-            case FileMode.S_IFCHR, FileMode.S_IFBLK, FileMode.S_IFSOCK -> throw new ErrnoException(Errno.EPERM);
-            default -> throw new ErrnoException(Errno.EINVAL);
+            default -> {
+                // vfs_mknod's capability check comes after the name is found free.
+                if (FileSyscalls.exists(r)) {
+                    throw new ErrnoException(Errno.EEXIST);
+                }
+                throw new ErrnoException(Errno.EPERM);
+            }
         }
         return 0;
     }

@@ -40,7 +40,9 @@ final class PollSyscalls {
     }
 
     private static long poll(GuestThread t, long fdsAddr, long nfds, long timeoutNanos) throws ErrnoException {
-        if (nfds > t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_NOFILE) || nfds > Integer.MAX_VALUE / POLLFD) {
+        // nfds is unsigned: Linux compares it with RLIMIT_NOFILE as such.
+        if (Long.compareUnsigned(nfds, t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_NOFILE)) > 0
+                || Long.compareUnsigned(nfds, Integer.MAX_VALUE / POLLFD) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestMemory mem = t.process().space().memory();
@@ -58,18 +60,20 @@ final class PollSyscalls {
      * thread does not block arrives, or the process ends, first.
      */
     private static int await(GuestThread t, long timeoutNanos, Scan scan) throws ErrnoException {
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        // Time is measured from the start (System.nanoTime() may be negative, and a guest's timeout is
+        // up to Long.MAX_VALUE): start + timeout could overflow, timeout - elapsed cannot.
+        long start = System.nanoTime();
         long pause = 100_000;
         while (true) {
             int ready = scan.scan();
-            if (ready > 0 || timeoutNanos == 0 || System.nanoTime() >= deadline) {
+            long left = timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
+            if (ready > 0 || left <= 0) {
                 return ready;
             }
             if (t.ending() || t.signalPending()) {
                 throw new ErrnoException(Errno.EINTR);
             }
             try {
-                long left = deadline - System.nanoTime();
                 long sleep = Math.min(pause, left);
                 Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
             } catch (InterruptedException e) {
@@ -90,14 +94,15 @@ final class PollSyscalls {
         long tv = a.addr(4);
         long timeout = -1;
         if (tv != 0) {
-            long sec = mem.readLong(tv);
             long usec = mem.readLong(tv + 8);
-            if (sec < 0 || usec < 0) {
+            // Linux folds whole seconds of tv_usec into tv_sec, in 64-bit arithmetic that may wrap, and
+            // then refuses what is not a valid timespec.
+            long sec = mem.readLong(tv) + usec / 1_000_000;
+            long nsec = usec % 1_000_000 * 1000;
+            if (sec < 0 || nsec < 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            // Linux folds whole seconds of tv_usec into tv_sec.
-            timeout = sec > Long.MAX_VALUE / 2_000_000_000L ? Long.MAX_VALUE / 2 : sec * 1_000_000_000L
-                    + Math.min(usec, Long.MAX_VALUE / 2_000) * 1000;
+            timeout = sec >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : sec * 1_000_000_000L + nsec;
         }
         return select(t, a, timeout, tv, 1000);
     }
@@ -252,9 +257,11 @@ final class PollSyscalls {
      * for an epoll instance that watches this one.
      */
     static long epoll_ctl(GuestThread t, Args a) throws ErrnoException {
+        int op = a.i32(1);
+        // The event is read first, for every operation but EPOLL_CTL_DEL (EFAULT before EBADF).
+        ByteBuffer ev = op == EPOLL_CTL_DEL ? null : t.process().space().memory().readStruct(a.addr(3), EPOLL_EVENT);
         FdTable fds = t.process().fds();
         OpenFile epfile = fds.get(a.fd(0));
-        int op = a.i32(1);
         int fd = a.fd(2);
         OpenFile file = fds.get(fd);
         if (!(epfile instanceof EpollFile epoll) || file == epfile) {
@@ -270,7 +277,6 @@ final class PollSyscalls {
         if (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteBuffer ev = t.process().space().memory().readStruct(a.addr(3), EPOLL_EVENT);
         int events = ev.getInt(0);
         long data = ev.getLong(4);
         if ((events & EpollFile.EPOLLEXCLUSIVE) != 0 && (op == EPOLL_CTL_MOD

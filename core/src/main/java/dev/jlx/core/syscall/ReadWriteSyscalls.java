@@ -1,6 +1,7 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Poll;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Iovec;
 import dev.jlx.core.ErrnoException;
@@ -38,41 +39,71 @@ final class ReadWriteSyscalls {
     /** Implements Linux syscall read(2). */
     static long read(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = readable(t, a.fd(0));
-        return readInto(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), -1);
+        return readInto(f, t.process().space().memory(), a.addr(1), count(a.addr(1), a.u64(2)), -1);
     }
 
     /** Implements Linux syscall write(2). */
     static long write(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = writable(t, a.fd(0));
-        return writeFrom(t, f, a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), -1);
+        return writeFrom(t, f, a.addr(1), count(a.addr(1), a.u64(2)), -1);
     }
 
-    /** Implements Linux syscall pread64(2). */
+    /** Implements Linux syscall pread64(2): a negative offset is EINVAL before the descriptor is looked at. */
     static long pread64(GuestThread t, Args a) throws ErrnoException {
-        OpenFile f = readable(t, a.fd(0));
         if (a.raw(3) < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return readInto(f, t.process().space().memory(), a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), a.raw(3));
+        OpenFile f = positional(t, a.fd(0));
+        if (!f.readable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return readInto(f, t.process().space().memory(), a.addr(1), count(a.addr(1), a.u64(2)), a.raw(3));
     }
 
-    /** Implements Linux syscall pwrite64(2). */
+    /** Implements Linux syscall pwrite64(2), as pread64. */
     static long pwrite64(GuestThread t, Args a) throws ErrnoException {
-        OpenFile f = writable(t, a.fd(0));
         if (a.raw(3) < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return writeFrom(t, f, a.addr(1), Math.min(a.u64(2), MAX_RW_COUNT), a.raw(3));
+        OpenFile f = positional(t, a.fd(0));
+        if (!f.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return writeFrom(t, f, a.addr(1), count(a.addr(1), a.u64(2)), a.raw(3));
+    }
+
+    /** The file for pread64/pwrite64: ESPIPE for a pipe comes before the access mode is checked. */
+    private static OpenFile positional(GuestThread t, int fd) throws ErrnoException {
+        OpenFile f = t.process().fds().get(fd);
+        if (f.isPipe()) {
+            throw new ErrnoException(Errno.ESPIPE);
+        }
+        return f;
+    }
+
+    /** A read's or write's size_t count: EFAULT past the user address space, then capped at MAX_RW_COUNT. */
+    private static long count(long address, long count) throws ErrnoException {
+        GuestMemory.accessOk(address, count);
+        return capped(count);
+    }
+
+    /** A guest's size_t count (unsigned: SIZE_MAX is not -1) capped at MAX_RW_COUNT, as Linux caps transfers. */
+    static long capped(long count) {
+        return Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
     }
 
     /** Implements Linux syscall readv(2). */
     static long readv(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = readable(t, a.fd(0));
-        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.i32(2));
+        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.u64(2));
         long total = 0;
         for (int i = 0; i < iov.length; i += 2) {
             if (iov[i + 1] == 0) {
                 continue;
+            }
+            // One read on Linux: once some bytes came, a pipe with no more ends it instead of waiting.
+            if (total > 0 && (f.poll(Poll.POLLIN) & (Poll.POLLIN | Poll.POLLHUP | Poll.POLLERR)) == 0) {
+                break;
             }
             long n = readInto(f, t.process().space().memory(), iov[i], iov[i + 1], -1);
             total += n;
@@ -86,7 +117,7 @@ final class ReadWriteSyscalls {
     /** Implements Linux syscall writev(2). */
     static long writev(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = writable(t, a.fd(0));
-        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.i32(2));
+        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.u64(2));
         long total = 0;
         for (int i = 0; i < iov.length; i += 2) {
             if (iov[i + 1] == 0) {
@@ -114,21 +145,30 @@ final class ReadWriteSyscalls {
         return t.process().fds().get(a.fd(0)).seek(a.raw(1), a.i32(2));
     }
 
-    /** Reads the iovec array: base and length pairs; EINVAL for a bad count or a total over ssize_t. */
-    private static long[] iovecs(GuestMemory mem, long address, int count) throws ErrnoException {
-        if (count < 0 || count > IOV_MAX) {
+    /**
+     * Reads the iovec array as Linux's import_iovec: base and length pairs; EINVAL for a count over
+     * UIO_MAXIOV (the count is unsigned) or a length over SSIZE_MAX, then EFAULT for a range past the
+     * user address space; lengths after the first MAX_RW_COUNT bytes are cut to fit it.
+     */
+    private static long[] iovecs(GuestMemory mem, long address, long count) throws ErrnoException {
+        if (Long.compareUnsigned(count, IOV_MAX) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteBuffer b = mem.readStruct(address, count * Iovec.SIZE);
-        long[] out = new long[count * 2];
-        long total = 0;
+        ByteBuffer b = mem.readStruct(address, (int) count * Iovec.SIZE);
+        long[] out = new long[(int) count * 2];
         for (int i = 0; i < count; i++) {
             Iovec v = Iovec.readFrom(b, i * Iovec.SIZE);
             out[2 * i] = v.base();
             out[2 * i + 1] = v.len();
-            if (v.len() < 0 || (total += v.len()) < 0) {
+            if (v.len() < 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            GuestMemory.accessOk(out[2 * i], out[2 * i + 1]);
+            out[2 * i + 1] = Math.min(out[2 * i + 1], MAX_RW_COUNT - total);
+            total += out[2 * i + 1];
         }
         return out;
     }
@@ -159,7 +199,7 @@ final class ReadWriteSyscalls {
 
     /** One host transfer into or out of a contiguous piece of guest memory, {@code done} bytes in. */
     @FunctionalInterface
-    private interface Piece {
+    interface Piece {
         int transfer(MemorySegment guest, long done) throws ErrnoException;
     }
 
@@ -167,7 +207,7 @@ final class ReadWriteSyscalls {
      * Moves [address, address + length) piece by piece (one per VMA), stopping at a short
      * transfer. A fault after some bytes moved ends the call with that count, as Linux does.
      */
-    private static long transfer(GuestMemory mem, long address, long length, boolean intoGuest, Piece piece)
+    static long transfer(GuestMemory mem, long address, long length, boolean intoGuest, Piece piece)
             throws ErrnoException {
         long done = 0;
         while (done < length) {

@@ -88,9 +88,6 @@ final class SignalSyscalls {
         int pid = a.i32(0);
         int sig = a.i32(1);
         GuestProcess caller = t.process();
-        if (sig < 0 || sig > Signals.NSIG) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
         if (pid == Integer.MIN_VALUE) {
             throw new ErrnoException(Errno.ESRCH);
         }
@@ -106,6 +103,10 @@ final class SignalSyscalls {
         }
         if (targets.isEmpty()) {
             throw new ErrnoException(Errno.ESRCH);
+        }
+        // Linux checks the signal for each process it finds (check_kill_permission): none is ESRCH first.
+        if (sig < 0 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
         }
         if (sig != 0) {
             for (GuestProcess p : targets) {

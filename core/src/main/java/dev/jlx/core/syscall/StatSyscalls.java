@@ -58,7 +58,7 @@ final class StatSyscalls {
         if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
                 GuestProcess.FsView view = t.process().fsView();
-                Vfs.Resolved cwd = view.vfs().resolve("/", view.cwd().getBytes(StandardCharsets.UTF_8), true);
+                Vfs.Resolved cwd = view.vfs().walked(view.cwd());
                 st = cwd.fs().stat(cwd.path(), true);
             } else {
                 st = t.process().fds().get(dirfd).stat();

@@ -95,7 +95,7 @@ public final class SyscallTable {
         none(MSGSND, ""),
         none(MSGRCV, ""),
         none(MSGCTL, ""),
-        e(FCNTL, PARTIAL, "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, record locks (classic and OFD) kept by jlx: host processes' locks are not seen", FileSyscalls::fcntl, INT, FD, FCNTL_CMD, PTR).blocking(),
+        e(FCNTL, PARTIAL, "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL, F_GET/SETPIPE_SZ, record locks (classic and OFD) kept by jlx: host processes' locks are not seen; no leases (F_GETLEASE is F_UNLCK, F_SETLEASE EINVAL after its owner check, as a file system without leases) and no dnotify (F_NOTIFY EINVAL, as with it disabled)", FileSyscalls::fcntl, INT, FD, FCNTL_CMD, PTR).blocking(),
         e(FLOCK, FULL, "", FileSyscalls::flock, INT, FD, INT).blocking(),
         e(FSYNC, FULL, "", AttrSyscalls::fsync, INT, FD),
         e(FDATASYNC, FULL, "", AttrSyscalls::fdatasync, INT, FD),

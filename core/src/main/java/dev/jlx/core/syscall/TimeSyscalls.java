@@ -272,7 +272,7 @@ final class TimeSyscalls {
         if (tv.sec() < 0 || tv.usec() < 0 || tv.usec() >= 1_000_000) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return tv.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : tv.sec() * NANOS + tv.usec() * 1000;
+        return tv.sec() >= Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : tv.sec() * NANOS + tv.usec() * 1000;
     }
 
     /**
@@ -322,10 +322,10 @@ final class TimeSyscalls {
         boolean absolute = (a.i32(1) & Clocks.TIMER_ABSTIME) != 0;
         long start = now(t, clock);
         if (!cpu) {
-            sleepNanos(absolute ? request - start : request);
+            sleepNanos(absolute ? until(request, start) : request);
             return 0;
         }
-        long deadline = absolute ? request : start + request;
+        long deadline = absolute ? request : Math.min(start, Long.MAX_VALUE - request) + request;
         for (long left = deadline - start; left > 0; left = deadline - now(t, clock)) {
             sleepNanos(Math.min(left, CPU_CLOCK_LOOK_NANOS));
         }
@@ -335,12 +335,21 @@ final class TimeSyscalls {
     /** How often a sleep on a CPU-time clock looks at it. */
     private static final long CPU_CLOCK_LOOK_NANOS = 2_000_000;
 
+    /**
+     * The nanoseconds from {@code now} to the absolute time {@code deadline} (a guest's, up to
+     * Long.MAX_VALUE) on the same clock; saturated, since a monotonic {@code now} may be negative.
+     */
+    static long until(long deadline, long now) {
+        long left = deadline - now;
+        return now < 0 && left < 0 ? Long.MAX_VALUE : left;
+    }
+
     static long readTimespec(GuestThread t, long address) throws ErrnoException {
         Timespec ts = Timespec.readFrom(t.process().space().memory().readStruct(address, Timespec.SIZE), 0);
         if (ts.sec() < 0 || ts.nsec() < 0 || ts.nsec() >= NANOS) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return ts.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : ts.sec() * NANOS + ts.nsec();
+        return ts.sec() >= Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : ts.sec() * NANOS + ts.nsec();
     }
 
     /** Sleeps; a guest that is killed meanwhile wakes at once (its Java thread is interrupted). */

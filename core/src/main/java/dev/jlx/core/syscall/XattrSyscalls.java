@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Extended attributes: the path forms resolve in the VFS and ask the file system, the fd forms ask
- * the open file; values go straight between guest memory and the host.
+ * the open file; values go straight between guest memory and the host. Arguments are checked in
+ * Linux's order: flags, then the name (EFAULT, ERANGE) and a value to set, then the path or the
+ * descriptor.
  */
 final class XattrSyscalls {
     /** XATTR_NAME_MAX and XATTR_SIZE_MAX of linux/limits.h. */
@@ -33,14 +35,16 @@ final class XattrSyscalls {
     }
 
     private static long get(GuestThread t, Args a, boolean follow) throws ErrnoException {
+        String name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), follow);
-        return r.fs().getxattr(r.path(), follow, name(t, a.addr(1)), buffer(t, a.addr(2), a.u64(3), true));
+        return r.fs().getxattr(r.path(), follow, name, buffer(t, a.addr(2), a.u64(3), true));
     }
 
     /** Implements Linux syscall fgetxattr(2). */
     static long fgetxattr(GuestThread t, Args a) throws ErrnoException {
+        String name = name(t, a.addr(1));
         OpenFile f = t.process().fds().get(a.fd(0));
-        return f.getxattr(name(t, a.addr(1)), buffer(t, a.addr(2), a.u64(3), true));
+        return f.getxattr(name, buffer(t, a.addr(2), a.u64(3), true));
     }
 
     /** Implements Linux syscall listxattr(2). */
@@ -84,28 +88,33 @@ final class XattrSyscalls {
 
     /** Implements Linux syscall fsetxattr(2). */
     static long fsetxattr(GuestThread t, Args a) throws ErrnoException {
-        OpenFile f = t.process().fds().get(a.fd(0));
-        f.setxattr(name(t, a.addr(1)), value(t, a.addr(2), a.u64(3)), flags(a.i32(4)));
+        int flags = flags(a.i32(4));
+        String name = name(t, a.addr(1));
+        MemorySegment value = value(t, a.addr(2), a.u64(3));
+        t.process().fds().get(a.fd(0)).setxattr(name, value, flags);
         return 0;
     }
 
     /** Implements Linux syscall removexattr(2). */
     static long removexattr(GuestThread t, Args a) throws ErrnoException {
+        String name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), true).writable();
-        r.fs().removexattr(r.path(), true, name(t, a.addr(1)));
+        r.fs().removexattr(r.path(), true, name);
         return 0;
     }
 
     /** Implements Linux syscall lremovexattr(2). */
     static long lremovexattr(GuestThread t, Args a) throws ErrnoException {
+        String name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), false).writable();
-        r.fs().removexattr(r.path(), false, name(t, a.addr(1)));
+        r.fs().removexattr(r.path(), false, name);
         return 0;
     }
 
     /** Implements Linux syscall fremovexattr(2). */
     static long fremovexattr(GuestThread t, Args a) throws ErrnoException {
-        t.process().fds().get(a.fd(0)).removexattr(name(t, a.addr(1)));
+        String name = name(t, a.addr(1));
+        t.process().fds().get(a.fd(0)).removexattr(name);
         return 0;
     }
 

@@ -23,24 +23,179 @@ final class PosixFiles implements HostFiles {
     private static final int PERMISSION_BITS = 07777;
 
     private final PosixBackend backend;
+    /**
+     * The JVM's umask, which the host applies to every file jlx creates. Core has already applied the
+     * guest's own umask to a mode, so the bits this one takes away again are given back after the
+     * creation: the JVM's umask is never changed, as many guests with their own umasks share the JVM.
+     */
+    private final int hostUmask;
 
     PosixFiles(PosixBackend backend) {
         this.backend = backend;
+        this.hostUmask = hostUmask(backend);
+    }
+
+    /**
+     * The process's umask: read from /proc/self/status on Linux, elsewhere set and set back once, when
+     * the backend is made (before any guest runs).
+     */
+    private static int hostUmask(PosixBackend backend) {
+        if (backend.constants().isLinux()) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("Umask:")) {
+                        return Integer.parseInt(line.substring(6).strip(), 8) & 0777;
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                // No /proc, or a kernel before 4.7: ask umask(2) below.
+            }
+        }
+        int mask = backend.posix().umask(022);
+        backend.posix().umask(mask);
+        return mask & 0777;
+    }
+
+    /**
+     * A host path short enough for the host (under PATH_MAX), standing for a resolved path that may be
+     * longer: Linux limits the strings a call is given, not how deep a file lies, so a guest whose
+     * working directory is deeper than PATH_MAX names files whose host paths are longer. Such a path's
+     * directories are opened in chunks (O_PATH, each chunk's last component not followed), each chunk
+     * named through the previous one's /proc/self/fd link, and the path given to the host names the
+     * rest through the last one; close() closes that descriptor. Other hosts have no such links: a
+     * path that long is ENAMETOOLONG there.
+     */
+    private record HostPath(String path, int fd, LibC libc) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (fd >= 0) {
+                libc.close(fd);
+            }
+        }
+    }
+
+    private HostPath hostPath(String path) throws ErrnoException {
+        if (path.length() < PATH_MAX / 3 || utf8Length(path) < PATH_MAX) {
+            return new HostPath(path, -1, null);
+        }
+        if (!backend.constants().isLinux()) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
+        int hostFlags = backend.constants().hostOpenFlags(OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+                | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
+        int fd = -1;
+        String rest = path;
+        try {
+            while (true) {
+                String prefix = fd < 0 ? "" : "/proc/self/fd/" + fd + "/";
+                if (utf8Length(prefix) + utf8Length(rest) < PATH_MAX) {
+                    return new HostPath(prefix + rest, fd, backend.libc());
+                }
+                int cut = -1;
+                for (int i = rest.indexOf('/', 1); i > 0 && utf8Length(prefix) + utf8Length(rest.substring(0, i)) < PATH_MAX;
+                        i = rest.indexOf('/', i + 1)) {
+                    cut = i;
+                }
+                if (cut < 0) {
+                    throw new ErrnoException(Errno.ENAMETOOLONG);
+                }
+                int dir = backend.posix().open(prefix + rest.substring(0, cut), hostFlags, 0);
+                if (dir < 0) {
+                    throw backend.posixError();
+                }
+                if (fd >= 0) {
+                    backend.libc().close(fd);
+                }
+                fd = dir;
+                rest = rest.substring(cut + 1);
+            }
+        } catch (ErrnoException e) {
+            if (fd >= 0) {
+                backend.libc().close(fd);
+            }
+            throw e;
+        }
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     /**
      * {@code int open(const char *path, int flags, mode_t mode);} The last component is never
      * followed (the VFS resolved it; a symlink swapped in since is ELOOP), and the host descriptor is
-     * close-on-exec so host processes never inherit it (the guest's FD_CLOEXEC lives in core).
+     * close-on-exec so host processes never inherit it (the guest's FD_CLOEXEC lives in core). A file
+     * this open creates gets exactly {@code mode} (core applied the guest's umask; see {@link #hostUmask}).
      */
     @Override
     public HostFile open(String path, int linuxFlags, int mode) throws ErrnoException {
+        int perm = mode & PERMISSION_BITS;
+        int cut = perm & hostUmask;
+        boolean tmpfile = (linuxFlags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        // O_PATH ignores O_CREAT, as Linux does.
+        boolean creates = tmpfile || (linuxFlags & (OpenFlags.O_CREAT | OpenFlags.O_PATH)) == OpenFlags.O_CREAT;
+        try (HostPath p = hostPath(path)) {
+            if (cut == 0 || !creates) {
+                return openHost(p.path(), linuxFlags, perm);
+            }
+            if (tmpfile || (linuxFlags & OpenFlags.O_EXCL) != 0) {
+                return restoreMode(openHost(p.path(), linuxFlags, perm), cut);
+            }
+            // Only a file this call creates gets its mode back, so ask the host with O_EXCL first.
+            while (true) {
+                try {
+                    return restoreMode(openHost(p.path(), linuxFlags | OpenFlags.O_EXCL, perm), cut);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EEXIST) {
+                        throw e;
+                    }
+                }
+                try {
+                    return openHost(p.path(), linuxFlags & ~OpenFlags.O_CREAT, perm);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.ENOENT) {
+                        throw e;
+                    }
+                    // Removed in between: create it after all.
+                }
+            }
+        }
+    }
+
+    private PosixFile openHost(String path, int linuxFlags, int perm) throws ErrnoException {
         int hostFlags = backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
-        int fd = backend.posix().open(path, hostFlags, mode & PERMISSION_BITS);
+        int fd = backend.posix().open(path, hostFlags, perm);
         if (fd < 0) {
             throw backend.posixError();
         }
         return new PosixFile(backend, fd, true);
+    }
+
+    /** Gives a file just created the permission bits {@code cut} that the host's umask took from it. */
+    private static PosixFile restoreMode(PosixFile f, int cut) throws ErrnoException {
+        try {
+            f.chmod((f.stat().mode() & PERMISSION_BITS) | cut);
+            return f;
+        } catch (ErrnoException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * After mkdir or mkfifo: gives {@code path} the permission bits {@code cut} that the host's umask
+     * took from it, unless something else has taken its place meanwhile.
+     */
+    private void restoreMode(String path, int type, int cut) throws ErrnoException {
+        HostStat st = stat(path, false);
+        if ((st.mode() & FileMode.S_IFMT) == type) {
+            chmod(path, (st.mode() & PERMISSION_BITS) | cut);
+        }
     }
 
     /**
@@ -49,16 +204,18 @@ final class PosixFiles implements HostFiles {
      */
     @Override
     public HostStat stat(String path, boolean followLinks) throws ErrnoException {
-        HostStat st = backend.statx(LINUX_AT_FDCWD, path, followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
-        if (st != null) {
-            return st;
+        try (HostPath p = hostPath(path)) {
+            HostStat st = backend.statx(LINUX_AT_FDCWD, p.path(), followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
+            if (st != null) {
+                return st;
+            }
+            FileStat fs = backend.posix().allocateStat();
+            int r = followLinks ? backend.posix().stat(p.path(), fs) : backend.posix().lstat(p.path(), fs);
+            if (r < 0) {
+                throw backend.posixError();
+            }
+            return backend.hostStat(fs);
         }
-        FileStat fs = backend.posix().allocateStat();
-        int r = followLinks ? backend.posix().stat(path, fs) : backend.posix().lstat(path, fs);
-        if (r < 0) {
-            throw backend.posixError();
-        }
-        return backend.hostStat(fs);
     }
 
     /** openat2(2) on x86-64 Linux, and its RESOLVE_NO_SYMLINKS / RESOLVE_NO_MAGICLINKS and O_PATH bits. */
@@ -81,7 +238,7 @@ final class PosixFiles implements HostFiles {
 
     @Override
     public boolean isPlainPath(String path) {
-        if (!backend.constants().isLinux() || noOpenat2) {
+        if (!backend.constants().isLinux() || noOpenat2 || utf8Length(path) >= PATH_MAX) {
             return false;
         }
         long fd = openPlain(path, openHow.get());
@@ -128,7 +285,7 @@ final class PosixFiles implements HostFiles {
      */
     @Override
     public HostStat lstatIfPlain(String path) throws ErrnoException {
-        if (!backend.hasStatx() || noOpenat2) {
+        if (!backend.hasStatx() || noOpenat2 || utf8Length(path) >= PATH_MAX) {
             return null;
         }
         long fd = openPlain(path, openHowNofollow.get());
@@ -150,8 +307,10 @@ final class PosixFiles implements HostFiles {
         backend.requireLinuxXattrs();
         LibC c = backend.libc();
         Pointer p = backend.pointer(value);
-        return backend.checked(followLinks ? c.getxattr(path, name, p, value.byteSize())
-                : c.lgetxattr(path, name, p, value.byteSize()));
+        try (HostPath h = hostPath(path)) {
+            return backend.checked(followLinks ? c.getxattr(h.path(), name, p, value.byteSize())
+                    : c.lgetxattr(h.path(), name, p, value.byteSize()));
+        }
     }
 
     @Override
@@ -159,7 +318,10 @@ final class PosixFiles implements HostFiles {
         backend.requireLinuxXattrs();
         LibC c = backend.libc();
         Pointer p = backend.pointer(list);
-        return backend.checked(followLinks ? c.listxattr(path, p, list.byteSize()) : c.llistxattr(path, p, list.byteSize()));
+        try (HostPath h = hostPath(path)) {
+            return backend.checked(followLinks ? c.listxattr(h.path(), p, list.byteSize())
+                    : c.llistxattr(h.path(), p, list.byteSize()));
+        }
     }
 
     @Override
@@ -168,23 +330,31 @@ final class PosixFiles implements HostFiles {
         backend.requireLinuxXattrs();
         LibC c = backend.libc();
         Pointer p = backend.pointer(value);
-        backend.checked(followLinks ? c.setxattr(path, name, p, value.byteSize(), flags)
-                : c.lsetxattr(path, name, p, value.byteSize(), flags));
+        try (HostPath h = hostPath(path)) {
+            backend.checked(followLinks ? c.setxattr(h.path(), name, p, value.byteSize(), flags)
+                    : c.lsetxattr(h.path(), name, p, value.byteSize(), flags));
+        }
     }
 
     @Override
     public void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
         backend.requireLinuxXattrs();
-        backend.checked(followLinks ? backend.libc().removexattr(path, name) : backend.libc().lremovexattr(path, name));
+        try (HostPath h = hostPath(path)) {
+            backend.checked(followLinks ? backend.libc().removexattr(h.path(), name)
+                    : backend.libc().lremovexattr(h.path(), name));
+        }
     }
 
     /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */
     @Override
     public byte[] readlink(String path) throws ErrnoException {
         Pointer buf = Memory.allocate(backend.runtime(), PATH_MAX);
-        int n = backend.posix().readlink(path, buf, PATH_MAX);
-        if (n < 0) {
-            throw backend.posixError();
+        int n;
+        try (HostPath p = hostPath(path)) {
+            n = backend.posix().readlink(p.path(), buf, PATH_MAX);
+            if (n < 0) {
+                throw backend.posixError();
+            }
         }
         byte[] out = new byte[n];
         buf.get(0, out, 0, n);
@@ -194,8 +364,10 @@ final class PosixFiles implements HostFiles {
     /** {@code int access(const char *path, int mode);} */
     @Override
     public void access(String path, int linuxMode) throws ErrnoException {
-        if (backend.posix().access(path, backend.constants().hostAccessMode(linuxMode)) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().access(p.path(), backend.constants().hostAccessMode(linuxMode)) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
@@ -203,9 +375,12 @@ final class PosixFiles implements HostFiles {
     @Override
     public List<HostDirEntry> list(String path) throws ErrnoException {
         LibC libc = backend.libc();
-        Pointer dir = libc.opendir(path);
-        if (dir == null) {
-            throw backend.lastError();
+        Pointer dir;
+        try (HostPath p = hostPath(path)) {
+            dir = libc.opendir(p.path());
+            if (dir == null) {
+                throw backend.lastError();
+            }
         }
         List<HostDirEntry> entries = new ArrayList<>();
         try {
@@ -240,11 +415,16 @@ final class PosixFiles implements HostFiles {
         return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
     }
 
-    /** {@code int mkdir(const char *path, mode_t mode);} */
+    /** {@code int mkdir(const char *path, mode_t mode);} with exactly {@code mode}'s permissions, as open. */
     @Override
     public void mkdir(String path, int mode) throws ErrnoException {
-        if (backend.posix().mkdir(path, mode & PERMISSION_BITS) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().mkdir(p.path(), mode & PERMISSION_BITS) < 0) {
+                throw backend.posixError();
+            }
+        }
+        if ((mode & hostUmask) != 0) {
+            restoreMode(path, FileMode.S_IFDIR, mode & hostUmask);
         }
     }
 
@@ -254,54 +434,64 @@ final class PosixFiles implements HostFiles {
      */
     @Override
     public void rename(String from, String to, int linuxFlags) throws ErrnoException {
-        if (linuxFlags == 0) {
-            if (backend.posix().rename(from, to) < 0) {
-                throw backend.posixError();
+        try (HostPath f = hostPath(from); HostPath t = hostPath(to)) {
+            if (linuxFlags == 0) {
+                if (backend.posix().rename(f.path(), t.path()) < 0) {
+                    throw backend.posixError();
+                }
+                return;
             }
-            return;
-        }
-        int hostFlags = backend.constants().hostRenameFlags(linuxFlags);
-        int r;
-        if (backend.constants().isLinux()) {
-            int cwd = backend.constants().atFdcwd();
-            r = backend.libc().renameat2(cwd, from, cwd, to, hostFlags);
-        } else {
-            r = backend.libc().renamex_np(from, to, hostFlags);
-        }
-        if (r < 0) {
-            throw backend.lastError();
+            int hostFlags = backend.constants().hostRenameFlags(linuxFlags);
+            int r;
+            if (backend.constants().isLinux()) {
+                int cwd = backend.constants().atFdcwd();
+                r = backend.libc().renameat2(cwd, f.path(), cwd, t.path(), hostFlags);
+            } else {
+                r = backend.libc().renamex_np(f.path(), t.path(), hostFlags);
+            }
+            if (r < 0) {
+                throw backend.lastError();
+            }
         }
     }
 
     /** {@code int link(const char *existing, const char *new);} */
     @Override
     public void link(String existing, String newPath) throws ErrnoException {
-        if (backend.posix().link(existing, newPath) < 0) {
-            throw backend.posixError();
+        try (HostPath e = hostPath(existing); HostPath n = hostPath(newPath)) {
+            if (backend.posix().link(e.path(), n.path()) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
     /** {@code int symlink(const char *target, const char *linkpath);} */
     @Override
     public void symlink(byte[] target, String linkPath) throws ErrnoException {
-        if (backend.posix().symlink(new String(target, java.nio.charset.StandardCharsets.UTF_8), linkPath) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(linkPath)) {
+            if (backend.posix().symlink(new String(target, java.nio.charset.StandardCharsets.UTF_8), p.path()) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
     /** {@code int chmod(const char *path, mode_t mode);} */
     @Override
     public void chmod(String path, int mode) throws ErrnoException {
-        if (backend.posix().chmod(path, mode & PERMISSION_BITS) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().chmod(p.path(), mode & PERMISSION_BITS) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
     /** {@code int lchown(const char *path, uid_t owner, gid_t group);} */
     @Override
     public void chown(String path, int uid, int gid) throws ErrnoException {
-        if (backend.posix().lchown(path, uid, gid) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().lchown(p.path(), uid, gid) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
@@ -311,30 +501,41 @@ final class PosixFiles implements HostFiles {
             throws ErrnoException {
         Pointer times = backend.timespecPair(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
         HostConstants c = backend.constants();
-        if (backend.libc().utimensat(c.atFdcwd(), path, times, c.atSymlinkNofollow()) < 0) {
-            throw backend.lastError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.libc().utimensat(c.atFdcwd(), p.path(), times, c.atSymlinkNofollow()) < 0) {
+                throw backend.lastError();
+            }
         }
     }
 
     /** {@code int truncate(const char *path, off_t length);} */
     @Override
     public void truncate(String path, long length) throws ErrnoException {
-        if (backend.posix().truncate(path, length) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().truncate(p.path(), length) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
-    /** {@code int mkfifo(const char *path, mode_t mode);} */
+    /** {@code int mkfifo(const char *path, mode_t mode);} with exactly {@code mode}'s permissions, as open. */
     @Override
     public void mkfifo(String path, int mode) throws ErrnoException {
-        if (backend.posix().mkfifo(path, mode & PERMISSION_BITS) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().mkfifo(p.path(), mode & PERMISSION_BITS) < 0) {
+                throw backend.posixError();
+            }
+        }
+        if ((mode & hostUmask) != 0) {
+            restoreMode(path, FileMode.S_IFIFO, mode & hostUmask);
         }
     }
 
     @Override
     public HostStatfs statfs(String path) throws ErrnoException {
-        return backend.statfs(buf -> backend.libc().statfs(path, buf));
+        try (HostPath p = hostPath(path)) {
+            return backend.statfs(buf -> backend.libc().statfs(p.path(), buf));
+        }
     }
 
     @Override
@@ -345,16 +546,20 @@ final class PosixFiles implements HostFiles {
     /** {@code int unlink(const char *path);} */
     @Override
     public void unlink(String path) throws ErrnoException {
-        if (backend.posix().unlink(path) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().unlink(p.path()) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 
     /** {@code int rmdir(const char *path);} */
     @Override
     public void rmdir(String path) throws ErrnoException {
-        if (backend.posix().rmdir(path) < 0) {
-            throw backend.posixError();
+        try (HostPath p = hostPath(path)) {
+            if (backend.posix().rmdir(p.path()) < 0) {
+                throw backend.posixError();
+            }
         }
     }
 

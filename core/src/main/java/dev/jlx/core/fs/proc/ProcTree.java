@@ -101,7 +101,10 @@ public final class ProcTree {
         return e;
     }
 
-    /** /proc/sys/kernel: the uname(2) answers and the pid limit, as sysctl shows them. */
+    /**
+     * /proc/sys/kernel: the uname(2) answers and the pid limit, as sysctl shows them; /proc/sys/fs:
+     * the largest pipe F_SETPIPE_SZ gives an unprivileged process.
+     */
     private PseudoNode.Dir sysDir(Kernel kernel) {
         SequencedMap<String, PseudoNode> k = new LinkedHashMap<>();
         // Setting the host name or pid_max needs CAP_SYS_ADMIN, which jlx grants no guest.
@@ -116,7 +119,12 @@ public final class ProcTree {
         k.put("pid_max", new PseudoNode.File(kernelMeta(DYNAMIC + 15, 0644), 0,
                 () -> line(Integer.toString(Math.max(32768, 1024 * Cpu.count()))), refused, Errno.EACCES));
         k.put("version", sysctl(DYNAMIC + 16, Kernel.VERSION));
+        SequencedMap<String, PseudoNode> fs = new LinkedHashMap<>();
+        // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
+        fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
+                () -> line(Integer.toString(dev.jlx.core.fs.Pipe.MAX_SIZE)), refused, Errno.EACCES));
         SequencedMap<String, PseudoNode> sys = new LinkedHashMap<>();
+        sys.put("fs", new PseudoNode.Dir(kernelMeta(DYNAMIC + 17, 0555), () -> fs));
         sys.put("kernel", new PseudoNode.Dir(kernelMeta(DYNAMIC + 11, 0555), () -> k));
         return new PseudoNode.Dir(kernelMeta(DYNAMIC + 2, 0555), () -> sys);
     }

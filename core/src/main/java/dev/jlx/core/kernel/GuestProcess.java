@@ -1,6 +1,7 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
@@ -396,16 +397,16 @@ public final class GuestProcess {
     }
 
     /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
-    private final Delivery[] pendingInfo = new Delivery[Signals.NSIG + 1];
+    private final Siginfo[] pendingInfo = new Siginfo[Signals.NSIG + 1];
 
     /** Makes {@code d} pending for the process, or for {@code thread} alone when not null. */
-    private synchronized void addPending(GuestThread thread, Delivery d) {
+    private synchronized void addPending(GuestThread thread, Siginfo d) {
         if (thread == null) {
-            pendingSignals |= GuestThread.bit(d.signal());
-            pendingInfo[d.signal()] = d;
+            pendingSignals |= GuestThread.bit(d.signo());
+            pendingInfo[d.signo()] = d;
         } else {
-            thread.pendingSignals |= GuestThread.bit(d.signal());
-            thread.pendingInfo()[d.signal()] = d;
+            thread.pendingSignals |= GuestThread.bit(d.signo());
+            thread.pendingInfo()[d.signo()] = d;
         }
         notifyAll();
     }
@@ -418,17 +419,14 @@ public final class GuestProcess {
         }
     }
 
-    /** A pending signal taken for delivery, with its siginfo: si_code, the sender's pid and uid, SIGCHLD's si_status. */
-    public record Delivery(int signal, int code, int pid, int uid, int status) {}
-
     /**
      * Takes the lowest pending signal {@code t} does not block: one with SIG_DFL gets its default
      * action here (the process may end), SIG_IGN drops it, a handler returns it for a frame.
      */
-    public Delivery nextDelivery(GuestThread t) {
+    public Siginfo nextDelivery(GuestThread t) {
         while (true) {
             int sig;
-            Delivery info;
+            Siginfo info;
             synchronized (this) {
                 // The thread's own signals first, then the process's, each lowest first (dequeue_signal).
                 long own = t.pendingSignals & ~t.signalMask();
@@ -437,14 +435,14 @@ public final class GuestProcess {
                 if ((own | shared) == 0 || stopped) {
                     return null;
                 }
-                Delivery[] infos = own != 0 ? t.pendingInfo() : pendingInfo;
+                Siginfo[] infos = own != 0 ? t.pendingInfo() : pendingInfo;
                 sig = Long.numberOfTrailingZeros(own != 0 ? own : shared) + 1;
                 if (own != 0) {
                     t.pendingSignals &= ~GuestThread.bit(sig);
                 } else {
                     pendingSignals &= ~GuestThread.bit(sig);
                 }
-                info = infos[sig] != null ? infos[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
+                info = infos[sig] != null ? infos[sig] : Siginfo.kill(sig, Signals.SI_USER, 0, 0);
                 infos[sig] = null;
             }
             long handler = signalActions.handler(sig);
@@ -610,8 +608,9 @@ public final class GuestProcess {
             if (p != null && !p.exiting() && exitSignal != 0) {
                 ExitStatus s = exitStatus;
                 boolean killed = s != null && s.signal() != 0;
-                p.signal(null, new Delivery(exitSignal, killed ? CLD_KILLED : CLD_EXITED, pid, credentials.uid(),
-                        s == null ? 0 : killed ? s.signal() : s.code() & 0xff));
+                p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
+                        new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
+                                0, 0)));
             }
             kernel.notifyAll();
         }
@@ -625,23 +624,14 @@ public final class GuestProcess {
      * and a stop signal cancels a pending SIGCONT and vice versa.
      */
     public void signal(GuestThread thread, int sig) {
-        signal(thread, new Delivery(sig, SI_USER, 0, 0, 0));
+        signal(thread, Siginfo.kill(sig, Signals.SI_USER, 0, 0));
     }
-
-    /** si_code values of SIGCHLD. */
-    public static final int CLD_EXITED = 1;
-    public static final int CLD_KILLED = 2;
-    public static final int CLD_STOPPED = 5;
-    public static final int CLD_CONTINUED = 6;
-
-    /** si_code of a signal sent by kill(2). */
-    public static final int SI_USER = 0;
 
     private static final long STOP_SIGNALS = GuestThread.bit(Signals.SIGSTOP) | GuestThread.bit(Signals.SIGTSTP)
             | GuestThread.bit(Signals.SIGTTIN) | GuestThread.bit(Signals.SIGTTOU);
 
     /** As {@link #signal(GuestThread, int)}, with the siginfo a handler will see. */
-    public void signal(GuestThread thread, Delivery d) {
+    public void signal(GuestThread thread, Siginfo d) {
         send(thread, d, false);
     }
 
@@ -649,12 +639,12 @@ public final class GuestProcess {
      * Sends a signal to {@code thread} alone (tgkill, tkill, SIGPIPE): it pends on that thread, and
      * only that thread takes it; its default action still acts on the whole process.
      */
-    public void signalThread(GuestThread thread, Delivery d) {
+    public void signalThread(GuestThread thread, Siginfo d) {
         send(thread, d, true);
     }
 
-    private void send(GuestThread thread, Delivery d, boolean threadDirected) {
-        int sig = d.signal();
+    private void send(GuestThread thread, Siginfo d, boolean threadDirected) {
+        int sig = d.signo();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
             exit(ExitStatus.killed(sig));
@@ -742,7 +732,7 @@ public final class GuestProcess {
         synchronized (kernel) {
             stopReport = sig;
             continueReport = false;
-            tellParent(CLD_STOPPED, sig);
+            tellParent(Signals.CLD_STOPPED, sig);
             kernel.notifyAll();
         }
     }
@@ -760,7 +750,7 @@ public final class GuestProcess {
         synchronized (kernel) {
             stopReport = 0;
             continueReport = true;
-            tellParent(CLD_CONTINUED, Signals.SIGCONT);
+            tellParent(Signals.CLD_CONTINUED, Signals.SIGCONT);
             kernel.notifyAll();
         }
     }
@@ -768,7 +758,7 @@ public final class GuestProcess {
     private void tellParent(int code, int status) {
         GuestProcess p = parent;
         if (p != null && !p.exiting() && (p.signalActions.flags(Signals.SIGCHLD) & Signals.SA_NOCLDSTOP) == 0) {
-            p.signal(null, new Delivery(Signals.SIGCHLD, code, pid, credentials.uid(), status));
+            p.signal(null, new Siginfo(Signals.SIGCHLD, 0, code, new Siginfo.Child(pid, credentials.uid(), status, 0, 0)));
         }
     }
 
@@ -999,7 +989,7 @@ public final class GuestProcess {
         for (GuestThread t : threadSnapshot()) {
             int sig = t.parentDeathSignal();
             if (sig != 0) {
-                signal(null, new Delivery(sig, SI_USER, parent.pid, parent.credentials.uid(), 0));
+                signal(null, Siginfo.kill(sig, Signals.SI_USER, parent.pid, parent.credentials.uid()));
             }
         }
     }

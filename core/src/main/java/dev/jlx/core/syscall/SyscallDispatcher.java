@@ -38,7 +38,7 @@ public final class SyscallDispatcher {
         } else {
             // While a call may block, other threads of the process run guest code; every other call
             // keeps the engines still, so that it may change their memory maps (Unicorn is not thread-safe).
-            RunToken token = mayBlock(regs[0]) ? thread.process().space().runToken() : null;
+            RunToken token = entry.blocks() ? thread.process().space().runToken() : null;
             if (token != null) {
                 dropStaleInterrupt(thread);
                 thread.setSleeping(true);
@@ -92,7 +92,7 @@ public final class SyscallDispatcher {
         long[] gregs = SignalFrames.registers(engine);
         gregs[SignalFrames.RCX] = regs[7] + 2;
         gregs[SignalFrames.R11] = regs[8];
-        if (result == -Errno.EINTR.number() && restartable(entry)
+        if (result == -Errno.EINTR.number() && entry != null && entry.restartable()
                 && (thread.process().signalActions().flags(d.signo()) & SignalFrames.SA_RESTART) != 0) {
             gregs[SignalFrames.RAX] = regs[0];
             gregs[SignalFrames.RIP] = regs[7];
@@ -140,36 +140,9 @@ public final class SyscallDispatcher {
         thread.setSleeping(false);
     }
 
-    /** Calls that can wait on another thread or process: they give up the run token while they serve. */
-    private static final java.util.Set<String> BLOCKING = java.util.Set.of("read", "write", "readv", "writev",
-            "pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2", "futex", "wait4", "waitid", "nanosleep",
-            "clock_nanosleep", "poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2", "rt_sigsuspend", "pause", "sendfile", "splice",
-            "tee", "copy_file_range", "flock", "fcntl", "open", "openat", "openat2", "creat", "sched_yield");
-    private static final boolean[] BLOCKING_BY_NUMBER = new boolean[1024];
-
-    static {
-        for (int n = 0; n < BLOCKING_BY_NUMBER.length; n++) {
-            SyscallEntry e = SyscallTable.entry(n);
-            BLOCKING_BY_NUMBER[n] = e != null && BLOCKING.contains(e.name());
-        }
-    }
-
-    private static boolean mayBlock(long number) {
-        return number >= 0 && number < BLOCKING_BY_NUMBER.length && BLOCKING_BY_NUMBER[(int) number];
-    }
-
     private static Siginfo deliverable(GuestThread thread) {
         Thread.interrupted();
         return thread.process().nextDelivery(thread);
-    }
-
-    /** Calls that an SA_RESTART handler does not restart (Linux's ERESTARTNOHAND and timed waits). */
-    private static final java.util.Set<String> NOT_RESTARTED = java.util.Set.of("pause", "rt_sigsuspend",
-            "nanosleep", "clock_nanosleep", "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2",
-            "rt_sigtimedwait", "io_getevents");
-
-    private static boolean restartable(SyscallEntry entry) {
-        return entry != null && !NOT_RESTARTED.contains(entry.name());
     }
 
     private Errno unimplemented(SyscallEntry entry, long number) {

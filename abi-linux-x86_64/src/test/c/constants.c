@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <elf.h>
 #include <linux/signal.h>
+#include <asm/siginfo.h>
 #include <linux/mman.h>
 #include <linux/time.h>
 #include <linux/resource.h>
@@ -141,6 +142,15 @@ int main(void) {
     P("Signals", SS_ONSTACK);
     P("Signals", SS_DISABLE);
     P("Signals", SS_AUTODISARM);
+    P("Signals", SI_USER);
+    P("Signals", SI_KERNEL);
+    P("Signals", SI_TKILL);
+    P("Signals", CLD_EXITED);
+    P("Signals", CLD_KILLED);
+    P("Signals", CLD_DUMPED);
+    P("Signals", CLD_TRAPPED);
+    P("Signals", CLD_STOPPED);
+    P("Signals", CLD_CONTINUED);
     P("Clocks", CLOCK_REALTIME);
     P("Clocks", CLOCK_MONOTONIC);
     P("Clocks", CLOCK_PROCESS_CPUTIME_ID);

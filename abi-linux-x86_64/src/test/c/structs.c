@@ -1,7 +1,7 @@
 /*
  * Prints the bytes of each struct the ABI module encodes, filled with distinct values through the real
- * kernel and glibc headers, plus field offsets. Run by hand (gcc structs.c && ./a.out) to produce the
- * golden bytes in StructGoldenTest.
+ * kernel and glibc headers, plus field offsets. Run by hand (gcc structs.c signal_structs.c && ./a.out)
+ * to produce the golden bytes in StructGoldenTest.
  */
 #include <asm/stat.h>
 #include <linux/sysinfo.h>
@@ -20,6 +20,9 @@
 #include <linux/rseq.h>
 
 struct kernel_sigaction { unsigned long handler, flags, restorer, mask; };
+
+/* signal_structs.c: the structs whose kernel headers clash with glibc's. */
+void signal_structs(void);
 
 #define O(s, f) printf("offset %s %s %zu\n", #s, #f, offsetof(struct s, f))
 #define Z(s) printf("size %s %zu\n", #s, sizeof(struct s))
@@ -127,5 +130,6 @@ int main(void) {
     Z(rseq); O(rseq, cpu_id_start); O(rseq, cpu_id); O(rseq, rseq_cs); O(rseq, flags);
     Z(rseq_cs); O(rseq_cs, version); O(rseq_cs, flags); O(rseq_cs, start_ip); O(rseq_cs, post_commit_offset);
     O(rseq_cs, abort_ip);
+    signal_structs();
     return 0;
 }

@@ -81,6 +81,18 @@ public final class Signals {
     public static final int SS_DISABLE = 2;
     public static final int SS_AUTODISARM = 1 << 31;
 
+    /** si_code values (asm-generic/siginfo.h): who sent a signal. */
+    public static final int SI_USER = 0;
+    public static final int SI_KERNEL = 0x80;
+    public static final int SI_TKILL = -6;
+    /** si_code values of SIGCHLD. */
+    public static final int CLD_EXITED = 1;
+    public static final int CLD_KILLED = 2;
+    public static final int CLD_DUMPED = 3;
+    public static final int CLD_TRAPPED = 4;
+    public static final int CLD_STOPPED = 5;
+    public static final int CLD_CONTINUED = 6;
+
     private static final String[] NAMES = {
         null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
         "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",

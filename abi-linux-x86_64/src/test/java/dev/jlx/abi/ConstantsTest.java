@@ -33,6 +33,10 @@ class ConstantsTest {
         assertEquals(0x04000000, Signals.SA_RESTORER);
         assertEquals(0x80000000, Signals.SA_RESETHAND);
         assertEquals(8, Signals.SIGSET_SIZE);
+        assertEquals(0x80, Signals.SI_KERNEL);
+        assertEquals(-6, Signals.SI_TKILL);
+        assertEquals(5, Signals.CLD_STOPPED);
+        assertEquals(6, Signals.CLD_CONTINUED);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +91,7 @@ public final class CpuTimer {
             }
         }
         if (!process.exiting()) {
-            process.signal(null, new GuestProcess.Delivery(signal, Kernel.SI_KERNEL, 0, 0, 0));
+            process.signal(null, Siginfo.kill(signal, Signals.SI_KERNEL, 0, 0));
         }
     }
 

@@ -1,24 +1,34 @@
 package dev.jlx.core.kernel;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
-import dev.jlx.core.api.ExitStatus;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.cpu.EngineException;
+import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.RecordLocks;
-import dev.jlx.core.cpu.CpuEngine;
-import dev.jlx.core.cpu.UnicornEngine;
-import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.mem.AddressSpace;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
  * A guest process, analogous to Linux's thread group: the address space, file descriptors,
- * working directory, signal dispositions, limits and credentials its threads share.
+ * working directory, signal dispositions, limits and credentials its threads share, and its place in
+ * the process tree. Its pending signals ({@link PendingSignals}), job control ({@link JobControl})
+ * and the running of its threads ({@link ThreadRunner}) are parts it owns, as its dispositions
+ * ({@link SignalActions}) and limits ({@link Rlimits}) are.
  */
 public final class GuestProcess {
     private final Kernel kernel;
@@ -44,12 +54,12 @@ public final class GuestProcess {
     private final AtomicReference<FsView> fsView;
     private final AtomicInteger umask;
     private volatile byte[] comm = new byte[0];
-    /**
-     * Signals sent to the process (Linux's shared pending set) that are blocked or have a handler jlx
-     * cannot run yet; those sent to one thread pend on it ({@link GuestThread#pendingSignals}).
-     * Changed under the process's monitor, read without it.
-     */
-    private volatile long pendingSignals;
+    /** Signals sent and not yet taken, and which thread takes each. */
+    private final PendingSignals pending = new PendingSignals(this);
+    /** Stop and continue, and what the parent's wait has yet to hear of them. */
+    private final JobControl jobControl = new JobControl(this);
+    /** The Java threads that run the guest threads, and each thread's end. */
+    private final ThreadRunner threadRunner = new ThreadRunner(this);
     private volatile ExitStatus exitStatus;
     /** prctl's dumpable flag, Linux's mm flag: SUID_DUMP_USER (1) or SUID_DUMP_DISABLE (0). */
     private volatile int dumpable = 1;
@@ -74,13 +84,14 @@ public final class GuestProcess {
     private static final int SUID_DUMPABLE = 0;
     /** When the process was created, in {@link System#nanoTime()} terms (the start time /proc shows). */
     private final long startNanos = System.nanoTime();
-    /** The Java thread running each guest thread, whose CPU time is the guest thread's. */
-    private final java.util.Map<GuestThread, Thread> runners = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ExecImage image;
 
     /** How a child ended, for wait4's rusage: its CPU times when it exited, in nanoseconds. */
     private volatile long exitUserNanos;
     private volatile long exitSystemNanos;
+    /** CPU time of the children this process has reaped (getrusage RUSAGE_CHILDREN, times); under its monitor. */
+    private long childrenUserNanos;
+    private long childrenSystemNanos;
     /** The signal the parent gets when this process ends (clone's exit signal; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
     private volatile GuestThread leader;
@@ -94,7 +105,7 @@ public final class GuestProcess {
     /** Set once the process has exited and waits to be reaped. */
     private volatile boolean zombie;
     /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
-    private final java.util.concurrent.CountDownLatch vforkRelease;
+    private final CountDownLatch vforkRelease;
 
     /** The first process of a kernel: its parent is jlx (pid 1). */
     GuestProcess(Kernel kernel, String cwd, Credentials credentials) {
@@ -135,7 +146,7 @@ public final class GuestProcess {
         this.fds = parent.fds.copy();
         this.signalActions = parent.signalActions.copy();
         this.rlimits = parent.rlimits.copy();
-        this.vforkRelease = vfork ? new java.util.concurrent.CountDownLatch(1) : null;
+        this.vforkRelease = vfork ? new CountDownLatch(1) : null;
         fds.onClose(this::releaseLocks);
         parent.children.add(this);
     }
@@ -205,10 +216,6 @@ public final class GuestProcess {
     public boolean zombie() {
         return zombie;
     }
-
-    /** CPU time of the children this process has reaped (getrusage RUSAGE_CHILDREN, times). */
-    private long childrenUserNanos;
-    private long childrenSystemNanos;
 
     public synchronized long childrenUserNanos() {
         return childrenUserNanos;
@@ -346,14 +353,14 @@ public final class GuestProcess {
     }
 
     /** The process's view of the file system (the kernel's, or a chroot's) and its working directory in it. */
-    public record FsView(dev.jlx.core.fs.Vfs vfs, String cwd) {}
+    public record FsView(Vfs vfs, String cwd) {}
 
     /** The root and working directory as one snapshot: a path walk uses both. */
     public FsView fsView() {
         return fsView.get();
     }
 
-    public dev.jlx.core.fs.Vfs vfs() {
+    public Vfs vfs() {
         return fsView().vfs();
     }
 
@@ -361,7 +368,7 @@ public final class GuestProcess {
      * chroot(2): {@code root} becomes the process's "/", and {@code cwdInRoot} gives the working
      * directory in it from the one before.
      */
-    public void changeRoot(dev.jlx.core.fs.Vfs root, UnaryOperator<String> cwdInRoot) {
+    public void changeRoot(Vfs root, UnaryOperator<String> cwdInRoot) {
         fsView.updateAndGet(v -> new FsView(root, cwdInRoot.apply(v.cwd())));
     }
 
@@ -388,95 +395,29 @@ public final class GuestProcess {
     }
 
     public void setComm(byte[] name) {
-        this.comm = java.util.Arrays.copyOf(name, Math.min(name.length, 15));
+        this.comm = Arrays.copyOf(name, Math.min(name.length, 15));
     }
 
+    /** The process's shared pending set (the signals sent to one thread pend on it). */
     public long pendingSignals() {
-        return pendingSignals;
+        return pending.shared();
     }
 
-    /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
-    private final Delivery[] pendingInfo = new Delivery[Signals.NSIG + 1];
-
-    /** Makes {@code d} pending for the process, or for {@code thread} alone when not null. */
-    private synchronized void addPending(GuestThread thread, Delivery d) {
-        if (thread == null) {
-            pendingSignals |= GuestThread.bit(d.signal());
-            pendingInfo[d.signal()] = d;
-        } else {
-            thread.pendingSignals |= GuestThread.bit(d.signal());
-            thread.pendingInfo()[d.signal()] = d;
-        }
-        notifyAll();
+    PendingSignals pending() {
+        return pending;
     }
-
-    /** Drops the pending {@code signals} of the process and of each of its threads (a stop's or SIGCONT's). */
-    private synchronized void discardPending(long signals) {
-        pendingSignals &= ~signals;
-        for (GuestThread t : threads) {
-            t.pendingSignals &= ~signals;
-        }
-    }
-
-    /** A pending signal taken for delivery, with its siginfo: si_code, the sender's pid and uid, SIGCHLD's si_status. */
-    public record Delivery(int signal, int code, int pid, int uid, int status) {}
 
     /**
      * Takes the lowest pending signal {@code t} does not block: one with SIG_DFL gets its default
      * action here (the process may end), SIG_IGN drops it, a handler returns it for a frame.
      */
-    public Delivery nextDelivery(GuestThread t) {
-        while (true) {
-            int sig;
-            Delivery info;
-            synchronized (this) {
-                // The thread's own signals first, then the process's, each lowest first (dequeue_signal).
-                long own = t.pendingSignals & ~t.signalMask();
-                long shared = pendingSignals & ~t.signalMask();
-                // A stopped process takes no signal until SIGCONT (SIGKILL never waits in the set).
-                if ((own | shared) == 0 || stopped) {
-                    return null;
-                }
-                Delivery[] infos = own != 0 ? t.pendingInfo() : pendingInfo;
-                sig = Long.numberOfTrailingZeros(own != 0 ? own : shared) + 1;
-                if (own != 0) {
-                    t.pendingSignals &= ~GuestThread.bit(sig);
-                } else {
-                    pendingSignals &= ~GuestThread.bit(sig);
-                }
-                info = infos[sig] != null ? infos[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
-                infos[sig] = null;
-            }
-            long handler = signalActions.handler(sig);
-            if (handler == Signals.SIG_IGN) {
-                continue;
-            }
-            if (handler == Signals.SIG_DFL) {
-                switch (SignalActions.defaultAction(sig)) {
-                    case TERMINATE -> {
-                        exit(ExitStatus.killed(sig));
-                        return null;
-                    }
-                    case STOP -> stopUnlessOrphaned(sig);
-                    case IGNORE, CONTINUE -> { }
-                }
-                continue;
-            }
-            return info;
-        }
+    public Siginfo nextDelivery(GuestThread t) {
+        return pending.next(t);
     }
 
     /** pause and rt_sigsuspend: waits until a signal {@code t} does not block is pending, or the process ends. */
     public void awaitSignal(GuestThread t) {
-        synchronized (this) {
-            while (((pendingSignals | t.pendingSignals) & ~t.signalMask()) == 0 && !t.ending()) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    // Woken to look again: a signal, or the end of the process.
-                }
-            }
-        }
+        pending.await(t);
     }
 
     List<GuestThread> threads() {
@@ -494,22 +435,13 @@ public final class GuestProcess {
         return startNanos;
     }
 
-    /** Runs on the Java thread that is about to run {@code thread}, and keeps it until the thread ends. */
-    void enter(GuestThread thread) {
-        runners.put(thread, Thread.currentThread());
-        Kernel.setCaller(thread);
-    }
-
-    /** {@code thread} has ended on the calling Java thread. */
-    void leave(GuestThread thread) {
-        runners.remove(thread);
-        Kernel.setCaller(null);
-    }
-
     /** The id of the Java thread running {@code thread} (for its CPU time), or -1 when it is not running. */
     public long javaThreadId(GuestThread thread) {
-        Thread runner = runners.get(thread);
-        return runner == null ? -1 : runner.threadId();
+        return threadRunner.javaThreadId(thread);
+    }
+
+    ThreadRunner threadRunner() {
+        return threadRunner;
     }
 
     /**
@@ -562,11 +494,7 @@ public final class GuestProcess {
         }
         stopThreads();
         // A thread blocked in a syscall (a pipe, wait4, a sleep) waits in Java: wake it.
-        for (Thread runner : runners.values()) {
-            if (runner != Thread.currentThread()) {
-                runner.interrupt();
-            }
-        }
+        threadRunner.interruptOthers();
     }
 
     /** Asks every thread's engine to stop; repeated by whoever waits, since a stop can be lost (ENGINE.md). */
@@ -610,8 +538,9 @@ public final class GuestProcess {
             if (p != null && !p.exiting() && exitSignal != 0) {
                 ExitStatus s = exitStatus;
                 boolean killed = s != null && s.signal() != 0;
-                p.signal(null, new Delivery(exitSignal, killed ? CLD_KILLED : CLD_EXITED, pid, credentials.uid(),
-                        s == null ? 0 : killed ? s.signal() : s.code() & 0xff));
+                p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
+                        new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
+                                0, 0)));
             }
             kernel.notifyAll();
         }
@@ -625,170 +554,40 @@ public final class GuestProcess {
      * and a stop signal cancels a pending SIGCONT and vice versa.
      */
     public void signal(GuestThread thread, int sig) {
-        signal(thread, new Delivery(sig, SI_USER, 0, 0, 0));
+        signal(thread, Siginfo.kill(sig, Signals.SI_USER, 0, 0));
     }
 
-    /** si_code values of SIGCHLD. */
-    public static final int CLD_EXITED = 1;
-    public static final int CLD_KILLED = 2;
-    public static final int CLD_STOPPED = 5;
-    public static final int CLD_CONTINUED = 6;
-
-    /** si_code of a signal sent by kill(2). */
-    public static final int SI_USER = 0;
-
-    private static final long STOP_SIGNALS = GuestThread.bit(Signals.SIGSTOP) | GuestThread.bit(Signals.SIGTSTP)
-            | GuestThread.bit(Signals.SIGTTIN) | GuestThread.bit(Signals.SIGTTOU);
-
     /** As {@link #signal(GuestThread, int)}, with the siginfo a handler will see. */
-    public void signal(GuestThread thread, Delivery d) {
-        send(thread, d, false);
+    public void signal(GuestThread thread, Siginfo d) {
+        pending.send(thread, d, false);
     }
 
     /**
      * Sends a signal to {@code thread} alone (tgkill, tkill, SIGPIPE): it pends on that thread, and
      * only that thread takes it; its default action still acts on the whole process.
      */
-    public void signalThread(GuestThread thread, Delivery d) {
-        send(thread, d, true);
+    public void signalThread(GuestThread thread, Siginfo d) {
+        pending.send(thread, d, true);
     }
 
-    private void send(GuestThread thread, Delivery d, boolean threadDirected) {
-        int sig = d.signal();
-        GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
-        if (sig == Signals.SIGKILL) {
-            exit(ExitStatus.killed(sig));
-            return;
-        }
-        if (sig == Signals.SIGCONT) {
-            resume();
-        } else if ((STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
-            discardPending(GuestThread.bit(Signals.SIGCONT));
-        }
-        long handler = signalActions.handler(sig);
-        if (handler == Signals.SIG_IGN) {
-            return;
-        }
-        if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
-            // As Linux's complete_signal: a process's signal wakes a thread that does not block it.
-            for (GuestThread other : threads) {
-                if ((other.signalMask() & GuestThread.bit(sig)) == 0) {
-                    t = other;
-                    break;
-                }
-            }
-        }
-        boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
-        // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
-        if (blocked || handler != Signals.SIG_DFL || (stopped && sig != Signals.SIGCONT)) {
-            addPending(threadDirected ? t : null, d);
-            if (!blocked && t != null && Kernel.caller() != t) {
-                // The handler runs as the thread's current syscall returns (a blocking call is
-                // interrupted), or, when it runs guest code, before its next block.
-                Thread runner = runners.get(t);
-                if (runner != null) {
-                    runner.interrupt();
-                }
-                if (t.engine().stopsExactly()) {
-                    t.engine().stop();
-                }
-            }
-            return;
-        }
-        switch (SignalActions.defaultAction(sig)) {
-            case TERMINATE -> exit(ExitStatus.killed(sig));
-            case STOP -> stopUnlessOrphaned(sig);
-            case IGNORE, CONTINUE -> { }
-        }
+    JobControl jobControl() {
+        return jobControl;
     }
 
-    /**
-     * A stop signal's default action; SIGTSTP, SIGTTIN and SIGTTOU are discarded in an orphaned
-     * process group, as Linux's (no one in the session could continue it).
-     */
-    private void stopUnlessOrphaned(int sig) {
-        if (sig == Signals.SIGSTOP || !kernel.orphanedGroup(pgid)) {
-            stop(sig);
-        }
-    }
-
-    /** Job control: set while a stop signal holds the process; each thread parks at its next syscall or block. */
-    private volatile boolean stopped;
-    /** What the parent's wait has yet to hear (WUNTRACED, WCONTINUED): the stop signal, or a continue. Guarded by the kernel. */
-    private int stopReport;
-    private boolean continueReport;
-
+    /** Job control: whether a stop signal holds the process. */
     public boolean stopped() {
-        return stopped;
-    }
-
-    /**
-     * A stop signal's default action: the process stops (its threads park as they next leave a
-     * syscall or start a block) and its parent hears of it, by wait and by SIGCHLD unless SA_NOCLDSTOP.
-     */
-    private void stop(int sig) {
-        synchronized (this) {
-            if (stopped || exiting()) {
-                return;
-            }
-            stopped = true;
-        }
-        for (GuestThread t : threads) {
-            // A thread computing without syscalls parks before its next block.
-            if (t != Kernel.caller() && t.engine().stopsExactly()) {
-                t.engine().stop();
-            }
-        }
-        synchronized (kernel) {
-            stopReport = sig;
-            continueReport = false;
-            tellParent(CLD_STOPPED, sig);
-            kernel.notifyAll();
-        }
-    }
-
-    /** SIGCONT: pending stop signals go; a stopped process runs again and its parent hears of it. */
-    private void resume() {
-        discardPending(STOP_SIGNALS);
-        synchronized (this) {
-            if (!stopped) {
-                return;
-            }
-            stopped = false;
-            notifyAll();
-        }
-        synchronized (kernel) {
-            stopReport = 0;
-            continueReport = true;
-            tellParent(CLD_CONTINUED, Signals.SIGCONT);
-            kernel.notifyAll();
-        }
-    }
-
-    private void tellParent(int code, int status) {
-        GuestProcess p = parent;
-        if (p != null && !p.exiting() && (p.signalActions.flags(Signals.SIGCHLD) & Signals.SA_NOCLDSTOP) == 0) {
-            p.signal(null, new Delivery(Signals.SIGCHLD, code, pid, credentials.uid(), status));
-        }
+        return jobControl.stopped();
     }
 
     /** The state letter /proc shows for thread {@code t}: Z (zombie), T (stopped), S (sleeping in a call) or R. */
     public char state(GuestThread t) {
         // The thread that reads it is running (its read is a call that may block).
-        return zombie ? 'Z' : stopped ? 'T' : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
+        return zombie ? 'Z' : stopped() ? 'T' : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
     }
 
     /** Parks the calling thread while the process is stopped; returns at once otherwise, or when it ends. */
     public void parkWhileStopped() {
-        synchronized (this) {
-            while (stopped && !exiting()) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    // A signal or the end of the process: look again.
-                }
-            }
-        }
+        jobControl.parkWhileStopped();
     }
 
     /**
@@ -796,19 +595,7 @@ public final class GuestProcess {
      * 0xffff), or 0 for none; {@code consume} clears it. Called with the kernel's lock held.
      */
     public int takeStateChange(boolean stops, boolean continues, boolean consume) {
-        int status = 0;
-        if (stops && stopReport != 0) {
-            status = stopReport << 8 | 0x7f;
-            if (consume) {
-                stopReport = 0;
-            }
-        } else if (continues && continueReport) {
-            status = 0xffff;
-            if (consume) {
-                continueReport = false;
-            }
-        }
-        return status;
+        return jobControl.takeStateChange(stops, continues, consume);
     }
 
     /**
@@ -840,8 +627,7 @@ public final class GuestProcess {
 
     /** Starts a forked child's main thread on a Java platform thread of its own. */
     public void start() {
-        GuestThread main = mainThread();
-        Thread.ofPlatform().daemon(true).name("jlx-pid-" + pid).start(() -> new Exec.Started(this, main, startRip).run());
+        threadRunner.startProcess(mainThread(), startRip);
     }
 
     /** The error inside jlx that killed this process (see {@link #failedInsideJlx}), or null. */
@@ -859,7 +645,7 @@ public final class GuestProcess {
      * sees that it died (a shell prints "Bad system call", status 159), and jlx's log has the stack
      * trace, once per process.
      */
-    private void failedInsideJlx(GuestThread thread, Throwable e) {
+    void failedInsideJlx(GuestThread thread, Throwable e) {
         synchronized (this) {
             if (internalError != null) {
                 return;
@@ -868,7 +654,7 @@ public final class GuestProcess {
         }
         Kernel.log().log(System.Logger.Level.ERROR, "pid " + pid + " (thread " + thread.tid()
                 + ") failed inside jlx; the process is killed with SIGSYS", e);
-        exit(ExitStatus.killed(dev.jlx.abi.Signals.SIGSYS));
+        exit(ExitStatus.killed(Signals.SIGSYS));
     }
 
     /**
@@ -884,8 +670,8 @@ public final class GuestProcess {
     private static CpuEngine newEngine() throws ErrnoException {
         try {
             return UnicornEngine.acquire();
-        } catch (dev.jlx.core.cpu.EngineException e) {
-            throw new ErrnoException(dev.jlx.abi.Errno.EAGAIN, e.getMessage());
+        } catch (EngineException e) {
+            throw new ErrnoException(Errno.EAGAIN, e.getMessage());
         }
     }
 
@@ -925,73 +711,16 @@ public final class GuestProcess {
 
     /** Runs a thread made by {@link #newThread} on a Java platform thread of its own. */
     public void startThread(GuestThread thread, long rip) {
-        Thread.ofPlatform().daemon(true).name("jlx-tid-" + thread.tid()).start(() -> runThread(thread, rip));
+        threadRunner.startThread(thread, rip);
     }
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
-            .getThreadMXBean();
-    /** CPU time of the threads that have ended. */
-    private long endedUserNanos;
-    private long endedSystemNanos;
-
-    synchronized CpuTime endedThreadsTime() {
-        return new CpuTime(endedUserNanos, endedSystemNanos);
+    CpuTime endedThreadsTime() {
+        return threadRunner.endedThreadsTime();
     }
 
     /** Runs {@code thread} on the calling Java thread until it or the process ends. */
     void runThread(GuestThread thread, long rip) {
-        enter(thread);
-        try {
-            thread.run(rip);
-        } catch (RuntimeException | Error e) {
-            failedInsideJlx(thread, e);
-        } finally {
-            long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
-            long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));
-            leave(thread);
-            threadEnded(thread, user, cpu - user);
-        }
-    }
-
-    /**
-     * A thread has ended: CLONE_CHILD_CLEARTID's word is cleared and a waiter woken (pthread_join),
-     * its engine goes back; the last thread ends the process (descriptors, locks, memory, zombie).
-     */
-    private void threadEnded(GuestThread thread, long user, long system) {
-        boolean last;
-        synchronized (this) {
-            threads.remove(thread);
-            endedUserNanos += user;
-            endedSystemNanos += system;
-            last = threads.isEmpty();
-        }
-        if (!last) {
-            reparentChildrenOf(thread);
-            long tidAddress = thread.clearChildTid();
-            if (tidAddress != 0) {
-                try {
-                    space.memory().writeInt(tidAddress, 0);
-                    kernel.futexes().wake(new Futexes.Key(space, tidAddress), 1, -1);
-                } catch (ErrnoException gone) {
-                    // The word was unmapped: there is nobody to tell, as on Linux.
-                }
-            }
-            space.detach(thread.engine());
-            thread.engine().release();
-            return;
-        }
-        if (exitStatus == null) {
-            exit(ExitStatus.exited(0));
-        }
-        fds.closeAll();
-        kernel.recordLocks().releaseAll(this);
-        if (sharesParentMemory()) {
-            space.detach(thread.engine());
-        } else {
-            space.destroy();
-        }
-        thread.engine().release();
-        becomeZombie(endedUserNanos, endedSystemNanos);
+        threadRunner.run(thread, rip);
     }
 
     /**
@@ -999,7 +728,7 @@ public final class GuestProcess {
      * process and get their parent-death signals, as Linux's forget_original_parent (the signal is for
      * the death of the parent thread, not of the whole process).
      */
-    private void reparentChildrenOf(GuestThread ended) {
+    void reparentChildrenOf(GuestThread ended) {
         for (GuestProcess child : children) {
             if (child.parentThread == ended) {
                 List<GuestThread> live = threads;
@@ -1016,7 +745,7 @@ public final class GuestProcess {
         for (GuestThread t : threadSnapshot()) {
             int sig = t.parentDeathSignal();
             if (sig != 0) {
-                signal(null, new Delivery(sig, SI_USER, parent.pid, parent.credentials.uid(), 0));
+                signal(null, Siginfo.kill(sig, Signals.SI_USER, parent.pid, parent.credentials.uid()));
             }
         }
     }
@@ -1026,35 +755,10 @@ public final class GuestProcess {
      * leader and takes the process's id as its own, as Linux's exchange of the two tasks' pids.
      */
     public void endOtherThreads(GuestThread keep) {
-        endOthers(keep);
+        threadRunner.endOthers(keep);
         if (leader != keep) {
             keep.takeLeaderId();
             leader = keep;
-        }
-    }
-
-    private void endOthers(GuestThread keep) {
-        while (true) {
-            boolean others = false;
-            for (GuestThread t : threads) {
-                if (t != keep) {
-                    others = true;
-                    t.exitThread();
-                    Thread runner = runners.get(t);
-                    if (runner != null) {
-                        runner.interrupt();
-                    }
-                }
-            }
-            if (!others) {
-                return;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 
@@ -1064,7 +768,7 @@ public final class GuestProcess {
     }
 
     /** Waits until the process has ended (its last thread is done); false when {@code limit} passed first. */
-    public boolean awaitEnd(java.time.Duration limit) throws InterruptedException {
+    public boolean awaitEnd(Duration limit) throws InterruptedException {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
         synchronized (kernel) {
             while (!zombie) {

@@ -2,6 +2,7 @@ package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Rseq;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.RunResult;
@@ -30,11 +31,11 @@ public final class GuestThread {
     /** Signals sent to this thread alone (Linux's task pending set); guarded by the process's monitor. */
     volatile long pendingSignals;
     /** Their siginfo, made when the first one is sent. */
-    private GuestProcess.Delivery[] pendingInfo;
+    private Siginfo[] pendingInfo;
 
-    GuestProcess.Delivery[] pendingInfo() {
+    Siginfo[] pendingInfo() {
         if (pendingInfo == null) {
-            pendingInfo = new GuestProcess.Delivery[Signals.NSIG + 1];
+            pendingInfo = new Siginfo[Signals.NSIG + 1];
         }
         return pendingInfo;
     }
@@ -352,7 +353,7 @@ public final class GuestThread {
      */
     private long deliverAsync(long at) {
         Thread.interrupted();
-        GuestProcess.Delivery d = process.nextDelivery(this);
+        Siginfo d = process.nextDelivery(this);
         if (d == null) {
             return at;
         }
@@ -361,7 +362,7 @@ public final class GuestThread {
         try {
             return SignalFrames.deliver(this, d, regs, signalMask());
         } catch (dev.jlx.core.ErrnoException e) {
-            fatal(Signals.SIGSEGV, "cannot build a frame for " + Signals.name(d.signal()));
+            fatal(Signals.SIGSEGV, "cannot build a frame for " + Signals.name(d.signo()));
             return at;
         }
     }
@@ -437,7 +438,7 @@ public final class GuestThread {
         }
         return switch (r.kind()) {
             case STOPPED -> deliverAsync(rseqFixup(engine.reg(X86Reg.RIP)));
-            case HALTED -> fault(Signals.SIGSEGV, SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
+            case HALTED -> fault(Signals.SIGSEGV, Signals.SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
             case MEMORY_FAULT -> fault(Signals.SIGSEGV, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR,
                     r.address(), r.detail());
             case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
@@ -451,7 +452,6 @@ public final class GuestThread {
     private static final int SEGV_MAPERR = 1;
     private static final int SEGV_ACCERR = 2;
     private static final int ILL_ILLOPN = 2;
-    private static final int SI_KERNEL = 0x80;
 
     /**
      * A CPU fault: its signal's handler runs on a frame that resumes where the engine reports the
@@ -469,9 +469,8 @@ public final class GuestThread {
         long[] regs = SignalFrames.registers(engine);
         regs[SignalFrames.RIP] = rip;
         try {
-            // si_addr (at offset 16 of the siginfo) overlays si_pid and si_uid.
-            GuestProcess.Delivery d = new GuestProcess.Delivery(sig, code, (int) address, (int) (address >>> 32), 0);
-            return SignalFrames.deliver(this, d, regs, signalMask());
+            return SignalFrames.deliver(this, new Siginfo(sig, 0, code, new Siginfo.Fault(address)), regs,
+                    signalMask());
         } catch (dev.jlx.core.ErrnoException e) {
             fatal(Signals.SIGSEGV, "no room for the frame of " + Signals.name(sig) + " after " + why);
             return rip;
@@ -489,7 +488,7 @@ public final class GuestThread {
         return switch (vector) {
             case 0, 17 -> 1;
             case 6 -> ILL_ILLOPN;
-            default -> SI_KERNEL;
+            default -> Signals.SI_KERNEL;
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.jlx.core.kernel;
 
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
@@ -167,13 +169,10 @@ public final class Kernel {
         int pgrp = foregroundPgrp;
         for (GuestProcess p : processes.values()) {
             if (p.pgid() == pgrp && !p.zombie()) {
-                p.signal(null, new GuestProcess.Delivery(sig, SI_KERNEL, 0, 0, 0));
+                p.signal(null, Siginfo.kill(sig, Signals.SI_KERNEL, 0, 0));
             }
         }
     }
-
-    /** si_code of a signal the kernel itself sends (the terminal driver, a timer). */
-    public static final int SI_KERNEL = 0x80;
 
     /** The guest thread the calling Java thread runs, or null on any other Java thread. */
     public static GuestThread caller() {

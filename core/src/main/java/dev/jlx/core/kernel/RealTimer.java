@@ -1,6 +1,7 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -62,7 +63,7 @@ public final class RealTimer {
             }
         }
         if (!process.exiting()) {
-            process.signal(null, new GuestProcess.Delivery(Signals.SIGALRM, Kernel.SI_KERNEL, 0, 0, 0));
+            process.signal(null, Siginfo.kill(Signals.SIGALRM, Signals.SI_KERNEL, 0, 0));
         }
     }
 }

@@ -2,6 +2,12 @@ package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Fpstate;
+import dev.jlx.abi.struct.RtSigframe;
+import dev.jlx.abi.struct.Sigaltstack;
+import dev.jlx.abi.struct.Sigcontext;
+import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.abi.struct.Ucontext;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.X86Reg;
@@ -22,35 +28,25 @@ public final class SignalFrames {
     public static final long SA_NODEFER = 0x40000000L;
     public static final long SA_RESETHAND = 0x80000000L;
 
-    /** The general registers in struct sigcontext's order, from offset 0. */
+    /** The general registers in struct sigcontext's order, from r8 (Sigcontext.R8) to eflags. */
     private static final int[] GREGS = {X86Reg.R8, X86Reg.R8 + 1, X86Reg.R8 + 2, X86Reg.R8 + 3, X86Reg.R8 + 4,
         X86Reg.R8 + 5, X86Reg.R8 + 6, X86Reg.R8 + 7, X86Reg.RDI, X86Reg.RSI, X86Reg.RBP, X86Reg.RBX, X86Reg.RDX,
         X86Reg.RAX, X86Reg.RCX, X86Reg.RSP, X86Reg.RIP, X86Reg.EFLAGS};
-    public static final int RAX = 13;
-    public static final int RCX = 14;
-    public static final int RSP = 15;
-    public static final int RIP = 16;
-    public static final int EFLAGS = 17;
-    /** R11 is the fourth of r8..r15. */
-    public static final int R11 = 3;
+    /** Indexes into {@link #registers}: each register's offset in struct sigcontext over 8. */
+    public static final int RAX = Sigcontext.RAX / 8;
+    public static final int RCX = Sigcontext.RCX / 8;
+    public static final int RSP = Sigcontext.RSP / 8;
+    public static final int RIP = Sigcontext.RIP / 8;
+    public static final int EFLAGS = Sigcontext.EFLAGS / 8;
+    public static final int R11 = Sigcontext.R11 / 8;
 
     private static final int RED_ZONE = 128;
-    private static final int FPSTATE_SIZE = 512;
-    /** struct rt_sigframe: pretcode 8, ucontext 304, siginfo 128. */
-    private static final int FRAME_SIZE = 440;
-    private static final int UC = 8;
-    /** Within the ucontext: uc_mcontext (struct sigcontext) and uc_sigmask. */
-    private static final int MCONTEXT = 40;
-    private static final int SIGMASK = 296;
-    private static final int SIGINFO = 312;
-    /** struct sigcontext: the fpstate pointer and the selectors and oldmask around it. */
-    private static final int SC_SELECTORS = 144;
-    private static final int SC_OLDMASK = 168;
-    private static final int SC_FPSTATE = 184;
-    /** UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS: the frame holds a real SS, restored as saved. */
-    private static final long UC_FLAGS = 2 | 4;
-    /** Within the ucontext: uc_stack (ss_sp, ss_flags, ss_size). */
-    private static final int UC_STACK = 16;
+    /** The FXSAVE area goes 64-byte aligned below the red zone, as XSAVE would need it. */
+    private static final long FPSTATE_ALIGN = 64;
+    /** The frame ends 16-byte aligned, less the return address a call would have pushed. */
+    private static final long FRAME_ALIGN = 16;
+    /** The frame holds a real SS, restored as saved. */
+    private static final long UC_FLAGS = Ucontext.UC_SIGCONTEXT_SS | Ucontext.UC_STRICT_RESTORE_SS;
     private static final int USER_CS = 0x33;
     private static final int USER_DS = 0x2b;
     /** EFLAGS bits a frame may change (Linux's FIX_EFLAGS): AC, OF, DF, TF, SF, ZF, AF, PF, CF, RF. */
@@ -74,9 +70,8 @@ public final class SignalFrames {
      * now; sets the registers for the handler and returns its address. The thread's mask becomes
      * {@code savedMask} plus the action's mask (and the signal itself unless SA_NODEFER).
      */
-    public static long deliver(GuestThread t, GuestProcess.Delivery d, long[] regs, long savedMask)
-            throws ErrnoException {
-        int sig = d.signal();
+    public static long deliver(GuestThread t, Siginfo info, long[] regs, long savedMask) throws ErrnoException {
+        int sig = info.signo();
         GuestProcess p = t.process();
         SignalActions actions = p.signalActions();
         long handler = actions.handler(sig);
@@ -92,31 +87,17 @@ public final class SignalFrames {
             // SA_ONSTACK with an alternate stack the thread is not on yet: the frame goes on top of it.
             sp = t.altStackSp() + t.altStackSize();
         }
-        long fpstate = (sp - FPSTATE_SIZE) & ~63L;
-        long frame = ((fpstate - FRAME_SIZE) & ~15L) - 8;
+        long fpstate = (sp - Fpstate.SIZE) & -FPSTATE_ALIGN;
+        long frame = ((fpstate - RtSigframe.SIZE) & -FRAME_ALIGN) - 8;
         mem.write(fpstate, engine.fxsave());
-        ByteBuffer f = GuestMemory.structBuffer(FRAME_SIZE);
-        f.putLong(0, actions.restorer(sig));
-        f.putLong(UC, UC_FLAGS);
         // uc_stack: the alternate stack as it was set, which rt_sigreturn sets again (SS_AUTODISARM).
-        f.putLong(UC + UC_STACK, t.altStackSp());
-        f.putInt(UC + UC_STACK + 8, t.altStackSize() == 0 ? GuestThread.SS_DISABLE : t.altStackFlags());
-        f.putLong(UC + UC_STACK + 16, t.altStackSize());
+        Sigaltstack stack = new Sigaltstack(t.altStackSp(),
+                t.altStackSize() == 0 ? GuestThread.SS_DISABLE : t.altStackFlags(), t.altStackSize());
         t.disarmAltStack();
-        int sc = UC + MCONTEXT;
-        for (int i = 0; i < regs.length; i++) {
-            f.putLong(sc + 8 * i, regs[i]);
-        }
-        f.putShort(sc + SC_SELECTORS, (short) USER_CS);
-        f.putShort(sc + SC_SELECTORS + 6, (short) USER_DS);
-        f.putLong(sc + SC_OLDMASK, savedMask);
-        f.putLong(sc + SC_FPSTATE, fpstate);
-        f.putLong(UC + SIGMASK, savedMask);
-        f.putInt(SIGINFO, sig);
-        f.putInt(SIGINFO + 8, d.code());
-        f.putInt(SIGINFO + 16, d.pid());
-        f.putInt(SIGINFO + 20, d.uid());
-        f.putInt(SIGINFO + 24, d.status());
+        Sigcontext sc = new Sigcontext(regs, (short) USER_CS, (short) 0, (short) 0, (short) USER_DS, 0, 0, savedMask,
+                0, fpstate);
+        ByteBuffer f = GuestMemory.structBuffer(RtSigframe.SIZE);
+        new RtSigframe(actions.restorer(sig), new Ucontext(UC_FLAGS, 0, stack, sc, savedMask), info).writeTo(f, 0);
         mem.writeStruct(frame, f);
         long mask = savedMask | actions.mask(sig);
         if ((flags & SA_NODEFER) == 0) {
@@ -128,8 +109,8 @@ public final class SignalFrames {
         }
         engine.reg(X86Reg.RSP, frame);
         engine.reg(X86Reg.RDI, sig);
-        engine.reg(X86Reg.RSI, frame + SIGINFO);
-        engine.reg(X86Reg.RDX, frame + UC);
+        engine.reg(X86Reg.RSI, frame + RtSigframe.INFO);
+        engine.reg(X86Reg.RDX, frame + RtSigframe.UC);
         engine.reg(X86Reg.RAX, 0);
         engine.reg(X86Reg.EFLAGS, regs[EFLAGS] & ~HANDLER_CLEARS);
         return handler;
@@ -143,23 +124,20 @@ public final class SignalFrames {
         CpuEngine engine = t.engine();
         GuestMemory mem = t.process().space().memory();
         long uc = engine.reg(X86Reg.RSP);
-        ByteBuffer f = mem.readStruct(uc, FRAME_SIZE - UC);
-        long[] regs = new long[GREGS.length];
-        for (int i = 0; i < regs.length; i++) {
-            regs[i] = f.getLong(MCONTEXT + 8 * i);
-        }
-        long fpstate = f.getLong(MCONTEXT + SC_FPSTATE);
+        Ucontext u = Ucontext.readFrom(mem.readStruct(uc, RtSigframe.SIZE - RtSigframe.UC), 0);
+        long[] regs = u.mcontext().gregs();
+        long fpstate = u.mcontext().fpstate();
         if (fpstate != 0) {
-            engine.fxrstor(mem.read(fpstate, FPSTATE_SIZE));
+            engine.fxrstor(mem.read(fpstate, Fpstate.SIZE));
         }
         regs[EFLAGS] = (engine.reg(X86Reg.EFLAGS) & ~FIX_EFLAGS) | (regs[EFLAGS] & FIX_EFLAGS);
         for (int i = 0; i < regs.length; i++) {
             engine.reg(GREGS[i], regs[i]);
         }
-        t.setSignalMask(f.getLong(SIGMASK));
+        t.setSignalMask(u.sigmask());
         try {
             // As Linux's restore_altstack: a stack SS_AUTODISARM took away comes back; errors are ignored.
-            t.setAltStack(uc, f.getLong(UC_STACK), f.getInt(UC_STACK + 8), f.getLong(UC_STACK + 16));
+            t.setAltStack(uc, u.stack().sp(), u.stack().flags(), u.stack().size());
         } catch (ErrnoException ignored) {
             // Still on the alternate stack (EPERM), or a frame the handler changed: the stack stays.
         }

@@ -4,12 +4,12 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.struct.Timespec;
 import dev.jlx.abi.struct.Timeval;
+import dev.jlx.abi.struct.Utimbuf;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.GuestThread;
-import dev.jlx.core.mem.GuestMemory;
 import dev.jlx.core.mem.SharedFiles;
 import java.nio.ByteBuffer;
 
@@ -140,12 +140,12 @@ final class AttrSyscalls {
         return setTimes(t, a.fd(0), a.addr(1), 0, timevals(t, a.addr(2)));
     }
 
-    /** Implements Linux syscall utime(2): struct utimbuf is two longs, access and modification seconds. */
+    /** Implements Linux syscall utime(2). */
     static long utime(GuestThread t, Args a) throws ErrnoException {
         long[] times = {0, UTIME_NOW, 0, UTIME_NOW};
         if (a.addr(1) != 0) {
-            GuestMemory mem = t.process().space().memory();
-            times = new long[] {mem.readLong(a.addr(1)), 0, mem.readLong(a.addr(1) + 8), 0};
+            Utimbuf u = Utimbuf.readFrom(t.process().space().memory().readStruct(a.addr(1), Utimbuf.SIZE), 0);
+            times = new long[] {u.actime(), 0, u.modtime(), 0};
         }
         return setTimes(t, Fcntl.AT_FDCWD, a.addr(0), 0, times);
     }

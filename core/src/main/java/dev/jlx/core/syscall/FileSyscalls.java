@@ -8,6 +8,7 @@ import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Flock;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
 import dev.jlx.core.ErrnoException;
@@ -625,8 +626,7 @@ final class FileSyscalls {
                 && (t.signalMask() & GuestThread.bit(Signals.SIGTTOU)) == 0) {
             for (GuestProcess p : kernel.processes()) {
                 if (p.pgid() == caller.pgid()) {
-                    p.signal(p == caller ? t : null, new GuestProcess.Delivery(Signals.SIGTTOU, Kernel.SI_KERNEL, 0, 0,
-                            0));
+                    p.signal(p == caller ? t : null, Siginfo.kill(Signals.SIGTTOU, Signals.SI_KERNEL, 0, 0));
                 }
             }
             throw new ErrnoException(Errno.EINTR);

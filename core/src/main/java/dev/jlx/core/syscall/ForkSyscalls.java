@@ -13,6 +13,8 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.Wait;
+import dev.jlx.abi.struct.CloneArgs;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.fs.Vfs;
@@ -67,27 +69,24 @@ final class ForkSyscalls {
                 throw new ErrnoException(Errno.E2BIG);
             }
         }
-        long flags = args.getLong(0);
-        if ((flags & CloneFlags.CLONE_INTO_CGROUP) != 0 && (size < CloneFlags.CLONE_ARGS_SIZE_VER2
-                || Long.compareUnsigned(args.getLong(80), Integer.MAX_VALUE) > 0)) {
+        CloneArgs c = CloneArgs.readFrom(args, 0, (int) size);
+        if ((c.flags() & CloneFlags.CLONE_INTO_CGROUP) != 0 && (size < CloneFlags.CLONE_ARGS_SIZE_VER2
+                || Long.compareUnsigned(c.cgroup(), Integer.MAX_VALUE) > 0)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        long exitSignal = args.getLong(32);
-        long stack = args.getLong(40);
-        long stackSize = args.getLong(48);
-        if ((flags & CSIGNAL) != 0 || exitSignal > Signals.NSIG || (stack == 0) != (stackSize == 0)) {
+        if ((c.flags() & CSIGNAL) != 0 || c.exitSignal() > Signals.NSIG || (c.stack() == 0) != (c.stackSize() == 0)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (size >= CloneFlags.CLONE_ARGS_SIZE_VER1 && args.getLong(72) != 0) {
+        if (c.setTidSize() != 0) {
             throw unsupported(t, "clone3 set_tid");
         }
-        if ((flags & CloneFlags.CLONE_INTO_CGROUP) != 0) {
+        if ((c.flags() & CloneFlags.CLONE_INTO_CGROUP) != 0) {
             // jlx mounts no cgroup2 file system, so no descriptor names a cgroup: cgroup_get_from_file
             // refuses whatever it is given, open or not, with EBADF.
             throw new ErrnoException(Errno.EBADF);
         }
-        return cloneProcess(t, flags, stack == 0 ? 0 : stack + stackSize, args.getLong(24), args.getLong(16),
-                args.getLong(56), (int) exitSignal);
+        return cloneProcess(t, c.flags(), c.stack() == 0 ? 0 : c.stack() + c.stackSize(), c.parentTid(), c.childTid(),
+                c.tls(), (int) c.exitSignal());
     }
 
     private static ErrnoException unsupported(GuestThread t, String what) {
@@ -331,28 +330,24 @@ final class ForkSyscalls {
         Report r = awaitChild(p, which, options, (options & Wait.WNOWAIT) == 0);
         long info = a.addr(2);
         if (info != 0) {
-            // siginfo_t: si_signo, si_errno, si_code, then si_pid, si_uid, si_status at 16, 20, 24;
-            // all zero when WNOHANG found no child ready.
-            ByteBuffer b = GuestMemory.structBuffer(128);
+            // All zero when WNOHANG found no child ready.
+            ByteBuffer b = GuestMemory.structBuffer(Siginfo.SIZE);
             if (r != null) {
                 int code;
                 int status;
                 if (r.stopped()) {
-                    code = GuestProcess.CLD_STOPPED;
+                    code = Signals.CLD_STOPPED;
                     status = r.status() >> 8;
                 } else if (r.continued()) {
-                    code = GuestProcess.CLD_CONTINUED;
+                    code = Signals.CLD_CONTINUED;
                     status = Signals.SIGCONT;
                 } else {
                     ExitStatus s = r.child().exitStatus();
-                    code = s.signal() != 0 ? GuestProcess.CLD_KILLED : GuestProcess.CLD_EXITED;
+                    code = s.signal() != 0 ? Signals.CLD_KILLED : Signals.CLD_EXITED;
                     status = s.signal() != 0 ? s.signal() : s.code() & 0xff;
                 }
-                b.putInt(0, Signals.SIGCHLD);
-                b.putInt(8, code);
-                b.putInt(16, r.child().pid());
-                b.putInt(20, r.child().credentials().uid());
-                b.putInt(24, status);
+                new Siginfo(Signals.SIGCHLD, 0, code, new Siginfo.Child(r.child().pid(), r.child().credentials().uid(),
+                        status, 0, 0)).writeTo(b, 0);
             }
             p.space().memory().writeStruct(info, b);
         }

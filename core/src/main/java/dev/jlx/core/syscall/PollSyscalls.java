@@ -2,6 +2,11 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Poll;
+import dev.jlx.abi.struct.EpollEvent;
+import dev.jlx.abi.struct.Pollfd;
+import dev.jlx.abi.struct.SigsetArgpack;
+import dev.jlx.abi.struct.Timespec;
+import dev.jlx.abi.struct.Timeval;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.EpollFile;
 import dev.jlx.core.fs.FdTable;
@@ -19,8 +24,6 @@ import java.util.List;
  * interrupts it.
  */
 final class PollSyscalls {
-    /** struct pollfd: int fd, short events, short revents. */
-    private static final int POLLFD = 8;
     /** The longest pause between two looks at the files. */
     private static final long MAX_PAUSE_NANOS = 10_000_000;
 
@@ -42,11 +45,11 @@ final class PollSyscalls {
     private static long poll(GuestThread t, long fdsAddr, long nfds, long timeoutNanos) throws ErrnoException {
         // nfds is unsigned: Linux compares it with RLIMIT_NOFILE as such.
         if (Long.compareUnsigned(nfds, t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_NOFILE)) > 0
-                || Long.compareUnsigned(nfds, Integer.MAX_VALUE / POLLFD) > 0) {
+                || Long.compareUnsigned(nfds, Integer.MAX_VALUE / Pollfd.SIZE) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestMemory mem = t.process().space().memory();
-        ByteBuffer fds = nfds == 0 ? GuestMemory.structBuffer(0) : mem.readStruct(fdsAddr, (int) nfds * POLLFD);
+        ByteBuffer fds = nfds == 0 ? GuestMemory.structBuffer(0) : mem.readStruct(fdsAddr, (int) nfds * Pollfd.SIZE);
         int ready = await(t, timeoutNanos, () -> scan(t.process().fds(), fds, (int) nfds));
         if (nfds > 0) {
             mem.writeStruct(fdsAddr, fds);
@@ -94,17 +97,18 @@ final class PollSyscalls {
         long tv = a.addr(4);
         long timeout = -1;
         if (tv != 0) {
-            long usec = mem.readLong(tv + 8);
+            Timeval timeval = Timeval.readFrom(mem.readStruct(tv, Timeval.SIZE), 0);
+            long usec = timeval.usec();
             // Linux folds whole seconds of tv_usec into tv_sec, in 64-bit arithmetic that may wrap, and
             // then refuses what is not a valid timespec.
-            long sec = mem.readLong(tv) + usec / 1_000_000;
+            long sec = timeval.sec() + usec / 1_000_000;
             long nsec = usec % 1_000_000 * 1000;
             if (sec < 0 || nsec < 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
             timeout = sec >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : sec * 1_000_000_000L + nsec;
         }
-        return select(t, a, timeout, tv, 1000);
+        return select(t, a, timeout, tv, true);
     }
 
     /** Implements Linux syscall pselect6(2): a timespec timeout, updated, and a {sigset *, size} to wait with. */
@@ -114,16 +118,17 @@ final class PollSyscalls {
         long timeout = ts == 0 ? -1 : TimeSyscalls.readTimespec(t, ts);
         long sigArg = a.addr(5);
         if (sigArg != 0) {
-            swapMask(t, mem.readLong(sigArg), mem.readLong(sigArg + 8));
+            SigsetArgpack pack = SigsetArgpack.readFrom(mem.readStruct(sigArg, SigsetArgpack.SIZE), 0);
+            swapMask(t, pack.sigset(), pack.size());
         }
-        return select(t, a, timeout, ts, 1);
+        return select(t, a, timeout, ts, false);
     }
 
     /**
-     * select over the sets of {@code a}, then the time left written back to the timeval or timespec
-     * at {@code timeoutAddr} (unless 0), in units of {@code nanosPerUnit} for its second field.
+     * select over the sets of {@code a}, then the time left written back to the timeval (when
+     * {@code timeval}) or timespec at {@code timeoutAddr} (unless 0).
      */
-    private static long select(GuestThread t, Args a, long timeout, long timeoutAddr, long nanosPerUnit)
+    private static long select(GuestThread t, Args a, long timeout, long timeoutAddr, boolean timeval)
             throws ErrnoException {
         long start = System.nanoTime();
         try {
@@ -131,9 +136,13 @@ final class PollSyscalls {
         } finally {
             if (timeoutAddr != 0) {
                 long left = Math.max(0, timeout - (System.nanoTime() - start));
-                GuestMemory mem = t.process().space().memory();
-                mem.writeLong(timeoutAddr, left / 1_000_000_000L);
-                mem.writeLong(timeoutAddr + 8, left % 1_000_000_000L / nanosPerUnit);
+                ByteBuffer b = GuestMemory.structBuffer(timeval ? Timeval.SIZE : Timespec.SIZE);
+                if (timeval) {
+                    new Timeval(left / 1_000_000_000L, left % 1_000_000_000L / 1000).writeTo(b, 0);
+                } else {
+                    new Timespec(left / 1_000_000_000L, left % 1_000_000_000L).writeTo(b, 0);
+                }
+                t.process().space().memory().writeStruct(timeoutAddr, b);
             }
         }
     }
@@ -202,8 +211,9 @@ final class PollSyscalls {
     private static int scan(FdTable table, ByteBuffer fds, int nfds) {
         int ready = 0;
         for (int i = 0; i < nfds; i++) {
-            int fd = fds.getInt(i * POLLFD);
-            int events = fds.getShort(i * POLLFD + 4) & 0xffff;
+            Pollfd p = Pollfd.readFrom(fds, i * Pollfd.SIZE);
+            int fd = p.fd();
+            int events = p.events() & 0xffff;
             int revents = 0;
             if (fd >= 0) {
                 try {
@@ -212,7 +222,7 @@ final class PollSyscalls {
                     revents = Poll.POLLNVAL;
                 }
             }
-            fds.putShort(i * POLLFD + 6, (short) revents);
+            new Pollfd(fd, p.events(), (short) revents).writeTo(fds, i * Pollfd.SIZE);
             if (revents != 0) {
                 ready++;
             }
@@ -225,8 +235,6 @@ final class PollSyscalls {
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
     private static final int EPOLL_CTL_MOD = 3;
-    /** struct epoll_event is packed on x86-64: u32 events, u64 data. */
-    private static final int EPOLL_EVENT = 12;
 
     /** Implements Linux syscall epoll_create(2): the size must be positive and means nothing else. */
     static long epoll_create(GuestThread t, Args a) throws ErrnoException {
@@ -259,7 +267,8 @@ final class PollSyscalls {
     static long epoll_ctl(GuestThread t, Args a) throws ErrnoException {
         int op = a.i32(1);
         // The event is read first, for every operation but EPOLL_CTL_DEL (EFAULT before EBADF).
-        ByteBuffer ev = op == EPOLL_CTL_DEL ? null : t.process().space().memory().readStruct(a.addr(3), EPOLL_EVENT);
+        EpollEvent ev = op == EPOLL_CTL_DEL ? null
+                : EpollEvent.readFrom(t.process().space().memory().readStruct(a.addr(3), EpollEvent.SIZE), 0);
         FdTable fds = t.process().fds();
         OpenFile epfile = fds.get(a.fd(0));
         int fd = a.fd(2);
@@ -277,13 +286,12 @@ final class PollSyscalls {
         if (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        int events = ev.getInt(0);
-        long data = ev.getLong(4);
+        int events = ev.events();
         if ((events & EpollFile.EPOLLEXCLUSIVE) != 0 && (op == EPOLL_CTL_MOD
                 || (events & ~(EpollFile.EPOLLEXCLUSIVE | EpollFile.EPOLLET | EpollFile.EPOLLWAKEUP | 0xffff)) != 0)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        epoll.control(op == EPOLL_CTL_ADD, fd, file, events, data);
+        epoll.control(op == EPOLL_CTL_ADD, fd, file, events, ev.data());
         return 0;
     }
 
@@ -323,7 +331,7 @@ final class PollSyscalls {
             throws ErrnoException {
         FdTable fds = t.process().fds();
         OpenFile f = fds.get(epfd);
-        if (!(f instanceof EpollFile epoll) || max <= 0 || max > Integer.MAX_VALUE / EPOLL_EVENT) {
+        if (!(f instanceof EpollFile epoll) || max <= 0 || max > Integer.MAX_VALUE / EpollEvent.SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
         List<EpollFile.Ready> ready = new ArrayList<>();
@@ -334,10 +342,9 @@ final class PollSyscalls {
         if (ready.isEmpty()) {
             return 0;
         }
-        ByteBuffer out = GuestMemory.structBuffer(ready.size() * EPOLL_EVENT);
+        ByteBuffer out = GuestMemory.structBuffer(ready.size() * EpollEvent.SIZE);
         for (int i = 0; i < ready.size(); i++) {
-            out.putInt(i * EPOLL_EVENT, ready.get(i).events());
-            out.putLong(i * EPOLL_EVENT + 4, ready.get(i).data());
+            new EpollEvent(ready.get(i).events(), ready.get(i).data()).writeTo(out, i * EpollEvent.SIZE);
         }
         t.process().space().memory().writeStruct(events, out);
         return ready.size();

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.ArchPrctl;
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.struct.RobustListHead;
 import dev.jlx.abi.struct.Rseq;
 import dev.jlx.abi.Prctl;
 import dev.jlx.abi.Resource;
@@ -18,8 +19,6 @@ import java.nio.ByteBuffer;
 
 /** Process and thread identity, exit, per-thread registrations, arch_prctl and resource limits. */
 final class ProcessSyscalls {
-    /** sizeof(struct robust_list_head) on x86-64. */
-    private static final int ROBUST_LIST_HEAD_SIZE = 24;
     /** sizeof(struct rseq) as glibc registers it; the area must be 32-byte aligned. */
     private static final int RSEQ_MIN_SIZE = Rseq.SIZE;
     private static final int RSEQ_FLAG_UNREGISTER = 1;
@@ -65,7 +64,7 @@ final class ProcessSyscalls {
 
     /** Implements Linux syscall set_robust_list(2). */
     static long set_robust_list(GuestThread t, Args a) throws ErrnoException {
-        if (a.u64(1) != ROBUST_LIST_HEAD_SIZE) {
+        if (a.u64(1) != RobustListHead.SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
         t.setRobustList(a.addr(0), a.u64(1));

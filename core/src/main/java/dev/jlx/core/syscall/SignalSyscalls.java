@@ -3,8 +3,11 @@ package dev.jlx.core.syscall;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.KernelSigaction;
+import dev.jlx.abi.struct.Sigaltstack;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.SignalActions;
@@ -112,8 +115,8 @@ final class SignalSyscalls {
             for (GuestProcess p : targets) {
                 if (!p.zombie()) {
                     // The caller's own process: its thread takes the signal unless it blocks it.
-                    p.signal(p == caller ? t : null, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, caller.pid(),
-                            caller.credentials().uid(), 0));
+                    p.signal(p == caller ? t : null, Siginfo.kill(sig, Signals.SI_USER, caller.pid(),
+                            caller.credentials().uid()));
                 }
             }
         }
@@ -157,14 +160,11 @@ final class SignalSyscalls {
         }
         if (sig != 0) {
             GuestProcess sender = t.process();
-            target.process().signalThread(target, new GuestProcess.Delivery(sig, SI_TKILL, sender.pid(),
-                    sender.credentials().uid(), 0));
+            target.process().signalThread(target, Siginfo.kill(sig, Signals.SI_TKILL, sender.pid(),
+                    sender.credentials().uid()));
         }
         return 0;
     }
-
-    /** si_code of a signal sent by tkill or tgkill (raise). */
-    private static final int SI_TKILL = -6;
 
     /** Implements Linux syscall rt_sigreturn(2): back from a handler to the frame's registers and mask. */
     static long rt_sigreturn(GuestThread t, Args a) throws ErrnoException {
@@ -193,7 +193,7 @@ final class SignalSyscalls {
     /** Sends {@code sig} to the calling thread alone, as Linux's send_sig (SIGPIPE). */
     static void send(GuestThread t, int sig) {
         GuestProcess p = t.process();
-        p.signalThread(t, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid(), 0));
+        p.signalThread(t, Siginfo.kill(sig, Signals.SI_USER, p.pid(), p.credentials().uid()));
     }
 
     /**
@@ -215,17 +215,15 @@ final class SignalSyscalls {
     }
 
 
-    /** Implements Linux syscall sigaltstack(2): struct stack_t is {ss_sp, int ss_flags, ss_size}. */
+    /** Implements Linux syscall sigaltstack(2). */
     static long sigaltstack(GuestThread t, Args a) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
-        long sp = t.engine().reg(dev.jlx.core.cpu.X86Reg.RSP);
-        ByteBuffer old = GuestMemory.structBuffer(24);
-        old.putLong(0, t.altStackSp());
-        old.putInt(8, t.altStackState(sp));
-        old.putLong(16, t.altStackSize());
+        long sp = t.engine().reg(X86Reg.RSP);
+        ByteBuffer old = GuestMemory.structBuffer(Sigaltstack.SIZE);
+        new Sigaltstack(t.altStackSp(), t.altStackState(sp), t.altStackSize()).writeTo(old, 0);
         if (a.addr(0) != 0) {
-            ByteBuffer ss = mem.readStruct(a.addr(0), 24);
-            t.setAltStack(sp, ss.getLong(0), ss.getInt(8), ss.getLong(16));
+            Sigaltstack ss = Sigaltstack.readFrom(mem.readStruct(a.addr(0), Sigaltstack.SIZE), 0);
+            t.setAltStack(sp, ss.sp(), ss.flags(), ss.size());
         }
         if (a.addr(1) != 0) {
             mem.writeStruct(a.addr(1), old);

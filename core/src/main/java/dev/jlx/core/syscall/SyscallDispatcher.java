@@ -2,10 +2,10 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
-import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.kernel.SignalFrames;
@@ -66,7 +66,7 @@ public final class SyscallDispatcher {
             return;
         }
         long restoreMask = thread.takeRestoreMask();
-        GuestProcess.Delivery d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null
+        Siginfo d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null
                 : deliverable(thread);
         if (thread.process().stopped()) {
             // Job control: a stopped process's threads wait here, after their call, until SIGCONT
@@ -93,7 +93,7 @@ public final class SyscallDispatcher {
         gregs[SignalFrames.RCX] = regs[7] + 2;
         gregs[SignalFrames.R11] = regs[8];
         if (result == -Errno.EINTR.number() && entry != null && entry.restartable()
-                && (thread.process().signalActions().flags(d.signal()) & SignalFrames.SA_RESTART) != 0) {
+                && (thread.process().signalActions().flags(d.signo()) & SignalFrames.SA_RESTART) != 0) {
             gregs[SignalFrames.RAX] = regs[0];
             gregs[SignalFrames.RIP] = regs[7];
         } else {
@@ -105,7 +105,7 @@ public final class SyscallDispatcher {
                     restoreMask != -1 ? restoreMask : thread.signalMask());
             // Every other signal the new mask lets through gets a frame on top, as Linux's signal loop
             // does before returning to user mode: the last one's handler runs first.
-            for (GuestProcess.Delivery next = deliverable(thread); next != null; next = deliverable(thread)) {
+            for (Siginfo next = deliverable(thread); next != null; next = deliverable(thread)) {
                 long[] inner = SignalFrames.registers(engine);
                 inner[SignalFrames.RIP] = handler;
                 handler = SignalFrames.deliver(thread, next, inner,
@@ -140,7 +140,7 @@ public final class SyscallDispatcher {
         thread.setSleeping(false);
     }
 
-    private static GuestProcess.Delivery deliverable(GuestThread thread) {
+    private static Siginfo deliverable(GuestThread thread) {
         Thread.interrupted();
         return thread.process().nextDelivery(thread);
     }

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Clocks;
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.struct.Itimerval;
 import dev.jlx.abi.struct.Rusage;
 import dev.jlx.abi.struct.Timespec;
 import dev.jlx.abi.struct.Timeval;
@@ -232,17 +233,15 @@ final class TimeSyscalls {
     private static final int ITIMER_REAL = 0;
     private static final int ITIMER_VIRTUAL = 1;
     private static final int ITIMER_PROF = 2;
-    /** struct itimerval: it_interval then it_value, each a struct timeval. */
-    private static final int ITIMERVAL_SIZE = 32;
 
     /** Implements Linux syscall setitimer(2): a NULL value disarms, as Linux still allows. */
     static long setitimer(GuestThread t, Args a) throws ErrnoException {
         long value = 0;
         long interval = 0;
         if (a.addr(1) != 0) {
-            ByteBuffer b = t.process().space().memory().readStruct(a.addr(1), ITIMERVAL_SIZE);
-            interval = timevalNanos(Timeval.readFrom(b, 0));
-            value = timevalNanos(Timeval.readFrom(b, 16));
+            Itimerval it = Itimerval.readFrom(t.process().space().memory().readStruct(a.addr(1), Itimerval.SIZE), 0);
+            interval = timevalNanos(it.interval());
+            value = timevalNanos(it.value());
         }
         GuestProcess p = t.process();
         long[] old = switch (a.i32(0)) {
@@ -284,12 +283,12 @@ final class TimeSyscalls {
         if (address == 0) {
             return;
         }
-        ByteBuffer b = GuestMemory.structBuffer(ITIMERVAL_SIZE);
+        ByteBuffer b = GuestMemory.structBuffer(Itimerval.SIZE);
         long up = roundUp ? 999 : 0;
         long intervalMicros = (setting[1] + up) / 1000;
         long valueMicros = (setting[0] + up) / 1000;
-        new Timeval(intervalMicros / 1_000_000, intervalMicros % 1_000_000).writeTo(b, 0);
-        new Timeval(valueMicros / 1_000_000, valueMicros % 1_000_000).writeTo(b, 16);
+        new Itimerval(new Timeval(intervalMicros / 1_000_000, intervalMicros % 1_000_000),
+                new Timeval(valueMicros / 1_000_000, valueMicros % 1_000_000)).writeTo(b, 0);
         t.process().space().memory().writeStruct(address, b);
     }
 

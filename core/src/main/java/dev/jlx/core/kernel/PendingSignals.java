@@ -1,0 +1,171 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.core.api.ExitStatus;
+import java.util.List;
+
+/**
+ * A process's pending signals, analogous to Linux's shared_pending with each task's pending set
+ * (kernel/signal.c): which thread a signal goes to (complete_signal), which one a thread takes next
+ * (dequeue_signal), and the default actions taken on the way. The sets change under the process's
+ * monitor, which is also what a thread waiting for a signal waits on; they are volatile for the
+ * dispatcher's check without it.
+ */
+final class PendingSignals {
+    private final GuestProcess process;
+    /**
+     * Signals sent to the process (Linux's shared pending set) that are blocked or have a handler jlx
+     * cannot run yet; those sent to one thread pend on it ({@link GuestThread#pendingSignals}).
+     */
+    private volatile long shared;
+    /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
+    private final Siginfo[] sharedInfo = new Siginfo[Signals.NSIG + 1];
+
+    PendingSignals(GuestProcess process) {
+        this.process = process;
+    }
+
+    /** The process's shared pending set. */
+    long shared() {
+        return shared;
+    }
+
+    /** Makes {@code d} pending for the process, or for {@code thread} alone when not null. */
+    private void add(GuestThread thread, Siginfo d) {
+        synchronized (process) {
+            if (thread == null) {
+                shared |= GuestThread.bit(d.signo());
+                sharedInfo[d.signo()] = d;
+            } else {
+                thread.pendingSignals |= GuestThread.bit(d.signo());
+                thread.pendingInfo()[d.signo()] = d;
+            }
+            process.notifyAll();
+        }
+    }
+
+    /** Drops the pending {@code signals} of the process and of each of its threads (a stop's or SIGCONT's). */
+    void discard(long signals) {
+        synchronized (process) {
+            shared &= ~signals;
+            for (GuestThread t : process.threads()) {
+                t.pendingSignals &= ~signals;
+            }
+        }
+    }
+
+    /**
+     * Takes the lowest pending signal {@code t} does not block: one with SIG_DFL gets its default
+     * action here (the process may end), SIG_IGN drops it, a handler returns it for a frame.
+     */
+    Siginfo next(GuestThread t) {
+        SignalActions actions = process.signalActions();
+        while (true) {
+            int sig;
+            Siginfo info;
+            synchronized (process) {
+                // The thread's own signals first, then the process's, each lowest first (dequeue_signal).
+                long own = t.pendingSignals & ~t.signalMask();
+                long sharedNow = shared & ~t.signalMask();
+                // A stopped process takes no signal until SIGCONT (SIGKILL never waits in the set).
+                if ((own | sharedNow) == 0 || process.stopped()) {
+                    return null;
+                }
+                Siginfo[] infos = own != 0 ? t.pendingInfo() : sharedInfo;
+                sig = Long.numberOfTrailingZeros(own != 0 ? own : sharedNow) + 1;
+                if (own != 0) {
+                    t.pendingSignals &= ~GuestThread.bit(sig);
+                } else {
+                    shared &= ~GuestThread.bit(sig);
+                }
+                info = infos[sig] != null ? infos[sig] : Siginfo.kill(sig, Signals.SI_USER, 0, 0);
+                infos[sig] = null;
+            }
+            long handler = actions.handler(sig);
+            if (handler == Signals.SIG_IGN) {
+                continue;
+            }
+            if (handler == Signals.SIG_DFL) {
+                switch (SignalActions.defaultAction(sig)) {
+                    case TERMINATE -> {
+                        process.exit(ExitStatus.killed(sig));
+                        return null;
+                    }
+                    case STOP -> process.jobControl().stopUnlessOrphaned(sig);
+                    case IGNORE, CONTINUE -> { }
+                }
+                continue;
+            }
+            return info;
+        }
+    }
+
+    /** pause and rt_sigsuspend: waits until a signal {@code t} does not block is pending, or the process ends. */
+    void await(GuestThread t) {
+        synchronized (process) {
+            while (((shared | t.pendingSignals) & ~t.signalMask()) == 0 && !t.ending()) {
+                try {
+                    process.wait();
+                } catch (InterruptedException e) {
+                    // Woken to look again: a signal, or the end of the process.
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends {@code d} to the process, to be taken by {@code thread} (null: the main thread) unless it
+     * blocks it and another does not, or to {@code thread} alone when {@code threadDirected}: SIGKILL
+     * ends the process; an ignored signal vanishes; one that every thread blocks, or one with a
+     * handler, stays pending; else its default action is taken. SIGCONT resumes a stopped process
+     * whatever its disposition, and a stop signal cancels a pending SIGCONT and vice versa.
+     */
+    void send(GuestThread thread, Siginfo d, boolean threadDirected) {
+        int sig = d.signo();
+        List<GuestThread> threads = process.threads();
+        GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
+        if (sig == Signals.SIGKILL) {
+            process.exit(ExitStatus.killed(sig));
+            return;
+        }
+        JobControl jobs = process.jobControl();
+        if (sig == Signals.SIGCONT) {
+            jobs.resume();
+        } else if ((JobControl.STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
+            discard(GuestThread.bit(Signals.SIGCONT));
+        }
+        long handler = process.signalActions().handler(sig);
+        if (handler == Signals.SIG_IGN) {
+            return;
+        }
+        if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
+            // As Linux's complete_signal: a process's signal wakes a thread that does not block it.
+            for (GuestThread other : threads) {
+                if ((other.signalMask() & GuestThread.bit(sig)) == 0) {
+                    t = other;
+                    break;
+                }
+            }
+        }
+        boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
+        // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
+        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && sig != Signals.SIGCONT)) {
+            add(threadDirected ? t : null, d);
+            if (!blocked && t != null && Kernel.caller() != t) {
+                // The handler runs as the thread's current syscall returns (a blocking call is
+                // interrupted), or, when it runs guest code, before its next block.
+                process.threadRunner().interrupt(t);
+                if (t.engine().stopsExactly()) {
+                    t.engine().stop();
+                }
+            }
+            return;
+        }
+        switch (SignalActions.defaultAction(sig)) {
+            case TERMINATE -> process.exit(ExitStatus.killed(sig));
+            case STOP -> jobs.stopUnlessOrphaned(sig);
+            case IGNORE, CONTINUE -> { }
+        }
+    }
+}

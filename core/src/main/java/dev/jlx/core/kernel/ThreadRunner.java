@@ -1,0 +1,163 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.api.ExitStatus;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Java threads that run a process's guest threads, and a thread's end (as gVisor's
+ * task_exit.go): each guest thread runs on a Java platform thread of its own, whose CPU time is the
+ * guest thread's; an ended thread gives back its engine and wakes its joiner, and the last one ends
+ * the process. The map of runners is concurrent; the ended threads' CPU time and the thread list
+ * change together under the process's monitor.
+ */
+final class ThreadRunner {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    private final GuestProcess process;
+    /** The Java thread running each guest thread, whose CPU time is the guest thread's. */
+    private final Map<GuestThread, Thread> runners = new ConcurrentHashMap<>();
+    /** CPU time of the threads that have ended. */
+    private long endedUserNanos;
+    private long endedSystemNanos;
+
+    ThreadRunner(GuestProcess process) {
+        this.process = process;
+    }
+
+    /** Starts a forked child's main thread, at {@code rip}, on a Java platform thread of its own. */
+    void startProcess(GuestThread main, long rip) {
+        int pid = process.pid();
+        Thread.ofPlatform().daemon(true).name("jlx-pid-" + pid).start(() -> {
+            try {
+                new Exec.Started(process, main, rip).run();
+            } catch (RuntimeException | Error e) {
+                Kernel.log().log(System.Logger.Level.ERROR, "pid " + pid + " failed inside jlx", e);
+            }
+        });
+    }
+
+    /** Runs a new thread of the process, at {@code rip}, on a Java platform thread of its own. */
+    void startThread(GuestThread thread, long rip) {
+        Thread.ofPlatform().daemon(true).name("jlx-tid-" + thread.tid()).start(() -> {
+            try {
+                run(thread, rip);
+            } catch (RuntimeException | Error e) {
+                Kernel.log().log(System.Logger.Level.ERROR, "tid " + thread.tid() + " failed inside jlx", e);
+            }
+        });
+    }
+
+    /** Runs {@code thread} on the calling Java thread until it or the process ends. */
+    void run(GuestThread thread, long rip) {
+        runners.put(thread, Thread.currentThread());
+        Kernel.setCaller(thread);
+        try {
+            thread.run(rip);
+        } catch (RuntimeException | Error e) {
+            process.failedInsideJlx(thread, e);
+        } finally {
+            long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
+            long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));
+            runners.remove(thread);
+            Kernel.setCaller(null);
+            ended(thread, user, cpu - user);
+        }
+    }
+
+    /** The id of the Java thread running {@code thread} (for its CPU time), or -1 when it is not running. */
+    long javaThreadId(GuestThread thread) {
+        Thread runner = runners.get(thread);
+        return runner == null ? -1 : runner.threadId();
+    }
+
+    CpuTime endedThreadsTime() {
+        synchronized (process) {
+            return new CpuTime(endedUserNanos, endedSystemNanos);
+        }
+    }
+
+    /** Wakes {@code thread} from a wait in Java (a blocking call), if it is running. */
+    void interrupt(GuestThread thread) {
+        Thread runner = runners.get(thread);
+        if (runner != null) {
+            runner.interrupt();
+        }
+    }
+
+    /** Wakes every thread but the caller's from a wait in Java: the process is ending. */
+    void interruptOthers() {
+        for (Thread runner : runners.values()) {
+            if (runner != Thread.currentThread()) {
+                runner.interrupt();
+            }
+        }
+    }
+
+    /** execve's de_thread: every thread but {@code keep} ends; returns when they have. */
+    void endOthers(GuestThread keep) {
+        while (true) {
+            boolean others = false;
+            for (GuestThread t : process.threads()) {
+                if (t != keep) {
+                    others = true;
+                    t.exitThread();
+                    interrupt(t);
+                }
+            }
+            if (!others) {
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * A thread has ended: CLONE_CHILD_CLEARTID's word is cleared and a waiter woken (pthread_join),
+     * its engine goes back; the last thread ends the process (descriptors, locks, memory, zombie).
+     */
+    private void ended(GuestThread thread, long user, long system) {
+        boolean last;
+        synchronized (process) {
+            process.threads().remove(thread);
+            endedUserNanos += user;
+            endedSystemNanos += system;
+            last = process.threads().isEmpty();
+        }
+        if (!last) {
+            process.reparentChildrenOf(thread);
+            long tidAddress = thread.clearChildTid();
+            if (tidAddress != 0) {
+                try {
+                    process.space().memory().writeInt(tidAddress, 0);
+                    process.kernel().futexes().wake(new Futexes.Key(process.space(), tidAddress), 1, -1);
+                } catch (ErrnoException gone) {
+                    // The word was unmapped: there is nobody to tell, as on Linux.
+                }
+            }
+            process.space().detach(thread.engine());
+            thread.engine().release();
+            return;
+        }
+        if (process.exitStatus() == null) {
+            process.exit(ExitStatus.exited(0));
+        }
+        process.fds().closeAll();
+        process.kernel().recordLocks().releaseAll(process);
+        if (process.sharesParentMemory()) {
+            process.space().detach(thread.engine());
+        } else {
+            process.space().destroy();
+        }
+        thread.engine().release();
+        process.becomeZombie(endedUserNanos, endedSystemNanos);
+    }
+}

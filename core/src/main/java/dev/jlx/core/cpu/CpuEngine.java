@@ -50,6 +50,22 @@ public interface CpuEngine extends AutoCloseable {
     boolean stopsExactly();
 
     /**
+     * The address of the instruction that made the data memory fault the last run reported at
+     * {@code faultAddress}, with RIP at {@code reportedRip}, where the engine does not report it
+     * exactly; {@code code} shows the guest's code to another engine.
+     */
+    long faultingInstruction(long reportedRip, long faultAddress, Code code);
+
+    /** The guest's code, for an engine that looks at it without running the guest. */
+    interface Code {
+        /** Maps the code near [from, to) into {@code engine}; what it returns unmaps it again. */
+        Runnable map(CpuEngine engine, long from, long to);
+
+        /** Up to {@code length} bytes of code at {@code address}; fewer (or none) where it is not mapped. */
+        byte[] read(long address, int length);
+    }
+
+    /**
      * The x87 and SSE state in FXSAVE's 512-byte layout (what a Linux signal frame's fpstate
      * holds without XSAVE): control, status and abridged tag words, MXCSR, ST0-7, XMM0-15.
      */

@@ -23,6 +23,7 @@ public final class UnicornEngine implements CpuEngine {
     private static final int UC_MODE_64 = 8;
     private static final int UC_HOOK_INTR = 1;
     private static final int UC_HOOK_INSN = 2;
+    private static final int UC_HOOK_CODE = 4;
     private static final int UC_HOOK_BLOCK = 8;
     private static final int UC_HOOK_MEM_INVALID = 1008;
     private static final int UC_PROT_EXEC = 4;
@@ -55,6 +56,7 @@ public final class UnicornEngine implements CpuEngine {
     private static final MethodHandle SYSCALL_CALLBACK;
     private static final MethodHandle INTR_CALLBACK;
     private static final MethodHandle MEM_CALLBACK;
+    private static final MethodHandle CODE_CALLBACK;
 
     static {
         try {
@@ -63,6 +65,8 @@ public final class UnicornEngine implements CpuEngine {
                     MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
             INTR_CALLBACK = lookup.findVirtual(UnicornEngine.class, "interruptCallback",
                     MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
+            CODE_CALLBACK = lookup.findVirtual(UnicornEngine.class, "codeCallback", MethodType.methodType(
+                    void.class, MemorySegment.class, long.class, int.class, MemorySegment.class));
             MEM_CALLBACK = lookup.findVirtual(UnicornEngine.class, "memoryCallback", MethodType.methodType(
                     boolean.class, MemorySegment.class, int.class, long.class, int.class, long.class,
                     MemorySegment.class));
@@ -236,6 +240,14 @@ public final class UnicornEngine implements CpuEngine {
         stop();
     }
 
+    /** The size of the last instruction a step met (the code hook of {@link #faultingInstruction}'s engine). */
+    private int stepSize;
+
+    @SuppressWarnings("unused")
+    private void codeCallback(MemorySegment engine, long address, int size, MemorySegment userData) {
+        stepSize = size;
+    }
+
     @SuppressWarnings("unused")
     private boolean memoryCallback(MemorySegment engine, int type, long address, int size, long value,
             MemorySegment userData) {
@@ -338,6 +350,88 @@ public final class UnicornEngine implements CpuEngine {
         } catch (Throwable t) {
             throw new IllegalStateException("uc_emu_stop", t);
         }
+    }
+
+    /** Steps through faulting code on this engine, which maps only code; one per JVM, used under its lock. */
+    private static UnicornEngine stepper;
+    /** How far {@link #faultingInstruction} looks: instructions, and bytes of code around the reported RIP. */
+    private static final int MAX_STEPS = 512;
+    private static final long CODE_WINDOW = 8192;
+
+    /**
+     * The address of the instruction that made a data memory fault this engine has just reported.
+     * Unicorn 2.1 reports such a fault with every register as it was just before the faulting
+     * instruction, but RIP where it last wrote it: the start of the block the last jump that was not
+     * direct went to (docs/engine.md). From there the guest went on through direct jumps only
+     * (chained blocks, in one page), so jlx follows them on an engine that maps only the code,
+     * both ways at a conditional jump: each instruction runs alone from this engine's registers,
+     * and the first whose memory access is at the fault address is the one (an instruction met
+     * earlier that gives the same address with the later registers would be taken instead). The
+     * reported RIP when no instruction matches.
+     */
+    @Override
+    public long faultingInstruction(long reportedRip, long faultAddress, Code code) {
+        synchronized (UnicornEngine.class) {
+            if (stepper == null) {
+                stepper = new UnicornEngine();
+                stepper.addCodeHook();
+                stepper.onSyscall(CpuEngine::stop);
+            }
+            long page = reportedRip & -4096L;
+            Runnable unmap = code.map(stepper, page - CODE_WINDOW, page + CODE_WINDOW);
+            try {
+                java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
+                java.util.Set<Long> seen = new java.util.HashSet<>();
+                pending.push(reportedRip);
+                for (int steps = 0; !pending.isEmpty() && steps < MAX_STEPS; steps++) {
+                    long at = pending.pop();
+                    if (!seen.add(at)) {
+                        continue;
+                    }
+                    stepper.copyStateFrom(this);
+                    stepper.stepSize = 0;
+                    RunResult r = stepper.step(at);
+                    if (r.kind() == RunResult.Kind.MEMORY_FAULT && r.address() == faultAddress) {
+                        return at;
+                    }
+                    if (stepper.stepSize == 0) {
+                        continue;
+                    }
+                    // Successors pushed last are looked at first: the fall-through before a jump's target.
+                    for (long next : X86Branches.directSuccessors(at, code.read(at, stepper.stepSize))) {
+                        if ((next & -4096L) == page || (next & -4096L) == (at & -4096L)) {
+                            pending.push(next);
+                        }
+                    }
+                }
+            } finally {
+                unmap.run();
+            }
+            return reportedRip;
+        }
+    }
+
+    private void addCodeHook() {
+        MemorySegment stub = UnicornLibrary.LINKER.upcallStub(CODE_CALLBACK.bindTo(this),
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), arena);
+        check("uc_hook_add(code)", invokeHook(arena.allocate(JAVA_LONG), UC_HOOK_CODE, stub));
+    }
+
+    /** Runs the one instruction at {@code rip}. */
+    private RunResult step(long rip) {
+        pendingFault = null;
+        hookFailure = null;
+        int err;
+        try {
+            err = (int) UnicornLibrary.EmuStart.H.invokeExact(uc, rip, 0L, 0L, 1L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("uc_emu_start", t);
+        }
+        takeStop();
+        if (pendingFault != null) {
+            return pendingFault;
+        }
+        return err == 0 ? RunResult.STOPPED : new RunResult(RunResult.Kind.INVALID_INSTRUCTION, rip, 0, strerror(err));
     }
 
     /** Whether {@link #run} is executing guest code now (for stoppers on other threads). */

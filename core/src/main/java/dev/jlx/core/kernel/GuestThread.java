@@ -439,8 +439,7 @@ public final class GuestThread {
         return switch (r.kind()) {
             case STOPPED -> deliverAsync(rseqFixup(engine.reg(X86Reg.RIP)));
             case HALTED -> fault(Signals.SIGSEGV, Signals.SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
-            case MEMORY_FAULT -> fault(Signals.SIGSEGV, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR,
-                    r.address(), r.detail());
+            case MEMORY_FAULT -> memoryFault(r);
             case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
                     r.detail() + " at 0x" + Long.toHexString(r.address()));
             case INTERRUPT -> fault(signalForVector(r.interrupt()), codeForVector(r.interrupt()),
@@ -459,10 +458,44 @@ public final class GuestThread {
      * Quirks); with no handler, or with the signal blocked or ignored, the process dies of it
      * (Linux's force_sig).
      */
+    /**
+     * A data access to memory that is not mapped, or not so: SIGSEGV. A handler's frame gets the
+     * faulting instruction as RIP, which the engine reports only as the start of its block.
+     */
+    private long memoryFault(RunResult r) {
+        int sig = Signals.SIGSEGV;
+        long rip = engine.reg(X86Reg.RIP);
+        if (handles(sig) && r.address() != rip) {
+            AddressSpace space = process.space();
+            rip = engine.faultingInstruction(rip, r.address(), new CpuEngine.Code() {
+                @Override
+                public Runnable map(CpuEngine e, long from, long to) {
+                    return space.mapCode(e, from, to);
+                }
+
+                @Override
+                public byte[] read(long address, int length) {
+                    try {
+                        return space.memory().read(address, length);
+                    } catch (dev.jlx.core.ErrnoException e) {
+                        return new byte[0];
+                    }
+                }
+            });
+            engine.reg(X86Reg.RIP, rip);
+        }
+        return fault(sig, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR, r.address(), r.detail());
+    }
+
+    /** Whether a handler runs for a fault's {@code sig}: one is installed and the thread does not block it. */
+    private boolean handles(int sig) {
+        long handler = process.signalActions().handler(sig);
+        return handler != Signals.SIG_DFL && handler != Signals.SIG_IGN && (signalMask & bit(sig)) == 0;
+    }
+
     private long fault(int sig, int code, long address, String why) {
         long rip = engine.reg(X86Reg.RIP);
-        long handler = process.signalActions().handler(sig);
-        if (handler == Signals.SIG_DFL || handler == Signals.SIG_IGN || (signalMask & bit(sig)) != 0) {
+        if (!handles(sig)) {
             fatal(sig, why);
             return rip;
         }

@@ -65,6 +65,25 @@ public final class AddressSpace {
         }
     }
 
+    /**
+     * Maps the executable mappings that overlap [from, to) into {@code engine}, read and execute
+     * only, for it to look at code without running this space; the returned action unmaps them.
+     */
+    public synchronized Runnable mapCode(CpuEngine engine, long from, long to) {
+        List<Vma> code = new ArrayList<>();
+        for (Vma v : vmas.values()) {
+            if (v.end > from && v.start < to && (v.prot & Mman.PROT_EXEC) != 0) {
+                engine.map(v.start, v.end - v.start, Mman.PROT_READ | Mman.PROT_EXEC, v.host);
+                code.add(v);
+            }
+        }
+        return () -> {
+            for (Vma v : code) {
+                engine.unmap(v.start, v.end - v.start);
+            }
+        };
+    }
+
     /** {@code engine} no longer runs this address space: its mappings go from the engine. */
     public synchronized void detach(CpuEngine engine) {
         if (engines.remove(engine) && !destroyed) {

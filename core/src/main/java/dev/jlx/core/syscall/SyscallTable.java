@@ -36,7 +36,7 @@ public final class SyscallTable {
         e(MPROTECT, FULL, "", MmapSyscalls::mprotect, INT, PTR, SIZE, PROT),
         e(MUNMAP, FULL, "", MmapSyscalls::munmap, INT, PTR, SIZE),
         e(BRK, FULL, "", MmapSyscalls::brk, PTR, PTR),
-        e(RT_SIGACTION, FULL, "handlers run on Linux frames with FXSAVE fpstate (the CPU has no XSAVE); a CPU fault's frame has the start of the faulting translated block as RIP", SignalSyscalls::rt_sigaction, INT, SIGNAL, PTR, PTR, SIZE),
+        e(RT_SIGACTION, FULL, "handlers run on Linux frames with FXSAVE fpstate (the CPU has no XSAVE); a fault address past 52 bits is cut to 52 bits, a non-canonical one is SEGV_MAPERR", SignalSyscalls::rt_sigaction, INT, SIGNAL, PTR, PTR, SIZE),
         e(RT_SIGPROCMASK, FULL, "", SignalSyscalls::rt_sigprocmask, INT, SIGMASK_HOW, PTR, PTR, SIZE),
         e(RT_SIGRETURN, FULL, "", SignalSyscalls::rt_sigreturn, LONG),
         e(IOCTL, PARTIAL, "TCGETS, TIOCGWINSZ from the host terminal; TIOCGPGRP, TIOCSPGRP, TIOCGSID for jlx's terminal, the controlling terminal of session 1; FIONREAD, FIOCLEX, FIONCLEX, FIONBIO; others ENOTTY", FileSyscalls::ioctl, INT, FD, IOCTL_REQ, PTR),

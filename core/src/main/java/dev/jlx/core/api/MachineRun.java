@@ -1,5 +1,6 @@
 package dev.jlx.core.api;
 
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.EngineException;
 import dev.jlx.core.cpu.UnicornEngine;
@@ -45,7 +46,7 @@ final class MachineRun {
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
             FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
-                    : new HostDirectoryFs(host.files(), m.hostDirectory().toString());
+                    : new HostDirectoryFs(host.files(), ByteString.of(m.hostDirectory().toString()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
         if (!config.root().toString().equals("/") && config.mounts().stream().noneMatch(
@@ -54,7 +55,7 @@ final class MachineRun {
             mounts.add(new Mount("/dev", new Devfs(host.files()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }
-        FileSystem root = mounts.stream().filter(m -> m.guestPath().equals("/")).findFirst().orElseThrow().fs();
+        FileSystem root = mounts.stream().filter(m -> m.guestPath().equals(ByteString.ROOT)).findFirst().orElseThrow().fs();
         mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);
         mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);
         Vfs vfs = new Vfs(mounts);
@@ -87,11 +88,11 @@ final class MachineRun {
      */
     private static void mountWhereRootHasDirectory(List<Mount> mounts, FileSystem root, String guestPath,
             Supplier<FileSystem> fs) {
-        if (mounts.stream().anyMatch(m -> m.guestPath().equals(guestPath))) {
+        if (mounts.stream().anyMatch(m -> m.guestPath().equals(ByteString.of(guestPath)))) {
             return;
         }
         try {
-            if ((root.stat(guestPath, true).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+            if ((root.stat(ByteString.of(guestPath), true).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
                 mounts.add(new Mount(guestPath, fs.get(), false));
             }
         } catch (ErrnoException absent) {

@@ -4,13 +4,13 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Poll;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +35,7 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
-    public long getxattr(String name, MemorySegment value) throws ErrnoException {
+    public long getxattr(ByteString name, MemorySegment value) throws ErrnoException {
         return file.getxattr(name, value);
     }
 
@@ -45,12 +45,12 @@ public final class HostOpenFile extends OpenFile {
     }
 
     @Override
-    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+    public void setxattr(ByteString name, MemorySegment value, int flags) throws ErrnoException {
         file.setxattr(name, value, flags);
     }
 
     @Override
-    public void removexattr(String name) throws ErrnoException {
+    public void removexattr(ByteString name) throws ErrnoException {
         file.removexattr(name);
     }
 
@@ -59,7 +59,7 @@ public final class HostOpenFile extends OpenFile {
         return file.mapShared(offset, length, writable);
     }
 
-    public String guestPath() {
+    public ByteString guestPath() {
         return path == null ? null : path.guestPath();
     }
 
@@ -84,16 +84,17 @@ public final class HostOpenFile extends OpenFile {
         if (listing == null) {
             List<HostDirEntry> entries = new ArrayList<>();
             entries.add(new HostDirEntry(new byte[] {'.'}, file.stat().ino(), FileMode.S_IFDIR));
-            String parent = path.guestPath().equals("/") ? "/" : path.guestPath() + "/..";
-            Vfs.Resolved up = vfs.resolve("/", parent.getBytes(StandardCharsets.UTF_8), true);
+            ByteString parent = path.guestPath().equals(ByteString.ROOT) ? ByteString.ROOT
+                    : path.guestPath().child(ByteString.DOT_DOT);
+            Vfs.Resolved up = vfs.resolve(ByteString.ROOT, parent, true);
             long parentIno = up.fs().stat(up.path(), true).ino();
             entries.add(new HostDirEntry(new byte[] {'.', '.'}, parentIno, FileMode.S_IFDIR));
             List<HostDirEntry> below = path.fs().list(path.path());
             entries.addAll(below);
-            for (String name : vfs.mountPointsIn(path.guestPath())) {
-                byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            for (ByteString name : vfs.mountPointsIn(path.guestPath())) {
+                byte[] bytes = name.toByteArray();
                 if (below.stream().noneMatch(e -> java.util.Arrays.equals(e.name(), bytes))) {
-                    Vfs.Resolved mounted = vfs.resolve(path.guestPath(), bytes, false);
+                    Vfs.Resolved mounted = vfs.resolve(path.guestPath(), name, false);
                     entries.add(new HostDirEntry(bytes, mounted.fs().stat(mounted.path(), false).ino(),
                             FileMode.S_IFDIR));
                 }

@@ -2,6 +2,7 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
@@ -153,7 +154,7 @@ public abstract class OpenFile {
     }
 
     /** fgetxattr(2); see {@link dev.jlx.core.host.HostFiles#getxattr}. */
-    public long getxattr(String name, MemorySegment value) throws ErrnoException {
+    public long getxattr(ByteString name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);
     }
 
@@ -161,11 +162,11 @@ public abstract class OpenFile {
         return 0;
     }
 
-    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+    public void setxattr(ByteString name, MemorySegment value, int flags) throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
-    public void removexattr(String name) throws ErrnoException {
+    public void removexattr(ByteString name) throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 

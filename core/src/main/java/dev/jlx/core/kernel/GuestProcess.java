@@ -2,6 +2,7 @@ package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Signals;
 import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.OpenFile;
@@ -72,7 +73,7 @@ public final class GuestProcess {
     private final java.util.concurrent.CountDownLatch vforkRelease;
 
     /** The first process of a kernel: its parent is jlx (pid 1). */
-    GuestProcess(Kernel kernel, String cwd, Credentials credentials) {
+    GuestProcess(Kernel kernel, ByteString cwd, Credentials credentials) {
         this.kernel = kernel;
         this.pid = kernel.allocatePid();
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
@@ -264,7 +265,7 @@ public final class GuestProcess {
     }
 
     /** The process's view of the file system (the kernel's, or a chroot's) and its working directory in it. */
-    public record FsView(dev.jlx.core.fs.Vfs vfs, String cwd) {}
+    public record FsView(dev.jlx.core.fs.Vfs vfs, ByteString cwd) {}
 
     /** The root and working directory as one snapshot: a path walk uses both. */
     public FsView fsView() {
@@ -279,15 +280,15 @@ public final class GuestProcess {
      * chroot(2): {@code root} becomes the process's "/", and {@code cwdInRoot} gives the working
      * directory in it from the one before.
      */
-    public void changeRoot(dev.jlx.core.fs.Vfs root, UnaryOperator<String> cwdInRoot) {
+    public void changeRoot(dev.jlx.core.fs.Vfs root, UnaryOperator<ByteString> cwdInRoot) {
         fsView.updateAndGet(v -> new FsView(root, cwdInRoot.apply(v.cwd())));
     }
 
-    public String cwd() {
+    public ByteString cwd() {
         return fsView().cwd();
     }
 
-    public void setCwd(String cwd) {
+    public void setCwd(ByteString cwd) {
         fsView.updateAndGet(v -> new FsView(v.vfs(), cwd));
     }
 
@@ -945,6 +946,6 @@ public final class GuestProcess {
      * code and data ends of its ELF image, the program break's start, the initial stack pointer,
      * the argument and environment strings' ranges on the stack, and the auxiliary vector as written.
      */
-    public record ExecImage(String exe, long startCode, long endCode, long startData, long endData, long startBrk,
+    public record ExecImage(ByteString exe, long startCode, long endCode, long startData, long endData, long startBrk,
             long startStack, long argStart, long argEnd, long envStart, long envEnd, byte[] auxv) {}
 }

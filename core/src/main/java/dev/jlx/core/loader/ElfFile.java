@@ -10,7 +10,8 @@ import java.util.List;
  * The parts of an ELF64 file the loader needs: the header and the program headers, checked as
  * Linux's {@code load_elf_binary} checks them, with a precise message for each way a file can fail.
  */
-public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segment> segments, String interpreter) {
+public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segment> segments,
+        dev.jlx.core.ByteString interpreter) {
 
     /** One program header. */
     public record Segment(int type, int flags, long offset, long vaddr, long filesz, long memsz, long align) {}
@@ -69,7 +70,7 @@ public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segm
         }
         ByteBuffer ph = ByteBuffer.wrap(reader.read(phoff, (int) phBytes)).order(ByteOrder.LITTLE_ENDIAN);
         List<Segment> segments = new ArrayList<>(phnum);
-        String interpreter = null;
+        dev.jlx.core.ByteString interpreter = null;
         boolean loadable = false;
         for (int i = 0; i < phnum; i++) {
             int b = i * Elf.PHDR_SIZE;
@@ -91,7 +92,7 @@ public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segm
                 if (name[name.length - 1] != 0) {
                     throw new ElfException("corrupt interpreter name");
                 }
-                interpreter = new String(name, 0, name.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+                interpreter = dev.jlx.core.ByteString.of(name, 0, name.length - 1);
             }
         }
         if (!loadable) {

@@ -10,6 +10,7 @@ import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Flock;
 import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.FileSystem;
@@ -25,7 +26,6 @@ import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /** Opening, closing and duplicating descriptors, fcntl, ioctl, and the path calls of the minimal VFS. */
 final class FileSyscalls {
@@ -39,14 +39,14 @@ final class FileSyscalls {
     private FileSyscalls() {}
 
     /** Reads a path argument: EFAULT, ENAMETOOLONG as Linux's getname(). */
-    static byte[] path(GuestThread t, long address) throws ErrnoException {
-        return t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1);
+    static ByteString path(GuestThread t, long address) throws ErrnoException {
+        return ByteString.of(t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1));
     }
 
     /** The guest directory a relative path starts from: the cwd or the directory {@code dirfd} names. */
-    static String base(GuestThread t, GuestProcess.FsView view, int dirfd, byte[] path) throws ErrnoException {
+    static ByteString base(GuestThread t, GuestProcess.FsView view, int dirfd, ByteString path) throws ErrnoException {
         GuestProcess p = t.process();
-        if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
+        if (path.startsWith((byte) '/') || dirfd == Fcntl.AT_FDCWD) {
             return view.cwd();
         }
         OpenFile f = p.fds().get(dirfd);
@@ -57,7 +57,7 @@ final class FileSyscalls {
         return h.guestPath();
     }
 
-    static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
+    static Vfs.Resolved resolve(GuestThread t, int dirfd, ByteString path, boolean followLast) throws ErrnoException {
         GuestProcess.FsView view = t.process().fsView();
         return view.vfs().resolve(base(t, view, dirfd, path), path, followLast);
     }
@@ -79,7 +79,7 @@ final class FileSyscalls {
     }
 
     private static long openAt(GuestThread t, int dirfd, long pathAddr, int flags, int mode) throws ErrnoException {
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         GuestProcess p = t.process();
         flags &= KNOWN_OPEN_FLAGS;
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
@@ -579,7 +579,7 @@ final class FileSyscalls {
                 || (flags & ~(Fcntl.AT_EACCESS | Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
         r.fs().access(r.path(), mode);
         if ((mode & Fcntl.W_OK) != 0) {
@@ -602,9 +602,8 @@ final class FileSyscalls {
         if (size <= 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, false);
-        Vfs vfs = t.process().vfs();
         HostStat st = r.fs().stat(r.path(), false);
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
             throw new ErrnoException(Errno.EINVAL);
@@ -617,11 +616,10 @@ final class FileSyscalls {
 
     /** Implements Linux syscall getcwd(2). */
     static long getcwd(GuestThread t, Args a) throws ErrnoException {
-        byte[] cwd = t.process().cwd().getBytes(StandardCharsets.UTF_8);
-        if (a.u64(1) < cwd.length + 1L) {
+        byte[] out = t.process().cwd().toCString();
+        if (a.u64(1) < out.length) {
             throw new ErrnoException(Errno.ERANGE);
         }
-        byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
         t.process().space().memory().write(a.addr(0), out);
         return out.length;
     }
@@ -629,7 +627,6 @@ final class FileSyscalls {
     /** Implements Linux syscall chdir(2). */
     static long chdir(GuestThread t, Args a) throws ErrnoException {
         Vfs.Resolved r = resolve(t, Fcntl.AT_FDCWD, path(t, a.addr(0)), true);
-        Vfs vfs = t.process().vfs();
         if ((r.fs().stat(r.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
@@ -653,9 +650,11 @@ final class FileSyscalls {
         if (p.credentials().euid() != 0) {
             throw new ErrnoException(Errno.EPERM);
         }
-        String root = r.guestPath();
-        p.changeRoot(p.vfs().chroot(r), cwd -> root.equals("/") ? cwd : cwd.equals(root) ? "/"
-                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/");
+        ByteString root = r.guestPath();
+        ByteString below = root.child(ByteString.EMPTY);
+        p.changeRoot(p.vfs().chroot(r), cwd -> root.equals(ByteString.ROOT) ? cwd
+                : cwd.equals(root) ? ByteString.ROOT
+                : cwd.startsWith(below) ? cwd.substring(root.length()) : ByteString.ROOT);
         return 0;
     }
 
@@ -666,8 +665,7 @@ final class FileSyscalls {
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
-        Vfs vfs = t.process().vfs();
-        Vfs.Resolved dir = vfs.resolve("/", h.guestPath().getBytes(StandardCharsets.UTF_8), true);
+        Vfs.Resolved dir = t.process().vfs().resolve(ByteString.ROOT, h.guestPath(), true);
         dir.fs().access(dir.path(), Fcntl.X_OK);
         t.process().setCwd(h.guestPath());
         return 0;
@@ -689,28 +687,28 @@ final class FileSyscalls {
     }
 
     /** The last component of a path as the guest wrote it, trailing slashes ignored. */
-    private static String lastComponent(byte[] path) {
-        String p = new String(path, StandardCharsets.UTF_8);
-        int end = p.length();
-        while (end > 1 && p.charAt(end - 1) == '/') {
+    private static ByteString lastComponent(ByteString path) {
+        int end = path.length();
+        while (end > 1 && path.byteAt(end - 1) == '/') {
             end--;
         }
-        return p.substring(p.lastIndexOf('/', end - 1) + 1, end);
+        ByteString p = path.substring(0, end);
+        return p.substring(p.lastIndexOf((byte) '/') + 1);
     }
 
     private static long unlinkAt(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
         if ((flags & ~Fcntl.AT_REMOVEDIR) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         Vfs.Resolved r = resolve(t, dirfd, path, false).writable();
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
             // do_rmdir refuses a last component of "." (EINVAL) or ".." (ENOTEMPTY) before looking.
-            String last = lastComponent(path);
-            if (last.equals(".")) {
+            ByteString last = lastComponent(path);
+            if (last.equals(ByteString.DOT)) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            if (last.equals("..")) {
+            if (last.equals(ByteString.DOT_DOT)) {
                 throw new ErrnoException(Errno.ENOTEMPTY);
             }
             r.fs().rmdir(r.path());

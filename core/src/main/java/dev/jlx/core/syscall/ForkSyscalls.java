@@ -13,6 +13,8 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.Wait;
+import dev.jlx.core.ByteString;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.fs.Vfs;
@@ -175,7 +177,7 @@ final class ForkSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestProcess p = t.process();
-        byte[] path = FileSyscalls.path(t, pathAddr);
+        ByteString path = FileSyscalls.path(t, pathAddr);
         List<byte[]> argv = strings(t, argvAddr);
         List<byte[]> envp = strings(t, envpAddr);
         long total = 0;
@@ -194,15 +196,15 @@ final class ForkSyscalls {
             argv = List.of(new byte[0]);
         }
         Vfs.Resolved file;
-        String name;
-        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+        ByteString name;
+        if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (!(p.fds().get(dirfd) instanceof dev.jlx.core.fs.HostOpenFile h) || h.guestPath() == null) {
                 throw new ErrnoException(Errno.ENOEXEC);
             }
             name = h.guestPath();
-            file = p.vfs().resolve("/", name.getBytes(StandardCharsets.UTF_8), true);
+            file = p.vfs().resolve(ByteString.ROOT, name, true);
         } else {
-            name = new String(path, StandardCharsets.UTF_8);
+            name = path;
             boolean follow = (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0;
             file = FileSyscalls.resolve(t, dirfd, path, follow);
             if (!follow && (file.fs().stat(file.path(), false).mode() & dev.jlx.abi.FileMode.S_IFMT)

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.HostPages;
 import dev.jlx.core.fs.HostOpenFile;
@@ -61,7 +62,7 @@ final class MmapSyscalls {
         if (!file.readable()) {
             throw new ErrnoException(Errno.EACCES);
         }
-        String name = file instanceof HostOpenFile h ? h.guestPath() : null;
+        ByteString name = file instanceof HostOpenFile h ? h.guestPath() : null;
         if (type != Mman.MAP_PRIVATE) {
             return mapShared(t, file, name, addr, length, prot, flags, offset);
         }
@@ -82,7 +83,7 @@ final class MmapSyscalls {
      * (where Linux would raise SIGBUS) are private zero pages, since a host SIGBUS inside the
      * engine would end the JVM.
      */
-    private static long mapShared(GuestThread t, OpenFile file, String name, long addr, long length, int prot,
+    private static long mapShared(GuestThread t, OpenFile file, ByteString name, long addr, long length, int prot,
             int flags, long offset) throws ErrnoException {
         if (!(file instanceof HostOpenFile h)) {
             throw new ErrnoException(Errno.ENODEV);

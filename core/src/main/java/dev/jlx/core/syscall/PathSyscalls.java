@@ -8,6 +8,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestThread;
@@ -71,8 +72,8 @@ final class PathSyscalls {
         if ((flags & ~(Fcntl.AT_SYMLINK_FOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] oldPath = FileSyscalls.path(t, oldAddr);
-        if (oldPath.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+        ByteString oldPath = FileSyscalls.path(t, oldAddr);
+        if (oldPath.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             // Linking an open file by descriptor needs CAP_DAC_READ_SEARCH; jlx grants no capabilities.
             throw new ErrnoException(Errno.ENOENT);
         }
@@ -94,12 +95,12 @@ final class PathSyscalls {
     }
 
     private static long symlinkAt(GuestThread t, long targetAddr, int dir, long linkAddr) throws ErrnoException {
-        byte[] target = FileSyscalls.path(t, targetAddr);
-        if (target.length == 0) {
+        ByteString target = FileSyscalls.path(t, targetAddr);
+        if (target.isEmpty()) {
             throw new ErrnoException(Errno.ENOENT);
         }
         Vfs.Resolved link = FileSyscalls.resolve(t, dir, FileSyscalls.path(t, linkAddr), false).writable();
-        link.fs().symlink(target, link.path());
+        link.fs().symlink(target.toByteArray(), link.path());
         return 0;
     }
 

@@ -2,12 +2,12 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestThread;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Extended attributes: the path forms resolve in the VFS and ask the file system, the fd forms ask
@@ -75,7 +75,7 @@ final class XattrSyscalls {
 
     private static long set(GuestThread t, Args a, boolean follow) throws ErrnoException {
         int flags = flags(a.i32(4));
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         MemorySegment value = value(t, a.addr(2), a.u64(3));
         Vfs.Resolved r = resolve(t, a.addr(0), follow).writable();
         r.fs().setxattr(r.path(), follow, name, value, flags);
@@ -114,7 +114,7 @@ final class XattrSyscalls {
     }
 
     /** An attribute name: 1 to 255 bytes (ERANGE otherwise, as Linux). */
-    private static String name(GuestThread t, long address) throws ErrnoException {
+    private static ByteString name(GuestThread t, long address) throws ErrnoException {
         byte[] name;
         try {
             name = t.process().space().memory().readCString(address, NAME_MAX);
@@ -124,7 +124,7 @@ final class XattrSyscalls {
         if (name.length == 0) {
             throw new ErrnoException(Errno.ERANGE);
         }
-        return new String(name, StandardCharsets.UTF_8);
+        return ByteString.of(name);
     }
 
     /** A result buffer, clamped to XATTR_SIZE_MAX as Linux does; empty asks for the size. */

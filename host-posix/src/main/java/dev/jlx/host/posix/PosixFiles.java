@@ -1,5 +1,6 @@
 package dev.jlx.host.posix;
 
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
@@ -16,7 +17,11 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.posix.FileStat;
 
-/** Path operations on the POSIX host. */
+/**
+ * Path operations on the POSIX host. Paths reach libc as the guest's bytes ({@link LibC} takes C
+ * strings as {@code byte[]}); only the jnr-posix fallbacks for hosts without statx (macOS, whose
+ * file systems keep names as UTF-8, and glibc before 2.28) pass them as UTF-8 strings.
+ */
 final class PosixFiles implements HostFiles {
     private static final int PATH_MAX = 4096;
     /** Permission bits are the same on every POSIX host; only they are passed on. */
@@ -34,27 +39,60 @@ final class PosixFiles implements HostFiles {
      * close-on-exec so host processes never inherit it (the guest's FD_CLOEXEC lives in core).
      */
     @Override
-    public HostFile open(String path, int linuxFlags, int mode) throws ErrnoException {
+    public HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
         int hostFlags = backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
-        int fd = backend.posix().open(path, hostFlags, mode & PERMISSION_BITS);
+        int fd = backend.libc().open(path.toCString(), hostFlags, mode & PERMISSION_BITS);
         if (fd < 0) {
-            throw backend.posixError();
+            throw backend.lastError();
         }
         return new PosixFile(backend, fd, true);
     }
+
+    /**
+     * openat2 with the open's own flags and RESOLVE_NO_SYMLINKS: the host resolves the path once and
+     * opens it in the same step. A link anywhere, the last component included unless O_NOFOLLOW
+     * asks for the link itself (O_PATH), is ELOOP, and the VFS walks instead.
+     */
+    @Override
+    public HostFile openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        if (!backend.constants().isLinux() || noOpenat2) {
+            return null;
+        }
+        Pointer how = openHowFor.get();
+        how.putLong(0, Integer.toUnsignedLong(backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_CLOEXEC)));
+        boolean creates = (linuxFlags & OpenFlags.O_CREAT) != 0
+                || (linuxFlags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        // openat2 refuses a mode unless the open may create a file.
+        how.putLong(8, creates ? mode & PERMISSION_BITS : 0);
+        long fd = openPlain(path, how);
+        if (fd < 0) {
+            if (noOpenat2 || fd == -LINUX_ELOOP) {
+                return null;
+            }
+            throw new ErrnoException(backend.constants().linuxErrno((int) -fd));
+        }
+        return new PosixFile(backend, (int) fd, true);
+    }
+
+    /** open_how for {@link #openIfPlain}: flags and mode set per call, RESOLVE_NO_SYMLINKS always. */
+    private final ThreadLocal<Pointer> openHowFor = ThreadLocal.withInitial(() -> {
+        Pointer how = Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 24);
+        how.putLong(16, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        return how;
+    });
 
     /**
      * {@code int stat(const char *path, struct stat *buf);} or
      * {@code int lstat(const char *path, struct stat *buf);}
      */
     @Override
-    public HostStat stat(String path, boolean followLinks) throws ErrnoException {
-        HostStat st = backend.statx(LINUX_AT_FDCWD, path, followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
+    public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
+        HostStat st = backend.statx(LINUX_AT_FDCWD, path.toCString(), followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
         if (st != null) {
             return st;
         }
         FileStat fs = backend.posix().allocateStat();
-        int r = followLinks ? backend.posix().stat(path, fs) : backend.posix().lstat(path, fs);
+        int r = followLinks ? backend.posix().stat(path.utf8(), fs) : backend.posix().lstat(path.utf8(), fs);
         if (r < 0) {
             throw backend.posixError();
         }
@@ -80,7 +118,7 @@ final class PosixFiles implements HostFiles {
     private volatile boolean noOpenat2;
 
     @Override
-    public boolean isPlainPath(String path) {
+    public boolean isPlainPath(ByteString path) {
         if (!backend.constants().isLinux() || noOpenat2) {
             return false;
         }
@@ -96,8 +134,8 @@ final class PosixFiles implements HostFiles {
      * openat2 of {@code path} with {@code how} (O_PATH, RESOLVE_NO_SYMLINKS): the descriptor, or
      * minus the host's errno. ENOSYS or a seccomp filter's EPERM turns openat2 off for good.
      */
-    private long openPlain(String path, Pointer how) {
-        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, how, 24);
+    private long openPlain(ByteString path, Pointer how) {
+        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path.toCString(), how, 24);
         if (fd >= 0) {
             return fd;
         }
@@ -118,6 +156,8 @@ final class PosixFiles implements HostFiles {
     });
     private static final long LINUX_O_NOFOLLOW = 0400000;
     static final int LINUX_AT_EMPTY_PATH = 0x1000;
+    /** "" as a C string, for AT_EMPTY_PATH. */
+    static final byte[] EMPTY_PATH = {0};
     static final int LINUX_AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int LINUX_ELOOP = 40;
 
@@ -127,7 +167,7 @@ final class PosixFiles implements HostFiles {
      * where isPlainPath and then lstat would take two.
      */
     @Override
-    public HostStat lstatIfPlain(String path) throws ErrnoException {
+    public HostStat lstatIfPlain(ByteString path) throws ErrnoException {
         if (!backend.hasStatx() || noOpenat2) {
             return null;
         }
@@ -139,53 +179,55 @@ final class PosixFiles implements HostFiles {
             throw new ErrnoException(backend.constants().linuxErrno((int) -fd));
         }
         try {
-            return backend.statx((int) fd, "", LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW);
+            return backend.statx((int) fd, EMPTY_PATH, LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW);
         } finally {
             backend.libc().close((int) fd);
         }
     }
 
     @Override
-    public long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
-        Pointer p = backend.pointer(value);
-        return backend.checked(followLinks ? c.getxattr(path, name, p, value.byteSize())
-                : c.lgetxattr(path, name, p, value.byteSize()));
-    }
-
-    @Override
-    public long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
-        Pointer p = backend.pointer(list);
-        return backend.checked(followLinks ? c.listxattr(path, p, list.byteSize()) : c.llistxattr(path, p, list.byteSize()));
-    }
-
-    @Override
-    public void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+    public long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value)
             throws ErrnoException {
         backend.requireLinuxXattrs();
         LibC c = backend.libc();
         Pointer p = backend.pointer(value);
-        backend.checked(followLinks ? c.setxattr(path, name, p, value.byteSize(), flags)
-                : c.lsetxattr(path, name, p, value.byteSize(), flags));
+        return backend.checked(followLinks ? c.getxattr(path.toCString(), name.toCString(), p, value.byteSize())
+                : c.lgetxattr(path.toCString(), name.toCString(), p, value.byteSize()));
     }
 
     @Override
-    public void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+    public long listxattr(ByteString path, boolean followLinks, MemorySegment list) throws ErrnoException {
         backend.requireLinuxXattrs();
-        backend.checked(followLinks ? backend.libc().removexattr(path, name) : backend.libc().lremovexattr(path, name));
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(list);
+        byte[] cpath = path.toCString();
+        return backend.checked(followLinks ? c.listxattr(cpath, p, list.byteSize()) : c.llistxattr(cpath, p,
+                list.byteSize()));
+    }
+
+    @Override
+    public void setxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value, int flags)
+            throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(value);
+        backend.checked(followLinks ? c.setxattr(path.toCString(), name.toCString(), p, value.byteSize(), flags)
+                : c.lsetxattr(path.toCString(), name.toCString(), p, value.byteSize(), flags));
+    }
+
+    @Override
+    public void removexattr(ByteString path, boolean followLinks, ByteString name) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        backend.checked(followLinks ? c.removexattr(path.toCString(), name.toCString())
+                : c.lremovexattr(path.toCString(), name.toCString()));
     }
 
     /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */
     @Override
-    public byte[] readlink(String path) throws ErrnoException {
+    public byte[] readlink(ByteString path) throws ErrnoException {
         Pointer buf = Memory.allocate(backend.runtime(), PATH_MAX);
-        int n = backend.posix().readlink(path, buf, PATH_MAX);
-        if (n < 0) {
-            throw backend.posixError();
-        }
+        int n = (int) backend.checked(backend.libc().readlink(path.toCString(), buf, PATH_MAX));
         byte[] out = new byte[n];
         buf.get(0, out, 0, n);
         return out;
@@ -193,17 +235,15 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int access(const char *path, int mode);} */
     @Override
-    public void access(String path, int linuxMode) throws ErrnoException {
-        if (backend.posix().access(path, backend.constants().hostAccessMode(linuxMode)) < 0) {
-            throw backend.posixError();
-        }
+    public void access(ByteString path, int linuxMode) throws ErrnoException {
+        backend.checked(backend.libc().access(path.toCString(), backend.constants().hostAccessMode(linuxMode)));
     }
 
     /** opendir(3), readdir(3), closedir(3): see {@link LibC}. */
     @Override
-    public List<HostDirEntry> list(String path) throws ErrnoException {
+    public List<HostDirEntry> list(ByteString path) throws ErrnoException {
         LibC libc = backend.libc();
-        Pointer dir = libc.opendir(path);
+        Pointer dir = libc.opendir(path.toCString());
         if (dir == null) {
             throw backend.lastError();
         }
@@ -218,16 +258,14 @@ final class PosixFiles implements HostFiles {
                     }
                     return entries;
                 }
-                byte[] name = d.getString(backend.constants().direntNameOffset()).getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8);
+                byte[] name = cString(d, backend.constants().direntNameOffset());
                 if (isDotOrDotDot(name)) {
                     continue;
                 }
                 int type = backend.constants().linuxTypeOfDirent(d.getByte(backend.constants().direntTypeOffset()));
                 if (type < 0) {
                     // DT_UNKNOWN: the file system does not say; ask lstat, as readdir(3) users must.
-                    type = stat(path + "/" + new String(name, java.nio.charset.StandardCharsets.UTF_8), false).mode()
-                            & FileMode.S_IFMT;
+                    type = stat(path.child(ByteString.of(name)), false).mode() & FileMode.S_IFMT;
                 }
                 entries.add(new HostDirEntry(name, d.getLong(0), type));
             }
@@ -236,16 +274,22 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** The NUL-terminated bytes at {@code offset} of {@code p}, as they are (d_name is at most 255 bytes). */
+    private static byte[] cString(Pointer p, long offset) {
+        int n = (int) p.indexOf(offset, (byte) 0, 256);
+        byte[] out = new byte[Math.max(n, 0)];
+        p.get(offset, out, 0, out.length);
+        return out;
+    }
+
     private static boolean isDotOrDotDot(byte[] name) {
         return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
     }
 
     /** {@code int mkdir(const char *path, mode_t mode);} */
     @Override
-    public void mkdir(String path, int mode) throws ErrnoException {
-        if (backend.posix().mkdir(path, mode & PERMISSION_BITS) < 0) {
-            throw backend.posixError();
-        }
+    public void mkdir(ByteString path, int mode) throws ErrnoException {
+        backend.checked(backend.libc().mkdir(path.toCString(), mode & PERMISSION_BITS));
     }
 
     /**
@@ -253,20 +297,18 @@ final class PosixFiles implements HostFiles {
      * {@code renameat2} or macOS's {@code renamex_np} (see {@link LibC}).
      */
     @Override
-    public void rename(String from, String to, int linuxFlags) throws ErrnoException {
+    public void rename(ByteString from, ByteString to, int linuxFlags) throws ErrnoException {
         if (linuxFlags == 0) {
-            if (backend.posix().rename(from, to) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().rename(from.toCString(), to.toCString()));
             return;
         }
         int hostFlags = backend.constants().hostRenameFlags(linuxFlags);
         int r;
         if (backend.constants().isLinux()) {
             int cwd = backend.constants().atFdcwd();
-            r = backend.libc().renameat2(cwd, from, cwd, to, hostFlags);
+            r = backend.libc().renameat2(cwd, from.toCString(), cwd, to.toCString(), hostFlags);
         } else {
-            r = backend.libc().renamex_np(from, to, hostFlags);
+            r = backend.libc().renamex_np(from.toCString(), to.toCString(), hostFlags);
         }
         if (r < 0) {
             throw backend.lastError();
@@ -275,66 +317,56 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int link(const char *existing, const char *new);} */
     @Override
-    public void link(String existing, String newPath) throws ErrnoException {
-        if (backend.posix().link(existing, newPath) < 0) {
-            throw backend.posixError();
-        }
+    public void link(ByteString existing, ByteString newPath) throws ErrnoException {
+        backend.checked(backend.libc().link(existing.toCString(), newPath.toCString()));
     }
 
     /** {@code int symlink(const char *target, const char *linkpath);} */
     @Override
-    public void symlink(byte[] target, String linkPath) throws ErrnoException {
-        if (backend.posix().symlink(new String(target, java.nio.charset.StandardCharsets.UTF_8), linkPath) < 0) {
-            throw backend.posixError();
-        }
+    public void symlink(byte[] target, ByteString linkPath) throws ErrnoException {
+        byte[] ctarget = java.util.Arrays.copyOf(target, target.length + 1);
+        backend.checked(backend.libc().symlink(ctarget, linkPath.toCString()));
     }
 
     /** {@code int chmod(const char *path, mode_t mode);} */
     @Override
-    public void chmod(String path, int mode) throws ErrnoException {
-        if (backend.posix().chmod(path, mode & PERMISSION_BITS) < 0) {
-            throw backend.posixError();
-        }
+    public void chmod(ByteString path, int mode) throws ErrnoException {
+        backend.checked(backend.libc().chmod(path.toCString(), mode & PERMISSION_BITS));
     }
 
     /** {@code int lchown(const char *path, uid_t owner, gid_t group);} */
     @Override
-    public void chown(String path, int uid, int gid) throws ErrnoException {
-        if (backend.posix().lchown(path, uid, gid) < 0) {
-            throw backend.posixError();
-        }
+    public void chown(ByteString path, int uid, int gid) throws ErrnoException {
+        backend.checked(backend.libc().lchown(path.toCString(), uid, gid));
     }
 
     /** utimensat with AT_SYMLINK_NOFOLLOW (see {@link LibC}). */
     @Override
-    public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec)
+    public void utimens(ByteString path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec)
             throws ErrnoException {
         Pointer times = backend.timespecPair(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
         HostConstants c = backend.constants();
-        if (backend.libc().utimensat(c.atFdcwd(), path, times, c.atSymlinkNofollow()) < 0) {
+        if (backend.libc().utimensat(c.atFdcwd(), path.toCString(), times, c.atSymlinkNofollow()) < 0) {
             throw backend.lastError();
         }
     }
 
     /** {@code int truncate(const char *path, off_t length);} */
     @Override
-    public void truncate(String path, long length) throws ErrnoException {
-        if (backend.posix().truncate(path, length) < 0) {
-            throw backend.posixError();
-        }
+    public void truncate(ByteString path, long length) throws ErrnoException {
+        backend.checked(backend.libc().truncate(path.toCString(), length));
     }
 
     /** {@code int mkfifo(const char *path, mode_t mode);} */
     @Override
-    public void mkfifo(String path, int mode) throws ErrnoException {
-        if (backend.posix().mkfifo(path, mode & PERMISSION_BITS) < 0) {
-            throw backend.posixError();
-        }
+    public void mkfifo(ByteString path, int mode) throws ErrnoException {
+        backend.checked(backend.libc().mkfifo(path.toCString(), mode & PERMISSION_BITS));
     }
 
     @Override
-    public HostStatfs statfs(String path) throws ErrnoException {
-        return backend.statfs(buf -> backend.libc().statfs(path, buf));
+    public HostStatfs statfs(ByteString path) throws ErrnoException {
+        byte[] cpath = path.toCString();
+        return backend.statfs(buf -> backend.libc().statfs(cpath, buf));
     }
 
     @Override
@@ -344,18 +376,14 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int unlink(const char *path);} */
     @Override
-    public void unlink(String path) throws ErrnoException {
-        if (backend.posix().unlink(path) < 0) {
-            throw backend.posixError();
-        }
+    public void unlink(ByteString path) throws ErrnoException {
+        backend.checked(backend.libc().unlink(path.toCString()));
     }
 
     /** {@code int rmdir(const char *path);} */
     @Override
-    public void rmdir(String path) throws ErrnoException {
-        if (backend.posix().rmdir(path) < 0) {
-            throw backend.posixError();
-        }
+    public void rmdir(ByteString path) throws ErrnoException {
+        backend.checked(backend.libc().rmdir(path.toCString()));
     }
 
     /** Fds 0, 1 and 2 belong to the JVM: the wrapper never closes them. */

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/times.h>
 #include <linux/stat.h>
+#include <linux/rseq.h>
 
 struct kernel_sigaction { unsigned long handler, flags, restorer, mask; };
 
@@ -123,5 +124,8 @@ int main(void) {
     O(rusage, ru_isrss); O(rusage, ru_minflt); O(rusage, ru_majflt); O(rusage, ru_nswap); O(rusage, ru_inblock);
     O(rusage, ru_oublock); O(rusage, ru_msgsnd); O(rusage, ru_msgrcv); O(rusage, ru_nsignals); O(rusage, ru_nvcsw);
     O(rusage, ru_nivcsw);
+    Z(rseq); O(rseq, cpu_id_start); O(rseq, cpu_id); O(rseq, rseq_cs); O(rseq, flags);
+    Z(rseq_cs); O(rseq_cs, version); O(rseq_cs, flags); O(rseq_cs, start_ip); O(rseq_cs, post_commit_offset);
+    O(rseq_cs, abort_ip);
     return 0;
 }

@@ -34,4 +34,22 @@ class GoProgramTest {
     void sameAsNative() throws Exception {
         Runner.assertSameAsNative(List.of(BINARY.toString(), dir.toString()), dir, new byte[0]);
     }
+
+    /**
+     * The go tool itself under jlx, with an empty build cache: it runs the compiler and linker as
+     * child processes, each with many threads. The program it builds runs natively as the natively
+     * built one does.
+     */
+    @Test
+    void goBuildsAProgram() throws Exception {
+        Files.writeString(dir.resolve("go.mod"), "module hello\n\ngo 1.19\n");
+        Files.writeString(dir.resolve("main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n");
+        List<String> argv = List.of("/usr/lib/go-1.19/bin/go", "build", "-o", "hello", ".");
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "CGO_ENABLED", "0", "HOME", dir.toString(),
+                "GOCACHE", dir.resolve("cache").toString(), "GOFLAGS", "-mod=mod");
+        Result built = Jlx.run(argv, env, dir, new byte[0]);
+        assertEquals(0, built.status(), "go build under jlx: " + Result.printable(built.stderr()));
+        Result ran = Native.run(List.of(dir.resolve("hello").toString()), Map.of(), dir, new byte[0]);
+        assertEquals("hello\n", new String(ran.stdout()));
+    }
 }

@@ -52,6 +52,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("forks", t, List.of()));
             cases.add(Arguments.of("threads", t, List.of()));
             cases.add(Arguments.of("preempt", t, List.of()));
+            cases.add(Arguments.of("rseq", t, List.of()));
             cases.add(Arguments.of("fdstress", t, List.of()));
             cases.add(Arguments.of("jobs", t, List.of()));
             cases.add(Arguments.of("truncmap", t, List.of()));

@@ -175,6 +175,17 @@ class StructGoldenTest {
     /** Offsets and sizes as offsetof/sizeof printed them (src/test/c/structs.c). */
     @Test
     void offsetsMatchTheHeaders() {
+        assertEquals(32, Rseq.SIZE);
+        assertEquals(0, Rseq.CPU_ID_START);
+        assertEquals(4, Rseq.CPU_ID);
+        assertEquals(8, Rseq.RSEQ_CS);
+        assertEquals(16, Rseq.FLAGS);
+        assertEquals(32, Rseq.CS_SIZE);
+        assertEquals(0, Rseq.CS_VERSION);
+        assertEquals(4, Rseq.CS_FLAGS);
+        assertEquals(8, Rseq.CS_START_IP);
+        assertEquals(16, Rseq.CS_POST_COMMIT_OFFSET);
+        assertEquals(24, Rseq.CS_ABORT_IP);
         assertEquals(144, Stat.SIZE);
         assertEquals(0, Stat.ST_DEV);
         assertEquals(8, Stat.ST_INO);

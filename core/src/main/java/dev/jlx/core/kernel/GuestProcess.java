@@ -778,6 +778,10 @@ public final class GuestProcess {
             // A new process keeps the alternate signal stack (it is in its copy of the memory); a thread does not.
             thread.inheritAltStack(caller);
         }
+        if (owner.space != caller.process().space) {
+            // Without CLONE_VM the rseq area is at the same place in the copy (Linux's rseq_fork).
+            thread.setRseq(caller.rseq(), caller.rseqSignature());
+        }
         owner.threads.add(thread);
         return thread;
     }

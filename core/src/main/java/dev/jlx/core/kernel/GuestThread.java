@@ -1,6 +1,7 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Rseq;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.RunResult;
@@ -24,6 +25,7 @@ public final class GuestThread {
     private long robustList;
     private long robustListLength;
     private long rseq;
+    private int rseqSignature;
     /** sched_setaffinity's mask (bit n: CPU n); all bits until set. */
     private volatile long affinity = -1;
 
@@ -193,8 +195,49 @@ public final class GuestThread {
         return rseq;
     }
 
-    public void setRseq(long address) {
+    int rseqSignature() {
+        return rseqSignature;
+    }
+
+    /** rseq(2)'s registration: the thread's struct rseq and the signature abort handlers carry. */
+    public void setRseq(long address, int signature) {
         this.rseq = address;
+        this.rseqSignature = signature;
+    }
+
+    /**
+     * A thread stopped between two blocks inside the critical section of a restartable sequence
+     * goes to its abort handler, as Linux's rseq_ip_fixup when it preempts a thread or delivers it a
+     * signal (here the same stop); the descriptor pointer is cleared. A bad descriptor or a handler
+     * without the registered signature is SIGSEGV, as on Linux.
+     */
+    private long rseqFixup(long rip) {
+        if (rseq == 0) {
+            return rip;
+        }
+        dev.jlx.core.mem.GuestMemory mem = process.space().memory();
+        try {
+            long cs = mem.readLong(rseq + Rseq.RSEQ_CS);
+            if (cs == 0) {
+                return rip;
+            }
+            long start = mem.readLong(cs + Rseq.CS_START_IP);
+            long length = mem.readLong(cs + Rseq.CS_POST_COMMIT_OFFSET);
+            long abort = mem.readLong(cs + Rseq.CS_ABORT_IP);
+            mem.writeLong(rseq + Rseq.RSEQ_CS, 0);
+            if (Long.compareUnsigned(rip - start, length) >= 0) {
+                return rip;
+            }
+            if (mem.readInt(cs + Rseq.CS_VERSION) != 0 || Long.compareUnsigned(abort - start, length) < 0
+                    || mem.readInt(abort - 4) != rseqSignature) {
+                fatal(Signals.SIGSEGV, "bad restartable sequence at 0x" + Long.toHexString(cs));
+                return rip;
+            }
+            return abort;
+        } catch (dev.jlx.core.ErrnoException e) {
+            fatal(Signals.SIGSEGV, "unreadable restartable sequence of thread " + tid);
+            return rip;
+        }
     }
 
     /**
@@ -318,7 +361,7 @@ public final class GuestThread {
             return (process.pendingSignals() & ~signalMask) != 0 ? deliverAsync(at) : at;
         }
         return switch (r.kind()) {
-            case STOPPED -> deliverAsync(engine.reg(X86Reg.RIP));
+            case STOPPED -> deliverAsync(rseqFixup(engine.reg(X86Reg.RIP)));
             case HALTED -> fault(Signals.SIGSEGV, SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
             case MEMORY_FAULT -> fault(Signals.SIGSEGV, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR,
                     r.address(), r.detail());

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.ArchPrctl;
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.struct.Rseq;
 import dev.jlx.abi.Prctl;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.struct.Rlimit;
@@ -20,7 +21,7 @@ final class ProcessSyscalls {
     /** sizeof(struct robust_list_head) on x86-64. */
     private static final int ROBUST_LIST_HEAD_SIZE = 24;
     /** sizeof(struct rseq) as glibc registers it; the area must be 32-byte aligned. */
-    private static final int RSEQ_MIN_SIZE = 32;
+    private static final int RSEQ_MIN_SIZE = Rseq.SIZE;
     private static final int RSEQ_FLAG_UNREGISTER = 1;
 
     private ProcessSyscalls() {}
@@ -96,7 +97,7 @@ final class ProcessSyscalls {
             if (t.rseq() != area) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            t.setRseq(0);
+            t.setRseq(0, 0);
             return 0;
         }
         if (flags != 0) {
@@ -108,9 +109,9 @@ final class ProcessSyscalls {
         if ((area & (RSEQ_MIN_SIZE - 1)) != 0 || len < RSEQ_MIN_SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        // struct rseq: u32 cpu_id_start at 0, u32 cpu_id at 4.
-        mem.writeLong(area, 0);
-        t.setRseq(area);
+        // cpu_id_start and cpu_id: the one CPU, 0.
+        mem.writeLong(area + Rseq.CPU_ID_START, 0);
+        t.setRseq(area, a.i32(3));
         return 0;
     }
 

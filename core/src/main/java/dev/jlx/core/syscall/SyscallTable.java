@@ -357,7 +357,7 @@ public final class SyscallTable {
         none(PKEY_FREE, ""),
         e(STATX, PARTIAL, "STATX_BASIC_STATS, and STATX_BTIME where the host (Linux hosts through statx) or tmpfs keeps it; no mount id or direct-I/O alignment (their mask bits stay clear)", StatSyscalls::statx, INT, DIRFD, PATH, AT_FLAGS, PTR, PTR),
         none(IO_PGETEVENTS, ""),
-        e(RSEQ, PARTIAL, "registration only: one CPU and no preemption inside an address space, so no aborts are needed", ProcessSyscalls::rseq, INT, PTR, SIZE, INT, INT),
+        e(RSEQ, FULL, "one CPU (cpu_id 0); a thread stopped inside a critical section, to switch threads or take a signal, goes to its abort handler", ProcessSyscalls::rseq, INT, PTR, SIZE, INT, INT),
         none(PIDFD_SEND_SIGNAL, ""),
         none(IO_URING_SETUP, ""),
         none(IO_URING_ENTER, ""),

@@ -10,7 +10,7 @@ import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -70,12 +70,14 @@ public final class Devfs implements FileSystem {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HostFiles host;
+    private final HostConsole console;
     private final long dev;
     private final long created = Instant.now().getEpochSecond();
 
     /** {@code host} serves /dev/tty: the controlling terminal is the host's. */
-    public Devfs(HostFiles host) {
+    public Devfs(HostFiles host, HostConsole console) {
         this.host = host;
+        this.console = console;
         this.dev = AnonymousDevices.next();
     }
 
@@ -123,7 +125,7 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public HostFile open(ByteString path, int flags, int mode) throws ErrnoException {
+    public FileOps open(ByteString path, int flags, int mode) throws ErrnoException {
         Object e = entry(path);
         if (e instanceof String) {
             throw new ErrnoException(Errno.ELOOP);
@@ -138,7 +140,8 @@ public final class Devfs implements FileSystem {
             throw new ErrnoException(Errno.EEXIST);
         }
         if (d == Device.TTY) {
-            return host.open(ByteString.of("/dev/tty"), flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC), 0);
+            return new HostFileOps(host.open(ByteString.of("/dev/tty"), flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC),
+                    0), console);
         }
         return new DeviceFile(d, path);
     }

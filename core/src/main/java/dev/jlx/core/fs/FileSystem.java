@@ -4,7 +4,6 @@ import dev.jlx.abi.Errno;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
@@ -14,10 +13,22 @@ import java.util.List;
  * A mounted file system, analogous to Linux's super block with its inode operations. Paths are
  * absolute within the file system ("/" is its root), already walked and confined by the
  * {@link Vfs}: the last component is never a symlink to follow, earlier ones are directories. The
- * contracts and errors are those of the host SPI's {@link dev.jlx.core.host.HostFiles}.
+ * contracts and errors are those of the host SPI's {@link dev.jlx.core.host.HostFiles}; names are
+ * bytes ({@link ByteString}). Each file system serves the files it opens itself ({@link FileOps}).
  */
 public interface FileSystem {
-    HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException;
+    FileOps open(ByteString path, int linuxFlags, int mode) throws ErrnoException;
+
+    /**
+     * {@link #open} of a path the VFS has not walked, in the same descent as its resolution, when no
+     * component of it is a symbolic link (the last included, unless O_NOFOLLOW with O_PATH asks for
+     * the link itself): see {@link dev.jlx.core.host.HostFiles#openIfPlain}. Null when there is one
+     * or the file system cannot tell cheaply, and the VFS walks; an in-memory file system walks
+     * cheaply anyway.
+     */
+    default FileOps openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        return null;
+    }
 
     HostStat stat(ByteString path, boolean followLinks) throws ErrnoException;
 

@@ -2,6 +2,7 @@ package dev.jlx.core.fs;
 
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
@@ -13,12 +14,15 @@ import java.util.List;
 /** hostfs: a host directory served through the host backend, as a bind mount of it. */
 public final class HostDirectoryFs implements FileSystem {
     private final HostFiles files;
+    /** Answers terminal ioctls for host terminals opened here. */
+    private final HostConsole console;
     /** The host directory, without a trailing slash (empty for the host's "/"). */
     private final ByteString directory;
 
     /** {@code hostDirectory}: an absolute host path, as the bytes of its name. */
-    public HostDirectoryFs(HostFiles files, ByteString hostDirectory) {
+    public HostDirectoryFs(HostFiles files, HostConsole console, ByteString hostDirectory) {
         this.files = files;
+        this.console = console;
         this.directory = hostDirectory.endsWith((byte) '/') ? hostDirectory.substring(0, hostDirectory.length() - 1)
                 : hostDirectory;
     }
@@ -35,8 +39,14 @@ public final class HostDirectoryFs implements FileSystem {
     }
 
     @Override
-    public HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
-        return files.open(host(path), linuxFlags, mode);
+    public FileOps open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        return new HostFileOps(files.open(host(path), linuxFlags, mode), console);
+    }
+
+    @Override
+    public FileOps openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        HostFile file = files.openIfPlain(host(path), linuxFlags, mode);
+        return file == null ? null : new HostFileOps(file, console);
     }
 
     @Override

@@ -2,15 +2,15 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
-import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
 
 /**
  * An open file description, analogous to Linux's {@code struct file}: the offset and status flags
- * that dup(2) and fork share. Where an operation is served is decided here, by the object: a host
- * file goes to the host backend, an in-memory file never leaves the JVM. The defaults give the
+ * that dup(2) and fork share. Where an operation is served is decided here, by the object: a file
+ * of a file system goes to that file system's {@link FileOps} ({@link VfsFile}), a pipe or an
+ * eventfd is served in the JVM. The defaults give the
  * errno Linux gives for a file that does not support the operation.
  */
 public abstract class OpenFile {
@@ -151,23 +151,6 @@ public abstract class OpenFile {
     public int poll(int events) {
         return events & (dev.jlx.abi.Poll.POLLIN | dev.jlx.abi.Poll.POLLOUT | dev.jlx.abi.Poll.POLLRDNORM
                 | dev.jlx.abi.Poll.POLLWRNORM);
-    }
-
-    /** fgetxattr(2); see {@link dev.jlx.core.host.HostFiles#getxattr}. */
-    public long getxattr(ByteString name, MemorySegment value) throws ErrnoException {
-        throw new ErrnoException(Errno.ENODATA);
-    }
-
-    public long listxattr(MemorySegment list) throws ErrnoException {
-        return 0;
-    }
-
-    public void setxattr(ByteString name, MemorySegment value, int flags) throws ErrnoException {
-        throw new ErrnoException(Errno.EOPNOTSUPP);
-    }
-
-    public void removexattr(ByteString name) throws ErrnoException {
-        throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
     public Terminal terminal() throws ErrnoException {

@@ -11,7 +11,6 @@ import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.proc.PseudoNode;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import dev.jlx.core.kernel.GuestProcess;
@@ -154,7 +153,7 @@ abstract class PseudoFs implements FileSystem {
     }
 
     @Override
-    public HostFile open(ByteString path, int flags, int mode) throws ErrnoException {
+    public FileOps open(ByteString path, int flags, int mode) throws ErrnoException {
         PseudoNode node;
         try {
             node = lookup(path);

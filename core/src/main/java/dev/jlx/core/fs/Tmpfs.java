@@ -11,7 +11,6 @@ import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
@@ -272,7 +271,7 @@ public final class Tmpfs implements FileSystem {
     // ---- FileSystem ----
 
     @Override
-    public synchronized HostFile open(ByteString path, int flags, int mode) throws ErrnoException {
+    public synchronized FileOps open(ByteString path, int flags, int mode) throws ErrnoException {
         Node node;
         List<ByteString> n = names(path);
         if (n.isEmpty()) {
@@ -652,7 +651,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     /** An open tmpfs node: its own offset, as a host file descriptor has. */
-    private final class OpenNode implements HostFile {
+    private final class OpenNode implements FileOps {
         private final Node node;
         private final int flags;
         private long offset;
@@ -858,11 +857,6 @@ public final class Tmpfs implements FileSystem {
             RecordLocks.FileKey key = new RecordLocks.FileKey(Tmpfs.this, dev, node.ino);
             Boolean write = (operation & LOCK_UN) != 0 ? null : (operation & LOCK_SH) == 0;
             flocks.set(key, this, -1, write, 0, Long.MAX_VALUE, (operation & LOCK_NB) == 0);
-        }
-
-        @Override
-        public boolean isTerminal() {
-            return false;
         }
 
         @Override

@@ -2,9 +2,11 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.mem.SharedFiles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -83,18 +85,74 @@ public final class Vfs {
      * earlier one must be a directory (ENOENT, ENOTDIR, ELOOP otherwise).
      */
     public Resolved resolve(ByteString cwd, ByteString path, boolean followLast) throws ErrnoException {
-        if (path.isEmpty()) {
-            throw new ErrnoException(Errno.ENOENT);
-        }
-        if (path.length() >= PATH_MAX) {
-            throw new ErrnoException(Errno.ENAMETOOLONG);
-        }
+        checkLength(path);
         boolean mustBeDirectory = path.endsWith((byte) '/');
         Resolved plain = mustBeDirectory ? null : plainCandidate(cwd, path);
         if (plain != null && plain.fs().isPlainPath(plain.path())) {
             return plain;
         }
         return walk(cwd, path, followLast, mustBeDirectory);
+    }
+
+    /** ENOENT for an empty path, ENAMETOOLONG for one of PATH_MAX bytes or more. */
+    private static void checkLength(ByteString path) throws ErrnoException {
+        if (path.isEmpty()) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        if (path.length() >= PATH_MAX) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
+    }
+
+    /**
+     * openat(2) of {@code path} (relative to the guest directory {@code cwd}) with the guest's
+     * {@code O_*} {@code flags} (less O_CLOEXEC, which is the descriptor's) and {@code perm}, the
+     * mode of a new file after the umask. The VFS's policy is here: EROFS for a change on a
+     * read-only mount, a FIFO that the file system keeps in the JVM opened as a pipe end, shared
+     * mappings of a file told before O_TRUNC cuts it. A path that may be plain is resolved and opened
+     * by its file system in one descent ({@link FileSystem#openIfPlain}: one host resolution on
+     * hostfs); any other is walked here and then opened.
+     */
+    public OpenFile open(ByteString cwd, ByteString path, int flags, int perm) throws ErrnoException {
+        checkLength(path);
+        boolean create = (flags & OpenFlags.O_CREAT) != 0;
+        boolean writes = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
+        int statusFlags = flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC);
+        boolean truncatesMapped = (flags & OpenFlags.O_TRUNC) != 0
+                && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY && SharedFiles.any();
+        Resolved plain = truncatesMapped || path.endsWith((byte) '/') ? null : plainCandidate(cwd, path);
+        if (plain != null && !(plain.mount().readOnly() && (writes || create))) {
+            FileOps file = plain.fs().openIfPlain(plain.path(), flags, perm);
+            if (file != null) {
+                return new VfsFile(file, statusFlags, plain);
+            }
+        }
+        boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
+        Resolved r = resolve(cwd, path, follow);
+        if (r.mount().readOnly() && (writes || (create && !exists(r)))) {
+            throw new ErrnoException(Errno.EROFS);
+        }
+        FileSystem.FifoNode fifo = (flags & OpenFlags.O_PATH) == 0 ? r.fs().fifo(r.path(), flags) : null;
+        if (fifo != null) {
+            if (create && (flags & OpenFlags.O_EXCL) != 0) {
+                throw new ErrnoException(Errno.EEXIST);
+            }
+            return PipeEnd.openFifo(fifo, flags);
+        }
+        if (truncatesMapped && exists(r)) {
+            HostStat st = r.fs().stat(r.path(), true);
+            SharedFiles.truncating(st.dev(), st.ino(), 0);
+        }
+        return new VfsFile(r.fs().open(r.path(), flags, perm), statusFlags, r);
+    }
+
+    private static boolean exists(Resolved r) {
+        try {
+            r.fs().stat(r.path(), false);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     private Resolved walk(ByteString cwd, ByteString path, boolean followLast, boolean mustBeDirectory)

@@ -8,8 +8,8 @@ import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.fs.FileOps;
 import dev.jlx.core.fs.Vfs;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.loader.ElfException;
 import dev.jlx.core.loader.ElfFile;
@@ -111,7 +111,7 @@ public final class Exec {
 
     private static Loaded load(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, List<byte[]> argv,
             List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
-        HostFile file;
+        FileOps file;
         try {
             file = openExecutable(path, program);
         } catch (ErrnoException e) {
@@ -188,11 +188,11 @@ public final class Exec {
         return b == ' ' || b == '\t';
     }
 
-    private static Loaded loadElf(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, HostFile file,
+    private static Loaded loadElf(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, FileOps file,
             ElfFile.RangeReader reader, byte[] head, List<byte[]> argv, List<byte[]> envp,
             GuestProcess.Credentials creds) throws ExecFailure, ElfException {
         AddressSpace space = new AddressSpace();
-        HostFile interpreterFile = null;
+        FileOps interpreterFile = null;
         try (Arena arena = Arena.ofConfined()) {
             ElfFile elf = ElfFile.parse(java.util.Arrays.copyOf(head, Math.min(head.length, 64)), file.stat().size(),
                     reader);
@@ -289,7 +289,7 @@ public final class Exec {
     }
 
     /** Opens a file to execute: a regular file the caller may execute (EACCES, EISDIR otherwise, as execve). */
-    private static HostFile openExecutable(Vfs.Resolved path, ByteString program) throws ErrnoException, ExecFailure {
+    private static FileOps openExecutable(Vfs.Resolved path, ByteString program) throws ErrnoException, ExecFailure {
         HostStat st = path.fs().stat(path.path(), true);
         if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
             throw new ExecFailure(program + ": Is a directory", 126, Errno.EACCES);
@@ -301,7 +301,7 @@ public final class Exec {
         return path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
     }
 
-    private static ElfFile.RangeReader reader(HostFile file, Arena arena) {
+    private static ElfFile.RangeReader reader(FileOps file, Arena arena) {
         return new ElfFile.RangeReader() {
             @Override
             public byte[] read(long offset, int length) throws ElfException {
@@ -317,7 +317,7 @@ public final class Exec {
         };
     }
 
-    private static void closeQuietly(HostFile file) {
+    private static void closeQuietly(FileOps file) {
         try {
             file.close();
         } catch (ErrnoException ignored) {
@@ -364,7 +364,7 @@ public final class Exec {
         throw new ExecFailure(program + ": command not found", 127, Errno.ENOENT);
     }
 
-    private static long readFully(HostFile file, MemorySegment dst, long offset) throws ElfException {
+    private static long readFully(FileOps file, MemorySegment dst, long offset) throws ElfException {
         long done = 0;
         try {
             while (done < dst.byteSize()) {

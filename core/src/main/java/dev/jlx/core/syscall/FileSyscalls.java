@@ -13,8 +13,7 @@ import dev.jlx.abi.struct.Winsize;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
-import dev.jlx.core.fs.FileSystem;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.PipeEnd;
 import dev.jlx.core.fs.RecordLocks;
@@ -50,7 +49,7 @@ final class FileSyscalls {
             return view.cwd();
         }
         OpenFile f = p.fds().get(dirfd);
-        if (!(f instanceof HostOpenFile h) || h.guestPath() == null
+        if (!(f instanceof VfsFile h) || h.guestPath() == null
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
@@ -82,32 +81,11 @@ final class FileSyscalls {
         ByteString path = path(t, pathAddr);
         GuestProcess p = t.process();
         flags &= KNOWN_OPEN_FLAGS;
-        boolean create = (flags & OpenFlags.O_CREAT) != 0;
-        boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
-        Vfs.Resolved r = resolve(t, dirfd, path, follow);
-        if (r.mount().readOnly() && ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
-                || (flags & OpenFlags.O_TRUNC) != 0 || (create && !exists(r)))) {
-            throw new ErrnoException(Errno.EROFS);
-        }
-        FileSystem.FifoNode fifo = (flags & OpenFlags.O_PATH) == 0 ? r.fs().fifo(r.path(), flags) : null;
-        if (fifo != null) {
-            if ((flags & OpenFlags.O_CREAT) != 0 && (flags & OpenFlags.O_EXCL) != 0) {
-                throw new ErrnoException(Errno.EEXIST);
-            }
-            // The token goes while the open waits for the other side (openat is a blocking call).
-            return installNew(p, dev.jlx.core.fs.PipeEnd.openFifo(fifo, flags), (flags & OpenFlags.O_CLOEXEC) != 0);
-        }
-        if ((flags & OpenFlags.O_TRUNC) != 0 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
-                && dev.jlx.core.mem.SharedFiles.any() && exists(r)) {
-            HostStat st = r.fs().stat(r.path(), true);
-            dev.jlx.core.mem.SharedFiles.truncating(st.dev(), st.ino(), 0);
-        }
-        int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
-        boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
-        int perm = create || tmpfile ? mode & 07777 & ~p.umask() : 0;
-        OpenFile file = new HostOpenFile(r.fs().open(r.path(), hostFlags, perm),
-                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
-                        | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r);
+        boolean creates = (flags & OpenFlags.O_CREAT) != 0 || (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        int perm = creates ? mode & 07777 & ~p.umask() : 0;
+        GuestProcess.FsView view = p.fsView();
+        // The token goes while a FIFO's open waits for the other side (openat is a blocking call).
+        OpenFile file = view.vfs().open(base(t, view, dirfd, path), path, flags & ~OpenFlags.O_CLOEXEC, perm);
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
 
@@ -118,15 +96,6 @@ final class FileSyscalls {
         } catch (ErrnoException e) {
             file.close();
             throw e;
-        }
-    }
-
-    private static boolean exists(Vfs.Resolved r) {
-        try {
-            r.fs().stat(r.path(), false);
-            return true;
-        } catch (ErrnoException e) {
-            return false;
         }
     }
 
@@ -661,7 +630,7 @@ final class FileSyscalls {
     /** Implements Linux syscall fchdir(2). */
     static long fchdir(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        if (!(f instanceof HostOpenFile h) || h.guestPath() == null
+        if (!(f instanceof VfsFile h) || h.guestPath() == null
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }

@@ -24,7 +24,6 @@ import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -198,7 +197,7 @@ final class ForkSyscalls {
         Vfs.Resolved file;
         ByteString name;
         if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
-            if (!(p.fds().get(dirfd) instanceof dev.jlx.core.fs.HostOpenFile h) || h.guestPath() == null) {
+            if (!(p.fds().get(dirfd) instanceof dev.jlx.core.fs.VfsFile h) || h.guestPath() == null) {
                 throw new ErrnoException(Errno.ENOEXEC);
             }
             name = h.guestPath();

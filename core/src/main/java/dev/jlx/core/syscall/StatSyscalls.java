@@ -8,7 +8,7 @@ import dev.jlx.abi.struct.Statx;
 import dev.jlx.abi.struct.StatxTimestamp;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
@@ -80,7 +80,7 @@ final class StatSyscalls {
     /** Implements Linux syscall fstatfs(2). */
     static long fstatfs(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        putStatfs(t, a.addr(1), f.statfs(), f instanceof HostOpenFile h && h.onReadOnlyMount());
+        putStatfs(t, a.addr(1), f.statfs(), f instanceof VfsFile h && h.onReadOnlyMount());
         return 0;
     }
 

@@ -5,6 +5,7 @@ import dev.jlx.abi.Fcntl;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestThread;
 import java.lang.foreign.MemorySegment;
@@ -40,7 +41,12 @@ final class XattrSyscalls {
     /** Implements Linux syscall fgetxattr(2). */
     static long fgetxattr(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        return f.getxattr(name(t, a.addr(1)), buffer(t, a.addr(2), a.u64(3), true));
+        ByteString name = name(t, a.addr(1));
+        MemorySegment value = buffer(t, a.addr(2), a.u64(3), true);
+        if (!(f instanceof VfsFile v)) {
+            throw new ErrnoException(Errno.ENODATA);
+        }
+        return v.ops().getxattr(name, value);
     }
 
     /** Implements Linux syscall listxattr(2). */
@@ -60,7 +66,9 @@ final class XattrSyscalls {
 
     /** Implements Linux syscall flistxattr(2). */
     static long flistxattr(GuestThread t, Args a) throws ErrnoException {
-        return t.process().fds().get(a.fd(0)).listxattr(buffer(t, a.addr(1), a.u64(2), true));
+        OpenFile f = t.process().fds().get(a.fd(0));
+        MemorySegment list = buffer(t, a.addr(1), a.u64(2), true);
+        return f instanceof VfsFile v ? v.ops().listxattr(list) : 0;
     }
 
     /** Implements Linux syscall setxattr(2). */
@@ -85,7 +93,11 @@ final class XattrSyscalls {
     /** Implements Linux syscall fsetxattr(2). */
     static long fsetxattr(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        f.setxattr(name(t, a.addr(1)), value(t, a.addr(2), a.u64(3)), flags(a.i32(4)));
+        ByteString name = name(t, a.addr(1));
+        MemorySegment value = value(t, a.addr(2), a.u64(3));
+        int flags = flags(a.i32(4));
+        notInAFileSystem(f);
+        ((VfsFile) f).ops().setxattr(name, value, flags);
         return 0;
     }
 
@@ -105,8 +117,18 @@ final class XattrSyscalls {
 
     /** Implements Linux syscall fremovexattr(2). */
     static long fremovexattr(GuestThread t, Args a) throws ErrnoException {
-        t.process().fds().get(a.fd(0)).removexattr(name(t, a.addr(1)));
+        OpenFile f = t.process().fds().get(a.fd(0));
+        ByteString name = name(t, a.addr(1));
+        notInAFileSystem(f);
+        ((VfsFile) f).ops().removexattr(name);
         return 0;
+    }
+
+    /** A pipe, eventfd or epoll file keeps no extended attributes and takes none (EOPNOTSUPP). */
+    private static void notInAFileSystem(OpenFile f) throws ErrnoException {
+        if (!(f instanceof VfsFile)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
     }
 
     private static Vfs.Resolved resolve(GuestThread t, long pathAddr, boolean follow) throws ErrnoException {

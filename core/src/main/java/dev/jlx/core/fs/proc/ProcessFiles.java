@@ -8,7 +8,7 @@ import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
@@ -316,7 +316,7 @@ final class ProcessFiles {
             return ByteString.of("anon_inode:[eventfd]");
         }
         ByteString deleted = ByteString.of(" (deleted)");
-        if (f instanceof HostOpenFile h && h.guestPath() != null) {
+        if (f instanceof VfsFile h && h.guestPath() != null) {
             ByteString path = h.guestPath();
             HostStat named;
             try {
@@ -387,7 +387,7 @@ final class ProcessFiles {
         }
         int flags = f.statusFlags() | (p.fds().closeOnExec(fd) ? OpenFlags.O_CLOEXEC : 0);
         int mountId = MountTable.ANONYMOUS_ID;
-        if (f instanceof HostOpenFile h && h.guestPath() != null) {
+        if (f instanceof VfsFile h && h.guestPath() != null) {
             flags |= OpenFlags.O_LARGEFILE;
             mountId = MountTable.id(vfs, vfs.mountOf(h.guestPath()));
         }

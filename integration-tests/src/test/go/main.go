@@ -1,6 +1,6 @@
 // A Go program that exercises what the Go runtime needs from Linux: threads and futexes, signals
-// (preemption, a nil dereference turned into a panic), the netpoller (epoll on pipes), os/exec
-// (clone, execve, wait4), timers, files and directories.
+// (preemption of a goroutine that computes without calls, a nil dereference turned into a panic),
+// the netpoller (epoll on pipes), os/exec (clone, execve, wait4), timers, files and directories.
 package main
 
 import (
@@ -11,9 +11,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -89,6 +91,27 @@ func main() {
 	timer := time.NewTimer(30 * time.Millisecond)
 	<-timer.C
 	fmt.Println("timer fired late enough:", time.Since(start) >= 30*time.Millisecond)
+
+	// A goroutine that computes without calls beside a ticker, on one P: the ticker ticks only if
+	// the runtime preempts the computing goroutine (sysmon's SIGURG to its thread).
+	prev := runtime.GOMAXPROCS(1)
+	var stop int32
+	spun := make(chan int)
+	go func() {
+		n := 0
+		for atomic.LoadInt32(&stop) == 0 {
+			n++
+		}
+		spun <- n
+	}()
+	ticker := time.NewTicker(10 * time.Millisecond)
+	for i := 0; i < 5; i++ {
+		<-ticker.C
+	}
+	ticker.Stop()
+	atomic.StoreInt32(&stop, 1)
+	fmt.Println("ticker ticked beside a computing goroutine, which ran:", <-spun > 0)
+	runtime.GOMAXPROCS(prev)
 
 	// A nil dereference is a panic that recover sees.
 	defer func() {

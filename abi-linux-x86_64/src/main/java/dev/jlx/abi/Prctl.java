@@ -20,6 +20,7 @@ public final class Prctl {
     public static final int PR_SET_TIMING = 14;
     /** The thread's comm name: 16 bytes including the NUL (TASK_COMM_LEN). */
     public static final int PR_SET_NAME = 15;
+    public static final int TASK_COMM_LEN = 16;
     public static final int PR_GET_NAME = 16;
     public static final int PR_GET_ENDIAN = 19;
     public static final int PR_SET_ENDIAN = 20;

@@ -56,6 +56,21 @@ class CliTest {
         assertEquals("A=1\n", clear.out());
     }
 
+    /**
+     * The guest's environment is the one jlx was given, in its order: what the bash launcher changes in
+     * its own (a non-interactive bash drops PS1 and PS2, sets PWD and _, resets PS4 for root) stays out.
+     */
+    @Test
+    void guestEnvironmentIsExactlyTheOneGiven() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(cliEnv());
+        env.putAll(Map.of("PS1", "a b", "PS2", "c", "PS4", "d", "SHLVL", "7", "IFS", "x", "_", "/bin/underscore"));
+        Result expected = Native.run(List.of("/usr/bin/env"), env, dir, new byte[0]);
+        Result actual = Native.run(List.of(ROOT.resolve("jlx").toString(), "run", "--", "/usr/bin/env"), env, dir,
+                new byte[0]);
+        assertEquals(expected.out(), actual.out());
+        assertEquals(0, actual.status(), actual.err());
+    }
+
     @Test
     void notAnExecutableIsOneLineAndStatus126() throws Exception {
         Path text = dir.resolve("script.txt");

@@ -53,6 +53,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("threads", t, List.of()));
             cases.add(Arguments.of("preempt", t, List.of()));
             cases.add(Arguments.of("rseq", t, List.of()));
+            cases.add(Arguments.of("exitblocked", t, List.of()));
             cases.add(Arguments.of("fdstress", t, List.of()));
             cases.add(Arguments.of("jobs", t, List.of()));
             cases.add(Arguments.of("truncmap", t, List.of()));
@@ -64,6 +65,13 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("signals", t, List.of()));
             cases.add(Arguments.of("signals", t, List.of("abort")));
             cases.add(Arguments.of("signals", t, List.of("segv")));
+            cases.add(Arguments.of("prctl", t, List.of()));
+            cases.add(Arguments.of("pdeathsig", t, List.of()));
+            cases.add(Arguments.of("threadsignals", t, List.of()));
+            cases.add(Arguments.of("execthread", t, List.of("join")));
+            cases.add(Arguments.of("execthread", t, List.of("pause")));
+            cases.add(Arguments.of("execthread", t, List.of("loop")));
+            cases.add(Arguments.of("cputime", t, List.of()));
         }
         return cases.stream();
     }

@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
         }
         LinuxMachine.Builder b = LinuxMachine.builder().root(root).hostBackend(backend);
         if (!clearEnv) {
-            b.env(System.getenv());
+            b.env(givenEnvironment());
         }
         for (String kv : env) {
             int eq = kv.indexOf('=');
@@ -113,6 +113,33 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return e.shellStatus();
         }
+    }
+
+    /**
+     * jlx's environment in the order it was given, as a native program would see it: Linux shows it in
+     * /proc/self/environ (the first of two entries with one name wins, as getenv; the guest's strings are
+     * UTF-8, as its other strings); other hosts give the JVM's map, whose order is its own.
+     */
+    static Map<String, String> givenEnvironment() {
+        byte[] environ;
+        try {
+            environ = Files.readAllBytes(Path.of("/proc/self/environ"));
+        } catch (java.io.IOException | UnsupportedOperationException noProc) {
+            return System.getenv();
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        int start = 0;
+        for (int i = 0; i < environ.length; i++) {
+            if (environ[i] == 0) {
+                String kv = new String(environ, start, i - start, java.nio.charset.StandardCharsets.UTF_8);
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                start = i + 1;
+            }
+        }
+        return env;
     }
 
     /**

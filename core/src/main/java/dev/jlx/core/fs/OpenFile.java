@@ -5,6 +5,7 @@ import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open file description, analogous to Linux's {@code struct file}: the offset and status flags
@@ -19,7 +20,11 @@ public abstract class OpenFile {
      * a lock; changed under the description's monitor, which also guards the reference count.
      */
     protected volatile int statusFlags;
-    private int references = 1;
+    /**
+     * Descriptors and holders that refer to it: atomic, not under the monitor, which a subclass may
+     * hold while it looks up descriptors (epoll), as fork's table copy retains every file.
+     */
+    private final AtomicInteger references = new AtomicInteger(1);
 
     protected OpenFile(int statusFlags) {
         this.statusFlags = statusFlags;
@@ -163,16 +168,16 @@ public abstract class OpenFile {
     }
 
     /** One more file descriptor refers to this description (dup, fork). */
-    public final synchronized void retain() {
-        references++;
+    public final void retain() {
+        references.incrementAndGet();
     }
 
     /**
      * A descriptor referring to this description is gone; true when it was the last one, and the
      * caller then {@linkplain #release releases} the description.
      */
-    final synchronized boolean dropReference() {
-        return --references == 0;
+    final boolean dropReference() {
+        return references.decrementAndGet() == 0;
     }
 
     /**

@@ -136,7 +136,7 @@ public final class VfsFile extends OpenFile {
         while ((file.poll(event, 100) & (event | Poll.POLLERR | Poll.POLLHUP | Poll.POLLNVAL)) == 0) {
             if (Thread.currentThread().isInterrupted()) {
                 dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
-                if (t == null || t.process().exiting() || (t.process().pendingSignals() & ~t.signalMask()) != 0) {
+                if (t == null || t.ending() || t.signalPending()) {
                     throw new ErrnoException(Errno.EINTR);
                 }
                 Thread.interrupted(); // a wake-up with nothing to act on any more

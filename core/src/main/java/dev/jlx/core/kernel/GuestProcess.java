@@ -26,6 +26,8 @@ public final class GuestProcess {
     private final int pid;
     /** The parent while it lives; null for the first process and for orphans (whose parent is pid 1). */
     private volatile GuestProcess parent;
+    /** The parent's thread that forked this process (Linux's real_parent task), while it lives. */
+    private volatile GuestThread parentThread;
     /** Children not yet reaped, zombies included. */
     private final List<GuestProcess> children = new CopyOnWriteArrayList<>();
     private volatile int pgid;
@@ -44,13 +46,33 @@ public final class GuestProcess {
     private final AtomicInteger umask;
     private volatile byte[] comm = new byte[0];
     /**
-     * Signals sent to the process that are blocked or have a handler jlx cannot run yet; changed
-     * under the process's monitor, read without it.
+     * Signals sent to the process (Linux's shared pending set) that are blocked or have a handler jlx
+     * cannot run yet; those sent to one thread pend on it ({@link GuestThread#pendingSignals}).
+     * Changed under the process's monitor, read without it.
      */
     private volatile long pendingSignals;
     private volatile ExitStatus exitStatus;
-    /** prctl(2) settings that have no other effect in jlx yet but must read back as set. */
-    private final java.util.Map<Integer, Long> prctlSettings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** prctl's dumpable flag, Linux's mm flag: SUID_DUMP_USER (1) or SUID_DUMP_DISABLE (0). */
+    private volatile int dumpable = 1;
+    /** prctl's no_new_privs: kept by fork and execve, never cleared. */
+    private volatile boolean noNewPrivs;
+    /** prctl's child subreaper flag, recorded (orphans still go to pid 1): not inherited by fork. */
+    private volatile boolean childSubreaper;
+    /**
+     * The securebits and the capability bounding set, parts of Linux's credentials: per process here,
+     * as jlx keeps the ids. Changing either needs CAP_SETPCAP, which jlx ties to euid 0.
+     */
+    private volatile int securebits;
+    private volatile long capabilityBound = ALL_CAPABILITIES;
+
+    /** CAP_LAST_CAP of Linux 6.1 (CAP_CHECKPOINT_RESTORE). */
+    public static final int CAP_LAST_CAP = 40;
+    /** A login session's bounding set: every capability. */
+    public static final long ALL_CAPABILITIES = (1L << (CAP_LAST_CAP + 1)) - 1;
+    /** SECBIT_KEEP_CAPS: the securebit PR_SET_KEEPCAPS sets, cleared by execve. */
+    public static final int SECBIT_KEEP_CAPS = 1 << 4;
+    /** fs.suid_dumpable's default: what dumpable becomes when the effective ids change. */
+    private static final int SUID_DUMPABLE = 0;
     /** When the process was created, in {@link System#nanoTime()} terms (the start time /proc shows). */
     private final long startNanos = System.nanoTime();
     /** The Java thread running each guest thread, whose CPU time is the guest thread's. */
@@ -67,6 +89,9 @@ public final class GuestProcess {
     private long startRip;
     /** ITIMER_REAL: alarm and setitimer; a fork child starts without one, execve keeps it. */
     private final RealTimer realTimer = new RealTimer(this);
+    /** ITIMER_VIRTUAL and ITIMER_PROF, on the process's CPU time. */
+    private final CpuTimer virtualTimer = CpuTimer.virtual(this);
+    private final CpuTimer profilingTimer = CpuTimer.profiling(this);
     /** Set once the process has exited and waits to be reaped. */
     private volatile boolean zombie;
     /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
@@ -104,6 +129,10 @@ public final class GuestProcess {
         this.comm = parent.comm;
         this.credentials = parent.credentials;
         this.image = parent.image;
+        this.dumpable = parent.dumpable;
+        this.noNewPrivs = parent.noNewPrivs;
+        this.securebits = parent.securebits;
+        this.capabilityBound = parent.capabilityBound;
         this.fds = parent.fds.copy();
         this.signalActions = parent.signalActions.copy();
         this.rlimits = parent.rlimits.copy();
@@ -249,11 +278,64 @@ public final class GuestProcess {
         Credentials apply(Credentials current) throws ErrnoException;
     }
 
-    /** The set*id calls: {@code change} sees the current credentials, with no other change between. */
+    /**
+     * The set*id calls: {@code change} sees the current credentials, with no other change between.
+     * As Linux's commit_creds, a change of the effective user or group makes the process not
+     * dumpable (fs.suid_dumpable) and clears the calling thread's parent-death signal.
+     */
     public void changeCredentials(CredentialsChange change) throws ErrnoException {
         synchronized (credentialsLock) {
-            credentials = change.apply(credentials);
+            Credentials old = credentials;
+            credentials = change.apply(old);
+            if (old.euid() != credentials.euid() || old.egid() != credentials.egid()) {
+                dumpable = SUID_DUMPABLE;
+                GuestThread caller = Kernel.caller();
+                if (caller != null && caller.process() == this) {
+                    caller.setParentDeathSignal(0);
+                }
+            }
         }
+    }
+
+    public int dumpable() {
+        return dumpable;
+    }
+
+    public void setDumpable(int dumpable) {
+        this.dumpable = dumpable;
+    }
+
+    public boolean noNewPrivs() {
+        return noNewPrivs;
+    }
+
+    public void setNoNewPrivs() {
+        noNewPrivs = true;
+    }
+
+    public boolean childSubreaper() {
+        return childSubreaper;
+    }
+
+    public void setChildSubreaper(boolean subreaper) {
+        childSubreaper = subreaper;
+    }
+
+    public int securebits() {
+        return securebits;
+    }
+
+    public void setSecurebits(int bits) {
+        securebits = bits;
+    }
+
+    public long capabilityBound() {
+        return capabilityBound;
+    }
+
+    /** PR_CAPBSET_DROP: the capability leaves the bounding set for good (fork and execve keep the set). */
+    public synchronized void dropBoundingCapability(int cap) {
+        capabilityBound &= ~(1L << cap);
     }
 
     public AddressSpace space() {
@@ -314,17 +396,27 @@ public final class GuestProcess {
         return pendingSignals;
     }
 
-    public synchronized void addPending(int sig) {
-        addPending(new Delivery(sig, SI_USER, 0, 0, 0));
-    }
-
     /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
     private final Delivery[] pendingInfo = new Delivery[Signals.NSIG + 1];
 
-    private synchronized void addPending(Delivery d) {
-        pendingSignals |= GuestThread.bit(d.signal());
-        pendingInfo[d.signal()] = d;
+    /** Makes {@code d} pending for the process, or for {@code thread} alone when not null. */
+    private synchronized void addPending(GuestThread thread, Delivery d) {
+        if (thread == null) {
+            pendingSignals |= GuestThread.bit(d.signal());
+            pendingInfo[d.signal()] = d;
+        } else {
+            thread.pendingSignals |= GuestThread.bit(d.signal());
+            thread.pendingInfo()[d.signal()] = d;
+        }
         notifyAll();
+    }
+
+    /** Drops the pending {@code signals} of the process and of each of its threads (a stop's or SIGCONT's). */
+    private synchronized void discardPending(long signals) {
+        pendingSignals &= ~signals;
+        for (GuestThread t : threads) {
+            t.pendingSignals &= ~signals;
+        }
     }
 
     /** A pending signal taken for delivery, with its siginfo: si_code, the sender's pid and uid, SIGCHLD's si_status. */
@@ -339,15 +431,22 @@ public final class GuestProcess {
             int sig;
             Delivery info;
             synchronized (this) {
-                long deliverable = pendingSignals & ~t.signalMask();
+                // The thread's own signals first, then the process's, each lowest first (dequeue_signal).
+                long own = t.pendingSignals & ~t.signalMask();
+                long shared = pendingSignals & ~t.signalMask();
                 // A stopped process takes no signal until SIGCONT (SIGKILL never waits in the set).
-                if (deliverable == 0 || stopped) {
+                if ((own | shared) == 0 || stopped) {
                     return null;
                 }
-                sig = Long.numberOfTrailingZeros(deliverable) + 1;
-                pendingSignals &= ~GuestThread.bit(sig);
-                info = pendingInfo[sig] != null ? pendingInfo[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
-                pendingInfo[sig] = null;
+                Delivery[] infos = own != 0 ? t.pendingInfo() : pendingInfo;
+                sig = Long.numberOfTrailingZeros(own != 0 ? own : shared) + 1;
+                if (own != 0) {
+                    t.pendingSignals &= ~GuestThread.bit(sig);
+                } else {
+                    pendingSignals &= ~GuestThread.bit(sig);
+                }
+                info = infos[sig] != null ? infos[sig] : new Delivery(sig, SI_USER, 0, 0, 0);
+                infos[sig] = null;
             }
             long handler = signalActions.handler(sig);
             if (handler == Signals.SIG_IGN) {
@@ -371,7 +470,7 @@ public final class GuestProcess {
     /** pause and rt_sigsuspend: waits until a signal {@code t} does not block is pending, or the process ends. */
     public void awaitSignal(GuestThread t) {
         synchronized (this) {
-            while ((pendingSignals & ~t.signalMask()) == 0 && !exiting()) {
+            while (((pendingSignals | t.pendingSignals) & ~t.signalMask()) == 0 && !t.ending()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -379,15 +478,6 @@ public final class GuestProcess {
                 }
             }
         }
-    }
-
-    /** A prctl setting by its PR_GET_* option, with Linux's default when never set. */
-    public long prctlSetting(int getOption, long defaultValue) {
-        return prctlSettings.getOrDefault(getOption, defaultValue);
-    }
-
-    public void setPrctlSetting(int getOption, long value) {
-        prctlSettings.put(getOption, value);
     }
 
     List<GuestThread> threads() {
@@ -494,6 +584,8 @@ public final class GuestProcess {
      */
     void becomeZombie(long userNanos, long systemNanos) {
         realTimer.set(0, 0);
+        virtualTimer.cancel();
+        profilingTimer.cancel();
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
@@ -503,8 +595,11 @@ public final class GuestProcess {
         synchronized (kernel) {
             for (GuestProcess child : children) {
                 child.parent = null;
+                child.parentThread = null;
                 if (child.zombie) {
                     kernel.unregister(child);
+                } else {
+                    child.parentDied(this);
                 }
             }
             children.clear();
@@ -524,10 +619,11 @@ public final class GuestProcess {
     }
 
     /**
-     * Sends {@code sig} to the process, as received by {@code thread} (the caller's own thread, or
-     * null for the main thread): SIGKILL ends it; an ignored signal vanishes; a blocked one, or one
-     * with a handler, stays pending; else its default action is taken. SIGCONT resumes a stopped
-     * process whatever its disposition, and a stop signal cancels a pending SIGCONT and vice versa.
+     * Sends {@code sig} to the process, to be taken by {@code thread} (the caller's own thread, or
+     * null for the main thread) unless it blocks it and another thread does not: SIGKILL ends it; an
+     * ignored signal vanishes; one that every thread blocks, or one with a handler, stays pending;
+     * else its default action is taken. SIGCONT resumes a stopped process whatever its disposition,
+     * and a stop signal cancels a pending SIGCONT and vice versa.
      */
     public void signal(GuestThread thread, int sig) {
         signal(thread, new Delivery(sig, SI_USER, 0, 0, 0));
@@ -547,6 +643,18 @@ public final class GuestProcess {
 
     /** As {@link #signal(GuestThread, int)}, with the siginfo a handler will see. */
     public void signal(GuestThread thread, Delivery d) {
+        send(thread, d, false);
+    }
+
+    /**
+     * Sends a signal to {@code thread} alone (tgkill, tkill, SIGPIPE): it pends on that thread, and
+     * only that thread takes it; its default action still acts on the whole process.
+     */
+    public void signalThread(GuestThread thread, Delivery d) {
+        send(thread, d, true);
+    }
+
+    private void send(GuestThread thread, Delivery d, boolean threadDirected) {
         int sig = d.signal();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
@@ -556,18 +664,25 @@ public final class GuestProcess {
         if (sig == Signals.SIGCONT) {
             resume();
         } else if ((STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
-            synchronized (this) {
-                pendingSignals &= ~GuestThread.bit(Signals.SIGCONT);
-            }
+            discardPending(GuestThread.bit(Signals.SIGCONT));
         }
         long handler = signalActions.handler(sig);
         if (handler == Signals.SIG_IGN) {
             return;
         }
+        if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
+            // As Linux's complete_signal: a process's signal wakes a thread that does not block it.
+            for (GuestThread other : threads) {
+                if ((other.signalMask() & GuestThread.bit(sig)) == 0) {
+                    t = other;
+                    break;
+                }
+            }
+        }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
         // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
         if (blocked || handler != Signals.SIG_DFL || (stopped && sig != Signals.SIGCONT)) {
-            addPending(d);
+            addPending(threadDirected ? t : null, d);
             if (!blocked && t != null && Kernel.caller() != t) {
                 // The handler runs as the thread's current syscall returns (a blocking call is
                 // interrupted), or, when it runs guest code, before its next block.
@@ -635,8 +750,8 @@ public final class GuestProcess {
 
     /** SIGCONT: pending stop signals go; a stopped process runs again and its parent hears of it. */
     private void resume() {
+        discardPending(STOP_SIGNALS);
         synchronized (this) {
-            pendingSignals &= ~STOP_SIGNALS;
             if (!stopped) {
                 return;
             }
@@ -714,6 +829,7 @@ public final class GuestProcess {
             throw e;
         }
         GuestProcess child = new GuestProcess(this, vfork);
+        child.parentThread = caller;
         child.exitSignal = exitSignal;
         child.space = childSpace;
         GuestThread thread = cloneOf(caller, child, child.pid, engine, rip, rflags, stack, tls);
@@ -774,6 +890,7 @@ public final class GuestProcess {
         GuestThread thread = new GuestThread(owner, engine, tid);
         thread.setSignalMask(caller.signalMask());
         thread.setAffinity(caller.affinity());
+        thread.inheritTaskFlags(caller);
         if (owner != caller.process()) {
             // A new process keeps the alternate signal stack (it is in its copy of the memory); a thread does not.
             thread.inheritAltStack(caller);
@@ -803,6 +920,10 @@ public final class GuestProcess {
     private long endedUserNanos;
     private long endedSystemNanos;
 
+    synchronized CpuTime endedThreadsTime() {
+        return new CpuTime(endedUserNanos, endedSystemNanos);
+    }
+
     /** Runs {@code thread} on the calling Java thread until it or the process ends. */
     void runThread(GuestThread thread, long rip) {
         enter(thread);
@@ -829,6 +950,7 @@ public final class GuestProcess {
             last = threads.isEmpty();
         }
         if (!last) {
+            reparentChildrenOf(thread);
             long tidAddress = thread.clearChildTid();
             if (tidAddress != 0) {
                 try {
@@ -856,8 +978,46 @@ public final class GuestProcess {
         becomeZombie(endedUserNanos, endedSystemNanos);
     }
 
-    /** execve's de_thread: every other thread ends; returns when they have. */
+    /**
+     * A thread that is not the last has ended: the children it forked pass to another thread of the
+     * process and get their parent-death signals, as Linux's forget_original_parent (the signal is for
+     * the death of the parent thread, not of the whole process).
+     */
+    private void reparentChildrenOf(GuestThread ended) {
+        for (GuestProcess child : children) {
+            if (child.parentThread == ended) {
+                List<GuestThread> live = threads;
+                child.parentThread = live.isEmpty() ? null : live.get(0);
+                if (!child.zombie) {
+                    child.parentDied(this);
+                }
+            }
+        }
+    }
+
+    /** Each thread's PR_SET_PDEATHSIG signal goes to this process, from the parent that ended (SI_USER). */
+    private void parentDied(GuestProcess parent) {
+        for (GuestThread t : threadSnapshot()) {
+            int sig = t.parentDeathSignal();
+            if (sig != 0) {
+                signal(null, new Delivery(sig, SI_USER, parent.pid, parent.credentials.uid(), 0));
+            }
+        }
+    }
+
+    /**
+     * execve's de_thread: every other thread ends; returns when they have. The caller becomes the
+     * leader and takes the process's id as its own, as Linux's exchange of the two tasks' pids.
+     */
     public void endOtherThreads(GuestThread keep) {
+        endOthers(keep);
+        if (leader != keep) {
+            keep.takeLeaderId();
+            leader = keep;
+        }
+    }
+
+    private void endOthers(GuestThread keep) {
         while (true) {
             boolean others = false;
             for (GuestThread t : threads) {
@@ -911,13 +1071,27 @@ public final class GuestProcess {
         return realTimer;
     }
 
+    public CpuTimer virtualTimer() {
+        return virtualTimer;
+    }
+
+    public CpuTimer profilingTimer() {
+        return profilingTimer;
+    }
+
     public int exitSignal() {
         return exitSignal;
     }
 
-    /** execve's changes to the process itself: caught signals back to their defaults. */
+    /**
+     * execve's changes to the process itself: caught signals back to their defaults; dumpable again
+     * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared.
+     */
     public void execReset() {
         signalActions.resetHandlersForExec();
+        Credentials c = credentials;
+        dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
+        securebits &= ~SECBIT_KEEP_CAPS;
     }
 
     /** Removes a zombie from its parent and from the process table (wait4, or no one to wait). */

@@ -17,7 +17,8 @@ import dev.jlx.core.syscall.Args;
 public final class GuestThread {
     private final GuestProcess process;
     private final CpuEngine engine;
-    private final int tid;
+    /** The thread's id; execve from a thread other than the leader gives it the leader's (de_thread). */
+    private volatile int tid;
     private final Args args = new Args();
     /** Set by the thread itself, read by senders in other threads and processes. */
     private volatile long signalMask;
@@ -26,6 +27,70 @@ public final class GuestThread {
     private long robustListLength;
     private long rseq;
     private int rseqSignature;
+    /** Signals sent to this thread alone (Linux's task pending set); guarded by the process's monitor. */
+    volatile long pendingSignals;
+    /** Their siginfo, made when the first one is sent. */
+    private GuestProcess.Delivery[] pendingInfo;
+
+    GuestProcess.Delivery[] pendingInfo() {
+        if (pendingInfo == null) {
+            pendingInfo = new GuestProcess.Delivery[Signals.NSIG + 1];
+        }
+        return pendingInfo;
+    }
+
+    /** The signals pending for this thread alone (rt_sigpending, /proc's SigPnd). */
+    public long pendingSignals() {
+        return pendingSignals;
+    }
+
+    /**
+     * Linux's signal_pending: a signal this thread does not block is pending for it or for its
+     * process, so a blocking call must end with EINTR.
+     */
+    public boolean signalPending() {
+        return ((process.pendingSignals() | pendingSignals) & ~signalMask) != 0;
+    }
+
+    /** prctl's PR_SET_PDEATHSIG: sent to the process when the thread that forked it ends; 0 in every new task. */
+    private volatile int parentDeathSignal;
+    /** prctl's PR_MCE_KILL policy, Linux's PF_MCE_PROCESS and PF_MCE_EARLY task flags; clone keeps them. */
+    private int mceFlags;
+    public static final int MCE_PROCESS = 1;
+    public static final int MCE_EARLY = 2;
+    /** prctl's PR_SET_TSC mode, Linux's TIF_NOTSC (PR_TSC_SIGSEGV); clone keeps it. */
+    private boolean tscFaults;
+
+    public int parentDeathSignal() {
+        return parentDeathSignal;
+    }
+
+    public void setParentDeathSignal(int sig) {
+        parentDeathSignal = sig;
+    }
+
+    public int mceFlags() {
+        return mceFlags;
+    }
+
+    public void setMceFlags(int flags) {
+        mceFlags = flags;
+    }
+
+    public boolean tscFaults() {
+        return tscFaults;
+    }
+
+    public void setTscFaults(boolean faults) {
+        tscFaults = faults;
+    }
+
+    /** clone's copy of the task flags a new task keeps. */
+    void inheritTaskFlags(GuestThread from) {
+        mceFlags = from.mceFlags;
+        tscFaults = from.tscFaults;
+    }
+
     /** sched_setaffinity's mask (bit n: CPU n); all bits until set. */
     private volatile long affinity = -1;
 
@@ -126,6 +191,16 @@ public final class GuestThread {
     public void exitThread() {
         exited = true;
         engine.stop();
+    }
+
+    /** Whether this thread is to end: it exited, was ended by another thread's execve, or its process ends. */
+    public boolean ending() {
+        return exited || process.exiting();
+    }
+
+    /** execve's de_thread from a thread other than the leader: it takes over the leader's id. */
+    void takeLeaderId() {
+        tid = process.pid();
     }
 
     /** An execve that has passed its point of no return, installed when the engine has stopped. */
@@ -358,7 +433,7 @@ public final class GuestThread {
             long at = resumeAt;
             resumeAt = -1;
             // rt_sigreturn may have unblocked a pending signal: Linux delivers it before user mode.
-            return (process.pendingSignals() & ~signalMask) != 0 ? deliverAsync(at) : at;
+            return signalPending() ? deliverAsync(at) : at;
         }
         return switch (r.kind()) {
             case STOPPED -> deliverAsync(rseqFixup(engine.reg(X86Reg.RIP)));

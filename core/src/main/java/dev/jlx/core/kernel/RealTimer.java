@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A process's ITIMER_REAL (alarm, setitimer): SIGALRM when it expires, again every interval. One
- * daemon thread keeps the clocks of every process of the JVM.
+ * daemon thread keeps the clocks of every process of the JVM (the CPU timers check on it too).
  */
 public final class RealTimer {
-    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
+    static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jlx-timers");
         t.setDaemon(true);
         return t;

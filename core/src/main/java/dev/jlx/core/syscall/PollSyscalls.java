@@ -65,7 +65,7 @@ final class PollSyscalls {
             if (ready > 0 || timeoutNanos == 0 || System.nanoTime() >= deadline) {
                 return ready;
             }
-            if (t.process().exiting() || (t.process().pendingSignals() & ~t.signalMask()) != 0) {
+            if (t.ending() || t.signalPending()) {
                 throw new ErrnoException(Errno.EINTR);
             }
             try {

@@ -140,6 +140,10 @@ final class ProcessSyscalls {
             case ArchPrctl.ARCH_GET_CPUID -> {
                 return 1;
             }
+            case ArchPrctl.ARCH_SET_CPUID -> {
+                // CPUID faulting is a CPU feature the engine's CPU lacks, as many hypervisors' CPUs do.
+                throw new ErrnoException(Errno.ENODEV);
+            }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
     }
@@ -217,61 +221,148 @@ final class ProcessSyscalls {
     }
 
     /**
-     * Implements Linux syscall prctl(2): the process name, and the flags programs set and read back
-     * (dumpable, no_new_privs, parent-death signal, child subreaper). Options jlx does not know are
-     * EINVAL, as Linux answers options it was built without.
+     * Implements Linux syscall prctl(2): the name, dumpable, no_new_privs, the parent-death signal, the
+     * child subreaper flag (recorded), keepcaps and securebits, the capability bounding and ambient sets,
+     * the machine-check policy, the TSC mode (recorded: rdtsc does not fault) and the clear_child_tid
+     * address, with Linux's checks in Linux's order. Other options are EINVAL, as Linux answers options it
+     * was built without.
      */
     static long prctl(GuestThread t, Args a) throws ErrnoException {
         GuestProcess p = t.process();
         GuestMemory mem = p.space().memory();
         int option = a.i32(0);
+        long arg2 = a.u64(1);
         switch (option) {
             case Prctl.PR_SET_NAME -> {
-                byte[] name = mem.readCString(a.addr(1), 15);
+                // strncpy_from_user of TASK_COMM_LEN - 1 bytes: a longer name is cut, not refused.
+                byte[] name;
+                try {
+                    name = mem.readCString(a.addr(1), Prctl.TASK_COMM_LEN - 2);
+                } catch (ErrnoException tooLong) {
+                    if (tooLong.errno() != Errno.ENAMETOOLONG) {
+                        throw tooLong;
+                    }
+                    name = mem.read(a.addr(1), Prctl.TASK_COMM_LEN - 1);
+                }
                 p.setComm(name);
                 return 0;
             }
             case Prctl.PR_GET_NAME -> {
-                mem.write(a.addr(1), java.util.Arrays.copyOf(p.comm(), 16));
+                mem.write(a.addr(1), java.util.Arrays.copyOf(p.comm(), Prctl.TASK_COMM_LEN));
                 return 0;
             }
             case Prctl.PR_SET_DUMPABLE -> {
-                if (a.u64(1) > 1) {
+                if (arg2 != 0 && arg2 != 1) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                return setFlag(p, Prctl.PR_GET_DUMPABLE, a.u64(1));
+                p.setDumpable((int) arg2);
+                return 0;
+            }
+            case Prctl.PR_GET_DUMPABLE -> {
+                return p.dumpable();
             }
             case Prctl.PR_SET_NO_NEW_PRIVS -> {
-                if (a.u64(1) != 1 || a.u64(2) != 0 || a.u64(3) != 0 || a.u64(4) != 0) {
+                if (arg2 != 1 || a.u64(2) != 0 || a.u64(3) != 0 || a.u64(4) != 0) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                return setFlag(p, Prctl.PR_GET_NO_NEW_PRIVS, 1);
+                p.setNoNewPrivs();
+                return 0;
+            }
+            case Prctl.PR_GET_NO_NEW_PRIVS -> {
+                if (arg2 != 0 || a.u64(2) != 0 || a.u64(3) != 0 || a.u64(4) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return p.noNewPrivs() ? 1 : 0;
             }
             case Prctl.PR_SET_PDEATHSIG -> {
-                if (a.u64(1) > dev.jlx.abi.Signals.NSIG) {
+                if (Long.compareUnsigned(arg2, dev.jlx.abi.Signals.NSIG) > 0) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                return setFlag(p, Prctl.PR_GET_PDEATHSIG, a.u64(1));
+                t.setParentDeathSignal((int) arg2);
+                return 0;
+            }
+            case Prctl.PR_GET_PDEATHSIG -> {
+                mem.writeInt(a.addr(1), t.parentDeathSignal());
+                return 0;
             }
             case Prctl.PR_SET_CHILD_SUBREAPER -> {
-                return setFlag(p, Prctl.PR_GET_CHILD_SUBREAPER, a.u64(1) != 0 ? 1 : 0);
+                p.setChildSubreaper(arg2 != 0);
+                return 0;
             }
-            case Prctl.PR_GET_DUMPABLE, Prctl.PR_GET_NO_NEW_PRIVS -> {
-                return p.prctlSetting(option, option == Prctl.PR_GET_DUMPABLE ? 1 : 0);
-            }
-            case Prctl.PR_GET_PDEATHSIG, Prctl.PR_GET_CHILD_SUBREAPER -> {
-                mem.writeInt(a.addr(1), (int) p.prctlSetting(option, 0));
+            case Prctl.PR_GET_CHILD_SUBREAPER -> {
+                mem.writeInt(a.addr(1), p.childSubreaper() ? 1 : 0);
                 return 0;
             }
             case Prctl.PR_GET_SECCOMP -> {
                 return 0;
             }
-            case Prctl.PR_CAPBSET_READ -> {
-                // The bounding set of an unprivileged process started by a login session is full.
-                if (a.u64(1) > CAP_LAST_CAP) {
+            case Prctl.PR_GET_KEEPCAPS -> {
+                return (p.securebits() & GuestProcess.SECBIT_KEEP_CAPS) != 0 ? 1 : 0;
+            }
+            case Prctl.PR_SET_KEEPCAPS -> {
+                if (Long.compareUnsigned(arg2, 1) > 0) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                return 1;
+                if ((p.securebits() & SECBIT_KEEP_CAPS_LOCKED) != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                p.setSecurebits(arg2 != 0 ? p.securebits() | GuestProcess.SECBIT_KEEP_CAPS
+                        : p.securebits() & ~GuestProcess.SECBIT_KEEP_CAPS);
+                return 0;
+            }
+            case Prctl.PR_GET_SECUREBITS -> {
+                return p.securebits();
+            }
+            case Prctl.PR_SET_SECUREBITS -> {
+                int old = p.securebits();
+                // As cap_task_prctl: no change of a locked bit, no unlocking, no unknown bit, and CAP_SETPCAP.
+                if (((old & SECURE_ALL_LOCKS) >>> 1 & (old ^ arg2)) != 0 || (old & SECURE_ALL_LOCKS & ~arg2) != 0
+                        || (arg2 & ~(SECURE_ALL_LOCKS | SECURE_ALL_BITS)) != 0 || !privileged(p)) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                p.setSecurebits((int) arg2);
+                return 0;
+            }
+            case Prctl.PR_CAPBSET_READ -> {
+                checkCapability(arg2);
+                return (p.capabilityBound() >>> arg2) & 1;
+            }
+            case Prctl.PR_CAPBSET_DROP -> {
+                if (!privileged(p)) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                checkCapability(arg2);
+                p.dropBoundingCapability((int) arg2);
+                return 0;
+            }
+            case Prctl.PR_CAP_AMBIENT -> {
+                return capAmbient(a);
+            }
+            case Prctl.PR_MCE_KILL -> {
+                return mceKill(t, a);
+            }
+            case Prctl.PR_MCE_KILL_GET -> {
+                if (arg2 != 0 || a.u64(2) != 0 || a.u64(3) != 0 || a.u64(4) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                int flags = t.mceFlags();
+                return (flags & GuestThread.MCE_PROCESS) == 0 ? PR_MCE_KILL_DEFAULT
+                        : (flags & GuestThread.MCE_EARLY) != 0 ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE;
+            }
+            case Prctl.PR_GET_TSC -> {
+                mem.writeInt(a.addr(1), t.tscFaults() ? PR_TSC_SIGSEGV : PR_TSC_ENABLE);
+                return 0;
+            }
+            case Prctl.PR_SET_TSC -> {
+                if (arg2 != PR_TSC_SIGSEGV && arg2 != PR_TSC_ENABLE) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                t.setTscFaults(arg2 == PR_TSC_SIGSEGV);
+                return 0;
+            }
+            case Prctl.PR_GET_TID_ADDRESS -> {
+                mem.writeLong(a.addr(1), t.clearChildTid());
+                return 0;
             }
             default -> {
                 p.kernel().warnOnce("prctl-" + option, "prctl option " + option + " is not implemented: EINVAL");
@@ -280,11 +371,91 @@ final class ProcessSyscalls {
         }
     }
 
-    /** CAP_LAST_CAP of Linux 6.1 (CAP_CHECKPOINT_RESTORE). */
-    private static final int CAP_LAST_CAP = 40;
+    /** Securebits: the lockable bits (SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE) and their locks. */
+    private static final int SECURE_ALL_BITS = 0x55;
+    private static final int SECURE_ALL_LOCKS = 0xaa;
+    private static final int SECBIT_KEEP_CAPS_LOCKED = 1 << 5;
+    /** PR_MCE_KILL's arg2 (clear, set) and policies. */
+    private static final int PR_MCE_KILL_CLEAR = 0;
+    private static final int PR_MCE_KILL_SET = 1;
+    private static final int PR_MCE_KILL_LATE = 0;
+    private static final int PR_MCE_KILL_EARLY = 1;
+    private static final int PR_MCE_KILL_DEFAULT = 2;
+    private static final int PR_TSC_ENABLE = 1;
+    private static final int PR_TSC_SIGSEGV = 2;
+    /** PR_CAP_AMBIENT's operations. */
+    private static final int PR_CAP_AMBIENT_IS_SET = 1;
+    private static final int PR_CAP_AMBIENT_RAISE = 2;
+    private static final int PR_CAP_AMBIENT_LOWER = 3;
+    private static final int PR_CAP_AMBIENT_CLEAR_ALL = 4;
 
-    private static long setFlag(GuestProcess p, int getOption, long value) {
-        p.setPrctlSetting(getOption, value);
+    /** CAP_SETPCAP: jlx grants capabilities with euid 0, as it grants CAP_SETUID. */
+    private static boolean privileged(GuestProcess p) {
+        return p.credentials().euid() == 0;
+    }
+
+    private static void checkCapability(long cap) throws ErrnoException {
+        if (Long.compareUnsigned(cap, GuestProcess.CAP_LAST_CAP) > 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /**
+     * PR_CAP_AMBIENT. The ambient set stays empty: raising needs the capability in the inheritable
+     * set, which is empty (jlx has no capset), so RAISE is EPERM and LOWER and CLEAR_ALL change nothing.
+     */
+    private static long capAmbient(Args a) throws ErrnoException {
+        long op = a.u64(1);
+        if (op == PR_CAP_AMBIENT_CLEAR_ALL) {
+            if ((a.u64(2) | a.u64(3) | a.u64(4)) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            return 0;
+        }
+        if ((a.u64(3) | a.u64(4)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        checkCapability(a.u64(2));
+        if (op == PR_CAP_AMBIENT_IS_SET || op == PR_CAP_AMBIENT_LOWER) {
+            return 0;
+        }
+        if (op == PR_CAP_AMBIENT_RAISE) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** PR_MCE_KILL, as Linux's: SET marks the task before it looks at the policy, even an invalid one. */
+    private static long mceKill(GuestThread t, Args a) throws ErrnoException {
+        if ((a.u64(3) | a.u64(4)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long policy = a.u64(2);
+        int flags = t.mceFlags();
+        if (a.u64(1) == PR_MCE_KILL_CLEAR) {
+            if (policy != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            t.setMceFlags(flags & ~GuestThread.MCE_PROCESS);
+            return 0;
+        }
+        if (a.u64(1) != PR_MCE_KILL_SET) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        flags |= GuestThread.MCE_PROCESS;
+        try {
+            if (policy == PR_MCE_KILL_EARLY) {
+                flags |= GuestThread.MCE_EARLY;
+            } else if (policy == PR_MCE_KILL_LATE) {
+                flags &= ~GuestThread.MCE_EARLY;
+            } else if (policy == PR_MCE_KILL_DEFAULT) {
+                flags &= ~(GuestThread.MCE_EARLY | GuestThread.MCE_PROCESS);
+            } else {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+        } finally {
+            t.setMceFlags(flags);
+        }
         return 0;
     }
 

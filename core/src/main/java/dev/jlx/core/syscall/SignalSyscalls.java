@@ -109,10 +109,10 @@ final class SignalSyscalls {
         }
         if (sig != 0) {
             for (GuestProcess p : targets) {
-                if (p == caller) {
-                    send(t, sig);
-                } else if (!p.zombie()) {
-                    p.signal(null, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, caller.pid(), caller.credentials().uid(), 0));
+                if (!p.zombie()) {
+                    // The caller's own process: its thread takes the signal unless it blocks it.
+                    p.signal(p == caller ? t : null, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, caller.pid(),
+                            caller.credentials().uid(), 0));
                 }
             }
         }
@@ -156,7 +156,7 @@ final class SignalSyscalls {
         }
         if (sig != 0) {
             GuestProcess sender = t.process();
-            target.process().signal(target, new GuestProcess.Delivery(sig, SI_TKILL, sender.pid(),
+            target.process().signalThread(target, new GuestProcess.Delivery(sig, SI_TKILL, sender.pid(),
                     sender.credentials().uid(), 0));
         }
         return 0;
@@ -189,10 +189,28 @@ final class SignalSyscalls {
         throw new ErrnoException(Errno.EINTR);
     }
 
-    /** Sends {@code sig} to the calling thread (see {@link GuestProcess#signal}). */
+    /** Sends {@code sig} to the calling thread alone, as Linux's send_sig (SIGPIPE). */
     static void send(GuestThread t, int sig) {
         GuestProcess p = t.process();
-        p.signal(t, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid(), 0));
+        p.signalThread(t, new GuestProcess.Delivery(sig, GuestProcess.SI_USER, p.pid(), p.credentials().uid(), 0));
+    }
+
+    /**
+     * Implements Linux syscall rt_sigpending(2): the blocked signals pending for the thread or its
+     * process; a set size above the kernel's is EINVAL, a smaller one gets that many bytes.
+     */
+    static long rt_sigpending(GuestThread t, Args a) throws ErrnoException {
+        long size = a.u64(1);
+        if (Long.compareUnsigned(size, SIGSET_SIZE) > 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long pending = (t.process().pendingSignals() | t.pendingSignals()) & t.signalMask();
+        byte[] set = new byte[(int) size];
+        for (int i = 0; i < set.length; i++) {
+            set[i] = (byte) (pending >>> (8 * i));
+        }
+        t.process().space().memory().write(a.addr(0), set);
+        return 0;
     }
 
 

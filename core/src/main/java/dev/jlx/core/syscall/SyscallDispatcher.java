@@ -38,7 +38,7 @@ public final class SyscallDispatcher {
         } else {
             // While a call may block, other threads of the process run guest code; every other call
             // keeps the engines still, so that it may change their memory maps (Unicorn is not thread-safe).
-            RunToken token = mayBlock(regs[0]) ? thread.process().space().runToken() : null;
+            RunToken token = entry.blocks() ? thread.process().space().runToken() : null;
             if (token != null) {
                 dropStaleInterrupt(thread);
                 thread.setSleeping(true);
@@ -60,13 +60,14 @@ public final class SyscallDispatcher {
         if (tracer != null) {
             tracer.trace(thread, entry, regs, result);
         }
-        if (thread.process().exiting() || thread.execPending()) {
+        if (thread.ending() || thread.execPending()) {
             // A stop asked from another thread (kill) can be lost (docs/engine.md): ask again from the hook.
             engine.stop();
             return;
         }
         long restoreMask = thread.takeRestoreMask();
-        GuestProcess.Delivery d = thread.process().pendingSignals() == 0 ? null : deliverable(thread);
+        GuestProcess.Delivery d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null
+                : deliverable(thread);
         if (thread.process().stopped()) {
             // Job control: a stopped process's threads wait here, after their call, until SIGCONT
             // (or a stop signal just taken from the pending set has stopped it).
@@ -75,7 +76,7 @@ public final class SyscallDispatcher {
                 engine.stop();
                 return;
             }
-            if (d == null && thread.process().pendingSignals() != 0) {
+            if (d == null && (thread.process().pendingSignals() | thread.pendingSignals()) != 0) {
                 d = deliverable(thread);
             }
         }
@@ -91,7 +92,7 @@ public final class SyscallDispatcher {
         long[] gregs = SignalFrames.registers(engine);
         gregs[SignalFrames.RCX] = regs[7] + 2;
         gregs[SignalFrames.R11] = regs[8];
-        if (result == -Errno.EINTR.number() && restartable(entry)
+        if (result == -Errno.EINTR.number() && entry != null && entry.restartable()
                 && (thread.process().signalActions().flags(d.signal()) & SignalFrames.SA_RESTART) != 0) {
             gregs[SignalFrames.RAX] = regs[0];
             gregs[SignalFrames.RIP] = regs[7];
@@ -124,8 +125,7 @@ public final class SyscallDispatcher {
      */
     private static void dropStaleInterrupt(GuestThread thread) {
         if (Thread.interrupted()) {
-            GuestProcess p = thread.process();
-            if (p.exiting() || (p.pendingSignals() & ~thread.signalMask()) != 0) {
+            if (thread.ending() || thread.signalPending()) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -140,36 +140,9 @@ public final class SyscallDispatcher {
         thread.setSleeping(false);
     }
 
-    /** Calls that can wait on another thread or process: they give up the run token while they serve. */
-    private static final java.util.Set<String> BLOCKING = java.util.Set.of("read", "write", "readv", "writev",
-            "pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2", "futex", "wait4", "waitid", "nanosleep",
-            "clock_nanosleep", "poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2", "rt_sigsuspend", "pause", "sendfile", "splice",
-            "tee", "copy_file_range", "flock", "fcntl", "open", "openat", "openat2", "creat", "sched_yield");
-    private static final boolean[] BLOCKING_BY_NUMBER = new boolean[1024];
-
-    static {
-        for (int n = 0; n < BLOCKING_BY_NUMBER.length; n++) {
-            SyscallEntry e = SyscallTable.entry(n);
-            BLOCKING_BY_NUMBER[n] = e != null && BLOCKING.contains(e.name());
-        }
-    }
-
-    private static boolean mayBlock(long number) {
-        return number >= 0 && number < BLOCKING_BY_NUMBER.length && BLOCKING_BY_NUMBER[(int) number];
-    }
-
     private static GuestProcess.Delivery deliverable(GuestThread thread) {
         Thread.interrupted();
         return thread.process().nextDelivery(thread);
-    }
-
-    /** Calls that an SA_RESTART handler does not restart (Linux's ERESTARTNOHAND and timed waits). */
-    private static final java.util.Set<String> NOT_RESTARTED = java.util.Set.of("pause", "rt_sigsuspend",
-            "nanosleep", "clock_nanosleep", "select", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_pwait2",
-            "rt_sigtimedwait", "io_getevents");
-
-    private static boolean restartable(SyscallEntry entry) {
-        return entry != null && !NOT_RESTARTED.contains(entry.name());
     }
 
     private Errno unimplemented(SyscallEntry entry, long number) {

@@ -8,28 +8,86 @@ import dev.jlx.abi.struct.Timeval;
 import dev.jlx.abi.struct.Timezone;
 import dev.jlx.abi.struct.Tms;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.CpuTime;
+import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
  * Clocks and sleeps. The wall clock and the monotonic clock are the JVM's (CLOCK_REALTIME and
- * CLOCK_MONOTONIC on a Linux host); CPU-time clocks are the guest thread's Java thread.
+ * CLOCK_MONOTONIC on a Linux host); CPU-time clocks are those of the Java threads that run the guest
+ * threads ({@link CpuTime}).
  */
 final class TimeSyscalls {
     private static final long NANOS = 1_000_000_000L;
     /** Coarse clocks tick with the kernel's jiffy: CONFIG_HZ=250 on Debian's kernels. */
     private static final long COARSE_RESOLUTION = 4_000_000L;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** JVM start, for CLOCK_PROCESS_CPUTIME_ID's approximation when thread CPU time is unavailable. */
-    private static final long MONOTONIC_ORIGIN = System.nanoTime();
+    /** What a tick-based CPU clock (CPUCLOCK_PROF, CPUCLOCK_VIRT) reports as its resolution: one jiffy. */
+    private static final long TICK_RESOLUTION = 4_000_000L;
 
     private TimeSyscalls() {}
 
-    /** Nanoseconds of {@code clock}; EINVAL for an unknown clock. */
+    /** Nanoseconds of {@code clock}, a CPU-time clock included; EINVAL for an unknown clock. */
+    static long now(GuestThread t, int clock) throws ErrnoException {
+        return clock < 0 || clock == Clocks.CLOCK_PROCESS_CPUTIME_ID || clock == Clocks.CLOCK_THREAD_CPUTIME_ID
+                ? cpuClock(t, clock, true) : now(clock);
+    }
+
+    /**
+     * The fields of a CPU-time clock id (include/linux/posix-timers.h): ~pid << 3 | per-thread << 2 |
+     * which, which being PROF (0), VIRT or SCHED; 3 is CLOCKFD, a clock device jlx has none of.
+     */
+    private static final int CPUCLOCK_VIRT = 1;
+    private static final int CPUCLOCK_SCHED = 2;
+    private static final int CPUCLOCK_MAX = 3;
+    private static final int CPUCLOCK_PERTHREAD_MASK = 4;
+    private static final int CPUCLOCK_CLOCK_MASK = 3;
+
+    /**
+     * A CPU-time clock, as Linux's posix-cpu-timers: CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID
+     * are the caller's, a negative id names a thread of the caller's process (pthread_getcpuclockid) or
+     * any process (clock_getcpuclockid), pid 0 being the caller; VIRT counts user time, PROF and SCHED
+     * user and system time. A process id may be given as the caller's tid where {@code gettime}, as
+     * Linux's clock_gettime allows. EINVAL for a clock that names no such thread or process.
+     */
+    private static long cpuClock(GuestThread t, int clock, boolean gettime) throws ErrnoException {
+        GuestProcess p = t.process();
+        if (clock == Clocks.CLOCK_PROCESS_CPUTIME_ID) {
+            return CpuTime.of(p).totalNanos();
+        }
+        if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
+            return CpuTime.of(p, t).totalNanos();
+        }
+        int which = clock & CPUCLOCK_CLOCK_MASK;
+        int pid = ~(clock >> 3);
+        if (which >= CPUCLOCK_MAX) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        CpuTime c;
+        if ((clock & CPUCLOCK_PERTHREAD_MASK) != 0) {
+            GuestThread target = pid == 0 ? t : null;
+            for (GuestThread other : pid == 0 ? java.util.List.<GuestThread>of() : p.threadSnapshot()) {
+                if (other.tid() == pid && !other.ending()) {
+                    target = other;
+                }
+            }
+            if (target == null) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            c = CpuTime.of(p, target);
+        } else {
+            GuestProcess target = pid == 0 || gettime && pid == t.tid() ? p : p.kernel().process(pid);
+            if (target == null) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            c = CpuTime.of(target);
+        }
+        return which == CPUCLOCK_VIRT ? c.userNanos() : c.totalNanos();
+    }
+
+    /** Nanoseconds of a clock that is not a CPU-time clock; EINVAL for an unknown clock. */
     static long now(int clock) throws ErrnoException {
         return switch (clock) {
             case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_TAI, Clocks.CLOCK_REALTIME_ALARM -> {
@@ -38,10 +96,6 @@ final class TimeSyscalls {
             }
             case Clocks.CLOCK_MONOTONIC, Clocks.CLOCK_MONOTONIC_RAW, Clocks.CLOCK_MONOTONIC_COARSE,
                     Clocks.CLOCK_BOOTTIME, Clocks.CLOCK_BOOTTIME_ALARM -> System.nanoTime();
-            case Clocks.CLOCK_PROCESS_CPUTIME_ID, Clocks.CLOCK_THREAD_CPUTIME_ID -> {
-                long cpu = THREADS.getCurrentThreadCpuTime();
-                yield cpu >= 0 ? cpu : System.nanoTime() - MONOTONIC_ORIGIN;
-            }
             default -> throw new ErrnoException(Errno.EINVAL);
         };
     }
@@ -54,17 +108,26 @@ final class TimeSyscalls {
 
     /** Implements Linux syscall clock_gettime(2). */
     static long clock_gettime(GuestThread t, Args a) throws ErrnoException {
-        putTimespec(t.process().space().memory(), a.addr(1), now(a.i32(0)));
+        putTimespec(t.process().space().memory(), a.addr(1), now(t, a.i32(0)));
         return 0;
     }
 
     /** Implements Linux syscall clock_getres(2). */
     static long clock_getres(GuestThread t, Args a) throws ErrnoException {
         int clock = a.i32(0);
-        now(clock);
+        long resolution = 1;
+        if (clock < 0) {
+            cpuClock(t, clock, false);
+            // The tick-based CPU clocks tick with the jiffy; SCHED's and the others count nanoseconds.
+            resolution = (clock & CPUCLOCK_CLOCK_MASK) == CPUCLOCK_SCHED ? 1 : TICK_RESOLUTION;
+        } else {
+            now(t, clock);
+            if (clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE) {
+                resolution = COARSE_RESOLUTION;
+            }
+        }
         if (a.addr(1) != 0) {
-            boolean coarse = clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE;
-            putTimespec(t.process().space().memory(), a.addr(1), coarse ? COARSE_RESOLUTION : 1);
+            putTimespec(t.process().space().memory(), a.addr(1), resolution);
         }
         return 0;
     }
@@ -103,8 +166,9 @@ final class TimeSyscalls {
     static final long USER_HZ = 100;
 
     /**
-     * Implements Linux syscall getrusage(2): CPU times of the guest thread's Java thread, the peak of
-     * the resident pages jlx's host memory has had so far; for children, the times of those reaped.
+     * Implements Linux syscall getrusage(2): CPU times of the process's threads (RUSAGE_SELF) or the
+     * caller's (RUSAGE_THREAD), the peak of the resident pages jlx's host memory has had so far; for
+     * children, the times of those reaped.
      */
     static long getrusage(GuestThread t, Args a) throws ErrnoException {
         int who = a.i32(0);
@@ -116,10 +180,10 @@ final class TimeSyscalls {
             r = new Rusage(timeval(t.process().childrenUserNanos()), timeval(t.process().childrenSystemNanos()), 0, 0,
                     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         } else {
-            long user = Math.max(0, THREADS.getCurrentThreadUserTime());
-            long system = Math.max(0, THREADS.getCurrentThreadCpuTime() - user);
+            CpuTime c = who == RUSAGE_THREAD ? CpuTime.of(t.process(), t) : CpuTime.of(t.process());
             long maxRssKb = t.process().space().peakResidentBytes() / 1024;
-            r = new Rusage(timeval(user), timeval(system), maxRssKb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            r = new Rusage(timeval(c.userNanos()), timeval(c.systemNanos()), maxRssKb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                    0, 0, 0);
         }
         ByteBuffer b = GuestMemory.structBuffer(Rusage.SIZE);
         r.writeTo(b, 0);
@@ -141,16 +205,15 @@ final class TimeSyscalls {
     }
 
     /**
-     * Implements Linux syscall times(2): the thread's and the reaped children's CPU times in USER_HZ
+     * Implements Linux syscall times(2): the process's and the reaped children's CPU times in USER_HZ
      * ticks, and the ticks of CLOCK_MONOTONIC (Linux counts from boot; only differences matter).
      */
     static long times(GuestThread t, Args a) throws ErrnoException {
         if (a.addr(0) != 0) {
-            long user = Math.max(0, THREADS.getCurrentThreadUserTime());
-            long system = Math.max(0, THREADS.getCurrentThreadCpuTime() - user);
+            CpuTime c = CpuTime.of(t.process());
             ByteBuffer b = GuestMemory.structBuffer(Tms.SIZE);
             long tick = NANOS / USER_HZ;
-            new Tms(user / tick, system / tick, t.process().childrenUserNanos() / tick,
+            new Tms(c.userNanos() / tick, c.systemNanos() / tick, t.process().childrenUserNanos() / tick,
                     t.process().childrenSystemNanos() / tick).writeTo(b, 0);
             t.process().space().memory().writeStruct(a.addr(0), b);
         }
@@ -165,16 +228,15 @@ final class TimeSyscalls {
         return remaining > 0 && old == 0 ? 1 : old;
     }
 
-    /** setitimer's and getitimer's only timer jlx keeps: ITIMER_REAL (wall clock, SIGALRM). */
+    /** setitimer's timers: the wall clock (SIGALRM), the process's user CPU time (SIGVTALRM), its CPU time (SIGPROF). */
     private static final int ITIMER_REAL = 0;
+    private static final int ITIMER_VIRTUAL = 1;
+    private static final int ITIMER_PROF = 2;
     /** struct itimerval: it_interval then it_value, each a struct timeval. */
     private static final int ITIMERVAL_SIZE = 32;
 
-    /** Implements Linux syscall setitimer(2) for ITIMER_REAL. */
+    /** Implements Linux syscall setitimer(2): a NULL value disarms, as Linux still allows. */
     static long setitimer(GuestThread t, Args a) throws ErrnoException {
-        if (a.i32(0) != ITIMER_REAL) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
         long value = 0;
         long interval = 0;
         if (a.addr(1) != 0) {
@@ -182,17 +244,27 @@ final class TimeSyscalls {
             interval = timevalNanos(Timeval.readFrom(b, 0));
             value = timevalNanos(Timeval.readFrom(b, 16));
         }
-        long[] old = t.process().realTimer().set(value, interval);
-        putItimerval(t, a.addr(2), old);
+        GuestProcess p = t.process();
+        long[] old = switch (a.i32(0)) {
+            case ITIMER_REAL -> p.realTimer().set(value, interval);
+            case ITIMER_VIRTUAL -> p.virtualTimer().set(value, interval);
+            case ITIMER_PROF -> p.profilingTimer().set(value, interval);
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+        putItimerval(t, a.addr(2), old, a.i32(0) == ITIMER_REAL);
         return 0;
     }
 
-    /** Implements Linux syscall getitimer(2) for ITIMER_REAL. */
+    /** Implements Linux syscall getitimer(2). */
     static long getitimer(GuestThread t, Args a) throws ErrnoException {
-        if (a.i32(0) != ITIMER_REAL) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        putItimerval(t, a.addr(1), t.process().realTimer().get());
+        GuestProcess p = t.process();
+        long[] setting = switch (a.i32(0)) {
+            case ITIMER_REAL -> p.realTimer().get();
+            case ITIMER_VIRTUAL -> p.virtualTimer().get();
+            case ITIMER_PROF -> p.profilingTimer().get();
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+        putItimerval(t, a.addr(1), setting, a.i32(0) == ITIMER_REAL);
         return 0;
     }
 
@@ -203,14 +275,19 @@ final class TimeSyscalls {
         return tv.sec() > Long.MAX_VALUE / NANOS ? Long.MAX_VALUE : tv.sec() * NANOS + tv.usec() * 1000;
     }
 
-    /** Writes {remaining, interval} as a struct itimerval, rounding up to whole microseconds. */
-    private static void putItimerval(GuestThread t, long address, long[] setting) throws ErrnoException {
+    /**
+     * Writes {remaining, interval} as a struct itimerval in whole microseconds: rounded up for the real
+     * timer, cut for the CPU timers (Linux's ns_to_timespec64, then tv_nsec / 1000).
+     */
+    private static void putItimerval(GuestThread t, long address, long[] setting, boolean roundUp)
+            throws ErrnoException {
         if (address == 0) {
             return;
         }
         ByteBuffer b = GuestMemory.structBuffer(ITIMERVAL_SIZE);
-        long intervalMicros = (setting[1] + 999) / 1000;
-        long valueMicros = (setting[0] + 999) / 1000;
+        long up = roundUp ? 999 : 0;
+        long intervalMicros = (setting[1] + up) / 1000;
+        long valueMicros = (setting[0] + up) / 1000;
         new Timeval(intervalMicros / 1_000_000, intervalMicros % 1_000_000).writeTo(b, 0);
         new Timeval(valueMicros / 1_000_000, valueMicros % 1_000_000).writeTo(b, 16);
         t.process().space().memory().writeStruct(address, b);
@@ -222,21 +299,41 @@ final class TimeSyscalls {
         return 0;
     }
 
-    /** Implements Linux syscall clock_nanosleep(2). */
+    /**
+     * Implements Linux syscall clock_nanosleep(2). On a CPU-time clock the caller waits until the
+     * clock reaches the time, looking every few milliseconds; its own thread's clock is EINVAL (or
+     * EOPNOTSUPP as CLOCK_THREAD_CPUTIME_ID), as on Linux: it could never advance while it sleeps.
+     */
     static long clock_nanosleep(GuestThread t, Args a) throws ErrnoException {
         int clock = a.i32(0);
-        if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
-            throw new ErrnoException(Errno.EINVAL);
+        if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID || clock == Clocks.CLOCK_MONOTONIC_RAW
+                || clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE) {
+            // Linux's clocks that have no nsleep.
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        boolean cpu = clock < 0 || clock == Clocks.CLOCK_PROCESS_CPUTIME_ID;
+        if (!cpu) {
+            now(clock);
         }
         long request = readTimespec(t, a.addr(2));
-        if ((a.i32(1) & Clocks.TIMER_ABSTIME) != 0) {
-            sleepNanos(request - now(clock));
-        } else {
-            now(clock);
-            sleepNanos(request);
+        if (clock < 0 && (clock & CPUCLOCK_PERTHREAD_MASK) != 0 && (~(clock >> 3) == 0 || ~(clock >> 3) == t.tid())) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean absolute = (a.i32(1) & Clocks.TIMER_ABSTIME) != 0;
+        long start = now(t, clock);
+        if (!cpu) {
+            sleepNanos(absolute ? request - start : request);
+            return 0;
+        }
+        long deadline = absolute ? request : start + request;
+        for (long left = deadline - start; left > 0; left = deadline - now(t, clock)) {
+            sleepNanos(Math.min(left, CPU_CLOCK_LOOK_NANOS));
         }
         return 0;
     }
+
+    /** How often a sleep on a CPU-time clock looks at it. */
+    private static final long CPU_CLOCK_LOOK_NANOS = 2_000_000;
 
     static long readTimespec(GuestThread t, long address) throws ErrnoException {
         Timespec ts = Timespec.readFrom(t.process().space().memory().readStruct(address, Timespec.SIZE), 0);

@@ -3,7 +3,6 @@ package dev.jlx.core.fs.proc;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
-import dev.jlx.abi.Prctl;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.core.ByteString;
@@ -12,6 +11,7 @@ import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.kernel.CpuTime;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Rlimits;
@@ -34,8 +34,6 @@ final class ProcessFiles {
     private static final long PAGE = AddressSpace.PAGE;
     /** SIG_IGN: a disposition that ignores the signal. */
     private static final long SIG_IGN = 1;
-    /** CAP_LAST_CAP of Linux 6.1: the bounding set holds capabilities 0 to 40. */
-    private static final long FULL_CAPABILITIES = (1L << 41) - 1;
     /** MAX_NUMNODES of Debian's kernels (CONFIG_NODES_SHIFT=10): Mems_allowed prints that many bits. */
     private static final int MAX_NUMNODES = 1024;
 
@@ -180,11 +178,10 @@ final class ProcessFiles {
         // jlx never backs guest memory with huge pages.
         s.append("THP_enabled:\t0\n");
         s.append("Threads:\t").append(p.threadSnapshot().size()).append('\n');
-        s.append("SigQ:\t").append(Long.bitCount(p.pendingSignals())).append('/')
+        s.append("SigQ:\t").append(Long.bitCount(p.pendingSignals()) + Long.bitCount(t.pendingSignals())).append('/')
                 .append(p.rlimits().soft(Resource.RLIMIT_SIGPENDING)).append('\n');
         long[] ignoredAndCaught = ignoredAndCaught(p);
-        // jlx keeps pending signals for the whole process: they are the shared ones.
-        s.append("SigPnd:\t").append(sigset(0)).append('\n');
+        s.append("SigPnd:\t").append(sigset(t.pendingSignals())).append('\n');
         s.append("ShdPnd:\t").append(sigset(p.pendingSignals())).append('\n');
         s.append("SigBlk:\t").append(sigset(t.signalMask())).append('\n');
         s.append("SigIgn:\t").append(sigset(ignoredAndCaught[0])).append('\n');
@@ -192,9 +189,9 @@ final class ProcessFiles {
         s.append("CapInh:\t").append(sigset(0)).append('\n');
         s.append("CapPrm:\t").append(sigset(0)).append('\n');
         s.append("CapEff:\t").append(sigset(0)).append('\n');
-        s.append("CapBnd:\t").append(sigset(FULL_CAPABILITIES)).append('\n');
+        s.append("CapBnd:\t").append(sigset(p.capabilityBound())).append('\n');
         s.append("CapAmb:\t").append(sigset(0)).append('\n');
-        s.append("NoNewPrivs:\t").append(p.prctlSetting(Prctl.PR_GET_NO_NEW_PRIVS, 0)).append('\n');
+        s.append("NoNewPrivs:\t").append((p.noNewPrivs() ? 1 : 0)).append('\n');
         s.append("Seccomp:\t0\n");
         s.append("Seccomp_filters:\t0\n");
         // As for a CPU without the speculation bugs: the engine does not speculate.

@@ -1,5 +1,6 @@
 package dev.jlx.core.fs.proc;
 
+import dev.jlx.core.kernel.CpuTime;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.Kernel;
 import java.lang.management.ManagementFactory;

@@ -161,12 +161,6 @@ public final class ByteString implements Comparable<ByteString> {
         return new ByteString(all);
     }
 
-    /** Whether the bytes are UTF-8 (then {@link #utf8()} gives them back unchanged). */
-    public boolean isUtf8() {
-        return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes), java.nio.CharBuffer.allocate(
-                bytes.length), true).isUnderflow();
-    }
-
     /**
      * The bytes decoded as UTF-8, invalid ones as U+FFFD: for text that jlx interprets (a name to
      * look up among names that jlx made as Strings), never for a name that goes on.

@@ -1,11 +1,11 @@
 package dev.jlx.core.loader;
 
-import dev.jlx.core.ByteString;
 import static dev.jlx.core.mem.AddressSpace.pageDown;
 import static dev.jlx.core.mem.AddressSpace.pageUp;
 
 import dev.jlx.abi.Elf;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.mem.AddressSpace;
 import java.lang.foreign.MemorySegment;

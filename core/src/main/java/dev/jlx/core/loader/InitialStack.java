@@ -1,8 +1,8 @@
 package dev.jlx.core.loader;
 
-import dev.jlx.core.ByteString;
 import dev.jlx.abi.Auxv;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;

@@ -1,8 +1,8 @@
 package dev.jlx.core.mem;
 
-import dev.jlx.core.ByteString;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.HostPages;

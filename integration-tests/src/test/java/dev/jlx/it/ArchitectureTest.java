@@ -43,9 +43,32 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         for (String pkg : List.of("dev.jlx.abi", "dev.jlx.core.api", "dev.jlx.core.cpu", "dev.jlx.core.syscall",
+                "dev.jlx.core.fs", "dev.jlx.core.host",
                 "dev.jlx.host.posix", "dev.jlx.host.windows", "dev.jlx.tools")) {
             assertTrue(JLX.containPackage(pkg), "no classes imported from " + pkg);
         }
+    }
+
+    /**
+     * The VFS has file types of its own ({@code FileOps}, {@code FileSystem}): the host SPI's file
+     * types are one implementation behind hostfs, never what a file system of core is.
+     */
+    @Test
+    void fileSystemsImplementNoHostSpiType() {
+        noClasses().that().resideInAPackage("dev.jlx.core.fs..")
+                .should().implement("dev.jlx.core.host.HostFile")
+                .orShould().implement("dev.jlx.core.host.HostFiles")
+                .orShould().beAssignableTo("dev.jlx.core.host.HostFile")
+                .orShould().beAssignableTo("dev.jlx.core.host.HostFiles")
+                .check(JLX);
+    }
+
+    /** The host SPI knows nothing of the VFS built on it. */
+    @Test
+    void hostSpiDoesNotSeeTheVfs() {
+        noClasses().that().resideInAPackage("dev.jlx.core.host..")
+                .should().dependOnClassesThat().resideInAPackage("dev.jlx.core.fs..")
+                .check(JLX);
     }
 
     @Test

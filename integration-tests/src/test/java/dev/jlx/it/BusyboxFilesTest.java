@@ -49,4 +49,20 @@ class BusyboxFilesTest {
         argv.addAll(List.of(command.split(" ")));
         Runner.assertSameAsNative(argv, dir, new byte[0]);
     }
+
+    /**
+     * Names that are not UTF-8, and NFC beside NFD: busybox creates, lists, stats, reads and removes
+     * them, each side in a fresh directory.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"busybox ls", "busybox ls -1 | busybox od -c", "busybox stat -c %n:%s *", "busybox cat *",
+        "busybox find . -type f | busybox sort | busybox od -c", "for f in *; do busybox cat \"$f\"; done",
+        "busybox rm -- *; busybox ls -a"})
+    void namesThatAreNotUtf8(String command, @TempDir Path nativeDir, @TempDir Path jlxDir) throws Exception {
+        String script = "for n in \"$(printf 'x\\377')\" \"$(printf 'a\\303(b')\" \"$(printf '\\355\\240\\200')\" "
+                + "\"$(printf '\\303\\251')\" \"$(printf 'e\\314\\201')\"; do echo \"$n\" > \"$n\"; done; " + command;
+        List<String> argv = List.of("/bin/busybox", "sh", "-c", script);
+        Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
+        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), command);
+    }
 }

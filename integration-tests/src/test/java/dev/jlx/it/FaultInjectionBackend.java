@@ -1,5 +1,6 @@
 package dev.jlx.it;
 
+import dev.jlx.core.ByteString;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostBackendProvider;
 import dev.jlx.core.host.HostBackends;
@@ -60,7 +61,9 @@ public final class FaultInjectionBackend implements HostBackendProvider {
             private HostFiles faulty(HostFiles real) {
                 return (HostFiles) Proxy.newProxyInstance(HostFiles.class.getClassLoader(),
                         new Class<?>[] {HostFiles.class}, (proxy, method, args) -> {
-                            if (method.getName().equals("open") && ((String) args[0]).endsWith("/" + FAULT)) {
+                            // Vfs.open tries the one-resolution openIfPlain before open.
+                            if ((method.getName().equals("open") || method.getName().equals("openIfPlain"))
+                                    && ((ByteString) args[0]).utf8().endsWith("/" + FAULT)) {
                                 throw new IllegalStateException("fault injected by a test");
                             }
                             try {

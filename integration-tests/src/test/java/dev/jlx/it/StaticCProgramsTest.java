@@ -2,7 +2,11 @@ package dev.jlx.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jlx.core.api.LinuxMachine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,6 +141,38 @@ class StaticCProgramsTest {
             }
         }
         assertEquals(List.of(), failed, failed.size() + " of 20 runs differ from native");
+    }
+
+    /** bytenames.c in a host directory: names of every byte, not UTF-8, NFC beside NFD, as native. */
+    @ParameterizedTest(name = "bytenames on hostfs {0}")
+    @MethodSource("toolchains")
+    void byteNamesOnHostfs(CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary("bytenames", toolchain).toString());
+        Path nativeDir = Files.createDirectory(dir.resolve("native"));
+        Path jlxDir = Files.createDirectory(dir.resolve("jlx"));
+        Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
+        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), "bytenames " + toolchain);
+    }
+
+    /** bytenames.c on jlx's tmpfs against Linux's (/dev/shm). */
+    @ParameterizedTest(name = "bytenames on tmpfs {0}")
+    @MethodSource("toolchains")
+    void byteNamesOnTmpfs(CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary("bytenames", toolchain).toString());
+        long pid = ProcessHandle.current().pid();
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-bytenames-" + pid + "-" + toolchain));
+        try {
+            Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
+            String guest = "/dev/shm/jlx-guest-bytenames-" + pid;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
+                    .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+            Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
+                    "bytenames on tmpfs " + toolchain);
+        } finally {
+            Files.delete(shm);
+        }
     }
 
     static Stream<CPrograms.Toolchain> toolchains() {

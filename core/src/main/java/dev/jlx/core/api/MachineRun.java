@@ -1,12 +1,14 @@
 package dev.jlx.core.api;
 
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.EngineException;
 import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.fs.Devfs;
 import dev.jlx.core.fs.FileSystem;
 import dev.jlx.core.fs.HostDirectoryFs;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.HostFileOps;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.Mount;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Procfs;
@@ -45,16 +47,16 @@ final class MachineRun {
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
             FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
-                    : new HostDirectoryFs(host.files(), m.hostDirectory().toString());
+                    : new HostDirectoryFs(host.files(), host.console(), ByteString.of(m.hostDirectory().toString()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
         if (!config.root().toString().equals("/") && config.mounts().stream().noneMatch(
                 m -> m.guestPath().equals("/dev"))) {
             // A guest root of its own gets the /dev every Linux system has; the host's / keeps the host's.
-            mounts.add(new Mount("/dev", new Devfs(host.files()), false));
+            mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }
-        FileSystem root = mounts.stream().filter(m -> m.guestPath().equals("/")).findFirst().orElseThrow().fs();
+        FileSystem root = mounts.stream().filter(m -> m.guestPath().equals(ByteString.ROOT)).findFirst().orElseThrow().fs();
         mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);
         mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);
         Vfs vfs = new Vfs(mounts);
@@ -87,11 +89,11 @@ final class MachineRun {
      */
     private static void mountWhereRootHasDirectory(List<Mount> mounts, FileSystem root, String guestPath,
             Supplier<FileSystem> fs) {
-        if (mounts.stream().anyMatch(m -> m.guestPath().equals(guestPath))) {
+        if (mounts.stream().anyMatch(m -> m.guestPath().equals(ByteString.of(guestPath)))) {
             return;
         }
         try {
-            if ((root.stat(guestPath, true).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+            if ((root.stat(ByteString.of(guestPath), true).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
                 mounts.add(new Mount(guestPath, fs.get(), false));
             }
         } catch (ErrnoException absent) {
@@ -113,11 +115,11 @@ final class MachineRun {
     private static void installStdio(GuestProcess p, LinuxMachine.Config config, HostBackend host)
             throws ErrnoException {
         OpenFile in = config.stdin() != null ? StreamFile.reading(config.stdin(), 1)
-                : new HostOpenFile(host.files().standardStream(0), OpenFlags.O_RDWR, host.console(), null);
+                : new VfsFile(new HostFileOps(host.files().standardStream(0), host.console()), OpenFlags.O_RDWR, null);
         OpenFile out = config.stdout() != null ? StreamFile.writing(config.stdout(), 2)
-                : new HostOpenFile(host.files().standardStream(1), OpenFlags.O_RDWR, host.console(), null);
+                : new VfsFile(new HostFileOps(host.files().standardStream(1), host.console()), OpenFlags.O_RDWR, null);
         OpenFile err = config.stderr() != null ? StreamFile.writing(config.stderr(), 3)
-                : new HostOpenFile(host.files().standardStream(2), OpenFlags.O_RDWR, host.console(), null);
+                : new VfsFile(new HostFileOps(host.files().standardStream(2), host.console()), OpenFlags.O_RDWR, null);
         p.fds().installAt(0, in, false);
         p.fds().installAt(1, out, false);
         p.fds().installAt(2, err, false);

@@ -7,9 +7,10 @@ import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -69,20 +70,23 @@ public final class Devfs implements FileSystem {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HostFiles host;
+    private final HostConsole console;
     private final long dev;
     private final long created = Instant.now().getEpochSecond();
 
     /** {@code host} serves /dev/tty: the controlling terminal is the host's. */
-    public Devfs(HostFiles host) {
+    public Devfs(HostFiles host, HostConsole console) {
         this.host = host;
+        this.console = console;
         this.dev = AnonymousDevices.next();
     }
 
-    private Object entry(String path) throws ErrnoException {
-        if (path.equals("/")) {
+    private Object entry(ByteString path) throws ErrnoException {
+        if (path.equals(ByteString.ROOT)) {
             return Boolean.TRUE;
         }
-        String name = path.substring(1);
+        // The names are jlx's own text; one that is not UTF-8 matches none of them.
+        String name = path.utf8().substring(1);
         if (name.contains("/")) {
             // Only shm and pts are directories, and they are empty (shm is mounted over by a tmpfs).
             throw new ErrnoException(ENTRIES.get(name.substring(0, name.indexOf('/'))) == Boolean.TRUE
@@ -107,9 +111,9 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public HostStat stat(String path, boolean followLinks) throws ErrnoException {
+    public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         Object e = entry(path);
-        long ino = path.equals("/") ? 1 : ino(e);
+        long ino = path.equals(ByteString.ROOT) ? 1 : ino(e);
         return switch (e) {
             case Device d -> new HostStat(dev, ino, FileMode.S_IFCHR | 0666, 1, 0, d == Device.TTY ? 5 : 0, d.rdev(), 0,
                     PAGE, 0, created, 0, created, 0, created, 0);
@@ -121,7 +125,7 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public HostFile open(String path, int flags, int mode) throws ErrnoException {
+    public FileOps open(ByteString path, int flags, int mode) throws ErrnoException {
         Object e = entry(path);
         if (e instanceof String) {
             throw new ErrnoException(Errno.ELOOP);
@@ -136,13 +140,14 @@ public final class Devfs implements FileSystem {
             throw new ErrnoException(Errno.EEXIST);
         }
         if (d == Device.TTY) {
-            return host.open("/dev/tty", flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC), 0);
+            return new HostFileOps(host.open(ByteString.of("/dev/tty"), flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC),
+                    0), console);
         }
         return new DeviceFile(d, path);
     }
 
     @Override
-    public byte[] readlink(String path) throws ErrnoException {
+    public byte[] readlink(ByteString path) throws ErrnoException {
         if (!(entry(path) instanceof String target)) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -150,7 +155,7 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public void access(String path, int mode) throws ErrnoException {
+    public void access(ByteString path, int mode) throws ErrnoException {
         Object e = entry(path);
         if ((mode & Fcntl.X_OK) != 0 && e instanceof Device) {
             throw new ErrnoException(Errno.EACCES);
@@ -158,8 +163,8 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public List<HostDirEntry> list(String path) throws ErrnoException {
-        if (!path.equals("/")) {
+    public List<HostDirEntry> list(ByteString path) throws ErrnoException {
+        if (!path.equals(ByteString.ROOT)) {
             if (entry(path) != Boolean.TRUE) {
                 throw new ErrnoException(Errno.ENOTDIR);
             }
@@ -179,7 +184,7 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public void mkdir(String path, int mode) throws ErrnoException {
+    public void mkdir(ByteString path, int mode) throws ErrnoException {
         try {
             entry(path);
         } catch (ErrnoException absent) {
@@ -189,40 +194,40 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public void rename(String from, String to, int flags) throws ErrnoException {
+    public void rename(ByteString from, ByteString to, int flags) throws ErrnoException {
         throw refused();
     }
 
     @Override
-    public void link(String existing, String newPath) throws ErrnoException {
+    public void link(ByteString existing, ByteString newPath) throws ErrnoException {
         throw refused();
     }
 
     @Override
-    public void symlink(byte[] target, String linkPath) throws ErrnoException {
+    public void symlink(byte[] target, ByteString linkPath) throws ErrnoException {
         throw refused();
     }
 
     @Override
-    public void chmod(String path, int mode) throws ErrnoException {
+    public void chmod(ByteString path, int mode) throws ErrnoException {
         entry(path);
         throw refused();
     }
 
     @Override
-    public void chown(String path, int uid, int gid) throws ErrnoException {
+    public void chown(ByteString path, int uid, int gid) throws ErrnoException {
         entry(path);
         throw refused();
     }
 
     @Override
-    public void utimens(String path, long as, long an, long ms, long mn) throws ErrnoException {
+    public void utimens(ByteString path, long as, long an, long ms, long mn) throws ErrnoException {
         // Timestamps of device nodes do not matter to anyone; Linux lets root set them.
         entry(path);
     }
 
     @Override
-    public void truncate(String path, long length) throws ErrnoException {
+    public void truncate(ByteString path, long length) throws ErrnoException {
         // truncate(2) of a character device does nothing on Linux.
         if (!(entry(path) instanceof Device)) {
             throw new ErrnoException(Errno.EISDIR);
@@ -230,24 +235,24 @@ public final class Devfs implements FileSystem {
     }
 
     @Override
-    public void mkfifo(String path, int mode) throws ErrnoException {
+    public void mkfifo(ByteString path, int mode) throws ErrnoException {
         throw refused();
     }
 
     @Override
-    public void unlink(String path) throws ErrnoException {
+    public void unlink(ByteString path) throws ErrnoException {
         entry(path);
         throw refused();
     }
 
     @Override
-    public void rmdir(String path) throws ErrnoException {
+    public void rmdir(ByteString path) throws ErrnoException {
         entry(path);
         throw refused();
     }
 
     @Override
-    public HostStatfs statfs(String path) throws ErrnoException {
+    public HostStatfs statfs(ByteString path) throws ErrnoException {
         entry(path);
         return new HostStatfs(Statfs.TMPFS_MAGIC, PAGE, 0, 0, 0, ENTRIES.size() + 1, 0, dev, 255, PAGE,
                 Statfs.ST_VALID);
@@ -261,9 +266,9 @@ public final class Devfs implements FileSystem {
     /** An open device node (or a devfs directory, which only lists). */
     private final class DeviceFile extends SyntheticFile {
         private final Device device;
-        private final String path;
+        private final ByteString path;
 
-        DeviceFile(Device device, String path) {
+        DeviceFile(Device device, ByteString path) {
             this.device = device;
             this.path = path;
         }

@@ -1,9 +1,9 @@
 package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
@@ -13,26 +13,38 @@ import java.util.List;
  * A mounted file system, analogous to Linux's super block with its inode operations. Paths are
  * absolute within the file system ("/" is its root), already walked and confined by the
  * {@link Vfs}: the last component is never a symlink to follow, earlier ones are directories. The
- * contracts and errors are those of the host SPI's {@link dev.jlx.core.host.HostFiles}.
+ * contracts and errors are those of the host SPI's {@link dev.jlx.core.host.HostFiles}; names are
+ * bytes ({@link ByteString}). Each file system serves the files it opens itself ({@link FileOps}).
  */
 public interface FileSystem {
-    HostFile open(String path, int linuxFlags, int mode) throws ErrnoException;
+    FileOps open(ByteString path, int linuxFlags, int mode) throws ErrnoException;
 
-    HostStat stat(String path, boolean followLinks) throws ErrnoException;
+    /**
+     * {@link #open} of a path the VFS has not walked, in the same descent as its resolution, when no
+     * component of it is a symbolic link (the last included, unless O_NOFOLLOW with O_PATH asks for
+     * the link itself): see {@link dev.jlx.core.host.HostFiles#openIfPlain}. Null when there is one
+     * or the file system cannot tell cheaply, and the VFS walks; an in-memory file system walks
+     * cheaply anyway.
+     */
+    default FileOps openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        return null;
+    }
 
-    byte[] readlink(String path) throws ErrnoException;
+    HostStat stat(ByteString path, boolean followLinks) throws ErrnoException;
+
+    byte[] readlink(ByteString path) throws ErrnoException;
 
     /** See {@link dev.jlx.core.host.HostFiles#isPlainPath}; an in-memory file system walks cheaply anyway. */
-    default boolean isPlainPath(String path) {
+    default boolean isPlainPath(ByteString path) {
         return false;
     }
 
     /** See {@link dev.jlx.core.host.HostFiles#lstatIfPlain}. */
-    default HostStat lstatIfPlain(String path) throws ErrnoException {
+    default HostStat lstatIfPlain(ByteString path) throws ErrnoException {
         return null;
     }
 
-    void access(String path, int linuxMode) throws ErrnoException;
+    void access(ByteString path, int linuxMode) throws ErrnoException;
 
     /** A FIFO kept in the JVM: its pipe and its own metadata (fstat shows the FIFO, not pipefs). */
     record FifoNode(Pipe pipe, java.util.function.Supplier<HostStat> stat) {}
@@ -41,53 +53,53 @@ public interface FileSystem {
      * The FIFO at {@code path} when this file system keeps it in the JVM (tmpfs), with the open's
      * access checked; null for any other file, which {@link #open} opens.
      */
-    default FifoNode fifo(String path, int linuxFlags) throws ErrnoException {
+    default FifoNode fifo(ByteString path, int linuxFlags) throws ErrnoException {
         return null;
     }
 
     /** See {@link dev.jlx.core.host.HostFiles#getxattr}: a file system that keeps none has none. */
-    default long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
+    default long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);
     }
 
-    default long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
+    default long listxattr(ByteString path, boolean followLinks, MemorySegment list) throws ErrnoException {
         return 0;
     }
 
-    default void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+    default void setxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value, int flags)
             throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
-    default void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+    default void removexattr(ByteString path, boolean followLinks, ByteString name) throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
-    List<HostDirEntry> list(String path) throws ErrnoException;
+    List<HostDirEntry> list(ByteString path) throws ErrnoException;
 
-    void mkdir(String path, int mode) throws ErrnoException;
+    void mkdir(ByteString path, int mode) throws ErrnoException;
 
-    void rename(String from, String to, int linuxFlags) throws ErrnoException;
+    void rename(ByteString from, ByteString to, int linuxFlags) throws ErrnoException;
 
-    void link(String existing, String newPath) throws ErrnoException;
+    void link(ByteString existing, ByteString newPath) throws ErrnoException;
 
-    void symlink(byte[] target, String linkPath) throws ErrnoException;
+    void symlink(byte[] target, ByteString linkPath) throws ErrnoException;
 
-    void chmod(String path, int mode) throws ErrnoException;
+    void chmod(ByteString path, int mode) throws ErrnoException;
 
-    void chown(String path, int uid, int gid) throws ErrnoException;
+    void chown(ByteString path, int uid, int gid) throws ErrnoException;
 
-    void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
+    void utimens(ByteString path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
 
-    void truncate(String path, long length) throws ErrnoException;
+    void truncate(ByteString path, long length) throws ErrnoException;
 
-    void mkfifo(String path, int mode) throws ErrnoException;
+    void mkfifo(ByteString path, int mode) throws ErrnoException;
 
-    void unlink(String path) throws ErrnoException;
+    void unlink(ByteString path) throws ErrnoException;
 
-    void rmdir(String path) throws ErrnoException;
+    void rmdir(ByteString path) throws ErrnoException;
 
-    HostStatfs statfs(String path) throws ErrnoException;
+    HostStatfs statfs(ByteString path) throws ErrnoException;
 
     /** Writes cached data to storage (sync(2)); nothing to do for memory. */
     void sync();

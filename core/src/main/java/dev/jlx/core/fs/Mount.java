@@ -1,5 +1,6 @@
 package dev.jlx.core.fs;
 
+import dev.jlx.core.ByteString;
 import java.util.List;
 
 /**
@@ -8,12 +9,17 @@ import java.util.List;
  * directory of {@code fs} that appears there ("" for its root; a chroot's root mount may show a
  * directory inside a file system, as a bind mount does).
  */
-public record Mount(String guestPath, FileSystem fs, boolean readOnly, String fsRoot) {
-    public Mount(String guestPath, FileSystem fs, boolean readOnly) {
-        this(guestPath, fs, readOnly, "");
+public record Mount(ByteString guestPath, FileSystem fs, boolean readOnly, ByteString fsRoot) {
+    public Mount(ByteString guestPath, FileSystem fs, boolean readOnly) {
+        this(guestPath, fs, readOnly, ByteString.EMPTY);
     }
 
-    List<String> components() {
-        return Vfs.components(guestPath);
+    /** A mount at a guest path jlx was given as text (the command line, the embedding API). */
+    public Mount(String guestPath, FileSystem fs, boolean readOnly) {
+        this(ByteString.of(guestPath), fs, readOnly);
+    }
+
+    List<ByteString> components() {
+        return guestPath.components();
     }
 }

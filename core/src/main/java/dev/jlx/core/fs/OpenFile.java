@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open file description, analogous to Linux's {@code struct file}: the offset and status flags
- * that dup(2) and fork share. Where an operation is served is decided here, by the object: a host
- * file goes to the host backend, an in-memory file never leaves the JVM. The defaults give the
+ * that dup(2) and fork share. Where an operation is served is decided here, by the object: a file
+ * of a file system goes to that file system's {@link FileOps} ({@link VfsFile}), a pipe or an
+ * eventfd is served in the JVM. The defaults give the
  * errno Linux gives for a file that does not support the operation.
  */
 public abstract class OpenFile {
@@ -155,23 +156,6 @@ public abstract class OpenFile {
     public int poll(int events) {
         return events & (dev.jlx.abi.Poll.POLLIN | dev.jlx.abi.Poll.POLLOUT | dev.jlx.abi.Poll.POLLRDNORM
                 | dev.jlx.abi.Poll.POLLWRNORM);
-    }
-
-    /** fgetxattr(2); see {@link dev.jlx.core.host.HostFiles#getxattr}. */
-    public long getxattr(String name, MemorySegment value) throws ErrnoException {
-        throw new ErrnoException(Errno.ENODATA);
-    }
-
-    public long listxattr(MemorySegment list) throws ErrnoException {
-        return 0;
-    }
-
-    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
-        throw new ErrnoException(Errno.EOPNOTSUPP);
-    }
-
-    public void removexattr(String name) throws ErrnoException {
-        throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
     public Terminal terminal() throws ErrnoException {

@@ -7,10 +7,10 @@ import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.proc.PseudoNode;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import dev.jlx.core.kernel.GuestProcess;
@@ -51,13 +51,14 @@ abstract class PseudoFs implements FileSystem {
     /** The root directory as it is now. */
     protected abstract PseudoNode.Dir root() throws ErrnoException;
 
-    private PseudoNode lookup(String path) throws ErrnoException {
+    private PseudoNode lookup(ByteString path) throws ErrnoException {
         PseudoNode node = root();
-        for (String name : Vfs.components(path)) {
+        for (ByteString name : path.components()) {
             if (!(node instanceof PseudoNode.Dir dir)) {
                 throw new ErrnoException(Errno.ENOTDIR);
             }
-            node = dir.child(name);
+            // Every name here is one jlx wrote as text; a name that is not UTF-8 matches none of them.
+            node = dir.child(name.utf8());
             if (node == null) {
                 throw new ErrnoException(Errno.ENOENT);
             }
@@ -92,16 +93,16 @@ abstract class PseudoFs implements FileSystem {
     }
 
     @Override
-    public HostStat stat(String path, boolean followLinks) throws ErrnoException {
+    public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         return stat(lookup(path));
     }
 
     @Override
-    public byte[] readlink(String path) throws ErrnoException {
+    public byte[] readlink(ByteString path) throws ErrnoException {
         if (!(lookup(path) instanceof PseudoNode.Link link)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return link.target().get().getBytes(StandardCharsets.UTF_8);
+        return link.target().get().toByteArray();
     }
 
     /** MAY_* bits of the kernel's permission checks, as R_OK, W_OK and X_OK. */
@@ -147,12 +148,12 @@ abstract class PseudoFs implements FileSystem {
     }
 
     @Override
-    public void access(String path, int linuxMode) throws ErrnoException {
+    public void access(ByteString path, int linuxMode) throws ErrnoException {
         check(lookup(path), linuxMode & 7);
     }
 
     @Override
-    public HostFile open(String path, int flags, int mode) throws ErrnoException {
+    public FileOps open(ByteString path, int flags, int mode) throws ErrnoException {
         PseudoNode node;
         try {
             node = lookup(path);
@@ -181,7 +182,7 @@ abstract class PseudoFs implements FileSystem {
     }
 
     @Override
-    public List<HostDirEntry> list(String path) throws ErrnoException {
+    public List<HostDirEntry> list(ByteString path) throws ErrnoException {
         if (!(lookup(path) instanceof PseudoNode.Dir dir)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
@@ -198,7 +199,7 @@ abstract class PseudoFs implements FileSystem {
     }
 
     /** A new name here: EEXIST when taken, else the file system's refusal. */
-    private void refuseNew(String path, Errno error) throws ErrnoException {
+    private void refuseNew(ByteString path, Errno error) throws ErrnoException {
         try {
             lookup(path);
         } catch (ErrnoException absent) {
@@ -208,35 +209,35 @@ abstract class PseudoFs implements FileSystem {
     }
 
     /** An existing name that would change: ENOENT (or ENOTDIR) when there is none, else EPERM. */
-    private void refuseChange(String path) throws ErrnoException {
+    private void refuseChange(ByteString path) throws ErrnoException {
         lookup(path);
         throw new ErrnoException(Errno.EPERM);
     }
 
     @Override
-    public void mkdir(String path, int mode) throws ErrnoException {
+    public void mkdir(ByteString path, int mode) throws ErrnoException {
         refuseNew(path, makeError);
     }
 
     @Override
-    public void symlink(byte[] target, String linkPath) throws ErrnoException {
+    public void symlink(byte[] target, ByteString linkPath) throws ErrnoException {
         refuseNew(linkPath, makeError);
     }
 
     @Override
-    public void link(String existing, String newPath) throws ErrnoException {
+    public void link(ByteString existing, ByteString newPath) throws ErrnoException {
         lookup(existing);
         refuseNew(newPath, makeError);
     }
 
     @Override
-    public void mkfifo(String path, int mode) throws ErrnoException {
+    public void mkfifo(ByteString path, int mode) throws ErrnoException {
         refuseNew(path, makeError);
     }
 
     /** A rename onto a name that is not there fails its lookup (procfs) or finds no rename operation (sysfs). */
     @Override
-    public void rename(String from, String to, int flags) throws ErrnoException {
+    public void rename(ByteString from, ByteString to, int flags) throws ErrnoException {
         lookup(from);
         try {
             lookup(to);
@@ -247,33 +248,33 @@ abstract class PseudoFs implements FileSystem {
     }
 
     @Override
-    public void unlink(String path) throws ErrnoException {
+    public void unlink(ByteString path) throws ErrnoException {
         refuseChange(path);
     }
 
     @Override
-    public void rmdir(String path) throws ErrnoException {
+    public void rmdir(ByteString path) throws ErrnoException {
         refuseChange(path);
     }
 
     @Override
-    public void chmod(String path, int mode) throws ErrnoException {
+    public void chmod(ByteString path, int mode) throws ErrnoException {
         refuseChange(path);
     }
 
     @Override
-    public void chown(String path, int uid, int gid) throws ErrnoException {
+    public void chown(ByteString path, int uid, int gid) throws ErrnoException {
         refuseChange(path);
     }
 
     @Override
-    public void utimens(String path, long as, long an, long ms, long mn) throws ErrnoException {
+    public void utimens(ByteString path, long as, long an, long ms, long mn) throws ErrnoException {
         refuseChange(path);
     }
 
     /** truncate(2) of a pseudo file changes nothing, as Linux's setattr of a size it does not keep. */
     @Override
-    public void truncate(String path, long length) throws ErrnoException {
+    public void truncate(ByteString path, long length) throws ErrnoException {
         PseudoNode node = lookup(path);
         if (node instanceof PseudoNode.Dir) {
             throw new ErrnoException(Errno.EISDIR);
@@ -282,7 +283,7 @@ abstract class PseudoFs implements FileSystem {
     }
 
     @Override
-    public HostStatfs statfs(String path) throws ErrnoException {
+    public HostStatfs statfs(ByteString path) throws ErrnoException {
         lookup(path);
         return statfs();
     }

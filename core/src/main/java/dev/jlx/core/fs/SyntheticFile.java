@@ -2,14 +2,13 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostFile;
 
 /**
  * An open file of a file system jlx makes up (devfs, procfs, sysfs): there is nothing to truncate or
  * write back, its mode and owner do not change, it takes no whole-file locks, is no terminal and
  * holds nothing to release.
  */
-abstract class SyntheticFile implements HostFile {
+abstract class SyntheticFile implements FileOps {
     /** As truncate(2) of a device or a pseudo file: nothing changes. */
     @Override
     public void truncate(long length) {
@@ -34,11 +33,6 @@ abstract class SyntheticFile implements HostFile {
     @Override
     public void flock(int operation) throws ErrnoException {
         throw new ErrnoException(Errno.ENOLCK);
-    }
-
-    @Override
-    public boolean isTerminal() {
-        return false;
     }
 
     @Override

@@ -8,13 +8,12 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Rename;
 import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,7 +96,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     private final class Dir extends Node {
-        final java.util.SequencedMap<String, Node> entries = new LinkedHashMap<>();
+        final java.util.SequencedMap<ByteString, Node> entries = new LinkedHashMap<>();
 
         Dir(int mode) {
             super(mode);
@@ -176,14 +175,8 @@ public final class Tmpfs implements FileSystem {
 
     // ---- lookup and permissions ----
 
-    private static List<String> names(String path) {
-        List<String> out = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (!c.isEmpty()) {
-                out.add(c);
-            }
-        }
-        return out;
+    private static List<ByteString> names(ByteString path) {
+        return path.components();
     }
 
     /** MAY_* bits of the kernel's permission checks. */
@@ -207,17 +200,17 @@ public final class Tmpfs implements FileSystem {
     }
 
     /** The directory holding {@code path}'s last component; every directory on the way must be searchable. */
-    private Dir parentOf(String path) throws ErrnoException {
-        List<String> n = names(path);
+    private Dir parentOf(ByteString path) throws ErrnoException {
+        List<ByteString> n = names(path);
         if (n.isEmpty()) {
             throw new ErrnoException(Errno.EBUSY);
         }
         return walk(n.subList(0, n.size() - 1));
     }
 
-    private Dir walk(List<String> names) throws ErrnoException {
+    private Dir walk(List<ByteString> names) throws ErrnoException {
         Dir d = root;
-        for (String name : names) {
+        for (ByteString name : names) {
             require(d, MAY_EXEC);
             Node next = d.entries.get(name);
             if (next == null) {
@@ -231,13 +224,13 @@ public final class Tmpfs implements FileSystem {
         return d;
     }
 
-    private static String last(String path) {
-        List<String> n = names(path);
+    private static ByteString last(ByteString path) {
+        List<ByteString> n = names(path);
         return n.getLast();
     }
 
-    private Node lookup(String path) throws ErrnoException {
-        List<String> n = names(path);
+    private Node lookup(ByteString path) throws ErrnoException {
+        List<ByteString> n = names(path);
         if (n.isEmpty()) {
             return root;
         }
@@ -255,7 +248,7 @@ public final class Tmpfs implements FileSystem {
         require(d, MAY_WRITE | MAY_EXEC);
     }
 
-    private void add(Dir d, String name, Node n) {
+    private void add(Dir d, ByteString name, Node n) {
         d.entries.put(name, n);
         if (n instanceof Dir) {
             d.links++;
@@ -263,7 +256,7 @@ public final class Tmpfs implements FileSystem {
         d.modified();
     }
 
-    private void remove(Dir d, String name) {
+    private void remove(Dir d, ByteString name) {
         Node n = d.entries.remove(name);
         if (n instanceof Dir) {
             d.links--;
@@ -278,9 +271,9 @@ public final class Tmpfs implements FileSystem {
     // ---- FileSystem ----
 
     @Override
-    public synchronized HostFile open(String path, int flags, int mode) throws ErrnoException {
+    public synchronized FileOps open(ByteString path, int flags, int mode) throws ErrnoException {
         Node node;
-        List<String> n = names(path);
+        List<ByteString> n = names(path);
         if (n.isEmpty()) {
             node = root;
         } else {
@@ -348,12 +341,12 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized HostStat stat(String path, boolean followLinks) throws ErrnoException {
+    public synchronized HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         return lookup(path).stat();
     }
 
     @Override
-    public synchronized byte[] readlink(String path) throws ErrnoException {
+    public synchronized byte[] readlink(ByteString path) throws ErrnoException {
         if (!(lookup(path) instanceof Symlink s)) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -362,7 +355,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void access(String path, int mode) throws ErrnoException {
+    public synchronized void access(ByteString path, int mode) throws ErrnoException {
         Node node = lookup(path);
         int want = ((mode & Fcntl.R_OK) != 0 ? MAY_READ : 0) | ((mode & Fcntl.W_OK) != 0 ? MAY_WRITE : 0)
                 | ((mode & Fcntl.X_OK) != 0 ? MAY_EXEC : 0);
@@ -370,15 +363,15 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized List<HostDirEntry> list(String path) throws ErrnoException {
+    public synchronized List<HostDirEntry> list(ByteString path) throws ErrnoException {
         if (!(lookup(path) instanceof Dir d)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         require(d, MAY_READ);
         List<HostDirEntry> out = new ArrayList<>(d.entries.size());
         // Newest name first, as Linux's tmpfs lists its dentries (a rename makes a name the newest).
-        for (Map.Entry<String, Node> e : d.entries.reversed().entrySet()) {
-            out.add(new HostDirEntry(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().ino,
+        for (Map.Entry<ByteString, Node> e : d.entries.reversed().entrySet()) {
+            out.add(new HostDirEntry(e.getKey().toByteArray(), e.getValue().ino,
                     e.getValue().mode & FileMode.S_IFMT));
         }
         touchAccess(d);
@@ -386,21 +379,21 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void mkdir(String path, int mode) throws ErrnoException {
+    public synchronized void mkdir(ByteString path, int mode) throws ErrnoException {
         create(path, new Dir(FileMode.S_IFDIR | (mode & 07777)));
     }
 
     @Override
-    public synchronized void symlink(byte[] target, String linkPath) throws ErrnoException {
+    public synchronized void symlink(byte[] target, ByteString linkPath) throws ErrnoException {
         create(linkPath, new Symlink(target));
     }
 
     @Override
-    public synchronized void mkfifo(String path, int mode) throws ErrnoException {
+    public synchronized void mkfifo(ByteString path, int mode) throws ErrnoException {
         create(path, new Fifo(mode));
     }
 
-    private void create(String path, Node node) throws ErrnoException {
+    private void create(ByteString path, Node node) throws ErrnoException {
         Dir d = parentOf(path);
         requireDirWrite(d);
         if (d.entries.containsKey(last(path))) {
@@ -410,7 +403,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void link(String existing, String newPath) throws ErrnoException {
+    public synchronized void link(ByteString existing, ByteString newPath) throws ErrnoException {
         Node node = lookup(existing);
         if (node instanceof Dir) {
             throw new ErrnoException(Errno.EPERM);
@@ -426,7 +419,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void unlink(String path) throws ErrnoException {
+    public synchronized void unlink(ByteString path) throws ErrnoException {
         Dir d = parentOf(path);
         Node node = lookup(path);
         if (node instanceof Dir) {
@@ -437,7 +430,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void rmdir(String path) throws ErrnoException {
+    public synchronized void rmdir(ByteString path) throws ErrnoException {
         if (names(path).isEmpty()) {
             throw new ErrnoException(Errno.EBUSY);
         }
@@ -453,7 +446,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized FifoNode fifo(String path, int linuxFlags) throws ErrnoException {
+    public synchronized FifoNode fifo(ByteString path, int linuxFlags) throws ErrnoException {
         Node node;
         try {
             node = lookup(path);
@@ -476,7 +469,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void rename(String from, String to, int flags) throws ErrnoException {
+    public synchronized void rename(ByteString from, ByteString to, int flags) throws ErrnoException {
         if (names(from).isEmpty() || names(to).isEmpty()) {
             throw new ErrnoException(Errno.EBUSY);
         }
@@ -547,7 +540,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void chmod(String path, int mode) throws ErrnoException {
+    public synchronized void chmod(ByteString path, int mode) throws ErrnoException {
         chmod(lookup(path), mode);
     }
 
@@ -560,7 +553,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void chown(String path, int newUid, int newGid) throws ErrnoException {
+    public synchronized void chown(ByteString path, int newUid, int newGid) throws ErrnoException {
         chown(lookup(path), newUid, newGid);
     }
 
@@ -578,7 +571,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void utimens(String path, long as, long an, long ms, long mn) throws ErrnoException {
+    public synchronized void utimens(ByteString path, long as, long an, long ms, long mn) throws ErrnoException {
         utimens(lookup(path), as, an, ms, mn);
     }
 
@@ -602,7 +595,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized void truncate(String path, long length) throws ErrnoException {
+    public synchronized void truncate(ByteString path, long length) throws ErrnoException {
         Node node = lookup(path);
         if (node instanceof Dir) {
             throw new ErrnoException(Errno.EISDIR);
@@ -623,7 +616,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     @Override
-    public synchronized HostStatfs statfs(String path) throws ErrnoException {
+    public synchronized HostStatfs statfs(ByteString path) throws ErrnoException {
         lookup(path);
         return statfs();
     }
@@ -661,7 +654,7 @@ public final class Tmpfs implements FileSystem {
     }
 
     /** An open tmpfs node: its own offset, as a host file descriptor has. */
-    private final class OpenNode implements HostFile {
+    private final class OpenNode implements FileOps {
         private final Node node;
         private final int flags;
         private long offset;
@@ -867,11 +860,6 @@ public final class Tmpfs implements FileSystem {
             RecordLocks.FileKey key = new RecordLocks.FileKey(Tmpfs.this, dev, node.ino);
             Boolean write = (operation & LOCK_UN) != 0 ? null : (operation & LOCK_SH) == 0;
             flocks.set(key, this, -1, write, 0, Long.MAX_VALUE, (operation & LOCK_NB) == 0);
-        }
-
-        @Override
-        public boolean isTerminal() {
-            return false;
         }
 
         @Override

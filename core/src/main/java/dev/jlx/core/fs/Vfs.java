@@ -2,9 +2,11 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
-import java.nio.charset.StandardCharsets;
+import dev.jlx.core.mem.SharedFiles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,7 +22,10 @@ public final class Vfs {
     /** MAXSYMLINKS: Linux gives ELOOP after this many links in one walk. */
     static final int MAX_SYMLINKS = 40;
     public static final int PATH_MAX = 4096;
-    private static final java.util.Set<String> HIDDEN_HOST_TREES = java.util.Set.of("proc", "sys");
+    private static final java.util.Set<ByteString> HIDDEN_HOST_TREES = java.util.Set.of(ByteString.of("proc"),
+            ByteString.of("sys"));
+    /** NAME_MAX: the longest name of one path component, in bytes. */
+    private static final int NAME_MAX = 255;
 
     /** The mounts, deepest guest path first, so the first match is the longest prefix. */
     private final List<Mount> mounts;
@@ -31,7 +36,7 @@ public final class Vfs {
     public Vfs(List<Mount> mounts) {
         List<Mount> sorted = new ArrayList<>(mounts);
         sorted.sort((a, b) -> Integer.compare(b.components().size(), a.components().size()));
-        if (sorted.isEmpty() || !sorted.getLast().guestPath().equals("/")) {
+        if (sorted.isEmpty() || !sorted.getLast().guestPath().equals(ByteString.ROOT)) {
             throw new IllegalArgumentException("no mount at /");
         }
         this.mounts = List.copyOf(sorted);
@@ -48,8 +53,8 @@ public final class Vfs {
     }
 
     /** The mount that holds the guest path {@code guestPath} (absolute and normalized). */
-    public Mount mountOf(String guestPath) {
-        return mountOf(components(guestPath));
+    public Mount mountOf(ByteString guestPath) {
+        return mountOf(guestPath.components());
     }
 
     /** sync(2) of every mounted file system. */
@@ -60,7 +65,7 @@ public final class Vfs {
     }
 
     /** A walked path: the guest's absolute path, its mount, and the path within that mount's file system. */
-    public record Resolved(String guestPath, String path, Mount mount) {
+    public record Resolved(ByteString guestPath, ByteString path, Mount mount) {
         public FileSystem fs() {
             return mount.fs();
         }
@@ -79,37 +84,98 @@ public final class Vfs {
      * component is followed when {@code followLast}. The last component need not exist; every
      * earlier one must be a directory (ENOENT, ENOTDIR, ELOOP otherwise).
      */
-    public Resolved resolve(String cwd, byte[] path, boolean followLast) throws ErrnoException {
-        if (path.length == 0) {
-            throw new ErrnoException(Errno.ENOENT);
-        }
-        if (path.length >= PATH_MAX) {
-            throw new ErrnoException(Errno.ENAMETOOLONG);
-        }
-        String p = new String(path, StandardCharsets.UTF_8);
-        boolean mustBeDirectory = p.endsWith("/");
-        Resolved plain = mustBeDirectory ? null : plainCandidate(cwd, p);
+    public Resolved resolve(ByteString cwd, ByteString path, boolean followLast) throws ErrnoException {
+        checkLength(path);
+        boolean mustBeDirectory = path.endsWith((byte) '/');
+        Resolved plain = mustBeDirectory ? null : plainCandidate(cwd, path);
         if (plain != null && plain.fs().isPlainPath(plain.path())) {
             return plain;
         }
-        List<String> current = new ArrayList<>();
-        if (!p.startsWith("/")) {
-            current.addAll(components(cwd));
+        return walk(cwd, path, followLast, mustBeDirectory);
+    }
+
+    /** ENOENT for an empty path, ENAMETOOLONG for one of PATH_MAX bytes or more. */
+    private static void checkLength(ByteString path) throws ErrnoException {
+        if (path.isEmpty()) {
+            throw new ErrnoException(Errno.ENOENT);
         }
-        Deque<String> pending = new ArrayDeque<>(components(p));
+        if (path.length() >= PATH_MAX) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
+    }
+
+    /**
+     * openat(2) of {@code path} (relative to the guest directory {@code cwd}) with the guest's
+     * {@code O_*} {@code flags} (less O_CLOEXEC, which is the descriptor's) and {@code perm}, the
+     * mode of a new file after the umask. The VFS's policy is here: EROFS for a change on a
+     * read-only mount, a FIFO that the file system keeps in the JVM opened as a pipe end, shared
+     * mappings of a file told before O_TRUNC cuts it. A path that may be plain is resolved and opened
+     * by its file system in one descent ({@link FileSystem#openIfPlain}: one host resolution on
+     * hostfs); any other is walked here and then opened.
+     */
+    public OpenFile open(ByteString cwd, ByteString path, int flags, int perm) throws ErrnoException {
+        checkLength(path);
+        boolean create = (flags & OpenFlags.O_CREAT) != 0;
+        boolean writes = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
+        int statusFlags = flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC);
+        boolean truncatesMapped = (flags & OpenFlags.O_TRUNC) != 0
+                && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY && SharedFiles.any();
+        Resolved plain = truncatesMapped || path.endsWith((byte) '/') ? null : plainCandidate(cwd, path);
+        if (plain != null && !(plain.mount().readOnly() && (writes || create))) {
+            FileOps file = plain.fs().openIfPlain(plain.path(), flags, perm);
+            if (file != null) {
+                return new VfsFile(file, statusFlags, plain);
+            }
+        }
+        boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
+        Resolved r = resolve(cwd, path, follow);
+        if (r.mount().readOnly() && (writes || (create && !exists(r)))) {
+            throw new ErrnoException(Errno.EROFS);
+        }
+        FileSystem.FifoNode fifo = (flags & OpenFlags.O_PATH) == 0 ? r.fs().fifo(r.path(), flags) : null;
+        if (fifo != null) {
+            if (create && (flags & OpenFlags.O_EXCL) != 0) {
+                throw new ErrnoException(Errno.EEXIST);
+            }
+            return PipeEnd.openFifo(fifo, flags);
+        }
+        if (truncatesMapped && exists(r)) {
+            HostStat st = r.fs().stat(r.path(), true);
+            SharedFiles.truncating(st.dev(), st.ino(), 0);
+        }
+        return new VfsFile(r.fs().open(r.path(), flags, perm), statusFlags, r);
+    }
+
+    /** Whether the resolved name is there (a dangling link is). */
+    public static boolean exists(Resolved r) {
+        try {
+            r.fs().stat(r.path(), false);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private Resolved walk(ByteString cwd, ByteString path, boolean followLast, boolean mustBeDirectory)
+            throws ErrnoException {
+        List<ByteString> current = new ArrayList<>();
+        if (!path.startsWith((byte) '/')) {
+            current.addAll(cwd.components());
+        }
+        Deque<ByteString> pending = new ArrayDeque<>(path.components());
         int links = 0;
         while (!pending.isEmpty()) {
-            String name = pending.removeFirst();
-            if (name.equals(".")) {
+            ByteString name = pending.removeFirst();
+            if (name.equals(ByteString.DOT)) {
                 continue;
             }
-            if (name.equals("..")) {
+            if (name.equals(ByteString.DOT_DOT)) {
                 if (!current.isEmpty()) {
                     current.removeLast();
                 }
                 continue;
             }
-            if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+            if (name.length() > NAME_MAX) {
                 throw new ErrnoException(Errno.ENAMETOOLONG);
             }
             current.add(name);
@@ -133,12 +199,12 @@ public final class Vfs {
                     throw new ErrnoException(Errno.ELOOP);
                 }
                 Mount m = mountOf(current);
-                String target = new String(m.fs().readlink(inMount(m, current)), StandardCharsets.UTF_8);
+                ByteString target = ByteString.of(m.fs().readlink(inMount(m, current)));
                 current.removeLast();
-                if (target.startsWith("/")) {
+                if (target.startsWith((byte) '/')) {
                     current.clear();
                 }
-                List<String> t = components(target);
+                List<ByteString> t = target.components();
                 for (int i = t.size() - 1; i >= 0; i--) {
                     pending.addFirst(t.get(i));
                 }
@@ -158,35 +224,27 @@ public final class Vfs {
             // sysfs of its own over them they stay out of sight.
             throw new ErrnoException(Errno.ENOENT);
         }
-        return new Resolved("/" + String.join("/", current), inMount(mount, current), mount);
+        return new Resolved(ByteString.absolute(current), inMount(mount, current), mount);
     }
-
-    private static final byte[] DOT = {'.'};
 
     /**
      * A guest path that was walked before (a working directory, an open directory's path), of any
      * length: the strings a guest gives are shorter than PATH_MAX, the places they lead to need not be.
      */
-    public Resolved walked(String guestPath) throws ErrnoException {
-        return resolve(guestPath, DOT, true);
+    public Resolved walked(ByteString guestPath) throws ErrnoException {
+        return resolve(guestPath, ByteString.DOT, true);
     }
 
-    /**
-     * The walk's result without walking, when it cannot differ from it: no ".." to interpret, the
-     * whole path on the root mount, and the host saying that it exists with no symlink anywhere on
-     * it (then every component is a directory or the last one, and the walk would only append them).
-     * Null when any of that is not so.
-     */
     /**
      * stat or lstat of a path: {@link #resolve} then stat, but a path that may be plain goes to the
      * host in one resolution ({@link FileSystem#lstatIfPlain}), and a link at its end is followed
      * from there, which for the stat-heavy {@code ls -l} (and its stat of /etc/localtime per file)
      * or {@code find} is most of what jlx asks the host.
      */
-    public HostStat stat(String cwd, byte[] path, boolean followLast) throws ErrnoException {
-        byte[] p = path;
-        for (int links = 0; p.length > 0 && p.length < PATH_MAX && p[p.length - 1] != '/'; links++) {
-            Resolved plain = plainCandidate(cwd, new String(p, StandardCharsets.UTF_8));
+    public HostStat stat(ByteString cwd, ByteString path, boolean followLast) throws ErrnoException {
+        ByteString p = path;
+        for (int links = 0; !p.isEmpty() && p.length() < PATH_MAX && !p.endsWith((byte) '/'); links++) {
+            Resolved plain = plainCandidate(cwd, p);
             HostStat st = plain == null ? null : plain.fs().lstatIfPlain(plain.path());
             if (st == null) {
                 break;
@@ -197,28 +255,20 @@ public final class Vfs {
             if (links == MAX_SYMLINKS) {
                 throw new ErrnoException(Errno.ELOOP);
             }
-            byte[] target = plain.fs().readlink(plain.path());
-            if (target.length == 0) {
+            ByteString target = ByteString.of(plain.fs().readlink(plain.path()));
+            if (target.isEmpty()) {
                 throw new ErrnoException(Errno.ENOENT);
             }
-            p = target[0] == '/' ? target : concat(parentOf(plain.guestPath()), target);
+            p = target.startsWith((byte) '/') ? target : parentOf(plain.guestPath()).child(target);
         }
         Resolved r = resolve(cwd, p, followLast);
         return r.fs().stat(r.path(), followLast);
     }
 
     /** The guest directory that holds {@code guestPath}, itself not "/". */
-    private static String parentOf(String guestPath) {
-        int slash = guestPath.lastIndexOf('/');
-        return slash == 0 ? "/" : guestPath.substring(0, slash);
-    }
-
-    /** {@code directory + "/" + name} as bytes, for a link target relative to its directory. */
-    private static byte[] concat(String directory, byte[] name) {
-        byte[] dir = (directory.equals("/") ? "/" : directory + "/").getBytes(StandardCharsets.UTF_8);
-        byte[] all = java.util.Arrays.copyOf(dir, dir.length + name.length);
-        System.arraycopy(name, 0, all, dir.length, name.length);
-        return all;
+    private static ByteString parentOf(ByteString guestPath) {
+        int slash = guestPath.lastIndexOf((byte) '/');
+        return slash == 0 ? ByteString.ROOT : guestPath.substring(0, slash);
     }
 
     /**
@@ -226,18 +276,18 @@ public final class Vfs {
      * if none of its components turns out to be a symbolic link or a mount point; null when it is
      * not such a path. The file system still has to confirm there is no link.
      */
-    private Resolved plainCandidate(String cwd, String p) throws ErrnoException {
-        List<String> all = p.startsWith("/") ? new ArrayList<>() : new ArrayList<>(components(cwd));
-        if (p.endsWith("/.")) {
+    private Resolved plainCandidate(ByteString cwd, ByteString p) throws ErrnoException {
+        List<ByteString> all = p.startsWith((byte) '/') ? new ArrayList<>() : new ArrayList<>(cwd.components());
+        if (p.length() >= 2 && p.byteAt(p.length() - 2) == '/' && p.endsWith((byte) '.')) {
             // "x/." asks that x be a directory, which only the walk checks.
             return null;
         }
-        for (String c : components(p)) {
-            if (c.equals("..")) {
+        for (ByteString c : p.components()) {
+            if (c.equals(ByteString.DOT_DOT)) {
                 return null;
             }
-            if (!c.equals(".")) {
-                if (c.getBytes(StandardCharsets.UTF_8).length > 255) {
+            if (!c.equals(ByteString.DOT)) {
+                if (c.length() > NAME_MAX) {
                     throw new ErrnoException(Errno.ENAMETOOLONG);
                 }
                 all.add(c);
@@ -248,18 +298,18 @@ public final class Vfs {
                 || (m.fsRoot().isEmpty() && HIDDEN_HOST_TREES.contains(all.getFirst()))) {
             return null;
         }
-        return new Resolved("/" + String.join("/", all), inMount(m, all), m);
+        return new Resolved(ByteString.absolute(all), inMount(m, all), m);
     }
 
     /**
      * Mount points directly inside the guest directory {@code guestDirectory}, as names. A mount
      * point need not exist in the file system below it; listings show it anyway, as a directory.
      */
-    public List<String> mountPointsIn(String guestDirectory) {
-        List<String> dir = components(guestDirectory);
-        List<String> names = new ArrayList<>();
+    public List<ByteString> mountPointsIn(ByteString guestDirectory) {
+        List<ByteString> dir = guestDirectory.components();
+        List<ByteString> names = new ArrayList<>();
         for (Mount m : mounts) {
-            List<String> c = m.components();
+            List<ByteString> c = m.components();
             if (c.size() == dir.size() + 1 && c.subList(0, dir.size()).equals(dir)) {
                 names.add(c.getLast());
             }
@@ -267,9 +317,9 @@ public final class Vfs {
         return names;
     }
 
-    private Mount mountOf(List<String> components) {
+    private Mount mountOf(List<ByteString> components) {
         for (Mount m : mounts) {
-            List<String> prefix = m.components();
+            List<ByteString> prefix = m.components();
             if (components.size() >= prefix.size() && components.subList(0, prefix.size()).equals(prefix)) {
                 return m;
             }
@@ -278,9 +328,9 @@ public final class Vfs {
     }
 
     /** The path of {@code components} inside mount {@code m}'s file system. */
-    private static String inMount(Mount m, List<String> components) {
-        List<String> rest = components.subList(m.components().size(), components.size());
-        return rest.isEmpty() && !m.fsRoot().isEmpty() ? m.fsRoot() : m.fsRoot() + "/" + String.join("/", rest);
+    private static ByteString inMount(Mount m, List<ByteString> components) {
+        List<ByteString> rest = components.subList(m.components().size(), components.size());
+        return rest.isEmpty() && !m.fsRoot().isEmpty() ? m.fsRoot() : m.fsRoot().concat(ByteString.absolute(rest));
     }
 
     /**
@@ -289,28 +339,18 @@ public final class Vfs {
      * new root, absolute link targets start there).
      */
     public Vfs chroot(Resolved directory) {
-        List<String> root = components(directory.guestPath());
+        List<ByteString> root = directory.guestPath().components();
         List<Mount> view = new ArrayList<>();
         Mount holder = directory.mount();
-        view.add(new Mount("/", holder.fs(), holder.readOnly(), directory.path().equals("/") ? ""
-                : directory.path()));
+        view.add(new Mount(ByteString.ROOT, holder.fs(), holder.readOnly(),
+                directory.path().equals(ByteString.ROOT) ? ByteString.EMPTY : directory.path()));
         for (Mount m : mounts) {
-            List<String> c = m.components();
+            List<ByteString> c = m.components();
             if (c.size() > root.size() && c.subList(0, root.size()).equals(root)) {
-                view.add(new Mount("/" + String.join("/", c.subList(root.size(), c.size())), m.fs(), m.readOnly(),
+                view.add(new Mount(ByteString.absolute(c.subList(root.size(), c.size())), m.fs(), m.readOnly(),
                         m.fsRoot()));
             }
         }
         return new Vfs(view);
-    }
-
-    static List<String> components(String path) {
-        List<String> out = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (!c.isEmpty()) {
-                out.add(c);
-            }
-        }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jlx.core.host;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import java.lang.foreign.MemorySegment;
 
@@ -88,7 +89,7 @@ public interface HostFile {
     }
 
     /** fgetxattr(2); see {@link HostFiles#getxattr}. */
-    default long getxattr(String name, MemorySegment value) throws ErrnoException {
+    default long getxattr(ByteString name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);
     }
 
@@ -98,12 +99,12 @@ public interface HostFile {
     }
 
     /** fsetxattr(2). */
-    default void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+    default void setxattr(ByteString name, MemorySegment value, int flags) throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
     /** fremovexattr(2). */
-    default void removexattr(String name) throws ErrnoException {
+    default void removexattr(ByteString name) throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 }

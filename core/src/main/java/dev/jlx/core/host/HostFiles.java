@@ -1,12 +1,14 @@
 package dev.jlx.core.host;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import java.lang.foreign.MemorySegment;
 
 /**
  * Path-based file operations on host paths. Paths are absolute host paths that core's VFS has
- * already resolved and confined; a backend never follows a symlink in the last component unless
+ * already resolved and confined, as the bytes of the guest's names (a backend turns them into its
+ * host's form: POSIX hosts take the bytes as they are); a backend never follows a symlink in the last component unless
  * asked ({@code followLinks}), so the VFS stays in charge of symlink resolution.
  */
 public interface HostFiles {
@@ -16,17 +18,17 @@ public interface HostFiles {
      * adds O_NOFOLLOW-equivalent behaviour on the last component and never O_CLOEXEC semantics
      * visible to the guest (core keeps close-on-exec itself).
      */
-    HostFile open(String path, int linuxFlags, int mode) throws ErrnoException;
+    HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException;
 
     /** stat(2) ({@code followLinks}) or lstat(2) of a host path. */
-    HostStat stat(String path, boolean followLinks) throws ErrnoException;
+    HostStat stat(ByteString path, boolean followLinks) throws ErrnoException;
 
     /**
      * Whether {@code path} exists and none of its components is a symbolic link, answered in a
      * constant number of host calls (openat2 with RESOLVE_NO_SYMLINKS on Linux). False when that is
      * not so, or when the host cannot tell cheaply: the VFS then walks the path component by component.
      */
-    boolean isPlainPath(String path);
+    boolean isPlainPath(ByteString path);
 
     /**
      * lstat(2) of {@code path} if no component before the last is a symbolic link, checked and
@@ -34,66 +36,77 @@ public interface HostFiles {
      * when the host cannot tell cheaply: the VFS then walks the path itself. A missing or unreadable
      * component throws as lstat would, since the walk would end the same way.
      */
-    default HostStat lstatIfPlain(String path) throws ErrnoException {
+    default HostStat lstatIfPlain(ByteString path) throws ErrnoException {
+        return null;
+    }
+
+    /**
+     * {@link #open} of {@code path} if none of its components is a symbolic link, the last one
+     * included, in one resolution by the host (openat2 with RESOLVE_NO_SYMLINKS on Linux), so the
+     * VFS need not walk it first; null when there is such a link or when the host cannot tell
+     * cheaply: the VFS then walks the path and opens what it found. Any other error throws as
+     * {@link #open} would, which is also what the walk would end with.
+     */
+    default HostFile openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
         return null;
     }
 
     /** readlink(2): the target of a symbolic link, as bytes of the host file name. */
-    byte[] readlink(String path) throws ErrnoException;
+    byte[] readlink(ByteString path) throws ErrnoException;
 
     /** access(2) with Linux {@code R_OK/W_OK/X_OK/F_OK} bits, using the real ids. */
-    void access(String path, int linuxMode) throws ErrnoException;
+    void access(ByteString path, int linuxMode) throws ErrnoException;
 
     /**
      * The entries of a directory in the host's readdir order, without "." and "..". Types are
      * Linux {@code S_IF*} bits of the entry itself (a symlink is a symlink).
      */
-    java.util.List<HostDirEntry> list(String path) throws ErrnoException;
+    java.util.List<HostDirEntry> list(ByteString path) throws ErrnoException;
 
     /** mkdir(2) with Linux permission bits. */
-    void mkdir(String path, int mode) throws ErrnoException;
+    void mkdir(ByteString path, int mode) throws ErrnoException;
 
     /**
      * renameat2(2) with Linux {@code RENAME_NOREPLACE} / {@code RENAME_EXCHANGE} flags; a flag the
      * host cannot honour is EINVAL.
      */
-    void rename(String from, String to, int linuxFlags) throws ErrnoException;
+    void rename(ByteString from, ByteString to, int linuxFlags) throws ErrnoException;
 
     /** link(2): {@code existing} itself, not what it may point to, gets the new name. */
-    void link(String existing, String newPath) throws ErrnoException;
+    void link(ByteString existing, ByteString newPath) throws ErrnoException;
 
     /** symlink(2): the target is stored as given. */
-    void symlink(byte[] target, String linkPath) throws ErrnoException;
+    void symlink(byte[] target, ByteString linkPath) throws ErrnoException;
 
     /** chmod(2) of the file itself (the path's last component is not a symlink). */
-    void chmod(String path, int mode) throws ErrnoException;
+    void chmod(ByteString path, int mode) throws ErrnoException;
 
     /** lchown(2): -1 leaves an id unchanged. */
-    void chown(String path, int uid, int gid) throws ErrnoException;
+    void chown(ByteString path, int uid, int gid) throws ErrnoException;
 
     /**
      * utimensat(2) on the path itself (no symlink following); nanosecond fields may be Linux's
      * {@code UTIME_NOW} or {@code UTIME_OMIT}.
      */
-    void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
+    void utimens(ByteString path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
 
     /** truncate(2). */
-    void truncate(String path, long length) throws ErrnoException;
+    void truncate(ByteString path, long length) throws ErrnoException;
 
     /** mkfifo(3): a named pipe with Linux permission bits. */
-    void mkfifo(String path, int mode) throws ErrnoException;
+    void mkfifo(ByteString path, int mode) throws ErrnoException;
 
     /** statfs(2) of the file system holding {@code path}, in Linux's terms. */
-    HostStatfs statfs(String path) throws ErrnoException;
+    HostStatfs statfs(ByteString path) throws ErrnoException;
 
     /** sync(2): flushes every host file system's caches. */
     void syncAll();
 
     /** unlink(2). */
-    void unlink(String path) throws ErrnoException;
+    void unlink(ByteString path) throws ErrnoException;
 
     /** rmdir(2). */
-    void rmdir(String path) throws ErrnoException;
+    void rmdir(ByteString path) throws ErrnoException;
 
     /**
      * Wraps one of this process's own standard streams (0, 1, 2) so that a guest started by
@@ -105,23 +118,23 @@ public interface HostFiles {
      * {@code value} asks for the size. Linux's semantics: ENODATA, ERANGE, EOPNOTSUPP. A host that
      * keeps no extended attributes has none to give (and refuses to set them), as these defaults.
      */
-    default long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
+    default long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);
     }
 
     /** listxattr(2)/llistxattr(2): NUL-terminated names into {@code list}; an empty one asks for the size. */
-    default long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
+    default long listxattr(ByteString path, boolean followLinks, MemorySegment list) throws ErrnoException {
         return 0;
     }
 
     /** setxattr(2)/lsetxattr(2) with Linux XATTR_CREATE/XATTR_REPLACE flags. */
-    default void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+    default void setxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value, int flags)
             throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
     /** removexattr(2)/lremovexattr(2). */
-    default void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+    default void removexattr(ByteString path, boolean followLinks, ByteString name) throws ErrnoException {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 }

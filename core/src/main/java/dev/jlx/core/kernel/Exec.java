@@ -4,11 +4,12 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.fs.FileOps;
 import dev.jlx.core.fs.Vfs;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.loader.ElfException;
 import dev.jlx.core.loader.ElfFile;
@@ -75,9 +76,10 @@ public final class Exec {
      */
     public static Started start(Kernel kernel, List<String> argv, List<String> envp, String cwd,
             GuestProcess.Credentials creds, StdioSetup stdio) throws ExecFailure {
-        Vfs.Resolved path = find(kernel.vfs(), argv.get(0), envp, cwd);
-        Loaded loaded = load(kernel.vfs(), cwd, path, argv.get(0), bytes(argv), bytes(envp), creds);
-        GuestProcess process = new GuestProcess(kernel, cwd, creds);
+        ByteString dir = ByteString.of(cwd);
+        Vfs.Resolved path = find(kernel.vfs(), argv.get(0), envp, dir);
+        Loaded loaded = load(kernel.vfs(), dir, path, ByteString.of(argv.get(0)), bytes(argv), bytes(envp), creds);
+        GuestProcess process = new GuestProcess(kernel, dir, creds);
         UnicornEngine engine = null;
         try {
             engine = UnicornEngine.acquire();
@@ -102,14 +104,14 @@ public final class Exec {
      * interpreter), or a "#!" script run by its interpreter with the script's path in argv.
      * {@code program} names it in messages. Nothing of the calling process changes.
      */
-    public static Loaded load(Vfs vfs, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
+    public static Loaded load(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, List<byte[]> argv,
             List<byte[]> envp, GuestProcess.Credentials creds) throws ExecFailure {
         return load(vfs, cwd, path, program, argv, envp, creds, 0);
     }
 
-    private static Loaded load(Vfs vfs, String cwd, Vfs.Resolved path, String program, List<byte[]> argv,
+    private static Loaded load(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, List<byte[]> argv,
             List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
-        HostFile file;
+        FileOps file;
         try {
             file = openExecutable(path, program);
         } catch (ErrnoException e) {
@@ -140,40 +142,57 @@ public final class Exec {
      * A "#!" script, as binfmt_script: the interpreter path and at most one argument (the rest of
      * the line, blanks trimmed) from the first line, then the script's own path, then argv[1...].
      */
-    private static Loaded loadScript(Vfs vfs, String cwd, Vfs.Resolved path, String program, byte[] head,
+    private static Loaded loadScript(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, byte[] head,
             List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
         int end = 2;
         while (end < head.length && head[end] != '\n') {
             end++;
         }
-        String line = new String(head, 2, end - 2, StandardCharsets.UTF_8).replace('\t', ' ').strip();
-        if (line.isEmpty()) {
+        // The bytes as they are; blanks (space, tab) end the interpreter's name and trim its argument.
+        int start = 2;
+        while (start < end && isBlank(head[start])) {
+            start++;
+        }
+        while (end > start && isBlank(head[end - 1])) {
+            end--;
+        }
+        if (start == end) {
             throw new ExecFailure(program + ": " + Errno.ENOEXEC.message(), 126, Errno.ENOEXEC);
         }
-        int blank = line.indexOf(' ');
-        String interpreter = blank < 0 ? line : line.substring(0, blank);
-        String argument = blank < 0 ? null : line.substring(blank + 1).strip();
-        List<byte[]> args = new ArrayList<>();
-        args.add(interpreter.getBytes(StandardCharsets.UTF_8));
-        if (argument != null && !argument.isEmpty()) {
-            args.add(argument.getBytes(StandardCharsets.UTF_8));
+        int blank = start;
+        while (blank < end && !isBlank(head[blank])) {
+            blank++;
         }
-        args.add(program.getBytes(StandardCharsets.UTF_8));
+        ByteString interpreter = ByteString.of(head, start, blank - start);
+        int argStart = blank;
+        while (argStart < end && isBlank(head[argStart])) {
+            argStart++;
+        }
+        List<byte[]> args = new ArrayList<>();
+        args.add(interpreter.toByteArray());
+        if (argStart < end) {
+            args.add(java.util.Arrays.copyOfRange(head, argStart, end));
+        }
+        args.add(program.toByteArray());
         args.addAll(argv.subList(Math.min(1, argv.size()), argv.size()));
         Vfs.Resolved ip;
         try {
-            ip = vfs.resolve(cwd, interpreter.getBytes(StandardCharsets.UTF_8), true);
+            ip = vfs.resolve(cwd, interpreter, true);
         } catch (ErrnoException e) {
             throw failure(program, e.errno());
         }
         return load(vfs, cwd, ip, program, args, envp, creds, depth + 1);
     }
 
-    private static Loaded loadElf(Vfs vfs, String cwd, Vfs.Resolved path, String program, HostFile file,
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    private static Loaded loadElf(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, FileOps file,
             ElfFile.RangeReader reader, byte[] head, List<byte[]> argv, List<byte[]> envp,
             GuestProcess.Credentials creds) throws ExecFailure, ElfException {
         AddressSpace space = new AddressSpace();
-        HostFile interpreterFile = null;
+        FileOps interpreterFile = null;
         try (Arena arena = Arena.ofConfined()) {
             ElfFile elf = ElfFile.parse(java.util.Arrays.copyOf(head, Math.min(head.length, 64)), file.stat().size(),
                     reader);
@@ -184,7 +203,7 @@ public final class Exec {
                 // As Linux: the interpreter is looked up in the process's root, relative names from its cwd.
                 Vfs.Resolved ip;
                 try {
-                    ip = vfs.resolve(cwd, elf.interpreter().getBytes(StandardCharsets.UTF_8), true);
+                    ip = vfs.resolve(cwd, elf.interpreter(), true);
                     interpreterFile = openExecutable(ip, program);
                 } catch (ErrnoException e) {
                     throw e.errno() == Errno.ENOENT
@@ -211,15 +230,14 @@ public final class Exec {
             space.initBrk(brk);
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
-            InitialStack.Layout stack = InitialStack.build(space, argv, envp, path.guestPath().getBytes(
-                    StandardCharsets.UTF_8), image, interpreterBase, new InitialStack.Credentials(creds.uid(),
+            InitialStack.Layout stack = InitialStack.build(space, argv, envp, path.guestPath().toByteArray(), image, interpreterBase, new InitialStack.Credentials(creds.uid(),
                     creds.euid(), creds.gid(), creds.egid()), random);
             space.setMmapBase(0x7ffff7fff000L);
             // comm is the base name of the path execve was given, as Linux's kbasename(bprm->filename):
             // a script's own name, a symlink's name rather than its target's.
-            String base = program.substring(program.lastIndexOf('/') + 1);
+            ByteString base = program.substring(program.lastIndexOf((byte) '/') + 1);
             return new Loaded(space, entry, stack.sp(), execImage(path.guestPath(), elf, image.bias(),
-                    AddressSpace.pageUp(brk), stack), base.getBytes(StandardCharsets.UTF_8));
+                    AddressSpace.pageUp(brk), stack), base.toByteArray());
         } catch (ElfException | ExecFailure e) {
             space.destroy();
             throw e;
@@ -234,7 +252,7 @@ public final class Exec {
     }
 
     /** An errno from finding or opening the file, as a shell reports it. */
-    private static ExecFailure failure(String program, Errno errno) {
+    private static ExecFailure failure(ByteString program, Errno errno) {
         return new ExecFailure(program + ": " + errno.message(), errno == Errno.ENOENT ? 127 : 126, errno);
     }
 
@@ -243,7 +261,7 @@ public final class Exec {
      * segment to the end of the file part of the highest one, data from the highest segment start to
      * the end of the file part of any segment.
      */
-    private static GuestProcess.ExecImage execImage(String exe, ElfFile elf, long bias, long startBrk,
+    private static GuestProcess.ExecImage execImage(ByteString exe, ElfFile elf, long bias, long startBrk,
             InitialStack.Layout stack) {
         long startCode = Long.MAX_VALUE;
         long endCode = 0;
@@ -271,7 +289,7 @@ public final class Exec {
     }
 
     /** Opens a file to execute: a regular file the caller may execute (EACCES, EISDIR otherwise, as execve). */
-    private static HostFile openExecutable(Vfs.Resolved path, String program) throws ErrnoException, ExecFailure {
+    private static FileOps openExecutable(Vfs.Resolved path, ByteString program) throws ErrnoException, ExecFailure {
         HostStat st = path.fs().stat(path.path(), true);
         if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
             throw new ExecFailure(program + ": Is a directory", 126, Errno.EACCES);
@@ -288,7 +306,7 @@ public final class Exec {
         path.fs().access(path.path(), Fcntl.X_OK);
     }
 
-    private static ElfFile.RangeReader reader(HostFile file, Arena arena) {
+    private static ElfFile.RangeReader reader(FileOps file, Arena arena) {
         return new ElfFile.RangeReader() {
             @Override
             public byte[] read(long offset, int length) throws ElfException {
@@ -304,7 +322,7 @@ public final class Exec {
         };
     }
 
-    private static void closeQuietly(HostFile file) {
+    private static void closeQuietly(FileOps file) {
         try {
             file.close();
         } catch (ErrnoException ignored) {
@@ -318,15 +336,15 @@ public final class Exec {
         void install(GuestProcess process) throws ErrnoException;
     }
 
-    private static Vfs.Resolved find(Vfs vfs, String program, List<String> envp, String cwd) throws ExecFailure {
+    private static Vfs.Resolved find(Vfs vfs, String program, List<String> envp, ByteString cwd) throws ExecFailure {
         if (program.isEmpty()) {
             throw new ExecFailure(": " + Errno.ENOENT.message(), 127, Errno.ENOENT);
         }
         if (program.contains("/")) {
             try {
-                return vfs.resolve(cwd, program.getBytes(StandardCharsets.UTF_8), true);
+                return vfs.resolve(cwd, ByteString.of(program), true);
             } catch (ErrnoException e) {
-                throw failure(program, e.errno());
+                throw failure(ByteString.of(program), e.errno());
             }
         }
         String path = DEFAULT_PATH;
@@ -338,7 +356,7 @@ public final class Exec {
         for (String dir : path.split(":", -1)) {
             String candidate = (dir.isEmpty() ? "." : dir) + "/" + program;
             try {
-                Vfs.Resolved r = vfs.resolve(cwd, candidate.getBytes(StandardCharsets.UTF_8), true);
+                Vfs.Resolved r = vfs.resolve(cwd, ByteString.of(candidate), true);
                 HostStat st = r.fs().stat(r.path(), true);
                 if ((st.mode() & FileMode.S_IFMT) == FileMode.S_IFREG) {
                     r.fs().access(r.path(), Fcntl.X_OK);
@@ -351,7 +369,7 @@ public final class Exec {
         throw new ExecFailure(program + ": command not found", 127, Errno.ENOENT);
     }
 
-    private static long readFully(HostFile file, MemorySegment dst, long offset) throws ElfException {
+    private static long readFully(FileOps file, MemorySegment dst, long offset) throws ElfException {
         long done = 0;
         try {
             while (done < dst.byteSize()) {

@@ -3,6 +3,7 @@ package dev.jlx.core.kernel;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
@@ -108,7 +109,7 @@ public final class GuestProcess {
     private final CountDownLatch vforkRelease;
 
     /** The first process of a kernel: its parent is jlx (pid 1). */
-    GuestProcess(Kernel kernel, String cwd, Credentials credentials) {
+    GuestProcess(Kernel kernel, ByteString cwd, Credentials credentials) {
         this.kernel = kernel;
         this.pid = kernel.allocatePid();
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
@@ -353,7 +354,7 @@ public final class GuestProcess {
     }
 
     /** The process's view of the file system (the kernel's, or a chroot's) and its working directory in it. */
-    public record FsView(Vfs vfs, String cwd) {}
+    public record FsView(Vfs vfs, ByteString cwd) {}
 
     /** The root and working directory as one snapshot: a path walk uses both. */
     public FsView fsView() {
@@ -368,15 +369,15 @@ public final class GuestProcess {
      * chroot(2): {@code root} becomes the process's "/", and {@code cwdInRoot} gives the working
      * directory in it from the one before.
      */
-    public void changeRoot(Vfs root, UnaryOperator<String> cwdInRoot) {
+    public void changeRoot(Vfs root, UnaryOperator<ByteString> cwdInRoot) {
         fsView.updateAndGet(v -> new FsView(root, cwdInRoot.apply(v.cwd())));
     }
 
-    public String cwd() {
+    public ByteString cwd() {
         return fsView().cwd();
     }
 
-    public void setCwd(String cwd) {
+    public void setCwd(ByteString cwd) {
         fsView.updateAndGet(v -> new FsView(v.vfs(), cwd));
     }
 
@@ -844,6 +845,6 @@ public final class GuestProcess {
      * code and data ends of its ELF image, the program break's start, the initial stack pointer,
      * the argument and environment strings' ranges on the stack, and the auxiliary vector as written.
      */
-    public record ExecImage(String exe, long startCode, long endCode, long startData, long endData, long startBrk,
+    public record ExecImage(ByteString exe, long startCode, long endCode, long startData, long endData, long startBrk,
             long startStack, long argStart, long argEnd, long envStart, long envEnd, byte[] auxv) {}
 }

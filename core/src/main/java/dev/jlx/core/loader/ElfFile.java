@@ -1,6 +1,7 @@
 package dev.jlx.core.loader;
 
 import dev.jlx.abi.Elf;
+import dev.jlx.core.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import java.util.List;
  * The parts of an ELF64 file the loader needs: the header and the program headers, checked as
  * Linux's {@code load_elf_binary} checks them, with a precise message for each way a file can fail.
  */
-public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segment> segments, String interpreter) {
+public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segment> segments,
+        ByteString interpreter) {
 
     /** One program header. */
     public record Segment(int type, int flags, long offset, long vaddr, long filesz, long memsz, long align) {}
@@ -69,7 +71,7 @@ public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segm
         }
         ByteBuffer ph = ByteBuffer.wrap(reader.read(phoff, (int) phBytes)).order(ByteOrder.LITTLE_ENDIAN);
         List<Segment> segments = new ArrayList<>(phnum);
-        String interpreter = null;
+        ByteString interpreter = null;
         boolean loadable = false;
         for (int i = 0; i < phnum; i++) {
             int b = i * Elf.PHDR_SIZE;
@@ -91,7 +93,7 @@ public record ElfFile(int type, long entry, long phoff, int phentsize, List<Segm
                 if (name[name.length - 1] != 0) {
                     throw new ElfException("corrupt interpreter name");
                 }
-                interpreter = new String(name, 0, name.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+                interpreter = ByteString.of(name, 0, name.length - 1);
             }
         }
         if (!loadable) {

@@ -5,6 +5,7 @@ import static dev.jlx.core.mem.AddressSpace.pageUp;
 
 import dev.jlx.abi.Elf;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.mem.AddressSpace;
 import java.lang.foreign.MemorySegment;
@@ -21,10 +22,10 @@ public final class ElfLoader {
     private ElfLoader() {}
 
     /** Where a loaded image ended up. */
-    public record Image(long bias, long entry, long phdrAddress, int phnum, long end, String interpreter) {}
+    public record Image(long bias, long entry, long phdrAddress, int phnum, long end, ByteString interpreter) {}
 
     /** Loads {@code elf}; its segments are named {@code name} (the guest path) in /proc/PID/maps. */
-    public static Image load(ElfFile elf, ElfFile.RangeReader file, AddressSpace space, String name)
+    public static Image load(ElfFile elf, ElfFile.RangeReader file, AddressSpace space, ByteString name)
             throws ElfException {
         long low = Long.MAX_VALUE;
         long high = 0;
@@ -60,7 +61,7 @@ public final class ElfLoader {
     }
 
     private static void loadSegment(ElfFile.Segment s, long bias, ElfFile.RangeReader file, AddressSpace space,
-            String name) throws ErrnoException, ElfException {
+            ByteString name) throws ErrnoException, ElfException {
         long start = pageDown(s.vaddr() + bias);
         long end = pageUp(s.vaddr() + bias + s.memsz());
         if (end == start) {

@@ -2,6 +2,7 @@ package dev.jlx.core.loader;
 
 import dev.jlx.abi.Auxv;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
@@ -39,7 +40,7 @@ public final class InitialStack {
             ElfLoader.Image image, long interpreterBase, Credentials creds, byte[] random) throws ErrnoException {
         long bottom = STACK_TOP - STACK_SIZE;
         space.map(bottom, STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE,
-                Mman.MAP_FIXED | Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_GROWSDOWN, "[stack]");
+                Mman.MAP_FIXED | Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_GROWSDOWN, ByteString.of("[stack]"));
         GuestMemory mem = space.memory();
 
         long p = STACK_TOP - 8;

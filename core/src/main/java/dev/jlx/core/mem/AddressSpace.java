@@ -2,6 +2,7 @@ package dev.jlx.core.mem;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.HostPages;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
  */
 public final class AddressSpace {
     public static final long PAGE = 4096;
+    private static final ByteString HEAP = ByteString.of("[heap]");
     /** TASK_SIZE for 4-level paging: the first non-canonical user address, less one guard page. */
     public static final long TASK_SIZE = 0x7ffffffff000L;
     /** The lowest address mmap hands out without MAP_FIXED (vm.mmap_min_addr). */
@@ -121,7 +123,7 @@ public final class AddressSpace {
      * with {@code fixed} the range replaces whatever was there; with {@code noReplace} an occupied
      * range is EEXIST.
      */
-    public synchronized long map(long hint, long length, int prot, int flags, String name) throws ErrnoException {
+    public synchronized long map(long hint, long length, int prot, int flags, ByteString name) throws ErrnoException {
         return map(hint, length, prot, flags, name, null, ALL_PROT, 0);
     }
 
@@ -133,7 +135,7 @@ public final class AddressSpace {
      * shared mapping of the file) as the VMA's bytes, mprotect limited to {@code maxProt}. Host
      * memory is returned to the host (munmap) when the guest unmaps it.
      */
-    public synchronized long map(long hint, long length, int prot, int flags, String name, MemorySegment host, int maxProt,
+    public synchronized long map(long hint, long length, int prot, int flags, ByteString name, MemorySegment host, int maxProt,
             long fileOffset) throws ErrnoException {
         if (length == 0) {
             throw new ErrnoException(Errno.EINVAL);
@@ -166,11 +168,11 @@ public final class AddressSpace {
         return start;
     }
 
-    private void insert(long start, long len, int prot, int flags, String name) throws ErrnoException {
+    private void insert(long start, long len, int prot, int flags, ByteString name) throws ErrnoException {
         insert(start, len, prot, flags, name, null, ALL_PROT, 0);
     }
 
-    private void insert(long start, long len, int prot, int flags, String name, MemorySegment given, int maxProt,
+    private void insert(long start, long len, int prot, int flags, ByteString name, MemorySegment given, int maxProt,
             long fileOffset) throws ErrnoException {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
@@ -452,7 +454,7 @@ public final class AddressSpace {
                     return brk;
                 }
                 insert(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE
-                        | Mman.MAP_ANONYMOUS, "[heap]");
+                        | Mman.MAP_ANONYMOUS, HEAP);
             } else if (newTop < oldTop) {
                 unmapRange(newTop, oldTop);
             }

@@ -1,5 +1,6 @@
 package dev.jlx.core.mem;
 
+import dev.jlx.core.ByteString;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,7 +13,7 @@ public final class Vma {
     final long end;
     final int prot;
     final int flags;
-    final String name;
+    final ByteString name;
     /** Host memory holding this VMA's bytes: guest {@code start} is {@code host} offset 0. */
     final MemorySegment host;
     /**
@@ -32,7 +33,7 @@ public final class Vma {
     final MemoryFile memoryFile;
     final boolean owned;
 
-    Vma(long start, long end, int prot, int flags, String name, MemorySegment host, int maxProt, long fileOffset,
+    Vma(long start, long end, int prot, int flags, ByteString name, MemorySegment host, int maxProt, long fileOffset,
             SharedHost sharedHost, MemoryFile memoryFile, boolean owned) {
         this.start = start;
         this.end = end;
@@ -84,7 +85,7 @@ public final class Vma {
     }
 
     /** "[heap]", "[stack]", a file path, or null for an anonymous mapping. */
-    public String name() {
+    public ByteString name() {
         return name;
     }
 }

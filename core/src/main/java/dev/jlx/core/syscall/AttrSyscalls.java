@@ -5,6 +5,7 @@ import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.struct.Timespec;
 import dev.jlx.abi.struct.Timeval;
 import dev.jlx.abi.struct.Utimbuf;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
@@ -34,8 +35,8 @@ final class AttrSyscalls {
         if ((flags & ~allowed) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = FileSyscalls.path(t, pathAddr);
-        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+        ByteString path = FileSyscalls.path(t, pathAddr);
+        if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             return null;
         }
         return FileSyscalls.resolve(t, dir, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);

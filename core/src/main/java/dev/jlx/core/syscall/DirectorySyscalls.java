@@ -4,7 +4,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.struct.Dirent;
 import dev.jlx.abi.struct.Dirent64;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.kernel.GuestThread;
@@ -32,7 +32,7 @@ final class DirectorySyscalls {
      */
     private static long fill(GuestThread t, Args a, boolean wide) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        if (!(f instanceof HostOpenFile dir)) {
+        if (!(f instanceof VfsFile dir)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         // Two calls on one description take turns, as Linux's f_pos_lock makes them.
@@ -41,7 +41,7 @@ final class DirectorySyscalls {
         }
     }
 
-    private static long fill(GuestThread t, Args a, boolean wide, HostOpenFile dir) throws ErrnoException {
+    private static long fill(GuestThread t, Args a, boolean wide, VfsFile dir) throws ErrnoException {
         List<HostDirEntry> entries = dir.directoryEntries(t.process().vfs());
         // The kernel keeps the unsigned count in an int: one past INT_MAX holds no record at all.
         int count = a.i32(2);

@@ -11,10 +11,10 @@ import dev.jlx.abi.struct.Flock;
 import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
-import dev.jlx.core.fs.FileSystem;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.PipeEnd;
 import dev.jlx.core.fs.RecordLocks;
@@ -26,7 +26,6 @@ import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /** Opening, closing and duplicating descriptors, fcntl, ioctl, and the path calls of the minimal VFS. */
 final class FileSyscalls {
@@ -40,8 +39,8 @@ final class FileSyscalls {
     private FileSyscalls() {}
 
     /** Reads a path argument: EFAULT, ENAMETOOLONG as Linux's getname(). */
-    static byte[] path(GuestThread t, long address) throws ErrnoException {
-        return t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1);
+    static ByteString path(GuestThread t, long address) throws ErrnoException {
+        return ByteString.of(t.process().space().memory().readCString(address, Vfs.PATH_MAX - 1));
     }
 
     /**
@@ -49,34 +48,34 @@ final class FileSyscalls {
      * {@code dirfd} names. An empty path is ENOENT before the descriptor is looked at (Linux's
      * getname refuses it first); a caller that honours AT_EMPTY_PATH deals with "" before asking.
      */
-    static String base(GuestThread t, GuestProcess.FsView view, int dirfd, byte[] path) throws ErrnoException {
-        if (path.length == 0) {
+    static ByteString base(GuestThread t, GuestProcess.FsView view, int dirfd, ByteString path) throws ErrnoException {
+        if (path.isEmpty()) {
             throw new ErrnoException(Errno.ENOENT);
         }
         GuestProcess p = t.process();
-        if (path.length > 0 && path[0] == '/' || dirfd == Fcntl.AT_FDCWD) {
+        if (path.startsWith((byte) '/') || dirfd == Fcntl.AT_FDCWD) {
             return view.cwd();
         }
         OpenFile f = p.fds().get(dirfd);
-        if (!(f instanceof HostOpenFile h) || h.guestPath() == null
+        if (!(f instanceof VfsFile h) || h.guestPath() == null
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         return h.guestPath();
     }
 
-    static Vfs.Resolved resolve(GuestThread t, int dirfd, byte[] path, boolean followLast) throws ErrnoException {
+    static Vfs.Resolved resolve(GuestThread t, int dirfd, ByteString path, boolean followLast) throws ErrnoException {
         GuestProcess.FsView view = t.process().fsView();
         return view.vfs().resolve(base(t, view, dirfd, path), path, followLast);
     }
 
     /** Whether {@code path} ends its last component with slashes ("x/"): "/" alone has no last component. */
-    static boolean trailingSlash(byte[] path) {
-        int end = path.length;
-        while (end > 0 && path[end - 1] == '/') {
+    static boolean trailingSlash(ByteString path) {
+        int end = path.length();
+        while (end > 0 && path.byteAt(end - 1) == '/') {
             end--;
         }
-        return end > 0 && end < path.length;
+        return end > 0 && end < path.length();
     }
 
     /**
@@ -85,12 +84,12 @@ final class FileSyscalls {
      * followed, and trailing slashes there ask for nothing (Linux's filename_create and
      * filename_parentat); each such call has its own rule for them, see {@link #trailingSlash}.
      */
-    static Vfs.Resolved resolveName(GuestThread t, int dirfd, byte[] path) throws ErrnoException {
-        int end = path.length;
-        while (end > 1 && path[end - 1] == '/') {
+    static Vfs.Resolved resolveName(GuestThread t, int dirfd, ByteString path) throws ErrnoException {
+        int end = path.length();
+        while (end > 1 && path.byteAt(end - 1) == '/') {
             end--;
         }
-        return resolve(t, dirfd, end == path.length ? path : java.util.Arrays.copyOf(path, end), false);
+        return resolve(t, dirfd, path.substring(0, end), false);
     }
 
     /**
@@ -99,7 +98,7 @@ final class FileSyscalls {
      * taken (EEXIST) or asks for a directory it will not make (ENOENT).
      */
     static ErrnoException slashedCreate(Vfs.Resolved r) {
-        return new ErrnoException(exists(r) ? Errno.EEXIST : Errno.ENOENT);
+        return new ErrnoException(Vfs.exists(r) ? Errno.EEXIST : Errno.ENOENT);
     }
 
     /** Implements Linux syscall open(2). */
@@ -134,39 +133,19 @@ final class FileSyscalls {
                 || (flags & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         GuestProcess p = t.process();
+        boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
-        boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
-        if (create && (flags & OpenFlags.O_TMPFILE) != OpenFlags.O_TMPFILE && trailingSlash(path)) {
+        if (create && !tmpfile && trailingSlash(path)) {
             // open_last_lookups: O_CREAT on a name with a trailing slash, once its directory is found.
             resolveName(t, dirfd, path);
             throw new ErrnoException(Errno.EISDIR);
         }
-        Vfs.Resolved r = resolve(t, dirfd, path, follow);
-        if (r.mount().readOnly() && ((flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
-                || (flags & OpenFlags.O_TRUNC) != 0 || (create && !exists(r)))) {
-            throw new ErrnoException(Errno.EROFS);
-        }
-        FileSystem.FifoNode fifo = (flags & OpenFlags.O_PATH) == 0 ? r.fs().fifo(r.path(), flags) : null;
-        if (fifo != null) {
-            if ((flags & OpenFlags.O_CREAT) != 0 && (flags & OpenFlags.O_EXCL) != 0) {
-                throw new ErrnoException(Errno.EEXIST);
-            }
-            // The token goes while the open waits for the other side (openat is a blocking call).
-            return installNew(p, dev.jlx.core.fs.PipeEnd.openFifo(fifo, flags), (flags & OpenFlags.O_CLOEXEC) != 0);
-        }
-        if ((flags & OpenFlags.O_TRUNC) != 0 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
-                && dev.jlx.core.mem.SharedFiles.any() && exists(r)) {
-            HostStat st = r.fs().stat(r.path(), true);
-            dev.jlx.core.mem.SharedFiles.truncating(st.dev(), st.ino(), 0);
-        }
-        int hostFlags = flags & ~OpenFlags.O_CLOEXEC;
-        boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
         int perm = create || tmpfile ? mode & 07777 & ~p.umask() : 0;
-        OpenFile file = new HostOpenFile(r.fs().open(r.path(), hostFlags, perm),
-                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC
-                        | OpenFlags.O_CLOEXEC), p.kernel().host().console(), r);
+        GuestProcess.FsView view = p.fsView();
+        // The token goes while a FIFO's open waits for the other side (openat is a blocking call).
+        OpenFile file = view.vfs().open(base(t, view, dirfd, path), path, flags & ~OpenFlags.O_CLOEXEC, perm);
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
 
@@ -177,15 +156,6 @@ final class FileSyscalls {
         } catch (ErrnoException e) {
             file.close();
             throw e;
-        }
-    }
-
-    static boolean exists(Vfs.Resolved r) {
-        try {
-            r.fs().stat(r.path(), false);
-            return true;
-        } catch (ErrnoException e) {
-            return false;
         }
     }
 
@@ -655,15 +625,15 @@ final class FileSyscalls {
                 || (flags & ~(Fcntl.AT_EACCESS | Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         Vfs.Resolved r;
-        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+        if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             // The descriptor's own file: by the path it was opened with, else by its mode bits.
             if (dirfd == Fcntl.AT_FDCWD) {
                 r = t.process().vfs().walked(t.process().cwd());
             } else {
                 OpenFile f = t.process().fds().get(dirfd);
-                if (!(f instanceof HostOpenFile h) || h.guestPath() == null) {
+                if (!(f instanceof VfsFile h) || h.guestPath() == null) {
                     accessByMode(t, f.stat(), mode, (flags & Fcntl.AT_EACCESS) != 0);
                     return 0;
                 }
@@ -710,13 +680,13 @@ final class FileSyscalls {
         if (size <= 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         Vfs.Resolved r;
-        if (path.length == 0) {
+        if (path.isEmpty()) {
             // An empty path names the descriptor's own file (an O_PATH link, since Linux 2.6.39).
             OpenFile f = dirfd == Fcntl.AT_FDCWD ? null : t.process().fds().get(dirfd);
-            String own = dirfd == Fcntl.AT_FDCWD ? t.process().cwd()
-                    : f instanceof HostOpenFile h ? h.guestPath() : null;
+            ByteString own = dirfd == Fcntl.AT_FDCWD ? t.process().cwd()
+                    : f instanceof VfsFile h ? h.guestPath() : null;
             if (own == null) {
                 throw new ErrnoException(Errno.ENOENT);
             }
@@ -726,7 +696,7 @@ final class FileSyscalls {
         }
         HostStat st = r.fs().stat(r.path(), false);
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
-            throw new ErrnoException(path.length == 0 ? Errno.ENOENT : Errno.EINVAL);
+            throw new ErrnoException(path.isEmpty() ? Errno.ENOENT : Errno.EINVAL);
         }
         byte[] target = r.fs().readlink(r.path());
         int n = Math.min(size, target.length);
@@ -736,15 +706,14 @@ final class FileSyscalls {
 
     /** Implements Linux syscall getcwd(2). */
     static long getcwd(GuestThread t, Args a) throws ErrnoException {
-        byte[] cwd = t.process().cwd().getBytes(StandardCharsets.UTF_8);
+        byte[] out = t.process().cwd().toCString();
         // Linux builds the path in a PATH_MAX buffer: longer is ENAMETOOLONG, whatever the size given.
-        if (cwd.length + 1 > Vfs.PATH_MAX) {
+        if (out.length > Vfs.PATH_MAX) {
             throw new ErrnoException(Errno.ENAMETOOLONG);
         }
-        if (Long.compareUnsigned(a.u64(1), cwd.length + 1L) < 0) {
+        if (Long.compareUnsigned(a.u64(1), out.length) < 0) {
             throw new ErrnoException(Errno.ERANGE);
         }
-        byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
         t.process().space().memory().write(a.addr(0), out);
         return out.length;
     }
@@ -752,7 +721,6 @@ final class FileSyscalls {
     /** Implements Linux syscall chdir(2). */
     static long chdir(GuestThread t, Args a) throws ErrnoException {
         Vfs.Resolved r = resolve(t, Fcntl.AT_FDCWD, path(t, a.addr(0)), true);
-        Vfs vfs = t.process().vfs();
         if ((r.fs().stat(r.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
@@ -776,21 +744,22 @@ final class FileSyscalls {
         if (p.credentials().euid() != 0) {
             throw new ErrnoException(Errno.EPERM);
         }
-        String root = r.guestPath();
-        p.changeRoot(p.vfs().chroot(r), cwd -> root.equals("/") ? cwd : cwd.equals(root) ? "/"
-                : cwd.startsWith(root + "/") ? cwd.substring(root.length()) : "/");
+        ByteString root = r.guestPath();
+        ByteString below = root.child(ByteString.EMPTY);
+        p.changeRoot(p.vfs().chroot(r), cwd -> root.equals(ByteString.ROOT) ? cwd
+                : cwd.equals(root) ? ByteString.ROOT
+                : cwd.startsWith(below) ? cwd.substring(root.length()) : ByteString.ROOT);
         return 0;
     }
 
     /** Implements Linux syscall fchdir(2). */
     static long fchdir(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        if (!(f instanceof HostOpenFile h) || h.guestPath() == null
+        if (!(f instanceof VfsFile h) || h.guestPath() == null
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
-        Vfs vfs = t.process().vfs();
-        Vfs.Resolved dir = vfs.walked(h.guestPath());
+        Vfs.Resolved dir = t.process().vfs().walked(h.guestPath());
         dir.fs().access(dir.path(), Fcntl.X_OK);
         t.process().setCwd(h.guestPath());
         return 0;
@@ -812,20 +781,20 @@ final class FileSyscalls {
     }
 
     /** The last component of a path as the guest wrote it, trailing slashes ignored. */
-    private static String lastComponent(byte[] path) {
-        String p = new String(path, StandardCharsets.UTF_8);
-        int end = p.length();
-        while (end > 1 && p.charAt(end - 1) == '/') {
+    private static ByteString lastComponent(ByteString path) {
+        int end = path.length();
+        while (end > 1 && path.byteAt(end - 1) == '/') {
             end--;
         }
-        return p.substring(p.lastIndexOf('/', end - 1) + 1, end);
+        ByteString p = path.substring(0, end);
+        return p.substring(p.lastIndexOf((byte) '/') + 1);
     }
 
     private static long unlinkAt(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
         if ((flags & ~Fcntl.AT_REMOVEDIR) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = path(t, pathAddr);
+        ByteString path = path(t, pathAddr);
         Vfs.Resolved r = resolveName(t, dirfd, path).writable();
         if ((flags & Fcntl.AT_REMOVEDIR) == 0 && trailingSlash(path)) {
             // do_unlinkat's "slashes": what the name is decides the error.
@@ -834,11 +803,11 @@ final class FileSyscalls {
         }
         if ((flags & Fcntl.AT_REMOVEDIR) != 0) {
             // do_rmdir refuses a last component of "." (EINVAL) or ".." (ENOTEMPTY) before looking.
-            String last = lastComponent(path);
-            if (last.equals(".")) {
+            ByteString last = lastComponent(path);
+            if (last.equals(ByteString.DOT)) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            if (last.equals("..")) {
+            if (last.equals(ByteString.DOT_DOT)) {
                 throw new ErrnoException(Errno.ENOTEMPTY);
             }
             r.fs().rmdir(r.path());

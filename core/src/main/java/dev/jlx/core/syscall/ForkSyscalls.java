@@ -15,6 +15,7 @@ import dev.jlx.abi.Signals;
 import dev.jlx.abi.Wait;
 import dev.jlx.abi.struct.CloneArgs;
 import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.fs.Vfs;
@@ -24,7 +25,6 @@ import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -183,17 +183,17 @@ final class ForkSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestProcess p = t.process();
-        byte[] path = FileSyscalls.path(t, pathAddr);
+        ByteString path = FileSyscalls.path(t, pathAddr);
         Vfs.Resolved file;
-        String name;
-        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
-            if (!(p.fds().get(dirfd) instanceof dev.jlx.core.fs.HostOpenFile h) || h.guestPath() == null) {
+        ByteString name;
+        if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+            if (!(p.fds().get(dirfd) instanceof dev.jlx.core.fs.VfsFile h) || h.guestPath() == null) {
                 throw new ErrnoException(Errno.ENOEXEC);
             }
             name = h.guestPath();
-            file = p.vfs().resolve("/", name.getBytes(StandardCharsets.UTF_8), true);
+            file = p.vfs().resolve(ByteString.ROOT, name, true);
         } else {
-            name = new String(path, StandardCharsets.UTF_8);
+            name = path;
             boolean follow = (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0;
             file = FileSyscalls.resolve(t, dirfd, path, follow);
             if (!follow && (file.fs().stat(file.path(), false).mode() & dev.jlx.abi.FileMode.S_IFMT)

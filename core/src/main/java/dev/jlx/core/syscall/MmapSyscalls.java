@@ -2,9 +2,10 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.HostPages;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.AddressSpace;
@@ -61,7 +62,7 @@ final class MmapSyscalls {
         if (!file.readable()) {
             throw new ErrnoException(Errno.EACCES);
         }
-        String name = file instanceof HostOpenFile h ? h.guestPath() : null;
+        ByteString name = file instanceof VfsFile h ? h.guestPath() : null;
         if (type != Mman.MAP_PRIVATE) {
             return mapShared(t, file, name, addr, length, prot, flags, offset);
         }
@@ -82,9 +83,9 @@ final class MmapSyscalls {
      * (where Linux would raise SIGBUS) are private zero pages, since a host SIGBUS inside the
      * engine would end the JVM.
      */
-    private static long mapShared(GuestThread t, OpenFile file, String name, long addr, long length, int prot,
+    private static long mapShared(GuestThread t, OpenFile file, ByteString name, long addr, long length, int prot,
             int flags, long offset) throws ErrnoException {
-        if (!(file instanceof HostOpenFile h)) {
+        if (!(file instanceof VfsFile h)) {
             throw new ErrnoException(Errno.ENODEV);
         }
         boolean writable = file.writable();
@@ -100,7 +101,7 @@ final class MmapSyscalls {
             return space.map(addr, len, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE, name, null,
                     AddressSpace.ALL_PROT, offset);
         }
-        MemorySegment host = h.mapShared(offset, backed, writable);
+        MemorySegment host = h.ops().mapShared(offset, backed, writable);
         dev.jlx.core.host.HostStat st = file.stat();
         dev.jlx.core.mem.SharedFiles.mapped(st.dev(), st.ino(), host, offset);
         long start;

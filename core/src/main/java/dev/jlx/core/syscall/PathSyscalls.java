@@ -8,6 +8,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestThread;
@@ -41,8 +42,8 @@ final class PathSyscalls {
             // Whiteouts are for overlay file systems and need CAP_MKNOD.
             throw new ErrnoException(Errno.EPERM);
         }
-        byte[] oldPath = FileSyscalls.path(t, oldAddr);
-        byte[] newPath = FileSyscalls.path(t, newAddr);
+        ByteString oldPath = FileSyscalls.path(t, oldAddr);
+        ByteString newPath = FileSyscalls.path(t, newAddr);
         Vfs.Resolved from = FileSyscalls.resolveName(t, oldDir, oldPath);
         Vfs.Resolved to = FileSyscalls.resolveName(t, newDir, newPath);
         sameMount(from, to);
@@ -90,13 +91,13 @@ final class PathSyscalls {
         if ((flags & ~(Fcntl.AT_SYMLINK_FOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] oldPath = FileSyscalls.path(t, oldAddr);
-        if (oldPath.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+        ByteString oldPath = FileSyscalls.path(t, oldAddr);
+        if (oldPath.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             // Linking an open file by descriptor needs CAP_DAC_READ_SEARCH; jlx grants no capabilities.
             throw new ErrnoException(Errno.ENOENT);
         }
         Vfs.Resolved from = FileSyscalls.resolve(t, oldDir, oldPath, (flags & Fcntl.AT_SYMLINK_FOLLOW) != 0);
-        byte[] newPath = FileSyscalls.path(t, newAddr);
+        ByteString newPath = FileSyscalls.path(t, newAddr);
         Vfs.Resolved to = FileSyscalls.resolveName(t, newDir, newPath);
         if (FileSyscalls.trailingSlash(newPath)) {
             throw FileSyscalls.slashedCreate(to);
@@ -117,16 +118,16 @@ final class PathSyscalls {
     }
 
     private static long symlinkAt(GuestThread t, long targetAddr, int dir, long linkAddr) throws ErrnoException {
-        byte[] target = FileSyscalls.path(t, targetAddr);
-        if (target.length == 0) {
+        ByteString target = FileSyscalls.path(t, targetAddr);
+        if (target.isEmpty()) {
             throw new ErrnoException(Errno.ENOENT);
         }
-        byte[] linkPath = FileSyscalls.path(t, linkAddr);
+        ByteString linkPath = FileSyscalls.path(t, linkAddr);
         Vfs.Resolved link = FileSyscalls.resolveName(t, dir, linkPath);
         if (FileSyscalls.trailingSlash(linkPath)) {
             throw FileSyscalls.slashedCreate(link);
         }
-        link.writable().fs().symlink(target, link.path());
+        link.writable().fs().symlink(target.toByteArray(), link.path());
         return 0;
     }
 
@@ -151,7 +152,7 @@ final class PathSyscalls {
                 && type != FileMode.S_IFBLK && type != FileMode.S_IFSOCK) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        byte[] path = FileSyscalls.path(t, pathAddr);
+        ByteString path = FileSyscalls.path(t, pathAddr);
         Vfs.Resolved r = FileSyscalls.resolveName(t, dir, path);
         if (FileSyscalls.trailingSlash(path)) {
             throw FileSyscalls.slashedCreate(r);
@@ -164,7 +165,7 @@ final class PathSyscalls {
             case FileMode.S_IFIFO -> r.fs().mkfifo(r.path(), perm);
             default -> {
                 // vfs_mknod's capability check comes after the name is found free.
-                if (FileSyscalls.exists(r)) {
+                if (Vfs.exists(r)) {
                     throw new ErrnoException(Errno.EEXIST);
                 }
                 throw new ErrnoException(Errno.EPERM);

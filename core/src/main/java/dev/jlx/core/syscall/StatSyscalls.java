@@ -6,8 +6,9 @@ import dev.jlx.abi.struct.Stat;
 import dev.jlx.abi.struct.Statfs;
 import dev.jlx.abi.struct.Statx;
 import dev.jlx.abi.struct.StatxTimestamp;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
@@ -16,7 +17,6 @@ import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /** The stat family. Host metadata arrives in Linux units and is encoded with the ABI's layout. */
 final class StatSyscalls {
@@ -53,9 +53,9 @@ final class StatSyscalls {
 
     /** The metadata a *stat*at call names: a path, or with AT_EMPTY_PATH and "" the dirfd itself. */
     private static HostStat lookup(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
-        byte[] path = FileSyscalls.path(t, pathAddr);
+        ByteString path = FileSyscalls.path(t, pathAddr);
         HostStat st;
-        if (path.length == 0 && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
+        if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
                 GuestProcess.FsView view = t.process().fsView();
                 Vfs.Resolved cwd = view.vfs().walked(view.cwd());
@@ -80,7 +80,7 @@ final class StatSyscalls {
     /** Implements Linux syscall fstatfs(2). */
     static long fstatfs(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        putStatfs(t, a.addr(1), f.statfs(), f instanceof HostOpenFile h && h.onReadOnlyMount());
+        putStatfs(t, a.addr(1), f.statfs(), f instanceof VfsFile h && h.onReadOnlyMount());
         return 0;
     }
 

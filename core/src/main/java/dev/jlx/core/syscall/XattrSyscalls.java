@@ -2,12 +2,13 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestThread;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Extended attributes: the path forms resolve in the VFS and ask the file system, the fd forms ask
@@ -35,16 +36,20 @@ final class XattrSyscalls {
     }
 
     private static long get(GuestThread t, Args a, boolean follow) throws ErrnoException {
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), follow);
         return r.fs().getxattr(r.path(), follow, name, buffer(t, a.addr(2), a.u64(3), true));
     }
 
     /** Implements Linux syscall fgetxattr(2). */
     static long fgetxattr(GuestThread t, Args a) throws ErrnoException {
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         OpenFile f = t.process().fds().get(a.fd(0));
-        return f.getxattr(name, buffer(t, a.addr(2), a.u64(3), true));
+        MemorySegment value = buffer(t, a.addr(2), a.u64(3), true);
+        if (!(f instanceof VfsFile v)) {
+            throw new ErrnoException(Errno.ENODATA);
+        }
+        return v.ops().getxattr(name, value);
     }
 
     /** Implements Linux syscall listxattr(2). */
@@ -64,7 +69,9 @@ final class XattrSyscalls {
 
     /** Implements Linux syscall flistxattr(2). */
     static long flistxattr(GuestThread t, Args a) throws ErrnoException {
-        return t.process().fds().get(a.fd(0)).listxattr(buffer(t, a.addr(1), a.u64(2), true));
+        OpenFile f = t.process().fds().get(a.fd(0));
+        MemorySegment list = buffer(t, a.addr(1), a.u64(2), true);
+        return f instanceof VfsFile v ? v.ops().listxattr(list) : 0;
     }
 
     /** Implements Linux syscall setxattr(2). */
@@ -79,7 +86,7 @@ final class XattrSyscalls {
 
     private static long set(GuestThread t, Args a, boolean follow) throws ErrnoException {
         int flags = flags(a.i32(4));
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         MemorySegment value = value(t, a.addr(2), a.u64(3));
         Vfs.Resolved r = resolve(t, a.addr(0), follow).writable();
         r.fs().setxattr(r.path(), follow, name, value, flags);
@@ -89,15 +96,17 @@ final class XattrSyscalls {
     /** Implements Linux syscall fsetxattr(2). */
     static long fsetxattr(GuestThread t, Args a) throws ErrnoException {
         int flags = flags(a.i32(4));
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         MemorySegment value = value(t, a.addr(2), a.u64(3));
-        t.process().fds().get(a.fd(0)).setxattr(name, value, flags);
+        OpenFile f = t.process().fds().get(a.fd(0));
+        notInAFileSystem(f);
+        ((VfsFile) f).ops().setxattr(name, value, flags);
         return 0;
     }
 
     /** Implements Linux syscall removexattr(2). */
     static long removexattr(GuestThread t, Args a) throws ErrnoException {
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), true).writable();
         r.fs().removexattr(r.path(), true, name);
         return 0;
@@ -105,7 +114,7 @@ final class XattrSyscalls {
 
     /** Implements Linux syscall lremovexattr(2). */
     static long lremovexattr(GuestThread t, Args a) throws ErrnoException {
-        String name = name(t, a.addr(1));
+        ByteString name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), false).writable();
         r.fs().removexattr(r.path(), false, name);
         return 0;
@@ -113,9 +122,18 @@ final class XattrSyscalls {
 
     /** Implements Linux syscall fremovexattr(2). */
     static long fremovexattr(GuestThread t, Args a) throws ErrnoException {
-        String name = name(t, a.addr(1));
-        t.process().fds().get(a.fd(0)).removexattr(name);
+        ByteString name = name(t, a.addr(1));
+        OpenFile f = t.process().fds().get(a.fd(0));
+        notInAFileSystem(f);
+        ((VfsFile) f).ops().removexattr(name);
         return 0;
+    }
+
+    /** A pipe, eventfd or epoll file keeps no extended attributes and takes none (EOPNOTSUPP). */
+    private static void notInAFileSystem(OpenFile f) throws ErrnoException {
+        if (!(f instanceof VfsFile)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
     }
 
     private static Vfs.Resolved resolve(GuestThread t, long pathAddr, boolean follow) throws ErrnoException {
@@ -123,7 +141,7 @@ final class XattrSyscalls {
     }
 
     /** An attribute name: 1 to 255 bytes (ERANGE otherwise, as Linux). */
-    private static String name(GuestThread t, long address) throws ErrnoException {
+    private static ByteString name(GuestThread t, long address) throws ErrnoException {
         byte[] name;
         try {
             name = t.process().space().memory().readCString(address, NAME_MAX);
@@ -133,7 +151,7 @@ final class XattrSyscalls {
         if (name.length == 0) {
             throw new ErrnoException(Errno.ERANGE);
         }
-        return new String(name, StandardCharsets.UTF_8);
+        return ByteString.of(name);
     }
 
     /** A result buffer, clamped to XATTR_SIZE_MAX as Linux does; empty asks for the size. */

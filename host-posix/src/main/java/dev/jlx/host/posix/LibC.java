@@ -8,7 +8,10 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The libc calls jlx needs that jnr-posix either lacks or serves through a Java copy: the data
- * calls take a {@link Pointer} to guest memory so the host reads and writes it in place.
+ * calls take a {@link Pointer} to guest memory so the host reads and writes it in place, and every
+ * path or name is a {@code byte[]} holding a NUL-terminated C string ({@code ByteString.toCString()}),
+ * passed as those bytes (jnr-ffi would encode a {@code String} in the JVM's charset, which cannot
+ * carry a name that is not valid in it).
  */
 public interface LibC {
     /** ssize_t read(int fd, void *buf, size_t count); */
@@ -39,7 +42,7 @@ public interface LibC {
     int tcgetattr(int fd, @Out Pointer termios);
 
     /** DIR *opendir(const char *name); */
-    Pointer opendir(String name);
+    Pointer opendir(@In byte[] name);
 
     /** struct dirent *readdir(DIR *dirp); NULL at the end, or on error with errno set. */
     Pointer readdir(Pointer dir);
@@ -48,68 +51,107 @@ public interface LibC {
     int closedir(Pointer dir);
 
     /** int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags); (Linux) */
-    int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+    int renameat2(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
 
     /** int renamex_np(const char *from, const char *to, unsigned int flags); (macOS) */
-    int renamex_np(String from, String to, int flags);
+    int renamex_np(@In byte[] from, @In byte[] to, int flags);
 
     /** int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags); */
-    int utimensat(int dirfd, String path, @In Pointer times, int flags);
+    int utimensat(int dirfd, @In byte[] path, @In Pointer times, int flags);
 
     /** int futimens(int fd, const struct timespec times[2]); */
     int futimens(int fd, @In Pointer times);
+
+    /** int open(const char *path, int flags, ... mode_t mode); */
+    int open(@In byte[] path, int flags, int mode);
+
+    /** int access(const char *path, int mode); */
+    int access(@In byte[] path, int mode);
+
+    /** ssize_t readlink(const char *path, char *buf, size_t bufsiz); */
+    @ssize_t long readlink(@In byte[] path, @Out Pointer buf, @size_t long size);
+
+    /** int mkdir(const char *path, mode_t mode); */
+    int mkdir(@In byte[] path, int mode);
+
+    /** int rename(const char *oldpath, const char *newpath); */
+    int rename(@In byte[] oldpath, @In byte[] newpath);
+
+    /** int link(const char *oldpath, const char *newpath); */
+    int link(@In byte[] oldpath, @In byte[] newpath);
+
+    /** int symlink(const char *target, const char *linkpath); */
+    int symlink(@In byte[] target, @In byte[] linkpath);
+
+    /** int chmod(const char *path, mode_t mode); */
+    int chmod(@In byte[] path, int mode);
+
+    /** int lchown(const char *path, uid_t owner, gid_t group); */
+    int lchown(@In byte[] path, int owner, int group);
+
+    /** int truncate(const char *path, off_t length); */
+    int truncate(@In byte[] path, long length);
+
+    /** int mkfifo(const char *path, mode_t mode); */
+    int mkfifo(@In byte[] path, int mode);
+
+    /** int unlink(const char *path); */
+    int unlink(@In byte[] path);
+
+    /** int rmdir(const char *path); */
+    int rmdir(@In byte[] path);
 
     /** void sync(void); */
     void sync();
 
     // Extended attributes, Linux's signatures (macOS's take extra position and options arguments).
-    @ssize_t long getxattr(String path, String name, @Out Pointer value, @size_t long size);
+    @ssize_t long getxattr(@In byte[] path, @In byte[] name, @Out Pointer value, @size_t long size);
 
-    @ssize_t long lgetxattr(String path, String name, @Out Pointer value, @size_t long size);
+    @ssize_t long lgetxattr(@In byte[] path, @In byte[] name, @Out Pointer value, @size_t long size);
 
-    @ssize_t long fgetxattr(int fd, String name, @Out Pointer value, @size_t long size);
+    @ssize_t long fgetxattr(int fd, @In byte[] name, @Out Pointer value, @size_t long size);
 
-    @ssize_t long listxattr(String path, @Out Pointer list, @size_t long size);
+    @ssize_t long listxattr(@In byte[] path, @Out Pointer list, @size_t long size);
 
-    @ssize_t long llistxattr(String path, @Out Pointer list, @size_t long size);
+    @ssize_t long llistxattr(@In byte[] path, @Out Pointer list, @size_t long size);
 
     @ssize_t long flistxattr(int fd, @Out Pointer list, @size_t long size);
 
-    int setxattr(String path, String name, @In Pointer value, @size_t long size, int flags);
+    int setxattr(@In byte[] path, @In byte[] name, @In Pointer value, @size_t long size, int flags);
 
-    int lsetxattr(String path, String name, @In Pointer value, @size_t long size, int flags);
+    int lsetxattr(@In byte[] path, @In byte[] name, @In Pointer value, @size_t long size, int flags);
 
-    int fsetxattr(int fd, String name, @In Pointer value, @size_t long size, int flags);
+    int fsetxattr(int fd, @In byte[] name, @In Pointer value, @size_t long size, int flags);
 
-    int removexattr(String path, String name);
+    int removexattr(@In byte[] path, @In byte[] name);
 
-    int lremovexattr(String path, String name);
+    int lremovexattr(@In byte[] path, @In byte[] name);
 
-    int fremovexattr(int fd, String name);
+    int fremovexattr(int fd, @In byte[] name);
 
     /** void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset); */
     long mmap(long addr, @size_t long length, int prot, int flags, int fd, long offset);
 
     /** int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf); (glibc 2.28+) */
-    int statx(int dirfd, String path, int flags, int mask, @Out Pointer buf);
+    int statx(int dirfd, @In byte[] path, int flags, int mask, @Out Pointer buf);
 
     /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
-    int statfs(String path, @Out Pointer buf);
+    int statfs(@In byte[] path, @Out Pointer buf);
 
     /** int fstatfs(int fd, struct statfs *buf); the layout is the host's. */
     int fstatfs(int fd, @Out Pointer buf);
 
     /** long syscall(long number, ...); used for openat2(2), which glibc 2.36 does not wrap. */
-    long syscall(long number, int dirfd, String path, @In Pointer how, long size);
+    long syscall(long number, int dirfd, @In byte[] path, @In Pointer how, long size);
 
     /** int close(int fd); */
     int close(int fd);
 
     /** int stat(const char *path, struct stat *buf); (glibc 2.33+) */
-    int stat(String path, @Out Pointer buf);
+    int stat(@In byte[] path, @Out Pointer buf);
 
     /** int lstat(const char *path, struct stat *buf); (glibc 2.33+) */
-    int lstat(String path, @Out Pointer buf);
+    int lstat(@In byte[] path, @Out Pointer buf);
 
     /** int fallocate(int fd, int mode, off_t offset, off_t len); (Linux) */
     int fallocate(int fd, int mode, long offset, long len);

@@ -85,7 +85,7 @@ public final class PosixBackend implements HostBackend {
      * objects, and the birth time where the file system keeps one. Null when the host has no statx
      * (not Linux, or an old glibc): callers then use jnr-posix.
      */
-    HostStat statx(int dirfd, String path, int flags) throws ErrnoException {
+    HostStat statx(int dirfd, byte[] path, int flags) throws ErrnoException {
         if (!statx) {
             return null;
         }

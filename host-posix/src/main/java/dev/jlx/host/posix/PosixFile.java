@@ -1,5 +1,6 @@
 package dev.jlx.host.posix;
 
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
@@ -48,9 +49,9 @@ final class PosixFile implements HostFile {
     }
 
     @Override
-    public long getxattr(String name, MemorySegment value) throws ErrnoException {
+    public long getxattr(ByteString name, MemorySegment value) throws ErrnoException {
         backend.requireLinuxXattrs();
-        return backend.checked(backend.libc().fgetxattr(fd, name, backend.pointer(value), value.byteSize()));
+        return backend.checked(backend.libc().fgetxattr(fd, name.toCString(), backend.pointer(value), value.byteSize()));
     }
 
     @Override
@@ -60,15 +61,15 @@ final class PosixFile implements HostFile {
     }
 
     @Override
-    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
+    public void setxattr(ByteString name, MemorySegment value, int flags) throws ErrnoException {
         backend.requireLinuxXattrs();
-        backend.checked(backend.libc().fsetxattr(fd, name, backend.pointer(value), value.byteSize(), flags));
+        backend.checked(backend.libc().fsetxattr(fd, name.toCString(), backend.pointer(value), value.byteSize(), flags));
     }
 
     @Override
-    public void removexattr(String name) throws ErrnoException {
+    public void removexattr(ByteString name) throws ErrnoException {
         backend.requireLinuxXattrs();
-        backend.checked(backend.libc().fremovexattr(fd, name));
+        backend.checked(backend.libc().fremovexattr(fd, name.toCString()));
     }
 
     private int check(long result) throws ErrnoException {
@@ -121,7 +122,7 @@ final class PosixFile implements HostFile {
     /** {@code int fstat(int fd, struct stat *buf);} */
     @Override
     public HostStat stat() throws ErrnoException {
-        HostStat s = backend.statx(fd, "", PosixFiles.LINUX_AT_EMPTY_PATH);
+        HostStat s = backend.statx(fd, PosixFiles.EMPTY_PATH, PosixFiles.LINUX_AT_EMPTY_PATH);
         if (s != null) {
             return s;
         }

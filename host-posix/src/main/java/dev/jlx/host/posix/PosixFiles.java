@@ -1,5 +1,6 @@
 package dev.jlx.host.posix;
 
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
@@ -16,7 +17,11 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.posix.FileStat;
 
-/** Path operations on the POSIX host. */
+/**
+ * Path operations on the POSIX host. Paths reach libc as the guest's bytes ({@link LibC} takes C
+ * strings as {@code byte[]}); only the jnr-posix fallbacks for hosts without statx (macOS, whose
+ * file systems keep names as UTF-8, and glibc before 2.28) pass them as UTF-8 strings.
+ */
 final class PosixFiles implements HostFiles {
     private static final int PATH_MAX = 4096;
     /** Permission bits are the same on every POSIX host; only they are passed on. */
@@ -65,7 +70,12 @@ final class PosixFiles implements HostFiles {
      * rest through the last one; close() closes that descriptor. Other hosts have no such links: a
      * path that long is ENAMETOOLONG there.
      */
-    private record HostPath(String path, int fd, LibC libc) implements AutoCloseable {
+    private record HostPath(ByteString path, int fd, LibC libc) implements AutoCloseable {
+        /** The path as a C string, for {@link LibC}. */
+        byte[] c() {
+            return path.toCString();
+        }
+
         @Override
         public void close() {
             if (fd >= 0) {
@@ -74,8 +84,8 @@ final class PosixFiles implements HostFiles {
         }
     }
 
-    private HostPath hostPath(String path) throws ErrnoException {
-        if (path.length() < PATH_MAX / 3 || utf8Length(path) < PATH_MAX) {
+    private HostPath hostPath(ByteString path) throws ErrnoException {
+        if (path.length() < PATH_MAX) {
             return new HostPath(path, -1, null);
         }
         if (!backend.constants().isLinux()) {
@@ -83,47 +93,39 @@ final class PosixFiles implements HostFiles {
         }
         int hostFlags = backend.constants().hostOpenFlags(OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
                 | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
+        LibC libc = backend.libc();
         int fd = -1;
-        String rest = path;
+        ByteString rest = path;
         try {
             while (true) {
-                String prefix = fd < 0 ? "" : "/proc/self/fd/" + fd + "/";
-                if (utf8Length(prefix) + utf8Length(rest) < PATH_MAX) {
-                    return new HostPath(prefix + rest, fd, backend.libc());
+                ByteString prefix = fd < 0 ? ByteString.EMPTY : ByteString.of("/proc/self/fd/" + fd + "/");
+                if (prefix.length() + rest.length() < PATH_MAX) {
+                    return new HostPath(prefix.concat(rest), fd, libc);
                 }
                 int cut = -1;
-                for (int i = rest.indexOf('/', 1); i > 0 && utf8Length(prefix) + utf8Length(rest.substring(0, i)) < PATH_MAX;
-                        i = rest.indexOf('/', i + 1)) {
+                for (int i = rest.indexOf((byte) '/', 1); i > 0 && prefix.length() + i < PATH_MAX;
+                        i = rest.indexOf((byte) '/', i + 1)) {
                     cut = i;
                 }
                 if (cut < 0) {
                     throw new ErrnoException(Errno.ENAMETOOLONG);
                 }
-                int dir = backend.posix().open(prefix + rest.substring(0, cut), hostFlags, 0);
+                int dir = libc.open(prefix.concat(rest.substring(0, cut)).toCString(), hostFlags, 0);
                 if (dir < 0) {
-                    throw backend.posixError();
+                    throw backend.lastError();
                 }
                 if (fd >= 0) {
-                    backend.libc().close(fd);
+                    libc.close(fd);
                 }
                 fd = dir;
                 rest = rest.substring(cut + 1);
             }
         } catch (ErrnoException e) {
             if (fd >= 0) {
-                backend.libc().close(fd);
+                libc.close(fd);
             }
             throw e;
         }
-    }
-
-    private static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-        }
-        return n;
     }
 
     /**
@@ -133,51 +135,76 @@ final class PosixFiles implements HostFiles {
      * this open creates gets exactly {@code mode} (core applied the guest's umask; see {@link #hostUmask}).
      */
     @Override
-    public HostFile open(String path, int linuxFlags, int mode) throws ErrnoException {
-        int perm = mode & PERMISSION_BITS;
-        int cut = perm & hostUmask;
-        boolean tmpfile = (linuxFlags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
-        // O_PATH ignores O_CREAT, as Linux does.
-        boolean creates = tmpfile || (linuxFlags & (OpenFlags.O_CREAT | OpenFlags.O_PATH)) == OpenFlags.O_CREAT;
+    public HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (cut == 0 || !creates) {
-                return openHost(p.path(), linuxFlags, perm);
-            }
-            if (tmpfile || (linuxFlags & OpenFlags.O_EXCL) != 0) {
-                return restoreMode(openHost(p.path(), linuxFlags, perm), cut);
-            }
-            // Only a file this call creates gets its mode back, so ask the host with O_EXCL first.
-            while (true) {
-                try {
-                    return restoreMode(openHost(p.path(), linuxFlags | OpenFlags.O_EXCL, perm), cut);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.EEXIST) {
-                        throw e;
-                    }
-                }
-                try {
-                    return openHost(p.path(), linuxFlags & ~OpenFlags.O_CREAT, perm);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.ENOENT) {
-                        throw e;
-                    }
-                    // Removed in between: create it after all.
-                }
-            }
+            return openExact(linuxFlags, mode, flags -> openHost(p, flags, mode & PERMISSION_BITS));
         }
     }
 
-    private PosixFile openHost(String path, int linuxFlags, int perm) throws ErrnoException {
+    private PosixFile openHost(HostPath path, int linuxFlags, int perm) throws ErrnoException {
         int hostFlags = backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
-        int fd = backend.posix().open(path, hostFlags, perm);
+        int fd = backend.libc().open(path.c(), hostFlags, perm);
         if (fd < 0) {
-            throw backend.posixError();
+            throw backend.lastError();
         }
         return new PosixFile(backend, fd, true);
     }
 
-    /** Gives a file just created the permission bits {@code cut} that the host's umask took from it. */
+    /** One host open with the given Linux flags; null where {@link #openIfPlain} leaves the path to the VFS. */
+    @FunctionalInterface
+    private interface Opener {
+        PosixFile open(int linuxFlags) throws ErrnoException;
+    }
+
+    /**
+     * Opens through {@code opener}, giving a file the open creates the permission bits the host's
+     * umask took from {@code mode}; only a file this call creates gets them, so an O_CREAT without
+     * O_EXCL asks the host with O_EXCL first.
+     */
+    private PosixFile openExact(int linuxFlags, int mode, Opener opener) throws ErrnoException {
+        int cut = mode & PERMISSION_BITS & hostUmask;
+        boolean tmpfile = (linuxFlags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        // O_PATH ignores O_CREAT, as Linux does.
+        boolean creates = tmpfile || (linuxFlags & (OpenFlags.O_CREAT | OpenFlags.O_PATH)) == OpenFlags.O_CREAT;
+        if (cut == 0 || !creates) {
+            return opener.open(linuxFlags);
+        }
+        if (tmpfile || (linuxFlags & OpenFlags.O_EXCL) != 0) {
+            return restoreMode(opener.open(linuxFlags), cut);
+        }
+        while (true) {
+            try {
+                return restoreMode(opener.open(linuxFlags | OpenFlags.O_EXCL), cut);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+            }
+            try {
+                return notDirectory(opener.open(linuxFlags & ~OpenFlags.O_CREAT));
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+                // Removed in between: create it after all.
+            }
+        }
+    }
+
+    /** An open with O_CREAT finds a directory EISDIR, whatever its access mode; the one without it did not. */
+    private static PosixFile notDirectory(PosixFile f) throws ErrnoException {
+        if (f != null && (f.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+            f.close();
+            throw new ErrnoException(Errno.EISDIR);
+        }
+        return f;
+    }
+
+    /** Gives a file just created (if any) the permission bits {@code cut} that the host's umask took from it. */
     private static PosixFile restoreMode(PosixFile f, int cut) throws ErrnoException {
+        if (f == null) {
+            return null;
+        }
         try {
             f.chmod((f.stat().mode() & PERMISSION_BITS) | cut);
             return f;
@@ -191,7 +218,7 @@ final class PosixFiles implements HostFiles {
      * After mkdir or mkfifo: gives {@code path} the permission bits {@code cut} that the host's umask
      * took from it, unless something else has taken its place meanwhile.
      */
-    private void restoreMode(String path, int type, int cut) throws ErrnoException {
+    private void restoreMode(ByteString path, int type, int cut) throws ErrnoException {
         HostStat st = stat(path, false);
         if ((st.mode() & FileMode.S_IFMT) == type) {
             chmod(path, (st.mode() & PERMISSION_BITS) | cut);
@@ -199,18 +226,57 @@ final class PosixFiles implements HostFiles {
     }
 
     /**
+     * openat2 with the open's own flags and RESOLVE_NO_SYMLINKS: the host resolves the path once and
+     * opens it in the same step. A link anywhere, the last component included unless O_NOFOLLOW
+     * asks for the link itself (O_PATH), is ELOOP, and the VFS walks instead; so does a path too long
+     * for the host. A file it creates gets exactly {@code mode}, as with {@link #open}.
+     */
+    @Override
+    public HostFile openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        if (!backend.constants().isLinux() || noOpenat2 || path.length() >= PATH_MAX) {
+            return null;
+        }
+        return openExact(linuxFlags, mode, flags -> openIfPlainOnce(path, flags, mode));
+    }
+
+    private PosixFile openIfPlainOnce(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        Pointer how = openHowFor.get();
+        how.putLong(0, Integer.toUnsignedLong(backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_CLOEXEC)));
+        boolean creates = (linuxFlags & OpenFlags.O_CREAT) != 0
+                || (linuxFlags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
+        // openat2 refuses a mode unless the open may create a file.
+        how.putLong(8, creates ? mode & PERMISSION_BITS : 0);
+        long fd = openPlain(path, how);
+        if (fd < 0) {
+            if (noOpenat2 || fd == -LINUX_ELOOP) {
+                return null;
+            }
+            throw new ErrnoException(backend.constants().linuxErrno((int) -fd));
+        }
+        return new PosixFile(backend, (int) fd, true);
+    }
+
+    /** open_how for {@link #openIfPlain}: flags and mode set per call, RESOLVE_NO_SYMLINKS always. */
+    private final ThreadLocal<Pointer> openHowFor = ThreadLocal.withInitial(() -> {
+        Pointer how = Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 24);
+        how.putLong(16, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        return how;
+    });
+
+    /**
      * {@code int stat(const char *path, struct stat *buf);} or
      * {@code int lstat(const char *path, struct stat *buf);}
      */
     @Override
-    public HostStat stat(String path, boolean followLinks) throws ErrnoException {
+    public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            HostStat st = backend.statx(LINUX_AT_FDCWD, p.path(), followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
+            HostStat st = backend.statx(LINUX_AT_FDCWD, p.c(), followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
             if (st != null) {
                 return st;
             }
             FileStat fs = backend.posix().allocateStat();
-            int r = followLinks ? backend.posix().stat(p.path(), fs) : backend.posix().lstat(p.path(), fs);
+            String utf8 = p.path().utf8();
+            int r = followLinks ? backend.posix().stat(utf8, fs) : backend.posix().lstat(utf8, fs);
             if (r < 0) {
                 throw backend.posixError();
             }
@@ -237,8 +303,8 @@ final class PosixFiles implements HostFiles {
     private volatile boolean noOpenat2;
 
     @Override
-    public boolean isPlainPath(String path) {
-        if (!backend.constants().isLinux() || noOpenat2 || utf8Length(path) >= PATH_MAX) {
+    public boolean isPlainPath(ByteString path) {
+        if (!backend.constants().isLinux() || noOpenat2 || path.length() >= PATH_MAX) {
             return false;
         }
         long fd = openPlain(path, openHow.get());
@@ -253,8 +319,8 @@ final class PosixFiles implements HostFiles {
      * openat2 of {@code path} with {@code how} (O_PATH, RESOLVE_NO_SYMLINKS): the descriptor, or
      * minus the host's errno. ENOSYS or a seccomp filter's EPERM turns openat2 off for good.
      */
-    private long openPlain(String path, Pointer how) {
-        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path, how, 24);
+    private long openPlain(ByteString path, Pointer how) {
+        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path.toCString(), how, 24);
         if (fd >= 0) {
             return fd;
         }
@@ -275,6 +341,8 @@ final class PosixFiles implements HostFiles {
     });
     private static final long LINUX_O_NOFOLLOW = 0400000;
     static final int LINUX_AT_EMPTY_PATH = 0x1000;
+    /** "" as a C string, for AT_EMPTY_PATH. */
+    static final byte[] EMPTY_PATH = {0};
     static final int LINUX_AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int LINUX_ELOOP = 40;
 
@@ -284,8 +352,8 @@ final class PosixFiles implements HostFiles {
      * where isPlainPath and then lstat would take two.
      */
     @Override
-    public HostStat lstatIfPlain(String path) throws ErrnoException {
-        if (!backend.hasStatx() || noOpenat2 || utf8Length(path) >= PATH_MAX) {
+    public HostStat lstatIfPlain(ByteString path) throws ErrnoException {
+        if (!backend.hasStatx() || noOpenat2 || path.length() >= PATH_MAX) {
             return null;
         }
         long fd = openPlain(path, openHowNofollow.get());
@@ -296,65 +364,64 @@ final class PosixFiles implements HostFiles {
             throw new ErrnoException(backend.constants().linuxErrno((int) -fd));
         }
         try {
-            return backend.statx((int) fd, "", LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW);
+            return backend.statx((int) fd, EMPTY_PATH, LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW);
         } finally {
             backend.libc().close((int) fd);
         }
     }
 
     @Override
-    public long getxattr(String path, boolean followLinks, String name, MemorySegment value) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
-        Pointer p = backend.pointer(value);
-        try (HostPath h = hostPath(path)) {
-            return backend.checked(followLinks ? c.getxattr(h.path(), name, p, value.byteSize())
-                    : c.lgetxattr(h.path(), name, p, value.byteSize()));
-        }
-    }
-
-    @Override
-    public long listxattr(String path, boolean followLinks, MemorySegment list) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
-        Pointer p = backend.pointer(list);
-        try (HostPath h = hostPath(path)) {
-            return backend.checked(followLinks ? c.listxattr(h.path(), p, list.byteSize())
-                    : c.llistxattr(h.path(), p, list.byteSize()));
-        }
-    }
-
-    @Override
-    public void setxattr(String path, boolean followLinks, String name, MemorySegment value, int flags)
+    public long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value)
             throws ErrnoException {
         backend.requireLinuxXattrs();
         LibC c = backend.libc();
         Pointer p = backend.pointer(value);
         try (HostPath h = hostPath(path)) {
-            backend.checked(followLinks ? c.setxattr(h.path(), name, p, value.byteSize(), flags)
-                    : c.lsetxattr(h.path(), name, p, value.byteSize(), flags));
+            return backend.checked(followLinks ? c.getxattr(h.c(), name.toCString(), p, value.byteSize())
+                    : c.lgetxattr(h.c(), name.toCString(), p, value.byteSize()));
         }
     }
 
     @Override
-    public void removexattr(String path, boolean followLinks, String name) throws ErrnoException {
+    public long listxattr(ByteString path, boolean followLinks, MemorySegment list) throws ErrnoException {
         backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(list);
         try (HostPath h = hostPath(path)) {
-            backend.checked(followLinks ? backend.libc().removexattr(h.path(), name)
-                    : backend.libc().lremovexattr(h.path(), name));
+            return backend.checked(followLinks ? c.listxattr(h.c(), p, list.byteSize())
+                    : c.llistxattr(h.c(), p, list.byteSize()));
+        }
+    }
+
+    @Override
+    public void setxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value, int flags)
+            throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        Pointer p = backend.pointer(value);
+        try (HostPath h = hostPath(path)) {
+            backend.checked(followLinks ? c.setxattr(h.c(), name.toCString(), p, value.byteSize(), flags)
+                    : c.lsetxattr(h.c(), name.toCString(), p, value.byteSize(), flags));
+        }
+    }
+
+    @Override
+    public void removexattr(ByteString path, boolean followLinks, ByteString name) throws ErrnoException {
+        backend.requireLinuxXattrs();
+        LibC c = backend.libc();
+        try (HostPath h = hostPath(path)) {
+            backend.checked(followLinks ? c.removexattr(h.c(), name.toCString())
+                    : c.lremovexattr(h.c(), name.toCString()));
         }
     }
 
     /** {@code ssize_t readlink(const char *path, char *buf, size_t bufsiz);} */
     @Override
-    public byte[] readlink(String path) throws ErrnoException {
+    public byte[] readlink(ByteString path) throws ErrnoException {
         Pointer buf = Memory.allocate(backend.runtime(), PATH_MAX);
         int n;
         try (HostPath p = hostPath(path)) {
-            n = backend.posix().readlink(p.path(), buf, PATH_MAX);
-            if (n < 0) {
-                throw backend.posixError();
-            }
+            n = (int) backend.checked(backend.libc().readlink(p.c(), buf, PATH_MAX));
         }
         byte[] out = new byte[n];
         buf.get(0, out, 0, n);
@@ -363,21 +430,19 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int access(const char *path, int mode);} */
     @Override
-    public void access(String path, int linuxMode) throws ErrnoException {
+    public void access(ByteString path, int linuxMode) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().access(p.path(), backend.constants().hostAccessMode(linuxMode)) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().access(p.c(), backend.constants().hostAccessMode(linuxMode)));
         }
     }
 
     /** opendir(3), readdir(3), closedir(3): see {@link LibC}. */
     @Override
-    public List<HostDirEntry> list(String path) throws ErrnoException {
+    public List<HostDirEntry> list(ByteString path) throws ErrnoException {
         LibC libc = backend.libc();
         Pointer dir;
         try (HostPath p = hostPath(path)) {
-            dir = libc.opendir(p.path());
+            dir = libc.opendir(p.c());
             if (dir == null) {
                 throw backend.lastError();
             }
@@ -393,16 +458,14 @@ final class PosixFiles implements HostFiles {
                     }
                     return entries;
                 }
-                byte[] name = d.getString(backend.constants().direntNameOffset()).getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8);
+                byte[] name = cString(d, backend.constants().direntNameOffset());
                 if (isDotOrDotDot(name)) {
                     continue;
                 }
                 int type = backend.constants().linuxTypeOfDirent(d.getByte(backend.constants().direntTypeOffset()));
                 if (type < 0) {
                     // DT_UNKNOWN: the file system does not say; ask lstat, as readdir(3) users must.
-                    type = stat(path + "/" + new String(name, java.nio.charset.StandardCharsets.UTF_8), false).mode()
-                            & FileMode.S_IFMT;
+                    type = stat(path.child(ByteString.of(name)), false).mode() & FileMode.S_IFMT;
                 }
                 entries.add(new HostDirEntry(name, d.getLong(0), type));
             }
@@ -411,17 +474,23 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** The NUL-terminated bytes at {@code offset} of {@code p}, as they are (d_name is at most 255 bytes). */
+    private static byte[] cString(Pointer p, long offset) {
+        int n = (int) p.indexOf(offset, (byte) 0, 256);
+        byte[] out = new byte[Math.max(n, 0)];
+        p.get(offset, out, 0, out.length);
+        return out;
+    }
+
     private static boolean isDotOrDotDot(byte[] name) {
         return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
     }
 
     /** {@code int mkdir(const char *path, mode_t mode);} with exactly {@code mode}'s permissions, as open. */
     @Override
-    public void mkdir(String path, int mode) throws ErrnoException {
+    public void mkdir(ByteString path, int mode) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().mkdir(p.path(), mode & PERMISSION_BITS) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().mkdir(p.c(), mode & PERMISSION_BITS));
         }
         if ((mode & hostUmask) != 0) {
             restoreMode(path, FileMode.S_IFDIR, mode & hostUmask);
@@ -433,21 +502,19 @@ final class PosixFiles implements HostFiles {
      * {@code renameat2} or macOS's {@code renamex_np} (see {@link LibC}).
      */
     @Override
-    public void rename(String from, String to, int linuxFlags) throws ErrnoException {
+    public void rename(ByteString from, ByteString to, int linuxFlags) throws ErrnoException {
         try (HostPath f = hostPath(from); HostPath t = hostPath(to)) {
             if (linuxFlags == 0) {
-                if (backend.posix().rename(f.path(), t.path()) < 0) {
-                    throw backend.posixError();
-                }
+                backend.checked(backend.libc().rename(f.c(), t.c()));
                 return;
             }
             int hostFlags = backend.constants().hostRenameFlags(linuxFlags);
             int r;
             if (backend.constants().isLinux()) {
                 int cwd = backend.constants().atFdcwd();
-                r = backend.libc().renameat2(cwd, f.path(), cwd, t.path(), hostFlags);
+                r = backend.libc().renameat2(cwd, f.c(), cwd, t.c(), hostFlags);
             } else {
-                r = backend.libc().renamex_np(f.path(), t.path(), hostFlags);
+                r = backend.libc().renamex_np(f.c(), t.c(), hostFlags);
             }
             if (r < 0) {
                 throw backend.lastError();
@@ -457,52 +524,45 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int link(const char *existing, const char *new);} */
     @Override
-    public void link(String existing, String newPath) throws ErrnoException {
+    public void link(ByteString existing, ByteString newPath) throws ErrnoException {
         try (HostPath e = hostPath(existing); HostPath n = hostPath(newPath)) {
-            if (backend.posix().link(e.path(), n.path()) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().link(e.c(), n.c()));
         }
     }
 
     /** {@code int symlink(const char *target, const char *linkpath);} */
     @Override
-    public void symlink(byte[] target, String linkPath) throws ErrnoException {
+    public void symlink(byte[] target, ByteString linkPath) throws ErrnoException {
+        byte[] ctarget = java.util.Arrays.copyOf(target, target.length + 1);
         try (HostPath p = hostPath(linkPath)) {
-            if (backend.posix().symlink(new String(target, java.nio.charset.StandardCharsets.UTF_8), p.path()) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().symlink(ctarget, p.c()));
         }
     }
 
     /** {@code int chmod(const char *path, mode_t mode);} */
     @Override
-    public void chmod(String path, int mode) throws ErrnoException {
+    public void chmod(ByteString path, int mode) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().chmod(p.path(), mode & PERMISSION_BITS) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().chmod(p.c(), mode & PERMISSION_BITS));
         }
     }
 
     /** {@code int lchown(const char *path, uid_t owner, gid_t group);} */
     @Override
-    public void chown(String path, int uid, int gid) throws ErrnoException {
+    public void chown(ByteString path, int uid, int gid) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().lchown(p.path(), uid, gid) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().lchown(p.c(), uid, gid));
         }
     }
 
     /** utimensat with AT_SYMLINK_NOFOLLOW (see {@link LibC}). */
     @Override
-    public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec)
+    public void utimens(ByteString path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec)
             throws ErrnoException {
         Pointer times = backend.timespecPair(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
         HostConstants c = backend.constants();
         try (HostPath p = hostPath(path)) {
-            if (backend.libc().utimensat(c.atFdcwd(), p.path(), times, c.atSymlinkNofollow()) < 0) {
+            if (backend.libc().utimensat(c.atFdcwd(), p.c(), times, c.atSymlinkNofollow()) < 0) {
                 throw backend.lastError();
             }
         }
@@ -510,21 +570,17 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int truncate(const char *path, off_t length);} */
     @Override
-    public void truncate(String path, long length) throws ErrnoException {
+    public void truncate(ByteString path, long length) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().truncate(p.path(), length) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().truncate(p.c(), length));
         }
     }
 
     /** {@code int mkfifo(const char *path, mode_t mode);} with exactly {@code mode}'s permissions, as open. */
     @Override
-    public void mkfifo(String path, int mode) throws ErrnoException {
+    public void mkfifo(ByteString path, int mode) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().mkfifo(p.path(), mode & PERMISSION_BITS) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().mkfifo(p.c(), mode & PERMISSION_BITS));
         }
         if ((mode & hostUmask) != 0) {
             restoreMode(path, FileMode.S_IFIFO, mode & hostUmask);
@@ -532,9 +588,10 @@ final class PosixFiles implements HostFiles {
     }
 
     @Override
-    public HostStatfs statfs(String path) throws ErrnoException {
+    public HostStatfs statfs(ByteString path) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            return backend.statfs(buf -> backend.libc().statfs(p.path(), buf));
+            byte[] cpath = p.c();
+            return backend.statfs(buf -> backend.libc().statfs(cpath, buf));
         }
     }
 
@@ -545,21 +602,17 @@ final class PosixFiles implements HostFiles {
 
     /** {@code int unlink(const char *path);} */
     @Override
-    public void unlink(String path) throws ErrnoException {
+    public void unlink(ByteString path) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().unlink(p.path()) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().unlink(p.c()));
         }
     }
 
     /** {@code int rmdir(const char *path);} */
     @Override
-    public void rmdir(String path) throws ErrnoException {
+    public void rmdir(ByteString path) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            if (backend.posix().rmdir(p.path()) < 0) {
-                throw backend.posixError();
-            }
+            backend.checked(backend.libc().rmdir(p.c()));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostFile;
@@ -39,8 +40,12 @@ abstract class HostFilesContract {
         return backend().files();
     }
 
-    private String path(String name) {
-        return dir.resolve(name).toString();
+    private ByteString path(String name) {
+        return b(dir.resolve(name));
+    }
+
+    private static ByteString b(Path p) {
+        return ByteString.of(p.toString());
     }
 
     private static Errno errno(ThrowingCall call) {
@@ -117,7 +122,7 @@ abstract class HostFilesContract {
         f.close();
         assertEquals(st.ino(), fst.ino());
         assertEquals(st.dev(), fst.dev());
-        assertEquals(FileMode.S_IFDIR, files().stat(dir.toString(), true).mode() & FileMode.S_IFMT);
+        assertEquals(FileMode.S_IFDIR, files().stat(b(dir), true).mode() & FileMode.S_IFMT);
     }
 
     @Test
@@ -148,11 +153,11 @@ abstract class HostFilesContract {
     @Test
     void directoriesAndNonDirectories() throws Exception {
         Files.writeString(dir.resolve("e"), "x");
-        assertEquals(Errno.EISDIR, errno(() -> files().open(dir.toString(), OpenFlags.O_WRONLY, 0)));
-        assertEquals(Errno.ENOTDIR, errno(() -> files().stat(path("e") + "/x", true)));
+        assertEquals(Errno.EISDIR, errno(() -> files().open(b(dir), OpenFlags.O_WRONLY, 0)));
+        assertEquals(Errno.ENOTDIR, errno(() -> files().stat(path("e/x"), true)));
         assertEquals(Errno.ENOTDIR, errno(() -> files().open(path("e"), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY, 0)));
         assertEquals(Errno.ENOTDIR, errno(() -> files().rmdir(path("e"))));
-        assertEquals(Errno.EISDIR, errno(() -> files().unlink(dir.toString())));
+        assertEquals(Errno.EISDIR, errno(() -> files().unlink(b(dir))));
         files().mkdir(path("d"), 0755);
         Files.writeString(dir.resolve("d/inside"), "x");
         assertEquals(Errno.ENOTEMPTY, errno(() -> files().rmdir(path("d"))));
@@ -178,19 +183,19 @@ abstract class HostFilesContract {
     @Test
     void accessChecksTheRealIds() throws Exception {
         Path file = Files.writeString(dir.resolve("a"), "x");
-        files().access(file.toString(), Fcntl.F_OK);
-        files().access(file.toString(), Fcntl.R_OK | Fcntl.W_OK);
-        assertEquals(Errno.EACCES, errno(() -> files().access(file.toString(), Fcntl.X_OK)));
-        assertEquals(Errno.EINVAL, errno(() -> files().access(file.toString(), 0x40)));
-        files().chmod(file.toString(), 0);
+        files().access(b(file), Fcntl.F_OK);
+        files().access(b(file), Fcntl.R_OK | Fcntl.W_OK);
+        assertEquals(Errno.EACCES, errno(() -> files().access(b(file), Fcntl.X_OK)));
+        assertEquals(Errno.EINVAL, errno(() -> files().access(b(file), 0x40)));
+        files().chmod(b(file), 0);
         if (backend().identity().uid() == 0) {
             // Root (CAP_DAC_OVERRIDE) may read and write a mode 000 file, but not execute it.
-            files().access(file.toString(), Fcntl.R_OK | Fcntl.W_OK);
-            files().open(file.toString(), OpenFlags.O_RDONLY, 0).close();
-            assertEquals(Errno.EACCES, errno(() -> files().access(file.toString(), Fcntl.X_OK)));
+            files().access(b(file), Fcntl.R_OK | Fcntl.W_OK);
+            files().open(b(file), OpenFlags.O_RDONLY, 0).close();
+            assertEquals(Errno.EACCES, errno(() -> files().access(b(file), Fcntl.X_OK)));
         } else {
-            assertEquals(Errno.EACCES, errno(() -> files().access(file.toString(), Fcntl.R_OK)));
-            assertEquals(Errno.EACCES, errno(() -> files().open(file.toString(), OpenFlags.O_RDONLY, 0)));
+            assertEquals(Errno.EACCES, errno(() -> files().access(b(file), Fcntl.R_OK)));
+            assertEquals(Errno.EACCES, errno(() -> files().open(b(file), OpenFlags.O_RDONLY, 0)));
         }
     }
 
@@ -213,7 +218,7 @@ abstract class HostFilesContract {
         files().mkfifo(path("p"), 0644);
         files().mkdir(path("d"), 0755);
         Map<String, Integer> listed = new TreeMap<>();
-        for (var e : files().list(dir.toString())) {
+        for (var e : files().list(b(dir))) {
             listed.put(new String(e.name(), StandardCharsets.UTF_8), e.type());
         }
         assertEquals(Map.of("a", FileMode.S_IFREG, "b", FileMode.S_IFREG, "c", FileMode.S_IFREG, "s",
@@ -228,5 +233,65 @@ abstract class HostFilesContract {
         int type = out.stat().mode() & FileMode.S_IFMT;
         out.close();
         assertEquals(type, files().standardStream(1).stat().mode() & FileMode.S_IFMT);
+    }
+
+    /** Names are bytes: every byte but '/' and NUL, invalid UTF-8, and NFC beside NFD, each its own file. */
+    @Test
+    void namesKeepEveryByte() throws Exception {
+        ByteString base = b(dir);
+        java.util.List<ByteString> names = new java.util.ArrayList<>();
+        for (int c = 1; c < 256; c++) {
+            if (c != '/') {
+                names.add(ByteString.of(new byte[] {'n', (byte) c}));
+            }
+        }
+        names.add(ByteString.of(new byte[] {(byte) 0xff, (byte) 0xfe, 'x'}));
+        names.add(ByteString.of(new byte[] {(byte) 0xc3, '(', (byte) 0xed, (byte) 0xa0, (byte) 0x80}));
+        names.add(ByteString.of("\u00e9"));
+        names.add(ByteString.of("e\u0301"));
+        for (ByteString name : names) {
+            files().open(base.child(name), OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_EXCL, 0600).close();
+            assertEquals(FileMode.S_IFREG, files().stat(base.child(name), false).mode() & FileMode.S_IFMT);
+        }
+        java.util.Set<ByteString> listed = new java.util.HashSet<>();
+        for (var e : files().list(base)) {
+            listed.add(ByteString.of(e.name()));
+        }
+        assertEquals(new java.util.HashSet<>(names), listed);
+        ByteString odd = names.get(names.size() - 4);
+        ByteString moved = ByteString.of(new byte[] {'m', (byte) 0x80});
+        files().rename(base.child(odd), base.child(moved), 0);
+        files().symlink(odd.toByteArray(), base.child(odd));
+        assertArrayEquals(odd.toByteArray(), files().readlink(base.child(odd)));
+        files().unlink(base.child(odd));
+        files().unlink(base.child(moved));
+        assertEquals(Errno.ENOENT, errno(() -> files().stat(base.child(moved), false)));
+    }
+
+    /** openIfPlain opens a path without links as open does, and leaves one with a link (null) to the VFS. */
+    @Test
+    void openIfPlainOpensOnlyPathsWithoutLinks() throws Exception {
+        Files.createDirectories(dir.resolve("a"));
+        Files.writeString(dir.resolve("a/f"), "x");
+        Files.createSymbolicLink(dir.resolve("l"), dir.resolve("a"));
+        Files.createSymbolicLink(dir.resolve("a/lf"), dir.resolve("a/f"));
+        HostFile f = files().openIfPlain(path("a/f"), OpenFlags.O_RDONLY, 0);
+        if (f == null) {
+            return; // a host without a one-step check: the VFS always walks
+        }
+        assertEquals(1, f.stat().size());
+        f.close();
+        assertEquals(null, files().openIfPlain(path("l/f"), OpenFlags.O_RDONLY, 0));
+        assertEquals(null, files().openIfPlain(path("a/lf"), OpenFlags.O_RDONLY, 0));
+        HostFile link = files().openIfPlain(path("a/lf"), OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW, 0);
+        assertEquals(FileMode.S_IFLNK, link.stat().mode() & FileMode.S_IFMT);
+        link.close();
+        assertEquals(Errno.ENOENT, errno(() -> files().openIfPlain(path("a/missing"), OpenFlags.O_RDONLY, 0)));
+        assertEquals(Errno.ENOTDIR, errno(() -> files().openIfPlain(path("a/f/x"), OpenFlags.O_RDONLY, 0)));
+        HostFile created = files().openIfPlain(path("a/new"), OpenFlags.O_CREAT | OpenFlags.O_WRONLY, 0640);
+        created.close();
+        assertEquals(FileMode.S_IFREG | 0640, files().stat(path("a/new"), false).mode() & ~022);
+        assertEquals(Errno.EEXIST, errno(() -> files().openIfPlain(path("a/new"),
+                OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, 0640)));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostBackendProvider;
@@ -36,7 +37,7 @@ class PosixBackendTest {
     @Test
     void consoleQueriesOnAPlainFileAreEnotty(@TempDir Path dir) throws Exception {
         Path p = Files.writeString(dir.resolve("plain"), "x");
-        HostFile f = backend.files().open(p.toString(), OpenFlags.O_RDONLY, 0);
+        HostFile f = backend.files().open(ByteString.of(p.toString()), OpenFlags.O_RDONLY, 0);
         try {
             assertFalse(f.isTerminal());
             assertEquals(Errno.ENOTTY, assertThrows(ErrnoException.class, () -> backend.console().windowSize(f)).errno());
@@ -62,12 +63,12 @@ class PosixBackendTest {
         Files.writeString(dir.resolve("a/b/f"), "x");
         Files.createSymbolicLink(dir.resolve("link"), dir.resolve("a"));
         Path real = dir.toRealPath();
-        assertTrue(files.isPlainPath(real.resolve("a/b/f").toString()));
-        assertFalse(files.isPlainPath(real.resolve("link/b/f").toString()),
+        assertTrue(files.isPlainPath(ByteString.of(real.resolve("a/b/f").toString())));
+        assertFalse(files.isPlainPath(ByteString.of(real.resolve("link/b/f").toString())),
                 "a symlink in the middle");
-        assertFalse(files.isPlainPath(real.resolve("link").toString()),
+        assertFalse(files.isPlainPath(ByteString.of(real.resolve("link").toString())),
                 "a symlink at the end");
-        assertFalse(files.isPlainPath(real.resolve("a/missing").toString()));
-        assertFalse(files.isPlainPath(real.resolve("a/b/f/x").toString()));
+        assertFalse(files.isPlainPath(ByteString.of(real.resolve("a/missing").toString())));
+        assertFalse(files.isPlainPath(ByteString.of(real.resolve("a/b/f/x").toString())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.jlx.core.fs.proc;
 
 import dev.jlx.abi.Mman;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.HostPages;
 import dev.jlx.core.kernel.GuestProcess;
@@ -26,7 +27,7 @@ final class MemoryMap {
     private MemoryMap() {}
 
     /** One line of maps: a range with one protection, and how many of its pages the host holds. */
-    record Region(long start, long end, int prot, int flags, String name, long offset, long resident) {
+    record Region(long start, long end, int prot, int flags, ByteString name, long offset, long resident) {
         long size() {
             return end - start;
         }
@@ -45,7 +46,7 @@ final class MemoryMap {
 
         /** Not a file's: no name, or a bracketed one ([heap], [stack]). */
         boolean anonymous() {
-            return name == null || name.startsWith("[");
+            return name == null || name.startsWith((byte) '[');
         }
     }
 
@@ -88,8 +89,9 @@ final class MemoryMap {
                 (r.prot & Mman.PROT_EXEC) != 0 ? 'x' : '-', r.shared() ? 's' : 'p', r.offset, 0, 0, 0));
         if (r.name != null) {
             out.repeat(' ', Math.max(0, 72 - (out.length() - begin))).append(' ');
-            // A file's path is escaped as seq_file_path does: only the newline, in octal.
-            out.append(r.anonymous() ? r.name : r.name.replace("\n", "\\012"));
+            // A file's path is escaped as seq_file_path does: only the newline, in octal. The name's bytes
+            // go out as they are (one char each here, see maps()).
+            out.append(r.anonymous() ? r.name.latin1() : r.name.latin1().replace("\n", "\\012"));
         }
         out.append('\n');
     }
@@ -99,7 +101,7 @@ final class MemoryMap {
         for (Region r : regions) {
             line(out, r);
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -132,7 +134,7 @@ final class MemoryMap {
             out.append(String.format("%-16s%8d\n", "THPeligible:", 0));
             out.append("VmFlags: ").append(vmFlags(r)).append('\n');
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static void kb(StringBuilder out, String label, long bytes) {

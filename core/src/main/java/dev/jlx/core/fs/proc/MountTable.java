@@ -1,6 +1,7 @@
 package dev.jlx.core.fs.proc;
 
 import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.Devfs;
 import dev.jlx.core.fs.FileSystem;
@@ -67,16 +68,16 @@ final class MountTable {
     }
 
     /** One mount as Linux's show_vfsmnt and show_mountinfo see it. */
-    private record Shown(String type, String source, boolean readOnly, boolean superReadOnly, String mountOptions,
+    private record Shown(String type, ByteString source, boolean readOnly, boolean superReadOnly, String mountOptions,
             String superOptions, long dev) {}
 
     private static Shown show(Mount m) throws ErrnoException {
         FileSystem fs = m.fs();
-        HostStatfs s = fs.statfs("/");
-        HostStat root = fs.stat("/", true);
+        HostStatfs s = fs.statfs(ByteString.ROOT);
+        HostStat root = fs.stat(ByteString.ROOT, true);
         String type = fs instanceof Devfs ? "devtmpfs" : TYPES.stream().filter(t -> t.magic() == s.type())
                 .map(Type::name).findFirst().orElse("hostfs");
-        String source = fs instanceof HostDirectoryFs h ? h.hostDirectory() : type;
+        ByteString source = fs instanceof HostDirectoryFs h ? h.hostDirectory() : ByteString.of(type);
         StringBuilder options = new StringBuilder();
         flag(options, s, Statfs.ST_NOSUID, ",nosuid");
         flag(options, s, Statfs.ST_NODEV, ",nodev");
@@ -108,10 +109,13 @@ final class MountTable {
         }
     }
 
-    /** Space, tab, newline and backslash in octal, as the kernel's mangle(). */
-    private static String mangle(String s) {
+    /**
+     * Space, tab, newline and backslash in octal, as the kernel's mangle(); other bytes as they are,
+     * one char each (the file is encoded with ISO-8859-1).
+     */
+    private static String mangle(ByteString name) {
         StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        for (char c : name.latin1().toCharArray()) {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
                 out.append(String.format("\\%03o", (int) c));
             } else {
@@ -134,7 +138,7 @@ final class MountTable {
                 // A host directory that went away: nothing to show for it.
             }
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** /proc/PID/mountinfo: ids, device, root, mount point, options, then type, source and super options. */
@@ -143,9 +147,9 @@ final class MountTable {
         for (Mount m : vfs.mounts()) {
             try {
                 Shown s = show(m);
-                String path = m.guestPath();
-                int parent = path.equals("/") ? ROOTFS_ID
-                        : id(vfs, vfs.mountOf(path.substring(0, Math.max(1, path.lastIndexOf('/')))));
+                ByteString path = m.guestPath();
+                int parent = path.equals(ByteString.ROOT) ? ROOTFS_ID
+                        : id(vfs, vfs.mountOf(path.substring(0, Math.max(1, path.lastIndexOf((byte) '/')))));
                 long major = ((s.dev() >>> 8) & 0xfff) | ((s.dev() >>> 32) & ~0xfffL);
                 long minor = (s.dev() & 0xff) | ((s.dev() >>> 12) & ~0xffL);
                 out.append(id(vfs, m)).append(' ').append(parent).append(' ').append(major).append(':').append(minor)
@@ -157,7 +161,7 @@ final class MountTable {
                 // As in mounts.
             }
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -170,7 +174,7 @@ final class MountTable {
         List<String> hostTypes = new ArrayList<>();
         for (Mount m : vfs.mounts()) {
             try {
-                long magic = m.fs().statfs("/").type();
+                long magic = m.fs().statfs(ByteString.ROOT).type();
                 TYPES.stream().filter(t -> t.magic() == magic)
                         .forEach(t -> hostTypes.add((t.nodev() ? "nodev\t" : "\t") + t.name()));
             } catch (ErrnoException gone) {

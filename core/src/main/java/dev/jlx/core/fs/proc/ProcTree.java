@@ -1,6 +1,7 @@
 package dev.jlx.core.fs.proc;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
@@ -87,7 +88,7 @@ public final class ProcTree {
         SequencedMap<String, PseudoNode> e = new LinkedHashMap<>();
         e.put("sys", sysDir(kernel));
         e.put("stat", kernelFile(DYNAMIC + 3, () -> SystemFiles.stat(kernel)));
-        e.put("mounts", new PseudoNode.Link(kernelMeta(DYNAMIC + 4, 0777), 0, () -> "self/mounts"));
+        e.put("mounts", new PseudoNode.Link(kernelMeta(DYNAMIC + 4, 0777), 0, () -> ByteString.of("self/mounts")));
         e.put("uptime", kernelFile(DYNAMIC + 5, () -> SystemFiles.uptime(kernel)));
         e.put("cpuinfo", kernelFile(DYNAMIC + 6, Cpu::cpuinfo));
         e.put("loadavg", kernelFile(DYNAMIC + 7, () -> SystemFiles.loadavg(kernel)));
@@ -95,9 +96,9 @@ public final class ProcTree {
         e.put("version", kernelFile(DYNAMIC + 9, SystemFiles::version));
         e.put("filesystems", kernelFile(DYNAMIC + 10, () -> MountTable.filesystems(kernel.vfs())));
         GuestProcess self = caller.process();
-        e.put("self", new PseudoNode.Link(kernelMeta(DYNAMIC, 0777), 0, () -> Integer.toString(self.pid())));
+        e.put("self", new PseudoNode.Link(kernelMeta(DYNAMIC, 0777), 0, () -> ByteString.of(Integer.toString(self.pid()))));
         e.put("thread-self", new PseudoNode.Link(kernelMeta(DYNAMIC + 1, 0777), 0,
-                () -> self.pid() + "/task/" + caller.tid()));
+                () -> ByteString.of(self.pid() + "/task/" + caller.tid())));
         return e;
     }
 
@@ -192,7 +193,7 @@ public final class ProcTree {
             return this;
         }
 
-        Entries link(String name, PseudoNode.Source<String> target) {
+        Entries link(String name, PseudoNode.Source<ByteString> target) {
             map.put(name, new PseudoNode.Link(meta(ino + next++, 0777), 0, alive(target)));
             return this;
         }
@@ -268,7 +269,7 @@ public final class ProcTree {
             file("statm", 0444, () -> ProcessFiles.statm(p));
             file("maps", 0444, () -> MemoryMap.maps(MemoryMap.regions(p)));
             link("cwd", p::cwd);
-            link("root", () -> "/");
+            link("root", () -> ByteString.ROOT);
             link("exe", () -> {
                 if (p.image() == null) {
                     throw new ErrnoException(Errno.ENOENT);

@@ -5,8 +5,9 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.HostOpenFile;
+import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
@@ -303,30 +304,31 @@ final class ProcessFiles {
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
      * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]".
      */
-    static String fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
+    static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
         if (f instanceof dev.jlx.core.fs.EpollFile) {
-            return "anon_inode:[eventpoll]";
+            return ByteString.of("anon_inode:[eventpoll]");
         }
         if (f instanceof dev.jlx.core.fs.EventFd) {
-            return "anon_inode:[eventfd]";
+            return ByteString.of("anon_inode:[eventfd]");
         }
-        if (f instanceof HostOpenFile h && h.guestPath() != null) {
-            String path = h.guestPath();
+        ByteString deleted = ByteString.of(" (deleted)");
+        if (f instanceof VfsFile h && h.guestPath() != null) {
+            ByteString path = h.guestPath();
             HostStat named;
             try {
-                Vfs.Resolved r = vfs.resolve("/", path.getBytes(StandardCharsets.UTF_8), false);
+                Vfs.Resolved r = vfs.resolve(ByteString.ROOT, path, false);
                 named = r.fs().stat(r.path(), false);
             } catch (ErrnoException gone) {
-                return path + " (deleted)";
+                return path.concat(deleted);
             }
             boolean directory = (st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
             if ((named.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR && !directory) {
-                return (path.equals("/") ? "" : path) + "/#" + st.ino() + " (deleted)";
+                return path.child(ByteString.of("#" + st.ino())).concat(deleted);
             }
-            return named.dev() == st.dev() && named.ino() == st.ino() ? path : path + " (deleted)";
+            return named.dev() == st.dev() && named.ino() == st.ino() ? path : path.concat(deleted);
         }
-        return switch (st.mode() & FileMode.S_IFMT) {
+        return ByteString.of(switch (st.mode() & FileMode.S_IFMT) {
             case FileMode.S_IFIFO -> "pipe:[" + st.ino() + "]";
             case FileMode.S_IFSOCK -> "socket:[" + st.ino() + "]";
             case FileMode.S_IFCHR -> {
@@ -334,7 +336,7 @@ final class ProcessFiles {
                 yield device != null ? device : "host:[" + st.ino() + "]";
             }
             default -> "host:[" + st.ino() + "]";
-        };
+        });
     }
 
     /** The /dev name of a character device Linux numbers statically (devices.txt), or null. */
@@ -382,7 +384,7 @@ final class ProcessFiles {
         }
         int flags = f.statusFlags() | (p.fds().closeOnExec(fd) ? OpenFlags.O_CLOEXEC : 0);
         int mountId = MountTable.ANONYMOUS_ID;
-        if (f instanceof HostOpenFile h && h.guestPath() != null) {
+        if (f instanceof VfsFile h && h.guestPath() != null) {
             flags |= OpenFlags.O_LARGEFILE;
             mountId = MountTable.id(vfs, vfs.mountOf(h.guestPath()));
         }

@@ -1,6 +1,7 @@
 package dev.jlx.core.fs.proc;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import java.util.SequencedMap;
 
@@ -61,5 +62,5 @@ public sealed interface PseudoNode {
     }
 
     /** A symbolic link; {@code size} as stat shows it (64 for /proc/PID/fd links, else 0). */
-    record Link(Meta meta, long size, Source<String> target) implements PseudoNode {}
+    record Link(Meta meta, long size, Source<ByteString> target) implements PseudoNode {}
 }

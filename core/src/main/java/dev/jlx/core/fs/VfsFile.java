@@ -4,20 +4,22 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Poll;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
-import dev.jlx.core.host.HostConsole;
-import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A file served by the host backend; the host keeps the offset, which dup'd descriptors share. */
-public final class HostOpenFile extends OpenFile {
-    private final HostFile file;
-    private final HostConsole console;
+/**
+ * An open file of a mounted file system (or a host standard stream), analogous to Linux's
+ * {@code struct file} over its {@code file_operations}: the description's flags and references
+ * here, the operations its file system gave ({@link FileOps}), whose file keeps the offset that
+ * dup'd descriptors share.
+ */
+public final class VfsFile extends OpenFile {
+    private final FileOps file;
     /** The path it was opened by (for *at calls and directory listings), or null for a standard stream. */
     private final Vfs.Resolved path;
     /**
@@ -27,39 +29,18 @@ public final class HostOpenFile extends OpenFile {
     private List<HostDirEntry> listing;
     private int nextEntry;
 
-    public HostOpenFile(HostFile file, int statusFlags, HostConsole console, Vfs.Resolved path) {
+    public VfsFile(FileOps file, int statusFlags, Vfs.Resolved path) {
         super(statusFlags);
         this.file = file;
-        this.console = console;
         this.path = path;
     }
 
-    @Override
-    public long getxattr(String name, MemorySegment value) throws ErrnoException {
-        return file.getxattr(name, value);
+    /** What the file system does for this file: reads, writes, and its extended attributes (f*xattr). */
+    public FileOps ops() {
+        return file;
     }
 
-    @Override
-    public long listxattr(MemorySegment list) throws ErrnoException {
-        return file.listxattr(list);
-    }
-
-    @Override
-    public void setxattr(String name, MemorySegment value, int flags) throws ErrnoException {
-        file.setxattr(name, value, flags);
-    }
-
-    @Override
-    public void removexattr(String name) throws ErrnoException {
-        file.removexattr(name);
-    }
-
-    /** See {@link HostFile#mapShared}. */
-    public MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
-        return file.mapShared(offset, length, writable);
-    }
-
-    public String guestPath() {
+    public ByteString guestPath() {
         return path == null ? null : path.guestPath();
     }
 
@@ -84,15 +65,15 @@ public final class HostOpenFile extends OpenFile {
         if (listing == null) {
             List<HostDirEntry> entries = new ArrayList<>();
             entries.add(new HostDirEntry(new byte[] {'.'}, file.stat().ino(), FileMode.S_IFDIR));
-            Vfs.Resolved up = vfs.resolve(path.guestPath(), new byte[] {'.', '.'}, true);
+            Vfs.Resolved up = vfs.resolve(path.guestPath(), ByteString.DOT_DOT, true);
             long parentIno = up.fs().stat(up.path(), true).ino();
             entries.add(new HostDirEntry(new byte[] {'.', '.'}, parentIno, FileMode.S_IFDIR));
             List<HostDirEntry> below = path.fs().list(path.path());
             entries.addAll(below);
-            for (String name : vfs.mountPointsIn(path.guestPath())) {
-                byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            for (ByteString name : vfs.mountPointsIn(path.guestPath())) {
+                byte[] bytes = name.toByteArray();
                 if (below.stream().noneMatch(e -> java.util.Arrays.equals(e.name(), bytes))) {
-                    Vfs.Resolved mounted = vfs.resolve(path.guestPath(), bytes, false);
+                    Vfs.Resolved mounted = vfs.resolve(path.guestPath(), name, false);
                     entries.add(new HostDirEntry(bytes, mounted.fs().stat(mounted.path(), false).ino(),
                             FileMode.S_IFDIR));
                 }
@@ -112,13 +93,13 @@ public final class HostOpenFile extends OpenFile {
 
     @Override
     public int read(MemorySegment dst) throws ErrnoException {
-        awaitReady(HostFile.POLLIN);
+        awaitReady(Poll.POLLIN);
         return file.read(dst);
     }
 
     @Override
     public int write(MemorySegment src) throws ErrnoException {
-        awaitReady(HostFile.POLLOUT);
+        awaitReady(Poll.POLLOUT);
         return file.write(src);
     }
 
@@ -150,7 +131,7 @@ public final class HostOpenFile extends OpenFile {
         if (!mayWait()) {
             return;
         }
-        while ((file.poll(event, 100) & (event | HostFile.POLLERR | HostFile.POLLHUP | HostFile.POLLNVAL)) == 0) {
+        while ((file.poll(event, 100) & (event | Poll.POLLERR | Poll.POLLHUP | Poll.POLLNVAL)) == 0) {
             if (Thread.currentThread().isInterrupted()) {
                 dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
                 if (t == null || t.ending() || t.signalPending()) {
@@ -161,11 +142,11 @@ public final class HostOpenFile extends OpenFile {
         }
     }
 
-    /** The host's answer, in Linux bits (the normal-data bits as POLLIN and POLLOUT). */
+    /** The file's answer, the normal-data bits asked as POLLIN and POLLOUT. */
     @Override
     public int poll(int events) {
-        int asked = ((events & (Poll.POLLIN | Poll.POLLRDNORM)) != 0 ? HostFile.POLLIN : 0)
-                | ((events & (Poll.POLLOUT | Poll.POLLWRNORM)) != 0 ? HostFile.POLLOUT : 0)
+        int asked = ((events & (Poll.POLLIN | Poll.POLLRDNORM)) != 0 ? Poll.POLLIN : 0)
+                | ((events & (Poll.POLLOUT | Poll.POLLWRNORM)) != 0 ? Poll.POLLOUT : 0)
                 | (events & Poll.POLLPRI);
         int ready;
         try {
@@ -174,10 +155,10 @@ public final class HostOpenFile extends OpenFile {
             return Poll.POLLERR;
         }
         int revents = ready & (Poll.POLLPRI | Poll.POLLERR | Poll.POLLHUP | Poll.POLLNVAL);
-        if ((ready & HostFile.POLLIN) != 0) {
+        if ((ready & Poll.POLLIN) != 0) {
             revents |= events & (Poll.POLLIN | Poll.POLLRDNORM);
         }
-        if ((ready & HostFile.POLLOUT) != 0) {
+        if ((ready & Poll.POLLOUT) != 0) {
             revents |= events & (Poll.POLLOUT | Poll.POLLWRNORM);
         }
         return revents;
@@ -309,20 +290,7 @@ public final class HostOpenFile extends OpenFile {
 
     @Override
     public Terminal terminal() throws ErrnoException {
-        if (!file.isTerminal()) {
-            return super.terminal();
-        }
-        return new Terminal() {
-            @Override
-            public HostConsole.WindowSize windowSize() throws ErrnoException {
-                return console.windowSize(file);
-            }
-
-            @Override
-            public HostConsole.Termios attributes() throws ErrnoException {
-                return console.attributes(file);
-            }
-        };
+        return file.terminal();
     }
 
     @Override

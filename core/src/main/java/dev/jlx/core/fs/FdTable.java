@@ -34,12 +34,46 @@ public final class FdTable {
         this.onClose = listener;
     }
 
-    /** The open file behind {@code fd}; EBADF when none. */
-    public synchronized OpenFile get(int fd) throws ErrnoException {
+    /**
+     * The descriptions the syscall in progress on this Java thread has looked up, each with one
+     * reference more until the call ends (Linux's fdget and fdput): another thread's close of the
+     * descriptor meanwhile does not release the file under the call.
+     */
+    private static final ThreadLocal<ArrayList<OpenFile>> HELD = ThreadLocal.withInitial(ArrayList::new);
+
+    /** The open file behind {@code fd}, held until the calling syscall ends ({@link #releaseHeld}); EBADF when none. */
+    public OpenFile get(int fd) throws ErrnoException {
+        OpenFile f;
+        synchronized (this) {
+            f = slot(fd);
+            f.retain();
+        }
+        HELD.get().add(f);
+        return f;
+    }
+
+    /** What {@code fd} refers to, under the table's monitor; EBADF when nothing. */
+    private OpenFile slot(int fd) throws ErrnoException {
         if (fd < 0 || fd >= files.length || files[fd] == null) {
             throw new ErrnoException(Errno.EBADF);
         }
         return files[fd];
+    }
+
+    /** The end of a syscall: the files it looked up are let go, and one closed meanwhile is released now. */
+    public static void releaseHeld() {
+        ArrayList<OpenFile> held = HELD.get();
+        if (held.isEmpty()) {
+            return;
+        }
+        for (OpenFile f : held) {
+            try {
+                f.close();
+            } catch (ErrnoException e) {
+                // Its descriptor is long gone: as an error of close(2) after the descriptor was freed, nobody hears it.
+            }
+        }
+        held.clear();
     }
 
     /** Installs {@code file} at the lowest free descriptor >= {@code minFd}, below {@code limit}. */
@@ -57,7 +91,7 @@ public final class FdTable {
      * descriptor >= {@code minFd}; EBADF, or EMFILE at {@code limit}.
      */
     public synchronized int dup(int oldfd, int minFd, boolean cloexec, long limit) throws ErrnoException {
-        OpenFile f = get(oldfd);
+        OpenFile f = slot(oldfd);
         int fd = install(f, minFd, cloexec, limit);
         f.retain();
         return fd;
@@ -70,7 +104,7 @@ public final class FdTable {
     public void dup2(int oldfd, int newfd, boolean cloexec) throws ErrnoException {
         OpenFile old;
         synchronized (this) {
-            OpenFile f = get(oldfd);
+            OpenFile f = slot(oldfd);
             f.retain();
             old = swap(newfd, f, cloexec);
         }
@@ -153,12 +187,12 @@ public final class FdTable {
     }
 
     public synchronized boolean closeOnExec(int fd) throws ErrnoException {
-        get(fd);
+        slot(fd);
         return closeOnExec[fd];
     }
 
     public synchronized void setCloseOnExec(int fd, boolean value) throws ErrnoException {
-        get(fd);
+        slot(fd);
         closeOnExec[fd] = value;
     }
 

@@ -6,6 +6,7 @@ import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
+import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.kernel.SignalFrames;
@@ -51,6 +52,7 @@ public final class SyscallDispatcher {
             } catch (ErrnoException e) {
                 result = -e.errno().number();
             } finally {
+                FdTable.releaseHeld();
                 if (token != null) {
                     token.acquire(engine);
                     thread.setSleeping(false);

@@ -26,7 +26,7 @@ public final class SyscallTable {
         e(READ, FULL, "", ReadWriteSyscalls::read, SIZE, FD, BUF_OUT, SIZE).blocking(),
         e(WRITE, FULL, "", ReadWriteSyscalls::write, SIZE, FD, BUF_IN, SIZE).blocking(),
         e(OPEN, FULL, "", FileSyscalls::open, FD, PATH, OPEN_FLAGS, OCTAL).blocking(),
-        e(CLOSE, FULL, "a call another thread is making on the descriptor does not keep the file open: it is released under that call", FileSyscalls::close, INT, FD),
+        e(CLOSE, FULL, "", FileSyscalls::close, INT, FD),
         e(STAT, FULL, "", StatSyscalls::stat, INT, PATH, PTR),
         e(FSTAT, FULL, "", StatSyscalls::fstat, INT, FD, PTR),
         e(LSTAT, FULL, "", StatSyscalls::lstat, INT, PATH, PTR),

@@ -71,6 +71,8 @@ class FdTableTest {
                         table.close(copy);
                         table.close(fd);
                         table.close(high);
+                        // The end of the calls that looked the descriptors up (fdput).
+                        FdTable.releaseHeld();
                         if (f.releases.get() != 0) {
                             fail(wrong, firstErrors, "released while open at " + mine);
                         }
@@ -114,6 +116,28 @@ class FdTableTest {
     private static void fail(AtomicInteger wrong, List<String> errors, String what) {
         wrong.incrementAndGet();
         errors.add(what);
+    }
+
+    /** Linux's fdget: a close by another thread while a call uses the file does not release it under the call. */
+    @Test
+    void aFileLookedUpByACallOutlivesItsDescriptorUntilTheCallEnds() throws Exception {
+        FdTable table = new FdTable();
+        Owned f = new Owned(0);
+        int fd = table.install(f, 0, false, 1024);
+        OpenFile inUse = table.get(fd);
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                table.close(fd);
+            } catch (ErrnoException e) {
+                throw new AssertionError(e);
+            }
+        });
+        closer.join();
+        assertEquals(0, f.releases.get(), "released while a call still used it");
+        assertThrows(ErrnoException.class, () -> table.get(fd));
+        FdTable.releaseHeld();
+        assertEquals(1, f.releases.get());
+        assertEquals(f, inUse);
     }
 
     @Test

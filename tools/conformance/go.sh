@@ -16,6 +16,7 @@ os.TestRemoveAllLongPath
 os/signal.TestSignalTrace
 os/signal.TestStop
 sync.TestMutexMisuse
+sync.TestConcurrentRange
 syscall.TestSetuidEtc
 syscall.TestAllThreadsSyscallBlockedSyscall
 time.TestSleepZeroDeadlock

@@ -10,7 +10,7 @@ SRC=$CACHE/strace-src
 "$ROOT/.ci/debian-source" strace "$(dpkg-query -W -f='${source:Version}' strace)" "$SRC"
 TESTS=$SRC/strace/tests
 if [ "$MODE" = full ]; then
-    grep -v '^#' "$TESTS/pure_executables.list" > "$OUT/programs.list"
+    grep -v -e '^#' -e '^$' "$TESTS/pure_executables.list" > "$OUT/programs.list"
 else
     sed 's/#.*//' "$HERE/strace-subset.list" | tr -s ' \n' '\n\n' | grep . > "$OUT/programs.list"
 fi

@@ -48,6 +48,7 @@ class ConformanceTest {
         Process p = new ProcessBuilder(CliTest.ROOT.resolve("tools/conformance/" + suite + ".sh").toString(),
                 "subset", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             throw new AssertionError(suite + ".sh still running after 30 minutes: see " + log);
         }

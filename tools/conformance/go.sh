@@ -15,6 +15,7 @@ EXCLUDED="
 os.TestRemoveAllLongPath
 os/signal.TestSignalTrace
 os/signal.TestStop
+os/exec.TestIgnorePipeErrorOnSuccess
 sync.TestMutexMisuse
 sync.TestConcurrentRange
 syscall.TestSetuidEtc

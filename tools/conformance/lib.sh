@@ -1,0 +1,35 @@
+# Sourced by the conformance scripts after they set SUITE: where things live, the arguments, and the
+# summary of a suite's table. Usage of every script: SCRIPT [subset|full] [OUTDIR].
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+JLX=${JLX:-$ROOT/jlx}
+# Sources and builds live outside the work tree, one copy per package version.
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/jlx/conformance
+MODE=${1:-subset}
+case $MODE in
+    subset|full) ;;
+    *) echo "usage: $0 [subset|full] [OUTDIR]" >&2; exit 2 ;;
+esac
+OUT=${2:-$CACHE/out/$SUITE-$MODE}
+rm -rf "$OUT"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+START=$SECONDS
+[ -x "$JLX" ] || { echo "no jlx launcher at $JLX" >&2; exit 1; }
+
+# The table is $OUT/results.tsv: a header, then one line per test: name, native status, jlx status.
+# Statuses are pass, fail, skip or a suite's own word; a test conforms when its two statuses are equal.
+table_header() {
+    printf 'test\tnative\tjlx\n' > "$OUT/results.tsv"
+}
+
+# summarize BUILD_SECONDS: the summary line, into $OUT/summary.txt and on stdout.
+summarize() {
+    awk -F'\t' -v suite="$SUITE" -v mode="$MODE" -v build="$1" -v wall=$((SECONDS - START)) \
+        -v rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" '
+        NR > 1 { n++; np += $2 == "pass"; jp += $3 == "pass"; d += $2 != $3 }
+        END { printf "%s %s (jlx %s): %d tests, native passes %d, jlx passes %d (%.1f %%), %d differ; %d s (build %d s)\n",
+                     suite, mode, rev, n, np, jp, np ? 100 * jp / np : 0, d, wall, build }' \
+        "$OUT/results.tsv" | tee "$OUT/summary.txt"
+}

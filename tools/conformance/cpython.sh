@@ -21,7 +21,6 @@ fi
 EXCLUDED="
 test.test_subprocess.ProcessTestCase.test_cwd_with_relative_executable
 test.test_threading.ThreadJoinOnShutdown.test_4_daemon_threads
-test.test_threading.InterruptMainTests.test_can_interrupt_tight_loops
 test.test_tarfile.CommandLineTest.test_list_command_verbose
 test.test_socket.RecvmsgIntoTCPTest.testRecvmsgAfterClose
 test.test_multiprocessing_fork.TestSimpleQueue.test_empty

@@ -12,19 +12,8 @@ PACKAGES="io io/fs path/filepath internal/poll os/user os os/exec os/signal sync
 # of its binary, so that it would hide every test after it. Delete a line once its bug is fixed;
 # integration-tests/conformance-known.csv gives each one's reason.
 EXCLUDED="
-os.TestRemoveAllLongPath
-os/signal.TestSignalTrace
-os/signal.TestStop
-os/exec.TestIgnorePipeErrorOnSuccess
-sync.TestMutexMisuse
-sync.TestConcurrentRange
-syscall.TestSetuidEtc
 syscall.TestAllThreadsSyscallBlockedSyscall
-time.TestSleepZeroDeadlock
-time.TestAfterQueuing
-time.TestReadFileLimit
 net.TestGoLookupIPWithResolverConfig
-runtime.TestPanicInlined
 "
 # The binary's own alarm; jlx's --time-limit stops a binary whose alarm cannot fire.
 TEST_TIMEOUT=240

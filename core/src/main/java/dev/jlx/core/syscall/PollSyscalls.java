@@ -32,18 +32,19 @@ final class PollSyscalls {
     /** Implements Linux syscall poll(2): the timeout in milliseconds, negative for none. */
     static long poll(GuestThread t, Args a) throws ErrnoException {
         int ms = a.i32(2);
-        return poll(t, a.addr(0), a.u64(1), ms < 0 ? -1 : ms * 1_000_000L);
+        return poll(t, a.addr(0), a.i32(1) & 0xffffffffL, ms < 0 ? -1 : ms * 1_000_000L);
     }
 
     /** Implements Linux syscall ppoll(2): a timespec timeout (NULL for none) and a mask to wait with. */
     static long ppoll(GuestThread t, Args a) throws ErrnoException {
         long timeout = a.addr(2) == 0 ? -1 : TimeSyscalls.readTimespec(t, a.addr(2));
         swapMask(t, a.addr(3), a.u64(4));
-        return poll(t, a.addr(0), a.u64(1), timeout);
+        return poll(t, a.addr(0), a.i32(1) & 0xffffffffL, timeout);
     }
 
     private static long poll(GuestThread t, long fdsAddr, long nfds, long timeoutNanos) throws ErrnoException {
-        // nfds is unsigned: Linux compares it with RLIMIT_NOFILE as such.
+        // nfds is an unsigned int (the register's upper half is ignored): Linux compares it with
+        // RLIMIT_NOFILE as such.
         if (Long.compareUnsigned(nfds, t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_NOFILE)) > 0
                 || Long.compareUnsigned(nfds, Integer.MAX_VALUE / Pollfd.SIZE) > 0) {
             throw new ErrnoException(Errno.EINVAL);

@@ -143,9 +143,10 @@ final class ProcessFiles {
         s.append("Pid:\t").append(whole ? p.pid() : t.tid()).append('\n');
         s.append("PPid:\t").append(p.ppid()).append('\n');
         s.append("TracerPid:\t0\n");
-        s.append("Uid:\t").append(c.uid()).append('\t').append(c.euid()).append('\t').append(c.euid()).append('\t')
+        // Real, effective, saved and file-system ids; jlx's file-system ids follow the effective ones.
+        s.append("Uid:\t").append(c.uid()).append('\t').append(c.euid()).append('\t').append(c.suid()).append('\t')
                 .append(c.euid()).append('\n');
-        s.append("Gid:\t").append(c.gid()).append('\t').append(c.egid()).append('\t').append(c.egid()).append('\t')
+        s.append("Gid:\t").append(c.gid()).append('\t').append(c.egid()).append('\t').append(c.sgid()).append('\t')
                 .append(c.egid()).append('\n');
         s.append("FDSize:\t").append(fdTableSize(p.fds().highest())).append('\n');
         s.append("Groups:\t");

@@ -14,6 +14,7 @@ PACKAGES="io io/fs path/filepath internal/poll os/user os os/exec os/signal sync
 EXCLUDED="
 syscall.TestAllThreadsSyscallBlockedSyscall
 net.TestGoLookupIPWithResolverConfig
+runtime.TestGoroutineParallelism2
 "
 # The binary's own alarm; jlx's --time-limit stops a binary whose alarm cannot fire.
 TEST_TIMEOUT=240

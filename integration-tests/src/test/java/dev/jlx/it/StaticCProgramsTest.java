@@ -55,6 +55,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("rseq", t, List.of()));
             cases.add(Arguments.of("exitblocked", t, List.of()));
             cases.add(Arguments.of("faultrip", t, List.of()));
+            cases.add(Arguments.of("epollclose", t, List.of()));
             cases.add(Arguments.of("fdstress", t, List.of()));
             cases.add(Arguments.of("jobs", t, List.of()));
             cases.add(Arguments.of("truncmap", t, List.of()));

@@ -202,7 +202,7 @@ public final class EpollFile extends OpenFile {
 
     private static boolean stillOpen(FdTable fds, Key key) {
         try {
-            return fds.get(key.fd()) == key.file();
+            return fds.peek(key.fd()) == key.file();
         } catch (ErrnoException closed) {
             return false;
         }

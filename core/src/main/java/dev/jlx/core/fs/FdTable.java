@@ -52,6 +52,15 @@ public final class FdTable {
         return f;
     }
 
+    /**
+     * The open file behind {@code fd} without holding it: for the readiness scans that poll, select
+     * and epoll repeat while they wait, which would otherwise keep every file they looked at open
+     * until the wait ends (a closed pipe end would never report its hang-up). EBADF when none.
+     */
+    public synchronized OpenFile peek(int fd) throws ErrnoException {
+        return slot(fd);
+    }
+
     /** What {@code fd} refers to, under the table's monitor; EBADF when nothing. */
     private OpenFile slot(int fd) throws ErrnoException {
         if (fd < 0 || fd >= files.length || files[fd] == null) {
@@ -215,6 +224,11 @@ public final class FdTable {
             }
         }
         closeAll(gone);
+    }
+
+    /** How many descriptors the table has room for now (Linux's max_fds): it grows as they are used. */
+    public synchronized int capacity() {
+        return files.length;
     }
 
     /** The highest open descriptor, or -1. */

@@ -162,7 +162,9 @@ final class PollSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         FdTable table = t.process().fds();
-        int nfds = (int) Math.min(fdLimit, t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_NOFILE));
+        // As Linux's core_sys_select: no fd above the table's size can be set, so the sets are read
+        // only that far (a set past it may end at an unmapped page).
+        int nfds = Math.min(fdLimit, table.capacity());
         GuestMemory mem = t.process().space().memory();
         int words = (nfds + 63) / 64;
         long[] sets = {readSet, writeSet, exceptSet};
@@ -178,7 +180,7 @@ final class PollSyscalls {
         for (int fd = 0; fd < nfds; fd++) {
             long bit = 1L << (fd % 64);
             if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit) != 0) {
-                table.get(fd);
+                table.peek(fd);
             }
         }
         long[][] out = new long[3][words];
@@ -190,7 +192,7 @@ final class PollSyscalls {
                 if (((in[0][w] | in[1][w] | in[2][w]) & bit) == 0) {
                     continue;
                 }
-                int revents = table.get(fd).poll(SELECT_EVENTS[0] | SELECT_EVENTS[1] | SELECT_EVENTS[2]);
+                int revents = table.peek(fd).poll(SELECT_EVENTS[0] | SELECT_EVENTS[1] | SELECT_EVENTS[2]);
                 for (int k = 0; k < 3; k++) {
                     if ((in[k][w] & bit) != 0 && (revents & SELECT_EVENTS[k]) != 0) {
                         out[k][w] |= bit;
@@ -218,7 +220,7 @@ final class PollSyscalls {
             int revents = 0;
             if (fd >= 0) {
                 try {
-                    revents = table.get(fd).poll(events | Poll.POLLERR | Poll.POLLHUP);
+                    revents = table.peek(fd).poll(events | Poll.POLLERR | Poll.POLLHUP);
                 } catch (ErrnoException badFd) {
                     revents = Poll.POLLNVAL;
                 }

@@ -152,10 +152,14 @@ final class PendingSignals {
         // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
         if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && sig != Signals.SIGCONT)) {
             add(threadDirected ? t : null, d);
-            if (!blocked && t != null && Kernel.caller() != t) {
+            if (t != null && Kernel.caller() != t) {
                 // The handler runs as the thread's current syscall returns (a blocking call is
-                // interrupted), or, when it runs guest code, before its next block.
-                process.threadRunner().interrupt(t);
+                // interrupted), or, when it runs guest code, before its next block. A thread that
+                // blocks the signal is stopped too: it may be unblocking it in rt_sigreturn just
+                // now, after it looked for pending signals and before this one was added.
+                if (!blocked) {
+                    process.threadRunner().interrupt(t);
+                }
                 if (t.engine().stopsExactly()) {
                     t.engine().stop();
                 }

@@ -13,6 +13,9 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A {@link CpuEngine} on Unicorn 2.1 through the FFM API. The facts this relies on (hook ABI,
@@ -380,8 +383,8 @@ public final class UnicornEngine implements CpuEngine {
             long page = reportedRip & -4096L;
             Runnable unmap = code.map(stepper, page - CODE_WINDOW, page + CODE_WINDOW);
             try {
-                java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
-                java.util.Set<Long> seen = new java.util.HashSet<>();
+                ArrayDeque<Long> pending = new ArrayDeque<>();
+                Set<Long> seen = new HashSet<>();
                 pending.push(reportedRip);
                 for (int steps = 0; !pending.isEmpty() && steps < MAX_STEPS; steps++) {
                     long at = pending.pop();

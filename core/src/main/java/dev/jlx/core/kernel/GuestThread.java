@@ -8,6 +8,7 @@ import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.mem.AddressSpace;
+import dev.jlx.core.mem.GuestMemory;
 import dev.jlx.core.mem.RunToken;
 import dev.jlx.core.syscall.Args;
 
@@ -291,7 +292,7 @@ public final class GuestThread {
         if (rseq == 0) {
             return rip;
         }
-        dev.jlx.core.mem.GuestMemory mem = process.space().memory();
+        GuestMemory mem = process.space().memory();
         try {
             long cs = mem.readLong(rseq + Rseq.RSEQ_CS);
             if (cs == 0) {
@@ -466,22 +467,7 @@ public final class GuestThread {
         int sig = Signals.SIGSEGV;
         long rip = engine.reg(X86Reg.RIP);
         if (handles(sig) && r.address() != rip) {
-            AddressSpace space = process.space();
-            rip = engine.faultingInstruction(rip, r.address(), new CpuEngine.Code() {
-                @Override
-                public Runnable map(CpuEngine e, long from, long to) {
-                    return space.mapCode(e, from, to);
-                }
-
-                @Override
-                public byte[] read(long address, int length) {
-                    try {
-                        return space.memory().read(address, length);
-                    } catch (dev.jlx.core.ErrnoException e) {
-                        return new byte[0];
-                    }
-                }
-            });
+            rip = engine.faultingInstruction(rip, r.address(), process.space());
             engine.reg(X86Reg.RIP, rip);
         }
         return fault(sig, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR, r.address(), r.detail());

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * <p>Layout follows Linux x86-64 without address randomization: stack below 0x7ffffffff000,
  * mmap top-down from below the stack gap, heap right after the executable.
  */
-public final class AddressSpace {
+public final class AddressSpace implements CpuEngine.Code {
     public static final long PAGE = 4096;
     private static final ByteString HEAP = ByteString.of("[heap]");
     /** TASK_SIZE for 4-level paging: the first non-canonical user address, less one guard page. */
@@ -71,7 +71,8 @@ public final class AddressSpace {
      * Maps the executable mappings that overlap [from, to) into {@code engine}, read and execute
      * only, for it to look at code without running this space; the returned action unmaps them.
      */
-    public synchronized Runnable mapCode(CpuEngine engine, long from, long to) {
+    @Override
+    public synchronized Runnable map(CpuEngine engine, long from, long to) {
         List<Vma> code = new ArrayList<>();
         for (Vma v : vmas.values()) {
             if (v.end > from && v.start < to && (v.prot & Mman.PROT_EXEC) != 0) {
@@ -84,6 +85,16 @@ public final class AddressSpace {
                 engine.unmap(v.start, v.end - v.start);
             }
         };
+    }
+
+    /** Up to {@code length} bytes of this space's memory at {@code address}; none where it is not readable. */
+    @Override
+    public byte[] read(long address, int length) {
+        try {
+            return memory().read(address, length);
+        } catch (ErrnoException e) {
+            return new byte[0];
+        }
     }
 
     /** {@code engine} no longer runs this address space: its mappings go from the engine. */

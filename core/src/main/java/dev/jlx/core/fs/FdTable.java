@@ -17,8 +17,10 @@ import java.util.List;
  * {@code filp_close} runs after {@code file_close_fd}.
  */
 public final class FdTable {
-    private OpenFile[] files = new OpenFile[64];
-    private boolean[] closeOnExec = new boolean[64];
+    /** Linux's NR_OPEN_DEFAULT: a new table's size, also what fork gives a child with no descriptor above it. */
+    private static final int INITIAL = 64;
+    private OpenFile[] files = new OpenFile[INITIAL];
+    private boolean[] closeOnExec = new boolean[INITIAL];
     /** No descriptor below this is free (Linux's {@code next_fd}): where the lowest-free search starts. */
     private int firstFree;
     /** Told of every descriptor about to be closed (record locks are released there). */
@@ -147,11 +149,26 @@ public final class FdTable {
         return fd;
     }
 
+    /**
+     * The size Linux's alloc_fdtable gives a table that must hold {@code fd}: a power of two of
+     * 128-descriptor units (a kilobyte of pointers), as select's sets are read only that far.
+     */
+    private static int sizeFor(int fd) {
+        int units = Integer.highestOneBit(fd / 128 + 1);
+        if (units <= fd / 128) {
+            units <<= 1;
+        }
+        return units * 128;
+    }
+
+    private void resize(int size) {
+        files = Arrays.copyOf(files, size);
+        closeOnExec = Arrays.copyOf(closeOnExec, size);
+    }
+
     private void put(int fd, OpenFile file, boolean cloexec) {
         if (fd >= files.length) {
-            int size = Math.max(files.length * 2, fd + 1);
-            files = Arrays.copyOf(files, size);
-            closeOnExec = Arrays.copyOf(closeOnExec, size);
+            resize(sizeFor(fd));
         }
         files[fd] = file;
         closeOnExec[fd] = cloexec;
@@ -247,8 +264,10 @@ public final class FdTable {
      */
     public synchronized FdTable copy() {
         FdTable c = new FdTable();
-        c.files = files.clone();
-        c.closeOnExec = closeOnExec.clone();
+        int open = highest() + 1;
+        c.resize(open <= INITIAL ? INITIAL : sizeFor(open - 1));
+        System.arraycopy(files, 0, c.files, 0, open);
+        System.arraycopy(closeOnExec, 0, c.closeOnExec, 0, open);
         c.firstFree = firstFree;
         for (OpenFile f : c.files) {
             if (f != null) {

@@ -171,4 +171,23 @@ class FdTableTest {
         table.close(0);
         assertEquals(1, f.releases.get());
     }
+
+    /** The table grows, and fork sizes a child's, as Linux's alloc_fdtable does: select reads its sets that far. */
+    @Test
+    void growsInLinuxSteps() throws Exception {
+        FdTable table = new FdTable();
+        assertEquals(64, table.capacity());
+        table.installAt(63, new Owned(0), false);
+        assertEquals(64, table.capacity());
+        table.installAt(64, new Owned(0), false);
+        assertEquals(128, table.capacity());
+        table.installAt(300, new Owned(0), false);
+        assertEquals(512, table.capacity());
+        assertEquals(512, table.copy().capacity());
+        table.close(300);
+        assertEquals(512, table.capacity());
+        assertEquals(128, table.copy().capacity());
+        table.close(64);
+        assertEquals(64, table.copy().capacity());
+    }
 }

@@ -18,6 +18,7 @@
 #include <sys/times.h>
 #include <linux/stat.h>
 #include <linux/rseq.h>
+#include <asm-generic/fcntl.h>
 
 struct kernel_sigaction { unsigned long handler, flags, restorer, mask; };
 
@@ -56,6 +57,8 @@ int main(void) {
     hex("rlimit", &rl, sizeof rl);
     struct iovec iov = {(void *) 0x7fff0000, 42};
     hex("iovec", &iov, sizeof iov);
+    struct f_owner_ex fo = {F_OWNER_PGRP, 1234567};
+    hex("f_owner_ex", &fo, sizeof fo);
     struct kernel_sigaction ksa = {0x401000, 0x14000000, 0x401234, 0x8001};
     hex("sigaction", &ksa, sizeof ksa);
     struct winsize ws = {24, 80, 640, 480};
@@ -106,6 +109,7 @@ int main(void) {
     Z(timezone); O(timezone, tz_minuteswest); O(timezone, tz_dsttime);
     Z(rlimit); O(rlimit, rlim_cur); O(rlimit, rlim_max);
     Z(iovec); O(iovec, iov_base); O(iovec, iov_len);
+    Z(f_owner_ex); O(f_owner_ex, type); O(f_owner_ex, pid);
     Z(kernel_sigaction); O(kernel_sigaction, handler); O(kernel_sigaction, flags); O(kernel_sigaction, restorer);
     O(kernel_sigaction, mask);
     Z(winsize); O(winsize, ws_row); O(winsize, ws_col); O(winsize, ws_xpixel); O(winsize, ws_ypixel);

@@ -21,6 +21,7 @@ public final class Fcntl {
     public static final int F_GETSIG = 11;
     public static final int F_SETOWN_EX = 15;
     public static final int F_GETOWN_EX = 16;
+    public static final int F_GETOWNER_UIDS = 17;
     public static final int F_OFD_GETLK = 36;
     public static final int F_OFD_SETLK = 37;
     public static final int F_OFD_SETLKW = 38;
@@ -32,6 +33,18 @@ public final class Fcntl {
     public static final int F_GETPIPE_SZ = 1032;
     public static final int F_ADD_SEALS = 1033;
     public static final int F_GET_SEALS = 1034;
+    /** {@code struct f_owner_ex} types of F_SETOWN_EX. */
+    public static final int F_OWNER_TID = 0;
+    public static final int F_OWNER_PID = 1;
+    public static final int F_OWNER_PGRP = 2;
+    /** F_NOTIFY: the watch stays after the first event. */
+    public static final int DN_MULTISHOT = 0x80000000;
+    /** Memory file seals of F_ADD_SEALS and F_GET_SEALS. */
+    public static final int F_SEAL_SEAL = 0x0001;
+    public static final int F_SEAL_SHRINK = 0x0002;
+    public static final int F_SEAL_GROW = 0x0004;
+    public static final int F_SEAL_WRITE = 0x0008;
+    public static final int F_SEAL_FUTURE_WRITE = 0x0010;
     public static final int FD_CLOEXEC = 1;
     public static final int F_RDLCK = 0;
     public static final int F_WRLCK = 1;

@@ -81,6 +81,13 @@ class StructGoldenTest {
     }
 
     @Test
+    void fOwnerEx() {
+        String golden = "0200000087d61200";
+        assertArrayEquals(hex(golden), encode(FOwnerEx.SIZE, new FOwnerEx(2, 1234567)::writeTo));
+        assertEquals(new FOwnerEx(2, 1234567), FOwnerEx.readFrom(le(golden), 0));
+    }
+
+    @Test
     void kernelSigaction() {
         String golden = "0010400000000000000000140000000034124000000000000180000000000000";
         KernelSigaction sa = new KernelSigaction(0x401000, 0x14000000, 0x401234, 0x8001);

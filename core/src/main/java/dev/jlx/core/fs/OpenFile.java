@@ -1,6 +1,7 @@
 package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
@@ -26,6 +27,18 @@ public abstract class OpenFile {
      */
     private final AtomicInteger references = new AtomicInteger(1);
 
+    /**
+     * Who F_SETOWN named for this description's SIGIO and SIGURG, with the uid and euid of the caller
+     * that named it, and F_SETSIG's signal (Linux's {@code struct fown_struct}): {@code type} is an
+     * F_OWNER_* value, {@code pid} 0 for none. jlx keeps them for the F_GET* commands but sends
+     * neither SIGIO nor SIGURG.
+     */
+    public record Owner(int type, int pid, int uid, int euid, int signal) {}
+
+    /** Replaced whole under its own lock, not the description's, which a blocked reader may hold. */
+    private volatile Owner owner = new Owner(Fcntl.F_OWNER_TID, 0, 0, 0, 0);
+    private final Object ownerLock = new Object();
+
     protected OpenFile(int statusFlags) {
         this.statusFlags = statusFlags;
     }
@@ -39,6 +52,26 @@ public abstract class OpenFile {
         int settable = OpenFlags.O_APPEND | OpenFlags.O_ASYNC | OpenFlags.O_DIRECT | OpenFlags.O_NOATIME
                 | OpenFlags.O_NONBLOCK;
         statusFlags = (statusFlags & ~settable) | (flags & settable);
+    }
+
+    public final Owner owner() {
+        return owner;
+    }
+
+    /** F_SETOWN, F_SETOWN_EX: as Linux's f_modown, the credentials change only with a new owner. */
+    public final void setOwner(int type, int pid, int uid, int euid) {
+        synchronized (ownerLock) {
+            Owner o = owner;
+            owner = pid == 0 ? new Owner(type, 0, o.uid(), o.euid(), o.signal()) : new Owner(type, pid, uid, euid, o.signal());
+        }
+    }
+
+    /** F_SETSIG. */
+    public final void setOwnerSignal(int signal) {
+        synchronized (ownerLock) {
+            Owner o = owner;
+            owner = new Owner(o.type(), o.pid(), o.uid(), o.euid(), signal);
+        }
     }
 
     public boolean readable() {

@@ -7,6 +7,7 @@ import dev.jlx.abi.Ioctl;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.FOwnerEx;
 import dev.jlx.abi.struct.Flock;
 import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.abi.struct.Termios;
@@ -281,7 +282,6 @@ final class FileSyscalls {
         return newfd;
     }
 
-    /** Implements Linux syscall fcntl(2). */
     /** Implements Linux syscall pipe(2). */
     static long pipe(GuestThread t, Args a) throws ErrnoException {
         return pipe2(t, a.addr(0), 0);
@@ -356,11 +356,17 @@ final class FileSyscalls {
         return 0;
     }
 
+    /** Implements Linux syscall fcntl(2). */
     static long fcntl(GuestThread t, Args a) throws ErrnoException {
         FdTable fds = t.process().fds();
         int fd = a.fd(0);
         OpenFile f = fds.get(fd);
         int cmd = a.i32(1);
+        if ((f.statusFlags() & OpenFlags.O_PATH) != 0 && cmd != Fcntl.F_DUPFD && cmd != Fcntl.F_DUPFD_CLOEXEC
+                && cmd != Fcntl.F_GETFD && cmd != Fcntl.F_SETFD && cmd != Fcntl.F_GETFL) {
+            // check_fcntl_cmd: an O_PATH descriptor takes only these.
+            throw new ErrnoException(Errno.EBADF);
+        }
         switch (cmd) {
             case Fcntl.F_DUPFD, Fcntl.F_DUPFD_CLOEXEC -> {
                 int min = a.i32(2);
@@ -387,21 +393,78 @@ final class FileSyscalls {
                     Fcntl.F_OFD_SETLKW -> {
                 return recordLock(t, f, cmd, a.addr(2));
             }
+            case Fcntl.F_GETOWN -> {
+                OpenFile.Owner o = f.owner();
+                int pid = ownerExists(t.process().kernel(), o) ? o.pid() : 0;
+                return o.type() == Fcntl.F_OWNER_PGRP ? -pid : pid;
+            }
+            case Fcntl.F_SETOWN -> {
+                int who = a.i32(2);
+                if (who == Integer.MIN_VALUE) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                setOwner(t, f, who < 0 ? Fcntl.F_OWNER_PGRP : Fcntl.F_OWNER_PID, Math.abs(who));
+                return 0;
+            }
+            case Fcntl.F_GETOWN_EX -> {
+                OpenFile.Owner o = f.owner();
+                ByteBuffer b = GuestMemory.structBuffer(FOwnerEx.SIZE);
+                new FOwnerEx(o.type(), ownerExists(t.process().kernel(), o) ? o.pid() : 0).writeTo(b, 0);
+                t.process().space().memory().writeStruct(a.addr(2), b);
+                return 0;
+            }
+            case Fcntl.F_SETOWN_EX -> {
+                FOwnerEx o = FOwnerEx.readFrom(t.process().space().memory().readStruct(a.addr(2), FOwnerEx.SIZE), 0);
+                if (o.type() != Fcntl.F_OWNER_TID && o.type() != Fcntl.F_OWNER_PID && o.type() != Fcntl.F_OWNER_PGRP) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                setOwner(t, f, o.type(), o.pid());
+                return 0;
+            }
+            case Fcntl.F_GETOWNER_UIDS -> {
+                // put_user of each: both are tried, either failing is EFAULT.
+                OpenFile.Owner o = f.owner();
+                GuestMemory mem = t.process().space().memory();
+                boolean fault = false;
+                for (int i = 0; i < 2; i++) {
+                    try {
+                        mem.writeInt(a.addr(2) + 4L * i, i == 0 ? o.uid() : o.euid());
+                    } catch (ErrnoException e) {
+                        fault = true;
+                    }
+                }
+                if (fault) {
+                    throw new ErrnoException(Errno.EFAULT);
+                }
+                return 0;
+            }
+            case Fcntl.F_GETSIG -> {
+                return f.owner().signal();
+            }
+            case Fcntl.F_SETSIG -> {
+                // valid_signal() of the int argument widened to unsigned long: negative ones are too big.
+                int sig = a.i32(2);
+                if (sig < 0 || sig > Signals.NSIG) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                f.setOwnerSignal(sig);
+                return 0;
+            }
             case Fcntl.F_GETLEASE -> {
                 // No lease is ever held (see F_SETLEASE).
                 return Fcntl.F_UNLCK;
             }
             case Fcntl.F_SETLEASE -> {
-                int type = a.i32(2);
-                if (type != Fcntl.F_RDLCK && type != Fcntl.F_WRLCK && type != Fcntl.F_UNLCK) {
-                    throw new ErrnoException(Errno.EINVAL);
+                return setLease(t, f, a.i32(2));
+            }
+            case Fcntl.F_NOTIFY -> {
+                // fcntl_dirnotify: an empty mask removes the (never set) watch, then only a directory
+                // may be watched; jlx has no dnotify to watch it with, as a kernel with it disabled.
+                if ((a.i32(2) & ~Fcntl.DN_MULTISHOT) == 0) {
+                    return 0;
                 }
-                // vfs_setlease: the file's owner (or a privileged caller) may, on a regular file only;
-                // then jlx answers as a Linux file system that keeps no leases (simple_nosetlease).
-                HostStat st = f.stat();
-                int euid = t.process().credentials().euid();
-                if (st.uid() != euid && euid != 0) {
-                    throw new ErrnoException(Errno.EACCES);
+                if ((f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+                    throw new ErrnoException(Errno.ENOTDIR);
                 }
                 throw new ErrnoException(Errno.EINVAL);
             }
@@ -419,6 +482,84 @@ final class FileSyscalls {
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /**
+     * F_SETOWN and F_SETOWN_EX, as Linux's f_setown: a nonzero id must name a thread, process,
+     * process group or session (find_vpid), else ESRCH; 0 clears the owner.
+     */
+    private static void setOwner(GuestThread t, OpenFile f, int type, int id) throws ErrnoException {
+        GuestProcess caller = t.process();
+        if (id != 0 && !idInUse(caller.kernel(), id)) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        f.setOwner(type, id, caller.credentials().uid(), caller.credentials().euid());
+    }
+
+    /** Whether some thread, process, process group or session has {@code id}. */
+    private static boolean idInUse(Kernel kernel, int id) {
+        for (GuestProcess p : kernel.processes()) {
+            if (p.pid() == id || p.pgid() == id || p.sid() == id || hasThread(p, id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasThread(GuestProcess p, int tid) {
+        for (GuestThread thread : p.threadSnapshot()) {
+            if (thread.tid() == tid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the owner still exists as what it was named as (Linux's pid_task for the owner's type):
+     * F_GETOWN and F_GETOWN_EX report 0 for one that is gone or never was, as a process group without
+     * members.
+     */
+    private static boolean ownerExists(Kernel kernel, OpenFile.Owner o) {
+        if (o.pid() == 0) {
+            return false;
+        }
+        for (GuestProcess p : kernel.processes()) {
+            boolean match = switch (o.type()) {
+                case Fcntl.F_OWNER_TID -> p.pid() == o.pid() || hasThread(p, o.pid());
+                case Fcntl.F_OWNER_PID -> p.pid() == o.pid();
+                default -> p.pgid() == o.pid();
+            };
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * F_SETLEASE, in Linux's order: the lease type, the file's owner (or a privileged caller), a
+     * regular file, then no conflicting open: a read lease on a file open for writing (which this
+     * description being writable proves) is EAGAIN, and so is F_UNLCK, as no lease is held. jlx keeps
+     * no leases (it could not break them when host processes open the file): what would be granted
+     * is EINVAL, as on a file system without leases.
+     */
+    private static long setLease(GuestThread t, OpenFile f, int type) throws ErrnoException {
+        if (type != Fcntl.F_RDLCK && type != Fcntl.F_WRLCK && type != Fcntl.F_UNLCK) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        HostStat st = f.stat();
+        int euid = t.process().credentials().euid();
+        if (st.uid() != euid && euid != 0) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (type == Fcntl.F_UNLCK || (type == Fcntl.F_RDLCK && f.writable())) {
+            throw new ErrnoException(Errno.EAGAIN);
+        }
+        throw new ErrnoException(Errno.EINVAL);
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
+import dev.jlx.abi.ReadWriteFlags;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Iovec;
 import dev.jlx.core.ErrnoException;
@@ -94,8 +98,67 @@ final class ReadWriteSyscalls {
 
     /** Implements Linux syscall readv(2). */
     static long readv(GuestThread t, Args a) throws ErrnoException {
-        OpenFile f = readable(t, a.fd(0));
-        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.u64(2));
+        return readVector(t, t.process().fds().get(a.fd(0)), a.addr(1), a.u64(2), -1, 0);
+    }
+
+    /** Implements Linux syscall writev(2). */
+    static long writev(GuestThread t, Args a) throws ErrnoException {
+        return writeVector(t, t.process().fds().get(a.fd(0)), a.addr(1), a.u64(2), -1, 0);
+    }
+
+    /**
+     * Implements Linux syscall preadv(2). The offset is the fourth argument (pos_l): the fifth, its
+     * high half, only counts on 32-bit kernels.
+     */
+    static long preadv(GuestThread t, Args a) throws ErrnoException {
+        return readVector(t, positional(t, a.fd(0), a.raw(3)), a.addr(1), a.u64(2), a.raw(3), 0);
+    }
+
+    /** Implements Linux syscall pwritev(2), as preadv. */
+    static long pwritev(GuestThread t, Args a) throws ErrnoException {
+        return writeVector(t, positional(t, a.fd(0), a.raw(3)), a.addr(1), a.u64(2), a.raw(3), 0);
+    }
+
+    /** Implements Linux syscall preadv2(2): preadv with RWF_* flags; offset -1 is readv at the file offset. */
+    static long preadv2(GuestThread t, Args a) throws ErrnoException {
+        long pos = a.raw(3);
+        OpenFile f = pos == -1 ? t.process().fds().get(a.fd(0)) : positional(t, a.fd(0), pos);
+        return readVector(t, f, a.addr(1), a.u64(2), pos, a.i32(5));
+    }
+
+    /** Implements Linux syscall pwritev2(2), as preadv2. */
+    static long pwritev2(GuestThread t, Args a) throws ErrnoException {
+        long pos = a.raw(3);
+        OpenFile f = pos == -1 ? t.process().fds().get(a.fd(0)) : positional(t, a.fd(0), pos);
+        return writeVector(t, f, a.addr(1), a.u64(2), pos, a.i32(5));
+    }
+
+    /** The file of preadv/pwritev at {@code pos}: a negative offset is EINVAL before the descriptor is looked at. */
+    private static OpenFile positional(GuestThread t, int fd, long pos) throws ErrnoException {
+        if (pos < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return positional(t, fd);
+    }
+
+    /**
+     * readv, preadv and preadv2, in Linux's order (vfs_readv): the iovecs, then the access mode, then
+     * nothing to do for no bytes, then the offset range and the flags. {@code pos} -1 reads at the
+     * file offset.
+     */
+    private static long readVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
+            throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        long[] iov = iovecs(mem, iovAddr, count);
+        if (!f.readable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        long length = vectorLength(iov);
+        if (length == 0) {
+            return 0;
+        }
+        checkRange(pos, length);
+        checkFlags(f, flags);
         long total = 0;
         for (int i = 0; i < iov.length; i += 2) {
             if (iov[i + 1] == 0) {
@@ -105,27 +168,9 @@ final class ReadWriteSyscalls {
             if (total > 0 && (f.poll(Poll.POLLIN) & (Poll.POLLIN | Poll.POLLHUP | Poll.POLLERR)) == 0) {
                 break;
             }
-            long n = readInto(f, t.process().space().memory(), iov[i], iov[i + 1], -1);
-            total += n;
-            if (n < iov[i + 1]) {
-                break;
-            }
-        }
-        return total;
-    }
-
-    /** Implements Linux syscall writev(2). */
-    static long writev(GuestThread t, Args a) throws ErrnoException {
-        OpenFile f = writable(t, a.fd(0));
-        long[] iov = iovecs(t.process().space().memory(), a.addr(1), a.u64(2));
-        long total = 0;
-        for (int i = 0; i < iov.length; i += 2) {
-            if (iov[i + 1] == 0) {
-                continue;
-            }
             long n;
             try {
-                n = writeFrom(t, f, iov[i], iov[i + 1], -1);
+                n = readInto(f, mem, iov[i], iov[i + 1], pos < 0 ? -1 : pos + total);
             } catch (ErrnoException e) {
                 if (total > 0) {
                     return total;
@@ -138,6 +183,86 @@ final class ReadWriteSyscalls {
             }
         }
         return total;
+    }
+
+    /**
+     * writev, pwritev and pwritev2, in readVector's order. RWF_APPEND writes at the end of a regular
+     * file (and leaves the file offset there when it is the one written at); RWF_DSYNC and RWF_SYNC
+     * sync what was written, as O_DSYNC and O_SYNC do.
+     */
+    private static long writeVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
+            throws ErrnoException {
+        long[] iov = iovecs(t.process().space().memory(), iovAddr, count);
+        if (!f.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        long length = vectorLength(iov);
+        if (length == 0) {
+            return 0;
+        }
+        checkRange(pos, length);
+        checkFlags(f, flags);
+        boolean regular = flags != 0 && regular(f);
+        boolean append = regular && (flags & ReadWriteFlags.RWF_APPEND) != 0
+                && (f.statusFlags() & OpenFlags.O_APPEND) == 0;
+        long at = append ? f.stat().size() : pos;
+        long total = 0;
+        for (int i = 0; i < iov.length; i += 2) {
+            if (iov[i + 1] == 0) {
+                continue;
+            }
+            long n;
+            try {
+                n = writeFrom(t, f, iov[i], iov[i + 1], at < 0 ? -1 : at + total);
+            } catch (ErrnoException e) {
+                if (total > 0) {
+                    break;
+                }
+                throw e;
+            }
+            total += n;
+            if (n < iov[i + 1]) {
+                break;
+            }
+        }
+        if (append && pos == -1) {
+            f.seek(at + total, Fcntl.SEEK_SET);
+        }
+        if (regular && total > 0 && (flags & (ReadWriteFlags.RWF_DSYNC | ReadWriteFlags.RWF_SYNC)) != 0) {
+            f.sync((flags & ReadWriteFlags.RWF_SYNC) == 0);
+        }
+        return total;
+    }
+
+    private static long vectorLength(long[] iov) {
+        long length = 0;
+        for (int i = 1; i < iov.length; i += 2) {
+            length += iov[i];
+        }
+        return length;
+    }
+
+    /** rw_verify_area: an offset range past the largest file offset is EINVAL. */
+    private static void checkRange(long pos, long length) throws ErrnoException {
+        if (pos >= 0 && pos + length < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /**
+     * kiocb_set_rw_flags: flags Linux 6.1 does not know are EOPNOTSUPP, and so is RWF_NOWAIT on a file
+     * that cannot promise it, which jlx takes to be any but a regular file (whose reads and writes
+     * it does not see wait).
+     */
+    private static void checkFlags(OpenFile f, int flags) throws ErrnoException {
+        if ((flags & ~ReadWriteFlags.RWF_SUPPORTED) != 0
+                || ((flags & ReadWriteFlags.RWF_NOWAIT) != 0 && !regular(f))) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+    }
+
+    private static boolean regular(OpenFile f) throws ErrnoException {
+        return (f.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFREG;
     }
 
     /** Implements Linux syscall lseek(2). */

@@ -62,6 +62,17 @@ public final class GuestThread {
     public static final int MCE_EARLY = 2;
     /** prctl's PR_SET_TSC mode, Linux's TIF_NOTSC (PR_TSC_SIGSEGV); clone keeps it. */
     private boolean tscFaults;
+    /** personality(2)'s value, PER_LINUX (0) at first; clone and execve keep it. */
+    private volatile int personality;
+    /** READ_IMPLIES_EXEC, which a 64-bit execve clears (Linux's set_personality_64bit). */
+    public static final int READ_IMPLIES_EXEC = 0x0400000;
+    /**
+     * prctl's PR_SET_TIMERSLACK value in nanoseconds and the value 0 restores: 50 us for the first
+     * task, the creator's current value for a new one (Linux's default_timer_slack_ns). Recorded
+     * only: jlx's timed waits take no slack.
+     */
+    private long timerSlack = 50_000;
+    private long defaultTimerSlack = 50_000;
 
     public int parentDeathSignal() {
         return parentDeathSignal;
@@ -87,10 +98,30 @@ public final class GuestThread {
         tscFaults = faults;
     }
 
+    public int personality() {
+        return personality;
+    }
+
+    public void setPersonality(int value) {
+        personality = value;
+    }
+
+    public long timerSlack() {
+        return timerSlack;
+    }
+
+    /** PR_SET_TIMERSLACK: 0 goes back to the default. */
+    public void setTimerSlack(long nanos) {
+        timerSlack = nanos == 0 ? defaultTimerSlack : nanos;
+    }
+
     /** clone's copy of the task flags a new task keeps. */
     void inheritTaskFlags(GuestThread from) {
         mceFlags = from.mceFlags;
         tscFaults = from.tscFaults;
+        personality = from.personality;
+        timerSlack = from.timerSlack;
+        defaultTimerSlack = from.timerSlack;
     }
 
     /** sched_setaffinity's mask (bit n: CPU n); all bits until set. */
@@ -387,6 +418,7 @@ public final class GuestThread {
         robustList = 0;
         robustListLength = 0;
         rseq = 0;
+        personality &= ~READ_IMPLIES_EXEC;
         process.install(loaded, this);
         return loaded.entry();
     }

@@ -22,13 +22,35 @@ final class InfoSyscalls {
 
     private InfoSyscalls() {}
 
+    /** personality(2)'s UNAME26 flag. */
+    private static final int UNAME26 = 0x0020000;
+
     /** Implements Linux syscall uname(2). */
     static long uname(GuestThread t, Args a) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Utsname.SIZE);
-        new Utsname("Linux", t.process().kernel().host().identity().hostname(), Kernel.RELEASE, Kernel.VERSION,
+        String release = (t.personality() & UNAME26) != 0 ? uname26(Kernel.RELEASE) : Kernel.RELEASE;
+        new Utsname("Linux", t.process().kernel().host().identity().hostname(), release, Kernel.VERSION,
                 "x86_64", "(none)").writeTo(b, 0);
         t.process().space().memory().writeStruct(a.addr(0), b);
         return 0;
+    }
+
+    /**
+     * The release UNAME26 shows (Linux's override_release), for programs that know only 2.6 version
+     * numbers: "2.6." and the minor version plus 60, then what follows the numeric part.
+     */
+    private static String uname26(String release) {
+        int end = 0;
+        int dots = 0;
+        while (end < release.length()) {
+            char c = release.charAt(end);
+            if ((c == '.' && ++dots >= 3) || (c != '.' && !Character.isDigit(c))) {
+                break;
+            }
+            end++;
+        }
+        String[] numbers = release.substring(0, end).split("\\.");
+        return "2.6." + (Integer.parseInt(numbers[1]) + 60) + release.substring(end);
     }
 
     /** Implements Linux syscall sysinfo(2), from the JVM's view of the host. */

@@ -220,6 +220,23 @@ final class ProcessSyscalls {
     }
 
     /**
+     * Implements Linux syscall personality(2): 0xffffffff only asks; any other value is taken as it
+     * is, for the calling thread. Returns the previous value. jlx honours UNAME26 (uname's release)
+     * and ADDR_NO_RANDOMIZE (it never randomizes); the other flags are recorded only.
+     */
+    static long personality(GuestThread t, Args a) throws ErrnoException {
+        int old = t.personality();
+        int value = a.i32(0);
+        if (value != -1) {
+            t.setPersonality(value);
+        }
+        return Integer.toUnsignedLong(old);
+    }
+
+    /** PR_GET_TIMING's only mode. */
+    private static final int PR_TIMING_STATISTICAL = 0;
+
+    /**
      * Implements Linux syscall prctl(2): the name, dumpable, no_new_privs, the parent-death signal, the
      * child subreaper flag (recorded), keepcaps and securebits, the capability bounding and ambient sets,
      * the machine-check policy, the TSC mode (recorded: rdtsc does not fault) and the clear_child_tid
@@ -361,6 +378,27 @@ final class ProcessSyscalls {
             }
             case Prctl.PR_GET_TID_ADDRESS -> {
                 mem.writeLong(a.addr(1), t.clearChildTid());
+                return 0;
+            }
+            case Prctl.PR_GET_TIMING -> {
+                return PR_TIMING_STATISTICAL;
+            }
+            case Prctl.PR_SET_TIMING -> {
+                // Process timing is statistical only; Linux never had the timestamp-based mode.
+                if (arg2 != PR_TIMING_STATISTICAL) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return 0;
+            }
+            case Prctl.PR_GET_TIMERSLACK -> {
+                return t.timerSlack();
+            }
+            case Prctl.PR_SET_TIMERSLACK -> {
+                t.setTimerSlack(arg2);
+                return 0;
+            }
+            case Prctl.PR_TASK_PERF_EVENTS_DISABLE, Prctl.PR_TASK_PERF_EVENTS_ENABLE -> {
+                // The task's perf events: jlx opens none (perf_event_open is not served), so there are none to switch.
                 return 0;
             }
             default -> {

@@ -158,7 +158,7 @@ public final class SyscallTable {
         e(UTIME, FULL, "", AttrSyscalls::utime, INT, PATH, PTR),
         e(MKNOD, PARTIAL, "regular files and FIFOs; device nodes and sockets are EPERM (no CAP_MKNOD)", PathSyscalls::mknod, INT, PATH, OCTAL, INT),
         none(USELIB, ""),
-        none(PERSONALITY, ""),
+        e(PERSONALITY, PARTIAL, "kept per thread (clone keeps it, execve clears READ_IMPLIES_EXEC); UNAME26 and ADDR_NO_RANDOMIZE (jlx never randomizes) are honoured, READ_IMPLIES_EXEC and the other flags are recorded only", ProcessSyscalls::personality, PTR, PTR),
         none(USTAT, ""),
         e(STATFS, FULL, "the host's answer; a macOS host's type names become Linux magics (APFS as the out-of-tree driver's); tmpfs, procfs and sysfs answer as Linux's", StatSyscalls::statfs, INT, PATH, PTR),
         e(FSTATFS, PARTIAL, "as statfs; pipes answer as pipefs", StatSyscalls::fstatfs, INT, FD, PTR),

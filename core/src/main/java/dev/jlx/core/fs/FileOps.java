@@ -77,6 +77,21 @@ public interface FileOps {
         throw new ErrnoException(Errno.ENOTTY);
     }
 
+    /** What /proc shows for a file that has no path (a memfd's "/memfd:NAME (deleted)"), or null. */
+    default ByteString anonymousName() {
+        return null;
+    }
+
+    /** F_GET_SEALS: only tmpfs files have seals; EINVAL for others. */
+    default int seals() throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /** F_ADD_SEALS, once the description is known to be writable and the seals valid; EINVAL for files without. */
+    default void addSeals(int seals) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
     /** The last reference to the description is gone (close(2) of the last descriptor). */
     void close() throws ErrnoException;
 

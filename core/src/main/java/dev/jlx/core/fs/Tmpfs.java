@@ -114,6 +114,8 @@ public final class Tmpfs implements FileSystem {
         long length;
         /** Pages written since the last truncation below them: st_blocks counts these. */
         java.util.BitSet pages = new java.util.BitSet();
+        /** F_SEAL_* seals: every file has F_SEAL_SEAL but a memfd made to take seals (Linux's shmem). */
+        int seals = Fcntl.F_SEAL_SEAL;
 
         RegularFile(int mode) {
             super(mode);
@@ -611,6 +613,10 @@ public final class Tmpfs implements FileSystem {
         if (length > MAX_FILE_SIZE) {
             throw new ErrnoException(Errno.EFBIG);
         }
+        if ((length < f.length && (f.seals & Fcntl.F_SEAL_SHRINK) != 0)
+                || (length > f.length && (f.seals & Fcntl.F_SEAL_GROW) != 0)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
         f.setLength(length);
         f.modified();
     }
@@ -653,15 +659,68 @@ public final class Tmpfs implements FileSystem {
         }
     }
 
+    /**
+     * memfd_create(2)'s file: an unnamed regular file of mode 0777 owned by {@code uid} and {@code gid},
+     * open for reading and writing, that takes seals when {@code sealable}. /proc shows it as
+     * "/memfd:NAME (deleted)".
+     */
+    public synchronized FileOps memfd(ByteString name, int uid, int gid, boolean sealable) {
+        RegularFile f = new RegularFile(FileMode.S_IFREG | 0777);
+        f.links = 0;
+        f.owner = uid;
+        f.group = gid;
+        if (sealable) {
+            f.seals = 0;
+        }
+        return new OpenNode(f, OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE,
+                ByteString.of("/memfd:").concat(name).concat(ByteString.of(" (deleted)")));
+    }
+
     /** An open tmpfs node: its own offset, as a host file descriptor has. */
     private final class OpenNode implements FileOps {
         private final Node node;
         private final int flags;
+        /** What /proc shows for it when it has no name (a memfd), or null. */
+        private final ByteString anonymousName;
         private long offset;
 
         OpenNode(Node node, int flags) {
+            this(node, flags, null);
+        }
+
+        OpenNode(Node node, int flags, ByteString anonymousName) {
             this.node = node;
             this.flags = flags;
+            this.anonymousName = anonymousName;
+        }
+
+        @Override
+        public ByteString anonymousName() {
+            return anonymousName;
+        }
+
+        @Override
+        public int seals() throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                if (!(node instanceof RegularFile f)) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return f.seals;
+            }
+        }
+
+        /** As Linux's memfd_add_seals; no seal waits for a writable shared mapping, as tmpfs has none here. */
+        @Override
+        public void addSeals(int seals) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                if (!(node instanceof RegularFile f)) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if ((f.seals & Fcntl.F_SEAL_SEAL) != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                f.seals |= seals;
+            }
         }
 
         private RegularFile file() throws ErrnoException {
@@ -717,6 +776,18 @@ public final class Tmpfs implements FileSystem {
                 long end = at + src.byteSize();
                 if (end > MAX_FILE_SIZE) {
                     throw new ErrnoException(Errno.EFBIG);
+                }
+                if (src.byteSize() > 0 && (f.seals & (Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE)) != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if ((f.seals & Fcntl.F_SEAL_GROW) != 0 && end > f.length) {
+                    // shmem_write_begin refuses the page-sized step that would grow the file; those before it go in.
+                    long allowed = (f.length & -PAGE) - at;
+                    if (allowed <= 0) {
+                        throw new ErrnoException(Errno.EPERM);
+                    }
+                    src = src.asSlice(0, allowed);
+                    end = at + allowed;
                 }
                 if (end > f.length) {
                     f.setLength(end);
@@ -816,6 +887,9 @@ public final class Tmpfs implements FileSystem {
                     if ((mode & KEEP_SIZE) == 0) {
                         throw new ErrnoException(Errno.EOPNOTSUPP);
                     }
+                    if ((f.seals & (Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE)) != 0) {
+                        throw new ErrnoException(Errno.EPERM);
+                    }
                     long to = Math.min(end, f.length);
                     if (offset < to) {
                         Arrays.fill(f.data, (int) offset, (int) to, (byte) 0);
@@ -823,6 +897,9 @@ public final class Tmpfs implements FileSystem {
                     // Only whole pages inside the range are freed, as shmem does.
                     f.pages.clear((int) ((offset + PAGE - 1) / PAGE), (int) (end / PAGE));
                 } else {
+                    if ((f.seals & Fcntl.F_SEAL_GROW) != 0 && end > f.length) {
+                        throw new ErrnoException(Errno.EPERM);
+                    }
                     if ((mode & KEEP_SIZE) == 0 && end > f.length) {
                         f.setLength(end);
                     }

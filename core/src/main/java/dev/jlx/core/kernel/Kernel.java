@@ -39,6 +39,8 @@ public final class Kernel {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
+    /** The internal tmpfs memfd_create's files live on (Linux's shm_mnt), mounted nowhere. */
+    private final dev.jlx.core.fs.Tmpfs memfds = new dev.jlx.core.fs.Tmpfs(0, 0, 01777);
     /** The live processes by pid, as /proc lists them. */
     private final ConcurrentSkipListMap<Integer, GuestProcess> processes = new ConcurrentSkipListMap<>();
 
@@ -63,6 +65,10 @@ public final class Kernel {
     /** The fcntl record locks of every process of this kernel. */
     public Futexes futexes() {
         return futexes;
+    }
+
+    public dev.jlx.core.fs.Tmpfs memfds() {
+        return memfds;
     }
 
     public RecordLocks recordLocks() {

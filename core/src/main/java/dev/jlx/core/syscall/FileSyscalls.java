@@ -247,6 +247,38 @@ final class FileSyscalls {
         return 0;
     }
 
+    /** sync_file_range(2) flags (linux/fs.h): SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE, _WAIT_AFTER. */
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
+    private static final int SYNC_FILE_RANGE_ALL = 7;
+
+    /**
+     * Implements Linux syscall sync_file_range(2) with Linux's checks in its order (flags, the range,
+     * then a file with pages: ESPIPE for pipes and sockets). A range asked to be written has the
+     * whole file's data synced (fdatasync), which covers it; waiting alone has nothing to wait for,
+     * as jlx leaves writeback to the host.
+     */
+    static long sync_file_range(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        if ((f.statusFlags() & OpenFlags.O_PATH) != 0) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        long offset = a.raw(1);
+        long end = offset + a.raw(2);
+        int flags = a.i32(3);
+        if ((flags & ~SYNC_FILE_RANGE_ALL) != 0 || offset < 0 || end < 0 || end < offset) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int type = f.stat().mode() & FileMode.S_IFMT;
+        if (type != FileMode.S_IFREG && type != FileMode.S_IFBLK && type != FileMode.S_IFDIR
+                && type != FileMode.S_IFLNK) {
+            throw new ErrnoException(Errno.ESPIPE);
+        }
+        if ((flags & SYNC_FILE_RANGE_WRITE) != 0) {
+            f.sync(true);
+        }
+        return 0;
+    }
+
     /** Implements Linux syscall dup(2). */
     static long dup(GuestThread t, Args a) throws ErrnoException {
         return t.process().fds().dup(a.fd(0), 0, false, nofile(t.process()));
@@ -468,6 +500,24 @@ final class FileSyscalls {
                 }
                 throw new ErrnoException(Errno.EINVAL);
             }
+            case Fcntl.F_ADD_SEALS -> {
+                // memfd_add_seals: a writable description, known seals, then a file that takes seals.
+                int seals = a.i32(2);
+                if (!f.writable()) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if ((seals & ~ALL_SEALS) != 0 || !(f instanceof VfsFile v)) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                v.ops().addSeals(seals);
+                return 0;
+            }
+            case Fcntl.F_GET_SEALS -> {
+                if (!(f instanceof VfsFile v)) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return v.ops().seals();
+            }
             case Fcntl.F_GETPIPE_SZ -> {
                 if (!(f instanceof PipeEnd p)) {
                     throw new ErrnoException(Errno.EBADF);
@@ -482,6 +532,45 @@ final class FileSyscalls {
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /** The seals Linux 6.1 knows (F_ALL_SEALS). */
+    private static final int ALL_SEALS = Fcntl.F_SEAL_SEAL | Fcntl.F_SEAL_SHRINK | Fcntl.F_SEAL_GROW
+            | Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE;
+
+    /** memfd_create(2) flags (linux/memfd.h). */
+    private static final int MFD_CLOEXEC = 1;
+    private static final int MFD_ALLOW_SEALING = 2;
+    private static final int MFD_HUGETLB = 4;
+    /** With MFD_HUGETLB, a huge page size's log2 in these bits. */
+    private static final int MFD_HUGE_BITS = 0x3f << 26;
+    /** NAME_MAX less the "memfd:" prefix. */
+    private static final int MFD_NAME_MAX_LEN = 249;
+
+    /**
+     * Implements Linux syscall memfd_create(2): an unnamed file of the kernel's internal tmpfs, open for
+     * reading and writing. MFD_HUGETLB is ENODEV, as on a machine with no huge page size.
+     */
+    static long memfd_create(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(1);
+        int known = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | ((flags & MFD_HUGETLB) != 0 ? MFD_HUGE_BITS : 0);
+        if ((flags & ~known) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] name;
+        try {
+            name = t.process().space().memory().readCString(a.addr(0), MFD_NAME_MAX_LEN);
+        } catch (ErrnoException e) {
+            throw e.errno() == Errno.ENAMETOOLONG ? new ErrnoException(Errno.EINVAL) : e;
+        }
+        if ((flags & MFD_HUGETLB) != 0) {
+            throw new ErrnoException(Errno.ENODEV);
+        }
+        GuestProcess p = t.process();
+        OpenFile file = new VfsFile(p.kernel().memfds().memfd(ByteString.of(name), p.credentials().euid(),
+                p.credentials().egid(), (flags & MFD_ALLOW_SEALING) != 0), OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE,
+                null);
+        return installNew(p, file, (flags & MFD_CLOEXEC) != 0);
     }
 
     /**

@@ -62,7 +62,8 @@ final class MmapSyscalls {
         if (!file.readable()) {
             throw new ErrnoException(Errno.EACCES);
         }
-        ByteString name = file instanceof VfsFile h ? h.guestPath() : null;
+        ByteString name = file instanceof VfsFile h ? (h.guestPath() != null ? h.guestPath() : h.ops().anonymousName())
+                : null;
         if (type != Mman.MAP_PRIVATE) {
             return mapShared(t, file, name, addr, length, prot, flags, offset);
         }

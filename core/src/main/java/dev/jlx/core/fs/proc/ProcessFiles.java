@@ -313,6 +313,9 @@ final class ProcessFiles {
         if (f instanceof dev.jlx.core.fs.EventFd) {
             return ByteString.of("anon_inode:[eventfd]");
         }
+        if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
+            return h.ops().anonymousName();
+        }
         ByteString deleted = ByteString.of(" (deleted)");
         if (f instanceof VfsFile h && h.guestPath() != null) {
             ByteString path = h.guestPath();

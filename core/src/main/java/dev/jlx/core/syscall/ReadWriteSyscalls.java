@@ -142,17 +142,17 @@ final class ReadWriteSyscalls {
     }
 
     /**
-     * readv, preadv and preadv2, in Linux's order (vfs_readv): the iovecs, then the access mode, then
+     * readv, preadv and preadv2, in Linux's order (vfs_readv since 6.8): the access mode, the iovecs,
      * nothing to do for no bytes, then the offset range and the flags. {@code pos} -1 reads at the
      * file offset.
      */
     private static long readVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
             throws ErrnoException {
-        GuestMemory mem = t.process().space().memory();
-        long[] iov = iovecs(mem, iovAddr, count);
         if (!f.readable()) {
             throw new ErrnoException(Errno.EBADF);
         }
+        GuestMemory mem = t.process().space().memory();
+        long[] iov = iovecs(mem, iovAddr, count);
         long length = vectorLength(iov);
         if (length == 0) {
             return 0;
@@ -192,10 +192,10 @@ final class ReadWriteSyscalls {
      */
     private static long writeVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
             throws ErrnoException {
-        long[] iov = iovecs(t.process().space().memory(), iovAddr, count);
         if (!f.writable()) {
             throw new ErrnoException(Errno.EBADF);
         }
+        long[] iov = iovecs(t.process().space().memory(), iovAddr, count);
         long length = vectorLength(iov);
         if (length == 0) {
             return 0;

@@ -12,9 +12,9 @@ PACKAGES="io io/fs path/filepath internal/poll os/user os os/exec os/signal sync
 # of its binary, so that it would hide every test after it. Delete a line once its bug is fixed;
 # integration-tests/conformance-known.csv gives each one's reason.
 EXCLUDED="
-syscall.TestAllThreadsSyscallBlockedSyscall
 net.TestGoLookupIPWithResolverConfig
 runtime.TestGoroutineParallelism2
+runtime.TestMemmoveOverflow
 "
 # The binary's own alarm; jlx's --time-limit stops a binary whose alarm cannot fire.
 TEST_TIMEOUT=240

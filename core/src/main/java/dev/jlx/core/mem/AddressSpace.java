@@ -29,6 +29,13 @@ public final class AddressSpace implements CpuEngine.Code {
     public static final long TASK_SIZE = 0x7ffffffff000L;
     /** The lowest address mmap hands out without MAP_FIXED (vm.mmap_min_addr). */
     static final long MMAP_MIN = 0x10000;
+    /**
+     * The most VMAs an address space holds: Linux's vm.max_map_count (65530) cut to what the
+     * engine takes. Each VMA is a region of every engine, and Unicorn's view of its regions holds at
+     * most 4,092 (past that qemu's phys_section_add fails an assertion, which aborts the JVM).
+     * Beyond it mmap, mprotect, munmap, mremap and brk fail as Linux's do beyond its limit.
+     */
+    static final int MAX_MAP_COUNT = 4000;
 
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final List<CpuEngine> engines = new ArrayList<>();
@@ -170,6 +177,8 @@ public final class AddressSpace implements CpuEngine.Code {
                 throw new ErrnoException(Errno.EEXIST);
             }
             start = hint;
+            // Checked before the old mappings go, as Linux's do_mmap checks map_count first.
+            ensureRoom(1 + (splitsOne(start, start + len) ? 1 : 0) - inside(start, start + len));
             unmapRange(start, start + len);
         } else {
             long h = pageDown(hint);
@@ -188,6 +197,7 @@ public final class AddressSpace implements CpuEngine.Code {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
         boolean privatePages = given == null && !shared;
+        ensureRoom(1);
         if (privatePages && own == null && frozen == null) {
             own = MemoryFile.create();
         }
@@ -224,6 +234,30 @@ public final class AddressSpace implements CpuEngine.Code {
         throw new ErrnoException(Errno.ENOMEM);
     }
 
+    /** ENOMEM unless {@code more} VMAs fit under {@link #MAX_MAP_COUNT}. */
+    private void ensureRoom(int more) throws ErrnoException {
+        if (vmas.size() + more > MAX_MAP_COUNT) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+    }
+
+    /** Whether cutting [start, end) out leaves two VMAs of one: a VMA reaches past both ends. */
+    private boolean splitsOne(long start, long end) {
+        Map.Entry<Long, Vma> e = vmas.lowerEntry(start);
+        return e != null && e.getValue().end > end;
+    }
+
+    /** How many VMAs lie wholly in [start, end). */
+    private int inside(long start, long end) {
+        int n = 0;
+        for (Vma v : vmas.subMap(start, true, end, false).values()) {
+            if (v.end <= end) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private boolean isFree(long start, long end) {
         Map.Entry<Long, Vma> below = vmas.lowerEntry(end);
         return below == null || below.getValue().end <= start;
@@ -234,6 +268,7 @@ public final class AddressSpace implements CpuEngine.Code {
         if ((address & (PAGE - 1)) != 0 || length <= 0 || address + length > TASK_SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        ensureRoom(splitsOne(address, address + pageUp(length)) ? 1 : 0);
         unmapRange(address, address + pageUp(length));
     }
 
@@ -309,6 +344,10 @@ public final class AddressSpace implements CpuEngine.Code {
             if ((prot & ~v.maxProt) != 0) {
                 throw new ErrnoException(Errno.EACCES);
             }
+        }
+        // A VMA the range starts or ends inside becomes two.
+        if (end != address) {
+            ensureRoom((find(address).start < address ? 1 : 0) + (find(end - 1).end > end ? 1 : 0));
         }
         for (Vma v : overlapping(address, end)) {
             long from = Math.max(address, v.start);

@@ -114,8 +114,14 @@ final class MmapSyscalls {
             throw e;
         }
         if (backed < len) {
-            space.map(start + backed, len - backed, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE
-                    | Mman.MAP_FIXED, name, null, AddressSpace.ALL_PROT, offset + backed);
+            try {
+                space.map(start + backed, len - backed, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE
+                        | Mman.MAP_FIXED, name, null, AddressSpace.ALL_PROT, offset + backed);
+            } catch (ErrnoException e) {
+                // No room for the zero pages past the end (MAX_MAP_COUNT): the whole mmap fails.
+                space.unmap(start, backed);
+                throw e;
+            }
         }
         return start;
     }

@@ -199,4 +199,26 @@ class AddressSpaceTest {
         space.discard(a, 4096);
         assertEquals(0, mem.readLong(a));
     }
+
+    @Test
+    void mappingsPastTheEnginesLimitAreEnomem() throws ErrnoException {
+        // Without an engine: each engine region costs time linear in their number (docs/engine.md).
+        AddressSpace alone = new AddressSpace();
+        try {
+            long three = alone.map(0, 3 * 4096, RW, ANON, null);
+            for (int i = 1; i < AddressSpace.MAX_MAP_COUNT; i++) {
+                alone.map(0, 4096, RW, ANON, null);
+            }
+            assertEquals(Errno.ENOMEM, errno(() -> alone.map(0, 4096, RW, ANON, null)));
+            // Splits need room too; replacing or removing whole VMAs does not.
+            assertEquals(Errno.ENOMEM, errno(() -> alone.unmap(three + 4096, 4096)));
+            assertEquals(Errno.ENOMEM, errno(() -> alone.protect(three, 4096, PROT_READ)));
+            assertEquals(Errno.ENOMEM, errno(() -> alone.map(three + 4096, 4096, RW, ANON | MAP_FIXED, null)));
+            assertEquals(three, alone.map(three, 3 * 4096, PROT_READ, ANON | MAP_FIXED, null));
+            alone.unmap(three, 3 * 4096);
+            assertNotEquals(0, alone.map(0, 4096, RW, ANON, null));
+        } finally {
+            alone.destroy();
+        }
+    }
 }

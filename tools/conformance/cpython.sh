@@ -41,7 +41,7 @@ run() {
     dir=$(mktemp -d /tmp/jlx-cpython.XXXXXX)
     local cmd=(timeout -k 10 $((MODULE_LIMIT + 30))) opts=(--ignore '*VSOCK*')
     if [ "$side" = jlx ]; then
-        cmd=(env XDG_STATE_HOME="$OUT/state/$m" "$JLX" run --time-limit $MODULE_LIMIT --)
+        cmd=(env XDG_STATE_HOME="$OUT/state/$m" "$JLX" run ${JLX_BACKEND:+--backend "$JLX_BACKEND"} --time-limit $MODULE_LIMIT --)
         for e in $EXCLUDED; do opts+=(--ignore "$e"); done
     else
         opts+=(--timeout 300)

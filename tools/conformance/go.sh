@@ -71,8 +71,9 @@ native() {
 under_jlx() {
     local p=$1 n=${1//\//_} run
     run="^($(tests "$p" | grep -vxF -f <(echo "$EXCLUDED" | sed -n "s|^$p\.||p") | paste -sd'|'))\$"
-    (cd "$OUT/jlx/$p" && XDG_STATE_HOME=$OUT/state/$n "$JLX" run --time-limit $TIME_LIMIT -- "$BIN/$n.test" \
-        -test.short -test.v -test.timeout ${TEST_TIMEOUT}s -test.run "$run" > "$OUT/jlx/$n.out" 2>&1 < /dev/null) || true
+    (cd "$OUT/jlx/$p" && XDG_STATE_HOME=$OUT/state/$n "$JLX" run ${JLX_BACKEND:+--backend "$JLX_BACKEND"} \
+        --time-limit $TIME_LIMIT -- "$BIN/$n.test" -test.short -test.v -test.timeout ${TEST_TIMEOUT}s \
+        -test.run "$run" > "$OUT/jlx/$n.out" 2>&1 < /dev/null) || true
 }
 
 for p in $PACKAGES; do native "$p"; done

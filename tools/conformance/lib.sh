@@ -1,5 +1,6 @@
 # Sourced by the conformance scripts after they set SUITE: where things live, the arguments, and the
-# summary of a suite's table. Usage of every script: SCRIPT [subset|full] [OUTDIR].
+# summary of a suite's table. Usage of every script: SCRIPT [subset|full] [OUTDIR]; with JLX_BACKEND
+# set, jlx runs on that host backend (its --backend), else on the platform's default.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

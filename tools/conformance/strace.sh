@@ -34,7 +34,7 @@ mkdir -p "$OUT/native1" "$OUT/native2" "$OUT/jlx"
 grep -vxF -f "$OUT/not-built.list" "$OUT/programs.list" > "$OUT/run.list" || true
 sh "$HERE/batch.sh" "$TESTS" "$OUT/run.list" "$OUT/native1"
 sh "$HERE/batch.sh" "$TESTS" "$OUT/run.list" "$OUT/native2"
-XDG_STATE_HOME=$OUT/state "$JLX" run --time-limit $((60 + $(wc -l < "$OUT/run.list"))) -- \
+XDG_STATE_HOME=$OUT/state "$JLX" run ${JLX_BACKEND:+--backend "$JLX_BACKEND"} --time-limit $((60 + $(wc -l < "$OUT/run.list"))) -- \
     /bin/sh "$HERE/batch.sh" "$TESTS" "$OUT/run.list" "$OUT/jlx" > "$OUT/jlx.log" 2>&1 || true
 
 # Addresses differ under jlx (another mmap layout) and natively from run to run (ASLR).

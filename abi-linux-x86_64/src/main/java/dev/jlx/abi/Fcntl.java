@@ -2,7 +2,8 @@ package dev.jlx.abi;
 
 /**
  * fcntl(2) commands and lock types ({@code asm-generic/fcntl.h}, {@code linux/fcntl.h}), lseek(2) whence
- * values, the {@code AT_*} values of the {@code *at} calls and access(2) modes.
+ * values, the {@code AT_*} values of the {@code *at} calls, access(2) modes, and utimensat(2)'s special
+ * {@code tv_nsec} values ({@code linux/stat.h}).
  */
 public final class Fcntl {
     private Fcntl() {}
@@ -65,4 +66,6 @@ public final class Fcntl {
     public static final int R_OK = 4;
     public static final int W_OK = 2;
     public static final int X_OK = 1;
+    public static final long UTIME_NOW = (1L << 30) - 1;
+    public static final long UTIME_OMIT = (1L << 30) - 2;
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.core.api.ExitStatus;
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,7 +111,7 @@ class BusyboxTestsuiteTest {
     private Map<String, String> underJlx(Path testsuite) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitStatus s = LinuxMachine.builder().env(Jlx.inNativeOrder(env())).cwd(testsuite.toString())
+        ExitStatus s = Jlx.machine().env(Jlx.inNativeOrder(env())).cwd(testsuite.toString())
                 .stdin(new ByteArrayInputStream(new byte[0])).stdout(out).stderr(err)
                 .timeLimit(Duration.ofMinutes(30)).build().run(List.of("./runtest"));
         assertTrue(s.signal() == 0, "runtest under jlx was killed: " + s);

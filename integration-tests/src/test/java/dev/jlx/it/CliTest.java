@@ -25,6 +25,22 @@ class CliTest {
         return Native.run(argv, cliEnv(), cwd, new byte[0]);
     }
 
+    /** {@code jlx run ARGS} on the backend under test. */
+    static Result run(Path cwd, String... args) throws Exception {
+        List<String> argv = jlxRun();
+        argv.addAll(List.of(args));
+        return Native.run(argv, cliEnv(), cwd, new byte[0]);
+    }
+
+    /** The launcher's {@code run} on the backend under test: the start of every command that runs a guest. */
+    static List<String> jlxRun() {
+        List<String> argv = new ArrayList<>(List.of(ROOT.resolve("jlx").toString(), "run"));
+        if (Jlx.BACKEND != null) {
+            argv.addAll(List.of("--backend", Jlx.BACKEND));
+        }
+        return argv;
+    }
+
     /** The launcher's environment: its JDK, and the caller's XDG settings (where Unicorn and the log are). */
     static Map<String, String> cliEnv() {
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin:/bin", "HOME",
@@ -39,20 +55,20 @@ class CliTest {
 
     @Test
     void runsAProgramAndExitsWithItsStatus() throws Exception {
-        Result hi = jlx(dir, "run", "--", "/bin/busybox", "echo", "hi");
+        Result hi = run(dir, "--", "/bin/busybox", "echo", "hi");
         assertEquals("hi\n", hi.out());
         assertEquals("", hi.err());
         assertEquals(0, hi.status());
-        assertEquals(1, jlx(dir, "run", "--", "/bin/busybox", "false").status());
+        assertEquals(1, run(dir, "--", "/bin/busybox", "false").status());
     }
 
     @Test
     void inheritsEnvironmentAndWorkingDirectoryAndFindsBareNames() throws Exception {
-        Result env = jlx(dir, "run", "--env", "GREETING=hello", "--", "busybox", "env");
+        Result env = run(dir, "--env", "GREETING=hello", "--", "busybox", "env");
         assertTrue(env.out().contains("GREETING=hello\n"), env.out());
         assertTrue(env.out().contains("PATH=/usr/bin:/bin\n"), env.out());
-        assertEquals(dir.toRealPath() + "\n", jlx(dir.toRealPath(), "run", "--", "busybox", "pwd").out());
-        Result clear = jlx(dir, "run", "--clear-env", "--env", "A=1", "--", "/bin/busybox", "env");
+        assertEquals(dir.toRealPath() + "\n", run(dir.toRealPath(), "--", "busybox", "pwd").out());
+        Result clear = run(dir, "--clear-env", "--env", "A=1", "--", "/bin/busybox", "env");
         assertEquals("A=1\n", clear.out());
     }
 
@@ -65,8 +81,9 @@ class CliTest {
         Map<String, String> env = new java.util.HashMap<>(cliEnv());
         env.putAll(Map.of("PS1", "a b", "PS2", "c", "PS4", "d", "SHLVL", "7", "IFS", "x", "_", "/bin/underscore"));
         Result expected = Native.run(List.of("/usr/bin/env"), env, dir, new byte[0]);
-        Result actual = Native.run(List.of(ROOT.resolve("jlx").toString(), "run", "--", "/usr/bin/env"), env, dir,
-                new byte[0]);
+        List<String> argv = jlxRun();
+        argv.addAll(List.of("--", "/usr/bin/env"));
+        Result actual = Native.run(argv, env, dir, new byte[0]);
         assertEquals(expected.out(), actual.out());
         assertEquals(0, actual.status(), actual.err());
     }
@@ -76,30 +93,30 @@ class CliTest {
         Path text = dir.resolve("script.txt");
         Files.writeString(text, "not a program\n");
         text.toFile().setExecutable(true);
-        Result r = jlx(dir, "run", "--", text.toString());
+        Result r = run(dir, "--", text.toString());
         assertEquals(126, r.status());
         assertEquals("", r.out());
         assertEquals("jlx: " + text + ": cannot execute: not an ELF executable (no ELF magic)\n", r.err());
-        Result missing = jlx(dir, "run", "--", "no-such-program");
+        Result missing = run(dir, "--", "no-such-program");
         assertEquals(127, missing.status());
         assertEquals("jlx: no-such-program: command not found\n", missing.err());
     }
 
     @Test
     void traceWritesStraceLinesToStderrOnly() throws Exception {
-        Result r = jlx(dir, "run", "--trace", "--", "/bin/busybox", "echo", "hi");
+        Result r = run(dir, "--trace", "--", "/bin/busybox", "echo", "hi");
         assertEquals("hi\n", r.out());
         assertTrue(r.err().contains("write(1, \"hi\\n\", 3) = 3\n"), r.err());
         assertTrue(r.err().contains("exit_group(0) = ?\n"), r.err());
-        Result failing = jlx(dir, "run", "--trace", "--", "/bin/busybox", "cat", "/nonexistent");
+        Result failing = run(dir, "--trace", "--", "/bin/busybox", "cat", "/nonexistent");
         assertTrue(failing.err().contains("= -1 ENOENT (No such file or directory)\n"), failing.err());
     }
 
     @Test
     void unimplementedSyscallsAreNamedInTheLogAndOnStderrOnlyWithVerbose() throws Exception {
         Path state = dir.resolve("state");
-        Result quiet = jlxWithState(state, "run", "--", "/bin/busybox", "ionice");
-        Result verbose = jlxWithState(state, "run", "--verbose", "--", "/bin/busybox", "ionice");
+        Result quiet = jlxWithState(state, "--", "/bin/busybox", "ionice");
+        Result verbose = jlxWithState(state, "--verbose", "--", "/bin/busybox", "ionice");
         assertTrue(!quiet.err().contains("jlx:"), quiet.err());
         assertTrue(verbose.err().contains("jlx: warning: unimplemented syscall ioprio_get (252) returns ENOSYS"),
                 verbose.err());
@@ -107,9 +124,10 @@ class CliTest {
         assertTrue(log.contains("unimplemented syscall ioprio_get (252)"), log);
     }
 
+    /** {@code jlx run ARGS} with its log in {@code state}. */
     private static Result jlxWithState(Path state, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "XDG_STATE_HOME=" + state,
-                ROOT.resolve("jlx").toString()));
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "XDG_STATE_HOME=" + state));
+        argv.addAll(jlxRun());
         argv.addAll(List.of(args));
         return Native.run(argv, cliEnv(), state.getParent(), new byte[0]);
     }
@@ -117,7 +135,7 @@ class CliTest {
     @Test
     void terminalQueriesAreAnsweredFromTheHostTerminal() throws Exception {
         // script(1) gives the program a pseudo-terminal; TCGETS must report that terminal's settings.
-        String jlxCmd = ROOT.resolve("jlx") + " run -- /bin/busybox stty -a";
+        String jlxCmd = String.join(" ", jlxRun()) + " -- /bin/busybox stty -a";
         Result viaJlx = Native.run(List.of("script", "-qec", jlxCmd, "/dev/null"), cliEnv(), dir, new byte[0]);
         Result nativeRun = Native.run(List.of("script", "-qec", "/bin/busybox stty -a", "/dev/null"),
                 Map.of("PATH", "/usr/bin:/bin"), dir, new byte[0]);
@@ -128,7 +146,7 @@ class CliTest {
 
     @Test
     void writingToAClosedPipeKillsWithSigpipe() throws Exception {
-        String script = ROOT.resolve("jlx") + " run -- /bin/busybox seq 1 10000000 | head -1; echo status ${PIPESTATUS[0]}";
+        String script = String.join(" ", jlxRun()) + " -- /bin/busybox seq 1 10000000 | head -1; echo status ${PIPESTATUS[0]}";
         Result r = Native.run(List.of("bash", "-c", script), cliEnv(), dir, new byte[0]);
         assertEquals("1\nstatus 141\n", r.out());
         assertEquals("", r.err());
@@ -139,14 +157,23 @@ class CliTest {
         for (String library : List.of("/nonexistent/libunicorn.so.2", "/usr/lib/x86_64-linux-gnu/libc.so.6")) {
             Map<String, String> env = new java.util.HashMap<>(cliEnv());
             env.put("JLX_UNICORN_LIBRARY", library);
-            Result r = Native.run(List.of(ROOT.resolve("jlx").toString(), "run", "--", "/bin/busybox", "true"),
-                    env, dir, new byte[0]);
+            List<String> argv = jlxRun();
+            argv.addAll(List.of("--", "/bin/busybox", "true"));
+            Result r = Native.run(argv, env, dir, new byte[0]);
             assertEquals(1, r.status());
             assertEquals("", r.out());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("jlx: Unicorn >= 2.1.1 not found"), r.err());
             assertTrue(r.err().contains("libunicorn2t64"), r.err());
         }
+    }
+
+    @Test
+    void anUnknownBackendIsOneLineNamingTheBackendsThereAre() throws Exception {
+        Result r = jlx(dir, "run", "--backend", "no-such-backend", "--", "/bin/busybox", "true");
+        assertEquals(1, r.status());
+        assertEquals("", r.out());
+        assertEquals("jlx: no host backend named no-such-backend (there are: posix, windows)\n", r.err());
     }
 
     @Test
@@ -160,7 +187,7 @@ class CliTest {
 
     @Test
     void fatalSignalStatusIs128PlusTheSignal() throws Exception {
-        Result r = jlx(dir, "run", "--", "/bin/busybox", "sh", "-c", "kill -SEGV $$");
+        Result r = run(dir, "--", "/bin/busybox", "sh", "-c", "kill -SEGV $$");
         assertEquals(139, r.status(), r.err());
     }
 
@@ -177,18 +204,22 @@ class CliTest {
         String cat = "/bin/busybox sh -c 'touch " + ready + "; exec /bin/busybox cat'";
         for (String guest : List.of(trap, cat)) {
             Result nativeRun = typeCtrlC(guest, ready, Map.of("PATH", "/usr/bin:/bin"));
-            Result viaJlx = typeCtrlC(ROOT.resolve("jlx") + " run -- " + guest, ready, cliEnv());
+            Result viaJlx = typeCtrlC(String.join(" ", jlxRun()) + " -- " + guest, ready, cliEnv());
             assertEquals(nativeRun.out(), viaJlx.out());
             assertEquals(nativeRun.status(), viaJlx.status());
         }
     }
 
-    /** Runs {@code command} on a terminal and types ^C once {@code ready} exists, then a line 10 s later. */
+    /**
+     * Runs {@code command} on a terminal and types ^C once {@code ready} exists, then a line 10 s later;
+     * the typist gives up when the command ends first (as when jlx cannot start it).
+     */
     private Result typeCtrlC(String command, Path ready, Map<String, String> env) throws Exception {
         Files.deleteIfExists(ready);
         Path done = dir.resolve("done");
         Files.deleteIfExists(done);
-        String typist = "while [ ! -e " + ready + " ]; do sleep 0.05; done; sleep 0.3; printf '\\003';"
+        String typist = "while [ ! -e " + ready + " ]; do [ -e " + done + " ] && exit; sleep 0.05; done;"
+                + " sleep 0.3; printf '\\003';"
                 + " for i in $(seq 100); do [ -e " + done + " ] && exit; sleep 0.1; done; echo late";
         String script = "(" + typist + ") | { script -qec \"" + command.replace("\"", "\\\"") + "\" /dev/null;"
                 + " s=$?; touch " + done + "; exit $s; }";

@@ -45,8 +45,12 @@ class ConformanceTest {
         Path out = Path.of("target", "conformance", suite).toAbsolutePath();
         Files.createDirectories(out.getParent());
         Path log = out.resolveSibling(suite + ".log");
-        Process p = new ProcessBuilder(CliTest.ROOT.resolve("tools/conformance/" + suite + ".sh").toString(),
-                "subset", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(CliTest.ROOT.resolve("tools/conformance/" + suite + ".sh").toString(),
+                "subset", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (Jlx.BACKEND != null) {
+            pb.environment().put("JLX_BACKEND", Jlx.BACKEND);
+        }
+        Process p = pb.start();
         if (!p.waitFor(30, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -2,7 +2,6 @@ package dev.jlx.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ class DevfsTest {
         argv.addAll(List.of(command.split(" ")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LinuxMachine.builder().root(root).cwd("/").build()
+        int status = Jlx.machine().root(root).cwd("/").build()
                 .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
         return new Result(out.toByteArray(), err.toByteArray(), status);
     }

@@ -66,7 +66,7 @@ class DynamicCoreutilsTest {
     void sameOutputsAndSameTreeLeftBehind() throws Exception {
         seed(nativeDir);
         seed(jlxDir);
-        LinuxMachine machine = LinuxMachine.builder().env(Jlx.inNativeOrder(Runner.ENV)).mount(jlxDir, nativeDir.toString(), false)
+        LinuxMachine machine = Jlx.machine().env(Jlx.inNativeOrder(Runner.ENV)).mount(jlxDir, nativeDir.toString(), false)
                 .cwd(nativeDir.toString()).build();
         for (String step : STEPS) {
             List<String> argv = argv(step);

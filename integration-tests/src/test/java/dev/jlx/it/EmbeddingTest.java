@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddingTest {
     @Test
     void manyGuestsRunAtOnceInOneJvm() throws Exception {
-        LinuxMachine machine = LinuxMachine.builder().build();
+        LinuxMachine machine = Jlx.machine().build();
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<String>> results = new ArrayList<>();
@@ -29,7 +29,7 @@ class EmbeddingTest {
                 int n = 1000 + i;
                 results.add(pool.submit(() -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    ExitStatus s = LinuxMachine.builder().stdout(out).build().run("/bin/busybox", "seq", "1",
+                    ExitStatus s = Jlx.machine().stdout(out).build().run("/bin/busybox", "seq", "1",
                             Integer.toString(n));
                     assertEquals(0, s.shellStatus());
                     return out.toString(StandardCharsets.UTF_8);
@@ -49,7 +49,7 @@ class EmbeddingTest {
     @Test
     void aRunawayGuestIsKilledAtItsTimeLimit() throws Exception {
         long start = System.nanoTime();
-        ExitStatus s = LinuxMachine.builder().timeLimit(Duration.ofMillis(500)).build()
+        ExitStatus s = Jlx.machine().timeLimit(Duration.ofMillis(500)).build()
                 .run(CPrograms.binary("spin", CPrograms.Toolchain.GCC).toString());
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(9, s.signal());
@@ -62,7 +62,7 @@ class EmbeddingTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         // prctl(PR_SET_VMA) and other unimplemented calls are logged, never written to the guest's streams.
-        ExitStatus s = LinuxMachine.builder().stdout(out).stderr(err).build().run("/bin/busybox", "echo", "x");
+        ExitStatus s = Jlx.machine().stdout(out).stderr(err).build().run("/bin/busybox", "echo", "x");
         assertEquals(0, s.shellStatus());
         assertEquals("x\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("", err.toString(StandardCharsets.UTF_8));

@@ -3,7 +3,6 @@ package dev.jlx.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ class EscapeTest {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LinuxMachine.builder().root(jlxRoot).cwd("/").stdout(out).stderr(err).build()
+        int status = Jlx.machine().root(jlxRoot).cwd("/").stdout(out).stderr(err).build()
                 .run("/escape").shellStatus();
         Result actual = new Result(out.toByteArray(), err.toByteArray(), status);
 

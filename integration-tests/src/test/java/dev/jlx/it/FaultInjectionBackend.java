@@ -12,9 +12,9 @@ import java.lang.reflect.Proxy;
 import java.util.Optional;
 
 /**
- * A host backend for tests of jlx's own failures: the POSIX backend, except that opening a file
- * named {@link #FAULT} throws an unexpected exception, as a bug inside jlx would. It is available
- * only on a thread that asked for it ({@link #ENABLED}), so no machine picks it by default.
+ * A host backend for tests of jlx's own failures: the backend under test ({@link Jlx#BACKEND}), except
+ * that opening a file named {@link #FAULT} throws an unexpected exception, as a bug inside jlx would. It
+ * is available only on a thread that asked for it ({@link #ENABLED}), so no machine picks it by default.
  */
 public final class FaultInjectionBackend implements HostBackendProvider {
     static final String NAME = "fault-injection";
@@ -34,15 +34,22 @@ public final class FaultInjectionBackend implements HostBackendProvider {
     @Override
     public HostBackend create() {
         return new HostBackend() {
-            private volatile HostBackend posix;
+            private volatile HostBackend real;
             private volatile HostFiles files;
 
             /** The real backend, looked up at first use (not while HostBackends is creating this one). */
-            private HostBackend posix() {
-                if (posix == null) {
-                    posix = HostBackends.get("posix");
+            private HostBackend real() {
+                if (real == null) {
+                    // Unavailable meanwhile, so that the default backend is never this one.
+                    boolean enabled = ENABLED.get();
+                    ENABLED.set(false);
+                    try {
+                        real = HostBackends.get(Jlx.BACKEND);
+                    } finally {
+                        ENABLED.set(enabled);
+                    }
                 }
-                return posix;
+                return real;
             }
 
             @Override
@@ -53,7 +60,7 @@ public final class FaultInjectionBackend implements HostBackendProvider {
             @Override
             public HostFiles files() {
                 if (files == null) {
-                    files = faulty(posix().files());
+                    files = faulty(real().files());
                 }
                 return files;
             }
@@ -76,12 +83,12 @@ public final class FaultInjectionBackend implements HostBackendProvider {
 
             @Override
             public HostConsole console() {
-                return posix().console();
+                return real().console();
             }
 
             @Override
             public HostIdentity identity() {
-                return posix().identity();
+                return real().identity();
             }
         };
     }

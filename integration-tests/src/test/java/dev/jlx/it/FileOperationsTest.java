@@ -58,7 +58,7 @@ class FileOperationsTest {
     void sameOutputsAndSameTreeLeftBehind() throws Exception {
         seed(nativeDir);
         seed(jlxDir);
-        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).mount(jlxDir, nativeDir.toString(), false)
+        LinuxMachine machine = Jlx.machine().env(Runner.ENV).mount(jlxDir, nativeDir.toString(), false)
                 .cwd(nativeDir.toString()).build();
         for (String step : STEPS) {
             List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
@@ -76,7 +76,7 @@ class FileOperationsTest {
     void sameOutputsOnTmpfsAsOnLinuxTmpfs() throws Exception {
         seed(jlxDir);
         Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-file-operations-" + ProcessHandle.current().pid()));
-        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(shm.toString()).cwd(shm.toString()).build();
+        LinuxMachine machine = Jlx.machine().env(Runner.ENV).tmpfs(shm.toString()).cwd(shm.toString()).build();
         try {
             List<String> steps = new ArrayList<>(List.of("cp -a " + jlxDir.resolve("src") + " src"));
             steps.addAll(List.of(STEPS));

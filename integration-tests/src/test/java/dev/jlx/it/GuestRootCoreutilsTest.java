@@ -54,7 +54,7 @@ class GuestRootCoreutilsTest {
     void sameAsInAChrootOfTheSameRoot() throws Exception {
         Path nativeRoot = unpack("native");
         Path jlxRoot = unpack("jlx");
-        LinuxMachine machine = LinuxMachine.builder().root(jlxRoot).env(Jlx.inNativeOrder(Runner.ENV)).cwd("/work")
+        LinuxMachine machine = Jlx.machine().root(jlxRoot).env(Jlx.inNativeOrder(Runner.ENV)).cwd("/work")
                 .timeLimit(Duration.ofSeconds(Native.TIMEOUT_SECONDS)).build();
         for (String step : DynamicCoreutilsTest.STEPS) {
             List<String> argv = DynamicCoreutilsTest.argv(step);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.core.api.ExitStatus;
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ class GuestRootTest {
     private String cat(String path) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitStatus s = LinuxMachine.builder().root(root).cwd("/home/d").stdout(out).stderr(err).build()
+        ExitStatus s = Jlx.machine().root(root).cwd("/home/d").stdout(out).stderr(err).build()
                 .run(List.of("/bin/busybox", "cat", path));
         return s.shellStatus() + ":" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }

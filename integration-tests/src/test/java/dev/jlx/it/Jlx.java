@@ -16,13 +16,26 @@ import java.util.Map;
  * given environment only, the given working directory, in-memory standard streams.
  */
 final class Jlx {
+    /**
+     * The host backend every guest of these tests runs on: {@code -Djlx.backend=NAME} (Maven passes it
+     * on to the tests), else null, the platform's default. Machines get it from {@link #machine()}, the
+     * launcher from {@link CliTest#jlxRun()}, the conformance scripts as {@code JLX_BACKEND}.
+     */
+    static final String BACKEND = System.getProperty("jlx.backend", "").isEmpty() ? null
+            : System.getProperty("jlx.backend");
+
     private Jlx() {}
+
+    /** A machine on the backend under test: the start of every machine these tests run a guest in. */
+    static LinuxMachine.Builder machine() {
+        return LinuxMachine.builder().hostBackend(BACKEND);
+    }
 
     /** @throws JlxException when jlx cannot start the program at all */
     static Result run(List<String> argv, Map<String, String> env, Path cwd, byte[] stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitStatus s = LinuxMachine.builder()
+        ExitStatus s = machine()
                 .env(inNativeOrder(env))
                 .cwd(cwd.toString())
                 .stdin(new ByteArrayInputStream(stdin))

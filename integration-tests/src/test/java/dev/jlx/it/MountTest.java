@@ -3,7 +3,6 @@ package dev.jlx.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ class MountTest {
 
     private String run(String... argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = LinuxMachine.builder().mount(ro, "/mnt/ro", true).mount(rw, "/mnt/rw", false).cwd("/")
+        int status = Jlx.machine().mount(ro, "/mnt/ro", true).mount(rw, "/mnt/rw", false).cwd("/")
                 .stdout(out).stderr(out).build().run(List.of(argv)).shellStatus();
         return status + ":" + out.toString(StandardCharsets.UTF_8);
     }

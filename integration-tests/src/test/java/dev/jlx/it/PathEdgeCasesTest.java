@@ -1,6 +1,5 @@
 package dev.jlx.it;
 
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ class PathEdgeCasesTest {
             String guest = "/dev/shm/jlx-guest-" + program + "-" + pid;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
+            int status = Jlx.machine().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
                     .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
                     program + " on tmpfs " + toolchain);

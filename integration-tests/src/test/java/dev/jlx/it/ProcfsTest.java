@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -100,7 +99,7 @@ class ProcfsTest {
     void dfShowsTheGuestsMounts() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LinuxMachine.builder().env("PATH", "/usr/bin:/bin").tmpfs("/scratch").cwd("/")
+        int status = Jlx.machine().env("PATH", "/usr/bin:/bin").tmpfs("/scratch").cwd("/")
                 .stdin(new ByteArrayInputStream(new byte[0])).stdout(out).stderr(err).build()
                 .run("/usr/bin/df", "-a", "--output=source,fstype,target").shellStatus();
         assertEquals(0, status, err.toString());
@@ -161,7 +160,7 @@ class ProcfsTest {
         Files.createDirectories(dir.resolve("sys"));
         Files.copy(Path.of("/bin/busybox"), dir.resolve("bin/busybox"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = LinuxMachine.builder().root(dir).cwd("/").stdout(out).stderr(out).build()
+        int status = Jlx.machine().root(dir).cwd("/").stdout(out).stderr(out).build()
                 .run("/bin/busybox", "cat", "/proc/self/comm", "/proc/self/cmdline", "/sys/devices/system/cpu/present")
                 .shellStatus();
         String present = Runtime.getRuntime().availableProcessors() == 1 ? "0"

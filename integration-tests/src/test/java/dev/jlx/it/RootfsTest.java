@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.core.api.ExitStatus;
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ class RootfsTest {
     private static Result inGuest(List<String> argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitStatus s = LinuxMachine.builder().root(root).env(Runner.ENV).cwd("/").stdout(out).stderr(err)
+        ExitStatus s = Jlx.machine().root(root).env(Runner.ENV).cwd("/").stdout(out).stderr(err)
                 .timeLimit(Duration.ofSeconds(Native.TIMEOUT_SECONDS)).build().run(argv);
         return new Result(out.toByteArray(), err.toByteArray(), s.shellStatus());
     }

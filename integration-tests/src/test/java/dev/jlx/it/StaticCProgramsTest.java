@@ -2,7 +2,6 @@ package dev.jlx.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -171,7 +170,7 @@ class StaticCProgramsTest {
             String guest = "/dev/shm/jlx-guest-bytenames-" + pid;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = LinuxMachine.builder().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
+            int status = Jlx.machine().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
                     .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
                     "bytenames on tmpfs " + toolchain);

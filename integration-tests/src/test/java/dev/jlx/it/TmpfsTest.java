@@ -55,7 +55,7 @@ class TmpfsTest {
 
     @Test
     void behavesAsLinuxTmpfs() throws Exception {
-        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(guestDir).cwd(guestDir).build();
+        LinuxMachine machine = Jlx.machine().env(Runner.ENV).tmpfs(guestDir).cwd(guestDir).build();
         for (String step : STEPS) {
             List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
             for (String word : step.split(" ")) {
@@ -72,7 +72,7 @@ class TmpfsTest {
     /** FIFOs on tmpfs: blocking opens that meet, data through them, O_RDWR, end of file. */
     @Test
     void fifosCarryDataBetweenProcesses() throws Exception {
-        LinuxMachine machine = LinuxMachine.builder().env(Runner.ENV).tmpfs(guestDir).cwd(guestDir).build();
+        LinuxMachine machine = Jlx.machine().env(Runner.ENV).tmpfs(guestDir).cwd(guestDir).build();
         String script = "mkfifo f; ls -l f | cut -c1-10; (echo through the fifo > f &); cat f; exec 3<>f; echo rw >&3; "
                 + "read x <&3; echo \"$x\"; exec 3>&-; (sleep 0.1; echo late | dd of=f 2>/dev/null) & cat f; "
                 + "wait; rm f; ls";

@@ -18,7 +18,9 @@ public final class HostBackends {
     /** The backend named {@code name}, or the first available one when {@code name} is null. */
     public static HostBackend get(String name) {
         List<String> reasons = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (HostBackendProvider p : ServiceLoader.load(HostBackendProvider.class)) {
+            names.add(p.name());
             if (name != null && !name.equals(p.name())) {
                 continue;
             }
@@ -28,6 +30,10 @@ public final class HostBackends {
                 continue;
             }
             return CREATED.computeIfAbsent(p.name(), n -> p.create());
+        }
+        if (name != null && !names.contains(name)) {
+            throw new IllegalStateException("no host backend named " + name + " (there are: "
+                    + String.join(", ", names) + ")");
         }
         throw new IllegalStateException((name == null ? "no host backend available" : "host backend " + name
                 + " not available") + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")"));

@@ -16,10 +16,6 @@ import java.nio.ByteBuffer;
 
 /** File attributes: modes, owners, times, sizes, and flushing data to storage. */
 final class AttrSyscalls {
-    /** UTIME_NOW and UTIME_OMIT of linux/stat.h, as utimensat(2)'s tv_nsec. */
-    static final long UTIME_NOW = (1L << 30) - 1;
-    static final long UTIME_OMIT = (1L << 30) - 2;
-
     private AttrSyscalls() {}
 
     /** Resolves for an attribute call: AT_EMPTY_PATH selects the dirfd itself (null is returned). */
@@ -116,7 +112,7 @@ final class AttrSyscalls {
      * then the nanoseconds checked (EINVAL).
      */
     static long utimensat(GuestThread t, Args a) throws ErrnoException {
-        long[] times = new long[] {0, UTIME_NOW, 0, UTIME_NOW};
+        long[] times = new long[] {0, Fcntl.UTIME_NOW, 0, Fcntl.UTIME_NOW};
         if (a.addr(2) != 0) {
             ByteBuffer b = t.process().space().memory().readStruct(a.addr(2), 2 * Timespec.SIZE);
             for (int i = 0; i < 2; i++) {
@@ -124,7 +120,7 @@ final class AttrSyscalls {
                 times[2 * i] = ts.sec();
                 times[2 * i + 1] = ts.nsec();
             }
-            if (times[1] == UTIME_OMIT && times[3] == UTIME_OMIT) {
+            if (times[1] == Fcntl.UTIME_OMIT && times[3] == Fcntl.UTIME_OMIT) {
                 return 0;
             }
         }
@@ -143,7 +139,7 @@ final class AttrSyscalls {
 
     /** Implements Linux syscall utime(2). */
     static long utime(GuestThread t, Args a) throws ErrnoException {
-        long[] times = {0, UTIME_NOW, 0, UTIME_NOW};
+        long[] times = {0, Fcntl.UTIME_NOW, 0, Fcntl.UTIME_NOW};
         if (a.addr(1) != 0) {
             Utimbuf u = Utimbuf.readFrom(t.process().space().memory().readStruct(a.addr(1), Utimbuf.SIZE), 0);
             times = new long[] {u.actime(), 0, u.modtime(), 0};
@@ -154,7 +150,7 @@ final class AttrSyscalls {
     /** A struct timeval[2] as {sec, nsec, sec, nsec}; NULL means now; bad microseconds are EINVAL. */
     private static long[] timevals(GuestThread t, long address) throws ErrnoException {
         if (address == 0) {
-            return new long[] {0, UTIME_NOW, 0, UTIME_NOW};
+            return new long[] {0, Fcntl.UTIME_NOW, 0, Fcntl.UTIME_NOW};
         }
         ByteBuffer b = t.process().space().memory().readStruct(address, 2 * Timeval.SIZE);
         long[] out = new long[4];
@@ -206,7 +202,7 @@ final class AttrSyscalls {
 
     private static boolean validNanos(long[] times) {
         for (int i = 1; i < 4; i += 2) {
-            if ((times[i] < 0 || times[i] >= 1_000_000_000L) && times[i] != UTIME_NOW && times[i] != UTIME_OMIT) {
+            if ((times[i] < 0 || times[i] >= 1_000_000_000L) && times[i] != Fcntl.UTIME_NOW && times[i] != Fcntl.UTIME_OMIT) {
                 return false;
             }
         }

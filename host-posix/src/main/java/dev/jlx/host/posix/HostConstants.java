@@ -173,18 +173,14 @@ final class HostConstants {
 
     /** A Linux timespec nanosecond field as the host reads it: UTIME_NOW and UTIME_OMIT differ. */
     long hostUtimeNsec(long linuxNsec) {
-        if (linuxNsec == LINUX_UTIME_NOW) {
+        if (linuxNsec == Fcntl.UTIME_NOW) {
             return utimeNow;
         }
-        if (linuxNsec == LINUX_UTIME_OMIT) {
+        if (linuxNsec == Fcntl.UTIME_OMIT) {
             return utimeOmit;
         }
         return linuxNsec;
     }
-
-    /** UTIME_NOW and UTIME_OMIT of linux/stat.h. */
-    static final long LINUX_UTIME_NOW = (1L << 30) - 1;
-    static final long LINUX_UTIME_OMIT = (1L << 30) - 2;
 
     /**
      * Where readdir's struct dirent keeps the name: after d_ino, d_off, d_reclen and d_type on Linux

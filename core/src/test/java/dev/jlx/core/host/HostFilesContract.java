@@ -1,4 +1,4 @@
-package dev.jlx.host.posix;
+package dev.jlx.core.host;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,10 +10,6 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostBackend;
-import dev.jlx.core.host.HostFile;
-import dev.jlx.core.host.HostFiles;
-import dev.jlx.core.host.HostStat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every host backend's {@link HostFiles} must do, on a real temporary directory, with the
- * errno values Linux itself gives. Subclassed once per backend.
+ * errno values Linux itself gives. Each backend module's tests subclass it once (core's test-jar,
+ * a test-scoped dependency of type {@code test-jar}).
  */
-abstract class HostFilesContract {
+public abstract class HostFilesContract {
     @TempDir
     Path dir;
 
-    /** The backend under test; created once per JVM by the subclass. */
+    /** The backend under test, as {@link HostBackends} finds it; created once per JVM. */
     protected abstract HostBackend backend();
 
     private HostFiles files() {
@@ -209,7 +206,7 @@ abstract class HostFilesContract {
         files().symlink("b".getBytes(StandardCharsets.UTF_8), path("s"));
         files().chown(path("b"), -1, -1);
         files().utimens(path("b"), 1_000_000_000L, 5, 1_100_000_000L, 7);
-        files().utimens(path("b"), 0, HostConstants.LINUX_UTIME_OMIT, 1_200_000_000L, 0);
+        files().utimens(path("b"), 0, Fcntl.UTIME_OMIT, 1_200_000_000L, 0);
         HostStat st = files().stat(path("b"), true);
         assertEquals(1_000_000_000L, st.atimeSec(), "UTIME_OMIT keeps the access time");
         assertEquals(1_200_000_000L, st.mtimeSec());

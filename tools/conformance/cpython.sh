@@ -19,11 +19,7 @@ fi
 # hangs, which would end its whole module at the time limit. Delete a line once its bug is fixed;
 # integration-tests/conformance-known.csv gives each one's reason.
 EXCLUDED="
-test.test_subprocess.ProcessTestCase.test_cwd_with_relative_executable
-test.test_threading.ThreadJoinOnShutdown.test_4_daemon_threads
-test.test_tarfile.CommandLineTest.test_list_command_verbose
 test.test_socket.RecvmsgIntoTCPTest.testRecvmsgAfterClose
-test.test_multiprocessing_fork.TestSimpleQueue.test_empty
 "
 set -f  # no pathname expansion: $EXCLUDED is a list of globs for test ids
 # The interpreter by its full path: a python3 earlier on PATH could be another build with other tests.

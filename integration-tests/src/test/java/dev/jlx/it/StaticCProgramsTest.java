@@ -51,6 +51,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("forks", t, List.of()));
             cases.add(Arguments.of("threads", t, List.of()));
             cases.add(Arguments.of("preempt", t, List.of()));
+            cases.add(Arguments.of("sharedfutex", t, List.of()));
             cases.add(Arguments.of("rseq", t, List.of()));
             cases.add(Arguments.of("exitblocked", t, List.of()));
             cases.add(Arguments.of("faultrip", t, List.of()));

@@ -2,6 +2,7 @@ package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.mem.FutexKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -9,16 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The futex wait queues of one kernel, as Linux's futex hash: a waiter sleeps on a key (the address
- * space and the guest address of the futex word) until a wake on that key whose bitset matches its
+ * The futex wait queues of one kernel, as Linux's futex hash: a waiter sleeps on a key (where the
+ * futex word lives, {@link FutexKey}) until a wake on that key whose bitset matches its
  * own, a timeout, or an interruption. One monitor guards every queue; the value check and the
  * enqueue happen under it, so a wake after the guest changed the word can never be missed.
  */
 public final class Futexes {
-    private final Map<Key, List<Waiter>> queues = new HashMap<>();
-
-    /** A futex word: the memory it lives in and its guest address. */
-    public record Key(Object space, long address) {}
+    private final Map<FutexKey, List<Waiter>> queues = new HashMap<>();
 
     /** Reads the futex word; EFAULT for a bad address. */
     @FunctionalInterface
@@ -28,10 +26,10 @@ public final class Futexes {
 
     private static final class Waiter {
         final int bitset;
-        Key key;
+        FutexKey key;
         boolean woken;
 
-        Waiter(Key key, int bitset) {
+        Waiter(FutexKey key, int bitset) {
             this.key = key;
             this.bitset = bitset;
         }
@@ -42,7 +40,7 @@ public final class Futexes {
      * otherwise) until woken (0), until {@code System.nanoTime()} reaches {@code deadline}
      * (ETIMEDOUT; {@code Long.MAX_VALUE} for never) or until the thread is interrupted (EINTR).
      */
-    public synchronized void await(Key key, Word word, int expected, int bitset, long deadline)
+    public synchronized void await(FutexKey key, Word word, int expected, int bitset, long deadline)
             throws ErrnoException {
         if (word.read() != expected) {
             throw new ErrnoException(Errno.EAGAIN);
@@ -72,7 +70,7 @@ public final class Futexes {
     }
 
     /** FUTEX_WAKE(_BITSET): wakes up to {@code count} waiters whose bitset meets {@code bitset}. */
-    public synchronized int wake(Key key, int count, int bitset) {
+    public synchronized int wake(FutexKey key, int count, int bitset) {
         int woken = 0;
         List<Waiter> q = queues.get(key);
         if (q != null) {
@@ -99,7 +97,7 @@ public final class Futexes {
      * still holds {@code expected}, wakes up to {@code wakeCount} of its waiters and moves up to
      * {@code requeueCount} more to {@code to}. Returns the number woken plus moved.
      */
-    public synchronized int requeue(Key from, Key to, Word word, int expected, int wakeCount, int requeueCount)
+    public synchronized int requeue(FutexKey from, FutexKey to, Word word, int expected, int wakeCount, int requeueCount)
             throws ErrnoException {
         if (word != null && word.read() != expected) {
             throw new ErrnoException(Errno.EAGAIN);

@@ -138,7 +138,8 @@ final class ThreadRunner {
             if (tidAddress != 0) {
                 try {
                     process.space().memory().writeInt(tidAddress, 0);
-                    process.kernel().futexes().wake(new Futexes.Key(process.space(), tidAddress), 1, -1);
+                    // Linux wakes a shared futex here: a word in shared memory wakes another process's waiter.
+                    process.kernel().futexes().wake(process.space().futexKey(tidAddress, true), 1, -1);
                 } catch (ErrnoException gone) {
                     // The word was unmapped: there is nobody to tell, as on Linux.
                 }

@@ -137,6 +137,29 @@ public final class AddressSpace implements CpuEngine.Code {
     }
 
     /**
+     * The key of the futex word at {@code address}, as Linux's get_futex_key: a private futex's is
+     * this space and the address, unchecked; a shared one in a MAP_SHARED mapping is the file and
+     * offset mapped there, or for shared anonymous memory (which fork hands on at the same host
+     * address) that memory and the host address, so other processes meet it; elsewhere it is
+     * private. EFAULT when a shared futex's address is not mapped.
+     */
+    public synchronized FutexKey futexKey(long address, boolean shared) throws ErrnoException {
+        if (!shared) {
+            return new FutexKey(this, address);
+        }
+        Vma v = find(address);
+        if (v == null) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        if (v.sharedHost == null) {
+            return new FutexKey(this, address);
+        }
+        long host = v.host.address() + (address - v.start);
+        FutexKey file = SharedFiles.futexKey(host);
+        return file != null ? file : new FutexKey(v.sharedHost, host);
+    }
+
+    /**
      * mmap of anonymous memory with Linux placement and errors. {@code hint} is used when free;
      * with {@code fixed} the range replaces whatever was there; with {@code noReplace} an occupied
      * range is EEXIST.

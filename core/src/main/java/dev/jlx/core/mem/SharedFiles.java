@@ -34,6 +34,22 @@ public final class SharedFiles {
         MAPPINGS.computeIfAbsent(new Key(dev, ino), k -> new ArrayList<>()).add(new Mapping(host, fileOffset));
     }
 
+    /**
+     * The futex key of the byte at {@code hostAddress} when it lies in a host mapping of a file: the
+     * file and the byte's offset in it (Linux keys a shared file page by its inode); else null.
+     */
+    static synchronized FutexKey futexKey(long hostAddress) {
+        for (Map.Entry<Key, List<Mapping>> e : MAPPINGS.entrySet()) {
+            for (Mapping m : e.getValue()) {
+                long at = hostAddress - m.host().address();
+                if (at >= 0 && at < m.host().byteSize()) {
+                    return new FutexKey(e.getKey(), m.fileOffset() + at);
+                }
+            }
+        }
+        return null;
+    }
+
     /** The host pages at {@code address} go back to the host. */
     public static synchronized void unmapped(long address) {
         MAPPINGS.values().forEach(l -> l.removeIf(m -> m.host().address() == address));

@@ -6,9 +6,11 @@ import dev.jlx.abi.Futex;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.Futexes;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.mem.AddressSpace;
+import dev.jlx.core.mem.FutexKey;
 import dev.jlx.core.mem.GuestMemory;
 
-/** futex(2): wait queues keyed by address space and address ({@link Futexes}). */
+/** futex(2): wait queues keyed by where the word lives ({@link Futexes}, {@link FutexKey}). */
 final class FutexSyscalls {
     private FutexSyscalls() {}
 
@@ -29,9 +31,10 @@ final class FutexSyscalls {
             throw new ErrnoException(Errno.ENOSYS);
         }
         Futexes futexes = t.process().kernel().futexes();
-        GuestMemory mem = t.process().space().memory();
-        Object space = t.process().space();
-        Futexes.Key key = new Futexes.Key(space, uaddr);
+        AddressSpace space = t.process().space();
+        GuestMemory mem = space.memory();
+        // Without FUTEX_PRIVATE_FLAG a word in shared memory is known by what is mapped there.
+        boolean shared = (op & Futex.FUTEX_PRIVATE_FLAG) == 0;
         return switch (cmd) {
             case Futex.FUTEX_WAIT, Futex.FUTEX_WAIT_BITSET -> {
                 int bitset = cmd == Futex.FUTEX_WAIT ? Futex.FUTEX_BITSET_MATCH_ANY : val3;
@@ -49,7 +52,7 @@ final class FutexSyscalls {
                         deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, now));
                     }
                 }
-                futexes.await(key, () -> mem.readInt(uaddr), val, bitset, deadline);
+                futexes.await(space.futexKey(uaddr, shared), () -> mem.readInt(uaddr), val, bitset, deadline);
                 yield 0;
             }
             case Futex.FUTEX_WAKE, Futex.FUTEX_WAKE_BITSET -> {
@@ -57,7 +60,7 @@ final class FutexSyscalls {
                 if (bitset == 0) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                yield futexes.wake(key, Math.max(val, 0), bitset);
+                yield futexes.wake(space.futexKey(uaddr, shared), Math.max(val, 0), bitset);
             }
             case Futex.FUTEX_REQUEUE, Futex.FUTEX_CMP_REQUEUE -> {
                 // The requeue count travels in the timeout argument, as an integer.
@@ -66,9 +69,9 @@ final class FutexSyscalls {
                     throw new ErrnoException(Errno.EINVAL);
                 }
                 Futexes.Word word = cmd == Futex.FUTEX_CMP_REQUEUE ? () -> mem.readInt(uaddr) : null;
-                yield futexes.requeue(key, new Futexes.Key(space, uaddr2), word, val3, val, requeue);
+                yield futexes.requeue(space.futexKey(uaddr, shared), space.futexKey(uaddr2, shared), word, val3, val, requeue);
             }
-            case Futex.FUTEX_WAKE_OP -> wakeOp(t, futexes, key, new Futexes.Key(space, uaddr2), uaddr2, val,
+            case Futex.FUTEX_WAKE_OP -> wakeOp(t, futexes, space.futexKey(uaddr, shared), space.futexKey(uaddr2, shared), uaddr2, val,
                     (int) timeout, val3);
             default -> throw new ErrnoException(Errno.ENOSYS);
         };
@@ -78,7 +81,7 @@ final class FutexSyscalls {
      * FUTEX_WAKE_OP: changes the word at uaddr2 by the encoded operation, wakes {@code count}
      * waiters of uaddr, and {@code count2} of uaddr2 if the word's old value passes the encoded test.
      */
-    private static long wakeOp(GuestThread t, Futexes futexes, Futexes.Key key, Futexes.Key key2, long uaddr2,
+    private static long wakeOp(GuestThread t, Futexes futexes, FutexKey key, FutexKey key2, long uaddr2,
             int count, int count2, int encoded) throws ErrnoException {
         int op = (encoded >>> 28) & 0xf;
         int cmp = (encoded >>> 24) & 0xf;

@@ -225,7 +225,7 @@ public final class SyscallTable {
         e(FREMOVEXATTR, PARTIAL, "the host's attributes on a Linux host; tmpfs, devfs and other hosts keep none (get ENODATA, set EOPNOTSUPP)", XattrSyscalls::fremovexattr, INT, FD, PTR),
         e(TKILL, PARTIAL, "any guest thread; the signal pends on that thread, whose handler runs at its next syscall", SignalSyscalls::tkill, INT, INT, SIGNAL),
         e(TIME, FULL, "", TimeSyscalls::time, LONG, PTR),
-        e(FUTEX, PARTIAL, "wait, wake, requeue, wake-op and the bitset forms, private or shared within one address space; the priority-inheritance operations are ENOSYS", FutexSyscalls::futex, INT, PTR, INT, INT, PTR, PTR, INT).blocking(),
+        e(FUTEX, PARTIAL, "wait, wake, requeue, wake-op and the bitset forms; a shared futex in a MAP_SHARED mapping is known by the file and offset or the shared memory mapped there, so it works between processes (in a private file mapping, a copy, it is the process's own); the priority-inheritance operations are ENOSYS", FutexSyscalls::futex, INT, PTR, INT, INT, PTR, PTR, INT).blocking(),
         e(SCHED_SETAFFINITY, PARTIAL, "the mask is kept per thread, read back and inherited; Java threads are not pinned; the first 64 CPUs", ProcessSyscalls::sched_setaffinity, INT, INT, SIZE, PTR),
         e(SCHED_GETAFFINITY, PARTIAL, "the thread's mask: all the CPUs available to the JVM until set; any guest thread by tid", ProcessSyscalls::sched_getaffinity, INT, INT, SIZE, PTR),
         none(SET_THREAD_AREA, ""),

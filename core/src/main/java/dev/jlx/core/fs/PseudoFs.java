@@ -110,8 +110,9 @@ abstract class PseudoFs implements FileSystem {
     private static final int MAY_WRITE = Fcntl.W_OK;
 
     /**
-     * The kernel's permission check for the calling process: root may read and write anything (but
-     * not write a file Linux refuses at open) and execute what has an execute bit.
+     * The kernel's permission check for the calling process, by its file-system ids: uid 0 may read
+     * and write anything (but not write a file Linux refuses at open) and execute what has an
+     * execute bit.
      */
     private static void check(PseudoNode node, int want) throws ErrnoException {
         GuestThread caller = Kernel.caller();
@@ -124,10 +125,10 @@ abstract class PseudoFs implements FileSystem {
         if (node instanceof PseudoNode.File f && (want & MAY_WRITE) != 0 && f.sink() == null
                 && f.readOnly() == Errno.EACCES) {
             permitted = false;
-        } else if (c.euid() == 0) {
+        } else if (c.fsuid() == 0) {
             permitted = (want & MAY_EXEC) == 0 || node instanceof PseudoNode.Dir || (m.perm() & 0111) != 0;
         } else {
-            int bits = m.uid() == c.euid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();
+            int bits = m.uid() == c.fsuid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();
             permitted = (bits & want & 7) == (want & 7);
         }
         if (!permitted) {
@@ -136,7 +137,7 @@ abstract class PseudoFs implements FileSystem {
     }
 
     private static boolean inGroup(GuestProcess.Credentials c, int gid) {
-        if (c.egid() == gid) {
+        if (c.fsgid() == gid) {
             return true;
         }
         for (int g : c.groups()) {

@@ -287,14 +287,15 @@ public final class GuestProcess {
 
     /**
      * The set*id calls: {@code change} sees the current credentials, with no other change between.
-     * As Linux's commit_creds, a change of the effective user or group makes the process not
-     * dumpable (fs.suid_dumpable) and clears the calling thread's parent-death signal.
+     * As Linux's commit_creds, a change of the effective or file-system user or group makes the
+     * process not dumpable (fs.suid_dumpable) and clears the calling thread's parent-death signal.
      */
     public void changeCredentials(CredentialsChange change) throws ErrnoException {
         synchronized (credentialsLock) {
             Credentials old = credentials;
             credentials = change.apply(old);
-            if (old.euid() != credentials.euid() || old.egid() != credentials.egid()) {
+            if (old.euid() != credentials.euid() || old.egid() != credentials.egid()
+                    || old.fsuid() != credentials.fsuid() || old.fsgid() != credentials.fsgid()) {
                 dumpable = SUID_DUMPABLE;
                 GuestThread caller = Kernel.caller();
                 if (caller != null && caller.process() == this) {
@@ -830,13 +831,15 @@ public final class GuestProcess {
     }
 
     /**
-     * Real, effective and saved user and group ids, and the supplementary groups: the guest's view.
-     * The host still checks every file access against jlx's own host identity.
+     * Real, effective, saved and file-system user and group ids, and the supplementary groups: the
+     * guest's view. The file-system ids are the ones jlx's own access checks and new pipes use, as
+     * Linux's; the host still checks every host file access against jlx's own host identity.
      */
-    public record Credentials(int uid, int gid, int euid, int egid, int[] groups, int suid, int sgid) {
-        /** A process's first credentials: the saved ids are the effective ones. */
+    public record Credentials(int uid, int gid, int euid, int egid, int[] groups, int suid, int sgid, int fsuid,
+            int fsgid) {
+        /** A process's first credentials: the saved and file-system ids are the effective ones. */
         public Credentials(int uid, int gid, int euid, int egid, int[] groups) {
-            this(uid, gid, euid, egid, groups, euid, egid);
+            this(uid, gid, euid, egid, groups, euid, egid, euid, egid);
         }
     }
 

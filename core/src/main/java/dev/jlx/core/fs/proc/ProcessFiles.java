@@ -145,9 +145,9 @@ final class ProcessFiles {
         s.append("TracerPid:\t0\n");
         // Real, effective, saved and file-system ids; jlx's file-system ids follow the effective ones.
         s.append("Uid:\t").append(c.uid()).append('\t').append(c.euid()).append('\t').append(c.suid()).append('\t')
-                .append(c.euid()).append('\n');
+                .append(c.fsuid()).append('\n');
         s.append("Gid:\t").append(c.gid()).append('\t').append(c.egid()).append('\t').append(c.sgid()).append('\t')
-                .append(c.egid()).append('\n');
+                .append(c.fsgid()).append('\n');
         s.append("FDSize:\t").append(fdTableSize(p.fds().highest())).append('\n');
         s.append("Groups:\t");
         for (int i = 0; i < c.groups().length; i++) {

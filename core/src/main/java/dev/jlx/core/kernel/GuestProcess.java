@@ -542,7 +542,7 @@ public final class GuestProcess {
                 boolean killed = s != null && s.signal() != 0;
                 p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
                         new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
-                                0, 0)));
+                                CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
             }
             kernel.notifyAll();
         }

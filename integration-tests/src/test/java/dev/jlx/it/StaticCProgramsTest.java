@@ -75,6 +75,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("execthread", t, List.of("pause")));
             cases.add(Arguments.of("execthread", t, List.of("loop")));
             cases.add(Arguments.of("cputime", t, List.of()));
+            cases.add(Arguments.of("sched", t, List.of()));
         }
         return cases.stream();
     }

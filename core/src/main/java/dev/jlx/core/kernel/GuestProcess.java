@@ -680,7 +680,8 @@ public final class GuestProcess {
     /**
      * A thread of {@code owner} on {@code engine} that starts as {@code caller} returns from clone:
      * the caller's registers, 0 in RAX at {@code rip}, on {@code stack} and with FS base {@code tls}
-     * unless they are 0 and -1, and the caller's signal mask and affinity.
+     * unless they are 0 and -1, and the caller's signal mask, affinity and scheduling (as sched_fork
+     * leaves it).
      */
     private static GuestThread cloneOf(GuestThread caller, GuestProcess owner, int tid, CpuEngine engine, long rip,
             long rflags, long stack, long tls) {
@@ -698,6 +699,7 @@ public final class GuestProcess {
         GuestThread thread = new GuestThread(owner, engine, tid);
         thread.setSignalMask(caller.signalMask());
         thread.setAffinity(caller.affinity());
+        thread.setScheduling(caller.scheduling().forked());
         thread.inheritTaskFlags(caller);
         if (owner != caller.process()) {
             // A new process keeps the alternate signal stack (it is in its copy of the memory); a thread does not.

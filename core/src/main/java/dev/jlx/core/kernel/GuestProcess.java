@@ -120,7 +120,7 @@ public final class GuestProcess {
         this.credentials = credentials;
         this.fds = new FdTable();
         this.signalActions = new SignalActions();
-        this.rlimits = new Rlimits();
+        this.rlimits = Rlimits.inherited(kernel.host().identity());
         this.vforkRelease = null;
         fds.onClose(this::releaseLocks);
     }

@@ -211,9 +211,10 @@ final class ForkSyscalls {
                 total += s.length + 1 + 8;
             }
         }
-        // The strings and their pointers must fit in a quarter of the stack limit (as Linux's bprm checks).
-        long stackLimit = p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK);
-        if (total > Math.max(stackLimit / 4, 32 * 4096)) {
+        // The strings and their pointers must fit in a quarter of the stack limit, at most 6 MiB (3/4 of
+        // _STK_LIM) and at least ARG_MAX, as Linux's bprm_stack_limits has it.
+        long quarter = Long.divideUnsigned(p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK), 4);
+        if (total > Math.max(Math.min(quarter, 6L << 20), 32 * 4096)) {
             throw new ErrnoException(Errno.E2BIG);
         }
         if (argv.isEmpty()) {

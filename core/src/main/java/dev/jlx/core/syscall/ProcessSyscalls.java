@@ -210,7 +210,7 @@ final class ProcessSyscalls {
             if (Long.compareUnsigned(r.max(), current.hard()) > 0 && p.credentials().euid() != 0) {
                 throw new ErrnoException(Errno.EPERM);
             }
-            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), 1L << 20) > 0) {
+            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), Rlimits.NR_OPEN) > 0) {
                 throw new ErrnoException(Errno.EPERM);
             }
         });

@@ -1,15 +1,19 @@
 package dev.jlx.host.posix;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Resource;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostRlimit;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.util.Arrays;
+import jnr.constants.platform.RLIM;
+import jnr.constants.platform.RLIMIT;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -228,6 +232,9 @@ public final class PosixBackend implements HostBackend {
         }
     }
 
+    /** The system property with the soft RLIMIT_NOFILE jlx was started with, before the JVM raised it. */
+    static final String START_NOFILE = "jlx.startNofile";
+
     private final class Identity implements HostIdentity {
         /** uid_t getuid(void); */
         @Override
@@ -270,6 +277,38 @@ public final class PosixBackend implements HostBackend {
         public String hostname() {
             String name = posix.gethostname();
             return name != null ? name : "localhost";
+        }
+
+        /**
+         * int getrlimit(int resource, struct rlimit *rlim); the resource by its Linux name, the host's
+         * RLIM_INFINITY as Linux's. The JVM raises its own soft RLIMIT_NOFILE to the hard limit as
+         * it starts (HotSpot's MaxFDLimit): the one it was started with is the property
+         * {@value #START_NOFILE} where the launcher gave it.
+         */
+        @Override
+        public HostRlimit rlimit(int resource) {
+            String name = Resource.name(resource);
+            RLIMIT host = name == null ? RLIMIT.__UNKNOWN_CONSTANT__ : RLIMIT.valueOf(name);
+            if (!host.defined()) {
+                return null;
+            }
+            Pointer rlim = Memory.allocate(runtime, 16);
+            if (posix.getrlimit(host.intValue(), rlim) != 0) {
+                return null;
+            }
+            long soft = linuxLimit(rlim.getLong(0));
+            long hard = linuxLimit(rlim.getLong(8));
+            if (resource == Resource.RLIMIT_NOFILE) {
+                Long started = Long.getLong(START_NOFILE);
+                if (started != null && started >= 0 && Long.compareUnsigned(started, hard) <= 0) {
+                    soft = started;
+                }
+            }
+            return new HostRlimit(soft, hard);
+        }
+
+        private static long linuxLimit(long host) {
+            return host == RLIM.RLIM_INFINITY.longValue() ? Resource.RLIM_INFINITY : host;
         }
     }
 }

@@ -812,7 +812,7 @@ public final class GuestProcess {
      * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared.
      */
     public void execReset() {
-        signalActions.resetHandlersForExec();
+        signalActions.flushHandlers();
         Credentials c = credentials;
         dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
         securebits &= ~SECBIT_KEEP_CAPS;

@@ -104,14 +104,15 @@ public final class PosixBackend implements HostBackend {
         }
         // struct statx (linux/stat.h): mask 0, blksize 4, nlink 16, uid 20, gid 24, mode 28 (u16), ino 32,
         // size 40, blocks 48, then atime 64, btime 80, ctime 96, mtime 112 as (s64 sec, u32 nsec), and
-        // rdev major/minor at 128/132, dev major/minor at 136/140.
+        // rdev major/minor at 128/132, dev major/minor at 136/140; attributes 8, attributes_mask 56.
         boolean btime = (b.getInt(0) & STATX_BTIME) != 0;
         return new HostStat(makedev(b.getInt(136), b.getInt(140)), b.getLong(32),
                 constants.linuxMode(b.getShort(28) & 0xffff), Integer.toUnsignedLong(b.getInt(16)), b.getInt(20),
                 b.getInt(24), makedev(b.getInt(128), b.getInt(132)), b.getLong(40), Integer.toUnsignedLong(b.getInt(4)),
                 b.getLong(48), b.getLong(64), Integer.toUnsignedLong(b.getInt(72)), b.getLong(112),
                 Integer.toUnsignedLong(b.getInt(120)), b.getLong(96), Integer.toUnsignedLong(b.getInt(104)),
-                btime ? b.getLong(80) : HostStat.NO_BTIME, btime ? Integer.toUnsignedLong(b.getInt(88)) : 0);
+                btime ? b.getLong(80) : HostStat.NO_BTIME, btime ? Integer.toUnsignedLong(b.getInt(88)) : 0,
+                b.getLong(8), b.getLong(56));
     }
 
     /** glibc's makedev: the dev_t of a major and minor number. */

@@ -19,6 +19,11 @@ public interface HostIdentity {
     /** The host name, for uname's nodename. */
     String hostname();
 
+    /** The nice value of the thread that asks (-20..19), which the first guest process starts with. */
+    default int nice() {
+        return 0;
+    }
+
     /**
      * The limit jlx was started with for a resource by its Linux number (RLIMIT_*), for the first
      * guest process to start with as a child of jlx's starter would; null where the host has no such

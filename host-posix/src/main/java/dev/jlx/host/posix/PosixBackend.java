@@ -280,6 +280,12 @@ public final class PosixBackend implements HostBackend {
             return name != null ? name : "localhost";
         }
 
+        /** int getpriority(int which, id_t who); PRIO_PROCESS 0: the calling thread, on Linux. */
+        @Override
+        public int nice() {
+            return Math.clamp(posix.getpriority(0, 0), -20, 19);
+        }
+
         /**
          * int getrlimit(int resource, struct rlimit *rlim); the resource by its Linux name, the host's
          * RLIM_INFINITY as Linux's. The JVM raises its own soft RLIMIT_NOFILE to the hard limit as

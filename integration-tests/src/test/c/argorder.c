@@ -5,11 +5,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -22,6 +24,7 @@
 
 #define BAD ((void *) 1)
 #define CLONE_INTO_CGROUP 0x200000000ULL
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
 
 /* struct clone_args, CLONE_ARGS_SIZE_VER2 (88 bytes). */
 struct clone_args_v2 {
@@ -29,7 +32,15 @@ struct clone_args_v2 {
             cgroup;
 };
 
+static void on_usr1(int sig) {
+    (void) sig;
+}
+
 int main(void) {
+    /* A page that cannot be read, for arguments that run into it; the page before it is readable. */
+    char *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mprotect(pages + 4096, 4096, PROT_NONE);
+    char *guard = pages + 4096;
     close(open("f", O_CREAT | O_WRONLY, 0644));
     mkdir("d", 0755);
     int file = open("f", O_RDONLY);
@@ -86,6 +97,8 @@ int main(void) {
     SHOW("mknodat(-1, \"\", S_IFIFO)", syscall(SYS_mknodat, -1, "", S_IFIFO | 0644, 0));
     SHOW("mknodat(-1, NULL, bad type)", syscall(SYS_mknodat, -1, NULL, 0170000, 0));
     SHOW("mknodat(AT_FDCWD, \"f\", S_IFCHR) (exists)", syscall(SYS_mknodat, AT_FDCWD, "f", S_IFCHR | 0644, 0));
+    SHOW("mknodat(-1, \"x\", S_IFDIR)", syscall(SYS_mknodat, -1, "x", S_IFDIR | 0644, 0));
+    SHOW("mknodat(-1, NULL, S_IFDIR)", syscall(SYS_mknodat, -1, NULL, S_IFDIR, 0));
     SHOW("openat(-1, \"\", O_RDONLY)", syscall(SYS_openat, -1, "", O_RDONLY));
     SHOW("openat(-1, \"x\", O_TMPFILE|O_RDONLY)", syscall(SYS_openat, -1, "x", O_TMPFILE | O_RDONLY, 0600));
     SHOW("openat(-1, \"x\", __O_TMPFILE w/o O_DIRECTORY)", syscall(SYS_openat, -1, "x", (O_TMPFILE & ~O_DIRECTORY) | O_RDWR, 0600));
@@ -130,6 +143,8 @@ int main(void) {
     SHOW("fsetxattr(-1, \"user.x\", bad flags)", syscall(SYS_fsetxattr, -1, "user.x", "v", 1, 8));
     SHOW("fsetxattr(-1, \"\")", syscall(SYS_fsetxattr, -1, "", "v", 1, 0));
     SHOW("fsetxattr(-1, \"user.x\", BAD value)", syscall(SYS_fsetxattr, -1, "user.x", BAD, 1, 0));
+    SHOW("fsetxattr(-1, \"user.x\", value running into PROT_NONE)",
+            syscall(SYS_fsetxattr, -1, "user.x", guard - 4, 8, 0));
     SHOW("fgetxattr(-1, NULL)", syscall(SYS_fgetxattr, -1, NULL, buf, sizeof buf));
     SHOW("fgetxattr(-1, \"\")", syscall(SYS_fgetxattr, -1, "", buf, sizeof buf));
     SHOW("fremovexattr(-1, NULL)", syscall(SYS_fremovexattr, -1, NULL));
@@ -201,6 +216,70 @@ int main(void) {
     ca.flags = 0;
     ca.exit_signal = 65;
     SHOW("clone3(exit_signal 65)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.exit_signal = (1ULL << 32) | SIGCHLD;
+    SHOW("clone3(exit_signal with high bits)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.exit_signal = SIGCHLD;
+    SHOW("clone3(size 4097)", syscall(SYS_clone3, &ca, 4097));
+    SHOW("clone3(size 4097, BAD)", syscall(SYS_clone3, BAD, 4097));
+    /* A struct longer than the kernel's: the tail must be zero, and is read up to its first non-zero byte. */
+    struct clone_args_v2 *tail = (struct clone_args_v2 *) (guard - sizeof ca - 8);
+    memcpy(tail, &ca, sizeof ca);
+    memset((char *) tail + sizeof ca, 0, 8);
+    SHOW("clone3(zero tail running into PROT_NONE)", syscall(SYS_clone3, tail, sizeof ca + 16));
+    ((char *) tail)[sizeof ca + 3] = 1;
+    SHOW("clone3(non-zero tail, then PROT_NONE)", syscall(SYS_clone3, tail, sizeof ca + 16));
+    ca.flags = 1ULL << 40;
+    SHOW("clone3(unknown flag)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.flags = CLONE_DETACHED;
+    SHOW("clone3(CLONE_DETACHED)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.flags = CLONE_SIGHAND | CLONE_VM | CLONE_CLEAR_SIGHAND;
+    SHOW("clone3(CLONE_SIGHAND|CLONE_CLEAR_SIGHAND)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.flags = CLONE_PARENT;
+    SHOW("clone3(CLONE_PARENT, exit_signal SIGCHLD)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.flags = 0;
+    ca.stack = 0x10000;
+    SHOW("clone3(stack without a size)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.stack_size = 0x800000000000ULL;
+    SHOW("clone3(stack past the user address space)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.stack = 0;
+    SHOW("clone3(stack size without a stack)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.stack_size = 0;
+    int tids[2] = {0, 0};
+    ca.set_tid_size = 1;
+    SHOW("clone3(set_tid NULL, size 1)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.set_tid = (uintptr_t) tids;
+    ca.set_tid_size = 0;
+    SHOW("clone3(set_tid, size 0)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.set_tid_size = 33;
+    SHOW("clone3(set_tid size 33)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.set_tid = (uintptr_t) BAD;
+    ca.set_tid_size = 2;
+    SHOW("clone3(BAD set_tid, size 2)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.set_tid = (uintptr_t) tids;
+    SHOW("clone3(set_tid size 2)", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.set_tid = 0;
+    ca.set_tid_size = 0;
+    /* CLONE_CLEAR_SIGHAND: the child's handlers go back to SIG_DFL, ignored signals stay ignored. */
+    signal(SIGUSR1, on_usr1);
+    signal(SIGUSR2, SIG_IGN);
+    ca.flags = CLONE_CLEAR_SIGHAND | CLONE_PARENT_SETTID;
+    ca.parent_tid = (uintptr_t) BAD;
+    fflush(stdout);
+    long child = syscall(SYS_clone3, &ca, sizeof ca);
+    if (child == 0) {
+        struct sigaction s1, s2;
+        sigaction(SIGUSR1, NULL, &s1);
+        sigaction(SIGUSR2, NULL, &s2);
+        printf("CLONE_CLEAR_SIGHAND child: SIGUSR1 %s, SIGUSR2 %s\n", s1.sa_handler == SIG_DFL ? "SIG_DFL" : "caught",
+                s2.sa_handler == SIG_IGN ? "SIG_IGN" : "not ignored");
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    printf("clone3(CLONE_CLEAR_SIGHAND|CLONE_PARENT_SETTID to BAD) made a child: %d\n", child > 0);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
+    ca.flags = 0;
     char *argv[] = {"x", NULL};
     SHOW("execve(\"missing\", BAD argv)", syscall(SYS_execve, "missing", BAD, NULL));
     SHOW("execve(\"missing\", argv, BAD envp)", syscall(SYS_execve, "missing", argv, BAD));

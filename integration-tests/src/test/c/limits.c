@@ -1,7 +1,8 @@
 /*
  * Timeouts, sizes and counts at their edges (negative, huge, overflowing) in the calls that wait or
  * move data: each line is a call's result and errno. A call that would wait for ever is woken by a
- * SIGALRM 30 ms later (its handler does nothing, without SA_RESTART), so it ends with EINTR.
+ * SIGALRM 30 ms later (its handler does nothing, without SA_RESTART), so it ends with EINTR. First the
+ * resource limits the process started with.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,9 +52,25 @@ static void alarm_off(void) {
 }
 
 int main(void) {
-    /* poll's nfds is checked against RLIMIT_NOFILE: the same soft limit natively and under jlx. */
+    /* The limits a process starts with are its starter's (here the test's JVM, natively and under jlx). */
+    printf("limits at start\n");
+    for (int r = 0; r < RLIM_NLIMITS; r++) {
+        struct rlimit l;
+        getrlimit(r, &l);
+        printf("  %2d %lld %lld\n", r, (long long) l.rlim_cur, (long long) l.rlim_max);
+    }
+    char limits[4096];
+    int lf = open("/proc/self/limits", O_RDONLY);
+    ssize_t ln = read(lf, limits, sizeof limits - 1);
+    close(lf);
+    limits[ln > 0 ? ln : 0] = 0;
+    fputs(limits, stdout);
     struct rlimit nofile;
     getrlimit(RLIMIT_NOFILE, &nofile);
+    SHOWN("dup2 onto RLIMIT_NOFILE - 1", dup2(1, nofile.rlim_cur - 1) == (int) nofile.rlim_cur - 1);
+    SHOWN("dup2 onto RLIMIT_NOFILE", dup2(1, nofile.rlim_cur));
+    close(nofile.rlim_cur - 1);
+    /* poll's nfds is checked against RLIMIT_NOFILE: the same soft limit natively and under jlx. */
     nofile.rlim_cur = 1024;
     setrlimit(RLIMIT_NOFILE, &nofile);
     struct sigaction sa = {0};

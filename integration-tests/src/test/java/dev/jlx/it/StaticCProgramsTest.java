@@ -79,6 +79,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("vectors", t, List.of()));
             cases.add(Arguments.of("memfd", t, List.of()));
             cases.add(Arguments.of("persona", t, List.of()));
+            cases.add(Arguments.of("sched", t, List.of()));
         }
         return cases.stream();
     }

@@ -55,6 +55,14 @@ public record Statx(int mask, int blksize, long attributes, int nlink, int uid, 
     public static final int STATX_MNT_ID = 0x00001000;
     public static final int STATX_DIOALIGN = 0x00002000;
 
+    /** stx_attributes bits (linux/stat.h). */
+    public static final long STATX_ATTR_IMMUTABLE = 0x00000010;
+    public static final long STATX_ATTR_APPEND = 0x00000020;
+    public static final long STATX_ATTR_NODUMP = 0x00000040;
+    public static final long STATX_ATTR_AUTOMOUNT = 0x00001000;
+    public static final long STATX_ATTR_MOUNT_ROOT = 0x00002000;
+    public static final long STATX_ATTR_DAX = 0x00200000;
+
     public void writeTo(ByteBuffer buf, int offset) {
         Layout.littleEndian(buf).putInt(offset + STX_MASK, mask).putInt(offset + STX_BLKSIZE, blksize)
                 .putLong(offset + STX_ATTRIBUTES, attributes).putInt(offset + STX_NLINK, nlink)

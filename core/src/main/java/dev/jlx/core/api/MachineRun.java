@@ -18,6 +18,8 @@ import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostBackends;
 import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import dev.jlx.core.kernel.Exec;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.Kernel;
@@ -29,7 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 
 /** Starts one guest process tree for a {@link LinuxMachine} and waits for it. */
 final class MachineRun {
@@ -88,13 +90,14 @@ final class MachineRun {
      * mount covers it: a system's root has them, a chroot that does not gets none, as Linux.
      */
     private static void mountWhereRootHasDirectory(List<Mount> mounts, FileSystem root, String guestPath,
-            Supplier<FileSystem> fs) {
+            BiFunction<HostStat, HostStatfs, FileSystem> fs) {
         if (mounts.stream().anyMatch(m -> m.guestPath().equals(ByteString.of(guestPath)))) {
             return;
         }
         try {
-            if ((root.stat(ByteString.of(guestPath), true).mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
-                mounts.add(new Mount(guestPath, fs.get(), false));
+            HostStat dir = root.stat(ByteString.of(guestPath), true);
+            if ((dir.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+                mounts.add(new Mount(guestPath, fs.apply(dir, root.statfs(ByteString.of(guestPath))), false));
             }
         } catch (ErrnoException absent) {
             // No such directory in the root: nothing to mount on.

@@ -114,7 +114,8 @@ public final class Devfs implements FileSystem {
     public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         Object e = entry(path);
         long ino = path.equals(ByteString.ROOT) ? 1 : ino(e);
-        return switch (e) {
+        // Linux's devtmpfs is a tmpfs: the same statx attributes.
+        HostStat st = switch (e) {
             case Device d -> new HostStat(dev, ino, FileMode.S_IFCHR | 0666, 1, 0, d == Device.TTY ? 5 : 0, d.rdev(), 0,
                     PAGE, 0, created, 0, created, 0, created, 0);
             case String target -> new HostStat(dev, ino, FileMode.S_IFLNK | 0777, 1, 0, 0, 0, target.length(), PAGE, 0,
@@ -122,6 +123,7 @@ public final class Devfs implements FileSystem {
             default -> new HostStat(dev, ino, FileMode.S_IFDIR | 0755, 2, 0, 0, 0, 40, PAGE, 0, created, 0, created, 0,
                     created, 0);
         };
+        return st.withAttributes(0, Tmpfs.SHMEM_ATTRIBUTES);
     }
 
     @Override

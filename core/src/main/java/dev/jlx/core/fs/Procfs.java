@@ -2,6 +2,8 @@ package dev.jlx.core.fs;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.fs.proc.ProcTree;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 import dev.jlx.core.fs.proc.PseudoNode;
 import dev.jlx.core.kernel.Kernel;
 
@@ -17,8 +19,9 @@ public final class Procfs extends PseudoFs {
 
     private final ProcTree tree = new ProcTree();
 
-    public Procfs() {
-        super(ProcTree.MAGIC, BLOCK_SIZE, Errno.ENOENT, Errno.ENOENT);
+    /** Mounted on a directory whose stat and statfs are {@code dir} and {@code dirFs} (null: none). */
+    public Procfs(HostStat dir, HostStatfs dirFs) {
+        super(ProcTree.MAGIC, BLOCK_SIZE, Errno.ENOENT, Errno.ENOENT, dir, dirFs);
     }
 
     @Override

@@ -29,8 +29,8 @@ import java.util.Map;
  */
 abstract class PseudoFs implements FileSystem {
     private static final long NANOS = 1_000_000_000L;
-    /** What statfs reports besides the type: Linux mounts /proc and /sys nosuid, nodev, noexec, relatime. */
-    private static final int FLAGS = Statfs.ST_VALID | Statfs.ST_NOSUID | Statfs.ST_NODEV | Statfs.ST_NOEXEC
+    /** The mount flags statfs reports where no host mount of the same file system says otherwise: a system's usual nosuid, nodev, noexec, relatime. */
+    private static final long FLAGS = Statfs.ST_VALID | Statfs.ST_NOSUID | Statfs.ST_NODEV | Statfs.ST_NOEXEC
             | Statfs.ST_RELATIME;
 
     private final long magic;
@@ -39,13 +39,25 @@ abstract class PseudoFs implements FileSystem {
     private final Errno createError;
     /** The errno for mkdir, symlink, link and mknod of a new name: ENOENT on procfs, EPERM on sysfs. */
     private final Errno makeError;
-    private final long dev = AnonymousDevices.next();
+    private final long dev;
+    private final long fsid;
+    private final long flags;
 
-    PseudoFs(long magic, int blockSize, Errno createError, Errno makeError) {
+    /**
+     * {@code dir} and {@code dirFs} are the stat and statfs of the directory mounted on (null:
+     * none). Where that is the host's own mount of this file system (the guest root is the host's),
+     * jlx's takes its place: it has its device number, fsid and mount flags, as a guest sees the
+     * host's other mounts. Else it has a device number of its own, which its fsid encodes.
+     */
+    PseudoFs(long magic, int blockSize, Errno createError, Errno makeError, HostStat dir, HostStatfs dirFs) {
         this.magic = magic;
         this.blockSize = blockSize;
         this.createError = createError;
         this.makeError = makeError;
+        boolean host = dir != null && dirFs != null && dirFs.type() == magic;
+        this.dev = host ? dir.dev() : AnonymousDevices.next();
+        this.fsid = host ? dirFs.fsid() : dev;
+        this.flags = host ? dirFs.flags() & ~Statfs.ST_RDONLY | Statfs.ST_VALID : FLAGS;
     }
 
     /** The root directory as it is now. */
@@ -110,8 +122,9 @@ abstract class PseudoFs implements FileSystem {
     private static final int MAY_WRITE = Fcntl.W_OK;
 
     /**
-     * The kernel's permission check for the calling process: root may read and write anything (but
-     * not write a file Linux refuses at open) and execute what has an execute bit.
+     * The kernel's permission check for the calling process, by its file-system ids: uid 0 may read
+     * and write anything (but not write a file Linux refuses at open) and execute what has an
+     * execute bit.
      */
     private static void check(PseudoNode node, int want) throws ErrnoException {
         GuestThread caller = Kernel.caller();
@@ -124,10 +137,10 @@ abstract class PseudoFs implements FileSystem {
         if (node instanceof PseudoNode.File f && (want & MAY_WRITE) != 0 && f.sink() == null
                 && f.readOnly() == Errno.EACCES) {
             permitted = false;
-        } else if (c.euid() == 0) {
+        } else if (c.fsuid() == 0) {
             permitted = (want & MAY_EXEC) == 0 || node instanceof PseudoNode.Dir || (m.perm() & 0111) != 0;
         } else {
-            int bits = m.uid() == c.euid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();
+            int bits = m.uid() == c.fsuid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();
             permitted = (bits & want & 7) == (want & 7);
         }
         if (!permitted) {
@@ -136,7 +149,7 @@ abstract class PseudoFs implements FileSystem {
     }
 
     private static boolean inGroup(GuestProcess.Credentials c, int gid) {
-        if (c.egid() == gid) {
+        if (c.fsgid() == gid) {
             return true;
         }
         for (int g : c.groups()) {
@@ -290,7 +303,7 @@ abstract class PseudoFs implements FileSystem {
 
     /** Nothing is stored, so there are no blocks or inodes to count. */
     private HostStatfs statfs() {
-        return new HostStatfs(magic, 4096, 0, 0, 0, 0, 0, dev, 255, 4096, FLAGS);
+        return new HostStatfs(magic, 4096, 0, 0, 0, 0, 0, fsid, 255, 4096, flags);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.jlx.core.fs;
 import dev.jlx.abi.Errno;
 import dev.jlx.core.fs.proc.PseudoNode;
 import dev.jlx.core.fs.proc.SysTree;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
 
 /**
  * sysfs: the CPUs jlx presents (/sys/devices/system/cpu), where glibc's get_nprocs and lscpu look.
@@ -14,8 +16,9 @@ public final class Sysfs extends PseudoFs {
 
     private final SysTree tree = new SysTree();
 
-    public Sysfs() {
-        super(SysTree.MAGIC, BLOCK_SIZE, Errno.EACCES, Errno.EPERM);
+    /** Mounted on a directory whose stat and statfs are {@code dir} and {@code dirFs} (null: none). */
+    public Sysfs(HostStat dir, HostStatfs dirFs) {
+        super(SysTree.MAGIC, BLOCK_SIZE, Errno.EACCES, Errno.EPERM, dir, dirFs);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Rename;
 import dev.jlx.abi.struct.Statfs;
+import dev.jlx.abi.struct.Statx;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Tmpfs implements FileSystem {
     private static final int BOGO_DIRENT_SIZE = 20;
     private static final int PAGE = 4096;
+    /** The statx attributes Linux's tmpfs supports (shmem_getattr): none is ever set here (no FS_IOC_SETFLAGS). */
+    static final long SHMEM_ATTRIBUTES = Statx.STATX_ATTR_APPEND | Statx.STATX_ATTR_IMMUTABLE | Statx.STATX_ATTR_NODUMP;
     private static final long MAX_FILE_SIZE = Integer.MAX_VALUE;
     private final long dev = AnonymousDevices.next();
     private final AtomicLong inodes = new AtomicLong(1);
@@ -82,7 +85,7 @@ public final class Tmpfs implements FileSystem {
         HostStat stat() {
             return new HostStat(dev, ino, mode, links, owner, group, 0, size(), PAGE, blocks(), atime / 1_000_000_000L,
                     atime % 1_000_000_000L, mtime / 1_000_000_000L, mtime % 1_000_000_000L, ctime / 1_000_000_000L,
-                    ctime % 1_000_000_000L, btime / 1_000_000_000L, btime % 1_000_000_000L);
+                    ctime % 1_000_000_000L, btime / 1_000_000_000L, btime % 1_000_000_000L, 0, SHMEM_ATTRIBUTES);
         }
 
         void changed() {

@@ -242,6 +242,14 @@ public final class Vfs {
      * or {@code find} is most of what jlx asks the host.
      */
     public HostStat stat(ByteString cwd, ByteString path, boolean followLast) throws ErrnoException {
+        return statOnMount(cwd, path, followLast).stat();
+    }
+
+    /** A stat's answer, with the mount the file is on and whether it is that mount's root (for statx). */
+    public record Stated(HostStat stat, Mount mount, boolean mountRoot) {}
+
+    /** {@link #stat}, also telling the mount. */
+    public Stated statOnMount(ByteString cwd, ByteString path, boolean followLast) throws ErrnoException {
         ByteString p = path;
         for (int links = 0; !p.isEmpty() && p.length() < PATH_MAX && !p.endsWith((byte) '/'); links++) {
             Resolved plain = plainCandidate(cwd, p);
@@ -250,7 +258,8 @@ public final class Vfs {
                 break;
             }
             if (!followLast || (st.mode() & FileMode.S_IFMT) != FileMode.S_IFLNK) {
-                return st;
+                // A plain path is on the root mount, and not its root.
+                return new Stated(st, plain.mount(), false);
             }
             if (links == MAX_SYMLINKS) {
                 throw new ErrnoException(Errno.ELOOP);
@@ -262,7 +271,7 @@ public final class Vfs {
             p = target.startsWith((byte) '/') ? target : parentOf(plain.guestPath()).child(target);
         }
         Resolved r = resolve(cwd, p, followLast);
-        return r.fs().stat(r.path(), followLast);
+        return new Stated(r.fs().stat(r.path(), followLast), r.mount(), r.guestPath().equals(r.mount().guestPath()));
     }
 
     /** The guest directory that holds {@code guestPath}, itself not "/". */

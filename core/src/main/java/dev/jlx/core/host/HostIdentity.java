@@ -1,6 +1,9 @@
 package dev.jlx.core.host;
 
-/** The host user a guest appears to run as, and the host's name for uname(2). */
+/**
+ * The host process a guest appears to be started by: its user, its resource limits, and the host's
+ * name for uname(2).
+ */
 public interface HostIdentity {
     int uid();
 
@@ -15,4 +18,18 @@ public interface HostIdentity {
 
     /** The host name, for uname's nodename. */
     String hostname();
+
+    /** The nice value of the thread that asks (-20..19), which the first guest process starts with. */
+    default int nice() {
+        return 0;
+    }
+
+    /**
+     * The limit jlx was started with for a resource by its Linux number (RLIMIT_*), for the first
+     * guest process to start with as a child of jlx's starter would; null where the host has no such
+     * limit.
+     */
+    default HostRlimit rlimit(int resource) {
+        return null;
+    }
 }

@@ -11,6 +11,11 @@ import java.lang.management.ThreadMXBean;
 public record CpuTime(long userNanos, long systemNanos) {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** Nanoseconds in clock ticks (USER_HZ, 100 a second), as Linux's nsec_to_clock_t. */
+    public static long ticks(long nanos) {
+        return nanos / 10_000_000L;
+    }
+
     /** User and system time together (Linux's sum_exec_runtime). */
     public long totalNanos() {
         return userNanos + systemNanos;

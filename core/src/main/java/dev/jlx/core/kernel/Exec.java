@@ -84,6 +84,8 @@ public final class Exec {
         try {
             engine = UnicornEngine.acquire();
             GuestThread thread = new GuestThread(process, engine, process.pid());
+            // A child of jlx's starter would have its nice value.
+            thread.setScheduling(Scheduling.DEFAULT.withNice(kernel.host().identity().nice()));
             process.install(loaded, thread);
             stdio.install(process);
             return new Started(process, thread, loaded.entry());

@@ -120,7 +120,7 @@ public final class GuestProcess {
         this.credentials = credentials;
         this.fds = new FdTable();
         this.signalActions = new SignalActions();
-        this.rlimits = new Rlimits();
+        this.rlimits = Rlimits.inherited(kernel.host().identity());
         this.vforkRelease = null;
         fds.onClose(this::releaseLocks);
     }
@@ -287,14 +287,15 @@ public final class GuestProcess {
 
     /**
      * The set*id calls: {@code change} sees the current credentials, with no other change between.
-     * As Linux's commit_creds, a change of the effective user or group makes the process not
-     * dumpable (fs.suid_dumpable) and clears the calling thread's parent-death signal.
+     * As Linux's commit_creds, a change of the effective or file-system user or group makes the
+     * process not dumpable (fs.suid_dumpable) and clears the calling thread's parent-death signal.
      */
     public void changeCredentials(CredentialsChange change) throws ErrnoException {
         synchronized (credentialsLock) {
             Credentials old = credentials;
             credentials = change.apply(old);
-            if (old.euid() != credentials.euid() || old.egid() != credentials.egid()) {
+            if (old.euid() != credentials.euid() || old.egid() != credentials.egid()
+                    || old.fsuid() != credentials.fsuid() || old.fsgid() != credentials.fsgid()) {
                 dumpable = SUID_DUMPABLE;
                 GuestThread caller = Kernel.caller();
                 if (caller != null && caller.process() == this) {
@@ -541,7 +542,7 @@ public final class GuestProcess {
                 boolean killed = s != null && s.signal() != 0;
                 p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
                         new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
-                                0, 0)));
+                                CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
             }
             kernel.notifyAll();
         }
@@ -679,7 +680,8 @@ public final class GuestProcess {
     /**
      * A thread of {@code owner} on {@code engine} that starts as {@code caller} returns from clone:
      * the caller's registers, 0 in RAX at {@code rip}, on {@code stack} and with FS base {@code tls}
-     * unless they are 0 and -1, and the caller's signal mask and affinity.
+     * unless they are 0 and -1, and the caller's signal mask, affinity and scheduling (as sched_fork
+     * leaves it).
      */
     private static GuestThread cloneOf(GuestThread caller, GuestProcess owner, int tid, CpuEngine engine, long rip,
             long rflags, long stack, long tls) {
@@ -697,6 +699,7 @@ public final class GuestProcess {
         GuestThread thread = new GuestThread(owner, engine, tid);
         thread.setSignalMask(caller.signalMask());
         thread.setAffinity(caller.affinity());
+        thread.setScheduling(caller.scheduling().forked());
         thread.inheritTaskFlags(caller);
         if (owner != caller.process()) {
             // A new process keeps the alternate signal stack (it is in its copy of the memory); a thread does not.
@@ -809,7 +812,7 @@ public final class GuestProcess {
      * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared.
      */
     public void execReset() {
-        signalActions.resetHandlersForExec();
+        signalActions.flushHandlers();
         Credentials c = credentials;
         dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
         securebits &= ~SECBIT_KEEP_CAPS;
@@ -830,13 +833,15 @@ public final class GuestProcess {
     }
 
     /**
-     * Real, effective and saved user and group ids, and the supplementary groups: the guest's view.
-     * The host still checks every file access against jlx's own host identity.
+     * Real, effective, saved and file-system user and group ids, and the supplementary groups: the
+     * guest's view. The file-system ids are the ones jlx's own access checks and new pipes use, as
+     * Linux's; the host still checks every host file access against jlx's own host identity.
      */
-    public record Credentials(int uid, int gid, int euid, int egid, int[] groups, int suid, int sgid) {
-        /** A process's first credentials: the saved ids are the effective ones. */
+    public record Credentials(int uid, int gid, int euid, int egid, int[] groups, int suid, int sgid, int fsuid,
+            int fsgid) {
+        /** A process's first credentials: the saved and file-system ids are the effective ones. */
         public Credentials(int uid, int gid, int euid, int egid, int[] groups) {
-            this(uid, gid, euid, egid, groups, euid, egid);
+            this(uid, gid, euid, egid, groups, euid, egid, euid, egid);
         }
     }
 

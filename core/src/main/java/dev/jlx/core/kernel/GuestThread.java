@@ -3,6 +3,7 @@ package dev.jlx.core.kernel;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Rseq;
 import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.cpu.RunResult;
@@ -122,6 +123,26 @@ public final class GuestThread {
         personality = from.personality;
         timerSlack = from.timerSlack;
         defaultTimerSlack = from.timerSlack;
+    }
+
+    /** Policy, priorities and nice value (sched_setscheduler, setpriority). */
+    private volatile Scheduling scheduling = Scheduling.DEFAULT;
+
+    public Scheduling scheduling() {
+        return scheduling;
+    }
+
+    void setScheduling(Scheduling s) {
+        scheduling = s;
+    }
+
+    private final Object schedulingLock = new Object();
+
+    /** sched_setscheduler's and setpriority's read, check and change, as one step. */
+    public void changeScheduling(Scheduling.Change change) throws ErrnoException {
+        synchronized (schedulingLock) {
+            scheduling = change.apply(scheduling);
+        }
     }
 
     /** sched_setaffinity's mask (bit n: CPU n); all bits until set. */

@@ -58,10 +58,11 @@ final class JobControl {
             }
         }
         Kernel kernel = process.kernel();
+        CpuTime used = CpuTime.of(process);
         synchronized (kernel) {
             stopReport = sig;
             continueReport = false;
-            tellParent(Signals.CLD_STOPPED, sig);
+            tellParent(Signals.CLD_STOPPED, sig, used);
             kernel.notifyAll();
         }
     }
@@ -77,19 +78,25 @@ final class JobControl {
             process.notifyAll();
         }
         Kernel kernel = process.kernel();
+        CpuTime used = CpuTime.of(process);
         synchronized (kernel) {
             stopReport = 0;
             continueReport = true;
-            tellParent(Signals.CLD_CONTINUED, Signals.SIGCONT);
+            tellParent(Signals.CLD_CONTINUED, Signals.SIGCONT, used);
             kernel.notifyAll();
         }
     }
 
-    private void tellParent(int code, int status) {
+    /**
+     * SIGCHLD for a stop or a continue, with the CPU times the process has used (Linux gives those
+     * of the thread that ends the group stop, the same for a process of one thread).
+     */
+    private void tellParent(int code, int status, CpuTime used) {
         GuestProcess p = process.parent();
         if (p != null && !p.exiting() && (p.signalActions().flags(Signals.SIGCHLD) & Signals.SA_NOCLDSTOP) == 0) {
             p.signal(null, new Siginfo(Signals.SIGCHLD, 0, code, new Siginfo.Child(process.pid(),
-                    process.credentials().uid(), status, 0, 0)));
+                    process.credentials().uid(), status, CpuTime.ticks(used.userNanos()),
+                    CpuTime.ticks(used.systemNanos()))));
         }
     }
 

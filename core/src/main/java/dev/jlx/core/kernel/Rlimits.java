@@ -2,19 +2,43 @@ package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Resource;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostRlimit;
 
 /**
- * A process's resource limits ({@code struct rlimit} per RLIMIT_*). The start values are Linux's
- * defaults for a login session (init_task plus Debian's systemd settings), not the host's. The
- * monitor guards them, so a pair is read and changed whole.
+ * A process's resource limits ({@code struct rlimit} per RLIMIT_*). The first process starts with
+ * the limits jlx itself was started with, as a child of whoever started jlx would ({@link
+ * #inherited}); a limit the host does not have starts at Linux's default for a login session
+ * (init_task plus Debian's systemd settings). The monitor guards them, so a pair is read and
+ * changed whole.
  */
 public final class Rlimits {
     public static final long INFINITY = Resource.RLIM_INFINITY;
+    /** Linux's fs.nr_open default: the most descriptors a process may have, so RLIMIT_NOFILE's ceiling. */
+    public static final long NR_OPEN = 1L << 20;
 
     private final long[] soft = new long[Resource.RLIM_NLIMITS];
     private final long[] hard = new long[Resource.RLIM_NLIMITS];
 
-    public Rlimits() {
+    /** The first process's limits: {@code host}'s where it has them (RLIMIT_NOFILE at most NR_OPEN), else Linux's defaults. */
+    static Rlimits inherited(HostIdentity host) {
+        Rlimits r = new Rlimits();
+        for (int resource = 0; resource < Resource.RLIM_NLIMITS; resource++) {
+            HostRlimit l = host.rlimit(resource);
+            if (l != null && resource == Resource.RLIMIT_NOFILE) {
+                r.set(resource, atMostNrOpen(l.soft()), atMostNrOpen(l.hard()));
+            } else if (l != null) {
+                r.set(resource, l.soft(), l.hard());
+            }
+        }
+        return r;
+    }
+
+    private static long atMostNrOpen(long limit) {
+        return Long.compareUnsigned(limit, NR_OPEN) > 0 ? NR_OPEN : limit;
+    }
+
+    private Rlimits() {
         java.util.Arrays.fill(soft, INFINITY);
         java.util.Arrays.fill(hard, INFINITY);
         set(Resource.RLIMIT_STACK, 8L << 20, INFINITY);

@@ -59,12 +59,13 @@ public final class SignalActions {
         return c;
     }
 
-    /** execve: caught signals go back to SIG_DFL; ignored ones stay ignored (signal(7)). */
-    synchronized void resetHandlersForExec() {
+    /**
+     * execve's and CLONE_CLEAR_SIGHAND's reset (Linux's flush_signal_handlers): caught signals go back
+     * to SIG_DFL, ignored ones stay ignored (signal(7)); every action loses its flags and mask.
+     */
+    public synchronized void flushHandlers() {
         for (int sig = 1; sig < handler.length; sig++) {
-            if (handler[sig] != Signals.SIG_IGN) {
-                set(sig, Signals.SIG_DFL, 0, 0, 0);
-            }
+            set(sig, handler[sig] == Signals.SIG_IGN ? Signals.SIG_IGN : Signals.SIG_DFL, 0, 0, 0);
         }
     }
 

@@ -342,7 +342,7 @@ final class FileSyscalls {
         }
         GuestProcess p = t.process();
         dev.jlx.core.fs.EventFd file = new dev.jlx.core.fs.EventFd(initial, (flags & EFD_SEMAPHORE) != 0,
-                flags & OpenFlags.O_NONBLOCK, p.credentials().euid(), p.credentials().egid());
+                flags & OpenFlags.O_NONBLOCK, p.credentials().fsuid(), p.credentials().fsgid());
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
 
@@ -357,7 +357,7 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.ENOPKG);
         }
         GuestProcess p = t.process();
-        PipeEnd[] ends = PipeEnd.create(p.credentials().euid(), p.credentials().egid(), flags);
+        PipeEnd[] ends = PipeEnd.create(p.credentials().fsuid(), p.credentials().fsgid(), flags);
         boolean cloexec = (flags & OpenFlags.O_CLOEXEC) != 0;
         FdTable fds = p.fds();
         int readFd;
@@ -495,8 +495,17 @@ final class FileSyscalls {
                 if ((a.i32(2) & ~Fcntl.DN_MULTISHOT) == 0) {
                     return 0;
                 }
+<<<<<<< HEAD
                 if ((f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
                     throw new ErrnoException(Errno.ENOTDIR);
+=======
+                // vfs_setlease: the file's owner (or a privileged caller) may, on a regular file only;
+                // then jlx answers as a Linux file system that keeps no leases (simple_nosetlease).
+                HostStat st = f.stat();
+                int fsuid = t.process().credentials().fsuid();
+                if (st.uid() != fsuid && fsuid != 0) {
+                    throw new ErrnoException(Errno.EACCES);
+>>>>>>> i19-strace1
                 }
                 throw new ErrnoException(Errno.EINVAL);
             }
@@ -886,8 +895,8 @@ final class FileSyscalls {
      */
     private static void accessByMode(GuestThread t, HostStat st, int mode, boolean effective) throws ErrnoException {
         GuestProcess.Credentials c = t.process().credentials();
-        int uid = effective ? c.euid() : c.uid();
-        int gid = effective ? c.egid() : c.gid();
+        int uid = effective ? c.fsuid() : c.uid();
+        int gid = effective ? c.fsgid() : c.gid();
         int perm = st.mode() & 0777;
         int bits = uid == 0 ? 06 | ((perm & 0111) != 0 ? 01 : 0)
                 : st.uid() == uid ? perm >> 6 : st.gid() == gid ? (perm >> 3) & 07 : perm & 07;

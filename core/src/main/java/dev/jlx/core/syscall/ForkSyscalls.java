@@ -23,6 +23,7 @@ import dev.jlx.core.kernel.Exec;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import java.util.List;
 final class ForkSyscalls {
     /** The clone flags jlx honours for a new process; namespaces and sharing between processes are EINVAL. */
     private static final long SUPPORTED = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
-            | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+            | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CloneFlags.CLONE_CLEAR_SIGHAND;
     /** The flags a new thread may add (pthread_create passes them; CLONE_DETACHED is ignored, as Linux does). */
     private static final long THREAD_FLAGS = CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SIGHAND
             | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES | CloneFlags.CLONE_SYSVSEM | CloneFlags.CLONE_DETACHED;
@@ -56,37 +57,80 @@ final class ForkSyscalls {
                 (int) (flags & CSIGNAL));
     }
 
-    /** Implements Linux syscall clone3(2): struct clone_args, version 0 and later. */
+    /** MAX_PID_NS_LEVEL: the most pids set_tid may name, one per pid namespace level. */
+    private static final int MAX_SET_TID = 32;
+    /** CLONE_LEGACY_FLAGS: clone's 32 flag bits; clone3 adds the ones above. */
+    private static final long LEGACY_FLAGS = 0xffffffffL;
+
+    /**
+     * Implements Linux syscall clone3(2): struct clone_args, version 0 and later, checked in Linux's
+     * order (copy_clone_args_from_user, then clone3_args_valid). A set_tid of one pid, which Linux
+     * gives a privileged caller, is EINVAL.
+     */
     static long clone3(GuestThread t, Args a) throws ErrnoException {
         long size = a.u64(1);
-        if (size < CloneFlags.CLONE_ARGS_SIZE_VER0 || size > 4096) {
+        if (Long.compareUnsigned(size, AddressSpace.PAGE) > 0) {
+            throw new ErrnoException(Errno.E2BIG);
+        }
+        if (size < CloneFlags.CLONE_ARGS_SIZE_VER0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteBuffer args = t.process().space().memory().readStruct(a.addr(0), (int) size);
-        for (int i = CloneFlags.CLONE_ARGS_SIZE_VER2; i < size; i++) {
-            if (args.get(i) != 0) {
-                // Fields of a newer struct than jlx knows must be zero (E2BIG, as Linux).
-                throw new ErrnoException(Errno.E2BIG);
+        GuestMemory mem = t.process().space().memory();
+        int known = (int) Math.min(size, CloneArgs.SIZE);
+        if (size > known) {
+            // Fields of a newer struct than jlx knows must be zero: E2BIG, or EFAULT for a fault
+            // before the first that is not (copy_struct_from_user looks at those first).
+            for (long at = a.addr(0) + known; at < a.addr(0) + size; at++) {
+                if (mem.readByte(at) != 0) {
+                    throw new ErrnoException(Errno.E2BIG);
+                }
             }
         }
-        CloneArgs c = CloneArgs.readFrom(args, 0, (int) size);
-        if ((c.flags() & CloneFlags.CLONE_INTO_CGROUP) != 0 && (size < CloneFlags.CLONE_ARGS_SIZE_VER2
-                || Long.compareUnsigned(c.cgroup(), Integer.MAX_VALUE) > 0)) {
+        CloneArgs c = CloneArgs.readFrom(mem.readStruct(a.addr(0), known), 0, known);
+        if (Long.compareUnsigned(c.setTidSize(), MAX_SET_TID) > 0 || (c.setTid() == 0) != (c.setTidSize() == 0)
+                || (c.exitSignal() & ~(long) CSIGNAL) != 0 || c.exitSignal() > Signals.NSIG
+                || (c.flags() & CloneFlags.CLONE_INTO_CGROUP) != 0 && (size < CloneFlags.CLONE_ARGS_SIZE_VER2
+                        || Long.compareUnsigned(c.cgroup(), Integer.MAX_VALUE) > 0)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if ((c.flags() & CSIGNAL) != 0 || c.exitSignal() > Signals.NSIG || (c.stack() == 0) != (c.stackSize() == 0)) {
+        if (c.setTid() != 0) {
+            mem.read(c.setTid(), (int) c.setTidSize() * 4);
+        }
+        long flags = c.flags();
+        if ((flags & ~(LEGACY_FLAGS | CloneFlags.CLONE_CLEAR_SIGHAND | CloneFlags.CLONE_INTO_CGROUP)) != 0
+                || (flags & (CloneFlags.CLONE_DETACHED | (CSIGNAL & ~CloneFlags.CLONE_NEWTIME))) != 0
+                || (flags & CloneFlags.CLONE_SIGHAND) != 0 && (flags & CloneFlags.CLONE_CLEAR_SIGHAND) != 0
+                || (flags & (CloneFlags.CLONE_THREAD | CloneFlags.CLONE_PARENT)) != 0 && c.exitSignal() != 0
+                || !stackValid(c)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (c.setTidSize() > 1) {
+            // alloc_pid: more pids than pid namespace levels (jlx has one).
             throw new ErrnoException(Errno.EINVAL);
         }
         if (c.setTidSize() != 0) {
             throw unsupported(t, "clone3 set_tid");
         }
-        if ((c.flags() & CloneFlags.CLONE_INTO_CGROUP) != 0) {
+        if ((flags & CloneFlags.CLONE_INTO_CGROUP) != 0) {
             // jlx mounts no cgroup2 file system, so no descriptor names a cgroup: cgroup_get_from_file
             // refuses whatever it is given, open or not, with EBADF.
             throw new ErrnoException(Errno.EBADF);
         }
-        return cloneProcess(t, c.flags(), c.stack() == 0 ? 0 : c.stack() + c.stackSize(), c.parentTid(), c.childTid(),
+        return cloneProcess(t, flags, c.stack() == 0 ? 0 : c.stack() + c.stackSize(), c.parentTid(), c.childTid(),
                 c.tls(), (int) c.exitSignal());
+    }
+
+    /** clone3_stack_valid: a stack and its size come together, inside the user address space. */
+    private static boolean stackValid(CloneArgs c) {
+        if (c.stack() == 0 || c.stackSize() == 0) {
+            return c.stack() == 0 && c.stackSize() == 0;
+        }
+        try {
+            GuestMemory.accessOk(c.stack(), c.stackSize());
+            return true;
+        } catch (ErrnoException outside) {
+            return false;
+        }
     }
 
     private static ErrnoException unsupported(GuestThread t, String what) {
@@ -123,14 +167,17 @@ final class ForkSyscalls {
         GuestProcess child = t.process().fork(t, vfork, (flags & CLONE_VM) != 0, exitSignal, regs[7] + 2, regs[8],
                 stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
         GuestThread ct = child.mainThread();
+        if ((flags & CloneFlags.CLONE_CLEAR_SIGHAND) != 0) {
+            child.signalActions().flushHandlers();
+        }
         if ((flags & CLONE_CHILD_SETTID) != 0) {
-            child.space().memory().writeInt(childTid, child.pid());
+            setTid(child.space().memory(), childTid, child.pid());
         }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             ct.setClearChildTid(childTid);
         }
         if ((flags & CLONE_PARENT_SETTID) != 0) {
-            t.process().space().memory().writeInt(parentTid, child.pid());
+            setTid(t.process().space().memory(), parentTid, child.pid());
         }
         child.start();
         if (vfork) {
@@ -138,6 +185,15 @@ final class ForkSyscalls {
             t.process().space().runToken().releasedDuring(child::awaitVforkRelease);
         }
         return child.pid();
+    }
+
+    /** CLONE_PARENT_SETTID's and CLONE_CHILD_SETTID's store: Linux ignores a fault there (the clone is made). */
+    private static void setTid(GuestMemory mem, long address, int tid) {
+        try {
+            mem.writeInt(address, tid);
+        } catch (ErrnoException fault) {
+            // As put_user's unchecked result.
+        }
     }
 
     /** A new thread of the caller's process (pthread_create's clone): it shares everything but its registers. */
@@ -150,13 +206,13 @@ final class ForkSyscalls {
         GuestProcess p = t.process();
         GuestThread nt = p.newThread(t, regs[7] + 2, regs[8], stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
         if ((flags & CLONE_CHILD_SETTID) != 0) {
-            p.space().memory().writeInt(childTid, nt.tid());
+            setTid(p.space().memory(), childTid, nt.tid());
         }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             nt.setClearChildTid(childTid);
         }
         if ((flags & CLONE_PARENT_SETTID) != 0) {
-            p.space().memory().writeInt(parentTid, nt.tid());
+            setTid(p.space().memory(), parentTid, nt.tid());
         }
         p.startThread(nt, regs[7] + 2);
         return nt.tid();
@@ -211,9 +267,10 @@ final class ForkSyscalls {
                 total += s.length + 1 + 8;
             }
         }
-        // The strings and their pointers must fit in a quarter of the stack limit (as Linux's bprm checks).
-        long stackLimit = p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK);
-        if (total > Math.max(stackLimit / 4, 32 * 4096)) {
+        // The strings and their pointers must fit in a quarter of the stack limit, at most 6 MiB (3/4 of
+        // _STK_LIM) and at least ARG_MAX, as Linux's bprm_stack_limits has it.
+        long quarter = Long.divideUnsigned(p.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_STACK), 4);
+        if (total > Math.max(Math.min(quarter, 6L << 20), 32 * 4096)) {
             throw new ErrnoException(Errno.E2BIG);
         }
         if (argv.isEmpty()) {

@@ -7,28 +7,30 @@ import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
 
-/** User and group ids, as the host user's (credentials are fixed when the process starts). */
+/** User and group ids: the guest's own, changed by Linux's rules (the host user stays jlx's). */
 final class IdentitySyscalls {
     private IdentitySyscalls() {}
 
+    // The ids are uid_t and gid_t: returned zero-extended, as Linux's.
+
     /** Implements Linux syscall getuid(2). */
     static long getuid(GuestThread t, Args a) {
-        return t.process().credentials().uid();
+        return Integer.toUnsignedLong(t.process().credentials().uid());
     }
 
     /** Implements Linux syscall geteuid(2). */
     static long geteuid(GuestThread t, Args a) {
-        return t.process().credentials().euid();
+        return Integer.toUnsignedLong(t.process().credentials().euid());
     }
 
     /** Implements Linux syscall getgid(2). */
     static long getgid(GuestThread t, Args a) {
-        return t.process().credentials().gid();
+        return Integer.toUnsignedLong(t.process().credentials().gid());
     }
 
     /** Implements Linux syscall getegid(2). */
     static long getegid(GuestThread t, Args a) {
-        return t.process().credentials().egid();
+        return Integer.toUnsignedLong(t.process().credentials().egid());
     }
 
     /** Implements Linux syscall getresuid(2). */
@@ -61,7 +63,10 @@ final class IdentitySyscalls {
         }
     }
 
-    /** Implements Linux syscall setuid(2): privileged, all three ids; else the effective one only. */
+    /**
+     * Implements Linux syscall setuid(2): privileged, all three ids; else the effective one only. The
+     * file-system id follows the effective one, here and in the other set*id calls.
+     */
     static long setuid(GuestThread t, Args a) throws ErrnoException {
         int u = a.i32(0);
         if (u == UNCHANGED) {
@@ -126,6 +131,9 @@ final class IdentitySyscalls {
     /** Implements Linux syscall setresuid(2). */
     static long setresuid(GuestThread t, Args a) throws ErrnoException {
         t.process().changeCredentials(c -> {
+            if (noChange(a, c.uid(), c.euid(), c.suid(), c.fsuid())) {
+                return c;
+            }
             boolean p = privileged(c);
             for (int i = 0; i < 3; i++) {
                 allowed(p, a.i32(i), c.uid(), c.euid(), c.suid());
@@ -138,6 +146,9 @@ final class IdentitySyscalls {
     /** Implements Linux syscall setresgid(2). */
     static long setresgid(GuestThread t, Args a) throws ErrnoException {
         t.process().changeCredentials(c -> {
+            if (noChange(a, c.gid(), c.egid(), c.sgid(), c.fsgid())) {
+                return c;
+            }
             boolean p = privileged(c);
             for (int i = 0; i < 3; i++) {
                 allowed(p, a.i32(i), c.gid(), c.egid(), c.sgid());
@@ -147,13 +158,66 @@ final class IdentitySyscalls {
         return 0;
     }
 
-    /** {@code c} with the real, effective and saved user ids ({@code user}) or group ids set, -1 keeping one. */
+    /**
+     * setresuid's and setresgid's shortcut: when each id asked for is already the current one (and
+     * the file-system id is the effective one asked for), Linux returns at once, so the file-system
+     * id is not reset to the effective one.
+     */
+    private static boolean noChange(Args a, int real, int effective, int saved, int fs) {
+        int r = a.i32(0);
+        int e = a.i32(1);
+        int s = a.i32(2);
+        return (r == UNCHANGED || r == real) && (e == UNCHANGED || e == effective && e == fs)
+                && (s == UNCHANGED || s == saved);
+    }
+
+    /**
+     * {@code c} with the real, effective and saved user ids ({@code user}) or group ids set, -1
+     * keeping one, and the file-system id set to the new effective one.
+     */
     private static GuestProcess.Credentials with(GuestProcess.Credentials c, boolean user, int r, int e, int s) {
-        return user
-                ? new GuestProcess.Credentials(pick(r, c.uid()), c.gid(), pick(e, c.euid()), c.egid(), c.groups(),
-                        pick(s, c.suid()), c.sgid())
-                : new GuestProcess.Credentials(c.uid(), pick(r, c.gid()), c.euid(), pick(e, c.egid()), c.groups(),
-                        c.suid(), pick(s, c.sgid()));
+        if (user) {
+            int euid = pick(e, c.euid());
+            return new GuestProcess.Credentials(pick(r, c.uid()), c.gid(), euid, c.egid(), c.groups(),
+                    pick(s, c.suid()), c.sgid(), euid, c.fsgid());
+        }
+        int egid = pick(e, c.egid());
+        return new GuestProcess.Credentials(c.uid(), pick(r, c.gid()), c.euid(), egid, c.groups(), c.suid(),
+                pick(s, c.sgid()), c.fsuid(), egid);
+    }
+
+    /**
+     * Implements Linux syscall setfsuid(2): never fails, answers the previous file-system id; it
+     * changes only to one of the caller's real, effective, saved or file-system ids, or to any valid
+     * id for a privileged caller.
+     */
+    static long setfsuid(GuestThread t, Args a) throws ErrnoException {
+        int u = a.i32(0);
+        int[] previous = new int[1];
+        t.process().changeCredentials(c -> {
+            previous[0] = c.fsuid();
+            if (u == UNCHANGED || !privileged(c) && u != c.uid() && u != c.euid() && u != c.suid() && u != c.fsuid()) {
+                return c;
+            }
+            return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), c.groups(), c.suid(), c.sgid(),
+                    u, c.fsgid());
+        });
+        return Integer.toUnsignedLong(previous[0]);
+    }
+
+    /** Implements Linux syscall setfsgid(2), as setfsuid for the group. */
+    static long setfsgid(GuestThread t, Args a) throws ErrnoException {
+        int g = a.i32(0);
+        int[] previous = new int[1];
+        t.process().changeCredentials(c -> {
+            previous[0] = c.fsgid();
+            if (g == UNCHANGED || !privileged(c) && g != c.gid() && g != c.egid() && g != c.sgid() && g != c.fsgid()) {
+                return c;
+            }
+            return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), c.groups(), c.suid(), c.sgid(),
+                    c.fsuid(), g);
+        });
+        return Integer.toUnsignedLong(previous[0]);
     }
 
     private static int pick(int requested, int current) {
@@ -163,20 +227,25 @@ final class IdentitySyscalls {
     /** NGROUPS_MAX of linux/limits.h. */
     private static final int NGROUPS_MAX = 65536;
 
-    /** Implements Linux syscall setgroups(2): privileged callers only. */
+    /**
+     * Implements Linux syscall setgroups(2): privileged callers only (EPERM before the size's
+     * EINVAL). The list is read one id at a time, as Linux's groups_from_user: an id of -1 (EINVAL)
+     * stops the reading before a fault further on would (EFAULT).
+     */
     static long setgroups(GuestThread t, Args a) throws ErrnoException {
+        if (!privileged(t.process().credentials())) {
+            throw new ErrnoException(Errno.EPERM);
+        }
         int size = a.i32(0);
         if (size < 0 || size > NGROUPS_MAX) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (!privileged(t.process().credentials())) {
-            throw new ErrnoException(Errno.EPERM);
-        }
         int[] groups = new int[size];
-        if (size > 0) {
-            ByteBuffer b = t.process().space().memory().readStruct(a.addr(1), size * 4);
-            for (int i = 0; i < size; i++) {
-                groups[i] = b.getInt(i * 4);
+        GuestMemory mem = t.process().space().memory();
+        for (int i = 0; i < size; i++) {
+            groups[i] = mem.readInt(a.addr(1) + 4L * i);
+            if (groups[i] == UNCHANGED) {
+                throw new ErrnoException(Errno.EINVAL);
             }
         }
         t.process().changeCredentials(c -> {
@@ -184,7 +253,8 @@ final class IdentitySyscalls {
             if (!privileged(c)) {
                 throw new ErrnoException(Errno.EPERM);
             }
-            return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), groups, c.suid(), c.sgid());
+            return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), groups, c.suid(), c.sgid(),
+                    c.fsuid(), c.fsgid());
         });
         return 0;
     }

@@ -147,7 +147,11 @@ final class PathSyscalls {
      */
     private static long mknodAt(GuestThread t, int dir, long pathAddr, int mode) throws ErrnoException {
         int type = mode & FileMode.S_IFMT;
-        // may_mknod checks the type before the path is looked at (EINVAL before EBADF or ENOENT).
+        // may_mknod checks the type before the path is looked at (EPERM or EINVAL before EBADF or ENOENT):
+        // a directory is mkdir's to make.
+        if (type == FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.EPERM);
+        }
         if (type != 0 && type != FileMode.S_IFREG && type != FileMode.S_IFIFO && type != FileMode.S_IFCHR
                 && type != FileMode.S_IFBLK && type != FileMode.S_IFSOCK) {
             throw new ErrnoException(Errno.EINVAL);

@@ -258,7 +258,7 @@ final class PollSyscalls {
 
     private static long newEpoll(GuestThread t, int flags) throws ErrnoException {
         GuestProcess p = t.process();
-        EpollFile epoll = new EpollFile(dev.jlx.abi.OpenFlags.O_RDWR, p.credentials().euid(), p.credentials().egid());
+        EpollFile epoll = new EpollFile(dev.jlx.abi.OpenFlags.O_RDWR, p.credentials().fsuid(), p.credentials().fsgid());
         return FileSyscalls.installNew(p, epoll, (flags & EPOLL_CLOEXEC) != 0);
     }
 

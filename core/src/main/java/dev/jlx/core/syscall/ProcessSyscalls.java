@@ -6,6 +6,7 @@ import dev.jlx.abi.struct.RobustListHead;
 import dev.jlx.abi.struct.Rseq;
 import dev.jlx.abi.Prctl;
 import dev.jlx.abi.Resource;
+import dev.jlx.abi.Sched;
 import dev.jlx.abi.struct.Rlimit;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
@@ -13,9 +14,12 @@ import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Rlimits;
+import dev.jlx.core.kernel.Scheduling;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Process and thread identity, exit, per-thread registrations, arch_prctl and resource limits. */
 final class ProcessSyscalls {
@@ -206,7 +210,7 @@ final class ProcessSyscalls {
             if (Long.compareUnsigned(r.max(), current.hard()) > 0 && p.credentials().euid() != 0) {
                 throw new ErrnoException(Errno.EPERM);
             }
-            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), 1L << 20) > 0) {
+            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), Rlimits.NR_OPEN) > 0) {
                 throw new ErrnoException(Errno.EPERM);
             }
         });
@@ -498,7 +502,7 @@ final class ProcessSyscalls {
 
     /** Implements Linux syscall sched_getaffinity(2): the thread's mask, all the JVM's CPUs unless set. */
     static long sched_getaffinity(GuestThread t, Args a) throws ErrnoException {
-        GuestThread target = affinityTarget(t, a.i32(0));
+        GuestThread target = task(t, a.i32(0));
         int cpus = onlineCpus();
         int maskBytes = ((cpus + 63) / 64) * 8;
         long len = a.u64(1);
@@ -522,7 +526,7 @@ final class ProcessSyscalls {
      * what the guest reads back and what its children inherit.
      */
     static long sched_setaffinity(GuestThread t, Args a) throws ErrnoException {
-        GuestThread target = affinityTarget(t, a.i32(0));
+        GuestThread target = task(t, a.i32(0));
         long len = a.u64(1);
         long mask = 0;
         if (len >= 8) {
@@ -550,8 +554,8 @@ final class ProcessSyscalls {
         return cpus >= 64 ? -1L : (1L << cpus) - 1;
     }
 
-    /** The thread a sched_*affinity call names: 0 for the caller, else any guest thread's tid (ESRCH). */
-    private static GuestThread affinityTarget(GuestThread t, int pid) throws ErrnoException {
+    /** The task a sched_* or PRIO_PROCESS call names: 0 for the caller, else any live guest thread's tid (ESRCH). */
+    private static GuestThread task(GuestThread t, int pid) throws ErrnoException {
         if (pid == 0) {
             return t;
         }
@@ -565,29 +569,14 @@ final class ProcessSyscalls {
         throw new ErrnoException(Errno.ESRCH);
     }
 
-    /** Scheduling policies of sched(7). */
-    private static final int SCHED_OTHER = 0;
-    private static final int SCHED_FIFO = 1;
-    private static final int SCHED_RR = 2;
-    private static final int SCHED_BATCH = 3;
-    private static final int SCHED_IDLE = 5;
-    private static final int SCHED_DEADLINE = 6;
-
-    /** The calling process or thread: pid 0, its pid or its tid; other processes are ESRCH for now. */
-    private static void self(GuestThread t, int pid) throws ErrnoException {
-        if (pid < 0) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        if (pid != 0 && pid != t.tid() && pid != t.process().pid()) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
-    }
+    /** sched_setparam's policy: keep the one the task has. */
+    private static final int SETPARAM_POLICY = -1;
 
     /** Implements Linux syscall sched_get_priority_max(2): 99 for the real-time policies, else 0. */
     static long sched_get_priority_max(GuestThread t, Args a) throws ErrnoException {
         return switch (a.i32(0)) {
-            case SCHED_FIFO, SCHED_RR -> 99;
-            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
+            case Sched.SCHED_FIFO, Sched.SCHED_RR -> Sched.MAX_RT_PRIORITY;
+            case Sched.SCHED_OTHER, Sched.SCHED_BATCH, Sched.SCHED_IDLE, Sched.SCHED_DEADLINE -> 0;
             default -> throw new ErrnoException(Errno.EINVAL);
         };
     }
@@ -595,40 +584,185 @@ final class ProcessSyscalls {
     /** Implements Linux syscall sched_get_priority_min(2): 1 for the real-time policies, else 0. */
     static long sched_get_priority_min(GuestThread t, Args a) throws ErrnoException {
         return switch (a.i32(0)) {
-            case SCHED_FIFO, SCHED_RR -> 1;
-            case SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_DEADLINE -> 0;
+            case Sched.SCHED_FIFO, Sched.SCHED_RR -> 1;
+            case Sched.SCHED_OTHER, Sched.SCHED_BATCH, Sched.SCHED_IDLE, Sched.SCHED_DEADLINE -> 0;
             default -> throw new ErrnoException(Errno.EINVAL);
         };
     }
 
-    /** Implements Linux syscall sched_getscheduler(2): guest threads run under SCHED_OTHER. */
+    /** Implements Linux syscall sched_getscheduler(2): the task's policy, with SCHED_RESET_ON_FORK. */
     static long sched_getscheduler(GuestThread t, Args a) throws ErrnoException {
-        self(t, a.i32(0));
-        return SCHED_OTHER;
-    }
-
-    /** Implements Linux syscall sched_getparam(2): SCHED_OTHER's only priority, 0. */
-    static long sched_getparam(GuestThread t, Args a) throws ErrnoException {
-        self(t, a.i32(0));
-        if (a.addr(1) == 0) {
+        int pid = a.i32(0);
+        if (pid < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        t.process().space().memory().writeInt(a.addr(1), 0);
+        Scheduling s = task(t, pid).scheduling();
+        return s.policy() | (s.resetOnFork() ? Sched.SCHED_RESET_ON_FORK : 0);
+    }
+
+    /** Implements Linux syscall sched_getparam(2): the task's real-time priority (0 under the other policies). */
+    static long sched_getparam(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        if (a.addr(1) == 0 || pid < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.process().space().memory().writeInt(a.addr(1), task(t, pid).scheduling().rtPriority());
         return 0;
     }
 
-    /** Implements Linux syscall getpriority(2): the raw syscall answers 20 - nice, and nice is 0. */
-    static long getpriority(GuestThread t, Args a) throws ErrnoException {
-        int which = a.i32(0);
-        if (which < 0 || which > 2) {
+    /** Implements Linux syscall sched_setscheduler(2). */
+    static long sched_setscheduler(GuestThread t, Args a) throws ErrnoException {
+        int policy = a.i32(1);
+        if (policy < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (which == 0) {
-            self(t, a.i32(1));
-        } else if (a.i32(1) != 0 && a.i32(1) != (which == 1 ? t.process().pid() : t.process().credentials().uid())) {
+        return setScheduler(t, a.i32(0), policy, a.addr(2));
+    }
+
+    /** Implements Linux syscall sched_setparam(2): sched_setscheduler keeping the policy. */
+    static long sched_setparam(GuestThread t, Args a) throws ErrnoException {
+        return setScheduler(t, a.i32(0), SETPARAM_POLICY, a.addr(1));
+    }
+
+    /**
+     * sched_setscheduler with Linux's checks in its order (do_sched_setscheduler, then
+     * __sched_setscheduler): the policy and priority must fit each other; without CAP_SYS_NICE
+     * (euid 0 here) a real-time policy or priority needs RLIMIT_RTPRIO, leaving SCHED_IDLE needs
+     * RLIMIT_NICE to allow the nice value, the task must be the caller's, and SCHED_RESET_ON_FORK
+     * cannot be cleared. The nice value stays. SCHED_DEADLINE needs sched_setattr's parameters (EINVAL).
+     */
+    private static long setScheduler(GuestThread t, int pid, int requested, long param) throws ErrnoException {
+        if (param == 0 || pid < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int priority = t.process().space().memory().readInt(param);
+        GuestThread target = task(t, pid);
+        GuestProcess owner = target.process();
+        GuestProcess.Credentials caller = t.process().credentials();
+        boolean capable = caller.euid() == 0;
+        target.changeScheduling(cur -> {
+            int policy = requested;
+            boolean resetOnFork = cur.resetOnFork();
+            if (policy == SETPARAM_POLICY) {
+                policy = cur.policy();
+            } else {
+                resetOnFork = (policy & Sched.SCHED_RESET_ON_FORK) != 0;
+                policy &= ~Sched.SCHED_RESET_ON_FORK;
+                if (policy != Sched.SCHED_OTHER && policy != Sched.SCHED_BATCH && policy != Sched.SCHED_IDLE
+                        && !Sched.realTime(policy) && policy != Sched.SCHED_DEADLINE) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+            }
+            // The priority is unsigned there: -1 is above 99.
+            if (Integer.compareUnsigned(priority, Sched.MAX_RT_PRIORITY) > 0 || policy == Sched.SCHED_DEADLINE
+                    || Sched.realTime(policy) != (priority != 0)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (!capable) {
+                long rtLimit = owner.rlimits().soft(Resource.RLIMIT_RTPRIO);
+                if (Sched.realTime(policy) && (policy != cur.policy() && rtLimit == 0
+                        || priority > cur.rtPriority() && Long.compareUnsigned(priority, rtLimit) > 0)) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if (cur.policy() == Sched.SCHED_IDLE && policy != Sched.SCHED_IDLE && !canNice(owner, cur.nice())) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                GuestProcess.Credentials theirs = owner.credentials();
+                if (caller.euid() != theirs.euid() && caller.euid() != theirs.uid()
+                        || cur.resetOnFork() && !resetOnFork) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+            }
+            return new Scheduling(policy, priority, cur.nice(), resetOnFork);
+        });
+        return 0;
+    }
+
+    /** Linux's can_nice without CAP_SYS_NICE: whether the task's RLIMIT_NICE (20 - nice) allows {@code nice}. */
+    private static boolean canNice(GuestProcess p, int nice) {
+        return Long.compareUnsigned(20 - nice, p.rlimits().soft(Resource.RLIMIT_NICE)) <= 0;
+    }
+
+    /**
+     * The live guest threads a getpriority or setpriority call names (Linux's tasks): PRIO_PROCESS
+     * one thread by its tid (0: the caller), PRIO_PGRP the threads of a process group's processes
+     * (0: the caller's group), PRIO_USER those of the processes whose real uid it is (0: the caller's).
+     */
+    private static List<GuestThread> priorityTasks(GuestThread t, int which, int who) throws ErrnoException {
+        List<GuestThread> tasks = new ArrayList<>();
+        switch (which) {
+            case Resource.PRIO_PROCESS -> {
+                try {
+                    tasks.add(task(t, who));
+                } catch (ErrnoException none) {
+                    // No such task: ESRCH, from the caller.
+                }
+            }
+            case Resource.PRIO_PGRP, Resource.PRIO_USER -> {
+                int id = who != 0 ? who : which == Resource.PRIO_PGRP ? t.process().pgid()
+                        : t.process().credentials().uid();
+                for (GuestProcess p : t.process().kernel().processes()) {
+                    if (!p.zombie() && (which == Resource.PRIO_PGRP ? p.pgid() : p.credentials().uid()) == id) {
+                        tasks.addAll(p.threadSnapshot());
+                    }
+                }
+            }
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+        return tasks;
+    }
+
+    /**
+     * Implements Linux syscall getpriority(2): the highest priority of the tasks named, as 20 - nice
+     * (1..40); ESRCH when none.
+     */
+    static long getpriority(GuestThread t, Args a) throws ErrnoException {
+        int best = -1;
+        for (GuestThread task : priorityTasks(t, a.i32(0), a.i32(1))) {
+            best = Math.max(best, 20 - task.scheduling().nice());
+        }
+        if (best < 0) {
             throw new ErrnoException(Errno.ESRCH);
         }
-        return 20;
+        return best;
+    }
+
+    /**
+     * Implements Linux syscall setpriority(2): the nice value, cut to -20..19, for each task named
+     * (set_one_prio): EPERM for a task that is not the caller's (by its effective uid) without
+     * CAP_SYS_NICE, EACCES for a lower nice than the task's that its RLIMIT_NICE does not allow.
+     * The others change; the answer is the last task's error, else 0, or ESRCH when none was named.
+     */
+    static long setpriority(GuestThread t, Args a) throws ErrnoException {
+        int nice = Math.clamp(a.i32(2), Sched.MIN_NICE, Sched.MAX_NICE);
+        GuestProcess.Credentials caller = t.process().credentials();
+        boolean capable = caller.euid() == 0;
+        Errno error = Errno.ESRCH;
+        for (GuestThread task : priorityTasks(t, a.i32(0), a.i32(1))) {
+            GuestProcess owner = task.process();
+            GuestProcess.Credentials theirs = owner.credentials();
+            if (!capable && theirs.uid() != caller.euid() && theirs.euid() != caller.euid()) {
+                error = Errno.EPERM;
+                continue;
+            }
+            try {
+                task.changeScheduling(cur -> {
+                    if (nice < cur.nice() && !capable && !canNice(owner, nice)) {
+                        throw new ErrnoException(Errno.EACCES);
+                    }
+                    return cur.withNice(nice);
+                });
+                if (error == Errno.ESRCH) {
+                    error = null;
+                }
+            } catch (ErrnoException e) {
+                error = e.errno();
+            }
+        }
+        if (error != null) {
+            throw new ErrnoException(error);
+        }
+        return 0;
     }
 
     /**

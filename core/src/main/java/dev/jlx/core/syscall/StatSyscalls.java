@@ -8,9 +8,11 @@ import dev.jlx.abi.struct.Statx;
 import dev.jlx.abi.struct.StatxTimestamp;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.Mount;
 import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.fs.proc.MountTable;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import dev.jlx.core.kernel.GuestProcess;
@@ -53,21 +55,28 @@ final class StatSyscalls {
 
     /** The metadata a *stat*at call names: a path, or with AT_EMPTY_PATH and "" the dirfd itself. */
     private static HostStat lookup(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
+        return lookupOnMount(t, dirfd, pathAddr, flags).stat();
+    }
+
+    /** {@link #lookup}, also telling the mount the file is on; none for a file of no mount (a pipe). */
+    private static Vfs.Stated lookupOnMount(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
         ByteString path = FileSyscalls.path(t, pathAddr);
-        HostStat st;
+        GuestProcess.FsView view = t.process().fsView();
         if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
-                GuestProcess.FsView view = t.process().fsView();
                 Vfs.Resolved cwd = view.vfs().walked(view.cwd());
-                st = cwd.fs().stat(cwd.path(), true);
-            } else {
-                st = t.process().fds().get(dirfd).stat();
+                return new Vfs.Stated(cwd.fs().stat(cwd.path(), true), cwd.mount(),
+                        cwd.guestPath().equals(cwd.mount().guestPath()));
             }
-        } else {
-            GuestProcess.FsView view = t.process().fsView();
-            st = view.vfs().stat(FileSyscalls.base(t, view, dirfd, path), path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+            OpenFile f = t.process().fds().get(dirfd);
+            if (f instanceof VfsFile h && h.guestPath() != null) {
+                Mount m = view.vfs().mountOf(h.guestPath());
+                return new Vfs.Stated(f.stat(), m, h.guestPath().equals(m.guestPath()));
+            }
+            return new Vfs.Stated(f.stat(), null, false);
         }
-        return st;
+        return view.vfs().statOnMount(FileSyscalls.base(t, view, dirfd, path), path,
+                (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
     }
 
     /** Implements Linux syscall statfs(2). */
@@ -98,8 +107,9 @@ final class StatSyscalls {
 
     /**
      * Implements Linux syscall statx(2). Everything stat(2) knows is filled in (STATX_BASIC_STATS),
-     * and the birth time where the file system keeps one; the mount id and direct-I/O alignment are
-     * not offered, so their bits stay clear.
+     * the birth time where the file system keeps one, and the mount id (as /proc's mountinfo shows
+     * it); the attributes are the file system's, but STATX_ATTR_MOUNT_ROOT, which is jlx's mounts'.
+     * The direct-I/O alignment is not offered, so its bit stays clear.
      */
     static long statx(GuestThread t, Args a) throws ErrnoException {
         int flags = a.i32(2);
@@ -107,15 +117,24 @@ final class StatSyscalls {
                 || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (a.i32(3) & STATX_RESERVED) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        HostStat s = lookup(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
+        Vfs.Stated stated = lookupOnMount(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
+        HostStat s = stated.stat();
+        Vfs vfs = t.process().fsView().vfs();
+        int mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(vfs, stated.mount());
+        long attributes = s.attributes() & ~Statx.STATX_ATTR_MOUNT_ROOT
+                | (stated.mountRoot() ? Statx.STATX_ATTR_MOUNT_ROOT : 0);
+        // vfs_getattr_nosec and vfs_statx add these to what the file system supports.
+        long attributesMask = s.attributesMask() | Statx.STATX_ATTR_AUTOMOUNT | Statx.STATX_ATTR_DAX
+                | Statx.STATX_ATTR_MOUNT_ROOT;
         StatxTimestamp btime = s.hasBtime() ? new StatxTimestamp(s.btimeSec(), (int) s.btimeNsec())
                 : new StatxTimestamp(0, 0);
-        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0), (int) s.blksize(), 0,
-                (int) s.nlink(), s.uid(), s.gid(), s.mode() & 0xffff, s.ino(), s.size(), s.blocks(), 0,
+        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0) | Statx.STATX_MNT_ID,
+                (int) s.blksize(), attributes, (int) s.nlink(), s.uid(), s.gid(), s.mode() & 0xffff, s.ino(), s.size(),
+                s.blocks(), attributesMask,
                 new StatxTimestamp(s.atimeSec(), (int) s.atimeNsec()), btime,
                 new StatxTimestamp(s.ctimeSec(), (int) s.ctimeNsec()),
                 new StatxTimestamp(s.mtimeSec(), (int) s.mtimeNsec()), major(s.rdev()), minor(s.rdev()), major(s.dev()),
-                minor(s.dev()), 0, 0, 0);
+                minor(s.dev()), mountId, 0, 0);
         ByteBuffer b = GuestMemory.structBuffer(Statx.SIZE);
         x.writeTo(b, 0);
         t.process().space().memory().writeStruct(a.addr(4), b);

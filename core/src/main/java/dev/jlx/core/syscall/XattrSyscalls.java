@@ -8,13 +8,14 @@ import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestThread;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * Extended attributes: the path forms resolve in the VFS and ask the file system, the fd forms ask
- * the open file; values go straight between guest memory and the host. Arguments are checked in
- * Linux's order: flags, then the name (EFAULT, ERANGE) and a value to set, then the path or the
- * descriptor.
+ * the open file; values read go straight from the host into guest memory, values to set are copied
+ * first. Arguments are checked in Linux's order: flags, then the name (EFAULT, ERANGE) and a value
+ * to set, then the path or the descriptor.
  */
 final class XattrSyscalls {
     /** XATTR_NAME_MAX and XATTR_SIZE_MAX of linux/limits.h. */
@@ -87,9 +88,11 @@ final class XattrSyscalls {
     private static long set(GuestThread t, Args a, boolean follow) throws ErrnoException {
         int flags = flags(a.i32(4));
         ByteString name = name(t, a.addr(1));
-        MemorySegment value = value(t, a.addr(2), a.u64(3));
-        Vfs.Resolved r = resolve(t, a.addr(0), follow).writable();
-        r.fs().setxattr(r.path(), follow, name, value, flags);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = value(t, a.addr(2), a.u64(3), arena);
+            Vfs.Resolved r = resolve(t, a.addr(0), follow).writable();
+            r.fs().setxattr(r.path(), follow, name, value, flags);
+        }
         return 0;
     }
 
@@ -97,10 +100,12 @@ final class XattrSyscalls {
     static long fsetxattr(GuestThread t, Args a) throws ErrnoException {
         int flags = flags(a.i32(4));
         ByteString name = name(t, a.addr(1));
-        MemorySegment value = value(t, a.addr(2), a.u64(3));
-        OpenFile f = t.process().fds().get(a.fd(0));
-        notInAFileSystem(f);
-        ((VfsFile) f).ops().setxattr(name, value, flags);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = value(t, a.addr(2), a.u64(3), arena);
+            OpenFile f = t.process().fds().get(a.fd(0));
+            notInAFileSystem(f);
+            ((VfsFile) f).ops().setxattr(name, value, flags);
+        }
         return 0;
     }
 
@@ -160,11 +165,19 @@ final class XattrSyscalls {
         return n == 0 ? MemorySegment.NULL : t.process().space().memory().slice(address, n, write);
     }
 
-    private static MemorySegment value(GuestThread t, long address, long size) throws ErrnoException {
+    /**
+     * The value to set, copied whole before the file is looked at, as Linux's setxattr_copy does:
+     * EFAULT when any part of it cannot be read.
+     */
+    private static MemorySegment value(GuestThread t, long address, long size, Arena arena) throws ErrnoException {
         if (size > SIZE_MAX) {
             throw new ErrnoException(Errno.E2BIG);
         }
-        return buffer(t, address, size, false);
+        if (size == 0) {
+            return MemorySegment.NULL;
+        }
+        return arena.allocate(size).copyFrom(MemorySegment.ofArray(t.process().space().memory().read(address,
+                (int) size)));
     }
 
     private static int flags(int flags) throws ErrnoException {

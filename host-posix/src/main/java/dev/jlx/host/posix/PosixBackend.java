@@ -1,15 +1,19 @@
 package dev.jlx.host.posix;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Resource;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostRlimit;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.util.Arrays;
+import jnr.constants.platform.RLIM;
+import jnr.constants.platform.RLIMIT;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -100,14 +104,15 @@ public final class PosixBackend implements HostBackend {
         }
         // struct statx (linux/stat.h): mask 0, blksize 4, nlink 16, uid 20, gid 24, mode 28 (u16), ino 32,
         // size 40, blocks 48, then atime 64, btime 80, ctime 96, mtime 112 as (s64 sec, u32 nsec), and
-        // rdev major/minor at 128/132, dev major/minor at 136/140.
+        // rdev major/minor at 128/132, dev major/minor at 136/140; attributes 8, attributes_mask 56.
         boolean btime = (b.getInt(0) & STATX_BTIME) != 0;
         return new HostStat(makedev(b.getInt(136), b.getInt(140)), b.getLong(32),
                 constants.linuxMode(b.getShort(28) & 0xffff), Integer.toUnsignedLong(b.getInt(16)), b.getInt(20),
                 b.getInt(24), makedev(b.getInt(128), b.getInt(132)), b.getLong(40), Integer.toUnsignedLong(b.getInt(4)),
                 b.getLong(48), b.getLong(64), Integer.toUnsignedLong(b.getInt(72)), b.getLong(112),
                 Integer.toUnsignedLong(b.getInt(120)), b.getLong(96), Integer.toUnsignedLong(b.getInt(104)),
-                btime ? b.getLong(80) : HostStat.NO_BTIME, btime ? Integer.toUnsignedLong(b.getInt(88)) : 0);
+                btime ? b.getLong(80) : HostStat.NO_BTIME, btime ? Integer.toUnsignedLong(b.getInt(88)) : 0,
+                b.getLong(8), b.getLong(56));
     }
 
     /** glibc's makedev: the dev_t of a major and minor number. */
@@ -228,6 +233,9 @@ public final class PosixBackend implements HostBackend {
         }
     }
 
+    /** The system property with the soft RLIMIT_NOFILE jlx was started with, before the JVM raised it. */
+    static final String START_NOFILE = "jlx.startNofile";
+
     private final class Identity implements HostIdentity {
         /** uid_t getuid(void); */
         @Override
@@ -270,6 +278,44 @@ public final class PosixBackend implements HostBackend {
         public String hostname() {
             String name = posix.gethostname();
             return name != null ? name : "localhost";
+        }
+
+        /** int getpriority(int which, id_t who); PRIO_PROCESS 0: the calling thread, on Linux. */
+        @Override
+        public int nice() {
+            return Math.clamp(posix.getpriority(0, 0), -20, 19);
+        }
+
+        /**
+         * int getrlimit(int resource, struct rlimit *rlim); the resource by its Linux name, the host's
+         * RLIM_INFINITY as Linux's. The JVM raises its own soft RLIMIT_NOFILE to the hard limit as
+         * it starts (HotSpot's MaxFDLimit): the one it was started with is the property
+         * {@value #START_NOFILE} where the launcher gave it.
+         */
+        @Override
+        public HostRlimit rlimit(int resource) {
+            String name = Resource.name(resource);
+            RLIMIT host = name == null ? RLIMIT.__UNKNOWN_CONSTANT__ : RLIMIT.valueOf(name);
+            if (!host.defined()) {
+                return null;
+            }
+            Pointer rlim = Memory.allocate(runtime, 16);
+            if (posix.getrlimit(host.intValue(), rlim) != 0) {
+                return null;
+            }
+            long soft = linuxLimit(rlim.getLong(0));
+            long hard = linuxLimit(rlim.getLong(8));
+            if (resource == Resource.RLIMIT_NOFILE) {
+                Long started = Long.getLong(START_NOFILE);
+                if (started != null && started >= 0 && Long.compareUnsigned(started, hard) <= 0) {
+                    soft = started;
+                }
+            }
+            return new HostRlimit(soft, hard);
+        }
+
+        private static long linuxLimit(long host) {
+            return host == RLIM.RLIM_INFINITY.longValue() ? Resource.RLIM_INFINITY : host;
         }
     }
 }

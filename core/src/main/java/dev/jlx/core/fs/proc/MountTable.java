@@ -22,11 +22,11 @@ import java.util.Set;
  * only. A host directory shows the host's file-system type (from its statfs magic) with the host
  * directory as its source, as a bind mount of it would; its mount options are those statfs reports.
  */
-final class MountTable {
+public final class MountTable {
     /** The rootfs Linux keeps below the root mount: the root's parent, never listed itself. */
     static final int ROOTFS_ID = 1;
     /** The internal mount of files without a path (pipes, streams), as Linux's pipefs; never listed. */
-    static final int ANONYMOUS_ID = 2;
+    public static final int ANONYMOUS_ID = 2;
     private static final int FIRST_ID = 3;
     /** ST_NODIRATIME of statvfs.h. */
     private static final long ST_NODIRATIME = 0x800;
@@ -63,7 +63,8 @@ final class MountTable {
 
     private MountTable() {}
 
-    static int id(Vfs vfs, Mount mount) {
+    /** A mount's id, as mountinfo, fdinfo and statx show it. */
+    public static int id(Vfs vfs, Mount mount) {
         return FIRST_ID + vfs.mounts().indexOf(mount);
     }
 

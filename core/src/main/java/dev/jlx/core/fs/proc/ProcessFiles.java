@@ -15,6 +15,7 @@ import dev.jlx.core.kernel.CpuTime;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Rlimits;
+import dev.jlx.core.kernel.Scheduling;
 import dev.jlx.core.kernel.SignalActions;
 import dev.jlx.core.mem.AddressSpace;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,7 @@ import java.util.SequencedMap;
  * The files of /proc/PID and /proc/PID/task/TID, in the formats of Linux 6.1's fs/proc (array.c,
  * base.c, fd.c, task_mmu.c), from jlx's state of the process. What jlx does not keep is shown as
  * Linux shows it for a process in the same state: no page faults, no context switches, no
- * capabilities (jlx grants none), no controlling terminal, scheduling policy 0 at priority 20.
+ * capabilities (jlx grants none), no controlling terminal.
  */
 final class ProcessFiles {
     private static final long PAGE = AddressSpace.PAGE;
@@ -76,7 +77,9 @@ final class ProcessFiles {
         fields(s, p.ppid(), p.pgid(), p.sid(), 0, -1, 0); // ppid pgrp session tty_nr tpgid flags
         fields(s, 0, 0, 0, 0); // minflt cminflt majflt cmajflt
         fields(s, Boot.ticks(cpu.userNanos()), Boot.ticks(cpu.systemNanos()), 0, 0); // utime stime cutime cstime
-        fields(s, 20, 0, p.threadSnapshot().size(), 0); // priority nice num_threads itrealvalue
+        // The whole process's scheduling fields are its main thread's, as Linux's (the leader's task).
+        Scheduling sched = (whole ? p.mainThread() : t).scheduling();
+        fields(s, sched.procPriority(), sched.nice(), p.threadSnapshot().size(), 0); // priority nice num_threads itrealvalue
         fields(s, Boot.ticks(Boot.sinceBoot(p.startNanos())), usage.size(), usage.resident() / PAGE);
         s.append(' ').append(Long.toUnsignedString(p.rlimits().soft(Resource.RLIMIT_RSS)));
         fields(s, image == null ? 0 : image.startCode(), image == null ? 0 : image.endCode(),
@@ -85,7 +88,7 @@ final class ProcessFiles {
                 ignoredAndCaught[1] & 0x7fffffffL); // pending (jlx's are shared), blocked, ignored, caught
         fields(s, 0, 0, 0); // wchan (0: running), nswap, cnswap
         // exit_signal processor rt_priority policy delayacct_blkio_ticks guest_time cguest_time
-        fields(s, main ? Signals.SIGCHLD : -1, 0, 0, 0, 0, 0, 0);
+        fields(s, main ? Signals.SIGCHLD : -1, 0, sched.rtPriority(), sched.policy(), 0, 0, 0);
         if (image == null) {
             fields(s, 0, 0, 0, 0, 0, 0, 0);
         } else {
@@ -145,9 +148,9 @@ final class ProcessFiles {
         s.append("TracerPid:\t0\n");
         // Real, effective, saved and file-system ids; jlx's file-system ids follow the effective ones.
         s.append("Uid:\t").append(c.uid()).append('\t').append(c.euid()).append('\t').append(c.suid()).append('\t')
-                .append(c.euid()).append('\n');
+                .append(c.fsuid()).append('\n');
         s.append("Gid:\t").append(c.gid()).append('\t').append(c.egid()).append('\t').append(c.sgid()).append('\t')
-                .append(c.egid()).append('\n');
+                .append(c.fsgid()).append('\n');
         s.append("FDSize:\t").append(fdTableSize(p.fds().highest())).append('\n');
         s.append("Groups:\t");
         for (int i = 0; i < c.groups().length; i++) {

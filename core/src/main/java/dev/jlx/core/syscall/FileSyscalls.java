@@ -495,17 +495,8 @@ final class FileSyscalls {
                 if ((a.i32(2) & ~Fcntl.DN_MULTISHOT) == 0) {
                     return 0;
                 }
-<<<<<<< HEAD
                 if ((f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
                     throw new ErrnoException(Errno.ENOTDIR);
-=======
-                // vfs_setlease: the file's owner (or a privileged caller) may, on a regular file only;
-                // then jlx answers as a Linux file system that keeps no leases (simple_nosetlease).
-                HostStat st = f.stat();
-                int fsuid = t.process().credentials().fsuid();
-                if (st.uid() != fsuid && fsuid != 0) {
-                    throw new ErrnoException(Errno.EACCES);
->>>>>>> i19-strace1
                 }
                 throw new ErrnoException(Errno.EINVAL);
             }
@@ -576,8 +567,8 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.ENODEV);
         }
         GuestProcess p = t.process();
-        OpenFile file = new VfsFile(p.kernel().memfds().memfd(ByteString.of(name), p.credentials().euid(),
-                p.credentials().egid(), (flags & MFD_ALLOW_SEALING) != 0), OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE,
+        OpenFile file = new VfsFile(p.kernel().memfds().memfd(ByteString.of(name), p.credentials().fsuid(),
+                p.credentials().fsgid(), (flags & MFD_ALLOW_SEALING) != 0), OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE,
                 null);
         return installNew(p, file, (flags & MFD_CLOEXEC) != 0);
     }
@@ -647,8 +638,8 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         HostStat st = f.stat();
-        int euid = t.process().credentials().euid();
-        if (st.uid() != euid && euid != 0) {
+        int fsuid = t.process().credentials().fsuid();
+        if (st.uid() != fsuid && fsuid != 0) {
             throw new ErrnoException(Errno.EACCES);
         }
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {

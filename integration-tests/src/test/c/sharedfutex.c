@@ -77,10 +77,16 @@ static void not_across_fork(const char *what, int *word, int wait_op, int *woken
     printf("%s: wake woke %ld\n", what, woke);
 }
 
+/*
+ * Names unique to this run: /dev/shm is the host's, shared with every other run, and jlx's pids are
+ * its own, the same in each jlx.
+ */
+static char run_id[64];
+
 static void named_semaphores(void) {
-    char ping_name[64], pong_name[64];
-    snprintf(ping_name, sizeof ping_name, "/jlx-sharedfutex-ping-%d", getpid());
-    snprintf(pong_name, sizeof pong_name, "/jlx-sharedfutex-pong-%d", getpid());
+    char ping_name[80], pong_name[80];
+    snprintf(ping_name, sizeof ping_name, "/jlx-sharedfutex-ping-%s", run_id);
+    snprintf(pong_name, sizeof pong_name, "/jlx-sharedfutex-pong-%s", run_id);
     sem_t *ping = sem_open(ping_name, O_CREAT | O_EXCL, 0600, 0);
     sem_t *pong = sem_open(pong_name, O_CREAT | O_EXCL, 0600, 0);
     if (ping == SEM_FAILED || pong == SEM_FAILED) {
@@ -161,12 +167,15 @@ static void shared_mutex_and_condvar(void) {
 }
 
 int main(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    snprintf(run_id, sizeof run_id, "%d-%ld.%09ld", getpid(), (long) now.tv_sec, now.tv_nsec);
     int *anon = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     across_fork("shared anonymous", anon + 5);
 
     /* A file mapped shared, and mapped again in the child at another address and offset. */
-    char path[64];
-    snprintf(path, sizeof path, "sharedfutex-%d.dat", getpid());
+    char path[96];
+    snprintf(path, sizeof path, "sharedfutex-%s.dat", run_id);
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     ftruncate(fd, 3 * 4096);
     int *file = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

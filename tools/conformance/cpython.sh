@@ -28,19 +28,16 @@ dpkg-query -W -f='${Version}\n' libpython3.11-testsuite > "$OUT/version" \
     || { echo "libpython3.11-testsuite is not installed: run .ci/setup" >&2; exit 1; }
 
 # run SIDE MODULE: one module, in a fresh directory that is also its TMPDIR: a short path, since the
-# AF_UNIX socket paths tests make there have a 108-byte limit. Natively regrtest's --timeout ends a
-# test that takes 300 s; not under jlx, where its watchdog thread would make every set*id call hang
-# (glibc's setxid broadcast to all threads never completes): jlx's --time-limit ends the module there.
+# AF_UNIX socket paths tests make there have a 108-byte limit. regrtest's --timeout ends a test that
+# takes 300 s (and its module with it), jlx's --time-limit or timeout(1) a module that takes too long.
 # The VSOCK tests hang natively on a VM with a vsock device.
 run() {
     local side=$1 m=$2 dir
     dir=$(mktemp -d /tmp/jlx-cpython.XXXXXX)
-    local cmd=(timeout -k 10 $((MODULE_LIMIT + 30))) opts=(--ignore '*VSOCK*')
+    local cmd=(timeout -k 10 $((MODULE_LIMIT + 30))) opts=(--ignore '*VSOCK*' --timeout 300)
     if [ "$side" = jlx ]; then
         cmd=(env XDG_STATE_HOME="$OUT/state/$m" "$JLX" run ${JLX_BACKEND:+--backend "$JLX_BACKEND"} --time-limit $MODULE_LIMIT --)
         for e in $EXCLUDED; do opts+=(--ignore "$e"); done
-    else
-        opts+=(--timeout 300)
     fi
     (cd "$dir" && TMPDIR=$dir "${cmd[@]}" $PYTHON -m test -v "${opts[@]}" "$m" \
         > "$OUT/$side/$m.out" 2>&1 < /dev/null) || true

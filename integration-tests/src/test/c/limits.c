@@ -1,7 +1,7 @@
 /*
  * Timeouts, sizes and counts at their edges (negative, huge, overflowing) in the calls that wait or
  * move data: each line is a call's result and errno. A call that would wait for ever is woken by a
- * SIGALRM 30 ms later (its handler does nothing, without SA_RESTART), so it ends with EINTR. First the
+ * SIGALRM within 30 ms (its handler does nothing, without SA_RESTART), so it ends with EINTR. First the
  * resource limits the process started with.
  */
 #define _GNU_SOURCE
@@ -40,9 +40,13 @@ static void on_alarm(int sig) {
     (void) sig;
 }
 
-/* A SIGALRM in 30 ms, to end a wait that has no end of its own. */
+/*
+ * A SIGALRM in 30 ms, to end a wait that has no end of its own, and every 30 ms after it: one that
+ * comes before the call has begun to wait (the process was not run for 30 ms) must not leave it
+ * waiting for ever.
+ */
 static void alarm_soon(void) {
-    struct itimerval it = {{0, 0}, {0, 30000}};
+    struct itimerval it = {{0, 30000}, {0, 30000}};
     setitimer(ITIMER_REAL, &it, NULL);
 }
 

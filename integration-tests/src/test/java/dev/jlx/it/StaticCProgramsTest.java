@@ -80,6 +80,8 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("memfd", t, List.of()));
             cases.add(Arguments.of("persona", t, List.of()));
             cases.add(Arguments.of("sched", t, List.of()));
+            cases.add(Arguments.of("protnone", t, List.of()));
+            cases.add(Arguments.of("protnone", t, List.of("many")));
         }
         return cases.stream();
     }

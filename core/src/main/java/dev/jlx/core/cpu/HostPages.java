@@ -85,6 +85,21 @@ public final class HostPages {
     private static final MethodHandle MINCORE = LINKER.downcallHandle(
             LINKER.defaultLookup().find("mincore").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
 
+    /**
+     * How many mappings the host lets one process (the JVM) hold: Linux's vm.max_map_count, or its
+     * default where the host does not say.
+     */
+    public static int mapCountLimit() {
+        // One read: a sysctl file answers a read past its start with nothing (Files.readString reads 1 byte first).
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/vm/max_map_count"))) {
+            byte[] b = new byte[32];
+            int n = in.read(b);
+            return Integer.parseInt(new String(b, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 65530;
+        }
+    }
+
     /** How many of the pages of [start, start + size) the host holds in memory (mincore). */
     public static long residentPages(long start, long size) {
         long[] resident = {0};

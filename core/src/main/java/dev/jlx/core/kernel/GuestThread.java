@@ -514,7 +514,8 @@ public final class GuestThread {
      */
     /**
      * A data access to memory that is not mapped, or not so: SIGSEGV. A handler's frame gets the
-     * faulting instruction as RIP, which the engine reports only as the start of its block.
+     * faulting instruction as RIP, which the engine reports only as the start of its block. A
+     * PROT_NONE page is not mapped in the engine (AddressSpace) but is a mapping: SEGV_ACCERR.
      */
     private long memoryFault(RunResult r) {
         int sig = Signals.SIGSEGV;
@@ -523,7 +524,12 @@ public final class GuestThread {
             rip = engine.faultingInstruction(rip, r.address(), process.space());
             engine.reg(X86Reg.RIP, rip);
         }
-        return fault(sig, r.interrupt() == 1 ? SEGV_ACCERR : SEGV_MAPERR, r.address(), r.detail());
+        if (r.interrupt() == 1) {
+            return fault(sig, SEGV_ACCERR, r.address(), r.detail());
+        }
+        return process.space().isMapped(r.address())
+                ? fault(sig, SEGV_ACCERR, r.address(), r.detail() + " (PROT_NONE)")
+                : fault(sig, SEGV_MAPERR, r.address(), r.detail());
     }
 
     /** Whether a handler runs for a fault's {@code sig}: one is installed and the thread does not block it. */

@@ -17,7 +17,11 @@ import java.util.TreeMap;
  * A guest process's virtual memory, analogous to Linux's {@code struct mm_struct}: the VMAs, the
  * program break and mmap placement. It is the source of truth; every engine that runs this address
  * space gets each change. Guest pages are host pages jlx owns ({@link HostPages}), mapped into the
- * engine with their real protection, so Java reads and writes them directly.
+ * engine with their real protection, so Java reads and writes them directly. A PROT_NONE range is
+ * no region of the engines at all (an access there is unmapped to them; the fault path and
+ * {@link GuestMemory} look here and answer as Linux for a PROT_NONE page): guard pages and large
+ * reservations then cost the engines nothing, and an mprotect from or to PROT_NONE maps or unmaps
+ * the same host memory, which keeps the contents.
  *
  * <p>Layout follows Linux x86-64 without address randomization: stack below 0x7ffffffff000,
  * mmap top-down from below the stack gap, heap right after the executable.
@@ -30,14 +34,33 @@ public final class AddressSpace implements CpuEngine.Code {
     /** The lowest address mmap hands out without MAP_FIXED (vm.mmap_min_addr). */
     static final long MMAP_MIN = 0x10000;
     /**
-     * The most VMAs an address space holds: Linux's vm.max_map_count (65530) cut to what the
-     * engine takes. Each VMA is a region of every engine, and Unicorn's view of its regions holds at
-     * most 4,092 (past that qemu's phys_section_add fails an assertion, which aborts the JVM).
-     * Beyond it mmap, mprotect, munmap, mremap and brk fail as Linux's do beyond its limit.
+     * The most VMAs an address space holds: Linux's vm.max_map_count. Beyond it, beyond
+     * {@link #MAX_REGIONS} or beyond {@link #ALL_VMAS_MAX}, mmap, mprotect, munmap, mremap and brk
+     * fail as Linux's do beyond its limit.
      */
-    static final int MAX_MAP_COUNT = 4000;
+    static final int MAX_MAP_COUNT = 65530;
+    /**
+     * The most VMAs that are regions of the engines (those not PROT_NONE). Unicorn holds at most 4,095
+     * regions (measured: one more and qemu's phys_section_add fails an assertion, which aborts the
+     * JVM); the rest is a margin.
+     */
+    static final int MAX_REGIONS = 4000;
+    /**
+     * The host mappings left to the JVM itself (its heap, code, thread stacks, the engines' buffers):
+     * when the host refuses it one, the JVM aborts.
+     */
+    static final int HOST_RESERVE = 8192;
+    /**
+     * The most VMAs of all address spaces in this JVM together: each may hold a host mapping of its
+     * own, and the host limits the JVM to vm.max_map_count of them.
+     */
+    static final int ALL_VMAS_MAX = Math.max(HostPages.mapCountLimit() - HOST_RESERVE, MAX_REGIONS);
+    private static final java.util.concurrent.atomic.AtomicInteger ALL_VMAS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** How many of {@link #vmas} are regions of the engines ({@link Vma#inEngines}). */
+    private int regions;
     private final List<CpuEngine> engines = new ArrayList<>();
     private long mmapBase = 0x7ffff7fff000L;
     private long brkStart;
@@ -70,7 +93,9 @@ public final class AddressSpace implements CpuEngine.Code {
     public synchronized void attach(CpuEngine engine) {
         engines.add(engine);
         for (Vma v : vmas.values()) {
-            engine.map(v.start, v.end - v.start, v.prot, v.host);
+            if (v.inEngines()) {
+                engine.map(v.start, v.end - v.start, v.prot, v.host);
+            }
         }
     }
 
@@ -108,7 +133,9 @@ public final class AddressSpace implements CpuEngine.Code {
     public synchronized void detach(CpuEngine engine) {
         if (engines.remove(engine) && !destroyed) {
             for (Vma v : vmas.values()) {
-                engine.unmap(v.start, v.end - v.start);
+                if (v.inEngines()) {
+                    engine.unmap(v.start, v.end - v.start);
+                }
             }
         }
     }
@@ -121,6 +148,11 @@ public final class AddressSpace implements CpuEngine.Code {
     /** The mappings now, lowest first (a copy: other threads may change the address space). */
     public synchronized Collection<Vma> vmas() {
         return List.copyOf(vmas.values());
+    }
+
+    /** Whether a VMA holds {@code address}, whatever its protection (a fault there is SEGV_ACCERR). */
+    public boolean isMapped(long address) {
+        return find(address) != null;
     }
 
     synchronized Vma find(long address) {
@@ -201,7 +233,7 @@ public final class AddressSpace implements CpuEngine.Code {
             }
             start = hint;
             // Checked before the old mappings go, as Linux's do_mmap checks map_count first.
-            ensureRoom(1 + (splitsOne(start, start + len) ? 1 : 0) - inside(start, start + len));
+            ensureRoom(start, start + len, 1, prot);
             unmapRange(start, start + len);
         } else {
             long h = pageDown(hint);
@@ -220,7 +252,7 @@ public final class AddressSpace implements CpuEngine.Code {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
         boolean privatePages = given == null && !shared;
-        ensureRoom(1);
+        ensureRoom(0, 0, 1, prot);
         if (privatePages && own == null && frozen == null) {
             own = MemoryFile.create();
         }
@@ -233,9 +265,11 @@ public final class AddressSpace implements CpuEngine.Code {
         }
         Vma v = new Vma(start, start + len, prot, flags, name, host, maxProt, fileOffset,
                 shared ? new SharedHost(host) : null, file, file != null);
-        vmas.put(start, v);
-        for (CpuEngine e : engines) {
-            e.map(start, len, prot, host);
+        put(v);
+        if (v.inEngines()) {
+            for (CpuEngine e : engines) {
+                e.map(start, len, prot, host);
+            }
         }
     }
 
@@ -257,28 +291,46 @@ public final class AddressSpace implements CpuEngine.Code {
         throw new ErrnoException(Errno.ENOMEM);
     }
 
-    /** ENOMEM unless {@code more} VMAs fit under {@link #MAX_MAP_COUNT}. */
-    private void ensureRoom(int more) throws ErrnoException {
-        if (vmas.size() + more > MAX_MAP_COUNT) {
+    /**
+     * ENOMEM unless the VMAs and the engines' regions stay within {@link #MAX_MAP_COUNT},
+     * {@link #MAX_REGIONS} and {@link #ALL_VMAS_MAX} once [start, end) is cut out of the VMAs it overlaps (an empty range cuts
+     * nothing) and {@code added} VMAs of protection {@code prot} are put in.
+     */
+    private void ensureRoom(long start, long end, int added, int prot) throws ErrnoException {
+        int moreVmas = added;
+        int moreRegions = Vma.inEngines(prot) ? added : 0;
+        if (start < end) {
+            for (Vma v : overlapping(start, end)) {
+                // A VMA cut in its middle leaves two pieces, one cut at an end one, one inside none.
+                int change = (v.start < start ? 1 : 0) + (v.end > end ? 1 : 0) - 1;
+                moreVmas += change;
+                moreRegions += v.inEngines() ? change : 0;
+            }
+        }
+        if (vmas.size() + moreVmas > MAX_MAP_COUNT || regions + moreRegions > MAX_REGIONS
+                || ALL_VMAS.get() + moreVmas > ALL_VMAS_MAX) {
             throw new ErrnoException(Errno.ENOMEM);
         }
     }
 
-    /** Whether cutting [start, end) out leaves two VMAs of one: a VMA reaches past both ends. */
-    private boolean splitsOne(long start, long end) {
-        Map.Entry<Long, Vma> e = vmas.lowerEntry(start);
-        return e != null && e.getValue().end > end;
+    /** Puts {@code v} in the map (in place of one at its start), counting the engines' regions. */
+    private void put(Vma v) {
+        Vma old = vmas.put(v.start, v);
+        regions += (v.inEngines() ? 1 : 0) - (old != null && old.inEngines() ? 1 : 0);
+        if (old == null) {
+            ALL_VMAS.incrementAndGet();
+        }
     }
 
-    /** How many VMAs lie wholly in [start, end). */
-    private int inside(long start, long end) {
-        int n = 0;
-        for (Vma v : vmas.subMap(start, true, end, false).values()) {
-            if (v.end <= end) {
-                n++;
-            }
-        }
-        return n;
+    private void remove(Vma v) {
+        vmas.remove(v.start);
+        regions -= v.inEngines() ? 1 : 0;
+        ALL_VMAS.decrementAndGet();
+    }
+
+    /** The VMAs of all address spaces in this JVM. */
+    static int allVmas() {
+        return ALL_VMAS.get();
     }
 
     private boolean isFree(long start, long end) {
@@ -291,7 +343,7 @@ public final class AddressSpace implements CpuEngine.Code {
         if ((address & (PAGE - 1)) != 0 || length <= 0 || address + length > TASK_SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ensureRoom(splitsOne(address, address + pageUp(length)) ? 1 : 0);
+        ensureRoom(address, address + pageUp(length), 0, 0);
         unmapRange(address, address + pageUp(length));
     }
 
@@ -300,8 +352,10 @@ public final class AddressSpace implements CpuEngine.Code {
             long from = Math.max(start, v.start);
             long to = Math.min(end, v.end);
             keepOutside(v, from, to);
-            for (CpuEngine e : engines) {
-                e.unmap(from, to - from);
+            if (v.inEngines()) {
+                for (CpuEngine e : engines) {
+                    e.unmap(from, to - from);
+                }
             }
             if (v.sharedHost == null) {
                 HostPages.free(v.host.address() + (from - v.start), to - from);
@@ -326,12 +380,12 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /** Removes [from, to) from VMA {@code v}, keeping the parts of it below and above (a split). */
     private void keepOutside(Vma v, long from, long to) {
-        vmas.remove(v.start);
+        remove(v);
         if (v.start < from) {
-            vmas.put(v.start, v.slice(v.start, from, v.prot));
+            put(v.slice(v.start, from, v.prot));
         }
         if (to < v.end) {
-            vmas.put(to, v.slice(to, v.end, v.prot));
+            put(v.slice(to, v.end, v.prot));
         }
     }
 
@@ -355,30 +409,40 @@ public final class AddressSpace implements CpuEngine.Code {
             throw new ErrnoException(Errno.EINVAL);
         }
         prot &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        if (length == 0) {
+            return;
+        }
         // The length is unsigned: one that wraps the address space (SIZE_MAX rounds up to 0) is ENOMEM.
         long end = address + pageUp(length);
-        if ((length != 0 && Long.compareUnsigned(end, address) <= 0) || Long.compareUnsigned(end, TASK_SIZE) > 0) {
+        if (Long.compareUnsigned(end, address) <= 0 || Long.compareUnsigned(end, TASK_SIZE) > 0) {
             throw new ErrnoException(Errno.ENOMEM);
         }
         if (!isFullyMapped(address, end)) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        for (Vma v : overlapping(address, end)) {
+        List<Vma> affected = overlapping(address, end);
+        for (Vma v : affected) {
             if ((prot & ~v.maxProt) != 0) {
                 throw new ErrnoException(Errno.EACCES);
             }
         }
-        // A VMA the range starts or ends inside becomes two.
-        if (end != address) {
-            ensureRoom((find(address).start < address ? 1 : 0) + (find(end - 1).end > end ? 1 : 0));
-        }
-        for (Vma v : overlapping(address, end)) {
+        ensureRoom(address, end, affected.size(), prot);
+        for (Vma v : affected) {
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
             keepOutside(v, from, to);
-            vmas.put(from, v.slice(from, to, prot));
+            Vma now = v.slice(from, to, prot);
+            put(now);
+            // PROT_NONE is no region of the engines: to or from it the range is unmapped or mapped
+            // (the same host memory, so the contents stay).
             for (CpuEngine e : engines) {
-                e.protect(from, to - from, prot);
+                if (!v.inEngines()) {
+                    e.map(from, to - from, prot, now.host);
+                } else if (!now.inEngines()) {
+                    e.unmap(from, to - from);
+                } else {
+                    e.protect(from, to - from, prot);
+                }
             }
         }
         lastHit = null;
@@ -424,6 +488,7 @@ public final class AddressSpace implements CpuEngine.Code {
         }
         if (newLen <= oldLen) {
             if (newLen < oldLen) {
+                ensureRoom(oldAddress + newLen, oldAddress + oldLen, 0, 0);
                 unmapRange(oldAddress + newLen, oldAddress + oldLen);
             }
             return oldAddress;
@@ -441,6 +506,9 @@ public final class AddressSpace implements CpuEngine.Code {
 
     private long move(Vma v, long oldAddress, long oldLen, long newLen, long target, boolean fixed)
             throws ErrnoException {
+        // As Linux's move_vma: room for the most a move may add (the new mapping, and a mapping cut
+        // in two by each of the ranges) is checked first, so that it never fails half done.
+        ensureRoom(0, 0, 3, v.prot);
         long to = fixed ? target : findGap(newLen);
         if (fixed) {
             unmapRange(to, to + newLen);
@@ -543,8 +611,10 @@ public final class AddressSpace implements CpuEngine.Code {
         destroyed = true;
         java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma v : List.copyOf(vmas.values())) {
-            for (CpuEngine e : engines) {
-                e.unmap(v.start, v.end - v.start);
+            if (v.inEngines()) {
+                for (CpuEngine e : engines) {
+                    e.unmap(v.start, v.end - v.start);
+                }
             }
             if (v.sharedHost == null) {
                 HostPages.free(v.host.address(), v.end - v.start);
@@ -553,7 +623,9 @@ public final class AddressSpace implements CpuEngine.Code {
             }
         }
         shared.forEach(SharedHost::release);
+        ALL_VMAS.addAndGet(-vmas.size());
         vmas.clear();
+        regions = 0;
         lastHit = null;
         if (own != null) {
             own.release();
@@ -607,7 +679,7 @@ public final class AddressSpace implements CpuEngine.Code {
                     }
                     HostPages.copyPages(v.host, host, cow);
                 }
-                child.vmas.put(v.start, new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
+                child.put(new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
                         v.sharedHost, cow ? base : null, false));
             }
         } catch (ErrnoException e) {
@@ -622,7 +694,7 @@ public final class AddressSpace implements CpuEngine.Code {
         for (Vma v : List.copyOf(vmas.values())) {
             if (v.owned) {
                 HostPages.remapFile(v.host.address(), v.end - v.start, own.fd, v.start, false);
-                vmas.put(v.start, v.backedBy(own, false));
+                put(v.backedBy(own, false));
             }
         }
         frozen = own;
@@ -659,7 +731,7 @@ public final class AddressSpace implements CpuEngine.Code {
             }
             HostPages.writePages(v.host, own.fd, v.start, mine);
             HostPages.remapFile(v.host.address(), len, own.fd, v.start, true);
-            vmas.put(v.start, v.backedBy(own, true));
+            put(v.backedBy(own, true));
         }
         if (frozen != null) {
             frozen.release();

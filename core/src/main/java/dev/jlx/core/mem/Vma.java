@@ -59,6 +59,15 @@ public final class Vma {
                 name == null ? 0 : fileOffset + (from - start), sharedHost, memoryFile, owned);
     }
 
+    /** Whether the engines map this VMA: a PROT_NONE one is no region of theirs (see {@link AddressSpace}). */
+    boolean inEngines() {
+        return inEngines(prot);
+    }
+
+    static boolean inEngines(int prot) {
+        return prot != dev.jlx.abi.Mman.PROT_NONE;
+    }
+
     /** Whether writes reach something outside this process (a MAP_SHARED mapping). */
     boolean shared() {
         return (flags & dev.jlx.abi.Mman.MAP_SHARED_VALIDATE) != dev.jlx.abi.Mman.MAP_PRIVATE;

@@ -118,7 +118,7 @@ final class MmapSyscalls {
                 space.map(start + backed, len - backed, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE
                         | Mman.MAP_FIXED, name, null, AddressSpace.ALL_PROT, offset + backed);
             } catch (ErrnoException e) {
-                // No room for the zero pages past the end (MAX_MAP_COUNT): the whole mmap fails.
+                // No room for the zero pages past the end (the mapping limits): the whole mmap fails.
                 space.unmap(start, backed);
                 throw e;
             }

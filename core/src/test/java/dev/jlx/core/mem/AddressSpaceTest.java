@@ -5,6 +5,8 @@ import static dev.jlx.abi.Mman.MAP_FIXED;
 import static dev.jlx.abi.Mman.MAP_FIXED_NOREPLACE;
 import static dev.jlx.abi.Mman.MAP_PRIVATE;
 import static dev.jlx.abi.Mman.MREMAP_MAYMOVE;
+import static dev.jlx.abi.Mman.PROT_EXEC;
+import static dev.jlx.abi.Mman.PROT_NONE;
 import static dev.jlx.abi.Mman.PROT_READ;
 import static dev.jlx.abi.Mman.PROT_WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.UnicornEngine;
+import dev.jlx.core.cpu.X86Reg;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,22 +205,102 @@ class AddressSpaceTest {
     }
 
     @Test
-    void mappingsPastTheEnginesLimitAreEnomem() throws ErrnoException {
+    void protNoneIsNoRegionOfTheEngineAndKeepsItsContents() throws ErrnoException {
+        long code = space.map(0, 4096, RW | PROT_EXEC, ANON, null);
+        // mov rax, [rbx]; hlt
+        space.memory().write(code, new byte[] {0x48, (byte) 0x8b, 0x03, (byte) 0xf4});
+        long r = space.map(0, 16 * 4096, PROT_NONE, ANON, null);
+        long data = r + 4 * 4096;
+        GuestMemory mem = space.memory();
+        assertEquals(Errno.EFAULT, errno(() -> mem.readLong(data)));
+        // The engine sees no mapping there; the space still holds one (the fault path's SEGV_ACCERR).
+        RunResult fault = load(data);
+        assertEquals(RunResult.Kind.MEMORY_FAULT, fault.kind());
+        assertEquals(data, fault.address());
+        assertEquals(0, fault.interrupt());
+        assertEquals(true, space.isMapped(data));
+
+        space.protect(data, 2 * 4096, RW);
+        mem.writeLong(data, 42);
+        assertEquals(RunResult.Kind.HALTED, load(data).kind());
+        assertEquals(42, engine.reg(X86Reg.RAX));
+        space.protect(r, 16 * 4096, PROT_NONE);
+        assertEquals(RunResult.Kind.MEMORY_FAULT, load(data).kind());
+        assertEquals(Errno.EFAULT, errno(() -> mem.readLong(data)));
+        space.protect(data, 4096, PROT_READ);
+        assertEquals(RunResult.Kind.HALTED, load(data).kind());
+        assertEquals(42, engine.reg(X86Reg.RAX));
+
+        // fork keeps a NONE range NONE, with its bytes; a new engine of the child maps none of it.
+        space.protect(data, 4096, PROT_NONE);
+        AddressSpace child = space.fork();
+        UnicornEngine other = new UnicornEngine();
+        try {
+            child.attach(other);
+            assertEquals(Errno.EFAULT, errno(() -> child.memory().readLong(data)));
+            child.protect(data, 4096, RW);
+            assertEquals(42, child.memory().readLong(data));
+            child.detach(other);
+        } finally {
+            child.destroy();
+            other.close();
+        }
+        space.unmap(r, 16 * 4096);
+        assertEquals(false, space.isMapped(data));
+    }
+
+    /** Runs the load at the start of the code mapping with RBX = {@code address}. */
+    private RunResult load(long address) {
+        long code = space.vmas().stream().filter(v -> (v.prot() & PROT_EXEC) != 0).findFirst().orElseThrow().start();
+        engine.reg(X86Reg.RBX, address);
+        return engine.run(code);
+    }
+
+    @Test
+    void mappingsPastTheLimitsAreEnomem() throws ErrnoException {
         // Without an engine: each engine region costs time linear in their number (docs/engine.md).
         AddressSpace alone = new AddressSpace();
         try {
             long three = alone.map(0, 3 * 4096, RW, ANON, null);
-            for (int i = 1; i < AddressSpace.MAX_MAP_COUNT; i++) {
-                alone.map(0, 4096, RW, ANON, null);
+            // Mappings two pages apart, fixed: the top-down search would walk them all each time.
+            long[] at = {0x100000000L};
+            ThrowingCall one = () -> {
+                alone.map(at[0], 4096, RW, ANON | MAP_FIXED, null);
+                at[0] += 2 * 4096;
+            };
+            for (int i = 1; i < AddressSpace.MAX_REGIONS; i++) {
+                one.run();
             }
+            // The engines' regions are full; PROT_NONE mappings are none of theirs.
             assertEquals(Errno.ENOMEM, errno(() -> alone.map(0, 4096, RW, ANON, null)));
-            // Splits need room too; replacing or removing whole VMAs does not.
-            assertEquals(Errno.ENOMEM, errno(() -> alone.unmap(three + 4096, 4096)));
+            long none = alone.map(0, 4 * 4096, PROT_NONE, ANON, null);
+            assertEquals(Errno.ENOMEM, errno(() -> alone.protect(none + 4096, 4096, PROT_READ)));
             assertEquals(Errno.ENOMEM, errno(() -> alone.protect(three, 4096, PROT_READ)));
-            assertEquals(Errno.ENOMEM, errno(() -> alone.map(three + 4096, 4096, RW, ANON | MAP_FIXED, null)));
-            assertEquals(three, alone.map(three, 3 * 4096, PROT_READ, ANON | MAP_FIXED, null));
-            alone.unmap(three, 3 * 4096);
-            assertNotEquals(0, alone.map(0, 4096, RW, ANON, null));
+            assertEquals(Errno.ENOMEM, errno(() -> alone.unmap(three + 4096, 4096)));
+            // Cutting a read-write mapping's end off to PROT_NONE adds a VMA, not a region.
+            alone.protect(three + 2 * 4096, 4096, PROT_NONE);
+            // A read-write mapping made PROT_NONE gives its region back.
+            alone.protect(at[0] - 2 * 4096, 4096, PROT_NONE);
+            alone.protect(none, 4096, PROT_READ);
+            assertEquals(Errno.ENOMEM, errno(() -> alone.protect(none + 2 * 4096, 4096, PROT_READ)));
+
+            // VMAs up to Linux's vm.max_map_count, or fewer when the host would not leave the JVM room.
+            long big = alone.map(0, 3 * 4096, PROT_NONE, ANON, null);
+            int limit = Math.min(AddressSpace.MAX_MAP_COUNT,
+                    AddressSpace.ALL_VMAS_MAX - (AddressSpace.allVmas() - alone.vmas().size()));
+            for (int i = alone.vmas().size(); i < limit; i++) {
+                alone.map(at[0], 4096, PROT_NONE, ANON | MAP_FIXED, null);
+                at[0] += 2 * 4096;
+            }
+            assertEquals(limit, alone.vmas().size());
+            assertEquals(Errno.ENOMEM, errno(() -> alone.map(0, 4096, PROT_NONE, ANON, null)));
+            // Splits need room too; replacing or removing whole VMAs does not.
+            assertEquals(Errno.ENOMEM, errno(() -> alone.unmap(big + 4096, 4096)));
+            assertEquals(Errno.ENOMEM, errno(() -> alone.protect(big + 4096, 4096, PROT_READ)));
+            assertEquals(Errno.ENOMEM, errno(() -> alone.map(big + 4096, 4096, PROT_NONE, ANON | MAP_FIXED, null)));
+            assertEquals(big, alone.map(big, 3 * 4096, PROT_NONE, ANON | MAP_FIXED, null));
+            alone.unmap(big, 3 * 4096);
+            assertNotEquals(0, alone.map(0, 4096, PROT_NONE, ANON, null));
         } finally {
             alone.destroy();
         }

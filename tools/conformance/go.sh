@@ -82,10 +82,11 @@ export OUT BIN JLX EXCLUDED TEST_TIMEOUT TIME_LIMIT
 printf '%s\n' $PACKAGES | xargs -P $PARALLEL_JLX -I{} bash -c 'under_jlx {}'
 
 # status FILE TEST: the test's top-level result line in a -test.v output (a test's own output may
-# precede it on the line); "not run" when there is none.
+# precede it on the line); "not run" when there is none. A test may print bytes that are not text (net
+# prints an abstract socket's name, which starts with NUL): -a reads the output as text all the same.
 status() {
     local s
-    s=$(grep -oE -- "--- (PASS|FAIL|SKIP): $2 \(" "$1" | head -n 1 | cut -d' ' -f2 | tr -d : | tr A-Z a-z)
+    s=$(grep -aoE -- "--- (PASS|FAIL|SKIP): $2 \(" "$1" | head -n 1 | cut -d' ' -f2 | tr -d : | tr A-Z a-z)
     echo "${s:-not run}"
 }
 

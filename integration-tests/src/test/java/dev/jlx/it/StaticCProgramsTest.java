@@ -48,6 +48,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sharedmap", t, List.of()));
             cases.add(Arguments.of("usage", t, List.of()));
             cases.add(Arguments.of("pipes", t, List.of()));
+            cases.add(Arguments.of("pipepieces", t, List.of()));
             cases.add(Arguments.of("forks", t, List.of()));
             cases.add(Arguments.of("threads", t, List.of()));
             cases.add(Arguments.of("preempt", t, List.of()));

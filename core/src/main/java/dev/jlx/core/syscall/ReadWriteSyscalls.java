@@ -10,6 +10,7 @@ import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Iovec;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Pipe;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.lang.foreign.MemorySegment;
@@ -164,8 +165,7 @@ final class ReadWriteSyscalls {
             if (iov[i + 1] == 0) {
                 continue;
             }
-            // One read on Linux: once some bytes came, a pipe with no more ends it instead of waiting.
-            if (total > 0 && (f.poll(Poll.POLLIN) & (Poll.POLLIN | Poll.POLLHUP | Poll.POLLERR)) == 0) {
+            if (total > 0 && !readsWithoutWaiting(f)) {
                 break;
             }
             long n;
@@ -195,13 +195,18 @@ final class ReadWriteSyscalls {
         if (!f.writable()) {
             throw new ErrnoException(Errno.EBADF);
         }
-        long[] iov = iovecs(t.process().space().memory(), iovAddr, count);
+        GuestMemory mem = t.process().space().memory();
+        long[] iov = iovecs(mem, iovAddr, count);
         long length = vectorLength(iov);
         if (length == 0) {
             return 0;
         }
         checkRange(pos, length);
         checkFlags(f, flags);
+        byte[] gathered = gatheredPipeWrite(f, mem, iov, length);
+        if (gathered != null) {
+            return writeWhole(t, f, gathered);
+        }
         boolean regular = flags != 0 && regular(f);
         boolean append = regular && (flags & ReadWriteFlags.RWF_APPEND) != 0
                 && (f.statusFlags() & OpenFlags.O_APPEND) == 0;
@@ -303,7 +308,17 @@ final class ReadWriteSyscalls {
      * stopping at a short read. {@code offset} < 0 means the file offset.
      */
     static long readInto(OpenFile f, GuestMemory mem, long address, long length, long offset) throws ErrnoException {
-        return transfer(mem, address, length, true, (s, done) -> offset < 0 ? f.read(s) : f.pread(s, offset + done));
+        return transfer(mem, address, length, true, (s, done) -> done > 0 && !readsWithoutWaiting(f) ? 0
+                : offset < 0 ? f.read(s) : f.pread(s, offset + done));
+    }
+
+    /**
+     * Whether a read would find something now (data, end of file, an error): one read on Linux,
+     * once some bytes came, ends at a pipe with no more instead of waiting (or failing with EAGAIN),
+     * however many iovecs or VMAs the buffer spans.
+     */
+    private static boolean readsWithoutWaiting(OpenFile f) {
+        return (f.poll(Poll.POLLIN) & (Poll.POLLIN | Poll.POLLHUP | Poll.POLLERR)) != 0;
     }
 
     /**
@@ -311,15 +326,61 @@ final class ReadWriteSyscalls {
      * SIGPIPE for the writer, as Linux does, and then fails with EPIPE if the writer survives.
      */
     static long writeFrom(GuestThread t, OpenFile f, long address, long length, long offset) throws ErrnoException {
-        try {
-            return transfer(t.process().space().memory(), address, length, false,
-                    (s, done) -> offset < 0 ? f.write(s) : f.pwrite(s, offset + done));
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.EPIPE) {
-                SignalSyscalls.send(t, Signals.SIGPIPE);
-            }
-            throw e;
+        GuestMemory mem = t.process().space().memory();
+        byte[] gathered = gatheredPipeWrite(f, mem, new long[] {address, length}, length);
+        if (gathered != null) {
+            return writeWhole(t, f, gathered);
         }
+        try {
+            return transfer(mem, address, length, false, (s, done) -> offset < 0 ? f.write(s) : f.pwrite(s, offset + done));
+        } catch (ErrnoException e) {
+            throw raisingSigpipe(t, e);
+        }
+    }
+
+    private static int writeWhole(GuestThread t, OpenFile f, byte[] bytes) throws ErrnoException {
+        try {
+            return f.write(MemorySegment.ofArray(bytes));
+        } catch (ErrnoException e) {
+            throw raisingSigpipe(t, e);
+        }
+    }
+
+    private static ErrnoException raisingSigpipe(GuestThread t, ErrnoException e) {
+        if (e.errno() == Errno.EPIPE) {
+            SignalSyscalls.send(t, Signals.SIGPIPE);
+        }
+        return e;
+    }
+
+    /**
+     * The bytes of a write of at most PIPE_BUF bytes to one of jlx's pipes that lie in more than one
+     * piece of guest memory (iovecs, VMAs), copied into one buffer: the pipe takes such a write whole
+     * or not at all (pipe(7)), as Linux's single pipe_write does. null for any other write, for bytes
+     * in one piece (written in place), and when some are not readable (written piece by piece up to
+     * the fault).
+     */
+    private static byte[] gatheredPipeWrite(OpenFile f, GuestMemory mem, long[] iov, long length) {
+        if (length == 0 || length > Pipe.PIPE_BUF || f.pipe() == null) {
+            return null;
+        }
+        byte[] out = new byte[(int) length];
+        int at = 0;
+        try {
+            for (int i = 0; i < iov.length; i += 2) {
+                if (iov[i + 1] == 0) {
+                    continue;
+                }
+                if (iov[i + 1] == length && mem.slice(iov[i], length, false).byteSize() == length) {
+                    return null;
+                }
+                System.arraycopy(mem.read(iov[i], (int) iov[i + 1]), 0, out, at, (int) iov[i + 1]);
+                at += (int) iov[i + 1];
+            }
+        } catch (ErrnoException fault) {
+            return null;
+        }
+        return out;
     }
 
     /** One host transfer into or out of a contiguous piece of guest memory, {@code done} bytes in. */
@@ -345,7 +406,17 @@ final class ReadWriteSyscalls {
                 }
                 throw e;
             }
-            int n = piece.transfer(s, done);
+            int n;
+            try {
+                n = piece.transfer(s, done);
+            } catch (ErrnoException e) {
+                // One call on Linux: once bytes moved (into a pipe that then filled, say), their
+                // count is the result, never an error that would have the caller send them again.
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
             done += n;
             if (n < s.byteSize()) {
                 break;

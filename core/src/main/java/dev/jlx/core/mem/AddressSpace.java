@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A guest process's virtual memory, analogous to Linux's {@code struct mm_struct}: the VMAs, the
@@ -55,8 +56,7 @@ public final class AddressSpace implements CpuEngine.Code {
      * own, and the host limits the JVM to vm.max_map_count of them.
      */
     static final int ALL_VMAS_MAX = Math.max(HostPages.mapCountLimit() - HOST_RESERVE, MAX_REGIONS);
-    private static final java.util.concurrent.atomic.AtomicInteger ALL_VMAS =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger ALL_VMAS = new AtomicInteger();
 
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     /** How many of {@link #vmas} are regions of the engines ({@link Vma#inEngines}). */

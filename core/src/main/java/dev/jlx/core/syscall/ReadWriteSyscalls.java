@@ -143,23 +143,33 @@ final class ReadWriteSyscalls {
     }
 
     /**
-     * readv, preadv and preadv2, in Linux's order (vfs_readv since 6.8): the access mode, the iovecs,
-     * nothing to do for no bytes, then the offset range and the flags. {@code pos} -1 reads at the
-     * file offset.
+     * The iovecs of readv, writev and their p*v forms, checked in Linux's order (vfs_readv and
+     * vfs_writev since 6.8): the access mode, the iovecs, nothing to do for no bytes, then the offset
+     * range and the flags. null when they hold no bytes, for which the call returns 0.
      */
-    private static long readVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
-            throws ErrnoException {
-        if (!f.readable()) {
+    private static long[] checkedVector(OpenFile f, boolean write, GuestMemory mem, long iovAddr, long count,
+            long pos, int flags) throws ErrnoException {
+        if (write ? !f.writable() : !f.readable()) {
             throw new ErrnoException(Errno.EBADF);
         }
-        GuestMemory mem = t.process().space().memory();
         long[] iov = iovecs(mem, iovAddr, count);
         long length = vectorLength(iov);
         if (length == 0) {
-            return 0;
+            return null;
         }
         checkRange(pos, length);
         checkFlags(f, flags);
+        return iov;
+    }
+
+    /** readv, preadv and preadv2 ({@link #checkedVector}); {@code pos} -1 reads at the file offset. */
+    private static long readVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
+            throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        long[] iov = checkedVector(f, false, mem, iovAddr, count, pos, flags);
+        if (iov == null) {
+            return 0;
+        }
         long total = 0;
         for (int i = 0; i < iov.length; i += 2) {
             if (iov[i + 1] == 0) {
@@ -186,24 +196,18 @@ final class ReadWriteSyscalls {
     }
 
     /**
-     * writev, pwritev and pwritev2, in readVector's order. RWF_APPEND writes at the end of a regular
+     * writev, pwritev and pwritev2 ({@link #checkedVector}). RWF_APPEND writes at the end of a regular
      * file (and leaves the file offset there when it is the one written at); RWF_DSYNC and RWF_SYNC
      * sync what was written, as O_DSYNC and O_SYNC do.
      */
     private static long writeVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
             throws ErrnoException {
-        if (!f.writable()) {
-            throw new ErrnoException(Errno.EBADF);
-        }
         GuestMemory mem = t.process().space().memory();
-        long[] iov = iovecs(mem, iovAddr, count);
-        long length = vectorLength(iov);
-        if (length == 0) {
+        long[] iov = checkedVector(f, true, mem, iovAddr, count, pos, flags);
+        if (iov == null) {
             return 0;
         }
-        checkRange(pos, length);
-        checkFlags(f, flags);
-        byte[] gathered = gatheredPipeWrite(f, mem, iov, length);
+        byte[] gathered = gatheredPipeWrite(f, mem, iov, vectorLength(iov));
         if (gathered != null) {
             return writeWhole(t, f, gathered);
         }

@@ -8,6 +8,7 @@ import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostMemory;
 import dev.jlx.core.host.HostRlimit;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -34,6 +35,7 @@ public final class PosixBackend implements HostBackend {
     private final PosixFiles files;
     private final HostConsole console = new Console();
     private final HostIdentity identity = new Identity();
+    private final HostMemory memory;
 
     PosixBackend() {
         this.posix = NativePosix.posix();
@@ -42,6 +44,7 @@ public final class PosixBackend implements HostBackend {
         this.constants = HostConstants.forRunningHost();
         this.statx = constants.isLinux();
         this.files = new PosixFiles(this);
+        this.memory = new PosixHostMemory(constants.isLinux());
     }
 
     POSIX posix() {
@@ -194,6 +197,11 @@ public final class PosixBackend implements HostBackend {
     @Override
     public HostIdentity identity() {
         return identity;
+    }
+
+    @Override
+    public HostMemory memory() {
+        return memory;
     }
 
     private final class Console implements HostConsole {

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jlx.core.api.ExitStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,6 +48,19 @@ class RootfsTest {
         argv.addAll(List.of(command.split(" ")));
         Result expected = Native.run(argv, Runner.ENV, root, new byte[0]);
         Result.assertSameAs(expected, inGuest(argv), command);
+    }
+
+    /**
+     * The root knows the loopback names, the host's resolver and the user running jlx: busybox's
+     * {@code id} in it names the user as the host's {@code id} does, and the files say the same.
+     */
+    @Test
+    void theRootNamesTheUserAndTheResolver() throws Exception {
+        Result native_ = Native.run(List.of("/bin/busybox", "id"), Runner.ENV, dir, new byte[0]);
+        Result.assertSameAs(native_, inGuest(List.of("/bin/busybox", "id")), "id");
+        assertEquals("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+                Files.readString(root.resolve("etc/hosts")));
+        assertEquals(Files.readString(Path.of("/etc/resolv.conf")), Files.readString(root.resolve("etc/resolv.conf")));
     }
 
     /** {@code argv} run by jlx with the root as the guest's {@code /}, and {@code /} as its working directory. */

@@ -22,6 +22,8 @@ final class RootfsCommand {
     /** {@code jlx rootfs create DIR --tar FILE... --deb FILE...}. */
     @Command(name = "create", sortOptions = false, description = {
         "Unpacks root-filesystem tarballs and Debian packages into a guest root.",
+        "Then writes what the guest needs and the files lack: /etc/hosts, the host's /etc/resolv.conf, and the "
+                + "user running jlx in /etc/passwd and /etc/group.",
         "Tarballs go first, then packages, each in the order given, into DIR (made if missing; what is there stays "
                 + "unless an entry replaces it). No package script runs. Owners jlx cannot set (not root) are "
                 + "kept in DIR/.jlx/owners. Entries that would land outside DIR, device nodes and FIFOs are "
@@ -68,6 +70,8 @@ final class RootfsCommand {
                 for (Path d : debs) {
                     rootfs.unpackDeb(d);
                 }
+                com.sun.security.auth.module.UnixSystem user = new com.sun.security.auth.module.UnixSystem();
+                rootfs.settle(user.getUsername(), user.getUid(), user.getGid(), Path.of("/etc/resolv.conf"));
                 return rootfs;
             }
         }

@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = "Runs a Linux program.", sortOptions = false)
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--root", paramLabel = "DIR", description = "Host directory that is the guest's / (default: /).")
-    Path root = Path.of("/");
+    @Option(names = "--root", paramLabel = "DIR", description = "Host directory that is the guest's / (default: / on "
+            + "Linux; elsewhere $JLX_ROOT, else the rootfs folder in jlx's data folder).")
+    Path root;
 
     @Option(names = "--env", paramLabel = "K=V", description = "Sets a guest environment variable (repeatable).")
     List<String> env = List.of();
@@ -50,7 +51,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Kills the guest after this many seconds.")
     Double timeLimit;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Host backend: posix or windows (default: first available).")
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Host backend: posix, portable or windows (default: first available).")
     String backend;
 
     @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARG...]", description = "The program and its arguments.")
@@ -59,11 +61,14 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logging.configure(verbose);
-        if (!Files.isDirectory(root)) {
+        if (root != null && !Files.isDirectory(root)) {
             System.err.println("jlx: --root " + root + ": not a directory");
             return 125;
         }
-        LinuxMachine.Builder b = LinuxMachine.builder().root(root).hostBackend(backend);
+        LinuxMachine.Builder b = LinuxMachine.builder().hostBackend(backend);
+        if (root != null) {
+            b.root(root);
+        }
         if (!clearEnv) {
             b.env(givenEnvironment());
         }
@@ -76,17 +81,20 @@ final class RunCommand implements Callable<Integer> {
             b.env(Map.of(kv.substring(0, eq), kv.substring(eq + 1)));
         }
         for (String m : mounts) {
-            String[] parts = m.split(":");
-            boolean readOnly = parts.length == 3 && parts[2].equals("ro");
-            if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !readOnly) || !parts[1].startsWith("/")) {
+            boolean readOnly = m.endsWith(":ro");
+            String spec = readOnly ? m.substring(0, m.length() - 3) : m;
+            // The guest path is the absolute one after the last ":/"; a Windows host path has colons of its own.
+            int colon = spec.lastIndexOf(":/");
+            if (colon <= 0) {
                 System.err.println("jlx: --mount " + m + ": expected HOST:GUEST or HOST:GUEST:ro with an absolute GUEST");
                 return 125;
             }
-            if (!Files.isDirectory(Path.of(parts[0]))) {
-                System.err.println("jlx: --mount " + m + ": " + parts[0] + " is not a directory");
+            Path host = Path.of(spec.substring(0, colon));
+            if (!Files.isDirectory(host)) {
+                System.err.println("jlx: --mount " + m + ": " + host + " is not a directory");
                 return 125;
             }
-            b.mount(Path.of(parts[0]), parts[1], readOnly);
+            b.mount(host, spec.substring(colon + 1), readOnly);
         }
         for (String t : tmpfs) {
             if (!t.startsWith("/")) {

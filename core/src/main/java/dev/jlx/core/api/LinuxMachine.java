@@ -1,5 +1,6 @@
 package dev.jlx.core.api;
 
+import dev.jlx.core.HostOs;
 import dev.jlx.core.fs.FileSystem;
 import dev.jlx.core.fs.Tmpfs;
 import java.io.InputStream;
@@ -109,8 +110,23 @@ public final class LinuxMachine {
     /** A mount asked for: a host directory (or, when null, a new tmpfs) at an absolute guest path. */
     record MountSpec(String guestPath, Path hostDirectory, boolean readOnly) {}
 
+    /**
+     * The guest root when none is named: on Linux the host's {@code /} (as qemu-user's); on other
+     * hosts, whose {@code /} is no Linux system, the {@code jlx.root} system property, the
+     * {@code JLX_ROOT} environment variable, else {@code rootfs} in jlx's per-user data folder
+     * ({@link HostOs#dataDir}), made with {@code jlx rootfs create}.
+     */
+    public static Path defaultRoot(HostOs host) {
+        if (host.linux()) {
+            return Path.of("/");
+        }
+        String configured = System.getProperty("jlx.root", host.getenv("JLX_ROOT"));
+        return configured != null && !configured.isEmpty() ? Path.of(configured) : host.dataDir().resolve("rootfs");
+    }
+
     public static final class Builder {
-        private Path root = Path.of("/");
+        /** Null: the host's default ({@link #defaultRoot}). */
+        private Path root;
         private final List<MountSpec> mounts = new ArrayList<>();
         private String cwd;
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -123,7 +139,10 @@ public final class LinuxMachine {
 
         private Builder() {}
 
-        /** The host directory that is the guest's {@code /}. Default: the host's {@code /}. */
+        /**
+         * The host directory that is the guest's {@code /}. Default: on a Linux host, the host's
+         * {@code /}; elsewhere the configured guest root ({@link #defaultRoot}).
+         */
         public Builder root(Path hostDirectory) {
             this.root = realPath(hostDirectory);
             return this;
@@ -161,11 +180,20 @@ public final class LinuxMachine {
             }
         }
 
+        /** The guest path without ".", ".." and repeated slashes (guest syntax whatever the host's is). */
         private static String normalizedGuestPath(String guestPath) {
             if (!guestPath.startsWith("/")) {
                 throw new IllegalArgumentException("mount point must be an absolute guest path: " + guestPath);
             }
-            return Path.of(guestPath).normalize().toString();
+            java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+            for (String name : guestPath.split("/")) {
+                if (name.equals("..")) {
+                    names.pollLast();
+                } else if (!name.isEmpty() && !name.equals(".")) {
+                    names.addLast(name);
+                }
+            }
+            return "/" + String.join("/", names);
         }
 
         /**
@@ -226,6 +254,7 @@ public final class LinuxMachine {
         }
 
         public LinuxMachine build() {
+            Path root = this.root != null ? this.root : realPath(defaultRoot(HostOs.running()));
             List<MountSpec> all = new ArrayList<>(mounts);
             all.add(new MountSpec("/", root, false));
             return new LinuxMachine(new Config(root, List.copyOf(all), cwd,

@@ -2,6 +2,7 @@ package dev.jlx.core.api;
 
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.HostOs;
 import dev.jlx.core.cpu.EngineException;
 import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.fs.Devfs;
@@ -45,6 +46,10 @@ final class MachineRun {
         } catch (IllegalStateException e) {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
+        if (!java.nio.file.Files.isDirectory(config.root())) {
+            throw new JlxException("jlx: no guest root at " + config.root() + " (make one with `jlx rootfs create "
+                    + config.root() + " --tar FILE`, or name one with --root)", 1);
+        }
         HostIdentity id = host.identity();
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
@@ -52,9 +57,9 @@ final class MachineRun {
                     : new HostDirectoryFs(host.files(), host.console(), ByteString.of(m.hostDirectory().toString()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
-        if (!config.root().toString().equals("/") && config.mounts().stream().noneMatch(
+        if (!(HostOs.running().linux() && hostSlash(config)) && config.mounts().stream().noneMatch(
                 m -> m.guestPath().equals("/dev"))) {
-            // A guest root of its own gets the /dev every Linux system has; the host's / keeps the host's.
+            // A guest root of its own gets the /dev every Linux system has; a Linux host's / keeps the host's.
             mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }
@@ -109,10 +114,15 @@ final class MachineRun {
         if (config.cwd() != null) {
             return config.cwd();
         }
-        if (config.root().getParent() == null) {
+        if (hostSlash(config)) {
             return Path.of("").toAbsolutePath().toString();
         }
         return "/";
+    }
+
+    /** Whether the guest root is a POSIX host's own {@code /}, whose paths are the guest's too. */
+    private static boolean hostSlash(LinuxMachine.Config config) {
+        return config.root().toString().equals("/");
     }
 
     private static void installStdio(GuestProcess p, LinuxMachine.Config config, HostBackend host)

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.jlx.core.HostOs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,18 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Finds and binds the Unicorn shared library (>= 2.1.1, see ENGINE.md: 2.0.1 makes every guest
- * store ~40x slower). Search order: the {@code jlx.unicorn.library} system property or the
- * {@code JLX_UNICORN_LIBRARY} environment variable (an explicit file), the per-user folder the
- * set-up script fills ({@code ~/.local/share/jlx/unicorn}), then the system's own library.
- * Downcall handles are created lazily, one holder class each, because each costs milliseconds.
+ * store ~40x slower; >= 2.1.4 on Apple silicon, where older ones crash under its W^X rules). Search
+ * order: the {@code jlx.unicorn.library} system property or the {@code JLX_UNICORN_LIBRARY}
+ * environment variable (an explicit file), the per-user folder of the host's convention
+ * ({@link #userLibraryDir}), then where the host's package manager puts it, then the system's own
+ * search. Downcall handles are created lazily, one holder class each, because each costs milliseconds.
  */
 final class UnicornLibrary {
-    /** 2.1.1 as uc_version encodes it: major << 24 | minor << 16 | patch << 8. */
-    static final int MIN_VERSION = 0x02010100;
+    /** The oldest usable version, as uc_version encodes it: major << 24 | minor << 16 | patch << 8. */
+    static final int MIN_VERSION = minVersion(HostOs.running());
 
     static final Linker LINKER = Linker.nativeLinker();
     /** The library, or null when none suitable was found ({@link #FAILURE} says why). */
@@ -40,7 +41,8 @@ final class UnicornLibrary {
         SymbolLookup found = null;
         String from = null;
         int version = 0;
-        for (String candidate : candidates()) {
+        HostOs host = HostOs.running();
+        for (String candidate : candidates(host)) {
             SymbolLookup lookup;
             try {
                 lookup = SymbolLookup.libraryLookup(candidate, Arena.global());
@@ -65,8 +67,8 @@ final class UnicornLibrary {
         LOOKUP = found;
         LOADED_FROM = from;
         VERSION = version;
-        FAILURE = found != null ? null : "Unicorn >= 2.1.1 not found"
-                + (rejected.isEmpty() ? "" : " (" + String.join(", ", rejected) + ")") + ": " + howToGet();
+        FAILURE = found != null ? null : "Unicorn >= " + versionString(MIN_VERSION) + " not found"
+                + (rejected.isEmpty() ? "" : " (" + String.join(", ", rejected) + ")") + ": " + howToGet(host);
     }
 
     /** Throws the reason the engine cannot be used, if it cannot; call before any downcall holder. */
@@ -82,45 +84,51 @@ final class UnicornLibrary {
         return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff);
     }
 
-    private static List<String> candidates() {
+    static int minVersion(HostOs host) {
+        boolean arm = host.arch().equals("aarch64") || host.arch().equals("arm64");
+        return host.mac() && arm ? 0x02010400 : 0x02010100;
+    }
+
+    /** The files or names to try, in order. */
+    static List<String> candidates(HostOs host) {
         List<String> names = new ArrayList<>();
-        String explicit = System.getProperty("jlx.unicorn.library", System.getenv("JLX_UNICORN_LIBRARY"));
+        String explicit = System.getProperty("jlx.unicorn.library", host.getenv("JLX_UNICORN_LIBRARY"));
         if (explicit != null && !explicit.isEmpty()) {
             names.add(explicit);
             return names;
         }
-        Path userDir = userLibraryDir();
-        for (String file : List.of("libunicorn.so.2", "libunicorn.2.dylib", "unicorn.dll")) {
-            if (Files.exists(userDir.resolve(file))) {
-                names.add(userDir.resolve(file).toString());
+        String file = host.windows() ? "unicorn.dll" : host.mac() ? "libunicorn.2.dylib" : "libunicorn.so.2";
+        names.add(userLibraryDir(host).resolve(file).toString());
+        if (host.mac()) {
+            String brew = host.getenv("HOMEBREW_PREFIX");
+            if (brew != null) {
+                names.add(Path.of(brew, "lib", file).toString());
             }
+            names.add("/opt/homebrew/lib/" + file);
+            names.add("/usr/local/lib/" + file);
         }
-        names.add("libunicorn.so.2");
-        names.add("/opt/homebrew/lib/libunicorn.2.dylib");
-        names.add("/usr/local/lib/libunicorn.2.dylib");
-        names.add("unicorn.dll");
+        // The system's own search: the loader's path on Linux and macOS, PATH and the system folders on Windows.
+        names.add(file);
         return names;
     }
 
-    /** The folder the set-up script unpacks Unicorn into. */
-    static Path userLibraryDir() {
-        String data = System.getenv("XDG_DATA_HOME");
-        Path base = data != null && !data.isEmpty()
-                ? Path.of(data) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return base.resolve("jlx").resolve("unicorn");
+    /** The per-user folder for the library ({@link HostOs#dataDir}), where {@code .ci/setup} puts it on Linux. */
+    static Path userLibraryDir(HostOs host) {
+        return host.dataDir().resolve("unicorn");
     }
 
-    private static String howToGet() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.contains("mac")) {
-            return "install it with `brew install unicorn`, or set JLX_UNICORN_LIBRARY to libunicorn.2.dylib";
+    static String howToGet(HostOs host) {
+        String dir = userLibraryDir(host).toString();
+        if (host.mac()) {
+            return "install it with `brew install unicorn` (2.1.4 or newer on Apple silicon), put libunicorn.2.dylib in "
+                    + dir + ", or set JLX_UNICORN_LIBRARY to its full path";
         }
-        if (os.contains("win")) {
-            return "put unicorn.dll (2.1.1 or newer) on PATH, or set JLX_UNICORN_LIBRARY to its full path";
+        if (host.windows()) {
+            return "put unicorn.dll (2.1.1 or newer, from Unicorn's GitHub releases or vcpkg) in " + dir
+                    + " or on PATH, or set JLX_UNICORN_LIBRARY to its full path";
         }
-        return "run `.ci/setup` from the jlx checkout (it unpacks Debian 13's libunicorn2t64 into "
-                + userLibraryDir() + "), install libunicorn2t64 (Debian 13+, Ubuntu 24.04+), "
-                + "or set JLX_UNICORN_LIBRARY to libunicorn.so.2";
+        return "run `.ci/setup` from the jlx checkout (it unpacks Debian 13's libunicorn2t64 into " + dir
+                + "), install libunicorn2t64 (Debian 13+, Ubuntu 24.04+), or set JLX_UNICORN_LIBRARY to libunicorn.so.2";
     }
 
     private static int version(SymbolLookup lookup) {

@@ -556,6 +556,11 @@ public final class AddressSpace implements CpuEngine.Code {
         insert(to, newLen, v.prot, v.flags, v.name);
         Vma moved = find(to);
         if (v.host != null) {
+            // PROT_NONE pages that were accessible once keep their bytes, so the new place needs memory too.
+            if (moved.host == null) {
+                moved = withHost(moved, moved.prot);
+                put(moved);
+            }
             MemorySegment.copy(v.host, oldAddress - v.start, moved.host, 0, Math.min(oldLen, newLen));
         }
         unmapRange(oldAddress, oldAddress + oldLen);

@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -226,6 +227,60 @@ public final class Rootfs implements Closeable {
 
     private static void setTime(Path p, FileTime mtime) throws IOException {
         Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW_LINKS).setTimes(mtime, null, null);
+    }
+
+    /**
+     * Writes what a guest needs to find its way and the unpacked files lack: {@code /etc/hosts} with
+     * the loopback names, the host's {@code /etc/resolv.conf} where the host has one, and the user
+     * {@code name} ({@code uid:gid}) in {@code /etc/passwd} and the group in {@code /etc/group}, so
+     * that {@code id} and shells' prompts name the user who runs jlx. Files already there stay, but
+     * for the user's lines added to them; symlinks are left alone.
+     */
+    public void settle(String name, long uid, long gid, Path hostResolvConf) throws IOException {
+        List<String> etc = List.of("etc");
+        if (GuestTree.lstat(tree.host(etc)) == null) {
+            Files.createDirectory(tree.host(etc));
+        }
+        if (!tree.isRealDirectory(etc)) {
+            return;
+        }
+        writeIfAbsent("hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        if (Files.isRegularFile(hostResolvConf)) {
+            writeIfAbsent("resolv.conf", Files.readString(hostResolvConf, StandardCharsets.ISO_8859_1));
+        }
+        String home = uid == 0 ? "/root" : "/home/" + name;
+        addLine("passwd", 2, uid, name + ":x:" + uid + ":" + gid + ":" + name + ":" + home + ":/bin/sh");
+        addLine("group", 2, gid, name + ":x:" + gid + ":");
+    }
+
+    /** Writes /etc/{@code file} when there is nothing at all by that name (an empty file counts as nothing). */
+    private void writeIfAbsent(String file, String text) throws IOException {
+        Path p = tree.host(List.of("etc", file));
+        BasicFileAttributes a = GuestTree.lstat(p);
+        if (a == null || a.isRegularFile() && a.size() == 0) {
+            Files.writeString(p, text, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Appends {@code line} to /etc/{@code file} (made if missing) unless a line's field {@code field}
+     * (0-based, colon-separated) is already {@code id}.
+     */
+    private void addLine(String file, int field, long id, String line) throws IOException {
+        Path p = tree.host(List.of("etc", file));
+        BasicFileAttributes a = GuestTree.lstat(p);
+        if (a != null && !a.isRegularFile()) {
+            return;
+        }
+        String text = a == null ? "" : Files.readString(p, StandardCharsets.ISO_8859_1);
+        for (String l : text.split("\n")) {
+            String[] f = l.split(":", -1);
+            if (f.length > field && f[field].equals(Long.toString(id))) {
+                return;
+            }
+        }
+        String sep = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
+        Files.writeString(p, text + sep + line + "\n", StandardCharsets.ISO_8859_1);
     }
 
     /**

@@ -50,6 +50,11 @@ final class DiffCommand implements Callable<Integer> {
             description = "The directory whose copies the runs start in (default: the current directory).")
     Path workdir = Path.of("");
 
+    @Option(names = "--cwd", paramLabel = "GUEST",
+            description = "Guest path where each run finds its copy of the working directory, a directory each guest "
+                + "root has (default: the working directory's own path; not with --native).")
+    String cwd;
+
     @Option(names = "--env", paramLabel = "K=V", description = "Sets a guest environment variable (repeatable).")
     List<String> env = List.of();
 
@@ -82,8 +87,8 @@ final class DiffCommand implements Callable<Integer> {
         byte[] stdin = System.in.readAllBytes();
         ProgramDiff.Result r;
         try {
-            r = ProgramDiff.compare(a, b, workdir, argv, stdin);
-        } catch (IOException e) {
+            r = ProgramDiff.compare(a, b, workdir, cwd, argv, stdin);
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("jlx diff: " + e.getMessage());
             return 2;
         }

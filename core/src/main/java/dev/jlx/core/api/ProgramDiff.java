@@ -44,9 +44,9 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>The guest's working directory is at the same guest path in both runs (so that {@code pwd} and the
- * traced paths agree): the given directory's own path, where the run's copy is mounted; a native run
- * cannot be moved, so when one side is native, the other mounts its copy where the native run's is.
- * Only the working directory is copied: what a program changes elsewhere it changes for both runs,
+ * traced paths agree), where the run's copy is mounted: the path asked for, by default the given
+ * directory's own; a native run cannot be moved, so when one side is native, the other mounts its copy
+ * where the native run's is. Only the working directory is copied: what a program changes elsewhere it changes for both runs,
  * which run one after the other.
  */
 public final class ProgramDiff {
@@ -185,7 +185,8 @@ public final class ProgramDiff {
 
         private void files(StringBuilder r) {
             if (sameFiles()) {
-                r.append("files: same (").append(a.files().size()).append(a.files().size() == 1 ? " entry)\n" : " entries)\n");
+                r.append("files: same (").append(a.files().size()).append(a.files().size() == 1 ? " entry" : " entries")
+                        .append(")\n");
                 return;
             }
             r.append("files: differ\n");
@@ -261,20 +262,44 @@ public final class ProgramDiff {
      * @throws JlxException when jlx fails inside (internal error) or the caller is interrupted
      */
     public static Result compare(Side a, Side b, Path workDirectory, List<String> argv, byte[] stdin) throws IOException {
+        return compare(a, b, workDirectory, null, argv, stdin);
+    }
+
+    /**
+     * As {@link #compare(Side, Side, Path, List, byte[])}, with the copies of {@code workDirectory} at
+     * the guest path {@code guestDirectory} (null: the directory's own path), a directory that each
+     * machine's guest root must have, as a Linux mount point must exist; not with a native side.
+     */
+    public static Result compare(Side a, Side b, Path workDirectory, String guestDirectory, List<String> argv,
+            byte[] stdin) throws IOException {
         if (a instanceof HostSide && b instanceof HostSide) {
             throw new IllegalArgumentException("only one side can run natively");
         }
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("argv is empty");
         }
+        if (guestDirectory != null && (a instanceof HostSide || b instanceof HostSide)) {
+            throw new IllegalArgumentException("a native run stays where its copy is: no guest directory to choose");
+        }
         Path work = workDirectory.toRealPath();
+        if (guestDirectory != null && !guestDirectory.startsWith("/")) {
+            throw new IllegalArgumentException("the guest directory must be an absolute guest path: " + guestDirectory);
+        }
         Path scratch = Files.createTempDirectory("jlx-diff-").toRealPath();
         try {
             Path copyA = scratch.resolve("a");
             Path copyB = scratch.resolve("b");
             FileTree.copy(work, copyA, scratch);
             FileTree.copy(work, copyB, scratch);
-            Path guestCwd = a instanceof HostSide ? copyA : b instanceof HostSide ? copyB : work;
+            String guestCwd = a instanceof HostSide ? copyA.toString() : b instanceof HostSide ? copyB.toString()
+                    : guestDirectory != null ? guestDirectory.replaceAll("(?<=.)/+$", "") : work.toString();
+            for (Side side : List.of(a, b)) {
+                if (side instanceof MachineSide m
+                        && !Files.isDirectory(m.machine().config().root().resolve(guestCwd.substring(1)))) {
+                    throw new IllegalArgumentException("the guest root " + m.machine().config().root()
+                            + " has no directory " + guestCwd + " to mount the working directory on");
+                }
+            }
             Run ra = run(a, copyA, guestCwd, argv, stdin);
             Run rb = run(b, copyB, guestCwd, argv, stdin);
             Optional<SyscallDifference> d = ra.traced() && rb.traced()
@@ -289,26 +314,26 @@ public final class ProgramDiff {
         }
     }
 
-    private static Run run(Side side, Path copy, Path guestCwd, List<String> argv, byte[] stdin) throws IOException {
+    private static Run run(Side side, Path copy, String guestCwd, List<String> argv, byte[] stdin) throws IOException {
         return switch (side) {
             case MachineSide m -> runMachine(m, copy, guestCwd, argv, stdin);
             case HostSide h -> runHost(h, copy, argv, stdin);
         };
     }
 
-    private static Run runMachine(MachineSide side, Path copy, Path guestCwd, List<String> argv, byte[] stdin)
+    private static Run runMachine(MachineSide side, Path copy, String guestCwd, List<String> argv, byte[] stdin)
             throws IOException {
         LinuxMachine.Config c = side.machine().config();
         HostBackend host = HostBackends.get(c.hostBackend());
         List<LinuxMachine.MountSpec> mounts = new ArrayList<>();
         // First, so that it wins over a mount of the machine's at the same guest path.
-        mounts.add(new LinuxMachine.MountSpec(guestCwd.toString(), copy, false));
+        mounts.add(new LinuxMachine.MountSpec(guestCwd, copy, false));
         mounts.addAll(c.mounts());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         LinuxMachine machine = new LinuxMachine(new LinuxMachine.Config(c.root(), List.copyOf(mounts),
-                guestCwd.toString(), c.env(), new ByteArrayInputStream(stdin), out, err, c.timeLimit(),
+                guestCwd, c.env(), new ByteArrayInputStream(stdin), out, err, c.timeLimit(),
                 host.name(), new PrintStream(trace, true, StandardCharsets.UTF_8)));
         int status;
         try {

@@ -51,8 +51,8 @@ final class DiffCommand implements Callable<Integer> {
     Path workdir = Path.of("");
 
     @Option(names = "--cwd", paramLabel = "GUEST",
-            description = "Guest path where each run finds its copy of the working directory, a directory each guest "
-                + "root has (default: the working directory's own path; not with --native).")
+            description = "Guest path where each run finds its copy of the working directory, in a directory each "
+                + "guest root has (default: the working directory's own path; not with --native).")
     String cwd;
 
     @Option(names = "--env", paramLabel = "K=V", description = "Sets a guest environment variable (repeatable).")

@@ -267,8 +267,8 @@ public final class ProgramDiff {
 
     /**
      * As {@link #compare(Side, Side, Path, List, byte[])}, with the copies of {@code workDirectory} at
-     * the guest path {@code guestDirectory} (null: the directory's own path), a directory that each
-     * machine's guest root must have, as a Linux mount point must exist; not with a native side.
+     * the guest path {@code guestDirectory} (null: the directory's own path), whose parent directory
+     * each machine's guest root must have; not with a native side.
      */
     public static Result compare(Side a, Side b, Path workDirectory, String guestDirectory, List<String> argv,
             byte[] stdin) throws IOException {
@@ -293,11 +293,13 @@ public final class ProgramDiff {
             FileTree.copy(work, copyB, scratch);
             String guestCwd = a instanceof HostSide ? copyA.toString() : b instanceof HostSide ? copyB.toString()
                     : guestDirectory != null ? guestDirectory.replaceAll("(?<=.)/+$", "") : work.toString();
+            // jlx mounts on a missing directory of the root, not below one (its walk would not reach it).
+            String parent = guestCwd.substring(0, Math.max(1, guestCwd.lastIndexOf('/')));
             for (Side side : List.of(a, b)) {
                 if (side instanceof MachineSide m
-                        && !Files.isDirectory(m.machine().config().root().resolve(guestCwd.substring(1)))) {
+                        && !Files.isDirectory(m.machine().config().root().resolve(parent.substring(1)))) {
                     throw new IllegalArgumentException("the guest root " + m.machine().config().root()
-                            + " has no directory " + guestCwd + " to mount the working directory on");
+                            + " has no directory " + parent + " to mount the working directory in");
                 }
             }
             Run ra = run(a, copyA, guestCwd, argv, stdin);

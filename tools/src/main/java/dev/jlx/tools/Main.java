@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 /** The {@code jlx} command line. */
 @Command(name = "jlx", mixinStandardHelpOptions = true, version = "jlx 0.1.0",
         description = "Runs unmodified x86-64 Linux programs on the JVM.",
-        subcommands = {RunCommand.class, RootfsCommand.class, SyscallsCommand.class})
+        subcommands = {RunCommand.class, DiffCommand.class, RootfsCommand.class, SyscallsCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("run")) {
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("diff"))) {
             // Start-up work that does not depend on the arguments runs beside the command-line parsing:
             // binding the host backend (jnr generates classes) and the engine library (FFM handles).
             Thread.ofPlatform().daemon().name("jlx-backend-preload").start(Main::preloadBackend);

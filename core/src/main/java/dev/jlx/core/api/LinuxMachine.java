@@ -33,8 +33,12 @@ public final class LinuxMachine {
     /** The guest worlds of the runs in progress, for {@link #signalForeground}. */
     private final java.util.Set<dev.jlx.core.kernel.Kernel> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private LinuxMachine(Config config) {
+    LinuxMachine(Config config) {
         this.config = config;
+    }
+
+    Config config() {
+        return config;
     }
 
     /** The tmpfs mounted at {@code guestPath}, made on first use. */

@@ -149,7 +149,7 @@ public final class Kernel {
     public static final int TERMINAL_SESSION = 1;
 
     /** The first process's pid: its parent is jlx (pid 1). */
-    static final int FIRST_PID = 2;
+    public static final int FIRST_PID = 2;
 
     /**
      * Whether process group {@code pgid} is orphaned: no member has a parent in another group of

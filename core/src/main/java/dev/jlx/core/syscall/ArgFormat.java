@@ -48,5 +48,9 @@ public enum ArgFormat {
     /** fcntl command by name. */
     FCNTL_CMD,
     /** *at flags (AT_*) by name. */
-    AT_FLAGS
+    AT_FLAGS,
+    /** A {@code struct stat} the call fills, every field (as {@code strace -v}); its address when the call fails. */
+    STAT_OUT,
+    /** A {@code struct statx} the call fills, every field; its address when the call fails. */
+    STATX_OUT
 }

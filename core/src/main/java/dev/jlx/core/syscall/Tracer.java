@@ -4,18 +4,24 @@ import dev.jlx.abi.ArchPrctl;
 import dev.jlx.abi.Clocks;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Ioctl;
 import dev.jlx.abi.Mman;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.SyscallNr;
+import dev.jlx.abi.struct.Stat;
+import dev.jlx.abi.struct.Statx;
+import dev.jlx.abi.struct.StatxTimestamp;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +45,10 @@ final class Tracer {
 
     void trace(GuestThread thread, SyscallEntry entry, long[] regs, long result) {
         StringBuilder line = new StringBuilder(96);
+        if (thread.tid() != Kernel.FIRST_PID) {
+            // As strace -f: the lines of every task but the first say whose they are, since tasks interleave.
+            line.append("[pid ").append(thread.tid()).append("] ");
+        }
         String name = entry != null ? entry.name() : "syscall_" + regs[0];
         line.append(name).append('(');
         ArgFormat[] formats = entry != null ? entry.args() : RAW;
@@ -110,7 +120,96 @@ final class Tracer {
             }
             case SIGMASK_HOW -> b.append(named(Names.SIGHOW, v));
             case FCNTL_CMD -> b.append(named(Names.FCNTL, v));
+            case STAT_OUT -> struct(b, v, result, Stat.SIZE, mem, Tracer::stat);
+            case STATX_OUT -> struct(b, v, result, Statx.SIZE, mem, Tracer::statx);
         }
+    }
+
+    /** Prints the fields of a struct the call filled, or its address when it failed or cannot be read. */
+    private static void struct(StringBuilder b, long address, long result, int size, GuestMemory mem,
+            java.util.function.BiConsumer<StringBuilder, ByteBuffer> fields) {
+        if (result < 0 || address == 0) {
+            b.append(address == 0 ? "NULL" : "0x" + Long.toHexString(address));
+            return;
+        }
+        try {
+            ByteBuffer s = mem.readStruct(address, size);
+            b.append('{');
+            fields.accept(b, s);
+            b.append('}');
+        } catch (ErrnoException e) {
+            b.append("0x").append(Long.toHexString(address));
+        }
+    }
+
+    /** {@code struct stat} as {@code strace -v} prints it (without its date comments). */
+    private static void stat(StringBuilder b, ByteBuffer s) {
+        int mode = s.getInt(Stat.ST_MODE);
+        b.append("st_dev=");
+        makedev(b, s.getLong(Stat.ST_DEV));
+        b.append(", st_ino=")
+                .append(Long.toUnsignedString(s.getLong(Stat.ST_INO))).append(", st_mode=");
+        mode(b, mode);
+        b.append(", st_nlink=").append(s.getLong(Stat.ST_NLINK)).append(", st_uid=")
+                .append(Integer.toUnsignedString(s.getInt(Stat.ST_UID))).append(", st_gid=")
+                .append(Integer.toUnsignedString(s.getInt(Stat.ST_GID))).append(", st_blksize=")
+                .append(s.getLong(Stat.ST_BLKSIZE)).append(", st_blocks=").append(s.getLong(Stat.ST_BLOCKS));
+        int type = mode & FileMode.S_IFMT;
+        if (type == FileMode.S_IFCHR || type == FileMode.S_IFBLK) {
+            b.append(", st_rdev=");
+            makedev(b, s.getLong(Stat.ST_RDEV));
+        } else {
+            b.append(", st_size=").append(s.getLong(Stat.ST_SIZE));
+        }
+        b.append(", st_atime=").append(s.getLong(Stat.ST_ATIME)).append(", st_atime_nsec=")
+                .append(s.getLong(Stat.ST_ATIME_NSEC)).append(", st_mtime=").append(s.getLong(Stat.ST_MTIME))
+                .append(", st_mtime_nsec=").append(s.getLong(Stat.ST_MTIME_NSEC)).append(", st_ctime=")
+                .append(s.getLong(Stat.ST_CTIME)).append(", st_ctime_nsec=").append(s.getLong(Stat.ST_CTIME_NSEC));
+    }
+
+    /** {@code struct statx} as {@code strace -v} prints it, its masks in hex. */
+    private static void statx(StringBuilder b, ByteBuffer s) {
+        b.append("stx_mask=0x").append(Integer.toHexString(s.getInt(Statx.STX_MASK))).append(", stx_blksize=")
+                .append(Integer.toUnsignedString(s.getInt(Statx.STX_BLKSIZE))).append(", stx_attributes=0x")
+                .append(Long.toHexString(s.getLong(Statx.STX_ATTRIBUTES))).append(", stx_nlink=")
+                .append(Integer.toUnsignedString(s.getInt(Statx.STX_NLINK))).append(", stx_uid=")
+                .append(Integer.toUnsignedString(s.getInt(Statx.STX_UID))).append(", stx_gid=")
+                .append(Integer.toUnsignedString(s.getInt(Statx.STX_GID))).append(", stx_mode=");
+        mode(b, s.getShort(Statx.STX_MODE) & 0xffff);
+        b.append(", stx_ino=").append(Long.toUnsignedString(s.getLong(Statx.STX_INO))).append(", stx_size=")
+                .append(s.getLong(Statx.STX_SIZE)).append(", stx_blocks=").append(s.getLong(Statx.STX_BLOCKS))
+                .append(", stx_attributes_mask=0x").append(Long.toHexString(s.getLong(Statx.STX_ATTRIBUTES_MASK)));
+        String[] times = {"stx_atime", "stx_btime", "stx_ctime", "stx_mtime"};
+        int[] offsets = {Statx.STX_ATIME, Statx.STX_BTIME, Statx.STX_CTIME, Statx.STX_MTIME};
+        for (int i = 0; i < times.length; i++) {
+            b.append(", ").append(times[i]).append("={tv_sec=").append(s.getLong(offsets[i] + StatxTimestamp.TV_SEC))
+                    .append(", tv_nsec=").append(Integer.toUnsignedString(s.getInt(offsets[i] + StatxTimestamp.TV_NSEC)))
+                    .append('}');
+        }
+        b.append(", stx_rdev_major=").append(Integer.toUnsignedString(s.getInt(Statx.STX_RDEV_MAJOR)))
+                .append(", stx_rdev_minor=").append(Integer.toUnsignedString(s.getInt(Statx.STX_RDEV_MINOR)))
+                .append(", stx_dev_major=").append(Integer.toUnsignedString(s.getInt(Statx.STX_DEV_MAJOR)))
+                .append(", stx_dev_minor=").append(Integer.toUnsignedString(s.getInt(Statx.STX_DEV_MINOR)))
+                .append(", stx_mnt_id=").append(Long.toUnsignedString(s.getLong(Statx.STX_MNT_ID)));
+    }
+
+    /** A device number as strace prints it: {@code makedev(0x8, 0x1)}, a zero as {@code 0} (C's {@code %#x}). */
+    private static void makedev(StringBuilder b, long dev) {
+        b.append("makedev(").append(hex(StatSyscalls.major(dev))).append(", ").append(hex(StatSyscalls.minor(dev)))
+                .append(')');
+    }
+
+    private static String hex(int v) {
+        return v == 0 ? "0" : "0x" + Integer.toHexString(v);
+    }
+
+    /** A file mode as strace prints it: the type by name, then the permission bits in octal. */
+    private static void mode(StringBuilder b, int mode) {
+        String type = Names.FILE_TYPE.get((long) (mode & FileMode.S_IFMT));
+        if (type != null) {
+            b.append(type).append('|');
+        }
+        b.append('0').append(Integer.toOctalString(mode & (type != null ? 07777 : 0177777)));
     }
 
     /** Names of the set bits joined by '|', unnamed bits in hex at the end, {@code zero} for none. */
@@ -202,6 +301,7 @@ final class Tracer {
         static final Map<Long, String> ARCH = of(ArchPrctl.class, "ARCH_");
         static final Map<Long, String> CLOCK = of(Clocks.class, "CLOCK_");
         static final Map<Long, String> SIGHOW = of(Signals.class, "SIG_", "SIG_DFL", "SIG_IGN");
+        static final Map<Long, String> FILE_TYPE = of(FileMode.class, "S_IF", "S_IFMT");
 
         /** Names of the int/long constants of {@code c} starting with {@code prefix}, largest value first. */
         private static Map<Long, String> of(Class<?> c, String prefix, String... excluded) {

@@ -6,6 +6,7 @@ import dev.jlx.core.host.HostBackends;
 import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostMemory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -91,6 +92,11 @@ abstract class WrappingBackend implements HostBackendProvider {
             @Override
             public HostIdentity identity() {
                 return real().identity();
+            }
+
+            @Override
+            public HostMemory memory() {
+                return real().memory();
             }
         };
     }

@@ -29,10 +29,13 @@ class ArchitectureTest {
                 .check(JLX);
     }
 
-    /** Only the engine binding binds native code with FFM; backends reach the host through jnr. */
+    /**
+     * Only the host backends and the engine binding bind native functions: the rest of core stays
+     * host-neutral, reaching the host through the SPI (files, memory, console, identity).
+     */
     @Test
-    void onlyTheCpuPackageBindsNativeCode() {
-        noClasses().that().resideOutsideOfPackage("dev.jlx.core.cpu..")
+    void onlyBackendsAndTheEngineBindingBindNativeCode() {
+        noClasses().that().resideOutsideOfPackages("dev.jlx.core.cpu..", "dev.jlx.host..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.SymbolLookup")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.FunctionDescriptor")

@@ -216,7 +216,7 @@ public final class UnicornEngine implements CpuEngine {
             for (int i = 0; i < 8; i++) {
                 code[8 + i] = (byte) (stop >>> (8 * i));
             }
-            return HostPages.executable(code);
+            return CodePages.executable(code);
         }
     }
 
@@ -644,14 +644,14 @@ public final class UnicornEngine implements CpuEngine {
      */
     private void firstFlush() {
         synchronized (CREATION) {
-            java.util.Map<Long, Long> before = HostPages.writableCodeMappings();
+            java.util.Map<Long, Long> before = CodePages.writableCodeMappings();
             flushAll();
-            java.util.List<java.util.Map.Entry<Long, Long>> fresh = HostPages.writableCodeMappings().entrySet()
+            java.util.List<java.util.Map.Entry<Long, Long>> fresh = CodePages.writableCodeMappings().entrySet()
                     .stream().filter(m -> !before.containsKey(m.getKey())
                             && m.getValue() - m.getKey() == TCG_BUFFER_SIZE - 4096L)
                     .toList();
             if (fresh.size() == 1) {
-                HostPages.zeroAndRelease(fresh.get(0).getKey() + PROLOGUE_PAGES, TCG_BUFFER_SIZE - 4096L - PROLOGUE_PAGES);
+                CodePages.zeroAndRelease(fresh.get(0).getKey() + PROLOGUE_PAGES, TCG_BUFFER_SIZE - 4096L - PROLOGUE_PAGES);
             }
         }
     }

@@ -97,9 +97,9 @@ public interface FileOps {
 
     /**
      * A shared mapping of {@code length} bytes (page-rounded) from {@code offset}, writable when
-     * {@code writable}, that jlx unmaps with munmap; ENODEV when the file cannot be mapped so.
+     * {@code writable}; ENODEV when the file cannot be mapped so.
      */
-    default MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
+    default dev.jlx.core.host.HostMapping mapShared(long offset, long length, boolean writable) throws ErrnoException {
         throw new ErrnoException(Errno.ENODEV);
     }
 

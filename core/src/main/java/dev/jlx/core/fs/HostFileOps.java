@@ -126,7 +126,7 @@ public final class HostFileOps implements FileOps {
     }
 
     @Override
-    public MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
+    public dev.jlx.core.host.HostMapping mapShared(long offset, long length, boolean writable) throws ErrnoException {
         return file.mapShared(offset, length, writable);
     }
 

@@ -13,4 +13,9 @@ public interface HostBackend {
     HostConsole console();
 
     HostIdentity identity();
+
+    /** The host memory behind guest pages; a backend without its own gets {@link PortableHostMemory}'s. */
+    default HostMemory memory() {
+        return PortableHostMemory.PAGES;
+    }
 }

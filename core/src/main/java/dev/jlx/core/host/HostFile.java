@@ -81,10 +81,10 @@ public interface HostFile {
 
     /**
      * A shared mapping of {@code length} bytes (page-rounded) of the file from {@code offset}:
-     * host memory whose writes reach the file, writable when {@code writable}; jlx unmaps it with
-     * munmap. ENODEV when the file cannot be mapped.
+     * host memory whose writes reach the file, writable when {@code writable}. ENODEV when the
+     * file cannot be mapped.
      */
-    default MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
+    default HostMapping mapShared(long offset, long length, boolean writable) throws ErrnoException {
         throw new ErrnoException(Errno.ENODEV);
     }
 

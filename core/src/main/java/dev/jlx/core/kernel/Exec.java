@@ -10,6 +10,7 @@ import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.fs.FileOps;
 import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.host.HostMemory;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.loader.ElfException;
 import dev.jlx.core.loader.ElfFile;
@@ -78,7 +79,8 @@ public final class Exec {
             GuestProcess.Credentials creds, StdioSetup stdio) throws ExecFailure {
         ByteString dir = ByteString.of(cwd);
         Vfs.Resolved path = find(kernel.vfs(), argv.get(0), envp, dir);
-        Loaded loaded = load(kernel.vfs(), dir, path, ByteString.of(argv.get(0)), bytes(argv), bytes(envp), creds);
+        Loaded loaded = load(kernel.host().memory(), kernel.vfs(), dir, path, ByteString.of(argv.get(0)), bytes(argv),
+                bytes(envp), creds);
         GuestProcess process = new GuestProcess(kernel, dir, creds);
         UnicornEngine engine = null;
         try {
@@ -106,13 +108,13 @@ public final class Exec {
      * interpreter), or a "#!" script run by its interpreter with the script's path in argv.
      * {@code program} names it in messages. Nothing of the calling process changes.
      */
-    public static Loaded load(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, List<byte[]> argv,
-            List<byte[]> envp, GuestProcess.Credentials creds) throws ExecFailure {
-        return load(vfs, cwd, path, program, argv, envp, creds, 0);
+    public static Loaded load(HostMemory memory, Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program,
+            List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds) throws ExecFailure {
+        return load(memory, vfs, cwd, path, program, argv, envp, creds, 0);
     }
 
-    private static Loaded load(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, List<byte[]> argv,
-            List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
+    private static Loaded load(HostMemory memory, Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program,
+            List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
         FileOps file;
         try {
             file = openExecutable(path, program);
@@ -128,9 +130,9 @@ public final class Exec {
                 if (depth >= MAX_INTERPRETER_DEPTH) {
                     throw new ExecFailure(program + ": " + Errno.ELOOP.message(), 126, Errno.ELOOP);
                 }
-                return loadScript(vfs, cwd, path, program, head, argv, envp, creds, depth);
+                return loadScript(memory, vfs, cwd, path, program, head, argv, envp, creds, depth);
             }
-            return loadElf(vfs, cwd, path, program, file, reader, head, argv, envp, creds);
+            return loadElf(memory, vfs, cwd, path, program, file, reader, head, argv, envp, creds);
         } catch (ElfException e) {
             throw new ExecFailure(program + ": cannot execute: " + e.getMessage(), 126, Errno.ENOEXEC);
         } finally {
@@ -144,8 +146,8 @@ public final class Exec {
      * A "#!" script, as binfmt_script: the interpreter path and at most one argument (the rest of
      * the line, blanks trimmed) from the first line, then the script's own path, then argv[1...].
      */
-    private static Loaded loadScript(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, byte[] head,
-            List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
+    private static Loaded loadScript(HostMemory memory, Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program,
+            byte[] head, List<byte[]> argv, List<byte[]> envp, GuestProcess.Credentials creds, int depth) throws ExecFailure {
         int end = 2;
         while (end < head.length && head[end] != '\n') {
             end++;
@@ -183,17 +185,17 @@ public final class Exec {
         } catch (ErrnoException e) {
             throw failure(program, e.errno());
         }
-        return load(vfs, cwd, ip, program, args, envp, creds, depth + 1);
+        return load(memory, vfs, cwd, ip, program, args, envp, creds, depth + 1);
     }
 
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t';
     }
 
-    private static Loaded loadElf(Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program, FileOps file,
-            ElfFile.RangeReader reader, byte[] head, List<byte[]> argv, List<byte[]> envp,
+    private static Loaded loadElf(HostMemory memory, Vfs vfs, ByteString cwd, Vfs.Resolved path, ByteString program,
+            FileOps file, ElfFile.RangeReader reader, byte[] head, List<byte[]> argv, List<byte[]> envp,
             GuestProcess.Credentials creds) throws ExecFailure, ElfException {
-        AddressSpace space = new AddressSpace();
+        AddressSpace space = new AddressSpace(memory);
         FileOps interpreterFile = null;
         try (Arena arena = Arena.ofConfined()) {
             ElfFile elf = ElfFile.parse(java.util.Arrays.copyOf(head, Math.min(head.length, 64)), file.stat().size(),

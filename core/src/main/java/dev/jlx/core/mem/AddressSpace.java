@@ -5,7 +5,8 @@ import dev.jlx.abi.Mman;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.CpuEngine;
-import dev.jlx.core.cpu.HostPages;
+import dev.jlx.core.host.HostMapping;
+import dev.jlx.core.host.HostMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A guest process's virtual memory, analogous to Linux's {@code struct mm_struct}: the VMAs, the
  * program break and mmap placement. It is the source of truth; every engine that runs this address
- * space gets each change. Guest pages are host pages jlx owns ({@link HostPages}), mapped into the
+ * space gets each change. Guest pages are host pages jlx owns ({@link HostMemory}), mapped into the
  * engine with their real protection, so Java reads and writes them directly. A PROT_NONE range is
  * no region of the engines at all (an access there is unmapped to them; the fault path and
  * {@link GuestMemory} look here and answer as Linux for a PROT_NONE page): guard pages and large
@@ -36,7 +37,7 @@ public final class AddressSpace implements CpuEngine.Code {
     static final long MMAP_MIN = 0x10000;
     /**
      * The most VMAs an address space holds: Linux's vm.max_map_count. Beyond it, beyond
-     * {@link #MAX_REGIONS} or beyond {@link #ALL_VMAS_MAX}, mmap, mprotect, munmap, mremap and brk
+     * {@link #MAX_REGIONS} or beyond {@link #allVmasMax}, mmap, mprotect, munmap, mremap and brk
      * fail as Linux's do beyond its limit.
      */
     static final int MAX_MAP_COUNT = 65530;
@@ -53,10 +54,11 @@ public final class AddressSpace implements CpuEngine.Code {
     static final int HOST_RESERVE = 8192;
     /**
      * The most VMAs of all address spaces in this JVM together: each may hold a host mapping of its
-     * own, and the host limits the JVM to vm.max_map_count of them.
+     * own, and the host may limit the JVM's (Linux: to vm.max_map_count).
      */
-    static final int ALL_VMAS_MAX = Math.max(HostPages.mapCountLimit() - HOST_RESERVE, MAX_REGIONS);
+    private final int allVmasMax;
     private static final AtomicInteger ALL_VMAS = new AtomicInteger();
+    private final HostMemory hostMemory;
 
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     /** How many of {@link #vmas} are regions of the engines ({@link Vma#inEngines}). */
@@ -79,6 +81,13 @@ public final class AddressSpace implements CpuEngine.Code {
     private MemoryFile frozen;
     private final GuestMemory memory = new GuestMemory(this);
     private final RunToken runToken = new RunToken();
+
+    /** An empty address space whose pages are {@code hostMemory}'s. */
+    public AddressSpace(HostMemory hostMemory) {
+        this.hostMemory = hostMemory;
+        this.allVmasMax = (int) Math.max(Math.min((long) hostMemory.mappingLimit() - HOST_RESERVE, Integer.MAX_VALUE),
+                MAX_REGIONS);
+    }
 
     public GuestMemory memory() {
         return memory;
@@ -204,12 +213,12 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /**
      * mmap of a file: as {@link #map}, with {@code fileOffset} for /proc/PID/maps and, when
-     * {@code host} is not null, that host memory (of the page-rounded length, such as the host's
-     * shared mapping of the file) as the VMA's bytes, mprotect limited to {@code maxProt}. Host
-     * memory is returned to the host (munmap) when the guest unmaps it.
+     * {@code host} is not null, that shared mapping of the file (of the page-rounded length) as the
+     * VMA's bytes, mprotect limited to {@code maxProt}. The mapping is closed when no address space
+     * maps any of it any more.
      */
-    public synchronized long map(long hint, long length, int prot, int flags, ByteString name, MemorySegment host, int maxProt,
-            long fileOffset) throws ErrnoException {
+    public synchronized long map(long hint, long length, int prot, int flags, ByteString name, HostMapping host,
+            int maxProt, long fileOffset) throws ErrnoException {
         if (length == 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -247,30 +256,49 @@ public final class AddressSpace implements CpuEngine.Code {
         insert(start, len, prot, flags, name, null, ALL_PROT, 0);
     }
 
-    private void insert(long start, long len, int prot, int flags, ByteString name, MemorySegment given, int maxProt,
+    private void insert(long start, long len, int prot, int flags, ByteString name, HostMapping given, int maxProt,
             long fileOffset) throws ErrnoException {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
-        boolean privatePages = given == null && !shared;
         ensureRoom(0, 0, 1, prot);
-        if (privatePages && own == null && frozen == null) {
-            own = MemoryFile.create();
+        Vma v;
+        if (given != null || shared) {
+            SharedHost sharedHost = given != null ? new SharedHost(given) : SharedHost.allocate(hostMemory, len);
+            if (sharedHost == null) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            v = new Vma(start, start + len, prot, flags, name, sharedHost.memory(), maxProt, fileOffset, sharedHost,
+                    null, false);
+        } else {
+            // Private PROT_NONE pages get host memory only when they become accessible: a reservation costs none.
+            v = new Vma(start, start + len, prot, flags, name, null, maxProt, fileOffset, null, null, false);
+            if (v.inEngines()) {
+                v = withHost(v, prot);
+            }
         }
-        // Since fork froze this space's file, new pages are plain ones until the next fork takes them in.
-        MemoryFile file = privatePages ? own : null;
-        MemorySegment host = given != null ? given
-                : file != null ? HostPages.mapFile(file.fd, start, len, true) : HostPages.allocate(len);
-        if (host == null) {
-            throw new ErrnoException(Errno.ENOMEM);
-        }
-        Vma v = new Vma(start, start + len, prot, flags, name, host, maxProt, fileOffset,
-                shared ? new SharedHost(host) : null, file, file != null);
         put(v);
         if (v.inEngines()) {
             for (CpuEngine e : engines) {
-                e.map(start, len, prot, host);
+                e.map(start, len, prot, v.host);
             }
         }
+    }
+
+    /**
+     * {@code v}, private pages without host memory (PROT_NONE since they were mapped), with new
+     * zeroed host memory and protection {@code prot}: in this space's page file where it has one.
+     */
+    private Vma withHost(Vma v, int prot) throws ErrnoException {
+        long len = v.end - v.start;
+        if (own == null && frozen == null) {
+            own = MemoryFile.create(hostMemory);
+        }
+        // Since fork froze this space's file, new pages are plain ones until the next fork takes them in.
+        MemorySegment host = own != null ? own.pages.map(v.start, len, true) : hostMemory.allocate(len);
+        if (host == null) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        return new Vma(v.start, v.end, prot, v.flags, v.name, host, v.maxProt, v.fileOffset, null, own, own != null);
     }
 
     /** Top-down first fit below the mmap base, as Linux's default allocator. */
@@ -293,7 +321,7 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /**
      * ENOMEM unless the VMAs and the engines' regions stay within {@link #MAX_MAP_COUNT},
-     * {@link #MAX_REGIONS} and {@link #ALL_VMAS_MAX} once [start, end) is cut out of the VMAs it overlaps (an empty range cuts
+     * {@link #MAX_REGIONS} and {@link #allVmasMax} once [start, end) is cut out of the VMAs it overlaps (an empty range cuts
      * nothing) and {@code added} VMAs of protection {@code prot} are put in.
      */
     private void ensureRoom(long start, long end, int added, int prot) throws ErrnoException {
@@ -308,7 +336,7 @@ public final class AddressSpace implements CpuEngine.Code {
             }
         }
         if (vmas.size() + moreVmas > MAX_MAP_COUNT || regions + moreRegions > MAX_REGIONS
-                || ALL_VMAS.get() + moreVmas > ALL_VMAS_MAX) {
+                || ALL_VMAS.get() + moreVmas > allVmasMax) {
             throw new ErrnoException(Errno.ENOMEM);
         }
     }
@@ -326,6 +354,11 @@ public final class AddressSpace implements CpuEngine.Code {
         vmas.remove(v.start);
         regions -= v.inEngines() ? 1 : 0;
         ALL_VMAS.decrementAndGet();
+    }
+
+    /** The most VMAs all address spaces of this JVM may hold together, as this space's host memory allows. */
+    int allVmasMax() {
+        return allVmasMax;
     }
 
     /** The VMAs of all address spaces in this JVM. */
@@ -358,9 +391,11 @@ public final class AddressSpace implements CpuEngine.Code {
                 }
             }
             if (v.sharedHost == null) {
-                HostPages.free(v.host.address() + (from - v.start), to - from);
+                if (v.host != null) {
+                    hostMemory.free(v.host.asSlice(from - v.start, to - from));
+                }
                 if (v.owned) {
-                    HostPages.punch(own.fd, from, to - from);
+                    own.pages.punch(from, to - from);
                 }
             } else if (!references(v.sharedHost)) {
                 v.sharedHost.release();
@@ -430,13 +465,18 @@ public final class AddressSpace implements CpuEngine.Code {
         for (Vma v : affected) {
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
-            keepOutside(v, from, to);
             Vma now = v.slice(from, to, prot);
+            if (now.host == null && now.inEngines()) {
+                now = withHost(now, prot);
+            }
+            keepOutside(v, from, to);
             put(now);
             // PROT_NONE is no region of the engines: to or from it the range is unmapped or mapped
             // (the same host memory, so the contents stay).
             for (CpuEngine e : engines) {
-                if (!v.inEngines()) {
+                if (!v.inEngines() && !now.inEngines()) {
+                    break;
+                } else if (!v.inEngines()) {
                     e.map(from, to - from, prot, now.host);
                 } else if (!now.inEngines()) {
                     e.unmap(from, to - from);
@@ -515,7 +555,9 @@ public final class AddressSpace implements CpuEngine.Code {
         }
         insert(to, newLen, v.prot, v.flags, v.name);
         Vma moved = find(to);
-        MemorySegment.copy(v.host, oldAddress - v.start, moved.host, 0, Math.min(oldLen, newLen));
+        if (v.host != null) {
+            MemorySegment.copy(v.host, oldAddress - v.start, moved.host, 0, Math.min(oldLen, newLen));
+        }
         unmapRange(oldAddress, oldAddress + oldLen);
         return to;
     }
@@ -530,13 +572,13 @@ public final class AddressSpace implements CpuEngine.Code {
             throw new ErrnoException(Errno.ENOMEM);
         }
         for (Vma v : overlapping(address, end)) {
-            if (v.shared()) {
+            if (v.shared() || v.host == null) {
                 continue;
             }
             long from = Math.max(address, v.start);
             long to = Math.min(end, v.end);
             if (v.owned) {
-                HostPages.punch(own.fd, from, to - from);
+                own.pages.punch(from, to - from);
             } else {
                 v.host.asSlice(from - v.start, to - from).fill((byte) 0);
             }
@@ -556,9 +598,9 @@ public final class AddressSpace implements CpuEngine.Code {
             return;
         }
         for (Vma v : overlapping(address, end)) {
-            if (v.shared() && v.name != null) {
+            if (v.sharedHost != null) {
                 long from = Math.max(address, v.start);
-                HostPages.sync(v.host.address() + (from - v.start), Math.min(end, v.end) - from);
+                v.sharedHost.sync(v.host.address() + (from - v.start), Math.min(end, v.end) - from);
             }
         }
     }
@@ -568,12 +610,17 @@ public final class AddressSpace implements CpuEngine.Code {
      * count of resident pages now, or a larger count seen at an earlier call (getrusage's maxrss).
      */
     public synchronized long peakResidentBytes() {
-        long pages = 0;
+        long bytes = 0;
         for (Vma v : vmas.values()) {
-            pages += HostPages.residentPages(v.host.address(), v.end - v.start);
+            bytes += residentBytes(v);
         }
-        peakResident = Math.max(peakResident, pages * PAGE);
+        peakResident = Math.max(peakResident, bytes);
         return peakResident;
+    }
+
+    /** How many bytes of {@code v}'s pages the host holds in memory. */
+    public long residentBytes(Vma v) {
+        return v.host == null ? 0 : hostMemory.residentBytes(v.host);
     }
 
     /** Sets the program break's start (the page after the executable's bss). */
@@ -617,7 +664,9 @@ public final class AddressSpace implements CpuEngine.Code {
                 }
             }
             if (v.sharedHost == null) {
-                HostPages.free(v.host.address(), v.end - v.start);
+                if (v.host != null) {
+                    hostMemory.free(v.host);
+                }
             } else {
                 shared.add(v.sharedHost);
             }
@@ -645,7 +694,7 @@ public final class AddressSpace implements CpuEngine.Code {
      * without memory files) are copied, only those the host holds, so untouched ones stay free.
      */
     public synchronized AddressSpace fork() throws ErrnoException {
-        AddressSpace child = new AddressSpace();
+        AddressSpace child = new AddressSpace(hostMemory);
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;
@@ -672,12 +721,18 @@ public final class AddressSpace implements CpuEngine.Code {
                     if (shared.add(v.sharedHost)) {
                         v.sharedHost.share();
                     }
+                } else if (v.host == null) {
+                    host = null;
                 } else {
-                    host = cow ? HostPages.mapFile(base.fd, v.start, len, false) : HostPages.allocate(len);
+                    host = cow ? base.pages.map(v.start, len, false) : hostMemory.allocate(len);
                     if (host == null) {
                         throw new ErrnoException(Errno.ENOMEM);
                     }
-                    HostPages.copyPages(v.host, host, cow);
+                    if (cow) {
+                        base.pages.copyWritten(v.host, host);
+                    } else {
+                        hostMemory.copy(v.host, host);
+                    }
                 }
                 child.put(new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
                         v.sharedHost, cow ? base : null, false));
@@ -693,7 +748,7 @@ public final class AddressSpace implements CpuEngine.Code {
     private void freeze() {
         for (Vma v : List.copyOf(vmas.values())) {
             if (v.owned) {
-                HostPages.remapFile(v.host.address(), v.end - v.start, own.fd, v.start, false);
+                own.pages.remap(v.host, v.start, false);
                 put(v.backedBy(own, false));
             }
         }
@@ -711,7 +766,7 @@ public final class AddressSpace implements CpuEngine.Code {
     private void makeOwn() {
         if (own == null) {
             boolean takeBack = frozen != null && frozen.sole();
-            own = takeBack ? frozen : MemoryFile.create();
+            own = takeBack ? frozen : MemoryFile.create(hostMemory);
             if (own == null) {
                 return;
             }
@@ -721,16 +776,16 @@ public final class AddressSpace implements CpuEngine.Code {
             }
         }
         for (Vma v : List.copyOf(vmas.values())) {
-            if (v.sharedHost != null || v.owned) {
+            if (v.sharedHost != null || v.owned || v.host == null) {
                 continue;
             }
             long len = v.end - v.start;
             boolean mine = v.memoryFile == own;
             if (!mine) {
-                HostPages.punch(own.fd, v.start, len);
+                own.pages.punch(v.start, len);
             }
-            HostPages.writePages(v.host, own.fd, v.start, mine);
-            HostPages.remapFile(v.host.address(), len, own.fd, v.start, true);
+            own.pages.write(v.host, v.start, mine);
+            own.pages.remap(v.host, v.start, true);
             put(v.backedBy(own, true));
         }
         if (frozen != null) {
@@ -740,19 +795,22 @@ public final class AddressSpace implements CpuEngine.Code {
         lastHit = null;
     }
 
-    /** Frees what a taken-back file holds outside this space's private mappings: other spaces' pages. */
+    /**
+     * Frees what a taken-back file holds outside this space's private pages (other spaces' pages), so
+     * that a range given pages later finds holes there.
+     */
     private void punchOutsidePrivate() {
         long at = 0;
         for (Vma v : vmas.values()) {
-            if (v.sharedHost == null) {
+            if (v.sharedHost == null && v.host != null) {
                 if (v.start > at) {
-                    HostPages.punch(own.fd, at, v.start - at);
+                    own.pages.punch(at, v.start - at);
                 }
                 at = v.end;
             }
         }
         if (at < TASK_SIZE) {
-            HostPages.punch(own.fd, at, TASK_SIZE - at);
+            own.pages.punch(at, TASK_SIZE - at);
         }
     }
 

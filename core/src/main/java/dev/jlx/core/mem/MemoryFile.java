@@ -1,26 +1,24 @@
 package dev.jlx.core.mem;
 
-import dev.jlx.core.cpu.HostPages;
+import dev.jlx.core.host.HostMemory;
 
 /**
- * A host memory file (memfd) holding an address space's private pages, each at the file offset
- * equal to its guest address. Its owner maps it shared; fork freezes it, and from then on parent
- * and child map it privately, so the host copies a page only when one of them writes it (Linux's
- * copy-on-write, done by the host's own page tables). The file goes back to the host when no
- * address space uses it any more.
+ * The host's page file ({@link HostMemory.PageFile}) holding an address space's private pages,
+ * each at the file offset equal to its guest address, with the count of address spaces that map
+ * it: it goes back to the host when none does any more.
  */
 final class MemoryFile {
-    final int fd;
+    final HostMemory.PageFile pages;
     private int spaces = 1;
 
-    private MemoryFile(int fd) {
-        this.fd = fd;
+    private MemoryFile(HostMemory.PageFile pages) {
+        this.pages = pages;
     }
 
     /** A new, empty memory file, or null on hosts without them (fork then copies). */
-    static MemoryFile create() {
-        int fd = HostPages.newMemoryFile(AddressSpace.TASK_SIZE);
-        return fd < 0 ? null : new MemoryFile(fd);
+    static MemoryFile create(HostMemory memory) {
+        HostMemory.PageFile pages = memory.newPageFile(AddressSpace.TASK_SIZE);
+        return pages == null ? null : new MemoryFile(pages);
     }
 
     /** One more address space maps it (fork's child). */
@@ -40,7 +38,7 @@ final class MemoryFile {
             last = --spaces == 0;
         }
         if (last) {
-            HostPages.closeFile(fd);
+            pages.close();
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.jlx.core.mem;
 
-import dev.jlx.core.cpu.HostPages;
+import dev.jlx.core.host.HostMapping;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +17,12 @@ import java.util.Map;
 public final class SharedFiles {
     private record Key(long dev, long ino) {}
 
-    /** One host mapping of a file: its host pages, from {@code fileOffset} on. */
-    private record Mapping(MemorySegment host, long fileOffset) {}
+    /** One host mapping of a file, from {@code fileOffset} on. */
+    private record Mapping(HostMapping mapping, long fileOffset) {
+        MemorySegment host() {
+            return mapping.segment();
+        }
+    }
 
     private static final Map<Key, List<Mapping>> MAPPINGS = new HashMap<>();
 
@@ -29,9 +33,9 @@ public final class SharedFiles {
         return !MAPPINGS.isEmpty();
     }
 
-    /** {@code host} maps file (dev, ino) from {@code fileOffset}. */
-    public static synchronized void mapped(long dev, long ino, MemorySegment host, long fileOffset) {
-        MAPPINGS.computeIfAbsent(new Key(dev, ino), k -> new ArrayList<>()).add(new Mapping(host, fileOffset));
+    /** {@code mapping} maps file (dev, ino) from {@code fileOffset}. */
+    public static synchronized void mapped(long dev, long ino, HostMapping mapping, long fileOffset) {
+        MAPPINGS.computeIfAbsent(new Key(dev, ino), k -> new ArrayList<>()).add(new Mapping(mapping, fileOffset));
     }
 
     /**
@@ -50,9 +54,9 @@ public final class SharedFiles {
         return null;
     }
 
-    /** The host pages at {@code address} go back to the host. */
-    public static synchronized void unmapped(long address) {
-        MAPPINGS.values().forEach(l -> l.removeIf(m -> m.host().address() == address));
+    /** {@code mapping} goes back to the host. */
+    public static synchronized void unmapped(HostMapping mapping) {
+        MAPPINGS.values().forEach(l -> l.removeIf(m -> m.mapping() == mapping));
         MAPPINGS.values().removeIf(List::isEmpty);
     }
 
@@ -62,7 +66,7 @@ public final class SharedFiles {
         for (Mapping m : MAPPINGS.getOrDefault(new Key(dev, ino), List.of())) {
             long keep = Math.max(0, end - m.fileOffset());
             if (keep < m.host().byteSize()) {
-                HostPages.replaceWithZeros(m.host().address() + keep, m.host().byteSize() - keep);
+                m.mapping().zeroFrom(keep);
             }
         }
     }

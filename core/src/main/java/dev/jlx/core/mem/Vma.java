@@ -14,7 +14,10 @@ public final class Vma {
     final int prot;
     final int flags;
     final ByteString name;
-    /** Host memory holding this VMA's bytes: guest {@code start} is {@code host} offset 0. */
+    /**
+     * Host memory holding this VMA's bytes: guest {@code start} is {@code host} offset 0. Null for
+     * private pages that were never accessible: they get host memory when they become so.
+     */
     final MemorySegment host;
     /**
      * The protections mprotect may grant: a shared mapping of a file opened read-only never
@@ -55,7 +58,7 @@ public final class Vma {
 
     /** The part [from, to) of this VMA, with another protection. */
     Vma slice(long from, long to, int newProt) {
-        return new Vma(from, to, newProt, flags, name, host.asSlice(from - start, to - from), maxProt,
+        return new Vma(from, to, newProt, flags, name, host == null ? null : host.asSlice(from - start, to - from), maxProt,
                 name == null ? 0 : fileOffset + (from - start), sharedHost, memoryFile, owned);
     }
 

@@ -280,7 +280,8 @@ final class ForkSyscalls {
         Exec.Loaded loaded;
         try {
             GuestProcess.FsView view = p.fsView();
-            loaded = Exec.load(view.vfs(), view.cwd(), file, name, argv, envp, p.credentials());
+            loaded = Exec.load(p.kernel().host().memory(), view.vfs(), view.cwd(), file, name, argv, envp,
+                    p.credentials());
         } catch (Exec.ExecFailure e) {
             throw new ErrnoException(e.errno());
         }

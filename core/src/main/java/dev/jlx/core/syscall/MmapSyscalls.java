@@ -4,9 +4,9 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.cpu.HostPages;
-import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.VfsFile;
+import dev.jlx.core.host.HostMapping;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.AddressSpace;
 import java.lang.foreign.MemorySegment;
@@ -102,15 +102,15 @@ final class MmapSyscalls {
             return space.map(addr, len, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE, name, null,
                     AddressSpace.ALL_PROT, offset);
         }
-        MemorySegment host = h.ops().mapShared(offset, backed, writable);
+        HostMapping host = h.ops().mapShared(offset, backed, writable);
         dev.jlx.core.host.HostStat st = file.stat();
         dev.jlx.core.mem.SharedFiles.mapped(st.dev(), st.ino(), host, offset);
         long start;
         try {
             start = space.map(addr, backed, prot, flags, name, host, maxProt, offset);
         } catch (ErrnoException e) {
-            dev.jlx.core.mem.SharedFiles.unmapped(host.address());
-            HostPages.free(host.address(), backed);
+            dev.jlx.core.mem.SharedFiles.unmapped(host);
+            host.close();
             throw e;
         }
         if (backed < len) {

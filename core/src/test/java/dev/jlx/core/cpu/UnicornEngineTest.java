@@ -2,6 +2,7 @@ package dev.jlx.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jlx.core.host.PortableHostMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class UnicornEngineTest {
     private static final long DATA = 0x600000;
 
     private static MemorySegment load(CpuEngine e, long at, int prot, int... bytes) {
-        MemorySegment page = HostPages.allocate(4096);
+        MemorySegment page = PortableHostMemory.PAGES.allocate(4096);
         for (int i = 0; i < bytes.length; i++) {
             page.set(ValueLayout.JAVA_BYTE, i, (byte) bytes[i]);
         }
@@ -199,7 +200,7 @@ class UnicornEngineTest {
             again.unmap(CODE, 4096);
             again.close();
         }
-        HostPages.free(page.address(), 4096);
+        PortableHostMemory.PAGES.free(page);
     }
 
     @Test
@@ -209,7 +210,7 @@ class UnicornEngineTest {
             // buffer holds. Unicorn 2.1.1 crashed the JVM when a new engine's buffer first filled.
             int blocks = 300_000;
             long size = (2L * blocks + 1 + 4095) & -4096L;
-            MemorySegment code = HostPages.allocate(size);
+            MemorySegment code = PortableHostMemory.PAGES.allocate(size);
             for (int i = 0; i < blocks; i++) {
                 code.set(ValueLayout.JAVA_BYTE, 2L * i, (byte) 0xeb);
             }

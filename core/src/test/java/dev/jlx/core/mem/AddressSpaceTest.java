@@ -19,21 +19,31 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.cpu.X86Reg;
+import dev.jlx.core.host.HostMemory;
+import dev.jlx.core.host.PortableHostMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Linux placement and error semantics of the mmap family, with an engine attached. */
-class AddressSpaceTest {
+/**
+ * Linux placement and error semantics of the mmap family, with an engine attached, on the portable
+ * host memory; a backend's tests run the same on its own ({@link #memory()}).
+ */
+public class AddressSpaceTest {
     private static final int RW = PROT_READ | PROT_WRITE;
     private static final int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
 
     private AddressSpace space;
     private UnicornEngine engine;
 
+    /** The host memory under test. */
+    protected HostMemory memory() {
+        return PortableHostMemory.PAGES;
+    }
+
     @BeforeEach
     void setUp() {
-        space = new AddressSpace();
+        space = new AddressSpace(memory());
         engine = new UnicornEngine();
         space.attach(engine);
     }
@@ -259,7 +269,7 @@ class AddressSpaceTest {
     @Test
     void mappingsPastTheLimitsAreEnomem() throws ErrnoException {
         // Without an engine: each engine region costs time linear in their number (docs/engine.md).
-        AddressSpace alone = new AddressSpace();
+        AddressSpace alone = new AddressSpace(memory());
         try {
             long three = alone.map(0, 3 * 4096, RW, ANON, null);
             // Mappings two pages apart, fixed: the top-down search would walk them all each time.
@@ -287,7 +297,7 @@ class AddressSpaceTest {
             // VMAs up to Linux's vm.max_map_count, or fewer when the host would not leave the JVM room.
             long big = alone.map(0, 3 * 4096, PROT_NONE, ANON, null);
             int limit = Math.min(AddressSpace.MAX_MAP_COUNT,
-                    AddressSpace.ALL_VMAS_MAX - (AddressSpace.allVmas() - alone.vmas().size()));
+                    alone.allVmasMax() - (AddressSpace.allVmas() - alone.vmas().size()));
             for (int i = alone.vmas().size(); i < limit; i++) {
                 alone.map(at[0], 4096, PROT_NONE, ANON | MAP_FIXED, null);
                 at[0] += 2 * 4096;

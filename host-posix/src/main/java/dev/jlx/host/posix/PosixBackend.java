@@ -8,6 +8,7 @@ import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
+import dev.jlx.core.host.HostMemory;
 import dev.jlx.core.host.HostRlimit;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -39,6 +40,7 @@ public final class PosixBackend implements HostBackend {
     private final PosixFiles files;
     private final HostConsole console = new Console();
     private final HostIdentity identity = new Identity();
+    private final HostMemory memory;
 
     /**
      * @param linuxOnlyCalls whether the backend may use the Linux-only calls ({@link LinuxOnly}) when
@@ -56,6 +58,7 @@ public final class PosixBackend implements HostBackend {
         this.statx = linuxOnly != null;
         this.statLayout = StatLayout.ofRunningHost();
         this.files = new PosixFiles(this);
+        this.memory = new PosixHostMemory(constants.isLinux());
     }
 
     POSIX posix() {
@@ -286,6 +289,11 @@ public final class PosixBackend implements HostBackend {
     @Override
     public HostIdentity identity() {
         return identity;
+    }
+
+    @Override
+    public HostMemory memory() {
+        return memory;
     }
 
     private final class Console implements HostConsole {

@@ -5,6 +5,7 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostMapping;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
@@ -33,21 +34,9 @@ final class PosixFile implements HostFile {
         throw new ErrnoException(Errno.EBADF);
     }
 
-    /** A jnr view of the segment's own native memory: the host call reads and writes it in place. */
-    /** PROT_READ, PROT_WRITE and MAP_SHARED have these values on Linux, macOS and the BSDs. */
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int MAP_SHARED = 1;
-
     @Override
-    public MemorySegment mapShared(long offset, long length, boolean writable) throws ErrnoException {
-        long size = (length + 4095) & ~4095L;
-        long address = backend.libc().mmap(0, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
-                offset);
-        if (address == -1) {
-            throw backend.lastError();
-        }
-        return MemorySegment.ofAddress(address).reinterpret(size);
+    public HostMapping mapShared(long offset, long length, boolean writable) throws ErrnoException {
+        return PosixMapping.map(backend, fd, offset, length, writable);
     }
 
     @Override

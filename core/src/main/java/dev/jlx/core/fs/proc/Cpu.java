@@ -2,10 +2,10 @@ package dev.jlx.core.fs.proc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import dev.jlx.core.cpu.HostPages;
 import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.UnicornEngine;
 import dev.jlx.core.cpu.X86Reg;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -237,8 +237,8 @@ public final class Cpu {
     }
 
     private static Cpu probe() {
-        MemorySegment page = HostPages.allocate(4096);
-        try (UnicornEngine engine = new UnicornEngine()) {
+        try (Arena arena = Arena.ofConfined(); UnicornEngine engine = new UnicornEngine()) {
+            MemorySegment page = arena.allocate(4096, 4096);
             MemorySegment.copy(PROBE, 0, page, JAVA_BYTE, 0, PROBE.length);
             engine.map(CODE, 4096, 5, page);
             try {
@@ -246,8 +246,6 @@ public final class Cpu {
             } finally {
                 engine.unmap(CODE, 4096);
             }
-        } finally {
-            HostPages.free(page.address(), 4096);
         }
     }
 

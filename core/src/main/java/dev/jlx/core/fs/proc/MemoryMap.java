@@ -2,12 +2,9 @@ package dev.jlx.core.fs.proc;
 
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ByteString;
-import dev.jlx.core.ErrnoException;
-import dev.jlx.core.cpu.HostPages;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.Vma;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,15 +55,7 @@ final class MemoryMap {
     static List<Region> regions(GuestProcess p) {
         List<Region> out = new ArrayList<>();
         for (Vma v : List.copyOf(p.space().vmas())) {
-            long resident = 0;
-            if (v.prot() != Mman.PROT_NONE) {
-                try {
-                    MemorySegment host = p.space().memory().slice(v.start(), v.end() - v.start(), false);
-                    resident = HostPages.residentPages(host.address(), host.byteSize());
-                } catch (ErrnoException unreachable) {
-                    // The VMA was just listed with access: slice cannot fail for it.
-                }
-            }
+            long resident = v.prot() == Mman.PROT_NONE ? 0 : p.space().residentBytes(v) / PAGE;
             Region r = new Region(v.start(), v.end(), v.prot(), v.flags(), v.name(), v.fileOffset(), resident);
             Region last = out.isEmpty() ? null : out.getLast();
             if (last != null && last.end == r.start && last.prot == r.prot

@@ -58,7 +58,8 @@ public final class PosixBackend implements HostBackend {
         this.statx = linuxOnly != null;
         this.statLayout = StatLayout.ofRunningHost();
         this.files = new PosixFiles(this);
-        this.memory = new PosixHostMemory(constants.isLinux());
+        // The portable profile's fork copies pages: memfds are Linux-only too.
+        this.memory = new PosixHostMemory(linuxOnly != null);
     }
 
     POSIX posix() {

@@ -16,12 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code portable} profile binds no Linux-only function. Each profile runs {@link PortableWorkload}
  * in a fresh JVM (this one may have bound anything already) that logs every class it loads: the
  * Linux-only functions are declared only in {@link LinuxOnly}, and jnr-ffi can bind them only by
- * loading that interface, so its absence from the log shows they were never bound. The {@code posix}
+ * loading that interface, so its absence from the log shows they were never bound (nor memfd_create,
+ * bound only by {@link MemfdPageFile}, which the backend's memory would load). The {@code posix}
  * profile's run, which must load it, shows that the log would tell.
  */
 class PortableBindingTest {
     private static final String LINUX_ONLY = "dev.jlx.host.posix.LinuxOnly ";
     private static final String LIBC = "dev.jlx.host.posix.LibC ";
+    /** Host memory's memfd page files, which bind memfd_create and fallocate (through FFM). */
+    private static final String MEMFD = "dev.jlx.host.posix.MemfdPageFile ";
 
     private record Run(int status, String output, String classes) {}
 
@@ -47,6 +50,7 @@ class PortableBindingTest {
         assertTrue(run.output().contains("workload done on portable"), run.output());
         assertTrue(run.classes().contains(LIBC), "the log shows the bindings the workload loaded");
         assertFalse(run.classes().contains(LINUX_ONLY), "LinuxOnly was loaded by the portable profile");
+        assertFalse(run.classes().contains(MEMFD), "memfd page files were loaded by the portable profile");
     }
 
     @Test

@@ -133,9 +133,13 @@ final class PosixFiles implements HostFiles {
      * followed (the VFS resolved it; a symlink swapped in since is ELOOP), and the host descriptor is
      * close-on-exec so host processes never inherit it (the guest's FD_CLOEXEC lives in core). A file
      * this open creates gets exactly {@code mode} (core applied the guest's umask; see {@link #hostUmask}).
+     * O_PATH is Linux-only: without the Linux-only calls it opens a {@link PathOnlyFile}.
      */
     @Override
     public HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        if ((linuxFlags & OpenFlags.O_PATH) != 0 && backend.linuxOnly() == null) {
+            return PathOnlyFile.open(this, path, linuxFlags);
+        }
         try (HostPath p = hostPath(path)) {
             return openExact(linuxFlags, mode, flags -> openHost(p, flags, mode & PERMISSION_BITS));
         }

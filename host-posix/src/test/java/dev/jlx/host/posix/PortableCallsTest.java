@@ -59,6 +59,31 @@ class PortableCallsTest {
                 s.blocks(), s.atimeSec(), s.atimeNsec(), s.mtimeSec(), s.mtimeNsec(), s.ctimeSec(), s.ctimeNsec());
     }
 
+    /** O_PATH without the host's O_PATH: the same answers as the posix profile's real O_PATH descriptors. */
+    @Test
+    void pathOnlyDescriptors(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("f"), "data");
+        Files.createSymbolicLink(dir.resolve("l"), dir.resolve("f"));
+        java.nio.file.Files.setPosixFilePermissions(dir.resolve("f"), java.util.Set.of());
+        int flags = OpenFlags.O_PATH | OpenFlags.O_NOFOLLOW;
+        for (String name : new String[] {"f", "l", "."}) {
+            HostFile emulated = portable.files().open(b(dir.resolve(name)), flags, 0);
+            HostFile real = posix.files().open(b(dir.resolve(name)), flags, 0);
+            assertTrue(emulated instanceof PathOnlyFile);
+            assertEquals(withoutBirth(real.stat()), emulated.stat(), name);
+            assertEquals(real.statfs(), emulated.statfs());
+            assertEquals(Errno.EBADF, errno(() -> emulated.read(java.lang.foreign.MemorySegment.NULL)));
+            assertEquals(Errno.EBADF, errno(() -> emulated.chmod(0644)));
+            assertEquals(HostFile.POLLNVAL, emulated.poll(HostFile.POLLIN, 0));
+            emulated.close();
+            real.close();
+        }
+        assertEquals(Errno.ENOTDIR, errno(() -> portable.files().open(b(dir.resolve("f")),
+                flags | OpenFlags.O_DIRECTORY, 0)));
+        assertEquals(Errno.ENOENT, errno(() -> portable.files().open(b(dir.resolve("missing")), flags, 0)));
+        assertEquals(Errno.ENOTDIR, errno(() -> portable.files().open(b(dir.resolve("f/x")), flags, 0)));
+    }
+
     /** Mode 0 extends and allocates as Linux's fallocate does; fallocate's errors come in Linux's order. */
     @Test
     void allocateWithoutFallocate(@TempDir Path dir) throws Exception {

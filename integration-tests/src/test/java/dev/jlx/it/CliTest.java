@@ -173,7 +173,7 @@ class CliTest {
         Result r = jlx(dir, "run", "--backend", "no-such-backend", "--", "/bin/busybox", "true");
         assertEquals(1, r.status());
         assertEquals("", r.out());
-        assertEquals("jlx: no host backend named no-such-backend (there are: posix, windows)\n", r.err());
+        assertEquals("jlx: no host backend named no-such-backend (there are: posix, portable, windows)\n", r.err());
     }
 
     @Test

@@ -11,7 +11,13 @@ import jnr.ffi.types.ssize_t;
  * calls take a {@link Pointer} to guest memory so the host reads and writes it in place, and every
  * path or name is a {@code byte[]} holding a NUL-terminated C string ({@code ByteString.toCString()}),
  * passed as those bytes (jnr-ffi would encode a {@code String} in the JVM's charset, which cannot
- * carry a name that is not valid in it).
+ * carry a name that is not valid in it). Every call here exists on Linux and macOS with the same
+ * signature, except the xattr calls (Linux's signatures, called on Linux only; macOS's are in
+ * {@link DarwinLibC}). Linux-only calls are in {@link LinuxOnly}, which only the {@code posix}
+ * profile on a Linux host binds. The variadic functions (open, ioctl, fcntl) are bound with fixed
+ * arguments, which x86-64 passes where a variadic callee reads them; Apple's arm64 ABI passes
+ * variable arguments on the stack, so macOS calls them through {@link DarwinLibC}'s variadic
+ * bindings (jnr-ffi invokes those through a slower, per-call path, which Linux need not pay).
  */
 public interface LibC {
     /** ssize_t read(int fd, void *buf, size_t count); */
@@ -35,6 +41,15 @@ public interface LibC {
     /** int ioctl(int fd, unsigned long request, ...); with a pointer argument. */
     int ioctl(int fd, long request, @Out Pointer arg);
 
+    /** int fcntl(int fd, int cmd, ...); with an integer argument (F_GETFL takes none, 0 is ignored). */
+    int fcntl(int fd, int cmd, long arg);
+
+    /**
+     * int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timeval *timeout);
+     * macOS's is bound as {@code select$DARWIN_EXTSN}, which takes sets of any size (see {@link FdSet}).
+     */
+    int select(int nfds, Pointer readfds, Pointer writefds, Pointer exceptfds, Pointer timeout);
+
     /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
     int poll(Pointer fds, long nfds, int timeout);
 
@@ -49,12 +64,6 @@ public interface LibC {
 
     /** int closedir(DIR *dirp); */
     int closedir(Pointer dir);
-
-    /** int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags); (Linux) */
-    int renameat2(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
-
-    /** int renamex_np(const char *from, const char *to, unsigned int flags); (macOS) */
-    int renamex_np(@In byte[] from, @In byte[] to, int flags);
 
     /** int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags); */
     int utimensat(int dirfd, @In byte[] path, @In Pointer times, int flags);
@@ -104,7 +113,7 @@ public interface LibC {
     /** void sync(void); */
     void sync();
 
-    // Extended attributes, Linux's signatures (macOS's take extra position and options arguments).
+    // Extended attributes, Linux's signatures: Linux hosts only (macOS's are in DarwinLibC).
     @ssize_t long getxattr(@In byte[] path, @In byte[] name, @Out Pointer value, @size_t long size);
 
     @ssize_t long lgetxattr(@In byte[] path, @In byte[] name, @Out Pointer value, @size_t long size);
@@ -132,30 +141,21 @@ public interface LibC {
     /** void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset); */
     long mmap(long addr, @size_t long length, int prot, int flags, int fd, long offset);
 
-    /** int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf); (glibc 2.28+) */
-    int statx(int dirfd, @In byte[] path, int flags, int mask, @Out Pointer buf);
-
     /** int statfs(const char *path, struct statfs *buf); the layout is the host's (see {@link StatfsLayout}). */
     int statfs(@In byte[] path, @Out Pointer buf);
 
     /** int fstatfs(int fd, struct statfs *buf); the layout is the host's. */
     int fstatfs(int fd, @Out Pointer buf);
 
-    /** long syscall(long number, ...); used for openat2(2), which glibc 2.36 does not wrap. */
-    long syscall(long number, int dirfd, @In byte[] path, @In Pointer how, long size);
-
     /** int close(int fd); */
     int close(int fd);
 
-    /** int stat(const char *path, struct stat *buf); (glibc 2.33+) */
+    /** int stat(const char *path, struct stat *buf); the layout is the host's (see {@link StatLayout}); glibc 2.33+. */
     int stat(@In byte[] path, @Out Pointer buf);
 
-    /** int lstat(const char *path, struct stat *buf); (glibc 2.33+) */
+    /** int lstat(const char *path, struct stat *buf); glibc 2.33+. */
     int lstat(@In byte[] path, @Out Pointer buf);
 
-    /** int fallocate(int fd, int mode, off_t offset, off_t len); (Linux) */
-    int fallocate(int fd, int mode, long offset, long len);
-
-    /** int posix_fallocate(int fd, off_t offset, off_t len); returns an errno value, not -1. */
-    int posix_fallocate(int fd, long offset, long len);
+    /** int fstat(int fd, struct stat *buf); glibc 2.33+. */
+    int fstat(int fd, @Out Pointer buf);
 }

@@ -1,5 +1,7 @@
 package dev.jlx.host.posix;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import jnr.ffi.LibraryLoader;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -18,6 +20,37 @@ final class NativePosix {
 
     static LibC libc() {
         return Holder.require().libc;
+    }
+
+    /**
+     * The Linux-only calls, bound on first use: only the {@code posix} profile on a Linux host asks
+     * for them, so a JVM that runs only the {@code portable} profile never loads {@link LinuxOnly}.
+     */
+    static LinuxOnly linuxOnly() {
+        return LinuxOnlyHolder.LINUX_ONLY;
+    }
+
+    /** macOS's own signatures, bound on first use (on macOS; tests bind them on Linux too). */
+    static DarwinLibC darwin() {
+        return DarwinHolder.DARWIN;
+    }
+
+    /**
+     * The macOS symbols behind {@link LibC}'s method names, where they differ. Intel macOS keeps
+     * the 32-bit-inode struct stat, statfs and dirent under the plain names for old binaries and
+     * gives the 64-bit-inode ones, which arm64 has under the plain names, the {@code $INODE64}
+     * suffix ({@code __DARWIN_INODE64}/{@code __DARWIN_ALIAS_I} in {@code <sys/cdefs.h>}); select
+     * without a limit on nfds is {@code select$DARWIN_EXTSN} on both ({@code __DARWIN_EXTSN_C}).
+     */
+    static Map<String, String> darwinSymbols(boolean x86_64) {
+        Map<String, String> symbols = new LinkedHashMap<>();
+        if (x86_64) {
+            for (String name : new String[] {"stat", "lstat", "fstat", "statfs", "fstatfs", "opendir", "readdir"}) {
+                symbols.put(name, name + "$INODE64");
+            }
+        }
+        symbols.put("select", "select$DARWIN_EXTSN");
+        return symbols;
     }
 
     /** Null when the native bindings loaded, else why they did not. Loads them on first call. */
@@ -45,10 +78,9 @@ final class NativePosix {
                     cause = "jnr-posix has no native POSIX binding for this platform";
                 } else {
                     LibraryLoader<LibC> loader = LibraryLoader.create(LibC.class);
-                    if (jnr.ffi.Platform.getNativePlatform().getOS() == jnr.ffi.Platform.OS.DARWIN
-                            && jnr.ffi.Platform.getNativePlatform().getCPU() == jnr.ffi.Platform.CPU.X86_64) {
-                        // Intel macOS keeps the 32-bit-inode struct statfs under the plain names.
-                        loader.map("statfs", "statfs$INODE64").map("fstatfs", "fstatfs$INODE64");
+                    jnr.ffi.Platform platform = jnr.ffi.Platform.getNativePlatform();
+                    if (platform.getOS() == jnr.ffi.Platform.OS.DARWIN) {
+                        darwinSymbols(platform.getCPU() == jnr.ffi.Platform.CPU.X86_64).forEach(loader::map);
                     }
                     loaded = new Loaded(posix, loader.load("c"));
                     cause = null;
@@ -66,6 +98,20 @@ final class NativePosix {
             }
             return LOADED;
         }
+    }
+
+    private static final class LinuxOnlyHolder {
+        private static final LinuxOnly LINUX_ONLY = bind(LinuxOnly.class);
+    }
+
+    private static final class DarwinHolder {
+        private static final DarwinLibC DARWIN = bind(DarwinLibC.class);
+    }
+
+    /** A further libc binding, made after the main one (whose holder sets jnr-ffi's switches). */
+    private static <T> T bind(Class<T> calls) {
+        Holder.require();
+        return LibraryLoader.create(calls).load("c");
     }
 
     /** jnr-posix reports failures through errno only: nothing here may throw or print. */

@@ -30,6 +30,11 @@ import jnr.posix.POSIX;
 public final class PosixBackend implements HostBackend {
     private final POSIX posix;
     private final LibC libc;
+    /** The Linux-only calls: only the {@code posix} profile on a Linux host has them, else null. */
+    private final LinuxOnly linuxOnly;
+    /** macOS's own signatures on a macOS host, else null. */
+    private final DarwinLibC darwin;
+    private final String name;
     private final Runtime runtime;
     private final HostConstants constants;
     private final PosixFiles files;
@@ -37,14 +42,24 @@ public final class PosixBackend implements HostBackend {
     private final HostIdentity identity = new Identity();
     private final HostMemory memory;
 
-    PosixBackend() {
+    /**
+     * @param linuxOnlyCalls whether the backend may use the Linux-only calls ({@link LinuxOnly}) when
+     *     the host is Linux: the {@code posix} profile; without them it is the {@code portable} one,
+     *     which uses only what macOS also has
+     */
+    PosixBackend(boolean linuxOnlyCalls) {
         this.posix = NativePosix.posix();
         this.libc = NativePosix.libc();
         this.runtime = Runtime.getSystemRuntime();
         this.constants = HostConstants.forRunningHost();
-        this.statx = constants.isLinux();
+        this.name = linuxOnlyCalls ? "posix" : "portable";
+        this.linuxOnly = linuxOnlyCalls && constants.isLinux() ? NativePosix.linuxOnly() : null;
+        this.darwin = constants.isLinux() ? null : NativePosix.darwin();
+        this.statx = linuxOnly != null;
+        this.statLayout = StatLayout.ofRunningHost();
         this.files = new PosixFiles(this);
-        this.memory = new PosixHostMemory(constants.isLinux());
+        // The portable profile's fork copies pages: memfds are Linux-only too.
+        this.memory = new PosixHostMemory(linuxOnly != null);
     }
 
     POSIX posix() {
@@ -53,6 +68,31 @@ public final class PosixBackend implements HostBackend {
 
     LibC libc() {
         return libc;
+    }
+
+    /** The Linux-only calls, or null when this backend may not use them (see {@link #PosixBackend(boolean)}). */
+    LinuxOnly linuxOnly() {
+        return linuxOnly;
+    }
+
+    /** macOS's own calls, or null on another host. */
+    DarwinLibC darwin() {
+        return darwin;
+    }
+
+    /** open(2), bound variadically on macOS (see {@link DarwinLibC}). */
+    int open(byte[] path, int hostFlags, int mode) {
+        return darwin != null ? darwin.open(path, hostFlags, mode) : libc.open(path, hostFlags, mode);
+    }
+
+    /** ioctl(2) with a pointer argument, bound variadically on macOS. */
+    int ioctl(int fd, long request, Pointer arg) {
+        return darwin != null ? darwin.ioctl(fd, request, arg) : libc.ioctl(fd, request, arg);
+    }
+
+    /** fcntl(2) with an integer argument, bound variadically on macOS. */
+    int fcntl(int fd, int cmd, long arg) {
+        return darwin != null ? darwin.fcntl(fd, cmd, arg) : libc.fcntl(fd, cmd, arg);
     }
 
     Runtime runtime() {
@@ -73,11 +113,10 @@ public final class PosixBackend implements HostBackend {
         return layout.read(b);
     }
 
-    /** The Linux errno for the host errno the last {@link LibC} call left. */
     /** statx's mask for everything stat knows plus the birth time (STATX_BASIC_STATS | STATX_BTIME). */
     private static final int STATX_WANTED = 0x7ff | 0x800;
     private static final int STATX_BTIME = 0x800;
-    /** Set on a Linux host whose glibc has statx (2.28+); cleared when the call is missing. */
+    /** Set when {@link LinuxOnly} is bound; cleared when glibc lacks statx (before 2.28). */
     private volatile boolean statx;
     /** struct statx, 256 bytes, one per thread: the VFS stats a lot. */
     private final ThreadLocal<Pointer> statxBuffer = ThreadLocal.withInitial(
@@ -89,8 +128,8 @@ public final class PosixBackend implements HostBackend {
 
     /**
      * statx(2) with Linux's {@code AT_*} flags into a reused buffer: one host call, no jnr-posix
-     * objects, and the birth time where the file system keeps one. Null when the host has no statx
-     * (not Linux, or an old glibc): callers then use jnr-posix.
+     * objects, and the birth time where the file system keeps one. Null when the backend has no statx
+     * (the {@code portable} profile, macOS, an old glibc): callers then use {@link #stat} and {@link #fstat}.
      */
     HostStat statx(int dirfd, byte[] path, int flags) throws ErrnoException {
         if (!statx) {
@@ -98,7 +137,7 @@ public final class PosixBackend implements HostBackend {
         }
         Pointer b = statxBuffer.get();
         try {
-            if (libc.statx(dirfd, path, flags, STATX_WANTED, b) < 0) {
+            if (linuxOnly.statx(dirfd, path, flags, STATX_WANTED, b) < 0) {
                 throw lastError();
             }
         } catch (UnsatisfiedLinkError olderGlibc) {
@@ -118,11 +157,58 @@ public final class PosixBackend implements HostBackend {
                 b.getLong(8), b.getLong(56));
     }
 
-    /** glibc's makedev: the dev_t of a major and minor number. */
     private static long makedev(int major, int minor) {
-        long ma = Integer.toUnsignedLong(major);
-        long mi = Integer.toUnsignedLong(minor);
-        return (ma & 0xfffff000L) << 32 | (ma & 0xfff) << 8 | (mi & 0xffffff00L) << 12 | (mi & 0xff);
+        return StatLayout.makedev(major, minor);
+    }
+
+    /** The host's struct stat layout; null where jlx knows none, or glibc has no stat symbol (before 2.33). */
+    private volatile StatLayout statLayout;
+    /** One struct stat buffer per thread, as large as any layout's. */
+    private final ThreadLocal<Pointer> statBuffer = ThreadLocal.withInitial(
+            () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 144));
+
+    /** stat(2) or lstat(2) of {@code path} (the host's struct stat read by {@link StatLayout}). */
+    HostStat stat(dev.jlx.core.ByteString path, boolean followLinks) throws ErrnoException {
+        StatLayout layout = statLayout;
+        if (layout != null) {
+            Pointer b = statBuffer.get();
+            try {
+                byte[] c = path.toCString();
+                if ((followLinks ? libc.stat(c, b) : libc.lstat(c, b)) < 0) {
+                    throw lastError();
+                }
+                return layout.read(b, constants);
+            } catch (UnsatisfiedLinkError olderGlibc) {
+                statLayout = null;
+            }
+        }
+        // jnr-posix takes a String: names are UTF-8 on the hosts that get here (an old glibc).
+        FileStat fs = posix.allocateStat();
+        if ((followLinks ? posix.stat(path.utf8(), fs) : posix.lstat(path.utf8(), fs)) < 0) {
+            throw posixError();
+        }
+        return hostStat(fs);
+    }
+
+    /** fstat(2), as {@link #stat}. */
+    HostStat fstat(int fd) throws ErrnoException {
+        StatLayout layout = statLayout;
+        if (layout != null) {
+            Pointer b = statBuffer.get();
+            try {
+                if (libc.fstat(fd, b) < 0) {
+                    throw lastError();
+                }
+                return layout.read(b, constants);
+            } catch (UnsatisfiedLinkError olderGlibc) {
+                statLayout = null;
+            }
+        }
+        FileStat fs = posix.allocateStat();
+        if (posix.fstat(fd, fs) < 0) {
+            throw posixError();
+        }
+        return hostStat(fs);
     }
 
     /** A jnr pointer to native memory such as guest memory; null for an empty segment. */
@@ -130,11 +216,18 @@ public final class PosixBackend implements HostBackend {
         return segment.byteSize() == 0 ? null : runtime.getMemoryManager().newPointer(segment.address(), segment.byteSize());
     }
 
-    /** EOPNOTSUPP on hosts whose xattr calls have other signatures than Linux's. */
-    void requireLinuxXattrs() throws ErrnoException {
-        if (!constants.isLinux()) {
-            throw new ErrnoException(dev.jlx.abi.Errno.EOPNOTSUPP);
+    /** macOS's XATTR_NOFOLLOW ({@code <sys/xattr.h>}): the options of an xattr call on a link itself. */
+    static final int DARWIN_XATTR_NOFOLLOW = 0x1;
+
+    /**
+     * Linux's setxattr flags (XATTR_CREATE 1, XATTR_REPLACE 2) as macOS's (0x2, 0x4); other bits
+     * are EINVAL, as on Linux.
+     */
+    static int darwinXattrFlags(int linuxFlags) throws ErrnoException {
+        if ((linuxFlags & ~3) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
         }
+        return (linuxFlags & 1) << 1 | (linuxFlags & 2) << 1;
     }
 
     /** A libc result: itself, or the host's errno as a Linux one when negative. */
@@ -181,7 +274,7 @@ public final class PosixBackend implements HostBackend {
 
     @Override
     public String name() {
-        return "posix";
+        return name;
     }
 
     @Override
@@ -213,27 +306,24 @@ public final class PosixBackend implements HostBackend {
         @Override
         public WindowSize windowSize(HostFile file) throws ErrnoException {
             Pointer ws = Memory.allocate(runtime, 8);
-            if (libc.ioctl(PosixFile.fd(file), constants.tiocgwinsz(), ws) < 0) {
+            if (ioctl(PosixFile.fd(file), constants.tiocgwinsz(), ws) < 0) {
                 throw lastError();
             }
             return new WindowSize(ws.getShort(0) & 0xffff, ws.getShort(2) & 0xffff, ws.getShort(4) & 0xffff,
                     ws.getShort(6) & 0xffff);
         }
 
-        /**
-         * tcgetattr(3). A Linux host's termios is already Linux-encoded. macOS's has 8-byte flag
-         * words, 20 control characters and other flag bits, and jnr-constants has no termios table to
-         * translate them by name, so a non-Linux host answers ENOTTY for now.
-         */
+        /** tcgetattr(3): glibc's struct termios is Linux's; macOS's is translated by {@link DarwinTermios}. */
         @Override
         public Termios attributes(HostFile file) throws ErrnoException {
             int fd = PosixFile.fd(file);
-            if (!constants.isLinux()) {
-                throw new ErrnoException(Errno.ENOTTY, "terminal attributes on a non-Linux host");
-            }
-            Pointer t = Memory.allocate(runtime, GLIBC_TERMIOS_SIZE);
+            boolean linux = constants.isLinux();
+            Pointer t = Memory.allocate(runtime, linux ? GLIBC_TERMIOS_SIZE : DarwinTermios.SIZE);
             if (libc.tcgetattr(fd, t) < 0) {
                 throw lastError();
+            }
+            if (!linux) {
+                return DarwinTermios.read(t);
             }
             byte[] cc = new byte[LINUX_NCCS];
             t.get(17, cc, 0, LINUX_NCCS);

@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The POSIX backend (Linux, macOS), found through {@link java.util.ServiceLoader}. Asking whether it
+ * The POSIX backend (Linux, macOS), found through {@link java.util.ServiceLoader}: the {@code posix}
+ * profile, which on Linux also uses Linux-only calls (see {@link PortableBackendProvider}). Asking whether it
  * is available loads the native bindings once per JVM, which {@link #create()} then reuses.
  */
 public final class PosixBackendProvider implements HostBackendProvider {
@@ -17,6 +18,11 @@ public final class PosixBackendProvider implements HostBackendProvider {
 
     @Override
     public Optional<String> unavailabilityCause() {
+        return cause();
+    }
+
+    /** Why neither POSIX profile can run here, if so. */
+    static Optional<String> cause() {
         String os = System.getProperty("os.name", "");
         if (os.toLowerCase(Locale.ROOT).startsWith("windows")) {
             return Optional.of("Windows is not a POSIX host");
@@ -33,6 +39,6 @@ public final class PosixBackendProvider implements HostBackendProvider {
 
     @Override
     public HostBackend create() {
-        return new PosixBackend();
+        return new PosixBackend(true);
     }
 }

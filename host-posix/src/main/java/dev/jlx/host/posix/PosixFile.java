@@ -1,5 +1,7 @@
 package dev.jlx.host.posix;
 
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.FileMode;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostFile;
@@ -8,7 +10,7 @@ import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
 import jnr.ffi.Pointer;
-import jnr.posix.FileStat;
+import jnr.ffi.Runtime;
 
 /** An open host file descriptor. Data calls pass the segment's address: no copy through Java arrays. */
 final class PosixFile implements HostFile {
@@ -29,7 +31,7 @@ final class PosixFile implements HostFile {
         if (file instanceof PosixFile p) {
             return p.fd;
         }
-        throw new ErrnoException(dev.jlx.abi.Errno.EBADF);
+        throw new ErrnoException(Errno.EBADF);
     }
 
     @Override
@@ -39,26 +41,34 @@ final class PosixFile implements HostFile {
 
     @Override
     public long getxattr(ByteString name, MemorySegment value) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        return backend.checked(backend.libc().fgetxattr(fd, name.toCString(), backend.pointer(value), value.byteSize()));
+        DarwinLibC d = backend.darwin();
+        Pointer p = backend.pointer(value);
+        return backend.checked(d != null ? d.fgetxattr(fd, name.toCString(), p, value.byteSize(), 0, 0)
+                : backend.libc().fgetxattr(fd, name.toCString(), p, value.byteSize()));
     }
 
     @Override
     public long listxattr(MemorySegment list) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        return backend.checked(backend.libc().flistxattr(fd, backend.pointer(list), list.byteSize()));
+        DarwinLibC d = backend.darwin();
+        Pointer p = backend.pointer(list);
+        return backend.checked(d != null ? d.flistxattr(fd, p, list.byteSize(), 0)
+                : backend.libc().flistxattr(fd, p, list.byteSize()));
     }
 
     @Override
     public void setxattr(ByteString name, MemorySegment value, int flags) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        backend.checked(backend.libc().fsetxattr(fd, name.toCString(), backend.pointer(value), value.byteSize(), flags));
+        DarwinLibC d = backend.darwin();
+        Pointer p = backend.pointer(value);
+        backend.checked(d != null
+                ? d.fsetxattr(fd, name.toCString(), p, value.byteSize(), 0, PosixBackend.darwinXattrFlags(flags))
+                : backend.libc().fsetxattr(fd, name.toCString(), p, value.byteSize(), flags));
     }
 
     @Override
     public void removexattr(ByteString name) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        backend.checked(backend.libc().fremovexattr(fd, name.toCString()));
+        DarwinLibC d = backend.darwin();
+        backend.checked(d != null ? d.fremovexattr(fd, name.toCString(), 0)
+                : backend.libc().fremovexattr(fd, name.toCString()));
     }
 
     private int check(long result) throws ErrnoException {
@@ -69,8 +79,23 @@ final class PosixFile implements HostFile {
     private static final ThreadLocal<jnr.ffi.Pointer> POLLFD = ThreadLocal.withInitial(
             () -> jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 8));
 
+    /**
+     * Whether {@link #poll} asks select(2): for a terminal, where the host's poll(2) may fail (macOS
+     * answers POLLNVAL for ttys). Only the {@code posix} profile on Linux polls terminals; the
+     * {@code portable} one takes macOS's path there too. Settled on the first poll.
+     */
+    private Boolean selectsInstead;
+
     @Override
     public int poll(int events, int timeoutMillis) throws ErrnoException {
+        Boolean select = selectsInstead;
+        if (select == null) {
+            select = backend.linuxOnly() == null && isTerminal();
+            selectsInstead = select;
+        }
+        if (select) {
+            return FdSet.select(backend, fd, events, timeoutMillis);
+        }
         jnr.ffi.Pointer pollfd = POLLFD.get();
         pollfd.putInt(0, fd);
         pollfd.putShort(4, (short) events);
@@ -112,14 +137,7 @@ final class PosixFile implements HostFile {
     @Override
     public HostStat stat() throws ErrnoException {
         HostStat s = backend.statx(fd, PosixFiles.EMPTY_PATH, PosixFiles.LINUX_AT_EMPTY_PATH);
-        if (s != null) {
-            return s;
-        }
-        FileStat st = backend.posix().allocateStat();
-        if (backend.posix().fstat(fd, st) < 0) {
-            throw backend.posixError();
-        }
-        return backend.hostStat(st);
+        return s != null ? s : backend.fstat(fd);
     }
 
     @Override
@@ -127,27 +145,102 @@ final class PosixFile implements HostFile {
         check(backend.libc().ftruncate(fd, length));
     }
 
-    /** {@code int fsync(int fd);} or {@code int fdatasync(int fd);} */
+    /**
+     * fallocate(2): Linux's own call in the {@code posix} profile on Linux. Elsewhere (macOS, the
+     * {@code portable} profile) only mode 0 is done, as posix_fallocate does it: after fallocate's
+     * checks in Linux's order (vfs_fallocate), the part past the end of the file is allocated
+     * ({@link #allocatePastEnd}) and the size extended; blocks of holes inside the file are not
+     * allocated. Other modes are EOPNOTSUPP, as from a file system without them.
+     */
     @Override
     public void allocate(int mode, long offset, long length) throws ErrnoException {
-        if (backend.constants().isLinux()) {
-            check(backend.libc().fallocate(fd, mode, offset, length));
+        LinuxOnly linux = backend.linuxOnly();
+        if (linux != null) {
+            check(linux.fallocate(fd, mode, offset, length));
             return;
         }
+        if ((check(backend.fcntl(fd, F_GETFL, 0)) & O_ACCMODE) == O_RDONLY) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        HostStat st = stat();
+        switch (st.mode() & FileMode.S_IFMT) {
+            case FileMode.S_IFREG -> { }
+            case FileMode.S_IFIFO -> throw new ErrnoException(Errno.ESPIPE);
+            case FileMode.S_IFDIR -> throw new ErrnoException(Errno.EISDIR);
+            default -> throw new ErrnoException(Errno.ENODEV);
+        }
         if (mode != 0) {
-            throw new ErrnoException(dev.jlx.abi.Errno.EOPNOTSUPP);
+            throw new ErrnoException(Errno.EOPNOTSUPP, "fallocate mode " + mode + " without Linux's fallocate");
         }
-        int err = backend.libc().posix_fallocate(fd, offset, length);
-        if (err != 0) {
-            throw new ErrnoException(backend.constants().linuxErrno(err));
+        long end = offset + length;
+        if (end < 0) {
+            throw new ErrnoException(Errno.EFBIG);
         }
+        if (end > st.size()) {
+            allocatePastEnd(st.size(), end);
+            truncate(end);
+        }
+    }
+
+    /** F_GETFL and O_ACCMODE/O_RDONLY: the same numbers on Linux and macOS. */
+    private static final int F_GETFL = 3;
+    private static final int O_ACCMODE = 3;
+    private static final int O_RDONLY = 0;
+    /** macOS's F_PREALLOCATE and fstore_t's values ({@code <sys/fcntl.h>}). */
+    static final int F_PREALLOCATE = 42;
+    static final int F_ALLOCATECONTIG = 0x2;
+    static final int F_ALLOCATEALL = 0x4;
+    static final int F_PEOFPOSMODE = 3;
+    /** Zeros written per pwrite where no call can allocate. */
+    private static final int ZERO_CHUNK = 64 * 1024;
+
+    /**
+     * Allocates the bytes from the end of the file {@code size} to {@code end}. macOS:
+     * fcntl(F_PREALLOCATE) from the physical end of file, contiguous if it can be, else in any
+     * pieces (both all-or-nothing); a host without it (the {@code portable} profile on Linux) writes
+     * zeros there, which allocates them as posix_fallocate's own fallback does.
+     */
+    private void allocatePastEnd(long size, long end) throws ErrnoException {
+        DarwinLibC d = backend.darwin();
+        if (d != null) {
+            Pointer store = fstore(backend.runtime(), F_ALLOCATECONTIG | F_ALLOCATEALL, end - size);
+            if (d.fcntl(fd, F_PREALLOCATE, store) < 0) {
+                store.putInt(0, F_ALLOCATEALL);
+                check(d.fcntl(fd, F_PREALLOCATE, store));
+            }
+            return;
+        }
+        Pointer zeros = backend.pointer(Zeros.CHUNK);
+        for (long at = size; at < end; ) {
+            at += check(backend.libc().pwrite(fd, zeros, Math.min(ZERO_CHUNK, end - at), at));
+        }
+    }
+
+    /** A chunk of zeros in native memory, made on first use. */
+    private static final class Zeros {
+        static final MemorySegment CHUNK = java.lang.foreign.Arena.global().allocate(ZERO_CHUNK);
+    }
+
+    /**
+     * macOS's fstore_t ({@code <sys/fcntl.h>}): u32 fst_flags 0, int fst_posmode 4, off_t fst_offset
+     * 8 (0 in F_PEOFPOSMODE), fst_length 16 (bytes wanted past the physical end), fst_bytesalloc 24
+     * (out); 32 bytes.
+     */
+    static Pointer fstore(Runtime runtime, int flags, long length) {
+        Pointer store = jnr.ffi.Memory.allocate(runtime, 32);
+        store.putInt(0, flags);
+        store.putInt(4, F_PEOFPOSMODE);
+        store.putLong(8, 0);
+        store.putLong(16, length);
+        store.putLong(24, 0);
+        return store;
     }
 
     /** {@code int ioctl(int fd, FIONREAD, int *count);} */
     @Override
     public int bytesReadable() throws ErrnoException {
         Pointer count = jnr.ffi.Memory.allocate(backend.runtime(), 4);
-        check(backend.libc().ioctl(fd, backend.constants().fionread(), count));
+        check(backend.ioctl(fd, backend.constants().fionread(), count));
         return count.getInt(0);
     }
 

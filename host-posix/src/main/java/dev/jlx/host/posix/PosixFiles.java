@@ -15,12 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
-import jnr.posix.FileStat;
 
 /**
  * Path operations on the POSIX host. Paths reach libc as the guest's bytes ({@link LibC} takes C
- * strings as {@code byte[]}); only the jnr-posix fallbacks for hosts without statx (macOS, whose
- * file systems keep names as UTF-8, and glibc before 2.28) pass them as UTF-8 strings.
+ * strings as {@code byte[]}); only the jnr-posix fallback for a glibc without stat symbols (before
+ * 2.33) passes them as UTF-8 strings. The Linux-only shortcuts (openat2, statx, /proc) are taken
+ * only when the backend has {@link PosixBackend#linuxOnly()}.
  */
 final class PosixFiles implements HostFiles {
     private static final int PATH_MAX = 4096;
@@ -41,11 +41,11 @@ final class PosixFiles implements HostFiles {
     }
 
     /**
-     * The process's umask: read from /proc/self/status on Linux, elsewhere set and set back once, when
-     * the backend is made (before any guest runs).
+     * The process's umask: read from /proc/self/status by the {@code posix} profile on Linux,
+     * elsewhere set and set back once, when the backend is made (before any guest runs).
      */
     private static int hostUmask(PosixBackend backend) {
-        if (backend.constants().isLinux()) {
+        if (backend.linuxOnly() != null) {
             try {
                 for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                     if (line.startsWith("Umask:")) {
@@ -67,8 +67,8 @@ final class PosixFiles implements HostFiles {
      * working directory is deeper than PATH_MAX names files whose host paths are longer. Such a path's
      * directories are opened in chunks (O_PATH, each chunk's last component not followed), each chunk
      * named through the previous one's /proc/self/fd link, and the path given to the host names the
-     * rest through the last one; close() closes that descriptor. Other hosts have no such links: a
-     * path that long is ENAMETOOLONG there.
+     * rest through the last one; close() closes that descriptor. Other hosts have no such links (and
+     * the {@code portable} profile does not use them): a path that long is ENAMETOOLONG there.
      */
     private record HostPath(ByteString path, int fd, LibC libc) implements AutoCloseable {
         /** The path as a C string, for {@link LibC}. */
@@ -88,7 +88,7 @@ final class PosixFiles implements HostFiles {
         if (path.length() < PATH_MAX) {
             return new HostPath(path, -1, null);
         }
-        if (!backend.constants().isLinux()) {
+        if (backend.linuxOnly() == null) {
             throw new ErrnoException(Errno.ENAMETOOLONG);
         }
         int hostFlags = backend.constants().hostOpenFlags(OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
@@ -133,9 +133,13 @@ final class PosixFiles implements HostFiles {
      * followed (the VFS resolved it; a symlink swapped in since is ELOOP), and the host descriptor is
      * close-on-exec so host processes never inherit it (the guest's FD_CLOEXEC lives in core). A file
      * this open creates gets exactly {@code mode} (core applied the guest's umask; see {@link #hostUmask}).
+     * O_PATH is Linux-only: without the Linux-only calls it opens a {@link PathOnlyFile}.
      */
     @Override
     public HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        if ((linuxFlags & OpenFlags.O_PATH) != 0 && backend.linuxOnly() == null) {
+            return PathOnlyFile.open(this, path, linuxFlags);
+        }
         try (HostPath p = hostPath(path)) {
             return openExact(linuxFlags, mode, flags -> openHost(p, flags, mode & PERMISSION_BITS));
         }
@@ -143,7 +147,7 @@ final class PosixFiles implements HostFiles {
 
     private PosixFile openHost(HostPath path, int linuxFlags, int perm) throws ErrnoException {
         int hostFlags = backend.constants().hostOpenFlags(linuxFlags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
-        int fd = backend.libc().open(path.c(), hostFlags, perm);
+        int fd = backend.open(path.c(), hostFlags, perm);
         if (fd < 0) {
             throw backend.lastError();
         }
@@ -233,7 +237,7 @@ final class PosixFiles implements HostFiles {
      */
     @Override
     public HostFile openIfPlain(ByteString path, int linuxFlags, int mode) throws ErrnoException {
-        if (!backend.constants().isLinux() || noOpenat2 || path.length() >= PATH_MAX) {
+        if (backend.linuxOnly() == null || noOpenat2 || path.length() >= PATH_MAX) {
             return null;
         }
         return openExact(linuxFlags, mode, flags -> openIfPlainOnce(path, flags, mode));
@@ -271,16 +275,7 @@ final class PosixFiles implements HostFiles {
     public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
             HostStat st = backend.statx(LINUX_AT_FDCWD, p.c(), followLinks ? 0 : LINUX_AT_SYMLINK_NOFOLLOW);
-            if (st != null) {
-                return st;
-            }
-            FileStat fs = backend.posix().allocateStat();
-            String utf8 = p.path().utf8();
-            int r = followLinks ? backend.posix().stat(utf8, fs) : backend.posix().lstat(utf8, fs);
-            if (r < 0) {
-                throw backend.posixError();
-            }
-            return backend.hostStat(fs);
+            return st != null ? st : backend.stat(p.path(), followLinks);
         }
     }
 
@@ -304,7 +299,7 @@ final class PosixFiles implements HostFiles {
 
     @Override
     public boolean isPlainPath(ByteString path) {
-        if (!backend.constants().isLinux() || noOpenat2 || path.length() >= PATH_MAX) {
+        if (backend.linuxOnly() == null || noOpenat2 || path.length() >= PATH_MAX) {
             return false;
         }
         long fd = openPlain(path, openHow.get());
@@ -320,7 +315,7 @@ final class PosixFiles implements HostFiles {
      * minus the host's errno. ENOSYS or a seccomp filter's EPERM turns openat2 off for good.
      */
     private long openPlain(ByteString path, Pointer how) {
-        long fd = backend.libc().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path.toCString(), how, 24);
+        long fd = backend.linuxOnly().syscall(SYS_OPENAT2, LINUX_AT_FDCWD, path.toCString(), how, 24);
         if (fd >= 0) {
             return fd;
         }
@@ -370,24 +365,36 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /** getxattr(2)/lgetxattr(2), or macOS's getxattr with XATTR_NOFOLLOW for the latter. */
     @Override
     public long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value)
             throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
         Pointer p = backend.pointer(value);
         try (HostPath h = hostPath(path)) {
+            DarwinLibC d = backend.darwin();
+            if (d != null) {
+                return backend.checked(d.getxattr(h.c(), name.toCString(), p, value.byteSize(), 0, nofollow(followLinks)));
+            }
+            LibC c = backend.libc();
             return backend.checked(followLinks ? c.getxattr(h.c(), name.toCString(), p, value.byteSize())
                     : c.lgetxattr(h.c(), name.toCString(), p, value.byteSize()));
         }
     }
 
+    /** macOS's options argument for an xattr call that follows a last-component link or not. */
+    private static int nofollow(boolean followLinks) {
+        return followLinks ? 0 : PosixBackend.DARWIN_XATTR_NOFOLLOW;
+    }
+
     @Override
     public long listxattr(ByteString path, boolean followLinks, MemorySegment list) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
         Pointer p = backend.pointer(list);
         try (HostPath h = hostPath(path)) {
+            DarwinLibC d = backend.darwin();
+            if (d != null) {
+                return backend.checked(d.listxattr(h.c(), p, list.byteSize(), nofollow(followLinks)));
+            }
+            LibC c = backend.libc();
             return backend.checked(followLinks ? c.listxattr(h.c(), p, list.byteSize())
                     : c.llistxattr(h.c(), p, list.byteSize()));
         }
@@ -396,10 +403,15 @@ final class PosixFiles implements HostFiles {
     @Override
     public void setxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value, int flags)
             throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
         Pointer p = backend.pointer(value);
         try (HostPath h = hostPath(path)) {
+            DarwinLibC d = backend.darwin();
+            if (d != null) {
+                backend.checked(d.setxattr(h.c(), name.toCString(), p, value.byteSize(), 0,
+                        PosixBackend.darwinXattrFlags(flags) | nofollow(followLinks)));
+                return;
+            }
+            LibC c = backend.libc();
             backend.checked(followLinks ? c.setxattr(h.c(), name.toCString(), p, value.byteSize(), flags)
                     : c.lsetxattr(h.c(), name.toCString(), p, value.byteSize(), flags));
         }
@@ -407,9 +419,13 @@ final class PosixFiles implements HostFiles {
 
     @Override
     public void removexattr(ByteString path, boolean followLinks, ByteString name) throws ErrnoException {
-        backend.requireLinuxXattrs();
-        LibC c = backend.libc();
         try (HostPath h = hostPath(path)) {
+            DarwinLibC d = backend.darwin();
+            if (d != null) {
+                backend.checked(d.removexattr(h.c(), name.toCString(), nofollow(followLinks)));
+                return;
+            }
+            LibC c = backend.libc();
             backend.checked(followLinks ? c.removexattr(h.c(), name.toCString())
                     : c.lremovexattr(h.c(), name.toCString()));
         }
@@ -499,7 +515,9 @@ final class PosixFiles implements HostFiles {
 
     /**
      * {@code int rename(const char *old, const char *new);} or, with flags, Linux's
-     * {@code renameat2} or macOS's {@code renamex_np} (see {@link LibC}).
+     * {@code renameat2} ({@code posix} profile) or macOS's {@code renamex_np}. Where neither is
+     * available (the {@code portable} profile on Linux) no call keeps the flags' atomicity, so they
+     * are EINVAL, as from a file system that cannot honour them; so is a macOS volume's ENOTSUP.
      */
     @Override
     public void rename(ByteString from, ByteString to, int linuxFlags) throws ErrnoException {
@@ -509,15 +527,16 @@ final class PosixFiles implements HostFiles {
                 return;
             }
             int hostFlags = backend.constants().hostRenameFlags(linuxFlags);
-            int r;
-            if (backend.constants().isLinux()) {
+            if (backend.linuxOnly() != null) {
                 int cwd = backend.constants().atFdcwd();
-                r = backend.libc().renameat2(cwd, f.c(), cwd, t.c(), hostFlags);
+                backend.checked(backend.linuxOnly().renameat2(cwd, f.c(), cwd, t.c(), hostFlags));
+            } else if (backend.darwin() != null) {
+                if (backend.darwin().renamex_np(f.c(), t.c(), hostFlags) < 0) {
+                    ErrnoException e = backend.lastError();
+                    throw e.errno() == Errno.EOPNOTSUPP ? new ErrnoException(Errno.EINVAL) : e;
+                }
             } else {
-                r = backend.libc().renamex_np(f.c(), t.c(), hostFlags);
-            }
-            if (r < 0) {
-                throw backend.lastError();
+                throw new ErrnoException(Errno.EINVAL, "rename flags without renameat2 or renamex_np");
             }
         }
     }

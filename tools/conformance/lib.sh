@@ -27,14 +27,16 @@ table_header() {
 
 # summarize BUILD_SECONDS: the summary line, into $OUT/summary.txt and on stdout. Differences that
 # integration-tests/conformance-known.csv does not explain (not listed, or listed with another jlx
-# status) go to $OUT/unexplained.tsv, listed tests that now match to $OUT/stale.tsv.
+# status) go to $OUT/unexplained.tsv, listed tests that now match to $OUT/stale.tsv. A line whose
+# suite is SUITE@BACKEND is about that host backend (profile) only, and stands for it over SUITE's.
 summarize() {
-    awk -F'\t' -v suite="$SUITE" -v out="$OUT" '
+    awk -F'\t' -v suite="$SUITE" -v profile="$SUITE@${JLX_BACKEND:-}" -v out="$OUT" '
         FILENAME != ARGV[2] {
             # suite,test,jlx status,"reason": the reason is the only field that may hold a comma.
             if (FNR > 1) {
                 split($0, f, ",")
-                if (f[1] == suite) known[f[2]] = f[3]
+                if (f[1] == suite && !(f[2] in mine)) known[f[2]] = f[3]
+                if (f[1] == profile) { known[f[2]] = f[3]; mine[f[2]] = 1 }
             }
             next
         }

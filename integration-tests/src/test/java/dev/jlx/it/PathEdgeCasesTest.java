@@ -37,7 +37,9 @@ class PathEdgeCasesTest {
     void onHostfs(String program, CPrograms.Toolchain toolchain) throws Exception {
         List<String> argv = List.of(CPrograms.binary(program, toolchain).toString());
         Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
-        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), program + " " + toolchain);
+        Result actual = Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]);
+        KnownFailures.check("PathEdgeCasesTest", program + " " + toolchain,
+                () -> Result.assertSameAs(expected, actual, program + " " + toolchain));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -49,7 +49,7 @@ final class MachineRun {
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
             FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
-                    : new HostDirectoryFs(host.files(), host.console(), ByteString.of(m.hostDirectory().toString()));
+                    : new HostDirectoryFs(host.files(), host.console(), host.files().hostPath(m.hostDirectory()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
         if (!config.root().toString().equals("/") && config.mounts().stream().noneMatch(

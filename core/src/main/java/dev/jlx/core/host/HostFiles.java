@@ -13,6 +13,16 @@ import java.lang.foreign.MemorySegment;
  */
 public interface HostFiles {
     /**
+     * The host path, in this backend's form, of the host directory {@code directory} (a guest root
+     * or mount): POSIX hosts take the path's own bytes; a backend whose host paths are spelled
+     * otherwise (Windows: {@code C:\Users} is {@code /C:/Users}) says so here, so that core only
+     * ever appends guest names to it with '/'.
+     */
+    default ByteString hostPath(java.nio.file.Path directory) {
+        return ByteString.of(directory.toString());
+    }
+
+    /**
      * Opens a host file. {@code linuxFlags} are Linux {@code O_*} bits (the backend translates them
      * by name); {@code mode} holds Linux permission bits for {@code O_CREAT}. The backend always
      * adds O_NOFOLLOW-equivalent behaviour on the last component and never O_CLOEXEC semantics

@@ -175,8 +175,14 @@ abstract class FakeNtLayer implements NtLayer {
                 return new NtException(NtStatus.MEDIA_WRITE_PROTECTED);
             }
         }
+        if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("out of disk space")) {
+            return new NtException(NtStatus.DISK_FULL);
+        }
+        LOG.warning("fake NT layer: " + e + ", answered with STATUS_IO_DEVICE_ERROR");
         return new NtException(NtStatus.IO_DEVICE_ERROR);
     }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(FakeNtLayer.class.getName());
 
     static long ntTime(FileTime t) {
         long nanos = t.to(TimeUnit.NANOSECONDS);

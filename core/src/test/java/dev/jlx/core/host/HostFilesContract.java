@@ -160,6 +160,7 @@ public abstract class HostFilesContract {
         assertEquals(st.ino(), fst.ino());
         assertEquals(st.dev(), fst.dev());
         assertEquals(FileMode.S_IFDIR, files().stat(b(dir), true).mode() & FileMode.S_IFMT);
+        assertEquals(FileMode.S_IFDIR, files().stat(b(dir.getRoot()), false).mode() & FileMode.S_IFMT, "the root");
     }
 
     @Test

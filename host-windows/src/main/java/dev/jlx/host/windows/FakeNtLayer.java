@@ -171,6 +171,9 @@ abstract class FakeNtLayer implements NtLayer {
             if (r.contains("Operation not supported")) {
                 return new NtException(NtStatus.EAS_NOT_SUPPORTED);
             }
+            if (r.contains("Bad address")) {
+                return new NtException(NtStatus.ACCESS_VIOLATION);
+            }
             if (r.contains("Read-only")) {
                 return new NtException(NtStatus.MEDIA_WRITE_PROTECTED);
             }
@@ -327,8 +330,9 @@ abstract class FakeNtLayer implements NtLayer {
             BasicFileAttributes a = attrs(root);
             synchronized (lock) {
                 long id = nextHandle.getAndIncrement();
-                handles.put(id, new Open(id, root, a.fileKey(), FILE_LIST_DIRECTORY | FILE_TRAVERSE, FILE_SHARE_ALL,
-                        true));
+                handles.put(id, new Open(id, root, a.fileKey(), FILE_LIST_DIRECTORY | FILE_TRAVERSE
+                        | FILE_READ_ATTRIBUTES | FILE_READ_EA | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | SYNCHRONIZE,
+                        FILE_SHARE_ALL, true));
                 return id;
             }
         } catch (IOException e) {
@@ -548,7 +552,8 @@ abstract class FakeNtLayer implements NtLayer {
                 BasicFileAttributes a = attrs(o.path);
                 long size = a.isDirectory() || a.isOther() ? 0 : a.size();
                 boolean pending = o.unlinked || o.posixDelete || pendingDeletes.containsKey(o.key);
-                int links = o.unlinked ? 0 : linkCount(o.path);
+                // NTFS counts a directory's names, which is one; ".." entries are no links there.
+                int links = o.unlinked ? 0 : a.isDirectory() ? 1 : linkCount(o.path);
                 return new StandardInfo((size + CLUSTER - 1) / CLUSTER * CLUSTER, size, links, pending, a.isDirectory());
             } catch (IOException e) {
                 throw status(e);
@@ -624,14 +629,14 @@ abstract class FakeNtLayer implements NtLayer {
             try {
                 Path from = o.path;
                 if (o.directory) {
+                    if (dir.path.startsWith(from)) {
+                        throw new NtException(NtStatus.INVALID_PARAMETER);
+                    }
                     for (Open other : handles.values()) {
                         if (other != o && other.path.startsWith(from) && !other.path.equals(from)) {
                             // NTFS: no rename of a directory while a file under it is open.
                             throw new NtException(NtStatus.ACCESS_DENIED);
                         }
-                    }
-                    if (dir.path.startsWith(from)) {
-                        throw new NtException(NtStatus.INVALID_PARAMETER);
                     }
                 }
                 Path target = lookup(dir.path, name);

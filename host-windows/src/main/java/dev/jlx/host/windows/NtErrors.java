@@ -39,6 +39,8 @@ public final class NtErrors {
         TABLE.put(NtStatus.INVALID_HANDLE, Errno.EBADF);
         TABLE.put(NtStatus.FILE_CLOSED, Errno.EBADF);
         TABLE.put(NtStatus.INVALID_PARAMETER, Errno.EINVAL);
+        // A buffer NT could not read or write: a bad guest pointer.
+        TABLE.put(NtStatus.ACCESS_VIOLATION, Errno.EFAULT);
         for (NtStatus s : new NtStatus[] {NtStatus.NOT_SUPPORTED, NtStatus.NOT_IMPLEMENTED,
                 NtStatus.INVALID_DEVICE_REQUEST, NtStatus.INVALID_INFO_CLASS, NtStatus.EAS_NOT_SUPPORTED}) {
             TABLE.put(s, Errno.EOPNOTSUPP);

@@ -123,7 +123,8 @@ public interface NtLayer {
     /**
      * Opens the directory that host paths start from: on Windows the volume {@code volume} names
      * ({@code "C:"}: NtCreateFile of {@code \??\C:\}); a layer without volumes ({@link #drives()} false)
-     * takes {@code ""} for its one root.
+     * takes {@code ""} for its one root. The handle may list and traverse the directory and read and
+     * write its attributes and EAs.
      */
     long openRoot(String volume) throws NtException;
 

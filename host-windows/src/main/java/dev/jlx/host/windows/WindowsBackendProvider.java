@@ -24,6 +24,12 @@ public final class WindowsBackendProvider implements HostBackendProvider {
         return Optional.empty();
     }
 
+    /** Elsewhere it stands in for Windows, so it runs only when named ({@code --backend windows}). */
+    @Override
+    public boolean servesThisHostNatively() {
+        return onWindows();
+    }
+
     private static boolean onWindows() {
         return System.getProperty("os.name", "").startsWith("Windows");
     }

@@ -699,6 +699,12 @@ public final class WindowsFiles implements HostFiles {
         if ((linuxFlags & ~Rename.RENAME_NOREPLACE) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        List<ByteString> fromNames = from.components();
+        List<ByteString> toNames = to.components();
+        if (toNames.size() > fromNames.size() && toNames.subList(0, fromNames.size()).equals(fromNames)) {
+            // A directory into itself (before NTFS, which may see an open directory under it first).
+            throw new ErrnoException(Errno.EINVAL);
+        }
         Parent src = parent(from, false);
         if (src.name() == null) {
             close(src.dir());

@@ -20,6 +20,7 @@ class NtErrorsTest {
         assertEquals(0xC0000275, NtStatus.NOT_A_REPARSE_POINT.code());
         assertEquals(0xC0000279, NtStatus.IO_REPARSE_TAG_NOT_HANDLED.code());
         assertEquals(0x80000005, NtStatus.BUFFER_OVERFLOW.code());
+        assertEquals(0xC0000005, NtStatus.ACCESS_VIOLATION.code());
         assertEquals(NtStatus.OBJECT_NAME_NOT_FOUND, NtStatus.of(0xC0000034));
         assertEquals(NtStatus.UNKNOWN, NtStatus.of(0xC0FFEE00));
         assertEquals(0xC0FFEE00, new NtException(0xC0FFEE00).code());
@@ -44,6 +45,7 @@ class NtErrorsTest {
         assertEquals(Errno.ELOOP, NtErrors.errno(NtStatus.IO_REPARSE_TAG_NOT_HANDLED));
         assertEquals(Errno.EBADF, NtErrors.errno(NtStatus.INVALID_HANDLE));
         assertEquals(Errno.EMLINK, NtErrors.errno(NtStatus.TOO_MANY_LINKS));
+        assertEquals(Errno.EFAULT, NtErrors.errno(NtStatus.ACCESS_VIOLATION));
         assertEquals(Errno.EIO, NtErrors.errno(NtStatus.UNKNOWN));
         assertEquals(Errno.EIO, NtErrors.of(new NtException(0xC0FFEE00)).errno());
     }

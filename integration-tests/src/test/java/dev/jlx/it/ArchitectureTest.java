@@ -29,10 +29,10 @@ class ArchitectureTest {
                 .check(JLX);
     }
 
-    /** Only the engine binding binds native code with FFM; backends reach the host through jnr. */
+    /** Only the engine binding and the host backends bind native code with FFM. */
     @Test
     void onlyTheCpuPackageBindsNativeCode() {
-        noClasses().that().resideOutsideOfPackage("dev.jlx.core.cpu..")
+        noClasses().that().resideOutsideOfPackages("dev.jlx.core.cpu..", "dev.jlx.host..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.SymbolLookup")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.FunctionDescriptor")

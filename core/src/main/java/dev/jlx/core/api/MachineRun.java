@@ -52,9 +52,10 @@ final class MachineRun {
                     : new HostDirectoryFs(host.files(), host.console(), host.files().hostPath(m.hostDirectory()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
-        if (!config.root().toString().equals("/") && config.mounts().stream().noneMatch(
+        if ((!config.root().toString().equals("/") || !host.files().opensDeviceNodes()) && config.mounts().stream().noneMatch(
                 m -> m.guestPath().equals("/dev"))) {
-            // A guest root of its own gets the /dev every Linux system has; the host's / keeps the host's.
+            // A guest root of its own gets the /dev every Linux system has; the host's / keeps the host's,
+            // where the backend opens the host's devices.
             mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }

@@ -119,6 +119,14 @@ public interface HostFiles {
     void rmdir(ByteString path) throws ErrnoException;
 
     /**
+     * Whether opening a device node of the host gives the host's device (POSIX hosts). Where it does
+     * not, a guest root at the host's "/" gets jlx's own /dev, as any other guest root does.
+     */
+    default boolean opensDeviceNodes() {
+        return true;
+    }
+
+    /**
      * Wraps one of this process's own standard streams (0, 1, 2) so that a guest started by
      * {@code jlx run} shares the host's terminal, pipe or file exactly as a native program would.
      */

@@ -5,10 +5,10 @@ import dev.jlx.core.host.HostBackendProvider;
 import java.util.Optional;
 
 /**
- * The Windows backend. On Windows it needs ntdll through FFM (Win32NtLayer), which is not written
- * yet, so there it says so. On any other host it runs over {@link LocalDiskNtLayer}, an NTFS-like
- * fake on the local disk rooted at the host's "/", so that the backend's logic (WSL metadata, name
- * mapping, POSIX delete and rename, case rules) runs every guest of the test suite.
+ * The Windows backend: on Windows over ntdll ({@link Win32NtLayer}); on any other host over
+ * {@link LocalDiskNtLayer}, an NTFS-like fake on the local disk rooted at the host's "/", so that the
+ * backend's logic (WSL metadata, name mapping, POSIX delete and rename, case rules) runs every guest
+ * of the test suite.
  */
 public final class WindowsBackendProvider implements HostBackendProvider {
     @Override
@@ -18,9 +18,6 @@ public final class WindowsBackendProvider implements HostBackendProvider {
 
     @Override
     public Optional<String> unavailabilityCause() {
-        if (onWindows()) {
-            return Optional.of("the NT layer through ntdll (Win32NtLayer) is not written yet");
-        }
         return Optional.empty();
     }
 
@@ -36,6 +33,6 @@ public final class WindowsBackendProvider implements HostBackendProvider {
 
     @Override
     public HostBackend create() {
-        return new WindowsBackend(new LocalDiskNtLayer(java.nio.file.Path.of("/")));
+        return new WindowsBackend(onWindows() ? new Win32NtLayer() : new LocalDiskNtLayer(java.nio.file.Path.of("/")));
     }
 }

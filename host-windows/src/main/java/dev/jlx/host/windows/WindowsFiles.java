@@ -475,8 +475,7 @@ public final class WindowsFiles implements HostFiles {
         boolean writes = !pathOnly && (accmode == OpenFlags.O_WRONLY || accmode == OpenFlags.O_RDWR);
         boolean creates = !pathOnly && (flags & OpenFlags.O_CREAT) != 0;
         if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
-            close(p.dir());
-            throw new ErrnoException(Errno.EOPNOTSUPP);
+            return openTmpfile(p, flags, mode);
         }
         if (p.name() == null) {
             // The root directory itself.
@@ -554,6 +553,44 @@ public final class WindowsFiles implements HostFiles {
         } catch (ErrnoException e) {
             close(h);
             throw e;
+        }
+    }
+
+    /**
+     * O_TMPFILE: a new file in the directory, unnamed at once by a POSIX delete through a second handle,
+     * so that it lives as long as the one returned, without a name, as Linux's.
+     */
+    private HostFile openTmpfile(Parent p, int flags, int mode) throws ErrnoException {
+        int accmode = flags & OpenFlags.O_ACCMODE;
+        if (accmode != OpenFlags.O_WRONLY && accmode != OpenFlags.O_RDWR) {
+            close(p.dir());
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long dir = openIn(p, DIR_WALK, FILE_DIRECTORY_FILE);
+        try {
+            require(dir, Fcntl.W_OK | Fcntl.X_OK);
+            String name = ".jlx-tmpfile-" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36);
+            long h = nt.create(dir, name, META | FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA, FILE_SHARE_ALL,
+                    FILE_CREATE, FILE_NON_DIRECTORY_FILE | FILE_OPEN_REPARSE_POINT, 0,
+                    newFileEas(FileMode.S_IFREG | (mode & PERMISSIONS))).handle();
+            try {
+                long unname = nt.create(dir, name, DELETE, FILE_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT, 0,
+                        List.of()).handle();
+                try {
+                    nt.setDisposition(unname, FILE_DISPOSITION_DELETE | FILE_DISPOSITION_POSIX_SEMANTICS
+                            | FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE);
+                } finally {
+                    close(unname);
+                }
+            } catch (NtException e) {
+                close(h);
+                throw e;
+            }
+            return new WindowsFile(this, h, flags, false);
+        } catch (NtException e) {
+            throw NtErrors.of(e);
+        } finally {
+            close(dir);
         }
     }
 
@@ -1012,6 +1049,12 @@ public final class WindowsFiles implements HostFiles {
         } finally {
             close(h);
         }
+    }
+
+    /** An NTFS file is never a device: FIFOs, sockets and device nodes are reparse points that open as ENXIO. */
+    @Override
+    public boolean opensDeviceNodes() {
+        return false;
     }
 
     @Override

@@ -20,9 +20,7 @@ public interface NtLayer {
     int FILE_READ_DATA = 0x0001;
     int FILE_LIST_DIRECTORY = 0x0001;
     int FILE_WRITE_DATA = 0x0002;
-    int FILE_ADD_FILE = 0x0002;
     int FILE_APPEND_DATA = 0x0004;
-    int FILE_ADD_SUBDIRECTORY = 0x0004;
     int FILE_READ_EA = 0x0008;
     int FILE_WRITE_EA = 0x0010;
     int FILE_EXECUTE = 0x0020;
@@ -30,7 +28,6 @@ public interface NtLayer {
     int FILE_READ_ATTRIBUTES = 0x0080;
     int FILE_WRITE_ATTRIBUTES = 0x0100;
     int DELETE = 0x00010000;
-    int READ_CONTROL = 0x00020000;
     int SYNCHRONIZE = 0x00100000;
 
     // ShareAccess.
@@ -49,7 +46,6 @@ public interface NtLayer {
 
     // CreateOptions.
     int FILE_DIRECTORY_FILE = 0x00000001;
-    int FILE_WRITE_THROUGH = 0x00000002;
     int FILE_SYNCHRONOUS_IO_NONALERT = 0x00000020;
     int FILE_NON_DIRECTORY_FILE = 0x00000040;
     int FILE_OPEN_FOR_BACKUP_INTENT = 0x00004000;
@@ -63,10 +59,7 @@ public interface NtLayer {
 
     // FileAttributes.
     int FILE_ATTRIBUTE_READONLY = 0x0001;
-    int FILE_ATTRIBUTE_HIDDEN = 0x0002;
-    int FILE_ATTRIBUTE_SYSTEM = 0x0004;
     int FILE_ATTRIBUTE_DIRECTORY = 0x0010;
-    int FILE_ATTRIBUTE_ARCHIVE = 0x0020;
     int FILE_ATTRIBUTE_NORMAL = 0x0080;
     int FILE_ATTRIBUTE_REPARSE_POINT = 0x0400;
 

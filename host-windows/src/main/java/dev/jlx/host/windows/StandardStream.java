@@ -19,7 +19,8 @@ import java.time.Instant;
  * One of the JVM's own standard streams (0, 1, 2) as a host file, through java.io (which any JVM has:
  * no native binding). The stream is the JVM's, so close leaves it open. Whether it is a terminal is
  * the JVM's answer for its console ({@link java.io.Console#isTerminal}, which looks at standard input
- * and output together); otherwise it is a regular file when it can seek, else a pipe.
+ * and output together); otherwise it is a regular file when it can seek, else a pipe. Standard
+ * input that may wait (a terminal or pipe) is read through {@link Input}, so that signals interrupt it.
  */
 final class StandardStream implements HostFile {
     private static final int CHUNK = 64 * 1024;
@@ -53,17 +54,121 @@ final class StandardStream implements HostFile {
         if (in == null) {
             throw new ErrnoException(Errno.EBADF);
         }
-        byte[] buf = new byte[(int) Math.min(dst.byteSize(), CHUNK)];
-        try {
-            int n = in.read(buf);
-            if (n <= 0) {
+        if (seekable()) {
+            byte[] buf = new byte[(int) Math.min(dst.byteSize(), CHUNK)];
+            try {
+                int n = in.read(buf);
+                if (n <= 0) {
+                    return 0;
+                }
+                MemorySegment.copy(buf, 0, dst, ValueLayout.JAVA_BYTE, 0, n);
+                return n;
+            } catch (IOException e) {
+                throw new ErrnoException(Errno.EIO);
+            }
+        }
+        return Input.STDIN.read(dst);
+    }
+
+    /**
+     * A terminal's or pipe's input, read by a thread of its own: java.io's read cannot be interrupted,
+     * and a guest blocked in read must be (Ctrl-C reaching `cat`). A guest's read waits for that
+     * thread's result interruptibly (EINTR); what the thread read meanwhile waits for the next read,
+     * so no byte is lost. One per JVM, as there is one standard input.
+     */
+    private static final class Input {
+        static final Input STDIN = new Input(new FileInputStream(FileDescriptor.in));
+        private final FileInputStream in;
+        private byte[] pending;
+        private int taken;
+        private boolean eof;
+        private boolean reading;
+
+        private Input(FileInputStream in) {
+            this.in = in;
+        }
+
+        /** Starts a host read unless one is under way or its result waits. Called with the monitor held. */
+        private void fetch() {
+            if (reading || pending != null || eof) {
+                return;
+            }
+            reading = true;
+            Thread.ofPlatform().daemon().name("jlx-stdin").start(() -> {
+                byte[] buf = new byte[CHUNK];
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (IOException e) {
+                    n = -1;
+                }
+                synchronized (this) {
+                    reading = false;
+                    if (n > 0) {
+                        pending = java.util.Arrays.copyOf(buf, n);
+                        taken = 0;
+                    } else {
+                        eof = true;
+                    }
+                    notifyAll();
+                }
+            });
+        }
+
+        synchronized int read(MemorySegment dst) throws ErrnoException {
+            fetch();
+            while (pending == null && !eof) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ErrnoException(Errno.EINTR);
+                }
+            }
+            if (pending == null) {
+                // End of file, told once: a terminal's next read waits for more input again.
+                eof = false;
                 return 0;
             }
-            MemorySegment.copy(buf, 0, dst, ValueLayout.JAVA_BYTE, 0, n);
+            int n = (int) Math.min(dst.byteSize(), pending.length - taken);
+            MemorySegment.copy(pending, taken, dst, ValueLayout.JAVA_BYTE, 0, n);
+            taken += n;
+            if (taken == pending.length) {
+                pending = null;
+            }
             return n;
-        } catch (IOException e) {
-            throw new ErrnoException(Errno.EIO);
         }
+
+        /** Whether a read would not wait, waiting up to {@code timeoutMillis} for it. */
+        synchronized boolean ready(int timeoutMillis) {
+            fetch();
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (pending == null && !eof) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        synchronized int available() throws IOException {
+            return (pending == null ? 0 : pending.length - taken) + in.available();
+        }
+    }
+
+    @Override
+    public int poll(int events, int timeoutMillis) {
+        if (in == null || seekable()) {
+            return events & (POLLIN | POLLOUT);
+        }
+        return Input.STDIN.ready(timeoutMillis) ? events & POLLIN : 0;
     }
 
     @Override
@@ -209,7 +314,7 @@ final class StandardStream implements HostFile {
             return 0;
         }
         try {
-            return in.available();
+            return seekable() ? in.available() : Input.STDIN.available();
         } catch (IOException e) {
             throw new ErrnoException(Errno.EIO);
         }

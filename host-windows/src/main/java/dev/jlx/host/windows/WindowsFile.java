@@ -230,6 +230,10 @@ final class WindowsFile implements HostFile {
     @Override
     public synchronized int bytesReadable() throws ErrnoException {
         checkOpen();
+        if (directory) {
+            // FIONREAD is for regular files, pipes, sockets and terminals.
+            throw new ErrnoException(Errno.ENOTTY);
+        }
         return (int) Math.min(Integer.MAX_VALUE, Math.max(0, size() - position));
     }
 

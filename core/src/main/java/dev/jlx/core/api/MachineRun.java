@@ -54,12 +54,13 @@ final class MachineRun {
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
             FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
-                    : new HostDirectoryFs(host.files(), host.console(), ByteString.of(m.hostDirectory().toString()));
+                    : new HostDirectoryFs(host.files(), host.console(), host.files().hostPath(m.hostDirectory()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
-        if (!(HostOs.running().linux() && hostSlash(config)) && config.mounts().stream().noneMatch(
-                m -> m.guestPath().equals("/dev"))) {
-            // A guest root of its own gets the /dev every Linux system has; a Linux host's / keeps the host's.
+        if (!(HostOs.running().linux() && hostSlash(config) && host.files().opensDeviceNodes())
+                && config.mounts().stream().noneMatch(m -> m.guestPath().equals("/dev"))) {
+            // A guest root of its own gets the /dev every Linux system has; a Linux host's / keeps the host's
+            // where the backend opens the host's devices.
             mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
         }

@@ -13,6 +13,14 @@ public interface HostBackendProvider {
     /** Empty when this backend works on the running host, else the reason it does not. */
     Optional<String> unavailabilityCause();
 
+    /**
+     * Whether this backend is the running host's own, rather than a stand-in (the Windows backend on
+     * a fake NT layer elsewhere): only such a backend is chosen when none is named.
+     */
+    default boolean servesThisHostNatively() {
+        return true;
+    }
+
     /** Creates the backend. Only called when {@link #unavailabilityCause()} is empty. */
     HostBackend create();
 }

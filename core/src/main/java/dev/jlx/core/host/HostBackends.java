@@ -15,13 +15,13 @@ public final class HostBackends {
 
     private HostBackends() {}
 
-    /** The backend named {@code name}, or the first available one when {@code name} is null. */
+    /** The backend named {@code name}, or the first available one of this host's own when {@code name} is null. */
     public static HostBackend get(String name) {
         List<String> reasons = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (HostBackendProvider p : ServiceLoader.load(HostBackendProvider.class)) {
             names.add(p.name());
-            if (name != null && !name.equals(p.name())) {
+            if (name != null ? !name.equals(p.name()) : !p.servesThisHostNatively()) {
                 continue;
             }
             var cause = p.unavailabilityCause();

@@ -13,6 +13,16 @@ import java.lang.foreign.MemorySegment;
  */
 public interface HostFiles {
     /**
+     * The host path, in this backend's form, of the host directory {@code directory} (a guest root
+     * or mount): POSIX hosts take the path's own bytes; a backend whose host paths are spelled
+     * otherwise (Windows: {@code C:\Users} is {@code /C:/Users}) says so here, so that core only
+     * ever appends guest names to it with '/'.
+     */
+    default ByteString hostPath(java.nio.file.Path directory) {
+        return ByteString.of(directory.toString());
+    }
+
+    /**
      * Opens a host file. {@code linuxFlags} are Linux {@code O_*} bits (the backend translates them
      * by name); {@code mode} holds Linux permission bits for {@code O_CREAT}. The backend always
      * adds O_NOFOLLOW-equivalent behaviour on the last component and never O_CLOEXEC semantics
@@ -107,6 +117,14 @@ public interface HostFiles {
 
     /** rmdir(2). */
     void rmdir(ByteString path) throws ErrnoException;
+
+    /**
+     * Whether opening a device node of the host gives the host's device (POSIX hosts). Where it does
+     * not, a guest root at the host's "/" gets jlx's own /dev, as any other guest root does.
+     */
+    default boolean opensDeviceNodes() {
+        return true;
+    }
 
     /**
      * Wraps one of this process's own standard streams (0, 1, 2) so that a guest started by

@@ -34,7 +34,7 @@ class PathEdgeCasesTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("programs")
-    void onHostfs(String program, CPrograms.Toolchain toolchain) throws Exception {
+    void onHostfs(String program, CPrograms.Toolchain toolchain) throws Throwable {
         List<String> argv = List.of(CPrograms.binary(program, toolchain).toString());
         Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
         Result actual = Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]);

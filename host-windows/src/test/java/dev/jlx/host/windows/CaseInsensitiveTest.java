@@ -1,5 +1,6 @@
 package dev.jlx.host.windows;
 
+import dev.jlx.core.host.PortableHostMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -35,8 +36,9 @@ class CaseInsensitiveTest {
         JimfsNtLayer jimfs = new JimfsNtLayer();
         Path j = Files.createDirectories(jimfs.fileSystem().getPath("C:\\insensitive"));
         Path l = Files.createDirectories(temp.resolve("insensitive"));
-        return Stream.of(new Host("jimfs", new WindowsBackend(jimfs).files(), j),
-                new Host("local disk", new WindowsBackend(new LocalDiskNtLayer(Path.of("/"))).files(), l));
+        return Stream.of(new Host("jimfs", new WindowsBackend(jimfs, PortableHostMemory.PAGES).files(), j),
+                new Host("local disk",
+                        new WindowsBackend(new LocalDiskNtLayer(Path.of("/")), PortableHostMemory.PAGES).files(), l));
     }
 
     private static Errno errno(ThrowingCall call) {

@@ -1,5 +1,6 @@
 package dev.jlx.host.windows;
 
+import dev.jlx.core.host.PortableHostMemory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,7 +74,7 @@ class LxMetadataTest {
     @Test
     void theBackendWritesWhatWslWrites() throws Exception {
         JimfsNtLayer nt = new JimfsNtLayer();
-        WindowsBackend backend = new WindowsBackend(nt);
+        WindowsBackend backend = new WindowsBackend(nt, PortableHostMemory.PAGES);
         HostFiles files = backend.files();
         Path dir = Files.createDirectories(nt.fileSystem().getPath("C:\\root"));
         ByteString d = files.hostPath(dir);
@@ -101,7 +102,7 @@ class LxMetadataTest {
     @Test
     void theBackendReadsWhatWslWrote() throws Exception {
         JimfsNtLayer nt = new JimfsNtLayer();
-        HostFiles files = new WindowsBackend(nt).files();
+        HostFiles files = new WindowsBackend(nt, PortableHostMemory.PAGES).files();
         Path dir = Files.createDirectories(nt.fileSystem().getPath("C:\\wsl"));
         Files.writeString(dir.resolve("tool"), "#!/bin/sh\n");
         Files.createFile(dir.resolve("tty0"));
@@ -141,7 +142,7 @@ class LxMetadataTest {
     @Test
     void filesWithoutMetadataGetTheDefaults() throws Exception {
         JimfsNtLayer nt = new JimfsNtLayer();
-        WindowsBackend backend = new WindowsBackend(nt);
+        WindowsBackend backend = new WindowsBackend(nt, PortableHostMemory.PAGES);
         Path dir = Files.createDirectories(nt.fileSystem().getPath("C:\\plain"));
         Files.writeString(dir.resolve("f"), "x");
         ByteString d = backend.files().hostPath(dir);

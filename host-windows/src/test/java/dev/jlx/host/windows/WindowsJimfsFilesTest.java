@@ -1,5 +1,6 @@
 package dev.jlx.host.windows;
 
+import dev.jlx.core.host.PortableHostMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jlx.core.host.HostBackend;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 /** The file contract on the Windows backend over the NT layer faked on jimfs (volume C:). */
 class WindowsJimfsFilesTest extends HostFilesContract {
     static final JimfsNtLayer LAYER = new JimfsNtLayer();
-    static final WindowsBackend BACKEND = new WindowsBackend(LAYER);
+    static final WindowsBackend BACKEND = new WindowsBackend(LAYER, PortableHostMemory.PAGES);
     private static final AtomicInteger COUNT = new AtomicInteger();
 
     @Override

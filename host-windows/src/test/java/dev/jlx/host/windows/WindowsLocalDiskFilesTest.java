@@ -1,5 +1,6 @@
 package dev.jlx.host.windows;
 
+import dev.jlx.core.host.PortableHostMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jlx.core.ByteString;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 /** The file contract on the Windows backend over the NTFS-like fake on the local disk. */
 class WindowsLocalDiskFilesTest extends HostFilesContract {
     static final LocalDiskNtLayer LAYER = new LocalDiskNtLayer(Path.of("/"));
-    static final WindowsBackend BACKEND = new WindowsBackend(LAYER);
+    static final WindowsBackend BACKEND = new WindowsBackend(LAYER, PortableHostMemory.PAGES);
 
     @Override
     protected HostBackend backend() {

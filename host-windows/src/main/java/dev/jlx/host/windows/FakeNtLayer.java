@@ -1,6 +1,7 @@
 package dev.jlx.host.windows;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -78,6 +79,8 @@ abstract class FakeNtLayer implements NtLayer {
 
     private final Object lock = new Object();
     private final Map<Long, Open> handles = new HashMap<>();
+    /** The mapped views of each file, as NTFS knows them: a file with one cannot shrink. */
+    private final Map<Object, Integer> views = new HashMap<>();
     /** Names whose file has a non-POSIX delete pending: deleted when the file's last handle closes. */
     private final Map<Object, Path> pendingDeletes = new HashMap<>();
     /** Upper-cased name to stored name, per directory, for case-insensitive lookups; dropped on any change. */
@@ -788,6 +791,11 @@ abstract class FakeNtLayer implements NtLayer {
         try {
             long current = c.size();
             if (size < current) {
+                synchronized (lock) {
+                    if (views.getOrDefault(o.key, 0) > 0) {
+                        throw new NtException(NtStatus.USER_MAPPED_FILE);
+                    }
+                }
                 c.truncate(size);
             } else if (size > current) {
                 c.write(ByteBuffer.allocate(1), size - 1);
@@ -1054,5 +1062,60 @@ abstract class FakeNtLayer implements NtLayer {
         synchronized (lock) {
             return new HashSet<>(handles.keySet());
         }
+    }
+
+    @Override
+    public View mapView(long handle, long offset, long length, boolean writable) throws NtException {
+        Open o = handle(handle);
+        if ((o.access & FILE_READ_DATA) == 0 || writable && (o.access & FILE_WRITE_DATA) == 0) {
+            throw new NtException(NtStatus.ACCESS_DENIED);
+        }
+        FileChannel c = channel(o);
+        if (c == null) {
+            throw new NtException(NtStatus.INVALID_PARAMETER);
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment m;
+        try {
+            // Never past the end: a read-write map of a channel would grow the file.
+            long size = Math.min(length, c.size() - offset);
+            if (size <= 0) {
+                throw new NtException(NtStatus.INVALID_PARAMETER);
+            }
+            m = c.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, offset, size, arena);
+        } catch (IOException e) {
+            arena.close();
+            throw status(e);
+        } catch (UnsupportedOperationException e) {
+            // A file system that maps no files (jimfs).
+            arena.close();
+            throw new NtException(NtStatus.NOT_SUPPORTED);
+        } catch (NtException e) {
+            arena.close();
+            throw e;
+        }
+        Object key = o.key;
+        synchronized (lock) {
+            views.merge(key, 1, Integer::sum);
+        }
+        return new View() {
+            @Override
+            public long address() {
+                return m.address();
+            }
+
+            @Override
+            public void flush(long at, long n) {
+                m.asSlice(Math.min(at, m.byteSize()), Math.max(0, Math.min(n, m.byteSize() - at))).force();
+            }
+
+            @Override
+            public void close() {
+                synchronized (lock) {
+                    views.merge(key, -1, Integer::sum);
+                }
+                arena.close();
+            }
+        };
     }
 }

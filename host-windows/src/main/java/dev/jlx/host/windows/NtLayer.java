@@ -201,4 +201,24 @@ public interface NtLayer {
 
     /** NtQueryVolumeInformationFile (FileFsFullSizeInformation, FileFsVolumeInformation, FileFsAttributeInformation). */
     VolumeInfo queryVolume(long handle) throws NtException;
+
+    /**
+     * A shared view of [offset, offset + length) of the file, no further than its end (NtCreateSection
+     * on the handle, then NtMapViewOfSection): its writes reach the file. {@code offset} is a multiple
+     * of the 64 KiB allocation granule. While a view is mapped, the file cannot shrink
+     * (STATUS_USER_MAPPED_FILE).
+     */
+    View mapView(long handle, long offset, long length, boolean writable) throws NtException;
+
+    /** A mapped view of a file. */
+    interface View {
+        /** Where the view lies in this process. */
+        long address();
+
+        /** NtFlushVirtualMemory of [address() + offset, + length): the view's writes go to the file. */
+        void flush(long offset, long length);
+
+        /** NtUnmapViewOfSection. */
+        void close();
+    }
 }

@@ -67,6 +67,10 @@ public final class Win32NtLayer implements NtLayer {
     private final MethodHandle ntWriteFile;
     private final MethodHandle ntFlushBuffersFile;
     private final MethodHandle ntQueryVolumeInformationFile;
+    private final MethodHandle ntCreateSection;
+    private final MethodHandle ntMapViewOfSection;
+    private final MethodHandle ntUnmapViewOfSection;
+    private final MethodHandle ntFlushVirtualMemory;
 
     public Win32NtLayer() {
         SymbolLookup ntdll = SymbolLookup.libraryLookup("ntdll", Arena.global());
@@ -103,6 +107,18 @@ public final class Win32NtLayer implements NtLayer {
         // NTSTATUS NtQueryVolumeInformationFile(HANDLE, PIO_STATUS_BLOCK, PVOID, ULONG Length, FS_INFORMATION_CLASS);
         ntQueryVolumeInformationFile = fn(ntdll, "NtQueryVolumeInformationFile", ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
                 JAVA_INT);
+        // NTSTATUS NtCreateSection(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, PLARGE_INTEGER MaximumSize,
+        //     ULONG SectionPageProtection, ULONG AllocationAttributes, HANDLE FileHandle);
+        ntCreateSection = fn(ntdll, "NtCreateSection", ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+        // NTSTATUS NtMapViewOfSection(HANDLE Section, HANDLE Process, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+        //     SIZE_T CommitSize, PLARGE_INTEGER SectionOffset, PSIZE_T ViewSize, SECTION_INHERIT, ULONG AllocationType,
+        //     ULONG Win32Protect);
+        ntMapViewOfSection = fn(ntdll, "NtMapViewOfSection", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS,
+                ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT);
+        // NTSTATUS NtUnmapViewOfSection(HANDLE Process, PVOID BaseAddress);
+        ntUnmapViewOfSection = fn(ntdll, "NtUnmapViewOfSection", ADDRESS, ADDRESS);
+        // NTSTATUS NtFlushVirtualMemory(HANDLE Process, PVOID *BaseAddress, PSIZE_T RegionSize, PIO_STATUS_BLOCK);
+        ntFlushVirtualMemory = fn(ntdll, "NtFlushVirtualMemory", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     }
 
     private static MethodHandle fn(SymbolLookup lib, String name, ValueLayout... args) {
@@ -576,5 +592,78 @@ public final class Win32NtLayer implements NtLayer {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    private static final int SECTION_QUERY = 0x1;
+    private static final int SECTION_MAP_WRITE = 0x2;
+    private static final int SECTION_MAP_READ = 0x4;
+    private static final int PAGE_READONLY = 0x02;
+    private static final int PAGE_READWRITE = 0x04;
+    private static final int SEC_COMMIT = 0x8000000;
+    /** SECTION_INHERIT's ViewUnmap: the view is not handed to child processes. */
+    private static final int VIEW_UNMAP = 2;
+    /** NtCurrentProcess(). */
+    private static final MemorySegment CURRENT_PROCESS = MemorySegment.ofAddress(-1L);
+
+    @Override
+    public View mapView(long h, long offset, long length, boolean writable) throws NtException {
+        long size = Math.min(length, queryStandard(h).endOfFile() - offset);
+        if (size <= 0) {
+            throw new NtException(NtStatus.INVALID_PARAMETER);
+        }
+        long base;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment section = arena.allocate(ADDRESS);
+            int protect = writable ? PAGE_READWRITE : PAGE_READONLY;
+            check((int) ntCreateSection.invokeExact(section, SECTION_QUERY | SECTION_MAP_READ
+                    | (writable ? SECTION_MAP_WRITE : 0), MemorySegment.NULL, MemorySegment.NULL, protect, SEC_COMMIT,
+                    handle(h)));
+            MemorySegment sectionHandle = section.get(ADDRESS, 0);
+            try {
+                MemorySegment at = arena.allocate(ADDRESS);
+                MemorySegment sectionOffset = arena.allocate(JAVA_LONG);
+                sectionOffset.set(JAVA_LONG, 0, offset);
+                MemorySegment viewSize = arena.allocate(JAVA_LONG);
+                viewSize.set(JAVA_LONG, 0, size);
+                check((int) ntMapViewOfSection.invokeExact(sectionHandle, CURRENT_PROCESS, at, 0L, 0L, sectionOffset,
+                        viewSize, VIEW_UNMAP, 0, protect));
+                base = at.get(ADDRESS, 0).address();
+            } finally {
+                // The view keeps the section; its handle is not needed any more.
+                int ignored = (int) ntClose.invokeExact(sectionHandle);
+            }
+        } catch (NtException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return new View() {
+            @Override
+            public long address() {
+                return base;
+            }
+
+            @Override
+            public void flush(long at, long n) {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment address = arena.allocate(ADDRESS);
+                    address.set(ADDRESS, 0, MemorySegment.ofAddress(base + at));
+                    MemorySegment region = arena.allocate(JAVA_LONG);
+                    region.set(JAVA_LONG, 0, n);
+                    int ignored = (int) ntFlushVirtualMemory.invokeExact(CURRENT_PROCESS, address, region, iosb(arena));
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    int ignored = (int) ntUnmapViewOfSection.invokeExact(CURRENT_PROCESS, MemorySegment.ofAddress(base));
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            }
+        };
     }
 }

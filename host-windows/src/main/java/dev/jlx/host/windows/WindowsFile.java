@@ -5,6 +5,7 @@ import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostMapping;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
@@ -275,5 +276,47 @@ final class WindowsFile implements HostFile {
             files.flocks.release(lockKey, this);
         }
         files.close(handle);
+    }
+
+    /** Views start at multiples of Windows' allocation granule: a guest offset between them gets an interior part. */
+    private static final long GRANULE = 64 * 1024;
+
+    /**
+     * A view of the file (NtMapViewOfSection). NTFS keeps a mapped file from shrinking, so a guest's
+     * truncation of it is EBUSY while it is mapped (README, Quirks) and no mapped page ever lies past
+     * the end.
+     */
+    @Override
+    public HostMapping mapShared(long offset, long length, boolean writable) throws ErrnoException {
+        long lead = offset & (GRANULE - 1);
+        long size = (length + 4095) & -4096L;
+        NtLayer.View view;
+        try {
+            view = files.nt.mapView(handle, offset - lead, lead + size, writable);
+        } catch (NtException e) {
+            throw NtErrors.of(e);
+        }
+        MemorySegment segment = MemorySegment.ofAddress(view.address() + lead).reinterpret(size);
+        return new HostMapping() {
+            @Override
+            public MemorySegment segment() {
+                return segment;
+            }
+
+            @Override
+            public void sync(long at, long n) {
+                view.flush(lead + at, n);
+            }
+
+            @Override
+            public void zeroFrom(long at) {
+                // Nothing to do: the truncation that would cut these pages off is refused while they are mapped.
+            }
+
+            @Override
+            public void close() {
+                view.close();
+            }
+        };
     }
 }

@@ -18,6 +18,7 @@ import dev.jlx.core.fs.Sysfs;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
 import dev.jlx.core.host.HostBackends;
+import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -57,7 +58,7 @@ final class MachineRun {
                     : new HostDirectoryFs(host.files(), host.console(), host.files().hostPath(m.hostDirectory()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
-        if (!(HostOs.running().linux() && hostSlash(config) && host.files().opensDeviceNodes())
+        if (!(HostOs.running().linux() && hostSlash(config) && host.files().capabilities().contains(HostFiles.Capability.DEVICE_NODES))
                 && config.mounts().stream().noneMatch(m -> m.guestPath().equals("/dev"))) {
             // A guest root of its own gets the /dev every Linux system has; a Linux host's / keeps the host's
             // where the backend opens the host's devices.

@@ -119,11 +119,37 @@ public interface HostFiles {
     void rmdir(ByteString path) throws ErrnoException;
 
     /**
-     * Whether opening a device node of the host gives the host's device (POSIX hosts). Where it does
-     * not, a guest root at the host's "/" gets jlx's own /dev, as any other guest root does.
+     * What a host's files may or may not do, beyond what every backend does. A backend without one
+     * answers the calls it concerns as a Linux file system without the feature does (the errno each
+     * names), never by failing otherwise; core takes its portable path there. The host-files contract
+     * checks that each backend does what it says.
      */
-    default boolean opensDeviceNodes() {
-        return true;
+    enum Capability {
+        /**
+         * Opening a host FIFO, socket or device node reaches it, so a guest root at a POSIX host's
+         * "/" keeps the host's /dev; without it that root gets jlx's own /dev, as any other does.
+         */
+        DEVICE_NODES,
+        /** Files keep a birth time (statx's STATX_BTIME); without it stat gives {@link HostStat#NO_BTIME}. */
+        BIRTH_TIME,
+        /** renameat2's RENAME_NOREPLACE; without it that flag is EINVAL. */
+        RENAME_NOREPLACE,
+        /** renameat2's RENAME_EXCHANGE; without it that flag is EINVAL. */
+        RENAME_EXCHANGE,
+        /** fallocate's FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE); without it EOPNOTSUPP. */
+        PUNCH_HOLE,
+        /** Extended attributes in the user namespace; without them setxattr is EOPNOTSUPP. */
+        XATTRS,
+        /**
+         * Host paths of any length (a guest's tree deeper than the host's PATH_MAX); without it a path of
+         * 4096 bytes or more is ENAMETOOLONG.
+         */
+        LONG_PATHS
+    }
+
+    /** This backend's {@link Capability capabilities}: by default all of them, as Linux's. */
+    default java.util.Set<Capability> capabilities() {
+        return java.util.EnumSet.allOf(Capability.class);
     }
 
     /**

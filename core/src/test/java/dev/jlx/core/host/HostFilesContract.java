@@ -415,7 +415,8 @@ public abstract class HostFilesContract {
         now.close();
         old.close();
         create("keep", "k").close();
-        assertEquals(Errno.EEXIST, errno(() -> files().rename(path("old"), path("keep"), dev.jlx.abi.Rename.RENAME_NOREPLACE)));
+        assertEquals(files().capabilities().contains(HostFiles.Capability.RENAME_NOREPLACE) ? Errno.EEXIST : Errno.EINVAL,
+                errno(() -> files().rename(path("old"), path("keep"), dev.jlx.abi.Rename.RENAME_NOREPLACE)));
         files().mkdir(path("d1"), 0755);
         files().mkdir(path("d2"), 0755);
         assertEquals(Errno.EISDIR, errno(() -> files().rename(path("old"), path("d1"), 0)));
@@ -509,4 +510,59 @@ public abstract class HostFilesContract {
         assertEquals(java.util.Set.of(ByteString.of("A"), ByteString.of("C"), ByteString.of("B"), ByteString.of("b")),
                 listed(path("d")));
     }
+
+    /**
+     * A backend that says it lacks a capability answers its calls as a Linux file system without the
+     * feature does (the errno {@link HostFiles.Capability} names), and one that says it has the
+     * file-system-independent ones does them.
+     */
+    @Test
+    void capabilitiesAreWhatTheBackendDoes() throws Exception {
+        java.util.Set<HostFiles.Capability> caps = files().capabilities();
+        HostFile f = files().open(path("f"), OpenFlags.O_CREAT | OpenFlags.O_RDWR, 0644);
+        files().mkdir(path("d"), 0755);
+        try (Arena arena = Arena.ofConfined()) {
+            if (!caps.contains(HostFiles.Capability.BIRTH_TIME)) {
+                assertEquals(HostStat.NO_BTIME, f.stat().btimeSec());
+            }
+            if (!caps.contains(HostFiles.Capability.RENAME_EXCHANGE)) {
+                assertEquals(Errno.EINVAL, errno(() -> files().rename(path("f"), path("d"),
+                        dev.jlx.abi.Rename.RENAME_EXCHANGE)));
+            }
+            if (!caps.contains(HostFiles.Capability.PUNCH_HOLE)) {
+                f.allocate(0, 0, 8192);
+                assertEquals(Errno.EOPNOTSUPP, errno(() -> f.allocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+                        4096)));
+            }
+            if (!caps.contains(HostFiles.Capability.XATTRS)) {
+                MemorySegment value = arena.allocateFrom("v");
+                assertEquals(Errno.EOPNOTSUPP, errno(() -> files().setxattr(path("f"), true, ByteString.of("user.x"),
+                        value, 0)));
+            }
+            // A tree deeper than PATH_MAX, made one directory at a time as a guest in it would.
+            String name = "n".repeat(250);
+            StringBuilder deep = new StringBuilder("d");
+            ThrowingCall deeper = () -> {
+                for (int i = 0; i < 20; i++) {
+                    deep.append('/').append(name);
+                    files().mkdir(path(deep.toString()), 0755);
+                }
+            };
+            if (caps.contains(HostFiles.Capability.LONG_PATHS)) {
+                deeper.run();
+                assertEquals(FileMode.S_IFDIR, files().stat(path(deep.toString()), false).mode() & FileMode.S_IFMT);
+                // Gone the same way, deepest first: the host's own tools could not reach it.
+                for (String p = deep.toString(); p.contains("/"); p = p.substring(0, p.lastIndexOf('/'))) {
+                    files().rmdir(path(p));
+                }
+            } else {
+                assertEquals(Errno.ENAMETOOLONG, errno(deeper));
+            }
+        } finally {
+            f.close();
+        }
+    }
+
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int FALLOC_FL_PUNCH_HOLE = 2;
 }

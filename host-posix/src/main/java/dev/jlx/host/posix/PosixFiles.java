@@ -12,7 +12,9 @@ import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -296,6 +298,25 @@ final class PosixFiles implements HostFiles {
     });
     /** Set when the kernel has no openat2 (before 5.6) or refuses it: stop asking. */
     private volatile boolean noOpenat2;
+
+    /**
+     * Linux's calls do everything; the portable profile's lack statx (birth times), renameat2,
+     * fallocate's other modes and /proc/self/fd (long paths); macOS has birth times and renamex_np's
+     * exchange, but neither hole punching nor paths past its PATH_MAX.
+     */
+    @Override
+    public Set<Capability> capabilities() {
+        if (backend.linuxOnly() != null) {
+            return EnumSet.allOf(Capability.class);
+        }
+        Set<Capability> c = EnumSet.of(Capability.DEVICE_NODES, Capability.XATTRS);
+        if (backend.darwin() != null) {
+            c.add(Capability.BIRTH_TIME);
+            c.add(Capability.RENAME_NOREPLACE);
+            c.add(Capability.RENAME_EXCHANGE);
+        }
+        return c;
+    }
 
     @Override
     public boolean isPlainPath(ByteString path) {

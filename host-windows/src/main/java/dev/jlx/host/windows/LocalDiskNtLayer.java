@@ -46,6 +46,12 @@ public final class LocalDiskNtLayer extends FakeNtLayer {
         this.serial = dev & 0xffffffffL;
     }
 
+    /** The files lie at Linux paths, which the host's PATH_MAX limits. */
+    @Override
+    public boolean longPaths() {
+        return false;
+    }
+
     @Override
     public boolean drives() {
         return false;

@@ -124,6 +124,11 @@ public interface NtLayer {
     /** Whether host paths begin with a drive component ({@code /C:/...}). */
     boolean drives();
 
+    /** Whether a file may lie deeper than any path length limit, as on NTFS (handle-relative opens). */
+    default boolean longPaths() {
+        return true;
+    }
+
     /**
      * NtCreateFile of {@code name}, one component, relative to the directory {@code parent}, with
      * DesiredAccess, ShareAccess, CreateDisposition and CreateOptions as NT takes them; {@code eas}

@@ -337,9 +337,15 @@ public final class WindowsFiles implements HostFiles {
             byte[] target = LxMetadata.symlinkTarget(m.reparse().data());
             size = target == null ? 0 : target.length;
         }
+        long blocks = m.standard().allocationSize() / 512;
+        if (m.type() == FileMode.S_IFDIR) {
+            // NTFS gives a directory no size; WSL shows one block, as ext4 does for a small directory.
+            size = Math.max(size, 4096);
+            blocks = Math.max(blocks, 8);
+        }
         BasicInfo b = m.basic();
         return new HostStat(m.id().volumeSerial(), m.id().fileId(), m.mode(), m.standard().numberOfLinks(), m.uid(),
-                m.gid(), m.rdev(), size, 4096, m.standard().allocationSize() / 512,
+                m.gid(), m.rdev(), size, 4096, blocks,
                 seconds(b.lastAccessTime()), nanos(b.lastAccessTime()),
                 seconds(b.lastWriteTime()), nanos(b.lastWriteTime()),
                 seconds(b.changeTime()), nanos(b.changeTime()),
@@ -1051,10 +1057,19 @@ public final class WindowsFiles implements HostFiles {
         }
     }
 
-    /** An NTFS file is never a device: FIFOs, sockets and device nodes are reparse points that open as ENXIO. */
+    /**
+     * NTFS keeps birth times and paths of any length (handle-relative opens; not the local-disk
+     * fake's files); an NTFS file is never a device (FIFOs, sockets and device nodes are reparse
+     * points that open as ENXIO); NTFS has no exchanging rename, no hole punching through this
+     * backend, and EA names it upper-cases.
+     */
     @Override
-    public boolean opensDeviceNodes() {
-        return false;
+    public java.util.Set<Capability> capabilities() {
+        java.util.Set<Capability> c = java.util.EnumSet.of(Capability.BIRTH_TIME, Capability.RENAME_NOREPLACE);
+        if (nt.longPaths()) {
+            c.add(Capability.LONG_PATHS);
+        }
+        return c;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.jlx.host.windows;
 
-import dev.jlx.core.host.PortableHostMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,6 +8,7 @@ import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostFiles;
+import dev.jlx.core.host.PortableHostMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

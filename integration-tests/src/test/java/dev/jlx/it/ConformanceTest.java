@@ -63,11 +63,7 @@ class ConformanceTest {
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split("\t");
             String test = f[0], nativeStatus = f[1], jlxStatus = f[2];
-            // A line for this profile only (SUITE@PROFILE) stands over the suite's own.
-            String[] known = Jlx.BACKEND == null ? null : KNOWN.get(suite + "@" + Jlx.BACKEND + "," + test);
-            if (known == null) {
-                known = KNOWN.get(suite + "," + test);
-            }
+            String[] known = KnownFailures.onThisBackend(KNOWN, suite, test);
             if (nativeStatus.startsWith("not ")) {
                 problems.add(test + ": " + nativeStatus + " natively");
             } else if (known == null && !jlxStatus.equals(nativeStatus)) {

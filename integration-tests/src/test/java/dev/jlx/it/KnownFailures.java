@@ -29,10 +29,7 @@ final class KnownFailures {
      * contains the recorded text), so that a new, different failure of the same case is not hidden.
      */
     static void check(String test, String caseName, Executable body) throws Throwable {
-        String[] known = Jlx.BACKEND == null ? null : KNOWN.get(test + "@" + Jlx.BACKEND + "," + caseName);
-        if (known == null) {
-            known = KNOWN.get(test + "," + caseName);
-        }
+        String[] known = onThisBackend(KNOWN, test, caseName);
         if (known == null) {
             body.execute();
             return;
@@ -40,6 +37,15 @@ final class KnownFailures {
         AssertionError e = assertThrows(AssertionError.class, body, test + " " + caseName
                 + " now matches Linux: remove its line from integration-tests/known-failures.csv (" + known[1] + ")");
         assertTrue(e.getMessage().contains(known[0]), "known failure changed shape: " + e.getMessage());
+    }
+
+    /**
+     * {@code known}'s line for {@code test,caseName} ("test,case" keys), that of the backend under test
+     * ({@code test@BACKEND}) over the test's own.
+     */
+    static <T> T onThisBackend(Map<String, T> known, String test, String caseName) {
+        T mine = Jlx.BACKEND == null ? null : known.get(test + "@" + Jlx.BACKEND + "," + caseName);
+        return mine != null ? mine : known.get(test + "," + caseName);
     }
 
     private static Map<String, String[]> load(Path csv) {

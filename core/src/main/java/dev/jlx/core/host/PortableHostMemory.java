@@ -2,8 +2,6 @@ package dev.jlx.core.host;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Host memory from the JDK alone (FFM arenas), for any host: what a backend without a memory
@@ -17,22 +15,9 @@ public final class PortableHostMemory implements HostMemory {
     /** Memory in 4 KiB pages, for backends without their own. */
     public static final PortableHostMemory PAGES = new PortableHostMemory(PAGE);
 
-    /** One allocation: its arena, the bytes handed out, and how many of those are not given back yet. */
-    private static final class Allocation {
-        final Arena arena;
-        final long size;
-        long live;
-
-        Allocation(Arena arena, long size) {
-            this.arena = arena;
-            this.size = size;
-            this.live = size;
-        }
-    }
-
     private final long granule;
-    /** The live allocations by start address. */
-    private final TreeMap<Long, Allocation> allocations = new TreeMap<>();
+    /** The live allocations, each given back by closing its arena. */
+    private final Allocations<Arena> allocations = new Allocations<>();
 
     /** Memory whose allocations take whole {@code granule}s (a power of two, at least 4 KiB). */
     public PortableHostMemory(long granule) {
@@ -64,30 +49,16 @@ public final class PortableHostMemory implements HostMemory {
             arena.close();
             return null;
         }
-        synchronized (this) {
-            allocations.put(m.address(), new Allocation(arena, size));
-        }
+        allocations.add(m.address(), size, arena);
         // Unscoped, as mapped host pages are: core keeps no reference past the free.
         return MemorySegment.ofAddress(m.address()).reinterpret(size);
     }
 
     @Override
     public void free(MemorySegment part) {
-        Arena close = null;
-        synchronized (this) {
-            Map.Entry<Long, Allocation> e = allocations.floorEntry(part.address());
-            if (e == null || part.address() + part.byteSize() > e.getKey() + e.getValue().size) {
-                throw new IllegalArgumentException("not allocated here: 0x" + Long.toHexString(part.address()));
-            }
-            Allocation a = e.getValue();
-            a.live -= part.byteSize();
-            if (a.live == 0) {
-                allocations.remove(e.getKey());
-                close = a.arena;
-            }
-        }
-        if (close != null) {
-            close.close();
+        Arena last = allocations.free(part);
+        if (last != null) {
+            last.close();
         }
     }
 

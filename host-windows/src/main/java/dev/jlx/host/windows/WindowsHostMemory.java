@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.jlx.core.host.Allocations;
 import dev.jlx.core.host.HostMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,8 +12,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Guest pages as Windows virtual memory (kernel32 through FFM): each allocation is reserved and
@@ -49,8 +48,8 @@ final class WindowsHostMemory implements HostMemory {
         return LINKER.downcallHandle(KERNEL32.find(name).orElseThrow(), type);
     }
 
-    /** The live allocations by start address, with how many of their bytes are not given back yet. */
-    private final TreeMap<Long, long[]> allocations = new TreeMap<>();
+    /** The live allocations, each given back by its start address (MEM_RELEASE). */
+    private final Allocations<Long> allocations = new Allocations<>();
 
     @Override
     public long pageSize() {
@@ -74,30 +73,16 @@ final class WindowsHostMemory implements HostMemory {
         if (p.address() == 0) {
             return null;
         }
-        synchronized (this) {
-            allocations.put(p.address(), new long[] {size, size});
-        }
+        allocations.add(p.address(), size, p.address());
         return p.reinterpret(size);
     }
 
     @Override
     public void free(MemorySegment part) {
-        long base;
-        boolean whole;
-        synchronized (this) {
-            Map.Entry<Long, long[]> e = allocations.floorEntry(part.address());
-            if (e == null || part.address() + part.byteSize() > e.getKey() + e.getValue()[0]) {
-                throw new IllegalArgumentException("not allocated here: 0x" + Long.toHexString(part.address()));
-            }
-            base = e.getKey();
-            whole = (e.getValue()[1] -= part.byteSize()) == 0;
-            if (whole) {
-                allocations.remove(base);
-            }
-        }
+        Long whole = allocations.free(part);
         int ok;
         try {
-            ok = whole ? (int) VIRTUAL_FREE.invokeExact(MemorySegment.ofAddress(base), 0L, MEM_RELEASE)
+            ok = whole != null ? (int) VIRTUAL_FREE.invokeExact(MemorySegment.ofAddress(whole), 0L, MEM_RELEASE)
                     : (int) VIRTUAL_FREE.invokeExact(part, part.byteSize(), MEM_DECOMMIT);
         } catch (Throwable t) {
             throw new IllegalStateException(t);

@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
  */
 final class PosixHostMemory implements HostMemory {
     private final boolean memfd;
+    /** Read once: every exec and fork asks. */
+    private final int mappingLimit = readMappingLimit();
 
     /** With {@code memfd}, page files are Linux memfds; without, there are none. */
     PosixHostMemory(boolean memfd) {
@@ -55,6 +57,10 @@ final class PosixHostMemory implements HostMemory {
      */
     @Override
     public int mappingLimit() {
+        return mappingLimit;
+    }
+
+    private static int readMappingLimit() {
         // One read: a sysctl file answers a read past its start with nothing (Files.readString reads 1 byte first).
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(
                 java.nio.file.Path.of("/proc/sys/vm/max_map_count"))) {

@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Guest pages as private anonymous host mappings, committed on first touch. On Linux fork shares
- * them copy-on-write through a memfd ({@link MemfdPageFile}); elsewhere, or in the portable
- * profile, fork copies the pages the host holds.
+ * them copy-on-write through a memfd ({@link MemfdPageFile}); on macOS through mach_vm_copy;
+ * elsewhere, or in the portable profile, fork copies the pages the host holds.
  */
 final class PosixHostMemory implements HostMemory {
     private final boolean memfd;
@@ -40,7 +40,16 @@ final class PosixHostMemory implements HostMemory {
 
     @Override
     public void copy(MemorySegment from, MemorySegment to) {
-        PageRuns.forEachResident(from, (page, count) -> MemorySegment.copy(from, page * PosixPages.GUEST_PAGE, to,
+        // A piece of an allocation may start inside a host page (16 KiB on Apple silicon): then bytes.
+        long shared = from.address() == PosixPages.hostPageDown(from.address())
+                ? PosixPages.hostPageDown(from.byteSize()) : 0;
+        if (shared > 0 && PosixPages.copyOnWrite(from.address(), shared, to.address())) {
+            from = from.asSlice(shared);
+            to = to.asSlice(shared);
+        }
+        MemorySegment src = from;
+        MemorySegment dst = to;
+        PageRuns.forEachResident(src, (page, count) -> MemorySegment.copy(src, page * PosixPages.GUEST_PAGE, dst,
                 page * PosixPages.GUEST_PAGE, count * PosixPages.GUEST_PAGE));
     }
 

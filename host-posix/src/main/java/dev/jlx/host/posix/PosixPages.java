@@ -22,6 +22,7 @@ final class PosixPages {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final boolean LINUX = System.getProperty("os.name").startsWith("Linux");
+    private static final boolean DARWIN = System.getProperty("os.name").startsWith("Mac");
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
     static final int MAP_SHARED = 1;
@@ -144,5 +145,36 @@ final class PosixPages {
         } catch (Throwable t) {
             throw t instanceof IllegalStateException e ? e : new IllegalStateException(t);
         }
+    }
+
+    /**
+     * Copies the whole host pages of [from, from + size) to {@code to} copy-on-write, the way fork
+     * shares a process's pages: Darwin's mach_vm_copy virtually copies page-aligned ranges (the
+     * pages are copied when either side writes them). Both addresses must be host-page aligned.
+     * False where the host has no such call, or it refused: the caller then copies the bytes.
+     */
+    static boolean copyOnWrite(long from, long size, long to) {
+        if (!DARWIN) {
+            return false;
+        }
+        try {
+            return (int) MachVm.COPY.invokeExact(MachVm.TASK, from, size, to) == MachVm.KERN_SUCCESS;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Darwin's Mach VM calls ({@code <mach/mach_vm.h>}), bound on first use, which happens only on macOS. */
+    private static final class MachVm {
+        static final int KERN_SUCCESS = 0;
+        /**
+         * kern_return_t mach_vm_copy(vm_map_t target_task, mach_vm_address_t source_address,
+         * mach_vm_size_t size, mach_vm_address_t dest_address); vm_map_t is a 32-bit mach_port_t.
+         */
+        static final MethodHandle COPY = bind("mach_vm_copy", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG));
+        /** mach_task_self() is a macro that reads the global {@code mach_port_t mach_task_self_} (mach/mach_init.h). */
+        static final int TASK = LINKER.defaultLookup().find("mach_task_self_").orElseThrow().reinterpret(4)
+                .get(JAVA_INT, 0);
     }
 }

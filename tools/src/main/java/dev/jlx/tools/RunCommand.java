@@ -152,7 +152,10 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Ctrl-C on jlx's terminal (SIGINT to jlx) goes to the guest's foreground process group, as the
-     * terminal would send it to a native program's: the guest decides whether it ends, not the JVM.
+     * terminal would send it to a native program's: the guest decides whether it ends, not the JVM. In a
+     * Windows console too: HotSpot's console control handler raises SIGINT for CTRL_C_EVENT
+     * (os_windows.cpp, consoleHandler). Ctrl-Break stays the JVM's thread dump there, as SIGQUIT does on
+     * Linux: JVM_RegisterSignal refuses BREAK_SIGNAL to Java.
      */
     private static void forwardInterrupt(LinuxMachine machine) {
         try {

@@ -5,6 +5,12 @@ package dev.jlx.core.host;
  * name for uname(2).
  */
 public interface HostIdentity {
+    /**
+     * The system property with the soft RLIMIT_NOFILE jlx was started with, which the launcher passes:
+     * the JVM raises its own soft limit to the hard one as it starts (HotSpot's MaxFDLimit).
+     */
+    String START_NOFILE = "jlx.startNofile";
+
     int uid();
 
     int gid();

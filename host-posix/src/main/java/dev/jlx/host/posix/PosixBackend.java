@@ -331,9 +331,6 @@ public final class PosixBackend implements HostBackend {
         }
     }
 
-    /** The system property with the soft RLIMIT_NOFILE jlx was started with, before the JVM raised it. */
-    static final String START_NOFILE = "jlx.startNofile";
-
     private final class Identity implements HostIdentity {
         /** uid_t getuid(void); */
         @Override
@@ -388,7 +385,7 @@ public final class PosixBackend implements HostBackend {
          * int getrlimit(int resource, struct rlimit *rlim); the resource by its Linux name, the host's
          * RLIM_INFINITY as Linux's. The JVM raises its own soft RLIMIT_NOFILE to the hard limit as
          * it starts (HotSpot's MaxFDLimit): the one it was started with is the property
-         * {@value #START_NOFILE} where the launcher gave it.
+         * {@value HostIdentity#START_NOFILE} where the launcher gave it.
          */
         @Override
         public HostRlimit rlimit(int resource) {

@@ -16,11 +16,10 @@ import java.nio.channels.FileChannel;
 import java.time.Instant;
 
 /**
- * One of the JVM's own standard streams (0, 1, 2) as a host file, through java.io (which any JVM has:
- * no native binding). The stream is the JVM's, so close leaves it open. Whether it is a terminal is
- * the JVM's answer for its console ({@link java.io.Console#isTerminal}, which looks at standard input
- * and output together); otherwise it is a regular file when it can seek, else a pipe. Standard
- * input that may wait (a terminal or pipe) is read through {@link Input}, so that signals interrupt it.
+ * One of the JVM's own standard streams (0, 1, 2) that is no console, as a host file, through java.io
+ * (which any JVM has: no native binding); a console is a {@link ConsoleFile}. The stream is the JVM's,
+ * so close leaves it open. It is a regular file when it can seek, else a pipe. Standard input that may
+ * wait (a pipe) is read through a {@link BlockingInput}, so that signals interrupt it.
  */
 final class StandardStream implements HostFile {
     private static final int CHUNK = 64 * 1024;
@@ -67,108 +66,32 @@ final class StandardStream implements HostFile {
                 throw new ErrnoException(Errno.EIO);
             }
         }
-        return Input.STDIN.read(dst);
+        return STDIN.read(dst);
     }
 
-    /**
-     * A terminal's or pipe's input, read by a thread of its own: java.io's read cannot be interrupted,
-     * and a guest blocked in read must be (Ctrl-C reaching `cat`). A guest's read waits for that
-     * thread's result interruptibly (EINTR); what the thread read meanwhile waits for the next read,
-     * so no byte is lost. One per JVM, as there is one standard input.
-     */
-    private static final class Input {
-        static final Input STDIN = new Input(new FileInputStream(FileDescriptor.in));
-        private final FileInputStream in;
-        private byte[] pending;
-        private int taken;
-        private boolean eof;
-        private boolean reading;
+    /** Standard input that may wait (a pipe), read by a thread of its own; one per JVM, as there is one. */
+    private static final BlockingInput STDIN = new BlockingInput(new BlockingInput.Source() {
+        private final FileInputStream in = new FileInputStream(FileDescriptor.in);
 
-        private Input(FileInputStream in) {
-            this.in = in;
+        @Override
+        public java.util.List<byte[]> next() throws IOException {
+            byte[] buf = new byte[CHUNK];
+            int n = in.read(buf);
+            return java.util.List.of(n > 0 ? java.util.Arrays.copyOf(buf, n) : new byte[0]);
         }
 
-        /** Starts a host read unless one is under way or its result waits. Called with the monitor held. */
-        private void fetch() {
-            if (reading || pending != null || eof) {
-                return;
-            }
-            reading = true;
-            Thread.ofPlatform().daemon().name("jlx-stdin").start(() -> {
-                byte[] buf = new byte[CHUNK];
-                int n;
-                try {
-                    n = in.read(buf);
-                } catch (IOException e) {
-                    n = -1;
-                }
-                synchronized (this) {
-                    reading = false;
-                    if (n > 0) {
-                        pending = java.util.Arrays.copyOf(buf, n);
-                        taken = 0;
-                    } else {
-                        eof = true;
-                    }
-                    notifyAll();
-                }
-            });
+        @Override
+        public int available() throws IOException {
+            return in.available();
         }
-
-        synchronized int read(MemorySegment dst) throws ErrnoException {
-            fetch();
-            while (pending == null && !eof) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ErrnoException(Errno.EINTR);
-                }
-            }
-            if (pending == null) {
-                // End of file, told once: a terminal's next read waits for more input again.
-                eof = false;
-                return 0;
-            }
-            int n = (int) Math.min(dst.byteSize(), pending.length - taken);
-            MemorySegment.copy(pending, taken, dst, ValueLayout.JAVA_BYTE, 0, n);
-            taken += n;
-            if (taken == pending.length) {
-                pending = null;
-            }
-            return n;
-        }
-
-        /** Whether a read would not wait, waiting up to {@code timeoutMillis} for it. */
-        synchronized boolean ready(int timeoutMillis) {
-            fetch();
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            while (pending == null && !eof) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        synchronized int available() throws IOException {
-            return (pending == null ? 0 : pending.length - taken) + in.available();
-        }
-    }
+    }, "jlx-stdin");
 
     @Override
     public int poll(int events, int timeoutMillis) {
         if (in == null || seekable()) {
             return events & (POLLIN | POLLOUT);
         }
-        return Input.STDIN.ready(timeoutMillis) ? events & POLLIN : 0;
+        return STDIN.ready(timeoutMillis) ? events & POLLIN : 0;
     }
 
     @Override
@@ -238,15 +161,7 @@ final class StandardStream implements HostFile {
         }
     }
 
-    private static boolean terminal() {
-        java.io.Console c = System.console();
-        return c != null && c.isTerminal();
-    }
-
     private boolean seekable() {
-        if (terminal()) {
-            return false;
-        }
         try {
             channel.position();
             return true;
@@ -257,7 +172,7 @@ final class StandardStream implements HostFile {
 
     @Override
     public HostStat stat() throws ErrnoException {
-        int type = terminal() ? FileMode.S_IFCHR : seekable() ? FileMode.S_IFREG : FileMode.S_IFIFO;
+        int type = seekable() ? FileMode.S_IFREG : FileMode.S_IFIFO;
         long size = 0;
         if (type == FileMode.S_IFREG) {
             try {
@@ -267,7 +182,7 @@ final class StandardStream implements HostFile {
             }
         }
         Instant now = Instant.now();
-        return new HostStat(0, fd, type | (type == FileMode.S_IFCHR ? 0620 : 0600), 1, 0, 0, 0, size, 4096,
+        return new HostStat(0, fd, type | 0600, 1, 0, 0, 0, size, 4096,
                 (size + 511) / 512, now.getEpochSecond(), now.getNano(), now.getEpochSecond(), now.getNano(),
                 now.getEpochSecond(), now.getNano());
     }
@@ -314,7 +229,7 @@ final class StandardStream implements HostFile {
             return 0;
         }
         try {
-            return seekable() ? in.available() : Input.STDIN.available();
+            return seekable() ? in.available() : STDIN.available();
         } catch (IOException e) {
             throw new ErrnoException(Errno.EIO);
         }
@@ -322,10 +237,7 @@ final class StandardStream implements HostFile {
 
     @Override
     public HostStatfs statfs() throws ErrnoException {
-        // A terminal's and a pipe's file systems are Linux's devpts and pipefs; of a redirected file nothing is known.
-        if (terminal()) {
-            return new HostStatfs(0x1cd1, 4096, 0, 0, 0, 0, 0, 0, 255, 4096, 0x20);
-        }
+        // A pipe's file system is Linux's pipefs; of a redirected file nothing is known.
         if (!seekable()) {
             return new HostStatfs(0x50495045, 4096, 0, 0, 0, 0, 0, 0, 255, 4096, 0x20);
         }
@@ -339,7 +251,7 @@ final class StandardStream implements HostFile {
 
     @Override
     public boolean isTerminal() {
-        return terminal();
+        return false;
     }
 
     @Override

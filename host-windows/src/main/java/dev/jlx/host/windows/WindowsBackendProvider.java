@@ -6,11 +6,12 @@ import dev.jlx.core.host.PortableHostMemory;
 import java.util.Optional;
 
 /**
- * The Windows backend: on Windows over ntdll ({@link Win32NtLayer}) with Windows' virtual memory;
- * on any other host over {@link LocalDiskNtLayer}, an NTFS-like fake on the local disk rooted at the
- * host's "/", with the JDK's memory in 64 KiB granules, so that the backend's logic (WSL metadata,
- * name mapping, POSIX delete and rename, case rules, the allocation unit) runs every guest of the test
- * suite.
+ * The Windows backend: on Windows over ntdll ({@link Win32NtLayer}) and kernel32's console
+ * ({@link Win32ConsoleLayer}) with Windows' virtual memory; on any other host over
+ * {@link LocalDiskNtLayer}, an NTFS-like fake on the local disk rooted at the host's "/", with the JDK's
+ * memory in 64 KiB granules and no console (the standard streams are files and pipes), so that the
+ * backend's logic (WSL metadata, name mapping, POSIX delete and rename, case rules, the allocation
+ * unit) runs every guest of the test suite.
  */
 public final class WindowsBackendProvider implements HostBackendProvider {
     @Override
@@ -36,7 +37,7 @@ public final class WindowsBackendProvider implements HostBackendProvider {
     @Override
     public HostBackend create() {
         // Elsewhere guest pages come in Windows' 64 KiB allocation granules too, from the JDK's memory.
-        return onWindows() ? new WindowsBackend(new Win32NtLayer(), new WindowsHostMemory())
+        return onWindows() ? new WindowsBackend(new Win32NtLayer(), new Win32ConsoleLayer(), new WindowsHostMemory())
                 : new WindowsBackend(new LocalDiskNtLayer(java.nio.file.Path.of("/")), new PortableHostMemory(64 * 1024));
     }
 }

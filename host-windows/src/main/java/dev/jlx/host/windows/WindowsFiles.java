@@ -50,16 +50,23 @@ public final class WindowsFiles implements HostFiles {
     /** Access for changing metadata: attributes and EAs. */
     static final int META = LOOK | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA;
     private static final int DIR_WALK = FILE_TRAVERSE | FILE_LIST_DIRECTORY | LOOK;
+    /**
+     * The name devfs opens the controlling terminal by: the console. No Windows host path is spelled so
+     * (they start with a drive, {@link #hostPath}); on another host the fake's /dev is jlx's devfs.
+     */
+    private static final ByteString DEV_TTY = ByteString.of("/dev/tty");
 
     final NtLayer nt;
     final Defaults defaults;
     final HostIdentity identity;
     final FlockTable flocks = new FlockTable();
+    private final WindowsConsole console;
 
-    public WindowsFiles(NtLayer nt, Defaults defaults, HostIdentity identity) {
+    public WindowsFiles(NtLayer nt, Defaults defaults, HostIdentity identity, WindowsConsole console) {
         this.nt = nt;
         this.defaults = defaults;
         this.identity = identity;
+        this.console = console;
     }
 
     // Paths.
@@ -442,6 +449,9 @@ public final class WindowsFiles implements HostFiles {
 
     @Override
     public HostFile open(ByteString path, int linuxFlags, int mode) throws ErrnoException {
+        if (path.equals(DEV_TTY)) {
+            return console.openTerminal();
+        }
         return openFile(parent(path, false), linuxFlags, mode);
     }
 
@@ -1072,8 +1082,10 @@ public final class WindowsFiles implements HostFiles {
         return c;
     }
 
+    /** A standard stream that is the console is a terminal ({@link WindowsConsole}); any other, the JVM's stream. */
     @Override
     public HostFile standardStream(int fd) {
-        return StandardStream.of(fd);
+        HostFile terminal = console.standardStream(fd);
+        return terminal != null ? terminal : StandardStream.of(fd);
     }
 }

@@ -1,5 +1,8 @@
 package dev.jlx.core.fs;
 
+import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostConsole;
@@ -52,6 +55,57 @@ public final class HostDirectoryFs implements FileSystem {
     @Override
     public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
         return files.stat(host(path), followLinks);
+    }
+
+    /**
+     * A host without FIFOs of its own (no {@link HostFiles.Capability#DEVICE_NODES}: Windows) keeps
+     * the node, and jlx the pipe behind it, as WSL1 does: one pipe per FIFO for the whole JVM, so
+     * that every guest opening it meets there, as programs meet at a FIFO on Linux.
+     */
+    @Override
+    public FifoNode fifo(ByteString path, int linuxFlags) throws ErrnoException {
+        if (files.capabilities().contains(HostFiles.Capability.DEVICE_NODES)) {
+            return null;
+        }
+        HostStat st;
+        try {
+            st = files.stat(host(path), true);
+        } catch (ErrnoException absentOrUnreachable) {
+            // open() gives the same error, or creates the file.
+            return null;
+        }
+        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFIFO) {
+            return null;
+        }
+        int access = linuxFlags & OpenFlags.O_ACCMODE;
+        files.access(host(path), access == OpenFlags.O_RDONLY ? Fcntl.R_OK : access == OpenFlags.O_WRONLY ? Fcntl.W_OK
+                : Fcntl.R_OK | Fcntl.W_OK);
+        ByteString hostPath = host(path);
+        return new FifoNode(hostFifo(new FifoKey(st.dev(), st.ino()), st.uid(), st.gid()), () -> {
+            try {
+                return files.stat(hostPath, true);
+            } catch (ErrnoException gone) {
+                return st;
+            }
+        });
+    }
+
+    private record FifoKey(long dev, long ino) {}
+
+    /** The pipes of host FIFOs, while an end (or an open waiting for one) holds them. */
+    private static final java.util.Map<FifoKey, java.lang.ref.WeakReference<Pipe>> HOST_FIFOS = new java.util.HashMap<>();
+
+    private static Pipe hostFifo(FifoKey key, int uid, int gid) {
+        synchronized (HOST_FIFOS) {
+            HOST_FIFOS.values().removeIf(ref -> ref.get() == null);
+            java.lang.ref.WeakReference<Pipe> ref = HOST_FIFOS.get(key);
+            Pipe pipe = ref == null ? null : ref.get();
+            if (pipe == null) {
+                pipe = new Pipe(uid, gid);
+                HOST_FIFOS.put(key, new java.lang.ref.WeakReference<>(pipe));
+            }
+            return pipe;
+        }
     }
 
     @Override

@@ -388,6 +388,18 @@ abstract class FakeNtLayer implements NtLayer {
         }
     }
 
+    @Override
+    public long reopen(long handle, int access) throws NtException {
+        synchronized (lock) {
+            Open o = open(handle);
+            try {
+                return openExisting(o.path, access, FILE_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT).handle();
+            } catch (IOException e) {
+                throw status(e);
+            }
+        }
+    }
+
     private Opened openExisting(Path p, int access, int share, int disposition, int options)
             throws IOException, NtException {
         if (disposition == FILE_CREATE) {
@@ -553,7 +565,8 @@ abstract class FakeNtLayer implements NtLayer {
             Open o = open(handle);
             try {
                 BasicFileAttributes a = attrs(o.path);
-                long size = a.isDirectory() || a.isOther() ? 0 : a.size();
+                // A host symlink stands for an LX symlink, whose target NTFS keeps in the reparse point, not in clusters.
+                long size = a.isDirectory() || a.isOther() || a.isSymbolicLink() ? 0 : a.size();
                 boolean pending = o.unlinked || o.posixDelete || pendingDeletes.containsKey(o.key);
                 // NTFS counts a directory's names, which is one; ".." entries are no links there.
                 int links = o.unlinked ? 0 : a.isDirectory() ? 1 : linkCount(o.path);

@@ -141,6 +141,12 @@ public interface NtLayer {
     /** NtClose. */
     void close(long handle) throws NtException;
 
+    /**
+     * The file {@code handle} is open on, opened once more with {@code access}: NtCreateFile with
+     * the handle as RootDirectory and an empty name, as kernelbase's ReOpenFile does.
+     */
+    long reopen(long handle, int access) throws NtException;
+
     /** NtQueryInformationFile(FileBasicInformation). */
     BasicInfo queryBasic(long handle) throws NtException;
 

@@ -256,6 +256,11 @@ public final class Win32NtLayer implements NtLayer {
     }
 
     @Override
+    public long reopen(long h, int access) throws NtException {
+        return open(h, "", access, FILE_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT, 0, List.of()).handle();
+    }
+
+    @Override
     public void close(long h) throws NtException {
         try {
             check((int) ntClose.invokeExact(handle(h)));

@@ -215,6 +215,11 @@ public final class WindowsFiles implements HostFiles {
         return r.tag() == LxMetadata.TAG_LX_SYMLINK ? LxMetadata.symlinkTarget(r.data()) : null;
     }
 
+    /** The file's reparse tag, 0 when it is no reparse point. */
+    private int reparseTag(long h) throws NtException {
+        return (nt.queryBasic(h).attributes() & FILE_ATTRIBUTE_REPARSE_POINT) == 0 ? 0 : nt.getReparse(h).tag();
+    }
+
     private long root(String volume) throws ErrnoException {
         try {
             return nt.openRoot(volume);
@@ -345,18 +350,45 @@ public final class WindowsFiles implements HostFiles {
             size = target == null ? 0 : target.length;
         }
         long blocks = m.standard().allocationSize() / 512;
+        int links = m.standard().numberOfLinks();
         if (m.type() == FileMode.S_IFDIR) {
             // NTFS gives a directory no size; WSL shows one block, as ext4 does for a small directory.
             size = Math.max(size, 4096);
             blocks = Math.max(blocks, 8);
+            links = links == 0 || m.standard().deletePending() ? 0 : directoryLinks(h);
         }
         BasicInfo b = m.basic();
-        return new HostStat(m.id().volumeSerial(), m.id().fileId(), m.mode(), m.standard().numberOfLinks(), m.uid(),
+        return new HostStat(m.id().volumeSerial(), m.id().fileId(), m.mode(), links, m.uid(),
                 m.gid(), m.rdev(), size, 4096, blocks,
                 seconds(b.lastAccessTime()), nanos(b.lastAccessTime()),
                 seconds(b.lastWriteTime()), nanos(b.lastWriteTime()),
                 seconds(b.changeTime()), nanos(b.changeTime()),
                 seconds(b.creationTime()), nanos(b.creationTime()));
+    }
+
+    /**
+     * A Linux directory's link count: its name, its "." and each subdirectory's "..". NTFS counts
+     * only the name, and tools read the count (find's leaf optimisation, ls -l), so jlx counts the
+     * subdirectories, as list() types them. A directory jlx's user may not list counts 1, which
+     * Linux tools read as "not counted" (btrfs does so for every directory).
+     */
+    private int directoryLinks(long h) {
+        try {
+            long d = nt.reopen(h, FILE_LIST_DIRECTORY | SYNCHRONIZE);
+            try {
+                int links = 2;
+                for (DirEntry e : nt.queryDirectory(d)) {
+                    if ((e.attributes() & FILE_ATTRIBUTE_DIRECTORY) != 0) {
+                        links++;
+                    }
+                }
+                return links;
+            } finally {
+                nt.close(d);
+            }
+        } catch (NtException e) {
+            return 1;
+        }
     }
 
     static long seconds(long ntTime) {
@@ -467,7 +499,9 @@ public final class WindowsFiles implements HostFiles {
                 long h = nt.create(p.dir(), p.name(), LOOK, FILE_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT, 0,
                         List.of()).handle();
                 try {
-                    if (symlinkTarget(h) != null) {
+                    // A symlink is followed and a FIFO is jlx's own pipe: the VFS's general path serves both.
+                    int tag = reparseTag(h);
+                    if (tag == LxMetadata.TAG_LX_SYMLINK || tag == LxMetadata.TAG_LX_FIFO) {
                         close(p.dir());
                         return null;
                     }
@@ -544,7 +578,8 @@ public final class WindowsFiles implements HostFiles {
                 }
                 if (type == FileMode.S_IFIFO || type == FileMode.S_IFSOCK || type == FileMode.S_IFCHR
                         || type == FileMode.S_IFBLK) {
-                    // No FIFO, socket or device behind an NTFS file: as a device node whose device is absent.
+                    // No socket or device behind an NTFS file: as a device node whose device is absent
+                    // (a FIFO is jlx's own pipe, which the VFS asks for first: this is only O_PATH's way here).
                     throw new ErrnoException(Errno.ENXIO);
                 }
                 if (opened.information() != FILE_CREATED) {

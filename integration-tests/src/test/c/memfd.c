@@ -1,13 +1,17 @@
 #define _GNU_SOURCE
 /*
  * memfd_create(2): the file it makes (mode, links, flags, name in /proc), its flags and name limits,
- * and seals: F_ADD_SEALS/F_GET_SEALS and what each seal refuses (write, truncate, fallocate).
+ * and seals: F_ADD_SEALS/F_GET_SEALS and what each seal refuses (write, truncate, fallocate); and
+ * shared mappings of it: seen by read and write, by a forked child, growing with the file, and
+ * what seals do to them.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,8 +26,10 @@
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x10
 #endif
+#ifndef MFD_CLOEXEC
 #define MFD_CLOEXEC 1
 #define MFD_ALLOW_SEALING 2
+#endif
 
 static void show(const char *what, long r) {
     if (r < 0) {
@@ -49,7 +55,48 @@ static void describe(int fd) {
            st.st_uid == geteuid(), (int) (n < 0 ? 0 : n), link);
 }
 
+static void shared(void) {
+    int fd = memfd("shared", MFD_ALLOW_SEALING);
+    T(write(fd, "hello", 5));
+    T(ftruncate(fd, 8192));
+    char *p = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T(p != MAP_FAILED);
+    printf("  mapped reads \"%s\"\n", p);
+    memcpy(p + 4096, "through the map", 16);
+    char back[20] = {0};
+    T(pread(fd, back, 16, 4096));
+    printf("  read gives \"%s\"\n", back);
+    T(pwrite(fd, "written", 8, 100));
+    printf("  mapped sees \"%s\"\n", p + 100);
+    pid_t child = fork();
+    if (child == 0) {
+        memcpy(p + 200, "from the child", 15);
+        _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("  after the child: \"%s\"\n", p + 200);
+    T(ftruncate(fd, 16384));
+    T(pwrite(fd, "grown", 6, 12288));
+    char *grown = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 12288);
+    printf("  grown part: \"%s\"\n", grown);
+    munmap(grown, 4096);
+    T(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+    T(munmap(p, 16384));
+    T(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+    T(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+    char *ro = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    T(ro != MAP_FAILED);
+    printf("  read-only map: \"%s\"\n", ro);
+    struct stat st;
+    fstat(fd, &st);
+    printf("  size %ld\n", (long) st.st_size);
+    munmap(ro, 4096);
+    close(fd);
+}
+
 int main(void) {
+    shared();
     int fd = memfd("first", MFD_ALLOW_SEALING | MFD_CLOEXEC);
     describe(fd);
     T(fcntl(fd, F_GETFD));

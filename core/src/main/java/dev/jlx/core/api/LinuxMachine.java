@@ -42,8 +42,8 @@ public final class LinuxMachine {
     }
 
     /** The tmpfs mounted at {@code guestPath}, made on first use. */
-    synchronized FileSystem tmpfs(String guestPath, int uid, int gid) {
-        return tmpfs.computeIfAbsent(guestPath, p -> new Tmpfs(uid, gid, 01777));
+    synchronized FileSystem tmpfs(String guestPath, int uid, int gid, dev.jlx.core.host.HostFiles host) {
+        return tmpfs.computeIfAbsent(guestPath, p -> new Tmpfs(uid, gid, 01777, host));
     }
 
     void started(dev.jlx.core.kernel.Kernel kernel) {

@@ -54,7 +54,7 @@ final class MachineRun {
         HostIdentity id = host.identity();
         List<Mount> mounts = new ArrayList<>();
         for (LinuxMachine.MountSpec m : config.mounts()) {
-            FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid())
+            FileSystem fs = m.hostDirectory() == null ? machine.tmpfs(m.guestPath(), id.euid(), id.egid(), host.files())
                     : new HostDirectoryFs(host.files(), host.console(), host.files().hostPath(m.hostDirectory()));
             mounts.add(new Mount(m.guestPath(), fs, m.readOnly()));
         }
@@ -63,7 +63,7 @@ final class MachineRun {
             // A guest root of its own gets the /dev every Linux system has; a Linux host's / keeps the host's
             // where the backend opens the host's devices.
             mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
-            mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid()), false));
+            mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid(), host.files()), false));
         }
         FileSystem root = mounts.stream().filter(m -> m.guestPath().equals(ByteString.ROOT)).findFirst().orElseThrow().fs();
         mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);

@@ -12,6 +12,9 @@ import dev.jlx.abi.struct.Statx;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
+import dev.jlx.core.host.HostFile;
+import dev.jlx.core.host.HostFiles;
+import dev.jlx.core.host.HostMapping;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * tmpfs: a file system in the JVM's memory, analogous to Linux's shmem file system. Directories,
  * regular files (sparse), symbolic links and hard links, with modes, owners and timestamps kept as
  * Linux keeps them: a directory's size is 20 bytes per entry (BOGO_DIRENT_SIZE), blocks count the
- * 4 KiB pages written, access times follow relatime. One lock guards the whole tree.
+ * 4 KiB pages written, access times follow relatime. One lock guards the whole tree. A file mapped
+ * MAP_SHARED moves its bytes into an unlinked host file, which the host maps (as hostfs files are).
  *
  * <p>Permission checks use the identity jlx runs as, as hostfs does through the host: root may do
  * everything except execute a file without any execute bit.
@@ -45,11 +49,17 @@ public final class Tmpfs implements FileSystem {
     private final Dir root;
     /** flock(2) locks: whole-file, owned by open file descriptions (the open nodes). */
     private final RecordLocks flocks = new RecordLocks();
+    /** Where files mapped shared keep their bytes: the host's temporary directory, through the backend. */
+    private final HostFiles host;
 
-    /** A tmpfs owned by {@code uid}/{@code gid} whose root has mode {@code rootMode} (1777 for /tmp). */
-    public Tmpfs(int uid, int gid, int rootMode) {
+    /**
+     * A tmpfs owned by {@code uid}/{@code gid} whose root has mode {@code rootMode} (1777 for /tmp),
+     * whose files mapped shared live in {@code host}'s files.
+     */
+    public Tmpfs(int uid, int gid, int rootMode, HostFiles host) {
         this.uid = uid;
         this.gid = gid;
+        this.host = host;
         this.root = new Dir(FileMode.S_IFDIR | (rootMode & 07777));
     }
 
@@ -113,7 +123,14 @@ public final class Tmpfs implements FileSystem {
     }
 
     private final class RegularFile extends Node {
+        /** The bytes, until the file is first mapped shared; then null, and {@link #hosted} has them. */
         byte[] data = new byte[0];
+        /** An unlinked host file with the bytes once the file is mapped shared (the host maps it). */
+        HostFile hosted;
+        /** Open descriptions of the file: with no name and none of these, the host file is given back. */
+        int opens;
+        /** Writable shared mappings not yet unmapped: F_SEAL_WRITE waits for none (EBUSY). */
+        int writableMappings;
         long length;
         /** Pages written since the last truncation below them: st_blocks counts these. */
         java.util.BitSet pages = new java.util.BitSet();
@@ -134,14 +151,114 @@ public final class Tmpfs implements FileSystem {
             return (long) pages.cardinality() * (PAGE / 512);
         }
 
-        void setLength(long newLength) {
-            if (newLength > data.length) {
+        void setLength(long newLength) throws ErrnoException {
+            if (hosted != null) {
+                hosted.truncate(newLength);
+            } else if (newLength > data.length) {
                 data = Arrays.copyOf(data, (int) Math.max(newLength, Math.min(MAX_FILE_SIZE, data.length * 2L)));
             } else if (newLength < length) {
                 Arrays.fill(data, (int) newLength, (int) length, (byte) 0);
+            }
+            if (newLength < length) {
                 pages.clear((int) ((newLength + PAGE - 1) / PAGE), Integer.MAX_VALUE);
             }
             length = newLength;
+        }
+
+        /** Reads {@code dst}'s size of bytes from {@code at}, all inside the file. */
+        void read(MemorySegment dst, long at) throws ErrnoException {
+            if (hosted == null) {
+                MemorySegment.copy(data, (int) at, dst, JAVA_BYTE, 0, (int) dst.byteSize());
+                return;
+            }
+            for (long done = 0; done < dst.byteSize(); ) {
+                int n = hosted.pread(dst.asSlice(done), at + done);
+                if (n <= 0) {
+                    // Cut short by the host (it cannot be shorter than jlx's length): the rest reads as holes do.
+                    dst.asSlice(done).fill((byte) 0);
+                    return;
+                }
+                done += n;
+            }
+        }
+
+        /** Writes {@code src} at {@code at}, inside the file's length. */
+        void write(MemorySegment src, long at) throws ErrnoException {
+            if (hosted == null) {
+                MemorySegment.copy(src, JAVA_BYTE, 0, data, (int) at, (int) src.byteSize());
+                return;
+            }
+            for (long done = 0; done < src.byteSize(); ) {
+                done += hosted.pwrite(src.asSlice(done), at + done);
+            }
+        }
+
+        /** Zeroes [from, to), inside the file's length. */
+        void zero(long from, long to) throws ErrnoException {
+            if (hosted == null) {
+                Arrays.fill(data, (int) from, (int) to, (byte) 0);
+                return;
+            }
+            // Host files take native memory only.
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                MemorySegment zeros = arena.allocate(Math.min(to - from, 1 << 16));
+                for (long at = from; at < to; at += zeros.byteSize()) {
+                    write(zeros.asSlice(0, Math.min(zeros.byteSize(), to - at)), at);
+                }
+            }
+        }
+
+        /**
+         * Moves the bytes into an unlinked host file (once): the host maps it shared, and a tmpfs
+         * byte array it could not. ENODEV where the host makes none, as before.
+         */
+        HostFile hosted() throws ErrnoException {
+            if (hosted != null) {
+                return hosted;
+            }
+            String dir = System.getProperty("java.io.tmpdir");
+            ByteString path = host.hostPath(java.nio.file.Path.of(dir)).concat(ByteString.of("/jlx-shm-"
+                    + ProcessHandle.current().pid() + "-" + dev + "-" + ino));
+            HostFile file;
+            try {
+                file = host.open(path, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_CLOEXEC,
+                        0600);
+                host.unlink(path);
+            } catch (ErrnoException e) {
+                throw new ErrnoException(Errno.ENODEV);
+            }
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                file.truncate(length);
+                // Host files take native memory only: the bytes go through a buffer.
+                MemorySegment buffer = arena.allocate(Math.max(1, Math.min(length, 1 << 16)));
+                for (long done = 0; done < length; ) {
+                    long n = Math.min(buffer.byteSize(), length - done);
+                    MemorySegment.copy(data, (int) done, buffer, JAVA_BYTE, 0, (int) n);
+                    for (long put = 0; put < n; ) {
+                        put += file.pwrite(buffer.asSlice(put, n - put), done + put);
+                    }
+                    done += n;
+                }
+            } catch (ErrnoException e) {
+                file.close();
+                throw new ErrnoException(e.errno() == Errno.ENOSPC ? Errno.ENOMEM : Errno.ENODEV);
+            }
+            hosted = file;
+            data = null;
+            return file;
+        }
+
+        /** Gives the host file back once nothing can reach the bytes through jlx (mappings keep their pages). */
+        void releaseIfUnused() {
+            if (hosted != null && links == 0 && opens == 0) {
+                try {
+                    hosted.close();
+                } catch (ErrnoException e) {
+                    // An unlinked file's descriptor: nothing is lost.
+                }
+                hosted = null;
+                data = new byte[0];
+            }
         }
     }
 
@@ -268,6 +385,9 @@ public final class Tmpfs implements FileSystem {
             n.links = 0;
         } else {
             n.links--;
+        }
+        if (n instanceof RegularFile f) {
+            f.releaseIfUnused();
         }
         n.changed();
         d.modified();
@@ -695,6 +815,9 @@ public final class Tmpfs implements FileSystem {
             this.node = node;
             this.flags = flags;
             this.anonymousName = anonymousName;
+            if (node instanceof RegularFile f) {
+                f.opens++;
+            }
         }
 
         @Override
@@ -712,7 +835,7 @@ public final class Tmpfs implements FileSystem {
             }
         }
 
-        /** As Linux's memfd_add_seals; no seal waits for a writable shared mapping, as tmpfs has none here. */
+        /** As Linux's memfd_add_seals: F_SEAL_WRITE is EBUSY while a writable shared mapping is there. */
         @Override
         public void addSeals(int seals) throws ErrnoException {
             synchronized (Tmpfs.this) {
@@ -721,6 +844,9 @@ public final class Tmpfs implements FileSystem {
                 }
                 if ((f.seals & Fcntl.F_SEAL_SEAL) != 0) {
                     throw new ErrnoException(Errno.EPERM);
+                }
+                if ((seals & Fcntl.F_SEAL_WRITE) != 0 && f.writableMappings > 0) {
+                    throw new ErrnoException(Errno.EBUSY);
                 }
                 f.seals |= seals;
             }
@@ -766,7 +892,7 @@ public final class Tmpfs implements FileSystem {
                     return 0;
                 }
                 int n = (int) Math.min(dst.byteSize(), f.length - at);
-                MemorySegment.copy(f.data, (int) at, dst, JAVA_BYTE, 0, n);
+                f.read(dst.asSlice(0, n), at);
                 touchAccess(f);
                 return n;
             }
@@ -795,7 +921,7 @@ public final class Tmpfs implements FileSystem {
                 if (end > f.length) {
                     f.setLength(end);
                 }
-                MemorySegment.copy(src, JAVA_BYTE, 0, f.data, (int) at, (int) src.byteSize());
+                f.write(src, at);
                 if (src.byteSize() > 0) {
                     f.pages.set((int) (at / PAGE), (int) ((end + PAGE - 1) / PAGE));
                     f.modified();
@@ -895,7 +1021,7 @@ public final class Tmpfs implements FileSystem {
                     }
                     long to = Math.min(end, f.length);
                     if (offset < to) {
-                        Arrays.fill(f.data, (int) offset, (int) to, (byte) 0);
+                        f.zero(offset, to);
                     }
                     // Only whole pages inside the range are freed, as shmem does.
                     f.pages.clear((int) ((offset + PAGE - 1) / PAGE), (int) (end / PAGE));
@@ -945,7 +1071,50 @@ public final class Tmpfs implements FileSystem {
         @Override
         public void close() {
             // The node lives while it has names or open files referring to it; its flock goes now.
-            flocks.releaseAll(this);
+            synchronized (Tmpfs.this) {
+                flocks.releaseAll(this);
+                if (node instanceof RegularFile f) {
+                    f.opens--;
+                    f.releaseIfUnused();
+                }
+            }
+        }
+
+        /** MAP_SHARED: the file's bytes move to a host file (once), whose mapping this is. */
+        @Override
+        public HostMapping mapShared(long offset, long length, boolean writable) throws ErrnoException {
+            synchronized (Tmpfs.this) {
+                RegularFile f = file();
+                HostMapping m = f.hosted().mapShared(offset, length, writable);
+                if (!writable) {
+                    return m;
+                }
+                f.writableMappings++;
+                return new HostMapping() {
+                    @Override
+                    public MemorySegment segment() {
+                        return m.segment();
+                    }
+
+                    @Override
+                    public void sync(long offset, long length) {
+                        m.sync(offset, length);
+                    }
+
+                    @Override
+                    public void zeroFrom(long offset) {
+                        m.zeroFrom(offset);
+                    }
+
+                    @Override
+                    public void close() {
+                        synchronized (Tmpfs.this) {
+                            f.writableMappings--;
+                        }
+                        m.close();
+                    }
+                };
+            }
         }
     }
 }

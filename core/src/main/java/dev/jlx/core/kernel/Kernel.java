@@ -40,12 +40,13 @@ public final class Kernel {
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
     /** The internal tmpfs memfd_create's files live on (Linux's shm_mnt), mounted nowhere. */
-    private final dev.jlx.core.fs.Tmpfs memfds = new dev.jlx.core.fs.Tmpfs(0, 0, 01777);
+    private final dev.jlx.core.fs.Tmpfs memfds;
     /** The live processes by pid, as /proc lists them. */
     private final ConcurrentSkipListMap<Integer, GuestProcess> processes = new ConcurrentSkipListMap<>();
 
     public Kernel(HostBackend host, Vfs vfs, PrintStream trace) {
         this.host = host;
+        this.memfds = new dev.jlx.core.fs.Tmpfs(0, 0, 01777, host.files());
         this.vfs = vfs;
         this.dispatcher = new SyscallDispatcher(this, trace);
     }

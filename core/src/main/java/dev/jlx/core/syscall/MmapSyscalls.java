@@ -1,6 +1,7 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
@@ -93,6 +94,13 @@ final class MmapSyscalls {
         if ((prot & Mman.PROT_WRITE) != 0 && !writable) {
             throw new ErrnoException(Errno.EACCES);
         }
+        if (writable && (sealsOf(h) & (Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE)) != 0) {
+            // As shmem's mmap: no writable shared mapping of a file sealed against writes, nor one mprotect could make so.
+            if ((prot & Mman.PROT_WRITE) != 0) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+            writable = false;
+        }
         long len = AddressSpace.pageUp(length);
         long size = file.stat().size();
         long backed = Math.min(len, Math.max(0, AddressSpace.pageUp(size) - offset));
@@ -124,6 +132,15 @@ final class MmapSyscalls {
             }
         }
         return start;
+    }
+
+    /** The file's F_SEAL_* seals; 0 for a file that takes none. */
+    private static int sealsOf(VfsFile file) {
+        try {
+            return file.ops().seals();
+        } catch (ErrnoException takesNone) {
+            return 0;
+        }
     }
 
     /** Implements Linux syscall msync(2). */

@@ -342,7 +342,7 @@ public final class SyscallTable {
         e(RENAMEAT2, PARTIAL, "RENAME_NOREPLACE and RENAME_EXCHANGE: renameat2 on Linux hosts, renamex_np on macOS, EINVAL in the portable profile; RENAME_WHITEOUT is EPERM as for an unprivileged user", PathSyscalls::renameat2, INT, DIRFD, PATH, DIRFD, PATH, INT),
         none(SECCOMP, ""),
         e(GETRANDOM, FULL, "", InfoSyscalls::getrandom, SIZE, PTR, SIZE, INT),
-        e(MEMFD_CREATE, PARTIAL, "a file of an internal tmpfs, with seals; like every tmpfs file here it cannot be mapped MAP_SHARED (ENODEV) and takes no fcntl record locks (EINVAL); MFD_HUGETLB is ENODEV (no huge pages)", FileSyscalls::memfd_create, FD, PATH, INT),
+        e(MEMFD_CREATE, PARTIAL, "a file of an internal tmpfs, with seals; like every tmpfs file here it takes no fcntl record locks (EINVAL), and mapped MAP_SHARED it keeps its bytes in an unlinked host temporary file; MFD_HUGETLB is ENODEV (no huge pages)", FileSyscalls::memfd_create, FD, PATH, INT),
         none(KEXEC_FILE_LOAD, ""),
         none(BPF, ""),
         e(EXECVEAT, FULL, "", ForkSyscalls::execveat, INT, DIRFD, PATH, PTR, PTR, INT),

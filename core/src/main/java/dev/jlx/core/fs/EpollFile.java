@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An epoll instance (Linux's eventpoll): the interest list, keyed as Linux keys it by descriptor
- * and open file. Readiness is the files' own poll answer when a wait looks; an edge-triggered
+ * and open file. Readiness is the files' own poll answer when a wait looks; each watched file's
+ * {@link Readiness} queue wakes this instance's own (as Linux's ep_poll_callback), on which
+ * epoll_wait and the polls of this descriptor wait. An edge-triggered
  * interest reports a side (input, output) again only after its {@link OpenFile#pollGeneration}
  * moved (data came, room was made), and one whose file cannot tell is level-triggered. An entry whose descriptor was
  * closed or now names another file is dropped, as Linux drops it with the file's last close.
@@ -37,21 +39,37 @@ public final class EpollFile extends OpenFile {
 
     private record Key(int fd, OpenFile file) {}
 
-    /** One watched file: the events asked for, the guest's data, and for EPOLLET the generations last reported. */
+    /**
+     * One watched file: the events asked for, the guest's data, for EPOLLET the generations last
+     * reported, and its registration with the file's queue.
+     */
     private static final class Interest {
         int events;
         long data;
         long reportedInput = Long.MIN_VALUE;
         long reportedOutput = Long.MIN_VALUE;
         boolean disabled;
+        final Readiness source;
+        final Readiness.Watch watch;
 
-        Interest(int events, long data) {
+        Interest(int events, long data, Readiness source, Readiness.Watch watch) {
             this.events = events;
             this.data = data;
+            this.source = source;
+            this.watch = watch;
         }
     }
 
     private final Map<Key, Interest> interests = new LinkedHashMap<>();
+    /** Woken when a watched file may have become ready; an instance that watches host files cannot tell when they do. */
+    private final Readiness readiness = new Readiness(this::watchesUnseen);
+    /** What a watched file's change does: this descriptor may have become readable. */
+    private final Readiness.Listener forward = events -> readiness.wake(Readiness.INPUT);
+
+    /** The changes of a watched file that may make it ready for {@code events}. */
+    private static int watchEvents(int events) {
+        return (events & EVENT_BITS) | EPOLLERR | EPOLLHUP;
+    }
 
     public EpollFile(int statusFlags, int uid, int gid) {
         super(statusFlags);
@@ -103,11 +121,18 @@ public final class EpollFile extends OpenFile {
         return false;
     }
 
-    /** EPOLL_CTL_ADD: EEXIST when the file is already watched under {@code fd}. */
+    /**
+     * EPOLL_CTL_ADD: EEXIST when the file is already watched under {@code fd}. A wait in progress
+     * looks again, as the file may be ready already.
+     */
     private synchronized void add(int fd, OpenFile file, int events, long data) throws ErrnoException {
-        if (interests.putIfAbsent(new Key(fd, file), new Interest(events, data)) != null) {
+        Key key = new Key(fd, file);
+        if (interests.containsKey(key)) {
             throw new ErrnoException(Errno.EEXIST);
         }
+        Readiness source = file.readiness();
+        interests.put(key, new Interest(events, data, source, source.watch(watchEvents(events), forward)));
+        readiness.wake(Readiness.ALL);
     }
 
     /** EPOLL_CTL_MOD: ENOENT when not watched; re-arms a EPOLLONESHOT entry. */
@@ -121,13 +146,27 @@ public final class EpollFile extends OpenFile {
         i.disabled = false;
         i.reportedInput = Long.MIN_VALUE;
         i.reportedOutput = Long.MIN_VALUE;
+        i.watch.setEvents(watchEvents(events));
+        readiness.wake(Readiness.ALL);
     }
 
     /** EPOLL_CTL_DEL: ENOENT when not watched. */
     public synchronized void delete(int fd, OpenFile file) throws ErrnoException {
-        if (interests.remove(new Key(fd, file)) == null) {
+        Interest i = interests.remove(new Key(fd, file));
+        if (i == null) {
             throw new ErrnoException(Errno.ENOENT);
         }
+        i.source.unwatch(i.watch);
+    }
+
+    /** Whether a watched file, or one a watched instance watches, is one whose changes jlx does not see. */
+    private synchronized boolean watchesUnseen() {
+        for (Interest i : interests.values()) {
+            if (i.source.unseen()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The files watched now (for epoll_ctl's loop check). */
@@ -152,6 +191,7 @@ public final class EpollFile extends OpenFile {
             OpenFile file = e.getKey().file();
             if (!stillOpen(fds, e.getKey())) {
                 it.remove();
+                i.source.unwatch(i.watch);
                 continue;
             }
             if (i.disabled) {
@@ -169,6 +209,7 @@ public final class EpollFile extends OpenFile {
             }
             if ((i.events & EPOLLONESHOT) != 0) {
                 i.disabled = true;
+                i.watch.setEvents(0); // nothing wakes for it until EPOLL_CTL_MOD re-arms it
             }
             ready.add(new Ready(now, i.data));
         }
@@ -176,7 +217,7 @@ public final class EpollFile extends OpenFile {
     }
 
     /** Output readiness bits; the rest (input, errors, hang-ups) go with input. */
-    private static final int OUTPUT_BITS = Poll.POLLOUT | Poll.POLLWRNORM | 0x200;
+    private static final int OUTPUT_BITS = Readiness.OUTPUT;
 
     /**
      * EPOLLET: of the ready bits {@code now}, those whose side (input or output) changed since it was
@@ -232,6 +273,11 @@ public final class EpollFile extends OpenFile {
         return true;
     }
 
+    @Override
+    public Readiness readiness() {
+        return readiness;
+    }
+
     /** An anonymous inode, as Linux's anon_inode:[eventpoll]: mode 0600 with no file type. */
     @Override
     public HostStat stat() {
@@ -243,6 +289,7 @@ public final class EpollFile extends OpenFile {
 
     @Override
     protected synchronized void release() {
+        interests.values().forEach(i -> i.source.unwatch(i.watch));
         interests.clear();
     }
 }

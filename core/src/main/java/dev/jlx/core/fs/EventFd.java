@@ -28,6 +28,7 @@ public final class EventFd extends OpenFile {
     /** Changes that may let a reader, or a writer, go on (for edge-triggered epoll). */
     private long readerWakeups;
     private long writerWakeups;
+    private final Readiness readiness = new Readiness();
 
     public EventFd(long initial, boolean semaphore, int statusFlags, int uid, int gid) {
         super(OpenFlags.O_RDWR | statusFlags);
@@ -54,6 +55,7 @@ public final class EventFd extends OpenFile {
         dst.set(JAVA_LONG_UNALIGNED, 0, value);
         writerWakeups++;
         notifyAll();
+        readiness.wake(Readiness.OUTPUT);
         return 8;
     }
 
@@ -73,6 +75,7 @@ public final class EventFd extends OpenFile {
         if (value != 0) {
             readerWakeups++;
             notifyAll();
+            readiness.wake(Readiness.INPUT);
         }
         return 8;
     }
@@ -99,6 +102,11 @@ public final class EventFd extends OpenFile {
     @Override
     public boolean pollable() {
         return true;
+    }
+
+    @Override
+    public Readiness readiness() {
+        return readiness;
     }
 
     @Override

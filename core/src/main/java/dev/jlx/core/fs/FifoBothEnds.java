@@ -49,6 +49,11 @@ final class FifoBothEnds extends OpenFile {
     }
 
     @Override
+    public Readiness readiness() {
+        return reader.readiness();
+    }
+
+    @Override
     public long pollGeneration(boolean input) {
         return reader.pollGeneration(input);
     }

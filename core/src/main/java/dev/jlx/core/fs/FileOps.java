@@ -72,6 +72,15 @@ public interface FileOps {
         return events & (Poll.POLLIN | Poll.POLLOUT);
     }
 
+    /**
+     * The queue a poll of this file waits on ({@link OpenFile#readiness}) when the file is one whose
+     * reads and writes may wait (a FIFO, character device or socket); {@link Readiness#FIXED} for one
+     * whose {@link #poll} answer never changes.
+     */
+    default Readiness readiness() {
+        return Readiness.FIXED;
+    }
+
     /** The terminal this file is, for ioctl; ENOTTY when it is none. */
     default OpenFile.Terminal terminal() throws ErrnoException {
         throw new ErrnoException(Errno.ENOTTY);

@@ -102,6 +102,12 @@ public final class HostFileOps implements FileOps {
         return file.poll(events, timeoutMillis);
     }
 
+    /** jlx does not see a host terminal, FIFO or socket become ready: only the host's poll tells. */
+    @Override
+    public Readiness readiness() {
+        return Readiness.UNSEEN;
+    }
+
     @Override
     public OpenFile.Terminal terminal() throws ErrnoException {
         if (!file.isTerminal()) {

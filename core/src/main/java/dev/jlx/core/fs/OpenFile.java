@@ -147,6 +147,20 @@ public abstract class OpenFile {
     }
 
     /**
+     * The queue poll, select and epoll wait on for this file. A file whose {@link #poll} answer can
+     * change keeps one ({@code new Readiness()}), returns it here, and after every change that may
+     * alter that answer calls {@code readiness.wake(events)}: {@link Readiness#INPUT} when data came,
+     * {@link Readiness#OUTPUT} when room was made, {@link Readiness#ALL} when an end was opened or
+     * closed or an error came (and bumps {@link #pollGeneration} the same way, for EPOLLET). It may do
+     * so holding its own monitor. The default, {@link Readiness#FIXED}, is for files that are always
+     * ready or never (regular files); host descriptors, whose changes jlx does not see, give
+     * {@link Readiness#UNSEEN}.
+     */
+    public Readiness readiness() {
+        return Readiness.FIXED;
+    }
+
+    /**
      * A number that changes whenever the file may have become ready for input (data came, the other
      * side went) or, with {@code input} false, for output (room freed), for edge-triggered epoll;
      * -1 when the file cannot tell, and epoll then treats it as level-triggered.

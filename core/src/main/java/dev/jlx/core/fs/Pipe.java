@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sees end of file, a write with no reader left fails with EPIPE (the caller raises SIGPIPE). In
  * packet mode (O_DIRECT) each write of up to PIPE_BUF bytes is one packet and a read takes at
  * most one. A blocked reader or writer waits on this object and wakes with EINTR when its Java
- * thread is interrupted.
+ * thread is interrupted; poll and epoll wait on its {@link Readiness}.
  */
 public final class Pipe {
     public static final int PIPE_BUF = 4096;
@@ -48,6 +48,7 @@ public final class Pipe {
      */
     private long readerWakeups;
     private long writerWakeups;
+    private final Readiness readiness = new Readiness();
 
     public Pipe(int uid, int gid) {
         this.uid = uid;
@@ -101,26 +102,25 @@ public final class Pipe {
             count = 0;
             packets.clear();
         }
-        readerWakeups++;
-        writerWakeups++;
-        notifyAll();
+        changed(Readiness.ALL);
     }
 
     /**
      * fifo(7)'s open: one end for reading or writing waits for the other side to be opened, unless
      * O_NONBLOCK (then a reader opens at once and a writer with no reader fails with ENXIO); O_RDWR
-     * opens both ends and never waits.
+     * opens both ends and never waits. Returns what the end's {@link #poll} takes as
+     * {@code writersSeen}: as Linux's fifo_open, a reader opened O_NONBLOCK while no writer is there
+     * sees no POLLHUP until a writer has come (and gone); -1 for the other ends.
      */
-    synchronized void openFifo(boolean reader, boolean nonblocking) throws ErrnoException {
+    synchronized long openFifo(boolean reader, boolean nonblocking) throws ErrnoException {
         if (!reader && nonblocking && readers == 0) {
             throw new ErrnoException(Errno.ENXIO);
         }
+        long writersSeen = reader && nonblocking && writers == 0 ? writerOpens : -1;
         open(reader);
-        readerWakeups++;
-        writerWakeups++;
-        notifyAll();
+        changed(Readiness.ALL);
         if (nonblocking) {
-            return;
+            return writersSeen;
         }
         long seen = reader ? writerOpens : readerOpens;
         try {
@@ -131,26 +131,52 @@ public final class Pipe {
             close(reader);
             throw interrupted;
         }
+        return -1;
     }
 
-    /** poll for one end: data (or every writer gone) to read; room (or every reader gone) to write. */
-    synchronized int poll(boolean reader, int events) {
+    /**
+     * poll for one end, as Linux's pipe_poll: data to read, and POLLHUP once every writer is gone
+     * (for a FIFO reader opened without one, only after the {@code writersSeen}th writer opened);
+     * room to write, and POLLERR once every reader is gone.
+     */
+    synchronized int poll(boolean reader, int events, long writersSeen) {
         int ready = 0;
         if (reader) {
             if (count > 0) {
                 ready |= events & (dev.jlx.abi.Poll.POLLIN | dev.jlx.abi.Poll.POLLRDNORM);
             }
-            if (writers == 0) {
+            if (writers == 0 && writerOpens != writersSeen) {
                 ready |= dev.jlx.abi.Poll.POLLHUP;
             }
         } else {
+            if (buffer.length - count >= PIPE_BUF) {
+                ready |= events & (dev.jlx.abi.Poll.POLLOUT | dev.jlx.abi.Poll.POLLWRNORM);
+            }
             if (readers == 0) {
                 ready |= dev.jlx.abi.Poll.POLLERR;
-            } else if (buffer.length - count >= PIPE_BUF) {
-                ready |= events & (dev.jlx.abi.Poll.POLLOUT | dev.jlx.abi.Poll.POLLWRNORM);
             }
         }
         return ready;
+    }
+
+    /**
+     * A change a reader ({@link Readiness#INPUT}), a writer ({@link Readiness#OUTPUT}) or both
+     * may go on after: wakes the calls blocked in this pipe and the pipe's pollers.
+     */
+    private void changed(int events) {
+        if ((events & Readiness.INPUT) != 0) {
+            readerWakeups++;
+        }
+        if ((events & Readiness.OUTPUT) != 0) {
+            writerWakeups++;
+        }
+        notifyAll();
+        readiness.wake(events);
+    }
+
+    /** The queue both ends' pollers wait on. */
+    Readiness readiness() {
+        return readiness;
     }
 
     /** See {@link OpenFile#pollGeneration}. */
@@ -193,6 +219,8 @@ public final class Pipe {
         }
         buffer = next;
         head = 0;
+        // As Linux's pipe_resize_ring: a larger pipe may have room for a waiting writer.
+        changed(Readiness.OUTPUT);
         return bytes;
     }
 
@@ -265,8 +293,7 @@ public final class Pipe {
         }
         head = (head + discard) % buffer.length;
         count -= discard;
-        writerWakeups++;
-        notifyAll();
+        changed(Readiness.OUTPUT);
         return n;
     }
 
@@ -329,8 +356,7 @@ public final class Pipe {
                 put += chunk;
             }
             done += n;
-            readerWakeups++;
-            notifyAll();
+            changed(Readiness.INPUT);
         }
         return done;
     }

@@ -24,17 +24,21 @@ public final class PipeEnd extends OpenFile {
         this.pipe = pipe;
         this.reader = reader;
         this.fifoStat = null;
+        this.writersSeen = -1;
         pipe.open(reader);
     }
 
     /** The FIFO's own metadata for an end opened through the file system; null for pipe(2)'s ends. */
     private final java.util.function.Supplier<HostStat> fifoStat;
+    /** What {@link Pipe#openFifo} returned for this end: POLLHUP waits for a writer when not -1. */
+    private final long writersSeen;
 
-    private PipeEnd(FileSystem.FifoNode fifo, boolean reader, int status) {
+    private PipeEnd(FileSystem.FifoNode fifo, boolean reader, int status, long writersSeen) {
         super((reader ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY) | status);
         this.pipe = fifo.pipe();
         this.reader = reader;
         this.fifoStat = fifo.stat();
+        this.writersSeen = writersSeen;
     }
 
     /**
@@ -47,13 +51,14 @@ public final class PipeEnd extends OpenFile {
         int status = flags & (OpenFlags.O_NONBLOCK | OpenFlags.O_DIRECT | OpenFlags.O_APPEND);
         boolean nonblocking = (flags & OpenFlags.O_NONBLOCK) != 0;
         if (access == OpenFlags.O_RDWR) {
-            fifo.pipe().openFifo(true, true);
+            long writersSeen = fifo.pipe().openFifo(true, true);
             fifo.pipe().openFifo(false, true);
-            return new FifoBothEnds(new PipeEnd(fifo, true, status), new PipeEnd(fifo, false, status), status);
+            return new FifoBothEnds(new PipeEnd(fifo, true, status, writersSeen), new PipeEnd(fifo, false, status, -1),
+                    status);
         }
         boolean reader = access == OpenFlags.O_RDONLY;
-        fifo.pipe().openFifo(reader, nonblocking);
-        return new PipeEnd(fifo, reader, status);
+        long writersSeen = fifo.pipe().openFifo(reader, nonblocking);
+        return new PipeEnd(fifo, reader, status, writersSeen);
     }
 
     /** "pipe:[inode]", the name /proc/PID/fd shows. */
@@ -106,6 +111,11 @@ public final class PipeEnd extends OpenFile {
     }
 
     @Override
+    public Readiness readiness() {
+        return pipe.readiness();
+    }
+
+    @Override
     public long pollGeneration(boolean input) {
         return pipe.generation(input);
     }
@@ -122,7 +132,7 @@ public final class PipeEnd extends OpenFile {
 
     @Override
     public int poll(int events) {
-        return pipe.poll(reader, events);
+        return pipe.poll(reader, events, writersSeen);
     }
 
     /** F_GETPIPE_SZ. */

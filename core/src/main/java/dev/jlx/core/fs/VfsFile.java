@@ -111,6 +111,15 @@ public final class VfsFile extends OpenFile {
         return mayWait();
     }
 
+    @Override
+    public Readiness readiness() {
+        try {
+            return mayWait() ? file.readiness() : Readiness.FIXED;
+        } catch (ErrnoException e) {
+            return Readiness.UNSEEN; // a file jlx cannot even stat: only looking again tells
+        }
+    }
+
     private boolean mayWait() throws ErrnoException {
         if (mayWait == null) {
             int type = file.stat().mode() & FileMode.S_IFMT;

@@ -11,6 +11,7 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.EpollFile;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Readiness;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
@@ -19,14 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * poll and ppoll over jlx's files: each asks its {@link OpenFile} whether it is ready, and a call
- * that must wait looks again every few milliseconds until one is, the timeout passes or a signal
- * interrupts it.
+ * poll, select and epoll over jlx's files: each asks its {@link OpenFile} whether it is ready, and
+ * a call that must wait sleeps on the files' {@link Readiness} queues until one of them changes,
+ * the timeout passes or a signal interrupts it.
  */
 final class PollSyscalls {
-    /** The longest pause between two looks at the files. */
-    private static final long MAX_PAUSE_NANOS = 10_000_000;
-
     private PollSyscalls() {}
 
     /** Implements Linux syscall poll(2): the timeout in milliseconds, negative for none. */
@@ -51,45 +49,16 @@ final class PollSyscalls {
         }
         GuestMemory mem = t.process().space().memory();
         ByteBuffer fds = nfds == 0 ? GuestMemory.structBuffer(0) : mem.readStruct(fdsAddr, (int) nfds * Pollfd.SIZE);
-        int ready = await(t, timeoutNanos, () -> scan(t.process().fds(), fds, (int) nfds));
+        int ready = await(t, timeoutNanos, waiter -> scan(t.process().fds(), fds, (int) nfds, waiter));
         if (nfds > 0) {
             mem.writeStruct(fdsAddr, fds);
         }
         return ready;
     }
 
-    /**
-     * Looks with {@code scan} until it finds something ready or the timeout (negative: none)
-     * passes, pausing longer each time up to {@link #MAX_PAUSE_NANOS}; EINTR when a signal the
-     * thread does not block arrives, or the process ends, first.
-     */
-    private static int await(GuestThread t, long timeoutNanos, Scan scan) throws ErrnoException {
-        // Time is measured from the start (System.nanoTime() may be negative, and a guest's timeout is
-        // up to Long.MAX_VALUE): start + timeout could overflow, timeout - elapsed cannot.
-        long start = System.nanoTime();
-        long pause = 100_000;
-        while (true) {
-            int ready = scan.scan();
-            long left = timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
-            if (ready > 0 || left <= 0) {
-                return ready;
-            }
-            if (t.ending() || t.signalPending()) {
-                throw new ErrnoException(Errno.EINTR);
-            }
-            try {
-                long sleep = Math.min(pause, left);
-                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-            } catch (InterruptedException e) {
-                throw new ErrnoException(Errno.EINTR);
-            }
-            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Scan {
-        int scan() throws ErrnoException;
+    /** Readiness's wait, ended with EINTR by a signal the thread does not block or the end of the process. */
+    private static int await(GuestThread t, long timeoutNanos, Readiness.Scan scan) throws ErrnoException {
+        return Readiness.await(timeoutNanos, () -> t.ending() || t.signalPending(), scan);
     }
 
     /** Implements Linux syscall select(2): a struct timeval timeout (NULL for none), updated with the time left. */
@@ -184,7 +153,7 @@ final class PollSyscalls {
             }
         }
         long[][] out = new long[3][words];
-        int ready = await(t, timeoutNanos, () -> {
+        int ready = await(t, timeoutNanos, waiter -> {
             int count = 0;
             for (int fd = 0; fd < nfds; fd++) {
                 long bit = 1L << (fd % 64);
@@ -192,7 +161,13 @@ final class PollSyscalls {
                 if (((in[0][w] | in[1][w] | in[2][w]) & bit) == 0) {
                     continue;
                 }
-                int revents = table.peek(fd).poll(SELECT_EVENTS[0] | SELECT_EVENTS[1] | SELECT_EVENTS[2]);
+                OpenFile file = table.peek(fd);
+                int asked = 0;
+                for (int k = 0; k < 3; k++) {
+                    asked |= (in[k][w] & bit) != 0 ? SELECT_EVENTS[k] : 0;
+                }
+                waiter.watch(file, asked);
+                int revents = file.poll(SELECT_EVENTS[0] | SELECT_EVENTS[1] | SELECT_EVENTS[2]);
                 for (int k = 0; k < 3; k++) {
                     if ((in[k][w] & bit) != 0 && (revents & SELECT_EVENTS[k]) != 0) {
                         out[k][w] |= bit;
@@ -211,7 +186,7 @@ final class PollSyscalls {
     }
 
     /** Fills each revents; returns how many entries have any. A bad fd is POLLNVAL, a negative one skipped. */
-    private static int scan(FdTable table, ByteBuffer fds, int nfds) {
+    private static int scan(FdTable table, ByteBuffer fds, int nfds, Readiness.Waiter waiter) {
         int ready = 0;
         for (int i = 0; i < nfds; i++) {
             Pollfd p = Pollfd.readFrom(fds, i * Pollfd.SIZE);
@@ -220,7 +195,9 @@ final class PollSyscalls {
             int revents = 0;
             if (fd >= 0) {
                 try {
-                    revents = table.peek(fd).poll(events | Poll.POLLERR | Poll.POLLHUP);
+                    OpenFile file = table.peek(fd);
+                    waiter.watch(file, events | Poll.POLLERR | Poll.POLLHUP);
+                    revents = file.poll(events | Poll.POLLERR | Poll.POLLHUP);
                 } catch (ErrnoException badFd) {
                     revents = Poll.POLLNVAL;
                 }
@@ -338,7 +315,8 @@ final class PollSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         List<EpollFile.Ready> ready = new ArrayList<>();
-        await(t, timeoutNanos, () -> {
+        await(t, timeoutNanos, waiter -> {
+            waiter.watch(epoll, Poll.POLLIN);
             ready.addAll(epoll.collect(fds, max));
             return ready.size();
         });

@@ -15,11 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** busybox applets that read directories and metadata of a host directory tree, against native runs. */
 class BusyboxFilesTest {
+    /** The tree's parent, which "ls -la" shows as "..": its own, not the host's /tmp, busy and changing. */
     @TempDir
+    static Path top;
+
     static Path dir;
 
     @BeforeAll
     static void tree() throws Exception {
+        dir = top.resolve("tree");
         Files.createDirectories(dir.resolve("src/lib/deep"));
         Files.createDirectories(dir.resolve("empty"));
         Files.writeString(dir.resolve("src/main.c"), "int main(void) { return 0; }\n");
@@ -30,7 +34,7 @@ class BusyboxFilesTest {
         Files.createSymbolicLink(dir.resolve("dangling"), Path.of("nowhere"));
         Files.setPosixFilePermissions(dir.resolve("README"), PosixFilePermissions.fromString("rw-r-----"));
         FileTime t = FileTime.from(Instant.parse("2024-05-06T07:08:09Z"));
-        try (Stream<Path> all = Files.walk(dir)) {
+        try (Stream<Path> all = Files.walk(top)) {
             for (Path p : all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 if (!Files.isSymbolicLink(p)) {
                     Files.setLastModifiedTime(p, t);
@@ -44,10 +48,10 @@ class BusyboxFilesTest {
         "ls -l link-to-readme dangling", "find .", "find . -type f", "find . -name *.c", "find . -type l",
         "du -s .", "du -a src", "stat -c %n:%s:%F:%a README src link-to-readme", "ls -la missing",
         "stat -f -c %t:%s:%l:%S:%b .", "stat -f missing"})
-    void listing(String command) throws Exception {
+    void listing(String command) throws Throwable {
         List<String> argv = new ArrayList<>(List.of("/bin/busybox"));
         argv.addAll(List.of(command.split(" ")));
-        Runner.assertSameAsNative(argv, dir, new byte[0]);
+        KnownFailures.check("BusyboxFilesTest", command, () -> Runner.assertSameAsNative(argv, dir, new byte[0]));
     }
 
     /**

@@ -51,7 +51,7 @@ class GuestRootCoreutilsTest {
     }
 
     @Test
-    void sameAsInAChrootOfTheSameRoot() throws Exception {
+    void sameAsInAChrootOfTheSameRoot() throws Throwable {
         Path nativeRoot = unpack("native");
         Path jlxRoot = unpack("jlx");
         LinuxMachine machine = Jlx.machine().root(jlxRoot).env(Jlx.inNativeOrder(Runner.ENV)).cwd("/work")
@@ -63,9 +63,9 @@ class GuestRootCoreutilsTest {
                     "/work"));
             chroot.addAll(argv);
             Result expected = Native.run(chroot, Runner.ENV, dir, DynamicCoreutilsTest.stdin(step));
-            Result.assertSameAs(expected, DynamicCoreutilsTest.run(machine, argv, DynamicCoreutilsTest.stdin(step)),
-                    step);
+            Result actual = DynamicCoreutilsTest.run(machine, argv, DynamicCoreutilsTest.stdin(step));
+            KnownFailures.check("GuestRootCoreutilsTest", step, () -> Result.assertSameAs(expected, actual, step));
         }
-        assertEquals(Trees.describe(nativeRoot.resolve("work")), Trees.describe(jlxRoot.resolve("work")));
+        assertEquals(Trees.describe(nativeRoot.resolve("work")), Trees.describeAsGuest(jlxRoot.resolve("work")));
     }
 }

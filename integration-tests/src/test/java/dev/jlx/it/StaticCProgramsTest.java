@@ -156,12 +156,14 @@ class StaticCProgramsTest {
     /** bytenames.c in a host directory: names of every byte, not UTF-8, NFC beside NFD, as native. */
     @ParameterizedTest(name = "bytenames on hostfs {0}")
     @MethodSource("toolchains")
-    void byteNamesOnHostfs(CPrograms.Toolchain toolchain) throws Exception {
+    void byteNamesOnHostfs(CPrograms.Toolchain toolchain) throws Throwable {
         List<String> argv = List.of(CPrograms.binary("bytenames", toolchain).toString());
         Path nativeDir = Files.createDirectory(dir.resolve("native"));
         Path jlxDir = Files.createDirectory(dir.resolve("jlx"));
         Result expected = Native.run(argv, Runner.ENV, nativeDir, new byte[0]);
-        Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]), "bytenames " + toolchain);
+        Result actual = Jlx.run(argv, Runner.ENV, jlxDir, new byte[0]);
+        KnownFailures.check("StaticCProgramsTest", "bytenames " + toolchain,
+                () -> Result.assertSameAs(expected, actual, "bytenames " + toolchain));
     }
 
     /** bytenames.c on jlx's tmpfs against Linux's (/dev/shm). */

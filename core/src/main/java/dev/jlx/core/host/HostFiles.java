@@ -160,25 +160,30 @@ public interface HostFiles {
     /**
      * getxattr(2)/lgetxattr(2) ({@code followLinks} or not) into {@code value}; an empty
      * {@code value} asks for the size. Linux's semantics: ENODATA, ERANGE, EOPNOTSUPP. A host that
-     * keeps no extended attributes has none to give (and refuses to set them), as these defaults.
+     * keeps no extended attributes has none to give (and refuses to set them), as these defaults,
+     * once the path is found (its lookup's errors come first, as Linux's).
      */
     default long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value) throws ErrnoException {
+        stat(path, followLinks);
         throw new ErrnoException(Errno.ENODATA);
     }
 
     /** listxattr(2)/llistxattr(2): NUL-terminated names into {@code list}; an empty one asks for the size. */
     default long listxattr(ByteString path, boolean followLinks, MemorySegment list) throws ErrnoException {
+        stat(path, followLinks);
         return 0;
     }
 
     /** setxattr(2)/lsetxattr(2) with Linux XATTR_CREATE/XATTR_REPLACE flags. */
     default void setxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value, int flags)
             throws ErrnoException {
+        stat(path, followLinks);
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
     /** removexattr(2)/lremovexattr(2). */
     default void removexattr(ByteString path, boolean followLinks, ByteString name) throws ErrnoException {
+        stat(path, followLinks);
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 }

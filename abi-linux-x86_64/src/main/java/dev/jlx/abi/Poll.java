@@ -11,5 +11,10 @@ public final class Poll {
     public static final int POLLHUP = 0x0010;
     public static final int POLLNVAL = 0x0020;
     public static final int POLLRDNORM = 0x0040;
+    public static final int POLLRDBAND = 0x0080;
     public static final int POLLWRNORM = 0x0100;
+    public static final int POLLWRBAND = 0x0200;
+    public static final int POLLMSG = 0x0400;
+    /** The peer shut down writing (or closed): a socket's, from {@code asm-generic/poll.h}. */
+    public static final int POLLRDHUP = 0x2000;
 }

@@ -55,8 +55,10 @@ public enum ArgFormat {
     STATX_OUT,
     /** A socket's address family (AF_UNIX...). */
     SOCK_FAMILY,
-    /** A socket type with SOCK_CLOEXEC and SOCK_NONBLOCK (accept4's flags too). */
+    /** A socket type with SOCK_CLOEXEC and SOCK_NONBLOCK. */
     SOCK_TYPE,
+    /** accept4's SOCK_CLOEXEC and SOCK_NONBLOCK. */
+    SOCK_FLAGS,
     /** A sockaddr the guest passes in; its length is the next argument. */
     SOCKADDR_IN,
     /** A sockaddr the call fills; the next argument points at its length (value-result). */

@@ -66,6 +66,7 @@ final class SocketTrace {
                 }
                 b.append(n == null ? (flags.isEmpty() ? "0" : flags) : flags.isEmpty() ? n : n + "|" + flags);
             }
+            case SOCK_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, TYPE_FLAGS, "0");
             case MSG_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, MSG, "0");
             case SHUT_HOW -> b.append(Tracer.named(SHUT, v));
             case SOCKOPT_LEVEL -> b.append(Tracer.named(LEVELS, (int) v));

@@ -184,7 +184,7 @@ final class SocketSyscalls {
         }
     }
 
-    /** A descriptor socketpair holds while it makes its sockets (Linux's get_unused_fd_flags). */
+    /** A descriptor held while a call makes the file it will hold (Linux's get_unused_fd_flags). */
     private static final class Reserved extends OpenFile {
         private final GuestProcess owner;
 
@@ -278,16 +278,21 @@ final class SocketSyscalls {
         SocketFile s = socket(t, fd);
         GuestProcess p = t.process();
         boolean cloexec = (flags & SOCK_CLOEXEC) != 0;
-        // The descriptor is taken first (EMFILE before any wait), as do_accept's get_unused_fd_flags.
-        int newFd = p.fds().install(new Reserved(p), 0, cloexec, FileSyscalls.nofile(p));
-        SocketFile conn;
+        // No free descriptor is EMFILE before any wait, as do_accept takes one first; one taken
+        // meanwhile by another thread leaves the connection queued.
+        p.fds().close(p.fds().install(new Reserved(p), 0, cloexec, FileSyscalls.nofile(p)));
+        SocketFile conn = s.accept(t, s.nonblocking(), flags & SOCK_NONBLOCK);
+        int newFd;
         try {
-            conn = s.accept(t, s.nonblocking(), flags & SOCK_NONBLOCK);
+            newFd = p.fds().install(conn, 0, cloexec, FileSyscalls.nofile(p));
         } catch (ErrnoException e) {
-            p.fds().close(newFd);
+            if (s instanceof UnixSocket u) {
+                u.unaccept(conn);
+            } else {
+                conn.close();
+            }
             throw e;
         }
-        p.fds().installAt(newFd, conn, cloexec);
         if (addr != 0) {
             try {
                 putAddress(t, conn.peerAddress(), addr, lenAddr);

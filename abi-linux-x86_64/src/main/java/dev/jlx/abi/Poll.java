@@ -14,5 +14,7 @@ public final class Poll {
     public static final int POLLRDBAND = 0x0080;
     public static final int POLLWRNORM = 0x0100;
     public static final int POLLWRBAND = 0x0200;
+    public static final int POLLMSG = 0x0400;
+    /** The peer shut down writing (or closed): a socket's, from {@code asm-generic/poll.h}. */
     public static final int POLLRDHUP = 0x2000;
 }

@@ -21,6 +21,21 @@ class ConstantsTest {
     }
 
     @Test
+    void sockets() {
+        assertEquals(20, Socket.SO_RCVTIMEO_OLD);
+        assertEquals(17, Socket.SO_PEERCRED);
+        assertEquals(0x40000000, Socket.MSG_CMSG_CLOEXEC);
+        assertEquals(0x4000, Socket.MSG_NOSIGNAL);
+        assertEquals(0x80000, Socket.SOCK_CLOEXEC);
+        assertEquals(0x800, Socket.SOCK_NONBLOCK);
+        assertEquals("AF_UNIX", Socket.familyName(1));
+        assertEquals("AF_MCTP", Socket.familyName(45));
+        assertNull(Socket.familyName(46));
+        assertEquals("SOCK_SEQPACKET", Socket.typeName(5));
+        assertEquals(0x2000, Poll.POLLRDHUP);
+    }
+
+    @Test
     void signalNames() {
         assertEquals("SIGSEGV", Signals.name(Signals.SIGSEGV));
         assertEquals("SIGHUP", Signals.name(1));

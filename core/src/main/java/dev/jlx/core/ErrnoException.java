@@ -9,18 +9,40 @@ import dev.jlx.abi.Errno;
  */
 public final class ErrnoException extends Exception {
     private final Errno errno;
+    private final boolean restartable;
 
     public ErrnoException(Errno errno) {
         super(errno.name(), null, false, false);
         this.errno = errno;
+        this.restartable = true;
     }
 
     public ErrnoException(Errno errno, String detail) {
         super(errno.name() + ": " + detail, null, false, false);
         this.errno = errno;
+        this.restartable = true;
+    }
+
+    private ErrnoException() {
+        super(Errno.EINTR.name(), null, false, false);
+        this.errno = Errno.EINTR;
+        this.restartable = false;
+    }
+
+    /**
+     * EINTR that SA_RESTART does not turn into a restart, whatever the syscall table says of the
+     * call: Linux's plain -EINTR, as a socket call that waited with a timeout gives it (signal(7)).
+     */
+    public static ErrnoException interruptedForGood() {
+        return new ErrnoException();
     }
 
     public Errno errno() {
         return errno;
+    }
+
+    /** Whether an EINTR may be restarted under SA_RESTART (the syscall table's line decides then). */
+    public boolean restartable() {
+        return restartable;
     }
 }

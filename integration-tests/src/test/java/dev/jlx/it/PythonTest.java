@@ -55,6 +55,90 @@ class PythonTest {
                 """), dir, new byte[0]);
     }
 
+    /** socket.socketpair, AF_UNIX names (abstract and in a directory), SCM_RIGHTS, SO_PEERCRED, datagrams. */
+    @Test
+    void unixSockets() throws Exception {
+        Runner.assertSameAsNative(List.of(PYTHON, "-c", """
+                import array, os, socket, struct, tempfile
+                a, b = socket.socketpair()
+                a.sendall(b'hello'); print(b.recv(10), a.getsockname(), os.fstat(a.fileno()).st_mode)
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.bind('\\0jlx-python-test'); s.listen(5)
+                c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect('\\0jlx-python-test')
+                conn, addr = s.accept(); print('accepted', repr(addr), c.getpeername())
+                c.send(b'x' * 10); print(conn.recv(100))
+                print(struct.unpack('iii', conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0] == os.getpid())
+                r, w = os.pipe()
+                a.sendmsg([b'fd'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [w]))])
+                msg, anc, flags, _ = b.recvmsg(10, socket.CMSG_SPACE(4))
+                os.write(array.array('i', anc[0][2])[0], b'via a passed descriptor'); print(os.read(r, 100), msg, flags)
+                d1, d2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+                d1.send(b'abc'); print(d2.recv(2, socket.MSG_PEEK), d2.recv(10))
+                p = os.path.join(tempfile.mkdtemp(), 'sock')
+                srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); srv.bind(p)
+                print(oct(os.stat(p).st_mode))
+                socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'to a path', p)
+                print(srv.recvfrom(100))
+                try:
+                    socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(p)
+                except OSError as e:
+                    print(e)
+                os.unlink(p); os.rmdir(os.path.dirname(p))
+                """), dir, new byte[0]);
+    }
+
+    /** multiprocessing: a Manager is a server on a unix socket its children connect to; Pipe() is a socketpair. */
+    @Test
+    void multiprocessingManagerOverUnixSockets() throws Exception {
+        Files.writeString(dir.resolve("mp.py"), """
+                import multiprocessing as mp
+                def work(d, l, i):
+                    d[i] = i * i
+                    l.append(i)
+                if __name__ == '__main__':
+                    mp.set_start_method('fork')
+                    with mp.Manager() as m:
+                        d = m.dict()
+                        l = m.list()
+                        ps = [mp.Process(target=work, args=(d, l, i)) for i in range(4)]
+                        for p in ps:
+                            p.start()
+                        for p in ps:
+                            p.join()
+                        print(sorted(d.items()), sorted(l))
+                    a, b = mp.Pipe()
+                    a.send({'x': 1})
+                    print(b.recv())
+                """);
+        Runner.assertSameAsNative(List.of(PYTHON, "mp.py"), dir, new byte[0]);
+    }
+
+    /** asyncio's unix server and connections: non-blocking sockets, accept4, epoll. */
+    @Test
+    void asyncioOverUnixSockets() throws Exception {
+        Runner.assertSameAsNative(List.of(PYTHON, "-c", """
+                import asyncio, os, tempfile
+                async def handle(r, w):
+                    w.write((await r.readline()).upper())
+                    await w.drain()
+                    w.close()
+                async def main():
+                    path = os.path.join(tempfile.mkdtemp(), 's')
+                    srv = await asyncio.start_unix_server(handle, path)
+                    async with srv:
+                        for i in range(3):
+                            r, w = await asyncio.open_unix_connection(path)
+                            w.write(b'hello %d\\n' % i)
+                            await w.drain()
+                            print(await r.readline())
+                            w.close()
+                            await w.wait_closed()
+                    os.unlink(path)
+                    os.rmdir(os.path.dirname(path))
+                asyncio.run(main())
+                """), dir, new byte[0]);
+    }
+
     @Test
     void anUncaughtExceptionExitsWithItsTraceback() throws Exception {
         Runner.assertSameAsNative(List.of(PYTHON, "-c", "import sys; print('out'); sys.stdout.flush(); 1/0"), dir,

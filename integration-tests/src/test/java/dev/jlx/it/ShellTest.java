@@ -65,6 +65,18 @@ class ShellTest {
         }
     }
 
+    /**
+     * bash -c with SHLVL unset reads its rc files only when its input is a socket (a remote shell):
+     * it asks getpeername(0), which must say ENOTSOCK for the pipe it is given here.
+     */
+    @Test
+    void bashDashCReadsNoRcFile() throws Exception {
+        Files.writeString(dir.resolve(".bashrc"), "echo read .bashrc\n");
+        Runner.assertSameAsNative(List.of("/usr/bin/env", "-i", "HOME=" + dir, "/bin/bash", "-c", "echo $HOME"), dir,
+                new byte[0]);
+        Runner.assertSameAsNative(List.of("/usr/bin/env", "-i", "/bin/bash", "-c", "echo $HOME"), dir, new byte[0]);
+    }
+
     @Test
     void makeBuildsThreeTargets() throws Exception {
         Files.writeString(dir.resolve("Makefile"), """

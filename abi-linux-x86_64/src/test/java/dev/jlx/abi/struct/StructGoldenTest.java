@@ -226,6 +226,41 @@ class StructGoldenTest {
     }
 
     @Test
+    void msghdr() {
+        Msghdr m = new Msghdr(0x1122334455667788L, 110, 0x7fff0000L, 2, 0x7ffe0000L, 24, 0x40000000);
+        String golden = "8877665544332211" + "6e000000" + "00000000" + "0000ff7f00000000" + "0200000000000000"
+                + "0000fe7f00000000" + "1800000000000000" + "00000040" + "00000000";
+        assertArrayEquals(hex(golden), encode(Msghdr.SIZE, m::writeTo));
+        assertEquals(m, Msghdr.readFrom(le(golden), 0));
+        assertEquals(56, Msghdr.SIZE);
+        assertEquals(48, Msghdr.MSG_FLAGS);
+        assertEquals(64, Mmsghdr.SIZE);
+        assertEquals(56, Mmsghdr.MSG_LEN);
+    }
+
+    @Test
+    void cmsghdrAndItsMacros() {
+        Cmsghdr c = new Cmsghdr(20, 1, 1);
+        String golden = "1400000000000000" + "01000000" + "01000000";
+        assertArrayEquals(hex(golden), encode(Cmsghdr.SIZE, c::writeTo));
+        assertEquals(c, Cmsghdr.readFrom(le(golden), 0));
+        assertEquals(20, Cmsghdr.len(4));
+        assertEquals(32, Cmsghdr.space(12));
+        assertEquals(24, Cmsghdr.space(4));
+    }
+
+    @Test
+    void ucredAndLinger() {
+        Ucred u = new Ucred(1234, 1000, -1);
+        String golden = "d2040000" + "e8030000" + "ffffffff";
+        assertArrayEquals(hex(golden), encode(Ucred.SIZE, u::writeTo));
+        assertEquals(u, Ucred.readFrom(le(golden), 0));
+        Linger l = new Linger(1, 7);
+        assertArrayEquals(hex("0100000007000000"), encode(Linger.SIZE, l::writeTo));
+        assertEquals(l, Linger.readFrom(le("0100000007000000"), 0));
+    }
+
+    @Test
     void itimerval() {
         String golden = "010000000000000020a107000000000002000000000000003f420f0000000000";
         Itimerval it = new Itimerval(new Timeval(1, 500000), new Timeval(2, 999999));

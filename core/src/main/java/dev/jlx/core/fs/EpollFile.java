@@ -220,8 +220,10 @@ public final class EpollFile extends OpenFile {
     private static final int OUTPUT_BITS = Readiness.OUTPUT;
 
     /**
-     * EPOLLET: of the ready bits {@code now}, those whose side (input or output) changed since it was
-     * last reported, as Linux reports an edge-triggered file again only after a wake-up of that kind.
+     * EPOLLET: the ready bits {@code now}, if the file was woken since it was last reported by a
+     * change of a kind the entry asks for (input, output); then all of them, as Linux's
+     * ep_poll_callback queues the entry on such a wake-up and ep_item_poll reports what the file
+     * has (a socket that got data also reports it is writable).
      */
     private static int edges(OpenFile file, Interest i, int now) {
         long input = file.pollGeneration(true);
@@ -229,16 +231,14 @@ public final class EpollFile extends OpenFile {
         if (input == -1 || output == -1) {
             return now;
         }
-        int report = 0;
-        if ((now & ~OUTPUT_BITS) != 0 && input != i.reportedInput) {
-            report |= now & ~OUTPUT_BITS;
-            i.reportedInput = input;
+        boolean woken = (input != i.reportedInput && (i.events & EVENT_BITS & ~OUTPUT_BITS) != 0)
+                || (output != i.reportedOutput && (i.events & OUTPUT_BITS) != 0);
+        if (!woken) {
+            return 0;
         }
-        if ((now & OUTPUT_BITS) != 0 && output != i.reportedOutput) {
-            report |= now & OUTPUT_BITS;
-            i.reportedOutput = output;
-        }
-        return report;
+        i.reportedInput = input;
+        i.reportedOutput = output;
+        return now;
     }
 
     private static boolean stillOpen(FdTable fds, Key key) {
@@ -251,7 +251,7 @@ public final class EpollFile extends OpenFile {
 
     /** What of {@code events} (with EPOLLERR and EPOLLHUP, always reported) the file has now. */
     private static int readiness(OpenFile file, int events) {
-        // EPOLLRDHUP is a socket's (jlx has none): a pipe whose writer left says EPOLLHUP only.
+        // EPOLLRDHUP is a socket's: a pipe whose writer left says EPOLLHUP only.
         int revents = file.poll((events & 0xffff) | Poll.POLLERR | Poll.POLLHUP);
         return revents & ((events & EVENT_BITS) | EPOLLERR | EPOLLHUP);
     }

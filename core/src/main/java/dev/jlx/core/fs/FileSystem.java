@@ -95,6 +95,14 @@ public interface FileSystem {
 
     void mkfifo(ByteString path, int mode) throws ErrnoException;
 
+    /**
+     * A socket node, as bind(2) of an AF_UNIX socket makes it (EEXIST when the name is taken); a file
+     * system without one refuses it with EPERM, as Linux's vfs_mknod does where a directory has no mknod.
+     */
+    default void mksock(ByteString path, int mode) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
+
     void unlink(ByteString path) throws ErrnoException;
 
     void rmdir(ByteString path) throws ErrnoException;

@@ -201,6 +201,11 @@ public final class HostDirectoryFs implements FileSystem {
     }
 
     @Override
+    public void mksock(ByteString path, int mode) throws ErrnoException {
+        files.mksock(host(path), mode);
+    }
+
+    @Override
     public void unlink(ByteString path) throws ErrnoException {
         files.unlink(host(path));
     }

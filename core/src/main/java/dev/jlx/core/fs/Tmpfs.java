@@ -290,6 +290,18 @@ public final class Tmpfs implements FileSystem {
         }
     }
 
+    /** A socket's name: bind(2) made it; what is bound there is kept by the sockets, keyed by the node. */
+    private final class Sock extends Node {
+        Sock(int mode) {
+            super(FileMode.S_IFSOCK | (mode & 07777));
+        }
+
+        @Override
+        long size() {
+            return 0;
+        }
+    }
+
     private static long now() {
         Instant i = Instant.now();
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
@@ -449,8 +461,9 @@ public final class Tmpfs implements FileSystem {
         if (node instanceof Dir && (access != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0)) {
             throw new ErrnoException(Errno.EISDIR);
         }
-        if (node instanceof Fifo) {
-            // Served by fifo() as a pipe; the VFS asks for it before it opens a file here.
+        if (node instanceof Fifo || node instanceof Sock) {
+            // A FIFO is served by fifo() as a pipe, which the VFS asks for before it opens a file here;
+            // a socket cannot be opened at all (no_open).
             throw new ErrnoException(Errno.ENXIO);
         }
         int want = (access == OpenFlags.O_RDONLY ? MAY_READ : access == OpenFlags.O_WRONLY ? MAY_WRITE
@@ -516,6 +529,11 @@ public final class Tmpfs implements FileSystem {
     @Override
     public synchronized void mkfifo(ByteString path, int mode) throws ErrnoException {
         create(path, new Fifo(mode));
+    }
+
+    @Override
+    public synchronized void mksock(ByteString path, int mode) throws ErrnoException {
+        create(path, new Sock(mode));
     }
 
     private void create(ByteString path, Node node) throws ErrnoException {

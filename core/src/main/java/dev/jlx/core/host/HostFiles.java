@@ -106,6 +106,43 @@ public interface HostFiles {
     /** mkfifo(3): a named pipe with Linux permission bits. */
     void mkfifo(ByteString path, int mode) throws ErrnoException;
 
+    /**
+     * A socket node with Linux permission bits, as a Linux bind(2) of an AF_UNIX socket makes it:
+     * only a name that stat reports as a socket (jlx's own sockets live in the JVM); EEXIST when the
+     * name is taken. This default binds a host AF_UNIX socket there (JDK 16's JEP 380, on every host
+     * that has them) and closes it again, so the node stays; a host path too long for a host
+     * sockaddr_un is ENAMETOOLONG.
+     */
+    default void mksock(ByteString path, int mode) throws ErrnoException {
+        // A bind fails without saying why: the answers Linux's mknod gives are asked of the host first.
+        int slash = path.lastIndexOf((byte) '/');
+        HostStat parent = stat(slash <= 0 ? ByteString.ROOT : path.substring(0, slash), true);
+        if ((parent.mode() & dev.jlx.abi.FileMode.S_IFMT) != dev.jlx.abi.FileMode.S_IFDIR) {
+            throw new ErrnoException(Errno.ENOTDIR);
+        }
+        boolean exists;
+        try {
+            stat(path, false);
+            exists = true;
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            exists = false;
+        }
+        if (exists) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        try (var channel = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            channel.bind(java.net.UnixDomainSocketAddress.of(java.nio.file.Path.of(path.utf8())));
+        } catch (java.net.BindException e) {
+            throw new ErrnoException(Errno.EADDRINUSE, e.getMessage());
+        } catch (java.io.IOException | UnsupportedOperationException | java.nio.file.InvalidPathException e) {
+            throw new ErrnoException(Errno.ENAMETOOLONG, e.getMessage());
+        }
+        chmod(path, mode);
+    }
+
     /** statfs(2) of the file system holding {@code path}, in Linux's terms. */
     HostStatfs statfs(ByteString path) throws ErrnoException;
 

@@ -39,6 +39,8 @@ public final class Kernel {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
+    /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
+    private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
     /** The internal tmpfs memfd_create's files live on (Linux's shm_mnt), mounted nowhere. */
     private final dev.jlx.core.fs.Tmpfs memfds;
     /** The live processes by pid, as /proc lists them. */
@@ -74,6 +76,10 @@ public final class Kernel {
 
     public RecordLocks recordLocks() {
         return recordLocks;
+    }
+
+    public dev.jlx.core.net.UnixDomain unixSockets() {
+        return unixSockets;
     }
 
     int allocatePid() {

@@ -52,5 +52,35 @@ public enum ArgFormat {
     /** A {@code struct stat} the call fills, every field (as {@code strace -v}); its address when the call fails. */
     STAT_OUT,
     /** A {@code struct statx} the call fills, every field; its address when the call fails. */
-    STATX_OUT
+    STATX_OUT,
+    /** A socket's address family (AF_UNIX...). */
+    SOCK_FAMILY,
+    /** A socket type with SOCK_CLOEXEC and SOCK_NONBLOCK. */
+    SOCK_TYPE,
+    /** accept4's SOCK_CLOEXEC and SOCK_NONBLOCK. */
+    SOCK_FLAGS,
+    /** A sockaddr the guest passes in; its length is the next argument. */
+    SOCKADDR_IN,
+    /** A sockaddr the call fills; the next argument points at its length (value-result). */
+    SOCKADDR_OUT,
+    /** MSG_* flags. */
+    MSG_FLAGS,
+    /** A {@code struct msghdr} sendmsg reads: name, iovecs, control messages. */
+    MSGHDR_IN,
+    /** A {@code struct msghdr} recvmsg fills. */
+    MSGHDR_OUT,
+    /** shutdown's how. */
+    SHUT_HOW,
+    /** socketpair's two descriptors, written by the call. */
+    FD_PAIR,
+    /** A socket option level (SOL_SOCKET...). */
+    SOCKOPT_LEVEL,
+    /** A socket option name at the level of the previous argument. */
+    SOCKOPT_NAME,
+    /** setsockopt's value; its length is the next argument. */
+    SOCKOPT_IN,
+    /** getsockopt's value; the next argument points at its length (value-result). */
+    SOCKOPT_OUT,
+    /** A pointer to a socklen_t the call reads and rewrites: {@code [128 => 9]}. */
+    SOCKLEN_OUT
 }

@@ -728,6 +728,10 @@ final class FileSyscalls {
         }
         int request = a.i32(1);
         GuestMemory mem = t.process().space().memory();
+        if (f instanceof dev.jlx.core.net.SocketFile s && request != Ioctl.FIOCLEX && request != Ioctl.FIONCLEX
+                && request != Ioctl.FIONBIO) {
+            return SocketSyscalls.ioctl(t, s, request, a.addr(2));
+        }
         switch (request) {
             case Ioctl.FIOCLEX -> {
                 fds.setCloseOnExec(fd, true);

@@ -142,8 +142,9 @@ final class PathSyscalls {
     }
 
     /**
-     * Regular files and FIFOs. Device nodes and sockets need CAP_MKNOD or a bound socket, neither of
-     * which a jlx guest has: EPERM, as for an unprivileged Linux process.
+     * Regular files, FIFOs and socket nodes (which any Linux user may make; nothing is bound to them,
+     * so a connect there is ECONNREFUSED). Device nodes need CAP_MKNOD, which a jlx guest lacks:
+     * EPERM, as for an unprivileged Linux process.
      */
     private static long mknodAt(GuestThread t, int dir, long pathAddr, int mode) throws ErrnoException {
         int type = mode & FileMode.S_IFMT;
@@ -167,6 +168,7 @@ final class PathSyscalls {
             case 0, FileMode.S_IFREG -> r.fs().open(r.path(),
                     OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, perm).close();
             case FileMode.S_IFIFO -> r.fs().mkfifo(r.path(), perm);
+            case FileMode.S_IFSOCK -> r.fs().mksock(r.path(), perm);
             default -> {
                 // vfs_mknod's capability check comes after the name is found free.
                 if (Vfs.exists(r)) {

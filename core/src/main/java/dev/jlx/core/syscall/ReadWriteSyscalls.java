@@ -13,6 +13,7 @@ import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Pipe;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.net.SocketFile;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -44,12 +45,18 @@ final class ReadWriteSyscalls {
     /** Implements Linux syscall read(2). */
     static long read(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = readable(t, a.fd(0));
+        if (f instanceof SocketFile s) {
+            return SocketSyscalls.read(t, s, new long[] {a.addr(1), count(a.addr(1), a.u64(2))});
+        }
         return readInto(f, t.process().space().memory(), a.addr(1), count(a.addr(1), a.u64(2)), -1);
     }
 
     /** Implements Linux syscall write(2). */
     static long write(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = writable(t, a.fd(0));
+        if (f instanceof SocketFile s) {
+            return SocketSyscalls.write(t, s, new long[] {a.addr(1), count(a.addr(1), a.u64(2))});
+        }
         return writeFrom(t, f, a.addr(1), count(a.addr(1), a.u64(2)), -1);
     }
 
@@ -170,6 +177,10 @@ final class ReadWriteSyscalls {
         if (iov == null) {
             return 0;
         }
+        if (f instanceof SocketFile s) {
+            // One receive for the whole vector: a datagram is spread over the iovecs, not one per iovec.
+            return SocketSyscalls.read(t, s, iov);
+        }
         long total = 0;
         for (int i = 0; i < iov.length; i += 2) {
             if (iov[i + 1] == 0) {
@@ -206,6 +217,9 @@ final class ReadWriteSyscalls {
         long[] iov = checkedVector(f, true, mem, iovAddr, count, pos, flags);
         if (iov == null) {
             return 0;
+        }
+        if (f instanceof SocketFile s) {
+            return SocketSyscalls.write(t, s, iov);
         }
         byte[] gathered = gatheredPipeWrite(f, mem, iov, vectorLength(iov));
         if (gathered != null) {
@@ -284,7 +298,7 @@ final class ReadWriteSyscalls {
      * UIO_MAXIOV (the count is unsigned) or a length over SSIZE_MAX, then EFAULT for a range past the
      * user address space; lengths after the first MAX_RW_COUNT bytes are cut to fit it.
      */
-    private static long[] iovecs(GuestMemory mem, long address, long count) throws ErrnoException {
+    static long[] iovecs(GuestMemory mem, long address, long count) throws ErrnoException {
         if (Long.compareUnsigned(count, IOV_MAX) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }

@@ -34,6 +34,7 @@ public final class SyscallDispatcher {
         engine.readSyscallRegisters(regs);
         SyscallEntry entry = SyscallTable.entry(regs[0]);
         long result;
+        boolean restartable = true;
         if (entry == null || entry.handler() == null) {
             result = -unimplemented(entry, regs[0]).number();
         } else {
@@ -47,10 +48,14 @@ public final class SyscallDispatcher {
             } else {
                 thread.process().space().runToken().yieldIfDue();
             }
+            if (tracer != null) {
+                tracer.enter(thread, entry, regs);
+            }
             try {
                 result = entry.handler().handle(thread, args);
             } catch (ErrnoException e) {
                 result = -e.errno().number();
+                restartable = e.restartable();
             } finally {
                 FdTable.releaseHeld();
                 if (token != null) {
@@ -94,7 +99,7 @@ public final class SyscallDispatcher {
         long[] gregs = SignalFrames.registers(engine);
         gregs[SignalFrames.RCX] = regs[7] + 2;
         gregs[SignalFrames.R11] = regs[8];
-        if (result == -Errno.EINTR.number() && entry != null && entry.restartable()
+        if (result == -Errno.EINTR.number() && restartable && entry != null && entry.restartable()
                 && (thread.process().signalActions().flags(d.signo()) & SignalFrames.SA_RESTART) != 0) {
             gregs[SignalFrames.RAX] = regs[0];
             gregs[SignalFrames.RIP] = regs[7];

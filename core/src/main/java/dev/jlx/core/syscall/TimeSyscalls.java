@@ -101,7 +101,7 @@ final class TimeSyscalls {
         };
     }
 
-    private static void putTimespec(GuestMemory mem, long address, long nanos) throws ErrnoException {
+    static void putTimespec(GuestMemory mem, long address, long nanos) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Timespec.SIZE);
         new Timespec(Math.floorDiv(nanos, NANOS), Math.floorMod(nanos, NANOS)).writeTo(b, 0);
         mem.writeStruct(address, b);

@@ -53,12 +53,16 @@ final class Tracer {
         line.append(name).append('(');
         ArgFormat[] formats = entry != null ? entry.args() : RAW;
         GuestMemory mem = thread.process().space().memory();
+        long[] args = java.util.Arrays.copyOfRange(regs, 1, 7);
+        int[] before = BEFORE.get();
         for (int i = 0; i < formats.length; i++) {
             if (i > 0) {
                 line.append(", ");
             }
             long next = i + 1 < formats.length ? regs[2 + i] : 0;
-            format(line, formats[i], regs[1 + i], next, result, mem);
+            if (!SocketTrace.format(line, formats[i], args, i, before, result, mem)) {
+                format(line, formats[i], regs[1 + i], next, result, mem);
+            }
         }
         line.append(") = ");
         if (regs[0] == SyscallNr.EXIT_GROUP || regs[0] == SyscallNr.EXIT) {
@@ -74,7 +78,15 @@ final class Tracer {
         }
     }
 
-    private static void format(StringBuilder b, ArgFormat f, long v, long next, long result, GuestMemory mem) {
+    /** The value-result lengths as they were when the call began, by argument (strace's {@code [128 => 9]}). */
+    private static final ThreadLocal<int[]> BEFORE = ThreadLocal.withInitial(() -> new int[6]);
+
+    /** Notes what a call's value-result arguments hold before it runs. */
+    void enter(GuestThread thread, SyscallEntry entry, long[] regs) {
+        SocketTrace.enter(entry.args(), regs, BEFORE.get(), thread.process().space().memory());
+    }
+
+    static void format(StringBuilder b, ArgFormat f, long v, long next, long result, GuestMemory mem) {
         switch (f) {
             case INT -> b.append((int) v);
             case FD -> b.append((int) v);
@@ -122,6 +134,7 @@ final class Tracer {
             case FCNTL_CMD -> b.append(named(Names.FCNTL, v));
             case STAT_OUT -> struct(b, v, result, Stat.SIZE, mem, Tracer::stat);
             case STATX_OUT -> struct(b, v, result, Statx.SIZE, mem, Tracer::statx);
+            default -> b.append("0x").append(Long.toHexString(v));
         }
     }
 
@@ -213,7 +226,7 @@ final class Tracer {
     }
 
     /** Names of the set bits joined by '|', unnamed bits in hex at the end, {@code zero} for none. */
-    private static void flagsOrZero(StringBuilder b, long v, Map<Long, String> names, String zero) {
+    static void flagsOrZero(StringBuilder b, long v, Map<Long, String> names, String zero) {
         if (v == 0) {
             b.append(zero);
             return;
@@ -241,12 +254,12 @@ final class Tracer {
         return rest;
     }
 
-    private static String named(Map<Long, String> names, long v) {
+    static String named(Map<Long, String> names, long v) {
         String n = names.get(v);
         return n != null ? n : Long.toString(v);
     }
 
-    private static void string(StringBuilder b, long address, long length, GuestMemory mem) {
+    static void string(StringBuilder b, long address, long length, GuestMemory mem) {
         if (address == 0) {
             b.append("NULL");
             return;
@@ -289,7 +302,7 @@ final class Tracer {
     }
 
     /** Constant names by value, read once from the ABI classes (trace only). */
-    private static final class Names {
+    static final class Names {
         static final Map<Long, String> OPEN = of(OpenFlags.class, "O_", "O_ACCMODE", "O_RDONLY", "O_WRONLY", "O_RDWR",
                 "O_LARGEFILE", "O_NDELAY", "O_FSYNC", "O_RSYNC", "O_DSYNC");
         static final Map<Long, String> PROT = of(Mman.class, "PROT_", "PROT_NONE");
@@ -304,7 +317,7 @@ final class Tracer {
         static final Map<Long, String> FILE_TYPE = of(FileMode.class, "S_IF", "S_IFMT");
 
         /** Names of the int/long constants of {@code c} starting with {@code prefix}, largest value first. */
-        private static Map<Long, String> of(Class<?> c, String prefix, String... excluded) {
+        static Map<Long, String> of(Class<?> c, String prefix, String... excluded) {
             List<String> skip = List.of(excluded);
             List<Map.Entry<Long, String>> found = new ArrayList<>();
             for (Field f : c.getFields()) {

@@ -19,6 +19,9 @@ public interface LinuxOnly {
     /** int fallocate(int fd, int mode, off_t offset, off_t len); */
     int fallocate(int fd, int mode, long offset, long len);
 
+    /** int mknod(const char *path, mode_t mode, dev_t dev); (glibc 2.33+ exports it) */
+    int mknod(@In byte[] path, int mode, long dev);
+
     /** int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags); */
     int renameat2(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
 }

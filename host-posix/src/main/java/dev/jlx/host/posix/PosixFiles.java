@@ -627,6 +627,25 @@ final class PosixFiles implements HostFiles {
         }
     }
 
+    /**
+     * {@code int mknod(const char *path, mode_t mode, dev_t dev);} with S_IFSOCK, which Linux lets any
+     * user make; elsewhere (macOS keeps mknod for root) the SPI's default binds a host socket there.
+     */
+    @Override
+    public void mksock(ByteString path, int mode) throws ErrnoException {
+        LinuxOnly linux = backend.linuxOnly();
+        if (linux == null) {
+            HostFiles.super.mksock(path, mode);
+            return;
+        }
+        try (HostPath p = hostPath(path)) {
+            backend.checked(linux.mknod(p.c(), FileMode.S_IFSOCK | (mode & PERMISSION_BITS), 0));
+        }
+        if ((mode & hostUmask) != 0) {
+            restoreMode(path, FileMode.S_IFSOCK, mode & hostUmask);
+        }
+    }
+
     @Override
     public HostStatfs statfs(ByteString path) throws ErrnoException {
         try (HostPath p = hostPath(path)) {

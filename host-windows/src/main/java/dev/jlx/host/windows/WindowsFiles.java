@@ -941,6 +941,12 @@ public final class WindowsFiles implements HostFiles {
         makeSpecial(path, FileMode.S_IFIFO | (mode & PERMISSIONS), new Reparse(LxMetadata.TAG_LX_FIFO, new byte[0]));
     }
 
+    /** A socket node as WSL and Windows' own AF_UNIX make one: a file with the AF_UNIX reparse tag. */
+    @Override
+    public void mksock(ByteString path, int mode) throws ErrnoException {
+        makeSpecial(path, FileMode.S_IFSOCK | (mode & PERMISSIONS), new Reparse(LxMetadata.TAG_AF_UNIX, new byte[0]));
+    }
+
     private void makeSpecial(ByteString path, int mode, Reparse reparse) throws ErrnoException {
         long h = createNew(path, META | FILE_WRITE_DATA | DELETE, FILE_NON_DIRECTORY_FILE, newFileEas(mode));
         try {

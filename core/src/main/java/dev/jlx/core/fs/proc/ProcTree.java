@@ -36,6 +36,8 @@ public final class ProcTree {
     private static final int TASK = 3;
     private static final int TASK_FD = 4;
     private static final int TASK_FDINFO = 5;
+    private static final int PROCESS_NET = 6;
+    private static final int TASK_NET = 7;
 
     private final long mountedNanos;
 
@@ -86,6 +88,7 @@ public final class ProcTree {
 
     private SequencedMap<String, PseudoNode> kernelEntries(Kernel kernel, GuestThread caller) {
         SequencedMap<String, PseudoNode> e = new LinkedHashMap<>();
+        e.put("net", new PseudoNode.Link(kernelMeta(DYNAMIC + 19, 0777), 0, () -> ByteString.of("self/net")));
         e.put("sys", sysDir(kernel));
         e.put("stat", kernelFile(DYNAMIC + 3, () -> SystemFiles.stat(kernel)));
         e.put("mounts", new PseudoNode.Link(kernelMeta(DYNAMIC + 4, 0777), 0, () -> ByteString.of("self/mounts")));
@@ -247,6 +250,12 @@ public final class ProcTree {
         /** The files every process and thread directory has, in Linux's order. */
         SequencedMap<String, PseudoNode> common() {
             descriptors();
+            // The network namespace's files (all of jlx is one namespace): the sockets jlx keeps.
+            SequencedMap<String, PseudoNode> net = new LinkedHashMap<>();
+            long netBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_NET : TASK_NET) << 24;
+            net.put("unix", new PseudoNode.File(meta(netBase + 1, 0444), 0,
+                    alive(() -> kernel.unixSockets().procNetUnix()), null, Errno.EINVAL));
+            dir("net", 0555, () -> net, null);
             file("environ", 0400, () -> ProcessFiles.environ(p));
             file("auxv", 0400, () -> ProcessFiles.auxv(p));
             file("status", 0444, () -> ProcessFiles.status(p, t, whole));

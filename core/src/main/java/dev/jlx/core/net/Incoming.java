@@ -1,0 +1,40 @@
+package dev.jlx.core.net;
+
+import dev.jlx.abi.struct.Ucred;
+import dev.jlx.core.fs.OpenFile;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One recvmsg(2): where the bytes go (pieces of the iovecs, in order) and the MSG_* flags asked
+ * for; the receive fills in the rest: the sender's address (null when it has none, or when
+ * {@code wantAddress} is false), the credentials to report (null for none), the files that came
+ * with the data (the caller owns their references: it installs them or closes them), and the
+ * MSG_TRUNC of a datagram cut short. {@code faulted}: the iovecs go on past {@code buffer} into
+ * memory that cannot be written, where Linux's copy would fail (EFAULT once nothing was copied).
+ */
+public final class Incoming {
+    public final List<MemorySegment> buffer;
+    public final int flags;
+    public final boolean wantAddress;
+    public final boolean faulted;
+    public byte[] address;
+    public Ucred credentials;
+    public List<OpenFile> rights;
+    public int resultFlags;
+
+    public Incoming(List<MemorySegment> buffer, int flags, boolean wantAddress, boolean faulted) {
+        this.buffer = buffer;
+        this.flags = flags;
+        this.wantAddress = wantAddress;
+        this.faulted = faulted;
+    }
+
+    public long capacity() {
+        long n = 0;
+        for (MemorySegment s : buffer) {
+            n += s.byteSize();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,539 @@
+package dev.jlx.core.net;
+
+import static dev.jlx.abi.Socket.*;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.FileMode;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Linger;
+import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.abi.struct.Ucred;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.host.HostStat;
+import dev.jlx.core.host.HostStatfs;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A socket, analogous to Linux's {@code struct socket} with its {@code struct sock}: an open file on
+ * sockfs whose calls are the family's (Linux's proto_ops: bind, connect, listen, accept, sendmsg,
+ * recvmsg, shutdown, poll) and whose SOL_SOCKET options live here, shared by every family. A
+ * family's subclass serves the rest; what it does not serve answers as Linux's sock_no_* do
+ * (EOPNOTSUPP). read and write are a receive and a send without flags.
+ */
+public abstract class SocketFile extends OpenFile {
+    /** sockfs's device number as this host's Linux gives it (0:9; it depends on what mounted first). */
+    private static final long SOCKFS_DEV = 9;
+    /** SOCKFS_MAGIC (linux/magic.h). */
+    private static final long SOCKFS_MAGIC = 0x534F434BL;
+    private static final AtomicLong INODES = new AtomicLong(300_000);
+    /** SO_COOKIE: a number per socket, handed out on first ask from 1 up (sock_gen_cookie). */
+    private static final AtomicLong COOKIES = new AtomicLong();
+
+    /** net.core.wmem_default and rmem_default, and the _max the options cap a request at (Linux's defaults). */
+    public static final int WMEM_DEFAULT = 212992;
+    public static final int RMEM_DEFAULT = 212992;
+    private static final int WMEM_MAX = 212992;
+    private static final int RMEM_MAX = 212992;
+    /** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF: twice a small skb's truesize, and one skb's. */
+    private static final int SOCK_MIN_SNDBUF = 4608;
+    private static final int SOCK_MIN_RCVBUF = 2304;
+    /** The scheduler tick the timeouts are kept in (Debian's CONFIG_HZ): they read back rounded to it. */
+    private static final int HZ = 250;
+    /** MAX_SCHEDULE_TIMEOUT: no timeout. */
+    static final long FOREVER = Long.MAX_VALUE;
+
+    private final int family;
+    private final int type;
+    private final int protocol;
+    private final long inode = INODES.incrementAndGet();
+    private final int uid;
+    private final int gid;
+    private volatile long cookie;
+
+    // SOL_SOCKET state (struct sock's fields and flags): each written whole, read without a lock.
+    private volatile int sndbuf = WMEM_DEFAULT;
+    private volatile int rcvbuf = RMEM_DEFAULT;
+    private volatile long rcvtimeo = FOREVER;
+    private volatile long sndtimeo = FOREVER;
+    private volatile int rcvlowat = 1;
+    private volatile int priority;
+    private volatile int mark;
+    private volatile boolean lingering;
+    private volatile long lingerJiffies;
+    private volatile int flags;
+    private static final int DEBUG = 1;
+    private static final int REUSEADDR = 1 << 1;
+    private static final int REUSEPORT = 1 << 2;
+    private static final int DONTROUTE = 1 << 3;
+    private static final int BROADCAST = 1 << 4;
+    private static final int KEEPALIVE = 1 << 5;
+    private static final int OOBINLINE = 1 << 6;
+    private static final int NO_CHECK = 1 << 7;
+    private static final int PASSCRED = 1 << 8;
+    private static final int PASSSEC = 1 << 9;
+    private static final int RXQ_OVFL = 1 << 10;
+
+    protected SocketFile(int family, int type, int protocol, int statusFlags, int uid, int gid) {
+        super(OpenFlags.O_RDWR | statusFlags);
+        this.family = family;
+        this.type = type;
+        this.protocol = protocol;
+        this.uid = uid;
+        this.gid = gid;
+    }
+
+    public final int family() {
+        return family;
+    }
+
+    public final int type() {
+        return type;
+    }
+
+    public final long inode() {
+        return inode;
+    }
+
+    /** The owner of the socket's inode: the creator's file-system ids, as sock_alloc takes them. */
+    public final int uid() {
+        return uid;
+    }
+
+    // ---- the family's calls (Linux's proto_ops), sock_no_* by default ----
+
+    /** bind(2) to {@code address}, the sockaddr bytes the guest gave (its length is the addrlen). */
+    public void bind(GuestThread t, byte[] address) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** connect(2); {@code nonblocking} from the file's O_NONBLOCK. */
+    public void connect(GuestThread t, byte[] address) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** listen(2) with a backlog already capped at somaxconn. */
+    public void listen(GuestThread t, int backlog) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /**
+     * accept(2): the next connection as a socket with O_RDWR and {@code statusFlags}, holding the one
+     * reference the caller installs; waits unless {@code nonblocking}.
+     */
+    public SocketFile accept(GuestThread t, boolean nonblocking, int statusFlags) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** socketpair(2)'s joining of this new socket with another new one of the same kind. */
+    public void pair(GuestThread t, SocketFile other) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** getsockname(2): the sockaddr bytes, as long as the family says. */
+    public abstract byte[] localAddress() throws ErrnoException;
+
+    /** getpeername(2); ENOTCONN with no peer. */
+    public abstract byte[] peerAddress() throws ErrnoException;
+
+    /** sendmsg(2): the bytes taken. */
+    public abstract long send(GuestThread t, Outgoing message) throws ErrnoException;
+
+    /** recvmsg(2): the bytes received (or, with MSG_TRUNC on a datagram, its whole length); fills {@code message}. */
+    public abstract long receive(GuestThread t, Incoming message) throws ErrnoException;
+
+    /** shutdown(2) with SHUT_RD, SHUT_WR or SHUT_RDWR (anything else EINVAL). */
+    public abstract void shutdown(int how) throws ErrnoException;
+
+    /** SIOCINQ (FIONREAD): bytes waiting to be read. */
+    public abstract int inputQueued() throws ErrnoException;
+
+    /** SIOCOUTQ: bytes sent and not yet taken by the other side. */
+    public abstract int outputQueued() throws ErrnoException;
+
+    /** poll(2)'s whole answer now (every bit that holds, before the caller's events filter it). */
+    protected abstract int readyEvents();
+
+    /** setsockopt at a level other than SOL_SOCKET: a family without options of its own has none (EOPNOTSUPP). */
+    protected void setProtocolOption(int level, int name, OptionValue value) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** getsockopt at a level other than SOL_SOCKET, as {@link #setProtocolOption}. */
+    protected byte[] protocolOption(int level, int name, int length) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** Whether SO_PASSCRED is for this family (sk_may_scm_recv: AF_UNIX and AF_NETLINK); EOPNOTSUPP otherwise. */
+    protected boolean takesCredentials() {
+        return false;
+    }
+
+    /** Whether SO_REUSEPORT may be set (an inet socket); others refuse a non-zero value with EOPNOTSUPP. */
+    protected boolean reusesPorts() {
+        return false;
+    }
+
+    /** SO_ACCEPTCONN: listening. */
+    protected abstract boolean listening();
+
+    /** SO_PEERCRED: the credentials of the peer when it connected (or of the pair's creator), or null. */
+    protected Ucred peerCredentials() {
+        return null;
+    }
+
+    /** Takes the pending error (SO_ERROR, sock_error): 0 for none. */
+    public abstract int takeError();
+
+    /** Makes {@code e} the pending error (sk_err), as recvmmsg keeps one that cut a batch short. */
+    public abstract void keepError(Errno e);
+
+    /** Whether the family has options of its own (Linux's ops->setsockopt): levels other than SOL_SOCKET. */
+    public boolean hasProtocolOptions() {
+        return false;
+    }
+
+    // ---- SOL_SOCKET state ----
+
+    public final int sendBuffer() {
+        return sndbuf;
+    }
+
+    public final boolean passCredentials() {
+        return (flags & PASSCRED) != 0;
+    }
+
+    /** The receive timeout (MSG_DONTWAIT is none at all: 0), in nanoseconds; {@link #FOREVER} for none. */
+    public final long receiveTimeout(boolean dontwait) {
+        return dontwait ? 0 : toNanos(rcvtimeo);
+    }
+
+    public final long sendTimeout(boolean dontwait) {
+        return dontwait ? 0 : toNanos(sndtimeo);
+    }
+
+    public final int receiveLowWater() {
+        return rcvlowat;
+    }
+
+    private static long toNanos(long jiffies) {
+        return jiffies == FOREVER ? FOREVER : jiffies * (1_000_000_000L / HZ);
+    }
+
+    /** What accept gives the new socket of a listener (unix_sock_inherit_flags): SO_PASSCRED and SO_PASSSEC. */
+    protected final void inheritFlags(SocketFile listener) {
+        flags |= listener.flags & (PASSCRED | PASSSEC);
+    }
+
+    private synchronized void setFlag(int flag, boolean on) {
+        flags = on ? flags | flag : flags & ~flag;
+    }
+
+    /** setsockopt's value: {@code length()} bytes at a guest address, read only as far as an option needs. */
+    public interface OptionValue {
+        int length();
+
+        /** The first {@code n} bytes (EFAULT when they cannot be read). */
+        byte[] read(int n) throws ErrnoException;
+    }
+
+    /** setsockopt(2), as sock_setsockopt and the family's own. */
+    public final void setOption(GuestThread t, int level, int name, OptionValue value) throws ErrnoException {
+        if (level != SOL_SOCKET) {
+            setProtocolOption(level, name, value);
+            return;
+        }
+        if (name == SO_BINDTODEVICE) {
+            bindToDevice(value);
+            return;
+        }
+        if (value.length() < 4) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int val = le(value.read(4)).getInt(0);
+        boolean on = val != 0;
+        boolean privileged = t.process().credentials().euid() == 0;
+        switch (name) {
+            case SO_DEBUG -> {
+                if (on && !privileged) {
+                    throw new ErrnoException(Errno.EACCES);
+                }
+                setFlag(DEBUG, on);
+            }
+            case SO_REUSEADDR -> setFlag(REUSEADDR, on);
+            case SO_REUSEPORT -> {
+                if (on && !reusesPorts()) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                setFlag(REUSEPORT, on);
+            }
+            case SO_TYPE, SO_PROTOCOL, SO_DOMAIN, SO_ERROR, SO_SNDLOWAT, SO_PEERCRED, SO_ACCEPTCONN ->
+                throw new ErrnoException(Errno.ENOPROTOOPT);
+            case SO_DONTROUTE -> setFlag(DONTROUTE, on);
+            case SO_BROADCAST -> setFlag(BROADCAST, on);
+            case SO_SNDBUF -> sndbuf = Math.max(Math.min(cap(val, WMEM_MAX), Integer.MAX_VALUE / 2) * 2, SOCK_MIN_SNDBUF);
+            case SO_SNDBUFFORCE -> {
+                requirePrivilege(privileged);
+                sndbuf = Math.max(Math.min(val < 0 ? 0 : val, Integer.MAX_VALUE / 2) * 2, SOCK_MIN_SNDBUF);
+            }
+            case SO_RCVBUF -> rcvbuf = Math.max(Math.min(cap(val, RMEM_MAX), Integer.MAX_VALUE / 2) * 2, SOCK_MIN_RCVBUF);
+            case SO_RCVBUFFORCE -> {
+                requirePrivilege(privileged);
+                rcvbuf = Math.max(Math.min(val < 0 ? 0 : val, Integer.MAX_VALUE / 2) * 2, SOCK_MIN_RCVBUF);
+            }
+            case SO_KEEPALIVE -> setFlag(KEEPALIVE, on);
+            case SO_OOBINLINE -> setFlag(OOBINLINE, on);
+            case SO_NO_CHECK -> setFlag(NO_CHECK, on);
+            case SO_PRIORITY -> {
+                if ((val < 0 || val > 6) && !privileged) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                priority = val;
+            }
+            case SO_LINGER -> {
+                if (value.length() < Linger.SIZE) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                Linger l = Linger.readFrom(le(value.read(Linger.SIZE)), 0);
+                // The seconds (an unsigned long of the int) become jiffies, capped at MAX_SCHEDULE_TIMEOUT.
+                long seconds = l.linger();
+                long jiffies = Long.compareUnsigned(seconds, FOREVER / HZ) >= 0 ? FOREVER : seconds * HZ;
+                lingering = l.onoff() != 0;
+                if (lingering) {
+                    lingerJiffies = jiffies;
+                }
+            }
+            case SO_BSDCOMPAT -> { }
+            case SO_PASSCRED -> {
+                if (!takesCredentials()) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                setFlag(PASSCRED, on);
+            }
+            case SO_PASSSEC -> setFlag(PASSSEC, on);
+            case SO_RXQ_OVFL -> setFlag(RXQ_OVFL, on);
+            case SO_RCVLOWAT -> rcvlowat = val < 0 ? Integer.MAX_VALUE : val == 0 ? 1 : val;
+            case SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW -> rcvtimeo = timeout(value);
+            case SO_SNDTIMEO_OLD, SO_SNDTIMEO_NEW -> sndtimeo = timeout(value);
+            case SO_MARK -> {
+                requirePrivilege(privileged);
+                mark = val;
+            }
+            default -> throw new ErrnoException(Errno.ENOPROTOOPT);
+        }
+    }
+
+    /**
+     * SO_BINDTODEVICE: up to IFNAMSIZ - 1 bytes of an interface name; an empty one unbinds, which is
+     * all jlx can do here: it knows no interfaces yet, so any name is ENODEV.
+     */
+    private static void bindToDevice(OptionValue value) throws ErrnoException {
+        if (value.length() < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] name = value.read(Math.min(value.length(), 15));
+        if (name.length > 0 && name[0] != 0) {
+            throw new ErrnoException(Errno.ENODEV);
+        }
+    }
+
+    /** The buffer options take their value as a u32 capped at the sysctl's maximum. */
+    private static int cap(int val, int max) {
+        return Integer.compareUnsigned(val, max) > 0 ? max : val;
+    }
+
+    /** SO_*FORCE and SO_MARK need CAP_NET_ADMIN: euid 0 here. */
+    private static void requirePrivilege(boolean privileged) throws ErrnoException {
+        if (!privileged) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+    }
+
+    /**
+     * sock_set_timeout: a {@code struct timeval} (16 bytes, old and new alike on x86-64); EDOM for
+     * microseconds out of range, none at all for a negative time, jiffies rounded up otherwise.
+     */
+    private static long timeout(OptionValue value) throws ErrnoException {
+        if (value.length() < 16) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer b = le(value.read(16));
+        long sec = b.getLong(0);
+        long usec = b.getLong(8);
+        if (usec < 0 || usec >= 1_000_000) {
+            throw new ErrnoException(Errno.EDOM);
+        }
+        if (sec < 0) {
+            return 0;
+        }
+        if ((sec == 0 && usec == 0) || sec >= FOREVER / HZ - 1) {
+            return FOREVER;
+        }
+        return sec * HZ + (usec + 1_000_000 / HZ - 1) / (1_000_000 / HZ);
+    }
+
+    /**
+     * getsockopt(2) for an option buffer of {@code length} bytes (not negative): the bytes to copy out,
+     * whose count is what optlen becomes, as sock_getsockopt and the family's own.
+     */
+    public final byte[] option(int level, int name, int length) throws ErrnoException {
+        if (level != SOL_SOCKET) {
+            return protocolOption(level, name, length);
+        }
+        long v;
+        switch (name) {
+            case SO_DEBUG -> v = flag(DEBUG);
+            case SO_DONTROUTE -> v = flag(DONTROUTE);
+            case SO_BROADCAST -> v = flag(BROADCAST);
+            case SO_SNDBUF -> v = sndbuf;
+            case SO_RCVBUF -> v = rcvbuf;
+            case SO_REUSEADDR -> v = flag(REUSEADDR);
+            case SO_REUSEPORT -> v = flag(REUSEPORT);
+            case SO_KEEPALIVE -> v = flag(KEEPALIVE);
+            case SO_TYPE -> v = type;
+            case SO_PROTOCOL -> v = protocol;
+            case SO_DOMAIN -> v = family;
+            case SO_ERROR -> v = takeError();
+            case SO_OOBINLINE -> v = flag(OOBINLINE);
+            case SO_NO_CHECK -> v = flag(NO_CHECK);
+            case SO_PRIORITY -> v = priority;
+            case SO_LINGER -> {
+                ByteBuffer b = ByteBuffer.allocate(Linger.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+                new Linger(lingering ? 1 : 0, (int) (lingerJiffies / HZ)).writeTo(b, 0);
+                return cut(b.array(), length);
+            }
+            case SO_BSDCOMPAT, SO_PASSSEC -> v = name == SO_PASSSEC ? flag(PASSSEC) : 0;
+            case SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW, SO_SNDTIMEO_OLD, SO_SNDTIMEO_NEW -> {
+                long jiffies = name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW ? rcvtimeo : sndtimeo;
+                ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+                if (jiffies != FOREVER) {
+                    b.putLong(0, jiffies / HZ).putLong(8, jiffies % HZ * 1_000_000 / HZ);
+                }
+                return cut(b.array(), length);
+            }
+            case SO_RCVLOWAT -> v = rcvlowat;
+            case SO_SNDLOWAT -> v = 1;
+            case SO_PASSCRED -> v = flag(PASSCRED);
+            case SO_PEERCRED -> {
+                Ucred c = peerCredentials();
+                ByteBuffer b = ByteBuffer.allocate(Ucred.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+                (c != null ? c : new Ucred(0, -1, -1)).writeTo(b, 0);
+                return cut(b.array(), length);
+            }
+            case SO_PEERNAME -> {
+                byte[] peer;
+                try {
+                    peer = peerAddress();
+                } catch (ErrnoException e) {
+                    throw new ErrnoException(Errno.ENOTCONN);
+                }
+                if (peer.length < length) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return cut(peer, length);
+            }
+            case SO_ACCEPTCONN -> v = listening() ? 1 : 0;
+            case SO_MARK -> v = mark;
+            case SO_RXQ_OVFL -> v = flag(RXQ_OVFL);
+            case SO_BINDTODEVICE -> {
+                // Bound to no device: nothing to copy, and optlen becomes 0 (sock_getbindtodevice).
+                return new byte[0];
+            }
+            case SO_INCOMING_CPU -> v = -1;
+            case SO_COOKIE -> {
+                synchronized (this) {
+                    if (cookie == 0) {
+                        cookie = COOKIES.incrementAndGet();
+                    }
+                }
+                ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, cookie);
+                return cut(b.array(), length);
+            }
+            default -> throw new ErrnoException(Errno.ENOPROTOOPT);
+        }
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) v);
+        return cut(b.array(), length);
+    }
+
+    private int flag(int bit) {
+        return (flags & bit) != 0 ? 1 : 0;
+    }
+
+    /** An option's value cut to the caller's buffer, as sock_getsockopt's "if (len > lv) len = lv". */
+    private static byte[] cut(byte[] value, int length) {
+        return length >= value.length ? value : java.util.Arrays.copyOf(value, length);
+    }
+
+    private static ByteBuffer le(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    // ---- the open file ----
+
+    @Override
+    public int read(MemorySegment dst) throws ErrnoException {
+        Incoming in = new Incoming(List.of(dst), nonblocking() ? MSG_DONTWAIT : 0, false, false);
+        return (int) receive(Kernel.caller(), in);
+    }
+
+    @Override
+    public int write(MemorySegment src) throws ErrnoException {
+        return (int) send(Kernel.caller(), new Outgoing(List.of(src), null, null, null,
+                nonblocking() ? MSG_DONTWAIT : 0, false));
+    }
+
+    public final boolean nonblocking() {
+        return (statusFlags() & OpenFlags.O_NONBLOCK) != 0;
+    }
+
+    @Override
+    public HostStat stat() {
+        return new HostStat(SOCKFS_DEV, inode, FileMode.S_IFSOCK | 0777, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public HostStatfs statfs() {
+        return new HostStatfs(SOCKFS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, 255, 4096, dev.jlx.abi.struct.Statfs.ST_VALID);
+    }
+
+    @Override
+    public int bytesReadable() throws ErrnoException {
+        return inputQueued();
+    }
+
+    @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    @Override
+    public boolean isPipe() {
+        return false;
+    }
+
+    @Override
+    public final int poll(int events) {
+        return readyEvents() & events;
+    }
+
+    /** "socket:[inode]", the name /proc/PID/fd shows. */
+    public final String name() {
+        return "socket:[" + inode + "]";
+    }
+
+    /** Sends SIGPIPE to the calling thread, as the families do on EPIPE without MSG_NOSIGNAL (send_sig). */
+    protected static void sigpipe(GuestThread t, int flags) {
+        if ((flags & MSG_NOSIGNAL) == 0 && t != null) {
+            GuestProcess p = t.process();
+            p.signalThread(t, Siginfo.kill(Signals.SIGPIPE, Signals.SI_USER, p.pid(), p.credentials().uid()));
+        }
+    }
+}

@@ -63,7 +63,7 @@ final class GuestTree {
 
     /** A host call's error on a path of the tree, told as the JDK tells its own: "FILE: reason". */
     static final class HostError extends FileSystemException {
-        final transient Errno errno;
+        final Errno errno;
 
         HostError(String file, Errno errno) {
             super(file, null, errno.message());
@@ -127,7 +127,7 @@ final class GuestTree {
         return names;
     }
 
-    ByteString host(List<String> path) {
+    private ByteString host(List<String> path) {
         ByteString p = hostRoot;
         for (String n : path) {
             p = p.child(ByteString.of(n));

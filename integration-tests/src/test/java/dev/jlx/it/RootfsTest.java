@@ -7,7 +7,9 @@ import dev.jlx.core.api.ExitStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,50 @@ class RootfsTest {
         assertEquals("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
                 Files.readString(root.resolve("etc/hosts")));
         assertEquals(Files.readString(Path.of("/etc/resolv.conf")), Files.readString(root.resolve("etc/resolv.conf")));
+    }
+
+    /**
+     * A root made from a tarball with {@code jlx rootfs create --backend B} runs under {@code jlx run
+     * --backend B}: its shell is a symlink to busybox, a script in it runs, and {@code ls -ln} in it shows
+     * what it shows natively in the directory the tarball was made from (types, modes, links, owners,
+     * sizes, times). Under the Windows backend (over its fake NT layer on the local disk) this is what a
+     * Windows user's first command needs: modes, owners and symlinks the JDK could not have written there.
+     */
+    @ParameterizedTest(name = "backend: {0}")
+    @ValueSource(strings = {"default", "windows"})
+    void aRootMadeForABackendRunsUnderIt(String backend) throws Exception {
+        Path made = Files.createDirectories(dir.resolve("made-" + backend));
+        Path stage = Files.createDirectories(made.resolve("stage"));
+        Files.createDirectories(stage.resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), stage.resolve("bin/busybox"));
+        Files.createSymbolicLink(stage.resolve("bin/sh"), Path.of("busybox"));
+        Files.createDirectories(stage.resolve("usr/local/bin"));
+        Files.writeString(stage.resolve("usr/local/bin/hello"), "#!/bin/sh\necho \"hello $1\"\n");
+        Files.setPosixFilePermissions(stage.resolve("usr/local/bin/hello"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.createDirectories(stage.resolve("etc"));
+        Files.writeString(stage.resolve("etc/motd"), "welcome\n");
+        Files.setPosixFilePermissions(stage.resolve("etc/motd"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.createLink(stage.resolve("etc/motd.hard"), stage.resolve("etc/motd"));
+        assertEquals(0, Native.run(List.of("/bin/busybox", "mkfifo", "-m", "620", "etc/fifo"), Runner.ENV, stage,
+                new byte[0]).status());
+        assertEquals(0, Native.run(List.of("tar", "-C", stage.toString(), "-cf", "root.tar", "."), Runner.ENV, made,
+                new byte[0]).status());
+        List<String> option = backend.equals("default") ? List.of() : List.of("--backend", backend);
+
+        List<String> create = new ArrayList<>(List.of("rootfs", "create", "root", "--tar", "root.tar"));
+        create.addAll(option);
+        Result created = CliTest.jlx(made, create.toArray(String[]::new));
+        assertEquals("jlx rootfs: 12 entries into root (0 skipped)\n", created.err());
+        assertEquals(backend.equals("windows"), Files.isRegularFile(made.resolve("root/bin/sh"), LinkOption.NOFOLLOW_LINKS),
+                "the Windows backend keeps a symlink as WSL does (a reparse point), not as a host symlink");
+
+        String script = "ls -ln bin/sh etc/fifo etc/motd etc/motd.hard usr/local/bin/hello; usr/local/bin/hello world";
+        List<String> run = new ArrayList<>(List.of("run", "--root", "root", "--cwd", "/", "--clear-env"));
+        run.addAll(option);
+        Runner.ENV.forEach((k, v) -> run.addAll(List.of("--env", k + "=" + v)));
+        run.addAll(List.of("--", "/bin/sh", "-c", script));
+        Result expected = Native.run(List.of("/bin/busybox", "sh", "-c", script), Runner.ENV, stage, new byte[0]);
+        Result.assertSameAs(expected, CliTest.jlx(made, run.toArray(String[]::new)), script);
     }
 
     /** {@code argv} run by jlx with the root as the guest's {@code /}, and {@code /} as its working directory. */

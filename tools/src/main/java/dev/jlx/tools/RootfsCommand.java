@@ -1,5 +1,8 @@
 package dev.jlx.tools;
 
+import dev.jlx.core.host.HostBackend;
+import dev.jlx.core.host.HostBackends;
+import dev.jlx.core.host.HostIdentity;
 import dev.jlx.tools.rootfs.Rootfs;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,15 +22,17 @@ import picocli.CommandLine.Spec;
 /** {@code jlx rootfs}: guest root directories for {@code jlx run --root}. */
 @Command(name = "rootfs", description = "Builds guest root directories.", subcommands = RootfsCommand.Create.class)
 final class RootfsCommand {
-    /** {@code jlx rootfs create DIR --tar FILE... --deb FILE...}. */
+    /** {@code jlx rootfs create DIR [--backend NAME] --tar FILE... --deb FILE...}. */
     @Command(name = "create", sortOptions = false, description = {
         "Unpacks root-filesystem tarballs and Debian packages into a guest root.",
         "Then writes what the guest needs and the files lack: /etc/hosts, the host's /etc/resolv.conf, and the "
                 + "user running jlx in /etc/passwd and /etc/group.",
         "Tarballs go first, then packages, each in the order given, into DIR (made if missing; what is there stays "
                 + "unless an entry replaces it). No package script runs. Owners jlx cannot set (not root) are "
-                + "kept in DIR/.jlx/owners. Entries that would land outside DIR, device nodes and FIFOs are "
-                + "skipped with a warning."})
+                + "kept in DIR/.jlx/owners. Entries that would land outside DIR and device nodes are skipped "
+                + "with a warning.",
+        "Files are written as the host backend that runs guests in DIR keeps them: `jlx run --backend NAME "
+                + "--root DIR` reads what `jlx rootfs create DIR --backend NAME` writes."})
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -42,15 +47,26 @@ final class RootfsCommand {
         @Option(names = "--deb", arity = "1..*", paramLabel = "FILE", description = "A Debian package (repeatable).")
         List<Path> debs = List.of();
 
+        @Option(names = "--backend", paramLabel = "NAME", description = "Host backend whose guests use the root, "
+                + "as `jlx run --backend`: posix, portable or windows (default: first available).")
+        String backend;
+
         @Override
         public Integer call() {
             if (tars.isEmpty() && debs.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "Missing source: --deb FILE or --tar FILE");
             }
             PrintWriter err = spec.commandLine().getErr();
+            HostBackend host;
+            try {
+                host = HostBackends.get(backend);
+            } catch (IllegalStateException e) {
+                err.println("jlx rootfs: " + e.getMessage());
+                return 1;
+            }
             Progress progress = new Progress(err, System.console() != null);
             try {
-                Rootfs rootfs = unpack(progress);
+                Rootfs rootfs = unpack(host, progress);
                 progress.clear();
                 err.println("jlx rootfs: " + rootfs.entries() + " entries into " + dir + " (" + rootfs.skipped()
                         + " skipped)");
@@ -62,16 +78,17 @@ final class RootfsCommand {
             }
         }
 
-        private Rootfs unpack(Progress progress) throws IOException {
-            try (Rootfs rootfs = Rootfs.open(dir, progress)) {
+        /** The user in /etc/passwd is the one the backend runs guests as, named as the JDK names jlx's user. */
+        private Rootfs unpack(HostBackend host, Progress progress) throws IOException {
+            try (Rootfs rootfs = Rootfs.open(host, dir, progress)) {
                 for (Path t : tars) {
                     rootfs.unpackTar(t);
                 }
                 for (Path d : debs) {
                     rootfs.unpackDeb(d);
                 }
-                com.sun.security.auth.module.UnixSystem user = new com.sun.security.auth.module.UnixSystem();
-                rootfs.settle(user.getUsername(), user.getUid(), user.getGid(), Path.of("/etc/resolv.conf"));
+                HostIdentity user = host.identity();
+                rootfs.settle(System.getProperty("user.name"), user.uid(), user.gid(), Path.of("/etc/resolv.conf"));
                 return rootfs;
             }
         }

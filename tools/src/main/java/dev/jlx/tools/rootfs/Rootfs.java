@@ -1,20 +1,18 @@
 package dev.jlx.tools.rootfs;
 
-import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
-
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.FileMode;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.host.HostBackend;
+import dev.jlx.core.host.HostFiles;
+import dev.jlx.core.host.HostStat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,9 +26,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * A guest root being filled from Debian packages and root-filesystem tarballs, as dpkg unpacks: entries
  * are added to what is there, replacing what has their name. Every entry lands inside the root
- * ({@link GuestTree}); what cannot or may not be made (device nodes, FIFOs, names that lead out) is
- * skipped and reported to the {@link Listener}. Directories get their modes and times when the root is
- * closed, after their contents.
+ * ({@link GuestTree}), written through the files of the host backend that will run guests in it; what
+ * cannot or may not be made (device nodes, names that lead out) is skipped and reported to the
+ * {@link Listener}. Directories get their modes and times when the root is closed, after their contents.
  */
 public final class Rootfs implements Closeable {
     /** Hears of every entry unpacked and every entry skipped. */
@@ -60,24 +58,41 @@ public final class Rootfs implements Closeable {
         this.listener = listener;
     }
 
-    /** The root at {@code dir}, made if missing; owners are set as root and recorded otherwise. */
-    public static Rootfs open(Path dir, Listener listener) throws IOException {
-        GuestTree tree = tree(dir);
-        return new Rootfs(tree, Owners.forThisProcess(tree), listener);
+    /**
+     * The root at {@code dir}, made if missing, as the backend {@code host} keeps files; owners are set
+     * when the backend's user is root and recorded otherwise.
+     */
+    public static Rootfs open(HostBackend host, Path dir, Listener listener) throws IOException {
+        GuestTree tree = tree(host.files(), dir);
+        return new Rootfs(tree, Owners.forUser(tree, host.identity()), listener);
     }
 
     /** The root at {@code dir} with its owners recorded in its owners file whoever runs it. */
-    static Rootfs openRecordingOwners(Path dir, long uid, long gid, Listener listener) throws IOException {
-        GuestTree tree = tree(dir);
+    static Rootfs openRecordingOwners(HostBackend host, Path dir, long uid, long gid, Listener listener)
+            throws IOException {
+        GuestTree tree = tree(host.files(), dir);
         return new Rootfs(tree, Owners.recorded(tree, uid, gid), listener);
     }
 
-    private static GuestTree tree(Path dir) throws IOException {
+    /**
+     * The root's directory is made by the backend too (its parents by the JDK: they are not the guest's),
+     * so that it is one the backend made: the Windows one makes its directories case-sensitive.
+     */
+    private static GuestTree tree(HostFiles files, Path dir) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a directory");
         }
-        Files.createDirectories(dir);
-        return new GuestTree(dir.toRealPath());
+        if (!Files.exists(dir)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path made = parent.toRealPath().resolve(dir.getFileName());
+            try {
+                files.mkdir(files.hostPath(made), GuestTree.DIRECTORY_MODE);
+            } catch (ErrnoException e) {
+                throw new GuestTree.HostError(made.toString(), e.errno());
+            }
+        }
+        return new GuestTree(files, dir.toRealPath());
     }
 
     public int entries() {
@@ -131,10 +146,7 @@ public final class Rootfs implements Closeable {
         if (e.isCharacterDevice() || e.isBlockDevice()) {
             throw new Refused("device nodes are not made");
         }
-        if (e.isFIFO()) {
-            throw new Refused("FIFOs are not made (Java cannot make one)");
-        }
-        if (!e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !isRegularFile(e)) {
+        if (!e.isDirectory() && !e.isSymbolicLink() && !e.isLink() && !e.isFIFO() && !isRegularFile(e)) {
             throw new Refused("unsupported entry type '" + (char) e.getLinkFlag() + "'");
         }
         if (!tar.canReadEntryData(e)) {
@@ -161,72 +173,77 @@ public final class Rootfs implements Closeable {
                 symlink(at, e);
             } else if (e.isLink()) {
                 hardLink(at, e);
+            } else if (e.isFIFO()) {
+                fifo(at, e);
             } else {
                 file(at, e, data);
             }
-        } catch (InvalidPathException x) {
-            throw new Refused("not a file name this host can use");
+        } catch (GuestTree.HostError x) {
+            if (x.errno == Errno.EILSEQ) {
+                throw new Refused(GuestTree.NOT_A_HOST_NAME);
+            }
+            throw x;
         }
     }
 
     private void directory(List<String> at, TarArchiveEntry e) throws IOException, Refused {
-        Path p = tree.host(at);
-        BasicFileAttributes a = GuestTree.lstat(p);
-        if (a != null && a.isSymbolicLink() && tree.leadsToDirectory(at)) {
+        HostStat a = tree.lstat(at);
+        if (GuestTree.isType(a, FileMode.S_IFLNK) && tree.leadsToDirectory(at)) {
             return; // as dpkg does: a symlink to a directory stays (/bin -> usr/bin in a merged-/usr root)
         }
-        if (a == null || !a.isDirectory()) {
-            GuestTree.clear(p);
-            Files.createDirectory(p);
+        if (!GuestTree.isType(a, FileMode.S_IFDIR)) {
+            tree.clear(at);
+            tree.mkdir(at, GuestTree.DIRECTORY_MODE);
         }
         directories.put(List.copyOf(at), Attributes.of(e));
     }
 
+    /** Made readable by its owner alone until its contents are in and it gets its mode. */
     private void file(List<String> at, TarArchiveEntry e, InputStream data) throws IOException, Refused {
-        Path p = tree.host(at);
-        GuestTree.clear(p);
-        try (OutputStream out = Files.newOutputStream(p, CREATE_NEW, WRITE, NOFOLLOW_LINKS)) {
-            data.transferTo(out);
-        }
-        setAttributes(p, at, Attributes.of(e));
+        tree.clear(at);
+        tree.create(at, 0600, data);
+        setAttributes(at, Attributes.of(e));
+    }
+
+    private void fifo(List<String> at, TarArchiveEntry e) throws IOException, Refused {
+        tree.clear(at);
+        tree.mkfifo(at, 0600);
+        setAttributes(at, Attributes.of(e));
     }
 
     private void symlink(List<String> at, TarArchiveEntry e) throws IOException, Refused {
-        if (e.getLinkName().isEmpty()) {
+        String target = e.getLinkName();
+        if (target.isEmpty()) {
             throw new Refused("symlink without a target");
         }
-        Path target = Path.of(e.getLinkName());
-        Path p = tree.host(at);
-        GuestTree.clear(p);
-        Files.createSymbolicLink(p, target);
-        owners.set(p, at, e.getLongUserId(), e.getLongGroupId());
-        setTime(p, e.getLastModifiedTime());
+        if (target.indexOf('\0') >= 0) {
+            throw new Refused(GuestTree.NOT_A_HOST_NAME);
+        }
+        tree.clear(at);
+        tree.symlink(target, at);
+        owners.set(at, e.getLongUserId(), e.getLongGroupId());
+        tree.setTime(at, e.getLastModifiedTime());
     }
 
     /** A second name for an earlier entry; the target, named from the root, must be inside it too. */
     private void hardLink(List<String> at, TarArchiveEntry e) throws IOException, Refused {
-        Path target = tree.host(tree.resolve(GuestTree.entryName(e.getLinkName()), false, false));
-        BasicFileAttributes a = GuestTree.lstat(target);
-        if (a == null || a.isDirectory()) {
+        List<String> target = tree.resolve(GuestTree.entryName(e.getLinkName()), false, false);
+        HostStat a = tree.lstat(target);
+        if (a == null || GuestTree.isType(a, FileMode.S_IFDIR)) {
             throw new Refused("hard link target " + e.getLinkName() + (a == null ? " does not exist" : " is a directory"));
         }
-        Path p = tree.host(at);
-        if (!p.equals(target)) {
-            GuestTree.clear(p);
-            Files.createLink(p, target);
+        if (!at.equals(target)) {
+            tree.clear(at);
+            tree.link(target, at);
         }
         owners.setLinked(at, e.getLongUserId(), e.getLongGroupId());
     }
 
     /** Owner first: a chown clears the setuid and setgid bits that the mode then sets. */
-    private void setAttributes(Path p, List<String> at, Attributes a) throws IOException {
-        owners.set(p, at, a.uid(), a.gid());
-        Files.setAttribute(p, "unix:mode", a.mode(), NOFOLLOW_LINKS);
-        setTime(p, a.mtime());
-    }
-
-    private static void setTime(Path p, FileTime mtime) throws IOException {
-        Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW_LINKS).setTimes(mtime, null, null);
+    private void setAttributes(List<String> at, Attributes a) throws IOException {
+        owners.set(at, a.uid(), a.gid());
+        tree.chmod(at, a.mode());
+        tree.setTime(at, a.mtime());
     }
 
     /**
@@ -238,8 +255,8 @@ public final class Rootfs implements Closeable {
      */
     public void settle(String name, long uid, long gid, Path hostResolvConf) throws IOException {
         List<String> etc = List.of("etc");
-        if (GuestTree.lstat(tree.host(etc)) == null) {
-            Files.createDirectory(tree.host(etc));
+        if (tree.lstat(etc) == null) {
+            tree.mkdir(etc, GuestTree.DIRECTORY_MODE);
         }
         if (!tree.isRealDirectory(etc)) {
             return;
@@ -255,10 +272,10 @@ public final class Rootfs implements Closeable {
 
     /** Writes /etc/{@code file} when there is nothing at all by that name (an empty file counts as nothing). */
     private void writeIfAbsent(String file, String text) throws IOException {
-        Path p = tree.host(List.of("etc", file));
-        BasicFileAttributes a = GuestTree.lstat(p);
-        if (a == null || a.isRegularFile() && a.size() == 0) {
-            Files.writeString(p, text, StandardCharsets.ISO_8859_1);
+        List<String> p = List.of("etc", file);
+        HostStat a = tree.lstat(p);
+        if (a == null || GuestTree.isType(a, FileMode.S_IFREG) && a.size() == 0) {
+            tree.replace(p, 0644, text.getBytes(StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -267,12 +284,12 @@ public final class Rootfs implements Closeable {
      * (0-based, colon-separated) is already {@code id}.
      */
     private void addLine(String file, int field, long id, String line) throws IOException {
-        Path p = tree.host(List.of("etc", file));
-        BasicFileAttributes a = GuestTree.lstat(p);
-        if (a != null && !a.isRegularFile()) {
+        List<String> p = List.of("etc", file);
+        HostStat a = tree.lstat(p);
+        if (a != null && !GuestTree.isType(a, FileMode.S_IFREG)) {
             return;
         }
-        String text = a == null ? "" : Files.readString(p, StandardCharsets.ISO_8859_1);
+        String text = a == null ? "" : new String(tree.read(p), StandardCharsets.ISO_8859_1);
         for (String l : text.split("\n")) {
             String[] f = l.split(":", -1);
             if (f.length > field && f[field].equals(Long.toString(id))) {
@@ -280,7 +297,7 @@ public final class Rootfs implements Closeable {
             }
         }
         String sep = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
-        Files.writeString(p, text + sep + line + "\n", StandardCharsets.ISO_8859_1);
+        tree.replace(p, 0644, (text + sep + line + "\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /**
@@ -293,7 +310,7 @@ public final class Rootfs implements Closeable {
         deepestFirst.sort(Comparator.comparingInt((List<String> d) -> d.size()).reversed());
         for (List<String> d : deepestFirst) {
             if (tree.isRealDirectory(d)) {
-                setAttributes(tree.host(d), d, directories.get(d));
+                setAttributes(d, directories.get(d));
             }
         }
         directories.clear();

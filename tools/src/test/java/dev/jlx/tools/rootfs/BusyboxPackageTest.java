@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlx.core.host.HostBackends;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class BusyboxPackageTest {
     void itsBusyboxIsTheInstalledOne() throws Exception {
         Path root = tmp.resolve("root");
         Skips skips = new Skips();
-        try (Rootfs rootfs = Rootfs.open(root, skips)) {
+        try (Rootfs rootfs = Rootfs.open(HostBackends.get(null), root, skips)) {
             rootfs.unpackDeb(cachedDeb("busybox-static"));
         }
         assertEquals(List.of(), skips.warnings);
@@ -47,7 +48,7 @@ class BusyboxPackageTest {
         Process dpkgDeb = new ProcessBuilder("dpkg-deb", "-x", deb.toString(), dpkg.toString()).inheritIO().start();
         assertEquals(0, dpkgDeb.waitFor(), "dpkg-deb -x");
         Path jlx = tmp.resolve("jlx");
-        try (Rootfs rootfs = Rootfs.open(jlx, new Skips())) {
+        try (Rootfs rootfs = Rootfs.open(HostBackends.get(null), jlx, new Skips())) {
             rootfs.unpackDeb(deb);
         }
         assertEquals(TreeSnapshot.of(dpkg, p -> false), TreeSnapshot.of(jlx, p -> p.startsWith(jlx.resolve(".jlx"))));

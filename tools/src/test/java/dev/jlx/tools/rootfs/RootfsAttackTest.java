@@ -74,32 +74,37 @@ class RootfsAttackTest {
                         o -> a().symlink(".jlx", o + "/victim").file(".jlx/owners", PWNED)));
     }
 
-    /** Each attack with owners recorded, and with owners as this process sets them (chown when root). */
+    /**
+     * Each attack with owners recorded, and with owners as this process sets them (chown when root), on
+     * the POSIX backend and on the Windows one (over its fake NT layer on the local disk).
+     */
     static Stream<Arguments> cases() {
-        return attacks().flatMap(a -> Stream.of(Arguments.of(a, true), Arguments.of(a, false)));
+        return attacks().flatMap(a -> Stream.of("posix", "windows").flatMap(
+                b -> Stream.of(Arguments.of(a, true, b), Arguments.of(a, false, b))));
     }
 
     @TempDir
     Path outer;
 
-    @ParameterizedTest(name = "{0}, owners recorded: {1}")
+    @ParameterizedTest(name = "{0}, owners recorded: {1}, {2}")
     @MethodSource("cases")
-    void nothingOutsideTheRootChanges(Attack attack, boolean recordOwners) throws Exception {
+    void nothingOutsideTheRootChanges(Attack attack, boolean recordOwners, String backend) throws Exception {
         Path root = Files.createDirectory(outer.resolve("root"));
         Files.createDirectory(outer.resolve("victim"));
         Files.writeString(outer.resolve("victim/passwd"), "secret\n");
         Path tarball = TestArchive.write(outer, "attack.tar", attack.archive().apply(outer.toString()).tar());
         Map<Path, String> before = TreeSnapshot.of(outer, p -> p.startsWith(root));
         Skips skips = new Skips();
-        try (Rootfs rootfs = recordOwners ? Rootfs.openRecordingOwners(root, 1000, 1000, skips)
-                : Rootfs.open(root, skips)) {
+        BackendView view = new BackendView(backend, root);
+        try (Rootfs rootfs = recordOwners ? Rootfs.openRecordingOwners(view.backend, root, 1000, 1000, skips)
+                : Rootfs.open(view.backend, root, skips)) {
             rootfs.unpackTar(tarball);
         }
         assertEquals(before, TreeSnapshot.of(outer, p -> p.startsWith(root)));
         assertEquals(attack.skipped(), skips.warnings.size(), skips.warnings.toString());
         if (attack.landsAt() != null) {
             String inside = attack.landsAt().apply(outer.toString()).substring(1);
-            assertEquals(PWNED, Files.readString(root.resolve(inside)));
+            assertEquals(PWNED, view.read(inside));
         }
     }
 }

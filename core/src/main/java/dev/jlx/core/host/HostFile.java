@@ -35,14 +35,20 @@ public interface HostFile {
     /** fsync(2), or fdatasync(2) when {@code dataOnly}. */
     void sync(boolean dataOnly) throws ErrnoException;
 
-    /** fchmod(2). */
-    void chmod(int mode) throws ErrnoException;
+    /** fchmod(2); EPERM by default, for files whose metadata is not jlx's to change (a console, a stream). */
+    default void chmod(int mode) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
 
-    /** fchown(2): -1 leaves an id unchanged. */
-    void chown(int uid, int gid) throws ErrnoException;
+    /** fchown(2): -1 leaves an id unchanged; EPERM by default, as chmod. */
+    default void chown(int uid, int gid) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
 
-    /** futimens(2); nanosecond fields may be Linux's {@code UTIME_NOW} or {@code UTIME_OMIT}. */
-    void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException;
+    /** futimens(2); nanosecond fields may be Linux's {@code UTIME_NOW} or {@code UTIME_OMIT}. EPERM by default, as chmod. */
+    default void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
+        throw new ErrnoException(Errno.EPERM);
+    }
 
     /** fallocate(2) with Linux FALLOC_FL_* mode bits; EOPNOTSUPP for modes the host cannot do. */
     void allocate(int mode, long offset, long length) throws ErrnoException;

@@ -21,7 +21,6 @@ import java.util.Map;
  * SCM_CREDENTIALS), option levels, names and values, MSG_* flags.
  */
 final class SocketTrace {
-    private static final int STRING_LIMIT = 32;
     private static final Map<Long, String> MSG = Tracer.Names.of(Socket.class, "MSG_");
     private static final Map<Long, String> SO = Tracer.Names.of(Socket.class, "SO_");
     private static final Map<Long, String> TYPE_FLAGS = Map.of((long) SOCK_CLOEXEC, "SOCK_CLOEXEC",
@@ -236,29 +235,8 @@ final class SocketTrace {
 
     /** Bytes [from, to) of {@code a} quoted as strace quotes a string, cut at its limit. */
     private static void quote(StringBuilder b, byte[] a, int from, int to) {
-        b.append('"');
-        int end = Math.min(to, from + STRING_LIMIT);
-        for (int i = from; i < end; i++) {
-            byte c = a[i];
-            switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        b.append((char) c);
-                    } else {
-                        b.append('\\').append(Integer.toOctalString(c & 0xff));
-                    }
-                }
-            }
-        }
-        b.append('"');
-        if (to > end) {
-            b.append("...");
-        }
+        int end = Math.min(to, from + Tracer.STRING_LIMIT);
+        Tracer.quote(b, a, from, end, to > end);
     }
 
     /** An option's value as strace shows it: an int in brackets, a linger, a ucred or a timeval. */

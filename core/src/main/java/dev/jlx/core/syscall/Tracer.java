@@ -33,7 +33,7 @@ import java.util.Map;
  * directory)}. A line is printed when the call returns, so output buffers show what was read.
  */
 final class Tracer {
-    private static final int STRING_LIMIT = 32;
+    static final int STRING_LIMIT = 32;
     private static final ArgFormat[] RAW = {ArgFormat.PTR, ArgFormat.PTR, ArgFormat.PTR, ArgFormat.PTR,
         ArgFormat.PTR, ArgFormat.PTR};
 
@@ -259,6 +259,32 @@ final class Tracer {
         return n != null ? n : Long.toString(v);
     }
 
+    /** Bytes [from, to) of {@code a} quoted as strace quotes a string, with "..." after it when there was {@code more}. */
+    static void quote(StringBuilder b, byte[] a, int from, int to, boolean more) {
+        b.append('"');
+        for (int i = from; i < to; i++) {
+            byte c = a[i];
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        b.append((char) c);
+                    } else {
+                        b.append('\\').append(Integer.toOctalString(c & 0xff));
+                    }
+                }
+            }
+        }
+        b.append('"');
+        if (more) {
+            b.append("...");
+        }
+    }
+
     static void string(StringBuilder b, long address, long length, GuestMemory mem) {
         if (address == 0) {
             b.append("NULL");
@@ -275,27 +301,7 @@ final class Tracer {
                 bytes = mem.read(address, n);
                 more = length > STRING_LIMIT;
             }
-            b.append('"');
-            for (byte c : bytes) {
-                switch (c) {
-                    case '\n' -> b.append("\\n");
-                    case '\t' -> b.append("\\t");
-                    case '\r' -> b.append("\\r");
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    default -> {
-                        if (c >= 0x20 && c < 0x7f) {
-                            b.append((char) c);
-                        } else {
-                            b.append(String.format("\\%o", c & 0xff));
-                        }
-                    }
-                }
-            }
-            b.append('"');
-            if (more) {
-                b.append("...");
-            }
+            quote(b, bytes, 0, bytes.length, more);
         } catch (ErrnoException e) {
             b.append("0x").append(Long.toHexString(address));
         }

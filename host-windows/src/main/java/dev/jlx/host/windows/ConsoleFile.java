@@ -112,21 +112,6 @@ final class ConsoleFile implements HostFile {
         throw new ErrnoException(Errno.EINVAL);
     }
 
-    @Override
-    public void chmod(int mode) throws ErrnoException {
-        throw new ErrnoException(Errno.EPERM);
-    }
-
-    @Override
-    public void chown(int uid, int gid) throws ErrnoException {
-        throw new ErrnoException(Errno.EPERM);
-    }
-
-    @Override
-    public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
-        throw new ErrnoException(Errno.EPERM);
-    }
-
     /** fallocate(2) of a character device. */
     @Override
     public void allocate(int mode, long offset, long length) throws ErrnoException {

@@ -204,21 +204,6 @@ final class StandardStream implements HostFile {
     }
 
     @Override
-    public void chmod(int mode) throws ErrnoException {
-        throw new ErrnoException(Errno.EPERM);
-    }
-
-    @Override
-    public void chown(int uid, int gid) throws ErrnoException {
-        throw new ErrnoException(Errno.EPERM);
-    }
-
-    @Override
-    public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
-        throw new ErrnoException(Errno.EPERM);
-    }
-
-    @Override
     public void allocate(int mode, long offset, long length) throws ErrnoException {
         throw new ErrnoException(seekable() ? Errno.EOPNOTSUPP : Errno.ESPIPE);
     }

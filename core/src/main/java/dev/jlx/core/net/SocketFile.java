@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 
 /**
  * A socket, analogous to Linux's {@code struct socket} with its {@code struct sock}: an open file on
@@ -205,6 +206,10 @@ public abstract class SocketFile extends OpenFile {
 
     public final int sendBuffer() {
         return sndbuf;
+    }
+
+    public final int receiveBuffer() {
+        return rcvbuf;
     }
 
     public final boolean passCredentials() {
@@ -527,6 +532,37 @@ public abstract class SocketFile extends OpenFile {
     /** "socket:[inode]", the name /proc/PID/fd shows. */
     public final String name() {
         return "socket:[" + inode + "]";
+    }
+
+    // ---- waiting ----
+
+    /**
+     * Waits on {@code condition} (its lock held) for at most {@code left} nanoseconds; the time left.
+     * A signal is EINTR, which SA_RESTART restarts only for a wait without a timeout
+     * (sock_intr_errno: ERESTARTSYS then, EINTR otherwise).
+     */
+    protected static long await(Condition condition, long left) throws ErrnoException {
+        try {
+            if (left == FOREVER) {
+                condition.await();
+                return FOREVER;
+            }
+            return Math.max(0, condition.awaitNanos(left));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(left);
+        }
+    }
+
+    private static ErrnoException interrupted(long left) {
+        return left == FOREVER ? new ErrnoException(Errno.EINTR) : ErrnoException.interruptedForGood();
+    }
+
+    /** A signal already pending ends a wait before it starts, as signal_pending does. */
+    protected static void checkSignal(long left) throws ErrnoException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted(left);
+        }
     }
 
     /** Sends SIGPIPE to the calling thread, as the families do on EPIPE without MSG_NOSIGNAL (send_sig). */

@@ -16,6 +16,7 @@ import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import dev.jlx.core.net.Incoming;
+import dev.jlx.core.net.NetlinkSocket;
 import dev.jlx.core.net.Outgoing;
 import dev.jlx.core.net.SocketFile;
 import dev.jlx.core.net.UnixSocket;
@@ -58,10 +59,10 @@ final class SocketSyscalls {
     }
 
     /**
-     * __sock_create: the family's range, then the type's, then the family's own checks. AF_UNIX is
-     * jlx's; AF_INET and AF_INET6 answer their argument errors as Linux's inet_create does, then
-     * EAFNOSUPPORT (no host network yet); every other family is EAFNOSUPPORT, as on a kernel
-     * without its module.
+     * __sock_create: the family's range, then the type's, then the family's own checks. AF_UNIX and
+     * AF_NETLINK (NETLINK_ROUTE) are jlx's; AF_INET and AF_INET6 answer their argument errors as
+     * Linux's inet_create does, then EAFNOSUPPORT (no host network yet); every other family is
+     * EAFNOSUPPORT, as on a kernel without its module.
      */
     private static SocketFile create(GuestThread t, int family, int type, int protocol, int statusFlags)
             throws ErrnoException {
@@ -79,6 +80,8 @@ final class SocketSyscalls {
                 checkInet(family, type, protocol);
                 throw new ErrnoException(Errno.EAFNOSUPPORT);
             }
+            case AF_NETLINK -> NetlinkSocket.create(p.kernel().netlinkSockets(), type, protocol, statusFlags,
+                    p.credentials().fsuid(), p.credentials().fsgid());
             default -> throw new ErrnoException(Errno.EAFNOSUPPORT);
         };
     }

@@ -41,6 +41,8 @@ public final class Kernel {
     private final Futexes futexes = new Futexes();
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
     private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
+    /** The inet sockets, as /proc/net/tcp, tcp6, udp and udp6 list them. */
+    private final dev.jlx.core.net.InetSockets inetSockets = new dev.jlx.core.net.InetSockets();
     /** The NETLINK_ROUTE sockets and their port ids. */
     private final dev.jlx.core.net.NetlinkDomain netlinkSockets = new dev.jlx.core.net.NetlinkDomain();
     /** Where the network interfaces the guest sees come from: the host's, unless an embedder fixed them. */
@@ -84,6 +86,10 @@ public final class Kernel {
 
     public dev.jlx.core.net.UnixDomain unixSockets() {
         return unixSockets;
+    }
+
+    public dev.jlx.core.net.InetSockets inetSockets() {
+        return inetSockets;
     }
 
     public dev.jlx.core.net.NetlinkDomain netlinkSockets() {

@@ -8,13 +8,13 @@ import static dev.jlx.abi.Socket.AF_UNSPEC;
 import dev.jlx.abi.Errno;
 import dev.jlx.core.net.Interfaces.Address;
 import dev.jlx.core.net.Interfaces.Link;
+import dev.jlx.core.net.Interfaces.Route;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -392,78 +392,6 @@ final class RouteNetlink {
 
     // ---- routes ----
 
-    /** One route, as the kernel adds them for an interface's addresses. */
-    record Route(int family, byte[] dst, int dstLen, int table, int scope, int type, byte[] prefsrc,
-            int priority, int oif) {}
-
-    /**
-     * The routes Linux makes for the addresses of the interfaces that are up (fib_add_ifaddr,
-     * addrconf): a local route per address, a broadcast route per IPv4 subnet, a prefix route
-     * (lo's local), and for IPv6 the link's multicast route; main table first, then local, each by
-     * destination. Routes the host added otherwise (its default route) are not known.
-     */
-    static List<Route> routes(List<Link> links, int family) {
-        List<Route> all = new ArrayList<>();
-        for (Link l : links) {
-            if (!l.up()) {
-                continue;
-            }
-            boolean loopback = (l.flags() & IFF_LOOPBACK) != 0;
-            for (Address a : l.addresses()) {
-                if (a.inet6() != (family == AF_INET6)) {
-                    continue;
-                }
-                if (!a.inet6()) {
-                    all.add(new Route(AF_INET, a.address(), 32, RT_TABLE_LOCAL, RT_SCOPE_HOST, RTN_LOCAL, a.address(), 0,
-                            l.index()));
-                    if (a.prefix() < 32) {
-                        byte[] net = masked(a.address(), a.prefix(), false);
-                        all.add(new Route(AF_INET, net, a.prefix(), loopback ? RT_TABLE_LOCAL : RT_TABLE_MAIN,
-                                loopback ? RT_SCOPE_HOST : RT_SCOPE_LINK, loopback ? RTN_LOCAL : RTN_UNICAST,
-                                a.address(), 0, l.index()));
-                    }
-                    if (a.prefix() < 31) {
-                        all.add(new Route(AF_INET, masked(a.address(), a.prefix(), true), 32, RT_TABLE_LOCAL,
-                                RT_SCOPE_LINK, RTN_BROADCAST, a.address(), 0, l.index()));
-                    }
-                } else {
-                    all.add(new Route(AF_INET6, a.address(), 128, RT_TABLE_LOCAL, RT_SCOPE_UNIVERSE, RTN_LOCAL, null, 0,
-                            l.index()));
-                    if (a.prefix() < 128 && !loopback) {
-                        all.add(new Route(AF_INET6, masked(a.address(), a.prefix(), false), a.prefix(), RT_TABLE_MAIN,
-                                RT_SCOPE_UNIVERSE, RTN_UNICAST, null, 256, l.index()));
-                    }
-                }
-            }
-            if (family == AF_INET6 && !loopback && (l.flags() & IFF_MULTICAST) != 0
-                    && l.addresses().stream().anyMatch(Address::inet6)) {
-                byte[] ff00 = new byte[16];
-                ff00[0] = (byte) 0xff;
-                all.add(new Route(AF_INET6, ff00, 8, RT_TABLE_LOCAL, RT_SCOPE_UNIVERSE, RTN_MULTICAST, null, 256,
-                        l.index()));
-            }
-        }
-        List<Route> unique = new ArrayList<>();
-        for (Route r : all) {
-            if (unique.stream().noneMatch(u -> u.table() == r.table() && u.dstLen() == r.dstLen()
-                    && Arrays.equals(u.dst(), r.dst()) && u.type() == r.type())) {
-                unique.add(r);
-            }
-        }
-        unique.sort(Comparator.comparingInt(Route::table).thenComparing(Route::dst, Arrays::compareUnsigned)
-                .thenComparingInt(Route::dstLen));
-        return unique;
-    }
-
-    private static byte[] masked(byte[] address, int prefix, boolean broadcast) {
-        byte[] out = address.clone();
-        for (int bit = prefix; bit < out.length * 8; bit++) {
-            int mask = 0x80 >>> (bit % 8);
-            out[bit / 8] = (byte) (broadcast ? out[bit / 8] | mask : out[bit / 8] & ~mask);
-        }
-        return out;
-    }
-
     /**
      * The FIB dumps (inet_dump_fib, inet6_dump_fib; both for AF_UNSPEC); with strict checking the
      * header must be clean and rtm_table, rtm_protocol, RTA_TABLE and RTA_OIF filter. Cached routes
@@ -512,7 +440,7 @@ final class RouteNetlink {
         List<byte[]> messages = new ArrayList<>();
         if (!cloned) {
             for (int f : family == AF_INET || family == AF_INET6 ? new int[] {family} : new int[] {AF_INET, AF_INET6}) {
-                for (Route route : routes(links, f)) {
+                for (Route route : Interfaces.routes(links, f)) {
                     if ((table == 0 || route.table() == table) && (protocol == 0 || protocol == RTPROT_KERNEL)
                             && (oif == 0 || route.oif() == oif)) {
                         messages.add(newRoute(route, r.seq, r.portid, NLM_F_MULTI | answerFlags));

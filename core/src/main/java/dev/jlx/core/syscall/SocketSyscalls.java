@@ -33,8 +33,6 @@ import java.util.List;
 final class SocketSyscalls {
     /** SOCK_CLOEXEC and SOCK_NONBLOCK: the flags socket, socketpair and accept4 take. */
     private static final int SOCK_FLAGS = SOCK_CLOEXEC | SOCK_NONBLOCK;
-    /** net.core.somaxconn's default: listen's backlog at most. */
-    static final int SOMAXCONN = 4096;
     /** net.core.optmem_max: the most control data a sendmsg may pass. */
     private static final int OPTMEM_MAX = 131072;
     /** MSG_CMSG_COMPAT: only 32-bit callers may pass it (EINVAL here). */
@@ -255,7 +253,7 @@ final class SocketSyscalls {
     static long listen(GuestThread t, Args a) throws ErrnoException {
         SocketFile s = socket(t, a.fd(0));
         int backlog = a.i32(1);
-        s.listen(t, Integer.compareUnsigned(backlog, SOMAXCONN) > 0 ? SOMAXCONN : backlog);
+        s.listen(t, Integer.compareUnsigned(backlog, SocketFile.SOMAXCONN) > 0 ? SocketFile.SOMAXCONN : backlog);
         return 0;
     }
 
@@ -825,10 +823,13 @@ final class SocketSyscalls {
     }
 
     /**
-     * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ; any
-     * other request (terminal calls, interface queries) is ENOTTY.
+     * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ, the
+     * interface queries ({@link InterfaceIoctls}); any other request (terminal calls) is ENOTTY.
      */
     static long ioctl(GuestThread t, SocketFile s, int request, long arg) throws ErrnoException {
+        if (InterfaceIoctls.handles(s.family(), request)) {
+            return InterfaceIoctls.ioctl(t, request, arg);
+        }
         GuestMemory mem = t.process().space().memory();
         switch (request) {
             case Ioctl.FIONREAD -> mem.writeInt(arg, s.inputQueued());

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import static dev.jlx.abi.Socket.*;
 
+import dev.jlx.abi.Netlink;
 import dev.jlx.abi.Socket;
 import dev.jlx.abi.struct.Cmsghdr;
 import dev.jlx.abi.struct.Iovec;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * How {@code --trace} spells the socket calls' arguments, as strace does: sockaddrs
- * ({@code {sa_family=AF_UNIX, sun_path="/tmp/s"}}, {@code sun_path=@"abstract"}), value-result
+ * ({@code {sa_family=AF_UNIX, sun_path="/tmp/s"}}, {@code sun_path=@"abstract"},
+ * {@code {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}}), value-result
  * lengths ({@code [110 => 8]}), msghdrs with their iovecs and control messages (SCM_RIGHTS,
  * SCM_CREDENTIALS), option levels, names and values, MSG_* flags.
  */
@@ -65,6 +67,10 @@ final class SocketTrace {
                     n = Integer.toString(type);
                 }
                 b.append(n == null ? (flags.isEmpty() ? "0" : flags) : flags.isEmpty() ? n : n + "|" + flags);
+            }
+            case SOCK_PROTOCOL -> {
+                String n = args[i - 2] == AF_NETLINK ? Netlink.protocolName((int) v) : null;
+                b.append(n != null ? n : Integer.toString((int) v));
             }
             case SOCK_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, TYPE_FLAGS, "0");
             case MSG_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, MSG, "0");
@@ -185,6 +191,9 @@ final class SocketTrace {
             if (a.length >= 28) {
                 b.append(", sin6_scope_id=").append(Integer.toUnsignedString(buf.getInt(24)));
             }
+        } else if (family == AF_NETLINK && a.length >= Netlink.SOCKADDR_NL_SIZE) {
+            b.append(", nl_pid=").append(Integer.toUnsignedString(buf.getInt(4))).append(", nl_groups=")
+                    .append(String.format("%08x", buf.getInt(8)));
         } else if (a.length > 2) {
             b.append(", sa_data=");
             quote(b, a, 2, a.length);

@@ -102,6 +102,9 @@ enum { RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_PREFSRC 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
 #ifndef NETLINK_GET_STRICT_CHK
 #define NETLINK_GET_STRICT_CHK 12
 #endif
@@ -261,58 +264,70 @@ static int request(int fd, int type, int flags, const void *body, size_t len) {
     return sendto(fd, &m, m.h.nlmsg_len, 0, (struct sockaddr *) &to, sizeof to);
 }
 
+/* The attributes a test looks at, printed by type (kernels differ in the order they put them). */
+static char slot[64][128];
+
+#define put(...) snprintf(slot[a->rta_type & 63], sizeof slot[0], __VA_ARGS__)
+
 static void attrs(struct rtattr *a, int len, int type) {
+    memset(slot, 0, sizeof slot);
     for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
         void *d = RTA_DATA(a);
         int n = RTA_PAYLOAD(a);
         char buf[64];
         if (type == RTM_NEWLINK) {
             switch (a->rta_type) {
-            case IFLA_IFNAME: printf(" name=%s", (char *) d); break;
-            case IFLA_MTU: printf(" mtu=%u", *(unsigned *) d); break;
-            case IFLA_TXQLEN: printf(" txqlen=%u", *(unsigned *) d); break;
-            case IFLA_OPERSTATE: printf(" operstate=%u", *(unsigned char *) d); break;
-            case IFLA_LINKMODE: printf(" linkmode=%u", *(unsigned char *) d); break;
-            case IFLA_GROUP: printf(" group=%u", *(unsigned *) d); break;
-            case IFLA_QDISC: printf(" qdisc=%s", (char *) d); break;
-            case IFLA_PROMISCUITY: printf(" promiscuity=%u", *(unsigned *) d); break;
-            case IFLA_CARRIER: printf(" carrier=%u", *(unsigned char *) d); break;
+            case IFLA_IFNAME: put(" name=%s", (char *) d); break;
+            case IFLA_MTU: put(" mtu=%u", *(unsigned *) d); break;
+            case IFLA_TXQLEN: put(" txqlen=%u", *(unsigned *) d); break;
+            case IFLA_OPERSTATE: put(" operstate=%u", *(unsigned char *) d); break;
+            case IFLA_LINKMODE: put(" linkmode=%u", *(unsigned char *) d); break;
+            case IFLA_GROUP: put(" group=%u", *(unsigned *) d); break;
+            case IFLA_QDISC: put(" qdisc=%s", (char *) d); break;
+            case IFLA_PROMISCUITY: put(" promiscuity=%u", *(unsigned *) d); break;
+            case IFLA_CARRIER: put(" carrier=%u", *(unsigned char *) d); break;
             case IFLA_ADDRESS:
-            case IFLA_BROADCAST:
-                printf(" %s=", a->rta_type == IFLA_ADDRESS ? "address" : "broadcast");
-                for (int i = 0; i < n; i++) {
-                    printf("%s%02x", i ? ":" : "", ((unsigned char *) d)[i]);
+            case IFLA_BROADCAST: {
+                char hex[64] = "";
+                for (int i = 0; i < n && i < 20; i++) {
+                    snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s%02x", i ? ":" : "", ((unsigned char *) d)[i]);
                 }
+                put(" %s=%s", a->rta_type == IFLA_ADDRESS ? "address" : "broadcast", hex);
                 break;
-            case IFLA_STATS: printf(" stats(%d)", n); break;
-            case IFLA_STATS64: printf(" stats64(%d)", n); break;
+            }
+            case IFLA_STATS: put(" stats(%d)", n); break;
+            case IFLA_STATS64: put(" stats64(%d)", n); break;
             }
         } else if (type == RTM_NEWADDR) {
             int family = n == 4 ? AF_INET : AF_INET6;
             switch (a->rta_type) {
-            case IFA_ADDRESS: printf(" address=%s", inet_ntop(family, d, buf, sizeof buf)); break;
-            case IFA_LOCAL: printf(" local=%s", inet_ntop(family, d, buf, sizeof buf)); break;
-            case IFA_BROADCAST: printf(" broadcast=%s", inet_ntop(family, d, buf, sizeof buf)); break;
-            case IFA_LABEL: printf(" label=%s", (char *) d); break;
-            case IFA_FLAGS: printf(" flags=0x%x", *(unsigned *) d); break;
+            case IFA_ADDRESS: put(" address=%s", inet_ntop(family, d, buf, sizeof buf)); break;
+            case IFA_LOCAL: put(" local=%s", inet_ntop(family, d, buf, sizeof buf)); break;
+            case IFA_BROADCAST: put(" broadcast=%s", inet_ntop(family, d, buf, sizeof buf)); break;
+            case IFA_LABEL: put(" label=%s", (char *) d); break;
+            case IFA_FLAGS: put(" flags=0x%x", *(unsigned *) d); break;
             case IFA_CACHEINFO: {
                 struct ifa_cacheinfo *ci = d;
-                printf(" cacheinfo(preferred=%u valid=%u)", ci->ifa_prefered, ci->ifa_valid);
+                put(" cacheinfo(preferred=%u valid=%u)", ci->ifa_prefered, ci->ifa_valid);
                 break;
             }
             }
         } else if (type == RTM_NEWROUTE) {
             int family = n == 4 ? AF_INET : AF_INET6;
             switch (a->rta_type) {
-            case RTA_TABLE: printf(" table=%u", *(unsigned *) d); break;
-            case RTA_DST: printf(" dst=%s", inet_ntop(family, d, buf, sizeof buf)); break;
-            case RTA_PREFSRC: printf(" prefsrc=%s", inet_ntop(family, d, buf, sizeof buf)); break;
-            case RTA_GATEWAY: printf(" gateway=%s", inet_ntop(family, d, buf, sizeof buf)); break;
-            case RTA_OIF: printf(" oif=%u", *(unsigned *) d); break;
-            case RTA_PRIORITY: printf(" priority=%u", *(unsigned *) d); break;
-            case RTA_PREF: printf(" pref=%u", *(unsigned char *) d); break;
+            case RTA_TABLE: put(" table=%u", *(unsigned *) d); break;
+            case RTA_DST: put(" dst=%s", inet_ntop(family, d, buf, sizeof buf)); break;
+            case RTA_PREFSRC: put(" prefsrc=%s", inet_ntop(family, d, buf, sizeof buf)); break;
+            case RTA_GATEWAY: put(" gateway=%s", inet_ntop(family, d, buf, sizeof buf)); break;
+            case RTA_OIF: put(" oif=%u", *(unsigned *) d); break;
+            case RTA_PRIORITY: put(" priority=%u", *(unsigned *) d); break;
+            case RTA_PREF: put(" pref=%u", *(unsigned char *) d); break;
             }
         }
+    }
+#undef put
+    for (int i = 0; i < 64; i++) {
+        fputs(slot[i], stdout);
     }
 }
 
@@ -329,21 +344,35 @@ static void replies(int fd, const char *what) {
             show("  recvmsg", n);
             return;
         }
-        printf("  datagram from pid %u groups %u namelen %d flags 0x%x\n", from.nl_pid, from.nl_groups,
-               mh.msg_namelen, mh.msg_flags);
+        /* Kernels differ in which datagram the NLMSG_DONE comes in: the sender of the first is shown. */
+        if (datagrams == 0) {
+            printf("  from pid %u groups %u namelen %d flags 0x%x\n", from.nl_pid, from.nl_groups, mh.msg_namelen,
+                   mh.msg_flags);
+        }
         int end = 0;
         for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
             printf("    type %d flags 0x%x seq %u pid %s len %s", h->nlmsg_type, h->nlmsg_flags, h->nlmsg_seq,
                    (int) h->nlmsg_pid == my_pid ? "mine" : "other", h->nlmsg_len > 16 ? ">16" : "16");
             if (h->nlmsg_type == NLMSG_DONE) {
-                printf(" done %d\n", *(int *) NLMSG_DATA(h));
+                printf(" done %d", *(int *) NLMSG_DATA(h));
+                if (h->nlmsg_flags & 0x200) {
+                    struct rtattr *tlv = (struct rtattr *) ((char *) NLMSG_DATA(h) + 4);
+                    printf(" tlv %d \"%s\"", tlv->rta_type, (char *) RTA_DATA(tlv));
+                }
+                printf("\n");
                 end = 1;
                 continue;
             }
             if (h->nlmsg_type == NLMSG_ERROR) {
                 struct nlmsgerr *e = NLMSG_DATA(h);
-                printf(" error %d (%s) len %u, request type %d len %u seq %u\n", e->error, strerror(-e->error),
+                printf(" error %d (%s) len %u, request type %d len %u seq %u", e->error, strerror(-e->error),
                        h->nlmsg_len, e->msg.nlmsg_type, e->msg.nlmsg_len, e->msg.nlmsg_seq);
+                if (h->nlmsg_flags & 0x200) {
+                    int at = (h->nlmsg_flags & 0x100) ? 16 + 20 : 16 + 4 + NLMSG_ALIGN(e->msg.nlmsg_len);
+                    struct rtattr *tlv = (struct rtattr *) ((char *) h + at);
+                    printf(" tlv %d \"%s\"", tlv->rta_type, (char *) RTA_DATA(tlv));
+                }
+                printf("\n");
                 end = 1;
                 continue;
             }
@@ -431,13 +460,15 @@ static void netlink(void) {
     show("FIONREAD", ioctl(fd, FIONREAD, &v));
 
     struct pollfd p = {fd, POLLIN | POLLOUT, 0};
-    printf("poll idle %d revents 0x%x\n", poll(&p, 1, 0), p.revents);
+    int ready = poll(&p, 1, 0);
+    printf("poll idle %d revents 0x%x\n", ready, p.revents);
     char small[16];
     show("recv nothing", recv(fd, small, sizeof small, MSG_DONTWAIT));
 
     struct rtgenmsg g = {.rtgen_family = AF_UNSPEC};
     show("RTM_GETLINK dump rtgenmsg", request(fd, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &g, sizeof g));
-    printf("poll ready %d revents 0x%x\n", poll(&p, 1, 0), p.revents);
+    ready = poll(&p, 1, 0);
+    printf("poll ready %d revents 0x%x\n", ready, p.revents);
     long whole = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
     printf("peek trunc length %s\n", whole > 100 ? ">100" : "small");
     char big[65536];
@@ -469,6 +500,21 @@ static void netlink(void) {
     dump(fd, "no NLM_F_REQUEST ack", RTM_GETLINK, NLM_F_ACK, &g, sizeof g);
     dump(fd, "no NLM_F_REQUEST", RTM_GETLINK, 0, &g, sizeof g);
     dump(fd, "empty RTM_GETLINK ack", RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, NULL, 0);
+
+    show("NETLINK_GET_STRICT_CHK", setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one));
+    ifi.ifi_index = 1;
+    dump(fd, "strict RTM_GETLINK dump by index", RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &ifi, sizeof ifi);
+    ifa.ifa_index = 1;
+    ifa.ifa_family = AF_UNSPEC;
+    dump(fd, "strict RTM_GETADDR dump of lo", RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, &ifa, sizeof ifa);
+    ifa.ifa_index = 99;
+    dump(fd, "strict RTM_GETADDR dump of 99", RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, &ifa, sizeof ifa);
+    dump(fd, "strict RTM_GETLINK rtgenmsg", RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, &g, sizeof g);
+    ifi.ifi_index = 0;
+    ifi.ifi_type = 1;
+    dump(fd, "strict RTM_GETLINK bad header", RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, &ifi, sizeof ifi);
+    show("NETLINK_CAP_ACK", setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one));
+    dump(fd, "capped RTM_GETLINK bad header", RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, &ifi, sizeof ifi);
 
     show("RTM_GETLINK dump again", request(fd, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &g, sizeof g));
     got = recv(fd, small, sizeof small, 0);

@@ -89,6 +89,7 @@ public final class Netlink {
     public static final int IFLA_OPERSTATE = 16;
     public static final int IFLA_LINKMODE = 17;
     public static final int IFLA_STATS64 = 23;
+    public static final int IFLA_AF_SPEC = 26;
     public static final int IFLA_GROUP = 27;
     public static final int IFLA_EXT_MASK = 29;
     public static final int IFLA_PROMISCUITY = 30;
@@ -108,6 +109,10 @@ public final class Netlink {
     public static final int IFLA_TSO_MAX_SIZE = 59;
     public static final int IFLA_TSO_MAX_SEGS = 60;
     public static final int IFLA_ALLMULTI = 61;
+    /** IFLA_AF_SPEC's AF_INET6 part: the device's IPv6 flags (IF_READY) and address generation mode (EUI-64). */
+    public static final int IFLA_INET6_FLAGS = 1;
+    public static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    public static final int IF_READY = 0x80000000;
     /** sizeof(struct rtnl_link_stats64) (25 counters) and of struct rtnl_link_stats (24). */
     public static final int RTNL_LINK_STATS64_SIZE = 200;
     public static final int RTNL_LINK_STATS_SIZE = 96;

@@ -204,7 +204,7 @@ final class RouteNetlink {
     /** rtnl_getlink: by index, else by IFLA_IFNAME; the link's RTM_NEWLINK alone. */
     private static int getLink(Request r, List<Link> links, Sink sink) {
         if (r.payload() < IFINFOMSG_SIZE) {
-            return r.invalid("Invalid header length");
+            return r.invalid(r.options.strict() ? "Invalid header for get link" : "Invalid header length");
         }
         List<int[]> attrs = attributes(r, IFINFOMSG_SIZE);
         if (r.options.strict()) {
@@ -282,8 +282,13 @@ final class RouteNetlink {
         return new Dump(List.of(), done(r, err, answerFlags), false);
     }
 
-    /** rtnl_fill_ifinfo: the ifinfomsg and the attributes jlx knows, in Linux's order. */
+    /**
+     * rtnl_fill_ifinfo: the ifinfomsg and the attributes jlx knows, in Linux's order. The limits are
+     * lo's, and for other devices the kernel's defaults for an Ethernet device (which jlx cannot ask
+     * the host's driver for).
+     */
     private static byte[] newLink(Link l, int seq, int portid, int flags) {
+        boolean loopback = (l.flags() & IFF_LOOPBACK) != 0;
         Message m = new Message(RTM_NEWLINK, flags, seq, portid);
         m.u8(AF_UNSPEC).u8(0).u16(l.type()).i32(l.index()).i32(l.flags()).i32(0);
         m.string(IFLA_IFNAME, l.name());
@@ -291,10 +296,17 @@ final class RouteNetlink {
         m.u8(IFLA_OPERSTATE, l.operstate());
         m.u8(IFLA_LINKMODE, 0);
         m.u32(IFLA_MTU, l.mtu());
+        m.u32(IFLA_MIN_MTU, loopback ? 0 : 68);
+        m.u32(IFLA_MAX_MTU, loopback ? 0 : Math.max(1500, l.mtu()));
         m.u32(IFLA_GROUP, 0);
         m.u32(IFLA_PROMISCUITY, 0);
         m.u32(IFLA_ALLMULTI, 0);
         m.u32(IFLA_NUM_TX_QUEUES, 1);
+        m.u32(IFLA_GSO_MAX_SEGS, 65535);
+        m.u32(IFLA_GSO_MAX_SIZE, 65536);
+        m.u32(IFLA_GRO_MAX_SIZE, 65536);
+        m.u32(IFLA_TSO_MAX_SIZE, loopback ? 524280 : 65536);
+        m.u32(IFLA_TSO_MAX_SEGS, 65535);
         m.u32(IFLA_NUM_RX_QUEUES, 1);
         m.u8(IFLA_CARRIER, l.up() ? 1 : 0);
         m.u32(IFLA_CARRIER_CHANGES, 0);
@@ -309,6 +321,14 @@ final class RouteNetlink {
         m.bytes(IFLA_STATS64, new byte[RTNL_LINK_STATS64_SIZE]);
         m.bytes(IFLA_STATS, new byte[RTNL_LINK_STATS_SIZE]);
         m.string(IFLA_QDISC, l.qdisc());
+        if (l.addresses().stream().anyMatch(Address::inet6)) {
+            Message inet6 = new Message();
+            inet6.u32(IFLA_INET6_FLAGS, IF_READY);
+            inet6.u8(IFLA_INET6_ADDR_GEN_MODE, 0);
+            Message spec = new Message();
+            spec.bytes(AF_INET6, inet6.body());
+            m.bytes(IFLA_AF_SPEC, spec.body());
+        }
         m.bytes(IFLA_MAP, new byte[RTNL_LINK_IFMAP_SIZE]);
         return m.end();
     }
@@ -526,6 +546,14 @@ final class RouteNetlink {
 
         Message(int type, int flags, int seq, int portid) {
             b.putInt(0).putShort((short) type).putShort((short) flags).putInt(seq).putInt(portid);
+        }
+
+        /** Attributes alone, to nest in another's. */
+        Message() {
+        }
+
+        byte[] body() {
+            return Arrays.copyOf(b.array(), b.position());
         }
 
         private void room(int n) {

@@ -29,7 +29,14 @@ final class SocketTrace {
     private static final Map<Long, String> TYPE_FLAGS = Map.of((long) SOCK_CLOEXEC, "SOCK_CLOEXEC",
             (long) SOCK_NONBLOCK, "SOCK_NONBLOCK");
     private static final Map<Long, String> LEVELS = Map.of(0L, "SOL_IP", (long) SOL_SOCKET, "SOL_SOCKET", 6L,
-            "SOL_TCP", 17L, "SOL_UDP", 41L, "SOL_IPV6");
+            "SOL_TCP", 17L, "SOL_UDP", 41L, "SOL_IPV6", (long) Netlink.SOL_NETLINK, "SOL_NETLINK");
+    private static final Map<Long, String> NETLINK_OPTIONS = Map.of((long) Netlink.NETLINK_ADD_MEMBERSHIP,
+            "NETLINK_ADD_MEMBERSHIP", (long) Netlink.NETLINK_DROP_MEMBERSHIP, "NETLINK_DROP_MEMBERSHIP",
+            (long) Netlink.NETLINK_PKTINFO, "NETLINK_PKTINFO", (long) Netlink.NETLINK_BROADCAST_ERROR,
+            "NETLINK_BROADCAST_ERROR", (long) Netlink.NETLINK_NO_ENOBUFS, "NETLINK_NO_ENOBUFS",
+            (long) Netlink.NETLINK_LISTEN_ALL_NSID, "NETLINK_LISTEN_ALL_NSID", (long) Netlink.NETLINK_LIST_MEMBERSHIPS,
+            "NETLINK_LIST_MEMBERSHIPS", (long) Netlink.NETLINK_CAP_ACK, "NETLINK_CAP_ACK", (long) Netlink.NETLINK_EXT_ACK,
+            "NETLINK_EXT_ACK", (long) Netlink.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
     private static final Map<Long, String> SHUT = Map.of((long) SHUT_RD, "SHUT_RD", (long) SHUT_WR, "SHUT_WR",
             (long) SHUT_RDWR, "SHUT_RDWR");
 
@@ -76,7 +83,8 @@ final class SocketTrace {
             case MSG_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, MSG, "0");
             case SHUT_HOW -> b.append(Tracer.named(SHUT, v));
             case SOCKOPT_LEVEL -> b.append(Tracer.named(LEVELS, (int) v));
-            case SOCKOPT_NAME -> b.append(args[i - 1] == SOL_SOCKET ? Tracer.named(SO, (int) v) : Integer.toString((int) v));
+            case SOCKOPT_NAME -> b.append(args[i - 1] == SOL_SOCKET ? Tracer.named(SO, (int) v)
+                    : args[i - 1] == Netlink.SOL_NETLINK ? Tracer.named(NETLINK_OPTIONS, (int) v) : Integer.toString((int) v));
             case SOCKADDR_IN -> sockaddr(b, mem, v, (int) next);
             case SOCKADDR_OUT -> {
                 if (v == 0) {

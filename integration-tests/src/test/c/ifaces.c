@@ -524,6 +524,38 @@ static void netlink(void) {
     show("short recvmsg trunc", recvmsg(fd, &mh, MSG_TRUNC | MSG_DONTWAIT));
     printf("  msg_flags 0x%x\n", mh.msg_flags);
 
+    /* Two dumps at once: the second is EBUSY while the first has not given its NLMSG_DONE. */
+    int fresh = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    g.rtgen_family = AF_UNSPEC;
+    request(fresh, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &g, sizeof g);
+    request(fresh, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &g, sizeof g);
+    printf("two dumps at once:");
+    for (;;) {
+        long n = recv(fresh, big, sizeof big, MSG_DONTWAIT);
+        if (n < 0) {
+            printf(" then %s\n", strerror(errno));
+            break;
+        }
+        for (struct nlmsghdr *h = (struct nlmsghdr *) big; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+            printf(" [type %d seq %+d%s]", h->nlmsg_type, (int) (h->nlmsg_seq - seq),
+                   h->nlmsg_type == NLMSG_ERROR ? (((struct nlmsgerr *) NLMSG_DATA(h))->error == -EBUSY ? " EBUSY" : " ?")
+                                                : "");
+        }
+    }
+    /* A flood of requests nobody reads: the queue stays bounded and the socket reports the overrun. */
+    ifi.ifi_index = 1;
+    ifi.ifi_type = 0;
+    for (int i = 0; i < 1000; i++) {
+        request(fresh, RTM_GETLINK, NLM_F_REQUEST, &ifi, sizeof ifi);
+    }
+    show("recv after a flood", recv(fresh, big, sizeof big, MSG_DONTWAIT));
+    int drained = 0;
+    while (recv(fresh, big, sizeof big, MSG_DONTWAIT) > 0) {
+        drained++;
+    }
+    printf("drained some, not all: %s, then %s\n", drained > 0 && drained < 1000 ? "yes" : "no", strerror(errno));
+    close(fresh);
+
     struct sockaddr_nl nobody = {.nl_family = AF_NETLINK, .nl_pid = 0x7ffffff0};
     show("sendto an unknown pid", sendto(fd, &g, sizeof g, 0, (struct sockaddr *) &nobody, sizeof nobody));
     show("sendto empty", sendto(fd, big, 0, 0, NULL, 0));

@@ -88,6 +88,37 @@ public final class Ioctl {
     public static final int TIOCGICOUNT = 0x545D;
     public static final int FIOQSIZE = 0x5460;
 
+    // Socket and interface requests (linux/sockios.h): type 0x89, no size encoded.
+    public static final int SIOCGIFNAME = 0x8910;
+    public static final int SIOCGIFCONF = 0x8912;
+    public static final int SIOCGIFFLAGS = 0x8913;
+    public static final int SIOCSIFFLAGS = 0x8914;
+    public static final int SIOCGIFADDR = 0x8915;
+    public static final int SIOCSIFADDR = 0x8916;
+    public static final int SIOCGIFDSTADDR = 0x8917;
+    public static final int SIOCSIFDSTADDR = 0x8918;
+    public static final int SIOCGIFBRDADDR = 0x8919;
+    public static final int SIOCSIFBRDADDR = 0x891A;
+    public static final int SIOCGIFNETMASK = 0x891B;
+    public static final int SIOCSIFNETMASK = 0x891C;
+    public static final int SIOCGIFMETRIC = 0x891D;
+    public static final int SIOCSIFMETRIC = 0x891E;
+    public static final int SIOCGIFMTU = 0x8921;
+    public static final int SIOCSIFMTU = 0x8922;
+    public static final int SIOCSIFNAME = 0x8923;
+    public static final int SIOCSIFHWADDR = 0x8924;
+    public static final int SIOCGIFHWADDR = 0x8927;
+    public static final int SIOCADDMULTI = 0x8931;
+    public static final int SIOCDELMULTI = 0x8932;
+    public static final int SIOCGIFINDEX = 0x8933;
+    public static final int SIOCDIFADDR = 0x8936;
+    public static final int SIOCSIFHWBROADCAST = 0x8937;
+    public static final int SIOCGIFTXQLEN = 0x8942;
+    public static final int SIOCSIFTXQLEN = 0x8943;
+    public static final int SIOCGIFMAP = 0x8970;
+    public static final int SIOCSIFMAP = 0x8971;
+    public static final int SIOCDEVPRIVATE = 0x89F0;
+
     /** An alias of FIONREAD; {@link #name} gives "FIONREAD". */
     public static final int TIOCINQ = FIONREAD;
 
@@ -175,6 +206,34 @@ public final class Ioctl {
             Map.entry(TIOCSERSETMULTI, "TIOCSERSETMULTI"),
             Map.entry(TIOCMIWAIT, "TIOCMIWAIT"),
             Map.entry(TIOCGICOUNT, "TIOCGICOUNT"),
+            Map.entry(SIOCGIFNAME, "SIOCGIFNAME"),
+            Map.entry(SIOCGIFCONF, "SIOCGIFCONF"),
+            Map.entry(SIOCGIFFLAGS, "SIOCGIFFLAGS"),
+            Map.entry(SIOCSIFFLAGS, "SIOCSIFFLAGS"),
+            Map.entry(SIOCGIFADDR, "SIOCGIFADDR"),
+            Map.entry(SIOCSIFADDR, "SIOCSIFADDR"),
+            Map.entry(SIOCGIFDSTADDR, "SIOCGIFDSTADDR"),
+            Map.entry(SIOCSIFDSTADDR, "SIOCSIFDSTADDR"),
+            Map.entry(SIOCGIFBRDADDR, "SIOCGIFBRDADDR"),
+            Map.entry(SIOCSIFBRDADDR, "SIOCSIFBRDADDR"),
+            Map.entry(SIOCGIFNETMASK, "SIOCGIFNETMASK"),
+            Map.entry(SIOCSIFNETMASK, "SIOCSIFNETMASK"),
+            Map.entry(SIOCGIFMETRIC, "SIOCGIFMETRIC"),
+            Map.entry(SIOCSIFMETRIC, "SIOCSIFMETRIC"),
+            Map.entry(SIOCGIFMTU, "SIOCGIFMTU"),
+            Map.entry(SIOCSIFMTU, "SIOCSIFMTU"),
+            Map.entry(SIOCSIFNAME, "SIOCSIFNAME"),
+            Map.entry(SIOCSIFHWADDR, "SIOCSIFHWADDR"),
+            Map.entry(SIOCGIFHWADDR, "SIOCGIFHWADDR"),
+            Map.entry(SIOCADDMULTI, "SIOCADDMULTI"),
+            Map.entry(SIOCDELMULTI, "SIOCDELMULTI"),
+            Map.entry(SIOCGIFINDEX, "SIOCGIFINDEX"),
+            Map.entry(SIOCDIFADDR, "SIOCDIFADDR"),
+            Map.entry(SIOCSIFHWBROADCAST, "SIOCSIFHWBROADCAST"),
+            Map.entry(SIOCGIFTXQLEN, "SIOCGIFTXQLEN"),
+            Map.entry(SIOCSIFTXQLEN, "SIOCSIFTXQLEN"),
+            Map.entry(SIOCGIFMAP, "SIOCGIFMAP"),
+            Map.entry(SIOCSIFMAP, "SIOCSIFMAP"),
             Map.entry(FIOQSIZE, "FIOQSIZE"));
 
     /**

@@ -36,6 +36,21 @@ class ConstantsTest {
     }
 
     @Test
+    void netlink() {
+        assertEquals(270, Netlink.SOL_NETLINK);
+        assertEquals(0x300, Netlink.NLM_F_DUMP);
+        assertEquals(12, Netlink.NETLINK_GET_STRICT_CHK);
+        assertEquals(23, Netlink.IFLA_STATS64);
+        assertEquals(772, Netlink.ARPHRD_LOOPBACK);
+        assertEquals(0x10000, Netlink.IFF_LOWER_UP);
+        assertEquals("NETLINK_ROUTE", Netlink.protocolName(0));
+        assertNull(Netlink.protocolName(99));
+        assertEquals(0x8933, Ioctl.SIOCGIFINDEX);
+        assertEquals(0x8942, Ioctl.SIOCGIFTXQLEN);
+        assertEquals("SIOCGIFCONF", Ioctl.name(0x8912));
+    }
+
+    @Test
     void signalNames() {
         assertEquals("SIGSEGV", Signals.name(Signals.SIGSEGV));
         assertEquals("SIGHUP", Signals.name(1));

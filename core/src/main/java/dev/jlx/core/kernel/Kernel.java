@@ -41,6 +41,12 @@ public final class Kernel {
     private final Futexes futexes = new Futexes();
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
     private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
+    /** The inet sockets, as /proc/net/tcp, tcp6, udp and udp6 list them. */
+    private final dev.jlx.core.net.InetSockets inetSockets = new dev.jlx.core.net.InetSockets();
+    /** The NETLINK_ROUTE sockets and their port ids. */
+    private final dev.jlx.core.net.NetlinkDomain netlinkSockets = new dev.jlx.core.net.NetlinkDomain();
+    /** Where the network interfaces the guest sees come from: the host's, unless an embedder fixed them. */
+    private volatile dev.jlx.core.net.Interfaces.Source interfaces = dev.jlx.core.net.Interfaces.host();
     /** The internal tmpfs memfd_create's files live on (Linux's shm_mnt), mounted nowhere. */
     private final dev.jlx.core.fs.Tmpfs memfds;
     /** The live processes by pid, as /proc lists them. */
@@ -80,6 +86,23 @@ public final class Kernel {
 
     public dev.jlx.core.net.UnixDomain unixSockets() {
         return unixSockets;
+    }
+
+    public dev.jlx.core.net.InetSockets inetSockets() {
+        return inetSockets;
+    }
+
+    public dev.jlx.core.net.NetlinkDomain netlinkSockets() {
+        return netlinkSockets;
+    }
+
+    /** The network interfaces' source: netlink, the SIOCGIF* ioctls and /proc/net take their snapshots from it. */
+    public dev.jlx.core.net.Interfaces.Source interfaces() {
+        return interfaces;
+    }
+
+    public void setInterfaces(dev.jlx.core.net.Interfaces.Source source) {
+        this.interfaces = source;
     }
 
     int allocatePid() {

@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 
 /**
  * A socket, analogous to Linux's {@code struct socket} with its {@code struct sock}: an open file on
@@ -43,6 +44,8 @@ public abstract class SocketFile extends OpenFile {
     public static final int RMEM_DEFAULT = 212992;
     private static final int WMEM_MAX = 212992;
     private static final int RMEM_MAX = 212992;
+    /** net.core.somaxconn's default: listen's backlog at most. */
+    public static final int SOMAXCONN = 4096;
     /** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF: twice a small skb's truesize, and one skb's. */
     private static final int SOCK_MIN_SNDBUF = 4608;
     private static final int SOCK_MIN_RCVBUF = 2304;
@@ -70,6 +73,8 @@ public abstract class SocketFile extends OpenFile {
     private volatile boolean lingering;
     private volatile long lingerJiffies;
     private volatile int flags;
+    /** SO_BINDTODEVICE: the interface's index, 0 for none. */
+    private volatile int boundDevice;
     private static final int DEBUG = 1;
     private static final int REUSEADDR = 1 << 1;
     private static final int REUSEPORT = 1 << 2;
@@ -207,6 +212,10 @@ public abstract class SocketFile extends OpenFile {
         return sndbuf;
     }
 
+    public final int receiveBuffer() {
+        return rcvbuf;
+    }
+
     public final boolean passCredentials() {
         return (flags & PASSCRED) != 0;
     }
@@ -252,7 +261,7 @@ public abstract class SocketFile extends OpenFile {
             return;
         }
         if (name == SO_BINDTODEVICE) {
-            bindToDevice(value);
+            bindToDevice(t, value);
             return;
         }
         if (value.length() < 4) {
@@ -332,17 +341,31 @@ public abstract class SocketFile extends OpenFile {
     }
 
     /**
-     * SO_BINDTODEVICE: up to IFNAMSIZ - 1 bytes of an interface name; an empty one unbinds, which is
-     * all jlx can do here: it knows no interfaces yet, so any name is ENODEV.
+     * SO_BINDTODEVICE (sock_setbindtodevice): up to IFNAMSIZ - 1 bytes of an interface's name (ENODEV
+     * for none of that name); an empty one unbinds. Changing a binding needs CAP_NET_RAW (EPERM).
      */
-    private static void bindToDevice(OptionValue value) throws ErrnoException {
+    private void bindToDevice(GuestThread t, OptionValue value) throws ErrnoException {
         if (value.length() < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         byte[] name = value.read(Math.min(value.length(), 15));
-        if (name.length > 0 && name[0] != 0) {
-            throw new ErrnoException(Errno.ENODEV);
+        int end = 0;
+        while (end < name.length && name[end] != 0) {
+            end++;
         }
+        int index = 0;
+        if (end > 0) {
+            Interfaces.Link l = Interfaces.byName(t.process().kernel().interfaces().get(),
+                    new String(name, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (l == null) {
+                throw new ErrnoException(Errno.ENODEV);
+            }
+            index = l.index();
+        }
+        if (boundDevice != 0 && t.process().credentials().euid() != 0) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        boundDevice = index;
     }
 
     /** The buffer options take their value as a u32 capped at the sysctl's maximum. */
@@ -444,8 +467,21 @@ public abstract class SocketFile extends OpenFile {
             case SO_MARK -> v = mark;
             case SO_RXQ_OVFL -> v = flag(RXQ_OVFL);
             case SO_BINDTODEVICE -> {
-                // Bound to no device: nothing to copy, and optlen becomes 0 (sock_getbindtodevice).
-                return new byte[0];
+                // sock_getbindtodevice: unbound, nothing (optlen 0); else the name and its NUL.
+                if (boundDevice == 0) {
+                    return new byte[0];
+                }
+                if (length < 16) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                GuestThread t = Kernel.caller();
+                Interfaces.Link l = t == null ? null
+                        : Interfaces.byIndex(t.process().kernel().interfaces().get(), boundDevice);
+                if (l == null) {
+                    throw new ErrnoException(Errno.ENODEV);
+                }
+                byte[] n = l.name().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                return java.util.Arrays.copyOf(n, n.length + 1);
             }
             case SO_INCOMING_CPU -> v = -1;
             case SO_COOKIE -> {
@@ -527,6 +563,37 @@ public abstract class SocketFile extends OpenFile {
     /** "socket:[inode]", the name /proc/PID/fd shows. */
     public final String name() {
         return "socket:[" + inode + "]";
+    }
+
+    // ---- waiting ----
+
+    /**
+     * Waits on {@code condition} (its lock held) for at most {@code left} nanoseconds; the time left.
+     * A signal is EINTR, which SA_RESTART restarts only for a wait without a timeout
+     * (sock_intr_errno: ERESTARTSYS then, EINTR otherwise).
+     */
+    protected static long await(Condition condition, long left) throws ErrnoException {
+        try {
+            if (left == FOREVER) {
+                condition.await();
+                return FOREVER;
+            }
+            return Math.max(0, condition.awaitNanos(left));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(left);
+        }
+    }
+
+    private static ErrnoException interrupted(long left) {
+        return left == FOREVER ? new ErrnoException(Errno.EINTR) : ErrnoException.interruptedForGood();
+    }
+
+    /** A signal already pending ends a wait before it starts, as signal_pending does. */
+    protected static void checkSignal(long left) throws ErrnoException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted(left);
+        }
     }
 
     /** Sends SIGPIPE to the calling thread, as the families do on EPIPE without MSG_NOSIGNAL (send_sig). */

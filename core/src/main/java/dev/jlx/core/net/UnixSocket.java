@@ -154,33 +154,9 @@ public final class UnixSocket extends SocketFile {
 
     // ---- waiting ----
 
-    /**
-     * Waits on {@code s}'s condition (the lock held) for at most {@code left} nanoseconds; the time
-     * left. A signal is EINTR, which SA_RESTART restarts only for a wait without a timeout
-     * (sock_intr_errno: ERESTARTSYS then, EINTR otherwise).
-     */
+    /** Waits on {@code s}'s condition (the lock held) for at most {@code left} nanoseconds; the time left. */
     private long await(UnixSocket s, long left) throws ErrnoException {
-        try {
-            if (left == FOREVER) {
-                s.wake.await();
-                return FOREVER;
-            }
-            return Math.max(0, s.wake.awaitNanos(left));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interrupted(left);
-        }
-    }
-
-    private static ErrnoException interrupted(long left) {
-        return left == FOREVER ? new ErrnoException(Errno.EINTR) : ErrnoException.interruptedForGood();
-    }
-
-    /** A signal already pending ends a wait before it starts, as signal_pending does. */
-    private static void checkSignal(long left) throws ErrnoException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw interrupted(left);
-        }
+        return await(s.wake, left);
     }
 
     // ---- names ----
@@ -624,7 +600,7 @@ public final class UnixSocket extends SocketFile {
     }
 
     /** The truesize Linux gives an skb of {@code linear} bytes in its head and {@code paged} in pages. */
-    private static long truesize(int linear, int paged) {
+    static long truesize(int linear, int paged) {
         int object = ((linear + 63) & ~63) + 320;
         int slab;
         if (object <= 8192) {
@@ -874,7 +850,7 @@ public final class UnixSocket extends SocketFile {
     }
 
     /** Reads the bytes of an iovec's pieces in order. */
-    private static final class Cursor {
+    static final class Cursor {
         private final List<MemorySegment> pieces;
         private int index;
         private long offset;

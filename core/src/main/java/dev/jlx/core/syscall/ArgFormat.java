@@ -57,6 +57,8 @@ public enum ArgFormat {
     SOCK_FAMILY,
     /** A socket type with SOCK_CLOEXEC and SOCK_NONBLOCK. */
     SOCK_TYPE,
+    /** A socket's protocol, by name for the family before it where strace names it (NETLINK_ROUTE...). */
+    SOCK_PROTOCOL,
     /** accept4's SOCK_CLOEXEC and SOCK_NONBLOCK. */
     SOCK_FLAGS,
     /** A sockaddr the guest passes in; its length is the next argument. */

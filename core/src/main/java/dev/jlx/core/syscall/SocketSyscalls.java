@@ -16,6 +16,7 @@ import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import dev.jlx.core.net.Incoming;
+import dev.jlx.core.net.NetlinkSocket;
 import dev.jlx.core.net.Outgoing;
 import dev.jlx.core.net.SocketFile;
 import dev.jlx.core.net.UnixSocket;
@@ -32,8 +33,6 @@ import java.util.List;
 final class SocketSyscalls {
     /** SOCK_CLOEXEC and SOCK_NONBLOCK: the flags socket, socketpair and accept4 take. */
     private static final int SOCK_FLAGS = SOCK_CLOEXEC | SOCK_NONBLOCK;
-    /** net.core.somaxconn's default: listen's backlog at most. */
-    static final int SOMAXCONN = 4096;
     /** net.core.optmem_max: the most control data a sendmsg may pass. */
     private static final int OPTMEM_MAX = 131072;
     /** MSG_CMSG_COMPAT: only 32-bit callers may pass it (EINVAL here). */
@@ -58,10 +57,10 @@ final class SocketSyscalls {
     }
 
     /**
-     * __sock_create: the family's range, then the type's, then the family's own checks. AF_UNIX is
-     * jlx's; AF_INET and AF_INET6 answer their argument errors as Linux's inet_create does, then
-     * EAFNOSUPPORT (no host network yet); every other family is EAFNOSUPPORT, as on a kernel
-     * without its module.
+     * __sock_create: the family's range, then the type's, then the family's own checks. AF_UNIX and
+     * AF_NETLINK (NETLINK_ROUTE) are jlx's; AF_INET and AF_INET6 answer their argument errors as
+     * Linux's inet_create does, then EAFNOSUPPORT (no host network yet); every other family is
+     * EAFNOSUPPORT, as on a kernel without its module.
      */
     private static SocketFile create(GuestThread t, int family, int type, int protocol, int statusFlags)
             throws ErrnoException {
@@ -79,6 +78,8 @@ final class SocketSyscalls {
                 checkInet(family, type, protocol);
                 throw new ErrnoException(Errno.EAFNOSUPPORT);
             }
+            case AF_NETLINK -> NetlinkSocket.create(p.kernel().netlinkSockets(), type, protocol, statusFlags,
+                    p.credentials().fsuid(), p.credentials().fsgid());
             default -> throw new ErrnoException(Errno.EAFNOSUPPORT);
         };
     }
@@ -252,7 +253,7 @@ final class SocketSyscalls {
     static long listen(GuestThread t, Args a) throws ErrnoException {
         SocketFile s = socket(t, a.fd(0));
         int backlog = a.i32(1);
-        s.listen(t, Integer.compareUnsigned(backlog, SOMAXCONN) > 0 ? SOMAXCONN : backlog);
+        s.listen(t, Integer.compareUnsigned(backlog, SocketFile.SOMAXCONN) > 0 ? SocketFile.SOMAXCONN : backlog);
         return 0;
     }
 
@@ -822,10 +823,13 @@ final class SocketSyscalls {
     }
 
     /**
-     * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ; any
-     * other request (terminal calls, interface queries) is ENOTTY.
+     * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ, the
+     * interface queries ({@link InterfaceIoctls}); any other request (terminal calls) is ENOTTY.
      */
     static long ioctl(GuestThread t, SocketFile s, int request, long arg) throws ErrnoException {
+        if (InterfaceIoctls.handles(s.family(), request)) {
+            return InterfaceIoctls.ioctl(t, request, arg);
+        }
         GuestMemory mem = t.process().space().memory();
         switch (request) {
             case Ioctl.FIONREAD -> mem.writeInt(arg, s.inputQueued());

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import static dev.jlx.abi.Socket.*;
 
+import dev.jlx.abi.Netlink;
 import dev.jlx.abi.Socket;
 import dev.jlx.abi.struct.Cmsghdr;
 import dev.jlx.abi.struct.Iovec;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * How {@code --trace} spells the socket calls' arguments, as strace does: sockaddrs
- * ({@code {sa_family=AF_UNIX, sun_path="/tmp/s"}}, {@code sun_path=@"abstract"}), value-result
+ * ({@code {sa_family=AF_UNIX, sun_path="/tmp/s"}}, {@code sun_path=@"abstract"},
+ * {@code {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}}), value-result
  * lengths ({@code [110 => 8]}), msghdrs with their iovecs and control messages (SCM_RIGHTS,
  * SCM_CREDENTIALS), option levels, names and values, MSG_* flags.
  */
@@ -26,7 +28,14 @@ final class SocketTrace {
     private static final Map<Long, String> TYPE_FLAGS = Map.of((long) SOCK_CLOEXEC, "SOCK_CLOEXEC",
             (long) SOCK_NONBLOCK, "SOCK_NONBLOCK");
     private static final Map<Long, String> LEVELS = Map.of(0L, "SOL_IP", (long) SOL_SOCKET, "SOL_SOCKET", 6L,
-            "SOL_TCP", 17L, "SOL_UDP", 41L, "SOL_IPV6");
+            "SOL_TCP", 17L, "SOL_UDP", 41L, "SOL_IPV6", (long) Netlink.SOL_NETLINK, "SOL_NETLINK");
+    private static final Map<Long, String> NETLINK_OPTIONS = Map.of((long) Netlink.NETLINK_ADD_MEMBERSHIP,
+            "NETLINK_ADD_MEMBERSHIP", (long) Netlink.NETLINK_DROP_MEMBERSHIP, "NETLINK_DROP_MEMBERSHIP",
+            (long) Netlink.NETLINK_PKTINFO, "NETLINK_PKTINFO", (long) Netlink.NETLINK_BROADCAST_ERROR,
+            "NETLINK_BROADCAST_ERROR", (long) Netlink.NETLINK_NO_ENOBUFS, "NETLINK_NO_ENOBUFS",
+            (long) Netlink.NETLINK_LISTEN_ALL_NSID, "NETLINK_LISTEN_ALL_NSID", (long) Netlink.NETLINK_LIST_MEMBERSHIPS,
+            "NETLINK_LIST_MEMBERSHIPS", (long) Netlink.NETLINK_CAP_ACK, "NETLINK_CAP_ACK", (long) Netlink.NETLINK_EXT_ACK,
+            "NETLINK_EXT_ACK", (long) Netlink.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
     private static final Map<Long, String> SHUT = Map.of((long) SHUT_RD, "SHUT_RD", (long) SHUT_WR, "SHUT_WR",
             (long) SHUT_RDWR, "SHUT_RDWR");
 
@@ -65,11 +74,16 @@ final class SocketTrace {
                 }
                 b.append(n == null ? (flags.isEmpty() ? "0" : flags) : flags.isEmpty() ? n : n + "|" + flags);
             }
+            case SOCK_PROTOCOL -> {
+                String n = args[i - 2] == AF_NETLINK ? Netlink.protocolName((int) v) : null;
+                b.append(n != null ? n : Integer.toString((int) v));
+            }
             case SOCK_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, TYPE_FLAGS, "0");
             case MSG_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, MSG, "0");
             case SHUT_HOW -> b.append(Tracer.named(SHUT, v));
             case SOCKOPT_LEVEL -> b.append(Tracer.named(LEVELS, (int) v));
-            case SOCKOPT_NAME -> b.append(args[i - 1] == SOL_SOCKET ? Tracer.named(SO, (int) v) : Integer.toString((int) v));
+            case SOCKOPT_NAME -> b.append(args[i - 1] == SOL_SOCKET ? Tracer.named(SO, (int) v)
+                    : args[i - 1] == Netlink.SOL_NETLINK ? Tracer.named(NETLINK_OPTIONS, (int) v) : Integer.toString((int) v));
             case SOCKADDR_IN -> sockaddr(b, mem, v, (int) next);
             case SOCKADDR_OUT -> {
                 if (v == 0) {
@@ -184,6 +198,9 @@ final class SocketTrace {
             if (a.length >= 28) {
                 b.append(", sin6_scope_id=").append(Integer.toUnsignedString(buf.getInt(24)));
             }
+        } else if (family == AF_NETLINK && a.length >= Netlink.SOCKADDR_NL_SIZE) {
+            b.append(", nl_pid=").append(Integer.toUnsignedString(buf.getInt(4))).append(", nl_groups=")
+                    .append(String.format("%08x", buf.getInt(8)));
         } else if (a.length > 2) {
             b.append(", sa_data=");
             quote(b, a, 2, a.length);

@@ -8,6 +8,8 @@ import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.net.InetSockets;
+import dev.jlx.core.net.SocketFile;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -107,7 +109,7 @@ public final class ProcTree {
 
     /**
      * /proc/sys/kernel: the uname(2) answers and the pid limit, as sysctl shows them; /proc/sys/fs:
-     * the largest pipe F_SETPIPE_SZ gives an unprivileged process.
+     * the largest pipe F_SETPIPE_SZ gives an unprivileged process; /proc/sys/net: a few network sysctls.
      */
     private PseudoNode.Dir sysDir(Kernel kernel) {
         SequencedMap<String, PseudoNode> k = new LinkedHashMap<>();
@@ -127,9 +129,24 @@ public final class ProcTree {
         // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
                 () -> line(Integer.toString(dev.jlx.core.fs.Pipe.MAX_SIZE)), refused, Errno.EACCES));
+        // net: the sysctls programs read (Go sizes listen's backlog by somaxconn), Linux's defaults;
+        // changing them needs CAP_NET_ADMIN, which jlx grants no guest.
+        SequencedMap<String, PseudoNode> core = new LinkedHashMap<>();
+        core.put("somaxconn", new PseudoNode.File(kernelMeta(DYNAMIC + 22, 0644), 0,
+                () -> line(Integer.toString(SocketFile.SOMAXCONN)), refused, Errno.EACCES));
+        SequencedMap<String, PseudoNode> ipv4 = new LinkedHashMap<>();
+        ipv4.put("ip_local_port_range", new PseudoNode.File(kernelMeta(DYNAMIC + 24, 0644), 0,
+                () -> line("32768\t60999"), refused, Errno.EACCES));
+        // The default range holds no group: ping sockets are for nobody (socket's EACCES).
+        ipv4.put("ping_group_range", new PseudoNode.File(kernelMeta(DYNAMIC + 25, 0644), 0, () -> line("1\t0"),
+                refused, Errno.EACCES));
+        SequencedMap<String, PseudoNode> net = new LinkedHashMap<>();
+        net.put("core", new PseudoNode.Dir(kernelMeta(DYNAMIC + 21, 0555), () -> core));
+        net.put("ipv4", new PseudoNode.Dir(kernelMeta(DYNAMIC + 23, 0555), () -> ipv4));
         SequencedMap<String, PseudoNode> sys = new LinkedHashMap<>();
         sys.put("fs", new PseudoNode.Dir(kernelMeta(DYNAMIC + 17, 0555), () -> fs));
         sys.put("kernel", new PseudoNode.Dir(kernelMeta(DYNAMIC + 11, 0555), () -> k));
+        sys.put("net", new PseudoNode.Dir(kernelMeta(DYNAMIC + 20, 0555), () -> net));
         return new PseudoNode.Dir(kernelMeta(DYNAMIC + 2, 0555), () -> sys);
     }
 
@@ -207,6 +224,12 @@ public final class ProcTree {
             return this;
         }
 
+        /** A file of /proc/PID/net, which a write does not take (EINVAL). */
+        private void netFile(SequencedMap<String, PseudoNode> net, String name, long inode,
+                PseudoNode.Source<byte[]> content) {
+            net.put(name, new PseudoNode.File(meta(inode, 0444), 0, alive(content), null, Errno.EINVAL));
+        }
+
         /** fd/ and fdinfo/: one entry per open descriptor, looked up by number. */
         Entries descriptors() {
             Vfs vfs = kernel.vfs();
@@ -253,8 +276,16 @@ public final class ProcTree {
             // The network namespace's files (all of jlx is one namespace): the sockets jlx keeps.
             SequencedMap<String, PseudoNode> net = new LinkedHashMap<>();
             long netBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_NET : TASK_NET) << 24;
-            net.put("unix", new PseudoNode.File(meta(netBase + 1, 0444), 0,
-                    alive(() -> kernel.unixSockets().procNetUnix()), null, Errno.EINVAL));
+            InetSockets inet = kernel.inetSockets();
+            netFile(net, "dev", netBase + 2, () -> NetFiles.dev(kernel.interfaces().get()));
+            netFile(net, "tcp", netBase + 3, () -> inet.proc(InetSockets.Table.TCP));
+            netFile(net, "udp", netBase + 4, () -> inet.proc(InetSockets.Table.UDP));
+            netFile(net, "tcp6", netBase + 5, () -> inet.proc(InetSockets.Table.TCP6));
+            netFile(net, "udp6", netBase + 6, () -> inet.proc(InetSockets.Table.UDP6));
+            netFile(net, "unix", netBase + 1, () -> kernel.unixSockets().procNetUnix());
+            netFile(net, "route", netBase + 7, () -> NetFiles.route(kernel.interfaces().get()));
+            netFile(net, "netlink", netBase + 8, () -> kernel.netlinkSockets().procNetNetlink());
+            netFile(net, "if_inet6", netBase + 9, () -> NetFiles.ifInet6(kernel.interfaces().get()));
             dir("net", 0555, () -> net, null);
             file("environ", 0400, () -> ProcessFiles.environ(p));
             file("auxv", 0400, () -> ProcessFiles.auxv(p));

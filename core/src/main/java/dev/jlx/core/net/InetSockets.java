@@ -1,0 +1,94 @@
+package dev.jlx.core.net;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The inet sockets of one kernel as /proc/net/tcp, tcp6, udp and udp6 list them (the host's files
+ * describe the JVM, not the guest). An inet socket registers itself while it lives and writes its
+ * own line, in the columns of docs.kernel.org's proc_net_tcp (tcp4_seq_show, udp4_seq_printf and
+ * their IPv6 forms), with the inode its fstat shows; the tables' headers are Linux's.
+ */
+public final class InetSockets {
+    /** The /proc/net file a socket belongs in. */
+    public enum Table {
+        TCP("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", 149),
+        TCP6("  sl  local_address                         remote_address                        st tx_queue rx_queue tr"
+                + " tm->when retrnsmt   uid  timeout inode", 0),
+        UDP("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref"
+                + " pointer drops", 127),
+        UDP6("  sl  local_address                         remote_address                        st tx_queue rx_queue tr"
+                + " tm->when retrnsmt   uid  timeout inode ref pointer drops", 0);
+
+        private final String header;
+        /** The width tcp4 and udp4 pad every line to with spaces (seq_setwidth and seq_pad); 0 for none. */
+        private final int width;
+
+        Table(String header, int width) {
+            this.header = header;
+            this.width = width;
+        }
+    }
+
+    /** A socket in one of the tables. */
+    public interface Member {
+        Table table();
+
+        /** Its line without the newline, numbered {@code sl} (its place in the table, from 0). */
+        String procLine(int sl);
+    }
+
+    /** The sockets in the order they were added. */
+    private final Set<Member> members = new LinkedHashSet<>();
+
+    public synchronized void add(Member m) {
+        members.add(m);
+    }
+
+    public synchronized void remove(Member m) {
+        members.remove(m);
+    }
+
+    /** The file {@code table}: its header, then one line per member, in the order they were added. */
+    public byte[] proc(Table table) {
+        List<Member> mine = new ArrayList<>();
+        synchronized (this) {
+            for (Member m : members) {
+                if (m.table() == table) {
+                    mine.add(m);
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        line(b, table.header, table.width);
+        for (int i = 0; i < mine.size(); i++) {
+            line(b, mine.get(i).procLine(i), table.width);
+        }
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void line(StringBuilder b, String s, int width) {
+        b.append(s);
+        for (int i = s.length(); i < width; i++) {
+            b.append(' ');
+        }
+        b.append('\n');
+    }
+
+    /** An IPv4 address as the tables print it: its network-order word as %08X on little-endian x86-64 (127.0.0.1: 0100007F). */
+    public static String hex4(byte[] a) {
+        return String.format("%02X%02X%02X%02X", a[3], a[2], a[1], a[0]);
+    }
+
+    /** An IPv6 address: its four 32-bit words, each so. */
+    public static String hex6(byte[] a) {
+        StringBuilder b = new StringBuilder();
+        for (int w = 0; w < 16; w += 4) {
+            b.append(String.format("%02X%02X%02X%02X", a[w + 3], a[w + 2], a[w + 1], a[w]));
+        }
+        return b.toString();
+    }
+}

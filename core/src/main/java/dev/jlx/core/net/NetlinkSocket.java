@@ -1,0 +1,665 @@
+package dev.jlx.core.net;
+
+import static dev.jlx.abi.Netlink.*;
+import static dev.jlx.abi.Socket.*;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.Poll;
+import dev.jlx.abi.struct.Ucred;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.Readiness;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * An AF_NETLINK socket of protocol NETLINK_ROUTE (SOCK_RAW or SOCK_DGRAM, which netlink treats
+ * alike), simulated in the JVM as Linux's af_netlink.c does it: a port id (the tgid for a process's
+ * first socket), multicast groups, a receive queue of datagrams charged to SO_RCVBUF with their skb
+ * truesize (a kernel reply that does not fit is dropped and the socket gets ENOBUFS), and one dump
+ * at a time, whose datagrams are made as the reader takes the previous ones. Requests to port id 0
+ * go to the kernel ({@link RouteNetlink}); a privileged guest may also send to another socket's port
+ * id or group.
+ */
+public final class NetlinkSocket extends SocketFile {
+    /** SKB_WITH_OVERHEAD of a page: the least room a dump's datagram gets (NLMSG_GOODSIZE). */
+    private static final int GOODSIZE = 3776;
+    /** The most room: SKB_WITH_OVERHEAD(32768), what a large reader's buffer earns. */
+    private static final int MAX_DUMP_ROOM = 32448;
+    /** RTNLGRP_MAX: NETLINK_ROUTE's multicast groups. */
+    private static final int GROUPS = 39;
+
+    private final NetlinkDomain domain;
+    private final Condition wake;
+    private final Readiness readiness = new Readiness();
+
+    // Under domain.lock.
+    private int portid;
+    private boolean bound;
+    private long groups;
+    private boolean groupsAllocated;
+    private int dstPortid;
+    private int dstGroup;
+    private boolean extAck;
+    private boolean capAck;
+    private boolean strict;
+    private boolean noEnobufs;
+    private boolean broadcastError;
+    private boolean listenAllNsid;
+    private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
+    private long rmem;
+    private boolean congested;
+    private int error;
+    private int drops;
+    private int maxRecvmsgLen;
+    private RouteNetlink.Dump dump;
+    private boolean dead;
+    private long inputChanges;
+    private long outputChanges;
+
+    /** One datagram: its bytes, who sent it (port id, group) with what credentials, its truesize. */
+    private record Datagram(byte[] data, int portid, int group, Ucred credentials, long truesize) {}
+
+    private NetlinkSocket(NetlinkDomain domain, int type, int statusFlags, int uid, int gid) {
+        super(AF_NETLINK, type, NETLINK_ROUTE, statusFlags, uid, gid);
+        this.domain = domain;
+        this.wake = domain.lock.newCondition();
+    }
+
+    /**
+     * netlink_create: the type first (SOCK_RAW or SOCK_DGRAM, else ESOCKTNOSUPPORT), then the protocol
+     * (outside [0, MAX_LINKS), or one jlx does not simulate: EPROTONOSUPPORT, as a kernel without it).
+     */
+    public static NetlinkSocket create(NetlinkDomain domain, int type, int protocol, int statusFlags, int uid, int gid)
+            throws ErrnoException {
+        if (type != SOCK_RAW && type != SOCK_DGRAM) {
+            throw new ErrnoException(Errno.ESOCKTNOSUPPORT);
+        }
+        if (protocol != NETLINK_ROUTE) {
+            throw new ErrnoException(Errno.EPROTONOSUPPORT);
+        }
+        return new NetlinkSocket(domain, type, statusFlags, uid, gid);
+    }
+
+    @Override
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The one place a change is told: waiters wake, and edge-triggered epoll sees a new edge. */
+    private void changed(boolean input, boolean output) {
+        if (input) {
+            inputChanges++;
+        }
+        if (output) {
+            outputChanges++;
+        }
+        wake.signalAll();
+        readiness.wake(input == output ? Readiness.ALL : input ? Readiness.INPUT : Readiness.OUTPUT);
+    }
+
+    @Override
+    public long pollGeneration(boolean input) {
+        domain.lock.lock();
+        try {
+            return input ? inputChanges : outputChanges;
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    // ---- names ----
+
+    private static byte[] sockaddr(int portid, int groups) {
+        return ByteBuffer.allocate(SOCKADDR_NL_SIZE).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) AF_NETLINK)
+                .putInt(4, portid).putInt(8, groups).array();
+    }
+
+    private static int family(byte[] a) {
+        return a.length < 2 ? -1 : (a[0] & 0xff) | (a[1] & 0xff) << 8;
+    }
+
+    private static ByteBuffer le(byte[] a) {
+        return ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** NETLINK_ROUTE lets anyone listen to its groups but only CAP_NET_ADMIN send to them or to other sockets. */
+    private static boolean privileged(GuestThread t) {
+        return t.process().credentials().euid() == 0;
+    }
+
+    /** netlink_autobind, the lock held. */
+    private void autobind(GuestThread t) {
+        if (!bound) {
+            portid = domain.autobindId(t.process().pid());
+            domain.insert(portid, this);
+            bound = true;
+        }
+    }
+
+    /** netlink_bind: a full sockaddr_nl; a bound socket keeps its port id (another is EINVAL). */
+    @Override
+    public void bind(GuestThread t, byte[] a) throws ErrnoException {
+        if (a.length < SOCKADDR_NL_SIZE || family(a) != AF_NETLINK) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int pid = le(a).getInt(4);
+        int nlGroups = le(a).getInt(8);
+        domain.lock.lock();
+        try {
+            if (bound && pid != portid) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (!bound) {
+                if (pid != 0) {
+                    if (!domain.insert(pid, this)) {
+                        throw new ErrnoException(Errno.EADDRINUSE);
+                    }
+                    portid = pid;
+                    bound = true;
+                } else {
+                    autobind(t);
+                }
+            }
+            if (nlGroups != 0) {
+                groupsAllocated = true;
+            }
+            groups = (groups & ~0xffffffffL) | Integer.toUnsignedLong(nlGroups);
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /** netlink_connect: AF_UNSPEC disconnects; a port id or group other than the kernel's needs privilege. */
+    @Override
+    public void connect(GuestThread t, byte[] a) throws ErrnoException {
+        if (a.length < 2) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        domain.lock.lock();
+        try {
+            if (family(a) == AF_UNSPEC) {
+                dstPortid = 0;
+                dstGroup = 0;
+                return;
+            }
+            if (family(a) != AF_NETLINK || a.length < SOCKADDR_NL_SIZE) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            int pid = le(a).getInt(4);
+            int nlGroups = le(a).getInt(8);
+            if ((pid != 0 || nlGroups != 0) && !privileged(t)) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+            autobind(t);
+            dstPortid = pid;
+            dstGroup = nlGroups == 0 ? 0 : Integer.numberOfTrailingZeros(nlGroups) + 1;
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    @Override
+    public byte[] localAddress() {
+        domain.lock.lock();
+        try {
+            return sockaddr(portid, (int) groups);
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /** netlink_getname for the peer: the connected destination, never ENOTCONN. */
+    @Override
+    public byte[] peerAddress() {
+        domain.lock.lock();
+        try {
+            return sockaddr(dstPortid, groupMask(dstGroup));
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    private static int groupMask(int group) {
+        return group == 0 ? 0 : 1 << (group - 1);
+    }
+
+    // ---- sending ----
+
+    /**
+     * netlink_sendmsg: MSG_OOB is EOPNOTSUPP, an empty message ENODATA; the destination from the
+     * address or the connection; the message must fit the send buffer (EMSGSIZE); a group gets a copy,
+     * then the port id its unicast (0: the kernel).
+     */
+    @Override
+    public long send(GuestThread t, Outgoing m) throws ErrnoException {
+        if ((m.flags() & MSG_OOB) != 0) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        long len = m.length();
+        if (len == 0 && !m.faulted()) {
+            throw new ErrnoException(Errno.ENODATA);
+        }
+        int toPortid;
+        int toGroup;
+        byte[] to = m.address();
+        if (to != null) {
+            if (to.length < SOCKADDR_NL_SIZE || family(to) != AF_NETLINK) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            toPortid = le(to).getInt(4);
+            int nlGroups = le(to).getInt(8);
+            toGroup = nlGroups == 0 ? 0 : Integer.numberOfTrailingZeros(nlGroups) + 1;
+            if ((toPortid != 0 || toGroup != 0) && !privileged(t)) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        } else {
+            domain.lock.lock();
+            try {
+                toPortid = dstPortid;
+                toGroup = dstGroup;
+            } finally {
+                domain.lock.unlock();
+            }
+        }
+        domain.lock.lock();
+        try {
+            autobind(t);
+        } finally {
+            domain.lock.unlock();
+        }
+        if (len > sendBuffer() - 32) {
+            throw new ErrnoException(Errno.EMSGSIZE);
+        }
+        if (m.faulted()) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        byte[] data = new UnixSocket.Cursor(m.data()).take((int) len);
+        GuestProcess p = t.process();
+        Ucred creds = new Ucred(p.pid(), p.credentials().uid(), p.credentials().gid());
+        if (toGroup != 0) {
+            broadcast(data, toGroup, creds);
+        }
+        if (toPortid == 0) {
+            toKernel(t, data);
+        } else {
+            toSocket(data, toPortid, creds, (m.flags() & MSG_DONTWAIT) != 0);
+        }
+        return len;
+    }
+
+    /** The kernel's rtnetlink answers this socket's requests, from a snapshot of the interfaces taken now. */
+    private void toKernel(GuestThread t, byte[] data) {
+        List<Interfaces.Link> links = t.process().kernel().interfaces().get();
+        domain.lock.lock();
+        try {
+            RouteNetlink.Options o = new RouteNetlink.Options(strict, extAck, capAck, privileged(t));
+            RouteNetlink.receive(data, portid, o, links, new RouteNetlink.Sink() {
+                @Override
+                public void unicast(byte[] datagram) {
+                    fromKernel(datagram, UnixSocket.truesize(datagram.length, 0));
+                }
+
+                @Override
+                public int startDump(RouteNetlink.Dump d) {
+                    if (dump != null) {
+                        return -Errno.EBUSY.number();
+                    }
+                    if (rmem >= receiveBuffer()) {
+                        return -Errno.ENOBUFS.number();
+                    }
+                    dump = d;
+                    dumpStep();
+                    return 0;
+                }
+            });
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /**
+     * A kernel message for this socket (netlink_unicast from the kernel, never waiting): dropped when
+     * the queue is over SO_RCVBUF or congested, and then the socket gets ENOBUFS (netlink_overrun).
+     */
+    private void fromKernel(byte[] datagram, long truesize) {
+        if (dead) {
+            return;
+        }
+        if (rmem > receiveBuffer() || congested) {
+            overrun();
+            return;
+        }
+        enqueue(new Datagram(datagram, 0, 0, new Ucred(0, 0, 0), truesize));
+    }
+
+    private void overrun() {
+        if (!noEnobufs && !congested) {
+            congested = true;
+            error = Errno.ENOBUFS.number();
+            changed(true, true);
+        }
+        drops++;
+    }
+
+    private void enqueue(Datagram d) {
+        queue.addLast(d);
+        rmem += d.truesize();
+        changed(true, false);
+    }
+
+    /** netlink_dump: the dump's next datagram, as big as the reader's largest buffer earns (the lock held). */
+    private void dumpStep() {
+        int room = Math.max(GOODSIZE, maxRecvmsgLen);
+        byte[] d = dump.nextDatagram(room);
+        enqueue(new Datagram(d, 0, 0, new Ucred(0, 0, 0), UnixSocket.truesize(room, 0)));
+        if (dump.finished()) {
+            dump = null;
+        }
+    }
+
+    /** netlink_broadcast to the other sockets of {@code group}: a full one drops its copy and gets ENOBUFS. */
+    private void broadcast(byte[] data, int group, Ucred creds) {
+        domain.lock.lock();
+        try {
+            for (NetlinkSocket s : domain.boundView()) {
+                if (s != this && (s.groups & 1L << (group - 1)) != 0) {
+                    if (s.rmem > s.receiveBuffer() || s.congested) {
+                        s.overrun();
+                    } else {
+                        s.enqueue(new Datagram(data, portid, group, creds, UnixSocket.truesize(data.length, 0)));
+                    }
+                }
+            }
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /**
+     * netlink_unicast to a user socket: ECONNREFUSED when nobody has the port id; a full receiver
+     * makes the sender wait (SO_SNDTIMEO), or EAGAIN without waiting.
+     */
+    private void toSocket(byte[] data, int to, Ucred creds, boolean dontwait) throws ErrnoException {
+        long left = sendTimeout(dontwait);
+        domain.lock.lock();
+        try {
+            while (true) {
+                NetlinkSocket s = domain.find(to);
+                if (s == null || s.dead) {
+                    throw new ErrnoException(Errno.ECONNREFUSED);
+                }
+                if (s.rmem <= s.receiveBuffer() && !s.congested) {
+                    s.enqueue(new Datagram(data, portid, 0, creds, UnixSocket.truesize(data.length, 0)));
+                    return;
+                }
+                if (left == 0) {
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                checkSignal(left);
+                left = await(s.wake, left);
+            }
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    // ---- receiving ----
+
+    /**
+     * netlink_recvmsg: a pending error first, then one datagram (cut to the buffer with MSG_TRUNC in
+     * msg_flags; its whole length returned with MSG_TRUNC asked); the sender's address; then the
+     * running dump's next datagram when the queue has room again.
+     */
+    @Override
+    public long receive(GuestThread t, Incoming m) throws ErrnoException {
+        if ((m.flags & MSG_OOB) != 0) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        boolean peek = (m.flags & MSG_PEEK) != 0;
+        long left = receiveTimeout((m.flags & MSG_DONTWAIT) != 0);
+        domain.lock.lock();
+        try {
+            Datagram d;
+            while (true) {
+                if (error != 0) {
+                    int e = error;
+                    error = 0;
+                    throw new ErrnoException(Errno.of(e));
+                }
+                d = queue.peekFirst();
+                if (d != null) {
+                    break;
+                }
+                if (left == 0) {
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                checkSignal(left);
+                left = await(wake, left);
+            }
+            if (!peek) {
+                queue.removeFirst();
+                rmem -= d.truesize();
+            }
+            long capacity = m.capacity();
+            maxRecvmsgLen = (int) Math.min(Math.max(maxRecvmsgLen, capacity), MAX_DUMP_ROOM);
+            int n = d.data().length;
+            if (capacity < n) {
+                m.resultFlags |= MSG_TRUNC;
+                n = (int) capacity;
+            }
+            try {
+                if (m.faulted && capacity < d.data().length) {
+                    throw new ErrnoException(Errno.EFAULT);
+                }
+                new UnixSocket.Cursor(m.buffer).put(d.data(), 0, n);
+                if (m.wantAddress) {
+                    m.address = sockaddr(d.portid(), groupMask(d.group()));
+                }
+                m.credentials = passCredentials() ? d.credentials() : null;
+            } finally {
+                if (dump != null && rmem <= receiveBuffer() / 2) {
+                    dumpStep();
+                }
+                if (queue.isEmpty()) {
+                    congested = false;
+                }
+                changed(false, true);
+            }
+            return (m.flags & MSG_TRUNC) != 0 ? d.data().length : n;
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    // ---- options ----
+
+    @Override
+    public boolean hasProtocolOptions() {
+        return true;
+    }
+
+    /** netlink_setsockopt: SOL_NETLINK only; the value (0 when shorter than an int) read before the name is looked at. */
+    @Override
+    protected void setProtocolOption(int level, int name, OptionValue value) throws ErrnoException {
+        if (level != SOL_NETLINK) {
+            throw new ErrnoException(Errno.ENOPROTOOPT);
+        }
+        int val = value.length() >= 4 ? le(value.read(4)).getInt(0) : 0;
+        boolean on = val != 0;
+        GuestThread caller = dev.jlx.core.kernel.Kernel.caller();
+        domain.lock.lock();
+        try {
+            switch (name) {
+                case NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP -> {
+                    groupsAllocated = true;
+                    if (val == 0 || Integer.toUnsignedLong(val - 1) >= GROUPS) {
+                        throw new ErrnoException(Errno.EINVAL);
+                    }
+                    groups = name == NETLINK_ADD_MEMBERSHIP ? groups | 1L << (val - 1) : groups & ~(1L << (val - 1));
+                }
+                case NETLINK_BROADCAST_ERROR -> broadcastError = on;
+                case NETLINK_NO_ENOBUFS -> {
+                    noEnobufs = on;
+                    if (on) {
+                        congested = false;
+                        changed(false, true);
+                    }
+                }
+                case NETLINK_LISTEN_ALL_NSID -> {
+                    if (caller == null || !privileged(caller)) {
+                        throw new ErrnoException(Errno.EPERM);
+                    }
+                    listenAllNsid = on;
+                }
+                case NETLINK_CAP_ACK -> capAck = on;
+                case NETLINK_EXT_ACK -> extAck = on;
+                case NETLINK_GET_STRICT_CHK -> strict = on;
+                // NETLINK_PKTINFO would add a control message jlx does not make to every message received.
+                default -> throw new ErrnoException(Errno.ENOPROTOOPT);
+            }
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /** netlink_getsockopt: the flags as ints (EINVAL for a buffer shorter than one), the group bitmap. */
+    @Override
+    protected byte[] protocolOption(int level, int name, int length) throws ErrnoException {
+        if (level != SOL_NETLINK) {
+            throw new ErrnoException(Errno.ENOPROTOOPT);
+        }
+        if (length < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        domain.lock.lock();
+        try {
+            if (name == NETLINK_LIST_MEMBERSHIPS) {
+                int size = groupsAllocated ? (GROUPS + 31) / 32 * 4 : 0;
+                ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+                for (int at = 0; at + 4 <= size && at + 4 <= length; at += 4) {
+                    b.putInt(at, (int) (groups >>> (at * 8)));
+                }
+                return java.util.Arrays.copyOf(b.array(), Math.min(size, length - length % 4));
+            }
+            boolean flag = switch (name) {
+                case NETLINK_PKTINFO -> false;
+                case NETLINK_BROADCAST_ERROR -> broadcastError;
+                case NETLINK_NO_ENOBUFS -> noEnobufs;
+                case NETLINK_LISTEN_ALL_NSID -> listenAllNsid;
+                case NETLINK_CAP_ACK -> capAck;
+                case NETLINK_EXT_ACK -> extAck;
+                case NETLINK_GET_STRICT_CHK -> strict;
+                default -> throw new ErrnoException(Errno.ENOPROTOOPT);
+            };
+            if (length < 4) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, flag ? 1 : 0).array();
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    @Override
+    protected boolean takesCredentials() {
+        return true;
+    }
+
+    // ---- state ----
+
+    /** No shutdown for netlink (sock_no_shutdown). */
+    @Override
+    public void shutdown(int how) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** netlink has no ioctls of its own: SIOCINQ is not a socket ioctl there (ENOTTY). */
+    @Override
+    public int inputQueued() throws ErrnoException {
+        throw new ErrnoException(Errno.ENOTTY);
+    }
+
+    @Override
+    public int outputQueued() throws ErrnoException {
+        throw new ErrnoException(Errno.ENOTTY);
+    }
+
+    @Override
+    protected boolean listening() {
+        return false;
+    }
+
+    @Override
+    public int takeError() {
+        domain.lock.lock();
+        try {
+            int e = error;
+            error = 0;
+            return e;
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    @Override
+    public void keepError(Errno e) {
+        domain.lock.lock();
+        try {
+            error = e.number();
+            changed(true, true);
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /** datagram_poll: an error, data queued, and always room to send. */
+    @Override
+    protected int readyEvents() {
+        domain.lock.lock();
+        try {
+            int mask = Poll.POLLOUT | Poll.POLLWRNORM | Poll.POLLWRBAND;
+            if (error != 0) {
+                mask |= Poll.POLLERR;
+            }
+            if (!queue.isEmpty()) {
+                mask |= Poll.POLLIN | Poll.POLLRDNORM;
+            }
+            return mask;
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    @Override
+    protected void release() {
+        domain.lock.lock();
+        try {
+            dead = true;
+            if (bound) {
+                domain.remove(portid, this);
+            }
+            queue.clear();
+            rmem = 0;
+            dump = null;
+            changed(true, true);
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /** A line of /proc/net/netlink (netlink_seq_show). */
+    void procLine(StringBuilder b) {
+        domain.lock.lock();
+        try {
+            b.append(String.format("0000000000000000 %-3d %-10d %08x %-8d %-8d %-5d %-8d %-8d %-8d\n", NETLINK_ROUTE,
+                    Integer.toUnsignedLong(portid), (int) groups, rmem, 0, dump != null ? 1 : 0, 2, drops, inode()));
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+}

@@ -329,6 +329,22 @@ public abstract class SocketFile extends OpenFile {
             }
             default -> throw new ErrnoException(Errno.ENOPROTOOPT);
         }
+        socketOptionSet(name, value);
+    }
+
+    /**
+     * A SOL_SOCKET option was set here (its checks passed): a socket whose family lives on the host
+     * passes it on (the value as the guest gave it).
+     */
+    protected void socketOptionSet(int name, OptionValue value) throws ErrnoException {
+    }
+
+    /**
+     * A SOL_SOCKET option's value as the family knows it better than these fields (a host socket's
+     * buffer sizes, the flags its listener handed down), cut to {@code length}; null for the fields'.
+     */
+    protected byte[] socketOption(int name, int length) throws ErrnoException {
+        return null;
     }
 
     /**
@@ -387,6 +403,10 @@ public abstract class SocketFile extends OpenFile {
     public final byte[] option(int level, int name, int length) throws ErrnoException {
         if (level != SOL_SOCKET) {
             return protocolOption(level, name, length);
+        }
+        byte[] own = socketOption(name, length);
+        if (own != null) {
+            return own;
         }
         long v;
         switch (name) {
@@ -527,6 +547,14 @@ public abstract class SocketFile extends OpenFile {
     /** "socket:[inode]", the name /proc/PID/fd shows. */
     public final String name() {
         return "socket:[" + inode + "]";
+    }
+
+    /**
+     * What a wait a signal ended gives (sock_intr_errno): EINTR, which SA_RESTART restarts only for a
+     * wait without a timeout ({@code timeout} {@link #FOREVER}); with one, EINTR for good (signal(7)).
+     */
+    protected static ErrnoException interrupted(long timeout) {
+        return timeout == FOREVER ? new ErrnoException(Errno.EINTR) : ErrnoException.interruptedForGood();
     }
 
     /** Sends SIGPIPE to the calling thread, as the families do on EPIPE without MSG_NOSIGNAL (send_sig). */

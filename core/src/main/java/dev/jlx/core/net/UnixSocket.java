@@ -172,10 +172,6 @@ public final class UnixSocket extends SocketFile {
         }
     }
 
-    private static ErrnoException interrupted(long left) {
-        return left == FOREVER ? new ErrnoException(Errno.EINTR) : ErrnoException.interruptedForGood();
-    }
-
     /** A signal already pending ends a wait before it starts, as signal_pending does. */
     private static void checkSignal(long left) throws ErrnoException {
         if (Thread.currentThread().isInterrupted()) {

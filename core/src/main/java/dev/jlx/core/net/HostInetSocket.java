@@ -1,5 +1,6 @@
 package dev.jlx.core.net;
 
+import static dev.jlx.abi.Inet.*;
 import static dev.jlx.abi.Socket.*;
 
 import dev.jlx.abi.Errno;
@@ -34,14 +35,6 @@ import java.util.concurrent.locks.LockSupport;
  * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then.
  */
 public final class HostInetSocket extends SocketFile {
-    private static final int IPPROTO_ICMP = 1;
-    private static final int IPPROTO_TCP = 6;
-    private static final int IPPROTO_UDP = 17;
-    private static final int IPPROTO_ICMPV6 = 58;
-    static final int SOL_IP = 0;
-    static final int SOL_TCP = 6;
-    static final int SOL_UDP = 17;
-    static final int SOL_IPV6 = 41;
     /** sizeof(struct sockaddr_in); SIN6_LEN_RFC2133 (a sockaddr_in6 without sin6_scope_id) and the whole one. */
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SIN6_LEN_RFC2133 = 24;
@@ -72,24 +65,27 @@ public final class HostInetSocket extends SocketFile {
 
     private static Map<Long, Boolean> options() {
         Map<Long, Boolean> m = new java.util.HashMap<>();
-        // SOL_IP: IP_TOS, IP_TTL, IP_HDRINCL, IP_OPTIONS, IP_MTU_DISCOVER, IP_MTU, IP_FREEBIND,
-        // IP_BIND_ADDRESS_NO_PORT, IP_MULTICAST_IF/TTL/LOOP, IP_ADD/DROP_MEMBERSHIP, IP_MULTICAST_ALL.
-        for (int name : new int[] {1, 2, 3, 4, 10, 14, 15, 24, 32, 33, 34, 35, 36, 49}) {
+        for (int name : new int[] {IP_TOS, IP_TTL, IP_HDRINCL, IP_OPTIONS, IP_MTU_DISCOVER, IP_MTU, IP_FREEBIND,
+            IP_BIND_ADDRESS_NO_PORT, IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_ADD_MEMBERSHIP,
+            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL}) {
             m.put(key(SOL_IP, name), false);
         }
-        m.put(key(SOL_IP, 11), true); // IP_RECVERR
-        // SOL_TCP: NODELAY, MAXSEG, CORK, KEEPIDLE, KEEPINTVL, KEEPCNT, SYNCNT, LINGER2, DEFER_ACCEPT,
-        // WINDOW_CLAMP, INFO, QUICKACK, CONGESTION, USER_TIMEOUT, FASTOPEN, NOTSENT_LOWAT.
-        for (int name : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18, 23, 25}) {
-            m.put(key(SOL_TCP, name), name != 1 && name != 2 && name != 11);
+        m.put(key(SOL_IP, IP_RECVERR), true);
+        for (int name : new int[] {TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_CONGESTION}) {
+            m.put(key(SOL_TCP, name), false);
         }
-        // SOL_IPV6: UNICAST_HOPS, MULTICAST_IF/HOPS/LOOP, ADD/DROP_MEMBERSHIP, MTU_DISCOVER, MTU,
-        // V6ONLY, MULTICAST_ALL, TCLASS.
-        for (int name : new int[] {16, 17, 18, 19, 20, 21, 23, 24, 26, 29, 67}) {
+        for (int name : new int[] {TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2,
+            TCP_DEFER_ACCEPT, TCP_WINDOW_CLAMP, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_FASTOPEN,
+            TCP_NOTSENT_LOWAT}) {
+            m.put(key(SOL_TCP, name), true);
+        }
+        for (int name : new int[] {IPV6_UNICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP,
+            IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP, IPV6_MTU_DISCOVER, IPV6_MTU, IPV6_V6ONLY, IPV6_MULTICAST_ALL,
+            IPV6_TCLASS}) {
             m.put(key(SOL_IPV6, name), false);
         }
-        m.put(key(SOL_IPV6, 25), true); // IPV6_RECVERR
-        m.put(key(SOL_UDP, 1), false); // UDP_CORK
+        m.put(key(SOL_IPV6, IPV6_RECVERR), true);
+        m.put(key(SOL_UDP, UDP_CORK), false);
         return Map.copyOf(m);
     }
 

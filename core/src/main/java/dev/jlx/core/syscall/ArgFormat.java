@@ -77,6 +77,8 @@ public enum ArgFormat {
     SOCKOPT_LEVEL,
     /** A socket option name at the level of the previous argument. */
     SOCKOPT_NAME,
+    /** socket's protocol: IPPROTO_* for AF_INET and AF_INET6 (the family two arguments before), a number otherwise. */
+    SOCK_PROTOCOL,
     /** setsockopt's value; its length is the next argument. */
     SOCKOPT_IN,
     /** getsockopt's value; the next argument points at its length (value-result). */

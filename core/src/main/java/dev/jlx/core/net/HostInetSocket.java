@@ -110,8 +110,9 @@ public final class HostInetSocket extends SocketFile {
         super(family, type, protocol, statusFlags, uid, gid);
         this.protocol = protocol;
         this.host = host;
+        // The queue exists before the host may first tell of a change (at once, from its own thread).
+        this.readiness = new Readiness();
         this.watched = host.watch(this::hostChanged);
-        this.readiness = watched ? new Readiness() : Readiness.UNSEEN;
     }
 
     /**
@@ -153,7 +154,7 @@ public final class HostInetSocket extends SocketFile {
 
     @Override
     public Readiness readiness() {
-        return readiness;
+        return watched ? readiness : Readiness.UNSEEN;
     }
 
     @Override

@@ -68,7 +68,11 @@ class NetworkProgramsTest {
     }
 
     @Test
-    void clientsFetchFromAHostServer() throws Exception {
+    void clientsFetchFromAHostServer() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "clientsFetchFromAHostServer", this::clientsFetchFromAHostServerHere);
+    }
+
+    private void clientsFetchFromAHostServerHere() throws Exception {
         int port = freePort();
         Process server = hostServer(port);
         try {
@@ -101,7 +105,11 @@ class NetworkProgramsTest {
     }
 
     @Test
-    void pythonHttpServerUnderJlxAnswersTheHostsCurl() throws Exception {
+    void pythonHttpServerUnderJlxAnswersTheHostsCurl() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "pythonHttpServerUnderJlxAnswersTheHostsCurl", this::pythonHttpServerUnderJlxAnswersTheHostsCurlHere);
+    }
+
+    private void pythonHttpServerUnderJlxAnswersTheHostsCurlHere() throws Exception {
         Files.writeString(dir.resolve("page.txt"), "served by a guest\n");
         int port = freePort();
         // The server runs until the shell reads a line, then is stopped with SIGTERM.
@@ -121,7 +129,11 @@ class NetworkProgramsTest {
     }
 
     @Test
-    void busyboxNcListensUnderJlx() throws Exception {
+    void busyboxNcListensUnderJlx() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "busyboxNcListensUnderJlx", this::busyboxNcListensUnderJlxHere);
+    }
+
+    private void busyboxNcListensUnderJlxHere() throws Exception {
         int port = freePort();
         Guest g = guest(List.of("/bin/busybox", "nc", "-l", "-p", Integer.toString(port)),
                 new ByteArrayInputStream("from the guest\n".getBytes(StandardCharsets.US_ASCII)));
@@ -163,7 +175,11 @@ class NetworkProgramsTest {
     }
 
     @Test
-    void busyboxNcConnectsToTheHost() throws Exception {
+    void busyboxNcConnectsToTheHost() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "busyboxNcConnectsToTheHost", this::busyboxNcConnectsToTheHostHere);
+    }
+
+    private void busyboxNcConnectsToTheHostHere() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> heard = CompletableFuture.supplyAsync(() -> {
                 try (Socket s = server.accept()) {
@@ -176,8 +192,8 @@ class NetworkProgramsTest {
             });
             Result r = Jlx.run(List.of("/bin/busybox", "nc", "127.0.0.1", Integer.toString(server.getLocalPort())),
                     Runner.ENV, dir, "hello\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("reply\n", new String(r.stdout(), StandardCharsets.US_ASCII), new String(r.stderr()));
             assertEquals("hello\n", heard.get(60, TimeUnit.SECONDS));
-            assertEquals("reply\n", new String(r.stdout(), StandardCharsets.US_ASCII));
             assertEquals(0, r.status());
         }
     }

@@ -17,6 +17,10 @@ import java.util.function.IntConsumer;
  * event goes to the socket's listener, which wakes whoever waits in jlx. An event names the
  * socket by a number of its own, never by the descriptor, so an event for a socket closed meanwhile
  * (whose descriptor may be someone else's now) finds no listener.
+ *
+ * <p>Adding a socket that is ready already queues an event at once, which the thread delivers some
+ * time later: {@link #add} waits until it has (a barrier through an eventfd), so that the socket's
+ * first report is never taken for a change made after its owner first looked.
  */
 final class EpollPoller {
     private static final int EPOLL_CLOEXEC = 0x80000;
@@ -36,12 +40,22 @@ final class EpollPoller {
 
     private static volatile EpollPoller instance;
 
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final int EFD_NONBLOCK = 0x800;
+    /** The eventfd's registration number (socket registrations start at 1). */
+    private static final long BARRIER = 0;
+
     private final int epfd;
+    private final int barrierFd;
     private final Map<Long, IntConsumer> listeners = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Barriers asked for, and the last one passed: every event queued before it was asked is delivered. */
+    private final AtomicLong barriersAsked = new AtomicLong();
+    private long barriersPassed;
 
-    private EpollPoller(int epfd) {
+    private EpollPoller(int epfd, int barrierFd) {
         this.epfd = epfd;
+        this.barrierFd = barrierFd;
         Thread t = new Thread(this::run, "jlx-host-poller");
         t.setDaemon(true);
         t.start();
@@ -54,11 +68,20 @@ final class EpollPoller {
             synchronized (EpollPoller.class) {
                 p = instance;
                 if (p == null) {
-                    int fd = SocketCalls.Epoll.create1(SocketCalls.scratch(), EPOLL_CLOEXEC);
+                    SocketCalls.Scratch s = SocketCalls.scratch();
+                    int fd = SocketCalls.Epoll.create1(s, EPOLL_CLOEXEC);
                     if (fd < 0) {
                         return null;
                     }
-                    p = instance = new EpollPoller(fd);
+                    int efd = SocketCalls.Epoll.eventfd(s, EFD_CLOEXEC | EFD_NONBLOCK);
+                    MemorySegment ev = s.value;
+                    ev.set(JAVA_INT_UNALIGNED, 0, EPOLLIN);
+                    ev.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, BARRIER);
+                    if (efd < 0 || SocketCalls.Epoll.ctl(s, fd, EPOLL_CTL_ADD, efd, ev) < 0) {
+                        SocketCalls.close(s, fd);
+                        return null;
+                    }
+                    p = instance = new EpollPoller(fd, efd);
                 }
             }
         }
@@ -77,7 +100,28 @@ final class EpollPoller {
             listeners.remove(id);
             return -1;
         }
+        barrier(s);
         return id;
+    }
+
+    /** Returns once the thread has delivered every event queued before this call. */
+    private void barrier(SocketCalls.Scratch s) {
+        long mine = barriersAsked.incrementAndGet();
+        s.value.set(JAVA_LONG_UNALIGNED, 0, 1);
+        SocketCalls.Epoll.write(s, barrierFd, s.value, 8);
+        boolean interrupted = false;
+        synchronized (this) {
+            while (barriersPassed < mine) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Removes registration {@code id} of {@code fd}, before the descriptor is closed. */
@@ -90,12 +134,21 @@ final class EpollPoller {
     private void run() {
         SocketCalls.Scratch s = SocketCalls.scratch();
         MemorySegment events = Arena.ofAuto().allocate((long) EVENT_SIZE * BATCH, 8);
+        long passed = 0;
         while (true) {
-            int n = SocketCalls.Epoll.await(s, epfd, events, BATCH, -1);
+            // Barriers asked before this wait: each one's events are in the ready list by now, so a
+            // wait that empties the list (fewer than BATCH events) has delivered them all.
+            long asked = barriersAsked.get();
+            int n = SocketCalls.Epoll.await(s, epfd, events, BATCH, asked > passed ? 0 : -1);
             for (int i = 0; i < n; i++) {
                 long at = (long) i * EVENT_SIZE;
                 int mask = events.get(JAVA_INT_UNALIGNED, at);
-                IntConsumer l = listeners.get(events.get(JAVA_LONG_UNALIGNED, at + DATA_OFFSET));
+                long id = events.get(JAVA_LONG_UNALIGNED, at + DATA_OFFSET);
+                if (id == BARRIER) {
+                    SocketCalls.Epoll.read(s, barrierFd, s.value, 8);
+                    continue;
+                }
+                IntConsumer l = listeners.get(id);
                 if (l != null) {
                     try {
                         l.accept(mask & ~EPOLLET);
@@ -103,6 +156,13 @@ final class EpollPoller {
                         System.getLogger("dev.jlx.host.posix").log(System.Logger.Level.ERROR,
                                 "a host socket's readiness listener failed", e);
                     }
+                }
+            }
+            if (n >= 0 && n < BATCH && asked > passed) {
+                passed = asked;
+                synchronized (this) {
+                    barriersPassed = asked;
+                    notifyAll();
                 }
             }
         }

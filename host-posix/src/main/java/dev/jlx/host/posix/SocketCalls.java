@@ -287,6 +287,36 @@ final class SocketCalls {
         static final MethodHandle WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
                 JAVA_INT, JAVA_INT));
 
+        /** int eventfd(unsigned int initval, int flags); */
+        static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        /** ssize_t read(int fd, void *buf, size_t n); and write, for the eventfd's 8-byte counter. */
+        static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+        static int eventfd(Scratch s, int flags) {
+            try {
+                return (int) EVENTFD.invokeExact(s.capture, 0, flags);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        static long read(Scratch s, int fd, MemorySegment buf, long n) {
+            try {
+                return (long) READ.invokeExact(s.capture, fd, buf, n);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        static long write(Scratch s, int fd, MemorySegment buf, long n) {
+            try {
+                return (long) WRITE.invokeExact(s.capture, fd, buf, n);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
         static int create1(Scratch s, int flags) {
             try {
                 return (int) CREATE1.invokeExact(s.capture, flags);

@@ -64,6 +64,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("epoll", t, List.of()));
             cases.add(Arguments.of("pollwake", t, List.of()));
             cases.add(Arguments.of("sockets", t, List.of()));
+            cases.add(Arguments.of("inet", t, List.of()));
             cases.add(Arguments.of("statx", t, List.of()));
             cases.add(Arguments.of("copies", t, List.of()));
             cases.add(Arguments.of("locks", t, List.of()));
@@ -137,21 +138,23 @@ class StaticCProgramsTest {
     /**
      * Eight threads opening, duplicating, piping, mapping and closing on one descriptor table, 20
      * runs in a row: a race in a kernel object shows in some runs only (docs/design.md, Concurrency).
+     * The races are core's, the same on every backend: the other profiles run it 4 times.
      */
-    @ParameterizedTest(name = "fdstress 20 runs {0}")
+    @ParameterizedTest(name = "fdstress runs {0}")
     @EnumSource(value = CPrograms.Toolchain.class, names = {"GCC", "MUSL"})
     void descriptorStressTwentyTimes(CPrograms.Toolchain toolchain) throws Exception {
         List<String> argv = List.of(CPrograms.binary("fdstress", toolchain).toString());
         Result expected = Native.run(argv, Runner.ENV, dir, new byte[0]);
         List<String> failed = new ArrayList<>();
-        for (int run = 1; run <= 20; run++) {
+        int runs = Jlx.BACKEND == null ? 20 : 4;
+        for (int run = 1; run <= runs; run++) {
             try {
                 Result.assertSameAs(expected, Jlx.run(argv, Runner.ENV, dir, new byte[0]), "fdstress run " + run);
             } catch (AssertionError e) {
                 failed.add(e.getMessage());
             }
         }
-        assertEquals(List.of(), failed, failed.size() + " of 20 runs differ from native");
+        assertEquals(List.of(), failed, failed.size() + " of " + runs + " runs differ from native");
     }
 
     /** bytenames.c in a host directory: names of every byte, not UTF-8, NFC beside NFD, as native. */

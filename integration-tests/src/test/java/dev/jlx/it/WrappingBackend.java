@@ -7,6 +7,7 @@ import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
 import dev.jlx.core.host.HostMemory;
+import dev.jlx.core.host.HostNetwork;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -97,6 +98,11 @@ abstract class WrappingBackend implements HostBackendProvider {
             @Override
             public HostMemory memory() {
                 return real().memory();
+            }
+
+            @Override
+            public HostNetwork network() {
+                return real().network();
             }
         };
     }

@@ -18,4 +18,9 @@ public interface HostBackend {
     default HostMemory memory() {
         return PortableHostMemory.PAGES;
     }
+
+    /** The host's IPv4 and IPv6 network; a backend without one answers every socket with EAFNOSUPPORT. */
+    default HostNetwork network() {
+        return HostNetwork.NONE;
+    }
 }

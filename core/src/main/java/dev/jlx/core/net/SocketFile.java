@@ -338,6 +338,22 @@ public abstract class SocketFile extends OpenFile {
             }
             default -> throw new ErrnoException(Errno.ENOPROTOOPT);
         }
+        socketOptionSet(name, value);
+    }
+
+    /**
+     * A SOL_SOCKET option was set here (its checks passed): a socket whose family lives on the host
+     * passes it on (the value as the guest gave it).
+     */
+    protected void socketOptionSet(int name, OptionValue value) throws ErrnoException {
+    }
+
+    /**
+     * A SOL_SOCKET option's value as the family knows it better than these fields (a host socket's
+     * buffer sizes, the flags its listener handed down), cut to {@code length}; null for the fields'.
+     */
+    protected byte[] socketOption(int name, int length) throws ErrnoException {
+        return null;
     }
 
     /**
@@ -410,6 +426,10 @@ public abstract class SocketFile extends OpenFile {
     public final byte[] option(int level, int name, int length) throws ErrnoException {
         if (level != SOL_SOCKET) {
             return protocolOption(level, name, length);
+        }
+        byte[] own = socketOption(name, length);
+        if (own != null) {
+            return own;
         }
         long v;
         switch (name) {
@@ -585,7 +605,11 @@ public abstract class SocketFile extends OpenFile {
         }
     }
 
-    private static ErrnoException interrupted(long left) {
+    /**
+     * What a wait a signal ended gives (sock_intr_errno): EINTR, which SA_RESTART restarts only for a
+     * wait without a timeout ({@code left} {@link #FOREVER}); with one, EINTR for good (signal(7)).
+     */
+    protected static ErrnoException interrupted(long left) {
         return left == FOREVER ? new ErrnoException(Errno.EINTR) : ErrnoException.interruptedForGood();
     }
 

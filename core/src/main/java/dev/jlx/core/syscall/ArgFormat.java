@@ -57,7 +57,7 @@ public enum ArgFormat {
     SOCK_FAMILY,
     /** A socket type with SOCK_CLOEXEC and SOCK_NONBLOCK. */
     SOCK_TYPE,
-    /** A socket's protocol, by name for the family before it where strace names it (NETLINK_ROUTE...). */
+    /** A socket's protocol, by name for the family two arguments before where strace names it (IPPROTO_TCP, NETLINK_ROUTE...). */
     SOCK_PROTOCOL,
     /** accept4's SOCK_CLOEXEC and SOCK_NONBLOCK. */
     SOCK_FLAGS,

@@ -15,6 +15,7 @@ import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.net.HostInetSocket;
 import dev.jlx.core.net.Incoming;
 import dev.jlx.core.net.NetlinkSocket;
 import dev.jlx.core.net.Outgoing;
@@ -59,7 +60,8 @@ final class SocketSyscalls {
     /**
      * __sock_create: the family's range, then the type's, then the family's own checks. AF_UNIX and
      * AF_NETLINK (NETLINK_ROUTE) are jlx's; AF_INET and AF_INET6 answer their argument errors as
-     * Linux's inet_create does, then EAFNOSUPPORT (no host network yet); every other family is
+     * Linux's inet_create does, then are the host's (EAFNOSUPPORT on a backend without a network);
+     * every other family is
      * EAFNOSUPPORT, as on a kernel without its module.
      */
     private static SocketFile create(GuestThread t, int family, int type, int protocol, int statusFlags)
@@ -76,7 +78,12 @@ final class SocketSyscalls {
                     p.credentials().fsuid(), p.credentials().fsgid());
             case AF_INET, AF_INET6 -> {
                 checkInet(family, type, protocol);
-                throw new ErrnoException(Errno.EAFNOSUPPORT);
+                if (type == SOCK_RAW && p.credentials().euid() != 0) {
+                    // CAP_NET_RAW is the guest's to have first; the host may refuse it still.
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                yield HostInetSocket.open(p.kernel().host().network(), family, type, protocol, statusFlags,
+                        p.credentials().fsuid(), p.credentials().fsgid());
             }
             case AF_NETLINK -> NetlinkSocket.create(p.kernel().netlinkSockets(), type, protocol, statusFlags,
                     p.credentials().fsuid(), p.credentials().fsgid());
@@ -87,9 +94,9 @@ final class SocketSyscalls {
     /**
      * inet_create's and inet6_create's checks of a type and protocol: the protocol's range (EINVAL),
      * a type with no protocols (ESOCKTNOSUPPORT), a protocol the type has not (EPROTONOSUPPORT; 0
-     * picks the type's first, and raw sockets take any other), a ping socket for a group outside
-     * ping_group_range, which by default holds nobody (EACCES). Raw sockets need CAP_NET_RAW (EPERM
-     * without; a guest with euid 0 has it).
+     * picks the type's first, and raw sockets take any other). Whether a ping socket's group is in
+     * ping_group_range (EACCES) and whether a raw socket may be made (CAP_NET_RAW, else EPERM) is
+     * the host's to say.
      */
     private static void checkInet(int family, int type, int protocol) throws ErrnoException {
         if (protocol < 0 || protocol >= IPPROTO_MAX) {
@@ -115,9 +122,6 @@ final class SocketSyscalls {
         }
         if (!found) {
             throw new ErrnoException(Errno.EPROTONOSUPPORT);
-        }
-        if (type == SOCK_DGRAM && protocol == ping) {
-            throw new ErrnoException(Errno.EACCES);
         }
     }
 

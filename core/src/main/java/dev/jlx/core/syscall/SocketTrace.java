@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import static dev.jlx.abi.Socket.*;
 
+import dev.jlx.abi.Inet;
 import dev.jlx.abi.Netlink;
 import dev.jlx.abi.Socket;
 import dev.jlx.abi.struct.Cmsghdr;
@@ -25,6 +26,11 @@ import java.util.Map;
 final class SocketTrace {
     private static final Map<Long, String> MSG = Tracer.Names.of(Socket.class, "MSG_");
     private static final Map<Long, String> SO = Tracer.Names.of(Socket.class, "SO_");
+    private static final Map<Long, String> IP = Tracer.Names.of(Inet.class, "IP_");
+    private static final Map<Long, String> TCP = Tracer.Names.of(Inet.class, "TCP_");
+    private static final Map<Long, String> UDP = Tracer.Names.of(Inet.class, "UDP_");
+    private static final Map<Long, String> IPV6 = Tracer.Names.of(Inet.class, "IPV6_");
+    private static final Map<Long, String> IPPROTO = Tracer.Names.of(Inet.class, "IPPROTO_");
     private static final Map<Long, String> TYPE_FLAGS = Map.of((long) SOCK_CLOEXEC, "SOCK_CLOEXEC",
             (long) SOCK_NONBLOCK, "SOCK_NONBLOCK");
     private static final Map<Long, String> LEVELS = Map.of(0L, "SOL_IP", (long) SOL_SOCKET, "SOL_SOCKET", 6L,
@@ -75,15 +81,27 @@ final class SocketTrace {
                 b.append(n == null ? (flags.isEmpty() ? "0" : flags) : flags.isEmpty() ? n : n + "|" + flags);
             }
             case SOCK_PROTOCOL -> {
-                String n = args[i - 2] == AF_NETLINK ? Netlink.protocolName((int) v) : null;
+                int family = (int) args[i - 2];
+                String n = family == AF_NETLINK ? Netlink.protocolName((int) v)
+                        : family == AF_INET || family == AF_INET6 ? IPPROTO.get(v & 0xffffffffL) : null;
                 b.append(n != null ? n : Integer.toString((int) v));
             }
             case SOCK_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, TYPE_FLAGS, "0");
             case MSG_FLAGS -> Tracer.flagsOrZero(b, v & 0xffffffffL, MSG, "0");
             case SHUT_HOW -> b.append(Tracer.named(SHUT, v));
             case SOCKOPT_LEVEL -> b.append(Tracer.named(LEVELS, (int) v));
-            case SOCKOPT_NAME -> b.append(args[i - 1] == SOL_SOCKET ? Tracer.named(SO, (int) v)
-                    : args[i - 1] == Netlink.SOL_NETLINK ? Tracer.named(NETLINK_OPTIONS, (int) v) : Integer.toString((int) v));
+            case SOCKOPT_NAME -> {
+                Map<Long, String> names = switch ((int) args[i - 1]) {
+                    case SOL_SOCKET -> SO;
+                    case Inet.SOL_IP -> IP;
+                    case Inet.SOL_TCP -> TCP;
+                    case Inet.SOL_UDP -> UDP;
+                    case Inet.SOL_IPV6 -> IPV6;
+                    case Netlink.SOL_NETLINK -> NETLINK_OPTIONS;
+                    default -> Map.of();
+                };
+                b.append(Tracer.named(names, (int) v));
+            }
             case SOCKADDR_IN -> sockaddr(b, mem, v, (int) next);
             case SOCKADDR_OUT -> {
                 if (v == 0) {

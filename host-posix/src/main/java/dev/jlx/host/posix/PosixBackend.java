@@ -9,6 +9,7 @@ import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
 import dev.jlx.core.host.HostMemory;
+import dev.jlx.core.host.HostNetwork;
 import dev.jlx.core.host.HostRlimit;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.host.HostStatfs;
@@ -41,6 +42,7 @@ public final class PosixBackend implements HostBackend {
     private final HostConsole console = new Console();
     private final HostIdentity identity = new Identity();
     private final HostMemory memory;
+    private final PosixNetwork network;
 
     /**
      * @param linuxOnlyCalls whether the backend may use the Linux-only calls ({@link LinuxOnly}) when
@@ -60,6 +62,7 @@ public final class PosixBackend implements HostBackend {
         this.files = new PosixFiles(this);
         // The portable profile's fork copies pages: memfds are Linux-only too.
         this.memory = new PosixHostMemory(linuxOnly != null);
+        this.network = new PosixNetwork(constants, linuxOnlyCalls);
     }
 
     POSIX posix() {
@@ -295,6 +298,11 @@ public final class PosixBackend implements HostBackend {
     @Override
     public HostMemory memory() {
         return memory;
+    }
+
+    @Override
+    public HostNetwork network() {
+        return network;
     }
 
     private final class Console implements HostConsole {

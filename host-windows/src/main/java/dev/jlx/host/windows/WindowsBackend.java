@@ -5,11 +5,12 @@ import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostIdentity;
 import dev.jlx.core.host.HostMemory;
+import dev.jlx.core.host.HostNetwork;
 
 /**
  * The Windows backend: files through an {@link NtLayer} ({@link WindowsFiles}), the console as the
- * terminal through a {@link ConsoleLayer} ({@link WindowsConsole}), and the identity of the JDK's user
- * ({@link JvmIdentity}).
+ * terminal through a {@link ConsoleLayer} ({@link WindowsConsole}), the identity of the JDK's user
+ * ({@link JvmIdentity}), and the network through java.nio ({@link NioNetwork}).
  */
 public final class WindowsBackend implements HostBackend {
     /** The user files belong to when they carry no $LXUID/$LXGID, and whom jlx runs as. */
@@ -17,6 +18,7 @@ public final class WindowsBackend implements HostBackend {
     private final WindowsFiles files;
     private final WindowsConsole console;
     private final HostMemory memory;
+    private final HostNetwork network = new NioNetwork();
 
     /** A backend for a process without a console (standard streams are files and pipes; no /dev/tty). */
     public WindowsBackend(NtLayer nt, HostMemory memory) {
@@ -54,5 +56,10 @@ public final class WindowsBackend implements HostBackend {
     @Override
     public HostMemory memory() {
         return memory;
+    }
+
+    @Override
+    public HostNetwork network() {
+        return network;
     }
 }

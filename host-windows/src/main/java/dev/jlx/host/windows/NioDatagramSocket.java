@@ -72,18 +72,14 @@ final class NioDatagramSocket extends NioSocket {
     }
 
     @Override
-    int take(int readyOps) {
-        int events = 0;
+    void take(int readyOps) {
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             fill();
-            events |= source != null ? POLLIN | POLLRDNORM : 0;
-            events |= error != 0 ? POLLERR : 0;
         }
-        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && writeBlocked) {
             writeBlocked = false;
-            events |= POLLOUT | POLLWRNORM | POLLWRBAND;
+            changed(POLLOUT | POLLWRNORM | POLLWRBAND);
         }
-        return events;
     }
 
     @Override
@@ -115,10 +111,12 @@ final class NioDatagramSocket extends NioSocket {
                 }
                 length = ahead.position();
                 source = from;
+                changed(POLLIN | POLLRDNORM);
                 return;
             }
         } catch (IOException e) {
             error = NioErrors.errno(e).number();
+            changed(POLLERR);
         }
     }
 
@@ -189,48 +187,52 @@ final class NioDatagramSocket extends NioSocket {
      */
     @Override
     public long send(List<MemorySegment> data, int flags, InetEndpoint to) throws ErrnoException {
-        synchronized (this) {
-            if ((flags & MSG_OOB) != 0) {
-                throw new ErrnoException(Errno.EOPNOTSUPP);
-            }
-            long total = length(data);
-            // udp_sendmsg's own limit, before the datagram is copied here.
-            if (total > 0xffff) {
-                throw new ErrnoException(Errno.EMSGSIZE);
-            }
-            InetSocketAddress target = null;
-            if (to != null) {
-                if (to.port() == 0) {
-                    throw new ErrnoException(Errno.EINVAL);
+        try {
+            synchronized (this) {
+                if ((flags & MSG_OOB) != 0) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
                 }
-                checkV6only(to);
-                target = destination(to);
-            } else if (peer == null) {
-                throw new ErrnoException(Errno.EDESTADDRREQ);
+                long total = length(data);
+                // udp_sendmsg's own limit, before the datagram is copied here.
+                if (total > 0xffff) {
+                    throw new ErrnoException(Errno.EMSGSIZE);
+                }
+                InetSocketAddress target = null;
+                if (to != null) {
+                    if (to.port() == 0) {
+                        throw new ErrnoException(Errno.EINVAL);
+                    }
+                    checkV6only(to);
+                    target = destination(to);
+                } else if (peer == null) {
+                    throw new ErrnoException(Errno.EDESTADDRREQ);
+                }
+                ErrnoException e = takeError();
+                if (e != null) {
+                    throw e;
+                }
+                if ((shutdown & SEND_SHUTDOWN) != 0) {
+                    throw new ErrnoException(Errno.EPIPE);
+                }
+                if (target != null && peer != null && !target.equals(peer)) {
+                    throw new ErrnoException(Errno.EISCONN);
+                }
+                ByteBuffer datagram = gather(data, total);
+                int n;
+                try {
+                    n = target == null ? channel.write(datagram) : channel.send(datagram, target);
+                } catch (IOException | IllegalStateException | IllegalArgumentException x) {
+                    throw NioErrors.of(x);
+                }
+                if (n == 0 && total > 0) {
+                    writeBlocked = true;
+                    rearm();
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                return total;
             }
-            ErrnoException e = takeError();
-            if (e != null) {
-                throw e;
-            }
-            if ((shutdown & SEND_SHUTDOWN) != 0) {
-                throw new ErrnoException(Errno.EPIPE);
-            }
-            if (target != null && peer != null && !target.equals(peer)) {
-                throw new ErrnoException(Errno.EISCONN);
-            }
-            ByteBuffer datagram = gather(data, total);
-            int n;
-            try {
-                n = target == null ? channel.write(datagram) : channel.send(datagram, target);
-            } catch (IOException | IllegalStateException | IllegalArgumentException x) {
-                throw NioErrors.of(x);
-            }
-            if (n == 0 && total > 0) {
-                writeBlocked = true;
-                rearm();
-                throw new ErrnoException(Errno.EAGAIN);
-            }
-            return total;
+        } finally {
+            flush();
         }
     }
 
@@ -254,38 +256,42 @@ final class NioDatagramSocket extends NioSocket {
      */
     @Override
     public Received receive(List<MemorySegment> into, int flags, boolean wantSource) throws ErrnoException {
-        synchronized (this) {
-            if ((flags & MSG_ERRQUEUE) != 0) {
-                throw new ErrnoException(Errno.EAGAIN);
-            }
-            ErrnoException e = takeError();
-            if (e != null) {
-                rearm();
-                throw e;
-            }
-            fill();
-            if (source == null) {
-                e = takeError();
-                rearm();
+        try {
+            synchronized (this) {
+                if ((flags & MSG_ERRQUEUE) != 0) {
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                ErrnoException e = takeError();
                 if (e != null) {
+                    rearm();
                     throw e;
                 }
-                if ((shutdown & RCV_SHUTDOWN) != 0) {
-                    return new Received(0, null, 0);
+                fill();
+                if (source == null) {
+                    e = takeError();
+                    rearm();
+                    if (e != null) {
+                        throw e;
+                    }
+                    if ((shutdown & RCV_SHUTDOWN) != 0) {
+                        return new Received(0, null, 0);
+                    }
+                    throw new ErrnoException(Errno.EAGAIN);
                 }
-                throw new ErrnoException(Errno.EAGAIN);
+                long capacity = length(into);
+                ByteBuffer view = ahead.duplicate().position(0).limit(length);
+                int copied = copy(view, into, 0, (int) Math.min(capacity, length));
+                boolean truncated = length > capacity;
+                InetEndpoint from = wantSource ? endpoint(source) : null;
+                long result = (flags & MSG_TRUNC) != 0 ? length : copied;
+                if ((flags & MSG_PEEK) == 0) {
+                    source = null;
+                }
+                rearm();
+                return new Received(result, from, truncated ? MSG_TRUNC : 0);
             }
-            long capacity = length(into);
-            ByteBuffer view = ahead.duplicate().position(0).limit(length);
-            int copied = copy(view, into, 0, (int) Math.min(capacity, length));
-            boolean truncated = length > capacity;
-            InetEndpoint from = wantSource ? endpoint(source) : null;
-            long result = (flags & MSG_TRUNC) != 0 ? length : copied;
-            if ((flags & MSG_PEEK) == 0) {
-                source = null;
-            }
-            rearm();
-            return new Received(result, from, truncated ? MSG_TRUNC : 0);
+        } finally {
+            flush();
         }
     }
 
@@ -298,12 +304,13 @@ final class NioDatagramSocket extends NioSocket {
         try {
             synchronized (this) {
                 shutdown |= how + 1;
+                changed(POLLIN | POLLRDNORM | POLLRDHUP | POLLHUP);
                 if (peer == null) {
                     throw new ErrnoException(Errno.ENOTCONN);
                 }
             }
         } finally {
-            tell(POLLIN | POLLRDHUP | POLLHUP);
+            flush();
         }
     }
 
@@ -336,10 +343,14 @@ final class NioDatagramSocket extends NioSocket {
     /** SIOCINQ: the next datagram's length (0 for none). */
     @Override
     public int available() {
-        synchronized (this) {
-            fill();
-            rearm();
-            return source == null ? 0 : length;
+        try {
+            synchronized (this) {
+                fill();
+                rearm();
+                return source == null ? 0 : length;
+            }
+        } finally {
+            flush();
         }
     }
 
@@ -352,29 +363,33 @@ final class NioDatagramSocket extends NioSocket {
     /** datagram_poll. */
     @Override
     public int poll() {
-        synchronized (this) {
-            if (closed) {
-                return POLLNVAL;
+        try {
+            synchronized (this) {
+                if (closed) {
+                    return POLLNVAL;
+                }
+                fill();
+                int mask = 0;
+                if (error != 0) {
+                    mask |= POLLERR;
+                }
+                if ((shutdown & RCV_SHUTDOWN) != 0) {
+                    mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+                }
+                if (shutdown == SHUTDOWN_MASK) {
+                    mask |= POLLHUP;
+                }
+                if (source != null) {
+                    mask |= POLLIN | POLLRDNORM;
+                }
+                if (!writeBlocked) {
+                    mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+                }
+                rearm();
+                return mask;
             }
-            fill();
-            int mask = 0;
-            if (error != 0) {
-                mask |= POLLERR;
-            }
-            if ((shutdown & RCV_SHUTDOWN) != 0) {
-                mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-            }
-            if (shutdown == SHUTDOWN_MASK) {
-                mask |= POLLHUP;
-            }
-            if (source != null) {
-                mask |= POLLIN | POLLRDNORM;
-            }
-            if (!writeBlocked) {
-                mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-            }
-            rearm();
-            return mask;
+        } finally {
+            flush();
         }
     }
 

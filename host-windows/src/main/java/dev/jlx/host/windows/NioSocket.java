@@ -51,6 +51,8 @@ abstract sealed class NioSocket implements HostSocket, NioPoller.Target permits 
     /** IPV6_V6ONLY, which the JDK cannot set: see {@link #checkV6only}. */
     boolean v6only;
     private volatile IntConsumer listener;
+    /** The changes noted and not yet told (POLL* bits). */
+    private int untold;
     private NioPoller poller;
     private SelectionKey key;
     private int armed;
@@ -72,8 +74,8 @@ abstract sealed class NioSocket implements HostSocket, NioPoller.Target permits 
     /** The SelectionKey operations the socket waits for now (0: none). */
     abstract int interest();
 
-    /** Takes what {@code readyOps} says is ready (the poller's thread): the POLL* bits that may have changed. */
-    abstract int take(int readyOps);
+    /** Takes what {@code readyOps} says is ready (the poller's thread, the lock held), noting what {@link #changed}. */
+    abstract void take(int readyOps);
 
     /** Whether the socket has a local port (inet_num): IPV6_V6ONLY is fixed from then on. */
     abstract boolean hasPort();
@@ -128,19 +130,34 @@ abstract sealed class NioSocket implements HostSocket, NioPoller.Target permits 
 
     @Override
     public final void fired(SelectionKey k, int readyOps) {
-        int events;
         synchronized (this) {
             if (closed || k != key) {
                 return;
             }
-            events = take(readyOps);
+            take(readyOps);
             rearm();
         }
-        tell(events);
+        flush();
     }
 
-    /** Tells the listener that {@code events} may have changed (never with the socket's lock held). */
-    final void tell(int events) {
+    /**
+     * Notes (the lock held) that the readiness of {@code events} changed: data or a connection was
+     * taken ahead, a connect ended, an error or the peer's end came, room was made. Whichever thread
+     * finds such a change (the poller's, or a call's own look) tells the listener when it lets go of
+     * the lock ({@link #flush}), so that a change is heard of even when a guest's poll found it first
+     * (an EPOLLET waiter would otherwise miss an edge the selector will not fire again).
+     */
+    final void changed(int events) {
+        untold |= events;
+    }
+
+    /** Tells the listener of the changes noted (never with the socket's lock held). */
+    final void flush() {
+        int events;
+        synchronized (this) {
+            events = untold;
+            untold = 0;
+        }
         IntConsumer l = listener;
         if (events != 0 && l != null) {
             l.accept(events);

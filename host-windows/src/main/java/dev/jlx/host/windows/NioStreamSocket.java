@@ -132,28 +132,20 @@ final class NioStreamSocket extends NioSocket {
     }
 
     @Override
-    int take(int readyOps) {
-        int events = 0;
-        if ((readyOps & SelectionKey.OP_ACCEPT) != 0 && state == State.LISTEN) {
+    void take(int readyOps) {
+        if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
             fillAccept();
-            events |= waiting != null || acceptFailed ? POLLIN | POLLRDNORM : 0;
         }
-        if ((readyOps & SelectionKey.OP_CONNECT) != 0 && state == State.SYN_SENT) {
+        if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
             settle();
-            events |= POLLOUT | POLLWRNORM | (state == State.CLOSE ? POLLERR | POLLHUP : 0);
         }
-        if ((readyOps & SelectionKey.OP_READ) != 0 && state == State.ESTABLISHED) {
-            boolean wasDone = peerDone;
-            if (fill() > 0 || peerDone != wasDone) {
-                events |= POLLIN | POLLRDNORM | (peerDone ? POLLRDHUP : 0);
-            }
-            events |= state == State.CLOSE ? POLLIN | POLLERR | POLLHUP : 0;
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            fill();
         }
-        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && writeBlocked) {
             writeBlocked = false;
-            events |= POLLOUT | POLLWRNORM;
+            changed(POLLOUT | POLLWRNORM);
         }
-        return events;
     }
 
     @Override
@@ -194,6 +186,9 @@ final class NioStreamSocket extends NioSocket {
             peerDone();
             return 0;
         }
+        if (n > 0) {
+            changed(POLLIN | POLLRDNORM);
+        }
         return n;
     }
 
@@ -201,6 +196,7 @@ final class NioStreamSocket extends NioSocket {
     private void peerDone() {
         peerDone = true;
         shutdown |= RCV_SHUTDOWN;
+        changed(POLLIN | POLLRDNORM | POLLRDHUP);
     }
 
     /**
@@ -212,17 +208,21 @@ final class NioStreamSocket extends NioSocket {
         error = (x == Errno.ECONNRESET && peerDone ? Errno.EPIPE : x).number();
         state = State.CLOSE;
         shutdown = SHUTDOWN_MASK;
+        changed(POLLIN | POLLRDNORM | POLLRDHUP | POLLOUT | POLLWRNORM | POLLERR | POLLHUP);
     }
 
     /** Takes a waiting connection ahead (a listener). */
     private void fillAccept() {
-        if (waiting != null || acceptFailed) {
+        if (state != State.LISTEN || waiting != null || acceptFailed) {
             return;
         }
         try {
             waiting = acceptOne();
         } catch (IOException e) {
             acceptFailed = true;
+        }
+        if (waiting != null || acceptFailed) {
+            changed(POLLIN | POLLRDNORM);
         }
     }
 
@@ -248,6 +248,7 @@ final class NioStreamSocket extends NioSocket {
         try {
             if (channel.finishConnect()) {
                 state = State.ESTABLISHED;
+                changed(POLLOUT | POLLWRNORM);
             }
         } catch (IOException e) {
             fail(e);
@@ -371,7 +372,6 @@ final class NioStreamSocket extends NioSocket {
      */
     @Override
     public void connect(InetEndpoint remote) throws ErrnoException {
-        int events = 0;
         try {
             synchronized (this) {
                 if (connecting) {
@@ -407,7 +407,7 @@ final class NioStreamSocket extends NioSocket {
                 error = 0;
                 if (made) {
                     state = State.ESTABLISHED;
-                    events = POLLOUT | POLLWRNORM;
+                    changed(POLLOUT | POLLWRNORM);
                     rearm();
                     return;
                 }
@@ -417,7 +417,7 @@ final class NioStreamSocket extends NioSocket {
                 throw new ErrnoException(Errno.EINPROGRESS);
             }
         } finally {
-            tell(events);
+            flush();
         }
     }
 
@@ -441,9 +441,10 @@ final class NioStreamSocket extends NioSocket {
             peerDone = false;
             writeBlocked = false;
             ahead = null;
+            changed(POLLIN | POLLOUT | POLLHUP);
         }
         released();
-        tell(POLLIN | POLLOUT | POLLHUP);
+        flush();
     }
 
     /**
@@ -454,7 +455,6 @@ final class NioStreamSocket extends NioSocket {
      */
     @Override
     public long send(List<MemorySegment> data, int flags, InetEndpoint to) throws ErrnoException {
-        int events = 0;
         try {
             synchronized (this) {
                 settle();
@@ -490,7 +490,6 @@ final class NioStreamSocket extends NioSocket {
                         n = 0;
                     } else {
                         fail(e);
-                        events = POLLERR | POLLHUP | POLLIN | POLLOUT;
                         throw takeError();
                     }
                 }
@@ -504,7 +503,7 @@ final class NioStreamSocket extends NioSocket {
                 return n;
             }
         } finally {
-            tell(events);
+            flush();
         }
     }
 
@@ -528,7 +527,6 @@ final class NioStreamSocket extends NioSocket {
      */
     @Override
     public Received receive(List<MemorySegment> into, int flags, boolean wantSource) throws ErrnoException {
-        int events = 0;
         try {
             synchronized (this) {
                 if (state == State.LISTEN) {
@@ -544,9 +542,6 @@ final class NioStreamSocket extends NioSocket {
                 long capacity = length(into);
                 long got = (flags & MSG_PEEK) != 0 ? peek(into, capacity)
                         : (flags & MSG_TRUNC) != 0 ? discard(capacity) : read(into, capacity);
-                if (state == State.CLOSE && error != 0) {
-                    events = POLLERR | POLLHUP | POLLIN;
-                }
                 rearm();
                 if (got > 0 || capacity == 0) {
                     return new Received(got, null, 0);
@@ -561,7 +556,7 @@ final class NioStreamSocket extends NioSocket {
                 throw new ErrnoException(state == State.CLOSE ? Errno.ENOTCONN : Errno.EAGAIN);
             }
         } finally {
-            tell(events);
+            flush();
         }
     }
 
@@ -670,10 +665,13 @@ final class NioStreamSocket extends NioSocket {
                 rearm();
             }
         } finally {
+            synchronized (this) {
+                changed(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLHUP | POLLRDHUP);
+            }
             if (left) {
                 released();
             }
-            tell(POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
+            flush();
         }
     }
 
@@ -683,47 +681,59 @@ final class NioStreamSocket extends NioSocket {
      */
     @Override
     public InetEndpoint localAddress() throws ErrnoException {
-        synchronized (this) {
-            settle();
-            NetworkChannel c = optionChannel();
-            try {
-                SocketAddress a = c != null && c.isOpen() ? c.getLocalAddress() : null;
-                if (a != null) {
-                    return endpoint(a);
+        try {
+            synchronized (this) {
+                settle();
+                NetworkChannel c = optionChannel();
+                try {
+                    SocketAddress a = c != null && c.isOpen() ? c.getLocalAddress() : null;
+                    if (a != null) {
+                        return endpoint(a);
+                    }
+                } catch (IOException e) {
+                    throw NioErrors.of(e);
                 }
-            } catch (IOException e) {
-                throw NioErrors.of(e);
+                return bound != null ? bound : unbound();
             }
-            return bound != null ? bound : unbound();
+        } finally {
+            flush();
         }
     }
 
     /** inet_getname: a peer only once connected and while not CLOSE. */
     @Override
     public InetEndpoint peerAddress() throws ErrnoException {
-        synchronized (this) {
-            settle();
-            if (state != State.ESTABLISHED) {
-                throw new ErrnoException(Errno.ENOTCONN);
+        try {
+            synchronized (this) {
+                settle();
+                if (state != State.ESTABLISHED) {
+                    throw new ErrnoException(Errno.ENOTCONN);
+                }
+                try {
+                    return endpoint(channel.getRemoteAddress());
+                } catch (IOException e) {
+                    throw NioErrors.of(e);
+                }
             }
-            try {
-                return endpoint(channel.getRemoteAddress());
-            } catch (IOException e) {
-                throw NioErrors.of(e);
-            }
+        } finally {
+            flush();
         }
     }
 
     /** SIOCINQ: what was read ahead (at most {@link #AHEAD} bytes: quirk); EINVAL on a listener. */
     @Override
     public int available() throws ErrnoException {
-        synchronized (this) {
-            if (state == State.LISTEN) {
-                throw new ErrnoException(Errno.EINVAL);
+        try {
+            synchronized (this) {
+                if (state == State.LISTEN) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                fill();
+                rearm();
+                return ahead == null ? 0 : ahead.remaining();
             }
-            fill();
-            rearm();
-            return ahead == null ? 0 : ahead.remaining();
+        } finally {
+            flush();
         }
     }
 
@@ -741,37 +751,41 @@ final class NioStreamSocket extends NioSocket {
     /** tcp_poll (inet_csk_listen_poll for a listener), from the state the socket knows after a look. */
     @Override
     public int poll() {
-        synchronized (this) {
-            if (closed) {
-                return POLLNVAL;
-            }
-            settle();
-            if (state == State.LISTEN) {
-                fillAccept();
+        try {
+            synchronized (this) {
+                if (closed) {
+                    return POLLNVAL;
+                }
+                settle();
+                if (state == State.LISTEN) {
+                    fillAccept();
+                    rearm();
+                    return waiting != null || acceptFailed ? POLLIN | POLLRDNORM : 0;
+                }
+                fill();
+                int mask = 0;
+                if (shutdown == SHUTDOWN_MASK || state == State.CLOSE) {
+                    mask |= POLLHUP;
+                }
+                if ((shutdown & RCV_SHUTDOWN) != 0) {
+                    mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+                }
+                if (state != State.SYN_SENT) {
+                    if (ahead != null && ahead.hasRemaining()) {
+                        mask |= POLLIN | POLLRDNORM;
+                    }
+                    if ((shutdown & SEND_SHUTDOWN) != 0 || !writeBlocked) {
+                        mask |= POLLOUT | POLLWRNORM;
+                    }
+                }
+                if (error != 0) {
+                    mask |= POLLERR;
+                }
                 rearm();
-                return waiting != null || acceptFailed ? POLLIN | POLLRDNORM : 0;
+                return mask;
             }
-            fill();
-            int mask = 0;
-            if (shutdown == SHUTDOWN_MASK || state == State.CLOSE) {
-                mask |= POLLHUP;
-            }
-            if ((shutdown & RCV_SHUTDOWN) != 0) {
-                mask |= POLLIN | POLLRDNORM | POLLRDHUP;
-            }
-            if (state != State.SYN_SENT) {
-                if (ahead != null && ahead.hasRemaining()) {
-                    mask |= POLLIN | POLLRDNORM;
-                }
-                if ((shutdown & SEND_SHUTDOWN) != 0 || !writeBlocked) {
-                    mask |= POLLOUT | POLLWRNORM;
-                }
-            }
-            if (error != 0) {
-                mask |= POLLERR;
-            }
-            rearm();
-            return mask;
+        } finally {
+            flush();
         }
     }
 

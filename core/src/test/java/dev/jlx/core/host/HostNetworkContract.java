@@ -34,6 +34,8 @@ public abstract class HostNetworkContract {
     private static final int SOL_SOCKET = 1;
     private static final int SO_ERROR = 4;
     private static final int SO_REUSEADDR = 2;
+    private static final int SO_KEEPALIVE = 9;
+    private static final int SO_LINGER = 13;
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int SOL_IPV6 = 41;
@@ -41,6 +43,7 @@ public abstract class HostNetworkContract {
     private static final int MSG_PEEK = 2;
     private static final int MSG_TRUNC = 0x20;
     private static final int SHUT_WR = 1;
+    private static final int SHUT_RDWR = 2;
     private static final byte[] LOOPBACK = {127, 0, 0, 1};
     private static final byte[] LOOPBACK6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
@@ -239,5 +242,239 @@ public abstract class HostNetworkContract {
         }
         assertTrue((told.get() & Poll.POLLIN) != 0, "told " + told.get());
         assertNotNull(c[1].localAddress());
+    }
+
+    @Test
+    void aPeekLeavesTheBytesThatAvailableCounts() throws Exception {
+        for (int family : new int[] {AF_INET, AF_INET6}) {
+            HostSocket[] c = connection(listener(family), family);
+            c[0].send(List.of(bytes("abcdef")), 0, null);
+            MemorySegment in = arena.allocate(16);
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (c[1].available() < 6 && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            assertEquals(6, c[1].available());
+            assertEquals(3, c[1].receive(List.of(in.asSlice(0, 3)), MSG_PEEK, false).length());
+            assertEquals("abc", text(in, 3));
+            assertEquals(6, c[1].receive(List.of(in), MSG_PEEK, false).length());
+            assertEquals("abcdef", text(in, 6));
+            assertEquals(2, c[1].receive(List.of(in.asSlice(0, 2)), 0, false).length());
+            assertEquals("ab", text(in, 2));
+            assertEquals(4, c[1].available());
+            c[0].send(List.of(bytes("gh")), 0, null);
+            end = System.nanoTime() + 5_000_000_000L;
+            while (c[1].available() < 6 && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            HostSocket.Received r = c[1].receive(List.of(in.asSlice(0, 1), in.asSlice(1, 15)), 0, false);
+            assertEquals(6, r.length());
+            assertEquals("cdefgh", text(in, 6));
+            assertEquals(0, c[1].available());
+        }
+    }
+
+    @Test
+    void aDatagramPeekedIsReceivedAgainAndAvailableIsTheNextOnesLength() throws Exception {
+        for (int family : new int[] {AF_INET, AF_INET6}) {
+            byte[] lo = family == AF_INET ? LOOPBACK : LOOPBACK6;
+            HostSocket a = socket(family, SOCK_DGRAM);
+            HostSocket b = socket(family, SOCK_DGRAM);
+            a.bind(new InetEndpoint(lo, 0, 0, 0));
+            b.bind(new InetEndpoint(lo, 0, 0, 0));
+            a.send(List.of(bytes("01234"), bytes("56789")), 0, b.localAddress());
+            a.send(List.of(bytes("abc")), 0, b.localAddress());
+            await(b, Poll.POLLIN);
+            assertEquals(10, b.available());
+            MemorySegment in = arena.allocate(16);
+            HostSocket.Received r = b.receive(List.of(in.asSlice(0, 4)), MSG_PEEK, true);
+            assertEquals(4, r.length());
+            assertTrue((r.flags() & MSG_TRUNC) != 0);
+            assertEquals(a.localAddress(), r.source());
+            r = b.receive(List.of(in), 0, false);
+            assertEquals(10, r.length());
+            assertEquals("0123456789", text(in, 10));
+            assertEquals(0, r.flags() & MSG_TRUNC);
+            await(b, Poll.POLLIN);
+            assertEquals(3, b.available());
+            assertEquals(3, b.receive(List.of(in), 0, false).length());
+            assertEquals(0, b.available());
+            assertEquals(Errno.EAGAIN,
+                    assertThrows(ErrnoException.class, () -> b.receive(List.of(in), 0, false)).errno());
+        }
+    }
+
+    @Test
+    void aRefusedConnectIsReportedOnce() throws Exception {
+        HostSocket probe = socket(AF_INET, SOCK_STREAM);
+        probe.bind(new InetEndpoint(LOOPBACK, 0, 0, 0));
+        InetEndpoint nobody = probe.localAddress();
+        probe.close();
+        HostSocket c = socket(AF_INET, SOCK_STREAM);
+        try {
+            c.connect(nobody);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ECONNREFUSED) {
+                return; // a host that knows at once: nothing is pending
+            }
+            assertEquals(Errno.EINPROGRESS, e.errno());
+        }
+        int r = await(c, Poll.POLLERR);
+        assertEquals(Poll.POLLERR | Poll.POLLHUP, r & (Poll.POLLERR | Poll.POLLHUP));
+        assertEquals(Errno.ECONNREFUSED.number(), intOption(c, SOL_SOCKET, SO_ERROR));
+        assertEquals(0, intOption(c, SOL_SOCKET, SO_ERROR));
+        assertEquals(0, c.poll() & Poll.POLLERR);
+    }
+
+    @Test
+    void thePeersCloseIsEofAfterItsData() throws Exception {
+        for (int family : new int[] {AF_INET, AF_INET6}) {
+            HostSocket[] c = connection(listener(family), family);
+            c[0].send(List.of(bytes("bye")), 0, null);
+            c[0].close();
+            MemorySegment in = arena.allocate(8);
+            assertTrue((await(c[1], Poll.POLLIN) & Poll.POLLIN) != 0);
+            long end = System.nanoTime() + 5_000_000_000L;
+            long got = 0;
+            while (got < 3 && System.nanoTime() < end) {
+                try {
+                    got += c[1].receive(List.of(in.asSlice(got)), 0, false).length();
+                } catch (ErrnoException e) {
+                    assertEquals(Errno.EAGAIN, e.errno());
+                }
+            }
+            assertEquals("bye", text(in, 3));
+            while (System.nanoTime() < end) {
+                try {
+                    assertEquals(0, c[1].receive(List.of(in), 0, false).length());
+                    break;
+                } catch (ErrnoException e) {
+                    assertEquals(Errno.EAGAIN, e.errno());
+                    Thread.sleep(1);
+                }
+            }
+            assertEquals(0, c[1].receive(List.of(in), 0, false).length());
+            assertTrue((c[1].poll() & Poll.POLLIN) != 0);
+        }
+    }
+
+    @Test
+    void aResetIsEconnresetOnceThenEpipe() throws Exception {
+        HostSocket[] c = connection(listener(AF_INET), AF_INET);
+        c[1].setOption(SOL_SOCKET, SO_LINGER, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1)
+                .putInt(4, 0).array());
+        c[1].close();
+        assertTrue((await(c[0], Poll.POLLERR) & Poll.POLLERR) != 0);
+        MemorySegment in = arena.allocate(8);
+        assertEquals(Errno.ECONNRESET,
+                assertThrows(ErrnoException.class, () -> c[0].receive(List.of(in), 0, false)).errno());
+        assertEquals(Errno.EPIPE,
+                assertThrows(ErrnoException.class, () -> c[0].send(List.of(bytes("x")), 0, null)).errno());
+    }
+
+    @Test
+    void shutdownsOfSocketsNotConnected() throws Exception {
+        HostSocket s = socket(AF_INET, SOCK_STREAM);
+        assertEquals(Errno.ENOTCONN, assertThrows(ErrnoException.class, () -> s.shutdown(SHUT_RDWR)).errno());
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> s.shutdown(5)).errno());
+        HostSocket u = socket(AF_INET, SOCK_DGRAM);
+        assertEquals(Errno.ENOTCONN, assertThrows(ErrnoException.class, () -> u.shutdown(SHUT_WR)).errno());
+        HostSocket l = listener(AF_INET);
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> l.bind(new InetEndpoint(LOOPBACK, 0, 0,
+                0))).errno());
+    }
+
+    @Test
+    void aPortInUseIsEaddrinuse() throws Exception {
+        HostSocket l = listener(AF_INET);
+        HostSocket other = socket(AF_INET, SOCK_STREAM);
+        assertEquals(Errno.EADDRINUSE,
+                assertThrows(ErrnoException.class, () -> other.bind(l.localAddress())).errno());
+    }
+
+    @Test
+    void anIpv6ListenerTakesIpv4ClientsAsMappedAddresses() throws Exception {
+        HostSocket l = socket(AF_INET6, SOCK_STREAM);
+        l.bind(new InetEndpoint(new byte[16], 0, 0, 0));
+        l.listen(4);
+        HostSocket c = socket(AF_INET, SOCK_STREAM);
+        try {
+            c.connect(new InetEndpoint(LOOPBACK, l.localAddress().port(), 0, 0));
+        } catch (ErrnoException e) {
+            assertEquals(Errno.EINPROGRESS, e.errno());
+        }
+        assertTrue((await(l, Poll.POLLIN) & Poll.POLLIN) != 0);
+        HostSocket.Accepted a = l.accept();
+        open.add(a.socket());
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
+        assertArrayEquals(mapped, a.peer().address());
+        assertArrayEquals(mapped, a.socket().localAddress().address());
+        assertEquals(c.localAddress().port(), a.peer().port());
+    }
+
+    @Test
+    void anAcceptedConnectionInheritsTheListenersOptions() throws Exception {
+        HostSocket l = socket(AF_INET, SOCK_STREAM);
+        l.setOption(SOL_TCP, TCP_NODELAY, intValue(1));
+        l.setOption(SOL_SOCKET, SO_KEEPALIVE, intValue(1));
+        l.bind(new InetEndpoint(LOOPBACK, 0, 0, 0));
+        l.listen(8);
+        HostSocket[] c = connection(l, AF_INET);
+        assertEquals(1, intOption(c[1], SOL_TCP, TCP_NODELAY));
+        assertEquals(1, intOption(c[1], SOL_SOCKET, SO_KEEPALIVE));
+        assertEquals(0, intOption(c[0], SOL_TCP, TCP_NODELAY));
+    }
+
+    @Test
+    void aConnectedDatagramSocketLearnsOfARefusal() throws Exception {
+        HostSocket probe = socket(AF_INET, SOCK_DGRAM);
+        probe.bind(new InetEndpoint(LOOPBACK, 0, 0, 0));
+        InetEndpoint nobody = probe.localAddress();
+        probe.close();
+        HostSocket u = socket(AF_INET, SOCK_DGRAM);
+        u.connect(nobody);
+        assertEquals(1, u.send(List.of(bytes("x")), 0, null));
+        assertTrue((await(u, Poll.POLLERR) & Poll.POLLERR) != 0);
+        MemorySegment in = arena.allocate(8);
+        assertEquals(Errno.ECONNREFUSED,
+                assertThrows(ErrnoException.class, () -> u.receive(List.of(in), 0, false)).errno());
+        assertEquals(Errno.EAGAIN, assertThrows(ErrnoException.class, () -> u.receive(List.of(in), 0, false)).errno());
+    }
+
+    /** Waits (5 s at most) until {@code told} has one of {@code events}. */
+    private static boolean told(AtomicInteger told, int events) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while ((told.get() & events) == 0 && System.nanoTime() < end) {
+            Thread.sleep(1);
+        }
+        return (told.get() & events) != 0;
+    }
+
+    @Test
+    void aWatchedSocketTellsOfEachArrivalEvenUnreadAndOfWhatItsOwnPollFound() throws Exception {
+        HostSocket l = listener(AF_INET);
+        AtomicInteger listenerTold = new AtomicInteger();
+        if (!l.watch(e -> listenerTold.getAndUpdate(v -> v | e))) {
+            return; // a host that cannot tell
+        }
+        HostSocket[] c = connection(l, AF_INET);
+        assertTrue(told(listenerTold, Poll.POLLIN));
+        AtomicInteger told = new AtomicInteger();
+        assertTrue(c[1].watch(e -> told.getAndUpdate(v -> v | e)));
+        told.set(0);
+        c[0].send(List.of(bytes("a")), 0, null);
+        assertTrue(told(told, Poll.POLLIN), "first arrival");
+        told.set(0);
+        c[0].send(List.of(bytes("b")), 0, null);
+        assertTrue(told(told, Poll.POLLIN), "an arrival while data is unread");
+        MemorySegment in = arena.allocate(8);
+        assertEquals(2, c[1].receive(List.of(in), 0, false).length());
+        told.set(0);
+        c[0].send(List.of(bytes("c")), 0, null);
+        await(c[1], Poll.POLLIN);
+        assertTrue(told(told, Poll.POLLIN), "an arrival a poll found first");
+        told.set(0);
+        c[0].shutdown(SHUT_WR);
+        assertTrue(told(told, Poll.POLLIN), "the peer's end");
     }
 }

@@ -253,6 +253,7 @@ final class NioStreamSocket extends NioSocket {
         } catch (IOException e) {
             fail(e);
             channel = null;
+            released();
         }
     }
 
@@ -400,6 +401,7 @@ final class NioStreamSocket extends NioSocket {
                     // The JDK closes a channel whose connect failed.
                     if (!c.isOpen()) {
                         channel = null;
+                        released();
                     }
                     throw NioErrors.of(e);
                 }

@@ -432,6 +432,8 @@ public abstract class HostNetworkContract {
         InetEndpoint nobody = probe.localAddress();
         probe.close();
         HostSocket u = socket(AF_INET, SOCK_DGRAM);
+        AtomicInteger told = new AtomicInteger();
+        boolean watched = u.watch(e -> told.getAndUpdate(v -> v | e));
         u.connect(nobody);
         assertEquals(1, u.send(List.of(bytes("x")), 0, null));
         assertTrue((await(u, Poll.POLLERR) & Poll.POLLERR) != 0);
@@ -439,6 +441,18 @@ public abstract class HostNetworkContract {
         assertEquals(Errno.ECONNREFUSED,
                 assertThrows(ErrnoException.class, () -> u.receive(List.of(in), 0, false)).errno());
         assertEquals(Errno.EAGAIN, assertThrows(ErrnoException.class, () -> u.receive(List.of(in), 0, false)).errno());
+        // Again, the error taken by SO_ERROR this time; then the socket still hears of a datagram.
+        assertEquals(1, u.send(List.of(bytes("x")), 0, null));
+        assertTrue((await(u, Poll.POLLERR) & Poll.POLLERR) != 0);
+        assertEquals(Errno.ECONNREFUSED.number(), intOption(u, SOL_SOCKET, SO_ERROR));
+        HostSocket b = socket(AF_INET, SOCK_DGRAM);
+        b.bind(new InetEndpoint(LOOPBACK, 0, 0, 0));
+        u.connect(b.localAddress());
+        told.set(0);
+        b.send(List.of(bytes("y")), 0, u.localAddress());
+        assertTrue(!watched || told(told, Poll.POLLIN), "a datagram after the error");
+        assertTrue((await(u, Poll.POLLIN) & Poll.POLLIN) != 0);
+        assertEquals(1, u.receive(List.of(in), 0, false).length());
     }
 
     /** Waits (5 s at most) until {@code told} has one of {@code events}. */

@@ -187,10 +187,14 @@ abstract sealed class NioSocket implements HostSocket, NioPoller.Target permits 
     /** Closes every channel of the socket (its lock held). */
     abstract void closeChannels();
 
-    /** Takes sk_err (sock_error): the error, or null for none. */
+    /**
+     * Takes sk_err (sock_error), the lock held: the error, or null for none. A socket that stopped
+     * waiting for data while it had one waits again.
+     */
     final ErrnoException takeError() {
         int e = error;
         error = 0;
+        rearm();
         return e == 0 ? null : new ErrnoException(Errno.of(e));
     }
 
@@ -246,9 +250,8 @@ abstract sealed class NioSocket implements HostSocket, NioPoller.Target permits 
             // What the socket knows of now: a connect's end, a datagram's ICMP error.
             poll();
             synchronized (this) {
-                int e = error;
-                error = 0;
-                return NioOptions.encode(level, e, length);
+                ErrnoException e = takeError();
+                return NioOptions.encode(level, e == null ? 0 : e.errno().number(), length);
             }
         }
         if (level == SOL_IPV6 && name == IPV6_V6ONLY && ipv6) {

@@ -5,8 +5,6 @@ import static dev.jlx.abi.Socket.MSG_ERRQUEUE;
 import static dev.jlx.abi.Socket.MSG_OOB;
 import static dev.jlx.abi.Socket.MSG_PEEK;
 import static dev.jlx.abi.Socket.MSG_TRUNC;
-import static dev.jlx.abi.Socket.SOL_SOCKET;
-import static dev.jlx.abi.Socket.SO_REUSEADDR;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;

@@ -3,7 +3,8 @@
  * on a pipe woken by a write, a read that makes room, and the last writer's close; an epoll inside
  * poll; edge-triggered epoll reporting each new write while data is left; a FIFO reader opened with
  * O_NONBLOCK before any writer (no POLLHUP until a writer came and went); an eventfd; a write end
- * whose readers are gone. Each child acts after a pause, so the parent is asleep in its wait.
+ * whose readers are gone. Each child acts after a pause, so the parent is asleep in its wait (a
+ * pause that only makes a wake-up likely to be tested: no outcome depends on it).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,8 +64,15 @@ static void write_byte(int fd) {
     }
 }
 
+/* The parent's go-ahead for write_twice's second write, once it has seen the first. */
+static int go[2];
+
 static void write_twice(int fd) {
     write_byte(fd);
+    char b;
+    if (read(go[0], &b, 1) != 1) {
+        perror("read go");
+    }
     usleep(PAUSE_US);
     write_byte(fd);
 }
@@ -160,11 +168,15 @@ int main(void) {
     ev.events = EPOLLIN | EPOLLET;
     ev.data.u64 = 6;
     epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+    pipe(go);
     c = later(write_twice, p[1]);
     epoll_show("EPOLLET first write", ep, -1);
     epoll_show("EPOLLET again at once", ep, 0);
+    write_byte(go[1]);
     epoll_show("EPOLLET second write", ep, -1);
     reap(c);
+    close(go[0]);
+    close(go[1]);
     drain(p[0]);
     close(ep);
 

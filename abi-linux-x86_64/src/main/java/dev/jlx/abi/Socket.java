@@ -71,6 +71,8 @@ public final class Socket {
     public static final int SO_RXQ_OVFL = 40;
     public static final int SO_PEEK_OFF = 42;
     public static final int SO_INCOMING_CPU = 49;
+    /** The socket's memory counters (u32 sk_meminfo: SK_MEMINFO_RMEM_ALLOC first, SK_MEMINFO_DROPS ninth). */
+    public static final int SO_MEMINFO = 55;
     public static final int SO_COOKIE = 57;
     public static final int SO_RCVTIMEO_NEW = 66;
     public static final int SO_SNDTIMEO_NEW = 67;

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * each one bumps the side's {@link #pollGeneration} and wakes the socket's {@link Readiness} queue;
  * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then.
  */
-public final class HostInetSocket extends SocketFile {
+public final class HostInetSocket extends SocketFile implements InetSockets.Member {
     /** sizeof(struct sockaddr_in); SIN6_LEN_RFC2133 (a sockaddr_in6 without sin6_scope_id) and the whole one. */
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SIN6_LEN_RFC2133 = 24;
@@ -94,6 +94,8 @@ public final class HostInetSocket extends SocketFile {
     }
 
     private final HostSocket host;
+    /** The kernel's /proc/net tables, which list this socket while it lives (a TCP or UDP one). */
+    private final InetSockets tables;
     private final boolean watched;
     private final Readiness readiness;
     private final AtomicLong inputChanges = new AtomicLong();
@@ -101,33 +103,44 @@ public final class HostInetSocket extends SocketFile {
     /** The protocol, 0 resolved to the type's own (what SO_PROTOCOL reports and accept hands down). */
     private final int protocol;
     private volatile boolean listening;
+    /**
+     * The count of input changes when a read last left the stream's queue empty (-1: never): a read
+     * that empties the queue takes the peer's FIN too if it had come, which /proc/net/tcp's rx_queue
+     * counts until then.
+     */
+    private volatile long drained = -1;
     /** An error recvmmsg kept for the next call (sk_err), reported before the host's own. */
     private volatile int keptError;
     /** Values of options the host lacks, remembered as Linux would report them (see {@link #OPTIONS}). */
     private final Map<Long, byte[]> remembered = new ConcurrentHashMap<>();
 
-    private HostInetSocket(int family, int type, int protocol, int statusFlags, int uid, int gid, HostSocket host) {
+    private HostInetSocket(InetSockets tables, int family, int type, int protocol, int statusFlags, int uid, int gid,
+            HostSocket host) {
         super(family, type, protocol, statusFlags, uid, gid);
         this.protocol = protocol;
         this.host = host;
+        this.tables = tables;
         // The queue exists before the host may first tell of a change (at once, from its own thread).
         this.readiness = new Readiness();
         this.watched = host.watch(this::hostChanged);
+        if (table() != null) {
+            tables.add(this);
+        }
     }
 
     /**
      * A new socket of the host's network; {@code type} and {@code protocol} already checked as
      * inet_create checks them, the protocol 0 resolved to the type's own (SO_PROTOCOL reports it).
      */
-    public static HostInetSocket open(HostNetwork network, int family, int type, int protocol, int statusFlags,
-            int uid, int gid) throws ErrnoException {
+    public static HostInetSocket open(HostNetwork network, InetSockets tables, int family, int type, int protocol,
+            int statusFlags, int uid, int gid) throws ErrnoException {
         int resolved = protocol != 0 ? protocol : switch (type) {
             case SOCK_STREAM -> IPPROTO_TCP;
             case SOCK_DGRAM -> IPPROTO_UDP;
             default -> 0;
         };
         HostSocket host = network.open(family, type, protocol);
-        return new HostInetSocket(family, type, resolved, statusFlags, uid, gid, host);
+        return new HostInetSocket(tables, family, type, resolved, statusFlags, uid, gid, host);
     }
 
     private boolean stream() {
@@ -321,7 +334,8 @@ public final class HostInetSocket extends SocketFile {
             try {
                 HostSocket.Accepted a = host.accept();
                 var c = t.process().credentials();
-                return new HostInetSocket(family(), type(), protocol, statusFlags, c.fsuid(), c.fsgid(), a.socket());
+                return new HostInetSocket(tables, family(), type(), protocol, statusFlags, c.fsuid(), c.fsgid(),
+                        a.socket());
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.EAGAIN || timeout == 0) {
                     throw e;
@@ -450,6 +464,9 @@ public final class HostInetSocket extends SocketFile {
                         in.flags & RECEIVE_FLAGS, in.wantAddress);
                 got += r.length();
                 in.resultFlags = r.flags();
+                if (got < capacity && stream() && (in.flags & MSG_PEEK) == 0) {
+                    drained = inputChanges.get();
+                }
                 if (in.wantAddress && got == r.length()) {
                     in.address = r.source() == null ? null : sockaddr(r.source());
                 }
@@ -603,10 +620,170 @@ public final class HostInetSocket extends SocketFile {
         return b;
     }
 
+    // ---- /proc/net/tcp, tcp6, udp and udp6 ----
+
+    /** TCP states (include/net/tcp_states.h) the tables print. */
+    private static final int TCP_ESTABLISHED = 1;
+    private static final int TCP_CLOSE = 7;
+    private static final int TCP_LISTEN = 10;
+    /** struct tcp_info's fields the tables use: tcpi_state (u8), and u32s in microseconds or counts. */
+    private static final int TCPI_RETRANSMITS = 2;
+    private static final int TCPI_PROBES = 3;
+    private static final int TCPI_RTO = 8;
+    private static final int TCPI_ATO = 12;
+    private static final int TCPI_UNACKED = 24;
+    private static final int TCPI_SND_SSTHRESH = 76;
+    private static final int TCPI_SND_CWND = 80;
+    private static final int TCP_INFO_USED = 84;
+    /** TCP_INFINITE_SSTHRESH: a connection still in its first slow start (the tables print -1). */
+    private static final int TCP_INFINITE_SSTHRESH = 0x7fffffff;
+    /** sk_meminfo's SK_MEMINFO_RMEM_ALLOC, SK_MEMINFO_WMEM_ALLOC and SK_MEMINFO_DROPS, and its size. */
+    private static final int MEMINFO_RMEM = 0;
+    private static final int MEMINFO_WMEM = 2;
+    private static final int MEMINFO_DROPS = 8;
+    private static final int MEMINFO_SIZE = 36;
+    /** The kernel address column (%pK), hidden as for a reader without CAP_SYSLOG. */
+    private static final String HIDDEN_POINTER = "0000000000000000";
+
+    /** tcp or udp (tcp6, udp6 for AF_INET6); null for the other protocols, which other files list. */
+    @Override
+    public InetSockets.Table table() {
+        boolean v4 = family() == AF_INET;
+        if (stream() && protocol == IPPROTO_TCP) {
+            return v4 ? InetSockets.Table.TCP : InetSockets.Table.TCP6;
+        }
+        if (datagram() && protocol == IPPROTO_UDP) {
+            return v4 ? InetSockets.Table.UDP : InetSockets.Table.UDP6;
+        }
+        return null;
+    }
+
+    /**
+     * The socket's line as tcp4_seq_show, udp4_format_sock and their IPv6 forms print it, from what
+     * the host tells now: addresses, state (TCP_INFO's where the host has it), queues (SIOCOUTQ and
+     * SIOCINQ for TCP, SO_MEMINFO's memory counts for UDP), the inode's owner and number. Timers
+     * are not known (0). A TCP socket is listed while listening or connected (Linux's hash tables
+     * hold no closed or only bound one), a UDP one once bound.
+     */
+    @Override
+    public InetSockets.Line procLine() {
+        try {
+            InetEndpoint local = host.localAddress();
+            return stream() ? tcpLine(local) : udpLine(local);
+        } catch (ErrnoException gone) {
+            return null;
+        }
+    }
+
+    private InetSockets.Line tcpLine(InetEndpoint local) throws ErrnoException {
+        ByteBuffer info = null;
+        if (host.hasOption(SOL_TCP, TCP_INFO)) {
+            byte[] i = host.option(SOL_TCP, TCP_INFO, TCP_INFO_USED);
+            if (i.length >= TCP_INFO_USED) {
+                info = ByteBuffer.wrap(i).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        InetEndpoint peer = peerOrNull();
+        int state = info != null ? info.get(0) & 0xff
+                : listening ? TCP_LISTEN : peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+        if (state == TCP_CLOSE) {
+            return null;
+        }
+        int tx = 0;
+        int rx;
+        String tail;
+        if (state == TCP_LISTEN) {
+            // A listener's receive queue is its accept queue; the rest is what a listener has:
+            // TCP_TIMEOUT_INIT (100 clock ticks), TCP_INIT_CWND, the TCP_FASTOPEN queue's length.
+            rx = info != null ? info.getInt(TCPI_UNACKED) : 0;
+            int fastopen = 0;
+            if (host.hasOption(SOL_TCP, TCP_FASTOPEN)) {
+                fastopen = ByteBuffer.wrap(Arrays.copyOf(host.option(SOL_TCP, TCP_FASTOPEN, 4), 4))
+                        .order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+            }
+            tail = "100 0 0 10 " + fastopen;
+        } else {
+            tx = queue(false);
+            // rcv_nxt - copied_seq: SIOCINQ, and the peer's FIN until a read empties the queue after it
+            // came (no change told since that read; a host that tells none: any such read).
+            int inq = queue(true);
+            rx = inq + (finReceived(state) && (inq > 0 || drained != inputChanges.get()) ? 1 : 0);
+            // rto and ato in clock ticks (USER_HZ 100: microseconds / 10000); the quick-ack count is not known.
+            int rto = info != null ? info.getInt(TCPI_RTO) / 10_000 : 20;
+            int ato = info != null ? info.getInt(TCPI_ATO) / 10_000 : 0;
+            int cwnd = info != null ? info.getInt(TCPI_SND_CWND) : 10;
+            int ssthresh = info != null ? info.getInt(TCPI_SND_SSTHRESH) : TCP_INFINITE_SSTHRESH;
+            tail = rto + " " + ato + " 0 " + cwnd + " "
+                    + (Integer.compareUnsigned(ssthresh, TCP_INFINITE_SSTHRESH) >= 0 ? -1 : ssthresh);
+        }
+        int retransmits = info != null ? info.get(TCPI_RETRANSMITS) & 0xff : 0;
+        int probes = info != null ? info.get(TCPI_PROBES) & 0xff : 0;
+        return new InetSockets.Line(String.format("%s %s %02X %08X:%08X 00:00000000 %08X %5d %8d %d 1 %s %s",
+                hex(local), hex(peer), state, tx, rx, retransmits, Integer.toUnsignedLong(uid()), probes, inode(),
+                HIDDEN_POINTER, tail), state == TCP_LISTEN);
+    }
+
+    private InetSockets.Line udpLine(InetEndpoint local) throws ErrnoException {
+        if (local.port() == 0) {
+            return null;
+        }
+        InetEndpoint peer = peerOrNull();
+        int tx;
+        int rx;
+        int drops = 0;
+        if (host.hasOption(SOL_SOCKET, SO_MEMINFO)) {
+            ByteBuffer m = ByteBuffer.wrap(Arrays.copyOf(host.option(SOL_SOCKET, SO_MEMINFO, MEMINFO_SIZE),
+                    MEMINFO_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+            rx = m.getInt(4 * MEMINFO_RMEM);
+            tx = m.getInt(4 * MEMINFO_WMEM);
+            drops = m.getInt(4 * MEMINFO_DROPS);
+        } else {
+            tx = queue(false);
+            rx = queue(true);
+        }
+        return new InetSockets.Line(String.format("%s %s %02X %08X:%08X 00:00000000 00000000 %5d        0 %d 2 %s %d",
+                hex(local), hex(peer), peer != null ? TCP_ESTABLISHED : TCP_CLOSE, tx, rx,
+                Integer.toUnsignedLong(uid()), inode(), HIDDEN_POINTER, drops), false);
+    }
+
+    /** CLOSE_WAIT, LAST_ACK, CLOSING and TIME_WAIT: the states after the peer's FIN came. */
+    private static boolean finReceived(int state) {
+        return state == 8 || state == 9 || state == 11 || state == 6;
+    }
+
+    private InetEndpoint peerOrNull() {
+        try {
+            return host.peerAddress();
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
+    /** SIOCINQ or SIOCOUTQ, 0 when the host has no answer. */
+    private int queue(boolean input) {
+        try {
+            return input ? host.available() : host.unsent();
+        } catch (ErrnoException e) {
+            return 0;
+        }
+    }
+
+    /** An address and port as the tables print them (none: zeros). */
+    private String hex(InetEndpoint e) {
+        if (e == null) {
+            return family() == AF_INET ? "00000000:0000" : "00000000000000000000000000000000:0000";
+        }
+        byte[] a = e.address();
+        return (a.length == 4 ? InetSockets.hex4(a) : InetSockets.hex6(a)) + String.format(":%04X", e.port());
+    }
+
     // ---- the open file ----
 
     @Override
     protected void release() {
+        if (table() != null) {
+            tables.remove(this);
+        }
         host.close();
     }
 }

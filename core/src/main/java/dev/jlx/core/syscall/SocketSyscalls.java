@@ -82,8 +82,8 @@ final class SocketSyscalls {
                     // CAP_NET_RAW is the guest's to have first; the host may refuse it still.
                     throw new ErrnoException(Errno.EPERM);
                 }
-                yield HostInetSocket.open(p.kernel().host().network(), family, type, protocol, statusFlags,
-                        p.credentials().fsuid(), p.credentials().fsgid());
+                yield HostInetSocket.open(p.kernel().host().network(), p.kernel().inetSockets(), family, type,
+                        protocol, statusFlags, p.credentials().fsuid(), p.credentials().fsgid());
             }
             case AF_NETLINK -> NetlinkSocket.create(p.kernel().netlinkSockets(), type, protocol, statusFlags,
                     p.credentials().fsuid(), p.credentials().fsgid());

@@ -94,8 +94,9 @@ final class PosixNetwork implements HostNetwork {
         Map<Long, HostOption> m = new HashMap<>();
         int[][] pairs = {
             // SOL_SOCKET: REUSEADDR, ERROR, DONTROUTE, BROADCAST, SNDBUF, RCVBUF, KEEPALIVE, OOBINLINE,
-            // PRIORITY, LINGER, REUSEPORT, RCVLOWAT.
+            // PRIORITY, LINGER, REUSEPORT, RCVLOWAT, MEMINFO (read by core for /proc/net/udp).
             {1, 2}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {1, 9}, {1, 10}, {1, 12}, {1, 13}, {1, 15}, {1, 18},
+            {1, 55},
             // SOL_IP: TOS, TTL, HDRINCL, OPTIONS, MTU_DISCOVER, RECVERR, MTU, FREEBIND, BIND_ADDRESS_NO_PORT,
             // MULTICAST_IF, MULTICAST_TTL, MULTICAST_LOOP, ADD_MEMBERSHIP, DROP_MEMBERSHIP, MULTICAST_ALL.
             {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 10}, {0, 11}, {0, 14}, {0, 15}, {0, 24}, {0, 32}, {0, 33}, {0, 34},

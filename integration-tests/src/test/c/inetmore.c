@@ -1,0 +1,241 @@
+/*
+ * More IPv4 and IPv6 socket behaviour on loopback: the program's own lines in /proc/net/tcp, tcp6,
+ * udp and udp6 (found by the inode /proc/self/fd shows), control messages of recvmsg (IP_PKTINFO,
+ * IP_TTL, IP_TOS, IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS, timestamps, IP_RECVERR's error queue,
+ * and their truncation), the order of connect's checks, and accept of a connection the client
+ * reset. Ports and times are the kernel's: only their relations are printed.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+static void show(const char *what, long r) {
+    printf("%s = %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
+}
+
+static void await_events(const char *what, int fd, short events) {
+    struct pollfd p = {fd, events, 0};
+    int n = poll(&p, 1, 2000);
+    printf("%s: poll %d revents 0x%x\n", what, n, p.revents);
+}
+
+static struct sockaddr_in in4(const char *ip, int port) {
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    inet_pton(AF_INET, ip, &a.sin_addr);
+    return a;
+}
+
+static struct sockaddr_in6 in6(const char *ip, int port) {
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    inet_pton(AF_INET6, ip, &a.sin6_addr);
+    return a;
+}
+
+static int port_of(int fd) {
+    struct sockaddr_storage a;
+    socklen_t len = sizeof a;
+    if (getsockname(fd, (struct sockaddr *) &a, &len) < 0) {
+        return -1;
+    }
+    return ntohs(a.ss_family == AF_INET ? ((struct sockaddr_in *) &a)->sin_port
+                                        : ((struct sockaddr_in6 *) &a)->sin6_port);
+}
+
+static int listener(int family) {
+    int s = socket(family, SOCK_STREAM, 0);
+    if (family == AF_INET) {
+        struct sockaddr_in a = in4("127.0.0.1", 0);
+        bind(s, (struct sockaddr *) &a, sizeof a);
+    } else {
+        struct sockaddr_in6 a = in6("::1", 0);
+        bind(s, (struct sockaddr *) &a, sizeof a);
+    }
+    listen(s, 8);
+    return s;
+}
+
+static int connect_to(int family, int port) {
+    int c = socket(family, SOCK_STREAM, 0);
+    int r;
+    if (family == AF_INET) {
+        struct sockaddr_in a = in4("127.0.0.1", port);
+        r = connect(c, (struct sockaddr *) &a, sizeof a);
+    } else {
+        struct sockaddr_in6 a = in6("::1", port);
+        r = connect(c, (struct sockaddr *) &a, sizeof a);
+    }
+    if (r < 0) {
+        show("connect_to", r);
+    }
+    return c;
+}
+
+/* ---- /proc/net ---- */
+
+/* The inode /proc/self/fd/FD names (socket:[N]), checked against fstat's. */
+static unsigned long fd_inode(int fd) {
+    char path[64], target[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0) {
+        return 0;
+    }
+    target[n] = 0;
+    unsigned long ino = 0;
+    if (sscanf(target, "socket:[%lu]", &ino) != 1) {
+        return 0;
+    }
+    struct stat st;
+    fstat(fd, &st);
+    if (st.st_ino != ino) {
+        printf("fd link %lu but st_ino %lu\n", ino, (unsigned long) st.st_ino);
+    }
+    return ino;
+}
+
+/* A port as its relation to the ports named: 0, "own" (fd's), "other" (peer's), else "?". */
+static const char *port_tag(unsigned port, int own, int other) {
+    return port == 0 ? "0" : (int) port == own ? "own" : (int) port == other ? "peer" : "?";
+}
+
+/* Shows fd's line in /proc/net/TABLE: addresses (ports as tags), state, queues, uid; or that none is there. */
+static void proc_line(const char *what, const char *table, int fd, int peer_port, int exact_rx) {
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/net/%s", table);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("%s: cannot open %s: %s\n", what, path, strerror(errno));
+        return;
+    }
+    unsigned long ino = fd_inode(fd);
+    int found = 0;
+    int first = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (first) {
+            first = 0;
+            printf("%s: %s header length %zu\n", what, table, strlen(line));
+            continue;
+        }
+        size_t length = strlen(line);
+        char local[40], remote[40];
+        unsigned lport, rport, st, tx, rx, tr, retr, uid;
+        unsigned long when, inode;
+        int sl, timeout;
+        if (sscanf(line, "%d: %39[0-9A-F]:%x %39[0-9A-F]:%x %x %x:%x %x:%lx %x %u %d %lu", &sl, local, &lport,
+                   remote, &rport, &st, &tx, &rx, &tr, &when, &retr, &uid, &timeout, &inode) != 14) {
+            printf("%s: unparsed line '%s'\n", what, line);
+            continue;
+        }
+        if (inode != ino || ino == 0) {
+            continue;
+        }
+        found = 1;
+        if (strchr(table, '6') == NULL) {
+            /* tcp and udp pad each line to their header's width; the IPv6 tables do not. */
+            printf("%s: line length %zu\n", what, length);
+        }
+        int fields = 0;
+        for (char *t = strtok(line, " \n"); t; t = strtok(NULL, " \n")) {
+            fields++;
+        }
+        printf("%s: %s %s:%s %s:%s st %02X tx %u rx %s%u tr %u retr %u uid %s timeout %d fields %d\n", what,
+               table, local, port_tag(lport, port_of(fd), peer_port), remote, port_tag(rport, port_of(fd), peer_port),
+               st, tx, exact_rx ? "" : "nonzero ", exact_rx ? rx : rx != 0, tr, retr,
+               uid == getuid() ? "own" : "other", timeout, fields);
+    }
+    fclose(f);
+    if (!found) {
+        printf("%s: not in %s\n", what, table);
+    }
+}
+
+static void proc_tables(void) {
+    printf("-- /proc/net\n");
+    int unbound = socket(AF_INET, SOCK_STREAM, 0);
+    proc_line("unbound tcp", "tcp", unbound, 0, 1);
+    struct sockaddr_in a = in4("127.0.0.1", 0);
+    bind(unbound, (struct sockaddr *) &a, sizeof a);
+    proc_line("bound tcp", "tcp", unbound, 0, 1);
+    close(unbound);
+
+    int l = listener(AF_INET);
+    proc_line("listener", "tcp", l, 0, 1);
+    int c = connect_to(AF_INET, port_of(l));
+    await_events("listener", l, POLLIN);
+    proc_line("listener with one to accept", "tcp", l, 0, 1);
+    proc_line("client", "tcp", c, port_of(l), 1);
+    int s = accept(l, NULL, NULL);
+    proc_line("server", "tcp", s, port_of(c), 1);
+    proc_line("server", "tcp6", s, port_of(c), 1);
+    show("send 5", send(c, "hello", 5, 0));
+    await_events("server", s, POLLIN);
+    proc_line("server with 5 unread", "tcp", s, port_of(c), 1);
+    show("shutdown SHUT_WR", shutdown(c, SHUT_WR));
+    await_events("server", s, POLLRDHUP);
+    proc_line("server after the peer's FIN", "tcp", s, port_of(c), 1);
+    char b[16];
+    show("recv", recv(s, b, sizeof b, 0));
+    proc_line("server after reading the data", "tcp", s, port_of(c), 1);
+    show("recv at the end", recv(s, b, sizeof b, 0));
+    proc_line("server after reading the end", "tcp", s, port_of(c), 1);
+    close(s);
+    close(c);
+    close(l);
+
+    l = listener(AF_INET6);
+    proc_line("v6 listener", "tcp6", l, 0, 1);
+    proc_line("v6 listener", "tcp", l, 0, 1);
+    c = connect_to(AF_INET6, port_of(l));
+    s = accept(l, NULL, NULL);
+    proc_line("v6 client", "tcp6", c, port_of(l), 1);
+    proc_line("v6 server", "tcp6", s, port_of(c), 1);
+    close(s);
+    close(c);
+    close(l);
+
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    proc_line("unbound udp", "udp", u, 0, 1);
+    bind(u, (struct sockaddr *) &a, sizeof a);
+    proc_line("bound udp", "udp", u, 0, 1);
+    int u2 = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in to = in4("127.0.0.1", port_of(u));
+    show("connect udp", connect(u2, (struct sockaddr *) &to, sizeof to));
+    proc_line("connected udp", "udp", u2, port_of(u), 1);
+    show("send 3", send(u2, "abc", 3, 0));
+    await_events("udp", u, POLLIN);
+    proc_line("udp with a datagram", "udp", u, 0, 0);
+    close(u2);
+    close(u);
+
+    int u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 any6 = in6("::", 0);
+    bind(u6, (struct sockaddr *) &any6, sizeof any6);
+    proc_line("bound udp6", "udp6", u6, 0, 1);
+    proc_line("bound udp6", "udp", u6, 0, 1);
+    close(u6);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    proc_tables();
+    return 0;
+}

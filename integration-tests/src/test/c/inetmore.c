@@ -234,8 +234,81 @@ static void proc_tables(void) {
     close(u6);
 }
 
+/* ---- connect: the socket's state before the address ---- */
+
+/* A port nobody listens on: one bound and closed again. */
+static int free_port(void) {
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = in4("127.0.0.1", 0);
+    bind(s, (struct sockaddr *) &a, sizeof a);
+    int p = port_of(s);
+    close(s);
+    return p;
+}
+
+static void connect_order(void) {
+    printf("-- connect's order of checks\n");
+    struct sockaddr_in6 a6 = in6("::1", 1);
+    int l = listener(AF_INET);
+    struct sockaddr_in good = in4("127.0.0.1", port_of(l));
+    show("listener: addrlen 8", connect(l, (struct sockaddr *) &good, 8));
+    show("listener: AF_INET6 address", connect(l, (struct sockaddr *) &a6, sizeof a6));
+    show("listener: addrlen 1", connect(l, (struct sockaddr *) &good, 1));
+    int c = connect_to(AF_INET, port_of(l));
+    show("connected: addrlen 8", connect(c, (struct sockaddr *) &good, 8));
+    show("connected: AF_INET6 address", connect(c, (struct sockaddr *) &a6, sizeof a6));
+    show("connected: the same address", connect(c, (struct sockaddr *) &good, sizeof good));
+    int s = accept(l, NULL, NULL);
+    show("accepted: addrlen 8", connect(s, (struct sockaddr *) &good, 8));
+    close(s);
+    close(c);
+
+    c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int r = connect(c, (struct sockaddr *) &good, sizeof good);
+    printf("non-blocking connect: %s\n", r == 0 ? "0" : errno == EINPROGRESS ? "EINPROGRESS" : strerror(errno));
+    await_events("connecting", c, POLLOUT);
+    show("connecting: addrlen 8 finishes it", connect(c, (struct sockaddr *) &good, 8));
+    show("then addrlen 8", connect(c, (struct sockaddr *) &good, 8));
+    close(c);
+    close(l);
+
+    struct sockaddr_in refused = in4("127.0.0.1", free_port());
+    c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    r = connect(c, (struct sockaddr *) &refused, sizeof refused);
+    printf("non-blocking connect: %s\n", r == 0 ? "0" : errno == EINPROGRESS ? "EINPROGRESS" : strerror(errno));
+    await_events("refused", c, POLLOUT);
+    show("refused: AF_INET6 address", connect(c, (struct sockaddr *) &a6, sizeof a6));
+    show("then AF_INET6 address", connect(c, (struct sockaddr *) &a6, sizeof a6));
+    show("then addrlen 8", connect(c, (struct sockaddr *) &refused, 8));
+    close(c);
+
+    int v6 = socket(AF_INET6, SOCK_STREAM, 0);
+    show("v6 unconnected: AF_INET address", connect(v6, (struct sockaddr *) &good, sizeof good));
+    show("v6 unconnected: addrlen 20", connect(v6, (struct sockaddr *) &a6, 20));
+    close(v6);
+
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    printf("udp port before: %d\n", port_of(u));
+    show("udp: addrlen 8", connect(u, (struct sockaddr *) &good, 8));
+    printf("udp bound by it: %d\n", port_of(u) != 0);
+    show("udp: AF_INET6 address", connect(u, (struct sockaddr *) &a6, sizeof a6));
+    close(u);
+    int u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    show("udp6: AF_INET address addrlen 8", connect(u6, (struct sockaddr *) &good, 8));
+    printf("udp6 bound by it: %d\n", port_of(u6) != 0);
+    close(u6);
+    u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    int one = 1;
+    setsockopt(u6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    show("v6only udp6: AF_INET address addrlen 8", connect(u6, (struct sockaddr *) &good, 8));
+    show("v6only udp6: AF_INET address", connect(u6, (struct sockaddr *) &good, sizeof good));
+    show("v6only udp6: addrlen 20", connect(u6, (struct sockaddr *) &a6, 20));
+    close(u6);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     proc_tables();
+    connect_order();
     return 0;
 }

@@ -109,6 +109,15 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
      * counts until then.
      */
     private volatile long drained = -1;
+    /**
+     * A stream's sock->state as jlx's connects and accept left it (SS_UNCONNECTED, SS_CONNECTING,
+     * SS_CONNECTED), and where it was connecting to: connect looks at it before the address.
+     */
+    private static final int SS_UNCONNECTED = 1;
+    private static final int SS_CONNECTING = 2;
+    private static final int SS_CONNECTED = 3;
+    private volatile int connection = SS_UNCONNECTED;
+    private volatile InetEndpoint connectingTo;
     /** An error recvmmsg kept for the next call (sk_err), reported before the host's own. */
     private volatile int keptError;
     /** Values of options the host lacks, remembered as Linux would report them (see {@link #OPTIONS}). */
@@ -282,6 +291,11 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
      * finish at once is EINPROGRESS for a non-blocking socket, and waits (SO_SNDTIMEO: EINPROGRESS
      * when it passes) for the others; a connect that a signal interrupts goes on connecting (the
      * next one waits again, or is EALREADY without waiting), as Linux's.
+     *
+     * <p>The address is the protocol's to check, after the socket's state: a stream that is connected
+     * or listening is EISCONN whatever the address, one still connecting goes on with the connect it
+     * began (__inet_stream_connect); a datagram socket gets its port first (inet_dgram_connect's
+     * autobind), so a bad address leaves it bound.
      */
     @Override
     public void connect(GuestThread t, byte[] address) throws ErrnoException {
@@ -290,16 +304,27 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         }
         if (family(address) == AF_UNSPEC) {
             host.disconnect();
+            connection = SS_UNCONNECTED;
             return;
         }
         InetEndpoint to;
-        if (family() == AF_INET) {
-            to = inet4(address, false, false);
-        } else if (!stream() && family(address) == AF_INET) {
-            // ip6_datagram_connect takes an IPv4 address (the host refuses it on an IPV6_V6ONLY socket).
-            to = inet4(address, false, false);
-        } else {
-            to = inet6(address);
+        try {
+            to = remote(address);
+        } catch (ErrnoException bad) {
+            if (datagram()) {
+                autobind();
+                throw bad;
+            }
+            if (!stream()) {
+                throw bad;
+            }
+            to = connectingTo;
+            if (connection == SS_CONNECTED || listening) {
+                throw new ErrnoException(Errno.EISCONN);
+            }
+            if (connection != SS_CONNECTING || to == null) {
+                throw bad;
+            }
         }
         boolean nonblocking = nonblocking();
         long timeout = sendTimeout(false);
@@ -307,15 +332,54 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         while (true) {
             try {
                 host.connect(to);
+                connection = SS_CONNECTED;
                 return;
             } catch (ErrnoException e) {
-                if ((e.errno() != Errno.EINPROGRESS && e.errno() != Errno.EALREADY) || nonblocking) {
+                boolean going = e.errno() == Errno.EINPROGRESS || e.errno() == Errno.EALREADY;
+                if (going) {
+                    connectingTo = to;
+                    connection = SS_CONNECTING;
+                } else if (e.errno() != Errno.EISCONN) {
+                    connection = SS_UNCONNECTED;
+                }
+                if (!going || nonblocking) {
                     throw e;
                 }
             }
             if (!await(Poll.POLLOUT, timeout, start)) {
                 throw new ErrnoException(Errno.EINPROGRESS);
             }
+        }
+    }
+
+    /**
+     * The destination of a connect as tcp_v4_connect, tcp_v6_connect and the datagram connects check
+     * it: an AF_INET6 datagram socket takes an IPv4 address too (EAFNOSUPPORT first when IPV6_V6ONLY).
+     */
+    private InetEndpoint remote(byte[] address) throws ErrnoException {
+        if (family() == AF_INET) {
+            return inet4(address, false, false);
+        }
+        if (!stream() && family(address) == AF_INET) {
+            if (address.length < SOCKADDR_IN_SIZE && host.hasOption(SOL_IPV6, IPV6_V6ONLY)
+                    && host.option(SOL_IPV6, IPV6_V6ONLY, 4)[0] != 0) {
+                throw new ErrnoException(Errno.EAFNOSUPPORT);
+            }
+            // The host refuses an IPv4 address of the right length on an IPV6_V6ONLY socket itself.
+            return inet4(address, false, false);
+        }
+        return inet6(address);
+    }
+
+    /** inet_autobind: an unbound datagram socket takes a port (EAGAIN when none is free). */
+    private void autobind() throws ErrnoException {
+        if (host.localAddress().port() != 0) {
+            return;
+        }
+        try {
+            host.bind(new InetEndpoint(new byte[family() == AF_INET ? 4 : 16], 0, 0, 0));
+        } catch (ErrnoException e) {
+            throw new ErrnoException(Errno.EAGAIN);
         }
     }
 
@@ -334,8 +398,10 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
             try {
                 HostSocket.Accepted a = host.accept();
                 var c = t.process().credentials();
-                return new HostInetSocket(tables, family(), type(), protocol, statusFlags, c.fsuid(), c.fsgid(),
-                        a.socket());
+                HostInetSocket s = new HostInetSocket(tables, family(), type(), protocol, statusFlags, c.fsuid(),
+                        c.fsgid(), a.socket());
+                s.connection = SS_CONNECTED;
+                return s;
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.EAGAIN || timeout == 0) {
                     throw e;

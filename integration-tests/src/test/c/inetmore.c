@@ -306,9 +306,45 @@ static void connect_order(void) {
     close(u6);
 }
 
+/* ---- accept of a connection the client reset ---- */
+
+static void reset_before_accept(void) {
+    printf("-- accept after a reset\n");
+    int l = listener(AF_INET);
+    int c1 = connect_to(AF_INET, port_of(l));
+    int c2 = connect_to(AF_INET, port_of(l));
+    int p1 = port_of(c1);
+    struct linger lg = {1, 0};
+    setsockopt(c1, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    setsockopt(c2, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(c1);
+    close(c2);
+    usleep(100000);
+    struct sockaddr_storage from;
+    memset(&from, 0, sizeof from);
+    socklen_t len = sizeof from;
+    int s = accept(l, (struct sockaddr *) &from, &len);
+    printf("accept with an address: %s%s\n", s >= 0 ? "fd" : "-1 ", s >= 0 ? "" : strerror(errno));
+    printf("from: len %u family %d port %s\n", len, from.ss_family,
+           ntohs(((struct sockaddr_in *) &from)->sin_port) == p1 ? "the client's" : "other");
+    char b[8];
+    len = sizeof from;
+    show("getpeername", getpeername(s, (struct sockaddr *) &from, &len));
+    await_events("reset connection", s, POLLIN);
+    show("recv", recv(s, b, sizeof b, 0));
+    show("recv again", recv(s, b, sizeof b, 0));
+    close(s);
+    s = accept(l, NULL, NULL);
+    printf("accept without one: %s%s\n", s >= 0 ? "fd" : "-1 ", s >= 0 ? "" : strerror(errno));
+    show("send", send(s, "x", 1, MSG_NOSIGNAL));
+    close(s);
+    close(l);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     proc_tables();
     connect_order();
+    reset_before_accept();
     return 0;
 }

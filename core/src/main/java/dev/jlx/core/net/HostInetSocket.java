@@ -118,6 +118,8 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     private static final int SS_CONNECTED = 3;
     private volatile int connection = SS_UNCONNECTED;
     private volatile InetEndpoint connectingTo;
+    /** The peer of an accepted connection as the host's accept gave it (null otherwise). */
+    private volatile InetEndpoint acceptedFrom;
     /** An error recvmmsg kept for the next call (sk_err), reported before the host's own. */
     private volatile int keptError;
     /** Values of options the host lacks, remembered as Linux would report them (see {@link #OPTIONS}). */
@@ -401,6 +403,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
                 HostInetSocket s = new HostInetSocket(tables, family(), type(), protocol, statusFlags, c.fsuid(),
                         c.fsgid(), a.socket());
                 s.connection = SS_CONNECTED;
+                s.acceptedFrom = a.peer();
                 return s;
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.EAGAIN || timeout == 0) {
@@ -421,6 +424,13 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     @Override
     public byte[] peerAddress() throws ErrnoException {
         return sockaddr(host.peerAddress());
+    }
+
+    /** inet_getname with peer 2 skips the state check: a connection reset before accept still names its peer. */
+    @Override
+    public byte[] acceptedPeerAddress() throws ErrnoException {
+        InetEndpoint from = acceptedFrom;
+        return from != null ? sockaddr(from) : peerAddress();
     }
 
     /** The MSG_* flags a send passes to the host (the rest are jlx's: MSG_DONTWAIT, MSG_NOSIGNAL, MSG_BATCH...). */

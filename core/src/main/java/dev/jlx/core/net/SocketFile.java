@@ -149,6 +149,14 @@ public abstract class SocketFile extends OpenFile {
     /** getpeername(2); ENOTCONN with no peer. */
     public abstract byte[] peerAddress() throws ErrnoException;
 
+    /**
+     * The peer's address as accept(2) reports it (the family's getname with peer 2): what it was when
+     * the connection was made, even if the peer has reset it since.
+     */
+    public byte[] acceptedPeerAddress() throws ErrnoException {
+        return peerAddress();
+    }
+
     /** sendmsg(2): the bytes taken. */
     public abstract long send(GuestThread t, Outgoing message) throws ErrnoException;
 

@@ -300,7 +300,7 @@ final class SocketSyscalls {
         }
         if (addr != 0) {
             try {
-                putAddress(t, conn.peerAddress(), addr, lenAddr);
+                putAddress(t, conn.acceptedPeerAddress(), addr, lenAddr);
             } catch (ErrnoException e) {
                 p.fds().close(newFd);
                 throw e.errno() == Errno.ENOTCONN ? new ErrnoException(Errno.ECONNABORTED) : e;

@@ -22,6 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* linux/errqueue.h's, which musl's headers do not carry. */
+struct extended_err {
+    unsigned int ee_errno;
+    unsigned char ee_origin, ee_type, ee_code, ee_pad;
+    unsigned int ee_info, ee_data;
+};
+
 static void show(const char *what, long r) {
     printf("%s = %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
 }
@@ -341,8 +348,180 @@ static void reset_before_accept(void) {
     close(l);
 }
 
+/* ---- control messages ---- */
+
+static void setint(const char *what, int fd, int level, int opt, int v) {
+    show(what, setsockopt(fd, level, opt, &v, sizeof v));
+}
+
+static int intopt(int fd, int level, int opt) {
+    int v = -1;
+    socklen_t len = sizeof v;
+    if (getsockopt(fd, level, opt, &v, &len) < 0) {
+        return -errno;
+    }
+    return v;
+}
+
+/* Whether a timestamp is within 5 s of now. */
+static const char *recent(long long sec, long long sub, long long per_sec) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long d = (long long) now.tv_sec - sec;
+    return d >= -1 && d <= 5 && sub >= 0 && sub < per_sec ? "recent" : "odd";
+}
+
+/* Prints each control message of m, as far as msg_controllen says it holds. */
+static void show_cmsgs(struct msghdr *m) {
+    printf("  msg_controllen %zu msg_flags 0x%x\n", (size_t) m->msg_controllen, m->msg_flags);
+    if (m->msg_control == NULL) {
+        return;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+        size_t data = c->cmsg_len >= CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
+        printf("  cmsg level %d type %d len %zu:", c->cmsg_level, c->cmsg_type, (size_t) c->cmsg_len);
+        unsigned char *d = CMSG_DATA(c);
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMP && data >= sizeof(struct timeval)) {
+            struct timeval tv;
+            memcpy(&tv, d, sizeof tv);
+            printf(" timeval %s", recent(tv.tv_sec, tv.tv_usec, 1000000));
+        } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS && data >= sizeof(struct timespec)) {
+            struct timespec ts;
+            memcpy(&ts, d, sizeof ts);
+            printf(" timespec %s", recent(ts.tv_sec, ts.tv_nsec, 1000000000));
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && data >= sizeof(struct in_pktinfo)) {
+            struct in_pktinfo pi;
+            memcpy(&pi, d, sizeof pi);
+            char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &pi.ipi_spec_dst, a, sizeof a);
+            inet_ntop(AF_INET, &pi.ipi_addr, b, sizeof b);
+            printf(" ifindex %d spec_dst %s addr %s", pi.ipi_ifindex, a, b);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO && data >= sizeof(struct in6_pktinfo)) {
+            struct in6_pktinfo pi;
+            memcpy(&pi, d, sizeof pi);
+            char a[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &pi.ipi6_addr, a, sizeof a);
+            printf(" ifindex %d addr %s", pi.ipi6_ifindex, a);
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR && data >= sizeof(struct extended_err)) {
+            struct extended_err e;
+            memcpy(&e, d, sizeof e);
+            printf(" errno %s origin %d type %d code %d info %u data %u", strerror(e.ee_errno), e.ee_origin,
+                   e.ee_type, e.ee_code, e.ee_info, e.ee_data);
+            if (data >= sizeof e + sizeof(struct sockaddr_in)) {
+                struct sockaddr_in off;
+                memcpy(&off, d + sizeof e, sizeof off);
+                char a[INET_ADDRSTRLEN];
+                inet_ntop(AF_INET, &off.sin_addr, a, sizeof a);
+                printf(" offender family %d %s", off.sin_family, a);
+            }
+        } else if (c->cmsg_level == SOL_SOCKET) {
+            printf(" %zu bytes of a time", data);
+        } else {
+            for (size_t i = 0; i < data && i < 8; i++) {
+                printf(" %02x", d[i]);
+            }
+        }
+        printf("\n");
+    }
+}
+
+/* recvmsg of one datagram with CONTROLLEN bytes of control room at CONTROL. */
+static void receive_with(const char *what, int fd, void *control, size_t controllen, int flags) {
+    char b[32] = {0};
+    struct iovec iov = {b, sizeof b - 1};
+    struct sockaddr_storage from;
+    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control, .msg_controllen = controllen};
+    long n = recvmsg(fd, &m, flags);
+    show(what, n);
+    if (n >= 0) {
+        printf("  data '%s' namelen %u\n", b, m.msg_namelen);
+        show_cmsgs(&m);
+    }
+}
+
+static void control_messages(void) {
+    printf("-- control messages\n");
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = in4("127.0.0.1", 0);
+    bind(u, (struct sockaddr *) &a, sizeof a);
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in to = in4("127.0.0.1", port_of(u));
+    connect(s, (struct sockaddr *) &to, sizeof to);
+    setint("sender IP_TOS 0x10", s, IPPROTO_IP, IP_TOS, 0x10);
+    setint("sender IP_TTL 33", s, IPPROTO_IP, IP_TTL, 33);
+    setint("IP_PKTINFO", u, IPPROTO_IP, IP_PKTINFO, 1);
+    setint("IP_RECVTTL", u, IPPROTO_IP, IP_RECVTTL, 1);
+    setint("IP_RECVTOS", u, IPPROTO_IP, IP_RECVTOS, 1);
+    setint("SO_TIMESTAMP", u, SOL_SOCKET, SO_TIMESTAMP, 1);
+    printf("read back: IP_PKTINFO %d IP_RECVTTL %d IP_RECVTOS %d SO_TIMESTAMP %d SO_TIMESTAMPNS %d\n",
+           intopt(u, IPPROTO_IP, IP_PKTINFO), intopt(u, IPPROTO_IP, IP_RECVTTL), intopt(u, IPPROTO_IP, IP_RECVTOS),
+           intopt(u, SOL_SOCKET, SO_TIMESTAMP), intopt(u, SOL_SOCKET, SO_TIMESTAMPNS));
+    union {
+        char buf[512];
+        struct cmsghdr align;
+    } control;
+    const char *words[] = {"one", "two", "three", "four", "five", "six", "seven"};
+    for (int i = 0; i < 7; i++) {
+        send(s, words[i], strlen(words[i]), 0);
+    }
+    await_events("receiver", u, POLLIN);
+    receive_with("recvmsg, room for all", u, control.buf, sizeof control.buf, 0);
+    receive_with("recvmsg, room for 20", u, control.buf, 20, 0);
+    receive_with("recvmsg, room for 17", u, control.buf, 17, 0);
+    receive_with("recvmsg, room for 48", u, control.buf, 48, 0);
+    receive_with("recvmsg, room for 0", u, control.buf, 0, 0);
+    receive_with("recvmsg, no buffer, length 64", u, NULL, 64, 0);
+    char b[16];
+    show("recv, no room at all", recv(u, b, sizeof b, 0));
+    setint("SO_TIMESTAMP 0", u, SOL_SOCKET, SO_TIMESTAMP, 0);
+    setint("SO_TIMESTAMPNS", u, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+    setint("IP_RECVTTL 0", u, IPPROTO_IP, IP_RECVTTL, 0);
+    printf("read back: SO_TIMESTAMP %d SO_TIMESTAMPNS %d\n", intopt(u, SOL_SOCKET, SO_TIMESTAMP),
+           intopt(u, SOL_SOCKET, SO_TIMESTAMPNS));
+    send(s, "eight", 5, 0);
+    await_events("receiver", u, POLLIN);
+    receive_with("recvmsg, timespec", u, control.buf, sizeof control.buf, 0);
+    close(s);
+    close(u);
+
+    int u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 a6 = in6("::1", 0);
+    bind(u6, (struct sockaddr *) &a6, sizeof a6);
+    int s6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 to6 = in6("::1", port_of(u6));
+    connect(s6, (struct sockaddr *) &to6, sizeof to6);
+    setint("sender IPV6_TCLASS 0x20", s6, IPPROTO_IPV6, IPV6_TCLASS, 0x20);
+    setint("sender IPV6_UNICAST_HOPS 44", s6, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 44);
+    setint("IPV6_RECVPKTINFO", u6, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+    setint("IPV6_RECVHOPLIMIT", u6, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+    setint("IPV6_RECVTCLASS", u6, IPPROTO_IPV6, IPV6_RECVTCLASS, 1);
+    send(s6, "six", 3, 0);
+    await_events("v6 receiver", u6, POLLIN);
+    receive_with("v6 recvmsg", u6, control.buf, sizeof control.buf, 0);
+    close(s6);
+    close(u6);
+
+    printf("-- IP_RECVERR\n");
+    u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in closed = in4("127.0.0.1", free_port());
+    connect(u, (struct sockaddr *) &closed, sizeof closed);
+    receive_with("error queue, empty, blocking socket", u, control.buf, sizeof control.buf, MSG_ERRQUEUE);
+    setint("IP_RECVERR", u, IPPROTO_IP, IP_RECVERR, 1);
+    show("send to a closed port", send(u, "x", 1, 0));
+    await_events("after the refusal", u, POLLERR);
+    receive_with("error queue", u, control.buf, sizeof control.buf, MSG_ERRQUEUE);
+    receive_with("error queue again", u, control.buf, sizeof control.buf, MSG_ERRQUEUE);
+    printf("SO_ERROR %d\n", intopt(u, SOL_SOCKET, SO_ERROR));
+    show("send again", send(u, "y", 1, 0));
+    await_events("after the second refusal", u, POLLERR);
+    receive_with("error queue, room for 40", u, control.buf, 40, MSG_ERRQUEUE);
+    close(u);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    control_messages();
     proc_tables();
     connect_order();
     reset_before_accept();

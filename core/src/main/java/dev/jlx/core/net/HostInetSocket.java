@@ -52,22 +52,24 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
 
     /**
      * The options passed to the host, as (level &lt;&lt; 32 | name): those whose values are plain
-     * data (ints, struct linger, ip_mreqn, ipv6_mreq, tcp_info, a congestion control's name),
-     * never ones that carry a guest pointer (SO_ATTACH_FILTER) or make control messages jlx does
-     * not pass on (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, SO_TIMESTAMP). The value says whether a
+     * data (ints, struct linger, ip_mreqn, ipv6_mreq, tcp_info, a congestion control's name) and
+     * those that make the host add control messages to what recvmsg receives (IP_PKTINFO,
+     * IP_RECVTTL, IP_RECVTOS, IP_RECVERR, IPV6_RECVPKTINFO...: the host writes them in Linux's
+     * layout), never ones that carry a guest pointer (SO_ATTACH_FILTER). The value says whether a
      * host that lacks the option may have its value remembered instead (options programs set and
      * never look at the effect of: glibc's resolver sets IP_RECVERR).
      */
     private static final Map<Long, Boolean> OPTIONS = options();
     /** The SOL_SOCKET options the host keeps: set there as well as here, and read from there. */
     private static final int[] HOST_SOCKET_OPTIONS = {SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
-        SO_LINGER, SO_OOBINLINE, SO_REUSEPORT, SO_DONTROUTE, SO_PRIORITY, SO_RCVLOWAT};
+        SO_LINGER, SO_OOBINLINE, SO_REUSEPORT, SO_DONTROUTE, SO_PRIORITY, SO_RCVLOWAT, SO_TIMESTAMP_OLD,
+        SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW};
 
     private static Map<Long, Boolean> options() {
         Map<Long, Boolean> m = new java.util.HashMap<>();
         for (int name : new int[] {IP_TOS, IP_TTL, IP_HDRINCL, IP_OPTIONS, IP_MTU_DISCOVER, IP_MTU, IP_FREEBIND,
             IP_BIND_ADDRESS_NO_PORT, IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_ADD_MEMBERSHIP,
-            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL}) {
+            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS}) {
             m.put(key(SOL_IP, name), false);
         }
         m.put(key(SOL_IP, IP_RECVERR), true);
@@ -81,7 +83,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         }
         for (int name : new int[] {IPV6_UNICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP,
             IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP, IPV6_MTU_DISCOVER, IPV6_MTU, IPV6_V6ONLY, IPV6_MULTICAST_ALL,
-            IPV6_TCLASS}) {
+            IPV6_TCLASS, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS}) {
             m.put(key(SOL_IPV6, name), false);
         }
         m.put(key(SOL_IPV6, IPV6_RECVERR), true);
@@ -528,7 +530,8 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         if (in.faulted && in.capacity() == 0) {
             throw new ErrnoException(Errno.EFAULT);
         }
-        boolean dontwait = (in.flags & MSG_DONTWAIT) != 0;
+        // The error queue is read at once, empty or not (ip_recv_error: EAGAIN).
+        boolean dontwait = (in.flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) != 0;
         boolean waitall = stream() && (in.flags & (MSG_WAITALL | MSG_PEEK | MSG_TRUNC)) == MSG_WAITALL;
         long timeout = receiveTimeout(dontwait);
         long start = System.nanoTime();
@@ -537,9 +540,12 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         while (true) {
             try {
                 HostSocket.Received r = host.receive(got == 0 ? in.buffer : skip(in.buffer, got),
-                        in.flags & RECEIVE_FLAGS, in.wantAddress);
+                        in.flags & RECEIVE_FLAGS, in.wantAddress, in.control);
                 got += r.length();
                 in.resultFlags = r.flags();
+                if (r.controlLength() > 0) {
+                    in.controlLength = r.controlLength();
+                }
                 if (got < capacity && stream() && (in.flags & MSG_PEEK) == 0) {
                     drained = inputChanges.get();
                 }
@@ -622,6 +628,12 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     @Override
     public boolean hasProtocolOptions() {
         return true;
+    }
+
+    /** The host's kernel stamps what it receives and writes the control message. */
+    @Override
+    protected boolean timestamps(int name) {
+        return host.hasOption(SOL_SOCKET, name);
     }
 
     private static boolean hostKeeps(int name) {

@@ -190,6 +190,14 @@ public abstract class SocketFile extends OpenFile {
         return false;
     }
 
+    /**
+     * Whether receive timestamps (SO_TIMESTAMP and its kin {@code name}) can be given: by a family
+     * whose host stamps and writes the control messages itself; ENOPROTOOPT for the others.
+     */
+    protected boolean timestamps(int name) {
+        return false;
+    }
+
     /** Whether SO_REUSEPORT may be set (an inet socket); others refuse a non-zero value with EOPNOTSUPP. */
     protected boolean reusesPorts() {
         return false;
@@ -336,6 +344,11 @@ public abstract class SocketFile extends OpenFile {
                 setFlag(PASSCRED, on);
             }
             case SO_PASSSEC -> setFlag(PASSSEC, on);
+            case SO_TIMESTAMP_OLD, SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW -> {
+                if (!timestamps(name)) {
+                    throw new ErrnoException(Errno.ENOPROTOOPT);
+                }
+            }
             case SO_RXQ_OVFL -> setFlag(RXQ_OVFL, on);
             case SO_RCVLOWAT -> rcvlowat = val < 0 ? Integer.MAX_VALUE : val == 0 ? 1 : val;
             case SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW -> rcvtimeo = timeout(value);

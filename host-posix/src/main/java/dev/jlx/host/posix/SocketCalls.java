@@ -90,6 +90,8 @@ final class SocketCalls {
         final MemorySegment value;
         final MemorySegment pollfd;
         final MemorySegment iov;
+        /** Room for a receive's control messages in the host's layout, where they are translated (macOS). */
+        final MemorySegment control;
 
         private Scratch() {
             Arena arena = Arena.ofAuto();
@@ -101,7 +103,11 @@ final class SocketCalls {
             pollfd = all.asSlice(200, 8);
             value = all.asSlice(256, 768);
             iov = all.asSlice(1024);
+            control = arena.allocate(CONTROL_SIZE, 8);
         }
+
+        /** The most control data of one receive in the host's layout: every option's messages at once, with room. */
+        static final int CONTROL_SIZE = 1024;
 
         int errno() {
             return (int) ERRNO.get(capture, 0L);

@@ -25,7 +25,8 @@ import java.util.function.IntConsumer;
  * {@code sin_len} byte, struct msghdr's int-sized counts). The {@code posix} profile on Linux makes
  * sockets non-blocking and close-on-exec in one call (SOCK_NONBLOCK, accept4) and tells of
  * readiness through an epoll thread ({@link EpollPoller}); the {@code portable} profile, as macOS,
- * uses fcntl and leaves waiters to look with poll (kqueue on macOS is still to do).
+ * uses fcntl, and leaves waiters to look with poll now and then; macOS tells of readiness through a
+ * kqueue thread ({@link KqueuePoller}).
  */
 final class PosixNetwork implements HostNetwork {
     private static final int LINUX_AF_INET = 2;
@@ -310,6 +311,11 @@ final class PosixNetwork implements HostNetwork {
             r |= 0x200;
         }
         return r;
+    }
+
+    /** The host's poller for this backend, or null for none (the portable profile on Linux). */
+    private HostPoller poller() {
+        return linuxOnly ? EpollPoller.get() : linux ? null : KqueuePoller.get();
     }
 
     /** One host socket. */
@@ -600,12 +606,13 @@ final class PosixNetwork implements HostNetwork {
             return linuxPollBits(SocketCalls.pollNow(SocketCalls.scratch(), fd, (short) events));
         }
 
+        /** Linux: the epoll thread (not in the portable profile, whose calls are macOS's too); macOS: the kqueue one. */
         @Override
         public boolean watch(IntConsumer listener) {
-            if (!linuxOnly || registration >= 0) {
+            if (registration >= 0) {
                 return false;
             }
-            EpollPoller poller = EpollPoller.get();
+            HostPoller poller = poller();
             if (poller == null) {
                 return false;
             }
@@ -621,7 +628,7 @@ final class PosixNetwork implements HostNetwork {
             closed = true;
             SocketCalls.Scratch s = SocketCalls.scratch();
             if (registration >= 0) {
-                EpollPoller.get().remove(fd, registration);
+                poller().remove(fd, registration);
             }
             SocketCalls.close(s, fd);
         }

@@ -73,5 +73,10 @@ public final class Inet {
     public static final int IPV6_RECVERR = 25;
     public static final int IPV6_V6ONLY = 26;
     public static final int IPV6_MULTICAST_ALL = 29;
+    public static final int IPV6_RECVPKTINFO = 49;
+    public static final int IPV6_PKTINFO = 50;
+    public static final int IPV6_RECVHOPLIMIT = 51;
+    public static final int IPV6_HOPLIMIT = 52;
+    public static final int IPV6_RECVTCLASS = 66;
     public static final int IPV6_TCLASS = 67;
 }

@@ -59,19 +59,27 @@ public final class Socket {
     public static final int SO_SNDTIMEO_OLD = 21;
     public static final int SO_BINDTODEVICE = 25;
     public static final int SO_PEERNAME = 28;
+    /** SO_TIMESTAMP on 64-bit: an SCM_TIMESTAMP (the same number) with a {@code struct timeval}. */
     public static final int SO_TIMESTAMP_OLD = 29;
     public static final int SO_ACCEPTCONN = 30;
     public static final int SO_PEERSEC = 31;
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_PASSSEC = 34;
+    /** SO_TIMESTAMPNS on 64-bit: an SCM_TIMESTAMPNS (the same number) with a {@code struct timespec}. */
+    public static final int SO_TIMESTAMPNS_OLD = 35;
     public static final int SO_MARK = 36;
     public static final int SO_PROTOCOL = 38;
     public static final int SO_DOMAIN = 39;
     public static final int SO_RXQ_OVFL = 40;
     public static final int SO_PEEK_OFF = 42;
     public static final int SO_INCOMING_CPU = 49;
+    /** The socket's memory counters (u32 sk_meminfo: SK_MEMINFO_RMEM_ALLOC first, SK_MEMINFO_DROPS ninth). */
+    public static final int SO_MEMINFO = 55;
     public static final int SO_COOKIE = 57;
+    /** The time64 forms, whose control messages have their own types (the same layouts on 64-bit). */
+    public static final int SO_TIMESTAMP_NEW = 63;
+    public static final int SO_TIMESTAMPNS_NEW = 64;
     public static final int SO_RCVTIMEO_NEW = 66;
     public static final int SO_SNDTIMEO_NEW = 67;
 

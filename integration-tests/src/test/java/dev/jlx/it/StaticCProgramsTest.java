@@ -65,6 +65,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("pollwake", t, List.of()));
             cases.add(Arguments.of("sockets", t, List.of()));
             cases.add(Arguments.of("inet", t, List.of()));
+            cases.add(Arguments.of("inetmore", t, List.of()));
             cases.add(Arguments.of("statx", t, List.of()));
             cases.add(Arguments.of("copies", t, List.of()));
             cases.add(Arguments.of("locks", t, List.of()));

@@ -48,7 +48,24 @@ public interface HostSocket extends AutoCloseable {
      */
     Received receive(List<MemorySegment> into, int flags, boolean wantSource) throws ErrnoException;
 
-    record Received(long length, InetEndpoint source, int flags) {}
+    /**
+     * {@link #receive(List, int, boolean)} with the control messages the host gives (those the
+     * socket's options ask for: IP_PKTINFO, IP_TTL, timestamps, IP_RECVERR's...), written into
+     * {@code control} (null: no room) in Linux's layout and cut as Linux's put_cmsg cuts them
+     * (MSG_CTRUNC in the flags); {@link Received#controlLength} says how much of it they took. A
+     * host that gives none leaves it untouched, as this default does.
+     */
+    default Received receive(List<MemorySegment> into, int flags, boolean wantSource, MemorySegment control)
+            throws ErrnoException {
+        return receive(into, flags, wantSource);
+    }
+
+    /** A receive's outcome; {@code controlLength}: the bytes of control messages written (msg_controllen). */
+    record Received(long length, InetEndpoint source, int flags, long controlLength) {
+        public Received(long length, InetEndpoint source, int flags) {
+            this(length, source, flags, 0);
+        }
+    }
 
     /** shutdown(2) with SHUT_RD, SHUT_WR or SHUT_RDWR. */
     void shutdown(int how) throws ErrnoException;

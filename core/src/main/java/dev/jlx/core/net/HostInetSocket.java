@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * each one bumps the side's {@link #pollGeneration} and wakes the socket's {@link Readiness} queue;
  * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then.
  */
-public final class HostInetSocket extends SocketFile {
+public final class HostInetSocket extends SocketFile implements InetSockets.Member {
     /** sizeof(struct sockaddr_in); SIN6_LEN_RFC2133 (a sockaddr_in6 without sin6_scope_id) and the whole one. */
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SIN6_LEN_RFC2133 = 24;
@@ -52,22 +52,24 @@ public final class HostInetSocket extends SocketFile {
 
     /**
      * The options passed to the host, as (level &lt;&lt; 32 | name): those whose values are plain
-     * data (ints, struct linger, ip_mreqn, ipv6_mreq, tcp_info, a congestion control's name),
-     * never ones that carry a guest pointer (SO_ATTACH_FILTER) or make control messages jlx does
-     * not pass on (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, SO_TIMESTAMP). The value says whether a
+     * data (ints, struct linger, ip_mreqn, ipv6_mreq, tcp_info, a congestion control's name) and
+     * those that make the host add control messages to what recvmsg receives (IP_PKTINFO,
+     * IP_RECVTTL, IP_RECVTOS, IP_RECVERR, IPV6_RECVPKTINFO...: the host writes them in Linux's
+     * layout), never ones that carry a guest pointer (SO_ATTACH_FILTER). The value says whether a
      * host that lacks the option may have its value remembered instead (options programs set and
      * never look at the effect of: glibc's resolver sets IP_RECVERR).
      */
     private static final Map<Long, Boolean> OPTIONS = options();
     /** The SOL_SOCKET options the host keeps: set there as well as here, and read from there. */
     private static final int[] HOST_SOCKET_OPTIONS = {SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
-        SO_LINGER, SO_OOBINLINE, SO_REUSEPORT, SO_DONTROUTE, SO_PRIORITY, SO_RCVLOWAT};
+        SO_LINGER, SO_OOBINLINE, SO_REUSEPORT, SO_DONTROUTE, SO_PRIORITY, SO_RCVLOWAT, SO_TIMESTAMP_OLD,
+        SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW};
 
     private static Map<Long, Boolean> options() {
         Map<Long, Boolean> m = new java.util.HashMap<>();
         for (int name : new int[] {IP_TOS, IP_TTL, IP_HDRINCL, IP_OPTIONS, IP_MTU_DISCOVER, IP_MTU, IP_FREEBIND,
             IP_BIND_ADDRESS_NO_PORT, IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_ADD_MEMBERSHIP,
-            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL}) {
+            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS}) {
             m.put(key(SOL_IP, name), false);
         }
         m.put(key(SOL_IP, IP_RECVERR), true);
@@ -81,7 +83,7 @@ public final class HostInetSocket extends SocketFile {
         }
         for (int name : new int[] {IPV6_UNICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP,
             IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP, IPV6_MTU_DISCOVER, IPV6_MTU, IPV6_V6ONLY, IPV6_MULTICAST_ALL,
-            IPV6_TCLASS}) {
+            IPV6_TCLASS, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS}) {
             m.put(key(SOL_IPV6, name), false);
         }
         m.put(key(SOL_IPV6, IPV6_RECVERR), true);
@@ -94,6 +96,8 @@ public final class HostInetSocket extends SocketFile {
     }
 
     private final HostSocket host;
+    /** The kernel's /proc/net tables, which list this socket while it lives (a TCP or UDP one). */
+    private final InetSockets tables;
     private final boolean watched;
     private final Readiness readiness;
     private final AtomicLong inputChanges = new AtomicLong();
@@ -101,33 +105,55 @@ public final class HostInetSocket extends SocketFile {
     /** The protocol, 0 resolved to the type's own (what SO_PROTOCOL reports and accept hands down). */
     private final int protocol;
     private volatile boolean listening;
+    /**
+     * The count of input changes when a read last left the stream's queue empty (-1: never): a read
+     * that empties the queue takes the peer's FIN too if it had come, which /proc/net/tcp's rx_queue
+     * counts until then.
+     */
+    private volatile long drained = -1;
+    /**
+     * A stream's sock->state as jlx's connects and accept left it (SS_UNCONNECTED, SS_CONNECTING,
+     * SS_CONNECTED), and where it was connecting to: connect looks at it before the address.
+     */
+    private static final int SS_UNCONNECTED = 1;
+    private static final int SS_CONNECTING = 2;
+    private static final int SS_CONNECTED = 3;
+    private volatile int connection = SS_UNCONNECTED;
+    private volatile InetEndpoint connectingTo;
+    /** The peer of an accepted connection as the host's accept gave it (null otherwise). */
+    private volatile InetEndpoint acceptedFrom;
     /** An error recvmmsg kept for the next call (sk_err), reported before the host's own. */
     private volatile int keptError;
     /** Values of options the host lacks, remembered as Linux would report them (see {@link #OPTIONS}). */
     private final Map<Long, byte[]> remembered = new ConcurrentHashMap<>();
 
-    private HostInetSocket(int family, int type, int protocol, int statusFlags, int uid, int gid, HostSocket host) {
+    private HostInetSocket(InetSockets tables, int family, int type, int protocol, int statusFlags, int uid, int gid,
+            HostSocket host) {
         super(family, type, protocol, statusFlags, uid, gid);
         this.protocol = protocol;
         this.host = host;
+        this.tables = tables;
         // The queue exists before the host may first tell of a change (at once, from its own thread).
         this.readiness = new Readiness();
         this.watched = host.watch(this::hostChanged);
+        if (table() != null) {
+            tables.add(this);
+        }
     }
 
     /**
      * A new socket of the host's network; {@code type} and {@code protocol} already checked as
      * inet_create checks them, the protocol 0 resolved to the type's own (SO_PROTOCOL reports it).
      */
-    public static HostInetSocket open(HostNetwork network, int family, int type, int protocol, int statusFlags,
-            int uid, int gid) throws ErrnoException {
+    public static HostInetSocket open(HostNetwork network, InetSockets tables, int family, int type, int protocol,
+            int statusFlags, int uid, int gid) throws ErrnoException {
         int resolved = protocol != 0 ? protocol : switch (type) {
             case SOCK_STREAM -> IPPROTO_TCP;
             case SOCK_DGRAM -> IPPROTO_UDP;
             default -> 0;
         };
         HostSocket host = network.open(family, type, protocol);
-        return new HostInetSocket(family, type, resolved, statusFlags, uid, gid, host);
+        return new HostInetSocket(tables, family, type, resolved, statusFlags, uid, gid, host);
     }
 
     private boolean stream() {
@@ -269,6 +295,11 @@ public final class HostInetSocket extends SocketFile {
      * finish at once is EINPROGRESS for a non-blocking socket, and waits (SO_SNDTIMEO: EINPROGRESS
      * when it passes) for the others; a connect that a signal interrupts goes on connecting (the
      * next one waits again, or is EALREADY without waiting), as Linux's.
+     *
+     * <p>The address is the protocol's to check, after the socket's state: a stream that is connected
+     * or listening is EISCONN whatever the address, one still connecting goes on with the connect it
+     * began (__inet_stream_connect); a datagram socket gets its port first (inet_dgram_connect's
+     * autobind), so a bad address leaves it bound.
      */
     @Override
     public void connect(GuestThread t, byte[] address) throws ErrnoException {
@@ -277,16 +308,27 @@ public final class HostInetSocket extends SocketFile {
         }
         if (family(address) == AF_UNSPEC) {
             host.disconnect();
+            connection = SS_UNCONNECTED;
             return;
         }
         InetEndpoint to;
-        if (family() == AF_INET) {
-            to = inet4(address, false, false);
-        } else if (!stream() && family(address) == AF_INET) {
-            // ip6_datagram_connect takes an IPv4 address (the host refuses it on an IPV6_V6ONLY socket).
-            to = inet4(address, false, false);
-        } else {
-            to = inet6(address);
+        try {
+            to = remote(address);
+        } catch (ErrnoException bad) {
+            if (datagram()) {
+                autobind();
+                throw bad;
+            }
+            if (!stream()) {
+                throw bad;
+            }
+            to = connectingTo;
+            if (connection == SS_CONNECTED || listening) {
+                throw new ErrnoException(Errno.EISCONN);
+            }
+            if (connection != SS_CONNECTING || to == null) {
+                throw bad;
+            }
         }
         boolean nonblocking = nonblocking();
         long timeout = sendTimeout(false);
@@ -294,15 +336,54 @@ public final class HostInetSocket extends SocketFile {
         while (true) {
             try {
                 host.connect(to);
+                connection = SS_CONNECTED;
                 return;
             } catch (ErrnoException e) {
-                if ((e.errno() != Errno.EINPROGRESS && e.errno() != Errno.EALREADY) || nonblocking) {
+                boolean going = e.errno() == Errno.EINPROGRESS || e.errno() == Errno.EALREADY;
+                if (going) {
+                    connectingTo = to;
+                    connection = SS_CONNECTING;
+                } else if (e.errno() != Errno.EISCONN) {
+                    connection = SS_UNCONNECTED;
+                }
+                if (!going || nonblocking) {
                     throw e;
                 }
             }
             if (!await(Poll.POLLOUT, timeout, start)) {
                 throw new ErrnoException(Errno.EINPROGRESS);
             }
+        }
+    }
+
+    /**
+     * The destination of a connect as tcp_v4_connect, tcp_v6_connect and the datagram connects check
+     * it: an AF_INET6 datagram socket takes an IPv4 address too (EAFNOSUPPORT first when IPV6_V6ONLY).
+     */
+    private InetEndpoint remote(byte[] address) throws ErrnoException {
+        if (family() == AF_INET) {
+            return inet4(address, false, false);
+        }
+        if (!stream() && family(address) == AF_INET) {
+            if (address.length < SOCKADDR_IN_SIZE && host.hasOption(SOL_IPV6, IPV6_V6ONLY)
+                    && host.option(SOL_IPV6, IPV6_V6ONLY, 4)[0] != 0) {
+                throw new ErrnoException(Errno.EAFNOSUPPORT);
+            }
+            // The host refuses an IPv4 address of the right length on an IPV6_V6ONLY socket itself.
+            return inet4(address, false, false);
+        }
+        return inet6(address);
+    }
+
+    /** inet_autobind: an unbound datagram socket takes a port (EAGAIN when none is free). */
+    private void autobind() throws ErrnoException {
+        if (host.localAddress().port() != 0) {
+            return;
+        }
+        try {
+            host.bind(new InetEndpoint(new byte[family() == AF_INET ? 4 : 16], 0, 0, 0));
+        } catch (ErrnoException e) {
+            throw new ErrnoException(Errno.EAGAIN);
         }
     }
 
@@ -321,7 +402,11 @@ public final class HostInetSocket extends SocketFile {
             try {
                 HostSocket.Accepted a = host.accept();
                 var c = t.process().credentials();
-                return new HostInetSocket(family(), type(), protocol, statusFlags, c.fsuid(), c.fsgid(), a.socket());
+                HostInetSocket s = new HostInetSocket(tables, family(), type(), protocol, statusFlags, c.fsuid(),
+                        c.fsgid(), a.socket());
+                s.connection = SS_CONNECTED;
+                s.acceptedFrom = a.peer();
+                return s;
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.EAGAIN || timeout == 0) {
                     throw e;
@@ -341,6 +426,13 @@ public final class HostInetSocket extends SocketFile {
     @Override
     public byte[] peerAddress() throws ErrnoException {
         return sockaddr(host.peerAddress());
+    }
+
+    /** inet_getname with peer 2 skips the state check: a connection reset before accept still names its peer. */
+    @Override
+    public byte[] acceptedPeerAddress() throws ErrnoException {
+        InetEndpoint from = acceptedFrom;
+        return from != null ? sockaddr(from) : peerAddress();
     }
 
     /** The MSG_* flags a send passes to the host (the rest are jlx's: MSG_DONTWAIT, MSG_NOSIGNAL, MSG_BATCH...). */
@@ -438,7 +530,8 @@ public final class HostInetSocket extends SocketFile {
         if (in.faulted && in.capacity() == 0) {
             throw new ErrnoException(Errno.EFAULT);
         }
-        boolean dontwait = (in.flags & MSG_DONTWAIT) != 0;
+        // The error queue is read at once, empty or not (ip_recv_error: EAGAIN).
+        boolean dontwait = (in.flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) != 0;
         boolean waitall = stream() && (in.flags & (MSG_WAITALL | MSG_PEEK | MSG_TRUNC)) == MSG_WAITALL;
         long timeout = receiveTimeout(dontwait);
         long start = System.nanoTime();
@@ -447,9 +540,15 @@ public final class HostInetSocket extends SocketFile {
         while (true) {
             try {
                 HostSocket.Received r = host.receive(got == 0 ? in.buffer : skip(in.buffer, got),
-                        in.flags & RECEIVE_FLAGS, in.wantAddress);
+                        in.flags & RECEIVE_FLAGS, in.wantAddress, in.control);
                 got += r.length();
                 in.resultFlags = r.flags();
+                if (r.controlLength() > 0) {
+                    in.controlLength = r.controlLength();
+                }
+                if (got < capacity && stream() && (in.flags & MSG_PEEK) == 0) {
+                    drained = inputChanges.get();
+                }
                 if (in.wantAddress && got == r.length()) {
                     in.address = r.source() == null ? null : sockaddr(r.source());
                 }
@@ -531,6 +630,12 @@ public final class HostInetSocket extends SocketFile {
         return true;
     }
 
+    /** The host's kernel stamps what it receives and writes the control message. */
+    @Override
+    protected boolean timestamps(int name) {
+        return host.hasOption(SOL_SOCKET, name);
+    }
+
     private static boolean hostKeeps(int name) {
         for (int n : HOST_SOCKET_OPTIONS) {
             if (n == name) {
@@ -603,10 +708,170 @@ public final class HostInetSocket extends SocketFile {
         return b;
     }
 
+    // ---- /proc/net/tcp, tcp6, udp and udp6 ----
+
+    /** TCP states (include/net/tcp_states.h) the tables print. */
+    private static final int TCP_ESTABLISHED = 1;
+    private static final int TCP_CLOSE = 7;
+    private static final int TCP_LISTEN = 10;
+    /** struct tcp_info's fields the tables use: tcpi_state (u8), and u32s in microseconds or counts. */
+    private static final int TCPI_RETRANSMITS = 2;
+    private static final int TCPI_PROBES = 3;
+    private static final int TCPI_RTO = 8;
+    private static final int TCPI_ATO = 12;
+    private static final int TCPI_UNACKED = 24;
+    private static final int TCPI_SND_SSTHRESH = 76;
+    private static final int TCPI_SND_CWND = 80;
+    private static final int TCP_INFO_USED = 84;
+    /** TCP_INFINITE_SSTHRESH: a connection still in its first slow start (the tables print -1). */
+    private static final int TCP_INFINITE_SSTHRESH = 0x7fffffff;
+    /** sk_meminfo's SK_MEMINFO_RMEM_ALLOC, SK_MEMINFO_WMEM_ALLOC and SK_MEMINFO_DROPS, and its size. */
+    private static final int MEMINFO_RMEM = 0;
+    private static final int MEMINFO_WMEM = 2;
+    private static final int MEMINFO_DROPS = 8;
+    private static final int MEMINFO_SIZE = 36;
+    /** The kernel address column (%pK), hidden as for a reader without CAP_SYSLOG. */
+    private static final String HIDDEN_POINTER = "0000000000000000";
+
+    /** tcp or udp (tcp6, udp6 for AF_INET6); null for the other protocols, which other files list. */
+    @Override
+    public InetSockets.Table table() {
+        boolean v4 = family() == AF_INET;
+        if (stream() && protocol == IPPROTO_TCP) {
+            return v4 ? InetSockets.Table.TCP : InetSockets.Table.TCP6;
+        }
+        if (datagram() && protocol == IPPROTO_UDP) {
+            return v4 ? InetSockets.Table.UDP : InetSockets.Table.UDP6;
+        }
+        return null;
+    }
+
+    /**
+     * The socket's line as tcp4_seq_show, udp4_format_sock and their IPv6 forms print it, from what
+     * the host tells now: addresses, state (TCP_INFO's where the host has it), queues (SIOCOUTQ and
+     * SIOCINQ for TCP, SO_MEMINFO's memory counts for UDP), the inode's owner and number. Timers
+     * are not known (0). A TCP socket is listed while listening or connected (Linux's hash tables
+     * hold no closed or only bound one), a UDP one once bound.
+     */
+    @Override
+    public InetSockets.Line procLine() {
+        try {
+            InetEndpoint local = host.localAddress();
+            return stream() ? tcpLine(local) : udpLine(local);
+        } catch (ErrnoException gone) {
+            return null;
+        }
+    }
+
+    private InetSockets.Line tcpLine(InetEndpoint local) throws ErrnoException {
+        ByteBuffer info = null;
+        if (host.hasOption(SOL_TCP, TCP_INFO)) {
+            byte[] i = host.option(SOL_TCP, TCP_INFO, TCP_INFO_USED);
+            if (i.length >= TCP_INFO_USED) {
+                info = ByteBuffer.wrap(i).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        InetEndpoint peer = peerOrNull();
+        int state = info != null ? info.get(0) & 0xff
+                : listening ? TCP_LISTEN : peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+        if (state == TCP_CLOSE) {
+            return null;
+        }
+        int tx = 0;
+        int rx;
+        String tail;
+        if (state == TCP_LISTEN) {
+            // A listener's receive queue is its accept queue; the rest is what a listener has:
+            // TCP_TIMEOUT_INIT (100 clock ticks), TCP_INIT_CWND, the TCP_FASTOPEN queue's length.
+            rx = info != null ? info.getInt(TCPI_UNACKED) : 0;
+            int fastopen = 0;
+            if (host.hasOption(SOL_TCP, TCP_FASTOPEN)) {
+                fastopen = ByteBuffer.wrap(Arrays.copyOf(host.option(SOL_TCP, TCP_FASTOPEN, 4), 4))
+                        .order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+            }
+            tail = "100 0 0 10 " + fastopen;
+        } else {
+            tx = queue(false);
+            // rcv_nxt - copied_seq: SIOCINQ, and the peer's FIN until a read empties the queue after it
+            // came (no change told since that read; a host that tells none: any such read).
+            int inq = queue(true);
+            rx = inq + (finReceived(state) && (inq > 0 || drained != inputChanges.get()) ? 1 : 0);
+            // rto and ato in clock ticks (USER_HZ 100: microseconds / 10000); the quick-ack count is not known.
+            int rto = info != null ? info.getInt(TCPI_RTO) / 10_000 : 20;
+            int ato = info != null ? info.getInt(TCPI_ATO) / 10_000 : 0;
+            int cwnd = info != null ? info.getInt(TCPI_SND_CWND) : 10;
+            int ssthresh = info != null ? info.getInt(TCPI_SND_SSTHRESH) : TCP_INFINITE_SSTHRESH;
+            tail = rto + " " + ato + " 0 " + cwnd + " "
+                    + (Integer.compareUnsigned(ssthresh, TCP_INFINITE_SSTHRESH) >= 0 ? -1 : ssthresh);
+        }
+        int retransmits = info != null ? info.get(TCPI_RETRANSMITS) & 0xff : 0;
+        int probes = info != null ? info.get(TCPI_PROBES) & 0xff : 0;
+        return new InetSockets.Line(String.format("%s %s %02X %08X:%08X 00:00000000 %08X %5d %8d %d 1 %s %s",
+                hex(local), hex(peer), state, tx, rx, retransmits, Integer.toUnsignedLong(uid()), probes, inode(),
+                HIDDEN_POINTER, tail), state == TCP_LISTEN);
+    }
+
+    private InetSockets.Line udpLine(InetEndpoint local) throws ErrnoException {
+        if (local.port() == 0) {
+            return null;
+        }
+        InetEndpoint peer = peerOrNull();
+        int tx;
+        int rx;
+        int drops = 0;
+        if (host.hasOption(SOL_SOCKET, SO_MEMINFO)) {
+            ByteBuffer m = ByteBuffer.wrap(Arrays.copyOf(host.option(SOL_SOCKET, SO_MEMINFO, MEMINFO_SIZE),
+                    MEMINFO_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+            rx = m.getInt(4 * MEMINFO_RMEM);
+            tx = m.getInt(4 * MEMINFO_WMEM);
+            drops = m.getInt(4 * MEMINFO_DROPS);
+        } else {
+            tx = queue(false);
+            rx = queue(true);
+        }
+        return new InetSockets.Line(String.format("%s %s %02X %08X:%08X 00:00000000 00000000 %5d        0 %d 2 %s %d",
+                hex(local), hex(peer), peer != null ? TCP_ESTABLISHED : TCP_CLOSE, tx, rx,
+                Integer.toUnsignedLong(uid()), inode(), HIDDEN_POINTER, drops), false);
+    }
+
+    /** CLOSE_WAIT, LAST_ACK, CLOSING and TIME_WAIT: the states after the peer's FIN came. */
+    private static boolean finReceived(int state) {
+        return state == 8 || state == 9 || state == 11 || state == 6;
+    }
+
+    private InetEndpoint peerOrNull() {
+        try {
+            return host.peerAddress();
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
+    /** SIOCINQ or SIOCOUTQ, 0 when the host has no answer. */
+    private int queue(boolean input) {
+        try {
+            return input ? host.available() : host.unsent();
+        } catch (ErrnoException e) {
+            return 0;
+        }
+    }
+
+    /** An address and port as the tables print them (none: zeros). */
+    private String hex(InetEndpoint e) {
+        if (e == null) {
+            return family() == AF_INET ? "00000000:0000" : "00000000000000000000000000000000:0000";
+        }
+        byte[] a = e.address();
+        return (a.length == 4 ? InetSockets.hex4(a) : InetSockets.hex6(a)) + String.format(":%04X", e.port());
+    }
+
     // ---- the open file ----
 
     @Override
     protected void release() {
+        if (table() != null) {
+            tables.remove(this);
+        }
         host.close();
     }
 }

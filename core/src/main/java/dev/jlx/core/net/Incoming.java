@@ -12,6 +12,8 @@ import java.util.List;
  * with the data (the caller owns their references: it installs them or closes them), and the
  * MSG_TRUNC of a datagram cut short. {@code faulted}: the iovecs go on past {@code buffer} into
  * memory that cannot be written, where Linux's copy would fail (EFAULT once nothing was copied).
+ * {@code control}: where control messages may go (the guest's control buffer, null for none) for a
+ * family whose host writes them there itself, {@code controlLength} how much they took.
  */
 public final class Incoming {
     public final List<MemorySegment> buffer;
@@ -22,6 +24,8 @@ public final class Incoming {
     public Ucred credentials;
     public List<OpenFile> rights;
     public int resultFlags;
+    public MemorySegment control;
+    public long controlLength;
 
     public Incoming(List<MemorySegment> buffer, int flags, boolean wantAddress, boolean faulted) {
         this.buffer = buffer;

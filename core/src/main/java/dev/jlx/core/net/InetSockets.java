@@ -15,21 +15,24 @@ import java.util.Set;
 public final class InetSockets {
     /** The /proc/net file a socket belongs in. */
     public enum Table {
-        TCP("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", 149),
+        TCP("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", 149, 4),
         TCP6("  sl  local_address                         remote_address                        st tx_queue rx_queue tr"
-                + " tm->when retrnsmt   uid  timeout inode", 0),
+                + " tm->when retrnsmt   uid  timeout inode", 0, 4),
         UDP("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref"
-                + " pointer drops", 127),
+                + " pointer drops", 127, 5),
         UDP6("  sl  local_address                         remote_address                        st tx_queue rx_queue tr"
-                + " tm->when retrnsmt   uid  timeout inode ref pointer drops", 0);
+                + " tm->when retrnsmt   uid  timeout inode ref pointer drops", 0, 5);
 
         private final String header;
         /** The width tcp4 and udp4 pad every line to with spaces (seq_setwidth and seq_pad); 0 for none. */
         private final int width;
+        /** The width of the {@code sl} column ("%4d: " for TCP, "%5d: " for UDP). */
+        private final int slWidth;
 
-        Table(String header, int width) {
+        Table(String header, int width, int slWidth) {
             this.header = header;
             this.width = width;
+            this.slWidth = slWidth;
         }
     }
 
@@ -37,9 +40,15 @@ public final class InetSockets {
     public interface Member {
         Table table();
 
-        /** Its line without the newline, numbered {@code sl} (its place in the table, from 0). */
-        String procLine(int sl);
+        /** Its line now, or null while the table does not list it (a UDP socket not bound, a TCP one closed). */
+        Line procLine();
     }
+
+    /**
+     * A member's line after its {@code sl} column, and whether it is a TCP listener: Linux walks the
+     * listening hash before the established one, so listeners come first.
+     */
+    public record Line(String text, boolean listening) {}
 
     /** The sockets in the order they were added. */
     private final Set<Member> members = new LinkedHashSet<>();
@@ -52,7 +61,10 @@ public final class InetSockets {
         members.remove(m);
     }
 
-    /** The file {@code table}: its header, then one line per member, in the order they were added. */
+    /**
+     * The file {@code table}: its header, then one line per member it lists, listeners first, each
+     * numbered by its place ({@code sl}; Linux's UDP tables number by hash bucket instead).
+     */
     public byte[] proc(Table table) {
         List<Member> mine = new ArrayList<>();
         synchronized (this) {
@@ -62,10 +74,18 @@ public final class InetSockets {
                 }
             }
         }
+        List<Line> lines = new ArrayList<>();
+        for (Member m : mine) {
+            Line l = m.procLine();
+            if (l != null) {
+                lines.add(l);
+            }
+        }
+        lines.sort((a, b) -> Boolean.compare(b.listening(), a.listening()));
         StringBuilder b = new StringBuilder();
         line(b, table.header, table.width);
-        for (int i = 0; i < mine.size(); i++) {
-            line(b, mine.get(i).procLine(i), table.width);
+        for (int i = 0; i < lines.size(); i++) {
+            line(b, String.format("%" + table.slWidth + "d: ", i) + lines.get(i).text(), table.width);
         }
         return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }

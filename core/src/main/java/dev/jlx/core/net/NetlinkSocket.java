@@ -7,14 +7,12 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.Poll;
 import dev.jlx.abi.struct.Ucred;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.Readiness;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
 
 /**
  * An AF_NETLINK socket of protocol NETLINK_ROUTE (SOCK_RAW or SOCK_DGRAM, which netlink treats
@@ -25,7 +23,7 @@ import java.util.concurrent.locks.Condition;
  * go to the kernel ({@link RouteNetlink}); a privileged guest may also send to another socket's port
  * id or group.
  */
-public final class NetlinkSocket extends SocketFile {
+public final class NetlinkSocket extends JvmSocket {
     /** SKB_WITH_OVERHEAD of a page: the least room a dump's datagram gets (NLMSG_GOODSIZE). */
     private static final int GOODSIZE = 3776;
     /** The most room: SKB_WITH_OVERHEAD(32768), what a large reader's buffer earns. */
@@ -34,8 +32,6 @@ public final class NetlinkSocket extends SocketFile {
     private static final int GROUPS = 39;
 
     private final NetlinkDomain domain;
-    private final Condition wake;
-    private final Readiness readiness = new Readiness();
 
     // Under domain.lock.
     private int portid;
@@ -53,21 +49,17 @@ public final class NetlinkSocket extends SocketFile {
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     private long rmem;
     private boolean congested;
-    private int error;
     private int drops;
     private int maxRecvmsgLen;
     private RouteNetlink.Dump dump;
     private boolean dead;
-    private long inputChanges;
-    private long outputChanges;
 
     /** One datagram: its bytes, who sent it (port id, group) with what credentials, its truesize. */
     private record Datagram(byte[] data, int portid, int group, Ucred credentials, long truesize) {}
 
     private NetlinkSocket(NetlinkDomain domain, int type, int statusFlags, int uid, int gid) {
-        super(AF_NETLINK, type, NETLINK_ROUTE, statusFlags, uid, gid);
+        super(domain.lock, AF_NETLINK, type, NETLINK_ROUTE, statusFlags, uid, gid);
         this.domain = domain;
-        this.wake = domain.lock.newCondition();
     }
 
     /**
@@ -83,33 +75,6 @@ public final class NetlinkSocket extends SocketFile {
             throw new ErrnoException(Errno.EPROTONOSUPPORT);
         }
         return new NetlinkSocket(domain, type, statusFlags, uid, gid);
-    }
-
-    @Override
-    public Readiness readiness() {
-        return readiness;
-    }
-
-    /** The one place a change is told: waiters wake, and edge-triggered epoll sees a new edge. */
-    private void changed(boolean input, boolean output) {
-        if (input) {
-            inputChanges++;
-        }
-        if (output) {
-            outputChanges++;
-        }
-        wake.signalAll();
-        readiness.wake(input == output ? Readiness.ALL : input ? Readiness.INPUT : Readiness.OUTPUT);
-    }
-
-    @Override
-    public long pollGeneration(boolean input) {
-        domain.lock.lock();
-        try {
-            return input ? inputChanges : outputChanges;
-        } finally {
-            domain.lock.unlock();
-        }
     }
 
     // ---- names ----
@@ -427,9 +392,7 @@ public final class NetlinkSocket extends SocketFile {
             Datagram d;
             while (true) {
                 if (error != 0) {
-                    int e = error;
-                    error = 0;
-                    throw new ErrnoException(Errno.of(e));
+                    throw new ErrnoException(Errno.of(takeErrorLocked()));
                 }
                 d = queue.peekFirst();
                 if (d != null) {
@@ -592,29 +555,6 @@ public final class NetlinkSocket extends SocketFile {
     @Override
     protected boolean listening() {
         return false;
-    }
-
-    @Override
-    public int takeError() {
-        domain.lock.lock();
-        try {
-            int e = error;
-            error = 0;
-            return e;
-        } finally {
-            domain.lock.unlock();
-        }
-    }
-
-    @Override
-    public void keepError(Errno e) {
-        domain.lock.lock();
-        try {
-            error = e.number();
-            changed(true, true);
-        } finally {
-            domain.lock.unlock();
-        }
     }
 
     /** datagram_poll: an error, data queued, and always room to send. */

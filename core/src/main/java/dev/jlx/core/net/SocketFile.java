@@ -149,6 +149,14 @@ public abstract class SocketFile extends OpenFile {
     /** getpeername(2); ENOTCONN with no peer. */
     public abstract byte[] peerAddress() throws ErrnoException;
 
+    /**
+     * The peer's address as accept(2) reports it (the family's getname with peer 2): what it was when
+     * the connection was made, even if the peer has reset it since.
+     */
+    public byte[] acceptedPeerAddress() throws ErrnoException {
+        return peerAddress();
+    }
+
     /** sendmsg(2): the bytes taken. */
     public abstract long send(GuestThread t, Outgoing message) throws ErrnoException;
 
@@ -179,6 +187,14 @@ public abstract class SocketFile extends OpenFile {
 
     /** Whether SO_PASSCRED is for this family (sk_may_scm_recv: AF_UNIX and AF_NETLINK); EOPNOTSUPP otherwise. */
     protected boolean takesCredentials() {
+        return false;
+    }
+
+    /**
+     * Whether receive timestamps (SO_TIMESTAMP and its kin {@code name}) can be given: by a family
+     * whose host stamps and writes the control messages itself; ENOPROTOOPT for the others.
+     */
+    protected boolean timestamps(int name) {
         return false;
     }
 
@@ -328,6 +344,11 @@ public abstract class SocketFile extends OpenFile {
                 setFlag(PASSCRED, on);
             }
             case SO_PASSSEC -> setFlag(PASSSEC, on);
+            case SO_TIMESTAMP_OLD, SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW -> {
+                if (!timestamps(name)) {
+                    throw new ErrnoException(Errno.ENOPROTOOPT);
+                }
+            }
             case SO_RXQ_OVFL -> setFlag(RXQ_OVFL, on);
             case SO_RCVLOWAT -> rcvlowat = val < 0 ? Integer.MAX_VALUE : val == 0 ? 1 : val;
             case SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW -> rcvtimeo = timeout(value);

@@ -10,7 +10,6 @@ import dev.jlx.abi.struct.Ucred;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
-import dev.jlx.core.fs.Readiness;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import java.lang.foreign.MemorySegment;
@@ -20,7 +19,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 
 /**
  * An AF_UNIX socket kept in the JVM, as Linux's net/unix/af_unix.c: SOCK_STREAM, SOCK_DGRAM and
@@ -34,7 +32,7 @@ import java.util.concurrent.locks.Condition;
  * <p>All state is guarded by the kernel's {@link UnixDomain} lock; a waiter waits on the condition
  * of the socket whose change it waits for, and {@link #changed} wakes them.
  */
-public final class UnixSocket extends SocketFile {
+public final class UnixSocket extends JvmSocket {
     // sk_state values (net/tcp_states.h), as /proc/net/unix shows them.
     private static final int TCP_ESTABLISHED = 1;
     private static final int TCP_CLOSE = 7;
@@ -56,15 +54,11 @@ public final class UnixSocket extends SocketFile {
     private static final int PAGE = 4096;
 
     private final UnixDomain domain;
-    private final Condition wake;
-    /** Where poll, select and epoll wait for this socket. */
-    private final Readiness readiness = new Readiness();
     private int state = TCP_CLOSE;
     /** The bound address: sockaddr_un bytes as long as Linux keeps them; null while unbound. */
     private byte[] address;
     private UnixSocket peer;
     private int shutdown;
-    private int error;
     private boolean dead;
     /** A connection made by connect and not accepted yet: it has no descriptor (no sk_socket). */
     private boolean embryo;
@@ -73,9 +67,6 @@ public final class UnixSocket extends SocketFile {
     private long wmem;
     private Ucred peerCred;
     private final ArrayDeque<Packet> queue = new ArrayDeque<>();
-    /** See {@link OpenFile#pollGeneration}. */
-    private long inputChanges;
-    private long outputChanges;
 
     /** One skb: bytes (some read already, on a stream), its sender, what it carries besides. */
     private static final class Packet {
@@ -102,9 +93,8 @@ public final class UnixSocket extends SocketFile {
     }
 
     private UnixSocket(UnixDomain domain, int type, int statusFlags, int uid, int gid) {
-        super(AF_UNIX, type, 0, statusFlags, uid, gid);
+        super(domain.lock, AF_UNIX, type, 0, statusFlags, uid, gid);
         this.domain = domain;
-        this.wake = domain.lock.newCondition();
     }
 
     /**
@@ -133,23 +123,6 @@ public final class UnixSocket extends SocketFile {
 
     private boolean connectionOriented() {
         return type() != SOCK_DGRAM;
-    }
-
-    /** The one place a change is told: waiters on this socket wake, and edge-triggered epoll sees a new edge. */
-    private void changed(boolean input, boolean output) {
-        if (input) {
-            inputChanges++;
-        }
-        if (output) {
-            outputChanges++;
-        }
-        wake.signalAll();
-        readiness.wake(input == output ? Readiness.ALL : input ? Readiness.INPUT : Readiness.OUTPUT);
-    }
-
-    @Override
-    public Readiness readiness() {
-        return readiness;
     }
 
     // ---- waiting ----
@@ -1145,33 +1118,6 @@ public final class UnixSocket extends SocketFile {
     }
 
     @Override
-    public void keepError(Errno e) {
-        domain.lock.lock();
-        try {
-            error = e.number();
-            changed(true, true);
-        } finally {
-            domain.lock.unlock();
-        }
-    }
-
-    @Override
-    public int takeError() {
-        domain.lock.lock();
-        try {
-            return takeErrorLocked();
-        } finally {
-            domain.lock.unlock();
-        }
-    }
-
-    private int takeErrorLocked() {
-        int e = error;
-        error = 0;
-        return e;
-    }
-
-    @Override
     protected boolean takesCredentials() {
         return true;
     }
@@ -1212,15 +1158,10 @@ public final class UnixSocket extends SocketFile {
     }
 
     @Override
-    public long pollGeneration(boolean input) {
-        domain.lock.lock();
-        try {
-            // A datagram sender also waits for room in its peer's queue: changes there are its too.
-            long peerInput = type() != SOCK_STREAM && peer != null && !input ? peer.outputFromReceiver() : 0;
-            return input ? inputChanges : outputChanges + peerInput;
-        } finally {
-            domain.lock.unlock();
-        }
+    long generation(boolean input) {
+        // A datagram sender also waits for room in its peer's queue: changes there are its too.
+        long peerInput = type() != SOCK_STREAM && peer != null && !input ? peer.outputFromReceiver() : 0;
+        return input ? inputChanges : outputChanges + peerInput;
     }
 
     /** Counts the packets taken from this socket's queue, for senders waiting on it. */

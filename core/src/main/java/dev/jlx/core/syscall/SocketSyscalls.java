@@ -82,8 +82,8 @@ final class SocketSyscalls {
                     // CAP_NET_RAW is the guest's to have first; the host may refuse it still.
                     throw new ErrnoException(Errno.EPERM);
                 }
-                yield HostInetSocket.open(p.kernel().host().network(), family, type, protocol, statusFlags,
-                        p.credentials().fsuid(), p.credentials().fsgid());
+                yield HostInetSocket.open(p.kernel().host().network(), p.kernel().inetSockets(), family, type,
+                        protocol, statusFlags, p.credentials().fsuid(), p.credentials().fsgid());
             }
             case AF_NETLINK -> NetlinkSocket.create(p.kernel().netlinkSockets(), type, protocol, statusFlags,
                     p.credentials().fsuid(), p.credentials().fsgid());
@@ -300,7 +300,7 @@ final class SocketSyscalls {
         }
         if (addr != 0) {
             try {
-                putAddress(t, conn.peerAddress(), addr, lenAddr);
+                putAddress(t, conn.acceptedPeerAddress(), addr, lenAddr);
             } catch (ErrnoException e) {
                 p.fds().close(newFd);
                 throw e.errno() == Errno.ENOTCONN ? new ErrnoException(Errno.ECONNABORTED) : e;
@@ -620,6 +620,7 @@ final class SocketSyscalls {
         long[] iov = ReadWriteSyscalls.iovecs(mem, h.iov(), h.iovlen());
         Pieces into = pieces(mem, iov, true);
         Incoming in = new Incoming(into.pieces(), withFileFlags(s, flags), h.name() != 0, into.faulted());
+        in.control = controlArea(mem, h.control(), h.controllen());
         long n;
         try {
             n = s.receive(t, in);
@@ -652,13 +653,30 @@ final class SocketSyscalls {
             if (out.truncated) {
                 msgFlags |= MSG_CTRUNC;
             }
-            used = out.used();
+            used = in.controlLength > 0 ? in.controlLength : out.used();
         } finally {
             in.rights = null;
         }
         mem.writeInt(msgAddr + Msghdr.MSG_FLAGS, msgFlags);
         mem.writeLong(msgAddr + Msghdr.MSG_CONTROLLEN, used);
         return n;
+    }
+
+    /**
+     * The guest's control buffer as memory a host may write its control messages into: as much of
+     * it as lies in one writable mapping (the rest cannot be reached: put_cmsg cuts them there),
+     * null for none.
+     */
+    private static MemorySegment controlArea(GuestMemory mem, long control, long length) {
+        if (control == 0 || length == 0) {
+            return null;
+        }
+        try {
+            // msg_controllen is a size_t: one past Long.MAX_VALUE reaches as far as any mapping.
+            return mem.slice(control, length < 0 ? Long.MAX_VALUE : length, true);
+        } catch (ErrnoException fault) {
+            return null;
+        }
     }
 
     /** The control buffer of a recvmsg, filled as put_cmsg and scm_detach_fds fill it. */

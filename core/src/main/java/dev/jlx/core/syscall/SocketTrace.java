@@ -21,7 +21,7 @@ import java.util.Map;
  * ({@code {sa_family=AF_UNIX, sun_path="/tmp/s"}}, {@code sun_path=@"abstract"},
  * {@code {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}}), value-result
  * lengths ({@code [110 => 8]}), msghdrs with their iovecs and control messages (SCM_RIGHTS,
- * SCM_CREDENTIALS), option levels, names and values, MSG_* flags.
+ * SCM_CREDENTIALS decoded; the others' types named), option levels, names and values, MSG_* flags.
  */
 final class SocketTrace {
     private static final Map<Long, String> MSG = Tracer.Names.of(Socket.class, "MSG_");
@@ -387,7 +387,10 @@ final class SocketTrace {
                     ucred(b, Ucred.readFrom(buf, at + Cmsghdr.SIZE));
                     b.append('}');
                 } else {
-                    b.append(h.type()).append('}');
+                    // Other types by their level's names: timestamps, IP_PKTINFO, IP_TTL, IP_RECVERR, IPV6_PKTINFO...
+                    Map<Long, String> names = h.level() == SOL_SOCKET ? SO : h.level() == Inet.SOL_IP ? IP
+                            : h.level() == Inet.SOL_IPV6 ? IPV6 : Map.of();
+                    b.append(Tracer.named(names, h.type())).append('}');
                 }
                 if (h.len() < Cmsghdr.SIZE) {
                     break;

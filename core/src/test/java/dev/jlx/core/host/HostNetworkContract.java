@@ -42,6 +42,9 @@ public abstract class HostNetworkContract {
     private static final int IPV6_V6ONLY = 26;
     private static final int MSG_PEEK = 2;
     private static final int MSG_TRUNC = 0x20;
+    private static final int MSG_CTRUNC = 0x8;
+    private static final int SOL_IP = 0;
+    private static final int IP_PKTINFO = 8;
     private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
     private static final byte[] LOOPBACK = {127, 0, 0, 1};
@@ -195,6 +198,47 @@ public abstract class HostNetworkContract {
         assertEquals(b.localAddress(), a.peerAddress());
         a.disconnect();
         assertEquals(Errno.ENOTCONN, assertThrows(ErrnoException.class, a::peerAddress).errno());
+    }
+
+    /**
+     * IP_PKTINFO's message in Linux's layout (a 16-byte cmsghdr, then struct in_pktinfo: ifindex,
+     * spec_dst, addr), msg_controllen its CMSG_SPACE; a buffer too short for it gets its start and
+     * MSG_CTRUNC, as put_cmsg cuts. A host without the option gives no message at all.
+     */
+    @Test
+    void controlMessagesAreLinuxsAndCutAsLinuxCutsThem() throws Exception {
+        HostSocket a = socket(AF_INET, SOCK_DGRAM);
+        HostSocket b = socket(AF_INET, SOCK_DGRAM);
+        a.bind(new InetEndpoint(LOOPBACK, 0, 0, 0));
+        b.bind(new InetEndpoint(LOOPBACK, 0, 0, 0));
+        boolean pktinfo = b.hasOption(SOL_IP, IP_PKTINFO);
+        if (pktinfo) {
+            b.setOption(SOL_IP, IP_PKTINFO, intValue(1));
+            assertEquals(1, intOption(b, SOL_IP, IP_PKTINFO));
+        }
+        a.send(List.of(bytes("one")), 0, b.localAddress());
+        a.send(List.of(bytes("two")), 0, b.localAddress());
+        await(b, Poll.POLLIN);
+        MemorySegment in = arena.allocate(8);
+        MemorySegment control = arena.allocate(64, 8);
+        HostSocket.Received r = b.receive(List.of(in), 0, false, control);
+        assertEquals(3, r.length());
+        if (!pktinfo) {
+            assertEquals(0, r.controlLength());
+            return;
+        }
+        assertEquals(32, r.controlLength());
+        assertEquals(0, r.flags() & MSG_CTRUNC);
+        assertEquals(28, control.get(ValueLayout.JAVA_LONG, 0));
+        assertEquals(SOL_IP, control.get(ValueLayout.JAVA_INT, 8));
+        assertEquals(IP_PKTINFO, control.get(ValueLayout.JAVA_INT, 12));
+        byte[] addr = new byte[4];
+        MemorySegment.copy(control, ValueLayout.JAVA_BYTE, 24, addr, 0, 4);
+        assertArrayEquals(LOOPBACK, addr);
+        r = b.receive(List.of(in), 0, false, control.asSlice(0, 20));
+        assertEquals(20, r.controlLength());
+        assertEquals(MSG_CTRUNC, r.flags() & MSG_CTRUNC);
+        assertEquals(20, control.get(ValueLayout.JAVA_LONG, 0));
     }
 
     @Test

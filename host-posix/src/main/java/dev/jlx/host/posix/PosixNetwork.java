@@ -25,7 +25,8 @@ import java.util.function.IntConsumer;
  * {@code sin_len} byte, struct msghdr's int-sized counts). The {@code posix} profile on Linux makes
  * sockets non-blocking and close-on-exec in one call (SOCK_NONBLOCK, accept4) and tells of
  * readiness through an epoll thread ({@link EpollPoller}); the {@code portable} profile, as macOS,
- * uses fcntl and leaves waiters to look with poll (kqueue on macOS is still to do).
+ * uses fcntl, and leaves waiters to look with poll now and then; macOS tells of readiness through a
+ * kqueue thread ({@link KqueuePoller}).
  */
 final class PosixNetwork implements HostNetwork {
     private static final int LINUX_AF_INET = 2;
@@ -47,6 +48,10 @@ final class PosixNetwork implements HostNetwork {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_EOR = 0x80;
     private static final int MSG_WAITALL = 0x100;
+    private static final int MSG_ERRQUEUE = 0x2000;
+    private static final int LINUX_SOL_SOCKET = 1;
+    private static final int LINUX_SO_TIMESTAMP_OLD = 29;
+    private static final int LINUX_SO_TIMESTAMP_NEW = 63;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int POLL_ALL = 0x1 | 0x2 | 0x4 | 0x40 | 0x80 | 0x100 | 0x200 | 0x2000;
     // macOS's (sys/socket.h, sys/poll.h, sys/filio.h).
@@ -94,21 +99,24 @@ final class PosixNetwork implements HostNetwork {
         Map<Long, HostOption> m = new HashMap<>();
         int[][] pairs = {
             // SOL_SOCKET: REUSEADDR, ERROR, DONTROUTE, BROADCAST, SNDBUF, RCVBUF, KEEPALIVE, OOBINLINE,
-            // PRIORITY, LINGER, REUSEPORT, RCVLOWAT.
+            // PRIORITY, LINGER, REUSEPORT, RCVLOWAT, MEMINFO (read by core for /proc/net/udp), TIMESTAMP_OLD,
+            // TIMESTAMPNS_OLD, TIMESTAMP_NEW, TIMESTAMPNS_NEW.
             {1, 2}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {1, 9}, {1, 10}, {1, 12}, {1, 13}, {1, 15}, {1, 18},
+            {1, 55}, {1, 29}, {1, 35}, {1, 63}, {1, 64},
             // SOL_IP: TOS, TTL, HDRINCL, OPTIONS, MTU_DISCOVER, RECVERR, MTU, FREEBIND, BIND_ADDRESS_NO_PORT,
-            // MULTICAST_IF, MULTICAST_TTL, MULTICAST_LOOP, ADD_MEMBERSHIP, DROP_MEMBERSHIP, MULTICAST_ALL.
+            // MULTICAST_IF, MULTICAST_TTL, MULTICAST_LOOP, ADD_MEMBERSHIP, DROP_MEMBERSHIP, MULTICAST_ALL, PKTINFO,
+            // RECVTTL, RECVTOS.
             {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 10}, {0, 11}, {0, 14}, {0, 15}, {0, 24}, {0, 32}, {0, 33}, {0, 34},
-            {0, 35}, {0, 36}, {0, 49},
+            {0, 35}, {0, 36}, {0, 49}, {0, 8}, {0, 12}, {0, 13},
             // SOL_TCP: NODELAY ... NOTSENT_LOWAT.
             {6, 1}, {6, 2}, {6, 3}, {6, 4}, {6, 5}, {6, 6}, {6, 7}, {6, 8}, {6, 9}, {6, 10}, {6, 11}, {6, 12},
             {6, 13}, {6, 18}, {6, 23}, {6, 25},
             // SOL_UDP: UDP_CORK.
             {17, 1},
             // SOL_IPV6: UNICAST_HOPS, MULTICAST_IF/HOPS/LOOP, ADD/DROP_MEMBERSHIP, MTU_DISCOVER, MTU, RECVERR,
-            // V6ONLY, MULTICAST_ALL, TCLASS.
+            // V6ONLY, MULTICAST_ALL, TCLASS, RECVPKTINFO, RECVHOPLIMIT, RECVTCLASS.
             {41, 16}, {41, 17}, {41, 18}, {41, 19}, {41, 20}, {41, 21}, {41, 23}, {41, 24}, {41, 25}, {41, 26},
-            {41, 29}, {41, 67},
+            {41, 29}, {41, 67}, {41, 49}, {41, 51}, {41, 66},
         };
         for (int[] p : pairs) {
             m.put(key(p[0], p[1]), new HostOption(p[0], p[1], false));
@@ -119,8 +127,10 @@ final class PosixNetwork implements HostNetwork {
     /**
      * macOS's names for the Linux options it has (sys/socket.h, netinet/in.h, netinet/tcp.h,
      * netinet6/in6.h): SO_LINGER as SO_LINGER_SEC (seconds, as Linux's), TCP_KEEPIDLE as
-     * TCP_KEEPALIVE, IP_MULTICAST_TTL and _LOOP as u_char options. What macOS lacks (SO_PRIORITY,
-     * IP_RECVERR, TCP_CORK, TCP_INFO's Linux layout...) is not here.
+     * TCP_KEEPALIVE, IP_MULTICAST_TTL and _LOOP as u_char options, the options that ask for control
+     * messages as their macOS names (translated by {@link DarwinControl}; SO_TIMESTAMP_NEW as
+     * SO_TIMESTAMP, the same timeval on 64-bit). What macOS lacks (SO_PRIORITY, IP_RECVERR, TCP_CORK,
+     * TCP_INFO's Linux layout, SO_TIMESTAMPNS...) is not here.
      */
     private static final Map<Long, HostOption> DARWIN_OPTIONS = Map.ofEntries(
             darwin(1, 2, DARWIN_SOL_SOCKET, 0x4, false), // SO_REUSEADDR
@@ -134,6 +144,14 @@ final class PosixNetwork implements HostNetwork {
             darwin(1, 13, DARWIN_SOL_SOCKET, 0x1080, false), // SO_LINGER as SO_LINGER_SEC
             darwin(1, 15, DARWIN_SOL_SOCKET, 0x200, false), // SO_REUSEPORT
             darwin(1, 18, DARWIN_SOL_SOCKET, 0x1004, false), // SO_RCVLOWAT
+            darwin(1, 29, DARWIN_SOL_SOCKET, 0x400, false), // SO_TIMESTAMP
+            darwin(1, 63, DARWIN_SOL_SOCKET, 0x400, false), // SO_TIMESTAMP_NEW as SO_TIMESTAMP
+            darwin(0, 8, 0, 26, false), // IP_PKTINFO as IP_RECVPKTINFO
+            darwin(0, 12, 0, 24, false), // IP_RECVTTL
+            darwin(0, 13, 0, 27, false), // IP_RECVTOS
+            darwin(41, 49, 41, 61, false), // IPV6_RECVPKTINFO
+            darwin(41, 51, 41, 37, false), // IPV6_RECVHOPLIMIT
+            darwin(41, 66, 41, 35, false), // IPV6_RECVTCLASS
             darwin(0, 1, 0, 3, false), // IP_TOS
             darwin(0, 2, 0, 4, false), // IP_TTL
             darwin(0, 3, 0, 2, false), // IP_HDRINCL
@@ -295,12 +313,19 @@ final class PosixNetwork implements HostNetwork {
         return r;
     }
 
+    /** The host's poller for this backend, or null for none (the portable profile on Linux). */
+    private HostPoller poller() {
+        return linuxOnly ? EpollPoller.get() : linux ? null : KqueuePoller.get();
+    }
+
     /** One host socket. */
     private final class PosixSocket implements HostSocket {
         private final int fd;
         private final boolean ipv6;
         private volatile long registration = -1;
         private volatile boolean closed;
+        /** macOS: the guest's timestamps are SO_TIMESTAMP_NEW's (their control message type differs from SO_TIMESTAMP's). */
+        private volatile boolean timestampNew;
 
         PosixSocket(int fd, boolean ipv6) {
             this.fd = fd;
@@ -416,15 +441,49 @@ final class PosixNetwork implements HostNetwork {
 
         @Override
         public Received receive(List<MemorySegment> into, int flags, boolean wantSource) throws ErrnoException {
+            return receive(into, flags, wantSource, null);
+        }
+
+        /**
+         * recvmsg(2). Linux's control messages are the guest's already: the host writes them straight
+         * into {@code control}, cut as the guest's own kernel would cut them. macOS's go into the
+         * scratch area and are translated ({@link DarwinControl}).
+         */
+        @Override
+        public Received receive(List<MemorySegment> into, int flags, boolean wantSource, MemorySegment control)
+                throws ErrnoException {
+            if (!linux && (flags & MSG_ERRQUEUE) != 0) {
+                // macOS keeps no error queue (IP_RECVERR is only remembered there): it is always empty.
+                throw new ErrnoException(Errno.EAGAIN);
+            }
             SocketCalls.Scratch s = SocketCalls.scratch();
             message(s, into, wantSource ? (int) s.sockaddr.byteSize() : 0);
+            MemorySegment hostControl = control == null ? null : linux ? control : s.control;
+            if (hostControl != null) {
+                s.msghdr.set(ADDRESS, 32, hostControl);
+                if (linux) {
+                    s.msghdr.set(JAVA_LONG, 40, hostControl.byteSize());
+                } else {
+                    s.msghdr.set(JAVA_INT, 40, (int) hostControl.byteSize());
+                }
+            }
             long n = SocketCalls.recvmsg(s, fd, s.msghdr, hostReceiveFlags(flags));
             if (n < 0) {
                 throw error(s);
             }
             int namelen = s.msghdr.get(JAVA_INT, 8);
             int hostFlags = s.msghdr.get(JAVA_INT, linux ? 48 : 44);
-            return new Received(n, wantSource ? decode(s.sockaddr, namelen) : null, linuxResultFlags(hostFlags));
+            InetEndpoint source = wantSource ? decode(s.sockaddr, namelen) : null;
+            if (hostControl == null) {
+                return new Received(n, source, linuxResultFlags(hostFlags));
+            }
+            if (linux) {
+                return new Received(n, source, hostFlags, s.msghdr.get(JAVA_LONG, 40));
+            }
+            DarwinControl.Translated t = DarwinControl.translate(s.control, s.msghdr.get(JAVA_INT, 40) & 0xffffffffL,
+                    control, timestampNew);
+            int linuxFlags = linuxResultFlags(hostFlags) | (t.truncated() ? MSG_CTRUNC : 0);
+            return new Received(n, source, linuxFlags, t.length());
         }
 
         @Override
@@ -460,6 +519,9 @@ final class PosixNetwork implements HostNetwork {
             }
             if (SocketCalls.setsockopt(s, fd, o.level(), o.name(), s.value, len) < 0) {
                 throw error(s);
+            }
+            if (level == LINUX_SOL_SOCKET && (name == LINUX_SO_TIMESTAMP_OLD || name == LINUX_SO_TIMESTAMP_NEW)) {
+                timestampNew = name == LINUX_SO_TIMESTAMP_NEW;
             }
         }
 
@@ -544,12 +606,13 @@ final class PosixNetwork implements HostNetwork {
             return linuxPollBits(SocketCalls.pollNow(SocketCalls.scratch(), fd, (short) events));
         }
 
+        /** Linux: the epoll thread (not in the portable profile, whose calls are macOS's too); macOS: the kqueue one. */
         @Override
         public boolean watch(IntConsumer listener) {
-            if (!linuxOnly || registration >= 0) {
+            if (registration >= 0) {
                 return false;
             }
-            EpollPoller poller = EpollPoller.get();
+            HostPoller poller = poller();
             if (poller == null) {
                 return false;
             }
@@ -565,7 +628,7 @@ final class PosixNetwork implements HostNetwork {
             closed = true;
             SocketCalls.Scratch s = SocketCalls.scratch();
             if (registration >= 0) {
-                EpollPoller.get().remove(fd, registration);
+                poller().remove(fd, registration);
             }
             SocketCalls.close(s, fd);
         }

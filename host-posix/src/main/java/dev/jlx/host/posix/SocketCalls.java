@@ -19,7 +19,8 @@ import java.util.Optional;
  * and a socket's send and receive are on the hot path of every byte), each with the errno it left
  * captured at once. The C prototypes are POSIX's, the same on Linux and macOS; what differs (the
  * numbers, struct msghdr's fields, sockaddr's first bytes) is the caller's ({@link PosixNetwork}).
- * accept4 and the epoll calls exist only on Linux and are bound when first used.
+ * accept4 and the epoll calls exist only on Linux, the kqueue calls only on macOS (and the BSDs);
+ * each is bound when first used.
  */
 final class SocketCalls {
     private SocketCalls() {}
@@ -90,6 +91,8 @@ final class SocketCalls {
         final MemorySegment value;
         final MemorySegment pollfd;
         final MemorySegment iov;
+        /** Room for a receive's control messages in the host's layout, where they are translated (macOS). */
+        final MemorySegment control;
 
         private Scratch() {
             Arena arena = Arena.ofAuto();
@@ -101,7 +104,11 @@ final class SocketCalls {
             pollfd = all.asSlice(200, 8);
             value = all.asSlice(256, 768);
             iov = all.asSlice(1024);
+            control = arena.allocate(CONTROL_SIZE, 8);
         }
+
+        /** The most control data of one receive in the host's layout: every option's messages at once, with room. */
+        static final int CONTROL_SIZE = 1024;
 
         int errno() {
             return (int) ERRNO.get(capture, 0L);
@@ -271,6 +278,37 @@ final class SocketCalls {
             return n == 1 ? p.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6) & 0xffff : 0;
         } catch (Throwable t) {
             throw failed(t);
+        }
+    }
+
+    /** The kqueue calls (macOS, the BSDs). */
+    static final class Kqueue {
+        private Kqueue() {}
+
+        /** int kqueue(void); */
+        static final MethodHandle KQUEUE = bind("kqueue", FunctionDescriptor.of(JAVA_INT));
+        /**
+         * int kevent(int kq, const struct kevent *changelist, int nchanges, struct kevent *eventlist,
+         * int nevents, const struct timespec *timeout);
+         */
+        static final MethodHandle KEVENT = bind("kevent", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS, JAVA_INT, ADDRESS));
+
+        static int kqueue(Scratch s) {
+            try {
+                return (int) KQUEUE.invokeExact(s.capture);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        static int kevent(Scratch s, int kq, MemorySegment changes, int nchanges, MemorySegment events, int nevents,
+                MemorySegment timeout) {
+            try {
+                return (int) KEVENT.invokeExact(s.capture, kq, changes, nchanges, events, nevents, timeout);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
         }
     }
 

@@ -84,17 +84,20 @@ class NameLookupTest {
 
     /** From the machine's /etc/hosts: getent's ahosts answer from the file (no DNS query, unlike hosts). */
     @Test
-    void getentFromTheHostsFile() throws Exception {
-        Runner.assertSameAsNative(List.of("/usr/bin/getent", "ahosts", "localhost"), dir, new byte[0]);
-        Runner.assertSameAsNative(List.of("/usr/bin/getent", "ahostsv4", "localhost"), dir, new byte[0]);
+    void getentFromTheHostsFile() throws Throwable {
+        KnownFailures.check("NameLookupTest", "getent ahosts", () -> {
+            Runner.assertSameAsNative(List.of("/usr/bin/getent", "ahosts", "localhost"), dir, new byte[0]);
+            Runner.assertSameAsNative(List.of("/usr/bin/getent", "ahostsv4", "localhost"), dir, new byte[0]);
+        });
     }
 
     /** getaddrinfo and gethostbyname of localhost, answered by the machine's /etc/hosts alone. */
     @ParameterizedTest(name = "resolve --hosts {0}")
     @EnumSource(CPrograms.Toolchain.class)
-    void resolveFromTheHostsFile(CPrograms.Toolchain toolchain) throws Exception {
-        Runner.assertSameAsNative(List.of(CPrograms.binary("resolve", toolchain).toString(), "--hosts", "localhost"),
-                dir, new byte[0]);
+    void resolveFromTheHostsFile(CPrograms.Toolchain toolchain) throws Throwable {
+        List<String> argv = List.of(CPrograms.binary("resolve", toolchain).toString(), "--hosts", "localhost");
+        KnownFailures.check("NameLookupTest", "resolve --hosts " + toolchain,
+                () -> Runner.assertSameAsNative(argv, dir, new byte[0]));
     }
 
     /** getent (glibc's NSS, its resolver: A and AAAA in one sendmmsg) through dnsmasq, and from the test's hosts. */
@@ -106,7 +109,8 @@ class NameLookupTest {
                 "hosts ::1")) {
             script.append("getent ").append(query).append("; echo \"status $?\"\n");
         }
-        assertSameInNamespace(List.of("/bin/sh", "-c", script.toString()), "getent", "10.1.2.3        www.example.test");
+        assertSameInNamespace(List.of("/bin/sh", "-c", script.toString()), "getent through dnsmasq",
+                "10.1.2.3        www.example.test");
     }
 
     /** resolve.c through dnsmasq and the test's hosts, with each libc. */
@@ -115,7 +119,8 @@ class NameLookupTest {
     void resolveThroughADnsServer(CPrograms.Toolchain toolchain) throws Throwable {
         List<String> argv = new ArrayList<>(List.of(CPrograms.binary("resolve", toolchain).toString()));
         argv.addAll(NAMES);
-        assertSameInNamespace(argv, "resolve " + toolchain, "gethostbyname(www.example.test): www.example.test, inet, length 4: 10.1.2.3");
+        assertSameInNamespace(argv, "resolve " + toolchain,
+                "gethostbyname(www.example.test): www.example.test, inet, length 4: 10.1.2.3");
     }
 
     /**

@@ -144,7 +144,7 @@ class PythonTest {
      * socket buffer, half-close) and UDP (an echo endpoint and a connected one), and a refused connect.
      */
     @Test
-    void asyncioEchoOverTcpAndUdp() throws Exception {
+    void asyncioEchoOverTcpAndUdp() throws Throwable {
         Files.writeString(dir.resolve("echo.py"), """
                 import asyncio, socket
                 async def handle(r, w):
@@ -196,7 +196,8 @@ class PythonTest {
                     closed.close()
                 asyncio.run(main())
                 """);
-        Runner.assertSameAsNative(List.of(PYTHON, "echo.py"), dir, new byte[0]);
+        KnownFailures.check("PythonTest", "asyncioEchoOverTcpAndUdp",
+                () -> Runner.assertSameAsNative(List.of(PYTHON, "echo.py"), dir, new byte[0]));
     }
 
     @Test

@@ -41,8 +41,9 @@ class NameLookupTest {
 
     /**
      * Brings lo up, puts the test's resolv.conf and hosts in place, starts dnsmasq (which returns
-     * once it listens; every name it does not know is NXDOMAIN, and it forwards nothing), runs the
-     * command and exits with its status: the namespace's end ends dnsmasq.
+     * once it listens; every name it does not know is NXDOMAIN, and it forwards nothing) and a native
+     * python http.server on 127.0.0.1:8080 serving the www directory (20 s at most to listen); runs
+     * the command and exits with its status: the namespace's end ends both.
      */
     private static final String NAMESPACE_SCRIPT = """
             D=$(dirname "$0")
@@ -51,7 +52,13 @@ class NameLookupTest {
             dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces --port=53 --user=root \
                 --pid-file="$D/dnsmasq.pid" --log-facility="$D/dnsmasq.log" --log-queries \
                 --address=/example.test/10.1.2.3 --address=/example.test/fd00::123 --address=/v4only.test/10.4.4.4 \
+                --address=/web.test/127.0.0.1 --address=/web.test/::1 \
                 --address=/#/ --ptr-record=3.2.1.10.in-addr.arpa,www.example.test || exit 99
+            python3 -m http.server --bind 127.0.0.1 --directory "$D/www" 8080 >"$D/http.log" 2>&1 &
+            i=0
+            while ! curl -s -o /dev/null http://127.0.0.1:8080/; do
+                i=$((i+1)); [ $i -lt 200 ] || exit 96; sleep 0.1
+            done
             "$@"
             """;
 
@@ -113,6 +120,21 @@ class NameLookupTest {
                 "10.1.2.3        www.example.test");
     }
 
+    /**
+     * curl, wget and busybox wget fetching by a name only the DNS server knows (web.test: ::1 and
+     * 127.0.0.1, the server listening on 127.0.0.1 only): curl's resolver thread and happy eyeballs
+     * (IPv6 refused, then IPv4), wget's getaddrinfo, busybox's static glibc.
+     */
+    @Test
+    void clientsFetchByANameFromTheDnsServer() throws Throwable {
+        String script = """
+                curl -sS http://web.test:8080/page.txt; echo "curl $?"
+                wget -q -O - http://web.test:8080/page.txt; echo "wget $?"
+                busybox wget -q -O - http://web.test:8080/page.txt; echo "busybox wget $?"
+                """;
+        assertSameInNamespace(List.of("/bin/sh", "-c", script), "clients by name", "found by name\ncurl 0");
+    }
+
     /** resolve.c through dnsmasq and the test's hosts, with each libc. */
     @ParameterizedTest(name = "resolve {0}")
     @EnumSource(CPrograms.Toolchain.class)
@@ -158,6 +180,7 @@ class NameLookupTest {
         Files.writeString(d.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost ip6-localhost\n"
                 + "127.0.0.1 hostsonly.test\n");
         Files.writeString(d.resolve("ns.sh"), NAMESPACE_SCRIPT);
+        Files.writeString(Files.createDirectories(d.resolve("www")).resolve("page.txt"), "found by name\n");
         List<String> cmd = new ArrayList<>(List.of("unshare"));
         cmd.addAll(unshare);
         cmd.addAll(List.of("-n", "-m", "-p", "-f", "--kill-child", "--propagation", "private", "/bin/sh",

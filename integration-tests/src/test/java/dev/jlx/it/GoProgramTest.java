@@ -22,11 +22,16 @@ class GoProgramTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Files.createDirectories(BINARY.getParent());
+        build("go", BINARY);
+    }
+
+    /** Builds the Go module src/test/{@code module} into {@code binary}, static ({@code CGO_ENABLED=0}). */
+    static void build(String module, Path binary) throws Exception {
+        Files.createDirectories(binary.getParent());
         Path cache = Path.of("target", "gocache").toAbsolutePath();
-        Result r = Native.run(List.of("go", "build", "-o", BINARY.toString(), "."), Map.of("PATH", "/usr/bin:/bin",
+        Result r = Native.run(List.of("go", "build", "-o", binary.toString(), "."), Map.of("PATH", "/usr/bin:/bin",
                 "CGO_ENABLED", "0", "GOCACHE", cache.toString(), "HOME", cache.toString(), "GOFLAGS", "-mod=mod"),
-                Path.of("src", "test", "go").toAbsolutePath(), new byte[0]);
+                Path.of("src", "test", module).toAbsolutePath(), new byte[0]);
         assertEquals(0, r.status(), "go build failed: " + Result.printable(r.stderr()));
     }
 

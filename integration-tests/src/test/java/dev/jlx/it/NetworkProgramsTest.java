@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.core.api.ExitStatus;
+import dev.jlx.core.api.LinuxMachine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Network programs on loopback, through the host's sockets: clients under jlx fetching from a
- * server on the host (curl, wget, busybox wget: the same output as natively), servers under jlx
- * answering the host's clients (python's http.server to the host's curl, busybox nc both ways).
+ * server on the host (curl, wget, busybox wget, curl over TLS from openssl's s_server, a Go
+ * net/http client: the same output as natively), servers under jlx answering the host's clients
+ * (python's http.server and a Go net/http server to the host's curl, busybox nc both ways), and
+ * curl talking HTTP over a unix socket to a python server, both under jlx.
  */
 class NetworkProgramsTest {
     private static final String BODY = "hello from the host\n";
@@ -93,7 +96,16 @@ class NetworkProgramsTest {
     }
 
     /** Runs {@code argv} under jlx in the background, its standard input the returned stream's other end. */
-    private record Guest(CompletableFuture<ExitStatus> status, OutputStream stdin, ByteArrayOutputStream stdout) {}
+    private record Guest(CompletableFuture<ExitStatus> status, OutputStream stdin, ByteArrayOutputStream stdout,
+            LinuxMachine machine) {
+        /** Kills what still runs (a server a failed test left), and waits for it to end. */
+        void stop() throws Exception {
+            if (!status.isDone()) {
+                machine.signalForeground(9);
+                status.get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     private Guest guest(List<String> argv, InputStream stdin) throws IOException {
         PipedOutputStream toGuest = new PipedOutputStream();
@@ -101,7 +113,7 @@ class NetworkProgramsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         var machine = Jlx.machine().env(Jlx.inNativeOrder(Runner.ENV)).cwd(dir.toString()).stdin(in).stdout(out)
                 .stderr(out).timeLimit(Duration.ofSeconds(Native.TIMEOUT_SECONDS)).build();
-        return new Guest(CompletableFuture.supplyAsync(() -> machine.run(argv)), toGuest, out);
+        return new Guest(CompletableFuture.supplyAsync(() -> machine.run(argv)), toGuest, out, machine);
     }
 
     @Test
@@ -195,6 +207,175 @@ class NetworkProgramsTest {
             assertEquals("reply\n", new String(r.stdout(), StandardCharsets.US_ASCII), new String(r.stderr()));
             assertEquals("hello\n", heard.get(60, TimeUnit.SECONDS));
             assertEquals(0, r.status());
+        }
+    }
+
+    /** A certificate for 127.0.0.1 (its key beside it), made now: openssl req -x509, EC P-256, two days. */
+    private Path certificate() throws Exception {
+        Result r = Native.run(List.of("/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj",
+                "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"), Runner.ENV, dir, new byte[0]);
+        assertEquals(0, r.status(), "openssl req: " + r.err());
+        return dir.resolve("cert.pem");
+    }
+
+    @Test
+    void curlFetchesOverTlsFromOpensslServer() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "curlFetchesOverTlsFromOpensslServer",
+                this::curlFetchesOverTlsFromOpensslServerHere);
+    }
+
+    private void curlFetchesOverTlsFromOpensslServerHere() throws Exception {
+        Path cert = certificate();
+        Files.writeString(dir.resolve("secret.txt"), "over TLS\n");
+        int port = freePort();
+        // -WWW: files of its working directory by HTTP/1.0, one connection after the other.
+        Process server = new ProcessBuilder("/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                cert.toString(), "-key", dir.resolve("key.pem").toString(), "-WWW", "-quiet").directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile()).start();
+        try {
+            awaitListening(port);
+            String url = "https://127.0.0.1:" + port + "/secret.txt";
+            Result ok = Runner.assertSameAsNative(List.of("/usr/bin/curl", "-sS", "--cacert", cert.toString(), url), dir,
+                    new byte[0]);
+            assertEquals("over TLS\n", ok.out());
+            // Without the certificate: curl's verification fails the same way (60, self-signed).
+            Result untrusted = Runner.assertSameAsNative(List.of("/usr/bin/curl", "-sS", url), dir, new byte[0]);
+            assertEquals(60, untrusted.status(), untrusted.err());
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * curl's --unix-socket to python's http.server on a unix socket (socketserver.UnixStreamServer),
+     * both under jlx: a guest server in the guest's file system, as natively.
+     */
+    @Test
+    void curlTalksHttpOverAUnixSocketToAGuestServer() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "curlTalksHttpOverAUnixSocketToAGuestServer",
+                this::curlTalksHttpOverAUnixSocketToAGuestServerHere);
+    }
+
+    private void curlTalksHttpOverAUnixSocketToAGuestServerHere() throws Exception {
+        Files.writeString(dir.resolve("page.txt"), "over a unix socket\n");
+        Files.writeString(dir.resolve("server.py"), """
+                import http.server, socketserver, sys
+                class Handler(http.server.SimpleHTTPRequestHandler):
+                    def log_message(self, *args):
+                        pass
+                with socketserver.UnixStreamServer(sys.argv[1], Handler) as server:
+                    for _ in range(int(sys.argv[2])):
+                        server.handle_request()
+                """);
+        // The server answers three requests and ends; the shell waits (20 s at most) for its socket.
+        String script = """
+                python3 server.py http.sock 3 &
+                i=0; while [ ! -S http.sock ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done
+                curl -sS --unix-socket http.sock http://localhost/page.txt
+                curl -sS --unix-socket http.sock -o /dev/null -w '%{http_code} %{size_download}\\n' http://localhost/missing
+                curl -sS --unix-socket http.sock -I http://localhost/page.txt | grep -i -e '^HTTP' -e '^Content-Length'
+                wait $!; echo "server $?"
+                rm http.sock
+                """;
+        Runner.assertSameAsNative(List.of("/bin/sh", "-c", script), dir, new byte[0]);
+    }
+
+    private static final Path GONET = Path.of("target", "gobin", "gonet").toAbsolutePath();
+    private static boolean gonetBuilt;
+
+    /** src/test/gonet built (once a run): a Go net/http server and client. */
+    private static synchronized Path gonet() throws Exception {
+        if (!gonetBuilt) {
+            GoProgramTest.build("gonet", GONET);
+            gonetBuilt = true;
+        }
+        return GONET;
+    }
+
+    @Test
+    void goClientFetchesFromAHostServer() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "goClientFetchesFromAHostServer",
+                this::goClientFetchesFromAHostServerHere);
+    }
+
+    private void goClientFetchesFromAHostServerHere() throws Exception {
+        int port = freePort();
+        Process server = hostServer(port);
+        try {
+            String base = "http://127.0.0.1:" + port;
+            // A name of /etc/hosts (Go's own resolver), an error page, a POST (501 from http.server), a refused port.
+            Result r = Runner.assertSameAsNative(List.of(gonet().toString(), "get", base + "/file.txt",
+                    "http://localhost:" + port + "/file.txt", base + "/missing", base + "/echo", "http://127.0.0.1:"
+                    + freePort() + "/"), dir, new byte[0]);
+            assertTrue(r.out().contains(BODY), r.out());
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A Go net/http server on a dual-stack listener (":PORT"), run once natively and once under jlx,
+     * asked the same by the host's curl over IPv4 and IPv6: the same answers and the same log.
+     */
+    @Test
+    void goServerUnderJlxAnswersTheHostsCurl() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "goServerUnderJlxAnswersTheHostsCurl",
+                this::goServerUnderJlxAnswersTheHostsCurlHere);
+    }
+
+    private void goServerUnderJlxAnswersTheHostsCurlHere() throws Exception {
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.writeString(www.resolve("file.txt"), "served by go\n");
+        String expected = goServerConversation(www, false);
+        String actual = goServerConversation(www, true);
+        assertEquals(expected, actual);
+    }
+
+    /** The host's curl asking the Go server (native or under jlx) a few things, then /quit; all that was said. */
+    private String goServerConversation(Path www, boolean underJlx) throws Exception {
+        int port = freePort();
+        List<String> argv = List.of(gonet().toString(), "serve", ":" + port, www.toString());
+        Process nativeServer = null;
+        Guest guest = null;
+        if (underJlx) {
+            guest = guest(argv, new ByteArrayInputStream(new byte[0]));
+        } else {
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(Runner.ENV);
+            nativeServer = pb.start();
+        }
+        try {
+            awaitListening(port);
+            StringBuilder said = new StringBuilder();
+            String v4 = "http://127.0.0.1:" + port;
+            for (List<String> curl : List.of(List.of(v4 + "/file.txt"), List.of("http://[::1]:" + port + "/file.txt"),
+                    List.of("-d", "some data", v4 + "/echo"), List.of("-o", "/dev/null", "-w", "%{http_code}\n",
+                    v4 + "/missing"), List.of(v4 + "/file.txt", v4 + "/file.txt"), List.of(v4 + "/quit"))) {
+                List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/curl", "-sS"));
+                cmd.addAll(curl);
+                Result r = Native.run(cmd, Runner.ENV, dir, new byte[0]);
+                said.append(r.out()).append(r.err()).append("curl ").append(r.status()).append('\n');
+            }
+            if (underJlx) {
+                said.append("server ").append(guest.status().get(60, TimeUnit.SECONDS).shellStatus()).append('\n');
+                said.append(guest.stdout().toString(StandardCharsets.UTF_8));
+            } else {
+                assertTrue(nativeServer.waitFor(60, TimeUnit.SECONDS), "the native server did not stop");
+                said.append("server ").append(nativeServer.exitValue()).append('\n');
+                said.append(new String(nativeServer.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return said.toString();
+        } finally {
+            if (guest != null) {
+                guest.stop();
+            }
+            if (nativeServer != null) {
+                nativeServer.destroyForcibly();
+            }
         }
     }
 }

@@ -139,6 +139,67 @@ class PythonTest {
                 """), dir, new byte[0]);
     }
 
+    /**
+     * asyncio over loopback TCP (IPv4 and IPv6: an echo server and a client, a line larger than a
+     * socket buffer, half-close) and UDP (an echo endpoint and a connected one), and a refused connect.
+     */
+    @Test
+    void asyncioEchoOverTcpAndUdp() throws Throwable {
+        Files.writeString(dir.resolve("echo.py"), """
+                import asyncio, socket
+                async def handle(r, w):
+                    while line := await r.readline():
+                        w.write(line.upper())
+                        await w.drain()
+                    w.close()
+                    await w.wait_closed()
+                class Reverse(asyncio.DatagramProtocol):
+                    def connection_made(self, transport):
+                        self.transport = transport
+                    def datagram_received(self, data, addr):
+                        self.transport.sendto(data[::-1], addr)
+                async def main():
+                    for host in ('127.0.0.1', '::1'):
+                        srv = await asyncio.start_server(handle, host, 0)
+                        port = srv.sockets[0].getsockname()[1]
+                        async with srv:
+                            r, w = await asyncio.open_connection(host, port)
+                            s = w.get_extra_info('socket')
+                            print(host, s.family.name, s.type.name, s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0)
+                            for i in range(3):
+                                w.write(b'line %d\\n' % i)
+                                await w.drain()
+                                print(await r.readline())
+                            w.write(b'x' * 50000 + b'\\n')
+                            print(len(await r.readline()))
+                            w.write_eof()
+                            print(await r.read(), r.at_eof())
+                            w.close()
+                            await w.wait_closed()
+                    loop = asyncio.get_running_loop()
+                    server, _ = await loop.create_datagram_endpoint(Reverse, local_addr=('127.0.0.1', 0))
+                    got = loop.create_future()
+                    class Client(asyncio.DatagramProtocol):
+                        def datagram_received(self, data, addr):
+                            got.set_result(data)
+                    client, _ = await loop.create_datagram_endpoint(Client, remote_addr=server.get_extra_info('sockname'))
+                    client.sendto(b'datagram')
+                    print(await asyncio.wait_for(got, 10))
+                    client.close()
+                    server.close()
+                    closed = socket.socket()
+                    closed.bind(('127.0.0.1', 0))
+                    try:
+                        await asyncio.open_connection('127.0.0.1', closed.getsockname()[1])
+                    except OSError as e:
+                        print(type(e).__name__, e.errno)
+                    closed.close()
+                asyncio.run(main())
+                """);
+        KnownFailures.check("PythonTest", "asyncioEchoOverTcpAndUdp",
+                () -> Runner.assertSameAsNative(List.of(PYTHON, "echo.py"), dir, new byte[0]));
+    }
+
     @Test
     void anUncaughtExceptionExitsWithItsTraceback() throws Exception {
         Runner.assertSameAsNative(List.of(PYTHON, "-c", "import sys; print('out'); sys.stdout.flush(); 1/0"), dir,

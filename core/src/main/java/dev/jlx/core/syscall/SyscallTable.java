@@ -180,7 +180,7 @@ public final class SyscallTable {
         none(MODIFY_LDT, ""),
         none(PIVOT_ROOT, ""),
         none(_SYSCTL, ""),
-        e(PRCTL, PARTIAL, "name, dumpable, no_new_privs, pdeathsig, keepcaps, securebits and the bounding set (kept per process, effects beyond reading back none), ambient set (empty), MCE policy, TSC mode (recorded: rdtsc never faults), PR_GET_TID_ADDRESS, PR_GET/SET_TIMING (statistical only), timer slack (recorded per thread), PR_TASK_PERF_EVENTS_* (no perf events to switch); child subreaper recorded; other options EINVAL, PR_SET_SYSCALL_USER_DISPATCH included (as a kernel built without it: jlx does not intercept syscalls by address)", ProcessSyscalls::prctl, INT, INT, PTR, PTR, PTR, PTR),
+        e(PRCTL, PARTIAL, "name, dumpable, no_new_privs, pdeathsig, keepcaps, securebits and the bounding set (kept per process, effects beyond reading back none), ambient set (empty), MCE policy, TSC mode (recorded: rdtsc never faults), PR_GET_TID_ADDRESS, PR_GET/SET_TIMING (statistical only), timer slack (recorded per thread), PR_TASK_PERF_EVENTS_* (no perf events to switch); child subreaper recorded; other options EINVAL, PR_SET_SYSCALL_USER_DISPATCH included (as a kernel built without it: jlx does not intercept syscalls by address), and PR_GET/SET_SECCOMP (as a kernel without CONFIG_SECCOMP: no filters)", ProcessSyscalls::prctl, INT, INT, PTR, PTR, PTR, PTR),
         e(ARCH_PRCTL, PARTIAL, "ARCH_SET_FS/GS, ARCH_GET_FS/GS, ARCH_GET_CPUID; ARCH_SET_CPUID is ENODEV (no CPUID faulting), others EINVAL", ProcessSyscalls::arch_prctl, INT, ARCH_CODE, PTR),
         none(ADJTIMEX, ""),
         e(SETRLIMIT, FULL, "", ProcessSyscalls::setrlimit, INT, RESOURCE, PTR),

@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +49,7 @@ class BusyboxTestsuiteTest {
         Path tree = source();
         Result nativeRun = Native.run(runtest(), env(), suite("native", tree), new byte[0]);
         Map<String, String> nativeResults = results(nativeRun.stdout());
-        Map<String, String> jlxResults = underJlx(suite("jlx", tree));
+        Map<String, String> jlxResults = underJlx(tree);
         Files.writeString(Path.of("target", "busybox-testsuite.txt"), "native: " + counts(nativeResults) + "\njlx:    "
                 + counts(jlxResults) + "\nfailing natively: " + failing(nativeResults) + "\nfailing under jlx: "
                 + failing(jlxResults) + "\n");
@@ -116,15 +119,88 @@ class BusyboxTestsuiteTest {
         return env;
     }
 
-    /** runtest under jlx, in one guest process tree: ~870 tests, thousands of processes. */
-    private Map<String, String> underJlx(Path testsuite) {
+    /**
+     * runtest under jlx: ~870 tests, thousands of processes. The applets are cut into runs of about
+     * the same number of tests, each a guest process tree of its own in its own copy of the suite
+     * (runtest remakes its links directory), as many at once as there are processors; their outputs
+     * are joined in applet order, so the results read as one run's.
+     */
+    private Map<String, String> underJlx(Path tree) throws Exception {
+        List<List<String>> chunks = chunks(tree.resolve("testsuite"), 2 * Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            List<Future<byte[]>> outputs = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) {
+                Path testsuite = suite("jlx" + i, tree);
+                List<String> applets = chunks.get(i);
+                outputs.add(pool.submit(() -> runtestUnderJlx(testsuite, applets)));
+            }
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (Future<byte[]> out : outputs) {
+                all.write(out.get());
+            }
+            return results(all.toByteArray());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private byte[] runtestUnderJlx(Path testsuite, List<String> applets) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> argv = new ArrayList<>(List.of("./runtest"));
+        argv.addAll(applets);
         ExitStatus s = Jlx.machine().env(Jlx.inNativeOrder(env())).cwd(testsuite.toString())
                 .stdin(new ByteArrayInputStream(new byte[0])).stdout(out).stderr(err)
-                .timeLimit(Duration.ofMinutes(30)).build().run(runtest());
+                .timeLimit(Duration.ofMinutes(30)).build().run(argv);
         assertTrue(s.signal() == 0, "runtest under jlx was killed: " + s);
-        return results(out.toByteArray());
+        return out.toByteArray();
+    }
+
+    /**
+     * The applets runtest would test (those asked for, else every applet busybox lists, in its order)
+     * cut into at most {@code n} consecutive runs, weighed by their number of test cases.
+     */
+    private static List<List<String>> chunks(Path testsuite, int n) throws Exception {
+        List<String> applets = new ArrayList<>(APPLETS);
+        if (applets.isEmpty()) {
+            applets.add("busybox");
+            Result list = Native.run(List.of("/bin/busybox", "--list"), Map.of(), testsuite, new byte[0]);
+            applets.addAll(List.of(new String(list.stdout(), StandardCharsets.UTF_8).strip().split("\n")));
+        }
+        // runtest tests "busybox" first and again where busybox lists itself: an applet may recur.
+        int[] weight = new int[applets.size()];
+        int total = 0;
+        for (int i = 0; i < applets.size(); i++) {
+            weight[i] = 1;
+            Path tests = testsuite.resolve(applets.get(i) + ".tests");
+            if (Files.isRegularFile(tests)) {
+                weight[i] += (int) Files.readAllLines(tests, StandardCharsets.ISO_8859_1).stream()
+                        .filter(l -> l.strip().startsWith("testing ")).count();
+            }
+            Path oldStyle = testsuite.resolve(applets.get(i));
+            if (Files.isDirectory(oldStyle)) {
+                try (Stream<Path> cases = Files.list(oldStyle)) {
+                    weight[i] += (int) cases.count();
+                }
+            }
+            total += weight[i];
+        }
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> chunk = new ArrayList<>();
+        int sum = 0;
+        for (int i = 0; i < applets.size(); i++) {
+            chunk.add(applets.get(i));
+            sum += weight[i];
+            if (sum >= (long) total * (chunks.size() + 1) / n) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
     }
 
     private static List<String> runtest() {

@@ -846,7 +846,8 @@ final class SocketSyscalls {
 
     /**
      * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ, the
-     * interface queries ({@link InterfaceIoctls}); any other request (terminal calls) is ENOTTY.
+     * interface queries ({@link InterfaceIoctls}); any other request is ENOTTY, logged unless it is a
+     * terminal call.
      */
     static long ioctl(GuestThread t, SocketFile s, int request, long arg) throws ErrnoException {
         if (InterfaceIoctls.handles(s.family(), request)) {
@@ -857,6 +858,10 @@ final class SocketSyscalls {
             case Ioctl.FIONREAD -> mem.writeInt(arg, s.inputQueued());
             case Ioctl.TIOCOUTQ -> mem.writeInt(arg, s.outputQueued());
             default -> {
+                // A terminal call ('T') on a socket is ENOTTY as on any file that is no terminal, no gap.
+                if ((request >> 8 & 0xff) == 'T') {
+                    throw new ErrnoException(Errno.ENOTTY);
+                }
                 t.process().kernel().warnOnce("socket-ioctl-" + request, "unimplemented socket ioctl 0x"
                         + Integer.toHexString(request) + ": ENOTTY");
                 throw new ErrnoException(Errno.ENOTTY);

@@ -64,6 +64,10 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Kills each run after this many seconds.")
     Double timeLimit;
 
+    @Option(names = "--host-unix-sockets",
+            description = "Lets the runs under jlx connect to AF_UNIX sockets that host processes bound (as jlx run's).")
+    boolean hostUnixSockets;
+
     @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARG...]", description = "The program and its arguments.")
     List<String> argv;
 
@@ -131,7 +135,7 @@ final class DiffCommand implements Callable<Integer> {
     private LinuxMachine machine(int i) {
         Path root = pick(roots, i);
         LinuxMachine.Builder m = LinuxMachine.builder().root(root == null ? Path.of("/") : root)
-                .hostBackend(pick(backends, i));
+                .hostBackend(pick(backends, i)).hostUnixSockets(hostUnixSockets);
         if (!clearEnv) {
             m.env(RunCommand.givenEnvironment());
         }

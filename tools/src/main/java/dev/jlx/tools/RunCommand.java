@@ -55,6 +55,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Host backend: posix, portable or windows (default: first available).")
     String backend;
 
+    @Option(names = "--host-unix-sockets", description = "Lets the guest connect to AF_UNIX sockets that host "
+            + "processes bound, on its mounts (off: refused, as a socket nobody listens on; a host's socket such as "
+            + "/run/docker.sock is a way out of any sandbox).")
+    boolean hostUnixSockets;
+
     @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARG...]", description = "The program and its arguments.")
     List<String> argv;
 
@@ -65,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jlx: --root " + root + ": not a directory");
             return 125;
         }
-        LinuxMachine.Builder b = LinuxMachine.builder().hostBackend(backend);
+        LinuxMachine.Builder b = LinuxMachine.builder().hostBackend(backend).hostUnixSockets(hostUnixSockets);
         if (root != null) {
             b.root(root);
         }

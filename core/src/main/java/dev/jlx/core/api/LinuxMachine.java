@@ -95,7 +95,7 @@ public final class LinuxMachine {
         }
         Config c = config;
         return MachineRun.run(this, new Config(c.root(), c.mounts(), c.cwd(), c.env(), stdin, stdout, stderr,
-                c.timeLimit(), c.hostBackend(), c.trace()), List.copyOf(argv));
+                c.timeLimit(), c.hostBackend(), c.trace(), c.hostUnixSockets()), List.copyOf(argv));
     }
 
     /** The machine's settings, read by the run. Streams left null mean the host's own. */
@@ -109,7 +109,8 @@ public final class LinuxMachine {
             OutputStream stderr,
             Duration timeLimit,
             String hostBackend,
-            PrintStream trace) {}
+            PrintStream trace,
+            boolean hostUnixSockets) {}
 
     /** A mount asked for: a host directory (or, when null, a new tmpfs) at an absolute guest path. */
     record MountSpec(String guestPath, Path hostDirectory, boolean readOnly) {}
@@ -140,6 +141,7 @@ public final class LinuxMachine {
         private Duration timeLimit;
         private String hostBackend;
         private PrintStream trace;
+        private boolean hostUnixSockets;
 
         private Builder() {}
 
@@ -257,12 +259,25 @@ public final class LinuxMachine {
             return this;
         }
 
+        /**
+         * Lets a guest's AF_UNIX connect reach a socket that a host process bound (a socket node on a
+         * host mount, through the guest's mounts only, that no guest socket is bound to), as a
+         * connected socket of the host's. Default: off, and such a connect is refused (ECONNREFUSED)
+         * as one to a socket nobody listens on: a host's socket ({@code /run/docker.sock}) is a way out
+         * of any sandbox.
+         */
+        public Builder hostUnixSockets(boolean allowed) {
+            this.hostUnixSockets = allowed;
+            return this;
+        }
+
         public LinuxMachine build() {
             Path root = this.root != null ? this.root : realPath(defaultRoot(HostOs.running()));
             List<MountSpec> all = new ArrayList<>(mounts);
             all.add(new MountSpec("/", root, false));
             return new LinuxMachine(new Config(root, List.copyOf(all), cwd,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(env)), stdin, stdout, stderr, timeLimit, hostBackend, trace));
+                    Collections.unmodifiableMap(new LinkedHashMap<>(env)), stdin, stdout, stderr, timeLimit, hostBackend, trace,
+                    hostUnixSockets));
         }
     }
 }

@@ -70,6 +70,7 @@ final class MachineRun {
         mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);
         Vfs vfs = new Vfs(mounts);
         Kernel kernel = new Kernel(host, vfs, config.trace());
+        kernel.unixSockets().allowHostSockets(config.hostUnixSockets());
         List<String> envp = new ArrayList<>();
         for (Map.Entry<String, String> e : config.env().entrySet()) {
             envp.add(e.getKey() + "=" + e.getValue());

@@ -336,7 +336,7 @@ public final class ProgramDiff {
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         LinuxMachine machine = new LinuxMachine(new LinuxMachine.Config(c.root(), List.copyOf(mounts),
                 guestCwd, c.env(), new ByteArrayInputStream(stdin), out, err, c.timeLimit(),
-                host.name(), new PrintStream(trace, true, StandardCharsets.UTF_8)));
+                host.name(), new PrintStream(trace, true, StandardCharsets.UTF_8), c.hostUnixSockets()));
         int status;
         try {
             status = machine.run(argv).shellStatus();

@@ -103,6 +103,15 @@ public interface FileSystem {
         throw new ErrnoException(Errno.EPERM);
     }
 
+    /**
+     * The host's path of the node at {@code path} (a socket node no guest socket is bound to), in the
+     * form of the host backend's files, for a connect to the socket a host process bound there; null
+     * for a file system whose nodes are not the host's (tmpfs, procfs).
+     */
+    default ByteString hostSocketPath(ByteString path) {
+        return null;
+    }
+
     void unlink(ByteString path) throws ErrnoException;
 
     void rmdir(ByteString path) throws ErrnoException;

@@ -206,6 +206,11 @@ public final class HostDirectoryFs implements FileSystem {
     }
 
     @Override
+    public ByteString hostSocketPath(ByteString path) {
+        return host(path);
+    }
+
+    @Override
     public void unlink(ByteString path) throws ErrnoException {
         files.unlink(host(path));
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * One socket of the host ({@link HostNetwork#open}), non-blocking: a call that would wait is EAGAIN
+ * One socket of the host ({@link HostNetwork#open}, {@link HostNetwork#connectUnix}), non-blocking: a call that would wait is EAGAIN
  * (connect: EINPROGRESS), and whoever waits does so in jlx, where a signal can end the wait. Flags,
  * options and readiness are Linux's values; errors are Linux errno as the host's Linux (or what a
  * Linux would say, translated) gives them. A send never raises SIGPIPE on the host: EPIPE is

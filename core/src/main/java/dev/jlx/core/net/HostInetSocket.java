@@ -507,7 +507,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     }
 
     /** The pieces of {@code data} after its first {@code n} bytes. */
-    private static List<MemorySegment> skip(List<MemorySegment> data, long n) {
+    static List<MemorySegment> skip(List<MemorySegment> data, long n) {
         List<MemorySegment> rest = new ArrayList<>();
         for (MemorySegment s : data) {
             if (n >= s.byteSize()) {

@@ -16,7 +16,7 @@ abstract class JvmSocket extends SocketFile {
     /** What this socket's blocked calls wait on (the lock held). */
     final Condition wake;
     /** Where poll, select and epoll wait for this socket. */
-    private final Readiness readiness = new Readiness();
+    private final Readiness readiness = new Readiness(this::changesUnseen);
 
     // Under lock.
     /** The pending error (sk_err): SO_ERROR takes it. */
@@ -41,6 +41,11 @@ abstract class JvmSocket extends SocketFile {
         }
         wake.signalAll();
         readiness.wake(input == output ? Readiness.ALL : input ? Readiness.INPUT : Readiness.OUTPUT);
+    }
+
+    /** Whether some changes of the socket are not told (a host's socket behind it that the host does not watch). */
+    boolean changesUnseen() {
+        return false;
     }
 
     @Override

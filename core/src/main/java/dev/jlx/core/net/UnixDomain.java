@@ -27,8 +27,23 @@ public final class UnixDomain {
     /** Where autobind looks next: a random start, as Linux's, then upwards through 2^20 names. */
     private int autobind = ThreadLocalRandom.current().nextInt(1 << 20);
 
+    /**
+     * Whether a connect may reach a socket a host process bound (a socket node on a host mount no
+     * guest socket is bound to): off unless the user asks (--host-unix-sockets), since such a
+     * socket (/run/docker.sock) is a way out of any sandbox.
+     */
+    private volatile boolean hostSockets;
+
     /** Files in flight (sent, not yet received) per sending user: Linux's user->unix_inflight. */
     private final Map<Integer, Long> inflight = new HashMap<>();
+
+    public void allowHostSockets(boolean allowed) {
+        hostSockets = allowed;
+    }
+
+    boolean hostSockets() {
+        return hostSockets;
+    }
 
     /** Adds {@code delta} to {@code uid}'s files in flight; the count now. */
     long inflight(int uid, long delta) {

@@ -14,7 +14,7 @@ import dev.jlx.core.kernel.GuestThread;
  * The file-system side of AF_UNIX path names, in the calling process's view (its root, working
  * directory and umask). A bound socket is known by the node bind made, as Linux knows it by the
  * inode: a socket node no jlx socket is bound to (a host daemon's, or one whose socket has closed)
- * refuses connections.
+ * refuses connections, unless the user lets guests reach the host's sockets ({@link UnixDomain#hostSockets}).
  */
 final class UnixPaths {
     private UnixPaths() {}
@@ -69,10 +69,16 @@ final class UnixPaths {
     }
 
     /**
+     * A socket node found: its key, and its path on the host where the file system is the host's
+     * (null otherwise), for a connect to a socket a host process bound there.
+     */
+    record Found(NodeKey key, ByteString hostPath) {}
+
+    /**
      * unix_find_bsd: the node {@code path} names, links followed; its errors, then EACCES without
      * write permission on it, ECONNREFUSED when it is not a socket.
      */
-    static NodeKey find(GuestThread t, ByteString path) throws ErrnoException {
+    static Found find(GuestThread t, ByteString path) throws ErrnoException {
         GuestProcess.FsView view = t.process().fsView();
         Vfs.Resolved r = view.vfs().resolve(view.cwd(), path, true);
         HostStat st = r.fs().stat(r.path(), true);
@@ -80,6 +86,6 @@ final class UnixPaths {
         if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFSOCK) {
             throw new ErrnoException(Errno.ECONNREFUSED);
         }
-        return NodeKey.of(st);
+        return new Found(NodeKey.of(st), r.fs().hostSocketPath(r.path()));
     }
 }

@@ -10,9 +10,13 @@ import dev.jlx.abi.struct.Ucred;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Readiness;
+import dev.jlx.core.host.HostSocket;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>All state is guarded by the kernel's {@link UnixDomain} lock; a waiter waits on the condition
  * of the socket whose change it waits for, and {@link #changed} wakes them.
+ *
+ * <p>A socket connected to one a host process bound ({@link UnixDomain#hostSockets}, a socket node on
+ * a host mount that no guest socket is bound to) is the host's from then on: its data, readiness and
+ * end are those of a host socket connected there ({@link dev.jlx.core.host.HostNetwork#connectUnix}),
+ * as HostInetSocket's are; its name, options and credentials stay here.
  */
 public final class UnixSocket extends JvmSocket {
     // sk_state values (net/tcp_states.h), as /proc/net/unix shows them.
@@ -67,6 +76,15 @@ public final class UnixSocket extends JvmSocket {
     private long wmem;
     private Ucred peerCred;
     private final ArrayDeque<Packet> queue = new ArrayDeque<>();
+    /** The host socket this one is connected to, or null: see the class comment. */
+    private volatile HostSocket host;
+    /** Whether the host tells of {@link #host}'s changes; when it does not, waits look again now and then. */
+    private volatile boolean hostWatched;
+    /** The name {@link #host} was connected to, as getpeername reports it. */
+    private byte[] hostPeer;
+    /** The looks of a wait on a host socket that is not watched: the first and the longest pause. */
+    private static final long FIRST_PAUSE_NANOS = 50_000;
+    private static final long MAX_PAUSE_NANOS = 10_000_000;
 
     /** One skb: bytes (some read already, on a stream), its sender, what it carries besides. */
     private static final class Packet {
@@ -159,14 +177,24 @@ public final class UnixSocket extends JvmSocket {
         if (a[PATH_OFFSET] != 0) {
             // The file system is asked without the lock: it may block, and takes locks of its own.
             domain.lock.unlock();
-            UnixPaths.NodeKey key;
+            UnixPaths.Found found;
             try {
-                key = UnixPaths.find(t, path(a));
+                found = UnixPaths.find(t, path(a));
             } finally {
                 domain.lock.lock();
             }
-            UnixSocket s = domain.findPath(key);
+            UnixSocket s = domain.findPath(found.key());
             if (s == null) {
+                if (found.hostPath() != null && domain.hostSockets()) {
+                    // Only connect reaches a host's socket (connectHost); a sendto naming one does not.
+                    domain.lock.unlock();
+                    try {
+                        t.process().kernel().warnOnce("host-unix-sendto", "sendto " + path(a) + ", a host's"
+                                + " AF_UNIX socket: only a connected socket reaches one (ECONNREFUSED)");
+                    } finally {
+                        domain.lock.lock();
+                    }
+                }
                 throw new ErrnoException(Errno.ECONNREFUSED);
             }
             if (s.type() != type()) {
@@ -254,6 +282,9 @@ public final class UnixSocket extends JvmSocket {
     public byte[] peerAddress() throws ErrnoException {
         domain.lock.lock();
         try {
+            if (hostPeer != null) {
+                return hostPeer.clone();
+            }
             if (peer == null) {
                 throw new ErrnoException(Errno.ENOTCONN);
             }
@@ -320,6 +351,9 @@ public final class UnixSocket extends JvmSocket {
             return;
         }
         validate(a);
+        if (connectHost(t, a)) {
+            return;
+        }
         long left = sendTimeout(nonblocking());
         domain.lock.lock();
         try {
@@ -366,6 +400,13 @@ public final class UnixSocket extends JvmSocket {
         if (a.length < PATH_OFFSET) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        if (family(a) != AF_UNSPEC) {
+            validate(a);
+            if (connectHost(t, a)) {
+                return;
+            }
+        }
+        dropHost();
         List<OpenFile> dropped = new ArrayList<>();
         domain.lock.lock();
         try {
@@ -376,7 +417,7 @@ public final class UnixSocket extends JvmSocket {
                     autobind();
                 }
                 other = findOther(t, a);
-                if (other.peer != null && other.peer != this) {
+                if (!maySend(other)) {
                     throw new ErrnoException(Errno.EPERM);
                 }
                 state = TCP_ESTABLISHED;
@@ -416,6 +457,328 @@ public final class UnixSocket extends JvmSocket {
             old.error = Errno.ECONNRESET.number();
             old.changed(true, true);
         }
+    }
+
+    /** unix_may_send: a datagram socket connected elsewhere (to a guest's socket or the host's) takes nothing from others. */
+    private boolean maySend(UnixSocket other) {
+        return other.host == null && (other.peer == null || other.peer == this);
+    }
+
+    // ---- a host's socket ----
+
+    /**
+     * unix_find_other for a socket node on a host mount that no guest socket is bound to: when the
+     * user lets guests reach the host's sockets, a host socket connected there becomes this one's
+     * (true); otherwise false, and the guest's own lookup answers (ECONNREFUSED, told once in the
+     * log so that a user learns of --host-unix-sockets). The path is the host's as the guest's
+     * mounts resolve it, never one outside them.
+     */
+    private boolean connectHost(GuestThread t, byte[] a) throws ErrnoException {
+        if (a[PATH_OFFSET] == 0) {
+            return false;
+        }
+        UnixPaths.Found found;
+        try {
+            found = UnixPaths.find(t, path(a));
+        } catch (ErrnoException e) {
+            // The guest's own lookup meets the same error.
+            return false;
+        }
+        domain.lock.lock();
+        try {
+            if (found.hostPath() == null || domain.findPath(found.key()) != null) {
+                return false;
+            }
+        } finally {
+            domain.lock.unlock();
+        }
+        var kernel = t.process().kernel();
+        if (!domain.hostSockets()) {
+            kernel.warnOnce("host-unix-socket", "connect to " + path(a) + ", a socket no guest bound (a host"
+                    + " process's), is refused (ECONNREFUSED): `jlx run --host-unix-sockets` lets guests reach"
+                    + " the host's sockets");
+            return false;
+        }
+        domain.lock.lock();
+        try {
+            if (passCredentials()) {
+                autobind();
+            }
+            if (connectionOriented() && state != TCP_CLOSE) {
+                throw new ErrnoException(state == TCP_ESTABLISHED ? Errno.EISCONN : Errno.EINVAL);
+            }
+        } finally {
+            domain.lock.unlock();
+        }
+        if (!connectionOriented() && peer != null) {
+            // A datagram socket's association with a guest's socket is dissolved first, as a new connect's.
+            connectDatagram(t, unnamed());
+        }
+        HostSocket h = hostConnect(kernel.host().network(), found.hostPath());
+        byte[] name = Arrays.copyOf(a, PATH_OFFSET + path(a).length() + 1);
+        name[name.length - 1] = 0;
+        Ucred cred = hostCredentials(t, h);
+        boolean watched = h.watch(this::hostChanged);
+        HostSocket old;
+        domain.lock.lock();
+        try {
+            if (connectionOriented() && state != TCP_CLOSE) {
+                // Another thread connected meanwhile.
+                old = h;
+                h = null;
+            } else {
+                old = host;
+                host = h;
+                hostWatched = watched;
+                hostPeer = name;
+                peerCred = cred;
+                state = TCP_ESTABLISHED;
+                changed(true, true);
+            }
+        } finally {
+            domain.lock.unlock();
+        }
+        if (old != null) {
+            old.close();
+        }
+        if (h == null) {
+            throw new ErrnoException(Errno.EISCONN);
+        }
+        return true;
+    }
+
+    /**
+     * The host's connect, waiting while the listener's backlog is full (EAGAIN), as unix_wait_for_peer
+     * waits: not at all for a non-blocking socket, at most SO_SNDTIMEO, until a signal. The host
+     * does not tell when room is made: the wait looks again now and then.
+     */
+    private HostSocket hostConnect(dev.jlx.core.host.HostNetwork network, ByteString hostPath) throws ErrnoException {
+        long timeout = sendTimeout(nonblocking());
+        long start = System.nanoTime();
+        long pause = FIRST_PAUSE_NANOS;
+        while (true) {
+            try {
+                return network.connectUnix(hostPath, type());
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EAGAIN || !connectionOriented()) {
+                    throw e;
+                }
+            }
+            long left = timeout == FOREVER ? FOREVER : timeout - (System.nanoTime() - start);
+            if (left <= 0) {
+                throw new ErrnoException(Errno.EAGAIN);
+            }
+            checkSignal(timeout);
+            java.util.concurrent.locks.LockSupport.parkNanos(this, Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+        }
+    }
+
+    /**
+     * SO_PEERCRED of a host's socket: pid 0, as for a peer outside the guest's pid namespace, and the
+     * uid and gid the host reports (the guest's ids are the host user's); where the host cannot tell,
+     * the connecting process's own.
+     */
+    private static Ucred hostCredentials(GuestThread t, HostSocket h) {
+        if (h.hasOption(SOL_SOCKET, SO_PEERCRED)) {
+            try {
+                byte[] b = h.option(SOL_SOCKET, SO_PEERCRED, Ucred.SIZE);
+                if (b.length >= Ucred.SIZE) {
+                    Ucred c = Ucred.readFrom(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN), 0);
+                    return new Ucred(0, c.uid(), c.gid());
+                }
+            } catch (ErrnoException e) {
+                // The host's answer is missing: the connecting process's ids stand for it.
+            }
+        }
+        GuestProcess p = t.process();
+        return new Ucred(0, p.credentials().euid(), p.credentials().egid());
+    }
+
+    /** A datagram socket connected to a host's socket connects elsewhere (or dissolves): the host's socket goes. */
+    private void dropHost() {
+        HostSocket h;
+        domain.lock.lock();
+        try {
+            h = host;
+            if (h == null) {
+                return;
+            }
+            host = null;
+            hostPeer = null;
+            peerCred = null;
+            state = TCP_CLOSE;
+            changed(true, true);
+        } finally {
+            domain.lock.unlock();
+        }
+        h.close();
+    }
+
+    /** The host's word that the host socket's readiness may have changed (on its poller's thread). */
+    private void hostChanged(int events) {
+        boolean all = (events & (Poll.POLLERR | Poll.POLLHUP)) != 0;
+        domain.lock.lock();
+        try {
+            changed(all || (events & Readiness.INPUT) != 0, all || (events & Readiness.OUTPUT) != 0);
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the host socket has one of {@code events} (or an error, or its end): true; false
+     * when {@code timeout} nanoseconds ({@link #FOREVER}: none) have passed since {@code start}. A
+     * signal ends the wait (EINTR). No host call is made with the lock held: a change counted after
+     * the look wakes the wait.
+     */
+    private boolean awaitHost(HostSocket h, int events, long timeout, long start) throws ErrnoException {
+        int want = events | Poll.POLLERR | Poll.POLLHUP;
+        long pause = FIRST_PAUSE_NANOS;
+        while (true) {
+            long seen;
+            domain.lock.lock();
+            try {
+                seen = inputChanges + outputChanges;
+            } finally {
+                domain.lock.unlock();
+            }
+            if ((h.poll() & want) != 0) {
+                return true;
+            }
+            long left = timeout == FOREVER ? FOREVER : timeout - (System.nanoTime() - start);
+            if (left <= 0) {
+                return false;
+            }
+            checkSignal(timeout);
+            domain.lock.lock();
+            try {
+                if (inputChanges + outputChanges == seen) {
+                    await(wake, hostWatched ? left : Math.min(pause, left));
+                }
+            } catch (ErrnoException interrupted) {
+                throw interrupted(timeout);
+            } finally {
+                domain.lock.unlock();
+            }
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+        }
+    }
+
+    /**
+     * A send to the host's socket: as much as it takes, a blocking stream send going on until all is
+     * (SO_SNDTIMEO or a signal end it with what went). jlx's files are not the host's descriptors:
+     * SCM_RIGHTS is EOPNOTSUPP (logged once); explicit SCM_CREDENTIALS, checked already, are not
+     * passed on: the host's kernel gives the host peer jlx's own.
+     */
+    private long sendHost(GuestThread t, HostSocket h, Outgoing m) throws ErrnoException {
+        if (m.address() != null && type() == SOCK_STREAM) {
+            throw new ErrnoException(Errno.EISCONN);
+        }
+        if (m.rights() != null && !m.rights().isEmpty()) {
+            t.process().kernel().warnOnce("host-unix-rights", "SCM_RIGHTS to a host's AF_UNIX socket: jlx's files"
+                    + " are no host descriptors (EOPNOTSUPP)");
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        long length = m.length();
+        if (m.faulted() && (length == 0 || type() != SOCK_STREAM)) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        boolean dontwait = (m.flags() & MSG_DONTWAIT) != 0;
+        long timeout = sendTimeout(dontwait);
+        long start = System.nanoTime();
+        long sent = 0;
+        while (true) {
+            try {
+                sent += h.send(sent == 0 ? m.data() : HostInetSocket.skip(m.data(), sent), 0, null);
+                if (type() != SOCK_STREAM || sent >= length || dontwait) {
+                    return sent;
+                }
+            } catch (ErrnoException e) {
+                if (sent > 0) {
+                    return sent;
+                }
+                if (e.errno() == Errno.EPIPE) {
+                    sigpipe(t, m.flags());
+                }
+                if (e.errno() != Errno.EAGAIN || timeout == 0) {
+                    throw e;
+                }
+            }
+            try {
+                if (!awaitHost(h, Poll.POLLOUT, timeout, start)) {
+                    if (sent > 0) {
+                        return sent;
+                    }
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+            } catch (ErrnoException interrupted) {
+                if (sent > 0) {
+                    return sent;
+                }
+                throw interrupted;
+            }
+        }
+    }
+
+    /**
+     * A receive from the host's socket, waiting unless MSG_DONTWAIT (SO_RCVTIMEO: EAGAIN when it
+     * passes); MSG_WAITALL on a stream goes on until the buffer is full, the peer is done, an error
+     * or a signal. The sender is the name connected to; with SO_PASSCRED the credentials are the
+     * peer's (SO_PEERCRED's). Files the host peer sends are not taken (the host's kernel drops them
+     * and says MSG_CTRUNC).
+     */
+    private long receiveHost(HostSocket h, Incoming m) throws ErrnoException {
+        if (m.faulted && m.capacity() == 0) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        boolean dontwait = (m.flags & MSG_DONTWAIT) != 0;
+        boolean waitall = type() == SOCK_STREAM && (m.flags & (MSG_WAITALL | MSG_PEEK | MSG_TRUNC)) == MSG_WAITALL;
+        long timeout = receiveTimeout(dontwait);
+        long start = System.nanoTime();
+        long capacity = m.capacity();
+        long got = 0;
+        while (true) {
+            try {
+                HostSocket.Received r = h.receive(got == 0 ? m.buffer : HostInetSocket.skip(m.buffer, got),
+                        m.flags & (MSG_PEEK | MSG_TRUNC), false);
+                got += r.length();
+                m.resultFlags = r.flags();
+                if (!waitall || r.length() == 0 || got >= capacity || dontwait) {
+                    break;
+                }
+            } catch (ErrnoException e) {
+                if (got > 0) {
+                    break;
+                }
+                if (e.errno() != Errno.EAGAIN || timeout == 0) {
+                    throw e;
+                }
+            }
+            try {
+                if (!awaitHost(h, Poll.POLLIN | Poll.POLLRDHUP, timeout, start)) {
+                    if (got > 0) {
+                        break;
+                    }
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+            } catch (ErrnoException interrupted) {
+                if (got > 0) {
+                    break;
+                }
+                throw interrupted;
+            }
+        }
+        domain.lock.lock();
+        try {
+            if (m.wantAddress && hostPeer != null) {
+                m.address = hostPeer.clone();
+            }
+            m.credentials = passCredentials() && peerCred != null ? peerCred : null;
+        } finally {
+            domain.lock.unlock();
+        }
+        return got;
     }
 
     @Override
@@ -472,6 +835,11 @@ public final class UnixSocket extends JvmSocket {
         if (how < SHUT_RD || how > SHUT_RDWR) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        HostSocket h = host;
+        if (h != null) {
+            h.shutdown(how);
+            return;
+        }
         int mode = how + 1;
         domain.lock.lock();
         try {
@@ -501,8 +869,11 @@ public final class UnixSocket extends JvmSocket {
     private void releaseSocket(boolean unaccepted) {
         List<OpenFile> dropped = new ArrayList<>();
         List<UnixSocket> connections = new ArrayList<>();
+        HostSocket h;
         domain.lock.lock();
         try {
+            h = host;
+            host = null;
             domain.remove(this);
             dead = true;
             int was = state;
@@ -532,6 +903,9 @@ public final class UnixSocket extends JvmSocket {
             c.releaseSocket(true);
         }
         closeAll(dropped);
+        if (h != null) {
+            h.close();
+        }
     }
 
     /** Frees every packet queued here; the files they carried go to {@code dropped}, to be closed unlocked. */
@@ -623,6 +997,10 @@ public final class UnixSocket extends JvmSocket {
     public long send(GuestThread t, Outgoing m) throws ErrnoException {
         if ((m.flags() & MSG_OOB) != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        HostSocket h = host;
+        if (h != null && (m.address() == null || type() != SOCK_DGRAM)) {
+            return sendHost(t, h, m);
         }
         List<OpenFile> dropped = new ArrayList<>();
         domain.lock.lock();
@@ -736,7 +1114,7 @@ public final class UnixSocket extends JvmSocket {
                 if (other == null) {
                     other = findOther(t, to);
                 }
-                if (other.peer != null && other.peer != this) {
+                if (!maySend(other)) {
                     throw new ErrnoException(Errno.EPERM);
                 }
                 if (other.dead) {
@@ -872,6 +1250,10 @@ public final class UnixSocket extends JvmSocket {
     public long receive(GuestThread t, Incoming m) throws ErrnoException {
         if ((m.flags & MSG_OOB) != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        HostSocket h = host;
+        if (h != null) {
+            return receiveHost(h, m);
         }
         List<OpenFile> dropped = new ArrayList<>();
         domain.lock.lock();
@@ -1069,6 +1451,10 @@ public final class UnixSocket extends JvmSocket {
 
     @Override
     public int inputQueued() throws ErrnoException {
+        HostSocket h = host;
+        if (h != null) {
+            return h.available();
+        }
         domain.lock.lock();
         try {
             if (state == TCP_LISTEN) {
@@ -1088,7 +1474,11 @@ public final class UnixSocket extends JvmSocket {
     }
 
     @Override
-    public int outputQueued() {
+    public int outputQueued() throws ErrnoException {
+        HostSocket h = host;
+        if (h != null) {
+            return h.unsent();
+        }
         domain.lock.lock();
         try {
             return (int) wmem;
@@ -1125,6 +1515,10 @@ public final class UnixSocket extends JvmSocket {
     /** unix_poll (stream) and unix_dgram_poll (datagram, seqpacket). */
     @Override
     protected int readyEvents() {
+        HostSocket h = host;
+        if (h != null) {
+            return h.poll();
+        }
         domain.lock.lock();
         try {
             int mask = 0;
@@ -1159,9 +1553,17 @@ public final class UnixSocket extends JvmSocket {
 
     @Override
     long generation(boolean input) {
+        if (changesUnseen()) {
+            return -1;
+        }
         // A datagram sender also waits for room in its peer's queue: changes there are its too.
         long peerInput = type() != SOCK_STREAM && peer != null && !input ? peer.outputFromReceiver() : 0;
         return input ? inputChanges : outputChanges + peerInput;
+    }
+
+    @Override
+    boolean changesUnseen() {
+        return host != null && !hostWatched;
     }
 
     /** Counts the packets taken from this socket's queue, for senders waiting on it. */

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostNetwork;
 import dev.jlx.core.host.HostSocket;
@@ -71,6 +72,18 @@ final class PosixNetwork implements HostNetwork {
     private static final long LINUX_FIONREAD = 0x541B;
     private static final long LINUX_SIOCOUTQ = 0x5411;
     private static final int LINUX_O_NONBLOCK = 0x800;
+    /** AF_UNIX (1 on both hosts) and sizeof(sun_path): Linux's 108, macOS's 104 (after sun_len and a u8 family). */
+    private static final int AF_UNIX = 1;
+    private static final int LINUX_SUN_PATH = 108;
+    private static final int DARWIN_SUN_PATH = 104;
+    /** SO_PEERCRED (Linux, struct ucred); macOS's LOCAL_PEERCRED at SOL_LOCAL 0 (sys/un.h), a struct xucred. */
+    private static final int LINUX_SO_PEERCRED = 17;
+    private static final int DARWIN_SOL_LOCAL = 0;
+    private static final int DARWIN_LOCAL_PEERCRED = 1;
+    /** struct xucred (sys/ucred.h): u_int cr_version, uid_t cr_uid at 4, short cr_ngroups, gid_t cr_groups[16] at 12. */
+    private static final int XUCRED_UID = 4;
+    private static final int XUCRED_GROUPS = 12;
+    private static final int XUCRED_SIZE = 76;
 
     private final boolean linux;
     /** Whether the Linux-only calls may be used: SOCK_NONBLOCK|SOCK_CLOEXEC, accept4, epoll. */
@@ -204,6 +217,45 @@ final class PosixNetwork implements HostNetwork {
         return new PosixSocket(fd, family == LINUX_AF_INET6);
     }
 
+    /**
+     * A host AF_UNIX socket connected to {@code hostPath}: socket(2) and a non-blocking connect(2)
+     * (a unix connect finishes at once, or is EAGAIN while the listener's backlog is full); the host
+     * path's bytes in a sockaddr_un of Linux's layout or macOS's (sun_len first).
+     */
+    @Override
+    public HostSocket connectUnix(ByteString hostPath, int type) throws ErrnoException {
+        byte[] path = hostPath.toByteArray();
+        if (path.length >= (linux ? LINUX_SUN_PATH : DARWIN_SUN_PATH)) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
+        SocketCalls.Scratch s = SocketCalls.scratch();
+        int fd = SocketCalls.socket(s, AF_UNIX, linuxOnly ? type | SOCK_NONBLOCK | SOCK_CLOEXEC : type, 0);
+        if (fd < 0) {
+            throw error(s);
+        }
+        try {
+            if (!linuxOnly) {
+                configure(s, fd);
+            }
+            int len = 2 + path.length + 1;
+            s.sockaddr.asSlice(0, len).fill((byte) 0);
+            if (linux) {
+                s.sockaddr.set(JAVA_SHORT, 0, (short) AF_UNIX);
+            } else {
+                s.sockaddr.set(JAVA_BYTE, 0, (byte) len);
+                s.sockaddr.set(JAVA_BYTE, 1, (byte) AF_UNIX);
+            }
+            MemorySegment.copy(path, 0, s.sockaddr, JAVA_BYTE, 2, path.length);
+            if (SocketCalls.connect(s, fd, s.sockaddr, len) < 0) {
+                throw error(s);
+            }
+        } catch (ErrnoException e) {
+            SocketCalls.close(s, fd);
+            throw e;
+        }
+        return new PosixSocket(fd, false, true);
+    }
+
     /** What SOCK_NONBLOCK and SOCK_CLOEXEC do, by fcntl; on macOS SO_NOSIGPIPE, having no MSG_NOSIGNAL. */
     private void configure(SocketCalls.Scratch s, int fd) throws ErrnoException {
         int fl = SocketCalls.fcntl(s, fd, F_GETFL, 0);
@@ -322,14 +374,21 @@ final class PosixNetwork implements HostNetwork {
     private final class PosixSocket implements HostSocket {
         private final int fd;
         private final boolean ipv6;
+        /** An AF_UNIX socket ({@link #connectUnix}): SO_PEERCRED is its one option. */
+        private final boolean unix;
         private volatile long registration = -1;
         private volatile boolean closed;
         /** macOS: the guest's timestamps are SO_TIMESTAMP_NEW's (their control message type differs from SO_TIMESTAMP's). */
         private volatile boolean timestampNew;
 
         PosixSocket(int fd, boolean ipv6) {
+            this(fd, ipv6, false);
+        }
+
+        PosixSocket(int fd, boolean ipv6, boolean unix) {
             this.fd = fd;
             this.ipv6 = ipv6;
+            this.unix = unix;
         }
 
         /** An endpoint for this socket: macOS takes only IPv6 addresses on an IPv6 socket (IPv4 ones as mapped). */
@@ -496,6 +555,9 @@ final class PosixNetwork implements HostNetwork {
 
         @Override
         public boolean hasOption(int level, int name) {
+            if (unix) {
+                return level == LINUX_SOL_SOCKET && name == LINUX_SO_PEERCRED;
+            }
             return options.containsKey(key(level, name));
         }
 
@@ -527,6 +589,9 @@ final class PosixNetwork implements HostNetwork {
 
         @Override
         public byte[] option(int level, int name, int length) throws ErrnoException {
+            if (unix) {
+                return peerCredentials(level, name, length);
+            }
             HostOption o = hostOption(level, name);
             SocketCalls.Scratch s = SocketCalls.scratch();
             int room = (int) Math.min(Math.max(length, 0), s.value.byteSize());
@@ -543,6 +608,31 @@ final class PosixNetwork implements HostNetwork {
             byte[] out = new byte[Math.max(0, Math.min(got, room))];
             MemorySegment.copy(s.value, JAVA_BYTE, 0, out, 0, out.length);
             return out;
+        }
+
+        /**
+         * SO_PEERCRED of an AF_UNIX socket as Linux's struct ucred: Linux's own; on macOS from
+         * LOCAL_PEERCRED's xucred (its first group is the effective gid; the pid is not in it: 0).
+         */
+        private byte[] peerCredentials(int level, int name, int length) throws ErrnoException {
+            if (level != LINUX_SOL_SOCKET || name != LINUX_SO_PEERCRED) {
+                throw new ErrnoException(Errno.ENOPROTOOPT);
+            }
+            SocketCalls.Scratch s = SocketCalls.scratch();
+            s.value.asSlice(0, XUCRED_SIZE).fill((byte) 0);
+            s.length.set(JAVA_INT, 0, linux ? 12 : XUCRED_SIZE);
+            if (SocketCalls.getsockopt(s, fd, linux ? LINUX_SOL_SOCKET : DARWIN_SOL_LOCAL,
+                    linux ? LINUX_SO_PEERCRED : DARWIN_LOCAL_PEERCRED, s.value, s.length) < 0) {
+                throw error(s);
+            }
+            byte[] ucred = new byte[12];
+            if (linux) {
+                MemorySegment.copy(s.value, JAVA_BYTE, 0, ucred, 0, 12);
+            } else {
+                java.nio.ByteBuffer.wrap(ucred).order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(4, s.value.get(JAVA_INT, XUCRED_UID)).putInt(8, s.value.get(JAVA_INT, XUCRED_GROUPS));
+            }
+            return java.util.Arrays.copyOf(ucred, Math.min(Math.max(length, 0), 12));
         }
 
         @Override

@@ -58,6 +58,11 @@ public final class LocalDiskNtLayer extends FakeNtLayer {
     }
 
     @Override
+    public Path nativeRoot(String volume) {
+        return volume.isEmpty() ? base : null;
+    }
+
+    @Override
     Path root(String volume) throws NtException {
         if (!volume.isEmpty()) {
             throw new NtException(NtStatus.OBJECT_PATH_NOT_FOUND);

@@ -56,6 +56,8 @@ final class NioErrors {
         {"too many open files", Errno.EMFILE},
         {"no buffer space", Errno.ENOBUFS},
         {"cannot allocate memory", Errno.ENOMEM},
+        {"protocol wrong type", Errno.EPROTOTYPE},
+        {"no such file", Errno.ENOENT},
         {"protocol not available", Errno.ENOPROTOOPT},
         {"bad protocol option", Errno.ENOPROTOOPT},
         {"address family not supported", Errno.EAFNOSUPPORT},

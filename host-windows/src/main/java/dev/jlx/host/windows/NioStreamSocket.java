@@ -67,6 +67,14 @@ final class NioStreamSocket extends NioSocket {
         return new NioStreamSocket(ipv6, new NioOptions.Values(), newChannel(ipv6), State.CLOSE);
     }
 
+    /**
+     * A connection made elsewhere ({@link NioNetwork#connectUnix}: a UNIX channel, non-blocking and
+     * connected): data, readiness, shutdown and close as a TCP connection's (its options are core's).
+     */
+    static NioStreamSocket connected(SocketChannel c) {
+        return new NioStreamSocket(false, new NioOptions.Values(), c, State.ESTABLISHED);
+    }
+
     private static SocketChannel newChannel(boolean ipv6) throws ErrnoException {
         try {
             SocketChannel c = SocketChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);

@@ -124,6 +124,15 @@ public interface NtLayer {
     /** Whether host paths begin with a drive component ({@code /C:/...}). */
     boolean drives();
 
+    /**
+     * The host's own path of the directory {@link #openRoot} opens for {@code volume}, for the JDK's
+     * calls that take a path (a connect to a host's AF_UNIX socket); null for a layer whose files are
+     * no host's (an in-memory fake).
+     */
+    default java.nio.file.Path nativeRoot(String volume) {
+        return null;
+    }
+
     /** Whether a file may lie deeper than any path length limit, as on NTFS (handle-relative opens). */
     default boolean longPaths() {
         return true;

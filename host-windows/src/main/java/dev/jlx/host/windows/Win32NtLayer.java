@@ -228,6 +228,11 @@ public final class Win32NtLayer implements NtLayer {
     }
 
     @Override
+    public java.nio.file.Path nativeRoot(String volume) {
+        return java.nio.file.Path.of(volume + "\\");
+    }
+
+    @Override
     public long openRoot(String volume) throws NtException {
         String path = "\\??\\" + volume + "\\";
         int access = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | FILE_READ_EA;

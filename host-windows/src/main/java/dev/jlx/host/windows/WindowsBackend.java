@@ -18,7 +18,7 @@ public final class WindowsBackend implements HostBackend {
     private final WindowsFiles files;
     private final WindowsConsole console;
     private final HostMemory memory;
-    private final HostNetwork network = new NioNetwork();
+    private final HostNetwork network;
 
     /** A backend for a process without a console (standard streams are files and pipes; no /dev/tty). */
     public WindowsBackend(NtLayer nt, HostMemory memory) {
@@ -31,6 +31,7 @@ public final class WindowsBackend implements HostBackend {
         this.console = new WindowsConsole(consoleLayer, identity.uid());
         this.files = new WindowsFiles(nt, new WindowsFiles.Defaults(identity.uid(), identity.gid(), 0644, 0755), identity,
                 console);
+        this.network = new NioNetwork(files::nativePath);
     }
 
     @Override

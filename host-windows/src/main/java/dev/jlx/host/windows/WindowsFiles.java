@@ -111,6 +111,23 @@ public final class WindowsFiles implements HostFiles {
     }
 
     /**
+     * The host's own path of host path {@code path}, for the JDK's calls that take one (a connect to
+     * a host's AF_UNIX socket): the volume's directory and each name as NTFS stores it ({@link NtNames});
+     * ECONNREFUSED on a layer whose files are no host's.
+     */
+    public Path nativePath(ByteString path) throws ErrnoException {
+        Split s = split(path);
+        Path p = nt.nativeRoot(s.volume());
+        if (p == null) {
+            throw new ErrnoException(Errno.ECONNREFUSED);
+        }
+        for (ByteString name : s.names()) {
+            p = p.resolve(NtNames.toNt(name));
+        }
+        return p;
+    }
+
+    /**
      * An open directory and the NT name of the last component in it. {@code dir} is the caller's to
      * close; null when the path is the root itself ({@code name} is null then).
      */

@@ -33,9 +33,15 @@ final class Jlx {
 
     /** @throws JlxException when jlx cannot start the program at all */
     static Result run(List<String> argv, Map<String, String> env, Path cwd, byte[] stdin) {
+        return run(machine(), argv, env, cwd, stdin);
+    }
+
+    /** As above on {@code machine}, a {@link #machine()} with more settings. */
+    static Result run(LinuxMachine.Builder machine, List<String> argv, Map<String, String> env, Path cwd,
+            byte[] stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitStatus s = machine()
+        ExitStatus s = machine
                 .env(inNativeOrder(env))
                 .cwd(cwd.toString())
                 .stdin(new ByteArrayInputStream(stdin))

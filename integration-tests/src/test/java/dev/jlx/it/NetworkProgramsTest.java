@@ -282,6 +282,94 @@ class NetworkProgramsTest {
         Runner.assertSameAsNative(List.of("/bin/sh", "-c", script), dir, new byte[0]);
     }
 
+    /**
+     * A guest reaches a socket a host process bound (a python http.server on a unix socket, run
+     * natively) only with --host-unix-sockets: curl --unix-socket, and a python client (peer name,
+     * SO_PEERCRED's ids, epoll readiness of a non-blocking socket, a half-close, the reply to its
+     * end), print what they print natively. Without the option the same connect is refused as
+     * natively one to a socket nobody listens on (ECONNREFUSED).
+     */
+    @Test
+    void guestsReachAHostUnixSocketOnlyWhenAsked() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "guestsReachAHostUnixSocketOnlyWhenAsked",
+                this::guestsReachAHostUnixSocketOnlyWhenAskedHere);
+    }
+
+    private void guestsReachAHostUnixSocketOnlyWhenAskedHere() throws Exception {
+        Files.writeString(dir.resolve("page.txt"), "from the host over a unix socket\n");
+        Files.writeString(dir.resolve("server.py"), """
+                import http.server, socketserver, sys
+                class Handler(http.server.SimpleHTTPRequestHandler):
+                    def log_message(self, *args):
+                        pass
+                with socketserver.ThreadingUnixStreamServer(sys.argv[1], Handler) as server:
+                    server.serve_forever()
+                """);
+        Files.writeString(dir.resolve("client.py"), """
+                import os, selectors, socket, struct, sys
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(sys.argv[1])
+                except OSError as e:
+                    print("connect:", e.errno, e.strerror)
+                    sys.exit(1)
+                print("peer", s.getpeername() == sys.argv[1], "name", repr(s.getsockname()))
+                pid, uid, gid = struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+                print("peer ids are mine", uid == os.geteuid(), gid == os.getegid())
+                s.setblocking(False)
+                sel = selectors.DefaultSelector()
+                sel.register(s, selectors.EVENT_WRITE)
+                print("writable", len(sel.select(10)))
+                s.send(b"GET /page.txt HTTP/1.0\\r\\n\\r\\n")
+                s.shutdown(socket.SHUT_WR)
+                sel.modify(s, selectors.EVENT_READ)
+                data = b""
+                while True:
+                    if not sel.select(10):
+                        print("no answer")
+                        break
+                    d = s.recv(7)
+                    if not d:
+                        break
+                    data += d
+                head, _, body = data.partition(b"\\r\\n\\r\\n")
+                print(head.split(b"\\r\\n")[0].decode())
+                print(body.decode(), end="")
+                """);
+        Path sock = dir.resolve("host.sock");
+        Process server = new ProcessBuilder("/usr/bin/python3", "server.py", sock.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(sock) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            String script = "python3 client.py " + sock + "\n"
+                    + "curl -sS --unix-socket " + sock + " http://localhost/page.txt\n"
+                    + "curl -sS --unix-socket " + sock + " -o /dev/null -w '%{http_code} %{size_download}\\n'"
+                    + " http://localhost/missing\n";
+            List<String> argv = List.of("/bin/sh", "-c", script);
+            Result expected = Native.run(argv, Runner.ENV, dir, new byte[0]);
+            Result actual = Jlx.run(Jlx.machine().hostUnixSockets(true), argv, Runner.ENV, dir, new byte[0]);
+            Result.assertSameAs(expected, actual, "a host's unix socket with --host-unix-sockets");
+            assertTrue(new String(actual.stdout(), StandardCharsets.UTF_8).contains("from the host"),
+                    Result.printable(actual.stdout()));
+            // Without the option: as a socket nobody listens on (bound, then closed, by the host).
+            Path dead = dir.resolve("dead.sock");
+            try (var c = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                c.bind(java.net.UnixDomainSocketAddress.of(dead));
+            }
+            Result refused = Native.run(List.of("/usr/bin/python3", "client.py", dead.toString()), Runner.ENV, dir,
+                    new byte[0]);
+            assertEquals("connect: 111 Connection refused\n", new String(refused.stdout(), StandardCharsets.UTF_8));
+            Result.assertSameAs(refused, Jlx.run(List.of("/usr/bin/python3", "client.py", sock.toString()),
+                    Runner.ENV, dir, new byte[0]), "a host's unix socket without --host-unix-sockets");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static final Path GONET = Path.of("target", "gobin", "gonet").toAbsolutePath();
     private static boolean gonetBuilt;
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Poll;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,6 +37,7 @@ public abstract class HostNetworkContract {
     private static final int SO_REUSEADDR = 2;
     private static final int SO_KEEPALIVE = 9;
     private static final int SO_LINGER = 13;
+    private static final int SO_PEERCRED = 17;
     private static final int SOL_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int SOL_IPV6 = 41;
@@ -534,5 +536,64 @@ public abstract class HostNetworkContract {
         told.set(0);
         c[0].shutdown(SHUT_WR);
         assertTrue(told(told, Poll.POLLIN), "the peer's end");
+    }
+
+    /** The host path, in the form of the backend's files, of a path of this host (a POSIX host's: the same). */
+    protected ByteString hostPath(java.nio.file.Path p) {
+        return ByteString.of(p.toString());
+    }
+
+    /**
+     * connectUnix: a socket a host process bound (the JDK's UNIX listener here) is reached, data goes
+     * both ways with the readiness told, the peer's end reads as 0, SO_PEERCRED (where the host has
+     * it) names the listener's user; once nobody listens there, ECONNREFUSED.
+     */
+    @Test
+    void connectsToAUnixSocketAHostProcessBound() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jlx-unix");
+        java.nio.file.Path path = dir.resolve("s.sock");
+        try {
+            try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                server.bind(java.net.UnixDomainSocketAddress.of(path));
+                HostSocket c = network().connectUnix(hostPath(path), SOCK_STREAM);
+                open.add(c);
+                AtomicInteger told = new AtomicInteger();
+                boolean watched = c.watch(e -> told.getAndUpdate(v -> v | e));
+                try (var accepted = server.accept()) {
+                    assertEquals(5, c.send(List.of(bytes("hello")), 0, null));
+                    ByteBuffer got = ByteBuffer.allocate(5);
+                    while (got.hasRemaining() && accepted.read(got) >= 0) {
+                        // a blocking channel: until the five bytes are in
+                    }
+                    assertEquals("hello", new String(got.array(), StandardCharsets.US_ASCII));
+                    MemorySegment in = arena.allocate(16);
+                    assertEquals(Errno.EAGAIN, assertThrows(ErrnoException.class,
+                            () -> c.receive(List.of(in), 0, false)).errno());
+                    told.set(0);
+                    accepted.write(ByteBuffer.wrap("world".getBytes(StandardCharsets.US_ASCII)));
+                    assertTrue((await(c, Poll.POLLIN) & Poll.POLLIN) != 0);
+                    if (watched) {
+                        assertTrue(told(told, Poll.POLLIN), "the arrival told");
+                    }
+                    assertEquals(5, c.available());
+                    HostSocket.Received r = c.receive(List.of(in), 0, false);
+                    assertEquals("world", text(in, r.length()));
+                    if (c.hasOption(SOL_SOCKET, SO_PEERCRED)) {
+                        ByteBuffer cred = ByteBuffer.wrap(c.option(SOL_SOCKET, SO_PEERCRED, 12))
+                                .order(ByteOrder.LITTLE_ENDIAN);
+                        assertEquals(java.nio.file.Files.getAttribute(path, "unix:uid"), cred.getInt(4));
+                    }
+                    c.shutdown(SHUT_WR);
+                    assertEquals(-1, accepted.read(ByteBuffer.allocate(1)));
+                }
+                assertTrue((await(c, Poll.POLLRDHUP | Poll.POLLHUP) & (Poll.POLLIN | Poll.POLLHUP)) != 0);
+                assertEquals(0, c.receive(List.of(arena.allocate(4)), 0, false).length());
+            }
+            assertEquals(Errno.ECONNREFUSED, assertThrows(ErrnoException.class,
+                    () -> network().connectUnix(hostPath(path), SOCK_STREAM)).errno());
+        } finally {
+            java.nio.file.Files.deleteIfExists(path);
+            java.nio.file.Files.delete(dir);
+        }
     }
 }

@@ -370,6 +370,63 @@ class NetworkProgramsTest {
         }
     }
 
+    /**
+     * With --host-unix-sockets, datagram and seqpacket sockets connected to a host program's (python,
+     * natively) send and receive as natively: a datagram, a record cut to the buffer, the peer's end.
+     */
+    @Test
+    void guestDatagramAndSeqpacketSocketsReachHostOnes() throws Throwable {
+        KnownFailures.check("NetworkProgramsTest", "guestDatagramAndSeqpacketSocketsReachHostOnes",
+                this::guestDatagramAndSeqpacketSocketsReachHostOnesHere);
+    }
+
+    private void guestDatagramAndSeqpacketSocketsReachHostOnesHere() throws Exception {
+        Files.writeString(dir.resolve("server.py"), """
+                import socket, sys
+                d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                d.bind(sys.argv[1] + "/d.sock")
+                q = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                q.bind(sys.argv[1] + "/q.sock")
+                q.listen(5)
+                open(sys.argv[1] + "/ready", "w").close()
+                for run in range(2):
+                    print("datagram", d.recv(100), flush=True)
+                    c, _ = q.accept()
+                    m = c.recv(100)
+                    c.send(b"re:" + m)
+                    c.send(b"second")
+                    c.close()
+                """);
+        Files.writeString(dir.resolve("client.py"), """
+                import socket, sys
+                d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                d.connect(sys.argv[1] + "/d.sock")
+                print("datagram sent", d.send(b"a datagram"))
+                q = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                q.connect(sys.argv[1] + "/q.sock")
+                q.send(b"record")
+                print(q.recv(2), q.recv(100), q.recv(100))
+                """);
+        Process server = new ProcessBuilder("/usr/bin/python3", "server.py", dir.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(dir.resolve("ready")) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            List<String> argv = List.of("/usr/bin/python3", "client.py", dir.toString());
+            Result expected = Native.run(argv, Runner.ENV, dir, new byte[0]);
+            Result actual = Jlx.run(Jlx.machine().hostUnixSockets(true), argv, Runner.ENV, dir, new byte[0]);
+            Result.assertSameAs(expected, actual, "datagram and seqpacket sockets of the host");
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+            assertEquals("datagram b'a datagram'\ndatagram b'a datagram'\n",
+                    Files.readString(dir.resolve("server.log")));
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static final Path GONET = Path.of("target", "gobin", "gonet").toAbsolutePath();
     private static boolean gonetBuilt;
 

@@ -512,7 +512,7 @@ public final class UnixSocket extends JvmSocket {
         }
         if (!connectionOriented() && peer != null) {
             // A datagram socket's association with a guest's socket is dissolved first, as a new connect's.
-            connectDatagram(t, unnamed());
+            connectDatagram(t, new byte[PATH_OFFSET]);
         }
         HostSocket h = hostConnect(kernel.host().network(), found.hostPath());
         byte[] name = Arrays.copyOf(a, PATH_OFFSET + path(a).length() + 1);

@@ -159,7 +159,11 @@ public final class HostInetSocket extends SocketFile {
 
     @Override
     public long pollGeneration(boolean input) {
-        return !watched ? -1 : input ? inputChanges.get() : outputChanges.get();
+        if (!watched) {
+            return -1;
+        }
+        host.settle(); // the host's report of the socket's first state is in, not to come as an edge
+        return input ? inputChanges.get() : outputChanges.get();
     }
 
     @Override
@@ -170,11 +174,23 @@ public final class HostInetSocket extends SocketFile {
     /**
      * Waits until the host socket is ready for one of {@code events} (or has an error or hung up):
      * true; false when {@code timeout} nanoseconds ({@link #FOREVER}: none) have passed since
-     * {@code start}. A signal ends the wait with EINTR (see {@link SocketFile#interrupted}).
+     * {@code start}. A signal ends the wait with EINTR (see {@link SocketFile#interrupted}). The
+     * wait is the host's own where it has one ({@link HostSocket#await}: the host's kernel wakes
+     * this thread, as it would a blocked call); else it parks until the host tells of a change.
      */
     private boolean await(int events, long timeout, long start) throws ErrnoException {
         int want = events | ALWAYS;
         Thread me = Thread.currentThread();
+        while (!me.isInterrupted()) {
+            long left = timeout == FOREVER ? -1 : timeout - (System.nanoTime() - start);
+            int ready = timeout == FOREVER || left > 0 ? host.await(want, left) : -1;
+            if (ready == -1) {
+                break; // no host wait, or the time is up: the loop below looks a last time
+            }
+            if ((ready & want) != 0) {
+                return true;
+            }
+        }
         Readiness.Watch w = watched ? readiness.watch(want, e -> LockSupport.unpark(me)) : null;
         try {
             long pause = FIRST_PAUSE_NANOS;

@@ -19,8 +19,9 @@ import java.util.function.IntConsumer;
  * (whose descriptor may be someone else's now) finds no listener.
  *
  * <p>Adding a socket that is ready already queues an event at once, which the thread delivers some
- * time later: {@link #add} waits until it has (a barrier through an eventfd), so that the socket's
- * first report is never taken for a change made after its owner first looked.
+ * time later: whoever takes reports as edges first waits until it has ({@link #barrier}, through an
+ * eventfd), so that the socket's first report is never taken for a change made after its owner
+ * first looked. Only then: a socket's creation does not wait for the thread.
  */
 final class EpollPoller {
     private static final int EPOLL_CLOEXEC = 0x80000;
@@ -100,15 +101,14 @@ final class EpollPoller {
             listeners.remove(id);
             return -1;
         }
-        barrier(s);
         return id;
     }
 
     /** Returns once the thread has delivered every event queued before this call. */
-    private void barrier(SocketCalls.Scratch s) {
+    void barrier(SocketCalls.Scratch s) {
         long mine = barriersAsked.incrementAndGet();
         s.value.set(JAVA_LONG_UNALIGNED, 0, 1);
-        SocketCalls.Epoll.write(s, barrierFd, s.value, 8);
+        SocketCalls.write(s, barrierFd, s.value, 8);
         boolean interrupted = false;
         synchronized (this) {
             while (barriersPassed < mine) {
@@ -145,7 +145,7 @@ final class EpollPoller {
                 int mask = events.get(JAVA_INT_UNALIGNED, at);
                 long id = events.get(JAVA_LONG_UNALIGNED, at + DATA_OFFSET);
                 if (id == BARRIER) {
-                    SocketCalls.Epoll.read(s, barrierFd, s.value, 8);
+                    SocketCalls.read(s, barrierFd, s.value, 8);
                     continue;
                 }
                 IntConsumer l = listeners.get(id);

@@ -32,7 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Readiness: when the host tells of changes ({@link HostSocket#watch}: an epoll thread on Linux),
  * each one bumps the side's {@link #pollGeneration} and wakes the socket's {@link Readiness} queue;
- * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then.
+ * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then. The
+ * host is asked to tell only once poll, select or epoll first looks at the socket: a socket used
+ * with blocking calls alone waits in the host ({@link HostSocket#await}) and costs the host's
+ * poller nothing.
  */
 public final class HostInetSocket extends SocketFile {
     /** sizeof(struct sockaddr_in); SIN6_LEN_RFC2133 (a sockaddr_in6 without sin6_scope_id) and the whole one. */
@@ -94,7 +97,11 @@ public final class HostInetSocket extends SocketFile {
     }
 
     private final HostSocket host;
-    private final boolean watched;
+    /** Whether the host tells of changes: {@link #UNASKED} until {@link #watched} first asks it. */
+    private volatile int watchState = UNASKED;
+    private static final int UNASKED = 0;
+    private static final int WATCHED = 1;
+    private static final int UNSEEN = 2;
     private final Readiness readiness;
     private final AtomicLong inputChanges = new AtomicLong();
     private final AtomicLong outputChanges = new AtomicLong();
@@ -110,9 +117,7 @@ public final class HostInetSocket extends SocketFile {
         super(family, type, protocol, statusFlags, uid, gid);
         this.protocol = protocol;
         this.host = host;
-        // The queue exists before the host may first tell of a change (at once, from its own thread).
         this.readiness = new Readiness();
-        this.watched = host.watch(this::hostChanged);
     }
 
     /**
@@ -152,14 +157,31 @@ public final class HostInetSocket extends SocketFile {
         readiness.wake(all ? Readiness.ALL : events);
     }
 
+    /**
+     * Whether the host tells of the socket's changes, asking it to on the first call: before the
+     * caller first looks at the socket, so that no change after that look goes untold.
+     */
+    private boolean watched() {
+        int state = watchState;
+        if (state == UNASKED) {
+            synchronized (this) {
+                state = watchState;
+                if (state == UNASKED) {
+                    state = watchState = host.watch(this::hostChanged) ? WATCHED : UNSEEN;
+                }
+            }
+        }
+        return state == WATCHED;
+    }
+
     @Override
     public Readiness readiness() {
-        return watched ? readiness : Readiness.UNSEEN;
+        return watched() ? readiness : Readiness.UNSEEN;
     }
 
     @Override
     public long pollGeneration(boolean input) {
-        if (!watched) {
+        if (!watched()) {
             return -1;
         }
         host.settle(); // the host's report of the socket's first state is in, not to come as an edge
@@ -191,6 +213,7 @@ public final class HostInetSocket extends SocketFile {
                 return true;
             }
         }
+        boolean watched = watched();
         Readiness.Watch w = watched ? readiness.watch(want, e -> LockSupport.unpark(me)) : null;
         try {
             long pause = FIRST_PAUSE_NANOS;

@@ -565,8 +565,8 @@ final class PosixNetwork implements HostNetwork {
         }
 
         @Override
-        public boolean watch(IntConsumer listener) {
-            if (!linuxOnly || registration >= 0) {
+        public synchronized boolean watch(IntConsumer listener) {
+            if (!linuxOnly || registration >= 0 || closed) {
                 return false;
             }
             EpollPoller poller = EpollPoller.get();

@@ -87,19 +87,10 @@ public interface HostSocket extends AutoCloseable {
      * Asks the host to tell {@code listener} (with the Linux POLL* bits that may have changed; on
      * any thread, which must not block) each time the socket's readiness may change, as an
      * edge-triggered epoll does: data came (even to a queue that had some), room was made, the
-     * peer went, an error came. The first report may be of what held when the watch began, and may
-     * come later: see {@link #settle}. False when this host cannot tell: a waiter must then look
-     * with {@link #poll} now and then. At most one listener per socket; {@link #close} ends it.
+     * peer went, an error came. False when this host cannot tell: a waiter must then look with
+     * {@link #poll} now and then. At most one listener per socket; {@link #close} ends it.
      */
     boolean watch(IntConsumer listener);
-
-    /**
-     * Returns once {@link #watch}'s listener has been told of what held when the watch began (a
-     * host whose own thread tells of it some time later waits for that thread here), so that every
-     * report after this call is of a later change: for whoever takes reports as edges (EPOLLET).
-     * Cheap after the first call; a host that tells of nothing late does nothing.
-     */
-    default void settle() {}
 
     /**
      * Waits in the host, as a blocking call waits in the kernel, until the socket is ready for one

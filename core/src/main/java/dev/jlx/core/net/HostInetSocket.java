@@ -184,7 +184,6 @@ public final class HostInetSocket extends SocketFile {
         if (!watched()) {
             return -1;
         }
-        host.settle(); // the host's report of the socket's first state is in, not to come as an edge
         return input ? inputChanges.get() : outputChanges.get();
     }
 

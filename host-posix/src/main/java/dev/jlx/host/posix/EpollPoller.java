@@ -19,9 +19,8 @@ import java.util.function.IntConsumer;
  * (whose descriptor may be someone else's now) finds no listener.
  *
  * <p>Adding a socket that is ready already queues an event at once, which the thread delivers some
- * time later: whoever takes reports as edges first waits until it has ({@link #barrier}, through an
- * eventfd), so that the socket's first report is never taken for a change made after its owner
- * first looked. Only then: a socket's creation does not wait for the thread.
+ * time later: {@link #add} waits until it has (a barrier through an eventfd), so that the socket's
+ * first report is never taken for a change made after its owner first looked.
  */
 final class EpollPoller {
     private static final int EPOLL_CLOEXEC = 0x80000;
@@ -101,11 +100,12 @@ final class EpollPoller {
             listeners.remove(id);
             return -1;
         }
+        barrier(s);
         return id;
     }
 
     /** Returns once the thread has delivered every event queued before this call. */
-    void barrier(SocketCalls.Scratch s) {
+    private void barrier(SocketCalls.Scratch s) {
         long mine = barriersAsked.incrementAndGet();
         s.value.set(JAVA_LONG_UNALIGNED, 0, 1);
         SocketCalls.write(s, barrierFd, s.value, 8);

@@ -318,8 +318,6 @@ final class PosixNetwork implements HostNetwork {
         private final int fd;
         private final boolean ipv6;
         private volatile long registration = -1;
-        /** Whether the poller has told of what held when the socket was registered ({@link #settle}). */
-        private volatile boolean settled;
         private volatile boolean closed;
 
         PosixSocket(int fd, boolean ipv6) {
@@ -575,14 +573,6 @@ final class PosixNetwork implements HostNetwork {
             }
             registration = poller.add(fd, listener);
             return registration >= 0;
-        }
-
-        @Override
-        public void settle() {
-            if (!settled && registration >= 0) {
-                EpollPoller.get().barrier(SocketCalls.scratch());
-                settled = true;
-            }
         }
 
         /** In the host's poll beside a {@link HostWaker}, which an interrupt of the thread writes to. */

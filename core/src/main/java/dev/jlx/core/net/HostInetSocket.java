@@ -202,16 +202,31 @@ public final class HostInetSocket extends SocketFile {
     private boolean await(int events, long timeout, long start) throws ErrnoException {
         int want = events | ALWAYS;
         Thread me = Thread.currentThread();
-        while (!me.isInterrupted()) {
-            long left = timeout == FOREVER ? -1 : timeout - (System.nanoTime() - start);
-            int ready = timeout == FOREVER || left > 0 ? host.await(want, left) : -1;
+        while (true) {
+            long left = timeout == FOREVER ? Long.MAX_VALUE : timeout - (System.nanoTime() - start);
+            if (me.isInterrupted() || left <= 0) {
+                // A last look, as at the end of the wait below (which needs no watch for it).
+                if ((host.poll() & want) != 0) {
+                    return true;
+                }
+                if (me.isInterrupted()) {
+                    throw interrupted(timeout);
+                }
+                return false;
+            }
+            int ready = host.await(want, timeout == FOREVER ? -1 : left);
             if (ready == -1) {
-                break; // no host wait, or the time is up: the loop below looks a last time
+                return parkUntilReady(want, timeout, start);
             }
             if ((ready & want) != 0) {
                 return true;
             }
         }
+    }
+
+    /** {@link #await} on a host without a wait of its own: parks until told of a change, or looks now and then. */
+    private boolean parkUntilReady(int want, long timeout, long start) throws ErrnoException {
+        Thread me = Thread.currentThread();
         boolean watched = watched();
         Readiness.Watch w = watched ? readiness.watch(want, e -> LockSupport.unpark(me)) : null;
         try {

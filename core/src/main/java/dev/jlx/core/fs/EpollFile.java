@@ -197,12 +197,17 @@ public final class EpollFile extends OpenFile {
             if (i.disabled) {
                 continue;
             }
+            boolean edge = (i.events & EPOLLET) != 0;
+            // The counts before the level: a change counted after the level was read is reported
+            // at the next look, never counted as reported without being seen.
+            long input = edge ? file.pollGeneration(true) : -1;
+            long output = edge ? file.pollGeneration(false) : -1;
             int now = readiness(file, i.events);
             if (now == 0) {
                 continue;
             }
-            if ((i.events & EPOLLET) != 0) {
-                now = edges(file, i, now);
+            if (edge) {
+                now = edges(i, now, input, output);
                 if (now == 0) {
                     continue;
                 }
@@ -223,11 +228,10 @@ public final class EpollFile extends OpenFile {
      * EPOLLET: the ready bits {@code now}, if the file was woken since it was last reported by a
      * change of a kind the entry asks for (input, output); then all of them, as Linux's
      * ep_poll_callback queues the entry on such a wake-up and ep_item_poll reports what the file
-     * has (a socket that got data also reports it is writable).
+     * has (a socket that got data also reports it is writable). {@code input} and {@code output}:
+     * the file's {@link OpenFile#pollGeneration}s, read before {@code now}.
      */
-    private static int edges(OpenFile file, Interest i, int now) {
-        long input = file.pollGeneration(true);
-        long output = file.pollGeneration(false);
+    private static int edges(Interest i, int now, long input, long output) {
         if (input == -1 || output == -1) {
             return now;
         }

@@ -109,6 +109,18 @@ public interface HostSocket extends AutoCloseable {
      */
     boolean watch(IntConsumer listener);
 
+    /**
+     * Waits in the host, as a blocking call waits in the kernel, until the socket is ready for one
+     * of the Linux POLL* {@code events} (an error or a hang-up ends it too), {@code nanos} pass
+     * (negative: no limit), or the calling thread is interrupted ({@link Thread#interrupt}, which
+     * ends the wait at once): the POLL* bits that hold then, 0 when none does (the time passed, an
+     * interrupt, or a spurious wake-up). -1 at once when this host cannot wait so: the caller then
+     * waits for {@link #watch}'s reports, or looks with {@link #poll}.
+     */
+    default int await(int events, long nanos) {
+        return -1;
+    }
+
     /** close(2): the host socket is gone (a lingering one as the host's close lingers). */
     @Override
     void close();

@@ -32,7 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Readiness: when the host tells of changes ({@link HostSocket#watch}: an epoll thread on Linux),
  * each one bumps the side's {@link #pollGeneration} and wakes the socket's {@link Readiness} queue;
- * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then.
+ * otherwise the socket's queue is {@link Readiness#UNSEEN} and waits look again now and then. The
+ * host is asked to tell only once poll, select or epoll first looks at the socket: a socket used
+ * with blocking calls alone waits in the host ({@link HostSocket#await}) and costs the host's
+ * poller nothing.
  */
 public final class HostInetSocket extends SocketFile implements InetSockets.Member {
     /** sizeof(struct sockaddr_in); SIN6_LEN_RFC2133 (a sockaddr_in6 without sin6_scope_id) and the whole one. */
@@ -98,7 +101,11 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     private final HostSocket host;
     /** The kernel's /proc/net tables, which list this socket while it lives (a TCP or UDP one). */
     private final InetSockets tables;
-    private final boolean watched;
+    /** Whether the host tells of changes: {@link #UNASKED} until {@link #watched} first asks it. */
+    private volatile int watchState = UNASKED;
+    private static final int UNASKED = 0;
+    private static final int WATCHED = 1;
+    private static final int UNSEEN = 2;
     private final Readiness readiness;
     private final AtomicLong inputChanges = new AtomicLong();
     private final AtomicLong outputChanges = new AtomicLong();
@@ -133,9 +140,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         this.protocol = protocol;
         this.host = host;
         this.tables = tables;
-        // The queue exists before the host may first tell of a change (at once, from its own thread).
         this.readiness = new Readiness();
-        this.watched = host.watch(this::hostChanged);
         if (table() != null) {
             tables.add(this);
         }
@@ -178,14 +183,34 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         readiness.wake(all ? Readiness.ALL : events);
     }
 
+    /**
+     * Whether the host tells of the socket's changes, asking it to on the first call: before the
+     * caller first looks at the socket, so that no change after that look goes untold.
+     */
+    private boolean watched() {
+        int state = watchState;
+        if (state == UNASKED) {
+            synchronized (this) {
+                state = watchState;
+                if (state == UNASKED) {
+                    state = watchState = host.watch(this::hostChanged) ? WATCHED : UNSEEN;
+                }
+            }
+        }
+        return state == WATCHED;
+    }
+
     @Override
     public Readiness readiness() {
-        return watched ? readiness : Readiness.UNSEEN;
+        return watched() ? readiness : Readiness.UNSEEN;
     }
 
     @Override
     public long pollGeneration(boolean input) {
-        return !watched ? -1 : input ? inputChanges.get() : outputChanges.get();
+        if (!watched()) {
+            return -1;
+        }
+        return input ? inputChanges.get() : outputChanges.get();
     }
 
     @Override
@@ -196,11 +221,39 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     /**
      * Waits until the host socket is ready for one of {@code events} (or has an error or hung up):
      * true; false when {@code timeout} nanoseconds ({@link #FOREVER}: none) have passed since
-     * {@code start}. A signal ends the wait with EINTR (see {@link SocketFile#interrupted}).
+     * {@code start}. A signal ends the wait with EINTR (see {@link SocketFile#interrupted}). The
+     * wait is the host's own where it has one ({@link HostSocket#await}: the host's kernel wakes
+     * this thread, as it would a blocked call); else it parks until the host tells of a change.
      */
     private boolean await(int events, long timeout, long start) throws ErrnoException {
         int want = events | ALWAYS;
         Thread me = Thread.currentThread();
+        while (true) {
+            long left = timeout == FOREVER ? Long.MAX_VALUE : timeout - (System.nanoTime() - start);
+            if (me.isInterrupted() || left <= 0) {
+                // A last look, as at the end of the wait below (which needs no watch for it).
+                if ((host.poll() & want) != 0) {
+                    return true;
+                }
+                if (me.isInterrupted()) {
+                    throw interrupted(timeout);
+                }
+                return false;
+            }
+            int ready = host.await(want, timeout == FOREVER ? -1 : left);
+            if (ready == -1) {
+                return parkUntilReady(want, timeout, start);
+            }
+            if ((ready & want) != 0) {
+                return true;
+            }
+        }
+    }
+
+    /** {@link #await} on a host without a wait of its own: parks until told of a change, or looks now and then. */
+    private boolean parkUntilReady(int want, long timeout, long start) throws ErrnoException {
+        Thread me = Thread.currentThread();
+        boolean watched = watched();
         Readiness.Watch w = watched ? readiness.watch(want, e -> LockSupport.unpark(me)) : null;
         try {
             long pause = FIRST_PAUSE_NANOS;

@@ -273,6 +273,65 @@ public abstract class HostNetworkContract {
     }
 
     @Test
+    void aHostWaitEndsWhenDataComesOrTheTimePasses() throws Exception {
+        HostSocket l = listener(AF_INET);
+        HostSocket[] c = connection(l, AF_INET);
+        int nothing = c[1].await(Poll.POLLIN, 20_000_000);
+        if (nothing == -1) {
+            return; // a host that cannot wait so: waiters park until told, or look with poll
+        }
+        assertEquals(0, nothing & Poll.POLLIN);
+        assertTrue((c[0].await(Poll.POLLOUT, -1) & Poll.POLLOUT) != 0, "a new connection has room");
+        Thread sender = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(50);
+                c[0].send(List.of(bytes("ping")), 0, null);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        long end = System.nanoTime() + 5_000_000_000L;
+        int r = 0;
+        while ((r & Poll.POLLIN) == 0 && System.nanoTime() < end) {
+            r = c[1].await(Poll.POLLIN, -1);
+        }
+        sender.join();
+        assertTrue((r & Poll.POLLIN) != 0, "revents " + r);
+    }
+
+    @Test
+    void anInterruptEndsAHostWait() throws Exception {
+        HostSocket l = listener(AF_INET);
+        HostSocket[] c = connection(l, AF_INET);
+        if (c[1].await(Poll.POLLIN, 1_000_000) == -1) {
+            return;
+        }
+        Thread waiter = Thread.currentThread();
+        Thread interrupter = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            waiter.interrupt();
+        });
+        long start = System.nanoTime();
+        int r = c[1].await(Poll.POLLIN, 10_000_000_000L);
+        long took = System.nanoTime() - start;
+        assertTrue(Thread.interrupted(), "the interrupt is left for the caller to see");
+        interrupter.join();
+        assertEquals(0, r & Poll.POLLIN);
+        assertTrue(took < 5_000_000_000L, "ended after " + took / 1_000_000 + " ms");
+        // Interrupted before it starts: returns at once.
+        Thread.currentThread().interrupt();
+        assertEquals(0, c[1].await(Poll.POLLIN, 10_000_000_000L) & Poll.POLLIN);
+        assertTrue(Thread.interrupted());
+        // And the next wait is a whole one again (nothing left of the interrupts but maybe one early return).
+        int later = c[1].await(Poll.POLLIN, 30_000_000);
+        assertEquals(0, later & Poll.POLLIN);
+    }
+
+    @Test
     void aWatchedSocketTellsOfNewData() throws Exception {
         HostSocket l = listener(AF_INET);
         HostSocket[] c = connection(l, AF_INET);

@@ -87,7 +87,7 @@ final class EpollPoller extends HostPoller {
     void trigger() {
         SocketCalls.Scratch s = SocketCalls.scratch();
         s.value.set(JAVA_LONG_UNALIGNED, 0, 1);
-        SocketCalls.Epoll.write(s, barrierFd, s.value, 8);
+        SocketCalls.write(s, barrierFd, s.value, 8);
     }
 
     @Override
@@ -99,7 +99,7 @@ final class EpollPoller extends HostPoller {
             int mask = events.get(JAVA_INT_UNALIGNED, at);
             long id = events.get(JAVA_LONG_UNALIGNED, at + DATA_OFFSET);
             if (id == BARRIER) {
-                SocketCalls.Epoll.read(s, barrierFd, s.value, 8);
+                SocketCalls.read(s, barrierFd, s.value, 8);
             } else {
                 deliver(id, mask & ~EPOLLET);
             }

@@ -347,6 +347,24 @@ final class PosixNetwork implements HostNetwork {
                 | ((hostFlags & DARWIN_MSG_CTRUNC) != 0 ? MSG_CTRUNC : 0);
     }
 
+    /** Linux POLL* events as the host's: macOS's POLLWRNORM is POLLOUT, its RDBAND/WRBAND differ, it has no POLLRDHUP. */
+    private int hostPollBits(int events) {
+        if (linux) {
+            return events;
+        }
+        int r = events & (0x1 | 0x2 | 0x4 | 0x40);
+        if ((events & 0x100) != 0) {
+            r |= 0x4;
+        }
+        if ((events & 0x80) != 0) {
+            r |= DARWIN_POLLRDBAND;
+        }
+        if ((events & 0x200) != 0) {
+            r |= DARWIN_POLLWRBAND;
+        }
+        return r;
+    }
+
     /** poll's revents in Linux's bits: macOS's POLLWRNORM is POLLOUT, its RDBAND/WRBAND differ, it has no POLLRDHUP. */
     private int linuxPollBits(int revents) {
         if (linux) {
@@ -698,8 +716,8 @@ final class PosixNetwork implements HostNetwork {
 
         /** Linux: the epoll thread (not in the portable profile, whose calls are macOS's too); macOS: the kqueue one. */
         @Override
-        public boolean watch(IntConsumer listener) {
-            if (registration >= 0) {
+        public synchronized boolean watch(IntConsumer listener) {
+            if (registration >= 0 || closed) {
                 return false;
             }
             HostPoller poller = poller();
@@ -708,6 +726,23 @@ final class PosixNetwork implements HostNetwork {
             }
             registration = poller.add(fd, listener);
             return registration >= 0;
+        }
+
+        /** In the host's poll beside a {@link HostWaker}, which an interrupt of the thread writes to. */
+        @Override
+        public int await(int events, long nanos) {
+            HostWaker w = HostWaker.take(linux ? LINUX_O_NONBLOCK : DARWIN_O_NONBLOCK);
+            if (w == null) {
+                return -1;
+            }
+            try {
+                int millis = nanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, nanos / 1_000_000 + 1);
+                int r = w.await(fd, (short) hostPollBits(events), millis);
+                // POLLNVAL (the same bit on both hosts): not a socket any more; the call will say what.
+                return linuxPollBits((r & 0x20) != 0 ? r | 0x8 : r);
+            } finally {
+                HostWaker.give(w);
+            }
         }
 
         @Override

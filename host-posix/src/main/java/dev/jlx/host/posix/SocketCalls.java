@@ -3,6 +3,7 @@ package dev.jlx.host.posix;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -79,6 +80,12 @@ final class SocketCalls {
             JAVA_INT), Linker.Option.firstVariadicArg(2));
     /** int close(int fd); */
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** int pipe(int fds[2]); */
+    private static final MethodHandle PIPE = bind("pipe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** ssize_t read(int fd, void *buf, size_t n); and write: a waker pipe's bytes, an eventfd's counter. */
+    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS,
+            JAVA_LONG));
 
     /** What one thread's calls use: the errno capture and a scratch area for the structs they pass. */
     static final class Scratch {
@@ -101,7 +108,7 @@ final class SocketCalls {
             msghdr = all.asSlice(0, 64);
             sockaddr = all.asSlice(64, 128);
             length = all.asSlice(192, 8);
-            pollfd = all.asSlice(200, 8);
+            pollfd = all.asSlice(200, 16);
             value = all.asSlice(256, 768);
             iov = all.asSlice(1024);
             control = arena.allocate(CONTROL_SIZE, 8);
@@ -259,6 +266,41 @@ final class SocketCalls {
         }
     }
 
+    /** pipe(2) into the scratch's {@code length} (two ints). */
+    static int pipe(Scratch s) {
+        try {
+            return (int) PIPE.invokeExact(s.capture, s.length);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    static long read(Scratch s, int fd, MemorySegment buf, long n) {
+        try {
+            return (long) READ.invokeExact(s.capture, fd, buf, n);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    static long write(Scratch s, int fd, MemorySegment buf, long n) {
+        return write(s.capture, fd, buf, n);
+    }
+
+    /** write(2) with an errno capture of the caller's own (a thread that may be amid a call of its own). */
+    static long write(MemorySegment capture, int fd, MemorySegment buf, long n) {
+        try {
+            return (long) WRITE.invokeExact(capture, fd, buf, n);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    /** A segment for {@link #write(MemorySegment, int, MemorySegment, long)}'s errno. */
+    static MemorySegment newCapture(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
     /** int poll(struct pollfd *fds, nfds_t n, int timeout); nfds_t is an unsigned long on Linux, an unsigned int on macOS. */
     private static final class Poll {
         static final boolean LONG_NFDS = System.getProperty("os.name").startsWith("Linux");
@@ -269,13 +311,35 @@ final class SocketCalls {
     /** poll(2) of one descriptor for {@code events} with a zero timeout: its revents, or 0. */
     static int pollNow(Scratch s, int fd, short events) {
         MemorySegment p = s.pollfd;
-        p.set(JAVA_INT, 0, fd);
-        p.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, events);
-        p.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+        setPollfd(p, 0, fd, events);
+        return poll(s, 1, 0) == 1 ? p.get(JAVA_SHORT, 6) & 0xffff : 0;
+    }
+
+    /**
+     * poll(2) of {@code fd} for {@code events} and of {@code wakeFd} for input, for up to
+     * {@code timeoutMillis} (-1: no limit): {@code fd}'s revents in the low 16 bits, and bit 16 set
+     * when {@code wakeFd} is readable; 0 when the time passed or a signal of the host ended it.
+     */
+    static int pollWith(Scratch s, int fd, short events, int wakeFd, int timeoutMillis) {
+        MemorySegment p = s.pollfd;
+        setPollfd(p, 0, fd, events);
+        setPollfd(p, 8, wakeFd, (short) 0x1);
+        if (poll(s, 2, timeoutMillis) <= 0) {
+            return 0;
+        }
+        return (p.get(JAVA_SHORT, 6) & 0xffff) | (p.get(JAVA_SHORT, 14) != 0 ? 1 << 16 : 0);
+    }
+
+    private static void setPollfd(MemorySegment p, long at, int fd, short events) {
+        p.set(JAVA_INT, at, fd);
+        p.set(JAVA_SHORT, at + 4, events);
+        p.set(JAVA_SHORT, at + 6, (short) 0);
+    }
+
+    private static int poll(Scratch s, int n, int timeoutMillis) {
         try {
-            int n = Poll.LONG_NFDS ? (int) Poll.POLL.invokeExact(s.capture, p, 1L, 0)
-                    : (int) Poll.POLL.invokeExact(s.capture, p, 1, 0);
-            return n == 1 ? p.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6) & 0xffff : 0;
+            return Poll.LONG_NFDS ? (int) Poll.POLL.invokeExact(s.capture, s.pollfd, (long) n, timeoutMillis)
+                    : (int) Poll.POLL.invokeExact(s.capture, s.pollfd, n, timeoutMillis);
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -327,29 +391,10 @@ final class SocketCalls {
 
         /** int eventfd(unsigned int initval, int flags); */
         static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        /** ssize_t read(int fd, void *buf, size_t n); and write, for the eventfd's 8-byte counter. */
-        static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
         static int eventfd(Scratch s, int flags) {
             try {
                 return (int) EVENTFD.invokeExact(s.capture, 0, flags);
-            } catch (Throwable t) {
-                throw failed(t);
-            }
-        }
-
-        static long read(Scratch s, int fd, MemorySegment buf, long n) {
-            try {
-                return (long) READ.invokeExact(s.capture, fd, buf, n);
-            } catch (Throwable t) {
-                throw failed(t);
-            }
-        }
-
-        static long write(Scratch s, int fd, MemorySegment buf, long n) {
-            try {
-                return (long) WRITE.invokeExact(s.capture, fd, buf, n);
             } catch (Throwable t) {
                 throw failed(t);
             }

@@ -65,6 +65,10 @@ final class MachineRun {
             mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid(), host.files()), false));
         }
+        if (config.mounts().stream().noneMatch(m -> m.guestPath().equals("/dev") || m.guestPath().equals("/dev/pts"))) {
+            // The guests' pseudo-terminals live in the JVM, also over a host's /dev (whose ptmx opens here).
+            mounts.add(new Mount("/dev/pts", new dev.jlx.core.tty.Devpts(), false));
+        }
         FileSystem root = mounts.stream().filter(m -> m.guestPath().equals(ByteString.ROOT)).findFirst().orElseThrow().fs();
         mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);
         mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);

@@ -42,6 +42,10 @@ public final class GuestProcess {
     private final List<GuestProcess> children = new CopyOnWriteArrayList<>();
     private volatile int pgid;
     private volatile int sid;
+    /** The controlling terminal (Linux's signal->tty), shared by fork; null for none. */
+    private volatile dev.jlx.core.tty.Terminal controllingTerminal;
+    /** The foreground group of the terminal that hung up on this session leader (signal->tty_old_pgrp), 0 for none. */
+    private volatile int ttyOldPgrp;
     private final FdTable fds;
     private final SignalActions signalActions;
     private final Rlimits rlimits;
@@ -115,6 +119,7 @@ public final class GuestProcess {
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
         this.pgid = 1;
         this.sid = 1;
+        this.controllingTerminal = kernel.hostTerminal();
         this.fsView = new AtomicReference<>(new FsView(kernel.vfs(), cwd));
         this.umask = new AtomicInteger(022);
         this.credentials = credentials;
@@ -135,6 +140,7 @@ public final class GuestProcess {
         this.parent = parent;
         this.pgid = parent.pgid;
         this.sid = parent.sid;
+        this.controllingTerminal = parent.controllingTerminal;
         this.fsView = new AtomicReference<>(parent.fsView());
         this.umask = new AtomicInteger(parent.umask());
         this.comm = parent.comm;
@@ -208,10 +214,31 @@ public final class GuestProcess {
         return sid;
     }
 
-    /** setsid: a new session and group led by this process. */
+    /** setsid: a new session and group led by this process, without a controlling terminal. */
     public void newSession() {
         this.sid = pid;
         this.pgid = pid;
+        this.controllingTerminal = null;
+    }
+
+    /** The controlling terminal, or null: at first jlx's own terminal, session 1's. */
+    public dev.jlx.core.tty.Terminal controllingTerminal() {
+        return controllingTerminal;
+    }
+
+    public void setControllingTerminal(dev.jlx.core.tty.Terminal tty) {
+        this.controllingTerminal = tty;
+    }
+
+    public void setTtyOldPgrp(int pgrp) {
+        this.ttyOldPgrp = pgrp;
+    }
+
+    /** The group a hung-up terminal had in the foreground, now forgotten; 0 for none. */
+    public int takeTtyOldPgrp() {
+        int old = ttyOldPgrp;
+        ttyOldPgrp = 0;
+        return old;
     }
 
     public boolean zombie() {
@@ -512,6 +539,8 @@ public final class GuestProcess {
      * reaps them. The parent gets SIGCHLD and any wait4 in it wakes.
      */
     void becomeZombie(long userNanos, long systemNanos) {
+        // A session leader's exit leaves its controlling terminal (do_exit's disassociate_ctty), its files closed.
+        dev.jlx.core.tty.Terminal.disassociate(this, true);
         realTimer.set(0, 0);
         virtualTimer.cancel();
         profilingTimer.cancel();

@@ -151,8 +151,9 @@ final class LineDiscipline {
         return take;
     }
 
+    /** The kernel's ctype iscntrl: ASCII's control characters (Latin-1's 128-159 are not). */
     private static boolean iscntrl(int c) {
-        return c < 32 || c == 127 || (c >= 128 && c < 160);
+        return c < 32 || c == 127;
     }
 
     /** The kernel's ctype isalnum: ASCII letters and digits and Latin-1's letters. */
@@ -165,12 +166,14 @@ final class LineDiscipline {
         return t().i(IUTF8) && (c & 0xc0) == 0x80;
     }
 
-    private void put(int c) {
-        if (readCount() >= N_TTY_BUF_SIZE - 1) {
+    /** Buffers {@code c}, marked as a line's end when {@code end}. */
+    private void put(int c, boolean end) {
+        if (readCount() >= N_TTY_BUF_SIZE) {
             // A canonical line as long as the buffer: the newest byte takes the last place (n_tty's overflow).
             readHead--;
         }
         buf[(int) (readHead & MASK)] = (byte) c;
+        lineEnd[(int) (readHead & MASK)] = end;
         readHead++;
     }
 
@@ -282,12 +285,11 @@ final class LineDiscipline {
                 echoChar(c, t);
             }
         }
-        put(c);
+        put(c, false);
     }
 
     private void lineEnds(int c) {
-        lineEnd[(int) (readHead & MASK)] = true;
-        put(c);
+        put(c, true);
         canonHead = readHead;
     }
 

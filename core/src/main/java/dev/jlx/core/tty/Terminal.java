@@ -309,15 +309,16 @@ public abstract class Terminal {
             return;
         }
         int fg = tty.foregroundGroup();
+        p.takeTtyOldPgrp();
+        // The session lets go of the terminal before its signals go, so that a handler finds it gone.
+        tty.detach();
+        tty.clearSession(p.sid());
         if (fg != 0) {
             kernel.signalGroup(fg, Signals.SIGHUP);
             if (!onExit) {
                 kernel.signalGroup(fg, Signals.SIGCONT);
             }
         }
-        p.takeTtyOldPgrp();
-        tty.detach();
-        tty.clearSession(p.sid());
     }
 
     /**
@@ -332,21 +333,26 @@ public abstract class Terminal {
             sid = session;
             fg = pgrp;
         }
-        if (sid != 0) {
-            for (GuestProcess p : kernel.processes()) {
-                if (p.sid() != sid) {
-                    continue;
-                }
-                if (p.controllingTerminal() == this) {
-                    p.setControllingTerminal(null);
-                }
-                if (p.pid() == sid && !p.zombie()) {
-                    p.signal(null, dev.jlx.abi.struct.Siginfo.kill(Signals.SIGHUP, Signals.SI_KERNEL, 0, 0));
-                    p.signal(null, dev.jlx.abi.struct.Siginfo.kill(Signals.SIGCONT, Signals.SI_KERNEL, 0, 0));
-                    p.setTtyOldPgrp(fg);
-                }
+        detach();
+        if (sid == 0) {
+            return;
+        }
+        GuestProcess leader = null;
+        for (GuestProcess p : kernel.processes()) {
+            if (p.sid() != sid) {
+                continue;
+            }
+            if (p.controllingTerminal() == this) {
+                p.setControllingTerminal(null);
+            }
+            if (p.pid() == sid && !p.zombie()) {
+                leader = p;
             }
         }
-        detach();
+        if (leader != null) {
+            leader.setTtyOldPgrp(fg);
+            leader.signal(null, dev.jlx.abi.struct.Siginfo.kill(Signals.SIGHUP, Signals.SI_KERNEL, 0, 0));
+            leader.signal(null, dev.jlx.abi.struct.Siginfo.kill(Signals.SIGCONT, Signals.SI_KERNEL, 0, 0));
+        }
     }
 }

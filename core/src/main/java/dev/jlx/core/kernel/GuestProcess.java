@@ -61,6 +61,8 @@ public final class GuestProcess {
     private volatile byte[] comm = new byte[0];
     /** Signals sent and not yet taken, and which thread takes each. */
     private final PendingSignals pending = new PendingSignals(this);
+    /** Woken when a signal becomes pending: signalfd's poll waits on it. */
+    private final dev.jlx.core.fs.Readiness signalReadiness = new dev.jlx.core.fs.Readiness();
     /** Stop and continue, and what the parent's wait has yet to hear of them. */
     private final JobControl jobControl = new JobControl(this);
     /** The Java threads that run the guest threads, and each thread's end. */
@@ -599,6 +601,14 @@ public final class GuestProcess {
      */
     public void signalThread(GuestThread thread, Siginfo d) {
         pending.send(thread, d, true);
+    }
+
+    PendingSignals pendingSignalsOf() {
+        return pending;
+    }
+
+    public dev.jlx.core.fs.Readiness signalReadiness() {
+        return signalReadiness;
     }
 
     JobControl jobControl() {

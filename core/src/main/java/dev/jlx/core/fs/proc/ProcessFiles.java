@@ -306,7 +306,7 @@ final class ProcessFiles {
      * name is gone or names another file; an O_TMPFILE file as "#inode" in its directory), a pipe or
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
-     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]".
+     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd "anon_inode:[signalfd]".
      */
     static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
@@ -315,6 +315,9 @@ final class ProcessFiles {
         }
         if (f instanceof dev.jlx.core.fs.EventFd) {
             return ByteString.of("anon_inode:[eventfd]");
+        }
+        if (f instanceof dev.jlx.core.kernel.SignalFd) {
+            return ByteString.of("anon_inode:[signalfd]");
         }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();

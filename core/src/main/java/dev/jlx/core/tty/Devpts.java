@@ -30,8 +30,17 @@ import java.util.TreeMap;
  * {@code ptmx} and one node per pseudo-terminal whose master is open, numbered from the lowest free
  * index, owned by the opener's fsuid and fsgid. An open of /dev/ptmx (or this {@code ptmx}) makes a
  * new pair here; the node goes when its master closes. Names cannot be made or removed (EPERM).
+ * Mounted over a host's /dev/pts, it also shows the host's pty that is jlx's own terminal, under
+ * its number and with the host's metadata, so that ttyname finds it; jlx's ptys skip that number.
  */
 public final class Devpts implements FileSystem {
+    /** A host pty shown here: the host's stat of it and an open of it. */
+    public interface HostNode {
+        HostStat stat() throws ErrnoException;
+
+        OpenFile open(int flags) throws ErrnoException;
+    }
+
     private static final int MODE = 0600;
     private static final int PTMX_MODE = 0;
     private static final ByteString PTMX = ByteString.of("/ptmx");
@@ -40,6 +49,17 @@ public final class Devpts implements FileSystem {
     private final long created = Instant.now().getEpochSecond();
     /** The pairs whose slave has a node, by index; under this. */
     private final TreeMap<Integer, Pty> ptys = new TreeMap<>();
+    private final java.util.Map<Integer, HostNode> hostNodes;
+
+    /** A devpts of jlx's ptys alone. */
+    public Devpts() {
+        this(java.util.Map.of());
+    }
+
+    /** A devpts that also shows {@code hostNodes}, host ptys by number. */
+    public Devpts(java.util.Map<Integer, HostNode> hostNodes) {
+        this.hostNodes = java.util.Map.copyOf(hostNodes);
+    }
 
     long dev() {
         return dev;
@@ -64,6 +84,18 @@ public final class Devpts implements FileSystem {
         }
     }
 
+    /** The host pty {@code path} names, or null. */
+    private HostNode hostNode(ByteString path) {
+        if (hostNodes.isEmpty() || path.length() < 2) {
+            return null;
+        }
+        try {
+            return hostNodes.get(Integer.parseInt(path.utf8().substring(1)));
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
     /**
      * ptmx_open: a new pair at the lowest free index, its slave locked, its node owned by the
      * caller; the master's file shows {@code node}, the ptmx it was opened by.
@@ -73,7 +105,7 @@ public final class Devpts implements FileSystem {
         Pty pty;
         synchronized (this) {
             int index = 0;
-            while (ptys.containsKey(index)) {
+            while (ptys.containsKey(index) || hostNodes.containsKey(index)) {
                 index++;
             }
             pty = new Pty(kernel, this, index, c.fsuid(), c.fsgid(), MODE);
@@ -111,6 +143,10 @@ public final class Devpts implements FileSystem {
             }
             return openMaster(p.kernel(), p, flags, () -> stat(PTMX, true));
         }
+        HostNode host = hostNode(path);
+        if (host != null) {
+            return host.open(flags);
+        }
         Pty pty = pty(path);
         if (pty == null) {
             return null;
@@ -126,6 +162,10 @@ public final class Devpts implements FileSystem {
         if (path.equals(ByteString.ROOT)) {
             return new HostStat(dev, 1, FileMode.S_IFDIR | 0755, 2, 0, 0, 0, 0, 1024, 0, created, 0, created, 0,
                     created, 0);
+        }
+        HostNode host = hostNode(path);
+        if (host != null) {
+            return host.stat();
         }
         if (path.equals(PTMX)) {
             return new HostStat(dev, 2, FileMode.S_IFCHR | PTMX_MODE, 1, 0, 0, Pty.encodeDev(5, 2), 0, 1024, 0,
@@ -179,12 +219,17 @@ public final class Devpts implements FileSystem {
         }
         List<HostDirEntry> out = new ArrayList<>();
         out.add(new HostDirEntry("ptmx".getBytes(StandardCharsets.US_ASCII), 2, FileMode.S_IFCHR));
+        TreeMap<Integer, Long> nodes = new TreeMap<>();
+        for (Integer n : hostNodes.keySet()) {
+            nodes.put(n, n + 3L);
+        }
         synchronized (this) {
             for (Pty p : ptys.values()) {
-                out.add(new HostDirEntry(Integer.toString(p.index).getBytes(StandardCharsets.US_ASCII), p.index + 3L,
-                        FileMode.S_IFCHR));
+                nodes.put(p.index, p.index + 3L);
             }
         }
+        nodes.forEach((n, ino) -> out.add(new HostDirEntry(Integer.toString(n).getBytes(StandardCharsets.US_ASCII), ino,
+                FileMode.S_IFCHR)));
         return out;
     }
 
@@ -246,28 +291,29 @@ public final class Devpts implements FileSystem {
         stat(path, true);
     }
 
-    private ErrnoException refused(ByteString path) {
+    /** devpts makes and removes no names itself: EPERM, as for a file system without those operations. */
+    private static ErrnoException refused() {
         return new ErrnoException(Errno.EPERM);
     }
 
     @Override
     public void mkdir(ByteString path, int mode) throws ErrnoException {
-        throw refused(path);
+        throw refused();
     }
 
     @Override
     public void rename(ByteString from, ByteString to, int flags) throws ErrnoException {
-        throw refused(from);
+        throw refused();
     }
 
     @Override
     public void link(ByteString existing, ByteString newPath) throws ErrnoException {
-        throw refused(existing);
+        throw refused();
     }
 
     @Override
     public void symlink(byte[] target, ByteString linkPath) throws ErrnoException {
-        throw refused(linkPath);
+        throw refused();
     }
 
     @Override
@@ -280,13 +326,13 @@ public final class Devpts implements FileSystem {
 
     @Override
     public void mkfifo(ByteString path, int mode) throws ErrnoException {
-        throw refused(path);
+        throw refused();
     }
 
     @Override
     public void unlink(ByteString path) throws ErrnoException {
         stat(path, false);
-        throw refused(path);
+        throw refused();
     }
 
     @Override

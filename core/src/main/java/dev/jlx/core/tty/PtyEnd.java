@@ -129,6 +129,11 @@ public final class PtyEnd extends Terminal {
         return deviceNumber();
     }
 
+    @Override
+    public long procDevice() {
+        return deviceNumber();
+    }
+
     long deviceNumber() {
         return master ? Pty.encodeDev(5, 2) : Pty.encodeDev(136 + pty.index / 256, pty.index % 256);
     }

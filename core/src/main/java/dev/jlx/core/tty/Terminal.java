@@ -143,6 +143,11 @@ public abstract class Terminal {
         throw unsupported();
     }
 
+    /** The device number /proc/PID/stat shows as tty_nr; 0 where jlx does not know it (jlx's own terminal). */
+    public long procDevice() {
+        return 0;
+    }
+
     /** Whether the terminal hung up on its open files (a pty slave whose master closed): its ioctls are EIO. */
     public boolean hungUp() {
         return false;

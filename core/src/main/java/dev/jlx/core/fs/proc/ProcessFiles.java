@@ -74,7 +74,11 @@ final class ProcessFiles {
         StringBuilder s = new StringBuilder();
         s.append(whole ? p.pid() : t.tid()).append(" (").append(new String(p.comm(), StandardCharsets.UTF_8))
                 .append(") ").append(p.state(whole ? p.mainThread() : t));
-        fields(s, p.ppid(), p.pgid(), p.sid(), 0, -1, 0); // ppid pgrp session tty_nr tpgid flags
+        // tty_nr and tpgid for a pty jlx keeps; jlx's own terminal's number is the host's, not known here.
+        dev.jlx.core.tty.Terminal tty = p.controllingTerminal();
+        long ttyNr = tty == null ? 0 : tty.procDevice();
+        int tpgid = ttyNr == 0 ? -1 : tty.foregroundGroup();
+        fields(s, p.ppid(), p.pgid(), p.sid(), ttyNr, tpgid == 0 ? -1 : tpgid, 0); // ppid pgrp session tty_nr tpgid flags
         fields(s, 0, 0, 0, 0); // minflt cminflt majflt cmajflt
         fields(s, Boot.ticks(cpu.userNanos()), Boot.ticks(cpu.systemNanos()), 0, 0); // utime stime cutime cstime
         // The whole process's scheduling fields are its main thread's, as Linux's (the leader's task).

@@ -32,6 +32,16 @@ final class ByteRing {
         return true;
     }
 
+    /** Appends {@code n} bytes of {@code src} from {@code offset}; the caller made sure they fit. */
+    void put(java.lang.foreign.MemorySegment src, long offset, int n) {
+        int tail = (head + count) % bytes.length;
+        int first = Math.min(n, bytes.length - tail);
+        java.lang.foreign.MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_BYTE, offset, bytes, tail, first);
+        java.lang.foreign.MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_BYTE, offset + first, bytes, 0,
+                n - first);
+        count += n;
+    }
+
     int take() {
         int b = bytes[head] & 0xff;
         head = (head + 1) % bytes.length;

@@ -144,9 +144,10 @@ final class LineDiscipline {
             return take;
         }
         int take = (int) Math.min(nr, readHead - readTail);
-        for (int k = 0; k < take; k++) {
-            dst.set(ValueLayout.JAVA_BYTE, offset + k, (byte) readBuf(readTail + k));
-        }
+        int at = (int) (readTail & MASK);
+        int first = Math.min(take, N_TTY_BUF_SIZE - at);
+        MemorySegment.copy(buf, at, dst, ValueLayout.JAVA_BYTE, offset, first);
+        MemorySegment.copy(buf, 0, dst, ValueLayout.JAVA_BYTE, offset + first, take - first);
         readTail += take;
         return take;
     }
@@ -178,6 +179,34 @@ final class LineDiscipline {
     }
 
     // ---- Input (n_tty_receive_char_special and its helpers). ----
+
+    /** What input processing could change a byte or act on it; without any, bytes go in as they are. */
+    private static final int COOKED_INPUT = ISTRIP | IUCLC | IXON | IGNCR | ICRNL | INLCR;
+    private static final int COOKED_LOCAL = ISIG | ICANON | ECHO;
+
+    /**
+     * Takes bytes from {@code flip} while there is room; in raw mode (no input flag or local mode
+     * that acts on a byte, as a pty master always is) as they are, as n_tty's real-raw path.
+     * Returns whether any was taken.
+     */
+    boolean receiveFrom(ByteRing flip) {
+        KTermios t = t();
+        boolean moved = false;
+        if ((t.iflag() & COOKED_INPUT) == 0 && (t.lflag() & COOKED_LOCAL) == 0) {
+            int n = Math.min(flip.size(), N_TTY_BUF_SIZE - 1 - readCount());
+            for (int k = 0; k < n; k++) {
+                buf[(int) (readHead & MASK)] = (byte) flip.take();
+                lineEnd[(int) (readHead & MASK)] = false;
+                readHead++;
+            }
+            return n > 0;
+        }
+        while (!flip.isEmpty() && hasRoom()) {
+            receive(flip.take());
+            moved = true;
+        }
+        return moved;
+    }
 
     /** One byte that came in. */
     void receive(int c) {
@@ -482,6 +511,11 @@ final class LineDiscipline {
      */
     int write(MemorySegment src, long from, int length) {
         KTermios t = t();
+        if (!t.o(OPOST)) {
+            int n = Math.min(length, tty.outputRoom());
+            tty.emit(src, from, n);
+            return n;
+        }
         int done = 0;
         while (done < length) {
             int room = tty.outputRoom();

@@ -160,6 +160,10 @@ public final class PtyEnd extends Terminal {
         link.flip.put((byte) b);
     }
 
+    void emit(MemorySegment src, long offset, int n) {
+        link.flip.put(src, offset, n);
+    }
+
     /** __stop_tty: output held; a packet-mode master hears of it (pty_stop). */
     void stopOutput() {
         if (stopped) {
@@ -207,11 +211,7 @@ public final class PtyEnd extends Terminal {
 
     /** Moves flip bytes into the line discipline while it has room, and writes pending echoes; whether anything moved. */
     boolean drain() {
-        boolean moved = false;
-        while (!flip.isEmpty() && ldisc.hasRoom()) {
-            ldisc.receive(flip.take());
-            moved = true;
-        }
+        boolean moved = ldisc.receiveFrom(flip);
         int before = link.flip.size();
         ldisc.processEchoes();
         return moved || link.flip.size() != before;

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Programs that make their own terminals, with jlx's ptys in the JVM, against native runs:
  * util-linux's script (posix_openpt, a session and controlling terminal for its child, signalfd,
- * the pty's settings as stty shows them) and python's pty module (os.openpty, pty.fork, pty.spawn).
+ * the pty's settings as stty shows them), python's pty module (os.openpty, pty.fork, pty.spawn) and a
+ * tmux server with its clients, all inside one run (forkpty, AF_UNIX sockets passing descriptors,
+ * window sizes).
  * The pty's number depends on what else holds one natively, so it is masked.
  */
 class PtyProgramsTest {
@@ -37,6 +39,23 @@ class PtyProgramsTest {
     @Test
     void scriptPassesTheChildsExitStatus() throws Exception {
         assertSameAsNative(List.of("/usr/bin/script", "-q", "-e", "-c", "echo out; exit 7", "/dev/null"));
+    }
+
+    /** A tmux server and its clients inside jlx: a session, a split window running two commands. */
+    @Test
+    void tmuxSplitWindow() throws Exception {
+        assertSameAsNative(List.of("/bin/sh", "-c", """
+                S=sock
+                tmux -S $S -f /dev/null new-session -d -x 80 -y 24 "echo left pane; tty; stty size; tmux -S $S wait-for -S left; sleep 60"
+                tmux -S $S wait-for left
+                tmux -S $S split-window -h "echo right pane; stty size; tmux -S $S wait-for -S right; sleep 60"
+                tmux -S $S wait-for right
+                tmux -S $S capture-pane -p -t 0.0 | grep .
+                tmux -S $S capture-pane -p -t 0.1 | grep .
+                tmux -S $S list-panes -F '#{pane_index} #{pane_width}x#{pane_height}'
+                tmux -S $S kill-server
+                echo status $?
+                """));
     }
 
     @Test

@@ -46,8 +46,12 @@ public final class TtyFile extends OpenFile {
         return false;
     }
 
+    /** FIONREAD; EIO on a hung-up slave, as its other ioctls. */
     @Override
     public int bytesReadable() throws ErrnoException {
+        if (end.hungUp()) {
+            throw new ErrnoException(dev.jlx.abi.Errno.EIO);
+        }
         return end.inputQueued();
     }
 

@@ -234,6 +234,8 @@ static void opening(void) {
     show("slave write", write(s, "x", 1));
     struct termios t;
     show("slave tcgetattr", tcgetattr(s, &t));
+    int queued;
+    show("slave FIONREAD", ioctl(s, FIONREAD, &queued));
     struct stat st;
     show("stat of the gone node", stat(name, &st));
     show("reopen", open(name, O_RDWR | O_NOCTTY));
@@ -338,6 +340,10 @@ static void input_flags(int m, int s) {
     setlflag(s, 0, ECHO);
     setiflag(s, ISTRIP, 0);
     typed("istrip", m, s, "\xc1\xe2\n", 0);
+    reset(s);
+    setlflag(s, 0, ECHO);
+    setiflag(s, PARMRK, 0);
+    typed("parmrk", m, s, "a\xff" "b\n", 0);
     reset(s);
     setlflag(s, 0, ECHO);
     setiflag(s, 0, ICRNL);

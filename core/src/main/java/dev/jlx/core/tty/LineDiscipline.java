@@ -301,7 +301,7 @@ final class LineDiscipline {
         plain(c, t);
     }
 
-    /** An ordinary byte: echoed and buffered (n_tty_receive_char). */
+    /** An ordinary byte: echoed and buffered (n_tty_receive_char); PARMRK doubles a 0377, as it marks errors. */
     private void plain(int c, KTermios t) {
         if (t.l(ECHO)) {
             finishErasing();
@@ -313,6 +313,9 @@ final class LineDiscipline {
                 }
                 echoChar(c, t);
             }
+        }
+        if (c == 0377 && t.i(PARMRK)) {
+            put(c, false);
         }
         put(c, false);
     }

@@ -134,9 +134,13 @@ public final class Devpts implements FileSystem {
     @Override
     public OpenFile openDevice(ByteString path, int flags) throws ErrnoException {
         GuestProcess p = caller();
-        if (p == null) {
+        if (p == null || path.equals(ByteString.ROOT)) {
             return null;
         }
+        // may_open: the node's permission bits for the access asked.
+        int access = flags & OpenFlags.O_ACCMODE;
+        access(path, access == OpenFlags.O_RDONLY ? Fcntl.R_OK : access == OpenFlags.O_WRONLY ? Fcntl.W_OK
+                : Fcntl.R_OK | Fcntl.W_OK);
         if (path.equals(PTMX)) {
             if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) == (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) {
                 throw new ErrnoException(Errno.EEXIST);

@@ -3,8 +3,9 @@
  * slave its controlling terminal (not with O_NOCTTY), /dev/tty, tcsetpgrp's errors, SIGTTIN and
  * SIGTTOU for background groups (TOSTOP, ignored or blocked signals, an orphaned group's EIO), a
  * stopped read restarted by SIGCONT, ^C ^Z ^\ and TIOCSIG for the foreground group, SIGWINCH,
- * TIOCNOTTY, TIOCSCTTY (stealing as root), the hang-up when the master closes, and SIGHUP for the
- * foreground group when a session leader exits. Each step waits for the one before through pipes.
+ * TIOCNOTTY, TIOCSCTTY (stealing as root), the hang-up when the master closes, SIGHUP for the
+ * foreground group when a session leader exits, and SIGHUP and SIGCONT for a stopped group that its
+ * parent's exit orphans. Each step waits for the one before through pipes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -213,6 +214,37 @@ static void leader(void) {
     tcgetattr(tty, &t);
     t.c_lflag &= ~TOSTOP;
     tcsetattr(tty, TCSANOW, &t);
+
+    /* A stopped group orphaned by its parent's exit gets SIGHUP and SIGCONT. */
+    int hup[2];
+    pipe(hup);
+    pid_t p1 = fork();
+    if (p1 == 0) {
+        pid_t c = fork();
+        if (c == 0) {
+            setpgid(0, 0);
+            close(hup[0]);
+            report = hup[1];
+            handle(SIGHUP);
+            handle(SIGCONT);
+            raise(SIGSTOP);
+            for (;;) {
+                pause();
+            }
+        }
+        setpgid(c, c);
+        int cs;
+        waitpid(c, &cs, WUNTRACED);
+        status("child of the exiting parent", cs);
+        _exit(0);
+    }
+    close(hup[1]);
+    waitpid(p1, &s, 0);
+    char sigs[2];
+    if (read(hup[0], &sigs[0], 1) == 1 && read(hup[0], &sigs[1], 1) == 1) {
+        printf("orphaned stopped group got %d then %d\n", sigs[0], sigs[1]);
+    }
+    close(hup[0]);
 
     /* The foreground group's signals from the keyboard and from TIOCSIG; SIGWINCH. */
     int f2l[2];

@@ -553,6 +553,7 @@ public final class GuestProcess {
         // that returns this child finds the signal already pending. The links of the process tree
         // change under the kernel's monitor, as under Linux's tasklist_lock.
         synchronized (kernel) {
+            List<GuestProcess> orphaned = new java.util.ArrayList<>();
             for (GuestProcess child : children) {
                 child.parent = null;
                 child.parentThread = null;
@@ -560,10 +561,20 @@ public final class GuestProcess {
                     kernel.unregister(child);
                 } else {
                     child.parentDied(this);
+                    orphaned.add(child);
                 }
             }
             children.clear();
             zombie = true;
+            // kill_orphaned_pgrp: this process was the last link of its group, or of a child's group,
+            // to the rest of the session; a group so orphaned with a stopped member gets SIGHUP and SIGCONT.
+            GuestProcess p0 = parent;
+            if (p0 != null) {
+                hangUpOrphaned(pgid, sid, p0);
+            }
+            for (GuestProcess child : orphaned) {
+                hangUpOrphaned(child.pgid, child.sid, this);
+            }
             GuestProcess p = parent;
             if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
                 reap();
@@ -576,6 +587,25 @@ public final class GuestProcess {
                                 CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
             }
             kernel.notifyAll();
+        }
+    }
+
+    /**
+     * A group (of {@code session}) that {@code link}'s exit or loss may have orphaned: when {@code link}
+     * is in another group of that session, the group is orphaned now and a member is stopped, every member
+     * gets SIGHUP and SIGCONT (POSIX's rule for newly orphaned groups). Under the kernel's monitor.
+     */
+    private void hangUpOrphaned(int group, int session, GuestProcess link) {
+        if (link.pgid == group || link.sid != session || !kernel.orphanedGroup(group)) {
+            return;
+        }
+        boolean stopped = false;
+        for (GuestProcess q : kernel.processes()) {
+            stopped |= q.pgid == group && !q.zombie && q.stopped();
+        }
+        if (stopped) {
+            kernel.signalGroup(group, Signals.SIGHUP);
+            kernel.signalGroup(group, Signals.SIGCONT);
         }
     }
 

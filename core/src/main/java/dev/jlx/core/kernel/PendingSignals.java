@@ -173,13 +173,15 @@ final class PendingSignals {
             return;
         }
         JobControl jobs = process.jobControl();
-        if (sig == Signals.SIGCONT) {
-            jobs.resume();
-        } else if ((JobControl.STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
+        boolean cont = sig == Signals.SIGCONT;
+        if (!cont && (JobControl.STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
             discard(GuestThread.bit(Signals.SIGCONT));
         }
         long handler = process.signalActions().handler(sig);
         if (handler == Signals.SIG_IGN) {
+            if (cont) {
+                jobs.resume();
+            }
             return;
         }
         if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
@@ -193,8 +195,13 @@ final class PendingSignals {
         }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
         // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
-        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && sig != Signals.SIGCONT)) {
+        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && !cont)) {
+            // SIGCONT resumes the process whatever its disposition, once it is queued (as Linux's
+            // prepare_signal then wake-up): a thread that wakes finds it with what was pending.
             add(threadDirected ? t : null, d);
+            if (cont) {
+                jobs.resume();
+            }
             if (t != null && Kernel.caller() != t) {
                 // The handler runs as the thread's current syscall returns (a blocking call is
                 // interrupted), or, when it runs guest code, before its next block. A thread that
@@ -208,6 +215,9 @@ final class PendingSignals {
                 }
             }
             return;
+        }
+        if (cont) {
+            jobs.resume();
         }
         switch (SignalActions.defaultAction(sig)) {
             case TERMINATE -> process.exit(ExitStatus.killed(sig));

@@ -132,7 +132,8 @@ final class MachineRun {
      * with the stream's own metadata, so that ttyname finds them: opened, a Linux host's own /dev
      * gives its node, any other host its /dev/tty (jlx's terminal).
      */
-    private static Map<Integer, dev.jlx.core.tty.Devpts.HostNode> hostPtys(LinuxMachine.Config config, HostBackend host) {
+    private static Map<Integer, dev.jlx.core.tty.Devpts.HostNode> hostPtys(LinuxMachine.Config config,
+            HostBackend host) {
         Map<Integer, dev.jlx.core.tty.Devpts.HostNode> nodes = new java.util.HashMap<>();
         boolean hostDev = HostOs.running().linux() && hostSlash(config)
                 && host.files().capabilities().contains(HostFiles.Capability.DEVICE_NODES);
@@ -159,10 +160,10 @@ final class MachineRun {
 
                     @Override
                     public OpenFile open(int flags) throws ErrnoException {
-                        return new VfsFile(new HostFileOps(host.files().open(path,
-                                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC), 0), host.console()),
-                                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC),
-                                null);
+                        HostFileOps ops = new HostFileOps(host.files().open(path,
+                                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC), 0), host.console());
+                        return new VfsFile(ops, flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
+                                | OpenFlags.O_TRUNC), null);
                     }
                 });
             } catch (ErrnoException unreadable) {

@@ -181,18 +181,14 @@ public final class Vfs {
         if ((st.mode() & dev.jlx.abi.FileMode.S_IFMT) != dev.jlx.abi.FileMode.S_IFCHR) {
             return null;
         }
-        if (st.rdev() == TTY_DEVICE) {
+        if (st.rdev() == dev.jlx.core.tty.TtyFile.DEV_TTY) {
             return dev.jlx.core.tty.Terminal.openCurrent(t.process(), flags, () -> r.fs().stat(r.path(), true));
         }
-        if (st.rdev() == PTMX_DEVICE && devpts() != null) {
+        if (st.rdev() == dev.jlx.core.tty.TtyFile.DEV_PTMX && devpts() != null) {
             return devpts().openMaster(t.process().kernel(), t.process(), flags, () -> r.fs().stat(r.path(), true));
         }
         return null;
     }
-
-    /** 5:0 and 5:2 in new_encode_dev's form. */
-    private static final long TTY_DEVICE = 5 << 8;
-    private static final long PTMX_DEVICE = (5 << 8) | 2;
 
     /** The devpts mounted here (at /dev/pts), where /dev/ptmx makes its ptys; null for none. */
     public dev.jlx.core.tty.Devpts devpts() {

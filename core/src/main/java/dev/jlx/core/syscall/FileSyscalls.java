@@ -14,7 +14,6 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
-import dev.jlx.core.tty.TtyIoctls;
 import dev.jlx.core.fs.PipeEnd;
 import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
@@ -23,6 +22,7 @@ import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.tty.TtyIoctls;
 import java.nio.ByteBuffer;
 
 /** Opening, closing and duplicating descriptors, fcntl, ioctl, and the path calls of the minimal VFS. */
@@ -146,7 +146,8 @@ final class FileSyscalls {
         OpenFile file = view.vfs().open(base(t, view, dirfd, path), path, flags & ~OpenFlags.O_CLOEXEC, perm);
         if (file instanceof dev.jlx.core.tty.TtyFile tty) {
             // A session leader's first terminal becomes its controlling terminal (not through /dev/tty).
-            boolean noctty = (flags & OpenFlags.O_NOCTTY) != 0 || tty.stat().rdev() == (5 << 8);
+            boolean noctty = (flags & OpenFlags.O_NOCTTY) != 0
+                    || tty.stat().rdev() == dev.jlx.core.tty.TtyFile.DEV_TTY;
             tty.terminal().openedBy(p, noctty, tty.readable());
         }
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);

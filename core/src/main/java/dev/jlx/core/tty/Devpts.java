@@ -203,7 +203,8 @@ public final class Devpts implements FileSystem {
         GuestProcess p = caller();
         GuestProcess.Credentials c = p == null ? null : p.credentials();
         if (c == null || c.fsuid() == 0) {
-            if ((mode & Fcntl.X_OK) != 0 && (st.mode() & FileMode.S_IFMT) != FileMode.S_IFDIR && (st.mode() & 0111) == 0) {
+            boolean directory = (st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
+            if ((mode & Fcntl.X_OK) != 0 && !directory && (st.mode() & 0111) == 0) {
                 throw new ErrnoException(Errno.EACCES);
             }
             return;

@@ -57,7 +57,10 @@ final class LineDiscipline {
         return (int) (readHead - readTail);
     }
 
-    /** Whether another input byte may be taken now; a canonical line that fills the buffer keeps taking (and losing) bytes. */
+    /**
+     * Whether another input byte may be taken now; a canonical line that fills the buffer keeps
+     * taking (and losing) bytes.
+     */
     boolean hasRoom() {
         return readCount() < N_TTY_BUF_SIZE - 1 || (t().l(ICANON) && canonHead == readTail);
     }

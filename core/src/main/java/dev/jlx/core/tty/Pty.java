@@ -86,7 +86,10 @@ public final class Pty {
         }
     }
 
-    /** pty_open of the slave: EIO once the master is gone or while the slave is locked; EBUSY when exclusive but for root. */
+    /**
+     * pty_open of the slave: EIO once the master is gone or while the slave is locked; EBUSY when
+     * exclusive but for root.
+     */
     synchronized void openSlave(boolean privileged) throws ErrnoException {
         if (masterClosed || locked) {
             throw new ErrnoException(Errno.EIO);

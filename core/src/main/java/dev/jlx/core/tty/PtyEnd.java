@@ -209,7 +209,10 @@ public final class PtyEnd extends Terminal {
         }
     }
 
-    /** Moves flip bytes into the line discipline while it has room, and writes pending echoes; whether anything moved. */
+    /**
+     * Moves flip bytes into the line discipline while it has room, and writes pending echoes;
+     * whether anything moved.
+     */
     boolean drain() {
         boolean moved = ldisc.receiveFrom(flip);
         int before = link.flip.size();

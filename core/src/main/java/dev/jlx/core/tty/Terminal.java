@@ -63,7 +63,10 @@ public abstract class Terminal {
         }
     }
 
-    /** This terminal becomes the controlling terminal of {@code p}'s session, its group in the foreground (__proc_set_tty). */
+    /**
+     * This terminal becomes the controlling terminal of {@code p}'s session, its group in the
+     * foreground (__proc_set_tty).
+     */
     protected void attach(GuestProcess p) {
         synchronized (ctrl) {
             session = p.sid();

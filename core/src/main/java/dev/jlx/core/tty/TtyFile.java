@@ -13,6 +13,10 @@ import java.lang.foreign.MemorySegment;
  * as /dev/pts/N, through TIOCGPTPEER or as /dev/tty. fstat shows the node it was opened by.
  */
 public final class TtyFile extends OpenFile {
+    /** /dev/tty's device number, 5:0 (new_encode_dev): a file opened through it takes no controlling terminal. */
+    public static final long DEV_TTY = 5 << 8;
+    /** /dev/ptmx's, 5:2. */
+    public static final long DEV_PTMX = (5 << 8) | 2;
     private final PtyEnd end;
     private final NodeStat node;
 

@@ -59,6 +59,8 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("epollclose", t, List.of()));
             cases.add(Arguments.of("fdstress", t, List.of()));
             cases.add(Arguments.of("jobs", t, List.of()));
+            cases.add(Arguments.of("pty", t, List.of()));
+            cases.add(Arguments.of("ptyjobs", t, List.of()));
             cases.add(Arguments.of("truncmap", t, List.of()));
             cases.add(Arguments.of("faults", t, List.of()));
             cases.add(Arguments.of("epoll", t, List.of()));

@@ -29,6 +29,8 @@ public record Statfs(long type, long bsize, long blocks, long bfree, long bavail
     public static final int ST_VALID = 0x20;
     public static final int ST_NOATIME = 0x400;
     public static final int ST_RELATIME = 0x1000;
+    /** DEVPTS_SUPER_MAGIC of linux/magic.h. */
+    public static final long DEVPTS_SUPER_MAGIC = 0x1cd1L;
     /** TMPFS_MAGIC of linux/magic.h. */
     public static final long TMPFS_MAGIC = 0x01021994L;
 

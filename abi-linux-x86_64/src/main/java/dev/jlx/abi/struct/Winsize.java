@@ -14,4 +14,10 @@ public record Winsize(int row, int col, int xpixel, int ypixel) {
         Layout.littleEndian(buf).putShort(offset + WS_ROW, (short) row).putShort(offset + WS_COL, (short) col)
                 .putShort(offset + WS_XPIXEL, (short) xpixel).putShort(offset + WS_YPIXEL, (short) ypixel);
     }
+
+    public static Winsize readFrom(ByteBuffer buf, int offset) {
+        Layout.littleEndian(buf);
+        return new Winsize(buf.getShort(offset + WS_ROW) & 0xffff, buf.getShort(offset + WS_COL) & 0xffff,
+                buf.getShort(offset + WS_XPIXEL) & 0xffff, buf.getShort(offset + WS_YPIXEL) & 0xffff);
+    }
 }

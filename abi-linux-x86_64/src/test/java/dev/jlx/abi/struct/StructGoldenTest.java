@@ -115,6 +115,36 @@ class StructGoldenTest {
     }
 
     @Test
+    void termios2() {
+        String golden = "0005000005000000bf0000003b8a0000000102030405060708090a0b0c0d0e0f101112130096000002c20100";
+        byte[] cc = new byte[Termios.NCCS];
+        for (int i = 0; i < cc.length; i++) {
+            cc[i] = (byte) (i + 1);
+        }
+        Termios2 t = new Termios2(new Termios(0x500, 0x5, 0xbf, 0x8a3b, (byte) 0, cc), 38400, 115202);
+        assertArrayEquals(hex(golden), encode(Termios2.SIZE, t::writeTo));
+        Termios2 back = Termios2.readFrom(le(golden), 0);
+        assertEquals(115202, back.ospeed());
+        assertEquals(38400, back.ispeed());
+    }
+
+    @Test
+    void termio() {
+        String golden = "00050500bf003b8a00030102030405060700";
+        byte[] cc = {3, 1, 2, 3, 4, 5, 6, 7};
+        Termio t = new Termio(0x500, 0x5, 0xbf, 0x8a3b, (byte) 0, cc);
+        assertArrayEquals(hex(golden), encode(Termio.SIZE, t::writeTo));
+        Termio back = Termio.readFrom(le(golden), 0);
+        assertEquals(0x8a3b, back.lflag());
+        assertArrayEquals(cc, back.cc());
+    }
+
+    @Test
+    void winsizeBack() {
+        assertEquals(new Winsize(24, 80, 640, 480), Winsize.readFrom(le("180050008002e001"), 0));
+    }
+
+    @Test
     void utsname() {
         Utsname u = new Utsname("Linux", "host", "6.1.0", "#1", "x86_64", "(none)");
         assertArrayEquals(hex("4c696e757800000000000000000000000000000000000000000000000000000000000000000000000000000000000000"

@@ -65,6 +65,10 @@ final class MachineRun {
             mounts.add(new Mount("/dev", new Devfs(host.files(), host.console()), false));
             mounts.add(new Mount("/dev/shm", machine.tmpfs("/dev/shm", id.euid(), id.egid(), host.files()), false));
         }
+        if (config.mounts().stream().noneMatch(m -> m.guestPath().equals("/dev") || m.guestPath().equals("/dev/pts"))) {
+            // The guests' pseudo-terminals live in the JVM, also over a host's /dev (whose ptmx opens here).
+            mounts.add(new Mount("/dev/pts", new dev.jlx.core.tty.Devpts(hostPtys(config, host)), false));
+        }
         FileSystem root = mounts.stream().filter(m -> m.guestPath().equals(ByteString.ROOT)).findFirst().orElseThrow().fs();
         mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);
         mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);
@@ -121,6 +125,53 @@ final class MachineRun {
             return Path.of("").toAbsolutePath().toString();
         }
         return "/";
+    }
+
+    /**
+     * The host ptys among jlx's standard streams (jlx's terminal, when the host says it is a pty: a
+     * Linux host's /dev/pts/N, the Windows console's 136:0), which devpts shows at their numbers
+     * with the stream's own metadata, so that ttyname finds them: opened, a Linux host's own /dev
+     * gives its node, any other host its /dev/tty (jlx's terminal).
+     */
+    private static Map<Integer, dev.jlx.core.tty.Devpts.HostNode> hostPtys(LinuxMachine.Config config,
+            HostBackend host) {
+        Map<Integer, dev.jlx.core.tty.Devpts.HostNode> nodes = new java.util.HashMap<>();
+        boolean hostDev = HostOs.running().linux() && hostSlash(config)
+                && host.files().capabilities().contains(HostFiles.Capability.DEVICE_NODES);
+        Object[] streams = {config.stdin(), config.stdout(), config.stderr()};
+        for (int fd = 0; fd < 3; fd++) {
+            if (streams[fd] != null) {
+                continue;
+            }
+            dev.jlx.core.host.HostFile stream = host.files().standardStream(fd);
+            try {
+                HostStat st = stream.stat();
+                long major = ((st.rdev() >>> 8) & 0xfff) | ((st.rdev() >>> 32) & ~0xfffL);
+                long minor = (st.rdev() & 0xff) | ((st.rdev() >>> 12) & ~0xffL);
+                if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFCHR || major < 136 || major > 143) {
+                    continue;
+                }
+                int number = (int) ((major - 136) * 256 + minor);
+                ByteString path = ByteString.of(hostDev ? "/dev/pts/" + number : "/dev/tty");
+                nodes.putIfAbsent(number, new dev.jlx.core.tty.Devpts.HostNode() {
+                    @Override
+                    public HostStat stat() throws ErrnoException {
+                        return stream.stat();
+                    }
+
+                    @Override
+                    public OpenFile open(int flags) throws ErrnoException {
+                        HostFileOps ops = new HostFileOps(host.files().open(path,
+                                flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC), 0), host.console());
+                        return new VfsFile(ops, flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
+                                | OpenFlags.O_TRUNC), null);
+                    }
+                });
+            } catch (ErrnoException unreadable) {
+                // Not a host pty, as far as jlx can tell.
+            }
+        }
+        return nodes;
     }
 
     /** Whether the guest root is a POSIX host's own {@code /}, whose paths are the guest's too. */

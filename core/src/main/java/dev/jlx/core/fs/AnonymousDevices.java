@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Device numbers for file systems without a backing device (tmpfs, devfs), as Linux's
  * get_anon_bdev hands them out: major 0, a fresh minor each.
  */
-final class AnonymousDevices {
+public final class AnonymousDevices {
     private static final AtomicLong NEXT = new AtomicLong(0x30);
 
     private AnonymousDevices() {}
 
-    static long next() {
+    public static long next() {
         return NEXT.getAndIncrement();
     }
 }

@@ -25,8 +25,9 @@ import java.util.Map;
 
 /**
  * devfs: the device nodes every Linux program may expect in /dev, served by jlx for guest roots that
- * are not the host's own /: null, zero, full, random, urandom, tty (the host's controlling terminal),
- * the stdin/stdout/stderr/fd symlinks, and the shm and pts directories. The set is fixed; creating or
+ * are not the host's own /: null, zero, full, random, urandom, tty and ptmx (which the VFS opens as
+ * the caller's controlling terminal and a new pty: {@link Vfs}'s openDevice; tty here is the host's
+ * /dev/tty, jlx's own terminal), the stdin/stdout/stderr/fd symlinks, and the shm and pts directories. The set is fixed; creating or
  * removing names here is EPERM.
  */
 public final class Devfs implements FileSystem {
@@ -34,7 +35,7 @@ public final class Devfs implements FileSystem {
     private static final int PAGE = 4096;
 
     private enum Device {
-        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0);
+        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0), PTMX(5, 2);
 
         final int major;
         final int minor;
@@ -59,6 +60,7 @@ public final class Devfs implements FileSystem {
         ENTRIES.put("random", Device.RANDOM);
         ENTRIES.put("urandom", Device.URANDOM);
         ENTRIES.put("tty", Device.TTY);
+        ENTRIES.put("ptmx", Device.PTMX);
         ENTRIES.put("fd", "/proc/self/fd");
         ENTRIES.put("stdin", "/proc/self/fd/0");
         ENTRIES.put("stdout", "/proc/self/fd/1");
@@ -116,7 +118,7 @@ public final class Devfs implements FileSystem {
         long ino = path.equals(ByteString.ROOT) ? 1 : ino(e);
         // Linux's devtmpfs is a tmpfs: the same statx attributes.
         HostStat st = switch (e) {
-            case Device d -> new HostStat(dev, ino, FileMode.S_IFCHR | 0666, 1, 0, d == Device.TTY ? 5 : 0, d.rdev(), 0,
+            case Device d -> new HostStat(dev, ino, FileMode.S_IFCHR | 0666, 1, 0, d == Device.TTY || d == Device.PTMX ? 5 : 0, d.rdev(), 0,
                     PAGE, 0, created, 0, created, 0, created, 0);
             case String target -> new HostStat(dev, ino, FileMode.S_IFLNK | 0777, 1, 0, 0, 0, target.length(), PAGE, 0,
                     created, 0, created, 0, created, 0);
@@ -140,6 +142,10 @@ public final class Devfs implements FileSystem {
         }
         if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) == (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) {
             throw new ErrnoException(Errno.EEXIST);
+        }
+        if (d == Device.PTMX) {
+            // The VFS opens a pty when a devpts is mounted (ptmx_open without one).
+            throw new ErrnoException(Errno.ENODEV);
         }
         if (d == Device.TTY) {
             return new HostFileOps(host.open(ByteString.of("/dev/tty"), flags & ~(OpenFlags.O_CREAT | OpenFlags.O_TRUNC),

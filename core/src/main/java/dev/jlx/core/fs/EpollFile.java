@@ -289,7 +289,7 @@ public final class EpollFile extends OpenFile {
     }
 
     /** anon_inodefs's device number, as Linux's "0:14". */
-    static final long ANON_INODE_DEV = 0xe;
+    public static final long ANON_INODE_DEV = 0xe;
 
     @Override
     protected synchronized void release() {

@@ -81,8 +81,8 @@ public interface FileOps {
         return Readiness.FIXED;
     }
 
-    /** The terminal this file is, for ioctl; ENOTTY when it is none. */
-    default OpenFile.Terminal terminal() throws ErrnoException {
+    /** The host's answers for this file when it is a host terminal; ENOTTY when it is none. */
+    default dev.jlx.core.tty.HostTerminal.Access hostTerminal() throws ErrnoException {
         throw new ErrnoException(Errno.ENOTTY);
     }
 

@@ -57,6 +57,14 @@ public interface FileSystem {
         return null;
     }
 
+    /**
+     * The open file of a device this file system serves as more than a {@link FileOps} (devpts's
+     * pty ends), with the open's flags; null for any other file, which {@link #open} opens.
+     */
+    default OpenFile openDevice(ByteString path, int linuxFlags) throws ErrnoException {
+        return null;
+    }
+
     /** See {@link dev.jlx.core.host.HostFiles#getxattr}: a file system that keeps none has none. */
     default long getxattr(ByteString path, boolean followLinks, ByteString name, MemorySegment value) throws ErrnoException {
         throw new ErrnoException(Errno.ENODATA);

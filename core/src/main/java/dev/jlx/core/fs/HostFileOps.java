@@ -109,11 +109,11 @@ public final class HostFileOps implements FileOps {
     }
 
     @Override
-    public OpenFile.Terminal terminal() throws ErrnoException {
+    public dev.jlx.core.tty.HostTerminal.Access hostTerminal() throws ErrnoException {
         if (!file.isTerminal()) {
-            return FileOps.super.terminal();
+            return FileOps.super.hostTerminal();
         }
-        return new OpenFile.Terminal() {
+        return new dev.jlx.core.tty.HostTerminal.Access() {
             @Override
             public HostConsole.WindowSize windowSize() throws ErrnoException {
                 return console.windowSize(file);

@@ -194,7 +194,6 @@ public abstract class OpenFile {
         throw new ErrnoException(Errno.EPERM);
     }
 
-    /** Answers a terminal ioctl into Linux-encoded results; ENOTTY when this is not a terminal. */
     /**
      * poll(2)'s answer for this file now: the {@code events} (POLLIN, POLLOUT...) it is ready for,
      * plus POLLHUP and POLLERR. Files whose readiness jlx cannot see (regular files, and host
@@ -205,7 +204,8 @@ public abstract class OpenFile {
                 | dev.jlx.abi.Poll.POLLWRNORM);
     }
 
-    public Terminal terminal() throws ErrnoException {
+    /** The terminal this file is an end of (a pty's, jlx's own), for ioctl and job control; ENOTTY when none. */
+    public dev.jlx.core.tty.Terminal terminal() throws ErrnoException {
         throw new ErrnoException(Errno.ENOTTY);
     }
 
@@ -238,11 +238,4 @@ public abstract class OpenFile {
     }
 
     protected abstract void release() throws ErrnoException;
-
-    /** The terminal behind a file, as ioctl sees it. */
-    public interface Terminal {
-        dev.jlx.core.host.HostConsole.WindowSize windowSize() throws ErrnoException;
-
-        dev.jlx.core.host.HostConsole.Termios attributes() throws ErrnoException;
-    }
 }

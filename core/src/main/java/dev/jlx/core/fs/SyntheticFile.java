@@ -8,7 +8,7 @@ import dev.jlx.core.ErrnoException;
  * write back, its mode and owner do not change, it takes no whole-file locks, is no terminal and
  * holds nothing to release.
  */
-abstract class SyntheticFile implements FileOps {
+public abstract class SyntheticFile implements FileOps {
     /** As truncate(2) of a device or a pseudo file: nothing changes. */
     @Override
     public void truncate(long length) {

@@ -121,6 +121,10 @@ public final class Vfs {
         boolean truncatesMapped = (flags & OpenFlags.O_TRUNC) != 0
                 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY && SharedFiles.any();
         Resolved plain = truncatesMapped || path.endsWith((byte) '/') ? null : plainCandidate(cwd, path);
+        if (plain != null && plain.guestPath().startsWith(DEV)) {
+            // Walked, so that the terminal devices jlx serves are found (openDevice).
+            plain = null;
+        }
         if (plain != null && !(plain.mount().readOnly() && (writes || create))) {
             FileOps file = plain.fs().openIfPlain(plain.path(), flags, perm);
             if (file != null) {
@@ -131,6 +135,10 @@ public final class Vfs {
         Resolved r = resolve(cwd, path, follow);
         if (r.mount().readOnly() && (writes || (create && !exists(r)))) {
             throw new ErrnoException(Errno.EROFS);
+        }
+        OpenFile device = (flags & OpenFlags.O_PATH) == 0 ? openDevice(r, flags) : null;
+        if (device != null) {
+            return device;
         }
         FileSystem.FifoNode fifo = (flags & OpenFlags.O_PATH) == 0 ? r.fs().fifo(r.path(), flags) : null;
         if (fifo != null) {
@@ -144,6 +152,52 @@ public final class Vfs {
             SharedFiles.truncating(st.dev(), st.ino(), 0);
         }
         return new VfsFile(r.fs().open(r.path(), flags, perm), statusFlags, r);
+    }
+
+    private static final ByteString DEV = ByteString.of("/dev/");
+
+    /**
+     * The terminal devices jlx serves itself, as Linux finds a character device's driver by its
+     * number: devpts's nodes, and under /dev a node 5:0 (/dev/tty, the caller's controlling terminal)
+     * or 5:2 (/dev/ptmx, a new pty in the kernel's devpts) on any file system (the host's /dev
+     * included). Null for any other file, and for /dev/tty when that is jlx's own terminal, which
+     * the file system opens (the host's /dev/tty).
+     */
+    private OpenFile openDevice(Resolved r, int flags) throws ErrnoException {
+        OpenFile device = r.fs().openDevice(r.path(), flags);
+        if (device != null || !r.guestPath().startsWith(DEV)) {
+            return device;
+        }
+        dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
+        if (t == null) {
+            return null;
+        }
+        HostStat st;
+        try {
+            st = r.fs().stat(r.path(), true);
+        } catch (ErrnoException absent) {
+            return null;
+        }
+        if ((st.mode() & dev.jlx.abi.FileMode.S_IFMT) != dev.jlx.abi.FileMode.S_IFCHR) {
+            return null;
+        }
+        if (st.rdev() == dev.jlx.core.tty.TtyFile.DEV_TTY) {
+            return dev.jlx.core.tty.Terminal.openCurrent(t.process(), flags, () -> r.fs().stat(r.path(), true));
+        }
+        if (st.rdev() == dev.jlx.core.tty.TtyFile.DEV_PTMX && devpts() != null) {
+            return devpts().openMaster(t.process().kernel(), t.process(), flags, () -> r.fs().stat(r.path(), true));
+        }
+        return null;
+    }
+
+    /** The devpts mounted here (at /dev/pts), where /dev/ptmx makes its ptys; null for none. */
+    public dev.jlx.core.tty.Devpts devpts() {
+        for (Mount m : mounts) {
+            if (m.fs() instanceof dev.jlx.core.tty.Devpts d) {
+                return d;
+            }
+        }
+        return null;
     }
 
     /** Whether the resolved name is there (a dangling link is). */

@@ -93,6 +93,13 @@ public final class VfsFile extends OpenFile {
 
     @Override
     public int read(MemorySegment dst) throws ErrnoException {
+        if (hostTerminalAccess() != null) {
+            // A background group's read of jlx's terminal: SIGTTIN, as n_tty_read's job control.
+            dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
+            if (t != null) {
+                t.process().kernel().hostTerminal().checkForeground(t, dev.jlx.abi.Signals.SIGTTIN);
+            }
+        }
         awaitReady(Poll.POLLIN);
         return file.read(dst);
     }
@@ -297,9 +304,34 @@ public final class VfsFile extends OpenFile {
         }
     }
 
+    /** The host's answers for this file when it is a host terminal, else null; asked of the host once. */
+    private dev.jlx.core.tty.HostTerminal.Access hostTerminal;
+    private volatile boolean hostTerminalKnown;
+
+    public dev.jlx.core.tty.HostTerminal.Access hostTerminalAccess() throws ErrnoException {
+        if (!hostTerminalKnown) {
+            dev.jlx.core.tty.HostTerminal.Access a = null;
+            if (mayWait()) {
+                try {
+                    a = file.hostTerminal();
+                } catch (ErrnoException notATerminal) {
+                    // Not a terminal.
+                }
+            }
+            hostTerminal = a;
+            hostTerminalKnown = true;
+        }
+        return hostTerminal;
+    }
+
+    /** A host terminal is jlx's own terminal (the caller's kernel's). */
     @Override
-    public Terminal terminal() throws ErrnoException {
-        return file.terminal();
+    public dev.jlx.core.tty.Terminal terminal() throws ErrnoException {
+        dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
+        if (t == null || hostTerminalAccess() == null) {
+            throw new ErrnoException(Errno.ENOTTY);
+        }
+        return t.process().kernel().hostTerminal();
     }
 
     @Override

@@ -42,6 +42,10 @@ public final class GuestProcess {
     private final List<GuestProcess> children = new CopyOnWriteArrayList<>();
     private volatile int pgid;
     private volatile int sid;
+    /** The controlling terminal (Linux's signal->tty), shared by fork; null for none. */
+    private volatile dev.jlx.core.tty.Terminal controllingTerminal;
+    /** The foreground group of the terminal that hung up on this session leader (signal->tty_old_pgrp), 0 for none. */
+    private volatile int ttyOldPgrp;
     private final FdTable fds;
     private final SignalActions signalActions;
     private final Rlimits rlimits;
@@ -57,6 +61,8 @@ public final class GuestProcess {
     private volatile byte[] comm = new byte[0];
     /** Signals sent and not yet taken, and which thread takes each. */
     private final PendingSignals pending = new PendingSignals(this);
+    /** Woken when a signal becomes pending: signalfd's poll waits on it. */
+    private final dev.jlx.core.fs.Readiness signalReadiness = new dev.jlx.core.fs.Readiness();
     /** Stop and continue, and what the parent's wait has yet to hear of them. */
     private final JobControl jobControl = new JobControl(this);
     /** The Java threads that run the guest threads, and each thread's end. */
@@ -115,6 +121,7 @@ public final class GuestProcess {
         // In jlx's own group and session (pid 1), as a program a shell or a JVM starts is in theirs.
         this.pgid = 1;
         this.sid = 1;
+        this.controllingTerminal = kernel.hostTerminal();
         this.fsView = new AtomicReference<>(new FsView(kernel.vfs(), cwd));
         this.umask = new AtomicInteger(022);
         this.credentials = credentials;
@@ -135,6 +142,7 @@ public final class GuestProcess {
         this.parent = parent;
         this.pgid = parent.pgid;
         this.sid = parent.sid;
+        this.controllingTerminal = parent.controllingTerminal;
         this.fsView = new AtomicReference<>(parent.fsView());
         this.umask = new AtomicInteger(parent.umask());
         this.comm = parent.comm;
@@ -208,10 +216,31 @@ public final class GuestProcess {
         return sid;
     }
 
-    /** setsid: a new session and group led by this process. */
+    /** setsid: a new session and group led by this process, without a controlling terminal. */
     public void newSession() {
         this.sid = pid;
         this.pgid = pid;
+        this.controllingTerminal = null;
+    }
+
+    /** The controlling terminal, or null: at first jlx's own terminal, session 1's. */
+    public dev.jlx.core.tty.Terminal controllingTerminal() {
+        return controllingTerminal;
+    }
+
+    public void setControllingTerminal(dev.jlx.core.tty.Terminal tty) {
+        this.controllingTerminal = tty;
+    }
+
+    public void setTtyOldPgrp(int pgrp) {
+        this.ttyOldPgrp = pgrp;
+    }
+
+    /** The group a hung-up terminal had in the foreground, now forgotten; 0 for none. */
+    public int takeTtyOldPgrp() {
+        int old = ttyOldPgrp;
+        ttyOldPgrp = 0;
+        return old;
     }
 
     public boolean zombie() {
@@ -512,6 +541,8 @@ public final class GuestProcess {
      * reaps them. The parent gets SIGCHLD and any wait4 in it wakes.
      */
     void becomeZombie(long userNanos, long systemNanos) {
+        // A session leader's exit leaves its controlling terminal (do_exit's disassociate_ctty), its files closed.
+        dev.jlx.core.tty.Terminal.disassociate(this, true);
         realTimer.set(0, 0);
         virtualTimer.cancel();
         profilingTimer.cancel();
@@ -522,6 +553,7 @@ public final class GuestProcess {
         // that returns this child finds the signal already pending. The links of the process tree
         // change under the kernel's monitor, as under Linux's tasklist_lock.
         synchronized (kernel) {
+            List<GuestProcess> orphaned = new java.util.ArrayList<>();
             for (GuestProcess child : children) {
                 child.parent = null;
                 child.parentThread = null;
@@ -529,10 +561,20 @@ public final class GuestProcess {
                     kernel.unregister(child);
                 } else {
                     child.parentDied(this);
+                    orphaned.add(child);
                 }
             }
             children.clear();
             zombie = true;
+            // kill_orphaned_pgrp: this process was the last link of its group, or of a child's group,
+            // to the rest of the session; a group so orphaned with a stopped member gets SIGHUP and SIGCONT.
+            GuestProcess p0 = parent;
+            if (p0 != null) {
+                hangUpOrphaned(pgid, sid, p0);
+            }
+            for (GuestProcess child : orphaned) {
+                hangUpOrphaned(child.pgid, child.sid, this);
+            }
             GuestProcess p = parent;
             if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
                 reap();
@@ -545,6 +587,25 @@ public final class GuestProcess {
                                 CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
             }
             kernel.notifyAll();
+        }
+    }
+
+    /**
+     * A group (of {@code session}) that {@code link}'s exit or loss may have orphaned: when {@code link}
+     * is in another group of that session, the group is orphaned now and a member is stopped, every member
+     * gets SIGHUP and SIGCONT (POSIX's rule for newly orphaned groups). Under the kernel's monitor.
+     */
+    private void hangUpOrphaned(int group, int session, GuestProcess link) {
+        if (link.pgid == group || link.sid != session || !kernel.orphanedGroup(group)) {
+            return;
+        }
+        boolean stopped = false;
+        for (GuestProcess q : kernel.processes()) {
+            stopped |= q.pgid == group && !q.zombie && q.stopped();
+        }
+        if (stopped) {
+            kernel.signalGroup(group, Signals.SIGHUP);
+            kernel.signalGroup(group, Signals.SIGCONT);
         }
     }
 
@@ -570,6 +631,14 @@ public final class GuestProcess {
      */
     public void signalThread(GuestThread thread, Siginfo d) {
         pending.send(thread, d, true);
+    }
+
+    PendingSignals pendingSignalsOf() {
+        return pending;
+    }
+
+    public dev.jlx.core.fs.Readiness signalReadiness() {
+        return signalReadiness;
     }
 
     JobControl jobControl() {

@@ -57,6 +57,7 @@ public final class Kernel {
         this.memfds = new dev.jlx.core.fs.Tmpfs(0, 0, 01777, host.files());
         this.vfs = vfs;
         this.dispatcher = new SyscallDispatcher(this, trace);
+        this.hostTerminal = new dev.jlx.core.tty.HostTerminal(this);
     }
 
     public HostBackend host() {
@@ -160,19 +161,11 @@ public final class Kernel {
         }
     }
 
-    /**
-     * The foreground process group of the controlling terminal of session 1, the session of the
-     * first process (jlx's own terminal, when it has one): TIOCGPGRP and TIOCSPGRP read and set it,
-     * and a terminal's Ctrl-C reaches it through {@link #signalForeground}.
-     */
-    private volatile int foregroundPgrp = 1;
+    /** jlx's own terminal: the controlling terminal of session 1, the first process's. */
+    private final dev.jlx.core.tty.HostTerminal hostTerminal;
 
-    public int foregroundPgrp() {
-        return foregroundPgrp;
-    }
-
-    public void setForegroundPgrp(int pgrp) {
-        foregroundPgrp = pgrp;
+    public dev.jlx.core.tty.HostTerminal hostTerminal() {
+        return hostTerminal;
     }
 
     /** The session whose controlling terminal is jlx's own: the first process's. */
@@ -200,9 +193,16 @@ public final class Kernel {
         return true;
     }
 
-    /** Sends {@code sig} to every process of the foreground group, as the terminal driver does for Ctrl-C. */
+    /** Sends {@code sig} to the foreground group of jlx's terminal, as its driver does for Ctrl-C. */
     public void signalForeground(int sig) {
-        int pgrp = foregroundPgrp;
+        int pgrp = hostTerminal.foregroundGroup();
+        if (pgrp != 0) {
+            signalGroup(pgrp, sig);
+        }
+    }
+
+    /** Sends {@code sig} from the kernel (SI_KERNEL) to every live process of group {@code pgrp} (kill_pgrp). */
+    public void signalGroup(int pgrp, int sig) {
         for (GuestProcess p : processes.values()) {
             if (p.pgid() == pgrp && !p.zombie()) {
                 p.signal(null, Siginfo.kill(sig, Signals.SI_KERNEL, 0, 0));

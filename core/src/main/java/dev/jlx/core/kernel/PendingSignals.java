@@ -43,6 +43,49 @@ final class PendingSignals {
             }
             process.notifyAll();
         }
+        process.signalReadiness().wake(dev.jlx.core.fs.Readiness.INPUT);
+    }
+
+    /** Whether a signal of {@code mask} is pending for {@code t} (its own or its process's). */
+    boolean pending(GuestThread t, long mask) {
+        return ((t.pendingSignals | shared) & mask) != 0;
+    }
+
+    /**
+     * signalfd's dequeue: takes the lowest pending signal of {@code mask}, {@code t}'s own first, as
+     * it is (no action is taken), waiting for one when {@code wait}; null when none came. EINTR when
+     * the thread is interrupted for another signal or the end of the process.
+     */
+    Siginfo take(GuestThread t, long mask, boolean wait) throws dev.jlx.core.ErrnoException {
+        synchronized (process) {
+            while (true) {
+                long own = t.pendingSignals & mask;
+                long sharedNow = shared & mask;
+                if ((own | sharedNow) != 0) {
+                    Siginfo[] infos = own != 0 ? t.pendingInfo() : sharedInfo;
+                    int sig = Long.numberOfTrailingZeros(own != 0 ? own : sharedNow) + 1;
+                    if (own != 0) {
+                        t.pendingSignals &= ~GuestThread.bit(sig);
+                    } else {
+                        shared &= ~GuestThread.bit(sig);
+                    }
+                    Siginfo info = infos[sig] != null ? infos[sig] : Siginfo.kill(sig, Signals.SI_USER, 0, 0);
+                    infos[sig] = null;
+                    return info;
+                }
+                if (!wait) {
+                    return null;
+                }
+                if (t.ending() || t.signalPending()) {
+                    throw new dev.jlx.core.ErrnoException(dev.jlx.abi.Errno.EINTR);
+                }
+                try {
+                    process.wait();
+                } catch (InterruptedException e) {
+                    // Woken to look again: a signal, or the end of the process.
+                }
+            }
+        }
     }
 
     /** Drops the pending {@code signals} of the process and of each of its threads (a stop's or SIGCONT's). */
@@ -130,13 +173,15 @@ final class PendingSignals {
             return;
         }
         JobControl jobs = process.jobControl();
-        if (sig == Signals.SIGCONT) {
-            jobs.resume();
-        } else if ((JobControl.STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
+        boolean cont = sig == Signals.SIGCONT;
+        if (!cont && (JobControl.STOP_SIGNALS & GuestThread.bit(sig)) != 0) {
             discard(GuestThread.bit(Signals.SIGCONT));
         }
         long handler = process.signalActions().handler(sig);
         if (handler == Signals.SIG_IGN) {
+            if (cont) {
+                jobs.resume();
+            }
             return;
         }
         if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
@@ -150,8 +195,13 @@ final class PendingSignals {
         }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
         // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
-        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && sig != Signals.SIGCONT)) {
+        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && !cont)) {
+            // SIGCONT resumes the process whatever its disposition, once it is queued (as Linux's
+            // prepare_signal then wake-up): a thread that wakes finds it with what was pending.
             add(threadDirected ? t : null, d);
+            if (cont) {
+                jobs.resume();
+            }
             if (t != null && Kernel.caller() != t) {
                 // The handler runs as the thread's current syscall returns (a blocking call is
                 // interrupted), or, when it runs guest code, before its next block. A thread that
@@ -165,6 +215,9 @@ final class PendingSignals {
                 }
             }
             return;
+        }
+        if (cont) {
+            jobs.resume();
         }
         switch (SignalActions.defaultAction(sig)) {
             case TERMINATE -> process.exit(ExitStatus.killed(sig));

@@ -9,9 +9,6 @@ import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.FOwnerEx;
 import dev.jlx.abi.struct.Flock;
-import dev.jlx.abi.struct.Siginfo;
-import dev.jlx.abi.struct.Termios;
-import dev.jlx.abi.struct.Winsize;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
@@ -20,12 +17,12 @@ import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.PipeEnd;
 import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
-import dev.jlx.core.host.HostConsole;
 import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.tty.TtyIoctls;
 import java.nio.ByteBuffer;
 
 /** Opening, closing and duplicating descriptors, fcntl, ioctl, and the path calls of the minimal VFS. */
@@ -147,6 +144,12 @@ final class FileSyscalls {
         GuestProcess.FsView view = p.fsView();
         // The token goes while a FIFO's open waits for the other side (openat is a blocking call).
         OpenFile file = view.vfs().open(base(t, view, dirfd, path), path, flags & ~OpenFlags.O_CLOEXEC, perm);
+        if (file instanceof dev.jlx.core.tty.TtyFile tty) {
+            // A session leader's first terminal becomes its controlling terminal (not through /dev/tty).
+            boolean noctty = (flags & OpenFlags.O_NOCTTY) != 0
+                    || tty.stat().rdev() == dev.jlx.core.tty.TtyFile.DEV_TTY;
+            tty.terminal().openedBy(p, noctty, tty.readable());
+        }
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
 
@@ -717,7 +720,7 @@ final class FileSyscalls {
         return 0;
     }
 
-    /** Implements Linux syscall ioctl(2): terminal queries are answered from the host terminal. */
+    /** Implements Linux syscall ioctl(2): file requests here, sockets' and terminals' by their kind. */
     static long ioctl(GuestThread t, Args a) throws ErrnoException {
         FdTable fds = t.process().fds();
         int fd = a.fd(0);
@@ -753,90 +756,14 @@ final class FileSyscalls {
                 }
                 return 0;
             }
-            case Ioctl.TCGETS -> {
-                HostConsole.Termios tio = f.terminal().attributes();
-                ByteBuffer b = GuestMemory.structBuffer(Termios.SIZE);
-                new Termios(tio.iflag(), tio.oflag(), tio.cflag(), tio.lflag(), tio.line(), tio.cc()).writeTo(b, 0);
-                mem.writeStruct(a.addr(2), b);
-                return 0;
-            }
-            case Ioctl.TIOCGWINSZ -> {
-                HostConsole.WindowSize ws = f.terminal().windowSize();
-                ByteBuffer b = GuestMemory.structBuffer(Winsize.SIZE);
-                new Winsize(ws.rows(), ws.columns(), ws.xpixels(), ws.ypixels()).writeTo(b, 0);
-                mem.writeStruct(a.addr(2), b);
-                return 0;
-            }
-            case Ioctl.TIOCGPGRP -> {
-                controllingTerminal(t, f);
-                mem.writeInt(a.addr(2), t.process().kernel().foregroundPgrp());
-                return 0;
-            }
-            case Ioctl.TIOCGSID -> {
-                controllingTerminal(t, f);
-                mem.writeInt(a.addr(2), Kernel.TERMINAL_SESSION);
-                return 0;
-            }
-            case Ioctl.TIOCSPGRP -> {
-                controllingTerminal(t, f);
-                int pgrp = mem.readInt(a.addr(2));
-                return setForegroundPgrp(t, pgrp);
+            case Ioctl.TIOCGPTPEER -> {
+                OpenFile peer = TtyIoctls.openPeer(t, f.terminal(), a.i32(2));
+                return installNew(t.process(), peer, (a.i32(2) & OpenFlags.O_CLOEXEC) != 0);
             }
             default -> {
-                f.terminal();
-                t.process().kernel().warnOnce("ioctl-" + request, "unimplemented terminal ioctl 0x"
-                        + Integer.toHexString(request) + ": ENOTTY");
-                throw new ErrnoException(Errno.ENOTTY);
+                return TtyIoctls.ioctl(t, f, f.terminal(), request, a.addr(2));
             }
         }
-    }
-
-    /**
-     * The terminal {@code f} must be the caller's controlling terminal: jlx's own terminal, which
-     * belongs to session 1 (a process that called setsid has none); ENOTTY otherwise.
-     */
-    private static void controllingTerminal(GuestThread t, OpenFile f) throws ErrnoException {
-        f.terminal();
-        if (t.process().sid() != Kernel.TERMINAL_SESSION) {
-            throw new ErrnoException(Errno.ENOTTY);
-        }
-    }
-
-    /**
-     * tcsetpgrp: {@code pgrp} must be a group of the caller's session (ESRCH when none has that id,
-     * EPERM when it is another session's). A caller in a background group gets SIGTTOU unless it
-     * ignores or blocks it, as tty_check_change; the call then fails with EINTR.
-     */
-    private static long setForegroundPgrp(GuestThread t, int pgrp) throws ErrnoException {
-        if (pgrp < 0) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        GuestProcess caller = t.process();
-        Kernel kernel = caller.kernel();
-        boolean exists = false;
-        for (GuestProcess p : kernel.processes()) {
-            if (p.pgid() == pgrp && !p.zombie()) {
-                if (p.sid() != caller.sid()) {
-                    throw new ErrnoException(Errno.EPERM);
-                }
-                exists = true;
-            }
-        }
-        if (!exists) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
-        if (caller.pgid() != kernel.foregroundPgrp()
-                && caller.signalActions().handler(Signals.SIGTTOU) != Signals.SIG_IGN
-                && (t.signalMask() & GuestThread.bit(Signals.SIGTTOU)) == 0) {
-            for (GuestProcess p : kernel.processes()) {
-                if (p.pgid() == caller.pgid()) {
-                    p.signal(p == caller ? t : null, Siginfo.kill(Signals.SIGTTOU, Signals.SI_KERNEL, 0, 0));
-                }
-            }
-            throw new ErrnoException(Errno.EINTR);
-        }
-        kernel.setForegroundPgrp(pgrp);
-        return 0;
     }
 
     /** Implements Linux syscall access(2). */

@@ -1,6 +1,7 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.KernelSigaction;
 import dev.jlx.abi.struct.Sigaltstack;
@@ -30,6 +31,34 @@ final class SignalSyscalls {
         if (sig < 1 || sig > Signals.NSIG) {
             throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /** Implements Linux syscall signalfd(2): signalfd4 without flags. */
+    static long signalfd(GuestThread t, Args a) throws ErrnoException {
+        return signalfd(t, a.fd(0), a.addr(1), a.u64(2), 0);
+    }
+
+    /** Implements Linux syscall signalfd4(2): SFD_NONBLOCK, SFD_CLOEXEC; an existing signalfd gets the new mask. */
+    static long signalfd4(GuestThread t, Args a) throws ErrnoException {
+        return signalfd(t, a.fd(0), a.addr(1), a.u64(2), a.i32(3));
+    }
+
+    private static long signalfd(GuestThread t, int fd, long maskAddr, long size, int flags) throws ErrnoException {
+        if ((flags & ~(OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK)) != 0 || size != SIGSET_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long mask = t.process().space().memory().readLong(maskAddr);
+        GuestProcess p = t.process();
+        if (fd != -1) {
+            if (!(p.fds().get(fd) instanceof dev.jlx.core.kernel.SignalFd existing)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            existing.setMask(mask);
+            return fd;
+        }
+        dev.jlx.core.kernel.SignalFd file = new dev.jlx.core.kernel.SignalFd(mask, flags & OpenFlags.O_NONBLOCK,
+                p.credentials().fsuid(), p.credentials().fsgid());
+        return FileSyscalls.installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
 
     /** Implements Linux syscall rt_sigaction(2). */

@@ -91,6 +91,13 @@ public final class SyscallDispatcher {
             if (restoreMask != -1) {
                 thread.setSignalMask(restoreMask);
             }
+            if (result == -Errno.EINTR.number() && restartable && entry != null && entry.restartable()) {
+                // No handler runs (a stop signal stopped the process and SIGCONT woke it, as after a
+                // terminal's SIGTTIN): the call starts again, as Linux's ERESTARTSYS without a handler.
+                engine.writeSyscallResult(regs[0], regs[7] + 2, regs[8]);
+                thread.resumeAt(regs[7]);
+                return;
+            }
             engine.writeSyscallResult(result, regs[7] + 2, regs[8]);
             return;
         }

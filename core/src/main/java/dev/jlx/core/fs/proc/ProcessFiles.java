@@ -74,7 +74,11 @@ final class ProcessFiles {
         StringBuilder s = new StringBuilder();
         s.append(whole ? p.pid() : t.tid()).append(" (").append(new String(p.comm(), StandardCharsets.UTF_8))
                 .append(") ").append(p.state(whole ? p.mainThread() : t));
-        fields(s, p.ppid(), p.pgid(), p.sid(), 0, -1, 0); // ppid pgrp session tty_nr tpgid flags
+        // tty_nr and tpgid for a pty jlx keeps; jlx's own terminal's number is the host's, not known here.
+        dev.jlx.core.tty.Terminal tty = p.controllingTerminal();
+        long ttyNr = tty == null ? 0 : tty.procDevice();
+        int tpgid = ttyNr == 0 ? -1 : tty.foregroundGroup();
+        fields(s, p.ppid(), p.pgid(), p.sid(), ttyNr, tpgid == 0 ? -1 : tpgid, 0); // ppid pgrp session tty_nr tpgid flags
         fields(s, 0, 0, 0, 0); // minflt cminflt majflt cmajflt
         fields(s, Boot.ticks(cpu.userNanos()), Boot.ticks(cpu.systemNanos()), 0, 0); // utime stime cutime cstime
         // The whole process's scheduling fields are its main thread's, as Linux's (the leader's task).
@@ -306,7 +310,7 @@ final class ProcessFiles {
      * name is gone or names another file; an O_TMPFILE file as "#inode" in its directory), a pipe or
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
-     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]".
+     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd "anon_inode:[signalfd]".
      */
     static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
@@ -315,6 +319,9 @@ final class ProcessFiles {
         }
         if (f instanceof dev.jlx.core.fs.EventFd) {
             return ByteString.of("anon_inode:[eventfd]");
+        }
+        if (f instanceof dev.jlx.core.kernel.SignalFd) {
+            return ByteString.of("anon_inode:[signalfd]");
         }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();

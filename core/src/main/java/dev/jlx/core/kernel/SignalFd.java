@@ -1,0 +1,122 @@
+package dev.jlx.core.kernel;
+
+import dev.jlx.abi.Errno;
+import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Poll;
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.core.ErrnoException;
+import dev.jlx.core.fs.EpollFile;
+import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Readiness;
+import dev.jlx.core.host.HostStat;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A signalfd (fs/signalfd.c): a read takes the reader's pending signals of its mask, its thread's
+ * own first, lowest first, as 128-byte {@code signalfd_siginfo} records, without their actions; it
+ * waits while none is pending. poll is ready when one is. Like Linux's, it reads the signals of
+ * whichever process reads it.
+ */
+public final class SignalFd extends OpenFile {
+    /** sizeof(struct signalfd_siginfo). */
+    public static final int RECORD = 128;
+    private static final AtomicLong INODES = new AtomicLong(400_000);
+
+    private final long inode = INODES.incrementAndGet();
+    private final int uid;
+    private final int gid;
+    private volatile long mask;
+
+    public SignalFd(long mask, int statusFlags, int uid, int gid) {
+        super(OpenFlags.O_RDWR | statusFlags);
+        this.uid = uid;
+        this.gid = gid;
+        setMask(mask);
+    }
+
+    /** signalfd4 on an existing one: the new mask, less SIGKILL and SIGSTOP. */
+    public void setMask(long mask) {
+        this.mask = mask & ~(GuestThread.bit(Signals.SIGKILL) | GuestThread.bit(Signals.SIGSTOP));
+    }
+
+    @Override
+    public int read(MemorySegment dst) throws ErrnoException {
+        long count = dst.byteSize() / RECORD;
+        if (count == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestThread t = Kernel.caller();
+        PendingSignals pending = t.process().pendingSignalsOf();
+        int done = 0;
+        while (done < count) {
+            Siginfo info = pending.take(t, mask, done == 0 && (statusFlags & OpenFlags.O_NONBLOCK) == 0);
+            if (info == null) {
+                if (done == 0) {
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                break;
+            }
+            write(dst, (long) done * RECORD, info);
+            done++;
+        }
+        return done * RECORD;
+    }
+
+    /** signalfd_copyinfo: the fields of the siginfo's union member at signalfd_siginfo's offsets. */
+    private static void write(MemorySegment dst, long at, Siginfo info) {
+        dst.asSlice(at, RECORD).fill((byte) 0);
+        ValueLayout.OfInt i = ValueLayout.JAVA_INT_UNALIGNED;
+        ValueLayout.OfLong l = ValueLayout.JAVA_LONG_UNALIGNED;
+        dst.set(i, at, info.signo());
+        dst.set(i, at + 4, info.errno());
+        dst.set(i, at + 8, info.code());
+        switch (info.fields()) {
+            case Siginfo.Kill k -> {
+                dst.set(i, at + 12, k.pid());
+                dst.set(i, at + 16, k.uid());
+            }
+            case Siginfo.Child c -> {
+                dst.set(i, at + 12, c.pid());
+                dst.set(i, at + 16, c.uid());
+                dst.set(i, at + 40, c.status());
+                dst.set(l, at + 56, c.utime());
+                dst.set(l, at + 64, c.stime());
+            }
+            case Siginfo.Fault f -> dst.set(l, at + 72, f.addr());
+        }
+    }
+
+    @Override
+    public int poll(int events) {
+        GuestThread t = Kernel.caller();
+        if (t == null) {
+            return 0;
+        }
+        return t.process().pendingSignalsOf().pending(t, mask) ? events & (Poll.POLLIN | Poll.POLLRDNORM) : 0;
+    }
+
+    @Override
+    public boolean pollable() {
+        return true;
+    }
+
+    @Override
+    public Readiness readiness() {
+        GuestThread t = Kernel.caller();
+        return t == null ? Readiness.FIXED : t.process().signalReadiness();
+    }
+
+    /** An anonymous inode, as Linux's anon_inode:[signalfd]. */
+    @Override
+    public HostStat stat() {
+        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    protected void release() {
+        // Nothing to give back.
+    }
+}

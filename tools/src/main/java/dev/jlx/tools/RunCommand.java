@@ -118,9 +118,12 @@ final class RunCommand implements Callable<Integer> {
             b.trace(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         }
         LinuxMachine machine = b.build();
-        forwardInterrupt(machine);
+        forwardTerminalSignals(machine);
         try {
             ExitStatus s = machine.run(argv);
+            if (s.signaled() && timeLimit == null) {
+                dieOf(s.signal());
+            }
             return s.shellStatus();
         } catch (JlxException e) {
             System.err.println(e.getMessage());
@@ -156,17 +159,84 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Ctrl-C on jlx's terminal (SIGINT to jlx) goes to the guest's foreground process group, as the
-     * terminal would send it to a native program's: the guest decides whether it ends, not the JVM. In a
-     * Windows console too: HotSpot's console control handler raises SIGINT for CTRL_C_EVENT
-     * (os_windows.cpp, consoleHandler). Ctrl-Break stays the JVM's thread dump there, as SIGQUIT does on
-     * Linux: JVM_RegisterSignal refuses BREAK_SIGNAL to Java.
+     * The signals jlx's terminal sends it go to the guest's foreground process group, as the terminal
+     * would send them to a native program's: Ctrl-C's SIGINT and Ctrl-Z's SIGTSTP; the guest decides
+     * whether it ends or stops, not the JVM. In a Windows console too, Ctrl-C: HotSpot's console
+     * control handler raises SIGINT for CTRL_C_EVENT (os_windows.cpp, consoleHandler). Ctrl-\'s
+     * SIGQUIT stays the JVM's (its thread dump): JVM_RegisterSignal refuses it to Java, and -Xrs, which
+     * would free it, takes SIGINT, SIGTERM and SIGHUP from Java too. Ctrl-Break on Windows likewise.
+     *
+     * <p>When the first guest process stops (a stop signal's default action), jlx stops itself with
+     * the same signal, so that the user's shell sees its job stop ("Stopped") and takes the terminal
+     * back; its SIGCONT (fg, bg) continues the first process's group. SIGTSTP is given back to its
+     * default action for jlx's own stop and handled again once jlx runs on.
      */
-    private static void forwardInterrupt(LinuxMachine machine) {
+    private static void forwardTerminalSignals(LinuxMachine machine) {
+        forward("INT", () -> machine.signalForeground(dev.jlx.abi.Signals.SIGINT));
+        forward("TSTP", () -> machine.signalForeground(dev.jlx.abi.Signals.SIGTSTP));
+        forward("CONT", () -> {
+            forward("TSTP", () -> machine.signalForeground(dev.jlx.abi.Signals.SIGTSTP));
+            machine.continueStopped();
+        });
+        machine.onJobControl(sig -> {
+            if (sig != dev.jlx.abi.Signals.SIGCONT) {
+                Thread.ofPlatform().name("jlx-stop").start(() -> stopSelf(sig));
+            }
+        });
+    }
+
+    private static void forward(String signal, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> machine.signalForeground(dev.jlx.abi.Signals.SIGINT));
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> action.run());
         } catch (IllegalArgumentException unsupported) {
-            // No SIGINT on this host (or the JVM keeps it, -Xrs): the JVM's own handling stays.
+            // No such signal on this host (Windows has no SIGTSTP), or the JVM keeps it (-Xrs): its own handling stays.
+        }
+    }
+
+    /**
+     * Signals that end a process without a core dump and that the JVM lets go of: jlx dies of the one
+     * that killed its guest, as the guest would have died natively, so that the user's shell tells of
+     * it ("Killed", and the new line after ^C). Others (SIGSEGV, SIGQUIT, SIGABRT: the JVM's own, or a
+     * core dump of the JVM) end jlx with 128 + the signal's number.
+     */
+    private static final java.util.Set<Integer> DIE_OF = java.util.Set.of(dev.jlx.abi.Signals.SIGHUP,
+            dev.jlx.abi.Signals.SIGINT, dev.jlx.abi.Signals.SIGKILL, dev.jlx.abi.Signals.SIGTERM,
+            dev.jlx.abi.Signals.SIGALRM, dev.jlx.abi.Signals.SIGUSR1);
+
+    /** Dies of {@code sig} when it is one of {@link #DIE_OF} (the guest's run is over, its terminal restored). */
+    private static void dieOf(int sig) {
+        if (!DIE_OF.contains(sig)) {
+            return;
+        }
+        System.out.flush();
+        System.err.flush();
+        if (sig != dev.jlx.abi.Signals.SIGKILL) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(dev.jlx.abi.Signals.name(sig).substring(3)),
+                        sun.misc.SignalHandler.SIG_DFL);
+            } catch (IllegalArgumentException kept) {
+                return;
+            }
+        }
+        stopSelf(sig);
+    }
+
+    /**
+     * Stops the JVM with {@code sig} (SIGTSTP, SIGTTIN, SIGTTOU or SIGSTOP), or ends it, by kill(1),
+     * the one way Java has to send its own process a signal; a host without kill (Windows) goes on.
+     */
+    private static void stopSelf(int sig) {
+        String name = dev.jlx.abi.Signals.name(sig).substring(3);
+        try {
+            if (sig == dev.jlx.abi.Signals.SIGTSTP) {
+                sun.misc.Signal.handle(new sun.misc.Signal("TSTP"), sun.misc.SignalHandler.SIG_DFL);
+            }
+            new ProcessBuilder("kill", "-" + name, Long.toString(ProcessHandle.current().pid()))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (java.io.IOException | IllegalArgumentException noKill) {
+            // No kill(1) or no such signal here.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

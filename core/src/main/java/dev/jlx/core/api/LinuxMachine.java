@@ -47,7 +47,27 @@ public final class LinuxMachine {
     }
 
     void started(dev.jlx.core.kernel.Kernel kernel) {
+        kernel.onFirstProcessJobControl(sig -> jobControl.accept(sig));
         running.add(kernel);
+    }
+
+    /** Told of each run's first process stopping (its stop signal's number) or continuing (SIGCONT's). */
+    private volatile java.util.function.IntConsumer jobControl = sig -> { };
+
+    /**
+     * {@code listener} hears of the stops and continues of each run's first process, with the stop
+     * signal's number or SIGCONT's: {@code jlx run} stops itself as the program stops, so that the
+     * user's shell sees its job stop as it would natively.
+     */
+    public void onJobControl(java.util.function.IntConsumer listener) {
+        jobControl = Objects.requireNonNull(listener);
+    }
+
+    /** SIGCONT to the first process's group of every run in progress, as a shell's fg or bg sends it to its job. */
+    public void continueStopped() {
+        for (dev.jlx.core.kernel.Kernel k : running) {
+            k.continueFirstGroup();
+        }
     }
 
     void ended(dev.jlx.core.kernel.Kernel kernel) {

@@ -90,10 +90,19 @@ final class MachineRun {
             throw new JlxException("jlx: " + e.getMessage(), 1);
         }
         machine.started(kernel);
+        // The host's terminal, when a standard stream may be it: its resizes reach the foreground group.
+        AutoCloseable resizes = config.stdin() == null || config.stdout() == null || config.stderr() == null
+                ? host.console().watchWindowSize(kernel.hostTerminal()::resized) : () -> { };
         try {
             return runToEnd(started, config);
         } finally {
             machine.ended(kernel);
+            kernel.hostTerminal().restore();
+            try {
+                resizes.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

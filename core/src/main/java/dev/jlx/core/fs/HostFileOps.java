@@ -113,17 +113,7 @@ public final class HostFileOps implements FileOps {
         if (!file.isTerminal()) {
             return FileOps.super.hostTerminal();
         }
-        return new dev.jlx.core.tty.HostTerminal.Access() {
-            @Override
-            public HostConsole.WindowSize windowSize() throws ErrnoException {
-                return console.windowSize(file);
-            }
-
-            @Override
-            public HostConsole.Termios attributes() throws ErrnoException {
-                return console.attributes(file);
-            }
-        };
+        return new dev.jlx.core.tty.HostTerminal.Access(console, file);
     }
 
     @Override

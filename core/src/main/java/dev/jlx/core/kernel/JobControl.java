@@ -65,6 +65,7 @@ final class JobControl {
             tellParent(Signals.CLD_STOPPED, sig, used);
             kernel.notifyAll();
         }
+        kernel.firstProcessJobControl(process, sig);
     }
 
     /** SIGCONT: pending stop signals go; a stopped process runs again and its parent hears of it. */
@@ -85,6 +86,7 @@ final class JobControl {
             tellParent(Signals.CLD_CONTINUED, Signals.SIGCONT, used);
             kernel.notifyAll();
         }
+        kernel.firstProcessJobControl(process, Signals.SIGCONT);
     }
 
     /**

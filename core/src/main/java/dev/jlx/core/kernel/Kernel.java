@@ -193,6 +193,30 @@ public final class Kernel {
         return true;
     }
 
+    /**
+     * Told when the first process stops or continues by job control (its stop signal, or SIGCONT): jlx
+     * is its parent, standing for the user's shell, which sees its job stop.
+     */
+    private volatile java.util.function.IntConsumer firstProcessJobControl = sig -> { };
+
+    public void onFirstProcessJobControl(java.util.function.IntConsumer listener) {
+        firstProcessJobControl = listener;
+    }
+
+    void firstProcessJobControl(GuestProcess p, int sig) {
+        if (p.pid() == FIRST_PID) {
+            firstProcessJobControl.accept(sig);
+        }
+    }
+
+    /** SIGCONT to the first process's group, as the user's shell continues its job (fg, bg). */
+    public void continueFirstGroup() {
+        GuestProcess first = processes.get(FIRST_PID);
+        if (first != null && !first.zombie()) {
+            signalGroup(first.pgid(), Signals.SIGCONT);
+        }
+    }
+
     /** Sends {@code sig} to the foreground group of jlx's terminal, as its driver does for Ctrl-C. */
     public void signalForeground(int sig) {
         int pgrp = hostTerminal.foregroundGroup();

@@ -136,6 +136,16 @@ public abstract class Terminal {
         throw unsupported();
     }
 
+    /** TCFLSH through the open file {@code via} (a host terminal acts on the file's terminal). */
+    protected void flush(OpenFile via, int queues) throws ErrnoException {
+        flush(queues);
+    }
+
+    /** TCXONC through the open file {@code via}. */
+    protected void flowControl(OpenFile via, int action) throws ErrnoException {
+        flowControl(action);
+    }
+
     /** FIONREAD: the bytes a read could take now (a canonical terminal's whole lines). */
     protected int inputQueued() throws ErrnoException {
         throw unsupported();

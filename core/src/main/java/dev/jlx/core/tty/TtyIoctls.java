@@ -100,15 +100,19 @@ public final class TtyIoctls {
                 }
             }
             case Ioctl.TCSBRK, Ioctl.TCSBRKP -> {
-                // tcdrain and tcsendbreak: a pty sends at once and has no line to break.
+                // tcdrain and tcsendbreak: a pty sends at once and has no line to break; the host's terminal is asked.
                 tty.checkForeground(t, Signals.SIGTTOU);
-                if (!(tty instanceof PtyEnd)) {
+                if (tty instanceof HostTerminal host) {
+                    host.drainOrBreak(f, request == Ioctl.TCSBRK && arg != 0, request == Ioctl.TCSBRKP ? (int) arg : 0);
+                } else if (!(tty instanceof PtyEnd)) {
                     throw unknown(t, request);
                 }
             }
             case Ioctl.TIOCSBRK, Ioctl.TIOCCBRK -> {
                 tty.checkForeground(t, Signals.SIGTTOU);
-                if (!(tty instanceof PtyEnd)) {
+                if (tty instanceof HostTerminal host) {
+                    host.setBreak(f, request == Ioctl.TIOCSBRK);
+                } else if (!(tty instanceof PtyEnd)) {
                     throw unknown(t, request);
                 }
             }
@@ -117,21 +121,24 @@ public final class TtyIoctls {
                 if (arg < TCOOFF || arg > TCION) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                tty.flowControl((int) arg);
+                tty.flowControl(f, (int) arg);
             }
             case Ioctl.TCFLSH -> {
                 tty.checkForeground(t, Signals.SIGTTOU);
                 if (arg < TCIFLUSH || arg > TCIOFLUSH) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                tty.flush((int) arg);
+                tty.flush(f, (int) arg);
             }
             case Ioctl.TIOCOUTQ -> {
-                // A pty hands its output over at once: nothing waits in a driver's queue.
-                if (!(tty instanceof PtyEnd)) {
+                // A pty hands its output over at once: nothing waits in a driver's queue; the host's terminal is asked.
+                if (tty instanceof HostTerminal host) {
+                    mem.writeInt(arg, host.outputQueued(f));
+                } else if (tty instanceof PtyEnd) {
+                    mem.writeInt(arg, 0);
+                } else {
                     throw unknown(t, request);
                 }
-                mem.writeInt(arg, 0);
             }
             case Ioctl.TIOCSTI -> {
                 if (p.controllingTerminal() != tty && p.credentials().euid() != 0) {

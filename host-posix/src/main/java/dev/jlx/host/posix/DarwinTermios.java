@@ -27,10 +27,13 @@ final class DarwinTermios {
     static final long[][] OFLAG = {
             {0x1, 01}, {0x2, 04}, {0x10, 010}, {0x20, 020}, {0x40, 040}, {0x80, 0100}, {0x20000, 0200},
             {0x4, 014000}};
-    /** c_oflag's delay fields: {macOS mask, {macOS value, Linux value}...}: NLDLY, TABDLY, CRDLY, FFDLY, BSDLY, VTDLY. */
+    /**
+     * c_oflag's delay fields: {macOS mask, {macOS value, Linux value}...}: NLDLY, TABDLY, CRDLY, FFDLY,
+     * BSDLY, VTDLY. macOS's TAB3 is OXTABS (0x4, in {@link #OFLAG}), so its TABDLY field here holds TAB1 and TAB2.
+     */
     static final long[][] ODELAYS = {
             {0x300, 0x100, 0400},
-            {0xc00, 0x400, 04000, 0x800, 010000, 0xc00, 014000},
+            {0xc00, 0x400, 04000, 0x800, 010000},
             {0x3000, 0x1000, 01000, 0x2000, 02000, 0x3000, 03000},
             {0x4000, 0x4000, 0100000},
             {0x8000, 0x8000, 020000},
@@ -77,6 +80,81 @@ final class DarwinTermios {
         return new Termios((int) bits(t.getLong(0), IFLAG), (int) (bits(t.getLong(8), OFLAG) | delays(t.getLong(8))),
                 (int) linuxCflag(cflag, t.getLong(C_ISPEED), t.getLong(C_OSPEED)), (int) bits(t.getLong(24), LFLAG),
                 (byte) 0, cc);
+    }
+
+    /**
+     * Linux's settings written over macOS's {@code t} (the terminal's current ones, as tcgetattr read
+     * them): each bit, field and character with a name on both sides takes Linux's value; what macOS
+     * alone has (ALTWERASE, NOKERNINFO, VDSUSP, VSTATUS, ...) stays as it is, and so does a rate
+     * Linux gives no code for (BOTHER).
+     */
+    static void write(Termios linux, Pointer t) {
+        t.putLong(0, replaceBits(t.getLong(0), linux.iflag() & 0xffffffffL, IFLAG));
+        long oflag = replaceBits(t.getLong(8), linux.oflag() & 0xffffffffL, OFLAG);
+        for (long[] field : ODELAYS) {
+            oflag &= ~field[0];
+        }
+        t.putLong(8, oflag | darwinDelays(linux.oflag() & 0xffffffffL));
+        long cflag = replaceBits(t.getLong(16), linux.cflag() & 0xffffffffL, CFLAG) & ~0x30300L;
+        cflag |= ((linux.cflag() >> 4) & 0x3L) << 8;
+        if ((linux.cflag() & 020000000000L) != 0) {
+            cflag |= 0x30000;
+        }
+        t.putLong(16, cflag);
+        t.putLong(24, replaceBits(t.getLong(24), linux.lflag() & 0xffffffffL, LFLAG));
+        for (int i = 0; i < NCCS; i++) {
+            int index = LINUX_CC_INDEX[i];
+            if (index < 0) {
+                continue;
+            }
+            byte c = linux.cc()[index];
+            // VMIN and VTIME are counts (0 is a count there), the others characters (0 is Linux's VDISABLE).
+            t.putByte(C_CC + i, i == 16 || i == 17 || c != LINUX_VDISABLE ? c : DARWIN_VDISABLE);
+        }
+        long ospeed = rate(linux.cflag() & (CBAUDEX | 017));
+        long icode = (linux.cflag() >>> CIBAUD_SHIFT) & (CBAUDEX | 017);
+        long ispeed = icode == 0 ? ospeed : rate(icode);
+        if (ospeed >= 0) {
+            t.putLong(C_OSPEED, ospeed);
+        }
+        if (ispeed >= 0) {
+            t.putLong(C_ISPEED, ispeed);
+        }
+    }
+
+    /** {@code darwin} with the bits of {@code table} replaced by what {@code linux} says of each. */
+    private static long replaceBits(long darwin, long linux, long[][] table) {
+        for (long[] pair : table) {
+            darwin &= ~pair[0];
+        }
+        for (long[] pair : table) {
+            if ((linux & pair[1]) == pair[1]) {
+                darwin |= pair[0];
+            }
+        }
+        return darwin;
+    }
+
+    private static long darwinDelays(long linux) {
+        long darwin = 0;
+        // Linux's field masks: NLDLY, TABDLY, CRDLY, FFDLY, BSDLY, VTDLY, in ODELAYS' order.
+        long[] linuxMasks = {0400, 014000, 03000, 0100000, 020000, 040000};
+        for (int f = 0; f < ODELAYS.length; f++) {
+            long value = linux & linuxMasks[f];
+            long[] field = ODELAYS[f];
+            for (int i = 1; i < field.length; i += 2) {
+                if (value == field[i + 1]) {
+                    darwin |= field[i];
+                }
+            }
+        }
+        return darwin;
+    }
+
+    /** The baud rate of Linux's Bxxx code, or -1 for BOTHER or a code Linux does not define. */
+    static long rate(long code) {
+        int index = (code & CBAUDEX) == 0 ? (int) code : (int) (15 + (code & 017));
+        return (code & CBAUDEX) != 0 && (code & 017) == 0 || index >= RATES.length ? -1 : RATES[index];
     }
 
     private static long bits(long darwin, long[][] table) {

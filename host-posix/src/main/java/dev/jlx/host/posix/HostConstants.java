@@ -50,6 +50,7 @@ final class HostConstants {
     private final long fionread;
     private final long renameNoreplace;
     private final long renameExchange;
+    private final Map<String, Long> headers;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
@@ -104,6 +105,16 @@ final class HostConstants {
         fionread = headers.get("FIONREAD");
         renameNoreplace = headers.get("RENAME_NOREPLACE");
         renameExchange = headers.get("RENAME_EXCHANGE");
+        this.headers = headers;
+    }
+
+    /** A value of the host's headers ({@link HostHeaders}) that every POSIX host has, by its C name. */
+    long header(String name) {
+        Long v = headers.get(name);
+        if (v == null) {
+            throw new IllegalStateException("no " + name + " in this host's headers table");
+        }
+        return v;
     }
 
     /** The host-specific headers table for the running OS, or null when jlx has none. */

@@ -56,6 +56,24 @@ public interface LibC {
     /** int tcgetattr(int fd, struct termios *termios_p); */
     int tcgetattr(int fd, @Out Pointer termios);
 
+    /** int tcsetattr(int fd, int optional_actions, const struct termios *termios_p); (macOS: Linux hosts use TCSETS) */
+    int tcsetattr(int fd, int action, @In Pointer termios);
+
+    /** int tcflush(int fd, int queue_selector); */
+    int tcflush(int fd, int queues);
+
+    /** int tcflow(int fd, int action); */
+    int tcflow(int fd, int action);
+
+    /** int tcdrain(int fd); */
+    int tcdrain(int fd);
+
+    /** int tcsendbreak(int fd, int duration); glibc: duration in milliseconds, rounded up to tenths (TCSBRKP). */
+    int tcsendbreak(int fd, int duration);
+
+    /** int dup(int oldfd); */
+    int dup(int fd);
+
     /** DIR *opendir(const char *name); */
     Pointer opendir(@In byte[] name);
 

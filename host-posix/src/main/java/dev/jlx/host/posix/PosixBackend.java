@@ -305,10 +305,24 @@ public final class PosixBackend implements HostBackend {
         return network;
     }
 
+    /**
+     * A host terminal through termios: on Linux the kernel's own requests (TCGETS, TCSETS...) with
+     * Linux's struct termios, which is the guest's; on macOS tcgetattr and tcsetattr with Darwin's
+     * struct, translated by {@link DarwinTermios}. Queue selectors, flow actions and request numbers
+     * are the host's, by name ({@link HostHeaders}).
+     */
     private final class Console implements HostConsole {
+        // ioctl's argument is bound @Out (jnr copies nothing in): what a request reads is in native memory.
         /** glibc's struct termios: four tcflag_t, c_line, c_cc[32], two speed_t (60 bytes). */
         private static final int GLIBC_TERMIOS_SIZE = 60;
+        /** Linux's struct termios (asm-generic/termbits.h): four tcflag_t, c_line, c_cc[19] (36 bytes). */
+        private static final int LINUX_TERMIOS_SIZE = 36;
         private static final int LINUX_NCCS = 19;
+        private static final String[] QUEUES = {"TCIFLUSH", "TCOFLUSH", "TCIOFLUSH"};
+        private static final String[] FLOW = {"TCOOFF", "TCOON", "TCIOFF", "TCION"};
+        /** The resize listeners of this backend, called from one SIGWINCH handler. */
+        private final java.util.List<Runnable> resizeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private boolean winchInstalled;
 
         /** ioctl(fd, TIOCGWINSZ, struct winsize *): four unsigned shorts on Linux and macOS alike. */
         @Override
@@ -319,6 +333,17 @@ public final class PosixBackend implements HostBackend {
             }
             return new WindowSize(ws.getShort(0) & 0xffff, ws.getShort(2) & 0xffff, ws.getShort(4) & 0xffff,
                     ws.getShort(6) & 0xffff);
+        }
+
+        /** ioctl(fd, TIOCSWINSZ, const struct winsize *). */
+        @Override
+        public void setWindowSize(HostFile file, WindowSize size) throws ErrnoException {
+            Pointer ws = Memory.allocateDirect(runtime, 8);
+            ws.putShort(0, (short) size.rows());
+            ws.putShort(2, (short) size.columns());
+            ws.putShort(4, (short) size.xpixels());
+            ws.putShort(6, (short) size.ypixels());
+            check(ioctl(PosixFile.fd(file), constants.header("TIOCSWINSZ"), ws));
         }
 
         /** tcgetattr(3): glibc's struct termios is Linux's; macOS's is translated by {@link DarwinTermios}. */
@@ -336,6 +361,144 @@ public final class PosixBackend implements HostBackend {
             byte[] cc = new byte[LINUX_NCCS];
             t.get(17, cc, 0, LINUX_NCCS);
             return new Termios(t.getInt(0), t.getInt(4), t.getInt(8), t.getInt(12), t.getByte(16), cc);
+        }
+
+        /**
+         * Linux: ioctl(fd, TCSETS + action, const struct termios *), exactly what the guest asked;
+         * macOS: tcsetattr(fd, action, ...) over the terminal's current settings (TCSANOW, TCSADRAIN and
+         * TCSAFLUSH are 0, 1, 2 there too).
+         */
+        @Override
+        public void setAttributes(HostFile file, Termios termios, int action) throws ErrnoException {
+            int fd = PosixFile.fd(file);
+            if (constants.isLinux()) {
+                Pointer t = Memory.allocateDirect(runtime, LINUX_TERMIOS_SIZE);
+                t.putInt(0, termios.iflag());
+                t.putInt(4, termios.oflag());
+                t.putInt(8, termios.cflag());
+                t.putInt(12, termios.lflag());
+                t.putByte(16, termios.line());
+                t.put(17, termios.cc(), 0, LINUX_NCCS);
+                check(ioctl(fd, constants.header("TCSETS") + action, t));
+                return;
+            }
+            Pointer t = Memory.allocate(runtime, DarwinTermios.SIZE);
+            check(libc.tcgetattr(fd, t));
+            DarwinTermios.write(termios, t);
+            check(libc.tcsetattr(fd, action, t));
+        }
+
+        /** tcflush(3) with the host's queue selector. */
+        @Override
+        public void flush(HostFile file, int queues) throws ErrnoException {
+            check(libc.tcflush(PosixFile.fd(file), (int) constants.header(QUEUES[queues])));
+        }
+
+        /** tcflow(3) with the host's action. */
+        @Override
+        public void flow(HostFile file, int action) throws ErrnoException {
+            check(libc.tcflow(PosixFile.fd(file), (int) constants.header(FLOW[action])));
+        }
+
+        /** tcdrain(3). */
+        @Override
+        public void drain(HostFile file) throws ErrnoException {
+            check(libc.tcdrain(PosixFile.fd(file)));
+        }
+
+        /** tcsendbreak(3): glibc turns milliseconds into TCSBRKP's tenths (0: TCSBRK's quarter second); macOS's lasts 0.4 s. */
+        @Override
+        public void sendBreak(HostFile file, int deciseconds) throws ErrnoException {
+            check(libc.tcsendbreak(PosixFile.fd(file), deciseconds * 100));
+        }
+
+        /** ioctl(fd, TIOCSBRK or TIOCCBRK), which take no argument. */
+        @Override
+        public void setBreak(HostFile file, boolean on) throws ErrnoException {
+            check(ioctl(PosixFile.fd(file), constants.header(on ? "TIOCSBRK" : "TIOCCBRK"), null));
+        }
+
+        /** ioctl(fd, TIOCOUTQ, int *). */
+        @Override
+        public int outputQueued(HostFile file) throws ErrnoException {
+            Pointer n = Memory.allocate(runtime, 4);
+            check(ioctl(PosixFile.fd(file), constants.header("TIOCOUTQ"), n));
+            return n.getInt(0);
+        }
+
+        /**
+         * The host's own struct termios as tcgetattr gives it (TCGETS on Linux), on a duplicate of the
+         * descriptor that lives until the restore.
+         */
+        @Override
+        public Saved save(HostFile file) throws ErrnoException {
+            int fd = PosixFile.fd(file);
+            boolean linux = constants.isLinux();
+            Pointer t = Memory.allocateDirect(runtime, linux ? LINUX_TERMIOS_SIZE : DarwinTermios.SIZE);
+            check(linux ? ioctl(fd, constants.header("TCGETS"), t) : libc.tcgetattr(fd, t));
+            int copy = libc.dup(fd);
+            if (copy < 0) {
+                throw lastError();
+            }
+            return new SavedTermios(copy, t);
+        }
+
+        /** Restores a saved state once, then closes its descriptor. */
+        private final class SavedTermios implements Saved {
+            private int fd;
+            private final Pointer termios;
+
+            SavedTermios(int fd, Pointer termios) {
+                this.fd = fd;
+                this.termios = termios;
+            }
+
+            /**
+             * TCSETS (tcsetattr TCSANOW on macOS) with SIGTTOU ignored for the call, so that jlx in the
+             * background of the user's shell is not stopped by it (Linux lets a process that ignores
+             * SIGTTOU change the terminal).
+             */
+            @Override
+            public synchronized void restore() {
+                if (fd < 0) {
+                    return;
+                }
+                sun.misc.Signal ttou = new sun.misc.Signal("TTOU");
+                sun.misc.SignalHandler before = sun.misc.Signal.handle(ttou, sun.misc.SignalHandler.SIG_IGN);
+                try {
+                    if (constants.isLinux()) {
+                        ioctl(fd, constants.header("TCSETS"), termios);
+                    } else {
+                        libc.tcsetattr(fd, 0, termios);
+                    }
+                } finally {
+                    sun.misc.Signal.handle(ttou, before);
+                    libc.close(fd);
+                    fd = -1;
+                }
+            }
+        }
+
+        /** SIGWINCH, handled once for every listener (sun.misc.Signal keeps one handler a signal). */
+        @Override
+        public synchronized AutoCloseable watchWindowSize(Runnable onResize) {
+            if (!winchInstalled) {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), s -> resizeListeners.forEach(Runnable::run));
+                    winchInstalled = true;
+                } catch (IllegalArgumentException refused) {
+                    // The JVM keeps SIGWINCH (it never has so far): no resize is told.
+                    return () -> { };
+                }
+            }
+            resizeListeners.add(onResize);
+            return () -> resizeListeners.remove(onResize);
+        }
+
+        private void check(int result) throws ErrnoException {
+            if (result < 0) {
+                throw lastError();
+            }
         }
     }
 

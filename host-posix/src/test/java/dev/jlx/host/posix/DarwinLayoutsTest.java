@@ -180,6 +180,44 @@ class DarwinLayoutsTest {
         assertEquals(010000, DarwinTermios.speedCode(7200), "a rate Linux has no code for: BOTHER");
     }
 
+    /**
+     * Linux's settings written over macOS's: what both name takes Linux's value, what macOS alone has
+     * (ALTWERASE, NOKERNINFO, VSTATUS, CDTR_IFLOW) stays, and reading back gives Linux's settings.
+     */
+    @Test
+    void termiosWrittenOverSysTermiosH() {
+        Pointer t = buffer(DarwinTermios.SIZE);
+        t.putLong(0, 0x100 | 0x200); // ICRNL IXON
+        t.putLong(8, 0x1 | 0x2); // OPOST ONLCR
+        t.putLong(16, 0x800 | 0x300 | 0x40000); // CREAD CS8 CDTR_IFLOW
+        t.putLong(24, 0x8 | 0x100 | 0x80 | 0x200 | 0x02000000); // ECHO ICANON ISIG ALTWERASE NOKERNINFO
+        t.putByte(32 + 18, (byte) 0x14); // VSTATUS ^T
+        t.putLong(56, 9600);
+        t.putLong(64, 9600);
+        // Raw mode as cfmakeraw leaves it, 7 bits with parity, TAB3, VMIN 0 and VTIME 5, VINTR disabled, B115200.
+        byte[] cc = {0, 0x1c, 0x7f, 0x15, 4, 5, 0, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0};
+        Termios raw = new Termios(0, 014000 | 01, 040 | 0400 | 0200 | 010002, 0, (byte) 0, cc);
+        DarwinTermios.write(raw, t);
+        assertEquals(0, t.getLong(0));
+        assertEquals(0x1 | 0x4, t.getLong(8), "OPOST and TAB3 (OXTABS)");
+        assertEquals(0x200 | 0x1000 | 0x800 | 0x40000, t.getLong(16), "CS7 PARENB CREAD, CDTR_IFLOW kept");
+        assertEquals(0x200 | 0x02000000, t.getLong(24), "ALTWERASE and NOKERNINFO kept");
+        assertEquals((byte) 0xff, t.getByte(32 + 8), "VINTR disabled");
+        assertEquals(0, t.getByte(32 + 16), "VMIN 0 is a count");
+        assertEquals(5, t.getByte(32 + 17), "VTIME");
+        assertEquals(0x14, t.getByte(32 + 18), "VSTATUS kept");
+        assertEquals(115200, t.getLong(56));
+        assertEquals(115200, t.getLong(64));
+        Termios back = DarwinTermios.read(t);
+        assertEquals(raw.iflag(), back.iflag());
+        assertEquals(raw.oflag(), back.oflag());
+        assertEquals(raw.cflag(), back.cflag());
+        assertEquals(raw.lflag(), back.lflag());
+        byte[] expected = cc.clone();
+        expected[7] = 0; // VSWTC: macOS has none
+        assertArrayEquals(expected, back.cc());
+    }
+
     /** No two macOS names land on one Linux bit. */
     @Test
     void termiosTablesAreOneToOne() {

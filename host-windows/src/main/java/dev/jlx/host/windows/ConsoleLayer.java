@@ -54,6 +54,9 @@ interface ConsoleLayer {
     /** BOOL SetConsoleMode(HANDLE, DWORD); ERROR_INVALID_PARAMETER for a mode this console does not know. */
     void setMode(long handle, int mode) throws ConsoleException;
 
+    /** BOOL FlushConsoleInputBuffer(HANDLE hConsoleInput): every input record not read yet goes. */
+    void flushInput(long handle) throws ConsoleException;
+
     /** BOOL GetConsoleScreenBufferInfo(HANDLE, PCONSOLE_SCREEN_BUFFER_INFO): the parts jlx uses. */
     ScreenBuffer screenBuffer(long handle) throws ConsoleException;
 

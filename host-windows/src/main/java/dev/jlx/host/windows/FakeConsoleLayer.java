@@ -119,6 +119,14 @@ final class FakeConsoleLayer implements ConsoleLayer {
     }
 
     @Override
+    public synchronized void flushInput(long h) throws ConsoleException {
+        if (console(h) != Kind.INPUT) {
+            throw new ConsoleException(ERROR_INVALID_HANDLE);
+        }
+        typed.clear();
+    }
+
+    @Override
     public synchronized ScreenBuffer screenBuffer(long h) throws ConsoleException {
         if (console(h) != Kind.OUTPUT) {
             throw new ConsoleException(ERROR_INVALID_HANDLE);

@@ -46,6 +46,7 @@ final class Win32ConsoleLayer implements ConsoleLayer {
     private final MethodHandle getConsoleMode;
     private final MethodHandle setConsoleMode;
     private final MethodHandle getConsoleScreenBufferInfo;
+    private final MethodHandle flushConsoleInputBuffer;
     private final MethodHandle readConsoleW;
     private final MethodHandle writeConsoleW;
 
@@ -67,6 +68,8 @@ final class Win32ConsoleLayer implements ConsoleLayer {
         // BOOL GetConsoleScreenBufferInfo(HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
         getConsoleScreenBufferInfo = fn(kernel32, "GetConsoleScreenBufferInfo", FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, ADDRESS));
+        // BOOL FlushConsoleInputBuffer(HANDLE hConsoleInput);
+        flushConsoleInputBuffer = fn(kernel32, "FlushConsoleInputBuffer", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         // BOOL ReadConsoleW(HANDLE hConsoleInput, LPVOID lpBuffer, DWORD nNumberOfCharsToRead,
         //     LPDWORD lpNumberOfCharsRead, PCONSOLE_READCONSOLE_CONTROL pInputControl);
         readConsoleW = fn(kernel32, "ReadConsoleW", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
@@ -160,6 +163,18 @@ final class Win32ConsoleLayer implements ConsoleLayer {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
             check((int) setConsoleMode.invokeExact(state, handle(h), mode), state);
+        } catch (ConsoleException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void flushInput(long h) throws ConsoleException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            check((int) flushConsoleInputBuffer.invokeExact(state, handle(h)), state);
         } catch (ConsoleException e) {
             throw e;
         } catch (Throwable t) {

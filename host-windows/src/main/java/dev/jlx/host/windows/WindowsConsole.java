@@ -28,9 +28,12 @@ import java.util.Map;
  * <p>TCGETS reads the console's input mode as Linux's local flags: ENABLE_LINE_INPUT is ICANON (the
  * console edits the line), ENABLE_ECHO_INPUT is ECHO and ENABLE_PROCESSED_INPUT is ISIG (the console
  * turns Ctrl-C into CTRL_C_EVENT, which the JVM raises as SIGINT and `jlx run` sends to the guest's
- * foreground group); the other words are jlx's own {@link Discipline}. A later TCSETS (terminal
- * settings are issue 13) sets those three with SetConsoleMode on the input buffer and replaces the
- * discipline with the rest, which {@link ConsoleInput} and {@link ConsoleOutput} already apply.
+ * foreground group); the other words are jlx's own {@link Discipline}. TCSETS sets those three with
+ * SetConsoleMode on the input buffer and replaces the discipline with the rest, which
+ * {@link ConsoleInput} and {@link ConsoleOutput} apply. The console echoes only in line-input mode
+ * ("SetConsoleMode function": ENABLE_ECHO_INPUT needs ENABLE_LINE_INPUT), so ECHO without ICANON is
+ * kept in the discipline, where TCGETS reads it back, but nothing is echoed. A resize of the console's
+ * window is seen by polling GetConsoleScreenBufferInfo ({@link #watchWindowSize}).
  */
 final class WindowsConsole implements HostConsole {
     // Linux's termios bits (include/uapi/asm-generic/termbits.h), the words of HostConsole.Termios.
@@ -76,15 +79,16 @@ final class WindowsConsole implements HostConsole {
     private record Attached(long input, long output, BlockingInput reader) {}
 
     /** A console buffer's mode before jlx changed it. */
-    private record Saved(long handle, int mode) {}
+    private record SavedMode(long handle, int mode) {}
 
     private final ConsoleLayer layer;
     private final int owner;
-    private final Discipline discipline = LINUX_DEFAULTS;
+    /** Replaced whole by TCSETS; read by each input and output call. */
+    private volatile Discipline discipline = LINUX_DEFAULTS;
     // Guarded by this.
     private boolean probed;
     private Attached attached;
-    private final Deque<Saved> saved = new ArrayDeque<>();
+    private final Deque<SavedMode> saved = new ArrayDeque<>();
     private final Map<Long, ConsoleOutput> outputs = new HashMap<>();
 
     /** {@code owner}: the user a console standard stream belongs to, as the user's pseudo-terminal does. */
@@ -167,7 +171,7 @@ final class WindowsConsole implements HostConsole {
         } catch (ConsoleException e) {
             return;
         }
-        saved.push(new Saved(h, original));
+        saved.push(new SavedMode(h, original));
         for (int bits : choices) {
             try {
                 layer.setMode(h, original | bits);
@@ -181,7 +185,7 @@ final class WindowsConsole implements HostConsole {
     /** Gives every buffer back the mode it had, the last changed first (two handles may share a buffer). */
     synchronized void restore() {
         while (!saved.isEmpty()) {
-            Saved s = saved.pop();
+            SavedMode s = saved.pop();
             try {
                 layer.setMode(s.handle(), s.mode());
             } catch (ConsoleException gone) {
@@ -222,6 +226,123 @@ final class WindowsConsole implements HostConsole {
         } catch (ConsoleException e) {
             throw new ErrnoException(Errno.EIO);
         }
+    }
+
+    /**
+     * TCSETS: ICANON, ECHO (with ICANON) and ISIG become the input buffer's line-input, echo and
+     * processed-input modes, the rest the discipline. TCSADRAIN has nothing to wait for (WriteConsoleW
+     * returns once written); TCSAFLUSH discards the input not read yet.
+     */
+    @Override
+    public void setAttributes(HostFile file, Termios t, int action) throws ErrnoException {
+        own(file);
+        long input = attachedInput();
+        int lflag = t.lflag();
+        boolean canonical = (lflag & ICANON) != 0;
+        try {
+            int mode = layer.mode(input) & ~(ConsoleLayer.ENABLE_PROCESSED_INPUT | ConsoleLayer.ENABLE_LINE_INPUT
+                    | ConsoleLayer.ENABLE_ECHO_INPUT);
+            mode |= (lflag & ISIG) != 0 ? ConsoleLayer.ENABLE_PROCESSED_INPUT : 0;
+            mode |= canonical ? ConsoleLayer.ENABLE_LINE_INPUT : 0;
+            mode |= canonical && (lflag & ECHO) != 0 ? ConsoleLayer.ENABLE_ECHO_INPUT : 0;
+            if (action == 2) {
+                layer.flushInput(input);
+            }
+            layer.setMode(input, mode);
+        } catch (ConsoleException e) {
+            throw new ErrnoException(Errno.EIO);
+        }
+        int kept = lflag & ~(ISIG | ICANON | (canonical ? ECHO : 0));
+        discipline = new Discipline(t.iflag(), t.oflag(), t.cflag(), kept, t.cc().clone());
+    }
+
+    /** TCFLSH: the console's unread input goes; its output has no queue (WriteConsoleW returns once written). */
+    @Override
+    public void flush(HostFile file, int queues) throws ErrnoException {
+        own(file);
+        if (queues != 1) {
+            try {
+                layer.flushInput(attachedInput());
+            } catch (ConsoleException e) {
+                throw new ErrnoException(Errno.EIO);
+            }
+        }
+    }
+
+    /** tcdrain: WriteConsoleW has returned once the console took the text, so nothing is left to send. */
+    @Override
+    public void drain(HostFile file) throws ErrnoException {
+        own(file);
+    }
+
+    /** TIOCOUTQ: nothing waits (see {@link #drain}). */
+    @Override
+    public int outputQueued(HostFile file) throws ErrnoException {
+        own(file);
+        return 0;
+    }
+
+    /** The input buffer's mode and the discipline, put back by {@link Saved#restore}. */
+    @Override
+    public Saved save(HostFile file) throws ErrnoException {
+        own(file);
+        long input = attachedInput();
+        Discipline d = discipline;
+        int mode;
+        try {
+            mode = layer.mode(input);
+        } catch (ConsoleException e) {
+            throw new ErrnoException(Errno.EIO);
+        }
+        return () -> {
+            try {
+                layer.setMode(input, mode);
+            } catch (ConsoleException gone) {
+                // The console is gone: nothing to give back.
+            }
+            discipline = d;
+        };
+    }
+
+    private final java.util.List<Runnable> resizeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Thread resizeWatch;
+
+    /**
+     * The console's window size, polled four times a second while someone listens (a
+     * WINDOW_BUFFER_SIZE_EVENT would come through the input buffer only with ENABLE_WINDOW_INPUT,
+     * among the keys jlx reads, and only for the buffer's size, not the window's).
+     */
+    @Override
+    public synchronized AutoCloseable watchWindowSize(Runnable onResize) {
+        Attached a = attach();
+        if (a == null) {
+            return () -> { };
+        }
+        resizeListeners.add(onResize);
+        if (resizeWatch == null) {
+            resizeWatch = Thread.ofPlatform().daemon().name("jlx-console-resize").start(() -> pollSize(a.output()));
+        }
+        return () -> resizeListeners.remove(onResize);
+    }
+
+    private void pollSize(long output) {
+        ConsoleLayer.ScreenBuffer last = null;
+        while (true) {
+            try {
+                ConsoleLayer.ScreenBuffer b = layer.screenBuffer(output);
+                if (last != null && (b.windowRows() != last.windowRows() || b.windowColumns() != last.windowColumns())) {
+                    resizeListeners.forEach(Runnable::run);
+                }
+                last = b;
+                Thread.sleep(250);
+            } catch (ConsoleException | InterruptedException gone) {
+                return;
+            }
+        }
+    }
+
+    private synchronized long attachedInput() {
+        return attached.input();
     }
 
     static Termios termios(int inputMode, Discipline d) {

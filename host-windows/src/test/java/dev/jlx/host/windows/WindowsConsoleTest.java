@@ -141,6 +141,60 @@ class WindowsConsoleTest {
         assertEquals(3, WindowsConsole.termios(0, WindowsConsole.LINUX_DEFAULTS).cc()[0]);
     }
 
+    /**
+     * TCSETS: ICANON, ECHO and ISIG become the input modes, the rest the discipline (raw output stops
+     * ONLCR); ECHO without ICANON is kept but the console cannot echo it; TCSAFLUSH drops unread input;
+     * the saved state comes back whole.
+     */
+    @Test
+    void settingsGoToTheInputModeAndTheDisciplineAndComeBack() throws Exception {
+        FakeConsoleLayer layer = FakeConsoleLayer.attached(true, true, true);
+        WindowsConsole console = new WindowsConsole(layer, UID);
+        HostFile in = console.standardStream(0);
+        HostFile out = console.standardStream(1);
+        HostConsole.Termios before = console.attributes(in);
+        HostConsole.Saved saved = console.save(in);
+        int otherModes = layer.inputMode() & ~(ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT);
+        // cfmakeraw with ECHO left on.
+        HostConsole.Termios raw = new HostConsole.Termios(0, 0, 060 | 0200, WindowsConsole.ECHO, (byte) 0,
+                before.cc());
+        layer.type("typed before");
+        console.setAttributes(in, raw, 2);
+        assertEquals(otherModes, layer.inputMode(), "no line input, echo or processed input; the rest as it was");
+        assertEquals(raw.lflag(), console.attributes(in).lflag(), "ECHO reads back");
+        assertEquals(raw.oflag(), console.attributes(in).oflag());
+        layer.type("x");
+        assertEquals("x", read(in), "TCSAFLUSH dropped what was typed before");
+        out.write(bytes("a\n"));
+        assertEquals("a\n", layer.shown(), "no ONLCR without OPOST");
+        HostConsole.Termios cooked = new HostConsole.Termios(before.iflag(), before.oflag(), before.cflag(),
+                WindowsConsole.ICANON | WindowsConsole.ECHO | WindowsConsole.ISIG, (byte) 0, before.cc());
+        console.setAttributes(in, cooked, 0);
+        assertEquals(otherModes | ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT, layer.inputMode());
+        console.setAttributes(in, raw, 0);
+        saved.restore();
+        assertEquals(NEW_INPUT_MODE | ENABLE_VIRTUAL_TERMINAL_INPUT, layer.inputMode());
+        HostConsole.Termios after = console.attributes(in);
+        assertEquals(before.lflag(), after.lflag());
+        assertEquals(before.oflag(), after.oflag());
+        assertEquals(0, console.outputQueued(out));
+        assertThrows(ErrnoException.class, () -> console.setWindowSize(in, new HostConsole.WindowSize(1, 1, 0, 0)));
+    }
+
+    /** A change of the console window's size is told to the listeners, which the poll finds. */
+    @Test
+    void aResizeOfTheWindowIsTold() throws Exception {
+        FakeConsoleLayer layer = FakeConsoleLayer.attached(true, true, true);
+        WindowsConsole console = new WindowsConsole(layer, UID);
+        console.standardStream(0);
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        try (AutoCloseable watch = console.watchWindowSize(() -> told.complete(null))) {
+            Thread.sleep(400);
+            layer.setScreen(new ConsoleLayer.ScreenBuffer(100, 9001, 0, 0, 99, 39));
+            told.get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void theWindowSizeIsTheVisibleWindowOfTheScreenBuffer() throws Exception {
         FakeConsoleLayer layer = FakeConsoleLayer.attached(true, true, true);

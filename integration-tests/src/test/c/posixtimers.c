@@ -198,7 +198,7 @@ static void clocks(void) {
         struct itimerspec now;
         k_gettime(id, &now);
         int pending = now.it_value.tv_sec == 0 && now.it_value.tv_nsec > 0 && now.it_value.tv_nsec <= 10 * MS;
-        for (int tries = 0; tries < 500 && !handled; tries++) {
+        for (int tries = 0; tries < 2000 && !handled; tries++) {
             usleep(2000);
         }
         k_gettime(id, &now);
@@ -253,7 +253,7 @@ static void periodic(void) {
            now.it_interval.tv_nsec);
     printf("periodic getoverrun before: %s\n", err(k_overrun(id)));
     siginfo_t si;
-    int sig = wait_for(SIGUSR2, &si, 0);
+    int sig = wait_for(SIGUSR2, &si, 2000);
     long overrun = k_overrun(id);
     printf("periodic: signal %d, si_overrun >= 10 %d, getoverrun = si_overrun %d\n", sig, si.si_overrun >= 10,
            overrun == si.si_overrun);
@@ -279,7 +279,7 @@ static void periodic(void) {
     v = spec(1, 1);
     k_settime(id, 0, &v, NULL);
     usleep(2300 * 1000);
-    sig = wait_for(SIGUSR2, &si, 0);
+    sig = wait_for(SIGUSR2, &si, 2000);
     printf("1ns period: signal %d, overrun INT_MAX %d, getoverrun INT_MAX %d\n", sig, si.si_overrun == INT_MAX,
            k_overrun(id) == INT_MAX);
     k_delete(id);
@@ -310,8 +310,8 @@ static void stale(void) {
     k_settime(id, 0, &v, NULL);
     k_settime(other, 0, &v, NULL);
     usleep(20 * 1000);
-    int a = wait_for(SIGUSR2, &si, 0), va = si.si_value.sival_int;
-    int b = wait_for(SIGUSR2, &si, 0), vb = si.si_value.sival_int;
+    int a = wait_for(SIGUSR2, &si, 2000), va = si.si_value.sival_int;
+    int b = wait_for(SIGUSR2, &si, 2000), vb = si.si_value.sival_int;
     int c = wait_for(SIGUSR2, &si, 0);
     printf("two timers, one signal: %d %d %d values %d\n", a, b, c, va + vb);
     k_delete(id);
@@ -403,7 +403,7 @@ static void thread_notify(void) {
     printf("SIGEV_THREAD create: %d\n", timer_create(CLOCK_MONOTONIC, &ev, &t));
     struct itimerspec v = spec(5 * MS, 5 * MS);
     timer_settime(t, 0, &v, NULL);
-    for (int tries = 0; tries < 1000 && callbacks < 3; tries++) {
+    for (int tries = 0; tries < 3000 && callbacks < 3; tries++) {
         usleep(2000);
     }
     timer_delete(t);

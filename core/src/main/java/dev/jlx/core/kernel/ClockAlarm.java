@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
  * on the timers' thread ({@link RealTimer#CLOCK}), scheduled for the time left on clocks that run
  * with real time (and again for what is left, should the clock not be there yet), looked at every
  * {@link #CPU_CHECK_MILLIS} ms for a CPU-time clock, as {@link CpuTimer}. The owner arms and cancels
- * it under its own lock, which is taken before this one; the action runs with no lock held, and
- * must check for itself that its timer still expires (an arm or cancel may race with it).
+ * it under its own lock, which is taken before this one; the clock is read under this one, so
+ * reading it must take no lock. The action runs with no lock held, and must check for itself that
+ * its timer still expires (an arm or cancel may race with it).
  */
 public final class ClockAlarm {
     private static final long CPU_CHECK_MILLIS = 2;
@@ -22,6 +23,8 @@ public final class ClockAlarm {
     private final Runnable action;
     private ScheduledFuture<?> task;
     private long deadline;
+    /** Counts the armings, so that a task of an earlier one that runs late does nothing. */
+    private long generation;
 
     public ClockAlarm(Clock clock, Runnable action) {
         this.clock = clock;
@@ -32,14 +35,16 @@ public final class ClockAlarm {
     public synchronized void arm(long deadline) {
         cancel();
         this.deadline = deadline;
+        long armed = ++generation;
         task = clock.cpuTime()
-                ? RealTimer.CLOCK.scheduleAtFixedRate(this::check, CPU_CHECK_MILLIS, CPU_CHECK_MILLIS, TimeUnit.MILLISECONDS)
-                : schedule();
+                ? RealTimer.CLOCK.scheduleAtFixedRate(() -> check(armed), CPU_CHECK_MILLIS, CPU_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS)
+                : schedule(armed);
     }
 
-    private ScheduledFuture<?> schedule() {
+    private ScheduledFuture<?> schedule(long armed) {
         long left = deadline - clock.now().getAsLong();
-        return RealTimer.CLOCK.schedule(this::check, Math.max(0, left), TimeUnit.NANOSECONDS);
+        return RealTimer.CLOCK.schedule(() -> check(armed), Math.max(0, left), TimeUnit.NANOSECONDS);
     }
 
     /** Forgets the arming: the action does not run for it. */
@@ -50,14 +55,14 @@ public final class ClockAlarm {
         }
     }
 
-    private void check() {
+    private void check(long armed) {
         synchronized (this) {
-            if (task == null) {
+            if (task == null || armed != generation) {
                 return;
             }
             if (clock.now().getAsLong() < deadline) {
                 if (!clock.cpuTime()) {
-                    task = schedule();
+                    task = schedule(armed);
                 }
                 return;
             }

@@ -85,6 +85,13 @@ public final class Signals {
     public static final int SI_USER = 0;
     public static final int SI_KERNEL = 0x80;
     public static final int SI_TKILL = -6;
+    /** A POSIX timer's expiry (its siginfo is {@code _timer}). */
+    public static final int SI_TIMER = -2;
+    /** sigev_notify values (asm-generic/siginfo.h): how a POSIX timer tells its expiry. */
+    public static final int SIGEV_SIGNAL = 0;
+    public static final int SIGEV_NONE = 1;
+    public static final int SIGEV_THREAD = 2;
+    public static final int SIGEV_THREAD_ID = 4;
     /** si_code values of SIGCHLD. */
     public static final int CLD_EXITED = 1;
     public static final int CLD_KILLED = 2;

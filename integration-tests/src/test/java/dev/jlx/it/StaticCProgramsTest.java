@@ -82,6 +82,8 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("execthread", t, List.of("pause")));
             cases.add(Arguments.of("execthread", t, List.of("loop")));
             cases.add(Arguments.of("cputime", t, List.of()));
+            cases.add(Arguments.of("posixtimers", t, List.of()));
+            cases.add(Arguments.of("timerfd", t, List.of()));
             cases.add(Arguments.of("fileowner", t, List.of()));
             cases.add(Arguments.of("vectors", t, List.of()));
             cases.add(Arguments.of("memfd", t, List.of()));

@@ -56,6 +56,14 @@ public record Siginfo(int signo, int errno, int code, Fields fields) {
         }
     }
 
+    /** {@code _timer}: a POSIX timer's id, the expiries it missed (overrun) and the sigevent's value. */
+    public record Timer(int timerId, int overrun, long value) implements Fields {
+        @Override
+        public void writeTo(ByteBuffer buf, int offset) {
+            buf.putInt(offset + SI_TID, timerId).putInt(offset + SI_OVERRUN, overrun).putLong(offset + SI_VALUE, value);
+        }
+    }
+
     /** {@code _sigfault}: the address a CPU fault was at. */
     public record Fault(long addr) implements Fields {
         @Override

@@ -211,6 +211,30 @@ class StructGoldenTest {
     }
 
     @Test
+    void siginfoTimer() {
+        // _timer: si_tid at 16, si_overrun at 20, si_value at 24 (SI_TIMER is -2).
+        assertArrayEquals(hex("0e00000000000000feffffff0000000003000000070000002a00000000000000" + "00".repeat(96)),
+                encode(Siginfo.SIZE, new Siginfo(14, 0, Signals.SI_TIMER, new Siginfo.Timer(3, 7, 42))::writeTo));
+    }
+
+    @Test
+    void sigevent() {
+        // sigev_value, sigev_signo, sigev_notify, then the union whose first int is sigev_notify_thread_id.
+        String golden = "2a000000000000000a0000000400000039300000" + "00".repeat(44);
+        Sigevent e = new Sigevent(42, 10, Signals.SIGEV_THREAD_ID, 12345);
+        assertEquals(e, Sigevent.readFrom(le(golden), 0));
+        assertArrayEquals(hex(golden), encode(Sigevent.SIZE, e::writeTo));
+    }
+
+    @Test
+    void itimerspec() {
+        String golden = "0100000000000000020000000000000003000000000000000400000000000000";
+        Itimerspec i = new Itimerspec(new Timespec(1, 2), new Timespec(3, 4));
+        assertArrayEquals(hex(golden), encode(Itimerspec.SIZE, i::writeTo));
+        assertEquals(i, Itimerspec.readFrom(le(golden), 0));
+    }
+
+    @Test
     void siginfoClearsWhatTheUnionMemberDoesNotReach() {
         ByteBuffer b = ByteBuffer.allocate(Siginfo.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         new Siginfo(17, 0, 1, new Siginfo.Child(1, 2, 3, 4, 5)).writeTo(b, 0);

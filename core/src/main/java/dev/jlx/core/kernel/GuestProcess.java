@@ -109,6 +109,8 @@ public final class GuestProcess {
     /** ITIMER_VIRTUAL and ITIMER_PROF, on the process's CPU time. */
     private final CpuTimer virtualTimer = CpuTimer.virtual(this);
     private final CpuTimer profilingTimer = CpuTimer.profiling(this);
+    /** timer_create's timers; a fork child starts with none, execve deletes them. */
+    private final PosixTimers posixTimers = new PosixTimers(this);
     /** Set once the process has exited and waits to be reaped. */
     private volatile boolean zombie;
     /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
@@ -451,6 +453,15 @@ public final class GuestProcess {
         pending.await(t);
     }
 
+    /**
+     * rt_sigtimedwait: takes one of {@code signals} pending for {@code t}, waiting up to
+     * {@code timeoutNanos} (negative: without limit); EAGAIN at the time limit, EINTR when another
+     * signal that {@code t} does not block comes first.
+     */
+    public Siginfo awaitSignal(GuestThread t, long signals, long timeoutNanos) throws ErrnoException {
+        return pending.await(t, signals, timeoutNanos);
+    }
+
     List<GuestThread> threads() {
         return threads;
     }
@@ -546,6 +557,7 @@ public final class GuestProcess {
         realTimer.set(0, 0);
         virtualTimer.cancel();
         profilingTimer.cancel();
+        posixTimers.deleteAll();
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
@@ -872,16 +884,21 @@ public final class GuestProcess {
         return profilingTimer;
     }
 
+    public PosixTimers posixTimers() {
+        return posixTimers;
+    }
+
     public int exitSignal() {
         return exitSignal;
     }
 
     /**
      * execve's changes to the process itself: caught signals back to their defaults; dumpable again
-     * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared.
+     * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared; POSIX timers deleted.
      */
     public void execReset() {
         signalActions.flushHandlers();
+        posixTimers.deleteAll();
         Credentials c = credentials;
         dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
         securebits &= ~SECBIT_KEEP_CAPS;

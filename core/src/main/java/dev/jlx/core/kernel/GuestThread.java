@@ -33,11 +33,11 @@ public final class GuestThread {
     /** Signals sent to this thread alone (Linux's task pending set); guarded by the process's monitor. */
     volatile long pendingSignals;
     /** Their siginfo, made when the first one is sent. */
-    private Siginfo[] pendingInfo;
+    private SignalQueue pendingInfo;
 
-    Siginfo[] pendingInfo() {
+    SignalQueue pendingInfo() {
         if (pendingInfo == null) {
-            pendingInfo = new Siginfo[Signals.NSIG + 1];
+            pendingInfo = new SignalQueue();
         }
         return pendingInfo;
     }

@@ -1,7 +1,9 @@
 package dev.jlx.core.kernel;
 
+import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Siginfo;
+import dev.jlx.core.ErrnoException;
 import dev.jlx.core.api.ExitStatus;
 import java.util.List;
 
@@ -19,8 +21,8 @@ final class PendingSignals {
      * cannot run yet; those sent to one thread pend on it ({@link GuestThread#pendingSignals}).
      */
     private volatile long shared;
-    /** Who sent each pending signal (its siginfo). One of each signal is kept, as Linux. */
-    private final Siginfo[] sharedInfo = new Siginfo[Signals.NSIG + 1];
+    /** Who sent each pending signal (its siginfo), as Linux's sigpending list. */
+    private final SignalQueue sharedInfo = new SignalQueue();
 
     PendingSignals(GuestProcess process) {
         this.process = process;
@@ -34,12 +36,13 @@ final class PendingSignals {
     /** Makes {@code d} pending for the process, or for {@code thread} alone when not null. */
     private void add(GuestThread thread, Siginfo d) {
         synchronized (process) {
+            long bit = GuestThread.bit(d.signo());
             if (thread == null) {
-                shared |= GuestThread.bit(d.signo());
-                sharedInfo[d.signo()] = d;
+                sharedInfo.add(d, (shared & bit) != 0);
+                shared |= bit;
             } else {
-                thread.pendingSignals |= GuestThread.bit(d.signo());
-                thread.pendingInfo()[d.signo()] = d;
+                thread.pendingInfo().add(d, (thread.pendingSignals & bit) != 0);
+                thread.pendingSignals |= bit;
             }
             process.notifyAll();
         }
@@ -59,18 +62,8 @@ final class PendingSignals {
     Siginfo take(GuestThread t, long mask, boolean wait) throws dev.jlx.core.ErrnoException {
         synchronized (process) {
             while (true) {
-                long own = t.pendingSignals & mask;
-                long sharedNow = shared & mask;
-                if ((own | sharedNow) != 0) {
-                    Siginfo[] infos = own != 0 ? t.pendingInfo() : sharedInfo;
-                    int sig = Long.numberOfTrailingZeros(own != 0 ? own : sharedNow) + 1;
-                    if (own != 0) {
-                        t.pendingSignals &= ~GuestThread.bit(sig);
-                    } else {
-                        shared &= ~GuestThread.bit(sig);
-                    }
-                    Siginfo info = infos[sig] != null ? infos[sig] : Siginfo.kill(sig, Signals.SI_USER, 0, 0);
-                    infos[sig] = null;
+                Siginfo info = take(t, mask);
+                if (info != null) {
                     return info;
                 }
                 if (!wait) {
@@ -92,8 +85,53 @@ final class PendingSignals {
     void discard(long signals) {
         synchronized (process) {
             shared &= ~signals;
+            for (int sig = 1; sig <= Signals.NSIG; sig++) {
+                if ((signals & GuestThread.bit(sig)) != 0) {
+                    sharedInfo.clear(sig, process.posixTimers()::dropped);
+                }
+            }
             for (GuestThread t : process.threads()) {
                 t.pendingSignals &= ~signals;
+                for (int sig = 1; sig <= Signals.NSIG; sig++) {
+                    if ((signals & GuestThread.bit(sig)) != 0) {
+                        t.pendingInfo().clear(sig, process.posixTimers()::dropped);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes the lowest of {@code signals} pending for {@code t} (its own first, then the process's,
+     * as dequeue_signal), whatever its disposition; null when none is. A POSIX timer's signal made
+     * stale by timer_settime or timer_delete since it was sent is dropped, as Linux 6.13's
+     * posixtimer_deliver_signal drops it. Under the process's monitor.
+     */
+    private Siginfo take(GuestThread t, long signals) {
+        while (true) {
+            long own = t.pendingSignals & signals;
+            long sharedNow = shared & signals;
+            if ((own | sharedNow) == 0) {
+                return null;
+            }
+            SignalQueue infos = own != 0 ? t.pendingInfo() : sharedInfo;
+            int sig = Long.numberOfTrailingZeros(own != 0 ? own : sharedNow) + 1;
+            Siginfo info = infos.poll(sig);
+            if (!infos.has(sig)) {
+                if (own != 0) {
+                    t.pendingSignals &= ~GuestThread.bit(sig);
+                } else {
+                    shared &= ~GuestThread.bit(sig);
+                }
+            }
+            if (info == null) {
+                return Siginfo.kill(sig, Signals.SI_USER, 0, 0);
+            }
+            if (info.code() == Signals.SI_TIMER) {
+                info = process.posixTimers().delivered(info);
+            }
+            if (info != null) {
+                return info;
             }
         }
     }
@@ -105,26 +143,18 @@ final class PendingSignals {
     Siginfo next(GuestThread t) {
         SignalActions actions = process.signalActions();
         while (true) {
-            int sig;
             Siginfo info;
             synchronized (process) {
-                // The thread's own signals first, then the process's, each lowest first (dequeue_signal).
-                long own = t.pendingSignals & ~t.signalMask();
-                long sharedNow = shared & ~t.signalMask();
                 // A stopped process takes no signal until SIGCONT (SIGKILL never waits in the set).
-                if ((own | sharedNow) == 0 || process.stopped()) {
+                if (process.stopped()) {
                     return null;
                 }
-                Siginfo[] infos = own != 0 ? t.pendingInfo() : sharedInfo;
-                sig = Long.numberOfTrailingZeros(own != 0 ? own : sharedNow) + 1;
-                if (own != 0) {
-                    t.pendingSignals &= ~GuestThread.bit(sig);
-                } else {
-                    shared &= ~GuestThread.bit(sig);
+                info = take(t, ~t.signalMask());
+                if (info == null) {
+                    return null;
                 }
-                info = infos[sig] != null ? infos[sig] : Siginfo.kill(sig, Signals.SI_USER, 0, 0);
-                infos[sig] = null;
             }
+            int sig = info.signo();
             long handler = actions.handler(sig);
             if (handler == Signals.SIG_IGN) {
                 continue;
@@ -141,6 +171,40 @@ final class PendingSignals {
                 continue;
             }
             return info;
+        }
+    }
+
+    /**
+     * rt_sigtimedwait: takes one of {@code signals} pending for {@code t}, waiting up to
+     * {@code timeoutNanos} (negative: without limit) for one to come, whatever its disposition.
+     * EAGAIN when none came in time; EINTR when a signal outside them that {@code t} does not block
+     * came first (its handler runs as the call returns), or the process ends.
+     */
+    Siginfo await(GuestThread t, long signals, long timeoutNanos) throws ErrnoException {
+        long start = System.nanoTime();
+        synchronized (process) {
+            while (true) {
+                Siginfo info = take(t, signals);
+                if (info != null) {
+                    return info;
+                }
+                if (((shared | t.pendingSignals) & ~t.signalMask() & ~signals) != 0 || t.ending()) {
+                    throw new ErrnoException(Errno.EINTR);
+                }
+                long left = timeoutNanos - (System.nanoTime() - start);
+                if (timeoutNanos >= 0 && left <= 0) {
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                try {
+                    if (timeoutNanos < 0) {
+                        process.wait();
+                    } else {
+                        process.wait(left / 1_000_000, (int) (left % 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    // Woken to look again: a signal, or the end of the process.
+                }
+            }
         }
     }
 
@@ -162,15 +226,16 @@ final class PendingSignals {
      * blocks it and another does not, or to {@code thread} alone when {@code threadDirected}: SIGKILL
      * ends the process; an ignored signal vanishes; one that every thread blocks, or one with a
      * handler, stays pending; else its default action is taken. SIGCONT resumes a stopped process
-     * whatever its disposition, and a stop signal cancels a pending SIGCONT and vice versa.
+     * whatever its disposition, and a stop signal cancels a pending SIGCONT and vice versa. False
+     * when the signal was ignored (Linux's prepare_signal), which a POSIX timer needs to know.
      */
-    void send(GuestThread thread, Siginfo d, boolean threadDirected) {
+    boolean send(GuestThread thread, Siginfo d, boolean threadDirected) {
         int sig = d.signo();
         List<GuestThread> threads = process.threads();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
             process.exit(ExitStatus.killed(sig));
-            return;
+            return true;
         }
         JobControl jobs = process.jobControl();
         boolean cont = sig == Signals.SIGCONT;
@@ -182,7 +247,7 @@ final class PendingSignals {
             if (cont) {
                 jobs.resume();
             }
-            return;
+            return false;
         }
         if (!threadDirected && t != null && (t.signalMask() & GuestThread.bit(sig)) != 0) {
             // As Linux's complete_signal: a process's signal wakes a thread that does not block it.
@@ -214,7 +279,7 @@ final class PendingSignals {
                     t.engine().stop();
                 }
             }
-            return;
+            return true;
         }
         if (cont) {
             jobs.resume();
@@ -222,7 +287,11 @@ final class PendingSignals {
         switch (SignalActions.defaultAction(sig)) {
             case TERMINATE -> process.exit(ExitStatus.killed(sig));
             case STOP -> jobs.stopUnlessOrphaned(sig);
-            case IGNORE, CONTINUE -> { }
+            case IGNORE -> {
+                return false;
+            }
+            case CONTINUE -> { }
         }
+        return true;
     }
 }

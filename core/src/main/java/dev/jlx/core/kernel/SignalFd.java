@@ -85,6 +85,12 @@ public final class SignalFd extends OpenFile {
                 dst.set(l, at + 56, c.utime());
                 dst.set(l, at + 64, c.stime());
             }
+            case Siginfo.Timer tm -> {
+                dst.set(i, at + 24, tm.timerId());
+                dst.set(i, at + 32, tm.overrun());
+                dst.set(i, at + 44, (int) tm.value());
+                dst.set(l, at + 48, tm.value());
+            }
             case Siginfo.Fault f -> dst.set(l, at + 72, f.addr());
         }
     }

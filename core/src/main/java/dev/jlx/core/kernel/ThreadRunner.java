@@ -20,9 +20,11 @@ final class ThreadRunner {
     private final GuestProcess process;
     /** The Java thread running each guest thread, whose CPU time is the guest thread's. */
     private final Map<GuestThread, Thread> runners = new ConcurrentHashMap<>();
-    /** CPU time of the threads that have ended. */
-    private long endedUserNanos;
-    private long endedSystemNanos;
+    /**
+     * CPU time of the threads that have ended: replaced under the process's monitor, read without it,
+     * since the CPU-time clocks are read under the locks of timers that the monitor comes before.
+     */
+    private volatile CpuTime ended = new CpuTime(0, 0);
 
     ThreadRunner(GuestProcess process) {
         this.process = process;
@@ -75,9 +77,7 @@ final class ThreadRunner {
     }
 
     CpuTime endedThreadsTime() {
-        synchronized (process) {
-            return new CpuTime(endedUserNanos, endedSystemNanos);
-        }
+        return ended;
     }
 
     /** Wakes {@code thread} from a wait in Java (a blocking call), if it is running. */
@@ -128,8 +128,7 @@ final class ThreadRunner {
         boolean last;
         synchronized (process) {
             process.threads().remove(thread);
-            endedUserNanos += user;
-            endedSystemNanos += system;
+            ended = new CpuTime(ended.userNanos() + user, ended.systemNanos() + system);
             last = process.threads().isEmpty();
         }
         if (!last) {
@@ -159,6 +158,6 @@ final class ThreadRunner {
             process.space().destroy();
         }
         thread.engine().release();
-        process.becomeZombie(endedUserNanos, endedSystemNanos);
+        process.becomeZombie(ended.userNanos(), ended.systemNanos());
     }
 }

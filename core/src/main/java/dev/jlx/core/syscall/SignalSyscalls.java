@@ -80,12 +80,22 @@ final class SignalSyscalls {
         }
         // The old action is the one replaced, even when another thread changes it at the same time.
         SignalActions.Action old = t.process().signalActions().exchange(sig, next);
+        if (next != null && ignored(sig, old.handler()) && !ignored(sig, next.handler())) {
+            // POSIX timers whose signal was ignored send it again (Linux's posixtimer_sig_unignore).
+            t.process().posixTimers().unignored(sig);
+        }
         if (a.addr(2) != 0) {
             ByteBuffer b = GuestMemory.structBuffer(KernelSigaction.SIZE);
             new KernelSigaction(old.handler(), old.flags(), old.restorer(), old.mask()).writeTo(b, 0);
             mem.writeStruct(a.addr(2), b);
         }
         return 0;
+    }
+
+    /** Whether a signal with this handler is ignored: SIG_IGN, or SIG_DFL whose default is to ignore. */
+    private static boolean ignored(int sig, long handler) {
+        return handler == Signals.SIG_IGN
+                || handler == Signals.SIG_DFL && SignalActions.defaultAction(sig) == SignalActions.DefaultAction.IGNORE;
     }
 
     /** Implements Linux syscall rt_sigprocmask(2). */
@@ -217,6 +227,28 @@ final class SignalSyscalls {
     static long pause(GuestThread t, Args a) throws ErrnoException {
         t.process().awaitSignal(t);
         throw new ErrnoException(Errno.EINTR);
+    }
+
+    /**
+     * Implements Linux syscall rt_sigtimedwait(2): takes a pending signal of the set (SIGKILL and
+     * SIGSTOP left out) without running its handler, waiting up to the timeout (NULL: without limit)
+     * for one to come; EAGAIN when none came, EINTR when a handled signal outside the set came first.
+     * The siginfo is written after the signal is taken, so a bad address loses it, as on Linux.
+     */
+    static long rt_sigtimedwait(GuestThread t, Args a) throws ErrnoException {
+        if (a.u64(3) != SIGSET_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestMemory mem = t.process().space().memory();
+        long set = mem.readLong(a.addr(0)) & ~(GuestThread.bit(Signals.SIGKILL) | GuestThread.bit(Signals.SIGSTOP));
+        long timeout = a.addr(2) == 0 ? -1 : TimeSyscalls.readTimespec(t, a.addr(2));
+        Siginfo info = t.process().awaitSignal(t, set, timeout);
+        if (a.addr(1) != 0) {
+            ByteBuffer b = GuestMemory.structBuffer(Siginfo.SIZE);
+            info.writeTo(b, 0);
+            mem.writeStruct(a.addr(1), b);
+        }
+        return info.signo();
     }
 
     /** Sends {@code sig} to the calling thread alone, as Linux's send_sig (SIGPIPE). */

@@ -9,12 +9,14 @@ import dev.jlx.abi.struct.Timeval;
 import dev.jlx.abi.struct.Timezone;
 import dev.jlx.abi.struct.Tms;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.ClockAlarm;
 import dev.jlx.core.kernel.CpuTime;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.function.LongSupplier;
 
 /**
  * Clocks and sleeps. The wall clock and the monotonic clock are the JVM's (CLOCK_REALTIME and
@@ -32,8 +34,7 @@ final class TimeSyscalls {
 
     /** Nanoseconds of {@code clock}, a CPU-time clock included; EINVAL for an unknown clock. */
     static long now(GuestThread t, int clock) throws ErrnoException {
-        return clock < 0 || clock == Clocks.CLOCK_PROCESS_CPUTIME_ID || clock == Clocks.CLOCK_THREAD_CPUTIME_ID
-                ? cpuClock(t, clock, true) : now(clock);
+        return isCpuClock(clock) ? cpuClock(t, clock, true) : now(clock);
     }
 
     /**
@@ -54,19 +55,24 @@ final class TimeSyscalls {
      * Linux's clock_gettime allows. EINVAL for a clock that names no such thread or process.
      */
     private static long cpuClock(GuestThread t, int clock, boolean gettime) throws ErrnoException {
+        return cpuClockSource(t, clock, gettime).getAsLong();
+    }
+
+    /** The reading of a CPU-time clock, as {@link #cpuClock} checks and reads it, for timers to read again. */
+    private static LongSupplier cpuClockSource(GuestThread t, int clock, boolean gettime) throws ErrnoException {
         GuestProcess p = t.process();
         if (clock == Clocks.CLOCK_PROCESS_CPUTIME_ID) {
-            return CpuTime.of(p).totalNanos();
+            return () -> CpuTime.of(p).totalNanos();
         }
         if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID) {
-            return CpuTime.of(p, t).totalNanos();
+            return () -> CpuTime.of(p, t).totalNanos();
         }
         int which = clock & CPUCLOCK_CLOCK_MASK;
         int pid = ~(clock >> 3);
         if (which >= CPUCLOCK_MAX) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        CpuTime c;
+        boolean user = which == CPUCLOCK_VIRT;
         if ((clock & CPUCLOCK_PERTHREAD_MASK) != 0) {
             GuestThread target = pid == 0 ? t : null;
             for (GuestThread other : pid == 0 ? java.util.List.<GuestThread>of() : p.threadSnapshot()) {
@@ -77,26 +83,59 @@ final class TimeSyscalls {
             if (target == null) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            c = CpuTime.of(p, target);
-        } else {
-            GuestProcess target = pid == 0 || gettime && pid == t.tid() ? p : p.kernel().process(pid);
-            if (target == null) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            c = CpuTime.of(target);
+            GuestThread thread = target;
+            return () -> user ? CpuTime.of(p, thread).userNanos() : CpuTime.of(p, thread).totalNanos();
         }
-        return which == CPUCLOCK_VIRT ? c.userNanos() : c.totalNanos();
+        GuestProcess target = pid == 0 || gettime && pid == t.tid() ? p : p.kernel().process(pid);
+        if (target == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return () -> user ? CpuTime.of(target).userNanos() : CpuTime.of(target).totalNanos();
     }
 
-    /** Nanoseconds of a clock that is not a CPU-time clock; EINVAL for an unknown clock. */
+    /** Whether {@code clock} is a CPU-time clock (the caller's, or one a negative id names). */
+    static boolean isCpuClock(int clock) {
+        return clock < 0 || clock == Clocks.CLOCK_PROCESS_CPUTIME_ID || clock == Clocks.CLOCK_THREAD_CPUTIME_ID;
+    }
+
+    /** CPUCLOCK_CLOCK_MASK's value for a clock device (a negative id of a descriptor, which jlx has none of). */
+    static boolean isClockFd(int clock) {
+        return clock < 0 && (clock & CPUCLOCK_CLOCK_MASK) == CPUCLOCK_MAX;
+    }
+
+    /**
+     * A clock for a timer to read again and again: a CPU-time clock of the caller's (checked as
+     * timer_create checks it), or one of the clocks {@link #now(int)} reads; the alarm clocks read
+     * as their base clocks (CLOCK_REALTIME, CLOCK_BOOTTIME).
+     */
+    static ClockAlarm.Clock clockSource(GuestThread t, int clock) throws ErrnoException {
+        if (isCpuClock(clock)) {
+            return new ClockAlarm.Clock(cpuClockSource(t, clock, false), true);
+        }
+        int base = clock == Clocks.CLOCK_REALTIME_ALARM ? Clocks.CLOCK_REALTIME
+                : clock == Clocks.CLOCK_BOOTTIME_ALARM ? Clocks.CLOCK_BOOTTIME : clock;
+        now(base);
+        return new ClockAlarm.Clock(() -> {
+            try {
+                return now(base);
+            } catch (ErrnoException checkedAbove) {
+                throw new IllegalStateException(checkedAbove);
+            }
+        }, false);
+    }
+
+    /**
+     * Nanoseconds of a clock that is not a CPU-time clock; EINVAL for an unknown clock, and for the
+     * alarm clocks, as Linux on a machine without a real-time clock device (alarm_clock_get_*).
+     */
     static long now(int clock) throws ErrnoException {
         return switch (clock) {
-            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_TAI, Clocks.CLOCK_REALTIME_ALARM -> {
+            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_TAI -> {
                 Instant i = Instant.now();
                 yield i.getEpochSecond() * NANOS + i.getNano();
             }
             case Clocks.CLOCK_MONOTONIC, Clocks.CLOCK_MONOTONIC_RAW, Clocks.CLOCK_MONOTONIC_COARSE,
-                    Clocks.CLOCK_BOOTTIME, Clocks.CLOCK_BOOTTIME_ALARM -> System.nanoTime();
+                    Clocks.CLOCK_BOOTTIME -> System.nanoTime();
             default -> throw new ErrnoException(Errno.EINVAL);
         };
     }
@@ -306,8 +345,9 @@ final class TimeSyscalls {
     static long clock_nanosleep(GuestThread t, Args a) throws ErrnoException {
         int clock = a.i32(0);
         if (clock == Clocks.CLOCK_THREAD_CPUTIME_ID || clock == Clocks.CLOCK_MONOTONIC_RAW
-                || clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE) {
-            // Linux's clocks that have no nsleep.
+                || clock == Clocks.CLOCK_REALTIME_COARSE || clock == Clocks.CLOCK_MONOTONIC_COARSE
+                || clock == Clocks.CLOCK_REALTIME_ALARM || clock == Clocks.CLOCK_BOOTTIME_ALARM) {
+            // Linux's clocks that have no nsleep, and the alarm clocks without a real-time clock device.
             throw new ErrnoException(Errno.EOPNOTSUPP);
         }
         boolean cpu = clock < 0 || clock == Clocks.CLOCK_PROCESS_CPUTIME_ID;

@@ -310,7 +310,8 @@ final class ProcessFiles {
      * name is gone or names another file; an O_TMPFILE file as "#inode" in its directory), a pipe or
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
-     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd "anon_inode:[signalfd]".
+     * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd
+     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]".
      */
     static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
@@ -322,6 +323,9 @@ final class ProcessFiles {
         }
         if (f instanceof dev.jlx.core.kernel.SignalFd) {
             return ByteString.of("anon_inode:[signalfd]");
+        }
+        if (f instanceof dev.jlx.core.fs.TimerFd) {
+            return ByteString.of("anon_inode:[timerfd]");
         }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();
@@ -386,7 +390,8 @@ final class ProcessFiles {
 
     /**
      * /proc/PID/fdinfo/N: offset, flags in octal (with O_CLOEXEC for a close-on-exec descriptor, and
-     * O_LARGEFILE, which open(2) always adds on x86-64), mount id and inode.
+     * O_LARGEFILE, which open(2) always adds on x86-64), mount id and inode; then a timerfd's clock,
+     * ticks and setting (timerfd_show).
      */
     static byte[] fdinfo(GuestProcess p, int fd, Vfs vfs) throws ErrnoException {
         OpenFile f = p.fds().get(fd);
@@ -403,6 +408,6 @@ final class ProcessFiles {
             mountId = MountTable.id(vfs, vfs.mountOf(h.guestPath()));
         }
         return ascii(String.format("pos:\t%d\nflags:\t0%o\nmnt_id:\t%d\nino:\t%d\n", pos, flags, mountId,
-                f.stat().ino()));
+                f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo() : ""));
     }
 }

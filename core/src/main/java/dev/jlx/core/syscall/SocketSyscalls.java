@@ -34,8 +34,6 @@ import java.util.List;
 final class SocketSyscalls {
     /** SOCK_CLOEXEC and SOCK_NONBLOCK: the flags socket, socketpair and accept4 take. */
     private static final int SOCK_FLAGS = SOCK_CLOEXEC | SOCK_NONBLOCK;
-    /** net.core.optmem_max: the most control data a sendmsg may pass. */
-    private static final int OPTMEM_MAX = 131072;
     /** MSG_CMSG_COMPAT: only 32-bit callers may pass it (EINVAL here). */
     private static final int MSG_CMSG_COMPAT = 0x80000000;
     /** IPPROTO_MAX: inet protocols are below it. */
@@ -505,7 +503,7 @@ final class SocketSyscalls {
         long[] iov = ReadWriteSyscalls.iovecs(mem, h.iov(), h.iovlen());
         byte[] control = null;
         if (h.controllen() != 0) {
-            if (Long.compareUnsigned(h.controllen(), Integer.MAX_VALUE) > 0 || h.controllen() > OPTMEM_MAX) {
+            if (Long.compareUnsigned(h.controllen(), Integer.MAX_VALUE) > 0 || h.controllen() > SocketFile.OPTMEM_MAX) {
                 throw new ErrnoException(Errno.ENOBUFS);
             }
             control = mem.read(h.control(), (int) h.controllen());

@@ -26,6 +26,7 @@ int main(void) {
     SHOW("sendfile from file offset", sendfile(dst, src, NULL, 1000000));
     printf("%-30s %lld\n", "src offset after", (long long) lseek(src, 0, SEEK_CUR));
     SHOW("sendfile to read-only", sendfile(open("src.txt", O_RDONLY), src, NULL, 10));
+    SHOW("sendfile bad offset, bad fds", sendfile(-1, -1, (off_t *) 8, 10));
     loff_t in = 10, out = 0;
     int dst2 = open("dst2.txt", O_CREAT | O_TRUNC | O_RDWR, 0644);
     SHOW("copy_file_range", syscall(SYS_copy_file_range, src, &in, dst2, &out, 300, 0));

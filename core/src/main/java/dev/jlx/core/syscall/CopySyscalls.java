@@ -22,6 +22,10 @@ final class CopySyscalls {
 
     /** Implements Linux syscall sendfile(2). */
     static long sendfile(GuestThread t, Args a) throws ErrnoException {
+        // Linux copies the offset in before it looks at either descriptor: a bad pointer is EFAULT first.
+        if (a.addr(2) != 0) {
+            t.process().space().memory().readLong(a.addr(2));
+        }
         OpenFile out = t.process().fds().get(a.fd(0));
         OpenFile in = t.process().fds().get(a.fd(1));
         if (!in.readable() || !out.writable()) {

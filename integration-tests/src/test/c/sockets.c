@@ -4,7 +4,8 @@
  * names, path names and autobind; non-blocking connect and accept; shutdown, EOF, ECONNRESET, EPIPE
  * with and without SIGPIPE; MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSG_DONTWAIT; poll and epoll events at
  * each step; buffer limits; SOL_SOCKET options; SCM_RIGHTS and SCM_CREDENTIALS between two processes;
- * SO_PEERCRED; timeouts and signals; sendmmsg and recvmmsg; /proc's view of sockets.
+ * SO_PEERCRED; timeouts and signals; sendmmsg and recvmmsg; /proc's view of sockets; splice from a
+ * pipe into a socket that takes part.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -886,6 +887,40 @@ static void procnet(void) {
     close(s);
 }
 
+/* splice from a pipe into a non-blocking socket with little room: the pipe keeps what the socket did not take. */
+static void splicing(void) {
+    printf("-- splice from a pipe into a socket\n");
+    int sv[2], p[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    fcntl(sv[0], F_SETFL, O_NONBLOCK);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    pipe(p);
+    static char block[65536];
+    memset(block, 'x', sizeof block);
+    long filled = 0, n;
+    while ((n = write(sv[0], block, 4096)) > 0) {
+        filled += n;
+    }
+    printf("  socket filled: %d\n", filled > 0);
+    show("pipe write", write(p[1], block, sizeof block));
+    show("splice into the full socket", splice(p[0], NULL, sv[0], NULL, sizeof block, SPLICE_F_NONBLOCK));
+    int held = -1;
+    ioctl(p[0], FIONREAD, &held);
+    printf("  pipe holds %d\n", held);
+    for (long got = 0; got < filled;) {
+        got += read(sv[1], block, sizeof block);
+    }
+    n = splice(p[0], NULL, sv[0], NULL, sizeof block, SPLICE_F_NONBLOCK);
+    ioctl(p[0], FIONREAD, &held);
+    printf("  splice into the emptied socket: some %d, the pipe holds the rest %d\n", n > 0,
+           n + held == (long) sizeof block);
+    close(sv[0]);
+    close(sv[1]);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     creation();
@@ -899,5 +934,6 @@ int main(void) {
     edges();
     batches();
     procnet();
+    splicing();
     return 0;
 }

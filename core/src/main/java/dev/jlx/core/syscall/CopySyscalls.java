@@ -165,6 +165,9 @@ final class CopySyscalls {
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(limit);
+                if (source != null && sink == null) {
+                    return drain(source, buf, out, outOffset, outOffsetAddr, mem);
+                }
                 int n = source != null ? source.read(buf, true, false)
                         : inOffset < 0 ? in.read(buf) : in.pread(buf, inOffset);
                 if (n <= 0) {
@@ -188,6 +191,35 @@ final class CopySyscalls {
                 SignalSyscalls.send(t, Signals.SIGPIPE);
             }
             throw e;
+        }
+    }
+
+    /**
+     * splice from a pipe to another file, as splice_from_pipe: the pipe gives up only what the file
+     * took, so a non-blocking socket that takes part (or none: EAGAIN) loses nothing. The pipe stays
+     * locked meanwhile, as Linux holds pipe_lock.
+     */
+    private static long drain(Pipe source, MemorySegment buf, OpenFile out, long outOffset, long outOffsetAddr,
+            GuestMemory mem) throws ErrnoException {
+        synchronized (source) {
+            int n = source.peek(buf);
+            int written = 0;
+            while (written < n) {
+                MemorySegment part = buf.asSlice(written, n - written);
+                try {
+                    written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + written);
+                } catch (ErrnoException e) {
+                    if (written == 0) {
+                        throw e;
+                    }
+                    break;
+                }
+            }
+            source.read(buf.asSlice(0, written), true, false);
+            if (outOffsetAddr != 0) {
+                mem.writeLong(outOffsetAddr, outOffset + written);
+            }
+            return written;
         }
     }
 

@@ -528,6 +528,10 @@ public abstract class SocketFile extends OpenFile {
             }
             case SO_INCOMING_CPU -> v = -1;
             case SO_COOKIE -> {
+                // Its u64 is not cut to a shorter buffer, as the ints are.
+                if (length < 8) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
                 synchronized (this) {
                     if (cookie == 0) {
                         cookie = COOKIES.incrementAndGet();

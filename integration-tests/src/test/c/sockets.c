@@ -32,6 +32,15 @@
 #ifndef SIOCINQ
 #define SIOCINQ FIONREAD
 #endif
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+#ifndef FIOSETOWN
+#define FIOSETOWN 0x8901
+#define SIOCSPGRP 0x8902
+#define FIOGETOWN 0x8903
+#define SIOCGPGRP 0x8904
+#endif
 #ifndef SIOCOUTQ
 #define SIOCOUTQ TIOCOUTQ
 #endif
@@ -567,6 +576,27 @@ static void options(void) {
     show("SO_PEERNAME unconnected", getsockopt(s, SOL_SOCKET, SO_PEERNAME, &pn, &vl));
     vl = sizeof(int);
     show("SO_PEERSEC", getsockopt(s, SOL_SOCKET, SO_PEERSEC, &v, &vl));
+    vl = sizeof(int);
+    show("SO_COOKIE into 4 bytes", getsockopt(s, SOL_SOCKET, SO_COOKIE, &v, &vl));
+    int owner = getpid();
+    show("FIOSETOWN", ioctl(s, FIOSETOWN, &owner));
+    owner = 0;
+    show("FIOGETOWN", ioctl(s, FIOGETOWN, &owner));
+    printf("  owner is us %d, F_GETOWN agrees %d\n", owner == getpid(), fcntl(s, F_GETOWN) == getpid());
+    owner = -getpgrp();
+    show("SIOCSPGRP, our group", ioctl(s, SIOCSPGRP, &owner));
+    owner = 0;
+    show("SIOCGPGRP", ioctl(s, SIOCGPGRP, &owner));
+    printf("  owner is our group %d\n", owner == -getpgrp());
+    show("FIOGETOWN bad pointer", ioctl(s, FIOGETOWN, (int *) 8));
+    show("FIOSETOWN bad pointer", ioctl(s, FIOSETOWN, (int *) 8));
+    owner = 99999999;
+    show("FIOSETOWN no such process", ioctl(s, FIOSETOWN, &owner));
+    int pp[2];
+    pipe(pp);
+    show("FIOSETOWN on a pipe", ioctl(pp[0], FIOSETOWN, &owner));
+    close(pp[0]);
+    close(pp[1]);
     close(s);
 }
 

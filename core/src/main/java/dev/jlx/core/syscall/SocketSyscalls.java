@@ -844,7 +844,8 @@ final class SocketSyscalls {
 
     /**
      * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ, the
-     * interface queries ({@link InterfaceIoctls}); any other request (terminal calls) is ENOTTY.
+     * owner (FIOSETOWN, FIOGETOWN and their SIOC*PGRP aliases), the interface queries
+     * ({@link InterfaceIoctls}); any other request (terminal calls) is ENOTTY.
      */
     static long ioctl(GuestThread t, SocketFile s, int request, long arg) throws ErrnoException {
         if (InterfaceIoctls.handles(s.family(), request)) {
@@ -854,6 +855,9 @@ final class SocketSyscalls {
         switch (request) {
             case Ioctl.FIONREAD -> mem.writeInt(arg, s.inputQueued());
             case Ioctl.TIOCOUTQ -> mem.writeInt(arg, s.outputQueued());
+            // sock_ioctl's own, for every family: the file's owner, as fcntl's F_SETOWN and F_GETOWN.
+            case Ioctl.FIOSETOWN, Ioctl.SIOCSPGRP -> FileSyscalls.setOwner(t, s, mem.readInt(arg));
+            case Ioctl.FIOGETOWN, Ioctl.SIOCGPGRP -> mem.writeInt(arg, FileSyscalls.owner(t, s));
             default -> {
                 t.process().kernel().warnOnce("socket-ioctl-" + request, "unimplemented socket ioctl 0x"
                         + Integer.toHexString(request) + ": ENOTTY");

@@ -4,8 +4,8 @@
  * names, path names and autobind; non-blocking connect and accept; shutdown, EOF, ECONNRESET, EPIPE
  * with and without SIGPIPE; MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSG_DONTWAIT; poll and epoll events at
  * each step; buffer limits; SOL_SOCKET options; SCM_RIGHTS and SCM_CREDENTIALS between two processes;
- * SO_PEERCRED; timeouts and signals; sendmmsg and recvmmsg; /proc's view of sockets; splice from a
- * pipe into a socket that takes part.
+ * SO_PEERCRED; timeouts and signals; sendmmsg and recvmmsg; /proc's view of sockets; splice and
+ * sendfile into a socket that takes part.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -917,7 +918,10 @@ static void procnet(void) {
     close(s);
 }
 
-/* splice from a pipe into a non-blocking socket with little room: the pipe keeps what the socket did not take. */
+/*
+ * splice from a pipe and sendfile from a file into a non-blocking socket with little room: the pipe
+ * keeps, and the file offset leaves unread, what the socket did not take.
+ */
 static void splicing(void) {
     printf("-- splice from a pipe into a socket\n");
     int sv[2], p[2];
@@ -945,6 +949,23 @@ static void splicing(void) {
     ioctl(p[0], FIONREAD, &held);
     printf("  splice into the emptied socket: some %d, the pipe holds the rest %d\n", n > 0,
            n + held == (long) sizeof block);
+    int f = open("sendfile.tmp", O_CREAT | O_TRUNC | O_RDWR, 0600);
+    write(f, block, sizeof block);
+    lseek(f, 0, SEEK_SET);
+    filled = 0;
+    while ((n = write(sv[0], block, 4096)) > 0) {
+        filled += n;
+    }
+    show("sendfile into the full socket", sendfile(sv[0], f, NULL, sizeof block));
+    printf("  file offset %ld\n", (long) lseek(f, 0, SEEK_CUR));
+    for (long got = 0; got < filled + 65536 - held;) {
+        got += read(sv[1], block, sizeof block);
+    }
+    n = sendfile(sv[0], f, NULL, sizeof block);
+    printf("  sendfile into the emptied socket: some %d, the offset after it %d\n", n > 0,
+           lseek(f, 0, SEEK_CUR) == n);
+    close(f);
+    unlink("sendfile.tmp");
     close(sv[0]);
     close(sv[1]);
     close(p[0]);

@@ -77,9 +77,18 @@ final class CopySyscalls {
                     break;
                 }
                 int written = 0;
-                while (written < n) {
-                    MemorySegment part = chunk.asSlice(written, n - written);
-                    written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + done + written);
+                try {
+                    while (written < n) {
+                        MemorySegment part = chunk.asSlice(written, n - written);
+                        written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + done + written);
+                    }
+                } catch (ErrnoException e) {
+                    // What the output did not take (a non-blocking socket's EAGAIN) stays to be read again.
+                    if (inOffset < 0) {
+                        in.seek(written - n, dev.jlx.abi.Fcntl.SEEK_CUR);
+                    }
+                    done += written;
+                    throw e;
                 }
                 done += n;
                 if (n < chunk.byteSize()) {

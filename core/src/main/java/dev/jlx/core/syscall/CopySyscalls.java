@@ -26,10 +26,20 @@ final class CopySyscalls {
         if (a.addr(2) != 0) {
             t.process().space().memory().readLong(a.addr(2));
         }
-        OpenFile out = t.process().fds().get(a.fd(0));
         OpenFile in = t.process().fds().get(a.fd(1));
-        if (!in.readable() || !out.writable()) {
+        if (!in.readable()) {
             throw new ErrnoException(Errno.EBADF);
+        }
+        if (a.addr(2) != 0 && in.isPipe()) {
+            throw new ErrnoException(Errno.ESPIPE);
+        }
+        OpenFile out = t.process().fds().get(a.fd(0));
+        if (!out.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        // A pipe has no splice_read: sendfile cannot read from one (Go then copies with read and write).
+        if (in.isPipe()) {
+            throw new ErrnoException(Errno.EINVAL);
         }
         return copy(t, in, a.addr(2), out, 0, ReadWriteSyscalls.capped(a.u64(3)));
     }

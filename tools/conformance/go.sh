@@ -12,8 +12,6 @@ PACKAGES="io io/fs path/filepath internal/poll os/user os os/exec os/signal sync
 # of its binary, so that it would hide every test after it. Delete a line once its bug is fixed;
 # integration-tests/conformance-known.csv gives each one's reason.
 EXCLUDED="
-net.TestGoLookupIPWithResolverConfig
-runtime.TestGoroutineParallelism2
 runtime.TestMemmoveOverflow
 "
 # The portable profile, and the windows one over its fake NT layer on the local disk, reach no host path

@@ -26,6 +26,16 @@ int main(void) {
     SHOW("sendfile from file offset", sendfile(dst, src, NULL, 1000000));
     printf("%-30s %lld\n", "src offset after", (long long) lseek(src, 0, SEEK_CUR));
     SHOW("sendfile to read-only", sendfile(open("src.txt", O_RDONLY), src, NULL, 10));
+    SHOW("sendfile bad offset, bad fds", sendfile(-1, -1, (off_t *) 8, 10));
+    int pp[2];
+    pipe(pp);
+    write(pp[1], "abc", 3);
+    SHOW("sendfile from a pipe", sendfile(dst, pp[0], NULL, 10));
+    off_t zero = 0;
+    SHOW("sendfile from a pipe at offset", sendfile(dst, pp[0], &zero, 10));
+    SHOW("sendfile from a pipe, bad out", sendfile(-1, pp[0], &zero, 10));
+    close(pp[0]);
+    close(pp[1]);
     loff_t in = 10, out = 0;
     int dst2 = open("dst2.txt", O_CREAT | O_TRUNC | O_RDWR, 0644);
     SHOW("copy_file_range", syscall(SYS_copy_file_range, src, &in, dst2, &out, 300, 0));

@@ -2,7 +2,8 @@
  * More IPv4 and IPv6 socket behaviour on loopback: the program's own lines in /proc/net/tcp, tcp6,
  * udp and udp6 (found by the inode /proc/self/fd shows), control messages of recvmsg (IP_PKTINFO,
  * IP_TTL, IP_TOS, IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS, timestamps, IP_RECVERR's error queue,
- * and their truncation), the order of connect's checks, and accept of a connection the client
+ * and their truncation; the IP options and original destination of IP_RECVOPTS, IP_RETOPTS and
+ * IP_RECVORIGDSTADDR), the order of connect's checks, and accept of a connection the client
  * reset. Ports and times are the kernel's: only their relations are printed.
  */
 #define _GNU_SOURCE
@@ -21,6 +22,13 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef IP_RECVORIGDSTADDR
+#define IP_RECVORIGDSTADDR 20
+#endif
+#ifndef IP_ORIGDSTADDR
+#define IP_ORIGDSTADDR 20
+#endif
 
 /* linux/errqueue.h's, which musl's headers do not carry. */
 struct extended_err {
@@ -414,6 +422,12 @@ static void show_cmsgs(struct msghdr *m) {
                 inet_ntop(AF_INET, &off.sin_addr, a, sizeof a);
                 printf(" offender family %d %s", off.sin_family, a);
             }
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_ORIGDSTADDR && data >= sizeof(struct sockaddr_in)) {
+            struct sockaddr_in dst;
+            memcpy(&dst, d, sizeof dst);
+            char a[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &dst.sin_addr, a, sizeof a);
+            printf(" family %d addr %s", dst.sin_family, a);
         } else if (c->cmsg_level == SOL_SOCKET) {
             printf(" %zu bytes of a time", data);
         } else {
@@ -501,6 +515,26 @@ static void control_messages(void) {
     receive_with("v6 recvmsg", u6, control.buf, sizeof control.buf, 0);
     close(s6);
     close(u6);
+
+    printf("-- IP options and the original destination\n");
+    u = socket(AF_INET, SOCK_DGRAM, 0);
+    a = in4("127.0.0.1", 0);
+    bind(u, (struct sockaddr *) &a, sizeof a);
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    to = in4("127.0.0.1", port_of(u));
+    connect(s, (struct sockaddr *) &to, sizeof to);
+    unsigned char nop_end[4] = {1, 0, 0, 0};
+    show("sender IP_OPTIONS NOP, EOL", setsockopt(s, IPPROTO_IP, IP_OPTIONS, nop_end, sizeof nop_end));
+    setint("IP_RECVOPTS", u, IPPROTO_IP, IP_RECVOPTS, 1);
+    setint("IP_RETOPTS", u, IPPROTO_IP, IP_RETOPTS, 1);
+    setint("IP_RECVORIGDSTADDR", u, IPPROTO_IP, IP_RECVORIGDSTADDR, 1);
+    printf("read back: IP_RECVOPTS %d IP_RETOPTS %d IP_RECVORIGDSTADDR %d\n", intopt(u, IPPROTO_IP, IP_RECVOPTS),
+           intopt(u, IPPROTO_IP, IP_RETOPTS), intopt(u, IPPROTO_IP, IP_RECVORIGDSTADDR));
+    send(s, "opts", 4, 0);
+    await_events("receiver", u, POLLIN);
+    receive_with("recvmsg with IP options", u, control.buf, sizeof control.buf, 0);
+    close(s);
+    close(u);
 
     printf("-- IP_RECVERR\n");
     u = socket(AF_INET, SOCK_DGRAM, 0);

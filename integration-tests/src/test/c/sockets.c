@@ -4,7 +4,8 @@
  * names, path names and autobind; non-blocking connect and accept; shutdown, EOF, ECONNRESET, EPIPE
  * with and without SIGPIPE; MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSG_DONTWAIT; poll and epoll events at
  * each step; buffer limits; SOL_SOCKET options; SCM_RIGHTS and SCM_CREDENTIALS between two processes;
- * SO_PEERCRED; timeouts and signals; sendmmsg and recvmmsg; /proc's view of sockets.
+ * SO_PEERCRED; timeouts and signals; sendmmsg and recvmmsg; /proc's view of sockets; splice and
+ * sendfile into a socket that takes part.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,6 +32,15 @@
 /* linux/sockios.h, which musl's headers lack. */
 #ifndef SIOCINQ
 #define SIOCINQ FIONREAD
+#endif
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+#ifndef FIOSETOWN
+#define FIOSETOWN 0x8901
+#define SIOCSPGRP 0x8902
+#define FIOGETOWN 0x8903
+#define SIOCGPGRP 0x8904
 #endif
 #ifndef SIOCOUTQ
 #define SIOCOUTQ TIOCOUTQ
@@ -566,6 +577,27 @@ static void options(void) {
     show("SO_PEERNAME unconnected", getsockopt(s, SOL_SOCKET, SO_PEERNAME, &pn, &vl));
     vl = sizeof(int);
     show("SO_PEERSEC", getsockopt(s, SOL_SOCKET, SO_PEERSEC, &v, &vl));
+    vl = sizeof(int);
+    show("SO_COOKIE into 4 bytes", getsockopt(s, SOL_SOCKET, SO_COOKIE, &v, &vl));
+    int owner = getpid();
+    show("FIOSETOWN", ioctl(s, FIOSETOWN, &owner));
+    owner = 0;
+    show("FIOGETOWN", ioctl(s, FIOGETOWN, &owner));
+    printf("  owner is us %d, F_GETOWN agrees %d\n", owner == getpid(), fcntl(s, F_GETOWN) == getpid());
+    owner = -getpgrp();
+    show("SIOCSPGRP, our group", ioctl(s, SIOCSPGRP, &owner));
+    owner = 0;
+    show("SIOCGPGRP", ioctl(s, SIOCGPGRP, &owner));
+    printf("  owner is our group %d\n", owner == -getpgrp());
+    show("FIOGETOWN bad pointer", ioctl(s, FIOGETOWN, (int *) 8));
+    show("FIOSETOWN bad pointer", ioctl(s, FIOSETOWN, (int *) 8));
+    owner = 99999999;
+    show("FIOSETOWN no such process", ioctl(s, FIOSETOWN, &owner));
+    int pp[2];
+    pipe(pp);
+    show("FIOSETOWN on a pipe", ioctl(pp[0], FIOSETOWN, &owner));
+    close(pp[0]);
+    close(pp[1]);
     close(s);
 }
 
@@ -886,6 +918,60 @@ static void procnet(void) {
     close(s);
 }
 
+/*
+ * splice from a pipe and sendfile from a file into a non-blocking socket with little room: the pipe
+ * keeps, and the file offset leaves unread, what the socket did not take.
+ */
+static void splicing(void) {
+    printf("-- splice from a pipe into a socket\n");
+    int sv[2], p[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    fcntl(sv[0], F_SETFL, O_NONBLOCK);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    pipe(p);
+    static char block[65536];
+    memset(block, 'x', sizeof block);
+    long filled = 0, n;
+    while ((n = write(sv[0], block, 4096)) > 0) {
+        filled += n;
+    }
+    printf("  socket filled: %d\n", filled > 0);
+    show("pipe write", write(p[1], block, sizeof block));
+    show("splice into the full socket", splice(p[0], NULL, sv[0], NULL, sizeof block, SPLICE_F_NONBLOCK));
+    int held = -1;
+    ioctl(p[0], FIONREAD, &held);
+    printf("  pipe holds %d\n", held);
+    for (long got = 0; got < filled;) {
+        got += read(sv[1], block, sizeof block);
+    }
+    n = splice(p[0], NULL, sv[0], NULL, sizeof block, SPLICE_F_NONBLOCK);
+    ioctl(p[0], FIONREAD, &held);
+    printf("  splice into the emptied socket: some %d, the pipe holds the rest %d\n", n > 0,
+           n + held == (long) sizeof block);
+    int f = open("sendfile.tmp", O_CREAT | O_TRUNC | O_RDWR, 0600);
+    write(f, block, sizeof block);
+    lseek(f, 0, SEEK_SET);
+    filled = 0;
+    while ((n = write(sv[0], block, 4096)) > 0) {
+        filled += n;
+    }
+    show("sendfile into the full socket", sendfile(sv[0], f, NULL, sizeof block));
+    printf("  file offset %ld\n", (long) lseek(f, 0, SEEK_CUR));
+    for (long got = 0; got < filled + 65536 - held;) {
+        got += read(sv[1], block, sizeof block);
+    }
+    n = sendfile(sv[0], f, NULL, sizeof block);
+    printf("  sendfile into the emptied socket: some %d, the offset after it %d\n", n > 0,
+           lseek(f, 0, SEEK_CUR) == n);
+    close(f);
+    unlink("sendfile.tmp");
+    close(sv[0]);
+    close(sv[1]);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     creation();
@@ -899,5 +985,6 @@ int main(void) {
     edges();
     batches();
     procnet();
+    splicing();
     return 0;
 }

@@ -28,6 +28,8 @@ public final class Inet {
     public static final int IP_TTL = 2;
     public static final int IP_HDRINCL = 3;
     public static final int IP_OPTIONS = 4;
+    public static final int IP_RECVOPTS = 6;
+    public static final int IP_RETOPTS = 7;
     public static final int IP_PKTINFO = 8;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IP_RECVERR = 11;
@@ -35,6 +37,7 @@ public final class Inet {
     public static final int IP_RECVTOS = 13;
     public static final int IP_MTU = 14;
     public static final int IP_FREEBIND = 15;
+    public static final int IP_RECVORIGDSTADDR = 20;
     public static final int IP_BIND_ADDRESS_NO_PORT = 24;
     public static final int IP_MULTICAST_IF = 32;
     public static final int IP_MULTICAST_TTL = 33;

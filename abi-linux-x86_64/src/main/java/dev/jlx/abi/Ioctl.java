@@ -89,6 +89,10 @@ public final class Ioctl {
     public static final int FIOQSIZE = 0x5460;
 
     // Socket and interface requests (linux/sockios.h): type 0x89, no size encoded.
+    public static final int FIOSETOWN = 0x8901;
+    public static final int SIOCSPGRP = 0x8902;
+    public static final int FIOGETOWN = 0x8903;
+    public static final int SIOCGPGRP = 0x8904;
     public static final int SIOCGIFNAME = 0x8910;
     public static final int SIOCGIFCONF = 0x8912;
     public static final int SIOCGIFFLAGS = 0x8913;
@@ -206,6 +210,10 @@ public final class Ioctl {
             Map.entry(TIOCSERSETMULTI, "TIOCSERSETMULTI"),
             Map.entry(TIOCMIWAIT, "TIOCMIWAIT"),
             Map.entry(TIOCGICOUNT, "TIOCGICOUNT"),
+            Map.entry(FIOSETOWN, "FIOSETOWN"),
+            Map.entry(SIOCSPGRP, "SIOCSPGRP"),
+            Map.entry(FIOGETOWN, "FIOGETOWN"),
+            Map.entry(SIOCGPGRP, "SIOCGPGRP"),
             Map.entry(SIOCGIFNAME, "SIOCGIFNAME"),
             Map.entry(SIOCGIFCONF, "SIOCGIFCONF"),
             Map.entry(SIOCGIFFLAGS, "SIOCGIFFLAGS"),

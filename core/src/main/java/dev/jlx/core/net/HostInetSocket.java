@@ -72,7 +72,8 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         Map<Long, Boolean> m = new java.util.HashMap<>();
         for (int name : new int[] {IP_TOS, IP_TTL, IP_HDRINCL, IP_OPTIONS, IP_MTU_DISCOVER, IP_MTU, IP_FREEBIND,
             IP_BIND_ADDRESS_NO_PORT, IP_MULTICAST_IF, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_ADD_MEMBERSHIP,
-            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS}) {
+            IP_DROP_MEMBERSHIP, IP_MULTICAST_ALL, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVOPTS, IP_RETOPTS,
+            IP_RECVORIGDSTADDR}) {
             m.put(key(SOL_IP, name), false);
         }
         m.put(key(SOL_IP, IP_RECVERR), true);

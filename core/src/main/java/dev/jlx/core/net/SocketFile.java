@@ -42,8 +42,10 @@ public abstract class SocketFile extends OpenFile {
     /** net.core.wmem_default and rmem_default, and the _max the options cap a request at (Linux's defaults). */
     public static final int WMEM_DEFAULT = 212992;
     public static final int RMEM_DEFAULT = 212992;
-    private static final int WMEM_MAX = 212992;
-    private static final int RMEM_MAX = 212992;
+    public static final int WMEM_MAX = 212992;
+    public static final int RMEM_MAX = 212992;
+    /** net.core.optmem_max: the most control data a sendmsg may pass. */
+    public static final int OPTMEM_MAX = 131072;
     /** net.core.somaxconn's default: listen's backlog at most. */
     public static final int SOMAXCONN = 4096;
     /** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF: twice a small skb's truesize, and one skb's. */
@@ -526,6 +528,10 @@ public abstract class SocketFile extends OpenFile {
             }
             case SO_INCOMING_CPU -> v = -1;
             case SO_COOKIE -> {
+                // Its u64 is not cut to a shorter buffer, as the ints are.
+                if (length < 8) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
                 synchronized (this) {
                     if (cookie == 0) {
                         cookie = COOKIES.incrementAndGet();

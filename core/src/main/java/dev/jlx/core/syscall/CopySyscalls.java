@@ -22,10 +22,24 @@ final class CopySyscalls {
 
     /** Implements Linux syscall sendfile(2). */
     static long sendfile(GuestThread t, Args a) throws ErrnoException {
-        OpenFile out = t.process().fds().get(a.fd(0));
+        // Linux copies the offset in before it looks at either descriptor: a bad pointer is EFAULT first.
+        if (a.addr(2) != 0) {
+            t.process().space().memory().readLong(a.addr(2));
+        }
         OpenFile in = t.process().fds().get(a.fd(1));
-        if (!in.readable() || !out.writable()) {
+        if (!in.readable()) {
             throw new ErrnoException(Errno.EBADF);
+        }
+        if (a.addr(2) != 0 && in.isPipe()) {
+            throw new ErrnoException(Errno.ESPIPE);
+        }
+        OpenFile out = t.process().fds().get(a.fd(0));
+        if (!out.writable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        // A pipe has no splice_read: sendfile cannot read from one (Go then copies with read and write).
+        if (in.isPipe()) {
+            throw new ErrnoException(Errno.EINVAL);
         }
         return copy(t, in, a.addr(2), out, 0, ReadWriteSyscalls.capped(a.u64(3)));
     }
@@ -73,9 +87,18 @@ final class CopySyscalls {
                     break;
                 }
                 int written = 0;
-                while (written < n) {
-                    MemorySegment part = chunk.asSlice(written, n - written);
-                    written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + done + written);
+                try {
+                    while (written < n) {
+                        MemorySegment part = chunk.asSlice(written, n - written);
+                        written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + done + written);
+                    }
+                } catch (ErrnoException e) {
+                    // What the output did not take (a non-blocking socket's EAGAIN) stays to be read again.
+                    if (inOffset < 0) {
+                        in.seek(written - n, dev.jlx.abi.Fcntl.SEEK_CUR);
+                    }
+                    done += written;
+                    throw e;
                 }
                 done += n;
                 if (n < chunk.byteSize()) {
@@ -161,6 +184,9 @@ final class CopySyscalls {
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(limit);
+                if (source != null && sink == null) {
+                    return drain(source, buf, out, outOffset, outOffsetAddr, mem);
+                }
                 int n = source != null ? source.read(buf, true, false)
                         : inOffset < 0 ? in.read(buf) : in.pread(buf, inOffset);
                 if (n <= 0) {
@@ -184,6 +210,35 @@ final class CopySyscalls {
                 SignalSyscalls.send(t, Signals.SIGPIPE);
             }
             throw e;
+        }
+    }
+
+    /**
+     * splice from a pipe to another file, as splice_from_pipe: the pipe gives up only what the file
+     * took, so a non-blocking socket that takes part (or none: EAGAIN) loses nothing. The pipe stays
+     * locked meanwhile, as Linux holds pipe_lock.
+     */
+    private static long drain(Pipe source, MemorySegment buf, OpenFile out, long outOffset, long outOffsetAddr,
+            GuestMemory mem) throws ErrnoException {
+        synchronized (source) {
+            int n = source.peek(buf);
+            int written = 0;
+            while (written < n) {
+                MemorySegment part = buf.asSlice(written, n - written);
+                try {
+                    written += outOffset < 0 ? out.write(part) : out.pwrite(part, outOffset + written);
+                } catch (ErrnoException e) {
+                    if (written == 0) {
+                        throw e;
+                    }
+                    break;
+                }
+            }
+            source.read(buf.asSlice(0, written), true, false);
+            if (outOffsetAddr != 0) {
+                mem.writeLong(outOffsetAddr, outOffset + written);
+            }
+            return written;
         }
     }
 

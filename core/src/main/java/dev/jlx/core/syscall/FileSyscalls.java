@@ -429,16 +429,10 @@ final class FileSyscalls {
                 return recordLock(t, f, cmd, a.addr(2));
             }
             case Fcntl.F_GETOWN -> {
-                OpenFile.Owner o = f.owner();
-                int pid = ownerExists(t.process().kernel(), o) ? o.pid() : 0;
-                return o.type() == Fcntl.F_OWNER_PGRP ? -pid : pid;
+                return owner(t, f);
             }
             case Fcntl.F_SETOWN -> {
-                int who = a.i32(2);
-                if (who == Integer.MIN_VALUE) {
-                    throw new ErrnoException(Errno.EINVAL);
-                }
-                setOwner(t, f, who < 0 ? Fcntl.F_OWNER_PGRP : Fcntl.F_OWNER_PID, Math.abs(who));
+                setOwner(t, f, a.i32(2));
                 return 0;
             }
             case Fcntl.F_GETOWN_EX -> {
@@ -574,6 +568,21 @@ final class FileSyscalls {
                 p.credentials().fsgid(), (flags & MFD_ALLOW_SEALING) != 0), OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE,
                 null);
         return installNew(p, file, (flags & MFD_CLOEXEC) != 0);
+    }
+
+    /** F_GETOWN (and a socket's FIOGETOWN), as f_getown: a process group's id negated, 0 for none. */
+    static int owner(GuestThread t, OpenFile f) {
+        OpenFile.Owner o = f.owner();
+        int pid = ownerExists(t.process().kernel(), o) ? o.pid() : 0;
+        return o.type() == Fcntl.F_OWNER_PGRP ? -pid : pid;
+    }
+
+    /** F_SETOWN (and a socket's FIOSETOWN): a negative id names a process group. */
+    static void setOwner(GuestThread t, OpenFile f, int who) throws ErrnoException {
+        if (who == Integer.MIN_VALUE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        setOwner(t, f, who < 0 ? Fcntl.F_OWNER_PGRP : Fcntl.F_OWNER_PID, Math.abs(who));
     }
 
     /**

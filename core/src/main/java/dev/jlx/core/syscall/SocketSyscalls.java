@@ -34,8 +34,6 @@ import java.util.List;
 final class SocketSyscalls {
     /** SOCK_CLOEXEC and SOCK_NONBLOCK: the flags socket, socketpair and accept4 take. */
     private static final int SOCK_FLAGS = SOCK_CLOEXEC | SOCK_NONBLOCK;
-    /** net.core.optmem_max: the most control data a sendmsg may pass. */
-    private static final int OPTMEM_MAX = 131072;
     /** MSG_CMSG_COMPAT: only 32-bit callers may pass it (EINVAL here). */
     private static final int MSG_CMSG_COMPAT = 0x80000000;
     /** IPPROTO_MAX: inet protocols are below it. */
@@ -505,7 +503,7 @@ final class SocketSyscalls {
         long[] iov = ReadWriteSyscalls.iovecs(mem, h.iov(), h.iovlen());
         byte[] control = null;
         if (h.controllen() != 0) {
-            if (Long.compareUnsigned(h.controllen(), Integer.MAX_VALUE) > 0 || h.controllen() > OPTMEM_MAX) {
+            if (Long.compareUnsigned(h.controllen(), Integer.MAX_VALUE) > 0 || h.controllen() > SocketFile.OPTMEM_MAX) {
                 throw new ErrnoException(Errno.ENOBUFS);
             }
             control = mem.read(h.control(), (int) h.controllen());
@@ -846,8 +844,8 @@ final class SocketSyscalls {
 
     /**
      * ioctl(2) on a socket, after the calls every file takes: SIOCINQ (FIONREAD) and SIOCOUTQ, the
-     * interface queries ({@link InterfaceIoctls}); any other request is ENOTTY, logged unless it is a
-     * terminal call.
+     * owner (FIOSETOWN, FIOGETOWN and their SIOC*PGRP aliases), the interface queries
+     * ({@link InterfaceIoctls}); any other request is ENOTTY, logged unless it is a terminal call.
      */
     static long ioctl(GuestThread t, SocketFile s, int request, long arg) throws ErrnoException {
         if (InterfaceIoctls.handles(s.family(), request)) {
@@ -857,6 +855,9 @@ final class SocketSyscalls {
         switch (request) {
             case Ioctl.FIONREAD -> mem.writeInt(arg, s.inputQueued());
             case Ioctl.TIOCOUTQ -> mem.writeInt(arg, s.outputQueued());
+            // sock_ioctl's own, for every family: the file's owner, as fcntl's F_SETOWN and F_GETOWN.
+            case Ioctl.FIOSETOWN, Ioctl.SIOCSPGRP -> FileSyscalls.setOwner(t, s, mem.readInt(arg));
+            case Ioctl.FIOGETOWN, Ioctl.SIOCGPGRP -> mem.writeInt(arg, FileSyscalls.owner(t, s));
             default -> {
                 // A terminal call ('T') on a socket is ENOTTY as on any file that is no terminal, no gap.
                 if ((request >> 8 & 0xff) == 'T') {

@@ -118,9 +118,9 @@ final class PosixNetwork implements HostNetwork {
             {1, 55}, {1, 29}, {1, 35}, {1, 63}, {1, 64},
             // SOL_IP: TOS, TTL, HDRINCL, OPTIONS, MTU_DISCOVER, RECVERR, MTU, FREEBIND, BIND_ADDRESS_NO_PORT,
             // MULTICAST_IF, MULTICAST_TTL, MULTICAST_LOOP, ADD_MEMBERSHIP, DROP_MEMBERSHIP, MULTICAST_ALL, PKTINFO,
-            // RECVTTL, RECVTOS.
+            // RECVTTL, RECVTOS, RECVOPTS, RETOPTS, RECVORIGDSTADDR.
             {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 10}, {0, 11}, {0, 14}, {0, 15}, {0, 24}, {0, 32}, {0, 33}, {0, 34},
-            {0, 35}, {0, 36}, {0, 49}, {0, 8}, {0, 12}, {0, 13},
+            {0, 35}, {0, 36}, {0, 49}, {0, 8}, {0, 12}, {0, 13}, {0, 6}, {0, 7}, {0, 20},
             // SOL_TCP: NODELAY ... NOTSENT_LOWAT.
             {6, 1}, {6, 2}, {6, 3}, {6, 4}, {6, 5}, {6, 6}, {6, 7}, {6, 8}, {6, 9}, {6, 10}, {6, 11}, {6, 12},
             {6, 13}, {6, 18}, {6, 23}, {6, 25},

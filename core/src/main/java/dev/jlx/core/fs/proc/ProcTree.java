@@ -134,6 +134,17 @@ public final class ProcTree {
         SequencedMap<String, PseudoNode> core = new LinkedHashMap<>();
         core.put("somaxconn", new PseudoNode.File(kernelMeta(DYNAMIC + 22, 0644), 0,
                 () -> line(Integer.toString(SocketFile.SOMAXCONN)), refused, Errno.EACCES));
+        // What SO_RCVBUF and SO_SNDBUF start at and are capped at; the most control data a sendmsg passes.
+        core.put("optmem_max", new PseudoNode.File(kernelMeta(DYNAMIC + 26, 0644), 0,
+                () -> line(Integer.toString(SocketFile.OPTMEM_MAX)), refused, Errno.EACCES));
+        core.put("rmem_default", new PseudoNode.File(kernelMeta(DYNAMIC + 27, 0644), 0,
+                () -> line(Integer.toString(SocketFile.RMEM_DEFAULT)), refused, Errno.EACCES));
+        core.put("rmem_max", new PseudoNode.File(kernelMeta(DYNAMIC + 28, 0644), 0,
+                () -> line(Integer.toString(SocketFile.RMEM_MAX)), refused, Errno.EACCES));
+        core.put("wmem_default", new PseudoNode.File(kernelMeta(DYNAMIC + 29, 0644), 0,
+                () -> line(Integer.toString(SocketFile.WMEM_DEFAULT)), refused, Errno.EACCES));
+        core.put("wmem_max", new PseudoNode.File(kernelMeta(DYNAMIC + 30, 0644), 0,
+                () -> line(Integer.toString(SocketFile.WMEM_MAX)), refused, Errno.EACCES));
         SequencedMap<String, PseudoNode> ipv4 = new LinkedHashMap<>();
         ipv4.put("ip_local_port_range", new PseudoNode.File(kernelMeta(DYNAMIC + 24, 0644), 0,
                 () -> line("32768\t60999"), refused, Errno.EACCES));

@@ -20,9 +20,7 @@ fi
 # Test cases left out under jlx (their jlx status is "excluded"), as regrtest --ignore globs: each
 # hangs, which would end its whole module at the time limit. Delete a line once its bug is fixed;
 # integration-tests/conformance-known.csv gives each one's reason.
-EXCLUDED="
-test.test_multiprocessing_fork.WithProcessesTestBarrier.test_thousand
-"
+EXCLUDED=""
 set -f  # no pathname expansion: $EXCLUDED is a list of globs for test ids
 # The interpreter by its full path: a python3 earlier on PATH could be another build with other tests.
 PYTHON=/usr/bin/python3.11

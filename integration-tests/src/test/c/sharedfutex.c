@@ -166,6 +166,37 @@ static void shared_mutex_and_condvar(void) {
     printf("mutex and condvar: counter %ld\n", s->counter);
 }
 
+/*
+ * Atomic instructions of several processes on one shared word (LOCK XADD, and a CMPXCHG loop as
+ * glibc's semaphores use): no increment may be lost.
+ */
+static void shared_atomics(void) {
+    long *words = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    enum { PROCESSES = 4, ROUNDS = 1000000 };
+    pid_t pids[PROCESSES];
+    fflush(stdout);
+    for (int p = 0; p < PROCESSES; p++) {
+        pids[p] = fork();
+        if (pids[p] == 0) {
+            /* All start together, so that they run at once. */
+            __atomic_fetch_add(&words[2], 1, __ATOMIC_SEQ_CST);
+            while (__atomic_load_n(&words[2], __ATOMIC_SEQ_CST) < PROCESSES) {
+            }
+            for (int i = 0; i < ROUNDS; i++) {
+                __atomic_fetch_add(&words[0], 1, __ATOMIC_SEQ_CST);
+                long old = __atomic_load_n(&words[1], __ATOMIC_RELAXED);
+                while (!__atomic_compare_exchange_n(&words[1], &old, old + 2, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+                }
+            }
+            _exit(0);
+        }
+    }
+    for (int p = 0; p < PROCESSES; p++) {
+        reap(pids[p]);
+    }
+    printf("shared atomics: add %ld, cmpxchg %ld\n", words[0], words[1]);
+}
+
 int main(void) {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -212,5 +243,6 @@ int main(void) {
 
     named_semaphores();
     shared_mutex_and_condvar();
+    shared_atomics();
     return 0;
 }

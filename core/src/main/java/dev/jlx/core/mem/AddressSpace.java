@@ -269,6 +269,9 @@ public final class AddressSpace implements CpuEngine.Code {
             }
             v = new Vma(start, start + len, prot, flags, name, sharedHost.memory(), maxProt, fileOffset, sharedHost,
                     null, false);
+            if ((maxProt & Mman.PROT_WRITE) != 0) {
+                runToken.join(RunToken.SHARED_MEMORY);
+            }
         } else {
             // Private PROT_NONE pages get host memory only when they become accessible: a reservation costs none.
             v = new Vma(start, start + len, prot, flags, name, null, maxProt, fileOffset, null, null, false);
@@ -700,6 +703,7 @@ public final class AddressSpace implements CpuEngine.Code {
      */
     public synchronized AddressSpace fork() throws ErrnoException {
         AddressSpace child = new AddressSpace(hostMemory);
+        child.runToken.inherit(runToken);
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;

@@ -12,15 +12,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * its next translated block; a holder that makes a syscall after its slice, with another thread
  * waiting, lets that one run first. The token guards no kernel data: objects that threads share
  * have locks of their own (docs/design.md, Concurrency).
+ *
+ * <p>Processes can share writable memory too (MAP_SHARED, and fork hands it on), and their atomic
+ * instructions on it (a process-shared semaphore's) must not interleave either: an address space
+ * that maps writable shared memory {@linkplain #join joins} {@link #SHARED_MEMORY}, which its
+ * threads then hold as well as its own token while they run guest code.
  */
 public final class RunToken {
     /** How long a thread runs before a waiting one gets its turn. */
     private static final long SLICE_NANOS = 4_000_000;
 
+    /**
+     * The turn-taking of every address space in this JVM that maps writable shared memory. One for
+     * the JVM, not per machine: two machines may map one host file.
+     */
+    public static final RunToken SHARED_MEMORY = new RunToken();
+
     private final ReentrantLock lock = new ReentrantLock(true);
     private long since;
     /** The engine of the thread that holds the token, for a waiter to stop. */
     private volatile CpuEngine holder;
+    /**
+     * {@link #SHARED_MEMORY} once this space maps writable shared memory, else null; set under
+     * {@link #lock}, so whoever holds this token holds that one too exactly when it is set.
+     */
+    private volatile RunToken joined;
 
     /**
      * Blocks until the calling thread, whose engine is {@code engine}, may run guest code; after
@@ -48,11 +64,46 @@ public final class RunToken {
         }
         holder = engine;
         since = System.nanoTime();
+        RunToken j = joined;
+        if (j != null) {
+            j.acquire(engine);
+        }
     }
 
     public void release() {
+        RunToken j = joined;
+        if (j != null) {
+            j.release();
+        }
         holder = null;
         lock.unlock();
+    }
+
+    /**
+     * From now on whoever runs this space also holds {@code common} (its memory became shared with
+     * other spaces'). The caller holds this token (a syscall that does not block) or runs no guest
+     * code of this space (then it waits for the holder to let go).
+     */
+    public void join(RunToken common) {
+        if (joined != null) {
+            return;
+        }
+        if (lock.isHeldByCurrentThread()) {
+            common.acquire(holder);
+            joined = common;
+        } else {
+            lock.lock();
+            try {
+                joined = common;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** fork's child space, which no thread runs yet, shares what {@code parent}'s has joined. */
+    public void inherit(RunToken parent) {
+        joined = parent.joined;
     }
 
     /** Lets the other threads run while the caller waits in {@code wait} (for them, or for a vfork child). */
@@ -69,7 +120,8 @@ public final class RunToken {
     /** At a syscall: after a whole slice with another thread waiting, lets it run first. */
     public void yieldIfDue() {
         // Every syscall passes here: the cheap question first.
-        if (lock.hasQueuedThreads() && System.nanoTime() - since > SLICE_NANOS) {
+        RunToken j = joined;
+        if ((lock.hasQueuedThreads() || j != null && j.lock.hasQueuedThreads()) && System.nanoTime() - since > SLICE_NANOS) {
             CpuEngine mine = holder;
             release();
             acquire(mine);

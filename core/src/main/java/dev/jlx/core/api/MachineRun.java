@@ -93,10 +93,12 @@ final class MachineRun {
         // The host's terminal, when a standard stream may be it: its resizes reach the foreground group.
         AutoCloseable resizes = config.stdin() == null || config.stdout() == null || config.stderr() == null
                 ? host.console().watchWindowSize(kernel.hostTerminal()::resized) : () -> { };
+        startFront(kernel, config, host);
         try {
             return runToEnd(started, config);
         } finally {
             machine.ended(kernel);
+            kernel.hostTerminal().closeFront();
             kernel.hostTerminal().restore();
             try {
                 resizes.close();
@@ -181,6 +183,34 @@ final class MachineRun {
             }
         }
         return nodes;
+    }
+
+    /**
+     * jlx's terminal becomes the front of a pty of jlx's when jlx's standard input is its controlling
+     * terminal and standard output or error is that terminal too, where the front writes
+     * (HostTerminal.startFront); otherwise guests use the host terminal directly.
+     */
+    private static void startFront(Kernel kernel, LinuxMachine.Config config, HostBackend host) {
+        if (config.stdin() != null) {
+            return;
+        }
+        dev.jlx.core.host.HostFile in = host.files().standardStream(0);
+        Object[] outs = {config.stdout(), config.stderr()};
+        try {
+            if (!in.isTerminal()) {
+                return;
+            }
+            long device = in.stat().rdev();
+            for (int fd = 1; fd <= 2; fd++) {
+                dev.jlx.core.host.HostFile out = host.files().standardStream(fd);
+                if (outs[fd - 1] == null && out.isTerminal() && out.stat().rdev() == device) {
+                    kernel.hostTerminal().startFront(host.console(), in, out);
+                    return;
+                }
+            }
+        } catch (ErrnoException unreadable) {
+            // Not a terminal jlx can tell: guests use it as it is.
+        }
     }
 
     /** Whether the guest root is a POSIX host's own {@code /}, whose paths are the guest's too. */

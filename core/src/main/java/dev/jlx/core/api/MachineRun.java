@@ -187,26 +187,19 @@ final class MachineRun {
 
     /**
      * jlx's terminal becomes the front of a pty of jlx's when jlx's standard input is its controlling
-     * terminal and standard output or error is that terminal too, where the front writes
-     * (HostTerminal.startFront); otherwise guests use the host terminal directly.
+     * terminal and its standard output that terminal too (HostTerminal.startFront); otherwise guests
+     * use the host terminal directly: in a pipeline (`jlx run -- top -b | head`) other programs write
+     * to the terminal too, which must not be raw for them.
      */
     private static void startFront(Kernel kernel, LinuxMachine.Config config, HostBackend host) {
-        if (config.stdin() != null) {
+        if (config.stdin() != null || config.stdout() != null) {
             return;
         }
         dev.jlx.core.host.HostFile in = host.files().standardStream(0);
-        Object[] outs = {config.stdout(), config.stderr()};
+        dev.jlx.core.host.HostFile out = host.files().standardStream(1);
         try {
-            if (!in.isTerminal()) {
-                return;
-            }
-            long device = in.stat().rdev();
-            for (int fd = 1; fd <= 2; fd++) {
-                dev.jlx.core.host.HostFile out = host.files().standardStream(fd);
-                if (outs[fd - 1] == null && out.isTerminal() && out.stat().rdev() == device) {
-                    kernel.hostTerminal().startFront(host.console(), in, out);
-                    return;
-                }
+            if (in.isTerminal() && out.isTerminal() && out.stat().rdev() == in.stat().rdev()) {
+                kernel.hostTerminal().startFront(host.console(), in, out);
             }
         } catch (ErrnoException unreadable) {
             // Not a terminal jlx can tell: guests use it as it is.

@@ -70,7 +70,7 @@ public final class TerminalFront {
 
     /**
      * A front for the host terminal {@code input} (jlx's standard input) writing to {@code output}
-     * (a standard stream on the same terminal), started; null when {@code input} is not jlx's
+     * (its standard output, the same terminal), started; null when {@code input} is not jlx's
      * controlling terminal.
      */
     static TerminalFront start(Kernel kernel, HostTerminal terminal, HostConsole console, HostFile input,
@@ -83,6 +83,8 @@ public final class TerminalFront {
         } catch (ErrnoException notOurTerminal) {
             return null;
         }
+        // Raw before the first guest runs, so that no key it is meant to get makes a host signal for jlx.
+        front.takeTerminal();
         front.writer.start();
         front.reader.start();
         return front;

@@ -223,7 +223,9 @@ class TerminalProgramsTest {
             int head = IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains("PID USER")).findFirst()
                     .orElse(lines.size() - 1);
             // Numbers, and the spaces that align them, and the uptime's words ("up 3 days, 4:05" or "up 10 min").
+            // A field at its widest leaves no space after its label ("%Cpu(s):100.0 us" on a busy machine).
             return lines.subList(0, head + 1).stream().map(l -> l.replaceAll("[0-9]+([.:][0-9]+)*", "N")
+                    .replaceAll(":N", ": N")
                     .replaceAll("up .*, +N users?", "up T, N user").replaceAll(" +", " ").replaceAll(", *", ", "))
                     .collect(Collectors.joining("\n"));
         };

@@ -135,9 +135,13 @@ class CliTest {
     @Test
     void terminalQueriesAreAnsweredFromTheHostTerminal() throws Throwable {
         // script(1) gives the program a pseudo-terminal; TCGETS must report that terminal's settings.
+        // script's input stays open: at its end script types an end of file, which a raw terminal (jlx's,
+        // fronting its own pty) takes as a NUL that jlx's pty then echoes.
         String jlxCmd = String.join(" ", jlxRun()) + " -- /bin/busybox stty -a";
-        Result viaJlx = Native.run(List.of("script", "-qec", jlxCmd, "/dev/null"), cliEnv(), dir, new byte[0]);
-        Result nativeRun = Native.run(List.of("script", "-qec", "/bin/busybox stty -a", "/dev/null"),
+        String open = " /dev/null < <(exec sleep 10 2>/dev/null)";
+        Result viaJlx = Native.run(List.of("bash", "-c", "script -qec '" + jlxCmd + "'" + open), cliEnv(), dir,
+                new byte[0]);
+        Result nativeRun = Native.run(List.of("bash", "-c", "script -qec '/bin/busybox stty -a'" + open),
                 Map.of("PATH", "/usr/bin:/bin"), dir, new byte[0]);
         assertTrue(nativeRun.out().contains("intr = ^C"), nativeRun.out());
         KnownFailures.check("CliTest", "stty -a", () -> {
@@ -207,8 +211,8 @@ class CliTest {
         for (String guest : List.of(trap, cat)) {
             Result nativeRun = typeCtrlC(guest, ready, Map.of("PATH", "/usr/bin:/bin"));
             Result viaJlx = typeCtrlC(String.join(" ", jlxRun()) + " -- " + guest, ready, cliEnv());
-            assertEquals(nativeRun.out(), viaJlx.out());
-            assertEquals(nativeRun.status(), viaJlx.status());
+            assertEquals(nativeRun.out(), viaJlx.out(), guest);
+            assertEquals(nativeRun.status(), viaJlx.status(), guest + ": " + viaJlx.err());
         }
     }
 
@@ -223,7 +227,9 @@ class CliTest {
         String typist = "while [ ! -e " + ready + " ]; do [ -e " + done + " ] && exit; sleep 0.05; done;"
                 + " sleep 0.3; printf '\\003';"
                 + " for i in $(seq 100); do [ -e " + done + " ] && exit; sleep 0.1; done; echo late";
-        String script = "(" + typist + ") | { script -qec \"" + command.replace("\"", "\\\"") + "\" /dev/null;"
+        // exec: script's shell (dash without SHELL) would stay in the foreground group beside the command and
+        // die of a host ^C itself, which jlx's raw terminal (fronting its own pty) no longer makes.
+        String script = "(" + typist + ") | { script -qec \"exec " + command.replace("\"", "\\\"") + "\" /dev/null;"
                 + " s=$?; touch " + done + "; exit $s; }";
         long start = System.nanoTime();
         Result r = Native.run(List.of("bash", "-c", script), env, dir, new byte[0]);

@@ -223,7 +223,9 @@ class TerminalProgramsTest {
             int head = IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains("PID USER")).findFirst()
                     .orElse(lines.size() - 1);
             // Numbers, and the spaces that align them, and the uptime's words ("up 3 days, 4:05" or "up 10 min").
+            // A field at its widest leaves no space after its label ("%Cpu(s):100.0 us" on a busy machine).
             return lines.subList(0, head + 1).stream().map(l -> l.replaceAll("[0-9]+([.:][0-9]+)*", "N")
+                    .replaceAll(":N", ": N")
                     .replaceAll("up .*, +N users?", "up T, N user").replaceAll(" +", " ").replaceAll(", *", ", "))
                     .collect(Collectors.joining("\n"));
         };
@@ -241,6 +243,34 @@ class TerminalProgramsTest {
                 type("def twice(x):"), keys("Enter"), type("return 2 * x"), keys("Enter"), keys("Enter"),
                 type("twice(21)"), keys("Enter"),
                 keys("C-d")));
+    }
+
+    /**
+     * Ctrl-\ is SIGQUIT for the foreground group: `sleep` dies of it (the shell says "Quit", status
+     * 131), a handler runs and the read it interrupted goes on; typeahead while a program runs is its.
+     */
+    @Test
+    void ctrlBackslashQuits() throws Throwable {
+        Files.writeString(dir.resolve("quit.py"), """
+                import signal, sys
+                signal.signal(signal.SIGQUIT, lambda s, f: print("quit", flush=True))
+                print("ready", flush=True)
+                print("got", repr(sys.stdin.readline()), flush=True)
+                """, StandardCharsets.UTF_8);
+        compare("quit", TerminalProgramsTest::unmasked, List.of(
+                // The program says when it runs (jlx's JVM starts meanwhile, and a key before is the host's).
+                type("run sh -c 'echo ready; exec sleep 100'"), keys("Enter"), keys("C-\\"),
+                type("echo status $?"), keys("Enter"),
+                type("run python3 quit.py"), keys("Enter"), keys("C-\\"), type("typed"), keys("Enter")));
+    }
+
+    /** A jlx started in the background is not stopped for being there, and its guest ends as natively. */
+    @Test
+    void backgroundRunIsNotStopped() throws Throwable {
+        UnaryOperator<String> pids = s -> s.replaceAll("\\[1\\] [0-9]+", "[1] PID");
+        compare("background", pids, List.of(
+                type("run sleep 2 &"), keys("Enter"),
+                type("sleep 4; jobs; echo done"), keys("Enter")));
     }
 
     /** A resize of the window reaches the guest's SIGWINCH handler, and stty size tells the new size. */

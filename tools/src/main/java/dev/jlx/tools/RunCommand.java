@@ -159,12 +159,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The signals jlx's terminal sends it go to the guest's foreground process group, as the terminal
-     * would send them to a native program's: Ctrl-C's SIGINT and Ctrl-Z's SIGTSTP; the guest decides
-     * whether it ends or stops, not the JVM. In a Windows console too, Ctrl-C: HotSpot's console
-     * control handler raises SIGINT for CTRL_C_EVENT (os_windows.cpp, consoleHandler). Ctrl-\'s
-     * SIGQUIT stays the JVM's (its thread dump): JVM_RegisterSignal refuses it to Java, and -Xrs, which
-     * would free it, takes SIGINT, SIGTERM and SIGHUP from Java too. Ctrl-Break on Windows likewise.
+     * The signals jlx gets for its guests go to the guest's foreground process group, as the terminal
+     * would send them to a native program's: SIGINT and SIGTSTP (from kill(1), or from the keyboard
+     * where jlx's terminal is no front of a pty of jlx's, whose own line discipline makes the keyboard's
+     * signals); the guest decides whether it ends or stops, not the JVM. In a Windows console too,
+     * Ctrl-C: HotSpot's console control handler raises SIGINT for CTRL_C_EVENT (os_windows.cpp,
+     * consoleHandler). SIGQUIT stays the JVM's: JVM_RegisterSignal refuses it to Java (the launcher
+     * keeps its thread dump off the guest's output).
      *
      * <p>When the first guest process stops (a stop signal's default action), jlx stops itself with
      * the same signal, so that the user's shell sees its job stop ("Stopped") and takes the terminal
@@ -194,14 +195,16 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Signals that end a process without a core dump and that the JVM lets go of: jlx dies of the one
-     * that killed its guest, as the guest would have died natively, so that the user's shell tells of
-     * it ("Killed", and the new line after ^C). Others (SIGSEGV, SIGQUIT, SIGABRT: the JVM's own, or a
-     * core dump of the JVM) end jlx with 128 + the signal's number.
+     * Signals that end a process and that jlx can take back from the JVM: jlx dies of the one that
+     * killed its guest, as the guest would have died natively, so that the user's shell tells of it
+     * ("Killed", "Quit", and the new line after ^C). SIGQUIT's handler is HotSpot's, which Java cannot
+     * change: the C library's signal(3) gives it its default action back (no handler runs in signal
+     * context). Others (SIGSEGV, SIGABRT: the JVM's own, or a core dump of the JVM) end jlx with 128 +
+     * the signal's number.
      */
     private static final java.util.Set<Integer> DIE_OF = java.util.Set.of(dev.jlx.abi.Signals.SIGHUP,
             dev.jlx.abi.Signals.SIGINT, dev.jlx.abi.Signals.SIGKILL, dev.jlx.abi.Signals.SIGTERM,
-            dev.jlx.abi.Signals.SIGALRM, dev.jlx.abi.Signals.SIGUSR1);
+            dev.jlx.abi.Signals.SIGALRM, dev.jlx.abi.Signals.SIGUSR1, dev.jlx.abi.Signals.SIGQUIT);
 
     /** Dies of {@code sig} when it is one of {@link #DIE_OF} (the guest's run is over, its terminal restored). */
     private static void dieOf(int sig) {
@@ -210,7 +213,11 @@ final class RunCommand implements Callable<Integer> {
         }
         System.out.flush();
         System.err.flush();
-        if (sig != dev.jlx.abi.Signals.SIGKILL) {
+        if (sig == dev.jlx.abi.Signals.SIGQUIT) {
+            if (!nativeDefaultAction(sig)) {
+                return;
+            }
+        } else if (sig != dev.jlx.abi.Signals.SIGKILL) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(dev.jlx.abi.Signals.name(sig).substring(3)),
                         sun.misc.SignalHandler.SIG_DFL);
@@ -219,6 +226,26 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         stopSelf(sig);
+    }
+
+    /**
+     * signal(sig, SIG_DFL) through the C library (SIGQUIT has the same number on Linux and macOS);
+     * false where there is no such call or signal (Windows has no SIGQUIT).
+     */
+    private static boolean nativeDefaultAction(int sig) {
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            var signal = linker.defaultLookup().find("signal");
+            if (signal.isEmpty() || dev.jlx.core.HostOs.running().windows()) {
+                return false;
+            }
+            linker.downcallHandle(signal.get(), java.lang.foreign.FunctionDescriptor.of(
+                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.ADDRESS)).invoke(sig, java.lang.foreign.MemorySegment.NULL);
+            return true;
+        } catch (Throwable unavailable) {
+            return false;
+        }
     }
 
     /**

@@ -47,7 +47,19 @@ public final class LinuxMachine {
     }
 
     void started(dev.jlx.core.kernel.Kernel kernel) {
-        kernel.onFirstProcessJobControl(sig -> jobControl.accept(sig));
+        kernel.onFirstProcessJobControl(sig -> {
+            if (sig == dev.jlx.abi.Signals.SIGCONT) {
+                kernel.hostTerminal().resumeFront();
+                jobControl.accept(sig);
+            } else {
+                // The listener stops jlx: the user's shell gets its terminal settings back first. Off the
+                // stopping thread, which may hold the pty that the front's output is drained through.
+                Thread.ofPlatform().name("jlx-stop").start(() -> {
+                    kernel.hostTerminal().suspendFront();
+                    jobControl.accept(sig);
+                });
+            }
+        });
         running.add(kernel);
     }
 

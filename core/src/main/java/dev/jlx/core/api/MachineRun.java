@@ -93,10 +93,12 @@ final class MachineRun {
         // The host's terminal, when a standard stream may be it: its resizes reach the foreground group.
         AutoCloseable resizes = config.stdin() == null || config.stdout() == null || config.stderr() == null
                 ? host.console().watchWindowSize(kernel.hostTerminal()::resized) : () -> { };
+        startFront(kernel, config, host);
         try {
             return runToEnd(started, config);
         } finally {
             machine.ended(kernel);
+            kernel.hostTerminal().closeFront();
             kernel.hostTerminal().restore();
             try {
                 resizes.close();
@@ -181,6 +183,27 @@ final class MachineRun {
             }
         }
         return nodes;
+    }
+
+    /**
+     * jlx's terminal becomes the front of a pty of jlx's when jlx's standard input is its controlling
+     * terminal and its standard output that terminal too (HostTerminal.startFront); otherwise guests
+     * use the host terminal directly: in a pipeline (`jlx run -- top -b | head`) other programs write
+     * to the terminal too, which must not be raw for them.
+     */
+    private static void startFront(Kernel kernel, LinuxMachine.Config config, HostBackend host) {
+        if (config.stdin() != null || config.stdout() != null) {
+            return;
+        }
+        dev.jlx.core.host.HostFile in = host.files().standardStream(0);
+        dev.jlx.core.host.HostFile out = host.files().standardStream(1);
+        try {
+            if (in.isTerminal() && out.isTerminal() && out.stat().rdev() == in.stat().rdev()) {
+                kernel.hostTerminal().startFront(host.console(), in, out);
+            }
+        } catch (ErrnoException unreadable) {
+            // Not a terminal jlx can tell: guests use it as it is.
+        }
     }
 
     /** Whether the guest root is a POSIX host's own {@code /}, whose paths are the guest's too. */

@@ -93,6 +93,10 @@ public final class VfsFile extends OpenFile {
 
     @Override
     public int read(MemorySegment dst) throws ErrnoException {
+        dev.jlx.core.tty.TerminalFront front = terminalFront();
+        if (front != null) {
+            return front.read(dev.jlx.core.kernel.Kernel.caller(), dst, nonblocking());
+        }
         if (hostTerminalAccess() != null) {
             // A background group's read of jlx's terminal: SIGTTIN, as n_tty_read's job control.
             dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
@@ -106,6 +110,10 @@ public final class VfsFile extends OpenFile {
 
     @Override
     public int write(MemorySegment src) throws ErrnoException {
+        dev.jlx.core.tty.TerminalFront front = terminalFront();
+        if (front != null) {
+            return front.write(dev.jlx.core.kernel.Kernel.caller(), src, nonblocking());
+        }
         awaitReady(Poll.POLLOUT);
         return file.write(src);
     }
@@ -121,6 +129,10 @@ public final class VfsFile extends OpenFile {
     @Override
     public Readiness readiness() {
         try {
+            dev.jlx.core.tty.TerminalFront front = terminalFront();
+            if (front != null) {
+                return front.readiness();
+            }
             return mayWait() ? file.readiness() : Readiness.FIXED;
         } catch (ErrnoException e) {
             return Readiness.UNSEEN; // a file jlx cannot even stat: only looking again tells
@@ -140,8 +152,12 @@ public final class VfsFile extends OpenFile {
      * signal for the guest (an interrupt of this Java thread) can end the wait with EINTR: a host
      * read(2) itself cannot be interrupted from Java, and Ctrl-C must reach `cat` reading a terminal.
      */
+    private boolean nonblocking() {
+        return (statusFlags() & dev.jlx.abi.OpenFlags.O_NONBLOCK) != 0;
+    }
+
     private void awaitReady(int event) throws ErrnoException {
-        if ((statusFlags() & dev.jlx.abi.OpenFlags.O_NONBLOCK) != 0) {
+        if (nonblocking()) {
             return;
         }
         if (!mayWait()) {
@@ -161,6 +177,14 @@ public final class VfsFile extends OpenFile {
     /** The file's answer, the normal-data bits asked as POLLIN and POLLOUT. */
     @Override
     public int poll(int events) {
+        try {
+            dev.jlx.core.tty.TerminalFront front = terminalFront();
+            if (front != null) {
+                return front.poll(events);
+            }
+        } catch (ErrnoException e) {
+            return Poll.POLLERR;
+        }
         int asked = ((events & (Poll.POLLIN | Poll.POLLRDNORM)) != 0 ? Poll.POLLIN : 0)
                 | ((events & (Poll.POLLOUT | Poll.POLLWRNORM)) != 0 ? Poll.POLLOUT : 0)
                 | (events & Poll.POLLPRI);
@@ -232,7 +256,18 @@ public final class VfsFile extends OpenFile {
 
     @Override
     public int bytesReadable() throws ErrnoException {
-        return file.bytesReadable();
+        dev.jlx.core.tty.TerminalFront front = terminalFront();
+        return front != null ? front.bytesReadable() : file.bytesReadable();
+    }
+
+    @Override
+    public long pollGeneration(boolean input) {
+        try {
+            dev.jlx.core.tty.TerminalFront front = terminalFront();
+            return front != null ? front.pollGeneration(input) : super.pollGeneration(input);
+        } catch (ErrnoException e) {
+            return super.pollGeneration(input);
+        }
     }
 
     @Override
@@ -306,6 +341,8 @@ public final class VfsFile extends OpenFile {
 
     /** The host's answers for this file when it is a host terminal, else null; asked of the host once. */
     private dev.jlx.core.tty.HostTerminal.Access hostTerminal;
+    /** The host terminal's device number (rdev), when it is one. */
+    private long hostTerminalDevice;
     private volatile boolean hostTerminalKnown;
 
     public dev.jlx.core.tty.HostTerminal.Access hostTerminalAccess() throws ErrnoException {
@@ -314,14 +351,32 @@ public final class VfsFile extends OpenFile {
             if (mayWait()) {
                 try {
                     a = file.hostTerminal();
+                    hostTerminalDevice = file.stat().rdev();
                 } catch (ErrnoException notATerminal) {
                     // Not a terminal.
+                    a = null;
                 }
             }
             hostTerminal = a;
             hostTerminalKnown = true;
         }
         return hostTerminal;
+    }
+
+    /**
+     * The front of the caller's kernel's terminal when this file is that host terminal (its device,
+     * or the host's /dev/tty, which opens jlx's controlling terminal), else null: its reads, writes
+     * and polls are then the front pty's.
+     */
+    public dev.jlx.core.tty.TerminalFront terminalFront() throws ErrnoException {
+        if (hostTerminalAccess() == null) {
+            return null;
+        }
+        dev.jlx.core.kernel.GuestThread t = dev.jlx.core.kernel.Kernel.caller();
+        if (t == null) {
+            return null;
+        }
+        return t.process().kernel().hostTerminal().frontOf(hostTerminalDevice);
     }
 
     /** A host terminal is jlx's own terminal (the caller's kernel's). */

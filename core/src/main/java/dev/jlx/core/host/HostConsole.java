@@ -64,6 +64,15 @@ public interface HostConsole {
     }
 
     /**
+     * Whether jlx's process group is the foreground group of this terminal, which must be jlx's
+     * controlling terminal (ENOTTY for any other file): tcgetpgrp(3) against getpgrp(2). A
+     * terminal that has no process groups (a console) always answers true.
+     */
+    default boolean foreground(HostFile file) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOTTY);
+    }
+
+    /**
      * The terminal's whole state as the host keeps it (also what Linux's termios has no name for),
      * to be put back as it was by {@link Saved#restore} when jlx ends; ENOTTY when not a terminal.
      * The saved state keeps the terminal open: the guest may close every descriptor of it first.

@@ -41,6 +41,11 @@ public final class PtyEnd extends Terminal {
     boolean otherClosed;
     /** The slave after its master closed (tty_vhangup): reads see end of file, everything else EIO. */
     boolean hungUp;
+    /**
+     * The terminal whose session and foreground group this end's signals and job-control checks use:
+     * itself, or jlx's own terminal for the slave that fronts it ({@link TerminalFront}).
+     */
+    Terminal jobs = this;
     private final Readiness readiness = new Readiness();
     private long inputChanges;
     private long outputChanges;
@@ -68,6 +73,11 @@ public final class PtyEnd extends Terminal {
 
     KTermios termios() {
         return termios;
+    }
+
+    /** Settings given before any guest uses the end (a front's slave takes the host terminal's). */
+    void initialTermios(KTermios t) {
+        termios = t;
     }
 
     @Override
@@ -118,7 +128,7 @@ public final class PtyEnd extends Terminal {
             }
             pty.winsize = size;
         }
-        int fg = foregroundGroup();
+        int fg = jobs.foregroundGroup();
         if (fg != 0) {
             kernel.signalGroup(fg, Signals.SIGWINCH);
         }
@@ -203,7 +213,7 @@ public final class PtyEnd extends Terminal {
     }
 
     void signalForeground(int sig) {
-        int fg = foregroundGroup();
+        int fg = jobs.foregroundGroup();
         if (fg != 0) {
             kernel.signalGroup(fg, sig);
         }
@@ -236,7 +246,7 @@ public final class PtyEnd extends Terminal {
      * hung-up slave. A packet-mode master's read starts with a status byte.
      */
     int read(GuestThread t, MemorySegment dst, boolean nonblocking) throws ErrnoException {
-        checkForeground(t, Signals.SIGTTIN);
+        jobs.checkForeground(t, Signals.SIGTTIN);
         synchronized (pty) {
             if (hungUp) {
                 return 0;
@@ -326,7 +336,7 @@ public final class PtyEnd extends Terminal {
      */
     int write(GuestThread t, MemorySegment src, boolean nonblocking) throws ErrnoException {
         if (termios.l(TOSTOP)) {
-            checkForeground(t, Signals.SIGTTOU);
+            jobs.checkForeground(t, Signals.SIGTTOU);
         }
         synchronized (pty) {
             ldisc.processEchoes();

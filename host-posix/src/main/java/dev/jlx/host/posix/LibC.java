@@ -59,6 +59,12 @@ public interface LibC {
     /** int tcsetattr(int fd, int optional_actions, const struct termios *termios_p); (macOS: Linux hosts use TCSETS) */
     int tcsetattr(int fd, int action, @In Pointer termios);
 
+    /** pid_t tcgetpgrp(int fd); ENOTTY when fd is not the caller's controlling terminal. */
+    int tcgetpgrp(int fd);
+
+    /** pid_t getpgrp(void); */
+    int getpgrp();
+
     /** int tcflush(int fd, int queue_selector); */
     int tcflush(int fd, int queues);
 

@@ -426,6 +426,16 @@ public final class PosixBackend implements HostBackend {
             return n.getInt(0);
         }
 
+        /** tcgetpgrp(3) of jlx's controlling terminal against jlx's own group (getpgrp(2)). */
+        @Override
+        public boolean foreground(HostFile file) throws ErrnoException {
+            int group = libc.tcgetpgrp(PosixFile.fd(file));
+            if (group < 0) {
+                throw lastError();
+            }
+            return group == libc.getpgrp();
+        }
+
         /**
          * The host's own struct termios as tcgetattr gives it (TCGETS on Linux), on a duplicate of the
          * descriptor that lives until the restore.

@@ -201,6 +201,18 @@ final class WindowsConsole implements HostConsole {
         throw new ErrnoException(Errno.ENOTTY);
     }
 
+    /**
+     * A console has no process groups: jlx, attached to it, is always in its foreground, so jlx's
+     * terminal fronts a pty of jlx's there too (TerminalFront: the console raw, that is without
+     * ENABLE_LINE_INPUT, ENABLE_ECHO_INPUT and ENABLE_PROCESSED_INPUT, so that Ctrl-C, Ctrl-Z and
+     * Ctrl-\ come as characters for jlx's line discipline).
+     */
+    @Override
+    public boolean foreground(HostFile file) throws ErrnoException {
+        own(file);
+        return true;
+    }
+
     /** TIOCGWINSZ: the screen buffer's visible window, in characters (the console tells no pixels). */
     @Override
     public WindowSize windowSize(HostFile file) throws ErrnoException {

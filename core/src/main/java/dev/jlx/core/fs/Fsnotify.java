@@ -190,6 +190,7 @@ public final class Fsnotify {
             if (marks.isEmpty()) {
                 MARKS.remove(m.inode);
                 POLLED.remove(m.inode);
+                SUSPECT.remove(m.inode);
             }
         }
         m.group.marks.remove(m.wd);
@@ -584,46 +585,74 @@ public final class Fsnotify {
             seen.forEach((inode, before) -> {
                 Polled now = Polled.take(before.fs(), before.path(), before.directory());
                 synchronized (LOCK) {
-                    // A guest's change since the look refreshed the snapshot: it told its own events.
-                    if (POLLED.get(inode) == before) {
+                    if (POLLED.get(inode) != before) {
+                        // A guest's change refreshed the snapshot since: it told its own events.
+                        SUSPECT.remove(inode);
+                        return;
+                    }
+                    List<HostEvent> events = compare(inode, before, now);
+                    if (events.isEmpty()) {
+                        SUSPECT.remove(inode);
+                    } else if (SUSPECT.get(inode) != before) {
+                        // Seen once: a guest's change may be between its operation and its hook's refresh.
+                        SUSPECT.put(inode, before);
+                    } else {
+                        SUSPECT.remove(inode);
                         POLLED.put(inode, now);
-                        compare(inode, before, now);
+                        for (HostEvent e : events) {
+                            toInode(inode, e.mask(), e.name(), 0, false);
+                        }
+                        if ((events.getLast().mask() & IN_DELETE_SELF) != 0) {
+                            ignoreAll(inode);
+                        }
                     }
                 }
             });
         }
     }
 
-    /** Under LOCK: the events for what changed between two looks at a host inode. */
-    private static void compare(Inode inode, Polled before, Polled now) {
+    /**
+     * Snapshots that differed from the host at one look, not yet told: a difference is told at the
+     * next look if no guest's change refreshed the snapshot in between, so that a guest's change
+     * seen between its operation and its hook is not told twice.
+     */
+    private static final Map<Inode, Polled> SUSPECT = new HashMap<>();
+
+    /** An event a host process's change makes. */
+    private record HostEvent(int mask, byte[] name) {}
+
+    /** The events for what changed between two looks at a host inode, IN_DELETE_SELF last when it is gone. */
+    private static List<HostEvent> compare(Inode inode, Polled before, Polled now) {
+        List<HostEvent> events = new ArrayList<>();
         if (now.stat() == null || !Inode.of(now.stat()).equals(inode)) {
-            toInode(inode, IN_DELETE_SELF, null, 0, false);
-            ignoreAll(inode);
-            return;
+            events.add(new HostEvent(IN_DELETE_SELF, null));
+            return events;
         }
         if (!before.directory()) {
             int change = change(before.stat(), now.stat());
-            toInode(inode, change, null, 0, false);
-            return;
+            if (change != 0) {
+                events.add(new HostEvent(change, null));
+            }
+            return events;
         }
         if (attributes(before.stat(), now.stat())) {
-            toInode(inode, IN_ATTRIB | IN_ISDIR, null, 0, false);
+            events.add(new HostEvent(IN_ATTRIB | IN_ISDIR, null));
         }
         before.children().forEach((name, old) -> {
             HostStat current = now.children().get(name);
             if (current == null || current.ino() != old.ino()) {
-                toInode(inode, IN_DELETE | isdir(old), name.toByteArray(), 0, false);
+                events.add(new HostEvent(IN_DELETE | isdir(old), name.toByteArray()));
             }
         });
         now.children().forEach((name, current) -> {
             HostStat old = before.children().get(name);
             if (old == null || current.ino() != old.ino()) {
-                toInode(inode, IN_CREATE | isdir(current), name.toByteArray(), 0, false);
-            } else if (isdir(current) == 0) {
-                int change = change(old, current);
-                toInode(inode, change, name.toByteArray(), 0, false);
+                events.add(new HostEvent(IN_CREATE | isdir(current), name.toByteArray()));
+            } else if (isdir(current) == 0 && change(old, current) != 0) {
+                events.add(new HostEvent(change(old, current), name.toByteArray()));
             }
         });
+        return events;
     }
 
     private static int isdir(HostStat st) {

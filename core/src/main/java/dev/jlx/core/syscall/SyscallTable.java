@@ -276,7 +276,7 @@ public final class SyscallTable {
         none(KEYCTL, ""),
         none(IOPRIO_SET, ""),
         none(IOPRIO_GET, ""),
-        e(INOTIFY_INIT, PARTIAL, "events for every change a guest makes through jlx (tmpfs and host directories alike), in Linux's order, merged and overflowed as Linux does; a host process's changes to a watched host file or directory are seen by polling every 200 ms: IN_MODIFY, IN_ATTRIB, IN_CREATE, IN_DELETE (a rename as IN_DELETE and IN_CREATE) and IN_DELETE_SELF (also for a watched file a host process renamed); an unlinked file still open elsewhere has its IN_DELETE_SELF at the unlink, not at its last close; no events for exec, mmap writes or IN_UNMOUNT; fdinfo lines without the file handle", NotifySyscalls::inotify_init, FD),
+        e(INOTIFY_INIT, PARTIAL, "events for every change a guest makes through jlx (tmpfs and host directories alike), in Linux's order, merged and overflowed as Linux does; a host process's changes to a watched host file or directory are seen by polling every 200 ms and told once two polls saw them: IN_MODIFY, IN_ATTRIB, IN_CREATE, IN_DELETE (a rename as IN_DELETE and IN_CREATE) and IN_DELETE_SELF (also for a watched file a host process renamed); no events for exec, writes through shared mappings or IN_UNMOUNT; /proc/PID/fdinfo lines without the file handle; the /proc/sys/fs/inotify limits are read-only", NotifySyscalls::inotify_init, FD),
         e(INOTIFY_ADD_WATCH, PARTIAL, "see inotify_init", NotifySyscalls::inotify_add_watch, INT, FD, PATH, INT),
         e(INOTIFY_RM_WATCH, FULL, "", NotifySyscalls::inotify_rm_watch, INT, FD, INT),
         none(MIGRATE_PAGES, ""),

@@ -104,6 +104,29 @@ class DynamicCoreutilsTest {
         return here < 0 ? new byte[0] : (step.substring(here + 3) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * tail -f (which follows with inotify) under jlx prints a line another guest process appends
+     * (an event of jlx's VFS) and then one a host process appends (seen by polling the host file),
+     * as natively.
+     */
+    @Test
+    void tailFollowsAppendsOfGuestAndHostProcesses() throws Exception {
+        Files.writeString(jlxDir.resolve("log"), "first\n");
+        String script = "/usr/bin/tail -f log > out & sleep 1; echo guest >> log; sleep 1; : > ready; "
+                + "while [ ! -e appended ]; do sleep 0.2; done; sleep 2; kill $!; wait; cat out";
+        LinuxMachine machine = Jlx.machine().env(Jlx.inNativeOrder(Runner.ENV)).mount(jlxDir, nativeDir.toString(), false)
+                .cwd(nativeDir.toString()).build();
+        java.util.concurrent.CompletableFuture<Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(machine, List.of("/bin/sh", "-c", script), new byte[0]));
+        for (int i = 0; i < 600 && !Files.exists(jlxDir.resolve("ready")); i++) {
+            Thread.sleep(100);
+        }
+        Files.writeString(jlxDir.resolve("log"), "host\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(jlxDir.resolve("appended"), "");
+        Result r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("first\nguest\nhost\n", new String(r.stdout(), StandardCharsets.UTF_8), r.toString());
+    }
+
     static Result run(LinuxMachine machine, List<String> argv, byte[] stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -91,6 +91,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sched", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of("many")));
+            cases.add(Arguments.of("inotify", t, List.of()));
         }
         return cases.stream();
     }
@@ -191,6 +192,27 @@ class StaticCProgramsTest {
                     .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
                     "bytenames on tmpfs " + toolchain);
+        } finally {
+            Files.delete(shm);
+        }
+    }
+
+    /** inotify.c on jlx's tmpfs against Linux's (/dev/shm): the events of tmpfs's own operations. */
+    @ParameterizedTest(name = "inotify on tmpfs {0}")
+    @MethodSource("toolchains")
+    void inotifyOnTmpfs(CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary("inotify", toolchain).toString());
+        long pid = ProcessHandle.current().pid();
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-inotify-" + pid + "-" + toolchain));
+        try {
+            Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
+            String guest = "/dev/shm/jlx-guest-inotify-" + pid;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = Jlx.machine().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
+                    .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+            Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
+                    "inotify on tmpfs " + toolchain);
         } finally {
             Files.delete(shm);
         }

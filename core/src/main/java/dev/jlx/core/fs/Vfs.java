@@ -114,6 +114,28 @@ public final class Vfs {
      * hostfs); any other is walked here and then opened.
      */
     public OpenFile open(ByteString cwd, ByteString path, int flags, int perm) throws ErrnoException {
+        if (!Fsnotify.active()) {
+            return openFile(cwd, path, flags, perm);
+        }
+        // inotify's events: IN_CREATE for a file the open makes, IN_MODIFY for one it truncates, IN_OPEN.
+        boolean existed = true;
+        if ((flags & OpenFlags.O_CREAT) != 0) {
+            try {
+                existed = exists(resolve(cwd, path, (flags & OpenFlags.O_NOFOLLOW) == 0));
+            } catch (ErrnoException e) {
+                existed = false;
+            }
+        }
+        OpenFile f = openFile(cwd, path, flags, perm);
+        if (f instanceof VfsFile v && (flags & OpenFlags.O_PATH) == 0) {
+            boolean truncated = existed && (flags & OpenFlags.O_TRUNC) != 0
+                    && (v.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFREG;
+            Fsnotify.opened(v, !existed, truncated);
+        }
+        return f;
+    }
+
+    private OpenFile openFile(ByteString cwd, ByteString path, int flags, int perm) throws ErrnoException {
         checkLength(path);
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         boolean writes = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;

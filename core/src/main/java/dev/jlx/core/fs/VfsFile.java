@@ -44,6 +44,27 @@ public final class VfsFile extends OpenFile {
         return path == null ? null : path.guestPath();
     }
 
+    /** The file system it was opened on, and its path there (for inotify's events). */
+    Vfs.Resolved resolved() {
+        return path;
+    }
+
+    FileSystem fileSystem() {
+        return path.fs();
+    }
+
+    ByteString fsPath() {
+        return path.path();
+    }
+
+    /** An inotify event on this file, when the call moved data (a count above 0), as fsnotify_access and fsnotify_modify. */
+    private int notified(int count, int event) {
+        if (count > 0) {
+            Fsnotify.file(this, event);
+        }
+        return count;
+    }
+
     /** Whether this is a directory; a file's type never changes, so the host is asked once. */
     private Boolean directory;
 
@@ -105,7 +126,7 @@ public final class VfsFile extends OpenFile {
             }
         }
         awaitReady(Poll.POLLIN);
-        return file.read(dst);
+        return notified(file.read(dst), dev.jlx.abi.Inotify.IN_ACCESS);
     }
 
     @Override
@@ -115,7 +136,7 @@ public final class VfsFile extends OpenFile {
             return front.write(dev.jlx.core.kernel.Kernel.caller(), src, nonblocking());
         }
         awaitReady(Poll.POLLOUT);
-        return file.write(src);
+        return notified(file.write(src), dev.jlx.abi.Inotify.IN_MODIFY);
     }
 
     /** Whether a read or write may wait (a terminal, pipe or socket); asked of the host once. */
@@ -206,12 +227,12 @@ public final class VfsFile extends OpenFile {
 
     @Override
     public int pread(MemorySegment dst, long offset) throws ErrnoException {
-        return file.pread(dst, offset);
+        return notified(file.pread(dst, offset), dev.jlx.abi.Inotify.IN_ACCESS);
     }
 
     @Override
     public int pwrite(MemorySegment src, long offset) throws ErrnoException {
-        return file.pwrite(src, offset);
+        return notified(file.pwrite(src, offset), dev.jlx.abi.Inotify.IN_MODIFY);
     }
 
     /** On a directory the offset is a getdents cookie; seeking to 0 rereads the directory (rewinddir). */
@@ -252,6 +273,7 @@ public final class VfsFile extends OpenFile {
             throw new ErrnoException(Errno.EINVAL);
         }
         file.truncate(length);
+        Fsnotify.file(this, dev.jlx.abi.Inotify.IN_MODIFY);
     }
 
     @Override
@@ -284,6 +306,7 @@ public final class VfsFile extends OpenFile {
             super.allocate(mode, offset, length);
         }
         file.allocate(mode, offset, length);
+        Fsnotify.file(this, dev.jlx.abi.Inotify.IN_MODIFY);
     }
 
     @Override
@@ -305,18 +328,26 @@ public final class VfsFile extends OpenFile {
     public void chmod(int mode) throws ErrnoException {
         onWritableMount();
         file.chmod(mode);
+        Fsnotify.file(this, dev.jlx.abi.Inotify.IN_ATTRIB);
     }
 
     @Override
     public void chown(int uid, int gid) throws ErrnoException {
         onWritableMount();
         file.chown(uid, gid);
+        if (uid != -1 || gid != -1) {
+            Fsnotify.file(this, dev.jlx.abi.Inotify.IN_ATTRIB);
+        }
     }
 
     @Override
     public void utimens(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) throws ErrnoException {
         onWritableMount();
         file.utimens(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+        int event = Fsnotify.timesEvent(atimeNsec, mtimeNsec);
+        if (event != 0) {
+            Fsnotify.file(this, event);
+        }
     }
 
     @Override
@@ -391,6 +422,8 @@ public final class VfsFile extends OpenFile {
 
     @Override
     protected void release() throws ErrnoException {
+        // fsnotify_close, before the file goes (an unlinked file's last close is its deletion).
+        Fsnotify.closing(this);
         file.close();
     }
 }

@@ -35,6 +35,7 @@ final class UnixPaths {
         GuestProcess p = t.process();
         try {
             r.writable().fs().mksock(r.path(), 0777 & ~p.umask());
+            dev.jlx.core.fs.Fsnotify.created(r);
             return NodeKey.of(r.fs().stat(r.path(), false));
         } catch (ErrnoException e) {
             throw e.errno() == Errno.EEXIST ? new ErrnoException(Errno.EADDRINUSE) : e;

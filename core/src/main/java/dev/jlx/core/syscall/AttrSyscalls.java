@@ -65,6 +65,7 @@ final class AttrSyscalls {
             throw new ErrnoException(Errno.EOPNOTSUPP);
         }
         r.fs().chmod(r.path(), mode & 07777);
+        dev.jlx.core.fs.Fsnotify.changed(r, dev.jlx.abi.Inotify.IN_ATTRIB);
         return 0;
     }
 
@@ -96,6 +97,9 @@ final class AttrSyscalls {
             t.process().fds().get(dir).chown(uid, gid);
         } else {
             r.fs().chown(r.path(), uid, gid);
+            if (uid != -1 || gid != -1) {
+                dev.jlx.core.fs.Fsnotify.changed(r, dev.jlx.abi.Inotify.IN_ATTRIB);
+            }
         }
         return 0;
     }
@@ -189,6 +193,10 @@ final class AttrSyscalls {
             t.process().fds().get(dir).utimens(times[0], times[1], times[2], times[3]);
         } else {
             r.writable().fs().utimens(r.path(), times[0], times[1], times[2], times[3]);
+            int event = dev.jlx.core.fs.Fsnotify.timesEvent(times[1], times[3]);
+            if (event != 0) {
+                dev.jlx.core.fs.Fsnotify.changed(r, event);
+            }
         }
         return 0;
     }
@@ -220,6 +228,7 @@ final class AttrSyscalls {
             SharedFiles.truncating(st.dev(), st.ino(), a.raw(1));
         }
         r.fs().truncate(r.path(), a.raw(1));
+        dev.jlx.core.fs.Fsnotify.changed(r, dev.jlx.abi.Inotify.IN_MODIFY);
         return 0;
     }
 

@@ -43,6 +43,8 @@ final class DirectorySyscalls {
 
     private static long fill(GuestThread t, Args a, boolean wide, VfsFile dir) throws ErrnoException {
         List<HostDirEntry> entries = dir.directoryEntries(t.process().vfs());
+        // iterate_dir: every call is an access of the directory.
+        dev.jlx.core.fs.Fsnotify.file(dir, dev.jlx.abi.Inotify.IN_ACCESS);
         // The kernel keeps the unsigned count in an int: one past INT_MAX holds no record at all.
         int count = a.i32(2);
         int first = dir.nextEntry();

@@ -980,9 +980,13 @@ final class FileSyscalls {
             if (last.equals(ByteString.DOT_DOT)) {
                 throw new ErrnoException(Errno.ENOTEMPTY);
             }
+            dev.jlx.core.fs.Fsnotify.Target before = dev.jlx.core.fs.Fsnotify.target(r);
             r.fs().rmdir(r.path());
+            dev.jlx.core.fs.Fsnotify.removed(before);
         } else {
+            dev.jlx.core.fs.Fsnotify.Target before = dev.jlx.core.fs.Fsnotify.target(r);
             r.fs().unlink(r.path());
+            dev.jlx.core.fs.Fsnotify.removed(before);
         }
         return 0;
     }
@@ -1001,6 +1005,7 @@ final class FileSyscalls {
         Vfs.Resolved r = resolveName(t, dirfd, path(t, pathAddr)).writable();
         // vfs_mkdir keeps only the permission and sticky bits (a set-group-ID parent's bit is the file system's).
         r.fs().mkdir(r.path(), mode & 01777 & ~t.process().umask());
+        dev.jlx.core.fs.Fsnotify.created(r);
         return 0;
     }
 

@@ -59,7 +59,10 @@ final class PathSyscalls {
                 throw new ErrnoException(Errno.ENOTDIR);
             }
         }
+        dev.jlx.core.fs.Fsnotify.Target source = dev.jlx.core.fs.Fsnotify.target(from);
+        dev.jlx.core.fs.Fsnotify.Target target = dev.jlx.core.fs.Fsnotify.target(to);
         from.fs().rename(from.path(), to.path(), flags);
+        dev.jlx.core.fs.Fsnotify.moved(source, target, flags);
         return 0;
     }
 
@@ -104,6 +107,7 @@ final class PathSyscalls {
         }
         sameMount(from, to);
         from.fs().link(from.path(), to.path());
+        dev.jlx.core.fs.Fsnotify.linked(to);
         return 0;
     }
 
@@ -128,6 +132,7 @@ final class PathSyscalls {
             throw FileSyscalls.slashedCreate(link);
         }
         link.writable().fs().symlink(target.toByteArray(), link.path());
+        dev.jlx.core.fs.Fsnotify.created(link);
         return 0;
     }
 
@@ -177,6 +182,7 @@ final class PathSyscalls {
                 throw new ErrnoException(Errno.EPERM);
             }
         }
+        dev.jlx.core.fs.Fsnotify.created(r);
         return 0;
     }
 }

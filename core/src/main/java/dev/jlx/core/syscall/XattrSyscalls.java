@@ -92,6 +92,7 @@ final class XattrSyscalls {
             MemorySegment value = value(t, a.addr(2), a.u64(3), arena);
             Vfs.Resolved r = resolve(t, a.addr(0), follow).writable();
             r.fs().setxattr(r.path(), follow, name, value, flags);
+            dev.jlx.core.fs.Fsnotify.changed(r, dev.jlx.abi.Inotify.IN_ATTRIB);
         }
         return 0;
     }
@@ -105,6 +106,7 @@ final class XattrSyscalls {
             OpenFile f = t.process().fds().get(a.fd(0));
             notInAFileSystem(f);
             ((VfsFile) f).ops().setxattr(name, value, flags);
+            dev.jlx.core.fs.Fsnotify.file((VfsFile) f, dev.jlx.abi.Inotify.IN_ATTRIB);
         }
         return 0;
     }
@@ -114,6 +116,7 @@ final class XattrSyscalls {
         ByteString name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), true).writable();
         r.fs().removexattr(r.path(), true, name);
+        dev.jlx.core.fs.Fsnotify.changed(r, dev.jlx.abi.Inotify.IN_ATTRIB);
         return 0;
     }
 
@@ -122,6 +125,7 @@ final class XattrSyscalls {
         ByteString name = name(t, a.addr(1));
         Vfs.Resolved r = resolve(t, a.addr(0), false).writable();
         r.fs().removexattr(r.path(), false, name);
+        dev.jlx.core.fs.Fsnotify.changed(r, dev.jlx.abi.Inotify.IN_ATTRIB);
         return 0;
     }
 
@@ -131,6 +135,7 @@ final class XattrSyscalls {
         OpenFile f = t.process().fds().get(a.fd(0));
         notInAFileSystem(f);
         ((VfsFile) f).ops().removexattr(name);
+        dev.jlx.core.fs.Fsnotify.file((VfsFile) f, dev.jlx.abi.Inotify.IN_ATTRIB);
         return 0;
     }
 

@@ -129,6 +129,15 @@ public final class ProcTree {
         // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
                 () -> line(Integer.toString(dev.jlx.core.fs.Pipe.MAX_SIZE)), refused, Errno.EACCES));
+        // inotify's limits, Linux's defaults; raising them needs CAP_SYS_ADMIN too.
+        SequencedMap<String, PseudoNode> inotify = new LinkedHashMap<>();
+        inotify.put("max_queued_events", new PseudoNode.File(kernelMeta(DYNAMIC + 32, 0644), 0,
+                () -> line(Integer.toString(dev.jlx.abi.Inotify.DEFAULT_MAX_QUEUED_EVENTS)), refused, Errno.EACCES));
+        inotify.put("max_user_instances", new PseudoNode.File(kernelMeta(DYNAMIC + 33, 0644), 0,
+                () -> line(Integer.toString(dev.jlx.abi.Inotify.DEFAULT_MAX_USER_INSTANCES)), refused, Errno.EACCES));
+        inotify.put("max_user_watches", new PseudoNode.File(kernelMeta(DYNAMIC + 34, 0644), 0,
+                () -> line(Integer.toString(dev.jlx.core.fs.Fsnotify.MAX_USER_WATCHES)), refused, Errno.EACCES));
+        fs.put("inotify", new PseudoNode.Dir(kernelMeta(DYNAMIC + 31, 0555), () -> inotify));
         // net: the sysctls programs read (Go sizes listen's backlog by somaxconn), Linux's defaults;
         // changing them needs CAP_NET_ADMIN, which jlx grants no guest.
         SequencedMap<String, PseudoNode> core = new LinkedHashMap<>();

@@ -311,7 +311,7 @@ final class ProcessFiles {
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
      * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd
-     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]".
+     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]", an inotify instance "anon_inode:inotify".
      */
     static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
@@ -326,6 +326,9 @@ final class ProcessFiles {
         }
         if (f instanceof dev.jlx.core.fs.TimerFd) {
             return ByteString.of("anon_inode:[timerfd]");
+        }
+        if (f instanceof dev.jlx.core.fs.InotifyFile) {
+            return ByteString.of("anon_inode:inotify");
         }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();
@@ -391,7 +394,7 @@ final class ProcessFiles {
     /**
      * /proc/PID/fdinfo/N: offset, flags in octal (with O_CLOEXEC for a close-on-exec descriptor, and
      * O_LARGEFILE, which open(2) always adds on x86-64), mount id and inode; then a timerfd's clock,
-     * ticks and setting (timerfd_show).
+     * ticks and setting (timerfd_show), or an inotify instance's watches (inotify_show_fdinfo).
      */
     static byte[] fdinfo(GuestProcess p, int fd, Vfs vfs) throws ErrnoException {
         OpenFile f = p.fds().get(fd);
@@ -408,6 +411,7 @@ final class ProcessFiles {
             mountId = MountTable.id(vfs, vfs.mountOf(h.guestPath()));
         }
         return ascii(String.format("pos:\t%d\nflags:\t0%o\nmnt_id:\t%d\nino:\t%d\n", pos, flags, mountId,
-                f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo() : ""));
+                f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo()
+                : f instanceof dev.jlx.core.fs.InotifyFile inotify ? inotify.fdinfo() : ""));
     }
 }

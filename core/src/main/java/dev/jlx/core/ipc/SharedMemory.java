@@ -39,6 +39,8 @@ public final class SharedMemory {
     /** A segment (Linux's shmid_kernel). */
     final class Segment extends IpcObject implements SharedHost.Attachments {
         final long size;
+        /** Its name in /proc/PID/maps, made from the key it was made with (Linux's file name, kept after IPC_RMID). */
+        final ByteString name;
         SharedHost host;
         long atime;
         long dtime;
@@ -50,6 +52,7 @@ public final class SharedMemory {
             super(key, flags, c);
             this.size = size;
             this.cpid = pid;
+            this.name = ByteString.of(String.format(Locale.ROOT, "/SYSV%08x (deleted)", key));
         }
 
         /** A VMA maps it, or no longer does: Linux's shm_open and shm_close. */
@@ -128,11 +131,10 @@ public final class SharedMemory {
             // IPC_RMID with no other attachment does not free the segment under it.
             s.nattch++;
         }
-        ByteString name = ByteString.of(String.format(Locale.ROOT, "/SYSV%08x (deleted)", s.key));
         try {
             // A read-only attachment never becomes writable (its file is open O_RDONLY in Linux).
             int maxProt = Mman.PROT_READ | Mman.PROT_EXEC | ((flags & Ipc.SHM_RDONLY) != 0 ? 0 : Mman.PROT_WRITE);
-            return p.space().attachShared(address, prot, (flags & Ipc.SHM_REMAP) != 0, name, s.host, maxProt);
+            return p.space().attachShared(address, prot, (flags & Ipc.SHM_REMAP) != 0, s.name, s.host, maxProt);
         } finally {
             synchronized (this) {
                 s.nattch--;

@@ -18,6 +18,34 @@
 #include <time.h>
 #include <unistd.h>
 
+/* errno's name, the same with glibc and musl. */
+static const char *errname(int e) {
+    switch (e) {
+    case EINVAL: return "EINVAL";
+    case ENOENT: return "ENOENT";
+    case EEXIST: return "EEXIST";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EAGAIN: return "EAGAIN";
+    case EINTR: return "EINTR";
+    case EIDRM: return "EIDRM";
+    case ERANGE: return "ERANGE";
+    case EFBIG: return "EFBIG";
+    case E2BIG: return "E2BIG";
+    case ENOMSG: return "ENOMSG";
+    case ENOSPC: return "ENOSPC";
+    case ENOMEM: return "ENOMEM";
+    case EFAULT: return "EFAULT";
+    case EBADF: return "EBADF";
+    case EBUSY: return "EBUSY";
+    case EMSGSIZE: return "EMSGSIZE";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSYS: return "ENOSYS";
+    default: return "other";
+    }
+}
+
 union semun {
     int val;
     struct semid_ds *buf;
@@ -27,7 +55,7 @@ union semun {
 
 static void check(const char *what, long r) {
     if (r < 0) {
-        printf("%s: %s\n", what, strerrorname_np(errno));
+        printf("%s: %s\n", what, errname(errno));
     } else {
         printf("%s: %ld\n", what, r);
     }
@@ -108,9 +136,10 @@ int main(void) {
     check("inc one", op(id, 3, 1, 0));
     usleep(20000);
     check("ncnt still", semctl(id, 3, GETNCNT));
-    check("inc two", op(id, 3, 2, 0));
+    int incremented = op(id, 3, 2, 0);
     int st;
     waitpid(c, &st, 0);
+    check("inc two", incremented);
     printf("getpid child: %d\n", semctl(id, 3, GETPID) == c);
     check("val3", semctl(id, 3, GETVAL));
 
@@ -140,7 +169,7 @@ int main(void) {
     c = fork();
     if (c == 0) {
         int r = op(id, 3, -1, 0);
-        printf("interrupted: %d %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+        printf("interrupted: %d %s\n", r, r < 0 ? errname(errno) : "");
         _exit(0);
     }
     waiters(id, 3, GETNCNT, 1);
@@ -225,7 +254,7 @@ int main(void) {
     c = fork();
     if (c == 0) {
         int r = op(k, 0, -1, 0);
-        printf("removed under waiter: %d %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+        printf("removed under waiter: %d %s\n", r, r < 0 ? errname(errno) : "");
         _exit(0);
     }
     waiters(k, 0, GETNCNT, 1);

@@ -119,7 +119,9 @@ public final class PosixQueue {
                 notification = null;
             }
         }
-        if (fire != null && fire.kind() != dev.jlx.abi.Signals.SIGEV_NONE && !fire.owner().exiting()) {
+        // Linux accepts signal 0 and then sends nothing.
+        if (fire != null && fire.kind() != dev.jlx.abi.Signals.SIGEV_NONE && fire.signo() != 0
+                && !fire.owner().exiting()) {
             notifier.send(fire);
         }
     }

@@ -54,6 +54,9 @@ public final class PosixQueues {
             throw new ErrnoException(Errno.EEXIST);
         }
         int access = flags & OpenFlags.O_ACCMODE;
+        if (access == OpenFlags.O_ACCMODE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         q.checkAccess(c, access == OpenFlags.O_RDONLY ? 4 : access == OpenFlags.O_WRONLY ? 2 : 6);
         return q;
     }

@@ -34,8 +34,9 @@ final class MqueueSyscalls {
     private MqueueSyscalls() {}
 
     /**
-     * Implements Linux syscall mq_open(2): a name that is empty, ".", ".." or holds a slash is
-     * EACCES (lookup_one_len's answer), one past NAME_MAX ENAMETOOLONG; a bad access mode EINVAL.
+     * Implements Linux syscall mq_open(2): an empty name is ENOENT, ".", ".." or one that holds a slash
+     * EACCES (lookup_one_len's answer), one past NAME_MAX ENAMETOOLONG; the access mode 3 opens no
+     * existing queue (EINVAL) but creates one, as Linux's prepare_open.
      */
     static long mq_open(GuestThread t, Args a) throws ErrnoException {
         GuestProcess p = t.process();
@@ -47,9 +48,6 @@ final class MqueueSyscalls {
         if ((flags & OpenFlags.O_CREAT) != 0 && a.addr(3) != 0) {
             attr = MqAttr.readFrom(mem.readStruct(a.addr(3), MqAttr.SIZE), 0);
         }
-        if ((flags & OpenFlags.O_ACCMODE) == OpenFlags.O_ACCMODE) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
         PosixQueue q = p.kernel().ipc().mqueue().open(name, flags, mode, attr, p.credentials(), p.umask());
         MqueueFile file = new MqueueFile(q, flags & OPEN_FLAGS);
         return FileSyscalls.installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
@@ -58,7 +56,11 @@ final class MqueueSyscalls {
     private static ByteString name(GuestMemory mem, long address) throws ErrnoException {
         byte[] raw = mem.readCString(address, PATH_MAX - 1);
         String s = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (raw.length == 0 || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0) {
+        if (raw.length == 0) {
+            // getname refuses an empty name.
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        if (s.equals(".") || s.equals("..") || s.indexOf('/') >= 0) {
             throw new ErrnoException(Errno.EACCES);
         }
         if (raw.length > NAME_MAX) {
@@ -141,7 +143,7 @@ final class MqueueSyscalls {
             Sigevent e = Sigevent.readFrom(p.space().memory().readStruct(a.addr(1), Sigevent.SIZE), 0);
             switch (e.notification()) {
                 case Signals.SIGEV_SIGNAL -> {
-                    if (e.signo() <= 0 || e.signo() > Signals.NSIG) {
+                    if (e.signo() < 0 || e.signo() > Signals.NSIG) {
                         throw new ErrnoException(Errno.EINVAL);
                     }
                 }

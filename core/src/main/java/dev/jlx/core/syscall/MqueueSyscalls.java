@@ -97,8 +97,9 @@ final class MqueueSyscalls {
 
     /** Implements Linux syscall mq_timedsend(2): priority below MQ_PRIO_MAX; ETIMEDOUT when the absolute timeout passes. */
     static long mq_timedsend(GuestThread t, Args a) throws ErrnoException {
-        PosixQueue.checkPriority(a.u64(3));
+        // The timeout is read first, then the priority (an unsigned int) checked, as Linux's.
         long deadline = deadline(t, a.addr(4));
+        PosixQueue.checkPriority(a.i32(3) & 0xffffffffL);
         MqueueFile f = queue(t, a.i32(0));
         if (!f.writable()) {
             throw new ErrnoException(Errno.EBADF);
@@ -109,7 +110,7 @@ final class MqueueSyscalls {
         }
         byte[] text = t.process().space().memory().read(a.addr(1), (int) len);
         GuestProcess sender = t.process();
-        f.queue().send(new PosixQueue.Message(text, (int) a.u64(3)),
+        f.queue().send(new PosixQueue.Message(text, a.i32(3)),
                 (f.statusFlags() & OpenFlags.O_NONBLOCK) != 0, deadline, n -> n.owner().signal(null,
                         new Siginfo(n.signo(), 0, SI_MESGQ, new Siginfo.Rt(sender.pid(), sender.credentials().uid(),
                                 n.value()))));

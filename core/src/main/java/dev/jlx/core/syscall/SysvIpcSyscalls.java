@@ -7,6 +7,7 @@ import dev.jlx.abi.struct.MsqidDs;
 import dev.jlx.abi.struct.SemidDs;
 import dev.jlx.abi.struct.Sembuf;
 import dev.jlx.abi.struct.ShmidDs;
+import dev.jlx.abi.struct.Timespec;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.ipc.IpcNamespace;
 import dev.jlx.core.ipc.MessageQueues;
@@ -120,30 +121,36 @@ final class SysvIpcSyscalls {
 
     /** Implements Linux syscall semop(2). */
     static long semop(GuestThread t, Args a) throws ErrnoException {
-        return semtimedop(t, a.i32(0), a.addr(1), a.u64(2), 0);
+        return semtimedop(t, a.i32(0), a.addr(1), a.i32(2) & 0xffffffffL, 0);
     }
 
     /** Implements Linux syscall semtimedop(2): a timeout is EAGAIN when it passes. */
     static long semtimedop(GuestThread t, Args a) throws ErrnoException {
-        return semtimedop(t, a.i32(0), a.addr(1), a.u64(2), a.addr(3));
+        return semtimedop(t, a.i32(0), a.addr(1), a.i32(2) & 0xffffffffL, a.addr(3));
     }
 
     private static long semtimedop(GuestThread t, int semid, long sopsAddr, long nsops, long timeout)
             throws ErrnoException {
-        if (nsops < 1 || semid < 0) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
+        // Linux's order: the count (nsops is an unsigned int), the timeout's bytes, the operations' bytes,
+        // the id, then the timeout's value.
         if (nsops > Ipc.SEMOPM) {
             throw new ErrnoException(Errno.E2BIG);
         }
+        if (nsops < 1) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Timespec ts = timeout == 0 ? null : Timespec.readFrom(memory(t).readStruct(timeout, Timespec.SIZE), 0);
         int n = (int) nsops;
         ByteBuffer raw = memory(t).readStruct(sopsAddr, n * Sembuf.SIZE);
         Sembuf[] sops = new Sembuf[n];
         for (int i = 0; i < n; i++) {
             sops[i] = Sembuf.readFrom(raw, i * Sembuf.SIZE);
         }
+        if (semid < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         long deadline = Long.MAX_VALUE;
-        if (timeout != 0) {
+        if (ts != null) {
             long ns = TimeSyscalls.readTimespec(t, timeout);
             deadline = ns == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + ns;
         }

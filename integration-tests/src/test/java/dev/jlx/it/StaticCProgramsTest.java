@@ -92,6 +92,10 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("protnone", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of("many")));
             cases.add(Arguments.of("inotify", t, List.of()));
+            cases.add(Arguments.of("sysvshm", t, List.of()));
+            cases.add(Arguments.of("sysvsem", t, List.of()));
+            cases.add(Arguments.of("sysvmsg", t, List.of()));
+            cases.add(Arguments.of("mqueue", t, List.of()));
         }
         return cases.stream();
     }

@@ -64,6 +64,14 @@ public record Siginfo(int signo, int errno, int code, Fields fields) {
         }
     }
 
+    /** {@code _rt}: who sent it and the sigval it carries (sigqueue, a message queue's notification). */
+    public record Rt(int pid, int uid, long value) implements Fields {
+        @Override
+        public void writeTo(ByteBuffer buf, int offset) {
+            buf.putInt(offset + SI_PID, pid).putInt(offset + SI_UID, uid).putLong(offset + SI_VALUE, value);
+        }
+    }
+
     /** {@code _sigfault}: the address a CPU fault was at. */
     public record Fault(long addr) implements Fields {
         @Override

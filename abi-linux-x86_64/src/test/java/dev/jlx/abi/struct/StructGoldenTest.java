@@ -226,6 +226,32 @@ class StructGoldenTest {
         assertArrayEquals(hex(golden), encode(Sigevent.SIZE, e::writeTo));
     }
 
+    /** The IPC structs: golden bytes printed from the kernel's headers (asm/shmbuf.h, asm/sembuf.h, asm/msgbuf.h, linux/mqueue.h). */
+    @Test
+    void ipcStructs() {
+        IpcPerm perm = new IpcPerm(0x11223344, 1000, 1001, 1002, 1003, 01600, 7);
+        String shm = "44332211e8030000e9030000ea030000eb03000080030000070000000000000000000000000000000000000000000000"
+                + "102700000000000000f153650000000001f153650000000002f15365000000002a0000002b000000"
+                + "030000000000000000000000000000000000000000000000";
+        ShmidDs s = new ShmidDs(perm, 10000, 1700000000, 1700000001, 1700000002, 42, 43, 3);
+        assertArrayEquals(hex(shm), encode(ShmidDs.SIZE, s::writeTo));
+        assertEquals(s, ShmidDs.readFrom(le(shm), 0));
+        String sem = "44332211e8030000e9030000ea030000eb03000080030000070000000000000000000000000000000000000000000000"
+                + "0500000000000000000000000000000006000000000000000000000000000000040000000000000000000000000000000000000000000000";
+        assertArrayEquals(hex(sem), encode(SemidDs.SIZE, new SemidDs(perm, 5, 6, 4)::writeTo));
+        String msq = "44332211e8030000e9030000ea030000eb03000080030000070000000000000000000000000000000000000000000000"
+                + "010000000000000002000000000000000300000000000000"
+                + "1d0000000000000005000000000000000040000000000000080000000900000000000000000000000000000000000000";
+        MsqidDs q = new MsqidDs(perm, 1, 2, 3, 29, 5, 16384, 8, 9);
+        assertArrayEquals(hex(msq), encode(MsqidDs.SIZE, q::writeTo));
+        assertEquals(q, MsqidDs.readFrom(le(msq), 0));
+        String mq = "00080000000000000a0000000000000000200000000000000200000000000000" + "00".repeat(32);
+        MqAttr a = new MqAttr(04000, 10, 8192, 2);
+        assertArrayEquals(hex(mq), encode(MqAttr.SIZE, a::writeTo));
+        assertEquals(a, MqAttr.readFrom(le(mq), 0));
+        assertEquals(new Sembuf(3, -1, 0x1800), Sembuf.readFrom(le("0300ffff0018"), 0));
+    }
+
     @Test
     void itimerspec() {
         String golden = "0100000000000000020000000000000003000000000000000400000000000000";

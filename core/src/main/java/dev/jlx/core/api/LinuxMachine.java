@@ -41,6 +41,16 @@ public final class LinuxMachine {
         return config;
     }
 
+    /** This machine's IPC namespace (System V objects, POSIX message queues), made with the first run's host memory. */
+    private dev.jlx.core.ipc.IpcNamespace ipc;
+
+    synchronized dev.jlx.core.ipc.IpcNamespace ipc(dev.jlx.core.host.HostMemory memory) {
+        if (ipc == null) {
+            ipc = new dev.jlx.core.ipc.IpcNamespace(memory);
+        }
+        return ipc;
+    }
+
     /** The tmpfs mounted at {@code guestPath}, made on first use. */
     synchronized FileSystem tmpfs(String guestPath, int uid, int gid, dev.jlx.core.host.HostFiles host) {
         return tmpfs.computeIfAbsent(guestPath, p -> new Tmpfs(uid, gid, 01777, host));

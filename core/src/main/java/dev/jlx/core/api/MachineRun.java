@@ -73,7 +73,7 @@ final class MachineRun {
         mountWhereRootHasDirectory(mounts, root, "/proc", Procfs::new);
         mountWhereRootHasDirectory(mounts, root, "/sys", Sysfs::new);
         Vfs vfs = new Vfs(mounts);
-        Kernel kernel = new Kernel(host, vfs, config.trace());
+        Kernel kernel = new Kernel(host, vfs, config.trace(), machine.ipc(host.memory()));
         kernel.unixSockets().allowHostSockets(config.hostUnixSockets());
         List<String> envp = new ArrayList<>();
         for (Map.Entry<String, String> e : config.env().entrySet()) {

@@ -561,6 +561,8 @@ public final class GuestProcess {
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
+        // exit_sem: the SEM_UNDO adjustments are undone before the parent hears of the exit.
+        kernel.ipc().sem().exit(this);
         // The parent's signal is sent as its wait can see the zombie, as Linux's exit_notify: a wait
         // that returns this child finds the signal already pending. The links of the process tree
         // change under the kernel's monitor, as under Linux's tasklist_lock.

@@ -49,11 +49,19 @@ public final class Kernel {
     private volatile dev.jlx.core.net.Interfaces.Source interfaces = dev.jlx.core.net.Interfaces.host();
     /** The internal tmpfs memfd_create's files live on (Linux's shm_mnt), mounted nowhere. */
     private final dev.jlx.core.fs.Tmpfs memfds;
+    /** The System V IPC objects and POSIX message queues: the machine's, shared by all its runs. */
+    private final dev.jlx.core.ipc.IpcNamespace ipc;
     /** The live processes by pid, as /proc lists them. */
     private final ConcurrentSkipListMap<Integer, GuestProcess> processes = new ConcurrentSkipListMap<>();
 
     public Kernel(HostBackend host, Vfs vfs, PrintStream trace) {
+        this(host, vfs, trace, new dev.jlx.core.ipc.IpcNamespace(host.memory()));
+    }
+
+    /** A guest world in the IPC namespace {@code ipc} (its machine's). */
+    public Kernel(HostBackend host, Vfs vfs, PrintStream trace, dev.jlx.core.ipc.IpcNamespace ipc) {
         this.host = host;
+        this.ipc = ipc;
         this.memfds = new dev.jlx.core.fs.Tmpfs(0, 0, 01777, host.files());
         this.vfs = vfs;
         this.dispatcher = new SyscallDispatcher(this, trace);
@@ -75,6 +83,11 @@ public final class Kernel {
     /** The fcntl record locks of every process of this kernel. */
     public Futexes futexes() {
         return futexes;
+    }
+
+    /** The IPC namespace its processes share. */
+    public dev.jlx.core.ipc.IpcNamespace ipc() {
+        return ipc;
     }
 
     public dev.jlx.core.fs.Tmpfs memfds() {

@@ -91,6 +91,12 @@ public final class SignalFd extends OpenFile {
                 dst.set(i, at + 44, (int) tm.value());
                 dst.set(l, at + 48, tm.value());
             }
+            case Siginfo.Rt r -> {
+                dst.set(i, at + 12, r.pid());
+                dst.set(i, at + 16, r.uid());
+                dst.set(i, at + 44, (int) r.value());
+                dst.set(l, at + 48, r.value());
+            }
             case Siginfo.Fault f -> dst.set(l, at + 72, f.addr());
         }
     }

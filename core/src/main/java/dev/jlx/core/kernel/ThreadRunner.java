@@ -65,8 +65,12 @@ final class ThreadRunner {
             long cpu = Math.max(0, CPU.getCurrentThreadCpuTime());
             long user = Math.min(cpu, Math.max(0, CPU.getCurrentThreadUserTime()));
             runners.remove(thread);
-            Kernel.setCaller(null);
-            ended(thread, user, cpu - user);
+            try {
+                // Still the caller while its process's memory goes: a System V segment's last user is its pid.
+                ended(thread, user, cpu - user);
+            } finally {
+                Kernel.setCaller(null);
+            }
         }
     }
 

@@ -248,22 +248,89 @@ public final class AddressSpace implements CpuEngine.Code {
             long h = pageDown(hint);
             start = h >= MMAP_MIN && h + len <= TASK_SIZE && isFree(h, h + len) ? h : findGap(len);
         }
-        insert(start, len, prot, flags, name, host, maxProt, fileOffset);
+        insert(start, len, prot, flags, name, host == null ? null : new SharedHost(host), maxProt, fileOffset);
         return start;
+    }
+
+    /**
+     * shmat(2)'s mapping of a System V segment's memory, MAP_SHARED: at {@code address} when not 0
+     * (replacing what is there with {@code replace}, else EINVAL when anything is), else where mmap
+     * would put it; named {@code name} for /proc/PID/maps, mprotect limited to {@code maxProt}.
+     */
+    public synchronized long attachShared(long address, int prot, boolean replace, ByteString name, SharedHost shared,
+            int maxProt) throws ErrnoException {
+        long len = shared.size();
+        long start;
+        if (address != 0) {
+            if (!replace && (address + len < address || !isFree(address, address + len))) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (address + len > TASK_SIZE || address + len < address) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            ensureRoom(address, address + len, 1, prot);
+            unmapRange(address, address + len);
+            start = address;
+        } else {
+            start = findGap(len);
+        }
+        if (!references(shared)) {
+            shared.share();
+        }
+        try {
+            insert(start, len, prot, Mman.MAP_SHARED, name, shared, maxProt, 0);
+        } catch (ErrnoException e) {
+            if (!references(shared)) {
+                shared.release();
+            }
+            throw e;
+        }
+        return start;
+    }
+
+    /**
+     * shmdt(2): unmaps the System V attachment that starts at {@code address} (the first mapping of a
+     * segment from there whose offset in the segment is its distance from {@code address}: a piece
+     * mprotect or munmap left counts), then the further pieces of that attachment within the segment's
+     * size. EINVAL when there is none.
+     */
+    public synchronized void detachShared(long address) throws ErrnoException {
+        if ((address & (PAGE - 1)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        SharedHost found = null;
+        for (Vma v : List.copyOf(vmas.tailMap(address, true).values())) {
+            boolean piece = v.sharedHost != null && v.sharedHost.attachments != null
+                    && v.start - address == v.fileOffset;
+            if (found == null && piece) {
+                found = v.sharedHost;
+                unmapRange(v.start, v.end);
+            } else if (found != null) {
+                if (v.end - address > found.size()) {
+                    break;
+                }
+                if (piece && v.sharedHost == found) {
+                    unmapRange(v.start, v.end);
+                }
+            }
+        }
+        if (found == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
     }
 
     private void insert(long start, long len, int prot, int flags, ByteString name) throws ErrnoException {
         insert(start, len, prot, flags, name, null, ALL_PROT, 0);
     }
 
-    private void insert(long start, long len, int prot, int flags, ByteString name, HostMapping given, int maxProt,
+    private void insert(long start, long len, int prot, int flags, ByteString name, SharedHost given, int maxProt,
             long fileOffset) throws ErrnoException {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
         ensureRoom(0, 0, 1, prot);
         Vma v;
         if (given != null || shared) {
-            SharedHost sharedHost = given != null ? new SharedHost(given) : SharedHost.allocate(hostMemory, len);
+            SharedHost sharedHost = given != null ? given : SharedHost.allocate(hostMemory, len);
             if (sharedHost == null) {
                 throw new ErrnoException(Errno.ENOMEM);
             }
@@ -348,8 +415,12 @@ public final class AddressSpace implements CpuEngine.Code {
     private void put(Vma v) {
         Vma old = vmas.put(v.start, v);
         regions += (v.inEngines() ? 1 : 0) - (old != null && old.inEngines() ? 1 : 0);
+        // The new one is counted before the old goes, so that a split never takes a count through 0.
+        counted(v, 1);
         if (old == null) {
             ALL_VMAS.incrementAndGet();
+        } else {
+            counted(old, -1);
         }
     }
 
@@ -357,6 +428,14 @@ public final class AddressSpace implements CpuEngine.Code {
         vmas.remove(v.start);
         regions -= v.inEngines() ? 1 : 0;
         ALL_VMAS.decrementAndGet();
+        counted(v, -1);
+    }
+
+    /** Tells the holder of {@code v}'s shared memory that a VMA maps it, or no longer does (Linux's vm_ops open and close). */
+    private static void counted(Vma v, int delta) {
+        if (v.sharedHost != null && v.sharedHost.attachments != null) {
+            v.sharedHost.attachments.changed(delta);
+        }
     }
 
     /** The most VMAs all address spaces of this JVM may hold together, as this space's host memory allows. */
@@ -418,12 +497,27 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /** Removes [from, to) from VMA {@code v}, keeping the parts of it below and above (a split). */
     private void keepOutside(Vma v, long from, long to) {
-        remove(v);
-        if (v.start < from) {
-            put(v.slice(v.start, from, v.prot));
-        }
+        keepOutside(v, from, to, null);
+    }
+
+    /**
+     * As {@link #keepOutside(Vma, long, long)}, with {@code middle} (when not null) put in for [from, to).
+     * The pieces go in before the whole goes (one of them in its place), as Linux's split opens the
+     * new VMA first: a System V segment's attach count never passes through 0 meanwhile.
+     */
+    private void keepOutside(Vma v, long from, long to, Vma middle) {
         if (to < v.end) {
             put(v.slice(to, v.end, v.prot));
+        }
+        if (v.start < from) {
+            put(v.slice(v.start, from, v.prot));
+            if (middle != null) {
+                put(middle);
+            }
+        } else if (middle != null) {
+            put(middle);
+        } else {
+            remove(v);
         }
     }
 
@@ -472,8 +566,7 @@ public final class AddressSpace implements CpuEngine.Code {
             if (now.host == null && now.inEngines()) {
                 now = withHost(now, prot);
             }
-            keepOutside(v, from, to);
-            put(now);
+            keepOutside(v, from, to, now);
             // PROT_NONE is no region of the engines: to or from it the range is unmapped or mapped
             // (the same host memory, so the contents stay).
             for (CpuEngine e : engines) {
@@ -679,9 +772,10 @@ public final class AddressSpace implements CpuEngine.Code {
                 shared.add(v.sharedHost);
             }
         }
-        shared.forEach(SharedHost::release);
         ALL_VMAS.addAndGet(-vmas.size());
+        vmas.values().forEach(v -> counted(v, -1));
         vmas.clear();
+        shared.forEach(SharedHost::release);
         regions = 0;
         lastHit = null;
         if (own != null) {

@@ -1,6 +1,7 @@
 package dev.jlx.core.fs.proc;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Ipc;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
@@ -100,6 +101,12 @@ public final class ProcTree {
         e.put("meminfo", kernelFile(DYNAMIC + 8, () -> SystemFiles.meminfo(kernel)));
         e.put("version", kernelFile(DYNAMIC + 9, SystemFiles::version));
         e.put("filesystems", kernelFile(DYNAMIC + 10, () -> MountTable.filesystems(kernel.vfs())));
+        dev.jlx.core.ipc.IpcNamespace ipc = kernel.ipc();
+        SequencedMap<String, PseudoNode> sysvipc = new LinkedHashMap<>();
+        sysvipc.put("msg", kernelFile(DYNAMIC + 101, () -> ascii(ipc.msg().proc())));
+        sysvipc.put("sem", kernelFile(DYNAMIC + 102, () -> ascii(ipc.sem().proc())));
+        sysvipc.put("shm", kernelFile(DYNAMIC + 103, () -> ascii(ipc.shm().proc())));
+        e.put("sysvipc", new PseudoNode.Dir(kernelMeta(DYNAMIC + 100, 0555), () -> sysvipc));
         GuestProcess self = caller.process();
         e.put("self", new PseudoNode.Link(kernelMeta(DYNAMIC, 0777), 0, () -> ByteString.of(Integer.toString(self.pid()))));
         e.put("thread-self", new PseudoNode.Link(kernelMeta(DYNAMIC + 1, 0777), 0,
@@ -125,6 +132,15 @@ public final class ProcTree {
         k.put("pid_max", new PseudoNode.File(kernelMeta(DYNAMIC + 15, 0644), 0,
                 () -> line(Integer.toString(Math.max(32768, 1024 * Cpu.count()))), refused, Errno.EACCES));
         k.put("version", sysctl(DYNAMIC + 16, Kernel.VERSION));
+        // The IPC namespace's limits, Linux's defaults; changing them is refused (EPERM), jlx keeps them fixed.
+        k.put("msgmax", ipcLimit(DYNAMIC + 104, Integer.toString(Ipc.MSGMAX), refused));
+        k.put("msgmnb", ipcLimit(DYNAMIC + 105, Integer.toString(Ipc.MSGMNB), refused));
+        k.put("msgmni", ipcLimit(DYNAMIC + 106, Integer.toString(Ipc.MSGMNI), refused));
+        k.put("sem", ipcLimit(DYNAMIC + 107, Ipc.SEMMSL + "\t" + Ipc.SEMMNS + "\t" + Ipc.SEMOPM + "\t" + Ipc.SEMMNI,
+                refused));
+        k.put("shmall", ipcLimit(DYNAMIC + 108, Long.toUnsignedString(Ipc.SHMALL), refused));
+        k.put("shmmax", ipcLimit(DYNAMIC + 109, Long.toUnsignedString(Ipc.SHMMAX), refused));
+        k.put("shmmni", ipcLimit(DYNAMIC + 110, Integer.toString(Ipc.SHMMNI), refused));
         SequencedMap<String, PseudoNode> fs = new LinkedHashMap<>();
         // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
@@ -138,6 +154,13 @@ public final class ProcTree {
         inotify.put("max_user_watches", new PseudoNode.File(kernelMeta(DYNAMIC + 34, 0644), 0,
                 () -> line(Integer.toString(dev.jlx.core.fs.Fsnotify.MAX_USER_WATCHES)), refused, Errno.EACCES));
         fs.put("inotify", new PseudoNode.Dir(kernelMeta(DYNAMIC + 31, 0555), () -> inotify));
+        SequencedMap<String, PseudoNode> mqueue = new LinkedHashMap<>();
+        mqueue.put("msg_default", ipcLimit(DYNAMIC + 112, Integer.toString(Ipc.MQ_MSG_DEFAULT), refused));
+        mqueue.put("msg_max", ipcLimit(DYNAMIC + 113, Integer.toString(Ipc.MQ_MSG_MAX), refused));
+        mqueue.put("msgsize_default", ipcLimit(DYNAMIC + 114, Integer.toString(Ipc.MQ_MSGSIZE_DEFAULT), refused));
+        mqueue.put("msgsize_max", ipcLimit(DYNAMIC + 115, Integer.toString(Ipc.MQ_MSGSIZE_MAX), refused));
+        mqueue.put("queues_max", ipcLimit(DYNAMIC + 116, Integer.toString(Ipc.MQ_QUEUES_MAX), refused));
+        fs.put("mqueue", new PseudoNode.Dir(kernelMeta(DYNAMIC + 111, 0555), () -> mqueue));
         // net: the sysctls programs read (Go sizes listen's backlog by somaxconn), Linux's defaults;
         // changing them needs CAP_NET_ADMIN, which jlx grants no guest.
         SequencedMap<String, PseudoNode> core = new LinkedHashMap<>();
@@ -168,6 +191,15 @@ public final class ProcTree {
         sys.put("kernel", new PseudoNode.Dir(kernelMeta(DYNAMIC + 11, 0555), () -> k));
         sys.put("net", new PseudoNode.Dir(kernelMeta(DYNAMIC + 20, 0555), () -> net));
         return new PseudoNode.Dir(kernelMeta(DYNAMIC + 2, 0555), () -> sys);
+    }
+
+    /** A writable-looking IPC limit (0644) whose writes {@code refused} refuses. */
+    private PseudoNode.File ipcLimit(long ino, String value, PseudoNode.Sink refused) {
+        return new PseudoNode.File(kernelMeta(ino, 0644), 0, () -> line(value), refused, Errno.EACCES);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A read-only sysctl: even root cannot open it for writing (EACCES). */

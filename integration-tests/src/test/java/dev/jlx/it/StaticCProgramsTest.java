@@ -91,6 +91,8 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sched", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of("many")));
+            cases.add(Arguments.of("sigqueue", t, List.of()));
+            cases.add(Arguments.of("pidfd", t, List.of()));
         }
         return cases.stream();
     }

@@ -327,6 +327,9 @@ final class ProcessFiles {
         if (f instanceof dev.jlx.core.fs.TimerFd) {
             return ByteString.of("anon_inode:[timerfd]");
         }
+        if (f instanceof dev.jlx.core.kernel.PidFd) {
+            return ByteString.of("anon_inode:[pidfd]");
+        }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();
         }
@@ -391,7 +394,7 @@ final class ProcessFiles {
     /**
      * /proc/PID/fdinfo/N: offset, flags in octal (with O_CLOEXEC for a close-on-exec descriptor, and
      * O_LARGEFILE, which open(2) always adds on x86-64), mount id and inode; then a timerfd's clock,
-     * ticks and setting (timerfd_show).
+     * ticks and setting (timerfd_show), or a pidfd's pid.
      */
     static byte[] fdinfo(GuestProcess p, int fd, Vfs vfs) throws ErrnoException {
         OpenFile f = p.fds().get(fd);
@@ -408,6 +411,7 @@ final class ProcessFiles {
             mountId = MountTable.id(vfs, vfs.mountOf(h.guestPath()));
         }
         return ascii(String.format("pos:\t%d\nflags:\t0%o\nmnt_id:\t%d\nino:\t%d\n", pos, flags, mountId,
-                f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo() : ""));
+                f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo()
+                : f instanceof dev.jlx.core.kernel.PidFd pidfd ? pidfd.fdinfo() : ""));
     }
 }

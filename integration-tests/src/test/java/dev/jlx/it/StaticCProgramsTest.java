@@ -93,6 +93,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("protnone", t, List.of("many")));
             cases.add(Arguments.of("sigqueue", t, List.of()));
             cases.add(Arguments.of("pidfd", t, List.of()));
+            cases.add(Arguments.of("mlock", t, List.of()));
         }
         return cases.stream();
     }

@@ -168,7 +168,7 @@ final class ProcessFiles {
         MemoryMap.Usage u = MemoryMap.usage(MemoryMap.regions(p), p.image());
         kb(s, "VmPeak", u.size());
         kb(s, "VmSize", u.size());
-        kb(s, "VmLck", 0);
+        kb(s, "VmLck", p.space().lockedBytes());
         kb(s, "VmPin", 0);
         kb(s, "VmHWM", u.resident());
         kb(s, "VmRSS", u.resident());

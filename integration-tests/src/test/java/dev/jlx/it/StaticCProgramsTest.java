@@ -94,6 +94,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sigqueue", t, List.of()));
             cases.add(Arguments.of("pidfd", t, List.of()));
             cases.add(Arguments.of("mlock", t, List.of()));
+            cases.add(Arguments.of("misccalls", t, List.of()));
         }
         return cases.stream();
     }

@@ -70,6 +70,12 @@ public final class AddressSpace implements CpuEngine.Code {
     /** mlockall(MCL_FUTURE): new mappings are locked; not inherited by fork, gone with execve's new space. */
     private boolean lockFuture;
     private boolean lockFutureOnFault;
+    /**
+     * Whether pkey_alloc has taken protection key 0 into the mm's allocation map: on a CPU without
+     * PKU Linux takes it, then fails to set its rights (EINVAL) and keeps it, so later calls find
+     * no key (ENOSPC). Copied by fork, as the mm's context is.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean pkeyTaken = new java.util.concurrent.atomic.AtomicBoolean();
     /** membarrier's registrations (its REGISTER_* command bits), Linux's mm->membarrier_state: gone with execve. */
     private final java.util.concurrent.atomic.AtomicInteger membarrierRegistrations =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -600,6 +606,11 @@ public final class AddressSpace implements CpuEngine.Code {
         return total;
     }
 
+    /** pkey_alloc's key 0, taken once (see the field). */
+    public java.util.concurrent.atomic.AtomicBoolean pkeyTaken() {
+        return pkeyTaken;
+    }
+
     /** membarrier's registrations, as MEMBARRIER_CMD_GET_REGISTRATIONS reports them. */
     public java.util.concurrent.atomic.AtomicInteger membarrierRegistrations() {
         return membarrierRegistrations;
@@ -863,6 +874,7 @@ public final class AddressSpace implements CpuEngine.Code {
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;
+        child.pkeyTaken.set(pkeyTaken.get());
         // Taking pages into the file then remapping them would lose what another thread wrote in between.
         if (engines.size() <= 1 && (frozen == null || frozen.sole())) {
             makeOwn();

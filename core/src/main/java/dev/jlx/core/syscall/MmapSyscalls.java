@@ -395,4 +395,53 @@ final class MmapSyscalls {
         java.lang.invoke.VarHandle.fullFence();
         return 0;
     }
+
+    /** PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE: the access rights pkey_alloc takes. */
+    private static final long PKEY_ACCESS_MASK = 3;
+
+    /**
+     * Implements Linux syscall pkey_alloc(2) as Linux answers on a CPU without protection keys (no
+     * PKU, as the emulated one): the first call takes key 0 and cannot set its rights (EINVAL), every
+     * later one finds no key (ENOSPC).
+     */
+    static long pkey_alloc(GuestThread t, Args a) throws ErrnoException {
+        if (a.u64(0) != 0 || (a.u64(1) & ~PKEY_ACCESS_MASK) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        throw new ErrnoException(t.process().space().pkeyTaken().getAndSet(true) ? Errno.ENOSPC : Errno.EINVAL);
+    }
+
+    /** Implements Linux syscall pkey_free(2): without PKU no key is allocated, not even key 0: EINVAL. */
+    static long pkey_free(GuestThread t, Args a) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /**
+     * Implements Linux syscall pkey_mprotect(2): key -1 is mprotect; any other is not allocated
+     * (EINVAL), checked after mprotect's own argument checks, as do_mprotect_pkey does.
+     */
+    static long pkey_mprotect(GuestThread t, Args a) throws ErrnoException {
+        long address = a.addr(0);
+        long length = a.u64(1);
+        int prot = a.i32(2);
+        if (a.i32(3) != -1) {
+            if ((address & (AddressSpace.PAGE - 1)) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (length == 0) {
+                return 0;
+            }
+            long end = address + AddressSpace.pageUp(length);
+            if (Long.compareUnsigned(end, address) <= 0) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_GROWSDOWN
+                    | Mman.PROT_GROWSUP)) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.process().space().protect(address, length, prot);
+        return 0;
+    }
 }

@@ -1,6 +1,6 @@
 /*
- * Queued signals with the sender's siginfo: rt_sigqueueinfo and rt_tgsigqueueinfo (sigqueue,
- * pthread_sigqueue), the EPERM rule for codes only the kernel or tkill gives, the checks in Linux's
+ * Queued signals with the sender's siginfo: rt_sigqueueinfo (sigqueue) and rt_tgsigqueueinfo
+ * (pthread_sigqueue), the EPERM rule for codes only the kernel or tkill gives, the checks in Linux's
  * order, real-time signals queued once per send and standard ones once, and the siginfo as a
  * handler, sigwaitinfo, signalfd and another process see it.
  */
@@ -164,7 +164,8 @@ int main(void) {
     while (nseen < 1) {
         usleep(1000);
     }
-    SHOWN("pthread_sigqueue", pthread_sigqueue(worker, rtsig, v) == 0);
+    si = make(rtsig, SI_QUEUE, 99);
+    SHOWN("rt_tgsigqueueinfo rt to thread", syscall(SYS_rt_tgsigqueueinfo, getpid(), worker_tid, rtsig, &si));
     while (nseen < 2) {
         usleep(1000);
     }

@@ -50,7 +50,7 @@ public final class SyscallTable {
         e(SCHED_YIELD, FULL, "", ProcessSyscalls::sched_yield, INT).blocking(),
         e(MREMAP, PARTIAL, "anonymous and private memory; a shared mapping can only shrink (growing is ENOMEM); MREMAP_DONTUNMAP is EINVAL; a process holds at most 4,000 mappings that are not PROT_NONE (Linux: vm.max_map_count, 65,530, of any kind), and all guest processes together the host's vm.max_map_count less 8,192; adjacent mappings are not merged", MmapSyscalls::mremap, PTR, PTR, SIZE, SIZE, INT, PTR),
         e(MSYNC, FULL, "MS_SYNC writes a shared file mapping back through the host's msync", MmapSyscalls::msync, INT, PTR, SIZE, INT),
-        e(MINCORE, PARTIAL, "a page is resident when the host holds jlx's memory for it (an untouched anonymous page is not, as on Linux; a private file mapping, a copy made at mmap time, is); the portable and windows backends count every accessible page resident", MmapSyscalls::mincore, INT, PTR, SIZE, PTR),
+        e(MINCORE, PARTIAL, "a page is resident when the host holds jlx's memory for it (an untouched anonymous page is not, as on Linux; a private file mapping, a copy made at mmap time, is); the windows backend on a Linux host keeps guest memory in Java and counts every accessible page resident", MmapSyscalls::mincore, INT, PTR, SIZE, PTR),
         e(MADVISE, FULL, "DONTNEED and FREE zero private pages, shared ones keep their contents; paging hints have no visible effect", MmapSyscalls::madvise, INT, PTR, SIZE, INT),
         none(SHMGET, ""),
         none(SHMAT, ""),

@@ -96,6 +96,10 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sysvsem", t, List.of()));
             cases.add(Arguments.of("sysvmsg", t, List.of()));
             cases.add(Arguments.of("mqueue", t, List.of()));
+            cases.add(Arguments.of("sigqueue", t, List.of()));
+            cases.add(Arguments.of("pidfd", t, List.of()));
+            cases.add(Arguments.of("mlock", t, List.of()));
+            cases.add(Arguments.of("misccalls", t, List.of()));
         }
         return cases.stream();
     }

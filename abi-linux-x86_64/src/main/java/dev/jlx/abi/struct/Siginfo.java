@@ -80,6 +80,30 @@ public record Siginfo(int signo, int errno, int code, Fields fields) {
         }
     }
 
+    /**
+     * A siginfo a process wrote (rt_sigqueueinfo, pidfd_send_signal): bytes 12 to 47 of the kernel's
+     * 48-byte kernel_siginfo, kept as given, as Linux keeps them; the rest reads back as zero.
+     */
+    public record Raw(byte[] bytes) implements Fields {
+        /** Where the kept bytes start: the padding after si_code. */
+        public static final int FROM = 12;
+        /** sizeof(struct kernel_siginfo). */
+        public static final int KERNEL_SIZE = 48;
+
+        public int intAt(int offset) {
+            return ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(offset - FROM);
+        }
+
+        public long longAt(int offset) {
+            return ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(offset - FROM);
+        }
+
+        @Override
+        public void writeTo(ByteBuffer buf, int offset) {
+            buf.put(offset + FROM, bytes);
+        }
+    }
+
     /** Writes all 128 bytes: the fields, and zero where the union member ends. */
     public void writeTo(ByteBuffer buf, int offset) {
         Layout.littleEndian(buf);

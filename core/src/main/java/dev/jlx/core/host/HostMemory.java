@@ -35,6 +35,15 @@ public interface HostMemory {
     long residentBytes(MemorySegment m);
 
     /**
+     * mincore: sets {@code out[at + i]} to 1 for each 4 KiB page {@code i} of {@code m} the host
+     * holds in memory, else 0. By default every page counts as held, as {@link #residentBytes}
+     * counts them where the host cannot tell.
+     */
+    default void residentPages(MemorySegment m, byte[] out, int at) {
+        java.util.Arrays.fill(out, at, at + (int) (m.byteSize() / 4096), (byte) 1);
+    }
+
+    /**
      * How many host mappings all address spaces of this JVM may hold together, the JVM's own
      * needs left aside ({@link Integer#MAX_VALUE} when the host sets no limit jlx knows).
      */

@@ -63,6 +63,8 @@ public final class GuestProcess {
     private final PendingSignals pending = new PendingSignals(this);
     /** Woken when a signal becomes pending: signalfd's poll waits on it. */
     private final dev.jlx.core.fs.Readiness signalReadiness = new dev.jlx.core.fs.Readiness();
+    /** Woken when the process ends and when it is reaped: its pidfds' poll waits on it. */
+    private final dev.jlx.core.fs.Readiness exitReadiness = new dev.jlx.core.fs.Readiness();
     /** Stop and continue, and what the parent's wait has yet to hear of them. */
     private final JobControl jobControl = new JobControl(this);
     /** The Java threads that run the guest threads, and each thread's end. */
@@ -602,6 +604,7 @@ public final class GuestProcess {
             }
             kernel.notifyAll();
         }
+        exitReadiness.wake(dev.jlx.core.fs.Readiness.ALL);
     }
 
     /**
@@ -653,6 +656,10 @@ public final class GuestProcess {
 
     public dev.jlx.core.fs.Readiness signalReadiness() {
         return signalReadiness;
+    }
+
+    public dev.jlx.core.fs.Readiness exitReadiness() {
+        return exitReadiness;
     }
 
     JobControl jobControl() {

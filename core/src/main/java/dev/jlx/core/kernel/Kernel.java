@@ -136,6 +136,8 @@ public final class Kernel {
     /** The process has ended and its parent (jlx, for now) has reaped it. */
     void unregister(GuestProcess process) {
         processes.remove(process.pid(), process);
+        // A pidfd of a reaped process reports POLLHUP.
+        process.exitReadiness().wake(dev.jlx.core.fs.Readiness.ALL);
     }
 
     /** The live process with {@code pid}, or null. */

@@ -65,6 +65,9 @@ public final class SignalFd extends OpenFile {
         return done * RECORD;
     }
 
+    /** SI_SIGIO: a SIGIO's code. */
+    private static final int SI_SIGIO = -5;
+
     /** signalfd_copyinfo: the fields of the siginfo's union member at signalfd_siginfo's offsets. */
     private static void write(MemorySegment dst, long at, Siginfo info) {
         dst.asSlice(at, RECORD).fill((byte) 0);
@@ -98,6 +101,38 @@ public final class SignalFd extends OpenFile {
                 dst.set(l, at + 48, r.value());
             }
             case Siginfo.Fault f -> dst.set(l, at + 72, f.addr());
+            case Siginfo.Raw r -> {
+                // siginfo_layout for a siginfo a process wrote: a fault's address, a child's status,
+                // SIGIO's band and descriptor, a timer's or sigqueue's value, else who sent it.
+                int code = info.code();
+                boolean own = code > Signals.SI_USER && code < Signals.SI_KERNEL;
+                int sig = info.signo();
+                if (own && (sig == Signals.SIGILL || sig == Signals.SIGFPE || sig == Signals.SIGSEGV
+                        || sig == Signals.SIGBUS || sig == Signals.SIGTRAP)) {
+                    dst.set(l, at + 72, r.longAt(Siginfo.SI_ADDR));
+                } else if (own && sig == Signals.SIGCHLD) {
+                    dst.set(i, at + 12, r.intAt(Siginfo.SI_PID));
+                    dst.set(i, at + 16, r.intAt(Siginfo.SI_UID));
+                    dst.set(i, at + 40, r.intAt(Siginfo.SI_STATUS));
+                    dst.set(l, at + 56, r.longAt(Siginfo.SI_UTIME));
+                    dst.set(l, at + 64, r.longAt(Siginfo.SI_STIME));
+                } else if (own || code == SI_SIGIO) {
+                    dst.set(i, at + 28, (int) r.longAt(Siginfo.SI_BAND));
+                    dst.set(i, at + 20, r.intAt(Siginfo.SI_FD));
+                } else if (code == Signals.SI_TIMER) {
+                    dst.set(i, at + 24, r.intAt(Siginfo.SI_TID));
+                    dst.set(i, at + 32, r.intAt(Siginfo.SI_OVERRUN));
+                    dst.set(i, at + 44, r.intAt(Siginfo.SI_VALUE));
+                    dst.set(l, at + 48, r.longAt(Siginfo.SI_VALUE));
+                } else {
+                    dst.set(i, at + 12, r.intAt(Siginfo.SI_PID));
+                    dst.set(i, at + 16, r.intAt(Siginfo.SI_UID));
+                    if (code < 0) {
+                        dst.set(i, at + 44, r.intAt(Siginfo.SI_VALUE));
+                        dst.set(l, at + 48, r.longAt(Siginfo.SI_VALUE));
+                    }
+                }
+            }
         }
     }
 

@@ -67,6 +67,18 @@ public final class AddressSpace implements CpuEngine.Code {
     private long mmapBase = 0x7ffff7fff000L;
     private long brkStart;
     private long brk;
+    /** mlockall(MCL_FUTURE): new mappings are locked; not inherited by fork, gone with execve's new space. */
+    private boolean lockFuture;
+    private boolean lockFutureOnFault;
+    /**
+     * Whether pkey_alloc has taken protection key 0 into the mm's allocation map: on a CPU without
+     * PKU Linux takes it, then fails to set its rights (EINVAL) and keeps it, so later calls find
+     * no key (ENOSPC). Copied by fork, as the mm's context is.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean pkeyTaken = new java.util.concurrent.atomic.AtomicBoolean();
+    /** membarrier's registrations (its REGISTER_* command bits), Linux's mm->membarrier_state: gone with execve. */
+    private final java.util.concurrent.atomic.AtomicInteger membarrierRegistrations =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** The largest resident size {@link #peakResidentBytes} has seen. */
     private long peakResident;
     private Vma lastHit;
@@ -327,6 +339,9 @@ public final class AddressSpace implements CpuEngine.Code {
             long fileOffset) throws ErrnoException {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
+        if (lockFuture) {
+            flags |= Mman.MAP_LOCKED;
+        }
         ensureRoom(0, 0, 1, prot);
         Vma v;
         if (given != null || shared) {
@@ -584,6 +599,138 @@ public final class AddressSpace implements CpuEngine.Code {
         lastHit = null;
     }
 
+    /**
+     * mlock and munlock's apply_vma_lock_flags: marks [address, address + length) locked (the VMAs'
+     * MAP_LOCKED, what VmLck and smaps' "lo" show) or not, from the page of {@code address} on for
+     * {@code length} (a whole number of pages, as the caller rounded it); EINVAL when that wraps,
+     * ENOMEM when a page of it is unmapped. jlx keeps every page in memory anyway, so a lock is a
+     * record (jlx maps no vdso, vvar or other VM_SPECIAL pages that mlock would leave alone).
+     */
+    public synchronized void setLocked(long address, long length, boolean locked) throws ErrnoException {
+        long start = pageDown(address);
+        long end = start + length;
+        if (Long.compareUnsigned(end, start) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (end == start) {
+            return;
+        }
+        if (Long.compareUnsigned(end, TASK_SIZE) > 0 || !isFullyMapped(start, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        List<Vma> affected = overlapping(start, end);
+        affected.removeIf(v -> ((v.flags & Mman.MAP_LOCKED) != 0) == locked);
+        int added = 0;
+        for (Vma v : affected) {
+            added += (v.start < start ? 1 : 0) + (v.end > end ? 1 : 0);
+        }
+        if (vmas.size() + added > MAX_MAP_COUNT) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        for (Vma v : affected) {
+            long from = Math.max(start, v.start);
+            long to = Math.min(end, v.end);
+            Vma now = v.slice(from, to, v.prot);
+            keepOutside(v, from, to);
+            put(now.withFlags(locked ? v.flags | Mman.MAP_LOCKED : v.flags & ~Mman.MAP_LOCKED));
+        }
+        lastHit = null;
+    }
+
+    /**
+     * mlock's populate: every accessible page of [start, start + length) made resident (a read of
+     * each host page), as a lock faults them in; false when a PROT_NONE page is in the range, which
+     * Linux's __mm_populate cannot fault in.
+     */
+    public synchronized boolean populate(long start, long length) {
+        boolean all = true;
+        for (Vma v : overlapping(start, start + length)) {
+            if (!v.inEngines() || v.host == null) {
+                all &= v.inEngines();
+                continue;
+            }
+            long from = Math.max(start, v.start);
+            long to = Math.min(start + length, v.end);
+            for (long at = from; at < to; at += PAGE) {
+                v.host.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at - v.start);
+            }
+        }
+        return all;
+    }
+
+    /** The locked bytes of [start, start + length) (count_mm_mlocked_page_nr). */
+    public synchronized long lockedBytes(long start, long length) {
+        long total = 0;
+        for (Vma v : overlapping(start, start + length)) {
+            if ((v.flags & Mman.MAP_LOCKED) != 0) {
+                total += Math.min(v.end, start + length) - Math.max(v.start, start);
+            }
+        }
+        return total;
+    }
+
+    /** mlockall: every VMA locked when {@code current}; new mappings too from now on when {@code future}. */
+    public synchronized void lockAll(boolean current, boolean future, boolean onFault) {
+        lockFuture = future;
+        lockFutureOnFault = onFault;
+        if (current) {
+            for (Vma v : List.copyOf(vmas.values())) {
+                put(v.withFlags(v.flags | Mman.MAP_LOCKED));
+                if (!onFault) {
+                    populate(v.start, v.end - v.start);
+                }
+            }
+            lastHit = null;
+        }
+    }
+
+    /** munlockall: no VMA locked, nor any new one. */
+    public synchronized void unlockAll() {
+        lockFuture = false;
+        for (Vma v : List.copyOf(vmas.values())) {
+            put(v.withFlags(v.flags & ~Mman.MAP_LOCKED));
+        }
+        lastHit = null;
+    }
+
+    /** All the bytes mapped (Linux's mm->total_vm), for mlockall's limit. */
+    public synchronized long mappedBytes() {
+        long total = 0;
+        for (Vma v : vmas.values()) {
+            total += v.end - v.start;
+        }
+        return total;
+    }
+
+    /** pkey_alloc's key 0, taken once (see the field). */
+    public java.util.concurrent.atomic.AtomicBoolean pkeyTaken() {
+        return pkeyTaken;
+    }
+
+    /** membarrier's registrations, as MEMBARRIER_CMD_GET_REGISTRATIONS reports them. */
+    public java.util.concurrent.atomic.AtomicInteger membarrierRegistrations() {
+        return membarrierRegistrations;
+    }
+
+    /** Whether mlockall(MCL_FUTURE) locks new mappings (Linux's mm->def_flags VM_LOCKED). */
+    public synchronized boolean locksFuture() {
+        return lockFuture;
+    }
+
+    /** Whether those locks wait for the pages to be touched (MCL_ONFAULT: VM_LOCKONFAULT). */
+    public synchronized boolean locksFutureOnFault() {
+        return lockFutureOnFault;
+    }
+
+    /** The bytes mlock holds (Linux's mm->locked_vm, /proc's VmLck). */
+    public synchronized long lockedBytes() {
+        long total = 0;
+        for (Vma v : vmas.values()) {
+            total += (v.flags & Mman.MAP_LOCKED) != 0 ? v.end - v.start : 0;
+        }
+        return total;
+    }
+
     boolean isFullyMapped(long start, long end) {
         long at = start;
         while (at < end) {
@@ -719,6 +866,30 @@ public final class AddressSpace implements CpuEngine.Code {
         return peakResident;
     }
 
+    /**
+     * mincore's vector for the {@code pages} pages from {@code start} (page-aligned): 1 for a page
+     * the host holds in memory (pages never accessible have none); the count filled before the first
+     * unmapped page, which is all of them when there is none.
+     */
+    public synchronized int residency(long start, int pages, byte[] out) {
+        int done = 0;
+        while (done < pages) {
+            long at = start + done * PAGE;
+            Vma v = find(at);
+            if (v == null) {
+                break;
+            }
+            int n = (int) Math.min(pages - done, (v.end - at) / PAGE);
+            if (v.host == null) {
+                java.util.Arrays.fill(out, done, done + n, (byte) 0);
+            } else {
+                hostMemory.residentPages(v.host.asSlice(at - v.start, n * PAGE), out, done);
+            }
+            done += n;
+        }
+        return done;
+    }
+
     /** How many bytes of {@code v}'s pages the host holds in memory. */
     public long residentBytes(Vma v) {
         return v.host == null ? 0 : hostMemory.residentBytes(v.host);
@@ -801,6 +972,7 @@ public final class AddressSpace implements CpuEngine.Code {
         child.mmapBase = mmapBase;
         child.brkStart = brkStart;
         child.brk = brk;
+        child.pkeyTaken.set(pkeyTaken.get());
         // Taking pages into the file then remapping them would lose what another thread wrote in between.
         if (engines.size() <= 1 && (frozen == null || frozen.sole())) {
             makeOwn();
@@ -837,7 +1009,8 @@ public final class AddressSpace implements CpuEngine.Code {
                         hostMemory.copy(v.host, host);
                     }
                 }
-                child.put(new Vma(v.start, v.end, v.prot, v.flags, v.name, host, v.maxProt, v.fileOffset,
+                // Locks are not inherited (dup_mmap clears VM_LOCKED).
+                child.put(new Vma(v.start, v.end, v.prot, v.flags & ~Mman.MAP_LOCKED, v.name, host, v.maxProt, v.fileOffset,
                         v.sharedHost, cow ? base : null, false));
             }
         } catch (ErrnoException e) {

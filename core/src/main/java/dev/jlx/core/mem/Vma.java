@@ -56,6 +56,11 @@ public final class Vma {
         return new Vma(start, end, prot, flags, name, host, maxProt, fileOffset, null, file, owned);
     }
 
+    /** This VMA with other mmap flags (mlock's MAP_LOCKED). */
+    Vma withFlags(int newFlags) {
+        return new Vma(start, end, prot, newFlags, name, host, maxProt, fileOffset, sharedHost, memoryFile, owned);
+    }
+
     /** The part [from, to) of this VMA, with another protection. */
     Vma slice(long from, long to, int newProt) {
         return new Vma(from, to, newProt, flags, name, host == null ? null : host.asSlice(from - start, to - from), maxProt,

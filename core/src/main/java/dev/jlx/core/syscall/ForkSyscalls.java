@@ -23,6 +23,7 @@ import dev.jlx.core.kernel.Exec;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.kernel.PidFd;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
@@ -33,7 +34,7 @@ import java.util.List;
 final class ForkSyscalls {
     /** The clone flags jlx honours for a new process; namespaces and sharing between processes are EINVAL. */
     private static final long SUPPORTED = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
-            | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CloneFlags.CLONE_CLEAR_SIGHAND;
+            | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CloneFlags.CLONE_CLEAR_SIGHAND | CloneFlags.CLONE_PIDFD;
     /** The flags a new thread may add (pthread_create passes them; CLONE_DETACHED is ignored, as Linux does). */
     private static final long THREAD_FLAGS = CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SIGHAND
             | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES | CloneFlags.CLONE_SYSVSEM | CloneFlags.CLONE_DETACHED;
@@ -42,19 +43,23 @@ final class ForkSyscalls {
 
     /** Implements Linux syscall fork(2). */
     static long fork(GuestThread t, Args a) throws ErrnoException {
-        return cloneProcess(t, Signals.SIGCHLD, 0, 0, 0, 0, Signals.SIGCHLD);
+        return cloneProcess(t, Signals.SIGCHLD, 0, 0, 0, 0, Signals.SIGCHLD, 0);
     }
 
     /** Implements Linux syscall vfork(2): the child borrows the memory; the parent waits for its exec or exit. */
     static long vfork(GuestThread t, Args a) throws ErrnoException {
-        return cloneProcess(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0, Signals.SIGCHLD);
+        return cloneProcess(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0, Signals.SIGCHLD, 0);
     }
 
     /** Implements Linux syscall clone(2) (x86-64 order: flags, stack, parent_tid, child_tid, tls). */
     static long clone(GuestThread t, Args a) throws ErrnoException {
         long flags = a.u64(0);
+        // CLONE_PIDFD's descriptor goes where parent_tid points, so the two cannot come together.
+        if ((flags & CloneFlags.CLONE_PIDFD) != 0 && (flags & CLONE_PARENT_SETTID) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         return cloneProcess(t, flags & ~CSIGNAL & 0xffffffffL, a.addr(1), a.addr(2), a.addr(3), a.raw(4),
-                (int) (flags & CSIGNAL));
+                (int) (flags & CSIGNAL), a.addr(2));
     }
 
     /** MAX_PID_NS_LEVEL: the most pids set_tid may name, one per pid namespace level. */
@@ -116,8 +121,12 @@ final class ForkSyscalls {
             // refuses whatever it is given, open or not, with EBADF.
             throw new ErrnoException(Errno.EBADF);
         }
+        if ((flags & CloneFlags.CLONE_PIDFD) != 0 && (flags & CLONE_PARENT_SETTID) != 0
+                && c.pidfd() == c.parentTid()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         return cloneProcess(t, flags, c.stack() == 0 ? 0 : c.stack() + c.stackSize(), c.parentTid(), c.childTid(),
-                c.tls(), (int) c.exitSignal());
+                c.tls(), (int) c.exitSignal(), c.pidfd());
     }
 
     /** clone3_stack_valid: a stack and its size come together, inside the user address space. */
@@ -144,13 +153,16 @@ final class ForkSyscalls {
      * same syscall, on {@code stack} when given.
      */
     private static long cloneProcess(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls,
-            int exitSignal) throws ErrnoException {
+            int exitSignal, long pidfdAddr) throws ErrnoException {
         if ((flags & CloneFlags.CLONE_THREAD) != 0 && (flags & CloneFlags.CLONE_SIGHAND) == 0
                 || (flags & CloneFlags.CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0
                 || (flags & CloneFlags.CLONE_NEWNS) != 0 && (flags & CloneFlags.CLONE_FS) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         if ((flags & CloneFlags.CLONE_THREAD) != 0) {
+            if ((flags & CloneFlags.CLONE_PIDFD) != 0) {
+                throw unsupported(t, "CLONE_PIDFD for a thread");
+            }
             return cloneThread(t, flags, stack, parentTid, childTid, tls);
         }
         if ((flags & ~SUPPORTED) != 0) {
@@ -163,6 +175,12 @@ final class ForkSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         boolean vfork = (flags & CLONE_VFORK) != 0;
+        boolean pidfd = (flags & CloneFlags.CLONE_PIDFD) != 0;
+        if (pidfd) {
+            // Linux stores the pidfd before the child exists: a bad address is EFAULT and no child.
+            GuestMemory mem = t.process().space().memory();
+            mem.writeInt(pidfdAddr, mem.readInt(pidfdAddr));
+        }
         long[] regs = t.args().regs;
         GuestProcess child = t.process().fork(t, vfork, (flags & CLONE_VM) != 0, exitSignal, regs[7] + 2, regs[8],
                 stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
@@ -178,6 +196,10 @@ final class ForkSyscalls {
         }
         if ((flags & CLONE_PARENT_SETTID) != 0) {
             setTid(t.process().space().memory(), parentTid, child.pid());
+        }
+        if (pidfd) {
+            // In the parent's table only: the child's copy was made before (copy_files comes first).
+            t.process().space().memory().writeInt(pidfdAddr, PidFdSyscalls.install(t.process(), child, 0));
         }
         child.start();
         if (vfork) {
@@ -358,7 +380,7 @@ final class ForkSyscalls {
         }
     }
 
-    /** Implements Linux syscall waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
+    /** Implements Linux syscall waitid(2): P_ALL, P_PID, P_PGID, P_PIDFD; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
     static long waitid(GuestThread t, Args a) throws ErrnoException {
         int type = a.i32(0);
         int id = a.i32(1);
@@ -368,6 +390,7 @@ final class ForkSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestProcess p = t.process();
+        boolean pidfdNonblocking = false;
         java.util.function.Predicate<GuestProcess> which = switch (type) {
             case Wait.P_ALL -> c -> true;
             // kernel_waitid: a pid must be positive, a process group not negative.
@@ -383,9 +406,25 @@ final class ForkSyscalls {
                 }
                 yield c -> c.pgid() == (id == 0 ? p.pgid() : id);
             }
+            case Wait.P_PIDFD -> {
+                if (id < 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                PidFd pidfd = PidFdSyscalls.pidfd(t, id);
+                if ((pidfd.statusFlags() & dev.jlx.abi.OpenFlags.O_NONBLOCK) != 0) {
+                    pidfdNonblocking = true;
+                }
+                GuestProcess target = pidfd.process();
+                yield c -> c == target;
+            }
             default -> throw new ErrnoException(Errno.EINVAL);
         };
-        Report r = awaitChild(p, which, options, (options & Wait.WNOWAIT) == 0);
+        // A nonblocking pidfd waits as WNOHANG does, and finding nothing is EAGAIN (kernel_waitid).
+        Report r = awaitChild(p, which, pidfdNonblocking ? options | Wait.WNOHANG : options,
+                (options & Wait.WNOWAIT) == 0);
+        if (r == null && pidfdNonblocking && (options & Wait.WNOHANG) == 0) {
+            throw new ErrnoException(Errno.EAGAIN);
+        }
         long info = a.addr(2);
         if (info != 0) {
             // All zero when WNOHANG found no child ready.

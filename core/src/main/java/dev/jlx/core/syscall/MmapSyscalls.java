@@ -52,12 +52,22 @@ final class MmapSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         AddressSpace space = t.process().space();
+        if (((flags & Mman.MAP_LOCKED) != 0 || space.locksFuture()) && !canLockFreely(t)
+                && Long.compareUnsigned(space.lockedBytes() + AddressSpace.pageUp(length), lockLimit(t)) > 0) {
+            // mlock_future_ok: a locked mapping must fit under RLIMIT_MEMLOCK.
+            throw new ErrnoException(Errno.EAGAIN);
+        }
         if ((flags & Mman.MAP_32BIT) != 0 && (flags & Mman.MAP_FIXED) == 0 && addr == 0) {
             // x86-64 MAP_32BIT: the mapping must lie in the first 2 GiB.
             addr = 0x40000000L;
         }
         if ((flags & Mman.MAP_ANONYMOUS) != 0) {
-            return space.map(addr, length, prot, flags, null);
+            long start = space.map(addr, length, prot, flags, null);
+            if ((flags & Mman.MAP_LOCKED) != 0 || space.locksFuture() && !space.locksFutureOnFault()) {
+                // A locked mapping is faulted in at once (do_mmap's populate).
+                space.populate(start, AddressSpace.pageUp(length));
+            }
+            return start;
         }
         OpenFile file = t.process().fds().get(fd);
         if (!file.readable()) {
@@ -195,6 +205,243 @@ final class MmapSyscalls {
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+        return 0;
+    }
+
+    /** CAP_IPC_LOCK, which jlx ties to euid 0 as it ties the other capabilities. */
+    private static boolean canLockFreely(GuestThread t) {
+        return t.process().credentials().euid() == 0;
+    }
+
+    /** RLIMIT_MEMLOCK in bytes, rounded down to pages as Linux counts it. */
+    private static long lockLimit(GuestThread t) {
+        long limit = t.process().rlimits().soft(dev.jlx.abi.Resource.RLIMIT_MEMLOCK);
+        return limit == -1 ? Long.MAX_VALUE : AddressSpace.pageDown(limit);
+    }
+
+    /** Implements Linux syscall mlock(2). */
+    static long mlock(GuestThread t, Args a) throws ErrnoException {
+        return lock(t, a.addr(0), a.u64(1), false);
+    }
+
+    /** Implements Linux syscall mlock2(2): MLOCK_ONFAULT locks without faulting the pages in. */
+    static long mlock2(GuestThread t, Args a) throws ErrnoException {
+        if ((a.i32(2) & ~Mman.MLOCK_ONFAULT) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return lock(t, a.addr(0), a.u64(1), (a.i32(2) & Mman.MLOCK_ONFAULT) != 0);
+    }
+
+    /**
+     * do_mlock: EPERM when RLIMIT_MEMLOCK is 0 without CAP_IPC_LOCK, ENOMEM past the limit (pages
+     * locked already counted once) or for an unmapped page. jlx keeps guest memory in the JVM's
+     * process; the lock is recorded (VmLck, smaps), the host's pages are not locked.
+     */
+    private static long lock(GuestThread t, long address, long length, boolean onFault) throws ErrnoException {
+        boolean capable = canLockFreely(t);
+        long limit = lockLimit(t);
+        if (limit == 0 && !capable) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        long start = AddressSpace.pageDown(address);
+        long len = AddressSpace.pageUp(length + (address - start));
+        AddressSpace space = t.process().space();
+        if (!capable) {
+            long locked = space.lockedBytes() + len;
+            if (Long.compareUnsigned(locked, limit) > 0) {
+                locked -= space.lockedBytes(start, len);
+            }
+            if (Long.compareUnsigned(locked, limit) > 0) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+        }
+        space.setLocked(start, len, true);
+        // The pages are faulted in (and resident for mincore and smaps); a PROT_NONE page cannot be,
+        // which __mlock_posix_error_return reports as ENOMEM, the lock made all the same.
+        if (!onFault && !space.populate(start, len)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall munlock(2). */
+    static long munlock(GuestThread t, Args a) throws ErrnoException {
+        long address = a.addr(0);
+        long start = AddressSpace.pageDown(address);
+        t.process().space().setLocked(start, AddressSpace.pageUp(a.u64(1) + (address - start)), false);
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall mlockall(2): MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT (with one of the
+     * others); EPERM when RLIMIT_MEMLOCK is 0, ENOMEM when MCL_CURRENT would pass it (without
+     * CAP_IPC_LOCK).
+     */
+    static long mlockall(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(0);
+        int known = Mman.MCL_CURRENT | Mman.MCL_FUTURE | Mman.MCL_ONFAULT;
+        if (a.u64(0) == 0 || (a.u64(0) & ~(long) known) != 0 || flags == Mman.MCL_ONFAULT) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean capable = canLockFreely(t);
+        long limit = lockLimit(t);
+        if (limit == 0 && !capable) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        AddressSpace space = t.process().space();
+        boolean current = (flags & Mman.MCL_CURRENT) != 0;
+        if (current && !capable && Long.compareUnsigned(space.mappedBytes(), limit) > 0) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        space.lockAll(current, (flags & Mman.MCL_FUTURE) != 0, (flags & Mman.MCL_ONFAULT) != 0);
+        return 0;
+    }
+
+    /** Implements Linux syscall munlockall(2). */
+    static long munlockall(GuestThread t, Args a) {
+        t.process().space().unlockAll();
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall mincore(2): one byte per page, 1 where the host holds the page in
+     * memory (an untouched anonymous page is not, as on Linux; jlx's private file mappings are copies
+     * made at mmap time, so theirs are). The pages before an unmapped one are written, then ENOMEM.
+     */
+    static long mincore(GuestThread t, Args a) throws ErrnoException {
+        long start = a.addr(0);
+        long len = a.u64(1);
+        long vec = a.addr(2);
+        if ((start & (AddressSpace.PAGE - 1)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        try {
+            dev.jlx.core.mem.GuestMemory.accessOk(start, len);
+        } catch (ErrnoException outside) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        long pages = (len >>> 12) + ((len & (AddressSpace.PAGE - 1)) != 0 ? 1 : 0);
+        dev.jlx.core.mem.GuestMemory.accessOk(vec, pages);
+        AddressSpace space = t.process().space();
+        // In pieces of a page of vector, as do_mincore's loop copies each out before the next.
+        byte[] piece = new byte[(int) AddressSpace.PAGE];
+        for (long done = 0; done < pages; ) {
+            int n = (int) Math.min(pages - done, piece.length);
+            int filled = space.residency(start + done * AddressSpace.PAGE, n, piece);
+            if (filled > 0) {
+                space.memory().write(vec + done, java.util.Arrays.copyOf(piece, filled));
+            }
+            if (filled < n) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            done += n;
+        }
+        return 0;
+    }
+
+    /** membarrier(2)'s commands (linux/membarrier.h): each a bit of QUERY's answer. */
+    private static final int MEMBARRIER_CMD_GLOBAL = 1;
+    private static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = 2;
+    private static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 4;
+    private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED = 8;
+    private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 16;
+    private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 32;
+    private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 64;
+    private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 128;
+    private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 256;
+    private static final int MEMBARRIER_CMD_GET_REGISTRATIONS = 512;
+    private static final int MEMBARRIER_CMD_FLAG_CPU = 1;
+
+    /**
+     * Implements Linux syscall membarrier(2) as Linux 6.3 and later answer it: QUERY, the global and
+     * private commands and their registrations (a private command of a process not registered for
+     * it is EPERM), GET_REGISTRATIONS. The barrier itself is a full fence of the host's: jlx runs
+     * every guest thread on a host thread of its own, whose emulated stores the host's memory
+     * model orders as the guest's x86 model asks.
+     */
+    static long membarrier(GuestThread t, Args a) throws ErrnoException {
+        int cmd = a.i32(0);
+        int flags = a.i32(1);
+        if (cmd == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ ? flags != 0 && flags != MEMBARRIER_CMD_FLAG_CPU
+                : flags != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        java.util.concurrent.atomic.AtomicInteger registered = t.process().space().membarrierRegistrations();
+        switch (cmd) {
+            case 0 -> {
+                return 2 * MEMBARRIER_CMD_GET_REGISTRATIONS - 1;
+            }
+            case MEMBARRIER_CMD_GLOBAL, MEMBARRIER_CMD_GLOBAL_EXPEDITED -> { }
+            case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+                    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+                    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ -> registered.getAndUpdate(r -> r | cmd);
+            case MEMBARRIER_CMD_PRIVATE_EXPEDITED, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE,
+                    MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ -> {
+                // Each private command's registration is the bit above it.
+                if ((registered.get() & (cmd << 1)) == 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+            }
+            case MEMBARRIER_CMD_GET_REGISTRATIONS -> {
+                // Registering for SYNC_CORE or RSEQ marks the process registered for PRIVATE_EXPEDITED
+                // too (its state bit, not its ready bit, which that command checks).
+                int r = registered.get();
+                boolean privateState = (r & (MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE
+                        | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ)) != 0;
+                return privateState ? r | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED : r;
+            }
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+        java.lang.invoke.VarHandle.fullFence();
+        return 0;
+    }
+
+    /** PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE: the access rights pkey_alloc takes. */
+    private static final long PKEY_ACCESS_MASK = 3;
+
+    /**
+     * Implements Linux syscall pkey_alloc(2) as Linux answers on a CPU without protection keys (no
+     * PKU, as the emulated one): the first call takes key 0 and cannot set its rights (EINVAL), every
+     * later one finds no key (ENOSPC).
+     */
+    static long pkey_alloc(GuestThread t, Args a) throws ErrnoException {
+        if (a.u64(0) != 0 || (a.u64(1) & ~PKEY_ACCESS_MASK) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        throw new ErrnoException(t.process().space().pkeyTaken().getAndSet(true) ? Errno.ENOSPC : Errno.EINVAL);
+    }
+
+    /** Implements Linux syscall pkey_free(2): without PKU no key is allocated, not even key 0: EINVAL. */
+    static long pkey_free(GuestThread t, Args a) throws ErrnoException {
+        throw new ErrnoException(Errno.EINVAL);
+    }
+
+    /**
+     * Implements Linux syscall pkey_mprotect(2): key -1 is mprotect; any other is not allocated
+     * (EINVAL), checked after mprotect's own argument checks, as do_mprotect_pkey does.
+     */
+    static long pkey_mprotect(GuestThread t, Args a) throws ErrnoException {
+        long address = a.addr(0);
+        long length = a.u64(1);
+        int prot = a.i32(2);
+        if (a.i32(3) != -1) {
+            if ((address & (AddressSpace.PAGE - 1)) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (length == 0) {
+                return 0;
+            }
+            long end = address + AddressSpace.pageUp(length);
+            if (Long.compareUnsigned(end, address) <= 0) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_GROWSDOWN
+                    | Mman.PROT_GROWSUP)) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.process().space().protect(address, length, prot);
         return 0;
     }
 }

@@ -600,6 +600,21 @@ final class ProcessSyscalls {
         return s.policy() | (s.resetOnFork() ? Sched.SCHED_RESET_ON_FORK : 0);
     }
 
+    /**
+     * Implements Linux syscall sched_rr_get_interval(2): SCHED_RR's time slice (RR_TIMESLICE, 100
+     * ms); 0 for SCHED_FIFO, and for the fair policies, whose slice (0.75 ms times 1 + log2 of the
+     * CPUs, at most 3 ms) is less than one 4 ms jiffy at jlx's CONFIG_HZ of 250.
+     */
+    static long sched_rr_get_interval(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        if (pid < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long nanos = task(t, pid).scheduling().policy() == Sched.SCHED_RR ? 100_000_000L : 0;
+        TimeSyscalls.putTimespec(t.process().space().memory(), a.addr(1), nanos);
+        return 0;
+    }
+
     /** Implements Linux syscall sched_getparam(2): the task's real-time priority (0 under the other policies). */
     static long sched_getparam(GuestThread t, Args a) throws ErrnoException {
         int pid = a.i32(0);

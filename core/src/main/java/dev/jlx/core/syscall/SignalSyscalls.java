@@ -184,25 +184,132 @@ final class SignalSyscalls {
         if (tid <= 0 || sig < 0 || sig > Signals.NSIG) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        GuestThread target = null;
-        for (GuestProcess p : t.process().kernel().processes()) {
-            if ((tgid == 0 || p.pid() == tgid) && !p.zombie()) {
-                for (GuestThread candidate : p.threadSnapshot()) {
-                    if (candidate.tid() == tid) {
-                        target = candidate;
-                    }
-                }
-            }
-        }
-        if (target == null) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
+        GuestThread target = liveThread(t, tgid, tid);
         if (sig != 0) {
             GuestProcess sender = t.process();
             target.process().signalThread(target, Siginfo.kill(sig, Signals.SI_TKILL, sender.pid(),
                     sender.credentials().uid()));
         }
         return 0;
+    }
+
+    /**
+     * Implements Linux syscall rt_sigqueueinfo(2): the caller's siginfo (its signo replaced) to a
+     * process, as kill sends; a code of the kernel's (>= 0) or tkill's is EPERM unless the target's
+     * pid is the calling thread's id (do_rt_sigqueueinfo).
+     */
+    static long rt_sigqueueinfo(GuestThread t, Args a) throws ErrnoException {
+        int pid = a.i32(0);
+        int sig = a.i32(1);
+        Siginfo info = readSiginfo(t, a.addr(2), sig);
+        if (impersonates(info) && pid != t.tid()) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        // A thread's id names its process too (kill_pid_info looks the task up by any pid).
+        GuestProcess p = pid > 0 ? t.process().kernel().process(pid) : null;
+        if (p == null) {
+            p = liveThread(t, 0, Math.max(pid, 0)).process();
+        }
+        checkSignalOrZero(sig);
+        if (sig != 0 && !p.zombie()) {
+            p.signal(p == t.process() ? t : null, info);
+        }
+        return 0;
+    }
+
+    /** Implements Linux syscall rt_tgsigqueueinfo(2): as rt_sigqueueinfo, to one thread of a process (do_send_specific). */
+    static long rt_tgsigqueueinfo(GuestThread t, Args a) throws ErrnoException {
+        int tgid = a.i32(0);
+        int tid = a.i32(1);
+        int sig = a.i32(2);
+        Siginfo info = readSiginfo(t, a.addr(3), sig);
+        if (tid <= 0 || tgid <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (impersonates(info) && tid != t.tid()) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        GuestThread target = liveThread(t, tgid, tid);
+        checkSignalOrZero(sig);
+        if (sig != 0) {
+            target.process().signalThread(target, info);
+        }
+        return 0;
+    }
+
+    /** A code only the kernel (>= 0: SI_USER, SI_KERNEL, a fault's) or tkill (SI_TKILL) gives. */
+    private static boolean impersonates(Siginfo info) {
+        return info.code() >= 0 || info.code() == Signals.SI_TKILL;
+    }
+
+    private static void checkSignalOrZero(int sig) throws ErrnoException {
+        if (sig < 0 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /** The si_code limits of the signals whose codes are their own (sig_sicodes: NSIGILL, NSIGFPE...). */
+    private static int sigSpecificCodes(int sig) {
+        return switch (sig) {
+            case Signals.SIGILL -> 11;
+            case Signals.SIGFPE -> 15;
+            case Signals.SIGSEGV -> 10;
+            case Signals.SIGBUS -> 5;
+            case Signals.SIGTRAP -> 6;
+            case Signals.SIGCHLD -> 6;
+            case Signals.SIGSYS -> 2;
+            default -> 0;
+        };
+    }
+
+    /** known_siginfo_layout: whether Linux knows which union member a signal and code use. */
+    private static boolean knownLayout(int sig, int code) {
+        if (code == Signals.SI_KERNEL) {
+            return true;
+        }
+        if (code > Signals.SI_USER) {
+            int limit = sigSpecificCodes(sig);
+            return limit != 0 ? code <= limit : code <= 6; // NSIGPOLL
+        }
+        return code >= -7 || code == -60; // SI_DETHREAD, SI_ASYNCNL
+    }
+
+    /**
+     * copy_siginfo_from_user: the 48 bytes of kernel_siginfo at {@code address} (EFAULT), with
+     * {@code signo} in place of si_signo unless it is negative; a layout Linux does not know must
+     * have the rest of the 128 bytes zero (E2BIG), so that it reads back exactly.
+     */
+    static Siginfo readSiginfo(GuestThread t, long address, int signo) throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        ByteBuffer b = mem.readStruct(address, Siginfo.Raw.KERNEL_SIZE);
+        b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int sig = signo < 0 ? b.getInt(Siginfo.SI_SIGNO) : signo;
+        int code = b.getInt(Siginfo.SI_CODE);
+        if (!knownLayout(sig, code)) {
+            byte[] tail = mem.read(address + Siginfo.Raw.KERNEL_SIZE, Siginfo.SIZE - Siginfo.Raw.KERNEL_SIZE);
+            for (byte x : tail) {
+                if (x != 0) {
+                    throw new ErrnoException(Errno.E2BIG);
+                }
+            }
+        }
+        byte[] kept = new byte[Siginfo.Raw.KERNEL_SIZE - Siginfo.Raw.FROM];
+        b.get(Siginfo.Raw.FROM, kept);
+        return new Siginfo(sig, b.getInt(Siginfo.SI_ERRNO), code, new Siginfo.Raw(kept));
+    }
+
+    /** The live thread {@code tid} (of process {@code tgid} unless 0); ESRCH when there is none. */
+    static GuestThread liveThread(GuestThread t, int tgid, int tid) throws ErrnoException {
+        for (GuestProcess p : t.process().kernel().processes()) {
+            if ((tgid == 0 || p.pid() == tgid) && !p.zombie()) {
+                for (GuestThread candidate : p.threadSnapshot()) {
+                    if (candidate.tid() == tid) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+        throw new ErrnoException(Errno.ESRCH);
     }
 
     /** Implements Linux syscall rt_sigreturn(2): back from a handler to the frame's registers and mask. */

@@ -60,6 +60,12 @@ final class PosixHostMemory implements HostMemory {
         return pages[0] * PosixPages.GUEST_PAGE;
     }
 
+    @Override
+    public void residentPages(MemorySegment m, byte[] out, int at) {
+        java.util.Arrays.fill(out, at, at + (int) (m.byteSize() / PosixPages.GUEST_PAGE), (byte) 0);
+        PosixPages.forEachResident(m.address(), m.byteSize(), page -> out[at + (int) page] = 1);
+    }
+
     /**
      * Linux's vm.max_map_count (each guest mapping may be a host mapping of its own, and the JVM
      * dies when the host refuses it one), or no limit where the host has no such setting.

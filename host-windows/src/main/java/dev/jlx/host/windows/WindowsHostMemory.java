@@ -100,26 +100,45 @@ final class WindowsHostMemory implements HostMemory {
     /** The pages the working set holds (QueryWorkingSetEx's Valid bit), asked in chunks of 64 Ki pages. */
     @Override
     public long residentBytes(MemorySegment m) {
+        long[] resident = {0};
+        if (!forEachPage(m, (page, valid) -> resident[0] += valid ? 1 : 0)) {
+            return m.byteSize();
+        }
+        return resident[0] * PAGE;
+    }
+
+    @Override
+    public void residentPages(MemorySegment m, byte[] out, int at) {
+        if (!forEachPage(m, (page, valid) -> out[at + (int) page] = (byte) (valid ? 1 : 0))) {
+            HostMemory.super.residentPages(m, out, at);
+        }
+    }
+
+    private interface PageVisitor {
+        void visit(long page, boolean valid);
+    }
+
+    /** Tells {@code visitor} of each page of {@code m} whether the working set holds it; false when the host cannot say. */
+    private static boolean forEachPage(MemorySegment m, PageVisitor visitor) {
         long pages = m.byteSize() / PAGE;
         long chunk = 1 << 16;
-        long resident = 0;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(16 * Math.min(pages, chunk), 8);
+            MemorySegment info = a.allocate(16 * Math.max(1, Math.min(pages, chunk)), 8);
             for (long done = 0; done < pages; done += chunk) {
                 long n = Math.min(chunk, pages - done);
                 for (long i = 0; i < n; i++) {
                     info.set(JAVA_LONG, 16 * i, m.address() + (done + i) * PAGE);
                 }
                 if ((int) QUERY_WORKING_SET_EX.invokeExact(CURRENT_PROCESS, info, (int) (16 * n)) == 0) {
-                    return m.byteSize();
+                    return false;
                 }
                 for (long i = 0; i < n; i++) {
-                    resident += info.get(JAVA_LONG, 16 * i + 8) & 1;
+                    visitor.visit(done + i, (info.get(JAVA_LONG, 16 * i + 8) & 1) != 0);
                 }
             }
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        return resident * PAGE;
+        return true;
     }
 }

@@ -41,6 +41,10 @@ final class MemoryMap {
             return (prot & Mman.PROT_WRITE) != 0;
         }
 
+        boolean locked() {
+            return (flags & Mman.MAP_LOCKED) != 0;
+        }
+
         /** Not a file's: no name, or a bracketed one ([heap], [stack]). */
         boolean anonymous() {
             return name == null || name.startsWith((byte) '[');
@@ -96,7 +100,8 @@ final class MemoryMap {
     /**
      * smaps: every page the host holds counts as the process's own and dirty, since jlx's guest
      * memory is anonymous host memory filled at mmap time (shared file mappings excepted, whose
-     * pages are the file's and clean as far as jlx knows). jlx has no huge pages, swap or locks.
+     * pages are the file's and clean as far as jlx knows). jlx has no huge pages or swap; a locked
+     * mapping's resident pages are Locked.
      */
     static byte[] smaps(List<Region> regions) {
         StringBuilder out = new StringBuilder();
@@ -117,9 +122,10 @@ final class MemoryMap {
             kb(out, "Referenced:", rss);
             kb(out, "Anonymous:", r.shared() ? 0 : rss);
             for (String none : new String[] {"LazyFree:", "AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:",
-                "Shared_Hugetlb:", "Private_Hugetlb:", "Swap:", "SwapPss:", "Locked:"}) {
+                "Shared_Hugetlb:", "Private_Hugetlb:", "Swap:", "SwapPss:"}) {
                 kb(out, none, 0);
             }
+            kb(out, "Locked:", r.locked() ? rss : 0);
             out.append(String.format("%-16s%8d\n", "THPeligible:", 0));
             out.append("VmFlags: ").append(vmFlags(r)).append('\n');
         }
@@ -154,6 +160,9 @@ final class MemoryMap {
         }
         if (r.stack()) {
             f.append("gd ");
+        }
+        if (r.locked()) {
+            f.append("lo ");
         }
         if (!r.shared() && (r.writable() || r.stack())) {
             f.append("ac ");

@@ -168,7 +168,7 @@ final class ProcessFiles {
         MemoryMap.Usage u = MemoryMap.usage(MemoryMap.regions(p), p.image());
         kb(s, "VmPeak", u.size());
         kb(s, "VmSize", u.size());
-        kb(s, "VmLck", 0);
+        kb(s, "VmLck", p.space().lockedBytes());
         kb(s, "VmPin", 0);
         kb(s, "VmHWM", u.resident());
         kb(s, "VmRSS", u.resident());
@@ -330,6 +330,9 @@ final class ProcessFiles {
         if (f instanceof dev.jlx.core.fs.InotifyFile) {
             return ByteString.of("anon_inode:inotify");
         }
+        if (f instanceof dev.jlx.core.kernel.PidFd) {
+            return ByteString.of("anon_inode:[pidfd]");
+        }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();
         }
@@ -394,7 +397,8 @@ final class ProcessFiles {
     /**
      * /proc/PID/fdinfo/N: offset, flags in octal (with O_CLOEXEC for a close-on-exec descriptor, and
      * O_LARGEFILE, which open(2) always adds on x86-64), mount id and inode; then a timerfd's clock,
-     * ticks and setting (timerfd_show), or an inotify instance's watches (inotify_show_fdinfo).
+     * ticks and setting (timerfd_show), an inotify instance's watches (inotify_show_fdinfo), or a
+     * pidfd's pid.
      */
     static byte[] fdinfo(GuestProcess p, int fd, Vfs vfs) throws ErrnoException {
         OpenFile f = p.fds().get(fd);
@@ -412,6 +416,7 @@ final class ProcessFiles {
         }
         return ascii(String.format("pos:\t%d\nflags:\t0%o\nmnt_id:\t%d\nino:\t%d\n", pos, flags, mountId,
                 f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo()
-                : f instanceof dev.jlx.core.fs.InotifyFile inotify ? inotify.fdinfo() : ""));
+                : f instanceof dev.jlx.core.fs.InotifyFile inotify ? inotify.fdinfo()
+                : f instanceof dev.jlx.core.kernel.PidFd pidfd ? pidfd.fdinfo() : ""));
     }
 }

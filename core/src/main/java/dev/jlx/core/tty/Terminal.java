@@ -2,6 +2,7 @@ package dev.jlx.core.tty;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Termios;
 import dev.jlx.abi.struct.Winsize;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
@@ -22,6 +23,11 @@ public abstract class Terminal {
     private int session;
     private int pgrp;
     private final Object ctrl = new Object();
+    /**
+     * TIOCSLCKTRMIOS's settings (Linux's termios_locked): a flag bit or control character set in
+     * them keeps its value through every change of the settings; under {@code ctrl}.
+     */
+    private Termios locked = new Termios(0, 0, 0, 0, (byte) 0, new byte[Termios.NCCS]);
 
     protected Terminal(Kernel kernel) {
         this.kernel = kernel;
@@ -35,6 +41,36 @@ public abstract class Terminal {
     /** Whether this is a pty master (which never becomes a controlling terminal). */
     public boolean master() {
         return false;
+    }
+
+    public Termios lockedTermios() {
+        synchronized (ctrl) {
+            return locked;
+        }
+    }
+
+    public void lockTermios(Termios lock) {
+        synchronized (ctrl) {
+            locked = lock;
+        }
+    }
+
+    /** unset_locked_termios: {@code next} with what the lock covers taken from {@code old} (the rates are not locked). */
+    KTermios keepLocked(KTermios next, KTermios old) {
+        Termios l = lockedTermios();
+        byte[] cc = next.cc().clone();
+        for (int i = 0; i < Math.min(cc.length, l.cc().length); i++) {
+            if (l.cc()[i] != 0) {
+                cc[i] = old.cc()[i];
+            }
+        }
+        return new KTermios(keep(next.iflag(), old.iflag(), l.iflag()), keep(next.oflag(), old.oflag(), l.oflag()),
+                keep(next.cflag(), old.cflag(), l.cflag()), keep(next.lflag(), old.lflag(), l.lflag()),
+                l.line() != 0 ? old.line() : next.line(), cc, next.ispeed(), next.ospeed());
+    }
+
+    private static int keep(int next, int old, int mask) {
+        return (next & ~mask) | (old & mask);
     }
 
     public int session() {

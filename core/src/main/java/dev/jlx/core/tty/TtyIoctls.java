@@ -150,7 +150,20 @@ public final class TtyIoctls {
             case Ioctl.TIOCSSOFTCAR -> {
                 int on = mem.readInt(arg);
                 KTermios cur = real.termios(f);
-                real.setTermios(f, cur.withCflag((cur.cflag() & ~CLOCAL) | (on != 0 ? CLOCAL : 0)), 0);
+                real.setTermios(f, real.keepLocked(cur.withCflag((cur.cflag() & ~CLOCAL) | (on != 0 ? CLOCAL : 0)), cur),
+                        0);
+            }
+            case Ioctl.TIOCGLCKTRMIOS -> {
+                ByteBuffer b = GuestMemory.structBuffer(Termios.SIZE);
+                real.lockedTermios().writeTo(b, 0);
+                mem.writeStruct(arg, b);
+            }
+            case Ioctl.TIOCSLCKTRMIOS -> {
+                // Needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE: a guest's euid 0 has them.
+                if (p.credentials().euid() != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                real.lockTermios(Termios.readFrom(mem.readStruct(arg, Termios.SIZE), 0));
             }
             case Ioctl.TIOCGDEV -> mem.writeInt(arg, (int) real.deviceNumber(f));
             case Ioctl.TIOCGPTN, Ioctl.TIOCSPTLCK, Ioctl.TIOCGPTLCK, Ioctl.TIOCPKT, Ioctl.TIOCGPKT, Ioctl.TIOCSIG ->
@@ -175,7 +188,8 @@ public final class TtyIoctls {
     private static void setTermios(GuestThread t, OpenFile f, Terminal real, int action,
             java.util.function.UnaryOperator<KTermios> next) throws ErrnoException {
         real.checkForeground(t, Signals.SIGTTOU);
-        real.setTermios(f, next.apply(real.termios(f)).withRates(), action);
+        KTermios old = real.termios(f);
+        real.setTermios(f, real.keepLocked(next.apply(old).withRates(), old), action);
     }
 
     private static boolean exclusive(Terminal tty, Boolean set) throws ErrnoException {

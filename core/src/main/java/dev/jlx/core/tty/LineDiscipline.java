@@ -522,19 +522,29 @@ final class LineDiscipline {
             tty.emit(src, from, n);
             return n;
         }
+        boolean upper = t.o(OLCUC);
+        boolean utf8 = t.i(IUTF8);
         int done = 0;
         while (done < length) {
             int room = tty.outputRoom();
-            int c = src.get(ValueLayout.JAVA_BYTE, from + done) & 0xff;
-            if (t.o(OPOST)) {
-                if (outputChar(c, t, room) < 0) {
+            // process_output_block: a run of bytes that OPOST leaves alone goes in bulk, counting columns.
+            int run = 0;
+            for (int max = Math.min(length - done, room); run < max; run++) {
+                int c = src.get(ValueLayout.JAVA_BYTE, from + done + run) & 0xff;
+                if (iscntrl(c) || upper && c >= 'a' && c <= 'z') {
                     break;
                 }
-            } else {
-                if (room < 1) {
-                    break;
+                if (!utf8 || (c & 0xc0) != 0x80) {
+                    column++;
                 }
-                tty.emit(c);
+            }
+            if (run > 0) {
+                tty.emit(src, from + done, run);
+                done += run;
+                continue;
+            }
+            if (outputChar(src.get(ValueLayout.JAVA_BYTE, from + done) & 0xff, t, room) < 0) {
+                break;
             }
             done++;
         }

@@ -100,6 +100,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("pidfd", t, List.of()));
             cases.add(Arguments.of("mlock", t, List.of()));
             cases.add(Arguments.of("misccalls", t, List.of()));
+            cases.add(Arguments.of("openat2", t, List.of()));
         }
         return cases.stream();
     }
@@ -209,18 +210,30 @@ class StaticCProgramsTest {
     @ParameterizedTest(name = "inotify on tmpfs {0}")
     @MethodSource("toolchains")
     void inotifyOnTmpfs(CPrograms.Toolchain toolchain) throws Exception {
-        List<String> argv = List.of(CPrograms.binary("inotify", toolchain).toString());
+        sameOnTmpfs("inotify", toolchain);
+    }
+
+    /** openat2.c with its working directory on jlx's tmpfs against Linux's (/dev/shm): walks within a mount. */
+    @ParameterizedTest(name = "openat2 on tmpfs {0}")
+    @MethodSource("toolchains")
+    void openat2OnTmpfs(CPrograms.Toolchain toolchain) throws Exception {
+        sameOnTmpfs("openat2", toolchain);
+    }
+
+    /** Runs {@code program} with its working directory in /dev/shm natively and on a tmpfs of jlx's. */
+    private static void sameOnTmpfs(String program, CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary(program, toolchain).toString());
         long pid = ProcessHandle.current().pid();
-        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-inotify-" + pid + "-" + toolchain));
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-" + program + "-" + pid + "-" + toolchain));
         try {
             Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
-            String guest = "/dev/shm/jlx-guest-inotify-" + pid;
+            String guest = "/dev/shm/jlx-guest-" + program + "-" + pid;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = Jlx.machine().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
                     .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
-                    "inotify on tmpfs " + toolchain);
+                    program + " on tmpfs " + toolchain);
         } finally {
             Files.delete(shm);
         }

@@ -34,6 +34,11 @@ public interface FileSystem {
 
     byte[] readlink(ByteString path) throws ErrnoException;
 
+    /** Whether the link at {@code path} is a magic link of procfs (/proc/PID/fd/N, exe, cwd, root). */
+    default boolean isMagicLink(ByteString path) {
+        return false;
+    }
+
     /** See {@link dev.jlx.core.host.HostFiles#isPlainPath}; an in-memory file system walks cheaply anyway. */
     default boolean isPlainPath(ByteString path) {
         return false;

@@ -117,6 +117,15 @@ abstract class PseudoFs implements FileSystem {
         return link.target().get().toByteArray();
     }
 
+    @Override
+    public boolean isMagicLink(ByteString path) {
+        try {
+            return lookup(path) instanceof PseudoNode.Link link && link.magic();
+        } catch (ErrnoException gone) {
+            return false;
+        }
+    }
+
     /** MAY_* bits of the kernel's permission checks, as R_OK, W_OK and X_OK. */
     private static final int MAY_EXEC = Fcntl.X_OK;
     private static final int MAY_WRITE = Fcntl.W_OK;
@@ -176,8 +185,8 @@ abstract class PseudoFs implements FileSystem {
         if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) == (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) {
             throw new ErrnoException(Errno.EEXIST);
         }
-        if (node instanceof PseudoNode.Link) {
-            // Reached only with O_NOFOLLOW: the VFS follows links everywhere else.
+        if (node instanceof PseudoNode.Link && (flags & OpenFlags.O_PATH) == 0) {
+            // Reached only with O_NOFOLLOW: the VFS follows links everywhere else. O_PATH opens the link itself.
             throw new ErrnoException(Errno.ELOOP);
         }
         int access = flags & OpenFlags.O_ACCMODE;

@@ -3,6 +3,7 @@ package dev.jlx.core.fs;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Openat2;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostStat;
@@ -85,13 +86,21 @@ public final class Vfs {
      * earlier one must be a directory (ENOENT, ENOTDIR, ELOOP otherwise).
      */
     public Resolved resolve(ByteString cwd, ByteString path, boolean followLast) throws ErrnoException {
+        return resolve(cwd, path, followLast, 0);
+    }
+
+    /**
+     * {@link #resolve} under openat2's RESOLVE_* flags {@code how} (linux/openat2.h; RESOLVE_CACHED
+     * is the caller's): with RESOLVE_BENEATH or RESOLVE_IN_ROOT, {@code cwd} is the root of the walk.
+     */
+    public Resolved resolve(ByteString cwd, ByteString path, boolean followLast, int how) throws ErrnoException {
         checkLength(path);
         boolean mustBeDirectory = path.endsWith((byte) '/');
-        Resolved plain = mustBeDirectory ? null : plainCandidate(cwd, path);
+        Resolved plain = mustBeDirectory || how != 0 ? null : plainCandidate(cwd, path);
         if (plain != null && plain.fs().isPlainPath(plain.path())) {
             return plain;
         }
-        return walk(cwd, path, followLast, mustBeDirectory);
+        return walk(cwd, path, followLast, mustBeDirectory, how);
     }
 
     /** ENOENT for an empty path, ENAMETOOLONG for one of PATH_MAX bytes or more. */
@@ -114,19 +123,24 @@ public final class Vfs {
      * hostfs); any other is walked here and then opened.
      */
     public OpenFile open(ByteString cwd, ByteString path, int flags, int perm) throws ErrnoException {
+        return open(cwd, path, flags, perm, 0);
+    }
+
+    /** {@link #open} with the path walked under openat2's RESOLVE_* flags {@code how} (see {@link #resolve}). */
+    public OpenFile open(ByteString cwd, ByteString path, int flags, int perm, int how) throws ErrnoException {
         if (!Fsnotify.active()) {
-            return openFile(cwd, path, flags, perm);
+            return openFile(cwd, path, flags, perm, how);
         }
         // inotify's events: IN_CREATE for a file the open makes, IN_MODIFY for one it truncates, IN_OPEN.
         boolean existed = true;
         if ((flags & OpenFlags.O_CREAT) != 0) {
             try {
-                existed = exists(resolve(cwd, path, (flags & OpenFlags.O_NOFOLLOW) == 0));
+                existed = exists(resolve(cwd, path, (flags & OpenFlags.O_NOFOLLOW) == 0, how));
             } catch (ErrnoException e) {
                 existed = false;
             }
         }
-        OpenFile f = openFile(cwd, path, flags, perm);
+        OpenFile f = openFile(cwd, path, flags, perm, how);
         if (f instanceof VfsFile v && (flags & OpenFlags.O_PATH) == 0) {
             boolean truncated = existed && (flags & OpenFlags.O_TRUNC) != 0
                     && (v.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFREG;
@@ -135,14 +149,14 @@ public final class Vfs {
         return f;
     }
 
-    private OpenFile openFile(ByteString cwd, ByteString path, int flags, int perm) throws ErrnoException {
+    private OpenFile openFile(ByteString cwd, ByteString path, int flags, int perm, int how) throws ErrnoException {
         checkLength(path);
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         boolean writes = (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
         int statusFlags = flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC);
         boolean truncatesMapped = (flags & OpenFlags.O_TRUNC) != 0
                 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY && SharedFiles.any();
-        Resolved plain = truncatesMapped || path.endsWith((byte) '/') ? null : plainCandidate(cwd, path);
+        Resolved plain = truncatesMapped || how != 0 || path.endsWith((byte) '/') ? null : plainCandidate(cwd, path);
         if (plain != null && plain.guestPath().startsWith(DEV)) {
             // Walked, so that the terminal devices jlx serves are found (openDevice).
             plain = null;
@@ -154,7 +168,7 @@ public final class Vfs {
             }
         }
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
-        Resolved r = resolve(cwd, path, follow);
+        Resolved r = resolve(cwd, path, follow, how);
         if (r.mount().readOnly() && (writes || (create && !exists(r)))) {
             throw new ErrnoException(Errno.EROFS);
         }
@@ -232,12 +246,28 @@ public final class Vfs {
         }
     }
 
-    private Resolved walk(ByteString cwd, ByteString path, boolean followLast, boolean mustBeDirectory)
+    /**
+     * The walk; {@code how} holds openat2's RESOLVE_* flags, with Linux's errors (fs/namei.c):
+     * EXDEV for a step out of the scoped root (an absolute path or link under RESOLVE_BENEATH, ".."
+     * above it) or across a mount under RESOLVE_NO_XDEV, ELOOP for a link under RESOLVE_NO_SYMLINKS
+     * and a magic one under RESOLVE_NO_MAGICLINKS (EXDEV for a magic one in a scoped walk).
+     */
+    private Resolved walk(ByteString cwd, ByteString path, boolean followLast, boolean mustBeDirectory, int how)
             throws ErrnoException {
+        boolean beneath = (how & Openat2.RESOLVE_BENEATH) != 0;
+        boolean scoped = beneath || (how & Openat2.RESOLVE_IN_ROOT) != 0;
+        boolean noXdev = (how & Openat2.RESOLVE_NO_XDEV) != 0;
+        // Under RESOLVE_IN_ROOT "/" and ".." stop at the root, which is the walk's start (the dirfd).
+        List<ByteString> root = scoped ? cwd.components() : List.of();
         List<ByteString> current = new ArrayList<>();
         if (!path.startsWith((byte) '/')) {
             current.addAll(cwd.components());
+        } else if (beneath) {
+            throw new ErrnoException(Errno.EXDEV);
+        } else {
+            current.addAll(root);
         }
+        Mount on = mountOf(current);
         Deque<ByteString> pending = new ArrayDeque<>(path.components());
         int links = 0;
         while (!pending.isEmpty()) {
@@ -246,15 +276,22 @@ public final class Vfs {
                 continue;
             }
             if (name.equals(ByteString.DOT_DOT)) {
-                if (!current.isEmpty()) {
+                if (scoped && current.size() == root.size()) {
+                    if (beneath) {
+                        throw new ErrnoException(Errno.EXDEV);
+                    }
+                } else if (!current.isEmpty()) {
                     current.removeLast();
                 }
+                on = crossing(on, current, noXdev);
                 continue;
             }
             if (name.length() > NAME_MAX) {
                 throw new ErrnoException(Errno.ENAMETOOLONG);
             }
             current.add(name);
+            // A mount on the last component is crossed too (handle_mounts), followed or not.
+            on = crossing(on, current, noXdev);
             boolean last = pending.isEmpty();
             if (last && !followLast && !mustBeDirectory) {
                 break;
@@ -271,14 +308,27 @@ public final class Vfs {
             }
             int type = st.mode() & FileMode.S_IFMT;
             if (type == FileMode.S_IFLNK) {
-                if (++links > MAX_SYMLINKS) {
+                if (++links > MAX_SYMLINKS || (how & Openat2.RESOLVE_NO_SYMLINKS) != 0) {
                     throw new ErrnoException(Errno.ELOOP);
                 }
                 Mount m = mountOf(current);
+                if ((how & (Openat2.RESOLVE_NO_MAGICLINKS | Openat2.RESOLVE_BENEATH | Openat2.RESOLVE_IN_ROOT)) != 0
+                        && m.fs().isMagicLink(inMount(m, current))) {
+                    // nd_jump_link: refused outright, or (scoped walks) as unsafe to follow.
+                    throw new ErrnoException((how & Openat2.RESOLVE_NO_MAGICLINKS) != 0 ? Errno.ELOOP : Errno.EXDEV);
+                }
                 ByteString target = ByteString.of(m.fs().readlink(inMount(m, current)));
                 current.removeLast();
                 if (target.startsWith((byte) '/')) {
+                    // nd_jump_root: out of a scoped root, or (RESOLVE_NO_XDEV) off the root's mount.
+                    if (beneath) {
+                        throw new ErrnoException(Errno.EXDEV);
+                    }
                     current.clear();
+                    current.addAll(root);
+                    if (noXdev && mountOf(current) != on) {
+                        throw new ErrnoException(Errno.EXDEV);
+                    }
                 }
                 List<ByteString> t = target.components();
                 for (int i = t.size() - 1; i >= 0; i--) {
@@ -301,6 +351,15 @@ public final class Vfs {
             throw new ErrnoException(Errno.ENOENT);
         }
         return new Resolved(ByteString.absolute(current), inMount(mount, current), mount);
+    }
+
+    /** The mount {@code current} is on; EXDEV when that is another than {@code on} and the walk may not cross. */
+    private Mount crossing(Mount on, List<ByteString> current, boolean noXdev) throws ErrnoException {
+        Mount now = mountOf(current);
+        if (noXdev && now != on) {
+            throw new ErrnoException(Errno.EXDEV);
+        }
+        return now;
     }
 
     /**

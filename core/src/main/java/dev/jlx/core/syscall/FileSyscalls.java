@@ -5,6 +5,7 @@ import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Ioctl;
 import dev.jlx.abi.OpenFlags;
+import dev.jlx.abi.Openat2;
 import dev.jlx.abi.Resource;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.FOwnerEx;
@@ -50,11 +51,15 @@ final class FileSyscalls {
         if (path.isEmpty()) {
             throw new ErrnoException(Errno.ENOENT);
         }
-        GuestProcess p = t.process();
-        if (path.startsWith((byte) '/') || dirfd == Fcntl.AT_FDCWD) {
+        return path.startsWith((byte) '/') ? view.cwd() : directory(t, view, dirfd);
+    }
+
+    /** The guest directory {@code dirfd} names (the cwd for AT_FDCWD): EBADF, ENOTDIR as Linux's path_init. */
+    static ByteString directory(GuestThread t, GuestProcess.FsView view, int dirfd) throws ErrnoException {
+        if (dirfd == Fcntl.AT_FDCWD) {
             return view.cwd();
         }
-        OpenFile f = p.fds().get(dirfd);
+        OpenFile f = t.process().fds().get(dirfd);
         if (!(f instanceof VfsFile h) || h.guestPath() == null
                 || (f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
             throw new ErrnoException(Errno.ENOTDIR);
@@ -83,11 +88,15 @@ final class FileSyscalls {
      * filename_parentat); each such call has its own rule for them, see {@link #trailingSlash}.
      */
     static Vfs.Resolved resolveName(GuestThread t, int dirfd, ByteString path) throws ErrnoException {
+        return resolve(t, dirfd, withoutTrailingSlashes(path), false);
+    }
+
+    private static ByteString withoutTrailingSlashes(ByteString path) {
         int end = path.length();
         while (end > 1 && path.byteAt(end - 1) == '/') {
             end--;
         }
-        return resolve(t, dirfd, path.substring(0, end), false);
+        return path.substring(0, end);
     }
 
     /**
@@ -121,7 +130,65 @@ final class FileSyscalls {
     /** __O_TMPFILE, O_TMPFILE without the O_DIRECTORY it comes with. */
     private static final int O_TMPFILE_BIT = OpenFlags.O_TMPFILE & ~OpenFlags.O_DIRECTORY;
 
+    /**
+     * Implements Linux syscall openat2(2): struct open_how checked as copy_struct_from_user and
+     * build_open_flags check it, in their order, then the open of openat with the walk under the
+     * RESOLVE_* flags ({@link Vfs#resolve}). jlx keeps no lookup cache that a walk could be
+     * satisfied from without asking the host, so RESOLVE_CACHED is always EAGAIN (the answer Linux
+     * gives when the cache falls short, after which callers retry without it).
+     */
+    static long openat2(GuestThread t, Args a) throws ErrnoException {
+        long size = a.u64(3);
+        if (Long.compareUnsigned(size, Openat2.OPEN_HOW_SIZE_VER0) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (Long.compareUnsigned(size, dev.jlx.core.mem.AddressSpace.PAGE) > 0) {
+            throw new ErrnoException(Errno.E2BIG);
+        }
+        GuestMemory memory = t.process().space().memory();
+        byte[] how = memory.read(a.addr(2), (int) size);
+        for (int i = Openat2.OPEN_HOW_SIZE_LATEST; i < how.length; i++) {
+            if (how[i] != 0) {
+                throw new ErrnoException(Errno.E2BIG);
+            }
+        }
+        ByteBuffer b = ByteBuffer.wrap(how).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long flags = b.getLong(0);
+        long mode = b.getLong(8);
+        long resolve = b.getLong(16);
+        long checked = flags & ~OpenFlags.O_CLOEXEC;
+        if ((checked & ~(long) KNOWN_OPEN_FLAGS) != 0 || (resolve & ~(long) Openat2.RESOLVE_ALL) != 0
+                || (resolve & (Openat2.RESOLVE_BENEATH | Openat2.RESOLVE_IN_ROOT))
+                        == (Openat2.RESOLVE_BENEATH | Openat2.RESOLVE_IN_ROOT)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean creates = (checked & (OpenFlags.O_CREAT | O_TMPFILE_BIT)) != 0;
+        if (creates ? (mode & ~07777L) != 0 : mode != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((checked & (OpenFlags.O_DIRECTORY | OpenFlags.O_CREAT)) == (OpenFlags.O_DIRECTORY | OpenFlags.O_CREAT)
+                || ((checked & O_TMPFILE_BIT) != 0 && ((checked & OpenFlags.O_DIRECTORY) == 0
+                        || (checked & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY))
+                || ((checked & OpenFlags.O_PATH) != 0 && (checked & ~(long) O_PATH_FLAGS) != 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((resolve & Openat2.RESOLVE_CACHED) != 0) {
+            throw new ErrnoException(Errno.EAGAIN);
+        }
+        if ((checked & OpenFlags.O_PATH) == 0) {
+            // force_o_largefile: on a 64-bit kernel every open but O_PATH's is large-file.
+            flags |= OpenFlags.O_LARGEFILE;
+        }
+        return openAt(t, a.fd(0), a.addr(1), (int) flags, (int) mode, (int) resolve);
+    }
+
     private static long openAt(GuestThread t, int dirfd, long pathAddr, int flags, int mode) throws ErrnoException {
+        return openAt(t, dirfd, pathAddr, flags, mode, 0);
+    }
+
+    /** open and openat, and openat2 with its RESOLVE_* flags {@code how}. */
+    private static long openAt(GuestThread t, int dirfd, long pathAddr, int flags, int mode, int how)
+            throws ErrnoException {
         flags &= KNOWN_OPEN_FLAGS;
         if ((flags & OpenFlags.O_PATH) != 0) {
             flags &= O_PATH_FLAGS;
@@ -137,13 +204,14 @@ final class FileSyscalls {
         boolean create = (flags & OpenFlags.O_CREAT) != 0;
         if (create && !tmpfile && trailingSlash(path)) {
             // open_last_lookups: O_CREAT on a name with a trailing slash, once its directory is found.
-            resolveName(t, dirfd, path);
+            GuestProcess.FsView view = p.fsView();
+            view.vfs().resolve(start(t, view, dirfd, path, how), withoutTrailingSlashes(path), false, how);
             throw new ErrnoException(Errno.EISDIR);
         }
         int perm = create || tmpfile ? mode & 07777 & ~p.umask() : 0;
         GuestProcess.FsView view = p.fsView();
         // The token goes while a FIFO's open waits for the other side (openat is a blocking call).
-        OpenFile file = view.vfs().open(base(t, view, dirfd, path), path, flags & ~OpenFlags.O_CLOEXEC, perm);
+        OpenFile file = view.vfs().open(start(t, view, dirfd, path, how), path, flags & ~OpenFlags.O_CLOEXEC, perm, how);
         if (file instanceof dev.jlx.core.tty.TtyFile tty) {
             // A session leader's first terminal becomes its controlling terminal (not through /dev/tty).
             boolean noctty = (flags & OpenFlags.O_NOCTTY) != 0
@@ -151,6 +219,15 @@ final class FileSyscalls {
             tty.terminal().openedBy(p, noctty, tty.readable());
         }
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
+    }
+
+    /** Where a walk under RESOLVE_* flags starts: RESOLVE_IN_ROOT roots even an absolute path at {@code dirfd}. */
+    private static ByteString start(GuestThread t, GuestProcess.FsView view, int dirfd, ByteString path, int how)
+            throws ErrnoException {
+        if ((how & Openat2.RESOLVE_IN_ROOT) != 0 && !path.isEmpty()) {
+            return directory(t, view, dirfd);
+        }
+        return base(t, view, dirfd, path);
     }
 
     /** Puts a newly opened file at the lowest free descriptor; the file is closed when there is none (EMFILE). */

@@ -371,7 +371,7 @@ public final class SyscallTable {
         e(PIDFD_OPEN, PARTIAL, "processes (poll: readable once the process ends, POLLHUP once reaped; PIDFD_NONBLOCK; fdinfo's Pid); PIDFD_THREAD is EINVAL with a warning, as Linux before 6.9", PidFdSyscalls::pidfd_open, FD, INT, INT),
         e(CLONE3, PARTIAL, "as clone; set_tid (a pid chosen for the child, which Linux grants a privileged caller) is EINVAL", ForkSyscalls::clone3, INT, PTR, SIZE),
         e(CLOSE_RANGE, FULL, "", FileSyscalls::close_range, INT, FD, FD, INT),
-        none(OPENAT2, ""),
+        e(OPENAT2, PARTIAL, "every RESOLVE_ flag in jlx's walk; RESOLVE_CACHED is always EAGAIN (jlx keeps no lookup cache); a dirfd as for openat", FileSyscalls::openat2, FD, DIRFD, PATH, PTR, SIZE).blocking(),
         e(PIDFD_GETFD, FULL, "ptrace's access rule: the same real, effective and saved ids and a dumpable target, or euid 0 (CAP_SYS_PTRACE)", PidFdSyscalls::pidfd_getfd, FD, FD, FD, INT),
         e(FACCESSAT2, FULL, "", FileSyscalls::faccessat2, INT, DIRFD, PATH, OCTAL, AT_FLAGS),
         none(PROCESS_MADVISE, ""),

@@ -265,8 +265,9 @@ public final class ProcTree {
             return this;
         }
 
+        /** A magic link of the process (cwd, root, exe). */
         Entries link(String name, PseudoNode.Source<ByteString> target) {
-            map.put(name, new PseudoNode.Link(meta(ino + next++, 0777), 0, alive(target)));
+            map.put(name, new PseudoNode.Link(meta(ino + next++, 0777), 0, alive(target), true));
             return this;
         }
 
@@ -314,7 +315,7 @@ public final class ProcTree {
 
         private PseudoNode fdLink(long base, int fd, OpenFile f, Vfs vfs) {
             return new PseudoNode.Link(meta(base + fd, ProcessFiles.fdLinkPerm(f)), 64,
-                    alive(() -> ProcessFiles.fdTarget(p.fds().get(fd), vfs)));
+                    alive(() -> ProcessFiles.fdTarget(p.fds().get(fd), vfs)), true);
         }
 
         private PseudoNode fdInfo(long base, int fd, Vfs vfs) {

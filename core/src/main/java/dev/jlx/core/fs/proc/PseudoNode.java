@@ -61,6 +61,14 @@ public sealed interface PseudoNode {
         PseudoNode find(String name) throws ErrnoException;
     }
 
-    /** A symbolic link; {@code size} as stat shows it (64 for /proc/PID/fd links, else 0). */
-    record Link(Meta meta, long size, Source<ByteString> target) implements PseudoNode {}
+    /**
+     * A symbolic link; {@code size} as stat shows it (64 for /proc/PID/fd links, else 0). A
+     * {@code magic} one (/proc/PID/fd/N, exe, cwd, root) names an object rather than a path on
+     * Linux; openat2's RESOLVE_NO_MAGICLINKS and scoped walks refuse to follow it.
+     */
+    record Link(Meta meta, long size, Source<ByteString> target, boolean magic) implements PseudoNode {
+        Link(Meta meta, long size, Source<ByteString> target) {
+            this(meta, size, target, false);
+        }
+    }
 }

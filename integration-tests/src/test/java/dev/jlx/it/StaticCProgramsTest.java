@@ -101,6 +101,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("mlock", t, List.of()));
             cases.add(Arguments.of("misccalls", t, List.of()));
             cases.add(Arguments.of("openat2", t, List.of()));
+            cases.add(Arguments.of("procvm", t, List.of()));
         }
         return cases.stream();
     }

@@ -555,7 +555,7 @@ final class ProcessSyscalls {
     }
 
     /** The task a sched_* or PRIO_PROCESS call names: 0 for the caller, else any live guest thread's tid (ESRCH). */
-    private static GuestThread task(GuestThread t, int pid) throws ErrnoException {
+    static GuestThread task(GuestThread t, int pid) throws ErrnoException {
         if (pid == 0) {
             return t;
         }

@@ -299,6 +299,22 @@ final class ReadWriteSyscalls {
      * user address space; lengths after the first MAX_RW_COUNT bytes are cut to fit it.
      */
     static long[] iovecs(GuestMemory mem, long address, long count) throws ErrnoException {
+        long[] out = iovecsUnchecked(mem, address, count);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            GuestMemory.accessOk(out[2 * i], out[2 * i + 1]);
+            out[2 * i + 1] = Math.min(out[2 * i + 1], MAX_RW_COUNT - total);
+            total += out[2 * i + 1];
+        }
+        return out;
+    }
+
+    /**
+     * The iovec array as Linux's iovec_from_user reads it, base and length pairs: EINVAL for a count
+     * over UIO_MAXIOV or a length over SSIZE_MAX, the ranges themselves not checked (another
+     * process's addresses, for process_vm_readv and process_vm_writev).
+     */
+    static long[] iovecsUnchecked(GuestMemory mem, long address, long count) throws ErrnoException {
         if (Long.compareUnsigned(count, IOV_MAX) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -311,12 +327,6 @@ final class ReadWriteSyscalls {
             if (v.len() < 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-        }
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            GuestMemory.accessOk(out[2 * i], out[2 * i + 1]);
-            out[2 * i + 1] = Math.min(out[2 * i + 1], MAX_RW_COUNT - total);
-            total += out[2 * i + 1];
         }
         return out;
     }

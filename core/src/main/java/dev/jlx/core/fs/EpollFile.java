@@ -78,6 +78,20 @@ public final class EpollFile extends OpenFile {
     }
 
     /**
+     * The file watched under descriptor {@code fd}, the {@code offset}-th of those (a descriptor
+     * closed and reused may have left more than one), for kcmp's KCMP_EPOLL_TFD; ENOENT for none.
+     */
+    public synchronized OpenFile target(int fd, long offset) throws ErrnoException {
+        long seen = 0;
+        for (Key k : interests.keySet()) {
+            if (k.fd() == fd && seen++ == offset) {
+                return k.file();
+            }
+        }
+        throw new ErrnoException(Errno.ENOENT);
+    }
+
+    /**
      * Linux's epnested_mutex: a loop check and the change it allows are made one at a time, so two
      * instances cannot come to watch each other through two changes made at once.
      */

@@ -108,6 +108,7 @@ public final class Semaphores {
                 throw new ErrnoException(Errno.EIDRM);
             }
             if (undos) {
+                undoList(p);
                 set.undo.computeIfAbsent(p, k -> new int[set.values.length]);
             }
             Waiter w = new Waiter(sops, p);
@@ -387,7 +388,25 @@ public final class Semaphores {
      * Linux's exit_sem: {@code p}'s SEM_UNDO adjustments are applied as it exits, each value kept
      * within [0, SEMVMX], and the queues run.
      */
+    /**
+     * The processes that have an undo list (Linux's sem_undo_list, for kcmp's KCMP_SYSVSEM): made by
+     * the first SEM_UNDO semop or the first CLONE_SYSVSEM clone (a thread), kept until exit.
+     */
+    private final java.util.Set<GuestProcess> undoLists = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+
+    /** get_undo_list: {@code p} has an undo list from now on. */
+    public void undoList(GuestProcess p) {
+        undoLists.add(p);
+    }
+
+    /** Whether {@code p} has an undo list. */
+    public boolean hasUndoList(GuestProcess p) {
+        return undoLists.contains(p);
+    }
+
     public void exit(GuestProcess p) {
+        undoLists.remove(p);
         List<SemSet> sets;
         synchronized (ids) {
             sets = ids.all();

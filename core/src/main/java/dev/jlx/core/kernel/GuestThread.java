@@ -123,6 +123,41 @@ public final class GuestThread {
         personality = from.personality;
         timerSlack = from.timerSlack;
         defaultTimerSlack = from.timerSlack;
+        IoContext io = from.ioContext;
+        // copy_io: a context whose class is NONE (0) is not copied.
+        ioContext = io == null || io.priority >> 13 == 0 ? null : new IoContext(io.priority);
+    }
+
+    /**
+     * Linux's io_context: a task has none (I/O priority class NONE) until ioprio_set gives it one; a
+     * clone copies the priority into a context of its own (copy_io, as jlx has no CLONE_IO).
+     */
+    public static final class IoContext {
+        private volatile int priority;
+
+        IoContext(int priority) {
+            this.priority = priority;
+        }
+
+        public int priority() {
+            return priority;
+        }
+    }
+
+    private volatile IoContext ioContext;
+
+    /** The task's I/O context, null for none. */
+    public IoContext ioContext() {
+        return ioContext;
+    }
+
+    /** ioprio_set: the task's I/O priority, in the context it has or a new one. */
+    public synchronized void setIoPriority(int priority) {
+        if (ioContext == null) {
+            ioContext = new IoContext(priority);
+        } else {
+            ioContext.priority = priority;
+        }
     }
 
     /** Policy, priorities and nice value (sched_setscheduler, setpriority). */

@@ -227,6 +227,10 @@ final class ForkSyscalls {
         long[] regs = t.args().regs;
         GuestProcess p = t.process();
         GuestThread nt = p.newThread(t, regs[7] + 2, regs[8], stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
+        if ((flags & CloneFlags.CLONE_SYSVSEM) != 0) {
+            // copy_semundo: the threads share one undo list, made now if the process had none.
+            p.kernel().ipc().sem().undoList(p);
+        }
         if ((flags & CLONE_CHILD_SETTID) != 0) {
             setTid(p.space().memory(), childTid, nt.tid());
         }

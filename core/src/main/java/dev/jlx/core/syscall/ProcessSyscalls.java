@@ -703,7 +703,7 @@ final class ProcessSyscalls {
      * one thread by its tid (0: the caller), PRIO_PGRP the threads of a process group's processes
      * (0: the caller's group), PRIO_USER those of the processes whose real uid it is (0: the caller's).
      */
-    private static List<GuestThread> priorityTasks(GuestThread t, int which, int who) throws ErrnoException {
+    static List<GuestThread> priorityTasks(GuestThread t, int which, int who) throws ErrnoException {
         List<GuestThread> tasks = new ArrayList<>();
         switch (which) {
             case Resource.PRIO_PROCESS -> {

@@ -103,6 +103,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("openat2", t, List.of()));
             cases.add(Arguments.of("procvm", t, List.of()));
             cases.add(Arguments.of("kcmp", t, List.of()));
+            cases.add(Arguments.of("misccalls2", t, List.of()));
         }
         return cases.stream();
     }

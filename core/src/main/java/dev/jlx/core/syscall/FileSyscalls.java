@@ -289,6 +289,25 @@ final class FileSyscalls {
         return 0;
     }
 
+    /**
+     * Implements Linux syscall readahead(2) as ksys_readahead checks it: EBADF for a descriptor not
+     * open for reading, EINVAL for a file other than a regular file or block device, then
+     * fadvise's WILLNEED (EINVAL for a count past the largest offset). Reading ahead is the host's
+     * page cache's to do, so nothing more happens, as Linux promises nothing more.
+     */
+    static long readahead(GuestThread t, Args a) throws ErrnoException {
+        OpenFile f = t.process().fds().get(a.fd(0));
+        int flags = f.statusFlags();
+        if ((flags & OpenFlags.O_PATH) != 0 || (flags & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        int type = f.stat().mode() & FileMode.S_IFMT;
+        if (type != FileMode.S_IFREG && type != FileMode.S_IFBLK || a.raw(2) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
     /** LOCK_* of flock(2). */
     private static final int LOCK_SH = 1;
     private static final int LOCK_EX = 2;

@@ -1,9 +1,11 @@
 package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Sched;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Scheduling;
 import java.util.List;
 
 /**
@@ -22,8 +24,6 @@ final class IoPrioritySyscalls {
     private static final int IOPRIO_CLASS_BE = 2;
     private static final int IOPRIO_CLASS_IDLE = 3;
     private static final int IOPRIO_CLASS_SHIFT = 13;
-    /** ioprio_best's stand-in for a task of class NONE: BE at level IOPRIO_NORM (4). */
-    private static final int BE_NORM = IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | 4;
 
     private static int ioClass(int priority) {
         return priority >> IOPRIO_CLASS_SHIFT & 7;
@@ -51,7 +51,11 @@ final class IoPrioritySyscalls {
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
-        List<GuestThread> tasks = tasks(t, a.i32(0), a.i32(1));
+        int which = a.i32(0);
+        int who = a.i32(1);
+        // Linux's set compares each task's uid with make_kuid(who): IOPRIO_WHO_USER 0 names root's
+        // tasks there (ioprio_get takes 0 as the caller's user).
+        List<GuestThread> tasks = which == IOPRIO_WHO_USER && who == 0 ? rootTasks(t) : tasks(t, which, who);
         if (tasks.isEmpty()) {
             throw new ErrnoException(Errno.ESRCH);
         }
@@ -67,16 +71,27 @@ final class IoPrioritySyscalls {
     }
 
     /**
-     * Implements Linux syscall ioprio_get(2): one task's priority (class NONE, 0, without a context),
-     * or over a group or user the highest (ioprio_best: the lowest value, a NONE counting as BE at
-     * level 4); ESRCH when no task is named.
+     * Implements Linux syscall ioprio_get(2): one task's priority as set (class NONE, 0, without a
+     * context), or over a group or user the highest effective one (the lowest value; a task of
+     * class NONE counts as its scheduling gives it: IDLE under SCHED_IDLE, RT under a real-time
+     * policy, else BE, at level (nice + 20) / 5); ESRCH when no task is named.
      */
     static long ioprio_get(GuestThread t, Args a) throws ErrnoException {
+        int which = a.i32(0);
         int best = -1;
-        for (GuestThread task : tasks(t, a.i32(0), a.i32(1))) {
+        for (GuestThread task : tasks(t, which, a.i32(1))) {
             GuestThread.IoContext io = task.ioContext();
             int priority = io == null ? 0 : io.priority();
-            best = best < 0 ? priority : Math.min(orBeNorm(best), orBeNorm(priority));
+            if (which == IOPRIO_WHO_PROCESS) {
+                return priority;
+            }
+            if (ioClass(priority) == IOPRIO_CLASS_NONE) {
+                Scheduling s = task.scheduling();
+                int ioClass = s.policy() == Sched.SCHED_IDLE ? IOPRIO_CLASS_IDLE
+                        : Sched.realTime(s.policy()) ? IOPRIO_CLASS_RT : IOPRIO_CLASS_BE;
+                priority = ioClass << IOPRIO_CLASS_SHIFT | (s.nice() + 20) / 5;
+            }
+            best = best < 0 ? priority : Math.min(best, priority);
         }
         if (best < 0) {
             throw new ErrnoException(Errno.ESRCH);
@@ -84,8 +99,14 @@ final class IoPrioritySyscalls {
         return best;
     }
 
-    private static int orBeNorm(int priority) {
-        return ioClass(priority) == IOPRIO_CLASS_NONE ? BE_NORM : priority;
+    private static List<GuestThread> rootTasks(GuestThread t) {
+        List<GuestThread> tasks = new java.util.ArrayList<>();
+        for (GuestProcess p : t.process().kernel().processes()) {
+            if (!p.zombie() && p.credentials().uid() == 0) {
+                tasks.addAll(p.threadSnapshot());
+            }
+        }
+        return tasks;
     }
 
     /** The tasks named as getpriority names them; an unknown {@code which} is EINVAL. */

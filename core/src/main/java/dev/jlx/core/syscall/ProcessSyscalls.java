@@ -570,7 +570,7 @@ final class ProcessSyscalls {
     }
 
     /** sched_setparam's policy: keep the one the task has. */
-    private static final int SETPARAM_POLICY = -1;
+    static final int SETPARAM_POLICY = -1;
 
     /** Implements Linux syscall sched_get_priority_max(2): 99 for the real-time policies, else 0. */
     static long sched_get_priority_max(GuestThread t, Args a) throws ErrnoException {
@@ -640,11 +640,8 @@ final class ProcessSyscalls {
     }
 
     /**
-     * sched_setscheduler with Linux's checks in its order (do_sched_setscheduler, then
-     * __sched_setscheduler): the policy and priority must fit each other; without CAP_SYS_NICE
-     * (euid 0 here) a real-time policy or priority needs RLIMIT_RTPRIO, leaving SCHED_IDLE needs
-     * RLIMIT_NICE to allow the nice value, the task must be the caller's, and SCHED_RESET_ON_FORK
-     * cannot be cleared. The nice value stays. SCHED_DEADLINE needs sched_setattr's parameters (EINVAL).
+     * sched_setscheduler: SCHED_RESET_ON_FORK comes in the policy, the nice value stays, and
+     * SCHED_DEADLINE has no parameters (EINVAL).
      */
     private static long setScheduler(GuestThread t, int pid, int requested, long param) throws ErrnoException {
         if (param == 0 || pid < 0) {
@@ -652,31 +649,56 @@ final class ProcessSyscalls {
         }
         int priority = t.process().space().memory().readInt(param);
         GuestThread target = task(t, pid);
+        int policy = requested == SETPARAM_POLICY ? requested : requested & ~Sched.SCHED_RESET_ON_FORK;
+        changeScheduling(t, target, policy, (requested & Sched.SCHED_RESET_ON_FORK) != 0, priority, null, false,
+                false);
+        return 0;
+    }
+
+    /**
+     * __sched_setscheduler with Linux's checks in its order: the policy ({@code policy}
+     * SETPARAM_POLICY keeps the task's, and its SCHED_RESET_ON_FORK) and priority must fit each
+     * other, a SCHED_DEADLINE task's parameters must be valid ({@code deadlineValid}, else EINVAL);
+     * without CAP_SYS_NICE (euid 0 here) a lower nice value needs RLIMIT_NICE, a real-time policy
+     * or priority RLIMIT_RTPRIO, leaving SCHED_IDLE RLIMIT_NICE for the nice value, SCHED_DEADLINE
+     * is refused, the task must be the caller's, and SCHED_RESET_ON_FORK cannot be cleared (EPERM).
+     * {@code nice} (null: kept) is taken by SCHED_OTHER and SCHED_BATCH. jlx admits no
+     * SCHED_DEADLINE bandwidth: a privileged change to it is EBUSY, as sched_dl_overflow's answer.
+     * With {@code keepParams} (SCHED_FLAG_KEEP_PARAMS) all is checked, but only SCHED_RESET_ON_FORK changes.
+     */
+    static void changeScheduling(GuestThread t, GuestThread target, int requested, boolean resetRequested,
+            int priority, Integer nice, boolean deadlineValid, boolean keepParams) throws ErrnoException {
         GuestProcess owner = target.process();
         GuestProcess.Credentials caller = t.process().credentials();
         boolean capable = caller.euid() == 0;
         target.changeScheduling(cur -> {
             int policy = requested;
-            boolean resetOnFork = cur.resetOnFork();
+            boolean resetOnFork = resetRequested;
             if (policy == SETPARAM_POLICY) {
                 policy = cur.policy();
-            } else {
-                resetOnFork = (policy & Sched.SCHED_RESET_ON_FORK) != 0;
-                policy &= ~Sched.SCHED_RESET_ON_FORK;
-                if (policy != Sched.SCHED_OTHER && policy != Sched.SCHED_BATCH && policy != Sched.SCHED_IDLE
-                        && !Sched.realTime(policy) && policy != Sched.SCHED_DEADLINE) {
-                    throw new ErrnoException(Errno.EINVAL);
-                }
+                resetOnFork = cur.resetOnFork();
+            } else if (policy != Sched.SCHED_OTHER && policy != Sched.SCHED_BATCH && policy != Sched.SCHED_IDLE
+                    && !Sched.realTime(policy) && policy != Sched.SCHED_DEADLINE) {
+                throw new ErrnoException(Errno.EINVAL);
             }
+            boolean fair = policy == Sched.SCHED_OTHER || policy == Sched.SCHED_BATCH;
+            int newNice = fair && nice != null ? nice : cur.nice();
             // The priority is unsigned there: -1 is above 99.
-            if (Integer.compareUnsigned(priority, Sched.MAX_RT_PRIORITY) > 0 || policy == Sched.SCHED_DEADLINE
+            if (Integer.compareUnsigned(priority, Sched.MAX_RT_PRIORITY) > 0
+                    || policy == Sched.SCHED_DEADLINE && !deadlineValid
                     || Sched.realTime(policy) != (priority != 0)) {
                 throw new ErrnoException(Errno.EINVAL);
             }
             if (!capable) {
+                if (newNice < cur.nice() && !canNice(owner, newNice)) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
                 long rtLimit = owner.rlimits().soft(Resource.RLIMIT_RTPRIO);
                 if (Sched.realTime(policy) && (policy != cur.policy() && rtLimit == 0
                         || priority > cur.rtPriority() && Long.compareUnsigned(priority, rtLimit) > 0)) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if (policy == Sched.SCHED_DEADLINE) {
                     throw new ErrnoException(Errno.EPERM);
                 }
                 if (cur.policy() == Sched.SCHED_IDLE && policy != Sched.SCHED_IDLE && !canNice(owner, cur.nice())) {
@@ -688,9 +710,14 @@ final class ProcessSyscalls {
                     throw new ErrnoException(Errno.EPERM);
                 }
             }
-            return new Scheduling(policy, priority, cur.nice(), resetOnFork);
+            if (policy == Sched.SCHED_DEADLINE) {
+                throw new ErrnoException(Errno.EBUSY);
+            }
+            if (keepParams) {
+                return new Scheduling(cur.policy(), cur.rtPriority(), cur.nice(), resetOnFork);
+            }
+            return new Scheduling(policy, priority, newNice, resetOnFork);
         });
-        return 0;
     }
 
     /** Linux's can_nice without CAP_SYS_NICE: whether the task's RLIMIT_NICE (20 - nice) allows {@code nice}. */

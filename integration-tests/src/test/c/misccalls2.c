@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,10 +293,66 @@ static void schedattrs(void) {
     waitpid(u, NULL, 0);
 }
 
+static long vms(int fd, const struct iovec *iov, unsigned long n, unsigned flags) {
+    return syscall(SYS_vmsplice, fd, iov, n, flags);
+}
+
+static void vmsplices(void) {
+    int p[2];
+    pipe(p);
+    char hello[] = "hello ", world[] = "world";
+    struct iovec out[2] = {{hello, 6}, {world, 5}};
+    show("vmsplice bad flag", vms(p[1], out, 2, 0x10));
+    show("vmsplice closed", vms(99, out, 2, 0));
+    show("vmsplice 1025 iovecs", vms(p[1], out, 1025, 0));
+    struct iovec bad = {NULL, 4};
+    show("vmsplice NULL buffer", vms(p[1], &bad, 1, 0));
+    show("vmsplice iovecs NULL", vms(p[1], NULL, 2, 0));
+    show("vmsplice into pipe", vms(p[1], out, 2, 0));
+    char buf[64] = {0};
+    show("read", read(p[0], buf, sizeof buf));
+    printf("  [%s]\n", buf);
+    write(p[1], "abcdefgh", 8);
+    char x[4] = {0}, y[16] = {0};
+    struct iovec in[2] = {{x, 3}, {y, 16}};
+    show("vmsplice out of pipe", vms(p[0], in, 2, 0));
+    printf("  [%.3s] [%s]\n", x, y);
+    show("vmsplice out of empty pipe, nonblocking", vms(p[0], in, 2, 2));
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    write(p[1], "xy", 2);
+    show("vmsplice out of O_NONBLOCK pipe", vms(p[0], in, 2, 0));
+    int f = open("vms.tmp", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    show("vmsplice regular file", vms(f, out, 2, 0));
+    struct iovec none = {hello, 0};
+    show("vmsplice regular file, nothing", vms(f, &none, 1, 0));
+    int o = open("vms.tmp", O_PATH);
+    show("vmsplice O_PATH", vms(o, out, 2, 0));
+    close(o);
+    close(f);
+    unlink("vms.tmp");
+    fcntl(p[1], F_SETFL, O_NONBLOCK);
+    static char fill[65536];
+    long put = 0, n;
+    while ((n = write(p[1], fill, sizeof fill)) > 0) {
+        put += n;
+    }
+    printf("  filled %ld\n", put);
+    show("vmsplice into full pipe, nonblocking", vms(p[1], out, 2, 2));
+    close(p[0]);
+    signal(SIGPIPE, SIG_IGN);
+    show("vmsplice with no reader", vms(p[1], out, 2, 0));
+    close(p[1]);
+    pipe(p);
+    close(p[1]);
+    show("vmsplice out of pipe with no writer", vms(p[0], in, 2, 0));
+    close(p[0]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     readaheads();
     ioprios();
     schedattrs();
+    vmsplices();
     return 0;
 }

@@ -243,6 +243,104 @@ final class CopySyscalls {
     }
 
     /**
+     * Implements Linux syscall vmsplice(2): the direction is the descriptor's (open for writing:
+     * the guest's iovecs into the pipe; else, open for reading, out of it into them), the iovecs
+     * read as readv's, then a pipe is needed (EBADF). Only SPLICE_F_NONBLOCK makes it not wait
+     * (the pipe's O_NONBLOCK does not, as on Linux). Into the pipe goes as much as it has room for
+     * once it has some (EPIPE and SIGPIPE with no reader); out of it as much as it holds once it
+     * holds some (0 with no writer). The bytes are copied: Linux's pipe instead refers to the
+     * caller's pages, so a change made to them after the call shows in what is read.
+     */
+    static long vmsplice(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(3);
+        if ((flags & ~SPLICE_F_ALL) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        OpenFile f = t.process().fds().get(a.fd(0));
+        boolean toPipe = f.writable();
+        if (!toPipe && !f.readable()) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        GuestMemory mem = t.process().space().memory();
+        long[] iov = ReadWriteSyscalls.iovecs(mem, a.addr(1), a.u64(2));
+        long total = 0;
+        for (int i = 1; i < iov.length; i += 2) {
+            total += iov[i];
+        }
+        if (total == 0) {
+            return 0;
+        }
+        Pipe pipe = f.pipe();
+        if (pipe == null) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        boolean nonblocking = (flags & SPLICE_F_NONBLOCK) != 0;
+        try (Arena arena = Arena.ofConfined()) {
+            if (toPipe) {
+                int room;
+                try {
+                    room = pipe.awaitRoom(nonblocking);
+                } catch (ErrnoException e) {
+                    if (e.errno() == Errno.EPIPE) {
+                        SignalSyscalls.send(t, Signals.SIGPIPE);
+                    }
+                    throw e;
+                }
+                MemorySegment buf = arena.allocate(Math.min(total, room));
+                long n = scatterGather(mem, iov, buf, false);
+                return pipe.write(buf.asSlice(0, n), true, false);
+            }
+            int held = pipe.awaitData(nonblocking);
+            if (held == 0) {
+                return 0;
+            }
+            synchronized (pipe) {
+                MemorySegment buf = arena.allocate(Math.min(total, held));
+                int n = pipe.peek(buf);
+                long copied = scatterGather(mem, iov, buf.asSlice(0, n), true);
+                // As pipe_to_user: the pipe gives up only what reached the caller.
+                pipe.read(buf.asSlice(0, copied), true, false);
+                return copied;
+            }
+        }
+    }
+
+    /**
+     * Copies between the guest's iovecs and {@code buf}, in order, up to {@code buf}'s size
+     * ({@code intoGuest}: from it): the bytes moved, stopping at the first address that cannot be
+     * reached; EFAULT when that is the first.
+     */
+    private static long scatterGather(GuestMemory mem, long[] iov, MemorySegment buf, boolean intoGuest)
+            throws ErrnoException {
+        long done = 0;
+        for (int i = 0; i < iov.length && done < buf.byteSize(); i += 2) {
+            long want = Math.min(iov[i + 1], buf.byteSize() - done);
+            long at = done;
+            long n;
+            try {
+                n = ReadWriteSyscalls.transfer(mem, iov[i], want, intoGuest, (s, moved) -> {
+                    if (intoGuest) {
+                        s.copyFrom(buf.asSlice(at + moved, s.byteSize()));
+                    } else {
+                        buf.asSlice(at + moved, s.byteSize()).copyFrom(s);
+                    }
+                    return (int) s.byteSize();
+                });
+            } catch (ErrnoException e) {
+                if (done == 0) {
+                    throw e;
+                }
+                break;
+            }
+            done += n;
+            if (n < want) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /**
      * Implements Linux syscall tee(2): copies what one pipe holds (waiting for some), up to the
      * length asked and the room in the other pipe, without taking it from the first.
      */

@@ -301,7 +301,7 @@ public final class SyscallTable {
         e(SPLICE, FULL, "data goes through a buffer in the JVM (the flags other than SPLICE_F_NONBLOCK are hints)", CopySyscalls::splice, SIZE, FD, PTR, FD, PTR, SIZE, INT).blocking(),
         e(TEE, FULL, "", CopySyscalls::tee, SIZE, FD, FD, SIZE, INT).blocking(),
         e(SYNC_FILE_RANGE, PARTIAL, "SYNC_FILE_RANGE_WRITE syncs the whole file's data (fdatasync); waiting alone returns at once", FileSyscalls::sync_file_range, INT, FD, LONG, LONG, INT),
-        none(VMSPLICE, ""),
+        e(VMSPLICE, PARTIAL, "the bytes are copied (Linux's pipe refers to the caller's pages, so later changes to them show); the pipe's room counts bytes, not page slots", CopySyscalls::vmsplice, SIZE, FD, PTR, SIZE, INT).blocking(),
         none(MOVE_PAGES, ""),
         e(UTIMENSAT, FULL, "", AttrSyscalls::utimensat, INT, DIRFD, PATH, PTR, AT_FLAGS),
         e(EPOLL_PWAIT, PARTIAL, "as epoll_wait, with the signal mask swapped for the wait", PollSyscalls::epoll_pwait, INT, FD, PTR, INT, INT, PTR, SIZE).blocking().notRestarted(),

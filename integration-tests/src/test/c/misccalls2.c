@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_WHO_PGRP 2
 #define IOPRIO_WHO_USER 3
@@ -348,11 +351,106 @@ static void vmsplices(void) {
     close(p[0]);
 }
 
+struct waitv {
+    uint64_t val, uaddr;
+    uint32_t flags, reserved;
+};
+#define FUTEX2_SIZE_U8 0
+#define FUTEX2_SIZE_U32 2
+#define FUTEX2_SIZE_U64 3
+#define FUTEX2_PRIVATE 128
+
+static uint32_t words[3];
+static struct waitv vec[3];
+static long waited;
+
+static long waitv(struct waitv *v, unsigned n, unsigned flags, struct timespec *ts, int clock) {
+    return syscall(SYS_futex_waitv, v, n, flags, ts, clock);
+}
+
+static void *waiter(void *arg) {
+    (void) arg;
+    waited = waitv(vec, 3, 0, NULL, 0);
+    return NULL;
+}
+
+/* Wakes word i until a waiter is there to be woken. */
+static void wake_when_waiting(int i, int op) {
+    while (syscall(SYS_futex, &words[i], op, 1, NULL, NULL, 0) == 0) {
+        usleep(1000);
+    }
+}
+
+static void waitvs(void) {
+    for (int i = 0; i < 3; i++) {
+        vec[i] = (struct waitv){0, (uintptr_t) &words[i], FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0};
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    show("waitv flags 1", waitv(vec, 3, 1, &now, CLOCK_MONOTONIC));
+    show("waitv none", waitv(vec, 0, 0, &now, CLOCK_MONOTONIC));
+    show("waitv 129", waitv(vec, 129, 0, &now, CLOCK_MONOTONIC));
+    show("waitv NULL", waitv(NULL, 3, 0, &now, CLOCK_MONOTONIC));
+    show("waitv CLOCK_BOOTTIME", waitv(vec, 3, 0, &now, CLOCK_BOOTTIME));
+    show("waitv timeout NULL-ish", waitv(vec, 3, 0, (struct timespec *) 8, CLOCK_MONOTONIC));
+    struct timespec badts = {0, 2000000000L};
+    show("waitv bad timeout", waitv(vec, 3, 0, &badts, CLOCK_MONOTONIC));
+    show("waitv past monotonic", waitv(vec, 3, 0, &now, CLOCK_MONOTONIC));
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    show("waitv past realtime", waitv(vec, 3, 0, &rt, CLOCK_REALTIME));
+    words[2] = 5;
+    show("waitv value differs", waitv(vec, 3, 0, NULL, 0));
+    vec[2].val = 5;
+    vec[1].flags = FUTEX2_SIZE_U8;
+    show("waitv U8", waitv(vec, 3, 0, NULL, 0));
+    vec[1].flags = FUTEX2_SIZE_U64;
+    show("waitv U64", waitv(vec, 3, 0, NULL, 0));
+    vec[1].flags = FUTEX2_SIZE_U32 | 0x100;
+    show("waitv unknown flag", waitv(vec, 3, 0, NULL, 0));
+    vec[1].flags = FUTEX2_SIZE_U32;
+    vec[1].reserved = 1;
+    show("waitv reserved", waitv(vec, 3, 0, NULL, 0));
+    vec[1].reserved = 0;
+    vec[1].val = 1ULL << 32;
+    show("waitv value past 32 bits", waitv(vec, 3, 0, NULL, 0));
+    vec[1].val = 0;
+    vec[1].uaddr += 1;
+    show("waitv unaligned", waitv(vec, 3, 0, NULL, 0));
+    vec[1].uaddr = 0;
+    show("waitv word NULL", waitv(vec, 3, 0, NULL, 0));
+    vec[1].uaddr = (uintptr_t) &words[1];
+    show("waitv entries unreadable", waitv((struct waitv *) 8, 3, 0, NULL, 0));
+    vec[1].flags = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE;
+
+    pthread_t th;
+    pthread_create(&th, NULL, waiter, NULL);
+    wake_when_waiting(1, 1 | 128);
+    pthread_join(th, NULL);
+    show("waitv woken by word 1", waited);
+    for (int i = 0; i < 3; i++) {
+        vec[i].flags = FUTEX2_SIZE_U32;
+    }
+    pthread_create(&th, NULL, waiter, NULL);
+    wake_when_waiting(2, 1);
+    pthread_join(th, NULL);
+    show("waitv shared, woken by word 2", waited);
+    vec[0].flags = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    now.tv_nsec += 20000000;
+    if (now.tv_nsec >= 1000000000) {
+        now.tv_sec++;
+        now.tv_nsec -= 1000000000;
+    }
+    show("waitv 20 ms", waitv(vec, 3, 0, &now, CLOCK_MONOTONIC));
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     readaheads();
     ioprios();
     schedattrs();
     vmsplices();
+    waitvs();
     return 0;
 }

@@ -69,6 +69,52 @@ public final class Futexes {
         }
     }
 
+    /**
+     * futex_waitv: while every word still holds its expected value (EAGAIN at once otherwise),
+     * sleeps on all the keys at once until a wake on any of them: the index of the last one woken
+     * (futex_unqueue_multiple), as {@link #await} for the deadline and interruptions.
+     */
+    public synchronized int awaitAny(FutexKey[] keys, Word[] words, int[] expected, long deadline)
+            throws ErrnoException {
+        for (int i = 0; i < keys.length; i++) {
+            if (words[i].read() != expected[i]) {
+                throw new ErrnoException(Errno.EAGAIN);
+            }
+        }
+        Waiter[] waiters = new Waiter[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            waiters[i] = new Waiter(keys[i], -1);
+            queues.computeIfAbsent(keys[i], k -> new ArrayList<>()).add(waiters[i]);
+        }
+        try {
+            while (true) {
+                for (int i = waiters.length - 1; i >= 0; i--) {
+                    if (waiters[i].woken) {
+                        return i;
+                    }
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    wait();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new ErrnoException(Errno.ETIMEDOUT);
+                    }
+                    wait(left / 1_000_000, (int) (left % 1_000_000));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR);
+        } finally {
+            for (Waiter w : waiters) {
+                if (!w.woken) {
+                    remove(w);
+                }
+            }
+        }
+    }
+
     /** FUTEX_WAKE(_BITSET): wakes up to {@code count} waiters whose bitset meets {@code bitset}. */
     public synchronized int wake(FutexKey key, int count, int bitset) {
         int woken = 0;

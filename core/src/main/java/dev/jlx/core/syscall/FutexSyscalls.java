@@ -79,6 +79,72 @@ final class FutexSyscalls {
         };
     }
 
+    /** futex2's limits and flags (linux/futex.h): at most 128 futexes, FUTEX2_SIZE_*, FUTEX2_NUMA, FUTEX2_PRIVATE. */
+    private static final int FUTEX_WAITV_MAX = 128;
+    private static final int FUTEX2_SIZE_U32 = 0x02;
+    private static final int FUTEX2_SIZE_MASK = 0x03;
+    private static final int FUTEX2_NUMA = 0x04;
+    private static final int FUTEX2_PRIVATE = 128;
+    /** struct futex_waitv: u64 val, u64 uaddr, u32 flags, u32 __reserved. */
+    private static final int WAITV_SIZE = 24;
+
+    /**
+     * Implements Linux syscall futex_waitv(2) with its checks in its order: no flags, 1..128
+     * futexes and an array (EINVAL), the timeout's clock (CLOCK_MONOTONIC or CLOCK_REALTIME, an
+     * absolute time) and the timeout (EFAULT, EINVAL), then each entry (EFAULT; EINVAL for unknown
+     * flags, a reserved field, a size other than FUTEX2_SIZE_U32, a value past 32 bits), then each
+     * word's address (EINVAL unaligned, EFAULT). Returns the index of the futex woken. FUTEX2_NUMA
+     * (a node id after the word) is EINVAL here: jlx has one node and no NUMA futex hashes.
+     */
+    static long futex_waitv(GuestThread t, Args a) throws ErrnoException {
+        long waiters = a.addr(0);
+        long count = Integer.toUnsignedLong(a.i32(1));
+        long timeout = a.addr(3);
+        int clock = a.i32(4);
+        if (a.i32(2) != 0 || count == 0 || count > FUTEX_WAITV_MAX || waiters == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long deadline = Long.MAX_VALUE;
+        if (timeout != 0) {
+            if (clock != Clocks.CLOCK_REALTIME && clock != Clocks.CLOCK_MONOTONIC) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            long ns = TimeSyscalls.readTimespec(t, timeout);
+            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(clock)));
+        }
+        AddressSpace space = t.process().space();
+        GuestMemory mem = space.memory();
+        int n = (int) count;
+        long[] addresses = new long[n];
+        int[] values = new int[n];
+        boolean[] shared = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            java.nio.ByteBuffer w = mem.readStruct(waiters + (long) i * WAITV_SIZE, WAITV_SIZE);
+            long val = w.getLong(0);
+            int flags = w.getInt(16);
+            if ((flags & ~(FUTEX2_SIZE_MASK | FUTEX2_NUMA | FUTEX2_PRIVATE)) != 0 || w.getInt(20) != 0
+                    || (flags & FUTEX2_SIZE_MASK) != FUTEX2_SIZE_U32 || (flags & FUTEX2_NUMA) != 0
+                    || (val >>> 32) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            addresses[i] = w.getLong(8);
+            values[i] = (int) val;
+            shared[i] = (flags & FUTEX2_PRIVATE) == 0;
+        }
+        FutexKey[] keys = new FutexKey[n];
+        Futexes.Word[] words = new Futexes.Word[n];
+        for (int i = 0; i < n; i++) {
+            long address = addresses[i];
+            if ((address & 3) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            GuestMemory.accessOk(address, 4);
+            keys[i] = space.futexKey(address, shared[i]);
+            words[i] = () -> mem.readInt(address);
+        }
+        return t.process().kernel().futexes().awaitAny(keys, words, values, deadline);
+    }
+
     /**
      * FUTEX_WAKE_OP: changes the word at uaddr2 by the encoded operation, wakes {@code count}
      * waiters of uaddr, and {@code count2} of uaddr2 if the word's old value passes the encoded test.

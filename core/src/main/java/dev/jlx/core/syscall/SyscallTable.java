@@ -383,7 +383,7 @@ public final class SyscallTable {
         none(LANDLOCK_RESTRICT_SELF, ""),
         none(MEMFD_SECRET, ""),
         none(PROCESS_MRELEASE, ""),
-        none(FUTEX_WAITV, ""),
+        e(FUTEX_WAITV, PARTIAL, "FUTEX2_SIZE_U32 words, private or shared; FUTEX2_NUMA is EINVAL (jlx has no NUMA futex hashes)", FutexSyscalls::futex_waitv, INT, PTR, INT, INT, PTR, CLOCK).blocking(),
         none(SET_MEMPOLICY_HOME_NODE, ""),
         none(CACHESTAT, ""),
         e(FCHMODAT2, FULL, "", AttrSyscalls::fchmodat2, INT, DIRFD, PATH, OCTAL, AT_FLAGS),

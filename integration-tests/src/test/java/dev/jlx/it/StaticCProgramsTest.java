@@ -91,6 +91,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sched", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of()));
             cases.add(Arguments.of("protnone", t, List.of("many")));
+            cases.add(Arguments.of("unmapped", t, List.of()));
         }
         return cases.stream();
     }

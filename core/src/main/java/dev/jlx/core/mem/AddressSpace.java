@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the VMAs (it is unmapped for the guest, the syscalls and /proc) but stays in the engines, hidden
  * there ({@link CpuEngine#hide}: every access faults, and a fault where no VMA is reads SEGV_MAPERR),
  * with its host memory. An mmap of exactly that range takes it back, zeroed; any other change there
- * unmaps it for good first, as do fork, exec and a change of the engines that run this space.
+ * unmaps it for good first, as do fork and exec; an engine attached later maps it hidden too.
  *
  * <p>Layout follows Linux x86-64 without address randomization: stack below 0x7ffffffff000,
  * mmap top-down from below the stack gap, heap right after the executable.
@@ -114,12 +114,16 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /** Makes {@code engine} run this address space: it gets every current and future mapping. */
     public synchronized void attach(CpuEngine engine) {
-        dropRetired();
         engines.add(engine);
         for (Vma v : vmas.values()) {
             if (v.inEngines()) {
                 engine.map(v.start, v.end - v.start, v.prot, v.host);
             }
+        }
+        // Only this engine is touched: the others may be running (a thread that starts or ends
+        // does not hold the run token), so the retired ranges come along, hidden, as in them.
+        for (Vma r : retired) {
+            engine.map(r.start, r.end - r.start, Mman.PROT_NONE, r.host);
         }
     }
 
@@ -155,14 +159,14 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /** {@code engine} no longer runs this address space: its mappings go from the engine. */
     public synchronized void detach(CpuEngine engine) {
-        if (!destroyed) {
-            dropRetired();
-        }
         if (engines.remove(engine) && !destroyed) {
             for (Vma v : vmas.values()) {
                 if (v.inEngines()) {
                     engine.unmap(v.start, v.end - v.start);
                 }
+            }
+            for (Vma r : retired) {
+                engine.unmap(r.start, r.end - r.start);
             }
         }
     }

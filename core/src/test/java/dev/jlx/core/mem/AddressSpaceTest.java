@@ -305,6 +305,15 @@ public class AddressSpaceTest {
 
         // fork, and a new engine of the same space, see none of a hidden range.
         space.unmap(wider, 2 * 4096);
+        UnicornEngine thread = new UnicornEngine();
+        try {
+            space.attach(thread);
+            thread.reg(X86Reg.RBX, wider);
+            assertEquals(RunResult.Kind.MEMORY_FAULT, thread.run(code).kind());
+            space.detach(thread);
+        } finally {
+            thread.close();
+        }
         AddressSpace child = space.fork();
         UnicornEngine other = new UnicornEngine();
         try {

@@ -1,0 +1,3 @@
+#!/bin/sh -e
+echo "script args: $0 $*"
+exit 6

@@ -1,3 +1,0 @@
-#!/bin/sh -e
-echo "script args: $0 $*"
-exit 6

@@ -100,6 +100,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("pidfd", t, List.of()));
             cases.add(Arguments.of("mlock", t, List.of()));
             cases.add(Arguments.of("misccalls", t, List.of()));
+            cases.add(Arguments.of("unmapped", t, List.of()));
             cases.add(Arguments.of("openat2", t, List.of()));
             cases.add(Arguments.of("procvm", t, List.of()));
             cases.add(Arguments.of("kcmp", t, List.of()));

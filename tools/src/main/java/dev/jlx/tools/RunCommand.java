@@ -198,8 +198,8 @@ final class RunCommand implements Callable<Integer> {
      * Signals that end a process and that jlx can take back from the JVM: jlx dies of the one that
      * killed its guest, as the guest would have died natively, so that the user's shell tells of it
      * ("Killed", "Quit", and the new line after ^C). SIGQUIT's handler is HotSpot's, which Java cannot
-     * change: the C library's signal(3) gives it its default action back (no handler runs in signal
-     * context). Others (SIGSEGV, SIGABRT: the JVM's own, or a core dump of the JVM) end jlx with 128 +
+     * change: the host backend's C library gives it its default action back (no handler runs in
+     * signal context). Others (SIGSEGV, SIGABRT: the JVM's own, or a core dump of the JVM) end jlx with 128 +
      * the signal's number.
      */
     private static final java.util.Set<Integer> DIE_OF = java.util.Set.of(dev.jlx.abi.Signals.SIGHUP,
@@ -207,14 +207,14 @@ final class RunCommand implements Callable<Integer> {
             dev.jlx.abi.Signals.SIGALRM, dev.jlx.abi.Signals.SIGUSR1, dev.jlx.abi.Signals.SIGQUIT);
 
     /** Dies of {@code sig} when it is one of {@link #DIE_OF} (the guest's run is over, its terminal restored). */
-    private static void dieOf(int sig) {
+    private void dieOf(int sig) {
         if (!DIE_OF.contains(sig)) {
             return;
         }
         System.out.flush();
         System.err.flush();
         if (sig == dev.jlx.abi.Signals.SIGQUIT) {
-            if (!nativeDefaultAction(sig)) {
+            if (!dev.jlx.core.host.HostBackends.get(backend).defaultSignalAction(sig)) {
                 return;
             }
         } else if (sig != dev.jlx.abi.Signals.SIGKILL) {
@@ -226,26 +226,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         stopSelf(sig);
-    }
-
-    /**
-     * signal(sig, SIG_DFL) through the C library (SIGQUIT has the same number on Linux and macOS);
-     * false where there is no such call or signal (Windows has no SIGQUIT).
-     */
-    private static boolean nativeDefaultAction(int sig) {
-        try {
-            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-            var signal = linker.defaultLookup().find("signal");
-            if (signal.isEmpty() || dev.jlx.core.HostOs.running().windows()) {
-                return false;
-            }
-            linker.downcallHandle(signal.get(), java.lang.foreign.FunctionDescriptor.of(
-                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT,
-                    java.lang.foreign.ValueLayout.ADDRESS)).invoke(sig, java.lang.foreign.MemorySegment.NULL);
-            return true;
-        } catch (Throwable unavailable) {
-            return false;
-        }
     }
 
     /**

@@ -14,6 +14,13 @@ public interface CpuEngine extends AutoCloseable {
 
     void protect(long address, long size, int prot);
 
+    /**
+     * Makes a mapped region that holds no executable code inaccessible, every access a protection
+     * fault, while it stays mapped: a {@link #protect} of it (to what it was, or another non-executable
+     * protection) opens it again. Cheaper than an unmap and a map of the range.
+     */
+    void hide(long address, long size);
+
     /** Drops translated code for a range after Java or another engine wrote into it. */
     void flushCode(long address, long size);
 

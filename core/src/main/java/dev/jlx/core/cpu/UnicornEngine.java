@@ -44,6 +44,8 @@ public final class UnicornEngine implements CpuEngine {
     private static final int TCG_BUFFER_SIZE = 32 << 20;
     /** UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0). */
     private static final int CTL_WRITE_TB_FLUSH = 10 | (1 << 30);
+    /** UC_CTL_WRITE(UC_CTL_TLB_FLUSH, 0). */
+    private static final int CTL_WRITE_TLB_FLUSH = 11 | (1 << 30);
     /** Idle engines kept for reuse: creating one costs ~1 ms, and uc_close leaks in Unicorn <= 2.1.3. */
     private static final int POOL_SIZE = 8;
     private static final java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine> POOL =
@@ -460,6 +462,17 @@ public final class UnicornEngine implements CpuEngine {
             flushCode(address, size);
         }
         checked("uc_mem_protect", () -> (int) UnicornLibrary.MemProtect.H.invokeExact(uc, address, size, prot));
+    }
+
+    /**
+     * Permissions alone change cheaply (a flag of the region) while the region stays writable or
+     * read-only; its translated accesses (the TLB) keep working until flushed, so a flush follows:
+     * measured on 2.1.1, a read of a page made PROT_NONE succeeded until the TLB was flushed.
+     */
+    @Override
+    public void hide(long address, long size) {
+        checked("uc_mem_protect", () -> (int) UnicornLibrary.MemProtect.H.invokeExact(uc, address, size, 0));
+        checked("uc_ctl(TLB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TLB_FLUSH));
     }
 
     @Override

@@ -421,28 +421,66 @@ public final class Vfs {
      * not such a path. The file system still has to confirm there is no link.
      */
     private Resolved plainCandidate(ByteString cwd, ByteString p) throws ErrnoException {
-        List<ByteString> all = p.startsWith((byte) '/') ? new ArrayList<>() : new ArrayList<>(cwd.components());
-        if (p.length() >= 2 && p.byteAt(p.length() - 2) == '/' && p.endsWith((byte) '.')) {
+        int n = p.length();
+        if (n >= 2 && p.byteAt(n - 2) == '/' && p.endsWith((byte) '.')) {
             // "x/." asks that x be a directory, which only the walk checks.
             return null;
         }
-        for (ByteString c : p.components()) {
-            if (c.equals(ByteString.DOT_DOT)) {
+        // The absolute, normalized guest path, made byte by byte: this runs for most path calls.
+        boolean relative = !p.startsWith((byte) '/');
+        int base = relative ? cwd.length() - (cwd.endsWith((byte) '/') ? 1 : 0) : 0;
+        byte[] out = new byte[base + n + 1];
+        if (base > 0) {
+            cwd.copyTo(out, 0);
+        }
+        int length = base;
+        for (int i = 0; i < n;) {
+            while (i < n && p.byteAt(i) == '/') {
+                i++;
+            }
+            int from = i;
+            while (i < n && p.byteAt(i) != '/') {
+                i++;
+            }
+            int c = i - from;
+            if (c == 0 || (c == 1 && p.byteAt(from) == '.')) {
+                continue;
+            }
+            if (c == 2 && p.byteAt(from) == '.' && p.byteAt(from + 1) == '.') {
                 return null;
             }
-            if (!c.equals(ByteString.DOT)) {
-                if (c.length() > NAME_MAX) {
-                    throw new ErrnoException(Errno.ENAMETOOLONG);
-                }
-                all.add(c);
+            if (c > NAME_MAX) {
+                throw new ErrnoException(Errno.ENAMETOOLONG);
+            }
+            out[length++] = '/';
+            for (int k = from; k < i; k++) {
+                out[length++] = p.byteAt(k);
             }
         }
-        Mount m = mountOf(all);
-        if (!m.components().isEmpty() || all.isEmpty()
-                || (m.fsRoot().isEmpty() && HIDDEN_HOST_TREES.contains(all.getFirst()))) {
+        if (length == 0) {
             return null;
         }
-        return new Resolved(ByteString.absolute(all), inMount(m, all), m);
+        ByteString guest = ByteString.of(out, 0, length);
+        for (Mount m : mounts) {
+            if (m.guestPath().equals(ByteString.ROOT)) {
+                if (m.fsRoot().isEmpty() && hiddenHostTree(guest)) {
+                    return null;
+                }
+                return new Resolved(guest, m.fsRoot().concat(guest), m);
+            }
+            if (guest.startsWith(m.guestPath())
+                    && (guest.length() == m.guestPath().length() || guest.byteAt(m.guestPath().length()) == '/')) {
+                return null;
+            }
+        }
+        throw new IllegalStateException("no mount at /");
+    }
+
+    /** Whether the absolute {@code guestPath}'s first component is a host tree jlx hides (/proc, /sys). */
+    private static boolean hiddenHostTree(ByteString guestPath) {
+        int end = guestPath.indexOf((byte) '/', 1);
+        ByteString first = guestPath.substring(1, end < 0 ? guestPath.length() : end);
+        return HIDDEN_HOST_TREES.contains(first);
     }
 
     /**

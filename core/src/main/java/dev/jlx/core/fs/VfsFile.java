@@ -65,14 +65,19 @@ public final class VfsFile extends OpenFile {
         return count;
     }
 
-    /** Whether this is a directory; a file's type never changes, so the host is asked once. */
-    private Boolean directory;
+    /**
+     * The file's type (S_IFMT bits), 0 until known: a file's type never changes, so it is taken from
+     * the first stat, the guest's own fstat or the one asked here, and the host is not asked again.
+     */
+    private volatile int type;
+
+    private int type() throws ErrnoException {
+        int t = type;
+        return t != 0 ? t : stat().mode() & FileMode.S_IFMT;
+    }
 
     private boolean isDirectory() throws ErrnoException {
-        if (directory == null) {
-            directory = path != null && (file.stat().mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
-        }
-        return directory;
+        return path != null && type() == FileMode.S_IFDIR;
     }
 
     /**
@@ -139,8 +144,6 @@ public final class VfsFile extends OpenFile {
         return notified(file.write(src), dev.jlx.abi.Inotify.IN_MODIFY);
     }
 
-    /** Whether a read or write may wait (a terminal, pipe or socket); asked of the host once. */
-    private Boolean mayWait;
 
     @Override
     public boolean pollable() throws ErrnoException {
@@ -160,12 +163,10 @@ public final class VfsFile extends OpenFile {
         }
     }
 
+    /** Whether a read or write may wait (a terminal, pipe or socket). */
     private boolean mayWait() throws ErrnoException {
-        if (mayWait == null) {
-            int type = file.stat().mode() & FileMode.S_IFMT;
-            mayWait = type == FileMode.S_IFIFO || type == FileMode.S_IFCHR || type == FileMode.S_IFSOCK;
-        }
-        return mayWait;
+        int t = type();
+        return t == FileMode.S_IFIFO || t == FileMode.S_IFCHR || t == FileMode.S_IFSOCK;
     }
 
     /**
@@ -264,7 +265,9 @@ public final class VfsFile extends OpenFile {
 
     @Override
     public HostStat stat() throws ErrnoException {
-        return file.stat();
+        HostStat st = file.stat();
+        type = st.mode() & FileMode.S_IFMT;
+        return st;
     }
 
     @Override

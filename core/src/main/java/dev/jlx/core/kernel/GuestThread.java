@@ -549,8 +549,10 @@ public final class GuestThread {
      */
     /**
      * A data access to memory that is not mapped, or not so: SIGSEGV. A handler's frame gets the
-     * faulting instruction as RIP, which the engine reports only as the start of its block. A
-     * PROT_NONE page is not mapped in the engine (AddressSpace) but is a mapping: SEGV_ACCERR.
+     * faulting instruction as RIP, which the engine reports only as the start of its block. Whether
+     * a VMA holds the address decides the code, not the engine's kind of fault: a PROT_NONE page is
+     * not mapped in the engine but is a mapping (SEGV_ACCERR), and a range munmap retired is mapped
+     * in the engine but is none (SEGV_MAPERR; AddressSpace).
      */
     private long memoryFault(RunResult r) {
         int sig = Signals.SIGSEGV;
@@ -559,12 +561,10 @@ public final class GuestThread {
             rip = engine.faultingInstruction(rip, r.address(), process.space());
             engine.reg(X86Reg.RIP, rip);
         }
-        if (r.interrupt() == 1) {
-            return fault(sig, SEGV_ACCERR, r.address(), r.detail());
+        if (!process.space().isMapped(r.address())) {
+            return fault(sig, SEGV_MAPERR, r.address(), r.detail());
         }
-        return process.space().isMapped(r.address())
-                ? fault(sig, SEGV_ACCERR, r.address(), r.detail() + " (PROT_NONE)")
-                : fault(sig, SEGV_MAPERR, r.address(), r.detail());
+        return fault(sig, SEGV_ACCERR, r.address(), r.interrupt() == 1 ? r.detail() : r.detail() + " (PROT_NONE)");
     }
 
     /** Whether a handler runs for a fault's {@code sig}: one is installed and the thread does not block it. */

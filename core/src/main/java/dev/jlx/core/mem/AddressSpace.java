@@ -25,6 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reservations then cost the engines nothing, and an mprotect from or to PROT_NONE maps or unmaps
  * the same host memory, which keeps the contents.
  *
+ * <p>Changing the engines' regions is what costs in mmap and munmap (each map or unmap rebuilds an
+ * engine's view of all its regions, and a private page's host memory is mapped and unmapped with it),
+ * and allocators such as musl's unmap a small mapping only to map the same range again soon. So
+ * munmap of a whole small private mapping without code <em>retires</em> it instead: its range leaves
+ * the VMAs (it is unmapped for the guest, the syscalls and /proc) but stays in the engines, hidden
+ * there ({@link CpuEngine#hide}: every access faults, and a fault where no VMA is reads SEGV_MAPERR),
+ * with its host memory. An mmap of exactly that range takes it back, zeroed; any other change there
+ * unmaps it for good first, as do fork and exec; an engine attached later maps it hidden too.
+ *
  * <p>Layout follows Linux x86-64 without address randomization: stack below 0x7ffffffff000,
  * mmap top-down from below the stack gap, heap right after the executable.
  */
@@ -52,6 +61,9 @@ public final class AddressSpace implements CpuEngine.Code {
      * when the host refuses it one, the JVM aborts.
      */
     static final int HOST_RESERVE = 8192;
+    /** The most ranges retired at once (each one more region of the engines), and the largest one. */
+    static final int RETIRED_MAX = 8;
+    static final long RETIRE_MAX_BYTES = 64 << 10;
     /**
      * The most VMAs of all address spaces in this JVM together: each may hold a host mapping of its
      * own, and the host may limit the JVM's (Linux: to vm.max_map_count).
@@ -61,6 +73,8 @@ public final class AddressSpace implements CpuEngine.Code {
     private final HostMemory hostMemory;
 
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** Ranges munmap retired (see above), oldest first: no VMA overlaps one. */
+    private final List<Vma> retired = new ArrayList<>(RETIRED_MAX);
     /** How many of {@link #vmas} are regions of the engines ({@link Vma#inEngines}). */
     private int regions;
     private final List<CpuEngine> engines = new ArrayList<>();
@@ -118,6 +132,11 @@ public final class AddressSpace implements CpuEngine.Code {
                 engine.map(v.start, v.end - v.start, v.prot, v.host);
             }
         }
+        // Only this engine is touched: the others may be running (a thread that starts or ends
+        // does not hold the run token), so the retired ranges come along, hidden, as in them.
+        for (Vma r : retired) {
+            engine.map(r.start, r.end - r.start, Mman.PROT_NONE, r.host);
+        }
     }
 
     /**
@@ -157,6 +176,9 @@ public final class AddressSpace implements CpuEngine.Code {
                 if (v.inEngines()) {
                     engine.unmap(v.start, v.end - v.start);
                 }
+            }
+            for (Vma r : retired) {
+                engine.unmap(r.start, r.end - r.start);
             }
         }
     }
@@ -343,8 +365,17 @@ public final class AddressSpace implements CpuEngine.Code {
             flags |= Mman.MAP_LOCKED;
         }
         ensureRoom(0, 0, 1, prot);
+        Vma reused = given == null && !shared && Vma.inEngines(prot) ? takeRetired(start, start + len) : null;
+        if (reused == null) {
+            dropRetired(start, start + len);
+        }
         Vma v;
-        if (given != null || shared) {
+        if (reused != null) {
+            // New anonymous memory reads as zero; a small range is quicker to clear than to map anew.
+            reused.host.fill((byte) 0);
+            v = new Vma(start, start + len, prot, flags, name, reused.host, maxProt, fileOffset, null,
+                    reused.memoryFile, reused.owned);
+        } else if (given != null || shared) {
             SharedHost sharedHost = given != null ? given : SharedHost.allocate(hostMemory, len);
             if (sharedHost == null) {
                 throw new ErrnoException(Errno.ENOMEM);
@@ -364,7 +395,11 @@ public final class AddressSpace implements CpuEngine.Code {
         put(v);
         if (v.inEngines()) {
             for (CpuEngine e : engines) {
-                e.map(start, len, prot, v.host);
+                if (reused != null) {
+                    e.protect(start, len, prot);
+                } else {
+                    e.map(start, len, prot, v.host);
+                }
             }
         }
     }
@@ -420,10 +455,18 @@ public final class AddressSpace implements CpuEngine.Code {
                 moreRegions += v.inEngines() ? change : 0;
             }
         }
-        if (vmas.size() + moreVmas > MAX_MAP_COUNT || regions + moreRegions > MAX_REGIONS
-                || ALL_VMAS.get() + moreVmas > allVmasMax) {
+        if (!fits(moreVmas, moreRegions) && !retired.isEmpty()) {
+            dropRetired();
+        }
+        if (!fits(moreVmas, moreRegions)) {
             throw new ErrnoException(Errno.ENOMEM);
         }
+    }
+
+    /** Whether the limits hold with {@code moreVmas} VMAs and {@code moreRegions} regions more (retired ranges are both). */
+    private boolean fits(int moreVmas, int moreRegions) {
+        return vmas.size() + moreVmas <= MAX_MAP_COUNT && regions + retired.size() + moreRegions <= MAX_REGIONS
+                && ALL_VMAS.get() + moreVmas <= allVmasMax;
     }
 
     /** Puts {@code v} in the map (in place of one at its start), counting the engines' regions. */
@@ -482,6 +525,10 @@ public final class AddressSpace implements CpuEngine.Code {
             long from = Math.max(start, v.start);
             long to = Math.min(end, v.end);
             keepOutside(v, from, to);
+            if (from == v.start && to == v.end && retirable(v)) {
+                retire(v);
+                continue;
+            }
             if (v.inEngines()) {
                 for (CpuEngine e : engines) {
                     e.unmap(from, to - from);
@@ -499,6 +546,67 @@ public final class AddressSpace implements CpuEngine.Code {
             }
         }
         lastHit = null;
+    }
+
+    /** Whether munmap of all of {@code v} may retire it (see the class comment). */
+    private boolean retirable(Vma v) {
+        return !destroyed && v.sharedHost == null && v.host != null && v.inEngines()
+                && (v.prot & Mman.PROT_EXEC) == 0 && v.end - v.start <= RETIRE_MAX_BYTES;
+    }
+
+    /** Retires {@code v}, already out of the VMAs: hidden in the engines, its host memory kept. */
+    private void retire(Vma v) {
+        if (retired.size() == RETIRED_MAX) {
+            drop(retired.removeFirst());
+        }
+        for (CpuEngine e : engines) {
+            e.hide(v.start, v.end - v.start);
+        }
+        retired.add(v);
+        // Still a host mapping, counted as VMAs are.
+        ALL_VMAS.incrementAndGet();
+    }
+
+    /** Takes back the retired range that is exactly [start, end), or null. */
+    private Vma takeRetired(long start, long end) {
+        for (int i = 0; i < retired.size(); i++) {
+            Vma r = retired.get(i);
+            if (r.start == start && r.end == end) {
+                ALL_VMAS.decrementAndGet();
+                return retired.remove(i);
+            }
+        }
+        return null;
+    }
+
+    /** Unmaps for good the retired ranges that overlap [start, end). */
+    private void dropRetired(long start, long end) {
+        for (int i = retired.size() - 1; i >= 0; i--) {
+            Vma r = retired.get(i);
+            if (r.start < end && start < r.end) {
+                drop(retired.remove(i));
+            }
+        }
+    }
+
+    /** Unmaps every retired range for good. */
+    private void dropRetired() {
+        while (!retired.isEmpty()) {
+            drop(retired.removeLast());
+        }
+    }
+
+    /** Unmaps retired range {@code r} (no longer in {@link #retired}) from the engines and gives its memory back. */
+    private void drop(Vma r) {
+        long len = r.end - r.start;
+        for (CpuEngine e : engines) {
+            e.unmap(r.start, len);
+        }
+        hostMemory.free(r.host);
+        if (r.owned) {
+            own.pages.punch(r.start, len);
+        }
+        ALL_VMAS.decrementAndGet();
     }
 
     private boolean references(SharedHost shared) {
@@ -927,6 +1035,7 @@ public final class AddressSpace implements CpuEngine.Code {
 
     /** Releases all host memory; the engines must not run this space any more. */
     public synchronized void destroy() {
+        dropRetired();
         destroyed = true;
         java.util.Set<SharedHost> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma v : List.copyOf(vmas.values())) {
@@ -967,6 +1076,8 @@ public final class AddressSpace implements CpuEngine.Code {
      * without memory files) are copied, only those the host holds, so untouched ones stay free.
      */
     public synchronized AddressSpace fork() throws ErrnoException {
+        // Retired ranges hold this space's file pages outside its VMAs, which freezing does not expect.
+        dropRetired();
         AddressSpace child = new AddressSpace(hostMemory);
         child.runToken.inherit(runToken);
         child.mmapBase = mmapBase;

@@ -7,11 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Mman;
 import dev.jlx.core.ErrnoException;
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The only way syscall handlers touch guest memory, analogous to Linux's copy_to_user and
@@ -132,25 +132,36 @@ public final class GuestMemory {
      * ENAMETOOLONG when longer, EFAULT when it runs into unmapped memory.
      */
     public byte[] readCString(long address, int max) throws ErrnoException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] out = new byte[Math.min(max + 1, CSTRING_CHUNK)];
+        int length = 0;
         long at = address;
         while (true) {
-            // A string may run across VMAs: each piece is scanned in the host memory behind it.
-            MemorySegment s = slice(at, max + 1L - (at - address), false);
+            // A string may run across VMAs: each piece is scanned in the host memory behind it,
+            // copied out a chunk at a time (a loop over an array is quick even before the JIT).
+            MemorySegment s = slice(at, max + 1L - length, false);
             long n = s.byteSize();
-            for (long i = 0; i < n; i++) {
-                if (s.get(JAVA_BYTE, i) == 0) {
-                    out.write(s.asSlice(0, i).toArray(JAVA_BYTE), 0, (int) i);
-                    return out.toByteArray();
+            for (long off = 0; off < n;) {
+                int c = (int) Math.min(n - off, CSTRING_CHUNK);
+                if (out.length < length + c) {
+                    out = Arrays.copyOf(out, Math.max(2 * out.length, length + c));
                 }
+                MemorySegment.copy(s, JAVA_BYTE, off, out, length, c);
+                for (int i = length; i < length + c; i++) {
+                    if (out[i] == 0) {
+                        return Arrays.copyOf(out, i);
+                    }
+                }
+                length += c;
+                off += c;
             }
-            if (at - address + n > max) {
+            if (length > max) {
                 throw new ErrnoException(Errno.ENAMETOOLONG);
             }
-            out.write(s.toArray(JAVA_BYTE), 0, (int) n);
             at += n;
         }
     }
+
+    private static final int CSTRING_CHUNK = 256;
 
     /** {@link #readCString} decoded as UTF-8 (for paths and names handed to Java APIs). */
     public String readString(long address, int max) throws ErrnoException {

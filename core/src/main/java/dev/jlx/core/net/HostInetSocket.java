@@ -11,12 +11,9 @@ import dev.jlx.core.host.HostNetwork;
 import dev.jlx.core.host.HostSocket;
 import dev.jlx.core.host.InetEndpoint;
 import dev.jlx.core.kernel.GuestThread;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,8 +47,6 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     private static final int INPUT_EVENTS = Poll.POLLIN | Poll.POLLPRI | Poll.POLLRDNORM | Poll.POLLRDBAND
             | Poll.POLLRDHUP;
     private static final int OUTPUT_EVENTS = Poll.POLLOUT | Poll.POLLWRNORM | Poll.POLLWRBAND;
-    /** What ends any wait: an error or the connection's end. */
-    private static final int ALWAYS = Poll.POLLERR | Poll.POLLHUP;
 
     /**
      * The options passed to the host, as (level &lt;&lt; 32 | name): those whose values are plain
@@ -174,7 +169,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
 
     /** The host's word that the socket's readiness may have changed (on the host's poller thread). */
     private void hostChanged(int events) {
-        boolean all = (events & ALWAYS) != 0;
+        boolean all = (events & HostTransfer.ALWAYS) != 0;
         if (all || (events & INPUT_EVENTS) != 0) {
             inputChanges.incrementAndGet();
         }
@@ -219,36 +214,9 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         return host.poll();
     }
 
-    /**
-     * Waits until the host socket is ready for one of {@code events} (or has an error or hung up):
-     * true; false when {@code timeout} nanoseconds ({@link #FOREVER}: none) have passed since
-     * {@code start}. A signal ends the wait with EINTR (see {@link SocketFile#interrupted}). The
-     * wait is the host's own where it has one ({@link HostSocket#await}: the host's kernel wakes
-     * this thread, as it would a blocked call); else it parks until the host tells of a change.
-     */
+    /** {@link HostTransfer#await}: in the host's wait, else parked until the host tells of a change. */
     private boolean await(int events, long timeout, long start) throws ErrnoException {
-        int want = events | ALWAYS;
-        Thread me = Thread.currentThread();
-        while (true) {
-            long left = timeout == FOREVER ? Long.MAX_VALUE : timeout - (System.nanoTime() - start);
-            if (me.isInterrupted() || left <= 0) {
-                // A last look, as at the end of the wait below (which needs no watch for it).
-                if ((host.poll() & want) != 0) {
-                    return true;
-                }
-                if (me.isInterrupted()) {
-                    throw interrupted(timeout);
-                }
-                return false;
-            }
-            int ready = host.await(want, timeout == FOREVER ? -1 : left);
-            if (ready == -1) {
-                return parkUntilReady(want, timeout, start);
-            }
-            if ((ready & want) != 0) {
-                return true;
-            }
-        }
+        return HostTransfer.await(host, events, timeout, start, this::parkUntilReady);
     }
 
     /** {@link #await} on a host without a wait of its own: parks until told of a change, or looks now and then. */
@@ -502,46 +470,11 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     @Override
     public long send(GuestThread t, Outgoing m) throws ErrnoException {
         InetEndpoint to = m.address() == null || stream() ? null : destination(m.address());
-        List<MemorySegment> data = m.data();
-        long length = m.length();
-        if (m.faulted() && (length == 0 || !stream())) {
+        if (m.faulted() && (m.length() == 0 || !stream())) {
             throw new ErrnoException(Errno.EFAULT);
         }
-        boolean dontwait = (m.flags() & MSG_DONTWAIT) != 0;
-        long timeout = sendTimeout(dontwait);
-        long start = System.nanoTime();
-        long sent = 0;
-        while (true) {
-            try {
-                sent += host.send(sent == 0 ? data : skip(data, sent), m.flags() & SEND_FLAGS, to);
-                if (!stream() || sent >= length || dontwait) {
-                    return sent;
-                }
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.EPIPE) {
-                    sigpipe(t, m.flags());
-                }
-                if (e.errno() != Errno.EAGAIN || timeout == 0) {
-                    if (sent > 0 && e.errno() == Errno.EAGAIN) {
-                        return sent;
-                    }
-                    throw e;
-                }
-            }
-            try {
-                if (!await(Poll.POLLOUT, timeout, start)) {
-                    if (sent > 0) {
-                        return sent;
-                    }
-                    throw new ErrnoException(Errno.EAGAIN);
-                }
-            } catch (ErrnoException interrupted) {
-                if (sent > 0) {
-                    return sent;
-                }
-                throw interrupted;
-            }
-        }
+        long timeout = sendTimeout((m.flags() & MSG_DONTWAIT) != 0);
+        return HostTransfer.send(t, host, m, m.flags() & SEND_FLAGS, to, stream(), timeout, this::await);
     }
 
     /** A datagram's destination: udp_sendmsg's checks on AF_INET, udpv6_sendmsg's on AF_INET6 (AF_UNSPEC: none). */
@@ -560,20 +493,6 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         };
     }
 
-    /** The pieces of {@code data} after its first {@code n} bytes. */
-    static List<MemorySegment> skip(List<MemorySegment> data, long n) {
-        List<MemorySegment> rest = new ArrayList<>();
-        for (MemorySegment s : data) {
-            if (n >= s.byteSize()) {
-                n -= s.byteSize();
-                continue;
-            }
-            rest.add(n == 0 ? s : s.asSlice(n));
-            n = 0;
-        }
-        return rest;
-    }
-
     /**
      * inet_recvmsg: what the host has, waiting for it unless MSG_DONTWAIT (SO_RCVTIMEO: EAGAIN when
      * it passes); MSG_WAITALL on a stream goes on until the buffer is full, the peer is done, an
@@ -585,52 +504,17 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
             throw new ErrnoException(Errno.EFAULT);
         }
         // The error queue is read at once, empty or not (ip_recv_error: EAGAIN).
-        boolean dontwait = (in.flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) != 0;
-        boolean waitall = stream() && (in.flags & (MSG_WAITALL | MSG_PEEK | MSG_TRUNC)) == MSG_WAITALL;
-        long timeout = receiveTimeout(dontwait);
-        long start = System.nanoTime();
+        long timeout = receiveTimeout((in.flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) != 0);
         long capacity = in.capacity();
-        long got = 0;
-        while (true) {
-            try {
-                HostSocket.Received r = host.receive(got == 0 ? in.buffer : skip(in.buffer, got),
-                        in.flags & RECEIVE_FLAGS, in.wantAddress, in.control);
-                got += r.length();
-                in.resultFlags = r.flags();
-                if (r.controlLength() > 0) {
-                    in.controlLength = r.controlLength();
-                }
-                if (got < capacity && stream() && (in.flags & MSG_PEEK) == 0) {
-                    drained = inputChanges.get();
-                }
-                if (in.wantAddress && got == r.length()) {
-                    in.address = r.source() == null ? null : sockaddr(r.source());
-                }
-                if (!waitall || r.length() == 0 || got >= capacity || dontwait) {
-                    return got;
-                }
-            } catch (ErrnoException e) {
-                if (got > 0) {
-                    return got;
-                }
-                if (e.errno() != Errno.EAGAIN || timeout == 0) {
-                    throw e;
-                }
-            }
-            try {
-                if (!await(Poll.POLLIN | Poll.POLLRDHUP, timeout, start)) {
-                    if (got > 0) {
-                        return got;
+        return HostTransfer.receive(host, in, in.flags & RECEIVE_FLAGS, in.wantAddress, true, stream(), timeout,
+                this::await, (r, got) -> {
+                    if (got < capacity && stream() && (in.flags & MSG_PEEK) == 0) {
+                        drained = inputChanges.get();
                     }
-                    throw new ErrnoException(Errno.EAGAIN);
-                }
-            } catch (ErrnoException interrupted) {
-                if (got > 0) {
-                    return got;
-                }
-                throw interrupted;
-            }
-        }
+                    if (in.wantAddress && got == r.length()) {
+                        in.address = r.source() == null ? null : sockaddr(r.source());
+                    }
+                });
     }
 
     @Override

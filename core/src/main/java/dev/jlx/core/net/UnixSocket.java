@@ -626,14 +626,17 @@ public final class UnixSocket extends JvmSocket {
         }
     }
 
-    /**
-     * Waits until the host socket has one of {@code events} (or an error, or its end): true; false
-     * when {@code timeout} nanoseconds ({@link #FOREVER}: none) have passed since {@code start}. A
-     * signal ends the wait (EINTR). No host call is made with the lock held: a change counted after
-     * the look wakes the wait.
-     */
+    /** {@link HostTransfer#await}: in the host's wait, else on this socket's until the host tells of a change. */
     private boolean awaitHost(HostSocket h, int events, long timeout, long start) throws ErrnoException {
-        int want = events | Poll.POLLERR | Poll.POLLHUP;
+        return HostTransfer.await(h, events, timeout, start, (want, t, s) -> awaitHostChange(h, want, t, s));
+    }
+
+    /**
+     * The wait of {@link #awaitHost} on a host without one: until the host tells of a change (or,
+     * where it does not tell, looking again now and then). No host call is made with the lock held:
+     * a change counted after the look wakes the wait.
+     */
+    private boolean awaitHostChange(HostSocket h, int want, long timeout, long start) throws ErrnoException {
         long pause = FIRST_PAUSE_NANOS;
         while (true) {
             long seen;
@@ -680,45 +683,12 @@ public final class UnixSocket extends JvmSocket {
                     + " are no host descriptors (EOPNOTSUPP)");
             throw new ErrnoException(Errno.EOPNOTSUPP);
         }
-        long length = m.length();
-        if (m.faulted() && (length == 0 || type() != SOCK_STREAM)) {
+        if (m.faulted() && (m.length() == 0 || type() != SOCK_STREAM)) {
             throw new ErrnoException(Errno.EFAULT);
         }
-        boolean dontwait = (m.flags() & MSG_DONTWAIT) != 0;
-        long timeout = sendTimeout(dontwait);
-        long start = System.nanoTime();
-        long sent = 0;
-        while (true) {
-            try {
-                sent += h.send(sent == 0 ? m.data() : HostInetSocket.skip(m.data(), sent), 0, null);
-                if (type() != SOCK_STREAM || sent >= length || dontwait) {
-                    return sent;
-                }
-            } catch (ErrnoException e) {
-                if (sent > 0) {
-                    return sent;
-                }
-                if (e.errno() == Errno.EPIPE) {
-                    sigpipe(t, m.flags());
-                }
-                if (e.errno() != Errno.EAGAIN || timeout == 0) {
-                    throw e;
-                }
-            }
-            try {
-                if (!awaitHost(h, Poll.POLLOUT, timeout, start)) {
-                    if (sent > 0) {
-                        return sent;
-                    }
-                    throw new ErrnoException(Errno.EAGAIN);
-                }
-            } catch (ErrnoException interrupted) {
-                if (sent > 0) {
-                    return sent;
-                }
-                throw interrupted;
-            }
-        }
+        long timeout = sendTimeout((m.flags() & MSG_DONTWAIT) != 0);
+        return HostTransfer.send(t, h, m, 0, null, type() == SOCK_STREAM, timeout,
+                (events, to, start) -> awaitHost(h, events, to, start));
     }
 
     /**
@@ -732,43 +702,9 @@ public final class UnixSocket extends JvmSocket {
         if (m.faulted && m.capacity() == 0) {
             throw new ErrnoException(Errno.EFAULT);
         }
-        boolean dontwait = (m.flags & MSG_DONTWAIT) != 0;
-        boolean waitall = type() == SOCK_STREAM && (m.flags & (MSG_WAITALL | MSG_PEEK | MSG_TRUNC)) == MSG_WAITALL;
-        long timeout = receiveTimeout(dontwait);
-        long start = System.nanoTime();
-        long capacity = m.capacity();
-        long got = 0;
-        while (true) {
-            try {
-                HostSocket.Received r = h.receive(got == 0 ? m.buffer : HostInetSocket.skip(m.buffer, got),
-                        m.flags & (MSG_PEEK | MSG_TRUNC), false);
-                got += r.length();
-                m.resultFlags = r.flags();
-                if (!waitall || r.length() == 0 || got >= capacity || dontwait) {
-                    break;
-                }
-            } catch (ErrnoException e) {
-                if (got > 0) {
-                    break;
-                }
-                if (e.errno() != Errno.EAGAIN || timeout == 0) {
-                    throw e;
-                }
-            }
-            try {
-                if (!awaitHost(h, Poll.POLLIN | Poll.POLLRDHUP, timeout, start)) {
-                    if (got > 0) {
-                        break;
-                    }
-                    throw new ErrnoException(Errno.EAGAIN);
-                }
-            } catch (ErrnoException interrupted) {
-                if (got > 0) {
-                    break;
-                }
-                throw interrupted;
-            }
-        }
+        long timeout = receiveTimeout((m.flags & MSG_DONTWAIT) != 0);
+        long got = HostTransfer.receive(h, m, m.flags & (MSG_PEEK | MSG_TRUNC), false, false, type() == SOCK_STREAM,
+                timeout, (events, to, start) -> awaitHost(h, events, to, start), null);
         domain.lock.lock();
         try {
             if (m.wantAddress && hostPeer != null) {

@@ -259,6 +259,75 @@ public class AddressSpaceTest {
         assertEquals(false, space.isMapped(data));
     }
 
+    @Test
+    void unmappedSmallRangeFaultsAsUnmappedAndComesBackZeroed() throws ErrnoException {
+        long code = space.map(0, 4096, RW | PROT_EXEC, ANON, null);
+        // mov rax, [rbx]; hlt
+        space.memory().write(code, new byte[] {0x48, (byte) 0x8b, 0x03, (byte) 0xf4});
+        GuestMemory mem = space.memory();
+        long data = space.map(0, 4096, RW, ANON, null);
+        mem.writeLong(data, 42);
+        assertEquals(RunResult.Kind.HALTED, load(data).kind());
+        assertEquals(42, engine.reg(X86Reg.RAX));
+        space.unmap(data, 4096);
+        // Kept in the engine, hidden: a protection fault there, where the space holds no mapping (SEGV_MAPERR).
+        RunResult fault = load(data);
+        assertEquals(RunResult.Kind.MEMORY_FAULT, fault.kind());
+        assertEquals(data, fault.address());
+        assertEquals(false, space.isMapped(data));
+        assertEquals(Errno.EFAULT, errno(() -> mem.readLong(data)));
+        // The same range again reads zero, in the engine too.
+        assertEquals(data, space.map(0, 4096, PROT_READ, ANON, null));
+        assertEquals(0, mem.readLong(data));
+        assertEquals(RunResult.Kind.HALTED, load(data).kind());
+        assertEquals(0, engine.reg(X86Reg.RAX));
+        space.protect(data, 4096, RW);
+        mem.writeLong(data, 43);
+
+        // Over a hidden range and beyond it, and more hidden ranges than are kept: all zero.
+        space.unmap(data, 4096);
+        long wider = space.map(data - 4096, 2 * 4096, RW, ANON | MAP_FIXED, null);
+        assertEquals(0, mem.readLong(wider + 4096));
+        long[] pages = new long[3 * AddressSpace.RETIRED_MAX];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = space.map(0, 4096, RW, ANON, null);
+            mem.writeLong(pages[i], i + 1);
+        }
+        for (long page : pages) {
+            space.unmap(page, 4096);
+        }
+        for (long page : pages) {
+            assertEquals(page, space.map(page, 4096, RW, ANON | MAP_FIXED, null));
+            assertEquals(0, mem.readLong(page));
+            assertEquals(RunResult.Kind.HALTED, load(page).kind());
+            assertEquals(0, engine.reg(X86Reg.RAX));
+        }
+
+        // fork, and a new engine of the same space, see none of a hidden range.
+        space.unmap(wider, 2 * 4096);
+        UnicornEngine thread = new UnicornEngine();
+        try {
+            space.attach(thread);
+            thread.reg(X86Reg.RBX, wider);
+            assertEquals(RunResult.Kind.MEMORY_FAULT, thread.run(code).kind());
+            space.detach(thread);
+        } finally {
+            thread.close();
+        }
+        AddressSpace child = space.fork();
+        UnicornEngine other = new UnicornEngine();
+        try {
+            child.attach(other);
+            assertEquals(false, child.isMapped(wider));
+            assertEquals(0, child.memory().readLong(child.map(wider, 4096, RW, ANON | MAP_FIXED, null)));
+            child.detach(other);
+        } finally {
+            child.destroy();
+            other.close();
+        }
+        assertEquals(RunResult.Kind.MEMORY_FAULT, load(wider).kind());
+    }
+
     /** Runs the load at the start of the code mapping with RBX = {@code address}. */
     private RunResult load(long address) {
         long code = space.vmas().stream().filter(v -> (v.prot() & PROT_EXEC) != 0).findFirst().orElseThrow().start();

@@ -225,8 +225,24 @@ final class HostConstants {
         return type | (hostMode & PERMISSION_BITS);
     }
 
+    /** The last translation {@link #hostOpenFlags} made: a program opens with the same flags again and again. */
+    private record OpenFlagsPair(int linux, int host) {
+    }
+
+    private volatile OpenFlagsPair lastOpenFlags;
+
     /** Host open(2) flags for Linux {@code flags}; access mode values are the same on every POSIX host. */
     int hostOpenFlags(int flags) throws ErrnoException {
+        OpenFlagsPair last = lastOpenFlags;
+        if (last != null && last.linux() == flags) {
+            return last.host();
+        }
+        int host = translateOpenFlags(flags);
+        lastOpenFlags = new OpenFlagsPair(flags, host);
+        return host;
+    }
+
+    private int translateOpenFlags(int flags) throws ErrnoException {
         for (Map.Entry<Integer, String> e : missingOpenFlags.entrySet()) {
             if ((flags & e.getKey()) == e.getKey()) {
                 warnOnce(e.getValue(), e.getValue() + " has no equivalent on this host: open fails with EINVAL");

@@ -53,6 +53,9 @@ public interface LibC {
     /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
     int poll(Pointer fds, long nfds, int timeout);
 
+    /** sighandler_t signal(int signum, sighandler_t handler); a null handler is SIG_DFL. */
+    Pointer signal(int signum, Pointer handler);
+
     /** int tcgetattr(int fd, struct termios *termios_p); */
     int tcgetattr(int fd, @Out Pointer termios);
 

@@ -290,6 +290,16 @@ public final class PosixBackend implements HostBackend {
         return console;
     }
 
+    /** The C library's signal(3), for the signals whose numbers macOS shares with Linux. */
+    @Override
+    public boolean defaultSignalAction(int sig) {
+        if (!java.util.Set.of(1, 2, 3, 4, 5, 6, 8, 9, 11, 13, 14, 15).contains(sig)) {
+            return false;
+        }
+        libc.signal(sig, null);
+        return true;
+    }
+
     @Override
     public HostIdentity identity() {
         return identity;

@@ -21,33 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* errno's name, the same with glibc and musl. */
-static const char *errname(int e) {
-    switch (e) {
-    case EINVAL: return "EINVAL";
-    case ENOENT: return "ENOENT";
-    case EEXIST: return "EEXIST";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case EAGAIN: return "EAGAIN";
-    case EINTR: return "EINTR";
-    case EIDRM: return "EIDRM";
-    case ERANGE: return "ERANGE";
-    case EFBIG: return "EFBIG";
-    case E2BIG: return "E2BIG";
-    case ENOMSG: return "ENOMSG";
-    case ENOSPC: return "ENOSPC";
-    case ENOMEM: return "ENOMEM";
-    case EFAULT: return "EFAULT";
-    case EBADF: return "EBADF";
-    case EBUSY: return "EBUSY";
-    case EMSGSIZE: return "EMSGSIZE";
-    case ETIMEDOUT: return "ETIMEDOUT";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSYS: return "ENOSYS";
-    default: return "other";
-    }
-}
+#include "errname.h"
 
 static long k_open(const char *name, int flags, int mode, struct mq_attr *attr) {
     return syscall(SYS_mq_open, name, flags, mode, attr);

@@ -24,6 +24,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 extern char **environ;
 static const char *dir;
 /* The auxiliary vector the kernel put on the stack (glibc's getauxval(AT_HWCAP) is glibc's own). */
@@ -84,20 +86,6 @@ static const char *field(const char *text, const char *key) {
 }
 
 /* errno names; musl has no strerrorname_np. */
-static const char *errname(int e) {
-    switch (e) {
-        case ENOENT: return "ENOENT";
-        case EPERM: return "EPERM";
-        case EACCES: return "EACCES";
-        case EINVAL: return "EINVAL";
-        case EIO: return "EIO";
-        case EEXIST: return "EEXIST";
-        case ENOTDIR: return "ENOTDIR";
-        case EISDIR: return "EISDIR";
-        case ESRCH: return "ESRCH";
-        default: return "other";
-    }
-}
 
 /* readlink as a string, with the scratch directory shown as DIR. Four buffers, as for field(). */
 static const char *link_of(const char *path) {

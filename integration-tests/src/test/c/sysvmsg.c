@@ -16,33 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* errno's name, the same with glibc and musl. */
-static const char *errname(int e) {
-    switch (e) {
-    case EINVAL: return "EINVAL";
-    case ENOENT: return "ENOENT";
-    case EEXIST: return "EEXIST";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case EAGAIN: return "EAGAIN";
-    case EINTR: return "EINTR";
-    case EIDRM: return "EIDRM";
-    case ERANGE: return "ERANGE";
-    case EFBIG: return "EFBIG";
-    case E2BIG: return "E2BIG";
-    case ENOMSG: return "ENOMSG";
-    case ENOSPC: return "ENOSPC";
-    case ENOMEM: return "ENOMEM";
-    case EFAULT: return "EFAULT";
-    case EBADF: return "EBADF";
-    case EBUSY: return "EBUSY";
-    case EMSGSIZE: return "EMSGSIZE";
-    case ETIMEDOUT: return "ETIMEDOUT";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSYS: return "ENOSYS";
-    default: return "other";
-    }
-}
+#include "errname.h"
 
 #ifndef MSG_COPY
 #define MSG_COPY 040000

@@ -159,7 +159,7 @@ final class PidFdSyscalls {
         }
         GuestProcess.Credentials c = caller.credentials();
         GuestProcess.Credentials o = target.credentials();
-        boolean capable = c.euid() == 0;
+        boolean capable = c.capable(GuestProcess.CAP_SYS_PTRACE);
         boolean sameIds = c.uid() == o.uid() && c.uid() == o.euid() && c.uid() == o.suid()
                 && c.gid() == o.gid() && c.gid() == o.egid() && c.gid() == o.sgid();
         if (!capable && (!sameIds || target.dumpable() != 1)) {

@@ -133,7 +133,7 @@ final class TimerSyscalls {
         }
         GuestProcess p = t.process();
         if ((clock == Clocks.CLOCK_REALTIME_ALARM || clock == Clocks.CLOCK_BOOTTIME_ALARM)
-                && p.credentials().euid() != 0) {
+                && !p.credentials().capable(GuestProcess.CAP_WAKE_ALARM)) {
             throw new ErrnoException(Errno.EPERM);
         }
         TimerFd file = new TimerFd(clock, TimeSyscalls.clockSource(t, clock), flags & OpenFlags.O_NONBLOCK,

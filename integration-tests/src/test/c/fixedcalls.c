@@ -1,0 +1,100 @@
+/* The calls Linux answers in a fixed way for a guest of jlx's: sethostname and setdomainname (uname
+ * shows the name), syslog over the kernel log, and the machine-wide calls a non-root user may not
+ * make (mount, acct, reboot, swapoff; module calls ENOSYS, as a kernel without modules). Natively root may change the host name: the program sets it
+ * to the name it already has. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *errname(int e) {
+    switch (e) {
+    case EPERM: return "EPERM";
+    case EFAULT: return "EFAULT";
+    case EINVAL: return "EINVAL";
+    default: return strerror(e);
+    }
+}
+
+static void result(const char *what, long r) {
+    if (r < 0) {
+        printf("%s: -1 %s\n", what, errname(errno));
+    } else {
+        printf("%s: %ld\n", what, r);
+    }
+}
+
+static void show_names(void) {
+    struct utsname u;
+    char proc[128] = "";
+    uname(&u);
+    FILE *f = fopen("/proc/sys/kernel/hostname", "r");
+    fgets(proc, sizeof proc, f);
+    fclose(f);
+    printf("nodename matches /proc: %d\n", strncmp(u.nodename, proc, strlen(u.nodename)) == 0);
+}
+
+static void as_root(void) {
+    struct utsname u;
+    uname(&u);
+    char name[65];
+    strcpy(name, u.nodename);
+    result("sethostname same", syscall(SYS_sethostname, name, strlen(name)));
+    show_names();
+    result("sethostname 65", syscall(SYS_sethostname, name, 65));
+    result("sethostname -1", syscall(SYS_sethostname, name, -1));
+    result("sethostname fault", syscall(SYS_sethostname, (void *)8, 4));
+    result("setdomainname 65", syscall(SYS_setdomainname, name, 65));
+    result("syslog bad type", syscall(SYS_syslog, 99, NULL, 0));
+    result("syslog console level 0", syscall(SYS_syslog, 8, NULL, 0));
+    result("syslog console level 9", syscall(SYS_syslog, 8, NULL, 9));
+    result("syslog read all NULL", syscall(SYS_syslog, 3, NULL, 10));
+    char buf[16];
+    result("syslog read all -1", syscall(SYS_syslog, 3, buf, -1));
+    result("syslog read all 0", syscall(SYS_syslog, 3, buf, 0));
+    result("syslog read NULL", syscall(SYS_syslog, 2, NULL, 10));
+    result("syslog read 0", syscall(SYS_syslog, 2, buf, 0));
+}
+
+static void as_nobody(void) {
+    result("setuid 65534", setuid(65534));
+    struct utsname u;
+    uname(&u);
+    result("nobody sethostname", syscall(SYS_sethostname, u.nodename, strlen(u.nodename)));
+    result("nobody setdomainname", syscall(SYS_setdomainname, u.domainname, strlen(u.domainname)));
+    result("nobody sethostname 65", syscall(SYS_sethostname, u.nodename, 65));
+    for (int type = 0; type <= 10; type++) {
+        char what[32];
+        snprintf(what, sizeof what, "nobody syslog %d", type);
+        result(what, syscall(SYS_syslog, type, NULL, 0));
+    }
+    result("nobody mount", syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
+    result("nobody umount2", syscall(SYS_umount2, "/tmp", 0));
+    result("nobody pivot_root", syscall(SYS_pivot_root, "/", "/"));
+    result("nobody acct", syscall(SYS_acct, NULL));
+    result("nobody swapoff", syscall(SYS_swapoff, "/nonexistent"));
+    result("nobody reboot", syscall(SYS_reboot, 0xfee1dead, 672274793, 0x1234567, NULL));
+    result("nobody delete_module", syscall(SYS_delete_module, "nothing", 0));
+    FILE *f = fopen("/proc/sys/kernel/hostname", "w");
+    printf("opened: %d %s\n", f != NULL, f ? "" : errname(errno));
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    as_root();
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        as_nobody();
+        fflush(stdout);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    printf("child status %#x\n", status);
+    return 0;
+}

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/sem.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -60,6 +63,34 @@ static void as_root(void) {
     result("syslog read 0", syscall(SYS_syslog, 2, buf, 0));
 }
 
+static void *sleeper(void *arg) {
+    (void)arg;
+    pause();
+    return NULL;
+}
+
+static void unsharing(void) {
+    result("unshare 0", unshare(0));
+    result("unshare files", unshare(CLONE_FILES));
+    result("unshare fs", unshare(CLONE_FS));
+    result("unshare thread|sighand|vm alone", unshare(CLONE_THREAD | CLONE_SIGHAND | CLONE_VM));
+    result("unshare bad flag", unshare(0x1));
+    result("unshare settls", unshare(CLONE_SETTLS));
+    /* CLONE_SYSVSEM applies the SEM_UNDO adjustments, as exit would. */
+    int id = semget(IPC_PRIVATE, 1, 0600);
+    struct sembuf up = {0, 3, SEM_UNDO};
+    result("semop +3 undo", semop(id, &up, 1));
+    result("value", semctl(id, 0, GETVAL));
+    result("unshare sysvsem", unshare(CLONE_SYSVSEM));
+    result("value after", semctl(id, 0, GETVAL));
+    semctl(id, 0, IPC_RMID);
+    pthread_t th;
+    pthread_create(&th, NULL, sleeper, NULL);
+    result("unshare vm with threads", unshare(CLONE_VM));
+    result("unshare thread with threads", unshare(CLONE_THREAD));
+    result("unshare 0 with threads", unshare(0));
+}
+
 static void as_nobody(void) {
     result("setuid 65534", setuid(65534));
     struct utsname u;
@@ -72,6 +103,9 @@ static void as_nobody(void) {
         snprintf(what, sizeof what, "nobody syslog %d", type);
         result(what, syscall(SYS_syslog, type, NULL, 0));
     }
+    result("nobody unshare uts", unshare(CLONE_NEWUTS));
+    result("nobody unshare ns", unshare(CLONE_NEWNS));
+    result("nobody unshare net|ipc", unshare(CLONE_NEWNET | CLONE_NEWIPC));
     result("nobody mount", syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
     result("nobody umount2", syscall(SYS_umount2, "/tmp", 0));
     result("nobody pivot_root", syscall(SYS_pivot_root, "/", "/"));
@@ -96,5 +130,7 @@ int main(void) {
     int status;
     waitpid(pid, &status, 0);
     printf("child status %#x\n", status);
-    return 0;
+    unsharing();
+    fflush(stdout);
+    _exit(0);
 }

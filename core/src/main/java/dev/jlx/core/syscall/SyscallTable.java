@@ -295,7 +295,7 @@ public final class SyscallTable {
         e(FACCESSAT, FULL, "", FileSyscalls::faccessat, INT, DIRFD, PATH, OCTAL),
         e(PSELECT6, FULL, "waits as poll does", PollSyscalls::pselect6, INT, INT, PTR, PTR, PTR, PTR, PTR).blocking().notRestarted(),
         e(PPOLL, FULL, "as poll, with the signal mask swapped for the wait", PollSyscalls::ppoll, INT, PTR, INT, PTR, PTR, SIZE).blocking().notRestarted(),
-        none(UNSHARE, ""),
+        e(UNSHARE, PARTIAL, "a process of one thread: CLONE_THREAD, SIGHAND, VM, FS and FILES have nothing to unshare (jlx's processes share none), CLONE_SYSVSEM applies the SEM_UNDO adjustments; a process of several threads keeps its root, working directory, descriptors and undo list for all (EINVAL); CLONE_NEWUSER EINVAL (as a kernel without user namespaces), the other namespaces EPERM (as a container without CAP_SYS_ADMIN, whatever the guest's capabilities)", ForkSyscalls::unshare, INT, LONG),
         e(SET_ROBUST_LIST, PARTIAL, "the list is kept; it is walked at thread exit when threads exist", ProcessSyscalls::set_robust_list, INT, PTR, SIZE),
         e(GET_ROBUST_LIST, PARTIAL, "the calling thread only", ProcessSyscalls::get_robust_list, INT, INT, PTR, PTR),
         e(SPLICE, FULL, "data goes through a buffer in the JVM (the flags other than SPLICE_F_NONBLOCK are hints)", CopySyscalls::splice, SIZE, FD, PTR, FD, PTR, SIZE, INT).blocking(),

@@ -78,6 +78,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("prctl", t, List.of()));
             cases.add(Arguments.of("caps", t, List.of()));
             cases.add(Arguments.of("fixedcalls", t, List.of()));
+            cases.add(Arguments.of("numa", t, List.of()));
             cases.add(Arguments.of("pdeathsig", t, List.of()));
             cases.add(Arguments.of("threadsignals", t, List.of()));
             cases.add(Arguments.of("execthread", t, List.of("join")));

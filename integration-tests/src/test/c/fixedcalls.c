@@ -8,6 +8,7 @@
 #include <string.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -91,6 +92,49 @@ static void unsharing(void) {
     result("unshare 0 with threads", unshare(0));
 }
 
+static void strict_child(int how) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        long r = how ? prctl(PR_SET_SECCOMP, 1, 0, 0, 0) : syscall(SYS_seccomp, 0, 0, NULL);
+        char line[] = "in strict mode: x\n";
+        line[16] = r == 0 ? 'y' : 'n';
+        write(1, line, sizeof line - 1);
+        char c;
+        read(-1, &c, 1);
+        write(1, "read and write pass\n", 20);
+        syscall(SYS_getpid);
+        write(1, "not reached\n", 12);
+        syscall(SYS_exit, 0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    printf("strict child status %#x\n", status);
+}
+
+static void seccomp_calls(void) {
+    unsigned actions[] = {0x80000000u, 0, 0x00030000, 0x00050000, 0x7fc00000, 0x7ff00000, 0x7ffc0000, 0x7fff0000,
+                          0x12345678, 0x00050001};
+    for (unsigned i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+        char what[40];
+        snprintf(what, sizeof what, "action avail %#x", actions[i]);
+        result(what, syscall(SYS_seccomp, 2, 0, &actions[i]));
+    }
+    result("action avail flags", syscall(SYS_seccomp, 2, 1, &actions[0]));
+    result("action avail fault", syscall(SYS_seccomp, 2, 0, (void *)8));
+    unsigned short sizes[3];
+    result("notif sizes", syscall(SYS_seccomp, 3, 0, sizes));
+    printf("sizes %u %u %u\n", sizes[0], sizes[1], sizes[2]);
+    result("notif sizes fault", syscall(SYS_seccomp, 3, 0, (void *)8));
+    result("bad op", syscall(SYS_seccomp, 9, 0, NULL));
+    result("strict with flags", syscall(SYS_seccomp, 0, 1, NULL));
+    result("strict with args", syscall(SYS_seccomp, 0, 0, sizes));
+    result("PR_GET_SECCOMP", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+    result("PR_SET_SECCOMP 3", prctl(PR_SET_SECCOMP, 3, 0, 0, 0));
+    strict_child(0);
+    strict_child(1);
+}
+
 static void as_nobody(void) {
     result("setuid 65534", setuid(65534));
     struct utsname u;
@@ -130,6 +174,7 @@ int main(void) {
     int status;
     waitpid(pid, &status, 0);
     printf("child status %#x\n", status);
+    seccomp_calls();
     unsharing();
     fflush(stdout);
     _exit(0);

@@ -126,6 +126,17 @@ public final class GuestThread {
 
     private volatile MemoryPolicy memoryPolicy = MemoryPolicy.DEFAULT;
 
+    /** SECCOMP_MODE_STRICT: only read, write, exit and rt_sigreturn; kept by clone and execve, never left. */
+    private volatile boolean seccompStrict;
+
+    public boolean seccompStrict() {
+        return seccompStrict;
+    }
+
+    public void setSeccompStrict() {
+        seccompStrict = true;
+    }
+
     public MemoryPolicy memoryPolicy() {
         return memoryPolicy;
     }
@@ -137,6 +148,7 @@ public final class GuestThread {
     /** clone's copy of the task flags a new task keeps. */
     void inheritTaskFlags(GuestThread from) {
         memoryPolicy = from.memoryPolicy;
+        seccompStrict = from.seccompStrict;
         mceFlags = from.mceFlags;
         tscFaults = from.tscFaults;
         personality = from.personality;

@@ -314,7 +314,11 @@ final class ProcessSyscalls {
                 return 0;
             }
             case Prctl.PR_GET_SECCOMP -> {
+                // In strict mode prctl itself kills, so a caller that gets here has no seccomp mode.
                 return 0;
+            }
+            case Prctl.PR_SET_SECCOMP -> {
+                return SeccompSyscalls.prctlSetSeccomp(t, arg2);
             }
             case Prctl.PR_GET_KEEPCAPS -> {
                 return (p.securebits() & GuestProcess.SECBIT_KEEP_CAPS) != 0 ? 1 : 0;

@@ -201,7 +201,7 @@ final class ProcessFiles {
         s.append("CapBnd:\t").append(sigset(p.capabilityBound())).append('\n');
         s.append("CapAmb:\t").append(sigset(caps.ambient())).append('\n');
         s.append("NoNewPrivs:\t").append((p.noNewPrivs() ? 1 : 0)).append('\n');
-        s.append("Seccomp:\t0\n");
+        s.append("Seccomp:\t").append(t.seccompStrict() ? 1 : 0).append('\n');
         s.append("Seccomp_filters:\t0\n");
         // As for a CPU without the speculation bugs: the engine does not speculate.
         s.append("Speculation_Store_Bypass:\tnot vulnerable\n");

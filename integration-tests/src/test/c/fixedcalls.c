@@ -150,6 +150,13 @@ static void as_nobody(void) {
     result("nobody unshare uts", unshare(CLONE_NEWUTS));
     result("nobody unshare ns", unshare(CLONE_NEWNS));
     result("nobody unshare net|ipc", unshare(CLONE_NEWNET | CLONE_NEWIPC));
+    int pidfd = syscall(SYS_pidfd_open, getppid(), 0);
+    result("nobody setns pidfd uts", setns(pidfd, CLONE_NEWUTS));
+    result("nobody setns pidfd net|ipc", setns(pidfd, CLONE_NEWNET | CLONE_NEWIPC));
+    result("nobody setns pidfd 0", setns(pidfd, 0));
+    result("nobody setns pidfd bad flag", setns(pidfd, CLONE_FILES));
+    result("nobody setns bad fd", setns(-1, 0));
+    result("nobody setns stdin", setns(0, 0));
     result("nobody mount", syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
     result("nobody umount2", syscall(SYS_umount2, "/tmp", 0));
     result("nobody pivot_root", syscall(SYS_pivot_root, "/", "/"));

@@ -100,6 +100,23 @@ final class ForkSyscalls {
         return 0;
     }
 
+    /**
+     * Implements Linux syscall setns(2): jlx has no namespace files (/proc/PID/ns), so only a pidfd
+     * can name namespaces; joining them is EPERM as for unshare (CLONE_NEWUSER EINVAL), after
+     * check_setns_flags.
+     */
+    static long setns(GuestThread t, Args a) throws ErrnoException {
+        if (!(t.process().fds().get(a.fd(0)) instanceof PidFd)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long flags = Integer.toUnsignedLong(a.i32(1));
+        if (flags == 0 || (flags & ~(NAMESPACES | CloneFlags.CLONE_NEWUSER)) != 0
+                || (flags & CloneFlags.CLONE_NEWUSER) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        throw new ErrnoException(Errno.EPERM);
+    }
+
     /** Implements Linux syscall fork(2). */
     static long fork(GuestThread t, Args a) throws ErrnoException {
         return cloneProcess(t, Signals.SIGCHLD, 0, 0, 0, 0, Signals.SIGCHLD, 0);

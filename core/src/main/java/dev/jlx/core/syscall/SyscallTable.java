@@ -331,7 +331,7 @@ public final class SyscallTable {
         none(CLOCK_ADJTIME, ""),
         e(SYNCFS, PARTIAL, "syncs the file itself, not its whole file system", FileSyscalls::syncfs, INT, FD),
         e(SENDMMSG, PARTIAL, "as sendmsg", SocketSyscalls::sendmmsg, INT, FD, PTR, INT, MSG_FLAGS).blocking(),
-        none(SETNS, ""),
+        e(SETNS, PARTIAL, "jlx has no namespace files (/proc/PID/ns): any descriptor but a pidfd is EINVAL; a pidfd's namespaces are EPERM (as a container without CAP_SYS_ADMIN, whatever the guest's capabilities), CLONE_NEWUSER EINVAL (as a kernel without user namespaces)", ForkSyscalls::setns, INT, FD, INT),
         e(GETCPU, PARTIAL, "CPU 0 and node 0: the host does not say where a Java thread runs", ProcessSyscalls::getcpu, INT, PTR, PTR, PTR),
         none(PROCESS_VM_READV, ""),
         none(PROCESS_VM_WRITEV, ""),

@@ -76,6 +76,9 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("signals", t, List.of("abort")));
             cases.add(Arguments.of("signals", t, List.of("segv")));
             cases.add(Arguments.of("prctl", t, List.of()));
+            cases.add(Arguments.of("caps", t, List.of()));
+            cases.add(Arguments.of("fixedcalls", t, List.of()));
+            cases.add(Arguments.of("numa", t, List.of()));
             cases.add(Arguments.of("pdeathsig", t, List.of()));
             cases.add(Arguments.of("threadsignals", t, List.of()));
             cases.add(Arguments.of("execthread", t, List.of("join")));

@@ -146,7 +146,7 @@ abstract class PseudoFs implements FileSystem {
         if (node instanceof PseudoNode.File f && (want & MAY_WRITE) != 0 && f.sink() == null
                 && f.readOnly() == Errno.EACCES) {
             permitted = false;
-        } else if (c.fsuid() == 0) {
+        } else if (c.capable(GuestProcess.CAP_DAC_OVERRIDE)) {
             permitted = (want & MAY_EXEC) == 0 || node instanceof PseudoNode.Dir || (m.perm() & 0111) != 0;
         } else {
             int bits = m.uid() == c.fsuid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();

@@ -44,7 +44,7 @@ abstract class IpcObject {
     /**
      * Linux's ipcperms: the owner's or creator's bits for its user, the group's for its groups, the
      * others' else; {@code flag}'s read, write and execute bits in any of the three places ask for
-     * them. EACCES unless granted or CAP_IPC_OWNER (euid 0 in jlx).
+     * them. EACCES unless granted or CAP_IPC_OWNER.
      */
     void checkAccess(Credentials c, int flag) throws ErrnoException {
         int requested = (flag >> 6) | (flag >> 3) | flag;
@@ -54,7 +54,7 @@ abstract class IpcObject {
         } else if (inGroup(c, cgid) || inGroup(c, gid)) {
             granted >>= 3;
         }
-        if ((requested & ~granted & 0007) != 0 && c.euid() != 0) {
+        if ((requested & ~granted & 0007) != 0 && !c.capable(dev.jlx.core.kernel.GuestProcess.CAP_IPC_OWNER)) {
             throw new ErrnoException(Errno.EACCES);
         }
     }
@@ -71,9 +71,9 @@ abstract class IpcObject {
         return false;
     }
 
-    /** Linux's ipcctl_obtain_check for IPC_SET and IPC_RMID: the owner, the creator or CAP_SYS_ADMIN (euid 0), else EPERM. */
+    /** Linux's ipcctl_obtain_check for IPC_SET and IPC_RMID: the owner, the creator or CAP_SYS_ADMIN, else EPERM. */
     void checkOwner(Credentials c) throws ErrnoException {
-        if (c.euid() != cuid && c.euid() != uid && c.euid() != 0) {
+        if (c.euid() != cuid && c.euid() != uid && !c.capable(dev.jlx.core.kernel.GuestProcess.CAP_SYS_ADMIN)) {
             throw new ErrnoException(Errno.EPERM);
         }
     }

@@ -263,7 +263,7 @@ public final class MessageQueues {
         Queue q = ids.byId(msqid);
         synchronized (q) {
             q.checkOwner(c);
-            if (qbytes > Ipc.MSGMNB && c.euid() != 0) {
+            if (qbytes > Ipc.MSGMNB && !c.capable(dev.jlx.core.kernel.GuestProcess.CAP_SYS_RESOURCE)) {
                 throw new ErrnoException(Errno.EPERM);
             }
             q.set(perm);

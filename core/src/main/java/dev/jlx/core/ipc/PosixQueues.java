@@ -31,7 +31,7 @@ public final class PosixQueues {
             if ((flags & OpenFlags.O_CREAT) == 0) {
                 throw new ErrnoException(Errno.ENOENT);
             }
-            boolean privileged = c.euid() == 0;
+            boolean privileged = c.capable(dev.jlx.core.kernel.GuestProcess.CAP_SYS_RESOURCE);
             if (byName.size() >= Ipc.MQ_QUEUES_MAX && !privileged) {
                 throw new ErrnoException(Errno.ENOSPC);
             }
@@ -67,7 +67,7 @@ public final class PosixQueues {
         if (q == null) {
             throw new ErrnoException(Errno.ENOENT);
         }
-        if (c.fsuid() != 0 && c.fsuid() != q.uid()) {
+        if (!c.capable(dev.jlx.core.kernel.GuestProcess.CAP_FOWNER) && c.fsuid() != q.uid()) {
             throw new ErrnoException(Errno.EACCES);
         }
         byName.remove(name);

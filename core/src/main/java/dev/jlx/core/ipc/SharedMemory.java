@@ -177,7 +177,7 @@ public final class SharedMemory {
     /** Implements shmctl(2) SHM_LOCK and SHM_UNLOCK: the SHM_LOCKED mode bit (jlx's memory is never swapped). */
     public synchronized void lock(int shmid, boolean lock, Credentials c) throws ErrnoException {
         Segment s = ids.byId(shmid);
-        if (c.euid() != 0 && c.euid() != s.uid && c.euid() != s.cuid) {
+        if (!c.capable(dev.jlx.core.kernel.GuestProcess.CAP_IPC_LOCK) && c.euid() != s.uid && c.euid() != s.cuid) {
             throw new ErrnoException(Errno.EPERM);
         }
         s.mode = lock ? s.mode | Ipc.SHM_LOCKED : s.mode & ~Ipc.SHM_LOCKED;

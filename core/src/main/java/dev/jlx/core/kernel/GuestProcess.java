@@ -78,7 +78,7 @@ public final class GuestProcess {
     private volatile boolean childSubreaper;
     /**
      * The securebits and the capability bounding set, parts of Linux's credentials: per process here,
-     * as jlx keeps the ids. Changing either needs CAP_SETPCAP, which jlx ties to euid 0.
+     * as jlx keeps the ids. Changing either needs CAP_SETPCAP.
      */
     private volatile int securebits;
     private volatile long capabilityBound = ALL_CAPABILITIES;
@@ -89,6 +89,43 @@ public final class GuestProcess {
     public static final long ALL_CAPABILITIES = (1L << (CAP_LAST_CAP + 1)) - 1;
     /** SECBIT_KEEP_CAPS: the securebit PR_SET_KEEPCAPS sets, cleared by execve. */
     public static final int SECBIT_KEEP_CAPS = 1 << 4;
+    /** SECBIT_NOROOT: uid 0 gets no capabilities from execve. */
+    public static final int SECBIT_NOROOT = 1;
+    /** SECBIT_NO_SETUID_FIXUP: uid changes leave the capability sets alone. */
+    public static final int SECBIT_NO_SETUID_FIXUP = 1 << 2;
+    /** SECBIT_NO_CAP_AMBIENT_RAISE: PR_CAP_AMBIENT_RAISE is refused. */
+    public static final int SECBIT_NO_CAP_AMBIENT_RAISE = 1 << 6;
+    /**
+     * CAP_FS_SET: the capabilities a file-system uid of 0 stands for (CAP_CHOWN, DAC_OVERRIDE,
+     * DAC_READ_SEARCH, FOWNER, FSETID, LINUX_IMMUTABLE, MKNOD, MAC_OVERRIDE).
+     */
+    public static final long FS_CAPABILITIES = 0x1fL | 1L << 9 | 1L << 27 | 1L << 32;
+    /** Capability numbers jlx's checks ask for (linux/capability.h). */
+    public static final int CAP_CHOWN = 0;
+    public static final int CAP_DAC_OVERRIDE = 1;
+    public static final int CAP_DAC_READ_SEARCH = 2;
+    public static final int CAP_FOWNER = 3;
+    public static final int CAP_FSETID = 4;
+    public static final int CAP_KILL = 5;
+    public static final int CAP_SETGID = 6;
+    public static final int CAP_SETUID = 7;
+    public static final int CAP_SETPCAP = 8;
+    public static final int CAP_NET_BIND_SERVICE = 10;
+    public static final int CAP_NET_ADMIN = 12;
+    public static final int CAP_NET_RAW = 13;
+    public static final int CAP_IPC_LOCK = 14;
+    public static final int CAP_IPC_OWNER = 15;
+    public static final int CAP_SYS_CHROOT = 18;
+    public static final int CAP_SYS_PTRACE = 19;
+    public static final int CAP_SYS_ADMIN = 21;
+    public static final int CAP_SYS_NICE = 23;
+    public static final int CAP_SYS_RESOURCE = 24;
+    public static final int CAP_SYS_TIME = 25;
+    public static final int CAP_SYS_TTY_CONFIG = 26;
+    public static final int CAP_MKNOD = 27;
+    public static final int CAP_SYSLOG = 34;
+    public static final int CAP_WAKE_ALARM = 35;
+    public static final int CAP_CHECKPOINT_RESTORE = 40;
     /** fs.suid_dumpable's default: what dumpable becomes when the effective ids change. */
     private static final int SUID_DUMPABLE = 0;
     /** When the process was created, in {@link System#nanoTime()} terms (the start time /proc shows). */
@@ -903,13 +940,18 @@ public final class GuestProcess {
 
     /**
      * execve's changes to the process itself: caught signals back to their defaults; dumpable again
-     * unless the real and effective ids differ; SECBIT_KEEP_CAPS cleared; POSIX timers deleted.
+     * unless the real and effective ids differ; the capability sets execve gives a program without file
+     * capabilities (jlx reads no security.capability attribute) and SECBIT_KEEP_CAPS cleared; POSIX
+     * timers deleted.
      */
     public void execReset() {
         signalActions.flushHandlers();
         posixTimers.deleteAll();
-        Credentials c = credentials;
-        dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
+        synchronized (credentialsLock) {
+            Credentials c = credentials;
+            credentials = c.withCaps(c.caps().afterExec(c.uid(), c.euid(), capabilityBound, securebits));
+            dumpable = c.uid() == c.euid() && c.gid() == c.egid() ? 1 : SUID_DUMPABLE;
+        }
         securebits &= ~SECBIT_KEEP_CAPS;
     }
 
@@ -928,15 +970,93 @@ public final class GuestProcess {
     }
 
     /**
-     * Real, effective, saved and file-system user and group ids, and the supplementary groups: the
-     * guest's view. The file-system ids are the ones jlx's own access checks and new pipes use, as
-     * Linux's; the host still checks every host file access against jlx's own host identity.
+     * Real, effective, saved and file-system user and group ids, the supplementary groups and the
+     * capability sets: the guest's view. The file-system ids are the ones jlx's own access checks and
+     * new pipes use, as Linux's; the host still checks every host file access against jlx's own host
+     * identity. Linux keeps credentials per thread; jlx per process (glibc changes every thread's ids
+     * together anyway; capset changes the whole process's sets).
      */
     public record Credentials(int uid, int gid, int euid, int egid, int[] groups, int suid, int sgid, int fsuid,
-            int fsgid) {
-        /** A process's first credentials: the saved and file-system ids are the effective ones. */
+            int fsgid, Capabilities caps) {
+        /**
+         * A process's first credentials: the saved and file-system ids are the effective ones, and the
+         * capabilities those execve gives a program without file capabilities: every one with euid 0.
+         */
         public Credentials(int uid, int gid, int euid, int egid, int[] groups) {
-            this(uid, gid, euid, egid, groups, euid, egid, euid, egid);
+            this(uid, gid, euid, egid, groups, euid, egid, euid, egid, Capabilities.NONE.afterExec(uid, euid,
+                    ALL_CAPABILITIES, 0));
+        }
+
+        /** Whether the capability is in the effective set (Linux's capable()). */
+        public boolean capable(int cap) {
+            return (caps.effective() >>> cap & 1) != 0;
+        }
+
+        public Credentials withCaps(Capabilities c) {
+            return new Credentials(uid, gid, euid, egid, groups, suid, sgid, fsuid, fsgid, c);
+        }
+    }
+
+    /** The inheritable, permitted, effective and ambient capability sets (capabilities(7)), bit n for capability n. */
+    public record Capabilities(long inheritable, long permitted, long effective, long ambient) {
+        public static final Capabilities NONE = new Capabilities(0, 0, 0, 0);
+
+        /**
+         * execve's sets for a program without file capabilities (commoncap.c's cap_bprm_creds_from_file):
+         * unless SECBIT_NOROOT, a real or effective uid 0 gets the bounding and inheritable sets as
+         * permitted, and an effective uid 0 all of them effective; else the ambient set is all it keeps.
+         */
+        public Capabilities afterExec(int uid, int euid, long bounding, int securebits) {
+            boolean root = (securebits & SECBIT_NOROOT) == 0;
+            long p = root && (uid == 0 || euid == 0) ? (bounding | inheritable) : 0;
+            p |= ambient;
+            long e = root && euid == 0 ? p : ambient;
+            return new Capabilities(inheritable, p, e, ambient);
+        }
+
+        /**
+         * A change of the real, effective or saved uid (commoncap.c's cap_emulate_setxuid): leaving uid 0
+         * in all three clears the permitted and effective sets (not with SECBIT_KEEP_CAPS) and the
+         * ambient one; leaving effective uid 0 clears the effective set, coming back to it restores it
+         * from the permitted one. SECBIT_NO_SETUID_FIXUP turns all this off.
+         */
+        public Capabilities afterSetuid(Credentials old, int uid, int euid, int suid, int securebits) {
+            if ((securebits & SECBIT_NO_SETUID_FIXUP) != 0) {
+                return this;
+            }
+            long p = permitted;
+            long e = effective;
+            long a = ambient;
+            if ((old.uid() == 0 || old.euid() == 0 || old.suid() == 0) && uid != 0 && euid != 0 && suid != 0) {
+                if ((securebits & SECBIT_KEEP_CAPS) == 0) {
+                    p = 0;
+                    e = 0;
+                }
+                a = 0;
+            }
+            if (old.euid() == 0 && euid != 0) {
+                e = 0;
+            } else if (old.euid() != 0 && euid == 0) {
+                e = p;
+            }
+            return new Capabilities(inheritable, p, e, a);
+        }
+
+        /**
+         * A change of the file-system uid (cap_task_fix_setuid's LSM_SETID_FS): leaving 0 drops the
+         * file-system capabilities from the effective set, coming to 0 raises those permitted.
+         */
+        public Capabilities afterSetfsuid(int oldFsuid, int fsuid, int securebits) {
+            if ((securebits & SECBIT_NO_SETUID_FIXUP) != 0) {
+                return this;
+            }
+            if (oldFsuid == 0 && fsuid != 0) {
+                return new Capabilities(inheritable, permitted, effective & ~FS_CAPABILITIES, ambient);
+            }
+            if (oldFsuid != 0 && fsuid == 0) {
+                return new Capabilities(inheritable, permitted, effective | permitted & FS_CAPABILITIES, ambient);
+            }
+            return this;
         }
     }
 

@@ -116,8 +116,39 @@ public final class GuestThread {
         timerSlack = nanos == 0 ? defaultTimerSlack : nanos;
     }
 
+    /**
+     * set_mempolicy's policy (Linux's task mempolicy, per thread, kept by clone and execve): the mode,
+     * its mode flags, and the node mask get_mempolicy reports.
+     */
+    public record MemoryPolicy(int mode, int flags, long nodes) {
+        public static final MemoryPolicy DEFAULT = new MemoryPolicy(0, 0, 0);
+    }
+
+    private volatile MemoryPolicy memoryPolicy = MemoryPolicy.DEFAULT;
+
+    /** SECCOMP_MODE_STRICT: only read, write, exit and rt_sigreturn; kept by clone and execve, never left. */
+    private volatile boolean seccompStrict;
+
+    public boolean seccompStrict() {
+        return seccompStrict;
+    }
+
+    public void setSeccompStrict() {
+        seccompStrict = true;
+    }
+
+    public MemoryPolicy memoryPolicy() {
+        return memoryPolicy;
+    }
+
+    public void setMemoryPolicy(MemoryPolicy policy) {
+        memoryPolicy = policy;
+    }
+
     /** clone's copy of the task flags a new task keeps. */
     void inheritTaskFlags(GuestThread from) {
+        memoryPolicy = from.memoryPolicy;
+        seccompStrict = from.seccompStrict;
         mceFlags = from.mceFlags;
         tscFaults = from.tscFaults;
         personality = from.personality;

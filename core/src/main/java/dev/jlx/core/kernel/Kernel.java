@@ -68,6 +68,30 @@ public final class Kernel {
         this.hostTerminal = new dev.jlx.core.tty.HostTerminal(this);
     }
 
+    /**
+     * The UTS names uname shows: sethostname and setdomainname change them for this run's guests only
+     * (the host's own name stays); the node name starts as the host's, the domain name as Linux's "(none)".
+     */
+    private volatile String nodename;
+    private volatile String domainname = "(none)";
+
+    public String nodename() {
+        String n = nodename;
+        return n != null ? n : host.identity().hostname();
+    }
+
+    public void setNodename(String name) {
+        nodename = name;
+    }
+
+    public String domainname() {
+        return domainname;
+    }
+
+    public void setDomainname(String name) {
+        domainname = name;
+    }
+
     public HostBackend host() {
         return host;
     }

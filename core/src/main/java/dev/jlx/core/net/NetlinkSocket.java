@@ -94,7 +94,7 @@ public final class NetlinkSocket extends JvmSocket {
 
     /** NETLINK_ROUTE lets anyone listen to its groups but only CAP_NET_ADMIN send to them or to other sockets. */
     private static boolean privileged(GuestThread t) {
-        return t.process().credentials().euid() == 0;
+        return t.process().credentials().capable(GuestProcess.CAP_NET_ADMIN);
     }
 
     /** netlink_autobind, the lock held. */

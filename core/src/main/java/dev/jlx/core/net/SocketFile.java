@@ -287,7 +287,7 @@ public abstract class SocketFile extends OpenFile {
         }
         int val = le(value.read(4)).getInt(0);
         boolean on = val != 0;
-        boolean privileged = t.process().credentials().euid() == 0;
+        boolean privileged = t.process().credentials().capable(GuestProcess.CAP_NET_ADMIN);
         switch (name) {
             case SO_DEBUG -> {
                 if (on && !privileged) {
@@ -401,7 +401,7 @@ public abstract class SocketFile extends OpenFile {
             }
             index = l.index();
         }
-        if (boundDevice != 0 && t.process().credentials().euid() != 0) {
+        if (boundDevice != 0 && !t.process().credentials().capable(GuestProcess.CAP_NET_RAW)) {
             throw new ErrnoException(Errno.EPERM);
         }
         boundDevice = index;
@@ -412,7 +412,7 @@ public abstract class SocketFile extends OpenFile {
         return Integer.compareUnsigned(val, max) > 0 ? max : val;
     }
 
-    /** SO_*FORCE and SO_MARK need CAP_NET_ADMIN: euid 0 here. */
+    /** SO_*FORCE and SO_MARK need CAP_NET_ADMIN. */
     private static void requirePrivilege(boolean privileged) throws ErrnoException {
         if (!privileged) {
             throw new ErrnoException(Errno.EPERM);

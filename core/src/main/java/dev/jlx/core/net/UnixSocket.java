@@ -1109,7 +1109,9 @@ public final class UnixSocket extends JvmSocket {
             return;
         }
         GuestProcess proc = t.process();
-        if (domain.inflight(uid(), 0) > proc.rlimits().soft(Resource.RLIMIT_NOFILE) && proc.credentials().euid() != 0) {
+        if (domain.inflight(uid(), 0) > proc.rlimits().soft(Resource.RLIMIT_NOFILE)
+                && !proc.credentials().capable(GuestProcess.CAP_SYS_RESOURCE)
+                && !proc.credentials().capable(GuestProcess.CAP_SYS_ADMIN)) {
             throw new ErrnoException(Errno.ETOOMANYREFS);
         }
         for (OpenFile f : rights) {

@@ -1007,7 +1007,7 @@ final class FileSyscalls {
         }
         r.fs().access(r.path(), Fcntl.X_OK);
         GuestProcess p = t.process();
-        if (p.credentials().euid() != 0) {
+        if (!p.credentials().capable(GuestProcess.CAP_SYS_CHROOT)) {
             throw new ErrnoException(Errno.EPERM);
         }
         ByteString root = r.guestPath();

@@ -41,6 +41,82 @@ final class ForkSyscalls {
 
     private ForkSyscalls() {}
 
+    /** The namespaces unshare and clone know, apart from the user namespace. */
+    private static final long NAMESPACES = CloneFlags.CLONE_NEWNS | CloneFlags.CLONE_NEWUTS | CloneFlags.CLONE_NEWIPC
+            | CloneFlags.CLONE_NEWNET | CloneFlags.CLONE_NEWPID | CloneFlags.CLONE_NEWCGROUP | CloneFlags.CLONE_NEWTIME;
+    /** What a thread shares with the other threads of its process in jlx: Linux's fs, files and undo list. */
+    private static final long PROCESS_WIDE = CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES | CloneFlags.CLONE_SYSVSEM;
+
+    /**
+     * Implements Linux syscall unshare(2) with ksys_unshare's checks in order. jlx's processes share
+     * nothing with one another, so for a process of one thread CLONE_THREAD, SIGHAND, VM, FS and FILES
+     * have nothing to unshare; CLONE_SYSVSEM (and CLONE_NEWIPC with it) applies the SEM_UNDO
+     * adjustments and starts a new list, as exit does. A process of several threads keeps one root,
+     * working directory, descriptor table and undo list for all (EINVAL, Linux would split them).
+     * CLONE_NEWUSER is EINVAL, as a kernel without user namespaces; the other namespaces EPERM, as
+     * for a container without CAP_SYS_ADMIN (jlx has none).
+     */
+    static long unshare(GuestThread t, Args a) throws ErrnoException {
+        long flags = a.u64(0);
+        if ((flags & CloneFlags.CLONE_NEWUSER) != 0) {
+            flags |= CloneFlags.CLONE_THREAD | CloneFlags.CLONE_FS;
+        }
+        if ((flags & CLONE_VM) != 0) {
+            flags |= CloneFlags.CLONE_SIGHAND;
+        }
+        if ((flags & CloneFlags.CLONE_SIGHAND) != 0) {
+            flags |= CloneFlags.CLONE_THREAD;
+        }
+        if ((flags & CloneFlags.CLONE_NEWNS) != 0) {
+            flags |= CloneFlags.CLONE_FS;
+        }
+        if ((flags & CloneFlags.CLONE_NEWIPC) != 0) {
+            flags |= CloneFlags.CLONE_SYSVSEM;
+        }
+        long known = CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SIGHAND | CLONE_VM | PROCESS_WIDE | NAMESPACES
+                | CloneFlags.CLONE_NEWUSER;
+        if ((flags & ~known) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess p = t.process();
+        boolean alone = p.threadSnapshot().size() == 1;
+        if ((flags & (CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SIGHAND | CLONE_VM)) != 0 && !alone) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & PROCESS_WIDE) != 0 && !alone) {
+            p.kernel().warnOnce("unshare-threads", "unshare of CLONE_FS, CLONE_FILES or CLONE_SYSVSEM by a thread of "
+                    + "a multi-threaded process: jlx keeps them per process: EINVAL");
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & CloneFlags.CLONE_NEWUSER) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((flags & NAMESPACES) != 0) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if ((flags & CloneFlags.CLONE_SYSVSEM) != 0) {
+            p.kernel().ipc().sem().exit(p);
+        }
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall setns(2): jlx has no namespace files (/proc/PID/ns), so only a pidfd
+     * can name namespaces; joining them is EPERM as for unshare (CLONE_NEWUSER EINVAL), after
+     * check_setns_flags.
+     */
+    static long setns(GuestThread t, Args a) throws ErrnoException {
+        if (!(t.process().fds().get(a.fd(0)) instanceof PidFd)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long flags = Integer.toUnsignedLong(a.i32(1));
+        if (flags == 0 || (flags & ~(NAMESPACES | CloneFlags.CLONE_NEWUSER)) != 0
+                || (flags & CloneFlags.CLONE_NEWUSER) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        throw new ErrnoException(Errno.EPERM);
+    }
+
     /** Implements Linux syscall fork(2). */
     static long fork(GuestThread t, Args a) throws ErrnoException {
         return cloneProcess(t, Signals.SIGCHLD, 0, 0, 0, 0, Signals.SIGCHLD, 0);

@@ -50,9 +50,14 @@ final class IdentitySyscalls {
     /** -1 as a uid or gid argument: leave that id as it is. */
     private static final int UNCHANGED = -1;
 
-    /** Whether the process may set ids freely: CAP_SETUID/CAP_SETGID, which jlx ties to euid 0. */
+    /** Whether the process may set user ids freely: CAP_SETUID. */
     private static boolean privileged(GuestProcess.Credentials c) {
-        return c.euid() == 0;
+        return c.capable(GuestProcess.CAP_SETUID);
+    }
+
+    /** Whether the process may set group ids freely: CAP_SETGID. */
+    private static boolean privilegedGroup(GuestProcess.Credentials c) {
+        return c.capable(GuestProcess.CAP_SETGID);
     }
 
     /** An unprivileged caller may only take one of its current real, effective and saved ids. */
@@ -74,10 +79,10 @@ final class IdentitySyscalls {
         }
         t.process().changeCredentials(c -> {
             if (privileged(c)) {
-                return with(c, true, u, u, u);
+                return with(t, c, true, u, u, u);
             }
             allowed(false, u, c.uid(), c.uid(), c.suid());
-            return with(c, true, UNCHANGED, u, UNCHANGED);
+            return with(t, c, true, UNCHANGED, u, UNCHANGED);
         });
         return 0;
     }
@@ -89,11 +94,11 @@ final class IdentitySyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         t.process().changeCredentials(c -> {
-            if (privileged(c)) {
-                return with(c, false, g, g, g);
+            if (privilegedGroup(c)) {
+                return with(t, c, false, g, g, g);
             }
             allowed(false, g, c.gid(), c.gid(), c.sgid());
-            return with(c, false, UNCHANGED, g, UNCHANGED);
+            return with(t, c, false, UNCHANGED, g, UNCHANGED);
         });
         return 0;
     }
@@ -108,7 +113,7 @@ final class IdentitySyscalls {
             allowed(p, e, c.uid(), c.euid(), c.suid());
             int newEuid = e == UNCHANGED ? c.euid() : e;
             int saved = r != UNCHANGED || e != UNCHANGED && e != c.uid() ? newEuid : UNCHANGED;
-            return with(c, true, r, e, saved);
+            return with(t, c, true, r, e, saved);
         });
         return 0;
     }
@@ -118,12 +123,12 @@ final class IdentitySyscalls {
         int r = a.i32(0);
         int e = a.i32(1);
         t.process().changeCredentials(c -> {
-            boolean p = privileged(c);
+            boolean p = privilegedGroup(c);
             allowed(p, r, c.gid(), c.egid(), c.gid());
             allowed(p, e, c.gid(), c.egid(), c.sgid());
             int newEgid = e == UNCHANGED ? c.egid() : e;
             int saved = r != UNCHANGED || e != UNCHANGED && e != c.gid() ? newEgid : UNCHANGED;
-            return with(c, false, r, e, saved);
+            return with(t, c, false, r, e, saved);
         });
         return 0;
     }
@@ -138,7 +143,7 @@ final class IdentitySyscalls {
             for (int i = 0; i < 3; i++) {
                 allowed(p, a.i32(i), c.uid(), c.euid(), c.suid());
             }
-            return with(c, true, a.i32(0), a.i32(1), a.i32(2));
+            return with(t, c, true, a.i32(0), a.i32(1), a.i32(2));
         });
         return 0;
     }
@@ -149,11 +154,11 @@ final class IdentitySyscalls {
             if (noChange(a, c.gid(), c.egid(), c.sgid(), c.fsgid())) {
                 return c;
             }
-            boolean p = privileged(c);
+            boolean p = privilegedGroup(c);
             for (int i = 0; i < 3; i++) {
                 allowed(p, a.i32(i), c.gid(), c.egid(), c.sgid());
             }
-            return with(c, false, a.i32(0), a.i32(1), a.i32(2));
+            return with(t, c, false, a.i32(0), a.i32(1), a.i32(2));
         });
         return 0;
     }
@@ -173,17 +178,21 @@ final class IdentitySyscalls {
 
     /**
      * {@code c} with the real, effective and saved user ids ({@code user}) or group ids set, -1
-     * keeping one, and the file-system id set to the new effective one.
+     * keeping one, and the file-system id set to the new effective one; a user id change changes the
+     * capability sets as Linux's.
      */
-    private static GuestProcess.Credentials with(GuestProcess.Credentials c, boolean user, int r, int e, int s) {
+    private static GuestProcess.Credentials with(GuestThread t, GuestProcess.Credentials c, boolean user, int r,
+            int e, int s) {
         if (user) {
+            int uid = pick(r, c.uid());
             int euid = pick(e, c.euid());
-            return new GuestProcess.Credentials(pick(r, c.uid()), c.gid(), euid, c.egid(), c.groups(),
-                    pick(s, c.suid()), c.sgid(), euid, c.fsgid());
+            int suid = pick(s, c.suid());
+            return new GuestProcess.Credentials(uid, c.gid(), euid, c.egid(), c.groups(), suid, c.sgid(), euid,
+                    c.fsgid(), c.caps().afterSetuid(c, uid, euid, suid, t.process().securebits()));
         }
         int egid = pick(e, c.egid());
         return new GuestProcess.Credentials(c.uid(), pick(r, c.gid()), c.euid(), egid, c.groups(), c.suid(),
-                pick(s, c.sgid()), c.fsuid(), egid);
+                pick(s, c.sgid()), c.fsuid(), egid, c.caps());
     }
 
     /**
@@ -200,7 +209,7 @@ final class IdentitySyscalls {
                 return c;
             }
             return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), c.groups(), c.suid(), c.sgid(),
-                    u, c.fsgid());
+                    u, c.fsgid(), c.caps().afterSetfsuid(c.fsuid(), u, t.process().securebits()));
         });
         return Integer.toUnsignedLong(previous[0]);
     }
@@ -211,11 +220,11 @@ final class IdentitySyscalls {
         int[] previous = new int[1];
         t.process().changeCredentials(c -> {
             previous[0] = c.fsgid();
-            if (g == UNCHANGED || !privileged(c) && g != c.gid() && g != c.egid() && g != c.sgid() && g != c.fsgid()) {
+            if (g == UNCHANGED || !privilegedGroup(c) && g != c.gid() && g != c.egid() && g != c.sgid() && g != c.fsgid()) {
                 return c;
             }
             return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), c.groups(), c.suid(), c.sgid(),
-                    c.fsuid(), g);
+                    c.fsuid(), g, c.caps());
         });
         return Integer.toUnsignedLong(previous[0]);
     }
@@ -233,7 +242,7 @@ final class IdentitySyscalls {
      * stops the reading before a fault further on would (EFAULT).
      */
     static long setgroups(GuestThread t, Args a) throws ErrnoException {
-        if (!privileged(t.process().credentials())) {
+        if (!privilegedGroup(t.process().credentials())) {
             throw new ErrnoException(Errno.EPERM);
         }
         int size = a.i32(0);
@@ -250,11 +259,11 @@ final class IdentitySyscalls {
         }
         t.process().changeCredentials(c -> {
             // Asked again: another thread may have given the privilege up meanwhile.
-            if (!privileged(c)) {
+            if (!privilegedGroup(c)) {
                 throw new ErrnoException(Errno.EPERM);
             }
             return new GuestProcess.Credentials(c.uid(), c.gid(), c.euid(), c.egid(), groups, c.suid(), c.sgid(),
-                    c.fsuid(), c.fsgid());
+                    c.fsuid(), c.fsgid(), c.caps());
         });
         return 0;
     }

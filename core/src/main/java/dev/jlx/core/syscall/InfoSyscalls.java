@@ -29,10 +29,100 @@ final class InfoSyscalls {
     static long uname(GuestThread t, Args a) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Utsname.SIZE);
         String release = (t.personality() & UNAME26) != 0 ? uname26(Kernel.RELEASE) : Kernel.RELEASE;
-        new Utsname("Linux", t.process().kernel().host().identity().hostname(), release, Kernel.VERSION,
-                "x86_64", "(none)").writeTo(b, 0);
+        Kernel k = t.process().kernel();
+        new Utsname("Linux", k.nodename(), release, Kernel.VERSION, "x86_64", k.domainname()).writeTo(b, 0);
         t.process().space().memory().writeStruct(a.addr(0), b);
         return 0;
+    }
+
+    /** __NEW_UTS_LEN: a UTS name's longest length. */
+    private static final int UTS_LEN = 64;
+
+    /** Implements Linux syscall sethostname(2): CAP_SYS_ADMIN, at most 64 bytes. */
+    static long sethostname(GuestThread t, Args a) throws ErrnoException {
+        t.process().kernel().setNodename(utsName(t, a));
+        return 0;
+    }
+
+    /** Implements Linux syscall setdomainname(2), as sethostname. */
+    static long setdomainname(GuestThread t, Args a) throws ErrnoException {
+        t.process().kernel().setDomainname(utsName(t, a));
+        return 0;
+    }
+
+    /** The name a sethostname or setdomainname call gives, with Linux's checks in order: EPERM, EINVAL, EFAULT. */
+    private static String utsName(GuestThread t, Args a) throws ErrnoException {
+        if (!t.process().credentials().capable(dev.jlx.core.kernel.GuestProcess.CAP_SYS_ADMIN)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        int len = a.i32(1);
+        if (len < 0 || len > UTS_LEN) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return utsString(t.process().space().memory().read(a.addr(0), len));
+    }
+
+    /** syslog(2)'s actions. */
+    private static final int SYSLOG_ACTION_READ = 2;
+    private static final int SYSLOG_ACTION_READ_ALL = 3;
+    private static final int SYSLOG_ACTION_READ_CLEAR = 4;
+    private static final int SYSLOG_ACTION_CONSOLE_LEVEL = 8;
+    private static final int SYSLOG_ACTION_SIZE_UNREAD = 9;
+    private static final int SYSLOG_ACTION_SIZE_BUFFER = 10;
+    /** The log buffer's size: CONFIG_LOG_BUF_SHIFT 18, as Debian's and Ubuntu's kernels. */
+    private static final int LOG_BUF_LEN = 1 << 18;
+
+    /**
+     * Implements Linux syscall syslog(2) over an empty kernel log (jlx's kernel logs nothing a guest
+     * could read), with kernel.dmesg_restrict 1 (Debian's and Ubuntu's default): every action needs
+     * CAP_SYSLOG or CAP_SYS_ADMIN. Reads give 0 bytes, SYSLOG_ACTION_READ waits for a message that
+     * never comes (until a signal).
+     */
+    static long syslog(GuestThread t, Args a) throws ErrnoException {
+        dev.jlx.core.kernel.GuestProcess.Credentials c = t.process().credentials();
+        if (!c.capable(dev.jlx.core.kernel.GuestProcess.CAP_SYSLOG)
+                && !c.capable(dev.jlx.core.kernel.GuestProcess.CAP_SYS_ADMIN)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        int type = a.i32(0);
+        int len = a.i32(2);
+        switch (type) {
+            case 0, 1, 5, 6, 7 -> {
+                return 0;
+            }
+            case SYSLOG_ACTION_READ, SYSLOG_ACTION_READ_ALL, SYSLOG_ACTION_READ_CLEAR -> {
+                if (a.addr(1) == 0 || len < 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if (len == 0 || type != SYSLOG_ACTION_READ) {
+                    return 0;
+                }
+                t.process().awaitSignal(t);
+                throw new ErrnoException(Errno.EINTR);
+            }
+            case SYSLOG_ACTION_CONSOLE_LEVEL -> {
+                if (len < 1 || len > 8) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return 0;
+            }
+            case SYSLOG_ACTION_SIZE_UNREAD -> {
+                return 0;
+            }
+            case SYSLOG_ACTION_SIZE_BUFFER -> {
+                return LOG_BUF_LEN;
+            }
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /** A UTS name as Linux keeps it: the bytes up to the first NUL. */
+    private static String utsString(byte[] b) {
+        int end = 0;
+        while (end < b.length && b[end] != 0) {
+            end++;
+        }
+        return new String(b, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -31,7 +31,7 @@ final class IoPrioritySyscalls {
 
     /**
      * Implements Linux syscall ioprio_set(2): ioprio_check_cap (EINVAL for an unknown class or a
-     * NONE with a level, EPERM for RT without CAP_SYS_NICE, euid 0 in jlx), then each task named,
+     * NONE with a level, EPERM for RT without CAP_SYS_NICE or CAP_SYS_ADMIN), then each task named,
      * until one refuses: a task whose real uid is neither the caller's real nor effective uid (EPERM).
      */
     static long ioprio_set(GuestThread t, Args a) throws ErrnoException {
@@ -39,7 +39,7 @@ final class IoPrioritySyscalls {
         GuestProcess.Credentials caller = t.process().credentials();
         switch (ioClass(priority)) {
             case IOPRIO_CLASS_RT -> {
-                if (caller.euid() != 0) {
+                if (!caller.capable(GuestProcess.CAP_SYS_NICE) && !caller.capable(GuestProcess.CAP_SYS_ADMIN)) {
                     throw new ErrnoException(Errno.EPERM);
                 }
             }
@@ -61,7 +61,7 @@ final class IoPrioritySyscalls {
         }
         for (GuestThread task : tasks) {
             int owner = task.process().credentials().uid();
-            if (owner != caller.euid() && owner != caller.uid() && caller.euid() != 0) {
+            if (owner != caller.euid() && owner != caller.uid() && !caller.capable(GuestProcess.CAP_SYS_NICE)) {
                 throw new ErrnoException(Errno.EPERM);
             }
             // The context holds an unsigned short.

@@ -208,9 +208,9 @@ final class MmapSyscalls {
         return 0;
     }
 
-    /** CAP_IPC_LOCK, which jlx ties to euid 0 as it ties the other capabilities. */
+    /** CAP_IPC_LOCK. */
     private static boolean canLockFreely(GuestThread t) {
-        return t.process().credentials().euid() == 0;
+        return t.process().credentials().capable(dev.jlx.core.kernel.GuestProcess.CAP_IPC_LOCK);
     }
 
     /** RLIMIT_MEMLOCK in bytes, rounded down to pages as Linux counts it. */

@@ -151,7 +151,7 @@ final class PidFdSyscalls {
     /**
      * __ptrace_may_access with PTRACE_MODE_REALCREDS: the caller's own process, or one whose real,
      * effective and saved ids all are the caller's real ones and which is dumpable; CAP_SYS_PTRACE
-     * (euid 0 in jlx) passes both checks. EPERM otherwise.
+     * passes both checks. EPERM otherwise.
      */
     static void checkPtraceAccess(GuestProcess caller, GuestProcess target) throws ErrnoException {
         if (caller == target) {
@@ -159,7 +159,7 @@ final class PidFdSyscalls {
         }
         GuestProcess.Credentials c = caller.credentials();
         GuestProcess.Credentials o = target.credentials();
-        boolean capable = c.euid() == 0;
+        boolean capable = c.capable(GuestProcess.CAP_SYS_PTRACE);
         boolean sameIds = c.uid() == o.uid() && c.uid() == o.euid() && c.uid() == o.suid()
                 && c.gid() == o.gid() && c.gid() == o.egid() && c.gid() == o.sgid();
         if (!capable && (!sameIds || target.dumpable() != 1)) {

@@ -207,7 +207,7 @@ final class ProcessSyscalls {
         }
         return p.rlimits().change(resource, new Rlimits.Limit(r.cur(), r.max()), current -> {
             // Raising a hard limit needs CAP_SYS_RESOURCE, which a guest of a non-root user lacks.
-            if (Long.compareUnsigned(r.max(), current.hard()) > 0 && p.credentials().euid() != 0) {
+            if (Long.compareUnsigned(r.max(), current.hard()) > 0 && !p.credentials().capable(GuestProcess.CAP_SYS_RESOURCE)) {
                 throw new ErrnoException(Errno.EPERM);
             }
             if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), Rlimits.NR_OPEN) > 0) {
@@ -314,7 +314,11 @@ final class ProcessSyscalls {
                 return 0;
             }
             case Prctl.PR_GET_SECCOMP -> {
+                // In strict mode prctl itself kills, so a caller that gets here has no seccomp mode.
                 return 0;
+            }
+            case Prctl.PR_SET_SECCOMP -> {
+                return SeccompSyscalls.prctlSetSeccomp(t, arg2);
             }
             case Prctl.PR_GET_KEEPCAPS -> {
                 return (p.securebits() & GuestProcess.SECBIT_KEEP_CAPS) != 0 ? 1 : 0;
@@ -356,7 +360,7 @@ final class ProcessSyscalls {
                 return 0;
             }
             case Prctl.PR_CAP_AMBIENT -> {
-                return capAmbient(a);
+                return capAmbient(p, a);
             }
             case Prctl.PR_MCE_KILL -> {
                 return mceKill(t, a);
@@ -430,9 +434,9 @@ final class ProcessSyscalls {
     private static final int PR_CAP_AMBIENT_LOWER = 3;
     private static final int PR_CAP_AMBIENT_CLEAR_ALL = 4;
 
-    /** CAP_SETPCAP: jlx grants capabilities with euid 0, as it grants CAP_SETUID. */
+    /** CAP_SETPCAP: changing the bounding set and the securebits. */
     private static boolean privileged(GuestProcess p) {
-        return p.credentials().euid() == 0;
+        return p.credentials().capable(GuestProcess.CAP_SETPCAP);
     }
 
     private static void checkCapability(long cap) throws ErrnoException {
@@ -442,28 +446,46 @@ final class ProcessSyscalls {
     }
 
     /**
-     * PR_CAP_AMBIENT. The ambient set stays empty: raising needs the capability in the inheritable
-     * set, which is empty (jlx has no capset), so RAISE is EPERM and LOWER and CLEAR_ALL change nothing.
+     * PR_CAP_AMBIENT, as cap_task_prctl: raising needs the capability both permitted and inheritable,
+     * and no SECBIT_NO_CAP_AMBIENT_RAISE.
      */
-    private static long capAmbient(Args a) throws ErrnoException {
+    private static long capAmbient(GuestProcess p, Args a) throws ErrnoException {
         long op = a.u64(1);
         if (op == PR_CAP_AMBIENT_CLEAR_ALL) {
             if ((a.u64(2) | a.u64(3) | a.u64(4)) != 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
+            p.changeCredentials(c -> c.withCaps(ambient(c.caps(), 0)));
             return 0;
         }
         if ((a.u64(3) | a.u64(4)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         checkCapability(a.u64(2));
-        if (op == PR_CAP_AMBIENT_IS_SET || op == PR_CAP_AMBIENT_LOWER) {
+        long bit = 1L << a.u64(2);
+        if (op == PR_CAP_AMBIENT_IS_SET) {
+            return (p.credentials().caps().ambient() & bit) != 0 ? 1 : 0;
+        }
+        if (op == PR_CAP_AMBIENT_LOWER) {
+            p.changeCredentials(c -> c.withCaps(ambient(c.caps(), c.caps().ambient() & ~bit)));
             return 0;
         }
         if (op == PR_CAP_AMBIENT_RAISE) {
-            throw new ErrnoException(Errno.EPERM);
+            p.changeCredentials(c -> {
+                GuestProcess.Capabilities caps = c.caps();
+                if ((caps.permitted() & caps.inheritable() & bit) == 0
+                        || (p.securebits() & GuestProcess.SECBIT_NO_CAP_AMBIENT_RAISE) != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                return c.withCaps(ambient(caps, caps.ambient() | bit));
+            });
+            return 0;
         }
         throw new ErrnoException(Errno.EINVAL);
+    }
+
+    private static GuestProcess.Capabilities ambient(GuestProcess.Capabilities c, long ambient) {
+        return new GuestProcess.Capabilities(c.inheritable(), c.permitted(), c.effective(), ambient);
     }
 
     /** PR_MCE_KILL, as Linux's: SET marks the task before it looks at the policy, even an invalid one. */
@@ -659,7 +681,7 @@ final class ProcessSyscalls {
      * __sched_setscheduler with Linux's checks in its order: the policy ({@code policy}
      * SETPARAM_POLICY keeps the task's, and its SCHED_RESET_ON_FORK) and priority must fit each
      * other, a SCHED_DEADLINE task's parameters must be valid ({@code deadlineValid}, else EINVAL);
-     * without CAP_SYS_NICE (euid 0 here) a lower nice value needs RLIMIT_NICE, a real-time policy
+     * without CAP_SYS_NICE a lower nice value needs RLIMIT_NICE, a real-time policy
      * or priority RLIMIT_RTPRIO, leaving SCHED_IDLE RLIMIT_NICE for the nice value, SCHED_DEADLINE
      * is refused, the task must be the caller's, and SCHED_RESET_ON_FORK cannot be cleared (EPERM).
      * {@code nice} (null: kept) is taken by SCHED_OTHER and SCHED_BATCH. jlx admits no
@@ -670,7 +692,7 @@ final class ProcessSyscalls {
             int priority, Integer nice, boolean deadlineValid, boolean keepParams) throws ErrnoException {
         GuestProcess owner = target.process();
         GuestProcess.Credentials caller = t.process().credentials();
-        boolean capable = caller.euid() == 0;
+        boolean capable = caller.capable(GuestProcess.CAP_SYS_NICE);
         target.changeScheduling(cur -> {
             int policy = requested;
             boolean resetOnFork = resetRequested;
@@ -778,7 +800,7 @@ final class ProcessSyscalls {
     static long setpriority(GuestThread t, Args a) throws ErrnoException {
         int nice = Math.clamp(a.i32(2), Sched.MIN_NICE, Sched.MAX_NICE);
         GuestProcess.Credentials caller = t.process().credentials();
-        boolean capable = caller.euid() == 0;
+        boolean capable = caller.capable(GuestProcess.CAP_SYS_NICE);
         Errno error = Errno.ESRCH;
         for (GuestThread task : priorityTasks(t, a.i32(0), a.i32(1))) {
             GuestProcess owner = task.process();

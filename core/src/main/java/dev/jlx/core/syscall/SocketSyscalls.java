@@ -76,7 +76,7 @@ final class SocketSyscalls {
                     p.credentials().fsuid(), p.credentials().fsgid());
             case AF_INET, AF_INET6 -> {
                 checkInet(family, type, protocol);
-                if (type == SOCK_RAW && p.credentials().euid() != 0) {
+                if (type == SOCK_RAW && !p.credentials().capable(GuestProcess.CAP_NET_RAW)) {
                     // CAP_NET_RAW is the guest's to have first; the host may refuse it still.
                     throw new ErrnoException(Errno.EPERM);
                 }
@@ -579,10 +579,11 @@ final class SocketSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         GuestProcess.Credentials own = p.credentials();
-        boolean root = own.euid() == 0;
-        boolean pidOk = c.pid() == p.pid() || root;
-        boolean uidOk = c.uid() == own.uid() || c.uid() == own.euid() || c.uid() == own.suid() || root;
-        boolean gidOk = c.gid() == own.gid() || c.gid() == own.egid() || c.gid() == own.sgid() || root;
+        boolean pidOk = c.pid() == p.pid() || own.capable(GuestProcess.CAP_SYS_ADMIN);
+        boolean uidOk = c.uid() == own.uid() || c.uid() == own.euid() || c.uid() == own.suid()
+                || own.capable(GuestProcess.CAP_SETUID);
+        boolean gidOk = c.gid() == own.gid() || c.gid() == own.egid() || c.gid() == own.sgid()
+                || own.capable(GuestProcess.CAP_SETGID);
         if (!pidOk || !uidOk || !gidOk) {
             throw new ErrnoException(Errno.EPERM);
         }

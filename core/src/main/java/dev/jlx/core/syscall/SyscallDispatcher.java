@@ -32,7 +32,8 @@ public final class SyscallDispatcher {
         Args args = thread.args();
         long[] regs = args.regs;
         engine.readSyscallRegisters(regs);
-        SyscallEntry entry = SyscallTable.entry(regs[0]);
+        SyscallEntry entry = thread.seccompStrict() && !SeccompSyscalls.strictAllows(regs[0])
+                ? SeccompSyscalls.STRICT_KILL : SyscallTable.entry(regs[0]);
         long result;
         boolean restartable = true;
         if (entry == null || entry.handler() == null) {

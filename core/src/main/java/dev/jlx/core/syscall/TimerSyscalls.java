@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  * POSIX timers (timer_create and its relatives, {@link PosixTimers}) and timerfds ({@link TimerFd}),
  * on the clocks {@link TimeSyscalls} reads. The machine has no real-time clock device, as a
  * virtual machine often has none: timer_create on an alarm clock is EOPNOTSUPP, as on Linux then,
- * while a timerfd on one runs as its base clock (for euid 0, which has CAP_WAKE_ALARM).
+ * while a timerfd on one runs as its base clock (for a caller with CAP_WAKE_ALARM).
  */
 final class TimerSyscalls {
     private static final long NANOS = 1_000_000_000L;
@@ -121,7 +121,7 @@ final class TimerSyscalls {
 
     /**
      * Implements Linux syscall timerfd_create(2): CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME and
-     * their alarm clocks (EPERM without CAP_WAKE_ALARM: euid 0 in jlx), others EINVAL.
+     * their alarm clocks (EPERM without CAP_WAKE_ALARM), others EINVAL.
      */
     static long timerfd_create(GuestThread t, Args a) throws ErrnoException {
         int clock = a.i32(0);
@@ -133,7 +133,7 @@ final class TimerSyscalls {
         }
         GuestProcess p = t.process();
         if ((clock == Clocks.CLOCK_REALTIME_ALARM || clock == Clocks.CLOCK_BOOTTIME_ALARM)
-                && p.credentials().euid() != 0) {
+                && !p.credentials().capable(GuestProcess.CAP_WAKE_ALARM)) {
             throw new ErrnoException(Errno.EPERM);
         }
         TimerFd file = new TimerFd(clock, TimeSyscalls.clockSource(t, clock), flags & OpenFlags.O_NONBLOCK,

@@ -116,7 +116,7 @@ public final class Devpts implements FileSystem {
 
     /** An open of the slave of {@code pty} (its node, TIOCGPTPEER, /dev/tty). */
     static OpenFile openSlave(Pty pty, GuestProcess caller, int flags, NodeStat node) throws ErrnoException {
-        pty.openSlave(caller == null || caller.credentials().euid() == 0);
+        pty.openSlave(caller == null || caller.credentials().capable(GuestProcess.CAP_SYS_ADMIN));
         return new TtyFile(pty.slave, flags, node);
     }
 
@@ -202,7 +202,7 @@ public final class Devpts implements FileSystem {
         HostStat st = stat(path, true);
         GuestProcess p = caller();
         GuestProcess.Credentials c = p == null ? null : p.credentials();
-        if (c == null || c.fsuid() == 0) {
+        if (c == null || c.capable(GuestProcess.CAP_DAC_OVERRIDE)) {
             boolean directory = (st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
             if ((mode & Fcntl.X_OK) != 0 && !directory && (st.mode() & 0111) == 0) {
                 throw new ErrnoException(Errno.EACCES);
@@ -242,7 +242,7 @@ public final class Devpts implements FileSystem {
     void chmod(Pty pty, int mode) throws ErrnoException {
         GuestProcess p = caller();
         synchronized (pty) {
-            if (p != null && p.credentials().fsuid() != 0 && p.credentials().fsuid() != pty.uid) {
+            if (p != null && !p.credentials().capable(GuestProcess.CAP_FOWNER) && p.credentials().fsuid() != pty.uid) {
                 throw new ErrnoException(Errno.EPERM);
             }
             pty.mode = mode & 07777;
@@ -254,7 +254,7 @@ public final class Devpts implements FileSystem {
     void chown(Pty pty, int uid, int gid) throws ErrnoException {
         GuestProcess p = caller();
         synchronized (pty) {
-            if (p != null && p.credentials().fsuid() != 0) {
+            if (p != null && !p.credentials().capable(GuestProcess.CAP_CHOWN)) {
                 GuestProcess.Credentials c = p.credentials();
                 boolean groupOk = gid == -1 || gid == pty.gid || gid == c.fsgid()
                         || java.util.Arrays.stream(c.groups()).anyMatch(g -> g == gid);

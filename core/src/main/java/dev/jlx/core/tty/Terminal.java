@@ -276,7 +276,7 @@ public abstract class Terminal {
         if (!leader || p.controllingTerminal() != null) {
             throw new ErrnoException(Errno.EPERM);
         }
-        boolean privileged = p.credentials().euid() == 0;
+        boolean privileged = p.credentials().capable(GuestProcess.CAP_SYS_ADMIN);
         int other = session();
         if (other != 0) {
             if (!steal || !privileged) {

@@ -141,7 +141,7 @@ public final class TtyIoctls {
                 }
             }
             case Ioctl.TIOCSTI -> {
-                if (p.controllingTerminal() != tty && p.credentials().euid() != 0) {
+                if (p.controllingTerminal() != tty && !p.credentials().capable(GuestProcess.CAP_SYS_ADMIN)) {
                     throw new ErrnoException(Errno.EPERM);
                 }
                 tty.simulateInput(mem.readByte(arg));
@@ -159,8 +159,8 @@ public final class TtyIoctls {
                 mem.writeStruct(arg, b);
             }
             case Ioctl.TIOCSLCKTRMIOS -> {
-                // Needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE: a guest's euid 0 has them.
-                if (p.credentials().euid() != 0) {
+                if (!p.credentials().capable(GuestProcess.CAP_SYS_ADMIN)
+                        && !p.credentials().capable(GuestProcess.CAP_CHECKPOINT_RESTORE)) {
                     throw new ErrnoException(Errno.EPERM);
                 }
                 real.lockTermios(Termios.readFrom(mem.readStruct(arg, Termios.SIZE), 0));

@@ -120,12 +120,15 @@ public final class ProcTree {
      */
     private PseudoNode.Dir sysDir(Kernel kernel) {
         SequencedMap<String, PseudoNode> k = new LinkedHashMap<>();
-        // Setting the host name or pid_max needs CAP_SYS_ADMIN, which jlx grants no guest.
+        // pid_max stays fixed: jlx refuses to change it.
         PseudoNode.Sink refused = data -> {
             throw new ErrnoException(Errno.EPERM);
         };
+        // The UTS names, as sethostname and setdomainname set them (root may write, the file's mode says).
+        k.put("domainname", new PseudoNode.File(kernelMeta(DYNAMIC + 117, 0644), 0,
+                () -> line(kernel.domainname()), data -> kernel.setDomainname(utsString(data)), Errno.EACCES));
         k.put("hostname", new PseudoNode.File(kernelMeta(DYNAMIC + 12, 0644), 0,
-                () -> line(kernel.host().identity().hostname()), refused, Errno.EACCES));
+                () -> line(kernel.nodename()), data -> kernel.setNodename(utsString(data)), Errno.EACCES));
         k.put("osrelease", sysctl(DYNAMIC + 13, Kernel.RELEASE));
         k.put("ostype", sysctl(DYNAMIC + 14, "Linux"));
         // pid_max as Linux sets it at boot: 32768, or 1024 per CPU on larger machines.
@@ -205,6 +208,15 @@ public final class ProcTree {
     /** A read-only sysctl: even root cannot open it for writing (EACCES). */
     private PseudoNode.File sysctl(long ino, String value) {
         return new PseudoNode.File(kernelMeta(ino, 0444), 0, () -> line(value), null, Errno.EACCES);
+    }
+
+    /** What proc_dostring takes from a write: the bytes up to a newline or NUL, at most 64 (__NEW_UTS_LEN). */
+    private static String utsString(byte[] data) {
+        int end = 0;
+        while (end < data.length && end < 64 && data[end] != '\n' && data[end] != 0) {
+            end++;
+        }
+        return new String(data, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static byte[] line(String s) {

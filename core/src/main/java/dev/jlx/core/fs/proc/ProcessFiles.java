@@ -194,13 +194,14 @@ final class ProcessFiles {
         s.append("SigBlk:\t").append(sigset(t.signalMask())).append('\n');
         s.append("SigIgn:\t").append(sigset(ignoredAndCaught[0])).append('\n');
         s.append("SigCgt:\t").append(sigset(ignoredAndCaught[1])).append('\n');
-        s.append("CapInh:\t").append(sigset(0)).append('\n');
-        s.append("CapPrm:\t").append(sigset(0)).append('\n');
-        s.append("CapEff:\t").append(sigset(0)).append('\n');
+        GuestProcess.Capabilities caps = p.credentials().caps();
+        s.append("CapInh:\t").append(sigset(caps.inheritable())).append('\n');
+        s.append("CapPrm:\t").append(sigset(caps.permitted())).append('\n');
+        s.append("CapEff:\t").append(sigset(caps.effective())).append('\n');
         s.append("CapBnd:\t").append(sigset(p.capabilityBound())).append('\n');
-        s.append("CapAmb:\t").append(sigset(0)).append('\n');
+        s.append("CapAmb:\t").append(sigset(caps.ambient())).append('\n');
         s.append("NoNewPrivs:\t").append((p.noNewPrivs() ? 1 : 0)).append('\n');
-        s.append("Seccomp:\t0\n");
+        s.append("Seccomp:\t").append(t.seccompStrict() ? 1 : 0).append('\n');
         s.append("Seccomp_filters:\t0\n");
         // As for a CPU without the speculation bugs: the engine does not speculate.
         s.append("Speculation_Store_Bypass:\tnot vulnerable\n");

@@ -120,7 +120,7 @@ class CliTest {
         Result quiet = jlxWithState(state, "--", "/bin/busybox", "swapoff", swap);
         Result verbose = jlxWithState(state, "--verbose", "--", "/bin/busybox", "swapoff", swap);
         assertTrue(!quiet.err().contains("jlx:"), quiet.err());
-        assertTrue(verbose.err().contains("jlx: warning: unimplemented syscall swapoff (168) returns EPERM: "),
+        assertTrue(verbose.err().contains("jlx: warning: unimplemented syscall swapoff (168) returns "),
                 verbose.err());
         String log = Files.readString(state.resolve("jlx").resolve("jlx.log"));
         assertTrue(log.contains("unimplemented syscall swapoff (168)"), log);

@@ -100,6 +100,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("pidfd", t, List.of()));
             cases.add(Arguments.of("mlock", t, List.of()));
             cases.add(Arguments.of("misccalls", t, List.of()));
+            cases.add(Arguments.of("renames", t, List.of()));
         }
         return cases.stream();
     }
@@ -205,22 +206,33 @@ class StaticCProgramsTest {
         }
     }
 
-    /** inotify.c on jlx's tmpfs against Linux's (/dev/shm): the events of tmpfs's own operations. */
-    @ParameterizedTest(name = "inotify on tmpfs {0}")
-    @MethodSource("toolchains")
-    void inotifyOnTmpfs(CPrograms.Toolchain toolchain) throws Exception {
-        List<String> argv = List.of(CPrograms.binary("inotify", toolchain).toString());
+    /** The programs that also run with their working directory on jlx's tmpfs, against Linux's (/dev/shm). */
+    static Stream<Arguments> tmpfsPrograms() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
+            for (String name : List.of("inotify", "renames")) {
+                cases.add(Arguments.of(name, t));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** A program on jlx's tmpfs against Linux's (/dev/shm): tmpfs's own operations, not the host's. */
+    @ParameterizedTest(name = "{0} on tmpfs {1}")
+    @MethodSource("tmpfsPrograms")
+    void onTmpfs(String name, CPrograms.Toolchain toolchain) throws Exception {
+        List<String> argv = List.of(CPrograms.binary(name, toolchain).toString());
         long pid = ProcessHandle.current().pid();
-        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-inotify-" + pid + "-" + toolchain));
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-" + name + "-" + pid + "-" + toolchain));
         try {
             Result expected = Native.run(argv, Runner.ENV, shm, new byte[0]);
-            String guest = "/dev/shm/jlx-guest-inotify-" + pid;
+            String guest = "/dev/shm/jlx-guest-" + name + "-" + pid;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = Jlx.machine().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
                     .run(argv, new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
             Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
-                    "inotify on tmpfs " + toolchain);
+                    name + " on tmpfs " + toolchain);
         } finally {
             Files.delete(shm);
         }

@@ -101,6 +101,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("mlock", t, List.of()));
             cases.add(Arguments.of("misccalls", t, List.of()));
             cases.add(Arguments.of("renames", t, List.of()));
+            cases.add(Arguments.of("remaps", t, List.of()));
         }
         return cases.stream();
     }

@@ -102,6 +102,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("misccalls", t, List.of()));
             cases.add(Arguments.of("renames", t, List.of()));
             cases.add(Arguments.of("remaps", t, List.of()));
+            cases.add(Arguments.of("sleeps", t, List.of()));
         }
         return cases.stream();
     }

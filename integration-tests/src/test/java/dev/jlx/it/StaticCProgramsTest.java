@@ -103,6 +103,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("renames", t, List.of()));
             cases.add(Arguments.of("remaps", t, List.of()));
             cases.add(Arguments.of("sleeps", t, List.of()));
+            cases.add(Arguments.of("dirents", t, List.of()));
         }
         return cases.stream();
     }
@@ -212,7 +213,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
-            for (String name : List.of("inotify", "renames")) {
+            for (String name : List.of("inotify", "renames", "dirents")) {
                 cases.add(Arguments.of(name, t));
             }
         }

@@ -104,6 +104,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("remaps", t, List.of()));
             cases.add(Arguments.of("sleeps", t, List.of()));
             cases.add(Arguments.of("dirents", t, List.of()));
+            cases.add(Arguments.of("dnotify", t, List.of()));
         }
         return cases.stream();
     }
@@ -213,7 +214,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
-            for (String name : List.of("inotify", "renames", "dirents")) {
+            for (String name : List.of("inotify", "renames", "dirents", "dnotify")) {
                 cases.add(Arguments.of(name, t));
             }
         }

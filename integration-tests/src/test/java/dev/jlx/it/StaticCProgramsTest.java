@@ -105,6 +105,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sleeps", t, List.of()));
             cases.add(Arguments.of("dirents", t, List.of()));
             cases.add(Arguments.of("dnotify", t, List.of()));
+            cases.add(Arguments.of("robust", t, List.of()));
         }
         return cases.stream();
     }

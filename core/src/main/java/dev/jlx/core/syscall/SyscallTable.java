@@ -296,7 +296,7 @@ public final class SyscallTable {
         e(PSELECT6, FULL, "waits as poll does", PollSyscalls::pselect6, INT, INT, PTR, PTR, PTR, PTR, PTR).blocking().notRestarted(),
         e(PPOLL, FULL, "as poll, with the signal mask swapped for the wait", PollSyscalls::ppoll, INT, PTR, INT, PTR, PTR, SIZE).blocking().notRestarted(),
         none(UNSHARE, ""),
-        e(SET_ROBUST_LIST, PARTIAL, "the list is kept; it is walked at thread exit when threads exist", ProcessSyscalls::set_robust_list, INT, PTR, SIZE),
+        e(SET_ROBUST_LIST, FULL, "walked when the thread exits, is killed or execs, as exit_robust_list (at most 2,048 entries, then the pending op); PI entries get FUTEX_OWNER_DIED without a wake, as jlx has no PI futexes", ProcessSyscalls::set_robust_list, INT, PTR, SIZE),
         e(GET_ROBUST_LIST, PARTIAL, "the calling thread only", ProcessSyscalls::get_robust_list, INT, INT, PTR, PTR),
         e(SPLICE, FULL, "data goes through a buffer in the JVM (the flags other than SPLICE_F_NONBLOCK are hints)", CopySyscalls::splice, SIZE, FD, PTR, FD, PTR, SIZE, INT).blocking(),
         e(TEE, FULL, "", CopySyscalls::tee, SIZE, FD, FD, SIZE, INT).blocking(),

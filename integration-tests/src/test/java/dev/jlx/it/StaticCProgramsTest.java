@@ -106,6 +106,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("dirents", t, List.of()));
             cases.add(Arguments.of("dnotify", t, List.of()));
             cases.add(Arguments.of("robust", t, List.of()));
+            cases.add(Arguments.of("x87nest", t, List.of()));
         }
         return cases.stream();
     }

@@ -749,8 +749,11 @@ public final class AddressSpace implements CpuEngine.Code {
      */
     public synchronized long remap(long oldAddress, long oldLength, long newLength, int flags, long newAddress)
             throws ErrnoException {
-        if ((oldAddress & (PAGE - 1)) != 0 || (flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED)) != 0
-                || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLength == 0) {
+        boolean dontUnmap = (flags & Mman.MREMAP_DONTUNMAP) != 0;
+        if ((oldAddress & (PAGE - 1)) != 0
+                || (flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) != 0
+                || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLength == 0
+                || (dontUnmap && ((flags & Mman.MREMAP_MAYMOVE) == 0 || oldLength != newLength))) {
             throw new ErrnoException(Errno.EINVAL);
         }
         long oldLen = pageUp(oldLength);
@@ -761,11 +764,19 @@ public final class AddressSpace implements CpuEngine.Code {
             // Growing or moving would copy the pages and so break the sharing: not done (see the syscall table).
             throw new ErrnoException(Errno.ENOMEM);
         }
+        if (dontUnmap && v.shared()) {
+            // Only private anonymous memory, as Linux before 5.13.
+            throw new ErrnoException(Errno.EINVAL);
+        }
         if ((flags & Mman.MREMAP_FIXED) != 0) {
             if ((newAddress & (PAGE - 1)) != 0 || (newAddress < oldAddress + oldLen && oldAddress < newAddress + newLen)) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            return move(pieces, oldAddress, oldLen, newLen, newAddress, true);
+            return move(pieces, oldAddress, oldLen, newLen, newAddress, true, dontUnmap);
+        }
+        if (dontUnmap) {
+            // MREMAP_DONTUNMAP always moves, even where the size stays.
+            return move(pieces, oldAddress, oldLen, newLen, 0, false, true);
         }
         if (newLen <= oldLen) {
             if (newLen < oldLen) {
@@ -782,7 +793,7 @@ public final class AddressSpace implements CpuEngine.Code {
         if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        return move(pieces, oldAddress, oldLen, newLen, 0, false);
+        return move(pieces, oldAddress, oldLen, newLen, 0, false, false);
     }
 
     /**
@@ -809,12 +820,18 @@ public final class AddressSpace implements CpuEngine.Code {
         return pieces;
     }
 
-    private long move(List<Vma> pieces, long oldAddress, long oldLen, long newLen, long target, boolean fixed)
-            throws ErrnoException {
+    /**
+     * Moves the pages of [oldAddress, oldAddress + oldLen) to a new mapping of newLen bytes (at
+     * {@code target} when {@code fixed}); with {@code keepOld} (MREMAP_DONTUNMAP) the old range stays
+     * mapped, empty: its private pages read as zero again.
+     */
+    private long move(List<Vma> pieces, long oldAddress, long oldLen, long newLen, long target, boolean fixed,
+            boolean keepOld) throws ErrnoException {
         Vma v = pieces.getFirst();
         // As Linux's move_vma: room for the most a move may add (the new mapping, and a mapping cut
-        // in two by each of the ranges) is checked first, so that it never fails half done.
-        ensureRoom(0, 0, 3, v.prot);
+        // in two by each of the ranges, and the old range kept) is checked first, so that it never
+        // fails half done.
+        ensureRoom(0, 0, keepOld ? 4 : 3, v.prot);
         long to = fixed ? target : findGap(newLen);
         if (fixed) {
             unmapRange(to, to + newLen);
@@ -836,6 +853,9 @@ public final class AddressSpace implements CpuEngine.Code {
             MemorySegment.copy(piece.host, from - piece.start, moved.host, from - oldAddress, until - from);
         }
         unmapRange(oldAddress, oldAddress + oldLen);
+        if (keepOld) {
+            insert(oldAddress, oldLen, v.prot, v.flags, v.name);
+        }
         return to;
     }
 

@@ -213,8 +213,8 @@ class StaticCProgramsTest {
 
     /**
      * The programs that also run with their working directory on jlx's tmpfs, against Linux's (/dev/shm).
-     * renames runs here only: on a host directory it tests the host's renameat2, which the in-process
-     * machine's default backend (the portable profile's) lacks (its flags are EINVAL, README Quirks).
+     * renames runs here only: on a host directory it tests the host backend's renameat2, and the
+     * in-process machine's backend here reports no RENAME_NOREPLACE/EXCHANGE capability (EINVAL).
      */
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();

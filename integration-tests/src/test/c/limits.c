@@ -73,6 +73,11 @@ int main(void) {
     getrlimit(RLIMIT_NOFILE, &nofile);
     SHOWN("dup2 onto RLIMIT_NOFILE - 1", dup2(1, nofile.rlim_cur - 1) == (int) nofile.rlim_cur - 1);
     SHOWN("dup2 onto RLIMIT_NOFILE", dup2(1, nofile.rlim_cur));
+    SHOWN("F_DUPFD from RLIMIT_NOFILE", fcntl(1, F_DUPFD, nofile.rlim_cur));
+    SHOWN("F_DUPFD from RLIMIT_NOFILE - 1 (taken)", fcntl(1, F_DUPFD, nofile.rlim_cur - 1));
+    SHOWN("sysconf(_SC_OPEN_MAX) is RLIMIT_NOFILE", sysconf(_SC_OPEN_MAX) == (long) nofile.rlim_cur);
+    close(nofile.rlim_cur - 1);
+    SHOWN("F_DUPFD from RLIMIT_NOFILE - 1 (free)", fcntl(1, F_DUPFD, nofile.rlim_cur - 1) == (int) nofile.rlim_cur - 1);
     close(nofile.rlim_cur - 1);
     /* poll's nfds is checked against RLIMIT_NOFILE: the same soft limit natively and under jlx. */
     nofile.rlim_cur = 1024;

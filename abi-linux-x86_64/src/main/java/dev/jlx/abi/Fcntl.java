@@ -39,6 +39,13 @@ public final class Fcntl {
     public static final int F_OWNER_PID = 1;
     public static final int F_OWNER_PGRP = 2;
     /** F_NOTIFY: the watch stays after the first event. */
+    /** dnotify's events (F_NOTIFY's argument), {@code linux/fcntl.h}. */
+    public static final int DN_ACCESS = 0x00000001;
+    public static final int DN_MODIFY = 0x00000002;
+    public static final int DN_CREATE = 0x00000004;
+    public static final int DN_DELETE = 0x00000008;
+    public static final int DN_RENAME = 0x00000010;
+    public static final int DN_ATTRIB = 0x00000020;
     public static final int DN_MULTISHOT = 0x80000000;
     /** Memory file seals of F_ADD_SEALS and F_GET_SEALS. */
     public static final int F_SEAL_SEAL = 0x0001;

@@ -72,6 +72,14 @@ public record Siginfo(int signo, int errno, int code, Fields fields) {
         }
     }
 
+    /** {@code _sigpoll}: the poll band of the event and the descriptor it is about (SIGIO, F_SETSIG's signal). */
+    public record Poll(long band, int fd) implements Fields {
+        @Override
+        public void writeTo(ByteBuffer buf, int offset) {
+            buf.putLong(offset + SI_BAND, band).putInt(offset + SI_FD, fd);
+        }
+    }
+
     /** {@code _sigfault}: the address a CPU fault was at. */
     public record Fault(long addr) implements Fields {
         @Override

@@ -3,13 +3,18 @@ package dev.jlx.core.fs;
 import static dev.jlx.abi.Inotify.*;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Rename;
+import dev.jlx.abi.Signals;
+import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostStat;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.Kernel;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +64,36 @@ public final class Fsnotify {
         }
     }
 
+    /**
+     * A dnotify watch (Linux's dnotify_struct): fcntl(F_NOTIFY) through descriptor {@code fd} of
+     * {@code file} by the holder of descriptor table {@code table}; {@code mask} is in fsnotify's bits.
+     */
+    static final class Dnotify {
+        final OpenFile file;
+        final FdTable table;
+        final Inode inode;
+        final Kernel kernel;
+        int fd;
+        int mask;
+
+        Dnotify(OpenFile file, FdTable table, Inode inode, Kernel kernel) {
+            this.file = file;
+            this.table = table;
+            this.inode = inode;
+            this.kernel = kernel;
+        }
+    }
+
+    /** fsnotify's FS_RENAME: a rename, to the old and new directory (dnotify's DN_RENAME). */
+    private static final int FS_RENAME = 0x10000000;
+    /** fsnotify's FS_DN_MULTISHOT. */
+    private static final int FS_DN_MULTISHOT = 0x20000000;
+    /** POLL_MSG, send_sigio's reason for dnotify, and its band (band_table: POLLIN | POLLRDNORM | POLLMSG). */
+    private static final int POLL_MSG = 3;
+    private static final long POLL_MSG_BAND = 0x0001 | 0x0040 | 0x0400;
+
     static final Object LOCK = new Object();
+    private static final Map<Inode, List<Dnotify>> DNOTIFY = new HashMap<>();
     private static final Map<Inode, List<Mark>> MARKS = new HashMap<>();
     private static final Map<Integer, Integer> INSTANCES = new HashMap<>();
     private static final Map<Integer, Integer> WATCHES = new HashMap<>();
@@ -195,7 +229,7 @@ public final class Fsnotify {
         }
         m.group.marks.remove(m.wd);
         WATCHES.computeIfPresent(m.group.owner, (uid, n) -> n == 1 ? null : n - 1);
-        active = !MARKS.isEmpty();
+        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty();
     }
 
     /**
@@ -215,13 +249,117 @@ public final class Fsnotify {
         }
     }
 
-    /** Under LOCK: the event to every watch on {@code inode}. */
+    /** Under LOCK: the event to every watch on {@code inode}, inotify's and dnotify's. */
     private static void toInode(Inode inode, int mask, byte[] name, int cookie, boolean unlinked) {
         if (inode == null) {
             return;
         }
         for (Mark m : List.copyOf(MARKS.getOrDefault(inode, List.of()))) {
             deliver(m, mask, name, cookie, unlinked);
+        }
+        dnotify(inode, mask);
+    }
+
+    /**
+     * Under LOCK: dnotify_handle_event: each dnotify watch on the directory {@code inode} that asked
+     * for the event sends its owner SIGIO, or F_SETSIG's signal with the descriptor and POLL_MSG;
+     * one without DN_MULTISHOT then ends.
+     */
+    private static void dnotify(Inode inode, int mask) {
+        List<Dnotify> watches = DNOTIFY.get(inode);
+        if (watches == null) {
+            return;
+        }
+        for (Dnotify dn : List.copyOf(watches)) {
+            if ((dn.mask & mask & ~FS_DN_MULTISHOT) == 0) {
+                continue;
+            }
+            // F_NOTIFY made the caller's process the owner; a later F_SETOWN may name another.
+            OpenFile.Owner owner = dn.file.owner();
+            GuestProcess p = owner.pid() == 0 ? null : dn.kernel.process(owner.pid());
+            if (p != null) {
+                int sig = owner.signal();
+                p.signal(null, sig == 0 ? Siginfo.kill(Signals.SIGIO, Signals.SI_KERNEL, 0, 0)
+                        : new Siginfo(sig, 0, POLL_MSG, new Siginfo.Poll(POLL_MSG_BAND, dn.fd)));
+            }
+            if ((dn.mask & FS_DN_MULTISHOT) == 0) {
+                removeDnotify(dn);
+            }
+        }
+    }
+
+    private static void removeDnotify(Dnotify dn) {
+        List<Dnotify> watches = DNOTIFY.get(dn.inode);
+        watches.remove(dn);
+        if (watches.isEmpty()) {
+            DNOTIFY.remove(dn.inode);
+        }
+        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty();
+    }
+
+    /**
+     * fcntl(F_NOTIFY) on directory {@code file} (stat {@code st}) through descriptor {@code fd} of
+     * {@code table}, as fcntl_dirnotify: an empty mask removes this table's watch of the file; else
+     * the events asked for are added to it (a new one made if none), and the file's owner becomes
+     * the caller's process.
+     */
+    public static void setDnotify(Kernel kernel, OpenFile file, int fd, FdTable table, HostStat st, int arg) {
+        int mask = (arg & Fcntl.DN_MULTISHOT) != 0 ? FS_DN_MULTISHOT : 0;
+        if ((arg & Fcntl.DN_DELETE) != 0) {
+            mask |= IN_DELETE | IN_MOVED_FROM;
+        }
+        if ((arg & Fcntl.DN_MODIFY) != 0) {
+            mask |= IN_MODIFY;
+        }
+        if ((arg & Fcntl.DN_ACCESS) != 0) {
+            mask |= IN_ACCESS;
+        }
+        if ((arg & Fcntl.DN_ATTRIB) != 0) {
+            mask |= IN_ATTRIB;
+        }
+        if ((arg & Fcntl.DN_RENAME) != 0) {
+            mask |= FS_RENAME;
+        }
+        if ((arg & Fcntl.DN_CREATE) != 0) {
+            mask |= IN_CREATE | IN_MOVED_TO;
+        }
+        Inode inode = Inode.of(st);
+        synchronized (LOCK) {
+            Dnotify found = null;
+            for (Dnotify dn : DNOTIFY.getOrDefault(inode, List.of())) {
+                if (dn.file == file && dn.table == table) {
+                    found = dn;
+                }
+            }
+            if ((mask & ~FS_DN_MULTISHOT) == 0) {
+                if (found != null) {
+                    removeDnotify(found);
+                }
+                return;
+            }
+            if (found == null) {
+                found = new Dnotify(file, table, inode, kernel);
+                DNOTIFY.computeIfAbsent(inode, i -> new ArrayList<>()).add(found);
+                active = true;
+            }
+            found.fd = fd;
+            found.mask |= mask;
+        }
+    }
+
+    /** dnotify_flush: a close of any descriptor of {@code file} in {@code table} ends that table's watch of it. */
+    public static void flushDnotify(OpenFile file, FdTable table) {
+        if (!active) {
+            return;
+        }
+        synchronized (LOCK) {
+            for (List<Dnotify> watches : List.copyOf(DNOTIFY.values())) {
+                for (Dnotify dn : List.copyOf(watches)) {
+                    if (dn.file == file && dn.table == table) {
+                        removeDnotify(dn);
+                    }
+                }
+            }
         }
     }
 
@@ -430,6 +568,11 @@ public final class Fsnotify {
                 toInode(to.inode(), IN_ATTRIB | to.isdir(), null, 0, false);
             }
             toInode(from.inode(), IN_MOVE_SELF, null, 0, false);
+            // fsnotify_move's FS_RENAME, which only dnotify asks for: to the old directory and the new.
+            dnotify(from.dir(), FS_RENAME);
+            if (to.dir() != null && !to.dir().equals(from.dir())) {
+                dnotify(to.dir(), FS_RENAME);
+            }
             if (exchange && to.stat() != null) {
                 cookie = COOKIES.incrementAndGet();
                 toInode(to.dir(), IN_MOVED_FROM | to.isdir(), to.name(), cookie, false);

@@ -625,6 +625,10 @@ public final class Tmpfs implements FileSystem {
         if (node instanceof Dir moving && isWithin(toDir, moving)) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        // Linux refuses an existing target before it compares the inodes: EEXIST even for a link to itself.
+        if (old != null && (flags & Rename.RENAME_NOREPLACE) != 0) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
         if ((flags & Rename.RENAME_EXCHANGE) != 0) {
             // Both must exist; they swap places.
             if (old == null) {
@@ -632,6 +636,10 @@ public final class Tmpfs implements FileSystem {
             }
             if (old instanceof Dir od && isWithin(fromDir, od)) {
                 throw new ErrnoException(Errno.EINVAL);
+            }
+            if (old == node) {
+                // Two names of one inode: vfs_rename does nothing, not even touch the times.
+                return;
             }
             fromDir.entries.put(last(from), old);
             toDir.entries.put(last(to), node);
@@ -645,9 +653,6 @@ public final class Tmpfs implements FileSystem {
             return;
         }
         if (old != null) {
-            if ((flags & Rename.RENAME_NOREPLACE) != 0) {
-                throw new ErrnoException(Errno.EEXIST);
-            }
             if (node instanceof Dir && !(old instanceof Dir)) {
                 throw new ErrnoException(Errno.ENOTDIR);
             }

@@ -206,6 +206,8 @@ public final class GuestProcess {
      * and the last close of an open file description drops its OFD locks.
      */
     private void releaseLocks(OpenFile file, boolean lastReference) {
+        // dnotify's watches are dropped by a close as POSIX locks are (filp_close's dnotify_flush).
+        dev.jlx.core.fs.Fsnotify.flushDnotify(file, fds);
         RecordLocks locks = kernel.recordLocks();
         if (locks.isEmpty()) {
             return;

@@ -490,6 +490,8 @@ public final class GuestThread {
     private long finishExec() {
         Exec.Loaded loaded = pendingExec;
         pendingExec = null;
+        // exec_mm_release: the old image's robust futexes are let go while its memory is still there.
+        RobustList.release(this);
         AddressSpace old = process.space();
         old.detach(engine);
         if (process.sharesParentMemory()) {

@@ -101,6 +101,10 @@ public final class SignalFd extends OpenFile {
                 dst.set(l, at + 48, r.value());
             }
             case Siginfo.Fault f -> dst.set(l, at + 72, f.addr());
+            case Siginfo.Poll poll -> {
+                dst.set(i, at + 28, (int) poll.band());
+                dst.set(i, at + 20, poll.fd());
+            }
             case Siginfo.Raw r -> {
                 // siginfo_layout for a siginfo a process wrote: a fault's address, a child's status,
                 // SIGIO's band and descriptor, a timer's or sigqueue's value, else who sent it.

@@ -129,6 +129,8 @@ final class ThreadRunner {
      * its engine goes back; the last thread ends the process (descriptors, locks, memory, zombie).
      */
     private void ended(GuestThread thread, long user, long system) {
+        // mm_release's order: the robust futexes are let go before the tid word is cleared.
+        RobustList.release(thread);
         boolean last;
         synchronized (process) {
             process.threads().remove(thread);

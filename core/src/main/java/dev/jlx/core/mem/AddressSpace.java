@@ -857,25 +857,34 @@ public final class AddressSpace implements CpuEngine.Code {
      */
     public synchronized long remap(long oldAddress, long oldLength, long newLength, int flags, long newAddress)
             throws ErrnoException {
-        if ((oldAddress & (PAGE - 1)) != 0 || (flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED)) != 0
-                || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLength == 0) {
+        boolean dontUnmap = (flags & Mman.MREMAP_DONTUNMAP) != 0;
+        if ((oldAddress & (PAGE - 1)) != 0
+                || (flags & ~(Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) != 0
+                || ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLength == 0
+                || (dontUnmap && ((flags & Mman.MREMAP_MAYMOVE) == 0 || oldLength != newLength))) {
             throw new ErrnoException(Errno.EINVAL);
         }
         long oldLen = pageUp(oldLength);
         long newLen = pageUp(newLength);
-        Vma v = find(oldAddress);
-        if (v == null || oldAddress + oldLen > v.end) {
-            throw new ErrnoException(Errno.EFAULT);
-        }
+        List<Vma> pieces = mergeable(oldAddress, oldAddress + oldLen);
+        Vma v = pieces.getFirst();
         if (v.shared() && newLen > oldLen) {
             // Growing or moving would copy the pages and so break the sharing: not done (see the syscall table).
             throw new ErrnoException(Errno.ENOMEM);
+        }
+        if (dontUnmap && v.shared()) {
+            // Only private anonymous memory, as Linux before 5.13.
+            throw new ErrnoException(Errno.EINVAL);
         }
         if ((flags & Mman.MREMAP_FIXED) != 0) {
             if ((newAddress & (PAGE - 1)) != 0 || (newAddress < oldAddress + oldLen && oldAddress < newAddress + newLen)) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            return move(v, oldAddress, oldLen, newLen, newAddress, true);
+            return move(pieces, oldAddress, oldLen, newLen, newAddress, true, dontUnmap);
+        }
+        if (dontUnmap) {
+            // MREMAP_DONTUNMAP always moves, even where the size stays.
+            return move(pieces, oldAddress, oldLen, newLen, 0, false, true);
         }
         if (newLen <= oldLen) {
             if (newLen < oldLen) {
@@ -885,36 +894,76 @@ public final class AddressSpace implements CpuEngine.Code {
             return oldAddress;
         }
         long tail = oldAddress + oldLen;
-        if (tail == v.end && tail + (newLen - oldLen) <= TASK_SIZE && isFree(tail, tail + newLen - oldLen)) {
+        if (tail == pieces.getLast().end && tail + (newLen - oldLen) <= TASK_SIZE && isFree(tail, tail + newLen - oldLen)) {
             insert(tail, newLen - oldLen, v.prot, v.flags, v.name);
             return oldAddress;
         }
         if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        return move(v, oldAddress, oldLen, newLen, 0, false);
+        return move(pieces, oldAddress, oldLen, newLen, 0, false, false);
     }
 
-    private long move(Vma v, long oldAddress, long oldLen, long newLen, long target, boolean fixed)
-            throws ErrnoException {
+    /**
+     * The VMAs covering [start, end) from the one holding {@code start}: EFAULT unless that one does,
+     * or unless the next ones follow it without a gap and are what Linux would have merged into it
+     * (private anonymous memory of the same protection and flags, as a grow in place or a split and
+     * mprotect back leave here, where VMAs are never merged).
+     */
+    private List<Vma> mergeable(long start, long end) throws ErrnoException {
+        Vma first = find(start);
+        if (first == null) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        List<Vma> pieces = new ArrayList<>(List.of(first));
+        for (Vma last = first; last.end < end; ) {
+            Vma next = vmas.get(last.end);
+            if (next == null || next.prot != first.prot || next.flags != first.flags || first.name != null
+                    || next.name != null || first.shared() || next.shared()) {
+                throw new ErrnoException(Errno.EFAULT);
+            }
+            pieces.add(next);
+            last = next;
+        }
+        return pieces;
+    }
+
+    /**
+     * Moves the pages of [oldAddress, oldAddress + oldLen) to a new mapping of newLen bytes (at
+     * {@code target} when {@code fixed}); with {@code keepOld} (MREMAP_DONTUNMAP) the old range stays
+     * mapped, empty: its private pages read as zero again.
+     */
+    private long move(List<Vma> pieces, long oldAddress, long oldLen, long newLen, long target, boolean fixed,
+            boolean keepOld) throws ErrnoException {
+        Vma v = pieces.getFirst();
         // As Linux's move_vma: room for the most a move may add (the new mapping, and a mapping cut
-        // in two by each of the ranges) is checked first, so that it never fails half done.
-        ensureRoom(0, 0, 3, v.prot);
+        // in two by each of the ranges, and the old range kept) is checked first, so that it never
+        // fails half done.
+        ensureRoom(0, 0, keepOld ? 4 : 3, v.prot);
         long to = fixed ? target : findGap(newLen);
         if (fixed) {
             unmapRange(to, to + newLen);
         }
         insert(to, newLen, v.prot, v.flags, v.name);
         Vma moved = find(to);
-        if (v.host != null) {
+        long copied = Math.min(oldLen, newLen);
+        for (Vma piece : pieces) {
+            long from = Math.max(oldAddress, piece.start);
+            long until = Math.min(oldAddress + copied, piece.end);
+            if (piece.host == null || from >= until) {
+                continue;
+            }
             // PROT_NONE pages that were accessible once keep their bytes, so the new place needs memory too.
             if (moved.host == null) {
                 moved = withHost(moved, moved.prot);
                 put(moved);
             }
-            MemorySegment.copy(v.host, oldAddress - v.start, moved.host, 0, Math.min(oldLen, newLen));
+            MemorySegment.copy(piece.host, from - piece.start, moved.host, from - oldAddress, until - from);
         }
         unmapRange(oldAddress, oldAddress + oldLen);
+        if (keepOld) {
+            insert(oldAddress, oldLen, v.prot, v.flags, v.name);
+        }
         return to;
     }
 

@@ -13,6 +13,7 @@ import dev.jlx.abi.struct.Flock;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.FdTable;
+import dev.jlx.core.fs.Fsnotify;
 import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.PipeEnd;
@@ -583,15 +584,20 @@ final class FileSyscalls {
                 return setLease(t, f, a.i32(2));
             }
             case Fcntl.F_NOTIFY -> {
-                // fcntl_dirnotify: an empty mask removes the (never set) watch, then only a directory
-                // may be watched; jlx has no dnotify to watch it with, as a kernel with it disabled.
-                if ((a.i32(2) & ~Fcntl.DN_MULTISHOT) == 0) {
+                // fcntl_dirnotify: an empty mask removes the watch, then only a directory may be
+                // watched, and its owner becomes the caller's process (whom the signal goes to).
+                int arg = a.i32(2);
+                if ((arg & ~Fcntl.DN_MULTISHOT) == 0) {
+                    Fsnotify.flushDnotify(f, fds);
                     return 0;
                 }
-                if ((f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
+                HostStat st = f.stat();
+                if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFDIR) {
                     throw new ErrnoException(Errno.ENOTDIR);
                 }
-                throw new ErrnoException(Errno.EINVAL);
+                setOwner(t, f, Fcntl.F_OWNER_PID, t.process().pid());
+                Fsnotify.setDnotify(t.process().kernel(), f, fd, fds, st, arg);
+                return 0;
             }
             case Fcntl.F_ADD_SEALS -> {
                 // memfd_add_seals: a writable description, known seals, then a file that takes seals.

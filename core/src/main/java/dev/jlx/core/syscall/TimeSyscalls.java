@@ -333,8 +333,24 @@ final class TimeSyscalls {
 
     /** Implements Linux syscall nanosleep(2). */
     static long nanosleep(GuestThread t, Args a) throws ErrnoException {
-        sleepNanos(readTimespec(t, a.addr(0)));
+        sleepRelative(t, readTimespec(t, a.addr(0)), a.addr(1));
         return 0;
+    }
+
+    /**
+     * A relative sleep; interrupted by a signal, it writes the time left to {@code rem} (when not
+     * NULL) before the EINTR, as Linux's nanosleep_copyout.
+     */
+    private static void sleepRelative(GuestThread t, long nanos, long rem) throws ErrnoException {
+        long start = System.nanoTime();
+        try {
+            sleepNanos(nanos);
+        } catch (ErrnoException interrupted) {
+            if (rem != 0) {
+                putTimespec(t.process().space().memory(), rem, Math.max(0, nanos - (System.nanoTime() - start)));
+            }
+            throw interrupted;
+        }
     }
 
     /**
@@ -361,12 +377,23 @@ final class TimeSyscalls {
         boolean absolute = (a.i32(1) & Clocks.TIMER_ABSTIME) != 0;
         long start = now(t, clock);
         if (!cpu) {
-            sleepNanos(absolute ? until(request, start) : request);
+            if (absolute) {
+                sleepNanos(until(request, start));
+            } else {
+                sleepRelative(t, request, a.addr(3));
+            }
             return 0;
         }
         long deadline = absolute ? request : Math.min(start, Long.MAX_VALUE - request) + request;
         for (long left = deadline - start; left > 0; left = deadline - now(t, clock)) {
-            sleepNanos(Math.min(left, CPU_CLOCK_LOOK_NANOS));
+            try {
+                sleepNanos(Math.min(left, CPU_CLOCK_LOOK_NANOS));
+            } catch (ErrnoException interrupted) {
+                if (!absolute && a.addr(3) != 0) {
+                    putTimespec(t.process().space().memory(), a.addr(3), Math.max(0, deadline - now(t, clock)));
+                }
+                throw interrupted;
+            }
         }
         return 0;
     }

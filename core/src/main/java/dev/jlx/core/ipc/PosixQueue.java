@@ -5,6 +5,7 @@ import dev.jlx.abi.Ipc;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.Readiness;
+import dev.jlx.core.kernel.Deadline;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestProcess.Credentials;
 import java.util.ArrayDeque;
@@ -157,14 +158,8 @@ public final class PosixQueue {
 
     private void await(long deadline) throws ErrnoException {
         try {
-            if (deadline == Long.MAX_VALUE) {
-                wait();
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ErrnoException(Errno.ETIMEDOUT);
-                }
-                wait(left / 1_000_000, (int) (left % 1_000_000));
+            if (!Deadline.waitOn(this, deadline)) {
+                throw new ErrnoException(Errno.ETIMEDOUT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

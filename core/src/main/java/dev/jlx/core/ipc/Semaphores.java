@@ -7,6 +7,7 @@ import dev.jlx.abi.struct.IpcPerm;
 import dev.jlx.abi.struct.SemidDs;
 import dev.jlx.abi.struct.Sembuf;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.Deadline;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestProcess.Credentials;
 import java.nio.ByteBuffer;
@@ -127,14 +128,8 @@ public final class Semaphores {
             set.queue.add(w);
             try {
                 while (!w.done) {
-                    if (deadline == Long.MAX_VALUE) {
-                        set.wait();
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new ErrnoException(Errno.EAGAIN);
-                        }
-                        set.wait(left / 1_000_000, (int) (left % 1_000_000));
+                    if (!Deadline.waitOn(set, deadline)) {
+                        throw new ErrnoException(Errno.EAGAIN);
                     }
                 }
             } catch (InterruptedException e) {

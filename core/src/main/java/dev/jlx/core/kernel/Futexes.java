@@ -49,14 +49,8 @@ public final class Futexes {
         queues.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
         try {
             while (!w.woken) {
-                if (deadline == Long.MAX_VALUE) {
-                    wait();
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ErrnoException(Errno.ETIMEDOUT);
-                    }
-                    wait(left / 1_000_000, (int) (left % 1_000_000));
+                if (!Deadline.waitOn(this, deadline)) {
+                    throw new ErrnoException(Errno.ETIMEDOUT);
                 }
             }
         } catch (InterruptedException e) {
@@ -93,14 +87,8 @@ public final class Futexes {
                         return i;
                     }
                 }
-                if (deadline == Long.MAX_VALUE) {
-                    wait();
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ErrnoException(Errno.ETIMEDOUT);
-                    }
-                    wait(left / 1_000_000, (int) (left % 1_000_000));
+                if (!Deadline.waitOn(this, deadline)) {
+                    throw new ErrnoException(Errno.ETIMEDOUT);
                 }
             }
         } catch (InterruptedException e) {

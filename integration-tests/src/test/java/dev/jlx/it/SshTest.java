@@ -41,6 +41,7 @@ class SshTest {
      */
     private static final String SCRIPT = """
             D=$1; P=$2
+            : > $D/sshd.log   # before the background job opens it, so the wait below never greps a missing file
             /usr/sbin/sshd -D -e -f $D/sshd_config -o Port=$P 2>$D/sshd.log &
             sshd=$!
             i=0; while ! grep -q 'Server listening' $D/sshd.log && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done

@@ -34,9 +34,17 @@ final class CPrograms {
         }
     }
 
+    /**
+     * The toolchains the tests use, {@code -Djlx.c.toolchains=GCC,...}: all by default; the other
+     * backend profiles take a fixed sample, as a libc's calls do not depend on the host backend.
+     */
+    static final List<Toolchain> TOOLCHAINS = System.getProperty("jlx.c.toolchains", "").isEmpty()
+            ? List.of(Toolchain.values())
+            : Stream.of(System.getProperty("jlx.c.toolchains").split(",")).map(Toolchain::valueOf).toList();
+
     private CPrograms() {}
 
-    /** Every program with every toolchain, compiled in parallel; for a test class's {@code @BeforeAll}. */
+    /** Every program with each of the toolchains, compiled in parallel; for a test class's {@code @BeforeAll}. */
     static void compileAll() throws Exception {
         List<String> names;
         try (Stream<Path> files = Files.list(SOURCES)) {
@@ -46,7 +54,7 @@ final class CPrograms {
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()))) {
             List<Future<Path>> builds = new ArrayList<>();
             for (String name : names) {
-                for (Toolchain t : Toolchain.values()) {
+                for (Toolchain t : TOOLCHAINS) {
                     builds.add(pool.submit(() -> binary(name, t)));
                 }
             }

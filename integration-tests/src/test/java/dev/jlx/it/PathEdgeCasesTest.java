@@ -28,7 +28,7 @@ class PathEdgeCasesTest {
     Path jlxDir;
 
     static Stream<Arguments> programs() {
-        return Stream.of("paths", "creates", "argorder").flatMap(name -> Stream.of(CPrograms.Toolchain.values())
+        return Stream.of("paths", "creates", "argorder").flatMap(name -> CPrograms.TOOLCHAINS.stream()
                 .map(t -> Arguments.of(name, t)));
     }
 

@@ -37,7 +37,7 @@ class ProcfsTest {
     }
 
     static Stream<CPrograms.Toolchain> toolchains() {
-        return Stream.of(CPrograms.Toolchain.values());
+        return CPrograms.TOOLCHAINS.stream();
     }
 
     @ParameterizedTest(name = "procfs {0}")

@@ -33,7 +33,7 @@ class StaticCProgramsTest {
 
     static Stream<Arguments> programs() {
         List<Arguments> cases = new ArrayList<>();
-        for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
+        for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
             cases.add(Arguments.of("floats", t, List.of()));
             cases.add(Arguments.of("x87", t, List.of()));
             cases.add(Arguments.of("bigmalloc", t, List.of()));
@@ -226,7 +226,7 @@ class StaticCProgramsTest {
      */
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
-        for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
+        for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
             for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify")) {
                 cases.add(Arguments.of(name, t));
             }
@@ -256,6 +256,6 @@ class StaticCProgramsTest {
     }
 
     static Stream<CPrograms.Toolchain> toolchains() {
-        return Stream.of(CPrograms.Toolchain.values());
+        return CPrograms.TOOLCHAINS.stream();
     }
 }

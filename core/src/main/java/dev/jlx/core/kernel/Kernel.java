@@ -84,6 +84,26 @@ public final class Kernel {
         nodename = name;
     }
 
+    /** kernel.core_pattern and kernel.core_uses_pid: this run's, which a guest root may change (never the host's). */
+    private volatile String corePattern = "core";
+    private volatile int coreUsesPid;
+
+    public String corePattern() {
+        return corePattern;
+    }
+
+    public void setCorePattern(String pattern) {
+        corePattern = pattern;
+    }
+
+    public int coreUsesPid() {
+        return coreUsesPid;
+    }
+
+    public void setCoreUsesPid(int uses) {
+        coreUsesPid = uses;
+    }
+
     public String domainname() {
         return domainname;
     }

@@ -138,6 +138,19 @@ public final class CoreDump {
      * cut it short, as Linux's has_dumped.
      */
     synchronized boolean write(GuestProcess p) {
+        // The process's end interrupted this thread's Java thread, which would close a host channel
+        // (an interruptible NIO channel) under the first write; nothing interrupts it any more.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return writeFile(p);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean writeFile(GuestProcess p) {
         long limit = p.rlimits().soft(Resource.RLIMIT_CORE);
         if (Long.compareUnsigned(limit, MIN_COREDUMP) < 0 || p.dumpable() == 0) {
             return false;

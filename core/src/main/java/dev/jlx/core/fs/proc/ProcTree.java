@@ -151,9 +151,26 @@ public final class ProcTree {
         k.put("shmmax", ipcLimit(DYNAMIC + 109, Long.toUnsignedString(Ipc.SHMMAX), refused));
         k.put("shmmni", ipcLimit(DYNAMIC + 110, Integer.toString(Ipc.SHMMNI), refused));
         SequencedMap<String, PseudoNode> fs = new LinkedHashMap<>();
-        // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
+        // The largest pipe F_SETPIPE_SZ gives: this run's, which root may change (round_pipe_size's
+        // power-of-two pages; none past 2 GiB, of the value cut to 32 bits as Linux 6 does).
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
-                () -> line(Integer.toString(dev.jlx.core.fs.Pipe.MAX_SIZE)), refused, Errno.EACCES));
+                () -> line(Integer.toString(kernel.pipeMaxSize())), data -> {
+                    long size = unsignedInteger(data, 0, false, 64) & 0xffffffffL;
+                    if (size > 1L << 31) {
+                        throw new ErrnoException(Errno.EINVAL);
+                    }
+                    long rounded = Math.max(4096, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+                    kernel.setPipeMaxSize((int) Math.min(rounded, 1L << 31));
+                }, Errno.EACCES));
+        // RLIMIT_NOFILE's ceiling: this run's, which root may change within sysctl_nr_open_min and _max.
+        fs.put("nr_open", new PseudoNode.File(kernelMeta(DYNAMIC + 120, 0644), 0,
+                () -> line(Long.toString(kernel.nrOpen())), data -> {
+                    long max = unsignedInteger(data, 10, true);
+                    if (max < 64 || max > 2147483584L) {
+                        throw new ErrnoException(Errno.EINVAL);
+                    }
+                    kernel.setNrOpen(max);
+                }, Errno.EACCES));
         // inotify's limits, Linux's defaults; raising them needs CAP_SYS_ADMIN too.
         SequencedMap<String, PseudoNode> inotify = new LinkedHashMap<>();
         inotify.put("max_queued_events", new PseudoNode.File(kernelMeta(DYNAMIC + 32, 0644), 0,
@@ -232,6 +249,11 @@ public final class ProcTree {
      * and blanks around; EINVAL for anything else, ERANGE past 32 bits.
      */
     static long unsignedInteger(byte[] data, int base, boolean signed) throws ErrnoException {
+        return unsignedInteger(data, base, signed, signed ? 31 : 32);
+    }
+
+    /** {@link #unsignedInteger} of at most {@code bits} bits. */
+    static long unsignedInteger(byte[] data, int base, boolean signed, int bits) throws ErrnoException {
         String s = new String(data, StandardCharsets.ISO_8859_1);
         s = signed ? s.strip() : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
         boolean negative = signed && s.startsWith("-");
@@ -253,8 +275,9 @@ public final class ProcTree {
             throw new ErrnoException(Errno.EINVAL);
         }
         java.math.BigInteger v = new java.math.BigInteger(digits, radix);
-        if (v.bitLength() > (signed ? 31 : 32)) {
-            throw new ErrnoException(signed ? Errno.EINVAL : Errno.ERANGE);
+        if (v.bitLength() > bits) {
+            // kstrtouint's overflow is ERANGE; proc_get_long's (sysctls) EINVAL.
+            throw new ErrnoException(signed || bits == 64 ? Errno.EINVAL : Errno.ERANGE);
         }
         return negative ? -v.longValue() : v.longValue();
     }

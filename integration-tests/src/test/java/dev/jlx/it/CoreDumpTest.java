@@ -78,12 +78,7 @@ class CoreDumpTest {
     @ParameterizedTest(name = "gdb {0} {1}")
     @MethodSource("gdbCases")
     void gdbReadsTheCore(String link, String how) throws Exception {
-        Path program = dir.resolve("nested-" + link);
-        List<String> cc = new ArrayList<>(List.of("gcc", "-g", "-O0", "-o", program.toString(), GDB_SOURCE.toString()));
-        if (link.equals("static")) {
-            cc.add(1, "-static");
-        }
-        assertEquals(0, exec(cc).status(), "compile " + cc);
+        Path program = nested(link);
         List<String> argv = List.of(program.toString(), how);
         Path nativeDir = Files.createDirectory(dir.resolve("native"));
         Path jlxDir = Files.createDirectory(dir.resolve("jlx"));
@@ -95,6 +90,49 @@ class CoreDumpTest {
         assertTrue(expected.contains(" in innermost ") || expected.contains(" innermost ("),
                 "native backtrace names innermost:\n" + expected);
         assertEquals(expected, actual, "gdb on jlx's core against a native core");
+    }
+
+    /** nested.c built with -g, {@code link} "static" or "dynamic", in the test's directory. */
+    private Path nested(String link) throws Exception {
+        Path program = dir.resolve("nested-" + link);
+        List<String> cc = new ArrayList<>(List.of("gcc", "-g", "-O0", "-o", program.toString(), GDB_SOURCE.toString()));
+        if (link.equals("static")) {
+            cc.add(1, "-static");
+        }
+        assertEquals(0, exec(cc).status(), "compile " + cc);
+        return program;
+    }
+
+    /**
+     * jlx's own kernel.core_pattern and core_uses_pid, which only root may write (as Linux: the files
+     * are root's, mode 0644) and which natively are the host's, so jlx alone is run: core(5)'s
+     * specifiers, ".PID" under core_uses_pid, a pipe pattern writing nothing; a user's write is EACCES.
+     */
+    @org.junit.jupiter.api.Test
+    void corePatternOfTheRun() throws Exception {
+        Path program = nested("static");
+        Path cwd = Files.createDirectory(dir.resolve("pattern"));
+        String script = "echo 'core.%e.%p.%s.%%.%u.%g.%d.%z.%c' > /proc/sys/kernel/core_pattern || exit 3\n"
+                + program + " & wait $!; echo \"first $! $?\"\n"
+                + "echo '|/bin/false' > /proc/sys/kernel/core_pattern; " + program + "; echo \"pipe $?\"\n"
+                + "echo 1 > /proc/sys/kernel/core_uses_pid; echo named > /proc/sys/kernel/core_pattern\n"
+                + program + " & wait $!; echo \"second $! $?\"\n"
+                + "echo 0 > /proc/sys/kernel/core_uses_pid; echo core > /proc/sys/kernel/core_pattern; ls\n";
+        Result r = Jlx.run(List.of("/bin/sh", "-c", script), Runner.ENV, cwd, new byte[0]);
+        String out = new String(r.stdout(), StandardCharsets.UTF_8);
+        long uid = new com.sun.security.auth.module.UnixSystem().getUid();
+        if (uid != 0) {
+            assertEquals(3, r.status(), "a user's write of core_pattern fails: " + out);
+            assertTrue(new String(r.stderr(), StandardCharsets.UTF_8).contains("Permission denied"), "EACCES");
+            return;
+        }
+        long gid = new com.sun.security.auth.module.UnixSystem().getGid();
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile("first (\\d+) 139\n").matcher(out);
+        java.util.regex.Matcher second = java.util.regex.Pattern.compile("second (\\d+) 139\n").matcher(out);
+        assertTrue(first.find() && second.find() && out.contains("pipe 139\n"), out);
+        String expected = "core.nested-static." + first.group(1) + ".11.%." + uid + "." + gid + ".1.."
+                + Long.toUnsignedString(-1L) + "\nnamed." + second.group(1) + "\n";
+        assertEquals(expected, out.substring(second.end()), out);
     }
 
     /** The one core file a run left in {@code dir}: core, or core.PID under core_uses_pid. */

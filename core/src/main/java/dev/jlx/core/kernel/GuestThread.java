@@ -309,14 +309,22 @@ public final class GuestThread {
      * RFLAGS, which the engine's registers do not show until the hook returns; a core dump taken
      * meanwhile records them as Linux's pt_regs at syscall exit.
      */
-    private long[] syscallExit;
+    private long exitNumber;
+    private long exitResult;
+    private long exitRip = -1;
+    private long exitRflags;
 
+    /** Written by the thread itself (its dispatcher) and read only by it: plain fields, no allocation per call. */
     public void setSyscallExit(long number, long result, long rip, long rflags) {
-        syscallExit = new long[] {number, result, rip, rflags};
+        exitNumber = number;
+        exitResult = result;
+        exitRip = rip;
+        exitRflags = rflags;
     }
 
+    /** The call being returned from, as {number, result, rip of its instruction, rflags}; null for none. */
     long[] syscallExit() {
-        return syscallExit;
+        return exitRip == -1 ? null : new long[] {exitNumber, exitResult, exitRip, exitRflags};
     }
 
     /** Set by exit(2) when other threads of the process live on: only this one ends. */

@@ -288,5 +288,37 @@ int main(void) {
     SHOWN("mprotect length SIZE_MAX", mprotect((void *) 0x10000000, SIZE_MAX, PROT_READ));
     SHOWN("madvise length SIZE_MAX", madvise((void *) 0x10000000, SIZE_MAX, MADV_NORMAL));
     SHOWN("brk huge", syscall(SYS_brk, (unsigned long) -4096) == -4096);
+    /* fs.nr_open, RLIMIT_NOFILE's ceiling; then writes to it and to fs.pipe-max-size, which root may
+     * make: only ones that change nothing (the value back, or one refused), since natively they are
+     * the host's. */
+    char nr[32] = {0};
+    int nrfd = open("/proc/sys/fs/nr_open", O_RDONLY);
+    SHOWN("read /proc/sys/fs/nr_open", read(nrfd, nr, sizeof nr - 1));
+    printf("%-50s %s", "  its value", nr);
+    close(nrfd);
+    struct rlimit above = {atol(nr) + 1, atol(nr) + 1};
+    SHOWN("setrlimit RLIMIT_NOFILE nr_open + 1", setrlimit(RLIMIT_NOFILE, &above));
+    const char *writes[][2] = {
+        {"/proc/sys/fs/pipe-max-size", max}, {"/proc/sys/fs/pipe-max-size", "abc\n"},
+        {"/proc/sys/fs/pipe-max-size", "-1\n"}, {"/proc/sys/fs/pipe-max-size", "3000000000\n"},
+        {"/proc/sys/fs/nr_open", nr}, {"/proc/sys/fs/nr_open", "abc\n"}, {"/proc/sys/fs/nr_open", "5\n"},
+        {"/proc/sys/fs/nr_open", "2147483647\n"},
+    };
+    for (unsigned i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+        char label[80];
+        snprintf(label, sizeof label, "write %.*s to %s", (int) strcspn(writes[i][1], "\n"), writes[i][1],
+                 writes[i][0] + 10);
+        int w = open(writes[i][0], O_WRONLY);
+        if (w < 0) {
+            SHOWN(label, w);
+            continue;
+        }
+        SHOWN(label, write(w, writes[i][1], strlen(writes[i][1])));
+        close(w);
+    }
+    memset(max, 0, sizeof max);
+    lseek(sysctl, 0, SEEK_SET);
+    SHOWN("read /proc/sys/fs/pipe-max-size again", read(sysctl, max, sizeof max - 1));
+    printf("%-50s %s", "  its value", max);
     return 0;
 }

@@ -105,4 +105,15 @@ public final class Elf {
     public static final int P_FILESZ = 32;
     public static final int P_MEMSZ = 40;
     public static final int P_ALIGN = 48;
+
+    /** Note types of a core file (linux/elf.h): the name is "CORE" for all of these. */
+    public static final int NT_PRSTATUS = 1;
+    public static final int NT_PRFPREG = 2;
+    public static final int NT_PRPSINFO = 3;
+    public static final int NT_AUXV = 6;
+    public static final int NT_SIGINFO = 0x53494749;
+    public static final int NT_FILE = 0x46494c45;
+
+    /** sizeof(Elf64_Nhdr): namesz, descsz, type; name and desc follow, each padded to 4 bytes. */
+    public static final int NHDR_SIZE = 12;
 }

@@ -677,4 +677,39 @@ class StructGoldenTest {
         assertThrows(IllegalArgumentException.class, () -> EpollEvent.readFrom(big, 0));
         assertThrows(IllegalArgumentException.class, () -> Ucontext.readFrom(big, 0));
     }
+
+    /** x86-64's struct elf_prstatus of a core file's NT_PRSTATUS (glibc's sys/procfs.h, the kernel's layout). */
+    @Test
+    void elfPrstatus() {
+        long[] regs = new long[ElfPrstatus.NREGS];
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] = 0x1000 + i;
+        }
+        ElfPrstatus s = new ElfPrstatus(11, 0x102, 0x8000000000000001L, 1234, 1233, 1232, 1231, 3_250_000, 999_999,
+                regs, true);
+        assertArrayEquals(hex("0b00000000000000000000000b00000002010000000000000100000000000080d2040000d1040000d0040000cf040000"
+                + "030000000000000090d003000000000000000000000000003f420f000000000000000000000000000000000000000000"
+                + "000000000000000000000000000000000010000000000000011000000000000002100000000000000310000000000000"
+                + "041000000000000005100000000000000610000000000000071000000000000008100000000000000910000000000000"
+                + "0a100000000000000b100000000000000c100000000000000d100000000000000e100000000000000f10000000000000"
+                + "101000000000000011100000000000001210000000000000131000000000000014100000000000001510000000000000"
+                + "16100000000000001710000000000000181000000000000019100000000000001a100000000000000100000000000000"), encode(ElfPrstatus.SIZE, s::writeTo));
+        assertEquals(112, ElfPrstatus.PR_REG);
+        assertEquals(328, ElfPrstatus.PR_FPVALID);
+        assertEquals(336, ElfPrstatus.SIZE);
+    }
+
+    /** x86-64's struct elf_prpsinfo of a core file's NT_PRPSINFO. */
+    @Test
+    void elfPrpsinfo() {
+        ElfPrpsinfo p = new ElfPrpsinfo(0, (byte) 'R', -5, 0x400200, 1000, 1001, 1234, 1233, 1232, 1231,
+                "nested".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "./nested abort".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertArrayEquals(hex("005200fb000000000002400000000000e8030000e9030000d2040000d1040000d0040000cf0400006e65737465640000"
+                + "00000000000000002e2f6e65737465642061626f72740000000000000000000000000000000000000000000000000000"
+                + "00000000000000000000000000000000000000000000000000000000000000000000000000000000"), encode(ElfPrpsinfo.SIZE, p::writeTo));
+        assertEquals(40, ElfPrpsinfo.PR_FNAME);
+        assertEquals(56, ElfPrpsinfo.PR_PSARGS);
+        assertEquals(136, ElfPrpsinfo.SIZE);
+    }
 }

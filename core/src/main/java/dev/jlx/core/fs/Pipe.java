@@ -194,15 +194,14 @@ public final class Pipe {
 
     /**
      * F_SETPIPE_SZ: at least {@code size} bytes, rounded up to a power-of-two number of pages;
-     * EPERM above {@link #MAX_SIZE} (for an unprivileged caller), EBUSY when the bytes in the
-     * pipe would not fit.
+     * EPERM above {@code max} (fs.pipe-max-size), EBUSY when the bytes in the pipe would not fit.
      */
-    synchronized int resize(long size) throws ErrnoException {
+    synchronized int resize(long size, int max) throws ErrnoException {
         // round_pipe_size has no size for more than 2 GiB (EINVAL); the limit comes after (EPERM).
         if (size > 1L << 31) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (size > MAX_SIZE) {
+        if (size > max) {
             throw new ErrnoException(Errno.EPERM);
         }
         int pages = 1;

@@ -140,9 +140,9 @@ public final class PipeEnd extends OpenFile {
         return pipe.capacity();
     }
 
-    /** F_SETPIPE_SZ; returns the size granted. */
-    public int resize(long size) throws ErrnoException {
-        return pipe.resize(size);
+    /** F_SETPIPE_SZ, at most {@code max} (fs.pipe-max-size); returns the size granted. */
+    public int resize(long size, int max) throws ErrnoException {
+        return pipe.resize(size, max);
     }
 
     @Override

@@ -38,4 +38,27 @@ public interface HostIdentity {
     default HostRlimit rlimit(int resource) {
         return null;
     }
+
+    /**
+     * The system property with the /proc/self/coredump_filter jlx was started with (hex), which the
+     * launcher passes: HotSpot adds bits to its own as it starts.
+     */
+    String START_COREDUMP_FILTER = "jlx.startCoredumpFilter";
+
+    /**
+     * jlx's starter's core dump filter (/proc/PID/coredump_filter, core(5)), for the first guest
+     * process to start with as a child of it would: {@value #START_COREDUMP_FILTER} where the launcher
+     * gave it, else the JVM's own where the host is Linux; -1 where it has none.
+     */
+    default int coredumpFilter() {
+        String value = System.getProperty(START_COREDUMP_FILTER);
+        try {
+            if (value == null) {
+                value = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/coredump_filter"));
+            }
+            return Integer.parseUnsignedInt(value.strip(), 16);
+        } catch (java.io.IOException | NumberFormatException | UnsupportedOperationException none) {
+            return -1;
+        }
+    }
 }

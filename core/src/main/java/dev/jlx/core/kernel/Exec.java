@@ -88,6 +88,10 @@ public final class Exec {
             GuestThread thread = new GuestThread(process, engine, process.pid());
             // A child of jlx's starter would have its nice value.
             thread.setScheduling(Scheduling.DEFAULT.withNice(kernel.host().identity().nice()));
+            int filter = kernel.host().identity().coredumpFilter();
+            if (filter >= 0) {
+                process.setCoredumpFilter(filter);
+            }
             process.install(loaded, thread);
             stdio.install(process);
             return new Started(process, thread, loaded.entry());

@@ -72,6 +72,10 @@ public final class GuestProcess {
     private volatile ExitStatus exitStatus;
     /** prctl's dumpable flag, Linux's mm flag: SUID_DUMP_USER (1) or SUID_DUMP_DISABLE (0). */
     private volatile int dumpable = 1;
+    /** /proc/PID/coredump_filter (Linux's mm flags): kept by fork and execve. */
+    private volatile int coredumpFilter = CoreDump.DEFAULT_FILTER;
+    /** The core being dumped as the threads stop (Linux's core_state), or null. */
+    private volatile CoreDump core;
     /** prctl's no_new_privs: kept by fork and execve, never cleared. */
     private volatile boolean noNewPrivs;
     /** prctl's child subreaper flag, recorded (orphans still go to pid 1): not inherited by fork. */
@@ -190,6 +194,7 @@ public final class GuestProcess {
         this.credentials = parent.credentials;
         this.image = parent.image;
         this.dumpable = parent.dumpable;
+        this.coredumpFilter = parent.coredumpFilter;
         this.noNewPrivs = parent.noNewPrivs;
         this.securebits = parent.securebits;
         this.capabilityBound = parent.capabilityBound;
@@ -385,6 +390,19 @@ public final class GuestProcess {
         this.dumpable = dumpable;
     }
 
+    public int coredumpFilter() {
+        return coredumpFilter;
+    }
+
+    public void setCoredumpFilter(int filter) {
+        this.coredumpFilter = filter & CoreDump.FILTER_MASK;
+    }
+
+    /** The core being dumped as the threads stop, or null. */
+    CoreDump core() {
+        return core;
+    }
+
     public boolean noNewPrivs() {
         return noNewPrivs;
     }
@@ -568,11 +586,29 @@ public final class GuestProcess {
      * and every thread is stopped at once.
      */
     public void exit(ExitStatus status) {
+        exit(status, null);
+    }
+
+    /**
+     * {@code t} (the caller) took {@code info}, whose default action dumps core: the process ends and
+     * the core is written once every thread has stopped, with {@code t}'s registers as they are now.
+     */
+    void exitWithCore(GuestThread t, Siginfo info) {
+        exit(ExitStatus.killed(info.signo()), new CoreDump(t, info));
+    }
+
+    /** The core's status once it is written: the signal with WCOREDUMP, as Linux's coredump_finish. */
+    synchronized void coreDumped() {
+        exitStatus = exitStatus.withCore();
+    }
+
+    private void exit(ExitStatus status, CoreDump dump) {
         synchronized (this) {
             if (exitStatus != null) {
                 return;
             }
             exitStatus = status;
+            core = dump;
             notifyAll();
         }
         stopThreads();
@@ -637,7 +673,8 @@ public final class GuestProcess {
             if (p != null && !p.exiting() && exitSignal != 0) {
                 ExitStatus s = exitStatus;
                 boolean killed = s != null && s.signal() != 0;
-                p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
+                p.signal(null, new Siginfo(exitSignal, 0,
+                        !killed ? Signals.CLD_EXITED : s.coreDumped() ? Signals.CLD_DUMPED : Signals.CLD_KILLED,
                         new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
                                 CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
             }

@@ -304,6 +304,29 @@ public final class GuestThread {
         this.sleeping = sleeping;
     }
 
+    /**
+     * The call being returned from: its number, result, the address of its syscall instruction and
+     * RFLAGS, which the engine's registers do not show until the hook returns; a core dump taken
+     * meanwhile records them as Linux's pt_regs at syscall exit.
+     */
+    private long exitNumber;
+    private long exitResult;
+    private long exitRip = -1;
+    private long exitRflags;
+
+    /** Written by the thread itself (its dispatcher) and read only by it: plain fields, no allocation per call. */
+    public void setSyscallExit(long number, long result, long rip, long rflags) {
+        exitNumber = number;
+        exitResult = result;
+        exitRip = rip;
+        exitRflags = rflags;
+    }
+
+    /** The call being returned from, as {number, result, rip of its instruction, rflags}; null for none. */
+    long[] syscallExit() {
+        return exitRip == -1 ? null : new long[] {exitNumber, exitResult, exitRip, exitRflags};
+    }
+
     /** Set by exit(2) when other threads of the process live on: only this one ends. */
     private volatile boolean exited;
 
@@ -590,7 +613,8 @@ public final class GuestThread {
     private long memoryFault(RunResult r) {
         int sig = Signals.SIGSEGV;
         long rip = engine.reg(X86Reg.RIP);
-        if (handles(sig) && r.address() != rip) {
+        // The faulting instruction goes into a handler's frame, and into a core file (RLIMIT_CORE).
+        if ((handles(sig) || process.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_CORE) != 0) && r.address() != rip) {
             rip = engine.faultingInstruction(rip, r.address(), process.space());
             engine.reg(X86Reg.RIP, rip);
         }
@@ -609,7 +633,7 @@ public final class GuestThread {
     private long fault(int sig, int code, long address, String why) {
         long rip = engine.reg(X86Reg.RIP);
         if (!handles(sig)) {
-            fatal(sig, why);
+            fatal(new Siginfo(sig, 0, code, new Siginfo.Fault(address)), why);
             return rip;
         }
         long[] regs = SignalFrames.registers(engine);
@@ -624,9 +648,19 @@ public final class GuestThread {
     }
 
     private void fatal(int sig, String why) {
+        fatal(Siginfo.kill(sig, Signals.SI_KERNEL, 0, 0), why);
+    }
+
+    /** The process dies of {@code info}'s signal (force_sig), with a core when its default action dumps one. */
+    private void fatal(Siginfo info, String why) {
+        int sig = info.signo();
         Kernel.log().log(System.Logger.Level.INFO, "pid " + process.pid() + " killed by " + Signals.name(sig) + ": "
                 + why);
-        process.exit(ExitStatus.killed(sig));
+        if (SignalActions.defaultAction(sig) == SignalActions.DefaultAction.CORE) {
+            process.exitWithCore(this, info);
+        } else {
+            process.exit(ExitStatus.killed(sig));
+        }
     }
 
     /** The si_code Linux's trap handlers give: FPE_INTDIV, ILL_ILLOPN, BUS_ADRALN, else SI_KERNEL. */

@@ -84,6 +84,46 @@ public final class Kernel {
         nodename = name;
     }
 
+    /** fs.pipe-max-size and fs.nr_open: this run's, which a guest root may change (never the host's). */
+    private volatile int pipeMaxSize = dev.jlx.core.fs.Pipe.MAX_SIZE;
+    private volatile long nrOpen = Rlimits.NR_OPEN;
+
+    public int pipeMaxSize() {
+        return pipeMaxSize;
+    }
+
+    public void setPipeMaxSize(int size) {
+        pipeMaxSize = size;
+    }
+
+    public long nrOpen() {
+        return nrOpen;
+    }
+
+    public void setNrOpen(long max) {
+        nrOpen = max;
+    }
+
+    /** kernel.core_pattern and kernel.core_uses_pid: this run's, which a guest root may change (never the host's). */
+    private volatile String corePattern = "core";
+    private volatile int coreUsesPid;
+
+    public String corePattern() {
+        return corePattern;
+    }
+
+    public void setCorePattern(String pattern) {
+        corePattern = pattern;
+    }
+
+    public int coreUsesPid() {
+        return coreUsesPid;
+    }
+
+    public void setCoreUsesPid(int uses) {
+        coreUsesPid = uses;
+    }
+
     public String domainname() {
         return domainname;
     }

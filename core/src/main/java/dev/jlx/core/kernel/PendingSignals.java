@@ -165,6 +165,10 @@ final class PendingSignals {
                         process.exit(ExitStatus.killed(sig));
                         return null;
                     }
+                    case CORE -> {
+                        process.exitWithCore(t, info);
+                        return null;
+                    }
                     case STOP -> process.jobControl().stopUnlessOrphaned(sig);
                     case IGNORE, CONTINUE -> { }
                 }
@@ -259,8 +263,11 @@ final class PendingSignals {
             }
         }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
-        // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
-        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && !cont)) {
+        // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again. A signal
+        // that dumps core is taken by the thread itself, whose registers the core records (Linux's
+        // complete_signal leaves sig_kernel_coredump signals to dequeue_signal as well).
+        boolean core = SignalActions.defaultAction(sig) == SignalActions.DefaultAction.CORE && t != null;
+        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && !cont) || core) {
             // SIGCONT resumes the process whatever its disposition, once it is queued (as Linux's
             // prepare_signal then wake-up): a thread that wakes finds it with what was pending.
             add(threadDirected ? t : null, d);
@@ -285,7 +292,7 @@ final class PendingSignals {
             jobs.resume();
         }
         switch (SignalActions.defaultAction(sig)) {
-            case TERMINATE -> process.exit(ExitStatus.killed(sig));
+            case TERMINATE, CORE -> process.exit(ExitStatus.killed(sig));
             case STOP -> jobs.stopUnlessOrphaned(sig);
             case IGNORE -> {
                 return false;

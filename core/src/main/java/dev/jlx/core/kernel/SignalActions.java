@@ -75,12 +75,16 @@ public final class SignalActions {
             case Signals.SIGCHLD, Signals.SIGURG, Signals.SIGWINCH -> DefaultAction.IGNORE;
             case Signals.SIGCONT -> DefaultAction.CONTINUE;
             case Signals.SIGSTOP, Signals.SIGTSTP, Signals.SIGTTIN, Signals.SIGTTOU -> DefaultAction.STOP;
+            case Signals.SIGQUIT, Signals.SIGILL, Signals.SIGTRAP, Signals.SIGABRT, Signals.SIGBUS, Signals.SIGFPE,
+                    Signals.SIGSEGV, Signals.SIGXCPU, Signals.SIGXFSZ, Signals.SIGSYS -> DefaultAction.CORE;
             default -> DefaultAction.TERMINATE;
         };
     }
 
     public enum DefaultAction {
         TERMINATE,
+        /** Terminate with a core file (core(5)), when one may be written. */
+        CORE,
         IGNORE,
         STOP,
         CONTINUE

@@ -129,6 +129,10 @@ final class ThreadRunner {
      * its engine goes back; the last thread ends the process (descriptors, locks, memory, zombie).
      */
     private void ended(GuestThread thread, long user, long system) {
+        CoreDump core = process.core();
+        if (core != null) {
+            core.stopped(thread, user, system);
+        }
         // mm_release's order: the robust futexes are let go before the tid word is cleared.
         RobustList.release(thread);
         boolean last;
@@ -155,6 +159,9 @@ final class ThreadRunner {
         }
         if (process.exitStatus() == null) {
             process.exit(ExitStatus.exited(0));
+        }
+        if (core != null && core.write(process)) {
+            process.coreDumped();
         }
         process.fds().closeAll();
         process.kernel().recordLocks().releaseAll(process);

@@ -627,7 +627,7 @@ final class FileSyscalls {
                 if (!(f instanceof PipeEnd p)) {
                     throw new ErrnoException(Errno.EBADF);
                 }
-                return p.resize(Integer.toUnsignedLong(a.i32(2)));
+                return p.resize(Integer.toUnsignedLong(a.i32(2)), t.process().kernel().pipeMaxSize());
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }

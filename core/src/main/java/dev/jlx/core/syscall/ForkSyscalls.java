@@ -444,9 +444,9 @@ final class ForkSyscalls {
         return r.child().pid();
     }
 
-    /** wait(2)'s status word for an ended process: exit code << 8, or the signal number. */
+    /** wait(2)'s status word for an ended process: exit code << 8, or the signal number (0x80: WCOREDUMP). */
     private static int encode(ExitStatus s) {
-        return s.signal() != 0 ? s.signal() : (s.code() & 0xff) << 8;
+        return s.signal() != 0 ? s.signal() | (s.coreDumped() ? 0x80 : 0) : (s.code() & 0xff) << 8;
     }
 
     /** A child's change that wait reports: it ended, stopped or continued, as wait's status word. */
@@ -520,7 +520,7 @@ final class ForkSyscalls {
                     status = Signals.SIGCONT;
                 } else {
                     ExitStatus s = r.child().exitStatus();
-                    code = s.signal() != 0 ? Signals.CLD_KILLED : Signals.CLD_EXITED;
+                    code = s.signal() == 0 ? Signals.CLD_EXITED : s.coreDumped() ? Signals.CLD_DUMPED : Signals.CLD_KILLED;
                     status = s.signal() != 0 ? s.signal() : s.code() & 0xff;
                 }
                 new Siginfo(Signals.SIGCHLD, 0, code, new Siginfo.Child(r.child().pid(), r.child().credentials().uid(),

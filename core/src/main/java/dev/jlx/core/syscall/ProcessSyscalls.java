@@ -210,7 +210,7 @@ final class ProcessSyscalls {
             if (Long.compareUnsigned(r.max(), current.hard()) > 0 && !p.credentials().capable(GuestProcess.CAP_SYS_RESOURCE)) {
                 throw new ErrnoException(Errno.EPERM);
             }
-            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), Rlimits.NR_OPEN) > 0) {
+            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(r.max(), p.kernel().nrOpen()) > 0) {
                 throw new ErrnoException(Errno.EPERM);
             }
         });

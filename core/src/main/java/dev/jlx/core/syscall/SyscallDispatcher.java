@@ -68,6 +68,7 @@ public final class SyscallDispatcher {
         if (tracer != null) {
             tracer.trace(thread, entry, regs, result);
         }
+        thread.setSyscallExit(regs[0], result, regs[7], regs[8]);
         if (thread.ending() || thread.execPending()) {
             // A stop asked from another thread (kill) can be lost (docs/engine.md): ask again from the hook.
             engine.stop();

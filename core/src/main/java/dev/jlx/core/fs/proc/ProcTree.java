@@ -124,6 +124,12 @@ public final class ProcTree {
         PseudoNode.Sink refused = data -> {
             throw new ErrnoException(Errno.EPERM);
         };
+        // Where core files go (core(5)): this run's own values, which root may change.
+        k.put("core_pattern", new PseudoNode.File(kernelMeta(DYNAMIC + 118, 0644), 0,
+                () -> line(kernel.corePattern()), data -> kernel.setCorePattern(corePattern(data)), Errno.EACCES));
+        k.put("core_uses_pid", new PseudoNode.File(kernelMeta(DYNAMIC + 119, 0644), 0,
+                () -> line(Integer.toString(kernel.coreUsesPid())), data -> kernel.setCoreUsesPid(
+                        (int) unsignedInteger(data, 10, true)), Errno.EACCES));
         // The UTS names, as sethostname and setdomainname set them (root may write, the file's mode says).
         k.put("domainname", new PseudoNode.File(kernelMeta(DYNAMIC + 117, 0644), 0,
                 () -> line(kernel.domainname()), data -> kernel.setDomainname(utsString(data)), Errno.EACCES));
@@ -145,9 +151,26 @@ public final class ProcTree {
         k.put("shmmax", ipcLimit(DYNAMIC + 109, Long.toUnsignedString(Ipc.SHMMAX), refused));
         k.put("shmmni", ipcLimit(DYNAMIC + 110, Integer.toString(Ipc.SHMMNI), refused));
         SequencedMap<String, PseudoNode> fs = new LinkedHashMap<>();
-        // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
+        // The largest pipe F_SETPIPE_SZ gives: this run's, which root may change (round_pipe_size's
+        // power-of-two pages; none past 2 GiB, of the value cut to 32 bits as Linux 6 does).
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
-                () -> line(Integer.toString(dev.jlx.core.fs.Pipe.MAX_SIZE)), refused, Errno.EACCES));
+                () -> line(Integer.toString(kernel.pipeMaxSize())), data -> {
+                    long size = unsignedInteger(data, 0, false, 64) & 0xffffffffL;
+                    if (size > 1L << 31) {
+                        throw new ErrnoException(Errno.EINVAL);
+                    }
+                    long rounded = Math.max(4096, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+                    kernel.setPipeMaxSize((int) Math.min(rounded, 1L << 31));
+                }, Errno.EACCES));
+        // RLIMIT_NOFILE's ceiling: this run's, which root may change within sysctl_nr_open_min and _max.
+        fs.put("nr_open", new PseudoNode.File(kernelMeta(DYNAMIC + 120, 0644), 0,
+                () -> line(Long.toString(kernel.nrOpen())), data -> {
+                    long max = unsignedInteger(data, 10, true);
+                    if (max < 64 || max > 2147483584L) {
+                        throw new ErrnoException(Errno.EINVAL);
+                    }
+                    kernel.setNrOpen(max);
+                }, Errno.EACCES));
         // inotify's limits, Linux's defaults; raising them needs CAP_SYS_ADMIN too.
         SequencedMap<String, PseudoNode> inotify = new LinkedHashMap<>();
         inotify.put("max_queued_events", new PseudoNode.File(kernelMeta(DYNAMIC + 32, 0644), 0,
@@ -208,6 +231,55 @@ public final class ProcTree {
     /** A read-only sysctl: even root cannot open it for writing (EACCES). */
     private PseudoNode.File sysctl(long ino, String value) {
         return new PseudoNode.File(kernelMeta(ino, 0444), 0, () -> line(value), null, Errno.EACCES);
+    }
+
+    /** What proc_dostring takes for core_pattern: the bytes up to a newline or NUL, at most 127. */
+    private static String corePattern(byte[] data) {
+        int end = 0;
+        while (end < data.length && end < dev.jlx.core.kernel.CoreDump.PATTERN_MAX && data[end] != '\n'
+                && data[end] != 0) {
+            end++;
+        }
+        return new String(data, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An integer as the kernel's parsers read a write: kstrtouint (base 0: 0x hex, 0 octal, else
+     * decimal; one trailing newline) or, {@code signed}, proc_dointvec's decimal with an optional '-'
+     * and blanks around; EINVAL for anything else, ERANGE past 32 bits.
+     */
+    static long unsignedInteger(byte[] data, int base, boolean signed) throws ErrnoException {
+        return unsignedInteger(data, base, signed, signed ? 31 : 32);
+    }
+
+    /** {@link #unsignedInteger} of at most {@code bits} bits. */
+    static long unsignedInteger(byte[] data, int base, boolean signed, int bits) throws ErrnoException {
+        String s = new String(data, StandardCharsets.ISO_8859_1);
+        s = signed ? s.strip() : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        boolean negative = signed && s.startsWith("-");
+        if (negative || s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        int radix = base;
+        if (base == 0) {
+            if (s.length() > 1 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'X')) {
+                radix = 16;
+                s = s.substring(2);
+            } else {
+                radix = s.length() > 1 && s.charAt(0) == '0' ? 8 : 10;
+            }
+        }
+        String digits = s;
+        int r = radix;
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> Character.digit(c, r) >= 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        java.math.BigInteger v = new java.math.BigInteger(digits, radix);
+        if (v.bitLength() > bits) {
+            // kstrtouint's overflow is ERANGE; proc_get_long's (sysctls) EINVAL.
+            throw new ErrnoException(signed || bits == 64 ? Errno.EINVAL : Errno.ERANGE);
+        }
+        return negative ? -v.longValue() : v.longValue();
     }
 
     /** What proc_dostring takes from a write: the bytes up to a newline or NUL, at most 64 (__NEW_UTS_LEN). */
@@ -399,6 +471,9 @@ public final class ProcTree {
             return tasks;
         }, null);
         SequencedMap<String, PseudoNode> entries = e.common();
+        // Which mappings a core file holds (core(5)): a process's own, not its threads'.
+        e.file("coredump_filter", 0644, () -> line(String.format("%08x", p.coredumpFilter())),
+                data -> p.setCoredumpFilter((int) unsignedInteger(data, 0, false)));
         return new PseudoNode.Dir(e.meta(e.ino, 0555), () -> entries);
     }
 

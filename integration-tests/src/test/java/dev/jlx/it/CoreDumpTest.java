@@ -12,18 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Core dumps (core(5)), against Linux: coredump.c's children and their core files with the working
  * directory on a host directory and on tmpfs; and the host's gdb reading a core jlx wrote as it reads
  * a native one (the same frames of a backtrace, the same instruction in RIP). Natively the core goes
- * where the host's kernel.core_pattern says: these tests need it to be "core" (.ci/setup sets it).
+ * where the host's kernel.core_pattern says: the tests comparing with a native core need Debian's
+ * default, "core" (Ubuntu's apport pipes cores away), and are skipped with that reason otherwise.
  */
 class CoreDumpTest {
     private static final Path GDB_SOURCE = Path.of("src", "test", "gdb", "nested.c").toAbsolutePath();
@@ -34,19 +35,23 @@ class CoreDumpTest {
     @BeforeAll
     static void hostWritesCoresHere() throws Exception {
         String pattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip();
-        assertEquals("core", pattern, "the host's kernel.core_pattern must be \"core\" for native cores in the"
-                + " working directory (sysctl -w kernel.core_pattern=core)");
+        Assumptions.assumeTrue(pattern.equals("core"), "the host's kernel.core_pattern is \"" + pattern
+                + "\", not \"core\": no native core to compare with");
+    }
+
+    static Stream<CPrograms.Toolchain> toolchains() {
+        return CPrograms.TOOLCHAINS.stream();
     }
 
     @ParameterizedTest(name = "coredump {0}")
-    @EnumSource(CPrograms.Toolchain.class)
+    @MethodSource("toolchains")
     void onHostfs(CPrograms.Toolchain toolchain) throws Exception {
         Runner.assertSameAsNative(List.of(CPrograms.binary("coredump", toolchain).toString()), dir, new byte[0]);
     }
 
     /** The core written to jlx's tmpfs, against Linux's (/dev/shm). */
     @ParameterizedTest(name = "coredump on tmpfs {0}")
-    @EnumSource(CPrograms.Toolchain.class)
+    @MethodSource("toolchains")
     void onTmpfs(CPrograms.Toolchain toolchain) throws Exception {
         List<String> argv = List.of(CPrograms.binary("coredump", toolchain).toString());
         long pid = ProcessHandle.current().pid();

@@ -82,21 +82,33 @@ final class StatSyscalls {
     /** Implements Linux syscall statfs(2). */
     static long statfs(GuestThread t, Args a) throws ErrnoException {
         Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true);
-        putStatfs(t, a.addr(1), r.fs().statfs(r.path()), r.mount().readOnly());
+        putStatfs(t, a.addr(1), r.fs().statfs(r.path()), r.mount());
         return 0;
     }
 
     /** Implements Linux syscall fstatfs(2). */
     static long fstatfs(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        putStatfs(t, a.addr(1), f.statfs(), f instanceof VfsFile h && h.onReadOnlyMount());
+        putStatfs(t, a.addr(1), f.statfs(), f instanceof VfsFile h ? h.mount() : null);
         return 0;
     }
 
-    private static void putStatfs(GuestThread t, long address, HostStatfs s, boolean readOnly) throws ErrnoException {
+    /** The per-mount ST_* bits a guest's mount(2) sets, in place of the file system's own. */
+    private static final long MOUNT_ST_FLAGS = Statfs.ST_NOSUID | Statfs.ST_NODEV | Statfs.ST_NOEXEC
+            | Statfs.ST_NOATIME | 0x800 | Statfs.ST_RELATIME;
+
+    /** statfs of a file on {@code m} (null: none): f_flags are the mount's (flags_by_mnt) and the file system's. */
+    private static void putStatfs(GuestThread t, long address, HostStatfs s, Mount m) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Statfs.SIZE);
+        long flags = s.flags();
+        if (m != null && m.flags() != Mount.FROM_FS) {
+            flags = flags & ~MOUNT_ST_FLAGS | m.flags();
+        }
+        if (m != null && m.readOnly()) {
+            flags |= Statfs.ST_RDONLY;
+        }
         new Statfs(s.type(), s.bsize(), s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), s.fsid(), s.namelen(),
-                s.frsize(), s.flags() | (readOnly ? Statfs.ST_RDONLY : 0)).writeTo(b, 0);
+                s.frsize(), flags).writeTo(b, 0);
         t.process().space().memory().writeStruct(address, b);
     }
 

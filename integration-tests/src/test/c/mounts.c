@@ -1,0 +1,299 @@
+/*
+ * mount(2) and umount2(2) in the working directory: new tmpfs and proc instances, bind mounts,
+ * remounts, moves, propagation types, and the errors of each, as mountinfo, statfs, statx and the
+ * files seen through the mounts show them. Natively it runs as root in a mount namespace of its
+ * own; it mounts only below its working directory and unmounts all before it ends.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "errname.h"
+
+static char dir[4096];
+
+static void rc(const char *what, int r) {
+    printf("%s: %s\n", what, r == 0 ? "0" : errname(errno));
+}
+
+/* One mountinfo field list entry of a mount below the working directory. */
+struct entry {
+    int id;
+    char point[512];
+};
+
+/* The token of super options and optional fields that do not depend on the machine. */
+static int stable_super(const char *opt) {
+    return strcmp(opt, "ro") == 0 || strcmp(opt, "rw") == 0 || strncmp(opt, "mode=", 5) == 0;
+}
+
+/* The mounts below the working directory: mount point, parent's, root, options, type, source. */
+static void show(const char *title) {
+    printf("-- %s\n", title);
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    if (f == NULL) {
+        printf("no mountinfo\n");
+        return;
+    }
+    struct entry seen[64];
+    int n = 0;
+    char line[4096];
+    size_t dirlen = strlen(dir);
+    while (fgets(line, sizeof line, f) != NULL) {
+        int id, parent;
+        char devno[64], root[512], point[512], opts[512];
+        if (sscanf(line, "%d %d %63s %511s %511s %511s", &id, &parent, devno, root, point, opts) != 6) {
+            continue;
+        }
+        if (strncmp(point, dir, dirlen) != 0 || point[dirlen] != '/') {
+            continue;
+        }
+        const char *rel = point + dirlen + 1;
+        const char *up = "outside";
+        for (int i = 0; i < n; i++) {
+            if (seen[i].id == parent) {
+                up = seen[i].point;
+            }
+        }
+        if (n < 64) {
+            seen[n].id = id;
+            snprintf(seen[n].point, sizeof seen[n].point, "%s", rel);
+            n++;
+        }
+        printf("%s on %s root %s %s", rel, up, root, opts);
+        char *rest = strstr(line, opts) + strlen(opts);
+        char *tok = strtok(rest, " \n");
+        int after_dash = 0, field = 0;
+        while (tok != NULL) {
+            if (!after_dash && strcmp(tok, "-") == 0) {
+                after_dash = 1;
+            } else if (!after_dash) {
+                printf(" [%.*s]", (int) strcspn(tok, ":"), tok);
+            } else if (field < 2) {
+                printf(" %s", tok);
+                field++;
+            } else {
+                char *save;
+                printf(" ");
+                int first = 1;
+                for (char *o = strtok_r(tok, ",", &save); o != NULL; o = strtok_r(NULL, ",", &save)) {
+                    if (stable_super(o)) {
+                        printf("%s%s", first ? "" : ",", o);
+                        first = 0;
+                    }
+                }
+            }
+            tok = strtok(NULL, " \n");
+        }
+        printf("\n");
+    }
+    fclose(f);
+}
+
+static void show_statfs(const char *path) {
+    struct statfs s;
+    if (statfs(path, &s) != 0) {
+        printf("statfs %s: %s\n", path, errname(errno));
+        return;
+    }
+    printf("statfs %s: type %#lx flags %#lx\n", path, (unsigned long) s.f_type,
+            (unsigned long) (s.f_flags & (ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_RELATIME)));
+}
+
+static void exists(const char *path) {
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        printf("%s: mode %o\n", path, st.st_mode);
+    } else {
+        printf("%s: %s\n", path, errname(errno));
+    }
+}
+
+static void put(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        printf("write %s: %s\n", path, errname(errno));
+        return;
+    }
+    printf("write %s: %zd\n", path, write(fd, text, strlen(text)));
+    close(fd);
+}
+
+static void get(const char *path) {
+    char buf[256];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        printf("read %s: %s\n", path, errname(errno));
+        return;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    printf("read %s: %s", path, buf);
+    close(fd);
+}
+
+/* Whether statx's mount id of path is the id mountinfo gives its mount point. */
+static void mount_id(const char *path) {
+    /* struct statx by offsets: musl has no statx(). stx_attributes at 8, stx_mnt_id at 144. */
+    unsigned char x[256];
+    unsigned long long attributes, mnt_id;
+    if (syscall(SYS_statx, AT_FDCWD, path, 0, 0x1000 /* STATX_MNT_ID */, x) != 0) {
+        printf("statx %s: %s\n", path, errname(errno));
+        return;
+    }
+    memcpy(&attributes, x + 8, 8);
+    memcpy(&mnt_id, x + 144, 8);
+    char want[8192];
+    snprintf(want, sizeof want, "%s/%s", dir, path);
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    char line[4096];
+    int found = 0;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        int id;
+        char point[512];
+        if (sscanf(line, "%d %*d %*s %*s %511s", &id, point) == 2 && strcmp(point, want) == 0) {
+            found = (unsigned long long) id == mnt_id;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    printf("statx %s: mount id as mountinfo's %d, mount root %d\n", path, found,
+            (attributes & 0x2000 /* STATX_ATTR_MOUNT_ROOT */) != 0);
+}
+
+int main(void) {
+    if (getcwd(dir, sizeof dir) == NULL) {
+        return 1;
+    }
+    mkdir("t", 0755);
+    mkdir("b", 0755);
+    mkdir("m", 0755);
+    mkdir("p", 0755);
+    mkdir("c", 0755);
+    put("plain", "plain file\n");
+
+    /* Errors first, in Linux's order. */
+    rc("mount NULL target", mount("x", NULL, "tmpfs", 0, NULL));
+    rc("mount missing target", mount("x", "nosuch", "tmpfs", 0, NULL));
+    rc("mount NULL type", mount("x", "t", NULL, 0, NULL));
+    rc("mount unknown type", mount("x", "t", "nosuchfs", 0, NULL));
+    rc("mount bad option", mount("x", "t", "tmpfs", 0, "bogus=1"));
+    rc("mount bad mode", mount("x", "t", "tmpfs", 0, "mode=zz"));
+    rc("mount MS_NOUSER", mount("x", "t", "tmpfs", MS_NOUSER, NULL));
+    rc("mount on a file", mount("x", "plain", "tmpfs", 0, NULL));
+    rc("remount not mounted", mount(NULL, "t", NULL, MS_REMOUNT, NULL));
+    rc("bind NULL source", mount(NULL, "b", NULL, MS_BIND, NULL));
+    rc("bind missing source", mount("nosuch", "b", NULL, MS_BIND, NULL));
+    rc("propagation of no mount root", mount(NULL, "t", NULL, MS_PRIVATE, NULL));
+    rc("move of no mount root", mount("t", "m", NULL, MS_MOVE, NULL));
+    rc("umount bad flags", umount2("t", 0x10));
+    rc("umount missing", umount2("nosuch", 0));
+    rc("umount no mount root", umount2("t", 0));
+
+    /* A tmpfs. */
+    rc("mount tmpfs", mount("jlxsrc", "t", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0750"));
+    exists("t");
+    show_statfs("t");
+    put("t/f", "on tmpfs\n");
+    get("t/f");
+    mkdir("t/sub", 0755);
+    put("t/sub/x", "in sub\n");
+    put("t/file1", "file one\n");
+    show("tmpfs");
+    mount_id("t");
+    mount_id("t/sub");
+    rc("remount tmpfs bad option", mount(NULL, "t", NULL, MS_REMOUNT, "bogus"));
+
+    /* Bind mounts: a directory, a file, a directory onto a file. */
+    rc("bind t/sub to b", mount("t/sub", "b", NULL, MS_BIND, NULL));
+    get("b/x");
+    rc("bind file", mount("t/file1", "plain", NULL, MS_BIND, NULL));
+    get("plain");
+    rc("bind dir onto file", mount("t/sub", "plain", NULL, MS_BIND, NULL));
+    rc("bind file onto dir", mount("t/file1", "m", NULL, MS_BIND, NULL));
+    show("binds");
+
+    /* A read-only remount of the bind mount only. */
+    rc("remount b ro", mount(NULL, "b", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOEXEC, NULL));
+    put("b/new", "x\n");
+    put("t/sub/new", "through t\n");
+    get("b/new");
+    show_statfs("b");
+    show_statfs("t");
+    rc("remount b rw", mount(NULL, "b", NULL, MS_REMOUNT | MS_BIND, NULL));
+    put("b/new2", "y\n");
+    show("remounts");
+
+    /* Propagation types. */
+    rc("shared and private", mount(NULL, "t", NULL, MS_SHARED | MS_PRIVATE, NULL));
+    rc("propagation and more", mount(NULL, "t", NULL, MS_SHARED | MS_NOSUID, NULL));
+    rc("make t shared", mount(NULL, "t", NULL, MS_SHARED, NULL));
+    show("shared");
+    rc("make t private", mount(NULL, "t", NULL, MS_PRIVATE, NULL));
+    rc("make b unbindable", mount(NULL, "b", NULL, MS_UNBINDABLE, NULL));
+    rc("bind of unbindable", mount("b", "m", NULL, MS_BIND, NULL));
+    show("unbindable");
+    rc("make b private", mount(NULL, "b", NULL, MS_PRIVATE | MS_REC, NULL));
+
+    /* Moves. */
+    rc("move b to m", mount("b", "m", NULL, MS_MOVE, NULL));
+    exists("b/x");
+    get("m/x");
+    rc("move t into itself", mount("t", "t/sub", NULL, MS_MOVE, NULL));
+    show("moved");
+
+    /* umount2: busy, expiry, detach. */
+    rc("mount tmpfs on t/sub", mount("inner", "t/sub", "tmpfs", 0, NULL));
+    exists("t/sub/x");
+    rc("umount t with a mount below", umount2("t", 0));
+    int fd = open("t/sub/held", O_WRONLY | O_CREAT, 0600);
+    rc("umount t/sub with a file open", umount2("t/sub", 0));
+    close(fd);
+    rc("expire detach", umount2("t/sub", MNT_EXPIRE | MNT_DETACH));
+    rc("expire first", umount2("t/sub", MNT_EXPIRE));
+    rc("expire second", umount2("t/sub", MNT_EXPIRE));
+    exists("t/sub/x");
+    rc("mount tmpfs on t/sub again", mount("inner", "t/sub", "tmpfs", MS_RDONLY, NULL));
+    put("t/sub/y", "z\n");
+    show_statfs("t/sub");
+    show("stacked");
+
+    /* A child's mount is the parent's too (one namespace). */
+    pid_t child = fork();
+    if (child == 0) {
+        _exit(mount("fromchild", "c", "tmpfs", 0, NULL) == 0 ? 0 : 1);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("child mounted: %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    put("c/seen", "c\n");
+    show("child");
+
+    /* A proc instance. */
+    rc("mount proc", mount("proc", "p", "proc", MS_NOEXEC, NULL));
+    char self[64];
+    ssize_t n = readlink("p/self", self, sizeof self - 1);
+    self[n < 0 ? 0 : n] = 0;
+    printf("p/self is the pid: %d\n", n > 0 && atoi(self) == getpid());
+    show_statfs("p");
+    rc("umount proc", umount2("p", 0));
+
+    rc("umount c", umount2("c", 0));
+    exists("c/seen");
+    rc("umount plain", umount2("plain", UMOUNT_NOFOLLOW));
+    get("plain");
+    rc("umount m", umount2("m", 0));
+    rc("detach t", umount2("t", MNT_DETACH));
+    exists("t/f");
+    show("after");
+    return 0;
+}

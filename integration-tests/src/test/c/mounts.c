@@ -170,6 +170,100 @@ static void mount_id(const char *path) {
             (attributes & 0x2000 /* STATX_ATTR_MOUNT_ROOT */) != 0);
 }
 
+/* The file-descriptor mount API, by number (musl has no wrappers). */
+static long fsopen_(const char *type, unsigned flags) { return syscall(430, type, flags); }
+static long fsconfig_(int fd, unsigned cmd, const char *key, const void *value, int aux) {
+    return syscall(431, fd, cmd, key, value, aux);
+}
+static long fsmount_(int fd, unsigned flags, unsigned attr) { return syscall(432, fd, flags, attr); }
+static long fspick_(int dfd, const char *path, unsigned flags) { return syscall(433, dfd, path, flags); }
+static long move_mount_(int fromfd, const char *from, int tofd, const char *to, unsigned flags) {
+    return syscall(429, fromfd, from, tofd, to, flags);
+}
+static long open_tree_(int dfd, const char *path, unsigned flags) { return syscall(428, dfd, path, flags); }
+static long mount_setattr_(int dfd, const char *path, unsigned flags, void *attr, size_t size) {
+    return syscall(442, dfd, path, flags, attr, size);
+}
+
+static void lrc(const char *what, long r) {
+    printf("%s: %s\n", what, r >= 0 ? "ok" : errname(errno));
+}
+
+static void new_api(void) {
+    mkdir("n", 0755);
+    mkdir("o", 0755);
+    lrc("fsopen unknown", fsopen_("nosuchfs", 0));
+    lrc("fsopen bad flags", fsopen_("tmpfs", 2));
+    int fc = (int) fsopen_("tmpfs", 1 /* FSOPEN_CLOEXEC */);
+    lrc("fsopen tmpfs", fc);
+    char buf[64];
+    lrc("read log", read(fc, buf, sizeof buf));
+    lrc("fsconfig unknown key", fsconfig_(fc, 1 /* SET_STRING */, "bogus", "1", 0));
+    lrc("fsconfig flag as string", fsconfig_(fc, 1, "inode64", "1", 0));
+    lrc("fsconfig bad mode", fsconfig_(fc, 1, "mode", "zz", 0));
+    lrc("fsconfig source", fsconfig_(fc, 1, "source", "newapi", 0));
+    lrc("fsconfig second source", fsconfig_(fc, 1, "source", "again", 0));
+    lrc("fsconfig mode", fsconfig_(fc, 1, "mode", "0711", 0));
+    lrc("fsconfig unknown command", fsconfig_(fc, 99, NULL, NULL, 0));
+    lrc("fsmount before create", fsmount_(fc, 0, 0));
+    lrc("reconfigure before create", fsconfig_(fc, 7 /* CMD_RECONFIGURE */, NULL, NULL, 0));
+    lrc("create", fsconfig_(fc, 6 /* CMD_CREATE */, NULL, NULL, 0));
+    lrc("create again", fsconfig_(fc, 6, NULL, NULL, 0));
+    lrc("fsconfig after create", fsconfig_(fc, 1, "mode", "0700", 0));
+    lrc("fsmount bad atime", fsmount_(fc, 0, 0x30));
+    int mfd = (int) fsmount_(fc, 1 /* FSMOUNT_CLOEXEC */, 2 /* MOUNT_ATTR_NOSUID */);
+    lrc("fsmount", mfd);
+    lrc("fsmount again", fsmount_(fc, 0, 0));
+    lrc("fsconfig on a mount fd", fsconfig_(mfd, 6, NULL, NULL, 0));
+    show("detached");
+    lrc("move_mount no empty path flag", move_mount_(mfd, "", AT_FDCWD, "n", 0));
+    lrc("move_mount", move_mount_(mfd, "", AT_FDCWD, "n", 4 /* F_EMPTY_PATH */));
+    lrc("move_mount again", move_mount_(mfd, "", AT_FDCWD, "o", 4));
+    exists("n");
+    put("n/file", "new api\n");
+    show("attached");
+    /* The mount fd names the mount wherever it is: it was moved on to o. */
+    struct { unsigned long long set, clr, propagation, userns_fd; } attr = {1 /* RDONLY */, 0, 0, 0};
+    lrc("mount_setattr small", mount_setattr_(AT_FDCWD, "o", 0, &attr, 16));
+    lrc("mount_setattr no mount root", mount_setattr_(AT_FDCWD, "n", 0, &attr, sizeof attr));
+    lrc("mount_setattr ro", mount_setattr_(AT_FDCWD, "o", 0, &attr, sizeof attr));
+    put("o/file2", "x\n");
+    attr.set = 0;
+    attr.clr = 1;
+    attr.propagation = MS_SHARED;
+    lrc("mount_setattr rw shared", mount_setattr_(AT_FDCWD, "o", 0, &attr, sizeof attr));
+    put("o/file2", "x\n");
+    show("setattr");
+    attr.propagation = MS_PRIVATE;
+    lrc("mount_setattr private", mount_setattr_(AT_FDCWD, "o", 0, &attr, sizeof attr));
+    int pick = (int) fspick_(AT_FDCWD, "o", 1);
+    lrc("fspick", pick);
+    lrc("fspick no mount root", fspick_(AT_FDCWD, "o/file", 0));
+    lrc("fspick ro", fsconfig_(pick, 0 /* SET_FLAG */, "ro", NULL, 0));
+    lrc("fspick create", fsconfig_(pick, 6, NULL, NULL, 0));
+    lrc("fspick reconfigure", fsconfig_(pick, 7, NULL, NULL, 0));
+    put("o/file3", "x\n");
+    show("reconfigured");
+    lrc("fspick rw", fsconfig_(pick, 0, "rw", NULL, 0));
+    lrc("fspick reconfigure rw", fsconfig_(pick, 7, NULL, NULL, 0));
+    close(pick);
+    int tree = (int) open_tree_(AT_FDCWD, "o", 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC);
+    lrc("open_tree clone", tree);
+    lrc("open_tree recursive without clone", open_tree_(AT_FDCWD, "o", 0x8000));
+    lrc("move_mount clone", move_mount_(tree, "", AT_FDCWD, "n", 4));
+    get("n/file");
+    show("cloned");
+    int path = (int) open_tree_(AT_FDCWD, "plain", 0);
+    lrc("open_tree plain", path);
+    lrc("read O_PATH", read(path, buf, 1));
+    close(path);
+    close(tree);
+    close(mfd);
+    close(fc);
+    lrc("umount n", umount2("n", 0));
+    lrc("umount o", umount2("o", 0));
+}
+
 int main(void) {
     if (getcwd(dir, sizeof dir) == NULL) {
         return 1;
@@ -287,6 +381,7 @@ int main(void) {
     show_statfs("p");
     rc("umount proc", umount2("p", 0));
 
+    new_api();
     rc("umount c", umount2("c", 0));
     exists("c/seen");
     rc("umount plain", umount2("plain", UMOUNT_NOFOLLOW));

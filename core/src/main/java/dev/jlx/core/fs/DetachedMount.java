@@ -11,15 +11,29 @@ import java.util.List;
 /**
  * A mount tree in no mount table, held by an O_PATH descriptor (fsmount's, open_tree's with
  * OPEN_TREE_CLONE): its mounts' guest paths are relative to its root ("/" for the root itself).
- * move_mount attaches it; closing the descriptor before that drops it. jlx walks no path through
- * such a descriptor (an *at call relative to it is ENOTDIR); fstat and fstatfs see its root.
+ * move_mount attaches it, after which the descriptor names that mount (by id) wherever it is;
+ * closing the descriptor before that drops it. jlx walks no path through such a descriptor (an *at
+ * call relative to it is ENOTDIR); fstat and fstatfs see its root.
  */
 public final class DetachedMount extends OpenFile {
     private volatile List<Mount> tree;
+    private volatile Mount root;
+    private volatile int attachedId;
 
     public DetachedMount(List<Mount> tree) {
         super(OpenFlags.O_PATH);
         this.tree = List.copyOf(tree);
+        this.root = tree.getFirst();
+    }
+
+    /** The id of the mount the tree became once attached; 0 before. */
+    public int attachedId() {
+        return attachedId;
+    }
+
+    /** The tree was attached, its root as mount {@code id}. */
+    public void attached(int id) {
+        attachedId = id;
     }
 
     /** The tree, or null once move_mount attached it. */
@@ -37,12 +51,8 @@ public final class DetachedMount extends OpenFile {
         return t;
     }
 
-    private Mount root() throws ErrnoException {
-        List<Mount> t = tree;
-        if (t == null) {
-            throw new ErrnoException(Errno.EBADF);
-        }
-        return t.getFirst();
+    private Mount root() {
+        return root;
     }
 
     private ByteString rootPath() throws ErrnoException {
@@ -74,4 +84,5 @@ public final class DetachedMount extends OpenFile {
     protected void release() {
         tree = null;
     }
+
 }

@@ -99,7 +99,7 @@ public final class Vfs {
         ByteString inHolder = inMount(holder, root);
         order.add(new Mount(ByteString.ROOT, holder.fs(), holder.readOnly(),
                 inHolder.equals(ByteString.ROOT) ? ByteString.EMPTY : inHolder, holder.id(), holder.flags(),
-                holder.source(), holder.propagation(), holder.group()));
+                holder.source(), holder.propagation(), holder.group(), holder.superReadOnly()));
         for (Mount m : of.order()) {
             List<ByteString> c = m.components();
             if (c.size() > root.size() && c.subList(0, root.size()).equals(root)) {
@@ -153,12 +153,13 @@ public final class Vfs {
      * mount(2)'s change of the run's table: {@code added} (guest paths of this view; ids given here)
      * go on top of their mount points, the mounts of the ids in {@code removed} go, and those in
      * {@code changed} replace the mounts of their ids (moved, remounted: their guest paths of this
-     * view too). One change at a time, seen whole by every walk after it.
+     * view too). One change at a time, seen whole by every walk after it. Returns the ids given to
+     * {@code added}, in order.
      */
-    public void change(List<Mount> added, java.util.Set<Integer> removed, List<Mount> changed) {
+    public List<Integer> change(List<Mount> added, java.util.Set<Integer> removed, List<Mount> changed) {
         if (base != null) {
-            base.change(added.stream().map(this::toBase).toList(), removed, changed.stream().map(this::toBase).toList());
-            return;
+            return base.change(added.stream().map(this::toBase).toList(), removed,
+                    changed.stream().map(this::toBase).toList());
         }
         synchronized (this) {
             // Listed by mount id, as Linux 6.8's mount tree: a moved or changed mount keeps its place.
@@ -168,39 +169,24 @@ public final class Vfs {
                     order.add(changed.stream().filter(c -> c.id() == m.id()).findFirst().orElse(m));
                 }
             }
+            List<Integer> ids = new ArrayList<>();
             for (Mount m : added) {
+                ids.add(nextId);
                 order.add(m.withId(nextId++));
             }
             table = Table.of(order);
+            return ids;
         }
     }
 
-    /** File systems a mount or remount made read-only (Linux's SB_RDONLY, mountinfo's super options). */
-    private final java.util.Set<FileSystem> readOnlyFs = java.util.Collections.newSetFromMap(
-            new java.util.IdentityHashMap<>());
-
-    /** Whether {@code fs} was mounted or remounted read-only as a whole. */
-    public boolean superReadOnly(FileSystem fs) {
-        if (base != null) {
-            return base.superReadOnly(fs);
-        }
-        synchronized (readOnlyFs) {
-            return readOnlyFs.contains(fs);
-        }
-    }
-
-    /** Marks {@code fs} read-only or writable as a whole (mount with MS_RDONLY, a remount). */
+    /** Makes {@code fs} read-only or writable as a whole, for every mount of it (Linux's SB_RDONLY). */
     public void setSuperReadOnly(FileSystem fs, boolean readOnly) {
         if (base != null) {
             base.setSuperReadOnly(fs, readOnly);
             return;
         }
-        synchronized (readOnlyFs) {
-            if (readOnly) {
-                readOnlyFs.add(fs);
-            } else {
-                readOnlyFs.remove(fs);
-            }
+        synchronized (this) {
+            table = Table.of(table.order().stream().map(m -> m.fs() == fs ? m.withSuperReadOnly(readOnly) : m).toList());
         }
     }
 
@@ -219,7 +205,7 @@ public final class Vfs {
         Mount original = base.mountById(m.id());
         if (m.id() != 0 && original != null && m.guestPath().equals(ByteString.ROOT)) {
             return new Mount(original.guestPath(), m.fs(), m.readOnly(), original.fsRoot(), m.id(), m.flags(),
-                    m.source(), m.propagation(), m.group());
+                    m.source(), m.propagation(), m.group(), m.superReadOnly());
         }
         return m.at(ByteString.absolute(c));
     }
@@ -239,7 +225,7 @@ public final class Vfs {
 
         /** EROFS when the path lies on a read-only mount: for every call that would change it. */
         public Resolved writable() throws ErrnoException {
-            if (mount.readOnly()) {
+            if (mount.refusesWrites()) {
                 throw new ErrnoException(Errno.EROFS);
             }
             return this;
@@ -327,7 +313,7 @@ public final class Vfs {
             // Walked, so that the terminal devices jlx serves are found (openDevice).
             plain = null;
         }
-        if (plain != null && !(plain.mount().readOnly() && (writes || create))) {
+        if (plain != null && !(plain.mount().refusesWrites() && (writes || create))) {
             FileOps file = plain.fs().openIfPlain(plain.path(), flags, perm);
             if (file != null) {
                 return new VfsFile(file, statusFlags, plain);
@@ -335,7 +321,7 @@ public final class Vfs {
         }
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
         Resolved r = resolve(cwd, path, follow, how);
-        if (r.mount().readOnly() && (writes || (create && !exists(r)))) {
+        if (r.mount().refusesWrites() && (writes || (create && !exists(r)))) {
             throw new ErrnoException(Errno.EROFS);
         }
         OpenFile device = (flags & OpenFlags.O_PATH) == 0 ? openDevice(r, flags) : null;

@@ -369,7 +369,7 @@ public final class VfsFile extends OpenFile {
 
     /** Whether the file lies on a read-only mount (statfs reports ST_RDONLY). */
     public boolean onReadOnlyMount() {
-        return path != null && path.mount().readOnly();
+        return path != null && path.mount().refusesWrites();
     }
 
     private void onWritableMount() throws ErrnoException {

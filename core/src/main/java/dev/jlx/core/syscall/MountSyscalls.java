@@ -73,8 +73,8 @@ final class MountSyscalls {
         if ((flags & MS_REMOUNT) != 0) {
             Mount m = mountRoot(target);
             checkOptions(m.fs(), data, true);
+            vfs.change(List.of(), Set.of(), List.of(m.withFlags(readOnly, st)));
             vfs.setSuperReadOnly(m.fs(), readOnly || hasOption(data, "ro"));
-            vfs.change(List.of(), Set.of(), List.of(m.withFlags(readOnly || hasOption(data, "ro"), st)));
             return 0;
         }
         if ((flags & MS_BIND) != 0) {
@@ -224,7 +224,8 @@ final class MountSyscalls {
     /** clone_mnt: a new mount of {@code m}'s file system with its flags; a shared one joins its peer group. */
     private static Mount clone(Mount m, ByteString at, ByteString fsRoot) {
         long type = m.propagation() == MS_SHARED ? MS_SHARED : 0;
-        return new Mount(at, m.fs(), m.readOnly(), fsRoot, 0, m.flags(), m.source(), type, type == 0 ? 0 : m.group());
+        return new Mount(at, m.fs(), m.readOnly(), fsRoot, 0, m.flags(), m.source(), type, type == 0 ? 0 : m.group(),
+                m.superReadOnly());
     }
 
     /** do_change_type: one propagation type for the mount (and, MS_REC, those below it). */
@@ -295,9 +296,9 @@ final class MountSyscalls {
         if (!isDirectory(target)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
-        Mount m = new Mount(target.guestPath(), fs, readOnly || hasOption(data, "ro"), ByteString.EMPTY, 0, st,
-                source == null ? ByteString.of("none") : source, 0, 0);
-        vfs.setSuperReadOnly(fs, m.readOnly());
+        boolean superReadOnly = readOnly || hasOption(data, "ro");
+        Mount m = new Mount(target.guestPath(), fs, readOnly, ByteString.EMPTY, 0, st,
+                source == null ? ByteString.of("none") : source, 0, 0, superReadOnly);
         vfs.change(List.of(m), Set.of(), List.of());
         return 0;
     }

@@ -141,7 +141,7 @@ final class NewMountSyscalls {
         if (bad) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (!(t.process().fds().get(fd) instanceof FsContext fc)) {
+        if (!(notPath(t, fd) instanceof FsContext fc)) {
             throw new ErrnoException(Errno.EINVAL);
         }
         String name = key == 0 ? null : userString(t, key, 256).latin1();
@@ -169,6 +169,15 @@ final class NewMountSyscalls {
             }
         }
         return 0;
+    }
+
+    /** fdget: the file at {@code fd}, EBADF for none or an O_PATH one. */
+    private static OpenFile notPath(GuestThread t, int fd) throws ErrnoException {
+        OpenFile f = t.process().fds().get(fd);
+        if ((f.statusFlags() & OpenFlags.O_PATH) != 0) {
+            throw new ErrnoException(Errno.EBADF);
+        }
+        return f;
     }
 
     /** vfs_cmd_create: the file system made from the parameters given (EBUSY out of turn). */
@@ -278,7 +287,7 @@ final class NewMountSyscalls {
             case MOUNT_ATTR_RELATIME -> st |= Statfs.ST_RELATIME;
             default -> throw new ErrnoException(Errno.EINVAL);
         }
-        if (!(t.process().fds().get(a.fd(0)) instanceof FsContext fc)) {
+        if (!(notPath(t, a.fd(0)) instanceof FsContext fc)) {
             throw new ErrnoException(Errno.EINVAL);
         }
         Mount m;
@@ -291,9 +300,8 @@ final class NewMountSyscalls {
                 throw new ErrnoException(Errno.EBUSY);
             }
             boolean ro = (attr & MOUNT_ATTR_RDONLY) != 0;
-            m = new Mount(ByteString.ROOT, fs, ro || fc.options().contains("ro"), ByteString.EMPTY, 0, st,
-                    fc.source() == null ? ByteString.of("none") : fc.source(), 0, 0);
-            t.process().fsView().vfs().setSuperReadOnly(fs, fc.options().contains("ro"));
+            m = new Mount(ByteString.ROOT, fs, ro, ByteString.EMPTY, 0, st,
+                    fc.source() == null ? ByteString.of("none") : fc.source(), 0, 0, fc.options().contains("ro"));
             fc.phase(FsContext.Phase.AWAITING_RECONF);
         }
         return FileSyscalls.installNew(t.process(), new DetachedMount(List.of(m)), (flags & FSMOUNT_CLOEXEC) != 0);
@@ -320,8 +328,17 @@ final class NewMountSyscalls {
     private static End end(GuestThread t, int dirfd, ByteString name, boolean follow) throws ErrnoException {
         if (name == null && dirfd >= 0) {
             OpenFile f = t.process().fds().get(dirfd);
-            if (f instanceof DetachedMount d) {
+            if (f instanceof DetachedMount d && d.attachedId() == 0) {
                 return new End(d, null);
+            }
+            if (f instanceof DetachedMount d) {
+                // Attached since: the descriptor names that mount wherever it is now.
+                GuestProcess.FsView view = t.process().fsView();
+                Mount m = view.vfs().mountById(d.attachedId());
+                if (m == null) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return new End(null, view.vfs().resolve(ByteString.ROOT, m.guestPath(), false));
             }
             return new End(null, at(t, dirfd, ByteString.EMPTY, follow, true));
         }
@@ -342,9 +359,10 @@ final class NewMountSyscalls {
                 || (flags & (MOVE_MOUNT_BENEATH | MOVE_MOUNT_SET_GROUP)) == (MOVE_MOUNT_BENEATH | MOVE_MOUNT_SET_GROUP)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteString fromName = nameMaybeNull(t, a.addr(1), (flags & MOVE_MOUNT_F_EMPTY_PATH) != 0);
+        // Linux 6.18 takes and walks the target's name first, then the source's.
         ByteString toName = nameMaybeNull(t, a.addr(3), (flags & MOVE_MOUNT_T_EMPTY_PATH) != 0);
         End to = end(t, a.fd(2), toName, (flags & MOVE_MOUNT_T_SYMLINKS) != 0);
+        ByteString fromName = nameMaybeNull(t, a.addr(1), (flags & MOVE_MOUNT_F_EMPTY_PATH) != 0);
         End from = end(t, a.fd(0), fromName, (flags & MOVE_MOUNT_F_SYMLINKS) != 0);
         if (to.detached() != null) {
             t.process().kernel().warnOnce("move_mount:into-detached", "move_mount into a detached mount: EINVAL");
@@ -362,11 +380,12 @@ final class NewMountSyscalls {
                 throw new ErrnoException(Errno.EINVAL);
             }
             List<Mount> added = new ArrayList<>();
-            for (Mount m : from.detached().take()) {
+            DetachedMount d = from.detached();
+            for (Mount m : d.take()) {
                 added.add(m.at(m.guestPath().equals(ByteString.ROOT) ? target.guestPath()
                         : target.guestPath().equals(ByteString.ROOT) ? m.guestPath() : target.guestPath().concat(m.guestPath())));
             }
-            vfs.change(added, Set.of(), List.of());
+            d.attached(vfs.change(added, Set.of(), List.of()).getFirst());
             return 0;
         }
         return MountSyscalls.move(vfs, target, from.path());
@@ -411,7 +430,8 @@ final class NewMountSyscalls {
         }
         List<Mount> tree = new ArrayList<>();
         ByteString fsRoot = r.path().equals(ByteString.ROOT) ? ByteString.EMPTY : r.path();
-        tree.add(new Mount(ByteString.ROOT, old.fs(), old.readOnly(), fsRoot, 0, old.flags(), old.source(), 0, 0));
+        tree.add(new Mount(ByteString.ROOT, old.fs(), old.readOnly(), fsRoot, 0, old.flags(), old.source(), 0, 0,
+                old.superReadOnly()));
         if ((flags & AT_RECURSIVE) != 0) {
             ByteString prefix = r.guestPath().child(ByteString.EMPTY);
             for (Mount sub : view.vfs().mounts()) {
@@ -419,7 +439,8 @@ final class NewMountSyscalls {
                         && (r.guestPath().equals(ByteString.ROOT) || sub.guestPath().startsWith(prefix))) {
                     ByteString rest = r.guestPath().equals(ByteString.ROOT) ? sub.guestPath()
                             : sub.guestPath().substring(r.guestPath().length());
-                    tree.add(new Mount(rest, sub.fs(), sub.readOnly(), sub.fsRoot(), 0, sub.flags(), sub.source(), 0, 0));
+                    tree.add(new Mount(rest, sub.fs(), sub.readOnly(), sub.fsRoot(), 0, sub.flags(), sub.source(), 0, 0,
+                            sub.superReadOnly()));
                 }
             }
         }

@@ -104,7 +104,7 @@ final class StatSyscalls {
         if (m != null && m.flags() != Mount.FROM_FS) {
             flags = flags & ~MOUNT_ST_FLAGS | m.flags();
         }
-        if (m != null && m.readOnly()) {
+        if (m != null && m.refusesWrites()) {
             flags |= Statfs.ST_RDONLY;
         }
         new Statfs(s.type(), s.bsize(), s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), s.fsid(), s.namelen(),

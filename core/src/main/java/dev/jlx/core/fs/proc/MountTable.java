@@ -100,8 +100,9 @@ public final class MountTable {
                 superOptions.append(",gid=").append(root.gid());
             }
         }
-        boolean superReadOnly = (s.flags() & Statfs.ST_RDONLY) != 0 || vfs.superReadOnly(fs);
-        return new Shown(type, source, m.readOnly() || superReadOnly, superReadOnly, options.toString(),
+        boolean hostReadOnly = (s.flags() & Statfs.ST_RDONLY) != 0;
+        boolean superReadOnly = hostReadOnly || m.superReadOnly();
+        return new Shown(type, source, m.readOnly() || hostReadOnly, superReadOnly, options.toString(),
                 superOptions.toString(), root.dev());
     }
 

@@ -33,6 +33,7 @@ static const char *errname(int e) {
     case EROFS: return "EROFS";
     case ELOOP: return "ELOOP";
     case ENODEV: return "ENODEV";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
     default: return "other";
     }
 }

@@ -115,6 +115,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("dnotify", t, List.of()));
             cases.add(Arguments.of("robust", t, List.of()));
             cases.add(Arguments.of("x87nest", t, List.of()));
+            cases.add(Arguments.of("lsm", t, List.of()));
         }
         return cases.stream();
     }

@@ -393,9 +393,9 @@ public final class SyscallTable {
         none(FUTEX_REQUEUE, ""),
         none(STATMOUNT, ""),
         none(LISTMOUNT, ""),
-        none(LSM_GET_SELF_ATTR, ""),
-        none(LSM_SET_SELF_ATTR, ""),
-        none(LSM_LIST_MODULES, ""),
+        e(LSM_GET_SELF_ATTR, FULL, "no module keeps attributes: EOPNOTSUPP after the argument checks, as Linux with such modules", LsmSyscalls::lsm_get_self_attr, INT, INT, PTR, PTR, INT),
+        e(LSM_SET_SELF_ATTR, FULL, "no module keeps attributes: EOPNOTSUPP after the argument checks, as Linux with such modules", LsmSyscalls::lsm_set_self_attr, INT, INT, PTR, SIZE, INT),
+        e(LSM_LIST_MODULES, FULL, "the capability module only (LSM_ID_CAPABILITY), jlx's one security module", LsmSyscalls::lsm_list_modules, INT, PTR, PTR, INT),
         none(MSEAL, ""),
         };
         List<SyscallEntry> all = new ArrayList<>(lines.length);

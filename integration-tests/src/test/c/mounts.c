@@ -264,7 +264,48 @@ static void new_api(void) {
     lrc("umount o", umount2("o", 0));
 }
 
-int main(void) {
+/* execve of a copy of this program on a mount: its exit status, or the errno of execve. */
+static void run_copy(const char *what, const char *path) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {(char *) path, "child", NULL};
+        execv(path, argv);
+        printf("%s: %s\n", what, errname(errno));
+        fflush(stdout);
+        _exit(100);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 100) {
+        printf("%s: exit %d\n", what, WEXITSTATUS(status));
+    }
+}
+
+static void noexec(void) {
+    mkdir("x", 0755);
+    rc("mount noexec tmpfs", mount("x", "x", "tmpfs", MS_NOEXEC, NULL));
+    int in = open("/proc/self/exe", O_RDONLY);
+    int out = open("x/prog", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    char buf[65536];
+    ssize_t n;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0) {
+        if (write(out, buf, n) != n) {
+            break;
+        }
+    }
+    close(in);
+    close(out);
+    run_copy("exec on noexec", "x/prog");
+    rc("remount exec", mount(NULL, "x", NULL, MS_REMOUNT | MS_BIND, NULL));
+    run_copy("exec after remount", "x/prog");
+    rc("umount x", umount2("x", 0));
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "child") == 0) {
+        return 7;
+    }
     if (getcwd(dir, sizeof dir) == NULL) {
         return 1;
     }
@@ -382,6 +423,7 @@ int main(void) {
     rc("umount proc", umount2("p", 0));
 
     new_api();
+    noexec();
     rc("umount c", umount2("c", 0));
     exists("c/seen");
     rc("umount plain", umount2("plain", UMOUNT_NOFOLLOW));

@@ -34,6 +34,7 @@ static const char *errname(int e) {
     case ELOOP: return "ELOOP";
     case ENODEV: return "ENODEV";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EOVERFLOW: return "EOVERFLOW";
     default: return "other";
     }
 }

@@ -15,6 +15,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <stdint.h>
 #include <unistd.h>
 #include "errname.h"
 
@@ -264,6 +265,109 @@ static void new_api(void) {
     lrc("umount o", umount2("o", 0));
 }
 
+/* statx's mount id of path: the unique one (STATX_MNT_ID_UNIQUE) or mountinfo's. */
+static unsigned long long stx_mnt_id(const char *path, int unique) {
+    unsigned char x[256];
+    unsigned long long id = 0;
+    if (syscall(SYS_statx, AT_FDCWD, path, 0, unique ? 0x4000 : 0x1000, x) == 0) {
+        memcpy(&id, x + 144, 8);
+    }
+    return id;
+}
+
+struct mnt_id_req_ {
+    uint32_t size, mnt_ns_fd;
+    uint64_t mnt_id, param, mnt_ns_id;
+};
+
+static long statmount_(uint64_t id, uint64_t mask, void *buf, size_t size, unsigned flags, uint32_t req_size) {
+    struct mnt_id_req_ req = {req_size, 0, id, mask, 0};
+    return syscall(457, &req, buf, size, flags);
+}
+
+static long listmount_(uint64_t id, uint64_t last, uint64_t *ids, size_t n, unsigned flags) {
+    struct mnt_id_req_ req = {sizeof req, 0, id, last, 0};
+    return syscall(458, &req, ids, n, flags);
+}
+
+/* statmount of the mount at path (a mount point below the working directory), as relations and strings. */
+static void show_statmount(const char *path, const char *parent) {
+    unsigned long long u = stx_mnt_id(path, 1), old = stx_mnt_id(path, 0), up = stx_mnt_id(parent, 1);
+    static unsigned char buf[4096];
+    memset(buf, 0, sizeof buf);
+    long r = statmount_(u, 0x7f | 0x200, buf, sizeof buf, 0, 32);
+    if (r != 0) {
+        printf("statmount %s: %s\n", path, errname(errno));
+        return;
+    }
+    uint32_t size, sb_flags, id_old, fs_type, root, point, source;
+    uint64_t mask, magic, id, parent_id, attr, propagation, ns;
+    memcpy(&size, buf, 4);
+    memcpy(&mask, buf + 8, 8);
+    memcpy(&magic, buf + 24, 8);
+    memcpy(&sb_flags, buf + 32, 4);
+    memcpy(&fs_type, buf + 36, 4);
+    memcpy(&id, buf + 40, 8);
+    memcpy(&parent_id, buf + 48, 8);
+    memcpy(&id_old, buf + 56, 4);
+    memcpy(&attr, buf + 64, 8);
+    memcpy(&propagation, buf + 72, 8);
+    memcpy(&root, buf + 104, 4);
+    memcpy(&point, buf + 108, 4);
+    memcpy(&ns, buf + 112, 8);
+    memcpy(&source, buf + 124, 4);
+    const char *str = (const char *) buf + 512;
+    char want[8192];
+    snprintf(want, sizeof want, "%s/%s", dir, path);
+    printf("statmount %s: mask %#llx magic %#llx sb_flags %u id %d old %d parent %d attr %#llx propagation %#llx"
+            " ns %d root %s point %d type %s source %s size %d\n", path, (unsigned long long) mask,
+            (unsigned long long) magic, sb_flags, id == u, id_old == old, parent_id == up,
+            (unsigned long long) attr, (unsigned long long) propagation, ns != 0, str + root,
+            strcmp(str + point, want) == 0, str + fs_type, str + source,
+            size == 512 + 1 + strlen(str + root) + strlen(str + point) + strlen(str + fs_type) + strlen(str + source) + 4);
+}
+
+static void statmount_errors(const char *path) {
+    unsigned long long u = stx_mnt_id(path, 1);
+    static unsigned char buf[4096];
+    lrc("statmount flags", statmount_(u, 2, buf, sizeof buf, 1, 32));
+    lrc("statmount small req", statmount_(u, 2, buf, sizeof buf, 0, 8));
+    lrc("statmount big req", statmount_(u, 2, buf, sizeof buf, 0, 8192));
+    lrc("statmount old id", statmount_(stx_mnt_id(path, 0), 2, buf, sizeof buf, 0, 32));
+    lrc("statmount no such id", statmount_(u + 100000, 2, buf, sizeof buf, 0, 32));
+    lrc("statmount strings in 512", statmount_(u, 0x10, buf, 512, 0, 32));
+    lrc("statmount strings in 514", statmount_(u, 0x10, buf, 514, 0, 32));
+    lrc("statmount basic in 512", statmount_(u, 2, buf, 512, 0, 32));
+    lrc("statmount bad buffer", statmount_(u, 2, NULL, 512, 0, 32));
+    uint64_t ids[64];
+    lrc("listmount flags", listmount_(u, 0, ids, 64, 2));
+    lrc("listmount too many", listmount_(u, 0, ids, 2000000, 0));
+    lrc("listmount bad last", listmount_(u, 5, ids, 64, 0));
+    lrc("listmount no such id", listmount_(u + 100000, 0, ids, 64, 0));
+}
+
+/* listmount below the mount at path: how many, and whether they are the mounts named. */
+static void show_listmount(const char *path, const char *a, const char *b) {
+    uint64_t ids[64];
+    long n = listmount_(stx_mnt_id(path, 1), 0, ids, 64, 0);
+    printf("listmount %s: %ld", path, n);
+    if (n == 2) {
+        printf(" in order %d", ids[0] == stx_mnt_id(a, 1) && ids[1] == stx_mnt_id(b, 1));
+        long r = listmount_(stx_mnt_id(path, 1), 0, ids, 64, 1 /* LISTMOUNT_REVERSE */);
+        printf(" reversed %d", r == 2 && ids[0] == stx_mnt_id(b, 1) && ids[1] == stx_mnt_id(a, 1));
+        r = listmount_(stx_mnt_id(path, 1), stx_mnt_id(a, 1), ids, 64, 0);
+        printf(" after first %ld %d", r, r == 1 && ids[0] == stx_mnt_id(b, 1));
+        r = listmount_(stx_mnt_id(path, 1), 0, ids, 1, 0);
+        printf(" one %ld", r);
+    }
+    n = listmount_(0xffffffffffffffffULL, 0, ids, 64, 0);
+    int found = 0;
+    for (long i = 0; i < n; i++) {
+        found |= ids[i] == stx_mnt_id(path, 1);
+    }
+    printf(" root lists it %d\n", found);
+}
+
 /* execve of a copy of this program on a mount: its exit status, or the errno of execve. */
 static void run_copy(const char *what, const char *path) {
     fflush(stdout);
@@ -401,6 +505,15 @@ int main(int argc, char **argv) {
     put("t/sub/y", "z\n");
     show_statfs("t/sub");
     show("stacked");
+    mkdir("t/sub2", 0755);
+    rc("mount tmpfs on t/sub2", mount(NULL, "t/sub2", "tmpfs", MS_NOATIME, "mode=700"));
+    show_statmount("t", ".");
+    show_statmount("t/sub", "t");
+    show_statmount("t/sub2", "t");
+    show_statmount("m", ".");
+    show_listmount("t", "t/sub", "t/sub2");
+    statmount_errors("t");
+    rc("umount t/sub2", umount2("t/sub2", 0));
 
     /* A child's mount is the parent's too (one namespace). */
     pid_t child = fork();

@@ -543,4 +543,224 @@ final class NewMountSyscalls {
         vfs.change(List.of(), Set.of(), changed);
         return 0;
     }
+
+    /** The first unique mount id is past this (MNT_UNIQUE_ID_OFFSET): statmount's and listmount's ids are jlx's plus it. */
+    static final long MNT_UNIQUE_ID_OFFSET = 1L << 31;
+    private static final long LSMT_ROOT = -1L;
+    private static final int LISTMOUNT_REVERSE = 1;
+    private static final int MNT_ID_REQ_SIZE_VER0 = 24;
+    private static final int MNT_ID_REQ_SIZE_LATEST = 32;
+    /** The one mount namespace's id, as statmount's mnt_ns_id and mnt_id_req's mnt_ns_id name it. */
+    private static final long MNT_NS_ID = 1;
+    /** sizeof(struct statmount): its fixed part; the strings follow. */
+    private static final int STATMOUNT_SIZE = 512;
+    private static final int STATMOUNT_SB_BASIC = 0x1;
+    private static final int STATMOUNT_MNT_BASIC = 0x2;
+    private static final int STATMOUNT_PROPAGATE_FROM = 0x4;
+    private static final int STATMOUNT_MNT_ROOT = 0x8;
+    private static final int STATMOUNT_MNT_POINT = 0x10;
+    private static final int STATMOUNT_FS_TYPE = 0x20;
+    private static final int STATMOUNT_MNT_NS_ID = 0x40;
+    private static final int STATMOUNT_SB_SOURCE = 0x200;
+    private static final int STATMOUNT_STRINGS = STATMOUNT_MNT_ROOT | STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE
+            | STATMOUNT_SB_SOURCE;
+
+    /** struct mnt_id_req as copy_mnt_id_req checks it: mnt_id, param, mnt_ns_id. */
+    private record MntIdReq(long mntId, long param, long nsId) {}
+
+    private static MntIdReq mntIdReq(GuestThread t, long address) throws ErrnoException {
+        GuestMemory memory = t.process().space().memory();
+        int size = memory.readInt(address);
+        if (Integer.compareUnsigned(size, PAGE) > 0) {
+            throw new ErrnoException(Errno.E2BIG);
+        }
+        if (Integer.compareUnsigned(size, MNT_ID_REQ_SIZE_VER0) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (size > MNT_ID_REQ_SIZE_LATEST) {
+            for (byte b : memory.read(address + MNT_ID_REQ_SIZE_LATEST, size - MNT_ID_REQ_SIZE_LATEST)) {
+                if (b != 0) {
+                    throw new ErrnoException(Errno.E2BIG);
+                }
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(MNT_ID_REQ_SIZE_LATEST).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(memory.read(address, Math.min(size, MNT_ID_REQ_SIZE_LATEST)));
+        int nsFd = b.getInt(4);
+        long nsId = b.getLong(24);
+        if (nsFd != 0 && nsId != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (nsFd != 0) {
+            // No descriptor jlx gives is a mount namespace's.
+            t.process().fds().get(nsFd);
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long mntId = b.getLong(8);
+        if (Long.compareUnsigned(mntId, MNT_UNIQUE_ID_OFFSET) <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (nsId != 0 && nsId != MNT_NS_ID) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        return new MntIdReq(mntId, b.getLong(16), nsId);
+    }
+
+    /** The mount of unique id {@code unique} in the caller's view: ENOENT for none. */
+    private static Mount byUniqueId(Vfs vfs, long unique) throws ErrnoException {
+        Mount m = unique - MNT_UNIQUE_ID_OFFSET > Integer.MAX_VALUE ? null : vfs.mountById(unique - MNT_UNIQUE_ID_OFFSET);
+        if (m == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        return m;
+    }
+
+    /**
+     * Implements Linux syscall listmount(2): the unique ids of the mounts below a mount (LSMT_ROOT:
+     * the caller's root, itself included), in id order or reversed, from past {@code param}.
+     */
+    static long listmount(GuestThread t, Args a) throws ErrnoException {
+        long idsAddr = a.addr(1);
+        long count = a.u64(2);
+        int flags = a.i32(3);
+        if ((flags & ~LISTMOUNT_REVERSE) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (Long.compareUnsigned(count, 1_000_000) > 0) {
+            throw new ErrnoException(Errno.EOVERFLOW);
+        }
+        GuestMemory.accessOk(idsAddr, count * 8);
+        MntIdReq req = mntIdReq(t, a.addr(0));
+        long last = req.param();
+        if (last != 0 && Long.compareUnsigned(last, MNT_UNIQUE_ID_OFFSET) <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        Vfs vfs = t.process().fsView().vfs();
+        Mount parent = req.mntId() == LSMT_ROOT ? vfs.mountOf(ByteString.ROOT) : byUniqueId(vfs, req.mntId());
+        List<Mount> order = new ArrayList<>(vfs.mounts());
+        order.sort(java.util.Comparator.comparingInt(Mount::id));
+        boolean reverse = (flags & LISTMOUNT_REVERSE) != 0;
+        if (reverse) {
+            order = order.reversed();
+        }
+        ByteString prefix = parent.guestPath().child(ByteString.EMPTY);
+        List<Long> ids = new ArrayList<>();
+        for (Mount m : order) {
+            long unique = MNT_UNIQUE_ID_OFFSET + m.id();
+            if (ids.size() == count || (last != 0 && (reverse ? unique >= last : unique <= last))) {
+                if (ids.size() == count) {
+                    break;
+                }
+                continue;
+            }
+            if (unique == req.mntId()) {
+                continue;
+            }
+            boolean below = m.id() == parent.id() || parent.guestPath().equals(ByteString.ROOT)
+                    || m.guestPath().startsWith(prefix) || m.guestPath().equals(parent.guestPath());
+            if (below) {
+                ids.add(unique);
+            }
+        }
+        GuestMemory memory = t.process().space().memory();
+        for (int i = 0; i < ids.size(); i++) {
+            memory.writeLong(idsAddr + 8L * i, ids.get(i));
+        }
+        return ids.size();
+    }
+
+    /**
+     * Implements Linux syscall statmount(2): struct statmount of a mount, the parts {@code param}
+     * asks for among SB_BASIC, MNT_BASIC, PROPAGATE_FROM, MNT_ROOT, MNT_POINT, FS_TYPE, MNT_NS_ID and
+     * SB_SOURCE (others are left out of the mask), strings after the fixed part (EOVERFLOW when they
+     * do not fit).
+     */
+    static long statmount(GuestThread t, Args a) throws ErrnoException {
+        long buf = a.addr(1);
+        long bufsize = a.u64(2);
+        if (a.raw(3) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        MntIdReq req = mntIdReq(t, a.addr(0));
+        GuestMemory.accessOk(buf, bufsize);
+        long mask = req.param();
+        if ((mask & STATMOUNT_STRINGS) != 0 && bufsize == STATMOUNT_SIZE) {
+            throw new ErrnoException(Errno.EOVERFLOW);
+        }
+        Vfs vfs = t.process().fsView().vfs();
+        Mount m = byUniqueId(vfs, req.mntId());
+        ByteBuffer sm = ByteBuffer.allocate(STATMOUNT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        java.io.ByteArrayOutputStream strings = new java.io.ByteArrayOutputStream();
+        long got = 0;
+        ByteString root = m.fsRoot().isEmpty() ? ByteString.ROOT : m.fsRoot();
+        if ((mask & STATMOUNT_SB_BASIC) != 0) {
+            dev.jlx.core.host.HostStat st = m.fs().stat(root, true);
+            long dev = st.dev();
+            sm.putInt(16, (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL)));
+            sm.putInt(20, (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL)));
+            dev.jlx.core.host.HostStatfs fs = m.fs().statfs(root);
+            sm.putLong(24, fs.type());
+            sm.putInt(32, m.superReadOnly() || (fs.flags() & Statfs.ST_RDONLY) != 0 ? 1 : 0);
+            got |= STATMOUNT_SB_BASIC;
+        }
+        if ((mask & STATMOUNT_MNT_BASIC) != 0) {
+            Mount parent = vfs.parentOf(m);
+            sm.putLong(40, MNT_UNIQUE_ID_OFFSET + m.id());
+            sm.putLong(48, MNT_UNIQUE_ID_OFFSET + (parent == null ? m.id() : parent.id()));
+            sm.putInt(56, m.id());
+            sm.putInt(60, parent == null ? dev.jlx.core.fs.proc.MountTable.ROOTFS_PARENT : parent.id());
+            long st = MountSyscalls.effectiveFlags(m);
+            long attr = (m.readOnly() ? MOUNT_ATTR_RDONLY : 0) | ((st & Statfs.ST_NOSUID) != 0 ? MOUNT_ATTR_NOSUID : 0)
+                    | ((st & Statfs.ST_NODEV) != 0 ? MOUNT_ATTR_NODEV : 0)
+                    | ((st & Statfs.ST_NOEXEC) != 0 ? MOUNT_ATTR_NOEXEC : 0)
+                    | ((st & ST_NODIRATIME) != 0 ? MOUNT_ATTR_NODIRATIME : 0)
+                    | ((st & Statfs.ST_NOATIME) != 0 ? MOUNT_ATTR_NOATIME
+                            : (st & Statfs.ST_RELATIME) != 0 ? MOUNT_ATTR_RELATIME : MOUNT_ATTR_STRICTATIME);
+            sm.putLong(64, attr);
+            sm.putLong(72, m.propagation() == 0 ? MS_PRIVATE : m.propagation());
+            sm.putLong(80, m.propagation() == MS_SHARED ? m.group() : 0);
+            got |= STATMOUNT_MNT_BASIC;
+        }
+        if ((mask & STATMOUNT_PROPAGATE_FROM) != 0) {
+            got |= STATMOUNT_PROPAGATE_FROM;
+        }
+        ByteString source = m.source();
+        if (source == null) {
+            source = m.fs() instanceof dev.jlx.core.fs.HostDirectoryFs h ? h.hostDirectory() : null;
+        }
+        String type = dev.jlx.core.fs.proc.MountTable.typeName(m);
+        // do_statmount's order; the strings start with an empty one, so that offset 0 names none.
+        ByteString[] texts = {ByteString.of(type), root, m.guestPath(), source};
+        int[] bits = {STATMOUNT_FS_TYPE, STATMOUNT_MNT_ROOT, STATMOUNT_MNT_POINT, STATMOUNT_SB_SOURCE};
+        int[] offsets = {36, 104, 108, 124};
+        if ((mask & STATMOUNT_STRINGS) != 0) {
+            strings.write(0);
+        }
+        for (int i = 0; i < texts.length; i++) {
+            if ((mask & bits[i]) == 0 || texts[i] == null) {
+                continue;
+            }
+            byte[] text = texts[i].toByteArray();
+            if (STATMOUNT_SIZE + strings.size() + text.length + 1 > bufsize) {
+                throw new ErrnoException(Errno.EOVERFLOW);
+            }
+            sm.putInt(offsets[i], strings.size());
+            strings.write(text, 0, text.length);
+            strings.write(0);
+            got |= bits[i];
+        }
+        if ((mask & STATMOUNT_MNT_NS_ID) != 0) {
+            sm.putLong(112, MNT_NS_ID);
+            got |= STATMOUNT_MNT_NS_ID;
+        }
+        sm.putLong(8, got);
+        int copy = (int) Math.min(bufsize, STATMOUNT_SIZE);
+        sm.putInt(0, copy + strings.size());
+        GuestMemory memory = t.process().space().memory();
+        if (strings.size() > 0) {
+            memory.write(buf + STATMOUNT_SIZE, strings.toByteArray());
+        }
+        memory.write(buf, sm.array(), 0, copy);
+        return 0;
+    }
 }

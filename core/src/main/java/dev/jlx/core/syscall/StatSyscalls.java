@@ -114,6 +114,8 @@ final class StatSyscalls {
 
     /** AT_STATX_SYNC_TYPE: whether to sync with a remote server; a local host file system ignores it. */
     private static final int AT_STATX_SYNC_TYPE = 0x6000;
+    /** STATX_MNT_ID_UNIQUE: the mount's unique 64-bit id in stx_mnt_id. */
+    private static final int STATX_MNT_ID_UNIQUE = 0x4000;
     /** STATX__RESERVED: a request bit reserved for an extended struct statx. */
     private static final int STATX_RESERVED = 0x80000000;
 
@@ -132,7 +134,12 @@ final class StatSyscalls {
         Vfs.Stated stated = lookupOnMount(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
         HostStat s = stated.stat();
         Vfs vfs = t.process().fsView().vfs();
-        int mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(vfs, stated.mount());
+        long mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(vfs, stated.mount());
+        // STATX_MNT_ID_UNIQUE asks for the 64-bit id statmount and listmount take (cp_statx's choice).
+        boolean unique = (a.i32(3) & STATX_MNT_ID_UNIQUE) != 0;
+        if (unique) {
+            mountId += NewMountSyscalls.MNT_UNIQUE_ID_OFFSET;
+        }
         long attributes = s.attributes() & ~Statx.STATX_ATTR_MOUNT_ROOT
                 | (stated.mountRoot() ? Statx.STATX_ATTR_MOUNT_ROOT : 0);
         // vfs_getattr_nosec and vfs_statx add these to what the file system supports.
@@ -140,7 +147,8 @@ final class StatSyscalls {
                 | Statx.STATX_ATTR_MOUNT_ROOT;
         StatxTimestamp btime = s.hasBtime() ? new StatxTimestamp(s.btimeSec(), (int) s.btimeNsec())
                 : new StatxTimestamp(0, 0);
-        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0) | Statx.STATX_MNT_ID,
+        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0)
+                | (unique ? STATX_MNT_ID_UNIQUE : Statx.STATX_MNT_ID),
                 (int) s.blksize(), attributes, (int) s.nlink(), s.uid(), s.gid(), s.mode() & 0xffff, s.ino(), s.size(),
                 s.blocks(), attributesMask,
                 new StatxTimestamp(s.atimeSec(), (int) s.atimeNsec()), btime,

@@ -58,13 +58,22 @@ public final class MountTable {
             new Type(0x4244L, "hfs", false),
             new Type(0x482bL, "hfsplus", false),
             new Type(0x42535041L, "apfs", false),
-            new Type(0x0187L, "autofs", true));
+            new Type(0x0187L, "autofs", true),
+            new Type(Statfs.DEVPTS_SUPER_MAGIC, "devpts", true));
 
     private MountTable() {}
 
     /** A mount's id, as mountinfo, fdinfo and statx show it. */
     public static int id(Vfs vfs, Mount mount) {
         return mount.id();
+    }
+
+    /** mountinfo's parent id of the root mount: Linux's rootfs. */
+    public static final int ROOTFS_PARENT = ROOTFS_ID;
+
+    /** The file-system type mountinfo shows for {@code m} ("hostfs" for a host type jlx does not know). */
+    public static String typeName(Mount m) throws ErrnoException {
+        return show(null, m).type();
     }
 
     /** One mount as Linux's show_vfsmnt and show_mountinfo see it. */

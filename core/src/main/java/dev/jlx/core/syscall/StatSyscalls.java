@@ -133,8 +133,7 @@ final class StatSyscalls {
         }
         Vfs.Stated stated = lookupOnMount(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
         HostStat s = stated.stat();
-        Vfs vfs = t.process().fsView().vfs();
-        long mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(vfs, stated.mount());
+        long mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(stated.mount());
         // STATX_MNT_ID_UNIQUE asks for the 64-bit id statmount and listmount take (cp_statx's choice).
         boolean unique = (a.i32(3) & STATX_MNT_ID_UNIQUE) != 0;
         if (unique) {

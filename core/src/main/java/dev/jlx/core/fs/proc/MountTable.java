@@ -64,7 +64,7 @@ public final class MountTable {
     private MountTable() {}
 
     /** A mount's id, as mountinfo, fdinfo and statx show it. */
-    public static int id(Vfs vfs, Mount mount) {
+    public static int id(Mount mount) {
         return mount.id();
     }
 
@@ -73,14 +73,14 @@ public final class MountTable {
 
     /** The file-system type mountinfo shows for {@code m} ("hostfs" for a host type jlx does not know). */
     public static String typeName(Mount m) throws ErrnoException {
-        return show(null, m).type();
+        return show(m).type();
     }
 
     /** One mount as Linux's show_vfsmnt and show_mountinfo see it. */
     private record Shown(String type, ByteString source, boolean readOnly, boolean superReadOnly, String mountOptions,
             String superOptions, long dev) {}
 
-    private static Shown show(Vfs vfs, Mount m) throws ErrnoException {
+    private static Shown show(Mount m) throws ErrnoException {
         FileSystem fs = m.fs();
         HostStatfs s = fs.statfs(ByteString.ROOT);
         HostStat root = fs.stat(ByteString.ROOT, true);
@@ -142,7 +142,7 @@ public final class MountTable {
         StringBuilder out = new StringBuilder();
         for (Mount m : vfs.mounts()) {
             try {
-                Shown s = show(vfs, m);
+                Shown s = show(m);
                 out.append(mangle(s.source())).append(' ').append(mangle(m.guestPath())).append(' ').append(s.type())
                         .append(s.readOnly() ? " ro" : " rw").append(s.mountOptions()).append(s.superOptions())
                         .append(" 0 0\n");
@@ -158,13 +158,13 @@ public final class MountTable {
         StringBuilder out = new StringBuilder();
         for (Mount m : vfs.mounts()) {
             try {
-                Shown s = show(vfs, m);
+                Shown s = show(m);
                 ByteString path = m.guestPath();
                 Mount under = vfs.parentOf(m);
                 int parent = under == null ? ROOTFS_ID : under.id();
                 long major = ((s.dev() >>> 8) & 0xfff) | ((s.dev() >>> 32) & ~0xfffL);
                 long minor = (s.dev() & 0xff) | ((s.dev() >>> 12) & ~0xffL);
-                out.append(id(vfs, m)).append(' ').append(parent).append(' ').append(major).append(':').append(minor)
+                out.append(id(m)).append(' ').append(parent).append(' ').append(major).append(':').append(minor)
                         .append(' ').append(m.fsRoot().isEmpty() || m.guestPath().equals(ByteString.ROOT) ? "/"
                                 : mangle(m.fsRoot()))
                         .append(' ').append(mangle(path)).append(s.readOnly() ? " ro" : " rw")

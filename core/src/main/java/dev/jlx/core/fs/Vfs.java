@@ -682,11 +682,4 @@ public final class Vfs {
         newRoot.addAll(directory.guestPath().components());
         return new Vfs(run, newRoot);
     }
-
-    /** A guest path of this view as the run's table names it (a chroot's root prefixed). */
-    public ByteString toRunPath(ByteString guestPath) {
-        List<ByteString> c = new ArrayList<>(root);
-        c.addAll(guestPath.components());
-        return ByteString.absolute(c);
-    }
 }

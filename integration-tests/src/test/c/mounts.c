@@ -368,6 +368,42 @@ static void show_listmount(const char *path, const char *a, const char *b) {
     printf(" root lists it %d\n", found);
 }
 
+/* A chrooted child's mount: seen in its mountinfo below its root, and by the parent below the chroot. */
+static void chrooted(void) {
+    mkdir("r", 0755);
+    mkdir("r/x", 0755);
+    mkdir("r/proc", 0755);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (chroot("r") != 0 || chdir("/") != 0) {
+            printf("chroot: %s\n", errname(errno));
+            _exit(1);
+        }
+        rc("mount in chroot", mount("inchroot", "/x", "tmpfs", 0, NULL));
+        put("/x/f", "chrooted\n");
+        rc("proc in chroot", mount("proc", "/proc", "proc", 0, NULL));
+        FILE *f = fopen("/proc/self/mountinfo", "r");
+        char line[1024];
+        while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+            char point[512];
+            if (strstr(line, "inchroot") != NULL && sscanf(line, "%*d %*d %*s %*s %511s", point) == 1) {
+                printf("chrooted mountinfo: %s\n", point);
+            }
+        }
+        if (f != NULL) {
+            fclose(f);
+        }
+        rc("umount proc in chroot", umount2("/proc", 0));
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    show("chrooted");
+    get("r/x/f");
+    rc("umount r/x", umount2("r/x", 0));
+}
+
 /* execve of a copy of this program on a mount: its exit status, or the errno of execve. */
 static void run_copy(const char *what, const char *path) {
     fflush(stdout);
@@ -537,6 +573,7 @@ int main(int argc, char **argv) {
 
     new_api();
     noexec();
+    chrooted();
     rc("umount c", umount2("c", 0));
     exists("c/seen");
     rc("umount plain", umount2("plain", UMOUNT_NOFOLLOW));

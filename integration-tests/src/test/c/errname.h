@@ -30,6 +30,11 @@ static const char *errname(int e) {
     case ENOTDIR: return "ENOTDIR";
     case EISDIR: return "EISDIR";
     case ESRCH: return "ESRCH";
+    case EROFS: return "EROFS";
+    case ELOOP: return "ELOOP";
+    case ENODEV: return "ENODEV";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EOVERFLOW: return "EOVERFLOW";
     default: return "other";
     }
 }

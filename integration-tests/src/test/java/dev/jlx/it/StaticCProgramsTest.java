@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +115,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("dnotify", t, List.of()));
             cases.add(Arguments.of("robust", t, List.of()));
             cases.add(Arguments.of("x87nest", t, List.of()));
+            cases.add(Arguments.of("lsm", t, List.of()));
         }
         return cases.stream();
     }
@@ -252,6 +254,42 @@ class StaticCProgramsTest {
                     name + " on tmpfs " + toolchain);
         } finally {
             Files.delete(shm);
+        }
+    }
+
+    /**
+     * mounts.c, which mounts below its working directory: natively as root in a mount namespace of
+     * its own (the host's mounts untouched), under jlx on the run's own table; in a host directory
+     * and on tmpfs (jlx's against Linux's /dev/shm).
+     */
+    @ParameterizedTest(name = "mounts {0}")
+    @MethodSource("toolchains")
+    void mountsSameAsNative(CPrograms.Toolchain toolchain) throws Exception {
+        Assumptions.assumeTrue(Native.run(List.of("/usr/bin/unshare", "-m", "true"), Runner.ENV, dir, new byte[0])
+                .status() == 0, "no mount namespace for the native run (needs root)");
+        String program = CPrograms.binary("mounts", toolchain).toString();
+        List<String> unshared = List.of("/usr/bin/unshare", "-m", "--propagation", "private", program);
+        Path nativeDir = Files.createDirectory(dir.resolve("native"));
+        Path jlxDir = Files.createDirectory(dir.resolve("jlx"));
+        Result.assertSameAs(Native.run(unshared, Runner.ENV, nativeDir, new byte[0]),
+                Jlx.run(List.of(program), Runner.ENV, jlxDir, new byte[0]), "mounts on hostfs " + toolchain);
+        long pid = ProcessHandle.current().pid();
+        Path shm = Files.createDirectories(Path.of("/dev/shm/jlx-mounts-" + pid + "-" + toolchain));
+        try {
+            Result expected = Native.run(unshared, Runner.ENV, shm, new byte[0]);
+            String guest = "/dev/shm/jlx-guest-mounts-" + pid;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = Jlx.machine().env(Runner.ENV).tmpfs(guest).cwd(guest).build()
+                    .run(List.of(program), new ByteArrayInputStream(new byte[0]), out, err).shellStatus();
+            Result.assertSameAs(expected, new Result(out.toByteArray(), err.toByteArray(), status),
+                    "mounts on tmpfs " + toolchain);
+        } finally {
+            try (Stream<Path> left = Files.walk(shm)) {
+                for (Path f : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
         }
     }
 

@@ -28,29 +28,94 @@ public final class Vfs {
     /** NAME_MAX: the longest name of one path component, in bytes. */
     private static final int NAME_MAX = 255;
 
-    /** The mounts, deepest guest path first, so the first match is the longest prefix. */
-    private final List<Mount> mounts;
-    /** The mounts shallowest first, those of one depth in the order given. */
-    private final List<Mount> mountOrder;
+    /** The first mount id a run gives: 1 and 2 are Linux's rootfs and jlx's anonymous mount (MountTable). */
+    private static final int FIRST_ID = 3;
+
+    /**
+     * One state of the mount table: {@code lookup} deepest guest path first, of one depth the latest
+     * mount first, so the first match is the mount a walk sees; {@code order} as /proc/PID/mounts
+     * lists them (the order they were mounted, those a run starts with shallowest first).
+     */
+    private record Table(List<Mount> lookup, List<Mount> order) {
+        static Table of(List<Mount> order) {
+            List<Mount> lookup = new ArrayList<>(order.reversed());
+            lookup.sort((a, b) -> Integer.compare(b.components().size(), a.components().size()));
+            return new Table(List.copyOf(lookup), List.copyOf(order));
+        }
+    }
+
+    /**
+     * The run's mount table, of which this is a chroot's view (null when this is the table itself):
+     * the table is one for the whole run (one mount namespace), which the guest's mount calls change.
+     */
+    private final Vfs base;
+    /** A view's root, as a guest path of {@link #base}; empty for the run's table. */
+    private final List<ByteString> root;
+    /** The run's table, or the view made from {@link #viewOf}. */
+    private volatile Table table;
+    private volatile Table viewOf;
+    private int nextId;
 
     /** {@code mounts} must include one at "/". */
     public Vfs(List<Mount> mounts) {
-        List<Mount> sorted = new ArrayList<>(mounts);
-        sorted.sort((a, b) -> Integer.compare(b.components().size(), a.components().size()));
-        if (sorted.isEmpty() || !sorted.getLast().guestPath().equals(ByteString.ROOT)) {
+        if (mounts.stream().noneMatch(m -> m.guestPath().equals(ByteString.ROOT))) {
             throw new IllegalArgumentException("no mount at /");
         }
-        this.mounts = List.copyOf(sorted);
-        this.mountOrder = mounts.stream().sorted(java.util.Comparator.comparingInt(m -> m.components().size()))
-                .toList();
+        List<Mount> order = new ArrayList<>(mounts.stream()
+                .sorted(java.util.Comparator.comparingInt(m -> m.components().size())).toList());
+        nextId = FIRST_ID;
+        for (int i = 0; i < order.size(); i++) {
+            order.set(i, order.get(i).withId(nextId++));
+        }
+        this.base = null;
+        this.root = List.of();
+        this.table = Table.of(order);
+    }
+
+    private Vfs(Vfs base, List<ByteString> root) {
+        this.base = base;
+        this.root = List.copyOf(root);
+    }
+
+    /** The table as this process sees it: the run's, or for a chroot the part below its root. */
+    private Table table() {
+        if (base == null) {
+            return table;
+        }
+        Table of = base.table;
+        Table view = table;
+        if (viewOf != of || view == null) {
+            view = view(of);
+            table = view;
+            viewOf = of;
+        }
+        return view;
+    }
+
+    /** chroot's view of the run's table {@code of}: the mount holding the root at "/", those below it. */
+    private Table view(Table of) {
+        List<Mount> order = new ArrayList<>();
+        Mount holder = mountOf(of, root);
+        ByteString inHolder = inMount(holder, root);
+        order.add(new Mount(ByteString.ROOT, holder.fs(), holder.readOnly(),
+                inHolder.equals(ByteString.ROOT) ? ByteString.EMPTY : inHolder, holder.id(), holder.flags(),
+                holder.source(), holder.propagation(), holder.group(), holder.superReadOnly()));
+        for (Mount m : of.order()) {
+            List<ByteString> c = m.components();
+            if (c.size() > root.size() && c.subList(0, root.size()).equals(root)) {
+                order.add(m.at(ByteString.absolute(c.subList(root.size(), c.size()))));
+            }
+        }
+        return Table.of(order);
     }
 
     /**
      * The mounts in the order a system would have mounted them, each after the one it lies in: the
-     * root first, then by depth, mounts of one depth in the order given (/proc/PID/mounts).
+     * root first, then by depth, mounts of one depth in the order given, then those the guest made
+     * in the order it made them (/proc/PID/mounts).
      */
     public List<Mount> mounts() {
-        return mountOrder;
+        return table().order();
     }
 
     /** The mount that holds the guest path {@code guestPath} (absolute and normalized). */
@@ -58,9 +123,96 @@ public final class Vfs {
         return mountOf(guestPath.components());
     }
 
+    /** The mount {@code m} is mounted on (the one it covers at the same path, if any); null for the root. */
+    public Mount parentOf(Mount m) {
+        List<Mount> lookup = table().lookup();
+        List<ByteString> c = m.components();
+        boolean after = false;
+        for (Mount under : lookup) {
+            if (under.id() == m.id()) {
+                after = true;
+            } else if (after && under.components().size() <= c.size()
+                    && c.subList(0, under.components().size()).equals(under.components())) {
+                return under;
+            }
+        }
+        return null;
+    }
+
+    /** The mount with id {@code id} in this view, or null. */
+    public Mount mountById(long id) {
+        for (Mount m : mounts()) {
+            if (m.id() == id) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * mount(2)'s change of the run's table: {@code added} (guest paths of this view; ids given here)
+     * go on top of their mount points, the mounts of the ids in {@code removed} go, and those in
+     * {@code changed} replace the mounts of their ids (moved, remounted: their guest paths of this
+     * view too). One change at a time, seen whole by every walk after it. Returns the ids given to
+     * {@code added}, in order.
+     */
+    public List<Integer> change(List<Mount> added, java.util.Set<Integer> removed, List<Mount> changed) {
+        if (base != null) {
+            return base.change(added.stream().map(this::toBase).toList(), removed,
+                    changed.stream().map(this::toBase).toList());
+        }
+        synchronized (this) {
+            // Listed by mount id, as Linux 6.8's mount tree: a moved or changed mount keeps its place.
+            List<Mount> order = new ArrayList<>();
+            for (Mount m : table.order()) {
+                if (!removed.contains(m.id())) {
+                    order.add(changed.stream().filter(c -> c.id() == m.id()).findFirst().orElse(m));
+                }
+            }
+            List<Integer> ids = new ArrayList<>();
+            for (Mount m : added) {
+                ids.add(nextId);
+                order.add(m.withId(nextId++));
+            }
+            table = Table.of(order);
+            return ids;
+        }
+    }
+
+    /** Makes {@code fs} read-only or writable as a whole, for every mount of it (Linux's SB_RDONLY). */
+    public void setSuperReadOnly(FileSystem fs, boolean readOnly) {
+        if (base != null) {
+            base.setSuperReadOnly(fs, readOnly);
+            return;
+        }
+        synchronized (this) {
+            table = Table.of(table.order().stream().map(m -> m.fs() == fs ? m.withSuperReadOnly(readOnly) : m).toList());
+        }
+    }
+
+    /** Mounts umount2's MNT_EXPIRE has marked (mnt_expiry_mark); jlx never clears a mark on use. */
+    private final java.util.Set<Integer> expired = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Marks mount {@code id} for MNT_EXPIRE: whether it was marked before. */
+    public boolean markExpired(int id) {
+        return base != null ? base.markExpired(id) : !expired.add(id);
+    }
+
+    /** A mount of this view as the run's table holds it (a chroot's root mount keeps the table's root). */
+    private Mount toBase(Mount m) {
+        List<ByteString> c = new ArrayList<>(root);
+        c.addAll(m.components());
+        Mount original = base.mountById(m.id());
+        if (m.id() != 0 && original != null && m.guestPath().equals(ByteString.ROOT)) {
+            return new Mount(original.guestPath(), m.fs(), m.readOnly(), original.fsRoot(), m.id(), m.flags(),
+                    m.source(), m.propagation(), m.group(), m.superReadOnly());
+        }
+        return m.at(ByteString.absolute(c));
+    }
+
     /** sync(2) of every mounted file system. */
     public void syncAll() {
-        for (Mount m : mounts) {
+        for (Mount m : table().lookup()) {
             m.fs().sync();
         }
     }
@@ -73,7 +225,7 @@ public final class Vfs {
 
         /** EROFS when the path lies on a read-only mount: for every call that would change it. */
         public Resolved writable() throws ErrnoException {
-            if (mount.readOnly()) {
+            if (mount.refusesWrites()) {
                 throw new ErrnoException(Errno.EROFS);
             }
             return this;
@@ -161,7 +313,7 @@ public final class Vfs {
             // Walked, so that the terminal devices jlx serves are found (openDevice).
             plain = null;
         }
-        if (plain != null && !(plain.mount().readOnly() && (writes || create))) {
+        if (plain != null && !(plain.mount().refusesWrites() && (writes || create))) {
             FileOps file = plain.fs().openIfPlain(plain.path(), flags, perm);
             if (file != null) {
                 return new VfsFile(file, statusFlags, plain);
@@ -169,7 +321,7 @@ public final class Vfs {
         }
         boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlags.O_EXCL) != 0);
         Resolved r = resolve(cwd, path, follow, how);
-        if (r.mount().readOnly() && (writes || (create && !exists(r)))) {
+        if (r.mount().refusesWrites() && (writes || (create && !exists(r)))) {
             throw new ErrnoException(Errno.EROFS);
         }
         OpenFile device = (flags & OpenFlags.O_PATH) == 0 ? openDevice(r, flags) : null;
@@ -228,7 +380,7 @@ public final class Vfs {
 
     /** The devpts mounted here (at /dev/pts), where /dev/ptmx makes its ptys; null for none. */
     public dev.jlx.core.tty.Devpts devpts() {
-        for (Mount m : mounts) {
+        for (Mount m : table().lookup()) {
             if (m.fs() instanceof dev.jlx.core.tty.Devpts d) {
                 return d;
             }
@@ -461,7 +613,7 @@ public final class Vfs {
             return null;
         }
         ByteString guest = ByteString.of(out, 0, length);
-        for (Mount m : mounts) {
+        for (Mount m : table().lookup()) {
             if (m.guestPath().equals(ByteString.ROOT)) {
                 if (m.fsRoot().isEmpty() && hiddenHostTree(guest)) {
                     return null;
@@ -490,7 +642,7 @@ public final class Vfs {
     public List<ByteString> mountPointsIn(ByteString guestDirectory) {
         List<ByteString> dir = guestDirectory.components();
         List<ByteString> names = new ArrayList<>();
-        for (Mount m : mounts) {
+        for (Mount m : table().lookup()) {
             List<ByteString> c = m.components();
             if (c.size() == dir.size() + 1 && c.subList(0, dir.size()).equals(dir)) {
                 names.add(c.getLast());
@@ -500,7 +652,11 @@ public final class Vfs {
     }
 
     private Mount mountOf(List<ByteString> components) {
-        for (Mount m : mounts) {
+        return mountOf(table(), components);
+    }
+
+    private static Mount mountOf(Table t, List<ByteString> components) {
+        for (Mount m : t.lookup()) {
             List<ByteString> prefix = m.components();
             if (components.size() >= prefix.size() && components.subList(0, prefix.size()).equals(prefix)) {
                 return m;
@@ -518,21 +674,12 @@ public final class Vfs {
     /**
      * chroot(2)'s view: {@code directory} (a resolved directory) becomes "/", the mounts below it
      * keep their places under it, and nothing outside it can be named any more (".." stops at the
-     * new root, absolute link targets start there).
+     * new root, absolute link targets start there). The view follows the run's table as it changes.
      */
     public Vfs chroot(Resolved directory) {
-        List<ByteString> root = directory.guestPath().components();
-        List<Mount> view = new ArrayList<>();
-        Mount holder = directory.mount();
-        view.add(new Mount(ByteString.ROOT, holder.fs(), holder.readOnly(),
-                directory.path().equals(ByteString.ROOT) ? ByteString.EMPTY : directory.path()));
-        for (Mount m : mounts) {
-            List<ByteString> c = m.components();
-            if (c.size() > root.size() && c.subList(0, root.size()).equals(root)) {
-                view.add(new Mount(ByteString.absolute(c.subList(root.size(), c.size())), m.fs(), m.readOnly(),
-                        m.fsRoot()));
-            }
-        }
-        return new Vfs(view);
+        Vfs run = base == null ? this : base;
+        List<ByteString> newRoot = new ArrayList<>(root);
+        newRoot.addAll(directory.guestPath().components());
+        return new Vfs(run, newRoot);
     }
 }

@@ -362,9 +362,14 @@ public final class VfsFile extends OpenFile {
         return new RecordLocks.FileKey(path.fs(), st.dev(), st.ino());
     }
 
+    /** The mount the file was opened on; null for a file without a path. */
+    public Mount mount() {
+        return path == null ? null : path.mount();
+    }
+
     /** Whether the file lies on a read-only mount (statfs reports ST_RDONLY). */
     public boolean onReadOnlyMount() {
-        return path != null && path.mount().readOnly();
+        return path != null && path.mount().refusesWrites();
     }
 
     private void onWritableMount() throws ErrnoException {

@@ -306,12 +306,19 @@ public final class Exec {
         return path.fs().open(path.path(), OpenFlags.O_RDONLY, 0);
     }
 
-    /** execve's open check (do_open_execat): a regular file the caller may execute, EACCES otherwise. */
+    /**
+     * execve's open check (do_open_execat): a regular file the caller may execute, on a mount a guest
+     * did not mount noexec (path_noexec), EACCES otherwise.
+     */
     public static void checkExecutable(Vfs.Resolved path) throws ErrnoException {
         if ((path.fs().stat(path.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
             throw new ErrnoException(Errno.EACCES);
         }
         path.fs().access(path.path(), Fcntl.X_OK);
+        long mountFlags = path.mount().flags();
+        if (mountFlags != dev.jlx.core.fs.Mount.FROM_FS && (mountFlags & dev.jlx.abi.struct.Statfs.ST_NOEXEC) != 0) {
+            throw new ErrnoException(Errno.EACCES);
+        }
     }
 
     private static ElfFile.RangeReader reader(FileOps file, Arena arena) {

@@ -82,26 +82,40 @@ final class StatSyscalls {
     /** Implements Linux syscall statfs(2). */
     static long statfs(GuestThread t, Args a) throws ErrnoException {
         Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true);
-        putStatfs(t, a.addr(1), r.fs().statfs(r.path()), r.mount().readOnly());
+        putStatfs(t, a.addr(1), r.fs().statfs(r.path()), r.mount());
         return 0;
     }
 
     /** Implements Linux syscall fstatfs(2). */
     static long fstatfs(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
-        putStatfs(t, a.addr(1), f.statfs(), f instanceof VfsFile h && h.onReadOnlyMount());
+        putStatfs(t, a.addr(1), f.statfs(), f instanceof VfsFile h ? h.mount() : null);
         return 0;
     }
 
-    private static void putStatfs(GuestThread t, long address, HostStatfs s, boolean readOnly) throws ErrnoException {
+    /** The per-mount ST_* bits a guest's mount(2) sets, in place of the file system's own. */
+    private static final long MOUNT_ST_FLAGS = Statfs.ST_NOSUID | Statfs.ST_NODEV | Statfs.ST_NOEXEC
+            | Statfs.ST_NOATIME | 0x800 | Statfs.ST_RELATIME;
+
+    /** statfs of a file on {@code m} (null: none): f_flags are the mount's (flags_by_mnt) and the file system's. */
+    private static void putStatfs(GuestThread t, long address, HostStatfs s, Mount m) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Statfs.SIZE);
+        long flags = s.flags();
+        if (m != null && m.flags() != Mount.FROM_FS) {
+            flags = flags & ~MOUNT_ST_FLAGS | m.flags();
+        }
+        if (m != null && m.refusesWrites()) {
+            flags |= Statfs.ST_RDONLY;
+        }
         new Statfs(s.type(), s.bsize(), s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), s.fsid(), s.namelen(),
-                s.frsize(), s.flags() | (readOnly ? Statfs.ST_RDONLY : 0)).writeTo(b, 0);
+                s.frsize(), flags).writeTo(b, 0);
         t.process().space().memory().writeStruct(address, b);
     }
 
     /** AT_STATX_SYNC_TYPE: whether to sync with a remote server; a local host file system ignores it. */
     private static final int AT_STATX_SYNC_TYPE = 0x6000;
+    /** STATX_MNT_ID_UNIQUE: the mount's unique 64-bit id in stx_mnt_id. */
+    private static final int STATX_MNT_ID_UNIQUE = 0x4000;
     /** STATX__RESERVED: a request bit reserved for an extended struct statx. */
     private static final int STATX_RESERVED = 0x80000000;
 
@@ -119,8 +133,12 @@ final class StatSyscalls {
         }
         Vfs.Stated stated = lookupOnMount(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
         HostStat s = stated.stat();
-        Vfs vfs = t.process().fsView().vfs();
-        int mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(vfs, stated.mount());
+        long mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(stated.mount());
+        // STATX_MNT_ID_UNIQUE asks for the 64-bit id statmount and listmount take (cp_statx's choice).
+        boolean unique = (a.i32(3) & STATX_MNT_ID_UNIQUE) != 0;
+        if (unique) {
+            mountId += NewMountSyscalls.MNT_UNIQUE_ID_OFFSET;
+        }
         long attributes = s.attributes() & ~Statx.STATX_ATTR_MOUNT_ROOT
                 | (stated.mountRoot() ? Statx.STATX_ATTR_MOUNT_ROOT : 0);
         // vfs_getattr_nosec and vfs_statx add these to what the file system supports.
@@ -128,7 +146,8 @@ final class StatSyscalls {
                 | Statx.STATX_ATTR_MOUNT_ROOT;
         StatxTimestamp btime = s.hasBtime() ? new StatxTimestamp(s.btimeSec(), (int) s.btimeNsec())
                 : new StatxTimestamp(0, 0);
-        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0) | Statx.STATX_MNT_ID,
+        Statx x = new Statx(Statx.STATX_BASIC_STATS | (s.hasBtime() ? Statx.STATX_BTIME : 0)
+                | (unique ? STATX_MNT_ID_UNIQUE : Statx.STATX_MNT_ID),
                 (int) s.blksize(), attributes, (int) s.nlink(), s.uid(), s.gid(), s.mode() & 0xffff, s.ino(), s.size(),
                 s.blocks(), attributesMask,
                 new StatxTimestamp(s.atimeSec(), (int) s.atimeNsec()), btime,

@@ -27,7 +27,6 @@ public final class MountTable {
     static final int ROOTFS_ID = 1;
     /** The internal mount of files without a path (pipes, streams), as Linux's pipefs; never listed. */
     public static final int ANONYMOUS_ID = 2;
-    private static final int FIRST_ID = 3;
     /** ST_NODIRATIME of statvfs.h. */
     private static final long ST_NODIRATIME = 0x800;
 
@@ -59,13 +58,22 @@ public final class MountTable {
             new Type(0x4244L, "hfs", false),
             new Type(0x482bL, "hfsplus", false),
             new Type(0x42535041L, "apfs", false),
-            new Type(0x0187L, "autofs", true));
+            new Type(0x0187L, "autofs", true),
+            new Type(Statfs.DEVPTS_SUPER_MAGIC, "devpts", true));
 
     private MountTable() {}
 
     /** A mount's id, as mountinfo, fdinfo and statx show it. */
-    public static int id(Vfs vfs, Mount mount) {
-        return FIRST_ID + vfs.mounts().indexOf(mount);
+    public static int id(Mount mount) {
+        return mount.id();
+    }
+
+    /** mountinfo's parent id of the root mount: Linux's rootfs. */
+    public static final int ROOTFS_PARENT = ROOTFS_ID;
+
+    /** The file-system type mountinfo shows for {@code m} ("hostfs" for a host type jlx does not know). */
+    public static String typeName(Mount m) throws ErrnoException {
+        return show(m).type();
     }
 
     /** One mount as Linux's show_vfsmnt and show_mountinfo see it. */
@@ -78,14 +86,16 @@ public final class MountTable {
         HostStat root = fs.stat(ByteString.ROOT, true);
         String type = fs instanceof Devfs ? "devtmpfs" : TYPES.stream().filter(t -> t.magic() == s.type())
                 .map(Type::name).findFirst().orElse("hostfs");
-        ByteString source = fs instanceof HostDirectoryFs h ? h.hostDirectory() : ByteString.of(type);
+        ByteString source = m.source() != null ? m.source()
+                : fs instanceof HostDirectoryFs h ? h.hostDirectory() : ByteString.of(type);
+        long flags = m.flags() == Mount.FROM_FS ? s.flags() : m.flags();
         StringBuilder options = new StringBuilder();
-        flag(options, s, Statfs.ST_NOSUID, ",nosuid");
-        flag(options, s, Statfs.ST_NODEV, ",nodev");
-        flag(options, s, Statfs.ST_NOEXEC, ",noexec");
-        flag(options, s, Statfs.ST_NOATIME, ",noatime");
-        flag(options, s, ST_NODIRATIME, ",nodiratime");
-        flag(options, s, Statfs.ST_RELATIME, ",relatime");
+        flag(options, flags, Statfs.ST_NOSUID, ",nosuid");
+        flag(options, flags, Statfs.ST_NODEV, ",nodev");
+        flag(options, flags, Statfs.ST_NOEXEC, ",noexec");
+        flag(options, flags, Statfs.ST_NOATIME, ",noatime");
+        flag(options, flags, ST_NODIRATIME, ",nodiratime");
+        flag(options, flags, Statfs.ST_RELATIME, ",relatime");
         StringBuilder superOptions = new StringBuilder();
         if (fs instanceof Tmpfs || fs instanceof Devfs) {
             // shmem_show_options: what differs from a tmpfs's defaults.
@@ -99,13 +109,14 @@ public final class MountTable {
                 superOptions.append(",gid=").append(root.gid());
             }
         }
-        boolean superReadOnly = (s.flags() & Statfs.ST_RDONLY) != 0;
-        return new Shown(type, source, m.readOnly() || superReadOnly, superReadOnly, options.toString(),
+        boolean hostReadOnly = (s.flags() & Statfs.ST_RDONLY) != 0;
+        boolean superReadOnly = hostReadOnly || m.superReadOnly();
+        return new Shown(type, source, m.readOnly() || hostReadOnly, superReadOnly, options.toString(),
                 superOptions.toString(), root.dev());
     }
 
-    private static void flag(StringBuilder out, HostStatfs s, long flag, String name) {
-        if ((s.flags() & flag) != 0) {
+    private static void flag(StringBuilder out, long flags, long flag, String name) {
+        if ((flags & flag) != 0) {
             out.append(name);
         }
     }
@@ -149,13 +160,15 @@ public final class MountTable {
             try {
                 Shown s = show(m);
                 ByteString path = m.guestPath();
-                int parent = path.equals(ByteString.ROOT) ? ROOTFS_ID
-                        : id(vfs, vfs.mountOf(path.substring(0, Math.max(1, path.lastIndexOf((byte) '/')))));
+                Mount under = vfs.parentOf(m);
+                int parent = under == null ? ROOTFS_ID : under.id();
                 long major = ((s.dev() >>> 8) & 0xfff) | ((s.dev() >>> 32) & ~0xfffL);
                 long minor = (s.dev() & 0xff) | ((s.dev() >>> 12) & ~0xffL);
-                out.append(id(vfs, m)).append(' ').append(parent).append(' ').append(major).append(':').append(minor)
-                        .append(" / ").append(mangle(path)).append(s.readOnly() ? " ro" : " rw")
-                        .append(s.mountOptions()).append(" - ").append(s.type()).append(' ')
+                out.append(id(m)).append(' ').append(parent).append(' ').append(major).append(':').append(minor)
+                        .append(' ').append(m.fsRoot().isEmpty() || m.guestPath().equals(ByteString.ROOT) ? "/"
+                                : mangle(m.fsRoot()))
+                        .append(' ').append(mangle(path)).append(s.readOnly() ? " ro" : " rw")
+                        .append(s.mountOptions()).append(propagation(m)).append(" - ").append(s.type()).append(' ')
                         .append(mangle(s.source())).append(s.superReadOnly() ? " ro" : " rw")
                         .append(s.superOptions()).append('\n');
             } catch (ErrnoException gone) {
@@ -163,6 +176,17 @@ public final class MountTable {
             }
         }
         return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** mountinfo's optional fields: the peer group of a shared mount, "unbindable"; none for a private one. */
+    private static String propagation(Mount m) {
+        if (m.propagation() == dev.jlx.abi.MountFlags.MS_SHARED) {
+            return " shared:" + m.group();
+        }
+        if (m.propagation() == dev.jlx.abi.MountFlags.MS_UNBINDABLE) {
+            return " unbindable";
+        }
+        return "";
     }
 
     /**

@@ -453,8 +453,8 @@ public final class ProcTree {
                 }
                 return p.image().exe();
             });
-            file("mounts", 0444, () -> MountTable.mounts(kernel.vfs()));
-            file("mountinfo", 0444, () -> MountTable.mountinfo(kernel.vfs()));
+            file("mounts", 0444, () -> MountTable.mounts(p.vfs()));
+            file("mountinfo", 0444, () -> MountTable.mountinfo(p.vfs()));
             file("smaps", 0444, () -> MemoryMap.smaps(MemoryMap.regions(p)));
             return map;
         }

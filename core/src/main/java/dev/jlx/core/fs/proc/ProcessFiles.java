@@ -413,7 +413,7 @@ final class ProcessFiles {
         int mountId = MountTable.ANONYMOUS_ID;
         if (f instanceof VfsFile h && h.guestPath() != null) {
             flags |= OpenFlags.O_LARGEFILE;
-            mountId = MountTable.id(vfs, vfs.mountOf(h.guestPath()));
+            mountId = MountTable.id(vfs.mountOf(h.guestPath()));
         }
         return ascii(String.format("pos:\t%d\nflags:\t0%o\nmnt_id:\t%d\nino:\t%d\n", pos, flags, mountId,
                 f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo()

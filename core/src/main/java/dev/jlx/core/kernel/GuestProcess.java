@@ -608,6 +608,11 @@ public final class GuestProcess {
         // that returns this child finds the signal already pending. The links of the process tree
         // change under the kernel's monitor, as under Linux's tasklist_lock.
         synchronized (kernel) {
+            // exit_ptrace: this process's tracees go free; its traced threads' ends are their tracers' to see.
+            kernel.ptrace().tracerExited(this);
+            for (GuestThread t : threadSnapshot()) {
+                kernel.ptrace().exited(t, Ptrace.waitStatus(exitStatus));
+            }
             List<GuestProcess> orphaned = new java.util.ArrayList<>();
             for (GuestProcess child : children) {
                 child.parent = null;
@@ -630,20 +635,32 @@ public final class GuestProcess {
             for (GuestProcess child : orphaned) {
                 hangUpOrphaned(child.pgid, child.sid, this);
             }
-            GuestProcess p = parent;
-            if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
-                reap();
-            }
-            if (p != null && !p.exiting() && exitSignal != 0) {
-                ExitStatus s = exitStatus;
-                boolean killed = s != null && s.signal() != 0;
-                p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
-                        new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
-                                CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
+            // A tracer other than the parent hears of the exit first; the parent once it has (wait_task_zombie).
+            if (!kernel.ptrace().exitPendingFor(this)) {
+                notifyParentOfExit();
             }
             kernel.notifyAll();
         }
         exitReadiness.wake(dev.jlx.core.fs.Readiness.ALL);
+    }
+
+    /**
+     * The zombie's parent hears of it: its exit signal, or the reap at once when it is jlx or ignores
+     * SIGCHLD. Under the kernel's monitor.
+     */
+    void notifyParentOfExit() {
+        GuestProcess p = parent;
+        if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
+            reap();
+        }
+        if (p != null && !p.exiting() && exitSignal != 0) {
+            ExitStatus s = exitStatus;
+            boolean killed = s != null && s.signal() != 0;
+            p.signal(null, new Siginfo(exitSignal, 0, killed ? Signals.CLD_KILLED : Signals.CLD_EXITED,
+                    new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
+                            CpuTime.ticks(exitUserNanos), CpuTime.ticks(exitSystemNanos))));
+        }
+        kernel.notifyAll();
     }
 
     /**

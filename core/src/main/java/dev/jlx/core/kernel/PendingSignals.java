@@ -154,6 +154,18 @@ final class PendingSignals {
                     return null;
                 }
             }
+            if (t.tracee() != null) {
+                // The signal-delivery stop: the tracer may suppress the signal or give another.
+                info = process.kernel().ptrace().signalStop(t, info, true);
+                if (info == null) {
+                    continue;
+                }
+                if ((t.signalMask() & GuestThread.bit(info.signo())) != 0) {
+                    // ptrace_signal: a replacement the thread blocks is queued for later.
+                    add(t, info);
+                    continue;
+                }
+            }
             int sig = info.signo();
             long handler = actions.handler(sig);
             if (handler == Signals.SIG_IGN) {
@@ -234,6 +246,7 @@ final class PendingSignals {
         List<GuestThread> threads = process.threads();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
+            process.kernel().ptrace().killed(process);
             process.exit(ExitStatus.killed(sig));
             return true;
         }
@@ -243,7 +256,9 @@ final class PendingSignals {
             discard(GuestThread.bit(Signals.SIGCONT));
         }
         long handler = process.signalActions().handler(sig);
-        if (handler == Signals.SIG_IGN) {
+        // A traced thread's signals all wait for it to take them, through its tracer (sig_ignored).
+        boolean traced = t != null && t.tracee() != null;
+        if (handler == Signals.SIG_IGN && !traced) {
             if (cont) {
                 jobs.resume();
             }
@@ -260,7 +275,7 @@ final class PendingSignals {
         }
         boolean blocked = t != null && (t.signalMask() & GuestThread.bit(sig)) != 0;
         // A stopped process acts on nothing but SIGKILL and SIGCONT until it runs again.
-        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && !cont)) {
+        if (blocked || traced || handler != Signals.SIG_DFL || (jobs.stopped() && !cont)) {
             // SIGCONT resumes the process whatever its disposition, once it is queued (as Linux's
             // prepare_signal then wake-up): a thread that wakes finds it with what was pending.
             add(threadDirected ? t : null, d);

@@ -492,6 +492,7 @@ public final class GuestThread {
      */
     private long deliverAsync(long at) {
         Thread.interrupted();
+        Ptrace.leftSyscall(this);
         Siginfo d = process.nextDelivery(this);
         if (d == null) {
             return at;

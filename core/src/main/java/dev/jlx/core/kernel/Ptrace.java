@@ -50,6 +50,12 @@ public final class Ptrace {
         private int pendingTrap;
         /** This thread has reported the current group stop. */
         private boolean groupStopTaken;
+        /**
+         * The syscall the thread has just made, while it has not gone back to guest code: number,
+         * result, return address and RFLAGS, which a stop there shows as Linux's pt_regs would
+         * (orig_rax, rax, rcx, r11). Only the tracee's own thread touches it.
+         */
+        private long[] syscall;
         /** SIGKILL came: not even the exit stop waits. */
         private boolean killed;
         /** The ended tracee's wait status for its tracer, -1 while it lives. */
@@ -310,18 +316,41 @@ public final class Ptrace {
     private static final long USER_CS = 0x33;
     private static final long USER_DS = 0x2b;
 
-    /** The thread's registers as user_regs_struct, orig_rax -1 (no syscall), taken on its own thread. */
-    static long[] userRegs(CpuEngine engine) {
+    /**
+     * The thread's registers as user_regs_struct, taken on its own thread: orig_rax -1 unless it is
+     * just back from a syscall; EFLAGS with IF and the always-set bit 1, as user mode has them.
+     */
+    private static long[] userRegs(Tracee tr) {
+        CpuEngine engine = tr.thread.engine();
         long[] r = new long[USER_REGS];
         for (int i = 0; i < USER_REGS; i++) {
             if (ENGINE_REGS[i] != 0) {
                 r[i] = engine.reg(ENGINE_REGS[i]);
             }
         }
+        r[EFLAGS] |= USER_FLAGS;
         r[dev.jlx.abi.Ptrace.ORIG_RAX] = -1;
+        long[] sc = tr.syscall;
+        if (sc != null) {
+            r[dev.jlx.abi.Ptrace.ORIG_RAX] = sc[0];
+            r[dev.jlx.abi.Ptrace.RAX] = sc[1];
+            r[dev.jlx.abi.Ptrace.RCX] = sc[2];
+            r[dev.jlx.abi.Ptrace.R11] = sc[3] | USER_FLAGS;
+        }
         r[CS] = USER_CS;
         r[SS] = USER_DS;
         return r;
+    }
+
+    /** IF and EFLAGS' reserved bit 1, set whenever user code runs (Unicorn keeps neither). */
+    private static final long USER_FLAGS = 0x202;
+
+    /** The thread is back in guest code (a stop between two blocks): its registers are the engine's. */
+    public static void leftSyscall(GuestThread t) {
+        Tracee tr = t.tracee();
+        if (tr != null) {
+            tr.syscall = null;
+        }
     }
 
     /** Writes back what the tracer changed, but RIP and RAX, which the caller places. */
@@ -445,7 +474,7 @@ public final class Ptrace {
             if (kind == Kind.GROUP) {
                 tr.groupStopTaken = true;
             }
-            int sig = stop(tr, kind, status, userRegs(t.engine()), null, holdsToken);
+            int sig = stop(tr, kind, status, userRegs(tr), null, holdsToken);
             inject(t, sig);
         }
     }
@@ -468,9 +497,8 @@ public final class Ptrace {
         if (tr == null || !tr.syscalls) {
             return false;
         }
-        long[] u = userRegs(t.engine());
-        u[dev.jlx.abi.Ptrace.ORIG_RAX] = regs[0];
-        u[dev.jlx.abi.Ptrace.RAX] = -Errno.ENOSYS.number();
+        tr.syscall = new long[] {regs[0], -Errno.ENOSYS.number(), regs[7] + 2, regs[8]};
+        long[] u = userRegs(tr);
         u[dev.jlx.abi.Ptrace.RDI] = regs[1];
         u[dev.jlx.abi.Ptrace.RSI] = regs[2];
         u[dev.jlx.abi.Ptrace.RDX] = regs[3];
@@ -478,8 +506,6 @@ public final class Ptrace {
         u[dev.jlx.abi.Ptrace.R8] = regs[5];
         u[dev.jlx.abi.Ptrace.R9] = regs[6];
         u[dev.jlx.abi.Ptrace.RIP] = regs[7] + 2;
-        u[dev.jlx.abi.Ptrace.RCX] = regs[7] + 2;
-        u[dev.jlx.abi.Ptrace.R11] = regs[8];
         int sig = stop(tr, Kind.SYSCALL_ENTRY, syscallStatus(tr), u, null, true);
         long[] after;
         synchronized (kernel) {
@@ -504,20 +530,21 @@ public final class Ptrace {
     /** The syscall-exit stop: returns the result, which the tracer may have changed in RAX. */
     public long syscallExit(GuestThread t, long[] regs, long result) {
         Tracee tr = traced(t);
-        if (tr == null || !tr.syscalls) {
+        if (tr == null) {
             return result;
         }
-        long[] u = userRegs(t.engine());
-        u[dev.jlx.abi.Ptrace.ORIG_RAX] = regs[0];
-        u[dev.jlx.abi.Ptrace.RAX] = result;
+        tr.syscall = new long[] {regs[0], result, regs[7] + 2, regs[8]};
+        if (!tr.syscalls) {
+            return result;
+        }
+        long[] u = userRegs(tr);
         u[dev.jlx.abi.Ptrace.RIP] = regs[7] + 2;
-        u[dev.jlx.abi.Ptrace.RCX] = regs[7] + 2;
-        u[dev.jlx.abi.Ptrace.R11] = regs[8];
         int sig = stop(tr, Kind.SYSCALL_EXIT, syscallStatus(tr), u, null, true);
         long out;
         synchronized (kernel) {
             out = tr.regs[dev.jlx.abi.Ptrace.RAX];
         }
+        tr.syscall[1] = out;
         inject(t, sig);
         return out;
     }
@@ -528,10 +555,15 @@ public final class Ptrace {
      */
     public void syscallExitInPlace(GuestThread t, long nr, boolean holdsToken) {
         Tracee tr = traced(t);
-        if (tr == null || !tr.syscalls) {
+        if (tr == null) {
             return;
         }
-        long[] u = userRegs(t.engine());
+        // rt_sigreturn's registers are the frame's, orig_rax -1 among them; execve's are the new image's.
+        tr.syscall = null;
+        if (!tr.syscalls) {
+            return;
+        }
+        long[] u = userRegs(tr);
         u[dev.jlx.abi.Ptrace.ORIG_RAX] = nr;
         int sig = stop(tr, Kind.SYSCALL_EXIT, syscallStatus(tr), u, null, holdsToken);
         long rax;
@@ -556,7 +588,7 @@ public final class Ptrace {
         if (tr == null || info.signo() == Signals.SIGKILL || t.ending()) {
             return info;
         }
-        int sig = stop(tr, Kind.SIGNAL, status(info.signo()), userRegs(t.engine()), info, holdsToken);
+        int sig = stop(tr, Kind.SIGNAL, status(info.signo()), userRegs(tr), info, holdsToken);
         if (sig == 0) {
             return null;
         }
@@ -590,7 +622,7 @@ public final class Ptrace {
             tr.groupStopTaken = true;
             tr.pendingTrap = 0;
         }
-        int resume = stop(tr, Kind.GROUP, groupStopStatus(tr, sig), userRegs(t.engine()), null, false);
+        int resume = stop(tr, Kind.GROUP, groupStopStatus(tr, sig), userRegs(tr), null, false);
         boolean listen;
         synchronized (kernel) {
             listen = tr.listen;
@@ -626,7 +658,7 @@ public final class Ptrace {
     void trapAfterListen(GuestThread t) {
         Tracee tr = traced(t);
         if (tr != null) {
-            int sig = stop(tr, Kind.EVENT, status(SIGTRAP | PTRACE_EVENT_STOP << 8), userRegs(t.engine()), null, false);
+            int sig = stop(tr, Kind.EVENT, status(SIGTRAP | PTRACE_EVENT_STOP << 8), userRegs(tr), null, false);
             inject(t, sig);
         }
     }
@@ -667,7 +699,7 @@ public final class Ptrace {
         synchronized (kernel) {
             tr.message = message;
         }
-        int sig = stop(tr, Kind.EVENT, status(SIGTRAP | event << 8), userRegs(t.engine()), null, holdsToken);
+        int sig = stop(tr, Kind.EVENT, status(SIGTRAP | event << 8), userRegs(tr), null, holdsToken);
         inject(t, sig);
     }
 

@@ -76,6 +76,15 @@ static void traceme(void) {
     if (pid == 0) {
         SHOW("child TRACEME", pt(PTRACE_TRACEME, 0, 0, 0));
         SHOW("child TRACEME again", pt(PTRACE_TRACEME, 0, 0, 0));
+        sigset_t block;
+        sigemptyset(&block);
+        sigaddset(&block, SIGUSR1);
+        sigaddset(&block, SIGUSR2);
+        sigprocmask(SIG_BLOCK, &block, 0);
+        /* Pending for the thread, in this order; one for the process. */
+        syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR2);
+        syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR1);
+        kill(getpid(), SIGUSR1);
         raise(SIGSTOP);
         _exit(word == 0x55 ? 3 : 4);
     }
@@ -107,6 +116,43 @@ static void traceme(void) {
     SHOW("GETSIGMASK wrong size", pt(PTRACE_GETSIGMASK, pid, 4, (long) &mask));
     SHOW("GETSIGMASK", pt(PTRACE_GETSIGMASK, pid, 8, (long) &mask));
     printf("mask %#llx\n", (unsigned long long) mask);
+    struct {
+        uint64_t off;
+        uint32_t flags;
+        int32_t nr;
+    } peek = {0, 0, 4};
+    siginfo_t queued[4];
+    SHOW("PEEKSIGINFO own", pt(0x4209, pid, (long) &peek, (long) queued));
+    printf("queued %d %d\n", queued[0].si_signo, queued[1].si_signo);
+    peek.off = 1;
+    SHOW("PEEKSIGINFO from the second", pt(0x4209, pid, (long) &peek, (long) queued));
+    printf("queued %d\n", queued[0].si_signo);
+    peek.off = 0;
+    peek.flags = 1;
+    SHOW("PEEKSIGINFO shared", pt(0x4209, pid, (long) &peek, (long) queued));
+    printf("queued %d code %d\n", queued[0].si_signo, queued[0].si_code);
+    peek.flags = 2;
+    SHOW("PEEKSIGINFO bad flags", pt(0x4209, pid, (long) &peek, (long) queued));
+    peek.flags = 0;
+    peek.nr = -1;
+    SHOW("PEEKSIGINFO negative nr", pt(0x4209, pid, (long) &peek, (long) queued));
+    peek.nr = 2;
+    SHOW("PEEKSIGINFO bad buffer", pt(0x4209, pid, (long) &peek, 16));
+    struct user_fpregs_struct fp;
+    memset(&fp, 0, sizeof fp);
+    SHOW("GETFPREGS", pt(PTRACE_GETFPREGS, pid, 0, (long) &fp));
+    printf("fpu cwd %#x mxcsr %#x\n", fp.cwd, fp.mxcsr);
+    SHOW("GETFPREGS bad pointer", pt(PTRACE_GETFPREGS, pid, 0, 16));
+    fp.mxcsr = 0x1f80 | 1 << 20;
+    SHOW("SETFPREGS reserved MXCSR bit", pt(PTRACE_SETFPREGS, pid, 0, (long) &fp));
+    fp.mxcsr = 0x1f80 | 0x6000;
+    SHOW("SETFPREGS rounding toward zero", pt(PTRACE_SETFPREGS, pid, 0, (long) &fp));
+    memset(&fp, 0, sizeof fp);
+    struct iovec fiov = {&fp, sizeof fp + 8};
+    SHOW("GETREGSET NT_PRFPREG", pt(PTRACE_GETREGSET, pid, NT_PRFPREG, (long) &fiov));
+    printf("fp regset len %zu mxcsr %#x\n", fiov.iov_len, fp.mxcsr);
+    fiov.iov_len = 256;
+    SHOW("SETREGSET NT_PRFPREG short", pt(PTRACE_SETREGSET, pid, NT_PRFPREG, (long) &fiov));
     SHOW("SETOPTIONS unknown", pt(PTRACE_SETOPTIONS, pid, 0, 0x8000));
     SHOW("unknown request", pt(0x7777, pid, 0, 0));
     SHOW("CONT bad signal", pt(PTRACE_CONT, pid, 0, 100));

@@ -33,6 +33,7 @@ public final class Ptrace {
     public static final int PTRACE_SEIZE = 0x4206;
     public static final int PTRACE_INTERRUPT = 0x4207;
     public static final int PTRACE_LISTEN = 0x4208;
+    public static final int PTRACE_PEEKSIGINFO = 0x4209;
     public static final int PTRACE_GETSIGMASK = 0x420a;
     public static final int PTRACE_SETSIGMASK = 0x420b;
     public static final int PTRACE_GET_SYSCALL_INFO = 0x420e;
@@ -56,6 +57,10 @@ public final class Ptrace {
     public static final int PTRACE_EVENT_VFORK_DONE = 5;
     public static final int PTRACE_EVENT_EXIT = 6;
     public static final int PTRACE_EVENT_STOP = 128;
+
+    /** PTRACE_PEEKSIGINFO's flag and struct ptrace_peeksiginfo_args (off u64, flags u32, nr s32). */
+    public static final int PTRACE_PEEKSIGINFO_SHARED = 1;
+    public static final int PEEKSIGINFO_ARGS_SIZE = 16;
 
     /** PTRACE_GET_SYSCALL_INFO's op values and struct ptrace_syscall_info's offsets. */
     public static final int PTRACE_SYSCALL_INFO_NONE = 0;

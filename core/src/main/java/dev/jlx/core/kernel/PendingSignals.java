@@ -49,6 +49,13 @@ final class PendingSignals {
         process.signalReadiness().wake(dev.jlx.core.fs.Readiness.INPUT);
     }
 
+    /** The siginfo queued for {@code t} alone, or for the process when {@code shared}, in the order sent. */
+    java.util.List<Siginfo> queued(GuestThread t, boolean shared) {
+        synchronized (process) {
+            return shared ? sharedInfo.inOrder() : t.pendingInfo().inOrder();
+        }
+    }
+
     /** Whether a signal of {@code mask} is pending for {@code t} (its own or its process's). */
     boolean pending(GuestThread t, long mask) {
         return ((t.pendingSignals | shared) & mask) != 0;

@@ -56,6 +56,8 @@ public final class Ptrace {
          * (orig_rax, rax, rcx, r11). Only the tracee's own thread touches it.
          */
         private long[] syscall;
+        /** Work the tracer asks the stopped tracee's thread to do with its engine; null for none. */
+        private Runnable task;
         /** SIGKILL came: not even the exit stop waits. */
         private boolean killed;
         /** The ended tracee's wait status for its tracer, -1 while it lives. */
@@ -291,6 +293,38 @@ public final class Ptrace {
         return tr.kind;
     }
 
+    /** PTRACE_PEEKSIGINFO's list: the tracee's own pending signals, or its process's. */
+    public static List<Siginfo> queued(Tracee tr, boolean shared) {
+        return tr.thread.process().pending().queued(tr.thread, shared);
+    }
+
+    /**
+     * Runs {@code task} on the stopped tracee's own thread, which alone may touch its engine (the FPU's
+     * registers), and returns its result (never null); called under the kernel's monitor, which it waits on.
+     */
+    public <T> T onTracee(Tracee tr, java.util.function.Function<CpuEngine, T> task) throws ErrnoException {
+        Object[] result = new Object[1];
+        Runnable run = () -> result[0] = task.apply(tr.thread.engine());
+        tr.task = run;
+        kernel.notifyAll();
+        while (tr.task == run) {
+            try {
+                kernel.wait();
+            } catch (InterruptedException e) {
+                tr.task = null;
+                Thread.currentThread().interrupt();
+                throw new ErrnoException(Errno.EINTR);
+            }
+        }
+        if (result[0] == null) {
+            // The tracee left its stop (killed) before it could run the task.
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) result[0];
+        return t;
+    }
+
     /** The signal mask of the stopped tracee, and its change (PTRACE_SETSIGMASK). */
     public static long signalMask(Tracee tr) {
         return tr.thread.signalMask();
@@ -328,14 +362,15 @@ public final class Ptrace {
                 r[i] = engine.reg(ENGINE_REGS[i]);
             }
         }
-        r[EFLAGS] |= USER_FLAGS;
+        // RFLAGS has 32 bits; the engine's read leaves the upper half undefined.
+        r[EFLAGS] = r[EFLAGS] & 0xffffffffL | USER_FLAGS;
         r[dev.jlx.abi.Ptrace.ORIG_RAX] = -1;
         long[] sc = tr.syscall;
         if (sc != null) {
             r[dev.jlx.abi.Ptrace.ORIG_RAX] = sc[0];
             r[dev.jlx.abi.Ptrace.RAX] = sc[1];
             r[dev.jlx.abi.Ptrace.RCX] = sc[2];
-            r[dev.jlx.abi.Ptrace.R11] = sc[3] | USER_FLAGS;
+            r[dev.jlx.abi.Ptrace.R11] = sc[3] & 0xffffffffL | USER_FLAGS;
         }
         r[CS] = USER_CS;
         r[SS] = USER_DS;
@@ -425,6 +460,12 @@ public final class Ptrace {
         boolean atExit = status >> 16 == dev.jlx.abi.Ptrace.PTRACE_EVENT_EXIT;
         synchronized (kernel) {
             while (tr.stopped && tr.tracer != null && (atExit ? !tr.killed : !t.ending())) {
+                if (tr.task != null) {
+                    tr.task.run();
+                    tr.task = null;
+                    kernel.notifyAll();
+                    continue;
+                }
                 try {
                     kernel.wait();
                 } catch (InterruptedException e) {
@@ -433,6 +474,8 @@ public final class Ptrace {
             }
             tr.stopped = false;
             tr.report = 0;
+            tr.task = null;
+            kernel.notifyAll();
             sig = tr.resumeSignal;
             tr.resumeSignal = 0;
             changed = tr.regsChanged;

@@ -67,12 +67,13 @@ final class PtraceSyscalls {
             return 0;
         }
         GuestMemory mine = me.space().memory();
-        return ptrace.withStopped(me, pid, tr -> request(t, mine, Ptrace.thread(tr), tr, request, addr, data));
+        return ptrace.withStopped(me, pid, tr -> request(t, ptrace, mine, Ptrace.thread(tr), tr, request, addr,
+                data));
     }
 
     /** The requests on a stopped tracee, under the kernel's monitor (nothing here blocks). */
-    private static long request(GuestThread t, GuestMemory mine, GuestThread tracee, Ptrace.Tracee tr, long request,
-            long addr, long data) throws ErrnoException {
+    private static long request(GuestThread t, Ptrace ptrace, GuestMemory mine, GuestThread tracee, Ptrace.Tracee tr,
+            long request, long addr, long data) throws ErrnoException {
         GuestMemory theirs = tracee.process().space().memory();
         switch ((int) request) {
             case PTRACE_PEEKTEXT, PTRACE_PEEKDATA -> {
@@ -100,8 +101,19 @@ final class PtraceSyscalls {
                 Ptrace.setRegs(tr, readRegs(mine, data, USER_REGS_COUNT, Ptrace.regs(tr)));
                 return 0;
             }
+            case PTRACE_GETFPREGS -> {
+                mine.write(data, ptrace.onTracee(tr, e -> e.fxsave()));
+                return 0;
+            }
+            case PTRACE_SETFPREGS -> {
+                setFpregs(ptrace, tr, mine.read(data, USER_FPREGS_SIZE));
+                return 0;
+            }
             case PTRACE_GETREGSET, PTRACE_SETREGSET -> {
-                return regset(mine, tr, addr, data, request == PTRACE_SETREGSET);
+                return regset(ptrace, mine, tr, addr, data, request == PTRACE_SETREGSET);
+            }
+            case PTRACE_PEEKSIGINFO -> {
+                return peekSiginfo(mine, tr, addr, data);
             }
             case PTRACE_SETOPTIONS -> {
                 Ptrace.setOptions(tr, data);
@@ -223,16 +235,47 @@ final class PtraceSyscalls {
         return into;
     }
 
+    /** MXCSR's bits the CPU has (Linux's mxcsr_feature_mask): a state with others is EINVAL. */
+    private static final int MXCSR_FEATURES = 0xffff;
+    /** MXCSR's offset in the FXSAVE area. */
+    private static final int FXSAVE_MXCSR = 24;
+
+    /** The FPU's registers into the tracee (xfpregs_set): EINVAL for an MXCSR the CPU cannot hold. */
+    private static void setFpregs(Ptrace ptrace, Ptrace.Tracee tr, byte[] area) throws ErrnoException {
+        int mxcsr = ByteBuffer.wrap(area).order(ByteOrder.LITTLE_ENDIAN).getInt(FXSAVE_MXCSR);
+        if ((mxcsr & ~MXCSR_FEATURES) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ptrace.onTracee(tr, e -> {
+            e.fxrstor(area);
+            return Boolean.TRUE;
+        });
+    }
+
     /**
-     * PTRACE_GETREGSET and SETREGSET with NT_PRSTATUS (the general registers; EINVAL for any other
-     * set): an iovec whose length is a multiple of 8, cut to the set's size and written back.
+     * PTRACE_GETREGSET and SETREGSET with NT_PRSTATUS (the general registers) or NT_PRFPREG (the
+     * FXSAVE area; a set takes the whole of it), EINVAL for any other set: an iovec whose length is a
+     * multiple of 8, cut to the set's size and written back.
      */
-    private static long regset(GuestMemory mine, Ptrace.Tracee tr, long type, long iov, boolean set)
+    private static long regset(Ptrace ptrace, GuestMemory mine, Ptrace.Tracee tr, long type, long iov, boolean set)
             throws ErrnoException {
         long base = mine.readLong(iov);
         long len = mine.readLong(iov + 8);
-        if (type != NT_PRSTATUS || len % 8 != 0) {
+        if (type != NT_PRSTATUS && type != NT_PRFPREG || len % 8 != 0) {
             throw new ErrnoException(Errno.EINVAL);
+        }
+        if (type == NT_PRFPREG) {
+            len = Math.min(len, USER_FPREGS_SIZE);
+            if (set) {
+                if (len != USER_FPREGS_SIZE) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                setFpregs(ptrace, tr, mine.read(base, USER_FPREGS_SIZE));
+            } else {
+                mine.write(base, ptrace.onTracee(tr, e -> e.fxsave()), 0, (int) len);
+            }
+            mine.writeLong(iov + 8, len);
+            return 0;
         }
         len = Math.min(len, USER_REGS_SIZE);
         int count = (int) (len / 8);
@@ -245,6 +288,38 @@ final class PtraceSyscalls {
         }
         mine.writeLong(iov + 8, len);
         return 0;
+    }
+
+    /**
+     * PTRACE_PEEKSIGINFO (ptrace_peek_siginfo): up to nr of the tracee's queued signals (its own, or
+     * its process's with PTRACE_PEEKSIGINFO_SHARED) from the off-th, in the order sent; returns how
+     * many were copied. EINVAL for unknown flags or a negative nr; EFAULT when none could be written.
+     */
+    private static long peekSiginfo(GuestMemory mine, Ptrace.Tracee tr, long argsAddr, long out)
+            throws ErrnoException {
+        ByteBuffer args = ByteBuffer.wrap(mine.read(argsAddr, PEEKSIGINFO_ARGS_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+        long off = args.getLong(0);
+        int flags = args.getInt(8);
+        int nr = args.getInt(12);
+        if ((flags & ~PTRACE_PEEKSIGINFO_SHARED) != 0 || nr < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        java.util.List<Siginfo> queued = Ptrace.queued(tr, (flags & PTRACE_PEEKSIGINFO_SHARED) != 0);
+        int copied = 0;
+        for (long i = off; copied < nr && Long.compareUnsigned(i, queued.size()) < 0; i++) {
+            ByteBuffer b = GuestMemory.structBuffer(Siginfo.SIZE);
+            queued.get((int) i).writeTo(b, 0);
+            try {
+                mine.writeStruct(out + (long) copied * Siginfo.SIZE, b);
+            } catch (ErrnoException e) {
+                if (copied == 0) {
+                    throw e;
+                }
+                break;
+            }
+            copied++;
+        }
+        return copied;
     }
 
     /**

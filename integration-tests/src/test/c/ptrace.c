@@ -68,6 +68,34 @@ static void finish(pid_t pid, const char *what) {
     }
 }
 
+static char proc_state(pid_t pid) {
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(buf, sizeof buf, f)) {
+        return '?';
+    }
+    fclose(f);
+    char *p = strrchr(buf, ')');
+    return p ? p[2] : '?';
+}
+
+static int tracer_pid(pid_t pid) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = fopen(path, "r");
+    int tracer = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "TracerPid:", 10) == 0) {
+            tracer = atoi(line + 10);
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return tracer;
+}
+
 static long word = 0x1122334455667788L;
 
 /* TRACEME, raise(SIGSTOP): peek and poke while stopped; CONT with 0 drops the SIGSTOP. */
@@ -89,6 +117,7 @@ static void traceme(void) {
         _exit(word == 0x55 ? 3 : 4);
     }
     wait_for(pid, "traceme stop");
+    printf("state %c TracerPid is me %d\n", proc_state(pid), tracer_pid(pid) == getpid());
     long got = 0;
     SHOW("PEEKDATA", pt(PTRACE_PEEKDATA, pid, (long) &word, (long) &got));
     printf("peeked %#lx\n", got);
@@ -356,6 +385,34 @@ static void seize(void) {
     }
 }
 
+/* A tracer that exits lets its tracee go, or kills it with PTRACE_O_EXITKILL. */
+static void tracer_dies(long options, const char *what) {
+    int p[2];
+    pipe(p);
+    pid_t tracee = fork();
+    if (tracee == 0) {
+        char c;
+        read(p[0], &c, 1);
+        _exit(9);
+    }
+    pid_t tracer = fork();
+    if (tracer == 0) {
+        long r = pt(PTRACE_SEIZE, tracee, 0, options);
+        int mine = tracer_pid(tracee) == getpid();
+        r |= pt(PTRACE_INTERRUPT, tracee, 0, 0);
+        int st;
+        r |= waitpid(tracee, &st, __WALL) != tracee;
+        _exit(r == 0 && mine && proc_state(tracee) == 't' ? 0 : 1);
+    }
+    int st;
+    waitpid(tracer, &st, 0);
+    status("tracer", st);
+    printf("%s: tracee's TracerPid %d\n", what, tracer_pid(tracee));
+    write(p[1], "x", 1);
+    waitpid(tracee, &st, 0);
+    status(what, st);
+}
+
 static void errors(void) {
     SHOW("CONT pid 0", pt(PTRACE_CONT, 0, 0, 0));
     SHOW("CONT pid -1", pt(PTRACE_CONT, -1, 0, 0));
@@ -382,5 +439,7 @@ int main(int argc, char **argv) {
     syscalls();
     forks(argv[0]);
     seize();
+    tracer_dies(0, "detached tracee");
+    tracer_dies(PTRACE_O_EXITKILL, "EXITKILL tracee");
     return 0;
 }

@@ -727,10 +727,14 @@ public final class GuestProcess {
         return jobControl.stopped();
     }
 
-    /** The state letter /proc shows for thread {@code t}: Z (zombie), T (stopped), S (sleeping in a call) or R. */
+    /**
+     * The state letter /proc shows for thread {@code t}: Z (zombie), t (in a ptrace stop), T (stopped),
+     * S (sleeping in a call) or R.
+     */
     public char state(GuestThread t) {
         // The thread that reads it is running (its read is a call that may block).
-        return zombie ? 'Z' : stopped() ? 'T' : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
+        return zombie ? 'Z' : kernel.ptrace().inStop(t) ? 't' : stopped() ? 'T'
+                : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
     }
 
     /** Parks the calling thread while the process is stopped; returns at once otherwise, or when it ends. */

@@ -32,8 +32,8 @@ public final class Ptrace {
         private GuestProcess tracer;
         private boolean seized;
         private int options;
-        /** Parked in a stop until the tracer resumes it. */
-        private boolean stopped;
+        /** Parked in a stop until the tracer resumes it; volatile for /proc's look without the lock. */
+        private volatile boolean stopped;
         private Kind kind;
         /** The stop's wait status until a wait reports it, then 0. */
         private int report;
@@ -852,6 +852,12 @@ public final class Ptrace {
         tr.tracer = null;
         tracees.remove(tr);
         tr.thread.setTracee(null);
+    }
+
+    /** Whether {@code t} is parked in a ptrace stop (state t in /proc). */
+    boolean inStop(GuestThread t) {
+        Tracee tr = t.tracee();
+        return tr != null && tr.stopped;
     }
 
     /** The tracer of {@code t}'s thread (TracerPid in /proc), or 0. */

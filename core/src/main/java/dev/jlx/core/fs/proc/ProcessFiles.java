@@ -142,6 +142,7 @@ final class ProcessFiles {
         s.append("State:\t").append(state).append(switch (state) {
             case 'Z' -> " (zombie)";
             case 'T' -> " (stopped)";
+            case 't' -> " (tracing stop)";
             case 'S' -> " (sleeping)";
             default -> " (running)";
         }).append('\n');

@@ -485,12 +485,6 @@ final class ForkSyscalls {
         }
         GuestProcess p = t.process();
         boolean pidfdNonblocking = false;
-        java.util.function.Predicate<GuestThread> whichTask = th -> switch (type) {
-            case Wait.P_PID -> th.tid() == id;
-            case Wait.P_PGID -> th.process().pgid() == (id == 0 ? p.pgid() : id);
-            case Wait.P_PIDFD -> th == th.process().mainThread() && th.process().pid() == id;
-            default -> true;
-        };
         java.util.function.Predicate<GuestProcess> which = switch (type) {
             case Wait.P_ALL -> c -> true;
             // kernel_waitid: a pid must be positive, a process group not negative.
@@ -519,6 +513,10 @@ final class ForkSyscalls {
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         };
+        // A tracee is a thread: P_PID names its id, a pidfd its process's leader.
+        java.util.function.Predicate<GuestThread> whichTask = type == Wait.P_PID ? th -> th.tid() == id
+                : type == Wait.P_PIDFD ? th -> th == th.process().mainThread() && which.test(th.process())
+                : th -> which.test(th.process());
         // A nonblocking pidfd waits as WNOHANG does, and finding nothing is EAGAIN (kernel_waitid).
         Report r = awaitChild(p, which, whichTask, pidfdNonblocking ? options | Wait.WNOHANG : options,
                 (options & Wait.WNOWAIT) == 0);

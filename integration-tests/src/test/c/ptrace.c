@@ -342,6 +342,25 @@ static void forks(const char *self) {
     finish(pid, "forks end");
 }
 
+/* A traced execve without PTRACE_O_TRACEEXEC: the new program starts with a SIGTRAP. */
+static void exec_trap(const char *self) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        pt(PTRACE_TRACEME, 0, 0, 0);
+        execl(self, self, "exit5", (char *) 0);
+        _exit(99);
+    }
+    wait_for(pid, "exec trap");
+    siginfo_t si;
+    SHOW("GETSIGINFO", pt(PTRACE_GETSIGINFO, pid, 0, (long) &si));
+    printf("siginfo signo %d code %d pid is the tracee %d\n", si.si_signo, si.si_code, si.si_pid == pid);
+    struct user_regs_struct r;
+    pt(PTRACE_GETREGS, pid, 0, (long) &r);
+    printf("orig_rax is execve %d rax %ld\n", r.orig_rax == SYS_execve, (long) r.rax);
+    SHOW("CONT", pt(PTRACE_CONT, pid, 0, 0));
+    wait_for(pid, "exec trap end");
+}
+
 /* SEIZE, INTERRUPT, LISTEN and DETACH of a process that is not our child's tracee yet; ATTACH to a stopped one. */
 static void seize(void) {
     int p[2];
@@ -427,6 +446,9 @@ static void usr1(int sig) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "exit5") == 0) {
+        return 5;
+    }
     if (argc > 1 && strcmp(argv[1], "exec") == 0) {
         signal(SIGUSR1, usr1);
         raise(SIGWINCH);
@@ -438,6 +460,7 @@ int main(int argc, char **argv) {
     traceme();
     syscalls();
     forks(argv[0]);
+    exec_trap(argv[0]);
     seize();
     tracer_dies(0, "detached tracee");
     tracer_dies(PTRACE_O_EXITKILL, "EXITKILL tracee");

@@ -747,8 +747,10 @@ public final class Ptrace {
     }
 
     /**
-     * A traced thread's execve has installed the new image: PTRACE_EVENT_EXEC with the former thread
-     * id when asked for, else SIGTRAP, then the syscall-exit stop. Between two engine runs (no token).
+     * A traced thread's execve has installed the new image (between two engine runs, no token):
+     * PTRACE_EVENT_EXEC with the former thread id when asked for, then the syscall-exit stop; without
+     * the option, the syscall-exit stop and then the SIGTRAP Linux sends the tracee itself, taken
+     * before the new program's first instruction. A signal the tracer gives for it pends.
      */
     void execed(GuestThread t, int formerTid, long nr) {
         Tracee tr = traced(t);
@@ -756,11 +758,18 @@ public final class Ptrace {
             return;
         }
         if ((tr.options & dev.jlx.abi.Ptrace.PTRACE_O_TRACEEXEC) != 0) {
+            tr.syscall = new long[] {nr, 0, 0, 0};
             event(t, dev.jlx.abi.Ptrace.PTRACE_EVENT_EXEC, formerTid, false);
-        } else {
-            t.process().signalThread(t, Siginfo.kill(SIGTRAP, Signals.SI_USER, 0, 0));
+            syscallExitInPlace(t, nr, false);
+            return;
         }
         syscallExitInPlace(t, nr, false);
+        tr.syscall = new long[] {nr, t.engine().reg(X86Reg.RAX), 0, 0};
+        GuestProcess p = t.process();
+        Siginfo d = signalStop(t, Siginfo.kill(SIGTRAP, Signals.SI_USER, p.pid(), p.credentials().uid()), false);
+        if (d != null) {
+            p.signalThread(t, d);
+        }
     }
 
     /**

@@ -386,6 +386,25 @@ static void seize(void) {
     SHOW("CONT after DETACH", pt(PTRACE_CONT, pid, 0, 0));
     wait_for(pid, "seized end");
 
+    /* A seized tracee's group stop: PTRACE_EVENT_STOP, LISTEN until SIGCONT, which it then reports. */
+    pid = fork();
+    if (pid == 0) {
+        char c;
+        read(p[0], &c, 1);
+        raise(SIGSTOP);
+        _exit(8);
+    }
+    SHOW("SEIZE", pt(PTRACE_SEIZE, pid, 0, 0));
+    write(p[1], "y", 1);
+    st = wait_for(pid, "seized signal");
+    SHOW("CONT with SIGSTOP", pt(PTRACE_CONT, pid, 0, SIGSTOP));
+    st = wait_for(pid, "seized group stop");
+    SHOW("GETSIGINFO in group stop", pt(PTRACE_GETSIGINFO, pid, 0, (long) &si));
+    SHOW("LISTEN", pt(PTRACE_LISTEN, pid, 0, 0));
+    SHOW("waitpid WNOHANG while listening", waitpid(pid, &st, __WALL | WNOHANG));
+    SHOW("SIGCONT", kill(pid, SIGCONT));
+    finish(pid, "listened");
+
     pid = fork();
     if (pid == 0) {
         raise(SIGSTOP);

@@ -386,6 +386,22 @@ static void seize(void) {
     SHOW("CONT after DETACH", pt(PTRACE_CONT, pid, 0, 0));
     wait_for(pid, "seized end");
 
+    /* ATTACH to a running process: its SIGSTOP comes from the kernel. */
+    pid = fork();
+    if (pid == 0) {
+        char c;
+        read(p[0], &c, 1);
+        _exit(4);
+    }
+    SHOW("ATTACH", pt(PTRACE_ATTACH, pid, 0, 0));
+    wait_for(pid, "attached");
+    memset(&si, 0, sizeof si);
+    SHOW("GETSIGINFO", pt(PTRACE_GETSIGINFO, pid, 0, (long) &si));
+    printf("siginfo signo %d code %#x pid %d\n", si.si_signo, si.si_code, si.si_pid);
+    SHOW("DETACH", pt(PTRACE_DETACH, pid, 0, 0));
+    write(p[1], "z", 1);
+    wait_for(pid, "attached end");
+
     /* A seized tracee's group stop: PTRACE_EVENT_STOP, LISTEN until SIGCONT, which it then reports. */
     pid = fork();
     if (pid == 0) {
@@ -414,6 +430,7 @@ static void seize(void) {
     status("stopped child", st);
     SHOW("ATTACH", pt(PTRACE_ATTACH, pid, 0, 0));
     wait_for(pid, "attached stop");
+    SHOW("GETSIGINFO of a stopped one", pt(PTRACE_GETSIGINFO, pid, 0, (long) &si));
     SHOW("SIGCONT", kill(pid, SIGCONT));
     SHOW("CONT", pt(PTRACE_CONT, pid, 0, 0));
     st = wait_for(pid, "attached next");

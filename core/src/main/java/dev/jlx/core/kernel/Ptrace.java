@@ -83,8 +83,8 @@ public final class Ptrace {
     // ---- the tracer's requests -------------------------------------------------------------
 
     /**
-     * PTRACE_TRACEME: the caller's parent traces it. EPERM when it is traced already or its parent is
-     * jlx (pid 1, init, which Linux refuses to trace: its parent is no task of the guest's).
+     * PTRACE_TRACEME: the caller's parent traces it. EPERM when it is traced already, or when its
+     * parent is jlx (pid 1), which is no guest task that could wait for its stops.
      */
     public void traceMe(GuestThread t) throws ErrnoException {
         synchronized (kernel) {
@@ -97,14 +97,11 @@ public final class Ptrace {
     }
 
     /**
-     * PTRACE_ATTACH and PTRACE_SEIZE with ptrace_attach's checks in order: EPERM for a thread of the
-     * caller's own process, for a process the caller may not trace, or one traced already. ATTACH
-     * sends SIGSTOP; both make a tracee that is in a group stop trap at once, so that wait sees it.
+     * PTRACE_ATTACH and PTRACE_SEIZE, once the caller may trace {@code target}: EPERM when it is traced
+     * already. ATTACH sends SIGSTOP (from the kernel, SI_KERNEL); both make a tracee that is in a group
+     * stop trap at once, so that wait sees it.
      */
     public void attach(GuestThread caller, GuestThread target, boolean seize, int options) throws ErrnoException {
-        if (target.process() == caller.process()) {
-            throw new ErrnoException(Errno.EPERM);
-        }
         synchronized (kernel) {
             if (target.tracee() != null || target.process().exiting()) {
                 throw new ErrnoException(Errno.EPERM);
@@ -127,7 +124,7 @@ public final class Ptrace {
             }
         }
         if (!seize) {
-            target.process().signalThread(target, Siginfo.kill(Signals.SIGSTOP, Signals.SI_USER, 0, 0));
+            target.process().signalThread(target, Siginfo.kill(Signals.SIGSTOP, Signals.SI_KERNEL, 0, 0));
         }
     }
 
@@ -170,7 +167,7 @@ public final class Ptrace {
         T apply(Tracee tr) throws ErrnoException;
     }
 
-    /** The tracee's process (for PEEKDATA and the like). */
+    /** The traced thread. */
     public static GuestThread thread(Tracee tr) {
         return tr.thread;
     }

@@ -644,6 +644,11 @@ public final class GuestProcess {
         // that returns this child finds the signal already pending. The links of the process tree
         // change under the kernel's monitor, as under Linux's tasklist_lock.
         synchronized (kernel) {
+            // exit_ptrace: this process's tracees go free; its traced threads' ends are their tracers' to see.
+            kernel.ptrace().tracerExited(this);
+            for (GuestThread t : threadSnapshot()) {
+                kernel.ptrace().exited(t, Ptrace.waitStatus(exitStatus));
+            }
             List<GuestProcess> orphaned = new java.util.ArrayList<>();
             for (GuestProcess child : children) {
                 child.parent = null;
@@ -666,21 +671,33 @@ public final class GuestProcess {
             for (GuestProcess child : orphaned) {
                 hangUpOrphaned(child.pgid, child.sid, this);
             }
-            GuestProcess p = parent;
-            if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
-                reap();
-            }
-            if (p != null && !p.exiting() && exitSignal != 0) {
-                ExitStatus s = exitStatus;
-                boolean killed = s != null && s.signal() != 0;
-                p.signal(null, new Siginfo(exitSignal, 0,
-                        !killed ? Signals.CLD_EXITED : s.coreDumped() ? Signals.CLD_DUMPED : Signals.CLD_KILLED,
-                        new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
-                                CpuTime.ticks(userNanos), CpuTime.ticks(systemNanos))));
+            // A tracer other than the parent hears of the exit first; the parent once it has (wait_task_zombie).
+            if (!kernel.ptrace().exitPendingFor(this)) {
+                notifyParentOfExit();
             }
             kernel.notifyAll();
         }
         exitReadiness.wake(dev.jlx.core.fs.Readiness.ALL);
+    }
+
+    /**
+     * The zombie's parent hears of it: its exit signal, or the reap at once when it is jlx or ignores
+     * SIGCHLD. Under the kernel's monitor.
+     */
+    void notifyParentOfExit() {
+        GuestProcess p = parent;
+        if (p == null || p.exiting() || p.signalActions.handler(Signals.SIGCHLD) == Signals.SIG_IGN) {
+            reap();
+        }
+        if (p != null && !p.exiting() && exitSignal != 0) {
+            ExitStatus s = exitStatus;
+            boolean killed = s != null && s.signal() != 0;
+            p.signal(null, new Siginfo(exitSignal, 0,
+                    !killed ? Signals.CLD_EXITED : s.coreDumped() ? Signals.CLD_DUMPED : Signals.CLD_KILLED,
+                    new Siginfo.Child(pid, credentials.uid(), s == null ? 0 : killed ? s.signal() : s.code() & 0xff,
+                            CpuTime.ticks(exitUserNanos), CpuTime.ticks(exitSystemNanos))));
+        }
+        kernel.notifyAll();
     }
 
     /**
@@ -747,10 +764,14 @@ public final class GuestProcess {
         return jobControl.stopped();
     }
 
-    /** The state letter /proc shows for thread {@code t}: Z (zombie), T (stopped), S (sleeping in a call) or R. */
+    /**
+     * The state letter /proc shows for thread {@code t}: Z (zombie), t (in a ptrace stop), T (stopped),
+     * S (sleeping in a call) or R.
+     */
     public char state(GuestThread t) {
         // The thread that reads it is running (its read is a call that may block).
-        return zombie ? 'Z' : stopped() ? 'T' : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
+        return zombie ? 'Z' : kernel.ptrace().inStop(t) ? 't' : stopped() ? 'T'
+                : t.sleeping() && Kernel.caller() != t ? 'S' : 'R';
     }
 
     /** Parks the calling thread while the process is stopped; returns at once otherwise, or when it ends. */

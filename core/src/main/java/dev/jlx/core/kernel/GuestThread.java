@@ -293,6 +293,20 @@ public final class GuestThread {
         }
     }
 
+    /** The thread's ptrace state while it is traced (Ptrace's, under the kernel's monitor), else null. */
+    private volatile Ptrace.Tracee tracee;
+
+    public Ptrace.Tracee tracee() {
+        return tracee;
+    }
+
+    void setTracee(Ptrace.Tracee tracee) {
+        this.tracee = tracee;
+    }
+
+    /** The id the thread had before an execve from it took the leader's (PTRACE_EVENT_EXEC's message). */
+    private int formerTid;
+
     /** Set while the thread waits in a blocking call or is parked by a stop (state S or T in /proc). */
     private volatile boolean sleeping;
 
@@ -343,6 +357,7 @@ public final class GuestThread {
 
     /** execve's de_thread from a thread other than the leader: it takes over the leader's id. */
     void takeLeaderId() {
+        formerTid = tid;
         tid = process.pid();
     }
 
@@ -472,6 +487,11 @@ public final class GuestThread {
         return pendingExec != null || resumeAt != -1;
     }
 
+    /** Whether an execve has passed its point of no return and waits for the engine to stop. */
+    public boolean execImagePending() {
+        return pendingExec != null;
+    }
+
     /** Resumes at {@code rip} once the engine stops, registers as already set: the syscall result is not written. */
     public void resumeAt(long rip) {
         resumeAt = rip;
@@ -495,6 +515,7 @@ public final class GuestThread {
      */
     private long deliverAsync(long at) {
         Thread.interrupted();
+        Ptrace.leftSyscall(this);
         Siginfo d = process.nextDelivery(this);
         if (d == null) {
             return at;
@@ -532,6 +553,11 @@ public final class GuestThread {
         rseq = 0;
         personality &= ~READ_IMPLIES_EXEC;
         process.install(loaded, this);
+        if (tracee != null) {
+            engine.reg(X86Reg.RIP, loaded.entry());
+            process.kernel().ptrace().execed(this, formerTid != 0 ? formerTid : tid, args.number());
+            formerTid = 0;
+        }
         return loaded.entry();
     }
 
@@ -543,6 +569,9 @@ public final class GuestThread {
         engine.onSyscall(e -> process.kernel().dispatcher().dispatch(this));
         long at = rip;
         while (!process.exiting() && !exited) {
+            if (tracee != null) {
+                process.kernel().ptrace().takePendingTrap(this, false);
+            }
             RunToken token = process.space().runToken();
             token.acquire(engine);
             try {
@@ -555,7 +584,7 @@ public final class GuestThread {
             }
             if (pendingExec != null) {
                 at = finishExec();
-            } else if (process.stopped()) {
+            } else if (process.stopped() && !process.kernel().ptrace().runsThroughGroupStop(this)) {
                 // Job control: a thread stopped between two blocks waits for SIGCONT, then looks
                 // at the signals that came meanwhile before it runs on.
                 sleeping = true;
@@ -563,6 +592,10 @@ public final class GuestThread {
                 sleeping = false;
                 engine.stop();
             }
+        }
+        if (tracee != null) {
+            ExitStatus s = process.exitStatus();
+            process.kernel().ptrace().exiting(this, s == null ? 0 : Ptrace.waitStatus(s));
         }
     }
 

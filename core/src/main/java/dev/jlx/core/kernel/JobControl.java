@@ -21,6 +21,8 @@ final class JobControl {
     /** What the parent's wait has yet to hear: the stop signal, or a continue. Guarded by the kernel. */
     private int stopReport;
     private boolean continueReport;
+    /** The signal that stopped the process (a traced thread's group stop reports it). */
+    private volatile int stopSignal;
 
     JobControl(GuestProcess process) {
         this.process = process;
@@ -50,6 +52,7 @@ final class JobControl {
                 return;
             }
             stopped = true;
+            stopSignal = sig;
         }
         for (GuestThread t : process.threads()) {
             // A thread computing without syscalls parks before its next block.
@@ -78,6 +81,7 @@ final class JobControl {
             stopped = false;
             process.notifyAll();
         }
+        process.kernel().ptrace().continued(process);
         Kernel kernel = process.kernel();
         CpuTime used = CpuTime.of(process);
         synchronized (kernel) {
@@ -102,16 +106,48 @@ final class JobControl {
         }
     }
 
-    /** Parks the calling thread while the process is stopped; returns at once otherwise, or when it ends. */
-    void parkWhileStopped() {
+    int stopSignal() {
+        return stopSignal;
+    }
+
+    /** Wakes the threads parked in the stop to look again (one has become a tracee). */
+    void wakeParked() {
         synchronized (process) {
-            while (stopped && !process.exiting()) {
-                try {
-                    process.wait();
-                } catch (InterruptedException e) {
-                    // A signal or the end of the process: look again.
+            process.notifyAll();
+        }
+    }
+
+    /**
+     * Parks the calling thread while the process is stopped; returns at once otherwise, or when it
+     * ends. A traced thread reports the stop to its tracer instead and runs on when resumed, or, after
+     * PTRACE_LISTEN, parks here until SIGCONT and then traps (Linux's JOBCTL_TRAP_NOTIFY).
+     */
+    void parkWhileStopped() {
+        GuestThread me = Kernel.caller();
+        Ptrace ptrace = process.kernel().ptrace();
+        boolean listened = false;
+        while (true) {
+            if (me != null && me.tracee() != null && !listened) {
+                if (!stopped || !ptrace.groupStop(me, stopSignal)) {
+                    return;
+                }
+                listened = true;
+            }
+            synchronized (process) {
+                while (stopped && !process.exiting() && (me == null || me.tracee() == null || listened)) {
+                    try {
+                        process.wait();
+                    } catch (InterruptedException e) {
+                        // A signal or the end of the process: look again.
+                    }
+                }
+                if (!stopped || process.exiting()) {
+                    break;
                 }
             }
+        }
+        if (listened && !process.exiting()) {
+            ptrace.trapAfterListen(me);
         }
     }
 

@@ -39,6 +39,7 @@ public final class Kernel {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
+    private final Ptrace ptrace = new Ptrace(this);
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
     private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
     /** The inet sockets, as /proc/net/tcp, tcp6, udp and udp6 list them. */
@@ -205,6 +206,11 @@ public final class Kernel {
     }
 
     /** The live process with {@code pid}, or null. */
+    /** ptrace(2)'s tracees. */
+    public Ptrace ptrace() {
+        return ptrace;
+    }
+
     public GuestProcess process(int pid) {
         return processes.get(pid);
     }

@@ -49,6 +49,13 @@ final class PendingSignals {
         process.signalReadiness().wake(dev.jlx.core.fs.Readiness.INPUT);
     }
 
+    /** The siginfo queued for {@code t} alone, or for the process when {@code shared}, in the order sent. */
+    java.util.List<Siginfo> queued(GuestThread t, boolean shared) {
+        synchronized (process) {
+            return shared ? sharedInfo.inOrder() : t.pendingInfo().inOrder();
+        }
+    }
+
     /** Whether a signal of {@code mask} is pending for {@code t} (its own or its process's). */
     boolean pending(GuestThread t, long mask) {
         return ((t.pendingSignals | shared) & mask) != 0;
@@ -154,6 +161,18 @@ final class PendingSignals {
                     return null;
                 }
             }
+            if (t.tracee() != null) {
+                // The signal-delivery stop: the tracer may suppress the signal or give another.
+                info = process.kernel().ptrace().signalStop(t, info, true);
+                if (info == null) {
+                    continue;
+                }
+                if ((t.signalMask() & GuestThread.bit(info.signo())) != 0) {
+                    // ptrace_signal: a replacement the thread blocks is queued for later.
+                    add(t, info);
+                    continue;
+                }
+            }
             int sig = info.signo();
             long handler = actions.handler(sig);
             if (handler == Signals.SIG_IGN) {
@@ -238,6 +257,7 @@ final class PendingSignals {
         List<GuestThread> threads = process.threads();
         GuestThread t = thread != null ? thread : threads.isEmpty() ? null : threads.get(0);
         if (sig == Signals.SIGKILL) {
+            process.kernel().ptrace().killed(process);
             process.exit(ExitStatus.killed(sig));
             return true;
         }
@@ -247,7 +267,9 @@ final class PendingSignals {
             discard(GuestThread.bit(Signals.SIGCONT));
         }
         long handler = process.signalActions().handler(sig);
-        if (handler == Signals.SIG_IGN) {
+        // A traced thread's signals all wait for it to take them, through its tracer (sig_ignored).
+        boolean traced = t != null && t.tracee() != null;
+        if (handler == Signals.SIG_IGN && !traced) {
             if (cont) {
                 jobs.resume();
             }
@@ -267,7 +289,7 @@ final class PendingSignals {
         // that dumps core is taken by the thread itself, whose registers the core records (Linux's
         // complete_signal leaves sig_kernel_coredump signals to dequeue_signal as well).
         boolean core = SignalActions.defaultAction(sig) == SignalActions.DefaultAction.CORE && t != null;
-        if (blocked || handler != Signals.SIG_DFL || (jobs.stopped() && !cont) || core) {
+        if (blocked || traced || handler != Signals.SIG_DFL || (jobs.stopped() && !cont) || core) {
             // SIGCONT resumes the process whatever its disposition, once it is queued (as Linux's
             // prepare_signal then wake-up): a thread that wakes finds it with what was pending.
             add(threadDirected ? t : null, d);

@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
 final class SignalQueue {
     @SuppressWarnings("unchecked")
     private final ArrayDeque<Siginfo>[] infos = new ArrayDeque[Signals.NSIG + 1];
+    /** Every queued siginfo in the order sent (Linux's list, which PTRACE_PEEKSIGINFO reads). */
+    private final java.util.List<Siginfo> sent = new java.util.ArrayList<>();
 
     /** Queues {@code d}; false when it is dropped, a standard signal already pending. */
     boolean add(Siginfo d, boolean pending) {
@@ -24,12 +26,29 @@ final class SignalQueue {
             infos[sig] = new ArrayDeque<>(1);
         }
         infos[sig].add(d);
+        sent.add(d);
         return true;
     }
 
     /** The first siginfo of {@code sig}, taken off; null when none was kept. */
     Siginfo poll(int sig) {
-        return infos[sig] == null ? null : infos[sig].poll();
+        Siginfo d = infos[sig] == null ? null : infos[sig].poll();
+        removeSent(d);
+        return d;
+    }
+
+    private void removeSent(Siginfo d) {
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i) == d) {
+                sent.remove(i);
+                return;
+            }
+        }
+    }
+
+    /** The queued siginfo in the order sent. */
+    java.util.List<Siginfo> inOrder() {
+        return java.util.List.copyOf(sent);
     }
 
     /** Whether more of {@code sig} are queued. */
@@ -41,6 +60,7 @@ final class SignalQueue {
     void clear(int sig, java.util.function.Consumer<Siginfo> dropped) {
         if (infos[sig] != null) {
             infos[sig].forEach(dropped);
+            infos[sig].forEach(this::removeSent);
             infos[sig].clear();
         }
     }

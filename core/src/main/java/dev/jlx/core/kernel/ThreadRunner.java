@@ -142,6 +142,11 @@ final class ThreadRunner {
             last = process.threads().isEmpty();
         }
         if (!last) {
+            if (thread.tracee() != null && thread != process.mainThread()) {
+                // A traced thread's end is its tracer's to see (the leader's waits for the process's end).
+                ExitStatus s = process.exitStatus();
+                process.kernel().ptrace().exited(thread, s == null ? 0 : Ptrace.waitStatus(s));
+            }
             process.reparentChildrenOf(thread);
             long tidAddress = thread.clearChildTid();
             if (tidAddress != 0) {

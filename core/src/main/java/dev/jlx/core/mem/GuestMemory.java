@@ -54,6 +54,19 @@ public final class GuestMemory {
         return v.host.asSlice(address - v.start, n);
     }
 
+    /**
+     * ptrace's FOLL_FORCE store of a word: also into a mapping the process may only read or run
+     * (a breakpoint in its code), whose translated code is then dropped. EFAULT when not mapped.
+     */
+    public void writeLongForced(long address, long value) throws ErrnoException {
+        MemorySegment s = slice(address, 8, false);
+        if (s.byteSize() < 8) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        s.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, value);
+        space.codeWritten(address, 8);
+    }
+
     public byte readByte(long address) throws ErrnoException {
         return slice(address, 1, false).get(JAVA_BYTE, 0);
     }

@@ -45,6 +45,8 @@ public enum ArgFormat {
     RESOURCE,
     /** sigprocmask how by name. */
     SIGMASK_HOW,
+    /** A ptrace request by name. */
+    PTRACE_REQ,
     /** fcntl command by name. */
     FCNTL_CMD,
     /** *at flags (AT_*) by name. */

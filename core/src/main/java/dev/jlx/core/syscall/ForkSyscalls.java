@@ -17,7 +17,6 @@ import dev.jlx.abi.struct.CloneArgs;
 import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.api.ExitStatus;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.kernel.Exec;
 import dev.jlx.core.kernel.GuestProcess;
@@ -277,7 +276,13 @@ final class ForkSyscalls {
             // In the parent's table only: the child's copy was made before (copy_files comes first).
             t.process().space().memory().writeInt(pidfdAddr, PidFdSyscalls.install(t.process(), child, 0));
         }
+        // PTRACE_O_TRACEFORK and the like: the child is traced from its first instruction.
+        int event = t.tracee() == null ? 0 : t.process().kernel().ptrace().forked(t, ct, vfork,
+                exitSignal != Signals.SIGCHLD);
         child.start();
+        if (event != 0) {
+            t.process().kernel().ptrace().event(t, event, child.pid(), true);
+        }
         if (vfork) {
             // The child runs on this memory meanwhile: it needs the run token.
             t.process().space().runToken().releasedDuring(child::awaitVforkRelease);
@@ -316,7 +321,11 @@ final class ForkSyscalls {
         if ((flags & CLONE_PARENT_SETTID) != 0) {
             setTid(p.space().memory(), parentTid, nt.tid());
         }
+        int event = t.tracee() == null ? 0 : p.kernel().ptrace().forked(t, nt, false, true);
         p.startThread(nt, regs[7] + 2);
+        if (event != 0) {
+            p.kernel().ptrace().event(t, event, nt.tid(), true);
+        }
         return nt.tid();
     }
 
@@ -430,7 +439,9 @@ final class ForkSyscalls {
         }
         GuestProcess p = t.process();
         Report r = awaitChild(p, c -> pid > 0 ? c.pid() == pid : pid == 0 ? c.pgid() == p.pgid()
-                : pid == -1 || c.pgid() == -pid, options | Wait.WEXITED, true);
+                : pid == -1 || c.pgid() == -pid, th -> pid > 0 ? th.tid() == pid : pid == 0
+                ? th.process().pgid() == p.pgid() : pid == -1 || th.process().pgid() == -pid,
+                options | Wait.WEXITED, true);
         if (r == null) {
             return 0;
         }
@@ -441,16 +452,18 @@ final class ForkSyscalls {
         if (a.addr(3) != 0) {
             TimeSyscalls.putChildUsage(mem, a.addr(3), r.child());
         }
-        return r.child().pid();
+        return r.id();
     }
 
-    /** wait(2)'s status word for an ended process: exit code << 8, or the signal number (0x80: WCOREDUMP). */
-    private static int encode(ExitStatus s) {
-        return s.signal() != 0 ? s.signal() | (s.coreDumped() ? 0x80 : 0) : (s.code() & 0xff) << 8;
-    }
+    /**
+     * A child's change that wait reports: it ended, stopped or continued, as wait's status word; or
+     * a tracee's ({@code traced}), whose id is a thread's.
+     */
+    private record Report(GuestProcess child, int id, int status, boolean traced) {
+        Report(GuestProcess child, int status) {
+            this(child, child.pid(), status, false);
+        }
 
-    /** A child's change that wait reports: it ended, stopped or continued, as wait's status word. */
-    private record Report(GuestProcess child, int status) {
         boolean stopped() {
             return (status & 0xff) == 0x7f;
         }
@@ -499,8 +512,12 @@ final class ForkSyscalls {
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         };
+        // A tracee is a thread: P_PID names its id, a pidfd its process's leader.
+        java.util.function.Predicate<GuestThread> whichTask = type == Wait.P_PID ? th -> th.tid() == id
+                : type == Wait.P_PIDFD ? th -> th == th.process().mainThread() && which.test(th.process())
+                : th -> which.test(th.process());
         // A nonblocking pidfd waits as WNOHANG does, and finding nothing is EAGAIN (kernel_waitid).
-        Report r = awaitChild(p, which, pidfdNonblocking ? options | Wait.WNOHANG : options,
+        Report r = awaitChild(p, which, whichTask, pidfdNonblocking ? options | Wait.WNOHANG : options,
                 (options & Wait.WNOWAIT) == 0);
         if (r == null && pidfdNonblocking && (options & Wait.WNOHANG) == 0) {
             throw new ErrnoException(Errno.EAGAIN);
@@ -513,17 +530,17 @@ final class ForkSyscalls {
                 int code;
                 int status;
                 if (r.stopped()) {
-                    code = Signals.CLD_STOPPED;
-                    status = r.status() >> 8;
+                    code = r.traced() ? Signals.CLD_TRAPPED : Signals.CLD_STOPPED;
+                    status = r.status() >> 8 & 0xff;
                 } else if (r.continued()) {
                     code = Signals.CLD_CONTINUED;
                     status = Signals.SIGCONT;
                 } else {
-                    ExitStatus s = r.child().exitStatus();
-                    code = s.signal() == 0 ? Signals.CLD_EXITED : s.coreDumped() ? Signals.CLD_DUMPED : Signals.CLD_KILLED;
-                    status = s.signal() != 0 ? s.signal() : s.code() & 0xff;
+                    boolean killed = (r.status() & 0x7f) != 0;
+                    code = !killed ? Signals.CLD_EXITED : (r.status() & 0x80) != 0 ? Signals.CLD_DUMPED : Signals.CLD_KILLED;
+                    status = killed ? r.status() & 0x7f : r.status() >> 8 & 0xff;
                 }
-                new Siginfo(Signals.SIGCHLD, 0, code, new Siginfo.Child(r.child().pid(), r.child().credentials().uid(),
+                new Siginfo(Signals.SIGCHLD, 0, code, new Siginfo.Child(r.id(), r.child().credentials().uid(),
                         status, 0, 0)).writeTo(b, 0);
             }
             p.space().memory().writeStruct(info, b);
@@ -542,14 +559,21 @@ final class ForkSyscalls {
      * __WCLONE); EINTR when a signal interrupts the wait.
      */
     private static Report awaitChild(GuestProcess p, java.util.function.Predicate<GuestProcess> which,
-            int options, boolean consume) throws ErrnoException {
+            java.util.function.Predicate<GuestThread> whichTask, int options, boolean consume) throws ErrnoException {
         Kernel kernel = p.kernel();
         boolean stops = (options & Wait.WSTOPPED) != 0;
         boolean continues = (options & Wait.WCONTINUED) != 0;
         boolean interrupted = false;
         synchronized (kernel) {
             while (true) {
-                boolean any = false;
+                // A tracee's stops are its tracer's whatever WUNTRACED says, and any kind of child (eligible_child).
+                boolean[] tracees = {false};
+                dev.jlx.core.kernel.Ptrace.Report traced = kernel.ptrace().take(p, whichTask,
+                        (options & Wait.WEXITED) != 0, consume, tracees);
+                if (traced != null) {
+                    return new Report(traced.thread().process(), traced.thread().tid(), traced.status(), true);
+                }
+                boolean any = tracees[0];
                 for (GuestProcess c : p.children()) {
                     boolean cloneChild = c.exitSignal() != Signals.SIGCHLD;
                     boolean kindMatches = (options & Wait.WALL) != 0
@@ -559,13 +583,13 @@ final class ForkSyscalls {
                     }
                     any = true;
                     if (c.zombie()) {
-                        if ((options & Wait.WEXITED) == 0) {
+                        if ((options & Wait.WEXITED) == 0 || kernel.ptrace().exitPendingFor(c)) {
                             continue;
                         }
                         if (consume) {
                             c.reap();
                         }
-                        return new Report(c, encode(c.exitStatus()));
+                        return new Report(c, dev.jlx.core.kernel.Ptrace.waitStatus(c.exitStatus()));
                     }
                     int change = c.takeStateChange(stops, continues, consume);
                     if (change != 0) {

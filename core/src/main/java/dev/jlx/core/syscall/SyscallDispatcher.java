@@ -32,11 +32,16 @@ public final class SyscallDispatcher {
         Args args = thread.args();
         long[] regs = args.regs;
         engine.readSyscallRegisters(regs);
-        SyscallEntry entry = thread.seccompStrict() && !SeccompSyscalls.strictAllows(regs[0])
+        // A tracer may stop the call before it starts, change its number and arguments, or skip it.
+        boolean skipped = thread.tracee() != null && kernel.ptrace().syscallEnter(thread, regs);
+        SyscallEntry entry = skipped ? null : thread.seccompStrict() && !SeccompSyscalls.strictAllows(regs[0])
                 ? SeccompSyscalls.STRICT_KILL : SyscallTable.entry(regs[0]);
         long result;
         boolean restartable = true;
-        if (entry == null || entry.handler() == null) {
+        if (skipped) {
+            result = regs[0];
+            regs[0] = -1;
+        } else if (entry == null || entry.handler() == null) {
             result = -unimplemented(entry, regs[0]).number();
         } else {
             // While a call may block, other threads of the process run guest code; every other call
@@ -70,9 +75,16 @@ public final class SyscallDispatcher {
         }
         thread.setSyscallExit(regs[0], result, regs[7], regs[8]);
         if (thread.ending() || thread.execPending()) {
+            if (thread.tracee() != null && !thread.ending() && !thread.execImagePending()) {
+                // rt_sigreturn has set the registers: the tracer sees them (execve's stop comes with the new image).
+                kernel.ptrace().syscallExitInPlace(thread, regs[0], true);
+            }
             // A stop asked from another thread (kill) can be lost (docs/engine.md): ask again from the hook.
             engine.stop();
             return;
+        }
+        if (thread.tracee() != null) {
+            result = kernel.ptrace().syscallExit(thread, regs, result);
         }
         long restoreMask = thread.takeRestoreMask();
         Siginfo d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null

@@ -131,6 +131,7 @@ final class Tracer {
                 b.append(n != null ? n : Long.toString(v));
             }
             case SIGMASK_HOW -> b.append(named(Names.SIGHOW, v));
+            case PTRACE_REQ -> b.append(named(Names.PTRACE, v));
             case FCNTL_CMD -> b.append(named(Names.FCNTL, v));
             case STAT_OUT -> struct(b, v, result, Stat.SIZE, mem, Tracer::stat);
             case STATX_OUT -> struct(b, v, result, Statx.SIZE, mem, Tracer::statx);
@@ -320,6 +321,12 @@ final class Tracer {
         static final Map<Long, String> ARCH = of(ArchPrctl.class, "ARCH_");
         static final Map<Long, String> CLOCK = of(Clocks.class, "CLOCK_");
         static final Map<Long, String> SIGHOW = of(Signals.class, "SIG_", "SIG_DFL", "SIG_IGN");
+        /** ptrace's requests: abi.Ptrace's PTRACE_ names but its options, events and flags. */
+        static final Map<Long, String> PTRACE = of(dev.jlx.abi.Ptrace.class, "PTRACE_",
+                java.util.Arrays.stream(dev.jlx.abi.Ptrace.class.getFields()).map(Field::getName)
+                        .filter(n -> n.startsWith("PTRACE_O_") || n.startsWith("PTRACE_EVENT_")
+                                || n.startsWith("PTRACE_SYSCALL_INFO_") || n.equals("PTRACE_PEEKSIGINFO_SHARED"))
+                        .toArray(String[]::new));
         static final Map<Long, String> FILE_TYPE = of(FileMode.class, "S_IF", "S_IFMT");
 
         /** Names of the int/long constants of {@code c} starting with {@code prefix}, largest value first. */

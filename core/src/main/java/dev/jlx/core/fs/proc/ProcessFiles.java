@@ -142,6 +142,7 @@ final class ProcessFiles {
         s.append("State:\t").append(state).append(switch (state) {
             case 'Z' -> " (zombie)";
             case 'T' -> " (stopped)";
+            case 't' -> " (tracing stop)";
             case 'S' -> " (sleeping)";
             default -> " (running)";
         }).append('\n');
@@ -149,7 +150,7 @@ final class ProcessFiles {
         s.append("Ngid:\t0\n");
         s.append("Pid:\t").append(whole ? p.pid() : t.tid()).append('\n');
         s.append("PPid:\t").append(p.ppid()).append('\n');
-        s.append("TracerPid:\t0\n");
+        s.append("TracerPid:\t").append(p.kernel().ptrace().tracerPid(whole ? p.mainThread() : t)).append('\n');
         // Real, effective, saved and file-system ids; jlx's file-system ids follow the effective ones.
         s.append("Uid:\t").append(c.uid()).append('\t').append(c.euid()).append('\t').append(c.suid()).append('\t')
                 .append(c.fsuid()).append('\n');

@@ -30,6 +30,15 @@ static const char *errname(int e) {
     case ENOTDIR: return "ENOTDIR";
     case EISDIR: return "EISDIR";
     case ESRCH: return "ESRCH";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case ENODEV: return "ENODEV";
+    case ENOTTY: return "ENOTTY";
+    case ECANCELED: return "ECANCELED";
+    case EDQUOT: return "EDQUOT";
+    case ENOKEY: return "ENOKEY";
+    case EKEYREVOKED: return "EKEYREVOKED";
+    case EKEYEXPIRED: return "EKEYEXPIRED";
+    case EKEYREJECTED: return "EKEYREJECTED";
     default: return "other";
     }
 }

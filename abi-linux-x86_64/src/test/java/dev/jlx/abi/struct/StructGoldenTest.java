@@ -69,6 +69,24 @@ class StructGoldenTest {
     }
 
     @Test
+    void timex() {
+        // Offsets as offsetof(struct __kernel_timex, ...) prints them (linux/timex.h, gcc on x86-64).
+        assertEquals(208, Timex.SIZE);
+        assertEquals(40, Timex.STATUS);
+        assertEquals(72, Timex.TIME);
+        assertEquals(112, Timex.SHIFT);
+        assertEquals(160, Timex.TAI);
+        Timex t = new Timex(0x2001, -2, 3, 4, 5, 0x40, 7, 1, 32768000, 1700000000, 999999, 10000, 13, 14, 15, 16, 17,
+                18, 19, 20, 37);
+        ByteBuffer b = ByteBuffer.allocate(Timex.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        t.writeTo(b, 0);
+        assertEquals(-2, b.getLong(8));
+        assertEquals(999999, b.getLong(80));
+        assertEquals(37, b.getInt(160));
+        assertEquals(t, Timex.readFrom(b, 0));
+    }
+
+    @Test
     void rlimit() {
         String golden = "0000800000000000ffffffffffffffff";
         assertArrayEquals(hex(golden), encode(Rlimit.SIZE, new Rlimit(8388608, -1)::writeTo));

@@ -39,6 +39,8 @@ public final class Kernel {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
     private final Futexes futexes = new Futexes();
+    /** The guests' wall clock and NTP state: settimeofday's and adjtimex's, never the host's. */
+    private final TimeKeeping timeKeeping = new TimeKeeping();
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
     private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
     /** The inet sockets, as /proc/net/tcp, tcp6, udp and udp6 list them. */
@@ -107,6 +109,10 @@ public final class Kernel {
     /** The fcntl record locks of every process of this kernel. */
     public Futexes futexes() {
         return futexes;
+    }
+
+    public TimeKeeping timeKeeping() {
+        return timeKeeping;
     }
 
     /** The IPC namespace its processes share. */

@@ -39,6 +39,7 @@ static const char *errname(int e) {
     case EKEYREVOKED: return "EKEYREVOKED";
     case EKEYEXPIRED: return "EKEYEXPIRED";
     case EKEYREJECTED: return "EKEYREJECTED";
+    case EINPROGRESS: return "EINPROGRESS";
     default: return "other";
     }
 }

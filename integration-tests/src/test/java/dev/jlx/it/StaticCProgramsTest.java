@@ -115,6 +115,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("robust", t, List.of()));
             cases.add(Arguments.of("x87nest", t, List.of()));
             cases.add(Arguments.of("clockset", t, List.of()));
+            cases.add(Arguments.of("aio", t, List.of()));
         }
         return cases.stream();
     }
@@ -228,7 +229,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio")) {
                 cases.add(Arguments.of(name, t));
             }
         }

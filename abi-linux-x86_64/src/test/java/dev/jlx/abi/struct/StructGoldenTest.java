@@ -87,6 +87,16 @@ class StructGoldenTest {
     }
 
     @Test
+    void iocb() {
+        // Offsets as offsetof(struct iocb, ...) prints them (linux/aio_abi.h, gcc on x86-64).
+        ByteBuffer b = ByteBuffer.allocate(Iocb.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, 0x1122334455667788L).putInt(8, 3).putInt(12, 2).putShort(16, (short) 7).putShort(18, (short) -2)
+                .putInt(20, 5).putLong(24, 0x1000).putLong(32, 2).putLong(40, 4096).putLong(48, 0).putInt(56, 1)
+                .putInt(60, 9);
+        assertEquals(new Iocb(0x1122334455667788L, 3, 2, 7, (short) -2, 5, 0x1000, 2, 4096, 0, 1, 9), Iocb.readFrom(b, 0));
+    }
+
+    @Test
     void rlimit() {
         String golden = "0000800000000000ffffffffffffffff";
         assertArrayEquals(hex(golden), encode(Rlimit.SIZE, new Rlimit(8388608, -1)::writeTo));

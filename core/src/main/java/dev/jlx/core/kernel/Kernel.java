@@ -41,6 +41,8 @@ public final class Kernel {
     private final Futexes futexes = new Futexes();
     /** The guests' wall clock and NTP state: settimeofday's and adjtimex's, never the host's. */
     private final TimeKeeping timeKeeping = new TimeKeeping();
+    /** The events the live AIO contexts asked for, as /proc/sys/fs/aio-nr shows (Linux's aio_nr). */
+    private final java.util.concurrent.atomic.AtomicLong aioRequests = new java.util.concurrent.atomic.AtomicLong();
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
     private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
     /** The inet sockets, as /proc/net/tcp, tcp6, udp and udp6 list them. */
@@ -109,6 +111,10 @@ public final class Kernel {
     /** The fcntl record locks of every process of this kernel. */
     public Futexes futexes() {
         return futexes;
+    }
+
+    public java.util.concurrent.atomic.AtomicLong aioRequests() {
+        return aioRequests;
     }
 
     public TimeKeeping timeKeeping() {

@@ -145,6 +145,11 @@ public final class ProcTree {
         k.put("shmmax", ipcLimit(DYNAMIC + 109, Long.toUnsignedString(Ipc.SHMMAX), refused));
         k.put("shmmni", ipcLimit(DYNAMIC + 110, Integer.toString(Ipc.SHMMNI), refused));
         SequencedMap<String, PseudoNode> fs = new LinkedHashMap<>();
+        // AIO's count of the events the live contexts asked for, and its limit (kept fixed).
+        fs.put("aio-max-nr", new PseudoNode.File(kernelMeta(DYNAMIC + 118, 0644), 0,
+                () -> line("65536"), refused, Errno.EACCES));
+        fs.put("aio-nr", new PseudoNode.File(kernelMeta(DYNAMIC + 119, 0444), 0,
+                () -> line(Long.toString(kernel.aioRequests().get())), refused, Errno.EACCES));
         // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,
                 () -> line(Integer.toString(dev.jlx.core.fs.Pipe.MAX_SIZE)), refused, Errno.EACCES));

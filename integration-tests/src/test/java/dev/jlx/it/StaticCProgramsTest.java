@@ -116,6 +116,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("x87nest", t, List.of()));
             cases.add(Arguments.of("clockset", t, List.of()));
             cases.add(Arguments.of("aio", t, List.of()));
+            cases.add(Arguments.of("keys", t, List.of()));
         }
         return cases.stream();
     }

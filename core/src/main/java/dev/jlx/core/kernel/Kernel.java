@@ -41,6 +41,8 @@ public final class Kernel {
     private final Futexes futexes = new Futexes();
     /** The guests' wall clock and NTP state: settimeofday's and adjtimex's, never the host's. */
     private final TimeKeeping timeKeeping = new TimeKeeping();
+    /** The keys and keyrings of this run's guests (add_key, keyctl), never the host's. */
+    private final Keys keys = new Keys();
     /** The events the live AIO contexts asked for, as /proc/sys/fs/aio-nr shows (Linux's aio_nr). */
     private final java.util.concurrent.atomic.AtomicLong aioRequests = new java.util.concurrent.atomic.AtomicLong();
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
@@ -115,6 +117,10 @@ public final class Kernel {
 
     public java.util.concurrent.atomic.AtomicLong aioRequests() {
         return aioRequests;
+    }
+
+    public Keys keys() {
+        return keys;
     }
 
     public TimeKeeping timeKeeping() {

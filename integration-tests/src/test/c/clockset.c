@@ -165,7 +165,7 @@ static void set(void) {
     check("time moved back", time(NULL) - 1000000000 <= 1);
     struct timezone tz = {-120, 0}, got;
     show("settimeofday tz", syscall(SYS_settimeofday, NULL, &tz));
-    gettimeofday(&tv, &got);
+    syscall(SYS_gettimeofday, &tv, &got); /* musl's gettimeofday leaves the time zone alone */
     check("gettimeofday reports the time zone", got.tz_minuteswest == -120 && got.tz_dsttime == 0);
     struct timex tx;
     memset(&tx, 0, sizeof tx);

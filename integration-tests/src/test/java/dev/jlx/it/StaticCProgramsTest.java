@@ -117,6 +117,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("clockset", t, List.of()));
             cases.add(Arguments.of("aio", t, List.of()));
             cases.add(Arguments.of("keys", t, List.of()));
+            cases.add(Arguments.of("leases", t, List.of()));
         }
         return cases.stream();
     }
@@ -230,7 +231,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases")) {
                 cases.add(Arguments.of(name, t));
             }
         }

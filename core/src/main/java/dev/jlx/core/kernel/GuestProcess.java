@@ -211,6 +211,9 @@ public final class GuestProcess {
     private void releaseLocks(OpenFile file, boolean lastReference) {
         // dnotify's watches are dropped by a close as POSIX locks are (filp_close's dnotify_flush).
         dev.jlx.core.fs.Fsnotify.flushDnotify(file, fds);
+        if (lastReference) {
+            kernel.leases().release(file);
+        }
         RecordLocks locks = kernel.recordLocks();
         if (locks.isEmpty()) {
             return;

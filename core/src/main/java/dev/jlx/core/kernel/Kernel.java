@@ -38,6 +38,8 @@ public final class Kernel {
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
+    /** The file leases (F_SETLEASE) of every process of this kernel. */
+    private final dev.jlx.core.fs.Leases leases = new dev.jlx.core.fs.Leases(this);
     private final Futexes futexes = new Futexes();
     /** The guests' wall clock and NTP state: settimeofday's and adjtimex's, never the host's. */
     private final TimeKeeping timeKeeping = new TimeKeeping();
@@ -134,6 +136,10 @@ public final class Kernel {
 
     public dev.jlx.core.fs.Tmpfs memfds() {
         return memfds;
+    }
+
+    public dev.jlx.core.fs.Leases leases() {
+        return leases;
     }
 
     public RecordLocks recordLocks() {

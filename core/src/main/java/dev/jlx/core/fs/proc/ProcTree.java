@@ -148,6 +148,8 @@ public final class ProcTree {
         // AIO's count of the events the live contexts asked for, and its limit (kept fixed).
         fs.put("aio-max-nr", new PseudoNode.File(kernelMeta(DYNAMIC + 118, 0644), 0,
                 () -> line("65536"), refused, Errno.EACCES));
+        fs.put("lease-break-time", new PseudoNode.File(kernelMeta(DYNAMIC + 120, 0644), 0,
+                () -> line(Integer.toString(dev.jlx.core.fs.Leases.LEASE_BREAK_TIME)), refused, Errno.EACCES));
         fs.put("aio-nr", new PseudoNode.File(kernelMeta(DYNAMIC + 119, 0444), 0,
                 () -> line(Long.toString(kernel.aioRequests().get())), refused, Errno.EACCES));
         // Raising it needs CAP_SYS_RESOURCE, which jlx grants no guest.

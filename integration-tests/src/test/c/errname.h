@@ -35,6 +35,14 @@ static const char *errname(int e) {
     case ENODEV: return "ENODEV";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EOVERFLOW: return "EOVERFLOW";
+    case ENOTTY: return "ENOTTY";
+    case ECANCELED: return "ECANCELED";
+    case EDQUOT: return "EDQUOT";
+    case ENOKEY: return "ENOKEY";
+    case EKEYREVOKED: return "EKEYREVOKED";
+    case EKEYEXPIRED: return "EKEYEXPIRED";
+    case EKEYREJECTED: return "EKEYREJECTED";
+    case EINPROGRESS: return "EINPROGRESS";
     default: return "other";
     }
 }

@@ -117,6 +117,10 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("robust", t, List.of()));
             cases.add(Arguments.of("x87nest", t, List.of()));
             cases.add(Arguments.of("lsm", t, List.of()));
+            cases.add(Arguments.of("clockset", t, List.of()));
+            cases.add(Arguments.of("aio", t, List.of()));
+            cases.add(Arguments.of("keys", t, List.of()));
+            cases.add(Arguments.of("leases", t, List.of()));
         }
         return cases.stream();
     }
@@ -230,7 +234,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases")) {
                 cases.add(Arguments.of(name, t));
             }
         }
@@ -292,6 +296,41 @@ class StaticCProgramsTest {
                 }
             }
         }
+    }
+
+    /**
+     * jlx only (natively it would step the host's clock): a guest with CAP_SYS_TIME sets the run's wall
+     * clock, time zone and NTP values, and every guest process reads them back; the next run starts
+     * from the host's clock again.
+     */
+    @ParameterizedTest(name = "clockset set {0}")
+    @MethodSource("toolchains")
+    void aGuestSetsItsRunsClock(CPrograms.Toolchain toolchain) throws Exception {
+        String program = CPrograms.binary("clockset", toolchain).toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Jlx.machine().env(Runner.ENV).stdout(out).build().run(program, "set").shellStatus();
+        assertEquals(0, status);
+        assertEquals("""
+                settimeofday 2001-09-09: 0
+                gettimeofday reads it: ok
+                time reads it: ok
+                CLOCK_REALTIME reads it: ok
+                CLOCK_REALTIME_COARSE reads it: ok
+                CLOCK_MONOTONIC did not jump: ok
+                a child reads it: ok
+                clock_settime 2033-05-18: 0
+                time reads it: ok
+                adjtimex ADJ_SETOFFSET -1000000000 s: 1
+                time moved back: ok
+                settimeofday tz: 0
+                gettimeofday reports the time zone: ok
+                adjtimex set NTP values: 0
+                adjtimex read back: state 0 status 0x1 freq 500 esterror 2000 constant 7 maxerror grown little
+                CLOCK_TAI is 37 s ahead: ok
+                """, out.toString(StandardCharsets.UTF_8));
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        Jlx.machine().stdout(again).build().run("/bin/busybox", "date", "+%Y");
+        assertEquals(java.time.Year.now(java.time.ZoneOffset.UTC).toString() + "\n", again.toString(StandardCharsets.UTF_8));
     }
 
     static Stream<CPrograms.Toolchain> toolchains() {

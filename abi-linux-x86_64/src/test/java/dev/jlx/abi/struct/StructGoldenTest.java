@@ -69,6 +69,34 @@ class StructGoldenTest {
     }
 
     @Test
+    void timex() {
+        // Offsets as offsetof(struct __kernel_timex, ...) prints them (linux/timex.h, gcc on x86-64).
+        assertEquals(208, Timex.SIZE);
+        assertEquals(40, Timex.STATUS);
+        assertEquals(72, Timex.TIME);
+        assertEquals(112, Timex.SHIFT);
+        assertEquals(160, Timex.TAI);
+        Timex t = new Timex(0x2001, -2, 3, 4, 5, 0x40, 7, 1, 32768000, 1700000000, 999999, 10000, 13, 14, 15, 16, 17,
+                18, 19, 20, 37);
+        ByteBuffer b = ByteBuffer.allocate(Timex.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        t.writeTo(b, 0);
+        assertEquals(-2, b.getLong(8));
+        assertEquals(999999, b.getLong(80));
+        assertEquals(37, b.getInt(160));
+        assertEquals(t, Timex.readFrom(b, 0));
+    }
+
+    @Test
+    void iocb() {
+        // Offsets as offsetof(struct iocb, ...) prints them (linux/aio_abi.h, gcc on x86-64).
+        ByteBuffer b = ByteBuffer.allocate(Iocb.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, 0x1122334455667788L).putInt(8, 3).putInt(12, 2).putShort(16, (short) 7).putShort(18, (short) -2)
+                .putInt(20, 5).putLong(24, 0x1000).putLong(32, 2).putLong(40, 4096).putLong(48, 0).putInt(56, 1)
+                .putInt(60, 9);
+        assertEquals(new Iocb(0x1122334455667788L, 3, 2, 7, (short) -2, 5, 0x1000, 2, 4096, 0, 1, 9), Iocb.readFrom(b, 0));
+    }
+
+    @Test
     void rlimit() {
         String golden = "0000800000000000ffffffffffffffff";
         assertArrayEquals(hex(golden), encode(Rlimit.SIZE, new Rlimit(8388608, -1)::writeTo));

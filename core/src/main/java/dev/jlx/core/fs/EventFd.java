@@ -80,6 +80,16 @@ public final class EventFd extends OpenFile {
         return 8;
     }
 
+    /** Linux's eventfd_signal: adds 1 for the kernel's own use (AIO's completions), never blocking, saturating. */
+    public synchronized void signal() {
+        if (count != -1L) {
+            count++;
+            readerWakeups++;
+            notifyAll();
+            readiness.wake(Readiness.INPUT);
+        }
+    }
+
     private void await() throws ErrnoException {
         if (nonblocking()) {
             throw new ErrnoException(Errno.EAGAIN);

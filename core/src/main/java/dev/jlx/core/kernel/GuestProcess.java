@@ -154,6 +154,9 @@ public final class GuestProcess {
     private final CpuTimer profilingTimer = CpuTimer.profiling(this);
     /** timer_create's timers; a fork child starts with none, execve deletes them. */
     private final PosixTimers posixTimers = new PosixTimers(this);
+    /** The AIO contexts by their ring's address (Linux's mm->ioctx_table): a fork's child has none. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, AioContext> aioContexts =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once the process has exited and waits to be reaped. */
     private volatile boolean zombie;
     /** A vfork child's parent waits on this until the child execs or exits; null otherwise. */
@@ -213,6 +216,9 @@ public final class GuestProcess {
     private void releaseLocks(OpenFile file, boolean lastReference) {
         // dnotify's watches are dropped by a close as POSIX locks are (filp_close's dnotify_flush).
         dev.jlx.core.fs.Fsnotify.flushDnotify(file, fds);
+        if (lastReference) {
+            kernel.leases().release(file);
+        }
         RecordLocks locks = kernel.recordLocks();
         if (locks.isEmpty()) {
             return;
@@ -635,6 +641,7 @@ public final class GuestProcess {
         virtualTimer.cancel();
         profilingTimer.cancel();
         posixTimers.deleteAll();
+        releaseAio();
         exitUserNanos = userNanos;
         exitSystemNanos = systemNanos;
         releaseVforkParent();
@@ -990,6 +997,21 @@ public final class GuestProcess {
         return profilingTimer;
     }
 
+    public java.util.concurrent.ConcurrentHashMap<Long, AioContext> aioContexts() {
+        return aioContexts;
+    }
+
+    /** exit_aio: the contexts go with the memory (exit, execve) and leave /proc/sys/fs/aio-nr. */
+    private void releaseAio() {
+        for (Long id : aioContexts.keySet()) {
+            AioContext c = aioContexts.remove(id);
+            if (c != null) {
+                c.kill();
+                kernel.aioRequests().addAndGet(-c.maxRequests());
+            }
+        }
+    }
+
     public PosixTimers posixTimers() {
         return posixTimers;
     }
@@ -1007,6 +1029,7 @@ public final class GuestProcess {
     public void execReset() {
         signalActions.flushHandlers();
         posixTimers.deleteAll();
+        releaseAio();
         synchronized (credentialsLock) {
             Credentials c = credentials;
             credentials = c.withCaps(c.caps().afterExec(c.uid(), c.euid(), capabilityBound, securebits));

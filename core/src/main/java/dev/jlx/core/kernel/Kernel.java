@@ -38,8 +38,16 @@ public final class Kernel {
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final RecordLocks recordLocks = new RecordLocks();
+    /** The file leases (F_SETLEASE) of every process of this kernel. */
+    private final dev.jlx.core.fs.Leases leases = new dev.jlx.core.fs.Leases(this);
     private final Futexes futexes = new Futexes();
     private final Ptrace ptrace = new Ptrace(this);
+    /** The guests' wall clock and NTP state: settimeofday's and adjtimex's, never the host's. */
+    private final TimeKeeping timeKeeping = new TimeKeeping();
+    /** The keys and keyrings of this run's guests (add_key, keyctl), never the host's. */
+    private final Keys keys = new Keys();
+    /** The events the live AIO contexts asked for, as /proc/sys/fs/aio-nr shows (Linux's aio_nr). */
+    private final java.util.concurrent.atomic.AtomicLong aioRequests = new java.util.concurrent.atomic.AtomicLong();
     /** The AF_UNIX sockets and their names (Linux's per-namespace unix table). */
     private final dev.jlx.core.net.UnixDomain unixSockets = new dev.jlx.core.net.UnixDomain();
     /** The inet sockets, as /proc/net/tcp, tcp6, udp and udp6 list them. */
@@ -150,6 +158,18 @@ public final class Kernel {
         return futexes;
     }
 
+    public java.util.concurrent.atomic.AtomicLong aioRequests() {
+        return aioRequests;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public TimeKeeping timeKeeping() {
+        return timeKeeping;
+    }
+
     /** The IPC namespace its processes share. */
     public dev.jlx.core.ipc.IpcNamespace ipc() {
         return ipc;
@@ -157,6 +177,10 @@ public final class Kernel {
 
     public dev.jlx.core.fs.Tmpfs memfds() {
         return memfds;
+    }
+
+    public dev.jlx.core.fs.Leases leases() {
+        return leases;
     }
 
     public RecordLocks recordLocks() {

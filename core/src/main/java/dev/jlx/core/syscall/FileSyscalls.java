@@ -213,6 +213,17 @@ final class FileSyscalls {
         GuestProcess.FsView view = p.fsView();
         // The token goes while a FIFO's open waits for the other side (openat is a blocking call).
         OpenFile file = view.vfs().open(start(t, view, dirfd, path, how), path, flags & ~OpenFlags.O_CLOEXEC, perm, how);
+        if ((flags & OpenFlags.O_PATH) == 0) {
+            // do_dentry_open's break_lease (jlx's open has truncated an O_TRUNC file already).
+            try {
+                p.kernel().leases().breakLease(file,
+                        (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0,
+                        (flags & OpenFlags.O_NONBLOCK) != 0);
+            } catch (ErrnoException e) {
+                file.close();
+                throw e;
+            }
+        }
         if (file instanceof dev.jlx.core.tty.TtyFile tty) {
             // A session leader's first terminal becomes its controlling terminal (not through /dev/tty).
             boolean noctty = (flags & OpenFlags.O_NOCTTY) != 0
@@ -577,11 +588,10 @@ final class FileSyscalls {
                 return 0;
             }
             case Fcntl.F_GETLEASE -> {
-                // No lease is ever held (see F_SETLEASE).
-                return Fcntl.F_UNLCK;
+                return t.process().kernel().leases().get(f);
             }
             case Fcntl.F_SETLEASE -> {
-                return setLease(t, f, a.i32(2));
+                return setLease(t, f, fd, a.i32(2));
             }
             case Fcntl.F_NOTIFY -> {
                 // fcntl_dirnotify: an empty mask removes the watch, then only a directory may be
@@ -741,29 +751,28 @@ final class FileSyscalls {
     }
 
     /**
-     * F_SETLEASE, in Linux's order: the lease type, the file's owner (or a privileged caller), a
-     * regular file, then no conflicting open: a read lease on a file open for writing (which this
-     * description being writable proves) is EAGAIN, and so is F_UNLCK, as no lease is held. jlx keeps
-     * no leases (it could not break them when host processes open the file): what would be granted
-     * is EINVAL, as on a file system without leases.
+     * F_SETLEASE, in Linux's order: the lease type, the file's owner (or CAP_LEASE), a regular file,
+     * then the conflicts {@link dev.jlx.core.fs.Leases} sees among the guests' opens and leases. A file
+     * jlx cannot key (no identity for locks) takes no lease: EINVAL, as a file system without leases.
      */
-    private static long setLease(GuestThread t, OpenFile f, int type) throws ErrnoException {
+    private static long setLease(GuestThread t, OpenFile f, int fd, int type) throws ErrnoException {
         if (type != Fcntl.F_RDLCK && type != Fcntl.F_WRLCK && type != Fcntl.F_UNLCK) {
             throw new ErrnoException(Errno.EINVAL);
         }
         HostStat st = f.stat();
         int fsuid = t.process().credentials().fsuid();
-        if (st.uid() != fsuid && fsuid != 0) {
+        if (st.uid() != fsuid && !t.process().credentials().capable(CAP_LEASE)) {
             throw new ErrnoException(Errno.EACCES);
         }
-        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
+        if ((st.mode() & FileMode.S_IFMT) != FileMode.S_IFREG || f.lockKey() == null) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if (type == Fcntl.F_UNLCK || (type == Fcntl.F_RDLCK && f.writable())) {
-            throw new ErrnoException(Errno.EAGAIN);
-        }
-        throw new ErrnoException(Errno.EINVAL);
+        t.process().kernel().leases().set(t.process(), f, fd, type);
+        return 0;
     }
+
+    /** CAP_LEASE: leases on files the caller does not own. */
+    private static final int CAP_LEASE = 28;
 
     /**
      * fcntl record locks, classic (owned by the process) and OFD (owned by the open file

@@ -50,7 +50,7 @@ final class FutexSyscalls {
                         // Relative.
                         deadline = saturatingAdd(System.nanoTime(), ns);
                     } else {
-                        long now = TimeSyscalls.now(realtime ? Clocks.CLOCK_REALTIME : Clocks.CLOCK_MONOTONIC);
+                        long now = TimeSyscalls.now(t, realtime ? Clocks.CLOCK_REALTIME : Clocks.CLOCK_MONOTONIC);
                         deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, now));
                     }
                 }
@@ -110,7 +110,7 @@ final class FutexSyscalls {
                 throw new ErrnoException(Errno.EINVAL);
             }
             long ns = TimeSyscalls.readTimespec(t, timeout);
-            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(clock)));
+            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(t, clock)));
         }
         AddressSpace space = t.process().space();
         GuestMemory mem = space.memory();

@@ -91,7 +91,7 @@ final class MqueueSyscalls {
             return Long.MAX_VALUE;
         }
         long abs = TimeSyscalls.readTimespec(t, address);
-        long left = abs - TimeSyscalls.now(Clocks.CLOCK_REALTIME);
+        long left = abs - TimeSyscalls.now(t, Clocks.CLOCK_REALTIME);
         return System.nanoTime() + Math.max(0, left);
     }
 

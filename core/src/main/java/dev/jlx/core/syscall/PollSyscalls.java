@@ -296,7 +296,7 @@ final class PollSyscalls {
     }
 
     /** The mask a p-variant waits with, restored when the call returns (after any handler runs). */
-    private static void swapMask(GuestThread t, long maskAddr, long size) throws ErrnoException {
+    static void swapMask(GuestThread t, long maskAddr, long size) throws ErrnoException {
         if (maskAddr == 0) {
             return;
         }

@@ -172,11 +172,13 @@ final class ReadWriteSyscalls {
     /** readv, preadv and preadv2 ({@link #checkedVector}); {@code pos} -1 reads at the file offset. */
     private static long readVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
             throws ErrnoException {
+        long[] iov = checkedVector(f, false, t.process().space().memory(), iovAddr, count, pos, flags);
+        return iov == null ? 0 : readIovecs(t, f, iov, pos);
+    }
+
+    /** The reading of readv and its kin, and of AIO's reads, once the iovecs ({base, length} pairs) are checked. */
+    static long readIovecs(GuestThread t, OpenFile f, long[] iov, long pos) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
-        long[] iov = checkedVector(f, false, mem, iovAddr, count, pos, flags);
-        if (iov == null) {
-            return 0;
-        }
         if (f instanceof SocketFile s) {
             // One receive for the whole vector: a datagram is spread over the iovecs, not one per iovec.
             return SocketSyscalls.read(t, s, iov);
@@ -213,11 +215,13 @@ final class ReadWriteSyscalls {
      */
     private static long writeVector(GuestThread t, OpenFile f, long iovAddr, long count, long pos, int flags)
             throws ErrnoException {
+        long[] iov = checkedVector(f, true, t.process().space().memory(), iovAddr, count, pos, flags);
+        return iov == null ? 0 : writeIovecs(t, f, iov, pos, flags);
+    }
+
+    /** The writing of writev and its kin, and of AIO's writes, once the iovecs and flags are checked. */
+    static long writeIovecs(GuestThread t, OpenFile f, long[] iov, long pos, int flags) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
-        long[] iov = checkedVector(f, true, mem, iovAddr, count, pos, flags);
-        if (iov == null) {
-            return 0;
-        }
         if (f instanceof SocketFile s) {
             return SocketSyscalls.write(t, s, iov);
         }
@@ -266,7 +270,7 @@ final class ReadWriteSyscalls {
     }
 
     /** rw_verify_area: an offset range past the largest file offset is EINVAL. */
-    private static void checkRange(long pos, long length) throws ErrnoException {
+    static void checkRange(long pos, long length) throws ErrnoException {
         if (pos >= 0 && pos + length < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -277,7 +281,7 @@ final class ReadWriteSyscalls {
      * that cannot promise it, which jlx takes to be any but a regular file (whose reads and writes
      * it does not see wait).
      */
-    private static void checkFlags(OpenFile f, int flags) throws ErrnoException {
+    static void checkFlags(OpenFile f, int flags) throws ErrnoException {
         if ((flags & ~ReadWriteFlags.RWF_SUPPORTED) != 0
                 || ((flags & ReadWriteFlags.RWF_NOWAIT) != 0 && !regular(f))) {
             throw new ErrnoException(Errno.EOPNOTSUPP);

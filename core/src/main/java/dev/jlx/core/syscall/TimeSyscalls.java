@@ -13,6 +13,7 @@ import dev.jlx.core.kernel.ClockAlarm;
 import dev.jlx.core.kernel.CpuTime;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.TimeKeeping;
 import dev.jlx.core.mem.GuestMemory;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -32,9 +33,21 @@ final class TimeSyscalls {
 
     private TimeSyscalls() {}
 
-    /** Nanoseconds of {@code clock}, a CPU-time clock included; EINVAL for an unknown clock. */
+    /**
+     * Nanoseconds of {@code clock} as the guest sees it, a CPU-time clock included: the realtime clocks
+     * with the offset a guest set ({@link TimeKeeping}); EINVAL for an unknown clock.
+     */
     static long now(GuestThread t, int clock) throws ErrnoException {
-        return isCpuClock(clock) ? cpuClock(t, clock, true) : now(clock);
+        return isCpuClock(clock) ? cpuClock(t, clock, true) : now(clock) + offset(t.process().kernel().timeKeeping(), clock);
+    }
+
+    /** What the guests' reading of {@code clock} is ahead of the host's: CLOCK_REALTIME's set offset, and TAI's seconds. */
+    private static long offset(TimeKeeping time, int clock) {
+        return switch (clock) {
+            case Clocks.CLOCK_REALTIME, Clocks.CLOCK_REALTIME_COARSE, Clocks.CLOCK_REALTIME_ALARM -> time.realtimeOffset();
+            case Clocks.CLOCK_TAI -> time.realtimeOffset() + time.taiSeconds() * NANOS;
+            default -> 0;
+        };
     }
 
     /**
@@ -115,9 +128,10 @@ final class TimeSyscalls {
         int base = clock == Clocks.CLOCK_REALTIME_ALARM ? Clocks.CLOCK_REALTIME
                 : clock == Clocks.CLOCK_BOOTTIME_ALARM ? Clocks.CLOCK_BOOTTIME : clock;
         now(base);
+        TimeKeeping time = t.process().kernel().timeKeeping();
         return new ClockAlarm.Clock(() -> {
             try {
-                return now(base);
+                return now(base) + offset(time, base);
             } catch (ErrnoException checkedAbove) {
                 throw new IllegalStateException(checkedAbove);
             }
@@ -125,8 +139,9 @@ final class TimeSyscalls {
     }
 
     /**
-     * Nanoseconds of a clock that is not a CPU-time clock; EINVAL for an unknown clock, and for the
-     * alarm clocks, as Linux on a machine without a real-time clock device (alarm_clock_get_*).
+     * Nanoseconds of a clock that is not a CPU-time clock, as the host reads it (without a guest's
+     * offset); EINVAL for an unknown clock, and for the alarm clocks, as Linux on a machine without a
+     * real-time clock device (alarm_clock_get_*).
      */
     static long now(int clock) throws ErrnoException {
         return switch (clock) {
@@ -172,18 +187,19 @@ final class TimeSyscalls {
         return 0;
     }
 
-    /** Implements Linux syscall gettimeofday(2); the time zone is always UTC with no DST, as Linux keeps it. */
+    /** Implements Linux syscall gettimeofday(2); the time zone is the one settimeofday set, else 0 and 0 as Linux keeps it. */
     static long gettimeofday(GuestThread t, Args a) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
         if (a.addr(0) != 0) {
-            long n = now(Clocks.CLOCK_REALTIME);
+            long n = now(t, Clocks.CLOCK_REALTIME);
             ByteBuffer b = GuestMemory.structBuffer(Timeval.SIZE);
-            new Timeval(n / NANOS, (n % NANOS) / 1000).writeTo(b, 0);
+            new Timeval(Math.floorDiv(n, NANOS), Math.floorMod(n, NANOS) / 1000).writeTo(b, 0);
             mem.writeStruct(a.addr(0), b);
         }
         if (a.addr(1) != 0) {
             ByteBuffer b = GuestMemory.structBuffer(Timezone.SIZE);
-            new Timezone(0, 0).writeTo(b, 0);
+            int[] tz = t.process().kernel().timeKeeping().timezone();
+            new Timezone(tz[0], tz[1]).writeTo(b, 0);
             mem.writeStruct(a.addr(1), b);
         }
         return 0;
@@ -191,7 +207,7 @@ final class TimeSyscalls {
 
     /** Implements Linux syscall time(2). */
     static long time(GuestThread t, Args a) throws ErrnoException {
-        long seconds = now(Clocks.CLOCK_REALTIME) / NANOS;
+        long seconds = Math.floorDiv(now(t, Clocks.CLOCK_REALTIME), NANOS);
         if (a.addr(0) != 0) {
             t.process().space().memory().writeLong(a.addr(0), seconds);
         }

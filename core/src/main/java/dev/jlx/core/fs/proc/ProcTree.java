@@ -151,6 +151,13 @@ public final class ProcTree {
         k.put("shmmax", ipcLimit(DYNAMIC + 109, Long.toUnsignedString(Ipc.SHMMAX), refused));
         k.put("shmmni", ipcLimit(DYNAMIC + 110, Integer.toString(Ipc.SHMMNI), refused));
         SequencedMap<String, PseudoNode> fs = new LinkedHashMap<>();
+        // AIO's count of the events the live contexts asked for, and its limit (kept fixed).
+        fs.put("aio-max-nr", new PseudoNode.File(kernelMeta(DYNAMIC + 121, 0644), 0,
+                () -> line("65536"), refused, Errno.EACCES));
+        fs.put("lease-break-time", new PseudoNode.File(kernelMeta(DYNAMIC + 122, 0644), 0,
+                () -> line(Integer.toString(dev.jlx.core.fs.Leases.LEASE_BREAK_TIME)), refused, Errno.EACCES));
+        fs.put("aio-nr", new PseudoNode.File(kernelMeta(DYNAMIC + 123, 0444), 0,
+                () -> line(Long.toString(kernel.aioRequests().get())), refused, Errno.EACCES));
         // The largest pipe F_SETPIPE_SZ gives: this run's, which root may change (round_pipe_size's
         // power-of-two pages; none past 2 GiB, of the value cut to 32 bits as Linux 6 does).
         fs.put("pipe-max-size", new PseudoNode.File(kernelMeta(DYNAMIC + 18, 0644), 0,

@@ -66,6 +66,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("epoll", t, List.of()));
             cases.add(Arguments.of("pollwake", t, List.of()));
             cases.add(Arguments.of("sockets", t, List.of()));
+            cases.add(Arguments.of("netlinks", t, List.of()));
             cases.add(Arguments.of("inet", t, List.of()));
             cases.add(Arguments.of("inetmore", t, List.of()));
             cases.add(Arguments.of("statx", t, List.of()));

@@ -701,17 +701,63 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         }
     }
 
-    private InetSockets.Line tcpLine(InetEndpoint local) throws ErrnoException {
-        ByteBuffer info = null;
+    /** The host's TCP_INFO, or null where it has none. */
+    private ByteBuffer tcpInfo() throws ErrnoException {
         if (host.hasOption(SOL_TCP, TCP_INFO)) {
             byte[] i = host.option(SOL_TCP, TCP_INFO, TCP_INFO_USED);
             if (i.length >= TCP_INFO_USED) {
-                info = ByteBuffer.wrap(i).order(ByteOrder.LITTLE_ENDIAN);
+                return ByteBuffer.wrap(i).order(ByteOrder.LITTLE_ENDIAN);
             }
         }
+        return null;
+    }
+
+    private int tcpState(ByteBuffer info, InetEndpoint peer) {
+        return info != null ? info.get(0) & 0xff : listening ? TCP_LISTEN : peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+    }
+
+    /**
+     * What inet_diag reports of the socket (inet_sk_diag_fill), when /proc/net lists it: a listener's
+     * queues are its accept queue and backlog as TCP_INFO tells them, others' SIOCINQ and SIOCOUTQ.
+     */
+    @Override
+    public InetSockets.Diag diag() {
+        if (table() == null) {
+            return null;
+        }
+        try {
+            InetEndpoint local = host.localAddress();
+            InetEndpoint peer = peerOrNull();
+            int state;
+            int rq;
+            int wq;
+            if (stream()) {
+                ByteBuffer info = tcpInfo();
+                state = tcpState(info, peer);
+                if (state == TCP_CLOSE) {
+                    return null;
+                }
+                rq = state == TCP_LISTEN ? (info != null ? info.getInt(TCPI_UNACKED) : 0) : queue(true);
+                wq = state == TCP_LISTEN ? (info != null ? info.getInt(TCPI_UNACKED + 4) : 0) : queue(false);
+            } else {
+                if (local.port() == 0) {
+                    return null;
+                }
+                state = peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+                rq = queue(true);
+                wq = queue(false);
+            }
+            return new InetSockets.Diag(family(), stream() ? IPPROTO_TCP : IPPROTO_UDP, state, local,
+                    peer, rq, wq, uid(), inode());
+        } catch (ErrnoException gone) {
+            return null;
+        }
+    }
+
+    private InetSockets.Line tcpLine(InetEndpoint local) throws ErrnoException {
+        ByteBuffer info = tcpInfo();
         InetEndpoint peer = peerOrNull();
-        int state = info != null ? info.get(0) & 0xff
-                : listening ? TCP_LISTEN : peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+        int state = tcpState(info, peer);
         if (state == TCP_CLOSE) {
             return null;
         }

@@ -1509,6 +1509,32 @@ public final class UnixSocket extends JvmSocket {
         return outputChanges;
     }
 
+    /**
+     * What unix_diag reports of the socket (sk_diag_fill), the lock held; null for a connection not
+     * accepted yet, which Linux's table does not hold. A connection not accepted has no inode (0) as
+     * a peer or in a listener's queue; a listener's queues are its queue's length and backlog.
+     */
+    SockDiag.Unix diag(UnixPaths.NodeKey node) {
+        if (embryo) {
+            return null;
+        }
+        long rq = 0;
+        if (state == TCP_LISTEN) {
+            rq = queue.size();
+        } else if (type() == SOCK_DGRAM) {
+            rq = queue.isEmpty() ? 0 : queue.peekFirst().data.length;
+        } else {
+            for (Packet p : queue) {
+                rq += p.left();
+            }
+        }
+        byte[] name = address == null ? null : Arrays.copyOfRange(address, PATH_OFFSET, address.length);
+        long peerInode = peer == null || peer.embryo ? 0 : peer.inode();
+        return new SockDiag.Unix(type(), state, inode(), name, node, peer != null, peerInode,
+                state == TCP_LISTEN ? queue.size() : 0, (int) rq,
+                state == TCP_LISTEN ? backlog : (int) wmem, uid(), shutdown);
+    }
+
     /** A line of /proc/net/unix (unix_seq_show), the lock held by the caller or not needed. */
     void procLine(StringBuilder b) {
         domain.lock.lock();

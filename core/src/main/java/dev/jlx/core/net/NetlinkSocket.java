@@ -12,6 +12,7 @@ import dev.jlx.core.kernel.GuestThread;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,6 +55,7 @@ public final class NetlinkSocket extends JvmSocket {
     private boolean extAck;
     private boolean capAck;
     private boolean strict;
+    private boolean pktinfo;
     private boolean noEnobufs;
     private boolean broadcastError;
     private boolean listenAllNsid;
@@ -348,7 +350,15 @@ public final class NetlinkSocket extends JvmSocket {
         drops++;
     }
 
+    /** Queues a message for the reader, as the socket's filter (sk_filter) keeps it: cut short, or dropped. */
     private void enqueue(Datagram d) {
+        int keep = filtered(d.data());
+        if (keep == 0) {
+            return;
+        }
+        if (keep < d.data().length) {
+            d = new Datagram(Arrays.copyOf(d.data(), keep), d.portid(), d.group(), d.credentials(), d.truesize());
+        }
         queue.addLast(d);
         rmem += d.truesize();
         changed(true, false);
@@ -460,6 +470,11 @@ public final class NetlinkSocket extends JvmSocket {
                 if (m.wantAddress) {
                     m.address = sockaddr(d.portid(), groupMask(d.group()));
                 }
+                if (pktinfo) {
+                    // struct nl_pktinfo: the group the message was sent to, 0 for a unicast.
+                    m.messages.add(new Incoming.Control(SOL_NETLINK, NETLINK_PKTINFO,
+                            le(new byte[4]).putInt(0, d.group()).array()));
+                }
                 m.credentials = passCredentials() ? d.credentials() : null;
             } finally {
                 if (dump != null && rmem <= receiveBuffer() / 2) {
@@ -522,7 +537,7 @@ public final class NetlinkSocket extends JvmSocket {
                 case NETLINK_CAP_ACK -> capAck = on;
                 case NETLINK_EXT_ACK -> extAck = on;
                 case NETLINK_GET_STRICT_CHK -> strict = on;
-                // NETLINK_PKTINFO would add a control message jlx does not make to every message received.
+                case NETLINK_PKTINFO -> pktinfo = on;
                 default -> throw new ErrnoException(Errno.ENOPROTOOPT);
             }
         } finally {
@@ -550,7 +565,7 @@ public final class NetlinkSocket extends JvmSocket {
                 return java.util.Arrays.copyOf(b.array(), Math.min(size, length - length % 4));
             }
             boolean flag = switch (name) {
-                case NETLINK_PKTINFO -> false;
+                case NETLINK_PKTINFO -> pktinfo;
                 case NETLINK_BROADCAST_ERROR -> broadcastError;
                 case NETLINK_NO_ENOBUFS -> noEnobufs;
                 case NETLINK_LISTEN_ALL_NSID -> listenAllNsid;
@@ -570,6 +585,21 @@ public final class NetlinkSocket extends JvmSocket {
 
     @Override
     protected boolean takesCredentials() {
+        return true;
+    }
+
+    /** NETLINK_LIST_MEMBERSHIPS: optlen is the bitmap's whole size, however little of it fitted. */
+    @Override
+    public int optionLength(int level, int name, int copied) {
+        if (level == SOL_NETLINK && name == NETLINK_LIST_MEMBERSHIPS) {
+            return groupsAllocated ? (groupCount + 31) / 32 * 4 : 0;
+        }
+        return super.optionLength(level, name, copied);
+    }
+
+    /** Timestamps may be asked for; netlink_recvmsg adds none (as Linux's). */
+    @Override
+    protected boolean timestamps(int name) {
         return true;
     }
 

@@ -127,8 +127,8 @@ final class ClassicBpf {
         return off <= AD_LAST && off % 4 == 0;
     }
 
-    /** The packet's bytes to keep: the program's answer capped at its length, 0 to drop it. */
-    static int run(byte[] program, byte[] packet) {
+    /** The program's answer, an unsigned 32-bit length: 0 drops the packet, less than its length cuts it. */
+    static long run(byte[] program, byte[] packet) {
         ByteBuffer p = ByteBuffer.wrap(program).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer data = ByteBuffer.wrap(packet);
         int[] m = new int[MEMWORDS];
@@ -210,8 +210,7 @@ final class ClassicBpf {
                     pc += taken ? jt(p, pc) : jf(p, pc);
                 }
                 case RET -> {
-                    long keep = Integer.toUnsignedLong((code & RET_A) != 0 ? a : k);
-                    return (int) Math.min(keep, packet.length);
+                    return Integer.toUnsignedLong((code & RET_A) != 0 ? a : k);
                 }
                 default -> {
                     if ((code & TXA) != 0) {

@@ -353,7 +353,7 @@ public final class NetlinkSocket extends JvmSocket {
     /** Queues a message for the reader, as the socket's filter (sk_filter) keeps it: cut short, or dropped. */
     private void enqueue(Datagram d) {
         int keep = filtered(d.data());
-        if (keep == 0) {
+        if (keep < 0) {
             return;
         }
         if (keep < d.data().length) {

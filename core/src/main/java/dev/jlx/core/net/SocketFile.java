@@ -139,6 +139,11 @@ public abstract class SocketFile extends OpenFile {
         return type;
     }
 
+    /** The protocol socket() was given. */
+    public final int protocol() {
+        return protocol;
+    }
+
     public final long inode() {
         return inode;
     }
@@ -666,11 +671,15 @@ public abstract class SocketFile extends OpenFile {
 
     /**
      * Runs the attached filter over a packet about to be queued on this socket (sk_filter): the
-     * bytes to keep (the packet cut to them when fewer), 0 to drop it; the whole length without one.
+     * bytes to keep (the packet cut to them when fewer), -1 to drop it; the whole length without one.
      */
     protected final int filtered(byte[] packet) {
         byte[] program = filter;
-        return program == null ? packet.length : ClassicBpf.run(program, packet);
+        if (program == null) {
+            return packet.length;
+        }
+        long keep = ClassicBpf.run(program, packet);
+        return keep == 0 ? -1 : (int) Math.min(keep, packet.length);
     }
 
     /** The receive timestamp's control message type (SO_TIMESTAMP_OLD and its kin), 0 for none. */

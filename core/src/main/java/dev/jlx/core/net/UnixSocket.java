@@ -1052,7 +1052,7 @@ public final class UnixSocket extends JvmSocket {
                 }
                 // The receiver's filter (sk_filter) may drop the datagram, which the sender is not told of, or cut it.
                 int keep = other.filtered(p.data);
-                if (keep == 0) {
+                if (keep < 0) {
                     release(p, dropped);
                     return len;
                 }

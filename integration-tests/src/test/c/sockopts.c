@@ -28,6 +28,8 @@ struct fprog { unsigned short len; struct filter *insns; };
 #define LD_W_ABS 0x20
 #define LD_W_LEN 0x80
 #define LD_MEM 0x60
+#define LD_B_IND 0x50
+#define LDX_IMM 0x01
 #define LDX_B_MSH 0xb1
 #define ST 0x02
 #define ALU_ADD_X 0x0c
@@ -135,6 +137,12 @@ static void filters(void) {
     struct filter arith[] = { STMT(LD_W_LEN, 0), STMT(ALU_MUL_K, 3), STMT(ALU_DIV_K, 2), STMT(ST, 5),
                               STMT(LD_MEM, 5), STMT(LDX_B_MSH, 0), STMT(MISC_TXA, 0), STMT(RET_A, 0) };
     result("attach arithmetic", attach(sv[1], arith, 8));
+    through(sv[0], sv[1], msgs, 3);
+
+    /* X = 1, then the byte at X + 1: "hello"'s 'l' keeps it, others are dropped. */
+    struct filter ind[] = { STMT(LDX_IMM, 1), STMT(LD_B_IND, 1), JUMP(JEQ_K, 'l', 0, 1), STMT(RET_K, 0xffff),
+                            STMT(RET_K, 0) };
+    result("attach indirect", attach(sv[1], ind, 5));
     through(sv[0], sv[1], msgs, 3);
 
     /* An ancillary load Linux knows (SKF_AD_PROTOCOL: 0 here) and one it does not. */

@@ -151,7 +151,8 @@ final class ClassicBpf {
                             v = (packet[k] & 0xf) * 4;
                         }
                         default -> {
-                            long at = Integer.toUnsignedLong(k) + ((code & 0xe0) == IND ? Integer.toUnsignedLong(x) : 0);
+                            // The offset is a 32-bit sum: one that wraps negative is past any packet here.
+                            long at = Integer.toUnsignedLong(k + ((code & 0xe0) == IND ? x : 0));
                             if ((code & 0xe0) == ABS && at >= AD_OFF) {
                                 int off = (int) (at - AD_OFF);
                                 v = off == AD_ALU_XOR_X ? a ^ x

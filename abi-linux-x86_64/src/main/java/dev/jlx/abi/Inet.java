@@ -44,6 +44,10 @@ public final class Inet {
     public static final int IP_MULTICAST_LOOP = 34;
     public static final int IP_ADD_MEMBERSHIP = 35;
     public static final int IP_DROP_MEMBERSHIP = 36;
+    /** Protocol-independent joins (struct group_req: an interface index and a sockaddr_storage), at SOL_IP and SOL_IPV6. */
+    public static final int MCAST_JOIN_GROUP = 42;
+    public static final int MCAST_LEAVE_GROUP = 45;
+    public static final int GROUP_REQ_SIZE = 136;
     public static final int IP_MULTICAST_ALL = 49;
 
     public static final int TCP_NODELAY = 1;

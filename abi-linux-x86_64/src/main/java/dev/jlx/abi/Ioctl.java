@@ -93,6 +93,8 @@ public final class Ioctl {
     public static final int SIOCSPGRP = 0x8902;
     public static final int FIOGETOWN = 0x8903;
     public static final int SIOCGPGRP = 0x8904;
+    /** Whether the next byte to read is the urgent mark (an int). */
+    public static final int SIOCATMARK = 0x8905;
     public static final int SIOCGIFNAME = 0x8910;
     public static final int SIOCGIFCONF = 0x8912;
     public static final int SIOCGIFFLAGS = 0x8913;
@@ -214,6 +216,7 @@ public final class Ioctl {
             Map.entry(SIOCSPGRP, "SIOCSPGRP"),
             Map.entry(FIOGETOWN, "FIOGETOWN"),
             Map.entry(SIOCGPGRP, "SIOCGPGRP"),
+            Map.entry(SIOCATMARK, "SIOCATMARK"),
             Map.entry(SIOCGIFNAME, "SIOCGIFNAME"),
             Map.entry(SIOCGIFCONF, "SIOCGIFCONF"),
             Map.entry(SIOCGIFFLAGS, "SIOCGIFFLAGS"),

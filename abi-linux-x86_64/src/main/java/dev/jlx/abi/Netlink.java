@@ -9,6 +9,15 @@ public final class Netlink {
     private Netlink() {}
 
     public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_USERSOCK = 2;
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int NETLINK_XFRM = 6;
+    public static final int NETLINK_SELINUX = 7;
+    public static final int NETLINK_AUDIT = 9;
+    public static final int NETLINK_CONNECTOR = 11;
+    public static final int NETLINK_NETFILTER = 12;
+    public static final int NETLINK_KOBJECT_UEVENT = 15;
+    public static final int NETLINK_GENERIC = 16;
     /** MAX_LINKS: netlink protocols are below it. */
     public static final int MAX_LINKS = 32;
     /** sizeof(struct sockaddr_nl): family, pad, nl_pid, nl_groups. */

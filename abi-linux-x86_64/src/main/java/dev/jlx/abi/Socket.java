@@ -82,6 +82,37 @@ public final class Socket {
     public static final int SO_TIMESTAMPNS_NEW = 64;
     public static final int SO_RCVTIMEO_NEW = 66;
     public static final int SO_SNDTIMEO_NEW = 67;
+    /** A classic BPF program ({@code struct sock_fprog}); getsockopt of the same number is SO_GET_FILTER. */
+    public static final int SO_ATTACH_FILTER = 26;
+    public static final int SO_GET_FILTER = SO_ATTACH_FILTER;
+    public static final int SO_DETACH_FILTER = 27;
+    /** SO_TIMESTAMPING's flags (SOF_TIMESTAMPING_*), getsockopt's {@code struct so_timestamping}. */
+    public static final int SO_TIMESTAMPING_OLD = 37;
+    public static final int SO_WIFI_STATUS = 41;
+    public static final int SO_NOFCS = 43;
+    public static final int SO_LOCK_FILTER = 44;
+    public static final int SO_SELECT_ERR_QUEUE = 45;
+    public static final int SO_BUSY_POLL = 46;
+    public static final int SO_MAX_PACING_RATE = 47;
+    public static final int SO_BPF_EXTENSIONS = 48;
+    public static final int SO_ATTACH_BPF = 50;
+    public static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    public static final int SO_ATTACH_REUSEPORT_EBPF = 52;
+    public static final int SO_CNX_ADVICE = 53;
+    public static final int SO_INCOMING_NAPI_ID = 56;
+    public static final int SO_PEERGROUPS = 59;
+    public static final int SO_ZEROCOPY = 60;
+    public static final int SO_TXTIME = 61;
+    public static final int SO_BINDTOIFINDEX = 62;
+    public static final int SO_TIMESTAMPING_NEW = 65;
+    public static final int SO_DETACH_REUSEPORT_BPF = 68;
+    public static final int SO_PREFER_BUSY_POLL = 69;
+    public static final int SO_BUSY_POLL_BUDGET = 70;
+    public static final int SO_NETNS_COOKIE = 71;
+    public static final int SO_BUF_LOCK = 72;
+    public static final int SO_RESERVE_MEM = 73;
+    public static final int SO_TXREHASH = 74;
+    public static final int SO_RCVMARK = 75;
 
     public static final int MSG_OOB = 0x1;
     public static final int MSG_PEEK = 0x2;

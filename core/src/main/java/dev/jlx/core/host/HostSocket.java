@@ -97,6 +97,9 @@ public interface HostSocket extends AutoCloseable {
     /** SIOCOUTQ: the bytes sent and not yet acknowledged (stream) or not yet sent (datagram). */
     int unsent() throws ErrnoException;
 
+    /** SIOCATMARK of a stream socket: 1 when the next byte to read is the urgent mark, else 0. */
+    int atMark() throws ErrnoException;
+
     /** poll(2) with a zero timeout: the Linux POLL* bits that hold now (POLLIN, POLLOUT, POLLRDHUP, POLLERR, POLLHUP...). */
     int poll();
 

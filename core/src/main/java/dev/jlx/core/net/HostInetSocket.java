@@ -61,7 +61,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     /** The SOL_SOCKET options the host keeps: set there as well as here, and read from there. */
     private static final int[] HOST_SOCKET_OPTIONS = {SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
         SO_LINGER, SO_OOBINLINE, SO_REUSEPORT, SO_DONTROUTE, SO_PRIORITY, SO_RCVLOWAT, SO_TIMESTAMP_OLD,
-        SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW};
+        SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW, SO_MEMINFO};
 
     private static Map<Long, Boolean> options() {
         Map<Long, Boolean> m = new java.util.HashMap<>();
@@ -532,6 +532,12 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         return host.unsent();
     }
 
+    /** tcp_ioctl's SIOCATMARK, from the host; UDP and raw sockets have none. */
+    @Override
+    public int atMark() throws ErrnoException {
+        return type() == SOCK_STREAM ? host.atMark() : -1;
+    }
+
     @Override
     protected boolean listening() {
         return listening;
@@ -607,6 +613,10 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
      */
     @Override
     protected void setProtocolOption(int level, int name, OptionValue value) throws ErrnoException {
+        if ((level == SOL_IP || level == SOL_IPV6) && (name == MCAST_JOIN_GROUP || name == MCAST_LEAVE_GROUP)) {
+            joinOrLeave(level, name == MCAST_JOIN_GROUP, value);
+            return;
+        }
         Boolean rememberable = supported(level, name);
         byte[] v = value.read(Math.min(value.length(), OPTION_MAX));
         if (host.hasOption(level, name)) {
@@ -635,6 +645,37 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         }
         byte[] v = remembered.getOrDefault(key(level, name), new byte[4]);
         return Arrays.copyOf(v, Math.min(length, 4));
+    }
+
+    /**
+     * MCAST_JOIN_GROUP and MCAST_LEAVE_GROUP (ip_mcast_join_leave, ipv6_mcast_join_leave): a whole
+     * struct group_req (EINVAL when shorter, EFAULT unreadable) whose group is of the level's family
+     * (EINVAL), passed to the host as the ip_mreqn or ipv6_mreq of IP_ADD_MEMBERSHIP and its kin,
+     * which joins and answers as Linux (EADDRINUSE joined twice, EADDRNOTAVAIL leaving a group not joined).
+     */
+    private void joinOrLeave(int level, boolean join, OptionValue value) throws ErrnoException {
+        boolean v6 = level == SOL_IPV6;
+        int name = v6 ? join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP : join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP;
+        supported(level, name);
+        if (value.length() < GROUP_REQ_SIZE) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer greq = ByteBuffer.wrap(value.read(GROUP_REQ_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+        int ifindex = greq.getInt(0);
+        if (Short.toUnsignedInt(greq.getShort(8)) != (v6 ? AF_INET6 : AF_INET)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (!host.hasOption(level, name)) {
+            throw new ErrnoException(Errno.ENOPROTOOPT);
+        }
+        // ip_mreqn {imr_multiaddr, imr_address 0, imr_ifindex}; ipv6_mreq {ipv6mr_multiaddr, ipv6mr_interface}.
+        ByteBuffer mreq = ByteBuffer.allocate(v6 ? 20 : 12).order(ByteOrder.LITTLE_ENDIAN);
+        if (v6) {
+            mreq.put(0, greq.array(), 8 + 8, 16).putInt(16, ifindex);
+        } else {
+            mreq.put(0, greq.array(), 8 + 4, 4).putInt(8, ifindex);
+        }
+        host.setOption(level, name, mreq.array());
     }
 
     private Boolean supported(int level, int name) throws ErrnoException {
@@ -701,17 +742,63 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         }
     }
 
-    private InetSockets.Line tcpLine(InetEndpoint local) throws ErrnoException {
-        ByteBuffer info = null;
+    /** The host's TCP_INFO, or null where it has none. */
+    private ByteBuffer tcpInfo() throws ErrnoException {
         if (host.hasOption(SOL_TCP, TCP_INFO)) {
             byte[] i = host.option(SOL_TCP, TCP_INFO, TCP_INFO_USED);
             if (i.length >= TCP_INFO_USED) {
-                info = ByteBuffer.wrap(i).order(ByteOrder.LITTLE_ENDIAN);
+                return ByteBuffer.wrap(i).order(ByteOrder.LITTLE_ENDIAN);
             }
         }
+        return null;
+    }
+
+    private int tcpState(ByteBuffer info, InetEndpoint peer) {
+        return info != null ? info.get(0) & 0xff : listening ? TCP_LISTEN : peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+    }
+
+    /**
+     * What inet_diag reports of the socket (inet_sk_diag_fill), when /proc/net lists it: a listener's
+     * queues are its accept queue and backlog as TCP_INFO tells them, others' SIOCINQ and SIOCOUTQ.
+     */
+    @Override
+    public InetSockets.Diag diag() {
+        if (table() == null) {
+            return null;
+        }
+        try {
+            InetEndpoint local = host.localAddress();
+            InetEndpoint peer = peerOrNull();
+            int state;
+            int rq;
+            int wq;
+            if (stream()) {
+                ByteBuffer info = tcpInfo();
+                state = tcpState(info, peer);
+                if (state == TCP_CLOSE) {
+                    return null;
+                }
+                rq = state == TCP_LISTEN ? (info != null ? info.getInt(TCPI_UNACKED) : 0) : queue(true);
+                wq = state == TCP_LISTEN ? (info != null ? info.getInt(TCPI_UNACKED + 4) : 0) : queue(false);
+            } else {
+                if (local.port() == 0) {
+                    return null;
+                }
+                state = peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+                rq = queue(true);
+                wq = queue(false);
+            }
+            return new InetSockets.Diag(family(), stream() ? IPPROTO_TCP : IPPROTO_UDP, state, local,
+                    peer, rq, wq, uid(), inode());
+        } catch (ErrnoException gone) {
+            return null;
+        }
+    }
+
+    private InetSockets.Line tcpLine(InetEndpoint local) throws ErrnoException {
+        ByteBuffer info = tcpInfo();
         InetEndpoint peer = peerOrNull();
-        int state = info != null ? info.get(0) & 0xff
-                : listening ? TCP_LISTEN : peer != null ? TCP_ESTABLISHED : TCP_CLOSE;
+        int state = tcpState(info, peer);
         if (state == TCP_CLOSE) {
             return null;
         }

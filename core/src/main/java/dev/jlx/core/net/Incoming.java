@@ -26,6 +26,11 @@ public final class Incoming {
     public int resultFlags;
     public MemorySegment control;
     public long controlLength;
+    /** Control messages the family adds ahead of the credentials and files (timestamps, NETLINK_PKTINFO). */
+    public final List<Control> messages = new java.util.ArrayList<>();
+
+    /** One control message: its level, type and data (put_cmsg's arguments). */
+    public record Control(int level, int type, byte[] data) {}
 
     public Incoming(List<MemorySegment> buffer, int flags, boolean wantAddress, boolean faulted) {
         this.buffer = buffer;

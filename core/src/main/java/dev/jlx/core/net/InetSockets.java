@@ -42,6 +42,30 @@ public final class InetSockets {
 
         /** Its line now, or null while the table does not list it (a UDP socket not bound, a TCP one closed). */
         Line procLine();
+
+        /** What sock_diag tells of it now, or null while the table does not list it. */
+        Diag diag();
+    }
+
+    /** A socket as inet_diag describes it: local and remote ends (a null peer: none), queues, owner, inode. */
+    public record Diag(int family, int protocol, int state, dev.jlx.core.host.InetEndpoint local,
+            dev.jlx.core.host.InetEndpoint peer, int rqueue, int wqueue, int uid, long inode) {}
+
+    /** The members' descriptions now, listeners first (Linux walks the listening hash first). */
+    public List<Diag> diagnoses() {
+        List<Member> all;
+        synchronized (this) {
+            all = new ArrayList<>(members);
+        }
+        List<Diag> out = new ArrayList<>();
+        for (Member m : all) {
+            Diag d = m.diag();
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        out.sort((a, b) -> Boolean.compare(b.state() == 10, a.state() == 10));
+        return out;
     }
 
     /**

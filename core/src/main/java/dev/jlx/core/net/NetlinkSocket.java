@@ -12,26 +12,38 @@ import dev.jlx.core.kernel.GuestThread;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * An AF_NETLINK socket of protocol NETLINK_ROUTE (SOCK_RAW or SOCK_DGRAM, which netlink treats
- * alike), simulated in the JVM as Linux's af_netlink.c does it: a port id (the tgid for a process's
- * first socket), multicast groups, a receive queue of datagrams charged to SO_RCVBUF with their skb
- * truesize (a kernel reply that does not fit is dropped and the socket gets ENOBUFS), and one dump
- * at a time, whose datagrams are made as the reader takes the previous ones. Requests to port id 0
- * go to the kernel ({@link RouteNetlink}); a privileged guest may also send to another socket's port
- * id or group.
+ * An AF_NETLINK socket (SOCK_RAW or SOCK_DGRAM, which netlink treats alike) of one of the protocols
+ * a Debian kernel has built in, simulated in the JVM as Linux's af_netlink.c does it: a port id (the
+ * tgid for a process's first socket of the protocol), multicast groups, a receive queue of datagrams
+ * charged to SO_RCVBUF with their skb truesize (a kernel reply that does not fit is dropped and the
+ * socket gets ENOBUFS), and one dump at a time, whose datagrams are made as the reader takes the
+ * previous ones. Requests to port id 0 go to the protocol's kernel side ({@link RouteNetlink},
+ * {@link SockDiag}, {@link KernelFamilies}); a privileged guest may also send to another socket's
+ * port id or group.
  */
 public final class NetlinkSocket extends JvmSocket {
     /** SKB_WITH_OVERHEAD of a page: the least room a dump's datagram gets (NLMSG_GOODSIZE). */
     private static final int GOODSIZE = 3776;
     /** The most room: SKB_WITH_OVERHEAD(32768), what a large reader's buffer earns. */
     private static final int MAX_DUMP_ROOM = 32448;
-    /** RTNLGRP_MAX: NETLINK_ROUTE's multicast groups. */
-    private static final int GROUPS = 39;
+    /**
+     * The protocols a Debian kernel builds in, but NETLINK_FIB_LOOKUP (its route lookups are not
+     * done); NETLINK_CRYPTO and the rest are modules jlx has not.
+     */
+    private static final long PROTOCOLS = 1L << NETLINK_ROUTE | 1L << NETLINK_USERSOCK | 1L << NETLINK_SOCK_DIAG
+            | 1L << NETLINK_XFRM | 1L << NETLINK_SELINUX | 1L << NETLINK_AUDIT | 1L << NETLINK_CONNECTOR | 1L << NETLINK_NETFILTER | 1L << NETLINK_KOBJECT_UEVENT | 1L << NETLINK_GENERIC;
+    /** The protocols whose groups anyone may join (NL_CFG_F_NONROOT_RECV); others need CAP_NET_ADMIN. */
+    private static final long NONROOT_RECV = 1L << NETLINK_ROUTE | 1L << NETLINK_SOCK_DIAG | 1L << NETLINK_SELINUX
+            | 1L << NETLINK_KOBJECT_UEVENT | 1L << NETLINK_GENERIC;
 
     private final NetlinkDomain domain;
+    private final int protocol;
+    /** The protocol's multicast groups: RTNLGRP_MAX for NETLINK_ROUTE, genetlink's 64, at least 32 for all. */
+    private final int groupCount;
 
     // Under domain.lock.
     private int portid;
@@ -43,6 +55,7 @@ public final class NetlinkSocket extends JvmSocket {
     private boolean extAck;
     private boolean capAck;
     private boolean strict;
+    private boolean pktinfo;
     private boolean noEnobufs;
     private boolean broadcastError;
     private boolean listenAllNsid;
@@ -51,30 +64,32 @@ public final class NetlinkSocket extends JvmSocket {
     private boolean congested;
     private int drops;
     private int maxRecvmsgLen;
-    private RouteNetlink.Dump dump;
+    private NetlinkKernel.Dump dump;
     private boolean dead;
 
     /** One datagram: its bytes, who sent it (port id, group) with what credentials, its truesize. */
     private record Datagram(byte[] data, int portid, int group, Ucred credentials, long truesize) {}
 
-    private NetlinkSocket(NetlinkDomain domain, int type, int statusFlags, int uid, int gid) {
-        super(domain.lock, AF_NETLINK, type, NETLINK_ROUTE, statusFlags, uid, gid);
+    private NetlinkSocket(NetlinkDomain domain, int type, int protocol, int statusFlags, int uid, int gid) {
+        super(domain.lock, AF_NETLINK, type, protocol, statusFlags, uid, gid);
         this.domain = domain;
+        this.protocol = protocol;
+        this.groupCount = protocol == NETLINK_ROUTE ? 39 : protocol == NETLINK_GENERIC ? 64 : 32;
     }
 
     /**
      * netlink_create: the type first (SOCK_RAW or SOCK_DGRAM, else ESOCKTNOSUPPORT), then the protocol
-     * (outside [0, MAX_LINKS), or one jlx does not simulate: EPROTONOSUPPORT, as a kernel without it).
+     * (outside [0, MAX_LINKS), or one a Debian kernel has not built in: EPROTONOSUPPORT).
      */
     public static NetlinkSocket create(NetlinkDomain domain, int type, int protocol, int statusFlags, int uid, int gid)
             throws ErrnoException {
         if (type != SOCK_RAW && type != SOCK_DGRAM) {
             throw new ErrnoException(Errno.ESOCKTNOSUPPORT);
         }
-        if (protocol != NETLINK_ROUTE) {
+        if (protocol < 0 || protocol >= MAX_LINKS || (PROTOCOLS >>> protocol & 1) == 0) {
             throw new ErrnoException(Errno.EPROTONOSUPPORT);
         }
-        return new NetlinkSocket(domain, type, statusFlags, uid, gid);
+        return new NetlinkSocket(domain, type, protocol, statusFlags, uid, gid);
     }
 
     // ---- names ----
@@ -92,16 +107,21 @@ public final class NetlinkSocket extends JvmSocket {
         return ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** NETLINK_ROUTE lets anyone listen to its groups but only CAP_NET_ADMIN send to them or to other sockets. */
+    /** Sending to a group or to another socket takes CAP_NET_ADMIN (no built-in protocol has NL_CFG_F_NONROOT_SEND). */
     private static boolean privileged(GuestThread t) {
         return t.process().credentials().capable(GuestProcess.CAP_NET_ADMIN);
+    }
+
+    /** Joining a group: anyone for the NL_CFG_F_NONROOT_RECV protocols, else CAP_NET_ADMIN. */
+    private boolean mayListen(GuestThread t) {
+        return (NONROOT_RECV >>> protocol & 1) != 0 || t != null && privileged(t);
     }
 
     /** netlink_autobind, the lock held. */
     private void autobind(GuestThread t) {
         if (!bound) {
-            portid = domain.autobindId(t.process().pid());
-            domain.insert(portid, this);
+            portid = domain.autobindId(protocol, t.process().pid());
+            domain.insert(protocol, portid, this);
             bound = true;
         }
     }
@@ -114,6 +134,9 @@ public final class NetlinkSocket extends JvmSocket {
         }
         int pid = le(a).getInt(4);
         int nlGroups = le(a).getInt(8);
+        if (nlGroups != 0 && !mayListen(t)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
         domain.lock.lock();
         try {
             if (bound && pid != portid) {
@@ -121,7 +144,7 @@ public final class NetlinkSocket extends JvmSocket {
             }
             if (!bound) {
                 if (pid != 0) {
-                    if (!domain.insert(pid, this)) {
+                    if (!domain.insert(protocol, pid, this)) {
                         throw new ErrnoException(Errno.EADDRINUSE);
                     }
                     portid = pid;
@@ -257,20 +280,31 @@ public final class NetlinkSocket extends JvmSocket {
         return len;
     }
 
-    /** The kernel's rtnetlink answers this socket's requests, from a snapshot of the interfaces taken now. */
-    private void toKernel(GuestThread t, byte[] data) {
-        List<Interfaces.Link> links = t.process().kernel().interfaces().get();
+    /**
+     * The protocol's kernel side answers this socket's requests, from snapshots taken now (the
+     * interfaces; the sockets sock_diag lists); a protocol whose kernel takes no input refuses
+     * (netlink_unicast_kernel, or no kernel socket at all for NETLINK_USERSOCK: ECONNREFUSED).
+     */
+    private void toKernel(GuestThread t, byte[] data) throws ErrnoException {
+        if (protocol == NETLINK_USERSOCK || protocol == NETLINK_SELINUX) {
+            throw new ErrnoException(Errno.ECONNREFUSED);
+        }
+        dev.jlx.core.kernel.Kernel k = t.process().kernel();
+        List<Interfaces.Link> links = protocol == NETLINK_ROUTE ? k.interfaces().get() : null;
+        SockDiag.Sockets sockets = protocol == NETLINK_SOCK_DIAG
+                ? new SockDiag.Sockets(k.inetSockets().diagnoses(), k.unixSockets().diagnoses()) : null;
         domain.lock.lock();
         try {
-            RouteNetlink.Options o = new RouteNetlink.Options(strict, extAck, capAck, privileged(t));
-            RouteNetlink.receive(data, portid, o, links, new RouteNetlink.Sink() {
+            NetlinkKernel.Options o = new NetlinkKernel.Options(strict, extAck, capAck,
+                    t.process().credentials().caps().effective());
+            NetlinkKernel.Sink sink = new NetlinkKernel.Sink() {
                 @Override
                 public void unicast(byte[] datagram) {
                     fromKernel(datagram, UnixSocket.truesize(datagram.length, 0));
                 }
 
                 @Override
-                public int startDump(RouteNetlink.Dump d) {
+                public int startDump(NetlinkKernel.Dump d) {
                     if (dump != null) {
                         return -Errno.EBUSY.number();
                     }
@@ -281,7 +315,12 @@ public final class NetlinkSocket extends JvmSocket {
                     dumpStep();
                     return 0;
                 }
-            });
+            };
+            switch (protocol) {
+                case NETLINK_ROUTE -> RouteNetlink.receive(data, portid, o, links, sink);
+                case NETLINK_SOCK_DIAG -> SockDiag.receive(data, portid, o, sockets, domain.allBound(), sink);
+                default -> KernelFamilies.receive(protocol, data, portid, o, sink);
+            }
         } finally {
             domain.lock.unlock();
         }
@@ -311,7 +350,15 @@ public final class NetlinkSocket extends JvmSocket {
         drops++;
     }
 
+    /** Queues a message for the reader, as the socket's filter (sk_filter) keeps it: cut short, or dropped. */
     private void enqueue(Datagram d) {
+        int keep = filtered(d.data());
+        if (keep < 0) {
+            return;
+        }
+        if (keep < d.data().length) {
+            d = new Datagram(Arrays.copyOf(d.data(), keep), d.portid(), d.group(), d.credentials(), d.truesize());
+        }
         queue.addLast(d);
         rmem += d.truesize();
         changed(true, false);
@@ -331,7 +378,7 @@ public final class NetlinkSocket extends JvmSocket {
     private void broadcast(byte[] data, int group, Ucred creds) {
         domain.lock.lock();
         try {
-            for (NetlinkSocket s : domain.boundView()) {
+            for (NetlinkSocket s : domain.boundView(protocol)) {
                 if (s != this && (s.groups & 1L << (group - 1)) != 0) {
                     if (s.rmem > s.receiveBuffer() || s.congested) {
                         s.overrun();
@@ -354,7 +401,7 @@ public final class NetlinkSocket extends JvmSocket {
         domain.lock.lock();
         try {
             while (true) {
-                NetlinkSocket s = domain.find(to);
+                NetlinkSocket s = domain.find(protocol, to);
                 if (s == null || s.dead) {
                     throw new ErrnoException(Errno.ECONNREFUSED);
                 }
@@ -423,6 +470,11 @@ public final class NetlinkSocket extends JvmSocket {
                 if (m.wantAddress) {
                     m.address = sockaddr(d.portid(), groupMask(d.group()));
                 }
+                if (pktinfo) {
+                    // struct nl_pktinfo: the group the message was sent to, 0 for a unicast.
+                    m.messages.add(new Incoming.Control(SOL_NETLINK, NETLINK_PKTINFO,
+                            le(new byte[4]).putInt(0, d.group()).array()));
+                }
                 m.credentials = passCredentials() ? d.credentials() : null;
             } finally {
                 if (dump != null && rmem <= receiveBuffer() / 2) {
@@ -459,8 +511,11 @@ public final class NetlinkSocket extends JvmSocket {
         try {
             switch (name) {
                 case NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP -> {
+                    if (!mayListen(caller)) {
+                        throw new ErrnoException(Errno.EPERM);
+                    }
                     groupsAllocated = true;
-                    if (val == 0 || Integer.toUnsignedLong(val - 1) >= GROUPS) {
+                    if (val == 0 || Integer.toUnsignedLong(val - 1) >= groupCount) {
                         throw new ErrnoException(Errno.EINVAL);
                     }
                     groups = name == NETLINK_ADD_MEMBERSHIP ? groups | 1L << (val - 1) : groups & ~(1L << (val - 1));
@@ -482,7 +537,7 @@ public final class NetlinkSocket extends JvmSocket {
                 case NETLINK_CAP_ACK -> capAck = on;
                 case NETLINK_EXT_ACK -> extAck = on;
                 case NETLINK_GET_STRICT_CHK -> strict = on;
-                // NETLINK_PKTINFO would add a control message jlx does not make to every message received.
+                case NETLINK_PKTINFO -> pktinfo = on;
                 default -> throw new ErrnoException(Errno.ENOPROTOOPT);
             }
         } finally {
@@ -502,7 +557,7 @@ public final class NetlinkSocket extends JvmSocket {
         domain.lock.lock();
         try {
             if (name == NETLINK_LIST_MEMBERSHIPS) {
-                int size = groupsAllocated ? (GROUPS + 31) / 32 * 4 : 0;
+                int size = groupsAllocated ? (groupCount + 31) / 32 * 4 : 0;
                 ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
                 for (int at = 0; at + 4 <= size && at + 4 <= length; at += 4) {
                     b.putInt(at, (int) (groups >>> (at * 8)));
@@ -510,7 +565,7 @@ public final class NetlinkSocket extends JvmSocket {
                 return java.util.Arrays.copyOf(b.array(), Math.min(size, length - length % 4));
             }
             boolean flag = switch (name) {
-                case NETLINK_PKTINFO -> false;
+                case NETLINK_PKTINFO -> pktinfo;
                 case NETLINK_BROADCAST_ERROR -> broadcastError;
                 case NETLINK_NO_ENOBUFS -> noEnobufs;
                 case NETLINK_LISTEN_ALL_NSID -> listenAllNsid;
@@ -530,6 +585,21 @@ public final class NetlinkSocket extends JvmSocket {
 
     @Override
     protected boolean takesCredentials() {
+        return true;
+    }
+
+    /** NETLINK_LIST_MEMBERSHIPS: optlen is the bitmap's whole size, however little of it fitted. */
+    @Override
+    public int optionLength(int level, int name, int copied) {
+        if (level == SOL_NETLINK && name == NETLINK_LIST_MEMBERSHIPS) {
+            return groupsAllocated ? (groupCount + 31) / 32 * 4 : 0;
+        }
+        return super.optionLength(level, name, copied);
+    }
+
+    /** Timestamps may be asked for; netlink_recvmsg adds none (as Linux's). */
+    @Override
+    protected boolean timestamps(int name) {
         return true;
     }
 
@@ -581,7 +651,7 @@ public final class NetlinkSocket extends JvmSocket {
         try {
             dead = true;
             if (bound) {
-                domain.remove(portid, this);
+                domain.remove(protocol, portid, this);
             }
             queue.clear();
             rmem = 0;
@@ -592,11 +662,21 @@ public final class NetlinkSocket extends JvmSocket {
         }
     }
 
+    int protocolNumber() {
+        return protocol;
+    }
+
+    /** netlink_diag's sk_diag_fill of this socket, the lock held: its netlink_diag_msg (no attributes). */
+    void diag(NetlinkKernel.Message m) {
+        m.u8(AF_NETLINK).u8(type()).u8(protocol).u8(dstPortid != 0 || dstGroup != 0 ? 1 : 0);
+        m.i32(portid).i32(dstPortid).i32(groupMask(dstGroup)).i32((int) inode()).i32((int) inode()).i32(0);
+    }
+
     /** A line of /proc/net/netlink (netlink_seq_show). */
     void procLine(StringBuilder b) {
         domain.lock.lock();
         try {
-            b.append(String.format("0000000000000000 %-3d %-10d %08x %-8d %-8d %-5d %-8d %-8d %-8d\n", NETLINK_ROUTE,
+            b.append(String.format("0000000000000000 %-3d %-10d %08x %-8d %-8d %-5d %-8d %-8d %-8d\n", protocol,
                     Integer.toUnsignedLong(portid), (int) groups, rmem, 0, dump != null ? 1 : 0, 2, drops, inode()));
         } finally {
             domain.lock.unlock();

@@ -88,6 +88,39 @@ public abstract class SocketFile extends OpenFile {
     private static final int PASSCRED = 1 << 8;
     private static final int PASSSEC = 1 << 9;
     private static final int RXQ_OVFL = 1 << 10;
+    private static final int WIFI_STATUS = 1 << 11;
+    private static final int NOFCS = 1 << 12;
+    private static final int SELECT_ERR_QUEUE = 1 << 13;
+    private static final int RCVMARK = 1 << 14;
+    private static final int FILTER_LOCKED = 1 << 15;
+    private static final int ZEROCOPY = 1 << 16;
+    /** SOCK_RCVTSTAMP, SOCK_RCVTSTAMPNS and SOCK_TSTAMP_NEW: which receive timestamp (sock_set_timestamp). */
+    private static final int RCVTSTAMP = 1 << 17;
+    private static final int RCVTSTAMPNS = 1 << 18;
+    private static final int TSTAMP_NEW = 1 << 19;
+    /** sk_userlocks' SOCK_SNDBUF_LOCK and SOCK_RCVBUF_LOCK: set by the buffer options, SO_BUF_LOCK's bits. */
+    private static final int SNDBUF_LOCK = 1;
+    private static final int RCVBUF_LOCK = 2;
+    private volatile int userLocks;
+    /** SO_TIMESTAMPING's flags (sk_tsflags). */
+    private volatile int tsflags;
+    /** Options Linux keeps and reads back that change nothing jlx does (busy polling, pacing, txtime's qdisc). */
+    private volatile int busyPollUsecs;
+    private volatile boolean preferBusyPoll;
+    private volatile int busyPollBudget;
+    private volatile long maxPacingRate = -1;
+    private volatile int incomingCpu = -1;
+    private volatile long txtime;
+    private volatile int txrehash = 1;
+    /** The classic BPF program attached (SO_ATTACH_FILTER: its instructions as given), or null. */
+    private volatile byte[] filter;
+    /** SOF_TIMESTAMPING_* flags this kernel knows (SOF_TIMESTAMPING_LAST is bit 19 in 6.18). */
+    private static final int SOF_TIMESTAMPING_MASK = (1 << 20) - 1;
+    private static final int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
+    private static final int SOF_TIMESTAMPING_BIND_PHC = 1 << 15;
+    private static final int SOF_TIMESTAMPING_OPT_ID_TCP = 1 << 16;
+    /** The BPF extensions this kernel offers (bpf_tell_extensions: SKF_AD_MAX). */
+    private static final int SKF_AD_MAX = 64;
 
     protected SocketFile(int family, int type, int protocol, int statusFlags, int uid, int gid) {
         super(OpenFlags.O_RDWR | statusFlags);
@@ -104,6 +137,11 @@ public abstract class SocketFile extends OpenFile {
 
     public final int type() {
         return type;
+    }
+
+    /** The protocol socket() was given. */
+    public final int protocol() {
+        return protocol;
     }
 
     public final long inode() {
@@ -173,6 +211,11 @@ public abstract class SocketFile extends OpenFile {
 
     /** SIOCOUTQ: bytes sent and not yet taken by the other side. */
     public abstract int outputQueued() throws ErrnoException;
+
+    /** SIOCATMARK: 1 when the next byte to read is the urgent mark, else 0; -1 for a family without the request. */
+    public int atMark() throws ErrnoException {
+        return -1;
+    }
 
     /** poll(2)'s whole answer now (every bit that holds, before the caller's events filter it). */
     protected abstract int readyEvents();
@@ -306,15 +349,23 @@ public abstract class SocketFile extends OpenFile {
                 throw new ErrnoException(Errno.ENOPROTOOPT);
             case SO_DONTROUTE -> setFlag(DONTROUTE, on);
             case SO_BROADCAST -> setFlag(BROADCAST, on);
-            case SO_SNDBUF -> sndbuf = Math.max(Math.min(cap(val, WMEM_MAX), Integer.MAX_VALUE / 2) * 2, SOCK_MIN_SNDBUF);
+            case SO_SNDBUF -> {
+                sndbuf = Math.max(Math.min(cap(val, WMEM_MAX), Integer.MAX_VALUE / 2) * 2, SOCK_MIN_SNDBUF);
+                lock(SNDBUF_LOCK);
+            }
             case SO_SNDBUFFORCE -> {
                 requirePrivilege(privileged);
                 sndbuf = Math.max(Math.min(val < 0 ? 0 : val, Integer.MAX_VALUE / 2) * 2, SOCK_MIN_SNDBUF);
+                lock(SNDBUF_LOCK);
             }
-            case SO_RCVBUF -> rcvbuf = Math.max(Math.min(cap(val, RMEM_MAX), Integer.MAX_VALUE / 2) * 2, SOCK_MIN_RCVBUF);
+            case SO_RCVBUF -> {
+                rcvbuf = Math.max(Math.min(cap(val, RMEM_MAX), Integer.MAX_VALUE / 2) * 2, SOCK_MIN_RCVBUF);
+                lock(RCVBUF_LOCK);
+            }
             case SO_RCVBUFFORCE -> {
                 requirePrivilege(privileged);
                 rcvbuf = Math.max(Math.min(val < 0 ? 0 : val, Integer.MAX_VALUE / 2) * 2, SOCK_MIN_RCVBUF);
+                lock(RCVBUF_LOCK);
             }
             case SO_KEEPALIVE -> setFlag(KEEPALIVE, on);
             case SO_OOBINLINE -> setFlag(OOBINLINE, on);
@@ -350,7 +401,122 @@ public abstract class SocketFile extends OpenFile {
                 if (!timestamps(name)) {
                     throw new ErrnoException(Errno.ENOPROTOOPT);
                 }
+                setTimestamp(name, on);
             }
+            case SO_TIMESTAMPING_OLD, SO_TIMESTAMPING_NEW -> setTimestamping(name, value, val);
+            case SO_WIFI_STATUS -> setFlag(WIFI_STATUS, on);
+            case SO_NOFCS -> setFlag(NOFCS, on);
+            case SO_SELECT_ERR_QUEUE -> setFlag(SELECT_ERR_QUEUE, on);
+            case SO_RCVMARK -> setFlag(RCVMARK, on);
+            case SO_CNX_ADVICE -> { }
+            case SO_INCOMING_CPU -> incomingCpu = val;
+            case SO_BUSY_POLL -> {
+                if (val > busyPollUsecs && !privileged) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if (val < 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                busyPollUsecs = val;
+            }
+            case SO_PREFER_BUSY_POLL -> {
+                if (on && !privileged) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                preferBusyPoll = on;
+            }
+            case SO_BUSY_POLL_BUDGET -> {
+                if (val > busyPollBudget && !privileged) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if (val < 0 || val > 0xffff) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                busyPollBudget = val;
+            }
+            case SO_MAX_PACING_RATE -> maxPacingRate = value.length() >= 8 ? le(value.read(8)).getLong(0)
+                    : val == -1 ? -1 : val & 0xffffffffL;
+            case SO_TXREHASH -> {
+                if (!inet()) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                if (val < -1 || val > 1) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                // SOCK_TXREHASH_DEFAULT (255, as the u8 of -1) takes net.core.txrehash: enabled.
+                txrehash = val == 0 ? 0 : 1;
+            }
+            case SO_ZEROCOPY -> {
+                // Zerocopy sends report their completion on the error queue, which jlx does not keep.
+                if (inet()) {
+                    throw new ErrnoException(Errno.ENOPROTOOPT);
+                }
+                throw new ErrnoException(Errno.EOPNOTSUPP);
+            }
+            case SO_TXTIME -> {
+                if (value.length() != 8) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                ByteBuffer b = le(value.read(8));
+                int clock = b.getInt(0);
+                int txFlags = b.getInt(4);
+                if ((txFlags & ~3) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if (clock != dev.jlx.abi.Clocks.CLOCK_MONOTONIC && !privileged) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                txtime = b.getLong(0);
+            }
+            case SO_BINDTOIFINDEX -> {
+                if (boundDevice != 0 && !t.process().credentials().capable(GuestProcess.CAP_NET_RAW)) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if (val < 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                boundDevice = val;
+            }
+            case SO_BUF_LOCK -> {
+                if ((val & ~(SNDBUF_LOCK | RCVBUF_LOCK)) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                userLocks = val;
+            }
+            // No memory cgroup charges sockets here: sock_reserve_memory has nothing to reserve from.
+            case SO_RESERVE_MEM -> throw new ErrnoException(val < 0 ? Errno.EINVAL : Errno.EOPNOTSUPP);
+            case SO_PEEK_OFF -> {
+                t.process().kernel().warnOnce("so-peek-off", "SO_PEEK_OFF: jlx keeps no peek offset (EOPNOTSUPP)");
+                throw new ErrnoException(Errno.EOPNOTSUPP);
+            }
+            case SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF -> attachFilter(t, name, value);
+            case SO_DETACH_FILTER -> {
+                if (flag(FILTER_LOCKED) != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                if (filter == null) {
+                    throw new ErrnoException(Errno.ENOENT);
+                }
+                filter = null;
+            }
+            case SO_LOCK_FILTER -> {
+                if (flag(FILTER_LOCKED) != 0 && !on) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                setFlag(FILTER_LOCKED, on);
+            }
+            case SO_ATTACH_BPF, SO_ATTACH_REUSEPORT_EBPF -> {
+                // An eBPF program's descriptor: jlx makes none (bpf(2) is ENOSYS), so any file is not one.
+                if (value.length() != 4) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if (flag(FILTER_LOCKED) != 0) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                t.process().fds().get(val);
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            case SO_DETACH_REUSEPORT_BPF -> throw new ErrnoException(flag(REUSEPORT) != 0 ? Errno.ENOENT : Errno.EINVAL);
             case SO_RXQ_OVFL -> setFlag(RXQ_OVFL, on);
             case SO_RCVLOWAT -> rcvlowat = val < 0 ? Integer.MAX_VALUE : val == 0 ? 1 : val;
             case SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW -> rcvtimeo = timeout(value);
@@ -405,6 +571,126 @@ public abstract class SocketFile extends OpenFile {
             throw new ErrnoException(Errno.EPERM);
         }
         boundDevice = index;
+    }
+
+    private synchronized void lock(int bit) {
+        userLocks |= bit;
+    }
+
+    private boolean inet() {
+        return family == AF_INET || family == AF_INET6;
+    }
+
+    /** sock_set_timestamp: which stamp a receive gets (the last option set on wins); off clears both. */
+    private synchronized void setTimestamp(int name, boolean on) {
+        if (!on) {
+            flags &= ~(RCVTSTAMP | RCVTSTAMPNS);
+            return;
+        }
+        boolean isNew = name == SO_TIMESTAMP_NEW || name == SO_TIMESTAMPNS_NEW;
+        boolean ns = name == SO_TIMESTAMPNS_OLD || name == SO_TIMESTAMPNS_NEW;
+        flags = (flags & ~(TSTAMP_NEW | RCVTSTAMPNS)) | RCVTSTAMP | (isNew ? TSTAMP_NEW : 0) | (ns ? RCVTSTAMPNS : 0);
+    }
+
+    /**
+     * sock_set_timestamping: the flags (a whole {@code struct so_timestamping} when optlen is its
+     * size), unknown bits and OPT_ID_TCP without OPT_ID refused; a PHC to bind to is one jlx has not.
+     */
+    private void setTimestamping(int name, OptionValue value, int val) throws ErrnoException {
+        int phc = value.length() == 8 ? le(value.read(8)).getInt(4) : 0;
+        if ((val & ~SOF_TIMESTAMPING_MASK) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((val & SOF_TIMESTAMPING_OPT_ID_TCP) != 0 && (val & SOF_TIMESTAMPING_OPT_ID) == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((val & SOF_TIMESTAMPING_BIND_PHC) != 0) {
+            // sock_timestamping_bind_phc: no device is bound, so there is no PHC vclock of index phc.
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        synchronized (this) {
+            flags = name == SO_TIMESTAMPING_NEW ? flags | TSTAMP_NEW : flags & ~TSTAMP_NEW;
+            tsflags = val;
+        }
+    }
+
+    /**
+     * SO_ATTACH_FILTER (sk_attach_filter) and SO_ATTACH_REUSEPORT_CBPF: a {@code struct sock_fprog}
+     * (exactly its size), EPERM once locked, the program checked as bpf_check_classic does.
+     */
+    private void attachFilter(GuestThread t, int name, OptionValue value) throws ErrnoException {
+        if (value.length() != 16) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer fprog = le(value.read(16));
+        int len = Short.toUnsignedInt(fprog.getShort(0));
+        long insns = fprog.getLong(8);
+        if (flag(FILTER_LOCKED) != 0) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if (insns == 0 || len == 0 || len > ClassicBpf.MAXINSNS) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] program = t.process().space().memory().read(insns, len * ClassicBpf.INSN_SIZE);
+        ClassicBpf.check(program);
+        if (name == SO_ATTACH_REUSEPORT_CBPF) {
+            // sk_reuseport_attach_filter: only a socket of a reuseport group takes one; jlx steers none.
+            if (flag(REUSEPORT) != 0) {
+                t.process().kernel().warnOnce("reuseport-cbpf", "SO_ATTACH_REUSEPORT_CBPF: jlx steers no reuseport"
+                        + " group (EOPNOTSUPP)");
+                throw new ErrnoException(Errno.EOPNOTSUPP);
+            }
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        filter = program;
+    }
+
+    /**
+     * What getsockopt's optlen becomes when {@link #option} gave {@code copied} bytes: the same but
+     * for SO_GET_FILTER (counted in instructions) and a family's own exceptions.
+     */
+    public int optionLength(int level, int name, int copied) {
+        if (level == SOL_SOCKET && name == SO_GET_FILTER) {
+            byte[] program = filter;
+            return program == null ? 0 : program.length / ClassicBpf.INSN_SIZE;
+        }
+        return copied;
+    }
+
+    /** The stamp a receive of this socket's own making gets (__sock_recv_timestamp): none unless asked for. */
+    protected final void stamp(Incoming m) {
+        int type = timestampType();
+        if (type == 0) {
+            return;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        boolean ns = type == SO_TIMESTAMPNS_OLD || type == SO_TIMESTAMPNS_NEW;
+        m.messages.add(new Incoming.Control(SOL_SOCKET, type, le(new byte[16]).putLong(0, now.getEpochSecond())
+                .putLong(8, ns ? now.getNano() : now.getNano() / 1000).array()));
+    }
+
+    /**
+     * Runs the attached filter over a packet about to be queued on this socket (sk_filter): the
+     * bytes to keep (the packet cut to them when fewer), -1 to drop it; the whole length without one.
+     */
+    protected final int filtered(byte[] packet) {
+        byte[] program = filter;
+        if (program == null) {
+            return packet.length;
+        }
+        long keep = ClassicBpf.run(program, packet);
+        return keep == 0 ? -1 : (int) Math.min(keep, packet.length);
+    }
+
+    /** The receive timestamp's control message type (SO_TIMESTAMP_OLD and its kin), 0 for none. */
+    public final int timestampType() {
+        int f = flags;
+        if ((f & RCVTSTAMP) == 0) {
+            return 0;
+        }
+        boolean ns = (f & RCVTSTAMPNS) != 0;
+        return (f & TSTAMP_NEW) != 0 ? ns ? SO_TIMESTAMPNS_NEW : SO_TIMESTAMP_NEW
+                : ns ? SO_TIMESTAMPNS_OLD : SO_TIMESTAMP_OLD;
     }
 
     /** The buffer options take their value as a u32 capped at the sysctl's maximum. */
@@ -526,7 +812,79 @@ public abstract class SocketFile extends OpenFile {
                 byte[] n = l.name().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 return java.util.Arrays.copyOf(n, n.length + 1);
             }
-            case SO_INCOMING_CPU -> v = -1;
+            case SO_INCOMING_CPU -> v = incomingCpu;
+            case SO_GET_FILTER -> {
+                // sk_get_filter: optlen counts instructions; 0 only asks how many.
+                byte[] program = filter;
+                if (program == null || length == 0) {
+                    return new byte[0];
+                }
+                if (length < program.length / ClassicBpf.INSN_SIZE) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                return program.clone();
+            }
+            case SO_TIMESTAMP_OLD -> v = (flags & (RCVTSTAMP | TSTAMP_NEW | RCVTSTAMPNS)) == RCVTSTAMP ? 1 : 0;
+            case SO_TIMESTAMPNS_OLD -> v = (flags & (RCVTSTAMPNS | TSTAMP_NEW)) == RCVTSTAMPNS ? 1 : 0;
+            case SO_TIMESTAMP_NEW -> v = (flags & (RCVTSTAMP | TSTAMP_NEW)) == (RCVTSTAMP | TSTAMP_NEW) ? 1 : 0;
+            case SO_TIMESTAMPNS_NEW -> v = (flags & (RCVTSTAMPNS | TSTAMP_NEW)) == (RCVTSTAMPNS | TSTAMP_NEW) ? 1 : 0;
+            case SO_TIMESTAMPING_OLD, SO_TIMESTAMPING_NEW -> {
+                // struct so_timestamping: the flags and the PHC bound to (none).
+                return cut(le(new byte[8]).putInt(0, tsflags).array(), length);
+            }
+            case SO_WIFI_STATUS -> v = flag(WIFI_STATUS);
+            case SO_NOFCS -> v = flag(NOFCS);
+            case SO_SELECT_ERR_QUEUE -> v = flag(SELECT_ERR_QUEUE);
+            case SO_RCVMARK -> v = flag(RCVMARK);
+            case SO_LOCK_FILTER -> v = flag(FILTER_LOCKED);
+            case SO_ZEROCOPY -> v = 0;
+            case SO_BPF_EXTENSIONS -> v = SKF_AD_MAX;
+            case SO_BUSY_POLL -> v = busyPollUsecs;
+            case SO_PREFER_BUSY_POLL -> v = preferBusyPoll ? 1 : 0;
+            case SO_MAX_PACING_RATE -> {
+                if (length >= 8) {
+                    return le(new byte[8]).putLong(0, maxPacingRate).array();
+                }
+                v = Long.compareUnsigned(maxPacingRate, 0xffffffffL) > 0 ? -1 : (int) maxPacingRate;
+            }
+            case SO_INCOMING_NAPI_ID -> v = 0;
+            case SO_TXTIME -> {
+                return cut(le(new byte[8]).putLong(0, txtime).array(), length);
+            }
+            case SO_BINDTOIFINDEX -> v = boundDevice;
+            case SO_BUF_LOCK -> v = userLocks;
+            case SO_RESERVE_MEM -> v = 0;
+            case SO_TXREHASH -> {
+                if (!inet()) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                v = txrehash;
+            }
+            case SO_PEEK_OFF -> {
+                if (family == AF_NETLINK) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                v = -1;
+            }
+            case SO_MEMINFO -> {
+                // sk_get_meminfo: an AF_UNIX message is charged to its sender, by its bytes here (Linux: truesize).
+                ByteBuffer b = le(new byte[36]);
+                b.putInt(4, rcvbuf).putInt(8, outputQueued()).putInt(12, sndbuf);
+                return cut(b.array(), length);
+            }
+            case SO_NETNS_COOKIE -> {
+                if (length != 8) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                // The guest's one network namespace: the first cookie handed out.
+                return le(new byte[8]).putLong(0, 1).array();
+            }
+            case SO_PEERGROUPS -> {
+                if (peerCredentials() == null) {
+                    throw new ErrnoException(Errno.ENODATA);
+                }
+                throw new ErrnoException(Errno.ENOPROTOOPT);
+            }
             case SO_COOKIE -> {
                 // Its u64 is not cut to a shorter buffer, as the ints are.
                 if (length < 8) {
@@ -605,6 +963,23 @@ public abstract class SocketFile extends OpenFile {
     @Override
     public final int poll(int events) {
         return readyEvents() & events;
+    }
+
+    /** The protocol's name (sk_prot->name), which sockfs's system.sockprotoname attribute gives. */
+    public final String protocolName() {
+        return switch (family) {
+            case AF_UNIX -> type == SOCK_STREAM ? "UNIX-STREAM" : "UNIX";
+            case AF_NETLINK -> "NETLINK";
+            case AF_INET, AF_INET6 -> {
+                if (protocol == dev.jlx.abi.Inet.IPPROTO_UDPLITE && type == SOCK_DGRAM) {
+                    yield family == AF_INET6 ? "UDPLITEv6" : "UDP-Lite";
+                }
+                yield (type == SOCK_STREAM ? "TCP" : type == SOCK_RAW ? "RAW"
+                        : protocol == dev.jlx.abi.Inet.IPPROTO_ICMP || protocol == dev.jlx.abi.Inet.IPPROTO_ICMPV6 ? "PING"
+                        : "UDP") + (family == AF_INET6 ? "v6" : "");
+            }
+            default -> "";
+        };
     }
 
     /** "socket:[inode]", the name /proc/PID/fd shows. */

@@ -99,6 +99,29 @@ public final class UnixDomain {
         return null;
     }
 
+    /** The sockets' descriptions for unix_diag, in creation order (connections not accepted yet left out). */
+    public List<SockDiag.Unix> diagnoses() {
+        lock.lock();
+        try {
+            List<SockDiag.Unix> out = new ArrayList<>();
+            for (UnixSocket s : sockets) {
+                UnixPaths.NodeKey node = null;
+                for (Map.Entry<UnixPaths.NodeKey, UnixSocket> e : pathNames.entrySet()) {
+                    if (e.getValue() == s) {
+                        node = e.getKey();
+                    }
+                }
+                SockDiag.Unix d = s.diag(node);
+                if (d != null) {
+                    out.add(d);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** /proc/net/unix, as unix_seq_show prints it (kernel addresses hidden, as for an unprivileged reader). */
     public byte[] procNetUnix() {
         List<UnixSocket> all;

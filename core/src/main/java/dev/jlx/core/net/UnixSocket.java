@@ -1050,6 +1050,18 @@ public final class UnixSocket extends JvmSocket {
                 if (other == null) {
                     other = findOther(t, to);
                 }
+                // The receiver's filter (sk_filter) may drop the datagram, which the sender is not told of, or cut it.
+                int keep = other.filtered(p.data);
+                if (keep < 0) {
+                    release(p, dropped);
+                    return len;
+                }
+                if (keep < p.data.length) {
+                    Packet cut = new Packet(Arrays.copyOf(p.data, keep), this, p.truesize, null);
+                    cut.credentials = p.credentials;
+                    cut.rights = p.rights;
+                    p = cut;
+                }
                 if (!maySend(other)) {
                     throw new ErrnoException(Errno.EPERM);
                 }
@@ -1087,15 +1099,20 @@ public final class UnixSocket extends JvmSocket {
                 break;
             }
         } catch (ErrnoException e) {
-            if (p.rights != null) {
-                dropped.addAll(p.rights);
-                domain.inflight(uid(), -p.rights.size());
-            }
+            release(p, dropped);
             throw e;
         }
         addCredentials(t, p, other);
         queueTo(other, p);
         return len;
+    }
+
+    /** A datagram not sent: the files it carried are closed (once the lock is let go) and no longer in flight. */
+    private void release(Packet p, List<OpenFile> dropped) {
+        if (p.rights != null) {
+            dropped.addAll(p.rights);
+            domain.inflight(uid(), -p.rights.size());
+        }
     }
 
     /**
@@ -1130,6 +1147,18 @@ public final class UnixSocket extends JvmSocket {
             GuestProcess proc = t.process();
             p.credentials = new Ucred(proc.pid(), proc.credentials().uid(), proc.credentials().gid());
         }
+    }
+
+    /** unix_ioctl's SIOCATMARK: jlx's AF_UNIX sockets carry no out-of-band byte, so none is ever at the mark. */
+    @Override
+    public int atMark() {
+        return 0;
+    }
+
+    /** Any receive timestamp may be asked for: datagrams get one as they are read, streams none (as Linux's). */
+    @Override
+    protected boolean timestamps(int name) {
+        return true;
     }
 
     private void queueTo(UnixSocket other, Packet p) {
@@ -1371,6 +1400,8 @@ public final class UnixSocket extends JvmSocket {
             m.resultFlags |= MSG_TRUNC;
         }
         new Cursor(m.buffer).put(p.data, 0, n);
+        // unix_dgram_recvmsg stamps a datagram as it is read (nothing stamped it before).
+        stamp(m);
         m.credentials = passCredentials() ? orNobody(p.credentials) : null;
         if (peek) {
             m.rights = p.rights != null ? retained(p.rights) : null;
@@ -1507,6 +1538,32 @@ public final class UnixSocket extends JvmSocket {
     /** Counts the packets taken from this socket's queue, for senders waiting on it. */
     private long outputFromReceiver() {
         return outputChanges;
+    }
+
+    /**
+     * What unix_diag reports of the socket (sk_diag_fill), the lock held; null for a connection not
+     * accepted yet, which Linux's table does not hold. A connection not accepted has no inode (0) as
+     * a peer or in a listener's queue; a listener's queues are its queue's length and backlog.
+     */
+    SockDiag.Unix diag(UnixPaths.NodeKey node) {
+        if (embryo) {
+            return null;
+        }
+        long rq = 0;
+        if (state == TCP_LISTEN) {
+            rq = queue.size();
+        } else if (type() == SOCK_DGRAM) {
+            rq = queue.isEmpty() ? 0 : queue.peekFirst().data.length;
+        } else {
+            for (Packet p : queue) {
+                rq += p.left();
+            }
+        }
+        byte[] name = address == null ? null : Arrays.copyOfRange(address, PATH_OFFSET, address.length);
+        long peerInode = peer == null || peer.embryo ? 0 : peer.inode();
+        return new SockDiag.Unix(type(), state, inode(), name, node, peer != null, peerInode,
+                state == TCP_LISTEN ? queue.size() : 0, (int) rq,
+                state == TCP_LISTEN ? backlog : (int) wmem, uid(), shutdown);
     }
 
     /** A line of /proc/net/unix (unix_seq_show), the lock held by the caller or not needed. */

@@ -4,6 +4,7 @@ import static dev.jlx.abi.Socket.*;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Ioctl;
+import dev.jlx.abi.Netlink;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.struct.Cmsghdr;
 import dev.jlx.abi.struct.Mmsghdr;
@@ -373,10 +374,19 @@ final class SocketSyscalls {
             len = mem.readInt(lenAddr);
         }
         byte[] value = s.option(level, a.i32(2), len);
+        int reported = s.optionLength(level, a.i32(2), value.length);
         if (value.length > 0) {
-            mem.write(a.addr(3), value);
+            try {
+                mem.write(a.addr(3), value);
+            } catch (ErrnoException fault) {
+                // netlink_getsockopt writes NETLINK_LIST_MEMBERSHIPS's optlen even when the bitmap faulted.
+                if (level == Netlink.SOL_NETLINK && a.i32(2) == Netlink.NETLINK_LIST_MEMBERSHIPS) {
+                    mem.writeInt(lenAddr, reported);
+                }
+                throw fault;
+            }
         }
-        mem.writeInt(lenAddr, value.length);
+        mem.writeInt(lenAddr, reported);
         return 0;
     }
 
@@ -635,15 +645,18 @@ final class SocketSyscalls {
             }
             ControlOut out = new ControlOut(mem, h.control(), h.controllen());
             if (h.control() == 0) {
-                if (in.credentials != null || in.rights != null) {
+                if (in.credentials != null || in.rights != null || !in.messages.isEmpty()) {
                     out.truncated = true;
                 }
                 closeAll(in.rights);
             } else {
+                for (Incoming.Control c : in.messages) {
+                    out.put(c.level(), c.type(), c.data());
+                }
                 if (in.credentials != null) {
                     ByteBuffer c = GuestMemory.structBuffer(Ucred.SIZE);
                     in.credentials.writeTo(c, 0);
-                    out.put(SCM_CREDENTIALS, c.array());
+                    out.put(SOL_SOCKET, SCM_CREDENTIALS, c.array());
                 }
                 if (in.rights != null) {
                     out.rights(t, in.rights, (flags & MSG_CMSG_CLOEXEC) != 0);
@@ -698,7 +711,7 @@ final class SocketSyscalls {
         }
 
         /** put_cmsg: the header and as much of the data as fits (MSG_CTRUNC when not all). */
-        void put(int type, byte[] data) throws ErrnoException {
+        void put(int level, int type, byte[] data) throws ErrnoException {
             if (at == 0 || left < Cmsghdr.SIZE) {
                 truncated = true;
                 return;
@@ -709,7 +722,7 @@ final class SocketSyscalls {
                 len = left;
             }
             ByteBuffer h = GuestMemory.structBuffer(Cmsghdr.SIZE);
-            new Cmsghdr(len, SOL_SOCKET, type).writeTo(h, 0);
+            new Cmsghdr(len, level, type).writeTo(h, 0);
             mem.writeStruct(at, h);
             mem.write(at + Cmsghdr.SIZE, data, 0, (int) (len - Cmsghdr.SIZE));
             advance(Cmsghdr.space(data.length));
@@ -863,6 +876,19 @@ final class SocketSyscalls {
                 // A terminal call ('T') on a socket is ENOTTY as on any file that is no terminal, no gap.
                 if ((request >> 8 & 0xff) == 'T') {
                     throw new ErrnoException(Errno.ENOTTY);
+                }
+                int mark = request == Ioctl.SIOCATMARK ? s.atMark() : -1;
+                if (mark >= 0) {
+                    mem.writeInt(arg, mark);
+                    return 0;
+                }
+                // sock_do_ioctl: a socket request (type 0x89) the family does not take is a device's,
+                // whose struct ifreq is read first; dev_ioctl knows none of the rest.
+                if ((request >> 8 & 0xff) == 0x89) {
+                    mem.readStruct(arg, Netlink.IFREQ_SIZE);
+                    if (request == Ioctl.SIOCATMARK) {
+                        throw new ErrnoException(Errno.ENOTTY);
+                    }
                 }
                 t.process().kernel().warnOnce("socket-ioctl-" + request, "unimplemented socket ioctl 0x"
                         + Integer.toHexString(request) + ": ENOTTY");

@@ -11,7 +11,10 @@ import dev.jlx.abi.struct.Linger;
 import dev.jlx.abi.struct.Msghdr;
 import dev.jlx.abi.struct.Ucred;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.net.NetlinkSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -130,12 +133,20 @@ final class SocketTrace {
                     option(b, mem, args[i - 2], args[i - 1], v, readInt(mem, next));
                 }
             }
-            case MSGHDR_IN -> msghdr(b, mem, v, -1);
+            case BUF_IN, BUF_OUT -> {
+                // A netlink socket's data is netlink messages (the fd is the first argument of every such call).
+                int protocol = netlinkProtocol((int) args[0]);
+                if (protocol < 0 || (f == ArgFormat.BUF_OUT && result < 0)) {
+                    return false;
+                }
+                messages(b, mem, v, f == ArgFormat.BUF_IN ? next : Math.min(result, next), protocol);
+            }
+            case MSGHDR_IN -> msghdr(b, mem, v, -1, netlinkProtocol((int) args[0]));
             case MSGHDR_OUT -> {
                 if (result < 0) {
                     b.append("0x").append(Long.toHexString(v));
                 } else {
-                    msghdr(b, mem, v, result);
+                    msghdr(b, mem, v, result, netlinkProtocol((int) args[0]));
                 }
             }
             case SOCKLEN_OUT -> {
@@ -309,7 +320,94 @@ final class SocketTrace {
      * A msghdr: its name, iovecs (for a receive, the bytes it got: {@code received} in all) and
      * control messages, as strace prints them.
      */
-    private static void msghdr(StringBuilder b, GuestMemory mem, long address, long received) {
+    /** The netlink protocol of the caller's descriptor {@code fd}, -1 when it is no netlink socket. */
+    private static int netlinkProtocol(int fd) {
+        GuestThread t = Kernel.caller();
+        try {
+            return t != null && t.process().fds().peek(fd) instanceof NetlinkSocket s ? s.protocol() : -1;
+        } catch (ErrnoException closed) {
+            return -1;
+        }
+    }
+
+    private static final Map<Long, String> NLMSG = Map.of(1L, "NLMSG_NOOP", 2L, "NLMSG_ERROR", 3L, "NLMSG_DONE",
+            4L, "NLMSG_OVERRUN");
+    private static final Map<Long, String> RTM = Tracer.Names.of(Netlink.class, "RTM_", "RTM_BASE", "RTM_MAX");
+    private static final Map<Long, String> NLM_F = Map.of(1L, "NLM_F_REQUEST", 2L, "NLM_F_MULTI", 4L, "NLM_F_ACK",
+            8L, "NLM_F_ECHO", 0x10L, "NLM_F_DUMP_INTR", 0x20L, "NLM_F_DUMP_FILTERED");
+    private static final int NETLINK_ROUTE = 0;
+    private static final int NETLINK_SOCK_DIAG = 4;
+    /** SOCK_DIAG_BY_FAMILY and SOCK_DESTROY. */
+    private static final Map<Long, String> SOCK_DIAG = Map.of(20L, "SOCK_DIAG_BY_FAMILY", 21L, "SOCK_DESTROY");
+
+    /**
+     * {@code length} bytes of netlink messages as strace shows them: each header decoded
+     * ({@code {nlmsg_len=20, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, ...}}),
+     * its payload quoted; a list in brackets when there are several.
+     */
+    private static void messages(StringBuilder b, GuestMemory mem, long address, long length, int protocol) {
+        byte[] d;
+        try {
+            d = address == 0 ? null : mem.read(address, (int) Math.min(Math.max(length, 0), 4096));
+        } catch (ErrnoException e) {
+            d = null;
+        }
+        if (d == null || d.length < 16) {
+            Tracer.string(b, address, length, mem);
+            return;
+        }
+        ByteBuffer m = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+        StringBuilder list = new StringBuilder();
+        int count = 0;
+        int at = 0;
+        while (d.length - at >= 16 && count < Tracer.STRING_LIMIT) {
+            long len = Integer.toUnsignedLong(m.getInt(at));
+            int type = Short.toUnsignedInt(m.getShort(at + 4));
+            int flags = Short.toUnsignedInt(m.getShort(at + 6));
+            if (count++ > 0) {
+                list.append(", ");
+            }
+            int end = len < 16 || len > d.length - at ? d.length : at + (int) len;
+            if (end > at + 16) {
+                list.append('[');
+            }
+            list.append("{nlmsg_len=").append(len).append(", nlmsg_type=");
+            String name = type < 16 ? NLMSG.get((long) type)
+                    : protocol == NETLINK_ROUTE ? RTM.get((long) type)
+                    : protocol == NETLINK_SOCK_DIAG ? SOCK_DIAG.get((long) type) : null;
+            list.append(name != null ? name : "0x" + Integer.toHexString(type)).append(", nlmsg_flags=");
+            // NLM_F_ROOT|NLM_F_MATCH is NLM_F_DUMP for the requests that read (rtnetlink's GETs, sock_diag's).
+            boolean get = (protocol == NETLINK_ROUTE && type >= 16 && type % 4 == 2) || protocol == NETLINK_SOCK_DIAG;
+            int rest = flags;
+            if (get && (flags & 0x300) == 0x300) {
+                rest &= ~0x300;
+            }
+            StringBuilder f = new StringBuilder();
+            Tracer.flagsOrZero(f, rest, NLM_F, "0");
+            if (rest != flags) {
+                f = new StringBuilder(rest == 0 ? "NLM_F_DUMP" : f + "|NLM_F_DUMP");
+            }
+            list.append(f).append(", nlmsg_seq=").append(Integer.toUnsignedLong(m.getInt(at + 8)))
+                    .append(", nlmsg_pid=").append(Integer.toUnsignedLong(m.getInt(at + 12))).append('}');
+            if (end > at + 16) {
+                list.append(", ");
+                quote(list, d, at + 16, end);
+                list.append(']');
+            }
+            at = len < 16 ? d.length : (int) Math.min(d.length, at + ((len + 3) & ~3L));
+        }
+        if (at < d.length) {
+            list.append(", ");
+            quote(list, d, at, d.length);
+            count++;
+        }
+        b.append(count > 1 ? "[" : "").append(list).append(count > 1 ? "]" : "");
+        if (length > d.length) {
+            b.append("...");
+        }
+    }
+
+    private static void msghdr(StringBuilder b, GuestMemory mem, long address, long received, int netlink) {
         Msghdr h;
         try {
             h = Msghdr.readFrom(mem.readStruct(address, Msghdr.SIZE), 0);
@@ -324,7 +422,7 @@ final class SocketTrace {
             sockaddr(b, mem, h.name(), h.namelen());
         }
         b.append(", msg_namelen=").append(h.namelen()).append(", msg_iov=");
-        iovecs(b, mem, h.iov(), h.iovlen(), received);
+        iovecs(b, mem, h.iov(), h.iovlen(), received, netlink);
         b.append(", msg_iovlen=").append(h.iovlen()).append(", msg_control=");
         control(b, mem, h.control(), h.controllen());
         b.append(", msg_controllen=").append(h.controllen()).append(", msg_flags=");
@@ -332,7 +430,8 @@ final class SocketTrace {
         b.append('}');
     }
 
-    private static void iovecs(StringBuilder b, GuestMemory mem, long address, long count, long received) {
+    private static void iovecs(StringBuilder b, GuestMemory mem, long address, long count, long received,
+            int netlink) {
         if (address == 0) {
             b.append("NULL");
             return;
@@ -349,7 +448,11 @@ final class SocketTrace {
                 }
                 b.append("{iov_base=");
                 long shown = received < 0 ? iov.len() : Math.min(iov.len(), Math.max(left, 0));
-                Tracer.string(b, iov.base(), shown, mem);
+                if (netlink >= 0) {
+                    messages(b, mem, iov.base(), shown, netlink);
+                } else {
+                    Tracer.string(b, iov.base(), shown, mem);
+                }
                 left -= iov.len();
                 b.append(", iov_len=").append(Long.toUnsignedString(iov.len())).append('}');
             }

@@ -7,7 +7,9 @@ import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.VfsFile;
 import dev.jlx.core.fs.Vfs;
+import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.net.SocketFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -38,15 +40,66 @@ final class XattrSyscalls {
 
     private static long get(GuestThread t, Args a, boolean follow) throws ErrnoException {
         ByteString name = name(t, a.addr(1));
+        SocketFile s = follow ? socketBehind(t, a.addr(0)) : null;
+        if (s != null) {
+            return sockfsGet(s, name, buffer(t, a.addr(2), a.u64(3), true));
+        }
         Vfs.Resolved r = resolve(t, a.addr(0), follow);
         return r.fs().getxattr(r.path(), follow, name, buffer(t, a.addr(2), a.u64(3), true));
     }
+
+    /**
+     * The socket a /proc/PID/fd/N link leads to (followed, it is the socket's sockfs inode), or
+     * null for any other path.
+     */
+    private static SocketFile socketBehind(GuestThread t, long pathAddr) throws ErrnoException {
+        Vfs.Resolved r = resolve(t, pathAddr, false);
+        java.util.List<ByteString> c = r.guestPath().components();
+        int n = c.size();
+        if (n < 3 || !c.get(n - 2).equals(ByteString.of("fd")) || !r.fs().isMagicLink(r.path())) {
+            return null;
+        }
+        try {
+            GuestProcess p = t.process().kernel().process(Integer.parseInt(c.get(n - 3).toString()));
+            OpenFile f = p == null ? null : p.fds().get(Integer.parseInt(c.get(n - 1).toString()));
+            return f instanceof SocketFile s ? s : null;
+        } catch (NumberFormatException | ErrnoException notOne) {
+            return null;
+        }
+    }
+
+    /** sockfs's attributes: system.sockprotoname, the protocol's name (sk_prot->name) and its NUL; no others. */
+    private static long sockfsGet(SocketFile s, ByteString name, MemorySegment value) throws ErrnoException {
+        if (!name.equals(SOCKPROTONAME)) {
+            throw new ErrnoException(Errno.ENODATA);
+        }
+        return copyOut(ByteString.of(s.protocolName() + "\0").toByteArray(), value);
+    }
+
+    /** An attribute's bytes into the caller's buffer: the size alone for none, ERANGE for one too small. */
+    private static long copyOut(byte[] bytes, MemorySegment value) throws ErrnoException {
+        if (value.byteSize() == 0) {
+            return bytes.length;
+        }
+        if (value.byteSize() < bytes.length) {
+            throw new ErrnoException(Errno.ERANGE);
+        }
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, value, 0, bytes.length);
+        return bytes.length;
+    }
+
+    private static final ByteString SOCKPROTONAME = ByteString.of("system.sockprotoname");
+    /** sockfs_listxattr: the one name, NUL-terminated (no security module adds its own here). */
+    private static final byte[] SOCKFS_LIST = "system.sockprotoname\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Implements Linux syscall fgetxattr(2). */
     static long fgetxattr(GuestThread t, Args a) throws ErrnoException {
         ByteString name = name(t, a.addr(1));
         OpenFile f = t.process().fds().get(a.fd(0));
         MemorySegment value = buffer(t, a.addr(2), a.u64(3), true);
+        if (f instanceof SocketFile s) {
+            return sockfsGet(s, name, value);
+        }
         if (!(f instanceof VfsFile v)) {
             throw new ErrnoException(Errno.ENODATA);
         }
@@ -64,6 +117,9 @@ final class XattrSyscalls {
     }
 
     private static long list(GuestThread t, Args a, boolean follow) throws ErrnoException {
+        if (follow && socketBehind(t, a.addr(0)) != null) {
+            return copyOut(SOCKFS_LIST, buffer(t, a.addr(1), a.u64(2), true));
+        }
         Vfs.Resolved r = resolve(t, a.addr(0), follow);
         return r.fs().listxattr(r.path(), follow, buffer(t, a.addr(1), a.u64(2), true));
     }
@@ -72,6 +128,9 @@ final class XattrSyscalls {
     static long flistxattr(GuestThread t, Args a) throws ErrnoException {
         OpenFile f = t.process().fds().get(a.fd(0));
         MemorySegment list = buffer(t, a.addr(1), a.u64(2), true);
+        if (f instanceof SocketFile) {
+            return copyOut(SOCKFS_LIST, list);
+        }
         return f instanceof VfsFile v ? v.ops().listxattr(list) : 0;
     }
 

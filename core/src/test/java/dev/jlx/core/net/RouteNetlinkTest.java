@@ -32,10 +32,10 @@ class RouteNetlinkTest {
                     new Interfaces.Address(HexFormat.of().parseHex("fe8000000000000000fc00fffe000001"), 64, null,
                             RT_SCOPE_LINK)));
     private static final List<Interfaces.Link> LINKS = Interfaces.fixed(List.of(ETH0)).get();
-    private static final RouteNetlink.Options PLAIN = new RouteNetlink.Options(false, false, false, false);
+    private static final NetlinkKernel.Options PLAIN = new NetlinkKernel.Options(false, false, false, 0);
 
     /** What the kernel side sent: datagrams at once, and each dump's datagrams at the room given. */
-    private static final class Collected implements RouteNetlink.Sink {
+    private static final class Collected implements NetlinkKernel.Sink {
         final List<byte[]> datagrams = new ArrayList<>();
         final int room;
 
@@ -49,7 +49,7 @@ class RouteNetlinkTest {
         }
 
         @Override
-        public int startDump(RouteNetlink.Dump dump) {
+        public int startDump(NetlinkKernel.Dump dump) {
             while (!dump.finished()) {
                 datagrams.add(dump.nextDatagram(room));
             }

@@ -71,6 +71,9 @@ final class PosixNetwork implements HostNetwork {
     /** FIONREAD and SIOCOUTQ (TIOCOUTQ) of Linux. */
     private static final long LINUX_FIONREAD = 0x541B;
     private static final long LINUX_SIOCOUTQ = 0x5411;
+    /** SIOCATMARK of Linux, and of macOS (_IOR('s', 7, int)). */
+    private static final long LINUX_SIOCATMARK = 0x8905;
+    private static final long DARWIN_SIOCATMARK = 0x40047307L;
     private static final int LINUX_O_NONBLOCK = 0x800;
     /** AF_UNIX (1 on both hosts) and sizeof(sun_path): Linux's 108, macOS's 104 (after sun_len and a u8 family). */
     private static final int AF_UNIX = 1;
@@ -688,6 +691,11 @@ final class PosixNetwork implements HostNetwork {
         @Override
         public int unsent() throws ErrnoException {
             return linux ? ioctlInt(LINUX_SIOCOUTQ) : darwinSocketInt(DARWIN_SO_NWRITE);
+        }
+
+        @Override
+        public int atMark() throws ErrnoException {
+            return ioctlInt(linux ? LINUX_SIOCATMARK : DARWIN_SIOCATMARK);
         }
 
         private int ioctlInt(long request) throws ErrnoException {

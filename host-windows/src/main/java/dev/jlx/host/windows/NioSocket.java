@@ -187,6 +187,12 @@ abstract sealed class NioSocket implements HostSocket, NioPoller.Target permits 
     /** Closes every channel of the socket (its lock held). */
     abstract void closeChannels();
 
+    /** SIOCATMARK: java.nio cannot ask the host where the urgent mark is: never at it (a quirk). */
+    @Override
+    public int atMark() {
+        return 0;
+    }
+
     /**
      * Takes sk_err (sock_error), the lock held: the error, or null for none. A socket that stopped
      * waiting for data while it had one waits again.

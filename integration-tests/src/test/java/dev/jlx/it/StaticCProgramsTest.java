@@ -114,6 +114,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("dnotify", t, List.of()));
             cases.add(Arguments.of("robust", t, List.of()));
             cases.add(Arguments.of("x87nest", t, List.of()));
+            cases.add(Arguments.of("misccalls3", t, List.of()));
         }
         return cases.stream();
     }
@@ -227,7 +228,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.Toolchain.values()) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "misccalls3")) {
                 cases.add(Arguments.of(name, t));
             }
         }

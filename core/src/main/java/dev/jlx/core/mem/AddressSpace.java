@@ -654,6 +654,52 @@ public final class AddressSpace implements CpuEngine.Code {
         return out;
     }
 
+    /**
+     * remap_file_pages(2) as Linux emulates it since 3.16 (an mmap MAP_FIXED of the same file): the
+     * pages [start, start + size), which must lie in MAP_SHARED mappings of one object with one
+     * protection and no hole (EINVAL otherwise), now map that object's pages from page {@code pgoff}.
+     * The new pages must lie within the host memory the mapping was made over (the part of the file
+     * mmap mapped, or the whole shared anonymous memory): others are EINVAL, as jlx keeps no handle
+     * on the file to map more of it.
+     */
+    public synchronized void remapPages(long start, long size, long pgoff) throws ErrnoException {
+        Vma v = find(start);
+        if (v == null || !v.shared() || v.sharedHost == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long end = start + size;
+        for (long at = v.end; at < end;) {
+            Vma next = find(at);
+            if (next == null || next.sharedHost != v.sharedHost || next.flags != v.flags || next.prot != v.prot) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            at = next.end;
+        }
+        SharedHost shared = v.sharedHost;
+        long inHost = v.host.address() - shared.memory().address();
+        // The object's offset of the host memory's first byte: a file mapping's is mmap's offset, shared anonymous memory's 0.
+        long base = v.name == null ? 0 : v.fileOffset - inHost;
+        long from = pgoff * PAGE - base;
+        if (pgoff > Long.MAX_VALUE / PAGE || from < 0 || from > shared.size() - size) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ensureRoom(start, end, 1, v.prot);
+        shared.share();
+        unmapRange(start, end);
+        if (references(shared)) {
+            // This space still maps some of it: the count taken above is one too many.
+            shared.release();
+        }
+        Vma remapped = new Vma(start, end, v.prot, v.flags, v.name, shared.memory().asSlice(from, size), v.maxProt,
+                v.name == null ? 0 : base + from, shared, null, false);
+        put(remapped);
+        if (remapped.inEngines()) {
+            for (CpuEngine e : engines) {
+                e.map(start, size, v.prot, remapped.host);
+            }
+        }
+    }
+
     /** mprotect(2): ENOMEM when any page of the range is unmapped. */
     public synchronized void protect(long address, long length, int prot) throws ErrnoException {
         if ((address & (PAGE - 1)) != 0) {
@@ -837,6 +883,14 @@ public final class AddressSpace implements CpuEngine.Code {
             total += (v.flags & Mman.MAP_LOCKED) != 0 ? v.end - v.start : 0;
         }
         return total;
+    }
+
+    /** ENOMEM unless every page of [address, address + length) is mapped (madvise's hints). */
+    public synchronized void checkMapped(long address, long length) throws ErrnoException {
+        long end = address + pageUp(length);
+        if (end < address || !isFullyMapped(address, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
     }
 
     boolean isFullyMapped(long start, long end) {

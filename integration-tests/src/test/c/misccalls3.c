@@ -1,0 +1,268 @@
+/* remap_file_pages, process_madvise, process_mrelease, ustat, sysfs, restart_syscall, vhangup and
+ * memfd_secret, against Linux. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "errname.h"
+
+#ifndef SYS_process_madvise
+#define SYS_process_madvise 440
+#endif
+#ifndef SYS_process_mrelease
+#define SYS_process_mrelease 448
+#endif
+#ifndef SYS_memfd_secret
+#define SYS_memfd_secret 447
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+
+static void show(const char *label, long r) {
+    if (r < 0) {
+        const char *name = errname(errno);
+        if (strcmp(name, "other") == 0) {
+            printf("%s: errno %d\n", label, errno);
+        } else {
+            printf("%s: %s\n", label, name);
+        }
+    } else {
+        printf("%s: %ld\n", label, r);
+    }
+}
+
+static void remaps(long page) {
+    int f = open("rfp.tmp", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    char buf[4096];
+    for (int i = 0; i < 4; i++) {
+        memset(buf, 'a' + i, sizeof buf);
+        write(f, buf, sizeof buf);
+    }
+    char *m = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0);
+    show("prot nonzero", syscall(SYS_remap_file_pages, m, page, PROT_READ, 0L, 0L));
+    show("wrapping size", syscall(SYS_remap_file_pages, m, -page, 0L, 0L, 0L));
+    show("wrapping pgoff", syscall(SYS_remap_file_pages, m, page, 0L, -1L, 0L));
+    show("unmapped", syscall(SYS_remap_file_pages, (void *) page, page, 0L, 0L, 0L));
+    show("page 0 to file page 3", syscall(SYS_remap_file_pages, m, page, 0L, 3L, 0L));
+    printf("contents %c%c%c%c\n", m[0], m[page], m[2 * page], m[3 * page]);
+    show("unaligned start, two pages to 1", syscall(SYS_remap_file_pages, m + 2 * page + 5, 2 * page + 7, 0L, 1L,
+            (long) MAP_NONBLOCK));
+    printf("contents %c%c%c%c\n", m[0], m[page], m[2 * page], m[3 * page]);
+    m[0] = 'X';
+    char c;
+    pread(f, &c, 1, 3 * page);
+    printf("write through page 0 reaches file page 3: %c\n", c);
+    show("past the mapping", syscall(SYS_remap_file_pages, m + 2 * page, 3 * page, 0L, 0L, 0L));
+    show("size 0", syscall(SYS_remap_file_pages, m, 0L, 0L, 0L, 0L));
+    munmap(m, 4 * page);
+    char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, f, 0);
+    show("private mapping", syscall(SYS_remap_file_pages, p, page, 0L, 1L, 0L));
+    munmap(p, 2 * page);
+    char *a = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    show("private anonymous", syscall(SYS_remap_file_pages, a, page, 0L, 1L, 0L));
+    munmap(a, 2 * page);
+    char *s = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    s[0] = '0';
+    s[page] = '1';
+    show("shared anonymous page 0 to 1", syscall(SYS_remap_file_pages, s, page, 0L, 1L, 0L));
+    printf("shared anonymous %c%c\n", s[0], s[page]);
+    munmap(s, 2 * page);
+    char *q = mmap(NULL, 4 * page, PROT_READ, MAP_SHARED, f, 0);
+    mprotect(q + page, page, PROT_READ | PROT_WRITE);
+    show("across a protection change", syscall(SYS_remap_file_pages, q, 2 * page, 0L, 2L, 0L));
+    show("within the first piece", syscall(SYS_remap_file_pages, q, page, 0L, 2L, 0L));
+    printf("contents %c%c\n", q[0], q[page]);
+    munmap(q, 4 * page);
+    close(f);
+    unlink("rfp.tmp");
+}
+
+static void madvises(long page) {
+    char *m = mmap(NULL, 5 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(m + 4 * page, page);
+    memset(m, 7, 4 * page);
+    int self = syscall(SYS_pidfd_open, getpid(), 0);
+    struct iovec v[2] = {{m, page}, {m + 2 * page, 2 * page}};
+    show("process_madvise flags", syscall(SYS_process_madvise, self, v, 2L, MADV_COLD, 1L));
+    show("process_madvise bad fd", syscall(SYS_process_madvise, 99, v, 2L, MADV_COLD, 0L));
+    show("process_madvise not a pidfd", syscall(SYS_process_madvise, 0, v, 2L, MADV_COLD, 0L));
+    show("process_madvise many vectors", syscall(SYS_process_madvise, self, v, 1025L, MADV_COLD, 0L));
+    show("process_madvise bad vector", syscall(SYS_process_madvise, self, (void *) 8, 1L, MADV_COLD, 0L));
+    show("process_madvise cold", syscall(SYS_process_madvise, self, v, 2L, MADV_COLD, 0L));
+    show("process_madvise pageout", syscall(SYS_process_madvise, self, v, 2L, MADV_PAGEOUT, 0L));
+    show("process_madvise willneed", syscall(SYS_process_madvise, self, v, 1L, MADV_WILLNEED, 0L));
+    show("process_madvise none", syscall(SYS_process_madvise, self, v, 0L, MADV_COLD, 0L));
+    printf("contents kept %d %d\n", m[0], m[3 * page]);
+    show("process_madvise self dontneed", syscall(SYS_process_madvise, self, v, 1L, MADV_DONTNEED, 0L));
+    printf("contents now %d %d\n", m[0], m[3 * page]);
+    show("madvise cold unmapped", madvise(m + 4 * page, page, MADV_COLD));
+    struct iovec hole[1] = {{m + 4 * page, page}};
+    show("process_madvise unmapped", syscall(SYS_process_madvise, self, hole, 1L, MADV_COLD, 0L));
+    struct iovec odd[1] = {{m + 1, page}};
+    show("process_madvise unaligned", syscall(SYS_process_madvise, self, odd, 1L, MADV_COLD, 0L));
+    show("process_madvise bad advice", syscall(SYS_process_madvise, self, v, 2L, 12345, 0L));
+    pid_t child = fork();
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    int other = syscall(SYS_pidfd_open, child, 0);
+    show("process_madvise other cold", syscall(SYS_process_madvise, other, v, 2L, MADV_COLD, 0L));
+    show("process_madvise other dontneed", syscall(SYS_process_madvise, other, v, 2L, MADV_DONTNEED, 0L));
+    show("process_mrelease flags", syscall(SYS_process_mrelease, other, 1L));
+    show("process_mrelease bad fd", syscall(SYS_process_mrelease, 99, 0L));
+    show("process_mrelease not a pidfd", syscall(SYS_process_mrelease, 0, 0L));
+    show("process_mrelease alive", syscall(SYS_process_mrelease, other, 0L));
+    kill(child, SIGKILL);
+    waitid(P_PID, child, NULL, WEXITED | WNOWAIT);
+    show("process_mrelease zombie", syscall(SYS_process_mrelease, other, 0L));
+    show("process_madvise zombie", syscall(SYS_process_madvise, other, v, 2L, MADV_COLD, 0L));
+    waitpid(child, NULL, 0);
+    show("process_mrelease reaped", syscall(SYS_process_mrelease, other, 0L));
+    close(other);
+    close(self);
+    munmap(m, 4 * page);
+}
+
+struct ustat_buf {
+    int f_tfree;
+    unsigned long f_tinode;
+    char f_fname[6];
+    char f_fpack[6];
+};
+
+static void ustats(void) {
+    struct stat st;
+    stat(".", &st);
+    struct ustat_buf u;
+    memset(&u, 0x55, sizeof u);
+    long r = syscall(SYS_ustat, (unsigned) st.st_dev, &u);
+    show("ustat cwd", r);
+    struct statfs sf;
+    statfs(".", &sf);
+    printf("ustat fname '%.6s' fpack '%.6s'\n", u.f_fname, u.f_fpack);
+    printf("ustat free blocks near statfs: %d\n", r == 0 && labs((long) u.f_tfree - (long) (int) sf.f_bfree) < 4096);
+    printf("ustat free inodes near statfs: %d\n", r == 0 && labs((long) u.f_tinode - (long) sf.f_ffree) < 4096);
+    show("ustat cwd NULL", syscall(SYS_ustat, (unsigned) st.st_dev, NULL));
+    show("ustat unknown", syscall(SYS_ustat, 0xfffffffful, &u));
+    show("ustat unknown NULL", syscall(SYS_ustat, 0xfffffffful, NULL));
+}
+
+static void sysfses(void) {
+    FILE *f = fopen("/proc/filesystems", "r");
+    char line[256];
+    char names[64][64];
+    int n = 0;
+    while (n < 64 && fgets(line, sizeof line, f)) {
+        char *name = strchr(line, '\t');
+        name = name ? name + 1 : line;
+        name[strcspn(name, "\n")] = 0;
+        snprintf(names[n++], 64, "%s", name);
+    }
+    fclose(f);
+    long count = syscall(SYS_sysfs, 3);
+    printf("sysfs count is /proc/filesystems's: %d\n", count == n);
+    int same = 1;
+    for (int i = 0; i < n; i++) {
+        char buf[256] = "";
+        if (syscall(SYS_sysfs, 2, (unsigned long) i, buf) != 0 || strcmp(buf, names[i]) != 0
+                || syscall(SYS_sysfs, 1, names[i]) != i) {
+            same = 0;
+        }
+    }
+    printf("sysfs names and indexes match: %d\n", same);
+    char buf[256];
+    show("sysfs index past the end", syscall(SYS_sysfs, 2, (unsigned long) count, buf));
+    show("sysfs bad buffer", syscall(SYS_sysfs, 2, 0UL, (void *) 8));
+    show("sysfs unknown name", syscall(SYS_sysfs, 1, "nosuchfs"));
+    show("sysfs bad name", syscall(SYS_sysfs, 1, (void *) 8));
+    show("sysfs option 0", syscall(SYS_sysfs, 0));
+    show("sysfs option 4", syscall(SYS_sysfs, 4));
+    show("sysfs proc", syscall(SYS_sysfs, 1, "proc") >= 0);
+}
+
+static void hangups(void) {
+    show("restart_syscall", syscall(SYS_restart_syscall));
+    pid_t child = fork();
+    if (child == 0) {
+        setsid();
+        show("vhangup without a terminal", syscall(SYS_vhangup));
+        struct { uint32_t version; int pid; } h = {0x20080522, 0};
+        struct { uint32_t effective, permitted, inheritable; } d[2];
+        syscall(SYS_capget, &h, d);
+        d[0].effective &= ~(1u << 26);
+        syscall(SYS_capset, &h, d);
+        show("vhangup without CAP_SYS_TTY_CONFIG", syscall(SYS_vhangup));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+}
+
+static void secrets(long page) {
+    long fd = syscall(SYS_memfd_secret, 0L);
+    show("memfd_secret", fd >= 0 ? 0 : -1);
+    if (fd < 0) {
+        return;
+    }
+    show("memfd_secret O_CLOEXEC", fcntl(syscall(SYS_memfd_secret, (long) O_CLOEXEC), F_GETFD));
+    show("memfd_secret flags", syscall(SYS_memfd_secret, 1L));
+    show("memfd_secret O_NONBLOCK", syscall(SYS_memfd_secret, (long) O_NONBLOCK));
+    struct stat st;
+    fstat(fd, &st);
+    printf("mode %o size %ld\n", st.st_mode, (long) st.st_size);
+    printf("status flags %o\n", fcntl(fd, F_GETFL));
+    char path[64], target[256] = "";
+    snprintf(path, sizeof path, "/proc/self/fd/%ld", fd);
+    readlink(path, target, sizeof target - 1);
+    printf("link %s\n", target);
+    show("write", write(fd, "abc", 3));
+    show("read", read(fd, path, 3));
+    show("ftruncate", ftruncate(fd, 2 * page));
+    fstat(fd, &st);
+    printf("size %ld\n", (long) st.st_size);
+    show("mmap private", mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) == MAP_FAILED ? -1 : 0);
+    char *m = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    show("mmap shared", m == MAP_FAILED ? -1 : 0);
+    if (m != MAP_FAILED) {
+        strcpy(m + page, "secret");
+        char *m2 = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+        printf("second mapping sees %s\n", m2 + page);
+        show("ftruncate while mapped", ftruncate(fd, page));
+        munmap(m2, 2 * page);
+        munmap(m, 2 * page);
+        show("ftruncate unmapped", ftruncate(fd, 3 * page));
+    }
+    show("lseek", lseek(fd, 0, SEEK_SET));
+    close(fd);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    long page = sysconf(_SC_PAGESIZE);
+    remaps(page);
+    madvises(page);
+    ustats();
+    sysfses();
+    hangups();
+    secrets(page);
+    return 0;
+}

@@ -1,5 +1,5 @@
 /* remap_file_pages, process_madvise, process_mrelease, ustat, sysfs, restart_syscall, vhangup and
- * memfd_secret, against Linux. */
+ * memfd_secret, futex_wake, futex_wait and futex_requeue, against Linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -29,6 +30,24 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_futex_wake
+#define SYS_futex_wake 454
+#define SYS_futex_wait 455
+#define SYS_futex_requeue 456
+#endif
+#define FUTEX2_SIZE_U8 0x00
+#define FUTEX2_SIZE_U16 0x01
+#define FUTEX2_SIZE_U32 0x02
+#define FUTEX2_SIZE_U64 0x03
+#define FUTEX2_NUMA 0x04
+#define FUTEX2_PRIVATE 128
+
+struct waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
 #ifndef MADV_COLD
 #define MADV_COLD 20
 #define MADV_PAGEOUT 21
@@ -255,6 +274,92 @@ static void secrets(long page) {
     close(fd);
 }
 
+static uint32_t words[4] __attribute__((aligned(16)));
+static void *waiter(void *arg) {
+    long index = (long) arg;
+    long r = syscall(SYS_futex_wait, &words[0], 0UL, 1UL << index, (long) (FUTEX2_SIZE_U32 | FUTEX2_PRIVATE), NULL, 0L);
+    return (void *) r;
+}
+
+/* A wake or requeue that must find one waiter, retried while the waiter may not be asleep yet. */
+static long once_asleep(long nr, void *arg0, unsigned long arg1, long arg2, long arg3) {
+    long r = 0;
+    for (int i = 0; i < 20000 && r == 0; i++) {
+        r = syscall(nr, arg0, arg1, arg2, arg3);
+        if (r == 0) {
+            usleep(1000);
+        }
+    }
+    return r;
+}
+
+static void futex2s(void) {
+    uint32_t *w = words;
+    int u32p = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE;
+    show("futex_wake unknown flag", syscall(SYS_futex_wake, w, 0xffffffffUL, 1L, 0x100L));
+    show("futex_wake U8", syscall(SYS_futex_wake, w, 0xffffffffUL, 1L, (long) FUTEX2_SIZE_U8));
+    show("futex_wake U16", syscall(SYS_futex_wake, w, 0xffffffffUL, 1L, (long) FUTEX2_SIZE_U16));
+    show("futex_wake U64", syscall(SYS_futex_wake, w, 0xffffffffUL, 1L, (long) FUTEX2_SIZE_U64));
+    show("futex_wake mask past 32 bits", syscall(SYS_futex_wake, w, 1UL << 32, 1L, (long) u32p));
+    show("futex_wake mask 0", syscall(SYS_futex_wake, w, 0UL, 1L, (long) u32p));
+    show("futex_wake unaligned", syscall(SYS_futex_wake, (char *) w + 2, 0xffffffffUL, 1L, (long) u32p));
+    show("futex_wake nobody", syscall(SYS_futex_wake, w, 0xffffffffUL, 1L, (long) u32p));
+    show("futex_wake shared unmapped", syscall(SYS_futex_wake, (void *) 4096, 0xffffffffUL, 1L, (long) FUTEX2_SIZE_U32));
+    show("futex_wake private unmapped", syscall(SYS_futex_wake, (void *) 4096, 0xffffffffUL, 1L, (long) u32p));
+    w[2] = 0xffffffff;
+    show("futex_wake numa unaligned", syscall(SYS_futex_wake, &w[1], 0xffffffffUL, 1L, (long) (u32p | FUTEX2_NUMA)));
+    show("futex_wake numa", syscall(SYS_futex_wake, &w[2], 0xffffffffUL, 1L, (long) (u32p | FUTEX2_NUMA)));
+    printf("node word after wake %d\n", (int) w[3]);
+    w[3] = 5;
+    show("futex_wake numa node 5", syscall(SYS_futex_wake, &w[2], 0xffffffffUL, 1L, (long) (u32p | FUTEX2_NUMA)));
+    w[3] = 0;
+    show("futex_wake numa node 0", syscall(SYS_futex_wake, &w[2], 0xffffffffUL, 1L, (long) (u32p | FUTEX2_NUMA)));
+    w[0] = 0;
+    show("futex_wait value past 32 bits", syscall(SYS_futex_wait, w, 1UL << 32, 0xffffffffUL, (long) u32p, NULL, 0L));
+    show("futex_wait mask past 32 bits", syscall(SYS_futex_wait, w, 0UL, 1UL << 32, (long) u32p, NULL, 0L));
+    show("futex_wait U64", syscall(SYS_futex_wait, w, 0UL, 0xffffffffUL, (long) FUTEX2_SIZE_U64, NULL, 0L));
+    show("futex_wait other value", syscall(SYS_futex_wait, w, 1UL, 0xffffffffUL, (long) u32p, NULL, 0L));
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    show("futex_wait bad clock", syscall(SYS_futex_wait, w, 0UL, 0xffffffffUL, (long) u32p, &ts, (long) CLOCK_BOOTTIME));
+    show("futex_wait bad timeout", syscall(SYS_futex_wait, w, 0UL, 0xffffffffUL, (long) u32p, (void *) 8, 1L));
+    show("futex_wait mask 0", syscall(SYS_futex_wait, w, 0UL, 0UL, (long) u32p, &ts, 1L));
+    show("futex_wait timed out", syscall(SYS_futex_wait, w, 0UL, 0xffffffffUL, (long) u32p, &ts, 1L));
+    clock_gettime(CLOCK_REALTIME, &ts);
+    show("futex_wait realtime timed out", syscall(SYS_futex_wait, w, 0UL, 0xffffffffUL, (long) u32p, &ts, 0L));
+    ts.tv_nsec = 2000000000;
+    show("futex_wait bad nanoseconds", syscall(SYS_futex_wait, w, 0UL, 0xffffffffUL, (long) u32p, &ts, 0L));
+    show("futex_wait unmapped", syscall(SYS_futex_wait, (void *) 4096, 0UL, 0xffffffffUL, (long) u32p, NULL, 0L));
+    pthread_t th[3];
+    for (long i = 0; i < 3; i++) {
+        pthread_create(&th[i], NULL, waiter, (void *) i);
+    }
+    show("futex_wake by mask 2", once_asleep(SYS_futex_wake, w, 2UL, 5L, (long) u32p));
+    show("futex_wake nr 0", syscall(SYS_futex_wake, w, 0xffffffffUL, 0L, (long) u32p));
+    struct waitv rq[2] = {{0, (uintptr_t) &w[0], u32p, 0}, {0, (uintptr_t) &w[1], u32p, 0}};
+    show("futex_requeue flags", syscall(SYS_futex_requeue, rq, 1L, 0L, 1L));
+    show("futex_requeue NULL", syscall(SYS_futex_requeue, NULL, 0L, 0L, 1L));
+    show("futex_requeue bad array", syscall(SYS_futex_requeue, (void *) 8, 0L, 0L, 1L));
+    rq[1].reserved = 1;
+    show("futex_requeue reserved", syscall(SYS_futex_requeue, rq, 0L, 0L, 1L));
+    rq[1].reserved = 0;
+    rq[1].flags = FUTEX2_SIZE_U16;
+    show("futex_requeue U16", syscall(SYS_futex_requeue, rq, 0L, 0L, 1L));
+    rq[1].flags = u32p;
+    show("futex_requeue negative", syscall(SYS_futex_requeue, rq, -1L, 0L, 1L));
+    rq[0].val = 1;
+    show("futex_requeue other value", syscall(SYS_futex_requeue, rq, 0L, 0L, 1L));
+    rq[0].val = 0;
+    show("futex_requeue wake 0 move 1", once_asleep(SYS_futex_requeue, rq, 0UL, 0L, 1L));
+    show("futex_wake old word", once_asleep(SYS_futex_wake, w, 0xffffffffUL, 5L, (long) u32p));
+    show("futex_wake new word", once_asleep(SYS_futex_wake, &w[1], 0xffffffffUL, 5L, (long) u32p));
+    for (int i = 0; i < 3; i++) {
+        void *r;
+        pthread_join(th[i], &r);
+        printf("waiter %d: %ld\n", i, (long) r);
+    }
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     long page = sysconf(_SC_PAGESIZE);
@@ -264,5 +369,6 @@ int main(void) {
     sysfses();
     hangups();
     secrets(page);
+    futex2s();
     return 0;
 }

@@ -1,5 +1,5 @@
 /* remap_file_pages, process_madvise, process_mrelease, ustat, sysfs, restart_syscall, vhangup and
- * memfd_secret, futex_wake, futex_wait and futex_requeue, against Linux. */
+ * memfd_secret, futex_wake, futex_wait, futex_requeue and mseal, against Linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +26,9 @@
 #endif
 #ifndef SYS_memfd_secret
 #define SYS_memfd_secret 447
+#endif
+#ifndef SYS_mseal
+#define SYS_mseal 462
 #endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -274,6 +277,60 @@ static void secrets(long page) {
     close(fd);
 }
 
+static void vmflags_of(void *at) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512], want[32];
+    snprintf(want, sizeof want, "%lx-", (unsigned long) at);
+    int in = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, want, strlen(want)) == 0) {
+            in = 1;
+        } else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            printf("%s", line);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void seals(long page) {
+    char *m = mmap(NULL, 6 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(m + 5 * page, page);
+    show("mseal flags", syscall(SYS_mseal, m, page, 1L));
+    show("mseal unaligned", syscall(SYS_mseal, m + 1, page, 0L));
+    show("mseal length 0", syscall(SYS_mseal, m, 0L, 0L));
+    show("mseal length wraps", syscall(SYS_mseal, m, -page, 0L));
+    show("mseal hole", syscall(SYS_mseal, m + 4 * page, 2 * page, 0L));
+    show("mseal pages 1-2", syscall(SYS_mseal, m + page, 2 * page - 100, 0L));
+    show("mseal again", syscall(SYS_mseal, m + page, 2 * page, 0L));
+    show("mprotect over a sealed page", mprotect(m + 2 * page, 2 * page, PROT_READ));
+    show("mprotect beside", mprotect(m + 3 * page, page, PROT_READ));
+    show("munmap over a sealed page", munmap(m, 2 * page));
+    show("munmap beside", munmap(m + 3 * page, page));
+    show("mremap sealed", mremap(m + page, page, 2 * page, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0);
+    show("mremap onto sealed", mremap(m, page, page, MREMAP_MAYMOVE | MREMAP_FIXED, m + 2 * page) == MAP_FAILED ? -1 : 0);
+    show("mmap fixed over sealed", mmap(m + 2 * page, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+            == MAP_FAILED ? -1 : 0);
+    m[page] = 9;
+    show("madvise dontneed writable", madvise(m + page, page, MADV_DONTNEED));
+    printf("writable sealed page after dontneed %d\n", m[page]);
+    show("madvise cold", madvise(m + page, page, MADV_COLD));
+    vmflags_of(m + page);
+    char *r = mmap(NULL, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    show("mseal read-only", syscall(SYS_mseal, r, 2 * page, 0L));
+    show("madvise dontneed read-only", madvise(r, page, MADV_DONTNEED));
+    show("madvise free read-only", madvise(r, page, MADV_FREE));
+    show("madvise dontfork read-only", madvise(r, page, MADV_DONTFORK));
+    show("madvise willneed read-only", madvise(r, page, MADV_WILLNEED));
+    vmflags_of(r);
+    pid_t child = fork();
+    if (child == 0) {
+        show("munmap sealed in a child", munmap(r, page));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+}
+
 static uint32_t words[4] __attribute__((aligned(16)));
 static void *waiter(void *arg) {
     long index = (long) arg;
@@ -370,5 +427,6 @@ int main(void) {
     hangups();
     secrets(page);
     futex2s();
+    seals(page);
     return 0;
 }

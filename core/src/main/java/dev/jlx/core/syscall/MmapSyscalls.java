@@ -208,8 +208,11 @@ final class MmapSyscalls {
                     Mman.MADV_NOHUGEPAGE, Mman.MADV_DONTDUMP, Mman.MADV_DODUMP, Mman.MADV_COLD,
                     Mman.MADV_PAGEOUT -> {
                 // Hints about paging, which the host decides for jlx's memory: no guest-visible effect
-                // but madvise_walk_vmas's ENOMEM for a hole.
+                // but madvise_walk_vmas's ENOMEM for a hole (and mseal's EPERM for MADV_DONTFORK).
                 space.checkMapped(addr, len);
+                if (advice == Mman.MADV_DONTFORK) {
+                    space.checkDiscardable(addr, addr + AddressSpace.pageUp(len));
+                }
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
@@ -306,6 +309,29 @@ final class MmapSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         t.process().space().remapPages(start, size, pgoff);
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall mseal(2) (Linux 6.10) with mm/mseal.c's checks in order: flags 0,
+     * start page-aligned, a length that does not wrap (EINVAL); 0 for an empty range; then
+     * {@link AddressSpace#seal} (ENOMEM for a hole).
+     */
+    static long mseal(GuestThread t, Args a) throws ErrnoException {
+        long start = a.addr(0);
+        long lengthIn = a.u64(1);
+        if (a.u64(2) != 0 || (start & (AddressSpace.PAGE - 1)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long length = (lengthIn + AddressSpace.PAGE - 1) & -AddressSpace.PAGE;
+        long end = start + length;
+        if (lengthIn != 0 && length == 0 || Long.compareUnsigned(end, start) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (end == start) {
+            return 0;
+        }
+        t.process().space().seal(start, end);
         return 0;
     }
 

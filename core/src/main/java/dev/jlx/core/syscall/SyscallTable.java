@@ -396,7 +396,7 @@ public final class SyscallTable {
         none(LSM_GET_SELF_ATTR, ""),
         none(LSM_SET_SELF_ATTR, ""),
         none(LSM_LIST_MODULES, ""),
-        none(MSEAL, ""),
+        e(MSEAL, PARTIAL, "sealed mappings refuse mprotect, munmap, mremap, mmap MAP_FIXED, brk's shrinking (EPERM) and discarding madvise on read-only private anonymous memory; an mprotect or madvise over a range with a sealed part changes nothing (Linux changes the mappings before the sealed one); smaps shows \"sl\"", MmapSyscalls::mseal, INT, PTR, SIZE, LONG),
         };
         List<SyscallEntry> all = new ArrayList<>(lines.length);
         for (SyscallEntry e : lines) {

@@ -123,6 +123,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("aio", t, List.of()));
             cases.add(Arguments.of("keys", t, List.of()));
             cases.add(Arguments.of("leases", t, List.of()));
+            cases.add(Arguments.of("misccalls3", t, List.of()));
         }
         // -Djlx.programs=a,b runs only those programs' cases (one family's tests on a busy machine).
         List<String> only = List.of(System.getProperty("jlx.programs", "").split(","));
@@ -238,7 +239,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases", "misccalls3")) {
                 cases.add(Arguments.of(name, t));
             }
         }

@@ -822,12 +822,28 @@ public final class Tmpfs implements FileSystem {
                 ByteString.of("/memfd:").concat(name).concat(ByteString.of(" (deleted)")));
     }
 
+    /**
+     * memfd_secret(2)'s file: as mm/secretmem.c's, a regular file of mode 0600 owned by {@code uid}
+     * and {@code gid}, shown as "/secretmem (deleted)", that only MAP_SHARED mappings reach: reads
+     * and writes are EINVAL, lseek ESPIPE, and its size is set once (ftruncate of a sized one EINVAL).
+     * Its pages are jlx's like any memory's: the host kernel does not take them out of its direct map.
+     */
+    public synchronized FileOps secretMemory(int uid, int gid) {
+        RegularFile f = new RegularFile(FileMode.S_IFREG | 0600);
+        f.links = 0;
+        f.owner = uid;
+        f.group = gid;
+        return new OpenNode(f, OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE, ByteString.of("/secretmem (deleted)"), true);
+    }
+
     /** An open tmpfs node: its own offset, as a host file descriptor has. */
     private final class OpenNode implements FileOps {
         private final Node node;
         private final int flags;
         /** What /proc shows for it when it has no name (a memfd), or null. */
         private final ByteString anonymousName;
+        /** A memfd_secret file's: only mappings reach its bytes. */
+        private final boolean secret;
         private long offset;
 
         OpenNode(Node node, int flags) {
@@ -835,9 +851,14 @@ public final class Tmpfs implements FileSystem {
         }
 
         OpenNode(Node node, int flags, ByteString anonymousName) {
+            this(node, flags, anonymousName, false);
+        }
+
+        OpenNode(Node node, int flags, ByteString anonymousName, boolean secret) {
             this.node = node;
             this.flags = flags;
             this.anonymousName = anonymousName;
+            this.secret = secret;
             if (node instanceof RegularFile f) {
                 f.opens++;
             }
@@ -887,6 +908,9 @@ public final class Tmpfs implements FileSystem {
 
         @Override
         public int read(MemorySegment dst) throws ErrnoException {
+            if (secret) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
             synchronized (Tmpfs.this) {
                 int n = pread(dst, offset);
                 offset += n;
@@ -896,6 +920,9 @@ public final class Tmpfs implements FileSystem {
 
         @Override
         public int write(MemorySegment src) throws ErrnoException {
+            if (secret) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
             synchronized (Tmpfs.this) {
                 if ((flags & OpenFlags.O_APPEND) != 0) {
                     offset = file().length;
@@ -908,6 +935,9 @@ public final class Tmpfs implements FileSystem {
 
         @Override
         public int pread(MemorySegment dst, long at) throws ErrnoException {
+            if (secret) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
             synchronized (Tmpfs.this) {
                 RegularFile f = file();
                 if (at >= f.length) {
@@ -923,6 +953,9 @@ public final class Tmpfs implements FileSystem {
 
         @Override
         public int pwrite(MemorySegment src, long at) throws ErrnoException {
+            if (secret) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
             synchronized (Tmpfs.this) {
                 RegularFile f = file();
                 long end = at + src.byteSize();
@@ -955,6 +988,9 @@ public final class Tmpfs implements FileSystem {
 
         @Override
         public long seek(long to, int whence) throws ErrnoException {
+            if (secret) {
+                throw new ErrnoException(Errno.ESPIPE);
+            }
             synchronized (Tmpfs.this) {
                 long base = switch (whence) {
                     case Fcntl.SEEK_SET -> 0;
@@ -988,6 +1024,10 @@ public final class Tmpfs implements FileSystem {
         @Override
         public void truncate(long length) throws ErrnoException {
             synchronized (Tmpfs.this) {
+                if (secret && file().size() != 0) {
+                    // secretmem_setattr: the size is set once.
+                    throw new ErrnoException(Errno.EINVAL);
+                }
                 Tmpfs.truncate(file(), length);
             }
         }

@@ -277,6 +277,7 @@ public final class AddressSpace implements CpuEngine.Code {
             start = hint;
             // Checked before the old mappings go, as Linux's do_mmap checks map_count first.
             ensureRoom(start, start + len, 1, prot);
+            checkUnsealed(start, start + len);
             unmapRange(start, start + len);
         } else {
             long h = pageDown(hint);
@@ -303,6 +304,7 @@ public final class AddressSpace implements CpuEngine.Code {
                 throw new ErrnoException(Errno.ENOMEM);
             }
             ensureRoom(address, address + len, 1, prot);
+            checkUnsealed(address, address + len);
             unmapRange(address, address + len);
             start = address;
         } else {
@@ -361,6 +363,7 @@ public final class AddressSpace implements CpuEngine.Code {
             long fileOffset) throws ErrnoException {
         // Shared anonymous memory is one host allocation that fork hands on (SharedHost), never in the file.
         boolean shared = (flags & Mman.MAP_SHARED_VALIDATE) != Mman.MAP_PRIVATE;
+        flags &= ~SEALED;
         if (lockFuture) {
             flags |= Mman.MAP_LOCKED;
         }
@@ -516,6 +519,7 @@ public final class AddressSpace implements CpuEngine.Code {
         if ((address & (PAGE - 1)) != 0 || length <= 0 || address + length > TASK_SIZE) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        checkUnsealed(address, address + pageUp(length));
         ensureRoom(address, address + pageUp(length), 0, 0);
         unmapRange(address, address + pageUp(length));
     }
@@ -654,6 +658,91 @@ public final class AddressSpace implements CpuEngine.Code {
         return out;
     }
 
+    /** The {@link Vma#flags} bit (no MAP_* flag of x86-64 uses it) of a VMA mseal sealed: Linux's VM_SEALED. */
+    public static final int SEALED = 0x2000000;
+
+    /**
+     * mseal(2) of [start, end), whole pages: ENOMEM when a page of it is unmapped, else its VMAs (split
+     * at the ends) are sealed for good: mprotect, munmap, mremap and mmap MAP_FIXED over them are
+     * EPERM, and so are madvise's discarding advice on read-only private anonymous ones.
+     */
+    public synchronized void seal(long start, long end) throws ErrnoException {
+        if (Long.compareUnsigned(end, TASK_SIZE) > 0 || !isFullyMapped(start, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        List<Vma> affected = overlapping(start, end);
+        affected.removeIf(v -> (v.flags & SEALED) != 0);
+        int added = 0;
+        for (Vma v : affected) {
+            added += (v.start < start ? 1 : 0) + (v.end > end ? 1 : 0);
+        }
+        if (!fits(added, added)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        for (Vma v : affected) {
+            long from = Math.max(start, v.start);
+            long to = Math.min(end, v.end);
+            keepOutside(v, from, to, v.slice(from, to, v.prot).withFlags(v.flags | SEALED));
+        }
+        lastHit = null;
+    }
+
+    /** EPERM when a VMA in [start, end) is sealed (Linux's can_modify_vma). */
+    private void checkUnsealed(long start, long end) throws ErrnoException {
+        for (Vma v : overlapping(start, end)) {
+            if ((v.flags & SEALED) != 0) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        }
+    }
+
+    /**
+     * remap_file_pages(2) as Linux emulates it since 3.16 (an mmap MAP_FIXED of the same file): the
+     * pages [start, start + size), which must lie in MAP_SHARED mappings of one object with one
+     * protection and no hole (EINVAL otherwise), now map that object's pages from page {@code pgoff}.
+     * The new pages must lie within the host memory the mapping was made over (the part of the file
+     * mmap mapped, or the whole shared anonymous memory): others are EINVAL, as jlx keeps no handle
+     * on the file to map more of it.
+     */
+    public synchronized void remapPages(long start, long size, long pgoff) throws ErrnoException {
+        Vma v = find(start);
+        if (v == null || !v.shared() || v.sharedHost == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long end = start + size;
+        for (long at = v.end; at < end;) {
+            Vma next = find(at);
+            if (next == null || next.sharedHost != v.sharedHost || next.flags != v.flags || next.prot != v.prot) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            at = next.end;
+        }
+        SharedHost shared = v.sharedHost;
+        long inHost = v.host.address() - shared.memory().address();
+        // The object's offset of the host memory's first byte: a file mapping's is mmap's offset, shared anonymous memory's 0.
+        long base = v.name == null ? 0 : v.fileOffset - inHost;
+        long from = pgoff * PAGE - base;
+        if (pgoff > Long.MAX_VALUE / PAGE || from < 0 || from > shared.size() - size) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        checkUnsealed(start, end);
+        ensureRoom(start, end, 1, v.prot);
+        shared.share();
+        unmapRange(start, end);
+        if (references(shared)) {
+            // This space still maps some of it: the count taken above is one too many.
+            shared.release();
+        }
+        Vma remapped = new Vma(start, end, v.prot, v.flags, v.name, shared.memory().asSlice(from, size), v.maxProt,
+                v.name == null ? 0 : base + from, shared, null, false);
+        put(remapped);
+        if (remapped.inEngines()) {
+            for (CpuEngine e : engines) {
+                e.map(start, size, v.prot, remapped.host);
+            }
+        }
+    }
+
     /** mprotect(2): ENOMEM when any page of the range is unmapped. */
     public synchronized void protect(long address, long length, int prot) throws ErrnoException {
         if ((address & (PAGE - 1)) != 0) {
@@ -679,6 +768,9 @@ public final class AddressSpace implements CpuEngine.Code {
         for (Vma v : affected) {
             if ((prot & ~v.maxProt) != 0) {
                 throw new ErrnoException(Errno.EACCES);
+            }
+            if ((v.flags & SEALED) != 0) {
+                throw new ErrnoException(Errno.EPERM);
             }
         }
         ensureRoom(address, end, affected.size(), prot);
@@ -839,6 +931,27 @@ public final class AddressSpace implements CpuEngine.Code {
         return total;
     }
 
+    /**
+     * EPERM when [start, end) holds a sealed read-only private anonymous VMA, whose pages advice that
+     * discards them would change (Linux's is_ro_anon, for MADV_DONTNEED, MADV_FREE, MADV_DONTFORK...).
+     */
+    public synchronized void checkDiscardable(long start, long end) throws ErrnoException {
+        for (Vma v : overlapping(start, end)) {
+            boolean anonymous = v.name == null || v.name.length() > 0 && v.name.byteAt(0) == '[';
+            if ((v.flags & SEALED) != 0 && !v.shared() && anonymous && (v.prot & Mman.PROT_WRITE) == 0) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        }
+    }
+
+    /** ENOMEM unless every page of [address, address + length) is mapped (madvise's hints). */
+    public synchronized void checkMapped(long address, long length) throws ErrnoException {
+        long end = address + pageUp(length);
+        if (end < address || !isFullyMapped(address, end)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+    }
+
     boolean isFullyMapped(long start, long end) {
         long at = start;
         while (at < end) {
@@ -868,6 +981,11 @@ public final class AddressSpace implements CpuEngine.Code {
         long newLen = pageUp(newLength);
         List<Vma> pieces = mergeable(oldAddress, oldAddress + oldLen);
         Vma v = pieces.getFirst();
+        for (Vma piece : pieces) {
+            if ((piece.flags & SEALED) != 0) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        }
         if (v.shared() && newLen > oldLen) {
             // Growing or moving would copy the pages and so break the sharing: not done (see the syscall table).
             throw new ErrnoException(Errno.ENOMEM);
@@ -880,6 +998,7 @@ public final class AddressSpace implements CpuEngine.Code {
             if ((newAddress & (PAGE - 1)) != 0 || (newAddress < oldAddress + oldLen && oldAddress < newAddress + newLen)) {
                 throw new ErrnoException(Errno.EINVAL);
             }
+            checkUnsealed(newAddress, newAddress + newLen);
             return move(pieces, oldAddress, oldLen, newLen, newAddress, true, dontUnmap);
         }
         if (dontUnmap) {
@@ -976,6 +1095,7 @@ public final class AddressSpace implements CpuEngine.Code {
         if (!isFullyMapped(address, end)) {
             throw new ErrnoException(Errno.ENOMEM);
         }
+        checkDiscardable(address, end);
         for (Vma v : overlapping(address, end)) {
             if (v.shared() || v.host == null) {
                 continue;
@@ -1073,6 +1193,7 @@ public final class AddressSpace implements CpuEngine.Code {
                 insert(oldTop, newTop - oldTop, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE
                         | Mman.MAP_ANONYMOUS, HEAP);
             } else if (newTop < oldTop) {
+                checkUnsealed(newTop, oldTop);
                 unmapRange(newTop, oldTop);
             }
         } catch (ErrnoException e) {

@@ -682,6 +682,21 @@ final class FileSyscalls {
         return installNew(p, file, (flags & MFD_CLOEXEC) != 0);
     }
 
+    /**
+     * Implements Linux syscall memfd_secret(2): flags O_CLOEXEC only (EINVAL), a file of jlx's
+     * memfd tmpfs that only MAP_SHARED mappings reach ({@link dev.jlx.core.fs.Tmpfs#secretMemory}).
+     */
+    static long memfd_secret(GuestThread t, Args a) throws ErrnoException {
+        int flags = a.i32(0);
+        if ((flags & ~OpenFlags.O_CLOEXEC) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestProcess p = t.process();
+        OpenFile file = new VfsFile(p.kernel().memfds().secretMemory(p.credentials().fsuid(), p.credentials().fsgid()),
+                OpenFlags.O_RDWR | OpenFlags.O_LARGEFILE, null);
+        return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
+    }
+
     /** F_GETOWN (and a socket's FIOGETOWN), as f_getown: a process group's id negated, 0 for none. */
     static int owner(GuestThread t, OpenFile f) {
         OpenFile.Owner o = f.owner();

@@ -146,6 +146,136 @@ final class FutexSyscalls {
     }
 
     /**
+     * futex_flags_valid for the futex2 calls: EINVAL for bits outside FUTEX2_SIZE_*, FUTEX2_NUMA and
+     * FUTEX2_PRIVATE and for any size but FUTEX2_SIZE_U32 (the only one Linux implements).
+     */
+    private static void checkFutex2Flags(long flags) throws ErrnoException {
+        if ((flags & ~(long) (FUTEX2_SIZE_MASK | FUTEX2_NUMA | FUTEX2_PRIVATE)) != 0
+                || (flags & FUTEX2_SIZE_MASK) != FUTEX2_SIZE_U32) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /**
+     * get_futex_key for a futex2 word: EINVAL unaligned (a FUTEX2_NUMA word and the node id after it
+     * are aligned together); a NUMA word's node is read (EFAULT) and must be FUTEX_NO_NODE (-1), which
+     * becomes node 0 in guest memory, or 0, jlx's one node (EINVAL otherwise); then the key, EFAULT
+     * for a shared word that is not mapped.
+     */
+    private static FutexKey futex2Key(GuestThread t, long uaddr, int flags) throws ErrnoException {
+        boolean numa = (flags & FUTEX2_NUMA) != 0;
+        if ((uaddr & (numa ? 7 : 3)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        AddressSpace space = t.process().space();
+        if (numa) {
+            int node = space.memory().readInt(uaddr + 4);
+            if (node != -1 && node != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (node == -1) {
+                space.memory().writeInt(uaddr + 4, 0);
+            }
+        }
+        return space.futexKey(uaddr, (flags & FUTEX2_PRIVATE) == 0);
+    }
+
+    /**
+     * Implements Linux syscall futex_wake(2) (Linux 6.7): up to {@code nr} waiters whose mask meets
+     * {@code mask} (a negative count wakes one, 0 none, as FLAGS_STRICT); EINVAL for bad flags, a
+     * mask of 0 or past 32 bits, an unaligned word.
+     */
+    static long futex_wake(GuestThread t, Args a) throws ErrnoException {
+        long mask = a.u64(1);
+        int nr = a.i32(2);
+        int flags = a.i32(3);
+        checkFutex2Flags(Integer.toUnsignedLong(flags));
+        if ((mask >>> 32) != 0 || mask == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        FutexKey key = futex2Key(t, a.addr(0), flags);
+        if (nr == 0) {
+            return 0;
+        }
+        return t.process().kernel().futexes().wake(key, nr < 0 ? 1 : nr, (int) mask);
+    }
+
+    /**
+     * Implements Linux syscall futex_wait(2) (Linux 6.7): flags, a value and mask within 32 bits
+     * (EINVAL), the absolute timeout on CLOCK_MONOTONIC or CLOCK_REALTIME (EINVAL, EFAULT), a mask
+     * of 0 (EINVAL), then the word as FUTEX_WAIT_BITSET waits on it.
+     */
+    static long futex_wait(GuestThread t, Args a) throws ErrnoException {
+        long uaddr = a.addr(0);
+        long val = a.u64(1);
+        long mask = a.u64(2);
+        int flags = a.i32(3);
+        long timeout = a.addr(4);
+        int clock = a.i32(5);
+        checkFutex2Flags(Integer.toUnsignedLong(flags));
+        if ((val >>> 32) != 0 || (mask >>> 32) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long deadline = Long.MAX_VALUE;
+        if (timeout != 0) {
+            if (clock != Clocks.CLOCK_REALTIME && clock != Clocks.CLOCK_MONOTONIC) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            long ns = TimeSyscalls.readTimespec(t, timeout);
+            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(clock)));
+        }
+        if (mask == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        FutexKey key = futex2Key(t, uaddr, flags);
+        GuestMemory mem = t.process().space().memory();
+        t.process().kernel().futexes().await(key, () -> mem.readInt(uaddr), (int) val, (int) mask, deadline);
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall futex_requeue(2) (Linux 6.7): no flags and an array of two struct
+     * futex_waitv (EINVAL), each read and checked in turn (EFAULT; EINVAL as futex_waitv's), counts
+     * not negative (EINVAL), then FUTEX_CMP_REQUEUE from the first word (which must hold the first
+     * entry's value, EAGAIN) to the second, each with its own FUTEX2_PRIVATE.
+     */
+    static long futex_requeue(GuestThread t, Args a) throws ErrnoException {
+        long waiters = a.addr(0);
+        int nrWake = a.i32(2);
+        int nrRequeue = a.i32(3);
+        if (a.i32(1) != 0 || waiters == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GuestMemory mem = t.process().space().memory();
+        long[] addresses = new long[2];
+        int[] flags = new int[2];
+        int expected = 0;
+        for (int i = 0; i < 2; i++) {
+            java.nio.ByteBuffer w = mem.readStruct(waiters + (long) i * WAITV_SIZE, WAITV_SIZE);
+            long val = w.getLong(0);
+            flags[i] = w.getInt(16);
+            if (w.getInt(20) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            checkFutex2Flags(Integer.toUnsignedLong(flags[i]));
+            if ((val >>> 32) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            addresses[i] = w.getLong(8);
+            if (i == 0) {
+                expected = (int) val;
+            }
+        }
+        if (nrWake < 0 || nrRequeue < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        FutexKey from = futex2Key(t, addresses[0], flags[0]);
+        FutexKey to = futex2Key(t, addresses[1], flags[1]);
+        long first = addresses[0];
+        return t.process().kernel().futexes().requeue(from, to, () -> mem.readInt(first), expected, nrWake, nrRequeue);
+    }
+
+    /**
      * FUTEX_WAKE_OP: changes the word at uaddr2 by the encoded operation, wakes {@code count}
      * waiters of uaddr, and {@code count2} of uaddr2 if the word's old value passes the encoded test.
      */

@@ -157,6 +157,41 @@ final class InfoSyscalls {
         return 0;
     }
 
+    /**
+     * Implements Linux syscall sysfs(2) over /proc/filesystems's list: option 1 gives a type name's
+     * index (EFAULT, ENOENT for "", EINVAL for an unknown type), 2 copies index's name with its NUL
+     * (EINVAL past the end, then EFAULT), 3 the number of types; other options EINVAL.
+     */
+    static long sysfs(GuestThread t, Args a) throws ErrnoException {
+        int option = a.i32(0);
+        if (option < 1 || option > 3) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        java.util.List<String> names = dev.jlx.core.fs.proc.MountTable.filesystemNames(t.process().fsView().vfs());
+        if (option == 3) {
+            return names.size();
+        }
+        GuestMemory mem = t.process().space().memory();
+        if (option == 1) {
+            byte[] name = mem.readCString(a.addr(1), dev.jlx.core.fs.Vfs.PATH_MAX - 1);
+            if (name.length == 0) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            int index = names.indexOf(new String(name, java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (index < 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            return index;
+        }
+        long index = Integer.toUnsignedLong(a.i32(1));
+        if (index >= names.size()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] name = (names.get((int) index) + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        mem.write(a.addr(2), name);
+        return 0;
+    }
+
     /** Implements Linux syscall getrandom(2). jlx's entropy source is always initialized. */
     static long getrandom(GuestThread t, Args a) throws ErrnoException {
         int flags = a.i32(2);

@@ -195,16 +195,143 @@ final class MmapSyscalls {
         if ((addr & (AddressSpace.PAGE - 1)) != 0 || len < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        advise(t.process().space(), addr, len, advice);
+        return 0;
+    }
+
+    /** madvise's advice on [addr, addr + len) of {@code space}: EINVAL for unknown advice, ENOMEM for an unmapped page. */
+    private static void advise(AddressSpace space, long addr, long len, int advice) throws ErrnoException {
         switch (advice) {
-            case Mman.MADV_DONTNEED, Mman.MADV_FREE -> t.process().space().discard(addr, len);
+            case Mman.MADV_DONTNEED, Mman.MADV_FREE -> space.discard(addr, len);
             case Mman.MADV_NORMAL, Mman.MADV_RANDOM, Mman.MADV_SEQUENTIAL, Mman.MADV_WILLNEED, Mman.MADV_DONTFORK,
                     Mman.MADV_DOFORK, Mman.MADV_MERGEABLE, Mman.MADV_UNMERGEABLE, Mman.MADV_HUGEPAGE,
                     Mman.MADV_NOHUGEPAGE, Mman.MADV_DONTDUMP, Mman.MADV_DODUMP, Mman.MADV_COLD,
                     Mman.MADV_PAGEOUT -> {
-                // Hints about paging, which the host decides for jlx's memory: no guest-visible effect.
+                // Hints about paging, which the host decides for jlx's memory: no guest-visible effect
+                // but madvise_walk_vmas's ENOMEM for a hole (and mseal's EPERM for MADV_DONTFORK).
+                space.checkMapped(addr, len);
+                if (advice == Mman.MADV_DONTFORK) {
+                    space.checkDiscardable(addr, addr + AddressSpace.pageUp(len));
+                }
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /** MADV_COLLAPSE (asm-generic/mman-common.h): the one remote advice Mman does not name. */
+    private static final int MADV_COLLAPSE = 25;
+
+    /**
+     * Implements Linux syscall process_madvise(2) with mm/madvise.c's checks in its order: flags
+     * (EINVAL), the iovec array (EINVAL, EFAULT), the pidfd (EBADF; ESRCH for a process without
+     * memory any more), ptrace read access (EPERM); another process takes only MADV_COLD,
+     * MADV_PAGEOUT, MADV_WILLNEED and MADV_COLLAPSE (EINVAL) and needs CAP_SYS_NICE (EPERM). Each
+     * range is advised in turn; the bytes advised before a range fails are returned, else its error.
+     */
+    static long process_madvise(GuestThread t, Args a) throws ErrnoException {
+        int advice = a.i32(3);
+        if (a.i32(4) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long[] iov = ReadWriteSyscalls.iovecsUnchecked(t.process().space().memory(), a.addr(1), a.u64(2));
+        dev.jlx.core.kernel.PidFd pidfd = PidFdSyscalls.pidfd(t, a.fd(0));
+        dev.jlx.core.kernel.GuestProcess target = pidfd.process();
+        if (pidfd.reaped() || target.zombie()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        PidFdSyscalls.checkPtraceAccess(t.process(), target);
+        if (target != t.process()) {
+            if (advice != Mman.MADV_COLD && advice != Mman.MADV_PAGEOUT && advice != Mman.MADV_WILLNEED
+                    && advice != MADV_COLLAPSE) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (!t.process().credentials().capable(dev.jlx.core.kernel.GuestProcess.CAP_SYS_NICE)) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+        }
+        long done = 0;
+        for (int i = 0; i < iov.length; i += 2) {
+            long addr = iov[i];
+            long len = iov[i + 1];
+            try {
+                if ((addr & (AddressSpace.PAGE - 1)) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if (advice == MADV_COLLAPSE) {
+                    // No huge pages: collapsing finds nothing to do, as on memory that cannot take one.
+                    target.space().checkMapped(addr, len);
+                } else {
+                    advise(target.space(), addr, len, advice);
+                }
+            } catch (ErrnoException e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
+            done += len;
+        }
+        return done;
+    }
+
+    /**
+     * Implements Linux syscall process_mrelease(2): flags must be 0 (EINVAL), then the pidfd (EBADF),
+     * ESRCH for a process whose memory is gone (a zombie), EINVAL for one that is not exiting. An
+     * exiting process's memory goes with its last thread, so there is nothing to hurry: 0.
+     */
+    static long process_mrelease(GuestThread t, Args a) throws ErrnoException {
+        if (a.i32(1) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        dev.jlx.core.kernel.PidFd pidfd = PidFdSyscalls.pidfd(t, a.fd(0));
+        dev.jlx.core.kernel.GuestProcess target = pidfd.process();
+        if (pidfd.reaped() || target.zombie()) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (!target.exiting()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall remap_file_pages(2) as mm/mmap.c emulates it since Linux 3.16: prot
+     * must be 0, start and size are cut to pages, a size or page offset that wraps is EINVAL, then
+     * {@link AddressSpace#remapPages}. Linux logs its deprecation once, and so does jlx.
+     */
+    static long remap_file_pages(GuestThread t, Args a) throws ErrnoException {
+        long start = a.addr(0) & -AddressSpace.PAGE;
+        long size = a.u64(1) & -AddressSpace.PAGE;
+        long pgoff = a.u64(3);
+        t.process().kernel().warnOnce("remap_file_pages", "remap_file_pages is deprecated (Linux emulates it with mmap)");
+        if (a.u64(2) != 0 || Long.compareUnsigned(start + size, start) <= 0
+                || Long.compareUnsigned(pgoff + (size >>> 12), pgoff) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        t.process().space().remapPages(start, size, pgoff);
+        return 0;
+    }
+
+    /**
+     * Implements Linux syscall mseal(2) (Linux 6.10) with mm/mseal.c's checks in order: flags 0,
+     * start page-aligned, a length that does not wrap (EINVAL); 0 for an empty range; then
+     * {@link AddressSpace#seal} (ENOMEM for a hole).
+     */
+    static long mseal(GuestThread t, Args a) throws ErrnoException {
+        long start = a.addr(0);
+        long lengthIn = a.u64(1);
+        if (a.u64(2) != 0 || (start & (AddressSpace.PAGE - 1)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long length = (lengthIn + AddressSpace.PAGE - 1) & -AddressSpace.PAGE;
+        long end = start + length;
+        if (lengthIn != 0 && length == 0 || Long.compareUnsigned(end, start) < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (end == start) {
+            return 0;
+        }
+        t.process().space().seal(start, end);
         return 0;
     }
 

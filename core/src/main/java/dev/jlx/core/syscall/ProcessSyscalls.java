@@ -843,6 +843,23 @@ final class ProcessSyscalls {
         return 0;
     }
 
+    /**
+     * Implements Linux syscall vhangup(2): EPERM without CAP_SYS_TTY_CONFIG; the caller's controlling
+     * terminal, when it has one, hangs up as far as its session goes (its processes lose it, the
+     * leader gets SIGHUP and SIGCONT); descriptions already open on it are not hung up.
+     */
+    static long vhangup(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess p = t.process();
+        if (!p.credentials().capable(GuestProcess.CAP_SYS_TTY_CONFIG)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        dev.jlx.core.tty.Terminal tty = p.controllingTerminal();
+        if (tty != null) {
+            tty.vhangup();
+        }
+        return 0;
+    }
+
     /** Implements Linux syscall sched_yield(2): other guest threads run whenever this one is not. */
     static long sched_yield(GuestThread t, Args a) {
         Thread.yield();

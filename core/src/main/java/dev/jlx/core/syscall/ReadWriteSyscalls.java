@@ -322,10 +322,19 @@ final class ReadWriteSyscalls {
         if (Long.compareUnsigned(count, IOV_MAX) > 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteBuffer b = mem.readStruct(address, (int) count * Iovec.SIZE);
+        ByteBuffer b;
+        boolean whole = true;
+        try {
+            b = mem.readStruct(address, (int) count * Iovec.SIZE);
+        } catch (ErrnoException fault) {
+            // copy_iovec_from_user reads one entry at a time: a bad length before the fault is EINVAL.
+            b = null;
+            whole = false;
+        }
         long[] out = new long[(int) count * 2];
         for (int i = 0; i < count; i++) {
-            Iovec v = Iovec.readFrom(b, i * Iovec.SIZE);
+            Iovec v = whole ? Iovec.readFrom(b, i * Iovec.SIZE)
+                    : Iovec.readFrom(mem.readStruct(address + (long) i * Iovec.SIZE, Iovec.SIZE), 0);
             out[2 * i] = v.base();
             out[2 * i + 1] = v.len();
             if (v.len() < 0) {

@@ -330,6 +330,15 @@ final class SignalSyscalls {
         throw new ErrnoException(Errno.EINTR);
     }
 
+    /**
+     * Implements Linux syscall restart_syscall(2). jlx restarts an interrupted call itself (sleeps
+     * with the time left) and never hands the guest a restart block, so a direct call finds the
+     * default one: EINTR, as Linux's do_no_restart_syscall.
+     */
+    static long restart_syscall(GuestThread t, Args a) throws ErrnoException {
+        throw new ErrnoException(Errno.EINTR);
+    }
+
     /** Implements Linux syscall pause(2). */
     static long pause(GuestThread t, Args a) throws ErrnoException {
         t.process().awaitSignal(t);

@@ -93,6 +93,47 @@ final class StatSyscalls {
         return 0;
     }
 
+    /** struct ustat (linux/types.h): int f_tfree, u64 f_tinode at 8, char f_fname[6] at 16, f_fpack[6] at 22. */
+    private static final int USTAT_SIZE = 32;
+
+    /**
+     * Implements Linux syscall ustat(2): the free blocks and inodes of the file system on device
+     * {@code dev} (the old 32-bit encoding, new_decode_dev), as statfs gives them; the names are
+     * empty, as Linux leaves them. A device is known when it is the device of a mount's root or of
+     * the caller's working directory (Linux: any mounted superblock); EINVAL otherwise.
+     */
+    static long ustat(GuestThread t, Args a) throws ErrnoException {
+        long dev = Integer.toUnsignedLong(a.i32(0));
+        long major = (dev & 0xfff00) >>> 8;
+        long minor = (dev & 0xff) | ((dev >>> 12) & 0xfff00);
+        // The 64-bit encoding jlx's stat gives (glibc's makedev).
+        long wanted = ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32);
+        HostStatfs found = null;
+        GuestProcess.FsView view = t.process().fsView();
+        java.util.List<ByteString> places = new java.util.ArrayList<>();
+        view.vfs().mounts().forEach(m -> places.add(m.guestPath()));
+        places.add(view.cwd());
+        for (ByteString place : places) {
+            try {
+                Vfs.Resolved r = view.vfs().resolve(ByteString.ROOT, place, true);
+                if (r.fs().stat(r.path(), true).dev() == wanted) {
+                    found = r.fs().statfs(r.path());
+                    break;
+                }
+            } catch (ErrnoException gone) {
+                // A place that went away names no device.
+            }
+        }
+        if (found == null) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        ByteBuffer b = GuestMemory.structBuffer(USTAT_SIZE);
+        b.putInt(0, (int) found.bfree());
+        b.putLong(8, found.ffree());
+        t.process().space().memory().writeStruct(a.addr(1), b);
+        return 0;
+    }
+
     /** The per-mount ST_* bits a guest's mount(2) sets, in place of the file system's own. */
     private static final long MOUNT_ST_FLAGS = Statfs.ST_NOSUID | Statfs.ST_NODEV | Statfs.ST_NOEXEC
             | Statfs.ST_NOATIME | 0x800 | Statfs.ST_RELATIME;

@@ -380,6 +380,11 @@ public abstract class Terminal {
      * processes lose it, its leader gets SIGHUP and SIGCONT and remembers the foreground group, and
      * the terminal belongs to no session.
      */
+    /** vhangup(2) by a process of the session: the session lets the terminal go as at a hangup. */
+    public void vhangup() {
+        hangUpSession();
+    }
+
     protected void hangUpSession() {
         int sid;
         int fg;

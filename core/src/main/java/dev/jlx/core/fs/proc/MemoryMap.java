@@ -19,7 +19,8 @@ import java.util.Objects;
 final class MemoryMap {
     private static final long PAGE = AddressSpace.PAGE;
     /** The mmap flags that become VMA flags, which must match for two VMAs to merge; the rest only guide mmap. */
-    private static final int VMA_FLAGS = Mman.MAP_TYPE | Mman.MAP_GROWSDOWN | Mman.MAP_NORESERVE | Mman.MAP_LOCKED;
+    private static final int VMA_FLAGS = Mman.MAP_TYPE | Mman.MAP_GROWSDOWN | Mman.MAP_NORESERVE | Mman.MAP_LOCKED
+            | dev.jlx.core.mem.AddressSpace.SEALED;
 
     private MemoryMap() {}
 
@@ -169,6 +170,9 @@ final class MemoryMap {
         }
         if ((r.flags & Mman.MAP_NORESERVE) != 0) {
             f.append("nr ");
+        }
+        if ((r.flags & dev.jlx.core.mem.AddressSpace.SEALED) != 0) {
+            f.append("sl ");
         }
         return f.toString();
     }

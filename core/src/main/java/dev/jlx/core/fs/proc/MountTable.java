@@ -194,6 +194,17 @@ public final class MountTable {
      * host directories mounted; "nodev" marks types without a block device.
      */
     static byte[] filesystems(Vfs vfs) {
+        StringBuilder out = new StringBuilder();
+        filesystemLines(vfs).forEach(l -> out.append(l).append('\n'));
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The names of /proc/filesystems's types, in its order (sysfs(2)'s indexes). */
+    public static List<String> filesystemNames(Vfs vfs) {
+        return filesystemLines(vfs).stream().map(l -> l.substring(l.indexOf('\t') + 1)).toList();
+    }
+
+    private static Set<String> filesystemLines(Vfs vfs) {
         Set<String> lines = new LinkedHashSet<>(List.of("nodev\tsysfs", "nodev\ttmpfs", "nodev\tproc",
                 "nodev\tdevtmpfs"));
         List<String> hostTypes = new ArrayList<>();
@@ -207,8 +218,6 @@ public final class MountTable {
             }
         }
         lines.addAll(hostTypes);
-        StringBuilder out = new StringBuilder();
-        lines.forEach(l -> out.append(l).append('\n'));
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return lines;
     }
 }

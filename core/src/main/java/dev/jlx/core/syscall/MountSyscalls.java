@@ -390,8 +390,9 @@ final class MountSyscalls {
     }
 
     /**
-     * Implements Linux syscall umount2(2): flags first, then the walk, then can_umount's checks and
-     * do_umount's (MNT_EXPIRE marks first and unmounts the next time, EBUSY for a mount in use).
+     * Implements Linux syscall umount2(2): flags first, then the walk, then can_umount's checks (the
+     * capability, then whether the path is a mount point) and do_umount's (MNT_EXPIRE marks first and
+     * unmounts the next time, EBUSY for a mount in use).
      */
     static long umount2(GuestThread t, Args a) throws ErrnoException {
         int flags = a.i32(1);
@@ -399,11 +400,12 @@ final class MountSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         Vfs.Resolved r = existing(t, FileSyscalls.path(t, a.addr(0)), (flags & UMOUNT_NOFOLLOW) == 0);
-        Mount m = mountRoot(r);
         GuestProcess p = t.process();
+        // can_umount: may_mount before whether the path is a mount point.
         if (!p.credentials().capable(GuestProcess.CAP_SYS_ADMIN)) {
             throw new ErrnoException(Errno.EPERM);
         }
+        Mount m = mountRoot(r);
         Vfs vfs = p.fsView().vfs();
         boolean processRoot = vfs.mountOf(ByteString.ROOT).id() == m.id();
         if ((flags & MNT_EXPIRE) != 0) {

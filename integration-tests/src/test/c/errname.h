@@ -35,6 +35,9 @@ static const char *errname(int e) {
     case ENODEV: return "ENODEV";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EOVERFLOW: return "EOVERFLOW";
+    case EBADFD: return "EBADFD";
+    case EXDEV: return "EXDEV";
+    case ENOTTY: return "ENOTTY";
     default: return "other";
     }
 }

@@ -116,6 +116,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("robust", t, List.of()));
             cases.add(Arguments.of("x87nest", t, List.of()));
             cases.add(Arguments.of("lsm", t, List.of()));
+            cases.add(Arguments.of("landlock", t, List.of()));
         }
         return cases.stream();
     }
@@ -229,7 +230,7 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "landlock")) {
                 cases.add(Arguments.of(name, t));
             }
         }

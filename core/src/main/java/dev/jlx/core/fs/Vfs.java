@@ -308,7 +308,9 @@ public final class Vfs {
         int statusFlags = flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC);
         boolean truncatesMapped = (flags & OpenFlags.O_TRUNC) != 0
                 && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY && SharedFiles.any();
-        Resolved plain = truncatesMapped || how != 0 || path.endsWith((byte) '/') ? null : plainCandidate(cwd, path);
+        boolean landlock = dev.jlx.core.kernel.Landlock.restrictsFiles();
+        Resolved plain = truncatesMapped || landlock || how != 0 || path.endsWith((byte) '/') ? null
+                : plainCandidate(cwd, path);
         if (plain != null && plain.guestPath().startsWith(DEV)) {
             // Walked, so that the terminal devices jlx serves are found (openDevice).
             plain = null;
@@ -324,6 +326,18 @@ public final class Vfs {
         if (r.mount().refusesWrites() && (writes || (create && !exists(r)))) {
             throw new ErrnoException(Errno.EROFS);
         }
+        if (landlock) {
+            long denied = dev.jlx.core.kernel.Landlock.checkOpen(r, flags, false);
+            return dev.jlx.core.kernel.Landlock.opened(openResolved(r, flags, perm, statusFlags, truncatesMapped),
+                    denied);
+        }
+        return openResolved(r, flags, perm, statusFlags, truncatesMapped);
+    }
+
+    /** The walked open's part after the walk: devices, FIFOs, then the file system's own files. */
+    private OpenFile openResolved(Resolved r, int flags, int perm, int statusFlags, boolean truncatesMapped)
+            throws ErrnoException {
+        boolean create = (flags & OpenFlags.O_CREAT) != 0;
         OpenFile device = (flags & OpenFlags.O_PATH) == 0 ? openDevice(r, flags) : null;
         if (device != null) {
             return device;

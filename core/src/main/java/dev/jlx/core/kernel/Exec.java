@@ -308,7 +308,7 @@ public final class Exec {
 
     /**
      * execve's open check (do_open_execat): a regular file the caller may execute, on a mount a guest
-     * did not mount noexec (path_noexec), EACCES otherwise.
+     * did not mount noexec (path_noexec) that Landlock lets it read and execute, EACCES otherwise.
      */
     public static void checkExecutable(Vfs.Resolved path) throws ErrnoException {
         if ((path.fs().stat(path.path(), true).mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
@@ -319,6 +319,8 @@ public final class Exec {
         if (mountFlags != dev.jlx.core.fs.Mount.FROM_FS && (mountFlags & dev.jlx.abi.struct.Statfs.ST_NOEXEC) != 0) {
             throw new ErrnoException(Errno.EACCES);
         }
+        // Then the open's own checks: Landlock's file_open of a file opened to execute.
+        Landlock.checkOpen(path, OpenFlags.O_RDONLY, true);
     }
 
     private static ElfFile.RangeReader reader(FileOps file, Arena arena) {

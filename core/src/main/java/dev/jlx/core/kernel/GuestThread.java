@@ -137,6 +137,17 @@ public final class GuestThread {
         seccompStrict = true;
     }
 
+    /** Landlock's domain (Linux keeps it in the credentials): kept by clone and execve, only ever stacked on. */
+    private volatile Landlock.Domain landlock;
+
+    public Landlock.Domain landlock() {
+        return landlock;
+    }
+
+    public void setLandlock(Landlock.Domain domain) {
+        landlock = domain;
+    }
+
     public MemoryPolicy memoryPolicy() {
         return memoryPolicy;
     }
@@ -149,6 +160,7 @@ public final class GuestThread {
     void inheritTaskFlags(GuestThread from) {
         memoryPolicy = from.memoryPolicy;
         seccompStrict = from.seccompStrict;
+        landlock = from.landlock;
         mceFlags = from.mceFlags;
         tscFaults = from.tscFaults;
         personality = from.personality;

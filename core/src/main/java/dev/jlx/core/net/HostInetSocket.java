@@ -306,9 +306,22 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
 
     // ---- the calls ----
 
+    /**
+     * Landlock's check of a TCP socket's bind or connect (hook_socket_bind, hook_socket_connect),
+     * before the protocol's: the port of an address of the socket's family; others are the
+     * protocol's to refuse.
+     */
+    private void landlockPort(GuestThread t, byte[] address, long access) throws ErrnoException {
+        int size = family() == AF_INET ? 16 : 28;
+        if (t.landlock() != null && stream() && address.length >= size && family(address) == family()) {
+            dev.jlx.core.kernel.Landlock.checkPort(t, (address[2] & 0xff) << 8 | (address[3] & 0xff), access);
+        }
+    }
+
     /** inet_bind and inet6_bind: the address's length and family, then the host's checks. */
     @Override
     public void bind(GuestThread t, byte[] address) throws ErrnoException {
+        landlockPort(t, address, dev.jlx.core.kernel.Landlock.BIND_TCP);
         host.bind(family() == AF_INET ? inet4(address, true, false) : inet6(address));
     }
 
@@ -328,6 +341,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         if (address.length < 2) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        landlockPort(t, address, dev.jlx.core.kernel.Landlock.CONNECT_TCP);
         if (family(address) == AF_UNSPEC) {
             host.disconnect();
             connection = SS_UNCONNECTED;

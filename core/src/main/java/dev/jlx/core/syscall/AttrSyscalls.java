@@ -223,6 +223,7 @@ final class AttrSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true).writable();
+        dev.jlx.core.kernel.Landlock.checkTruncate(r);
         if (SharedFiles.any()) {
             HostStat st = r.fs().stat(r.path(), true);
             SharedFiles.truncating(st.dev(), st.ino(), a.raw(1));
@@ -237,6 +238,10 @@ final class AttrSyscalls {
         OpenFile f = t.process().fds().get(a.fd(0));
         if (a.raw(1) < 0) {
             throw new ErrnoException(Errno.EINVAL);
+        }
+        if (f.writable()) {
+            // Linux's do_ftruncate fails a descriptor not open for writing first (EINVAL).
+            dev.jlx.core.kernel.Landlock.checkFtruncate(f);
         }
         if (SharedFiles.any()) {
             HostStat st = f.stat();

@@ -865,6 +865,7 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EBADF);
         }
         int request = a.i32(1);
+        dev.jlx.core.kernel.Landlock.checkIoctl(f, request);
         GuestMemory mem = t.process().space().memory();
         if (f instanceof dev.jlx.core.net.SocketFile s && request != Ioctl.FIOCLEX && request != Ioctl.FIONCLEX
                 && request != Ioctl.FIONBIO) {
@@ -1106,10 +1107,12 @@ final class FileSyscalls {
             if (last.equals(ByteString.DOT_DOT)) {
                 throw new ErrnoException(Errno.ENOTEMPTY);
             }
+            dev.jlx.core.kernel.Landlock.checkRemove(r);
             dev.jlx.core.fs.Fsnotify.Target before = dev.jlx.core.fs.Fsnotify.target(r);
             r.fs().rmdir(r.path());
             dev.jlx.core.fs.Fsnotify.removed(before);
         } else {
+            dev.jlx.core.kernel.Landlock.checkRemove(r);
             dev.jlx.core.fs.Fsnotify.Target before = dev.jlx.core.fs.Fsnotify.target(r);
             r.fs().unlink(r.path());
             dev.jlx.core.fs.Fsnotify.removed(before);
@@ -1129,6 +1132,7 @@ final class FileSyscalls {
 
     private static long mkdirAt(GuestThread t, int dirfd, long pathAddr, int mode) throws ErrnoException {
         Vfs.Resolved r = resolveName(t, dirfd, path(t, pathAddr)).writable();
+        dev.jlx.core.kernel.Landlock.checkMake(r, FileMode.S_IFDIR);
         // vfs_mkdir keeps only the permission and sticky bits (a set-group-ID parent's bit is the file system's).
         r.fs().mkdir(r.path(), mode & 01777 & ~t.process().umask());
         dev.jlx.core.fs.Fsnotify.created(r);

@@ -59,6 +59,7 @@ final class PathSyscalls {
                 throw new ErrnoException(Errno.ENOTDIR);
             }
         }
+        dev.jlx.core.kernel.Landlock.checkRefer(from, to, true, (flags & RENAME_EXCHANGE) != 0);
         dev.jlx.core.fs.Fsnotify.Target source = dev.jlx.core.fs.Fsnotify.target(from);
         dev.jlx.core.fs.Fsnotify.Target target = dev.jlx.core.fs.Fsnotify.target(to);
         from.fs().rename(from.path(), to.path(), flags);
@@ -106,6 +107,7 @@ final class PathSyscalls {
             throw FileSyscalls.slashedCreate(to);
         }
         sameMount(from, to);
+        dev.jlx.core.kernel.Landlock.checkRefer(from, to, false, false);
         from.fs().link(from.path(), to.path());
         dev.jlx.core.fs.Fsnotify.linked(to);
         return 0;
@@ -131,7 +133,8 @@ final class PathSyscalls {
         if (FileSyscalls.trailingSlash(linkPath)) {
             throw FileSyscalls.slashedCreate(link);
         }
-        link.writable().fs().symlink(target.toByteArray(), link.path());
+        dev.jlx.core.kernel.Landlock.checkMake(link.writable(), FileMode.S_IFLNK);
+        link.fs().symlink(target.toByteArray(), link.path());
         dev.jlx.core.fs.Fsnotify.created(link);
         return 0;
     }
@@ -168,6 +171,7 @@ final class PathSyscalls {
             throw FileSyscalls.slashedCreate(r);
         }
         r.writable();
+        dev.jlx.core.kernel.Landlock.checkMake(r, type);
         int perm = mode & 07777 & ~t.process().umask();
         switch (type) {
             case 0, FileMode.S_IFREG -> r.fs().open(r.path(),

@@ -335,6 +335,9 @@ final class ProcessFiles {
         if (f instanceof dev.jlx.core.kernel.PidFd) {
             return ByteString.of("anon_inode:[pidfd]");
         }
+        if (f instanceof dev.jlx.core.kernel.Landlock.Ruleset) {
+            return ByteString.of("anon_inode:[landlock-ruleset]");
+        }
         if (f instanceof VfsFile h && h.ops().anonymousName() != null) {
             return h.ops().anonymousName();
         }

@@ -124,6 +124,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("keys", t, List.of()));
             cases.add(Arguments.of("leases", t, List.of()));
             cases.add(Arguments.of("misccalls3", t, List.of()));
+            cases.add(Arguments.of("futexpi", t, List.of()));
         }
         // -Djlx.programs=a,b runs only those programs' cases (one family's tests on a busy machine).
         List<String> only = List.of(System.getProperty("jlx.programs", "").split(","));

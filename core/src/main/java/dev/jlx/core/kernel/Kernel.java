@@ -164,6 +164,21 @@ public final class Kernel {
         return fileHandles;
     }
 
+    /**
+     * Whether a thread {@code tid} is running (not yet ended: a zombie's leader, which /proc still
+     * shows, is not), as a PI futex's owner must be (attach_to_pi_owner).
+     */
+    public boolean threadAlive(int tid) {
+        for (GuestProcess p : processes.values()) {
+            for (GuestThread t : p.threads()) {
+                if (t.tid() == tid) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public java.util.concurrent.atomic.AtomicLong aioRequests() {
         return aioRequests;
     }

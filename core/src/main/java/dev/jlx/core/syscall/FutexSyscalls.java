@@ -109,14 +109,7 @@ final class FutexSyscalls {
         AddressSpace space = t.process().space();
         GuestMemory mem = space.memory();
         boolean shared = (op & Futex.FUTEX_PRIVATE_FLAG) == 0;
-        IntPredicate alive = tid -> {
-            try {
-                SignalSyscalls.liveThread(t, 0, tid);
-                return true;
-            } catch (ErrnoException e) {
-                return false;
-            }
-        };
+        IntPredicate alive = t.process().kernel()::threadAlive;
         switch (cmd) {
             case Futex.FUTEX_LOCK_PI, Futex.FUTEX_LOCK_PI2, Futex.FUTEX_TRYLOCK_PI -> {
                 futexes.lockPi(piKey(space, uaddr, shared), piWord(mem, uaddr), t.tid(), alive, deadline,

@@ -385,7 +385,7 @@ public final class SyscallTable {
         e(PROCESS_MRELEASE, FULL, "an exiting process's memory goes with its last thread: nothing to hurry", MmapSyscalls::process_mrelease, INT, FD, INT),
         e(FUTEX_WAITV, PARTIAL, "FUTEX2_SIZE_U32 words, private or shared; FUTEX2_NUMA is EINVAL (jlx has no NUMA futex hashes)", FutexSyscalls::futex_waitv, INT, PTR, INT, INT, PTR, CLOCK).blocking(),
         e(SET_MEMPOLICY_HOME_NODE, PARTIAL, "one memory node (0): after the checks ENOENT, as Linux answers for a range of mappings without a policy, since mbind keeps none (Linux gives an MPOL_BIND or MPOL_PREFERRED_MANY mapping its home node)", NumaSyscalls::set_mempolicy_home_node, INT, PTR, SIZE, LONG, INT),
-        none(CACHESTAT, ""),
+        none(CACHESTAT, "not served: jlx cannot tell which pages of a host file the host keeps cached or dirty, and its tmpfs alone would not make the call honest for every file"),
         e(FCHMODAT2, FULL, "", AttrSyscalls::fchmodat2, INT, DIRFD, PATH, OCTAL, AT_FLAGS),
         none(MAP_SHADOW_STACK, ""),
         e(FUTEX_WAKE, FULL, "FUTEX2_SIZE_U32 words (as Linux, which implements no other size), private or shared; FUTEX2_NUMA with jlx's one node, 0", FutexSyscalls::futex_wake, INT, PTR, LONG, INT, INT),

@@ -10,23 +10,27 @@ import dev.jlx.abi.Errno;
 public final class ErrnoException extends Exception {
     private final Errno errno;
     private final boolean restartable;
+    private final boolean restartAlways;
 
     public ErrnoException(Errno errno) {
         super(errno.name(), null, false, false);
         this.errno = errno;
         this.restartable = true;
+        this.restartAlways = false;
     }
 
     public ErrnoException(Errno errno, String detail) {
         super(errno.name() + ": " + detail, null, false, false);
         this.errno = errno;
         this.restartable = true;
+        this.restartAlways = false;
     }
 
-    private ErrnoException() {
+    private ErrnoException(boolean restartable, boolean restartAlways) {
         super(Errno.EINTR.name(), null, false, false);
         this.errno = Errno.EINTR;
-        this.restartable = false;
+        this.restartable = restartable;
+        this.restartAlways = restartAlways;
     }
 
     /**
@@ -34,7 +38,20 @@ public final class ErrnoException extends Exception {
      * call: Linux's plain -EINTR, as a socket call that waited with a timeout gives it (signal(7)).
      */
     public static ErrnoException interruptedForGood() {
-        return new ErrnoException();
+        return new ErrnoException(false, false);
+    }
+
+    /**
+     * EINTR that restarts after the handler with or without SA_RESTART: Linux's ERESTARTNOINTR, as
+     * a PI futex lock gives it.
+     */
+    public static ErrnoException restartAlways() {
+        return new ErrnoException(true, true);
+    }
+
+    /** Whether an EINTR restarts even without SA_RESTART (ERESTARTNOINTR). */
+    public boolean restartsAlways() {
+        return restartAlways;
     }
 
     public Errno errno() {

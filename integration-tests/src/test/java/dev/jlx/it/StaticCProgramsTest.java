@@ -125,6 +125,8 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("leases", t, List.of()));
             cases.add(Arguments.of("misccalls3", t, List.of()));
             cases.add(Arguments.of("landlock", t, List.of()));
+            cases.add(Arguments.of("futexpi", t, List.of()));
+            cases.add(Arguments.of("handles", t, List.of()));
         }
         // -Djlx.programs=a,b runs only those programs' cases (one family's tests on a busy machine).
         List<String> only = List.of(System.getProperty("jlx.programs", "").split(","));
@@ -240,7 +242,8 @@ class StaticCProgramsTest {
     static Stream<Arguments> tmpfsPrograms() {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
-            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases", "misccalls3", "landlock")) {
+            for (String name : List.of("inotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases", "misccalls3",
+                    "landlock", "handles")) {
                 cases.add(Arguments.of(name, t));
             }
         }

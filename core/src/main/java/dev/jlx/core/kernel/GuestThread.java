@@ -548,6 +548,7 @@ public final class GuestThread {
         pendingExec = null;
         // exec_mm_release: the old image's robust futexes are let go while its memory is still there.
         RobustList.release(this);
+        process.kernel().futexes().ownerExited(tid);
         AddressSpace old = process.space();
         old.detach(engine);
         if (process.sharesParentMemory()) {

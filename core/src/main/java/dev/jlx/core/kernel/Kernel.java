@@ -41,6 +41,8 @@ public final class Kernel {
     /** The file leases (F_SETLEASE) of every process of this kernel. */
     private final dev.jlx.core.fs.Leases leases = new dev.jlx.core.fs.Leases(this);
     private final Futexes futexes = new Futexes();
+    /** The file handles name_to_handle_at gave out. */
+    private final dev.jlx.core.fs.FileHandles fileHandles = new dev.jlx.core.fs.FileHandles();
     private final Ptrace ptrace = new Ptrace(this);
     /** The guests' wall clock and NTP state: settimeofday's and adjtimex's, never the host's. */
     private final TimeKeeping timeKeeping = new TimeKeeping();
@@ -156,6 +158,25 @@ public final class Kernel {
     /** The fcntl record locks of every process of this kernel. */
     public Futexes futexes() {
         return futexes;
+    }
+
+    public dev.jlx.core.fs.FileHandles fileHandles() {
+        return fileHandles;
+    }
+
+    /**
+     * Whether a thread {@code tid} is running (not yet ended: a zombie's leader, which /proc still
+     * shows, is not), as a PI futex's owner must be (attach_to_pi_owner).
+     */
+    public boolean threadAlive(int tid) {
+        for (GuestProcess p : processes.values()) {
+            for (GuestThread t : p.threads()) {
+                if (t.tid() == tid) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public java.util.concurrent.atomic.AtomicLong aioRequests() {

@@ -141,6 +141,9 @@ final class ThreadRunner {
             ended = new CpuTime(ended.userNanos() + user, ended.systemNanos() + system);
             last = process.threads().isEmpty();
         }
+        // exit_pi_state_list, once the thread is gone: a PI locker then finds the owner dead (ESRCH)
+        // or is queued already and gets the lock here.
+        process.kernel().futexes().ownerExited(thread.tid());
         if (!last) {
             if (thread.tracee() != null && thread != process.mainThread()) {
                 // A traced thread's end is its tracer's to see (the leader's waits for the process's end).

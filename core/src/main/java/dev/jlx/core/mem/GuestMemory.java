@@ -87,6 +87,20 @@ public final class GuestMemory {
         write(address, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value).array());
     }
 
+    /**
+     * An atomic compare-and-swap of the aligned int at {@code address} (a futex word), as Linux's
+     * futex_atomic_cmpxchg_inatomic: EFAULT unless the page is writable.
+     */
+    public boolean compareAndSetInt(long address, int expected, int value) throws ErrnoException {
+        MemorySegment s = slice(address, 4, true);
+        if (s.byteSize() < 4 || (address & 3) != 0) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        return (boolean) INT_HANDLE.compareAndSet(s, 0L, expected, value);
+    }
+
+    private static final java.lang.invoke.VarHandle INT_HANDLE = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
+
     public void writeLong(long address, long value) throws ErrnoException {
         MemorySegment s = slice(address, 8, true);
         if (s.byteSize() == 8) {

@@ -49,6 +49,8 @@ public enum ArgFormat {
     PTRACE_REQ,
     /** fcntl command by name. */
     FCNTL_CMD,
+    /** futex's operation by name, as strace writes it (FUTEX_WAIT_PRIVATE|FUTEX_CLOCK_REALTIME). */
+    FUTEX_OP,
     /** *at flags (AT_*) by name. */
     AT_FLAGS,
     /** A {@code struct stat} the call fills, every field (as {@code strace -v}); its address when the call fails. */

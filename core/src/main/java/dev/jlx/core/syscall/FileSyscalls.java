@@ -199,7 +199,20 @@ final class FileSyscalls {
                 || (flags & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        ByteString path = path(t, pathAddr);
+        return openNamed(t, dirfd, path(t, pathAddr), flags, mode, how);
+    }
+
+    /** open_by_handle_at's open of the file a handle names (its absolute path). */
+    static long openPath(GuestThread t, ByteString path, int flags) throws ErrnoException {
+        flags &= KNOWN_OPEN_FLAGS;
+        if ((flags & OpenFlags.O_PATH) != 0) {
+            flags &= O_PATH_FLAGS;
+        }
+        return openNamed(t, Fcntl.AT_FDCWD, path, flags & ~(OpenFlags.O_CREAT | O_TMPFILE_BIT), 0, 0);
+    }
+
+    private static long openNamed(GuestThread t, int dirfd, ByteString path, int flags, int mode, int how)
+            throws ErrnoException {
         GuestProcess p = t.process();
         boolean tmpfile = (flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE;
         boolean create = (flags & OpenFlags.O_CREAT) != 0;

@@ -9,12 +9,13 @@ import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.FutexKey;
 import dev.jlx.core.mem.GuestMemory;
+import java.util.function.IntPredicate;
 
 /** futex(2): wait queues keyed by where the word lives ({@link Futexes}, {@link FutexKey}). */
 final class FutexSyscalls {
     private FutexSyscalls() {}
 
-    /** Implements Linux syscall futex(2) without the priority-inheritance operations. */
+    /** Implements Linux syscall futex(2). */
     static long futex(GuestThread t, Args a) throws ErrnoException {
         long uaddr = a.addr(0);
         int op = a.i32(1);
@@ -22,6 +23,12 @@ final class FutexSyscalls {
         long timeout = a.addr(3);
         long uaddr2 = a.addr(4);
         int val3 = a.i32(5);
+        int piCmd = op & Futex.FUTEX_CMD_MASK;
+        if (piCmd == Futex.FUTEX_LOCK_PI || piCmd == Futex.FUTEX_LOCK_PI2 || piCmd == Futex.FUTEX_TRYLOCK_PI
+                || piCmd == Futex.FUTEX_UNLOCK_PI || piCmd == Futex.FUTEX_WAIT_REQUEUE_PI
+                || piCmd == Futex.FUTEX_CMP_REQUEUE_PI) {
+            return futexPi(t, piCmd, op, uaddr, val, timeout, uaddr2, val3);
+        }
         if ((uaddr & 3) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -62,7 +69,7 @@ final class FutexSyscalls {
                 if (bitset == 0) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                yield futexes.wake(space.futexKey(uaddr, shared), Math.max(val, 0), bitset);
+                yield futexes.wakeChecked(space.futexKey(uaddr, shared), Math.max(val, 0), bitset);
             }
             case Futex.FUTEX_REQUEUE, Futex.FUTEX_CMP_REQUEUE -> {
                 // The requeue count travels in the timeout argument, as an integer.
@@ -76,6 +83,90 @@ final class FutexSyscalls {
             case Futex.FUTEX_WAKE_OP -> wakeOp(t, futexes, space.futexKey(uaddr, shared), space.futexKey(uaddr2, shared), uaddr2, val,
                     (int) timeout, val3);
             default -> throw new ErrnoException(Errno.ENOSYS);
+        };
+    }
+
+    /**
+     * The priority-inheritance operations (kernel/futex/pi.c, requeue.c) in Linux's order of checks:
+     * the timeout of LOCK_PI, LOCK_PI2 and WAIT_REQUEUE_PI (EFAULT, EINVAL; absolute: LOCK_PI on
+     * CLOCK_REALTIME, the others on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME, which the others
+     * refuse, ENOSYS), then each operation's own checks ({@link Futexes}).
+     */
+    private static long futexPi(GuestThread t, int cmd, int op, long uaddr, int val, long timeout, long uaddr2,
+            int val3) throws ErrnoException {
+        boolean realtime = (op & Futex.FUTEX_CLOCK_REALTIME) != 0;
+        long deadline = Long.MAX_VALUE;
+        if (timeout != 0 && cmd != Futex.FUTEX_UNLOCK_PI && cmd != Futex.FUTEX_TRYLOCK_PI
+                && cmd != Futex.FUTEX_CMP_REQUEUE_PI) {
+            long ns = TimeSyscalls.readTimespec(t, timeout);
+            int clock = cmd == Futex.FUTEX_LOCK_PI || realtime ? Clocks.CLOCK_REALTIME : Clocks.CLOCK_MONOTONIC;
+            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(t, clock)));
+        }
+        if (realtime && cmd != Futex.FUTEX_WAIT_REQUEUE_PI && cmd != Futex.FUTEX_LOCK_PI2) {
+            throw new ErrnoException(Errno.ENOSYS);
+        }
+        Futexes futexes = t.process().kernel().futexes();
+        AddressSpace space = t.process().space();
+        GuestMemory mem = space.memory();
+        boolean shared = (op & Futex.FUTEX_PRIVATE_FLAG) == 0;
+        IntPredicate alive = t.process().kernel()::threadAlive;
+        switch (cmd) {
+            case Futex.FUTEX_LOCK_PI, Futex.FUTEX_LOCK_PI2, Futex.FUTEX_TRYLOCK_PI -> {
+                futexes.lockPi(piKey(space, uaddr, shared), piWord(mem, uaddr), t.tid(), alive, deadline,
+                        cmd == Futex.FUTEX_TRYLOCK_PI);
+                return 0;
+            }
+            case Futex.FUTEX_UNLOCK_PI -> {
+                // The owner is checked before the address's alignment, as futex_unlock_pi does.
+                int uval = mem.readInt(uaddr);
+                if ((uval & Futex.FUTEX_TID_MASK) != t.tid()) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                futexes.unlockPi(piKey(space, uaddr, shared), piWord(mem, uaddr), t.tid());
+                return 0;
+            }
+            case Futex.FUTEX_WAIT_REQUEUE_PI -> {
+                if (uaddr == uaddr2) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                FutexKey target = piKey(space, uaddr2, shared);
+                FutexKey key = piKey(space, uaddr, shared);
+                futexes.waitRequeuePi(key, () -> mem.readInt(uaddr), val, target, piWord(mem, uaddr2), t.tid(), deadline);
+                return 0;
+            }
+            default -> {
+                // FUTEX_CMP_REQUEUE_PI: the requeue count travels in the timeout argument; only one
+                // waiter may be woken (the one that takes the PI futex), as glibc's condition variables ask.
+                int requeue = (int) timeout;
+                if (val < 0 || requeue < 0 || uaddr == uaddr2 || val != 1) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                FutexKey key = piKey(space, uaddr, shared);
+                FutexKey target = piKey(space, uaddr2, shared);
+                return futexes.requeuePi(key, target, () -> mem.readInt(uaddr), val3, piWord(mem, uaddr2), requeue, alive);
+            }
+        }
+    }
+
+    /** get_futex_key: EINVAL for an unaligned word, EFAULT for a shared one that is not mapped. */
+    private static FutexKey piKey(AddressSpace space, long uaddr, boolean shared) throws ErrnoException {
+        if ((uaddr & 3) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return space.futexKey(uaddr, shared);
+    }
+
+    private static Futexes.PiWord piWord(GuestMemory mem, long uaddr) {
+        return new Futexes.PiWord() {
+            @Override
+            public int read() throws ErrnoException {
+                return mem.readInt(uaddr);
+            }
+
+            @Override
+            public boolean compareAndSet(int expected, int value) throws ErrnoException {
+                return mem.compareAndSetInt(uaddr, expected, value);
+            }
         };
     }
 

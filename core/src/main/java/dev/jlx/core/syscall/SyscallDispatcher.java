@@ -38,6 +38,7 @@ public final class SyscallDispatcher {
                 ? SeccompSyscalls.STRICT_KILL : SyscallTable.entry(regs[0]);
         long result;
         boolean restartable = true;
+        boolean restartAlways = false;
         if (skipped) {
             result = regs[0];
             regs[0] = -1;
@@ -62,6 +63,7 @@ public final class SyscallDispatcher {
             } catch (ErrnoException e) {
                 result = -e.errno().number();
                 restartable = e.restartable();
+                restartAlways = e.restartsAlways();
             } finally {
                 FdTable.releaseHeld();
                 if (token != null) {
@@ -121,7 +123,7 @@ public final class SyscallDispatcher {
         gregs[SignalFrames.RCX] = regs[7] + 2;
         gregs[SignalFrames.R11] = regs[8];
         if (result == -Errno.EINTR.number() && restartable && entry != null && entry.restartable()
-                && (thread.process().signalActions().flags(d.signo()) & SignalFrames.SA_RESTART) != 0) {
+                && (restartAlways || (thread.process().signalActions().flags(d.signo()) & SignalFrames.SA_RESTART) != 0)) {
             gregs[SignalFrames.RAX] = regs[0];
             gregs[SignalFrames.RIP] = regs[7];
         } else {

@@ -133,6 +133,7 @@ final class Tracer {
             case SIGMASK_HOW -> b.append(named(Names.SIGHOW, v));
             case PTRACE_REQ -> b.append(named(Names.PTRACE, v));
             case FCNTL_CMD -> b.append(named(Names.FCNTL, v));
+            case FUTEX_OP -> futexOp(b, (int) v);
             case STAT_OUT -> struct(b, v, result, Stat.SIZE, mem, Tracer::stat);
             case STATX_OUT -> struct(b, v, result, Statx.SIZE, mem, Tracer::statx);
             default -> b.append("0x").append(Long.toHexString(v));
@@ -253,6 +254,26 @@ final class Tracer {
             }
         }
         return rest;
+    }
+
+    /** futex's commands by value (linux/futex.h). */
+    private static final String[] FUTEX_COMMANDS = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE",
+        "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
+        "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI", "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2"};
+
+    private static void futexOp(StringBuilder b, int op) {
+        int cmd = op & dev.jlx.abi.Futex.FUTEX_CMD_MASK;
+        if (cmd < 0 || cmd >= FUTEX_COMMANDS.length) {
+            b.append("0x").append(Integer.toHexString(op));
+            return;
+        }
+        b.append(FUTEX_COMMANDS[cmd]);
+        if ((op & dev.jlx.abi.Futex.FUTEX_PRIVATE_FLAG) != 0) {
+            b.append("_PRIVATE");
+        }
+        if ((op & dev.jlx.abi.Futex.FUTEX_CLOCK_REALTIME) != 0) {
+            b.append("|FUTEX_CLOCK_REALTIME");
+        }
     }
 
     static String named(Map<Long, String> names, long v) {

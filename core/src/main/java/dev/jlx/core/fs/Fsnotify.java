@@ -109,6 +109,11 @@ public final class Fsnotify {
             ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getTotalMemorySize() / 100 / 1312, 8192, 1048576);
 
+    /** Under LOCK: after a watch or mark came or went. */
+    static void updateActive() {
+        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty() || FanotifyMarks.any();
+    }
+
     /** Whether any watch exists: the hooks do nothing (and ask the host nothing) otherwise. */
     public static boolean active() {
         return active;
@@ -124,6 +129,27 @@ public final class Fsnotify {
             INSTANCES.put(euid, n + 1);
         }
         return new InotifyFile(statusFlags, euid, egid, DEFAULT_MAX_QUEUED_EVENTS);
+    }
+
+    private static final Map<Integer, Integer> FANOTIFY_GROUPS = new HashMap<>();
+
+    /** fanotify_init once its flags are checked: EMFILE past max_user_groups (128) for {@code euid}. */
+    public static FanotifyFile newFanotifyGroup(int flags, int eventFlags, int euid, int egid) throws ErrnoException {
+        synchronized (LOCK) {
+            int n = FANOTIFY_GROUPS.getOrDefault(euid, 0);
+            if (n >= dev.jlx.abi.Fanotify.DEFAULT_MAX_GROUPS) {
+                throw new ErrnoException(Errno.EMFILE);
+            }
+            FANOTIFY_GROUPS.put(euid, n + 1);
+        }
+        return new FanotifyFile(flags, eventFlags, euid, egid);
+    }
+
+    /** A fanotify group's last descriptor is closed. */
+    static void destroyFanotify(FanotifyFile g) {
+        synchronized (LOCK) {
+            FANOTIFY_GROUPS.computeIfPresent(g.owner, (uid, n) -> n == 1 ? null : n - 1);
+        }
     }
 
     /** The instance's last descriptor is closed: its watches go without IN_IGNORED, as the group does. */
@@ -229,7 +255,7 @@ public final class Fsnotify {
         }
         m.group.marks.remove(m.wd);
         WATCHES.computeIfPresent(m.group.owner, (uid, n) -> n == 1 ? null : n - 1);
-        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty();
+        updateActive();
     }
 
     /**
@@ -294,7 +320,7 @@ public final class Fsnotify {
         if (watches.isEmpty()) {
             DNOTIFY.remove(dn.inode);
         }
-        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty();
+        updateActive();
     }
 
     /**
@@ -419,6 +445,7 @@ public final class Fsnotify {
         }
         synchronized (LOCK) {
             toInode(t.dir(), IN_CREATE | t.isdir(), t.name(), 0, false);
+            FanotifyMarks.event(IN_CREATE | t.isdir(), t.dir(), t.name(), t.inode(), null, null, null);
         }
         refresh(t.dir());
     }
@@ -437,11 +464,13 @@ public final class Fsnotify {
         synchronized (LOCK) {
             if (!before.directory()) {
                 toInode(before.inode(), IN_ATTRIB, null, 0, false);
+                FanotifyMarks.event(IN_ATTRIB, null, null, before.inode(), null, null, null);
             }
             if (last) {
                 deleted(before.inode(), open);
             }
             toInode(before.dir(), IN_DELETE | before.isdir(), before.name(), 0, false);
+            FanotifyMarks.event(IN_DELETE | before.isdir(), before.dir(), before.name(), before.inode(), null, null, null);
         }
         refresh(before.dir(), last ? null : before.inode());
     }
@@ -461,6 +490,8 @@ public final class Fsnotify {
         }
         toInode(inode, IN_DELETE_SELF, null, 0, false);
         ignoreAll(inode);
+        FanotifyMarks.event(IN_DELETE_SELF, null, null, inode, null, null, null);
+        FanotifyMarks.gone(inode);
     }
 
     /**
@@ -470,7 +501,7 @@ public final class Fsnotify {
      */
     private static int openDescriptions(Inode inode) {
         synchronized (LOCK) {
-            if (!MARKS.containsKey(inode)) {
+            if (!MARKS.containsKey(inode) && !FanotifyMarks.any()) {
                 return 0;
             }
         }
@@ -510,7 +541,7 @@ public final class Fsnotify {
      * then, for the last open description of an inode whose last link is gone, its deletion.
      */
     static void closing(VfsFile f) {
-        if (!active) {
+        if (!active || f.quiet()) {
             return;
         }
         file(f, f.writable() ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
@@ -543,6 +574,8 @@ public final class Fsnotify {
         synchronized (LOCK) {
             toInode(t.inode(), IN_ATTRIB, null, 0, false);
             toInode(t.dir(), IN_CREATE, t.name(), 0, false);
+            FanotifyMarks.event(IN_ATTRIB, null, null, t.inode(), null, null, null);
+            FanotifyMarks.event(IN_CREATE, t.dir(), t.name(), t.inode(), null, null, null);
         }
         refresh(t.dir(), t.inode());
     }
@@ -564,10 +597,17 @@ public final class Fsnotify {
             int cookie = COOKIES.incrementAndGet();
             toInode(from.dir(), IN_MOVED_FROM | from.isdir(), from.name(), cookie, false);
             toInode(to.dir(), IN_MOVED_TO | from.isdir(), to.name(), cookie, false);
+            // fanotify's order (fsnotify_move): FAN_RENAME to the old directory, then the moves.
+            FanotifyMarks.event(FS_RENAME | from.isdir(), from.dir(), from.name(), from.inode(), null, to.dir(),
+                    to.name());
+            FanotifyMarks.event(IN_MOVED_FROM | from.isdir(), from.dir(), from.name(), from.inode(), null, null, null);
+            FanotifyMarks.event(IN_MOVED_TO | from.isdir(), to.dir(), to.name(), from.inode(), null, null, null);
             if (replaced) {
                 toInode(to.inode(), IN_ATTRIB | to.isdir(), null, 0, false);
+                FanotifyMarks.event(IN_ATTRIB | to.isdir(), null, null, to.inode(), null, null, null);
             }
             toInode(from.inode(), IN_MOVE_SELF, null, 0, false);
+            FanotifyMarks.event(IN_MOVE_SELF | from.isdir(), null, null, from.inode(), null, null, null);
             // fsnotify_move's FS_RENAME, which only dnotify asks for: to the old directory and the new.
             dnotify(from.dir(), FS_RENAME);
             if (to.dir() != null && !to.dir().equals(from.dir())) {
@@ -595,6 +635,7 @@ public final class Fsnotify {
         }
         synchronized (LOCK) {
             child(t.dir(), t.name(), t.inode(), mask | t.isdir(), false);
+            FanotifyMarks.event(mask | t.isdir(), t.dir(), t.name(), t.inode(), null, null, null);
         }
         refresh(t.dir(), t.inode());
     }
@@ -622,7 +663,7 @@ public final class Fsnotify {
      * gone counts as unlinked (IN_EXCL_UNLINK). Not for O_PATH descriptors, as fsnotify_file.
      */
     public static void file(VfsFile f, int mask) {
-        if (!active || f.guestPath() == null || (f.statusFlags() & OpenFlags.O_PATH) != 0) {
+        if (!active || f.guestPath() == null || (f.statusFlags() & OpenFlags.O_PATH) != 0 || f.quiet()) {
             return;
         }
         HostStat st;
@@ -636,6 +677,7 @@ public final class Fsnotify {
         boolean unlinked = !directory && st.nlink() == 0;
         synchronized (LOCK) {
             child(t.dir(), t.name(), Inode.of(st), mask | (directory ? IN_ISDIR : 0), unlinked);
+            FanotifyMarks.event(mask | (directory ? IN_ISDIR : 0), t.dir(), t.name(), Inode.of(st), f, null, null);
         }
         if ((mask & (IN_MODIFY | IN_ATTRIB)) != 0) {
             refresh(t.dir(), Inode.of(st));

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "errname.h"
 
@@ -290,6 +291,103 @@ int main(void) {
     unlink("k1");
     drain(fd, "create, write, unlink");
     close(fd);
+
+    printf("== mount and file-system marks\n");
+    nhandles = 0;
+    fd = init(NONBLOCK, O_RDWR);
+    check("mark(mount)", mark(fd, MARK_ADD | MARK_MOUNT, OPEN | CLOSE_WRITE, AT_FDCWD, "."));
+    close(open("file", O_WRONLY));
+    drain(fd, "open file for writing");
+    check("mark(FLUSH mount)", mark(fd, MARK_FLUSH | MARK_MOUNT, 0, AT_FDCWD, NULL));
+    close(open("file", O_WRONLY));
+    drain(fd, "after flush");
+    close(fd);
+    fd = init(REPORT_FID | NONBLOCK, O_RDONLY);
+    check("mark(filesystem)", mark(fd, MARK_ADD | 0x100, CREATE | DELETE, AT_FDCWD, "."));
+    mkdir("d", 0755);
+    close(open("d/inner", O_CREAT | O_WRONLY, 0644));
+    unlink("d/inner");
+    rmdir("d");
+    drain(fd, "create and delete in a subdirectory");
+    close(fd);
+
+    printf("== self events\n");
+    nhandles = 0;
+    fd = init(REPORT_FID | NONBLOCK, O_RDONLY);
+    mkdir("s1", 0755);
+    close(open("s1/x", O_CREAT | O_WRONLY, 0644));
+    check("mark(dir)", mark(fd, MARK_ADD, DELETE_SELF | MOVE_SELF | ATTRIB | ONDIR, AT_FDCWD, "s1"));
+    check("mark(file)", mark(fd, MARK_ADD, DELETE_SELF | MOVE_SELF | ATTRIB, AT_FDCWD, "s1/x"));
+    rename("s1/x", "s1/y");
+    unlink("s1/y");
+    rename("s1", "s2");
+    rmdir("s2");
+    drain(fd, "rename and remove a file and a directory");
+    check("mark(REMOVE gone)", mark(fd, MARK_REMOVE, DELETE_SELF, AT_FDCWD, "."));
+    close(fd);
+
+    printf("== overflow\n");
+    fd = init(REPORT_DIR_FID | REPORT_NAME | NONBLOCK, O_RDONLY);
+    mkdir("many", 0755);
+    check("mark(dir)", mark(fd, MARK_ADD, CREATE, AT_FDCWD, "many"));
+    for (int i = 0; i < 16390; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "many/%05d", i);
+        close(open(name, O_CREAT | O_WRONLY, 0644));
+    }
+    check("mark(REMOVE)", mark(fd, MARK_REMOVE, CREATE, AT_FDCWD, "many"));
+    {
+        static char big[65536] __attribute__((aligned(8)));
+        long events = 0, overflows = 0, nofd = 0;
+        for (;;) {
+            ssize_t m = read(fd, big, sizeof big);
+            if (m <= 0) break;
+            for (char *p = big; p < big + m; p += ((struct meta *) p)->event_len) {
+                struct meta *e = (struct meta *) p;
+                events++;
+                if (e->mask & Q_OVERFLOW) { overflows++; nofd += e->fd == -1 && e->event_len == 24; }
+            }
+        }
+        printf("events=%ld overflows=%ld overflow_nofd=%ld\n", events, overflows, nofd);
+    }
+    for (int i = 0; i < 16390; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "many/%05d", i);
+        unlink(name);
+    }
+    rmdir("many");
+    close(fd);
+
+    printf("== blocking read, another process's events\n");
+    fd = init(REPORT_TID, O_RDONLY);
+    check("mark(file)", mark(fd, MARK_ADD, OPEN, AT_FDCWD, "file"));
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(100000);
+        close(open("file", O_RDONLY));
+        _exit(0);
+    }
+    char ev[256] __attribute__((aligned(8)));
+    ssize_t got2 = read(fd, ev, sizeof ev);
+    struct meta *e = (struct meta *) ev;
+    printf("read=%zd mask=%llx pid=%s\n", got2, (unsigned long long) e->mask, e->pid == child ? "child" : "other");
+    if (e->fd >= 0) close(e->fd);
+    waitpid(child, NULL, 0);
+    close(fd);
+
+    printf("== unprivileged\n");
+    child = fork();
+    if (child == 0) {
+        if (setuid(65534) != 0) { printf("setuid failed\n"); _exit(0); }
+        check("init(notif)", init(0, O_RDONLY));
+        fd = init(REPORT_FID, O_RDONLY);
+        check("init(FID)", fd);
+        check("init(FID|UNLIMITED_QUEUE)", init(REPORT_FID | 0x10, O_RDONLY));
+        check("mark(mount)", mark(fd, MARK_ADD | MARK_MOUNT, OPEN, AT_FDCWD, "/"));
+        check("mark(inode)", mark(fd, MARK_ADD, CREATE, AT_FDCWD, "/"));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
 
     unlink("file");
     unlink("new");

@@ -467,7 +467,7 @@ public final class Fsnotify {
                 FanotifyMarks.event(IN_ATTRIB, null, null, before.inode(), null, null, null);
             }
             if (last) {
-                deleted(before.inode(), open);
+                deleted(before.inode(), open, before.isdir());
             }
             toInode(before.dir(), IN_DELETE | before.isdir(), before.name(), 0, false);
             FanotifyMarks.event(IN_DELETE | before.isdir(), before.dir(), before.name(), before.inode(), null, null, null);
@@ -483,14 +483,14 @@ public final class Fsnotify {
      * IN_DELETE_SELF, and its watches end (IN_IGNORED), as fsnotify_inoderemove; otherwise at the
      * last close of the {@code open} descriptions (the dentry's last reference).
      */
-    private static void deleted(Inode inode, int open) {
+    private static void deleted(Inode inode, int open, int isdir) {
         if (open > 0) {
             PENDING.put(inode, open);
             return;
         }
         toInode(inode, IN_DELETE_SELF, null, 0, false);
         ignoreAll(inode);
-        FanotifyMarks.event(IN_DELETE_SELF, null, null, inode, null, null, null);
+        FanotifyMarks.event(IN_DELETE_SELF | isdir, null, null, inode, null, null, null);
         FanotifyMarks.gone(inode);
     }
 
@@ -546,8 +546,11 @@ public final class Fsnotify {
         }
         file(f, f.writable() ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
         Inode inode;
+        int isdir;
         try {
-            inode = Inode.of(f.stat());
+            HostStat st = f.stat();
+            inode = Inode.of(st);
+            isdir = isdir(st);
         } catch (ErrnoException e) {
             return;
         }
@@ -560,7 +563,7 @@ public final class Fsnotify {
                 PENDING.put(inode, open - 1);
             } else {
                 PENDING.remove(inode);
-                deleted(inode, 0);
+                deleted(inode, 0, isdir);
             }
         }
     }
@@ -620,7 +623,7 @@ public final class Fsnotify {
                 toInode(to.inode(), IN_MOVE_SELF, null, 0, false);
             }
             if (replaced && (to.directory() || to.stat().nlink() <= 1)) {
-                deleted(to.inode(), targetOpen);
+                deleted(to.inode(), targetOpen, to.isdir());
             }
             movePolled(from.fs(), from.path(), to.path(), exchange);
         }

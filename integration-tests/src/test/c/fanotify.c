@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,6 +106,7 @@ static int handle_id(const unsigned char *h, unsigned len) {
 }
 
 static char cwd[4096];
+static int only_self;
 
 /* Reads and prints every queued event (non-blocking group). */
 static void drain(int fd, const char *what) {
@@ -118,6 +120,12 @@ static void drain(int fd, const char *what) {
         }
         for (char *p = buf; p < buf + n;) {
             struct meta *e = (struct meta *) p;
+            if (only_self && e->pid != getpid()) {
+                /* A mount or file-system mark also sees the host's other processes. */
+                if (e->fd >= 0) close(e->fd);
+                p += e->event_len;
+                continue;
+            }
             char m[256];
             mask_str(e->mask, m);
             printf("%s vers=%d mlen=%d pid=%s", m, e->vers, e->metadata_len, e->pid == getpid() ? "self" : "other");
@@ -294,6 +302,7 @@ int main(void) {
 
     printf("== mount and file-system marks\n");
     nhandles = 0;
+    only_self = 1;
     fd = init(NONBLOCK, O_RDWR);
     check("mark(mount)", mark(fd, MARK_ADD | MARK_MOUNT, OPEN | CLOSE_WRITE, AT_FDCWD, "."));
     close(open("file", O_WRONLY));
@@ -311,6 +320,7 @@ int main(void) {
     drain(fd, "create and delete in a subdirectory");
     close(fd);
 
+    only_self = 0;
     printf("== self events\n");
     nhandles = 0;
     fd = init(REPORT_FID | NONBLOCK, O_RDONLY);
@@ -326,6 +336,39 @@ int main(void) {
     check("mark(REMOVE gone)", mark(fd, MARK_REMOVE, DELETE_SELF, AT_FDCWD, "."));
     close(fd);
 
+    printf("== merging past 128 events\n");
+    mkdir("few", 0755);
+    for (int i = 0; i < 200; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "few/%03d", i);
+        close(open(name, O_CREAT | O_WRONLY, 0644));
+    }
+    fd = init(REPORT_FID | NONBLOCK, O_RDONLY);
+    check("mark(dir)", mark(fd, MARK_ADD, OPEN | ON_CHILD, AT_FDCWD, "few"));
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 200; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "few/%03d", i);
+            close(open(name, O_RDONLY));
+        }
+    {
+        static char big[65536] __attribute__((aligned(8)));
+        ssize_t m = read(fd, big, sizeof big);
+        long events = 0;
+        for (char *p = big; m > 0 && p < big + m; p += ((struct meta *) p)->event_len) events++;
+        printf("events=%ld\n", events);
+    }
+    for (int i = 0; i < 200; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "few/%03d", i);
+        unlink(name);
+    }
+    rmdir("few");
+    close(fd);
+
+    struct statfs sfs;
+    if (statfs(".", &sfs) == 0 && sfs.f_type == 0x01021994) {
+    /* The overflow's 16,390 files only on tmpfs, where making them is quick on every backend. */
     printf("== overflow\n");
     fd = init(REPORT_DIR_FID | REPORT_NAME | NONBLOCK, O_RDONLY);
     mkdir("many", 0755);
@@ -357,6 +400,7 @@ int main(void) {
     }
     rmdir("many");
     close(fd);
+    }
 
     printf("== blocking read, another process's events\n");
     fd = init(REPORT_TID, O_RDONLY);

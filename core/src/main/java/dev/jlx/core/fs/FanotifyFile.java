@@ -16,6 +16,8 @@ import dev.jlx.core.kernel.Kernel;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,15 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A fanotify group (Linux's fsnotify_group with fanotify_fops): a queue of the events
  * {@link FanotifyMarks} gives it, read as struct fanotify_event_metadata records, each with a
  * descriptor of the file (a group without FID reporting) or with info records naming the objects
- * by file handle. As fanotify_merge, an event like a queued one (same object, name and process) is
- * merged into it; past max_queued_events one FAN_Q_OVERFLOW event stands for the dropped ones.
+ * by file handle. As fanotify_merge, an event like one of the last 128 queued about its object (same
+ * name and process) is merged into it; past max_queued_events one FAN_Q_OVERFLOW event stands for the dropped ones.
  *
  * <p>The file handles are jlx's own (jlx has no name_to_handle_at): 8 bytes, the inode number, of
  * type 1; the fsid is the file system's device number.
  */
 public final class FanotifyFile extends OpenFile {
     private static final AtomicLong INODES = new AtomicLong(500_000);
-    /** FANOTIFY_MAX_MERGE_EVENTS: how many of the last queued events a new one may merge with. */
+    /** FANOTIFY_MAX_MERGE_EVENTS: how many of the last queued events like it a new one may merge with. */
     private static final int MAX_MERGE = 128;
     private static final int HANDLE_BYTES = 8;
     private static final int HANDLE_TYPE = 1;
@@ -82,6 +84,11 @@ public final class FanotifyFile extends OpenFile {
     final int owner;
     private final int gid;
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
+    /**
+     * The queued events by object, oldest first: a new event merges with one of the last
+     * {@link #MAX_MERGE} about its object, as Linux's look through the hash bucket of its object.
+     */
+    private final Map<Fsnotify.Inode, ArrayDeque<Event>> byObject = new HashMap<>();
     private boolean overflowQueued;
     private long readerWakeups;
     private final Readiness readiness = new Readiness();
@@ -119,13 +126,16 @@ public final class FanotifyFile extends OpenFile {
 
     /** fsnotify_add_event: merged into a like queued event, or queued, or dropped for the overflow event. */
     synchronized void queue(Event e) {
-        int looked = 0;
-        for (var it = queue.descendingIterator(); it.hasNext() && looked < MAX_MERGE; looked++) {
-            Event old = it.next();
-            if (old.mergesWith(e)) {
-                old.mask |= e.mask;
-                closeQuietly(e.file);
-                return;
+        ArrayDeque<Event> same = byObject.get(e.object);
+        if (same != null) {
+            int looked = 0;
+            for (var it = same.descendingIterator(); it.hasNext() && looked < MAX_MERGE; looked++) {
+                Event old = it.next();
+                if (old.mergesWith(e)) {
+                    old.mask |= e.mask;
+                    closeQuietly(e.file);
+                    return;
+                }
             }
         }
         int max = (flags & FAN_UNLIMITED_QUEUE) != 0 ? Integer.MAX_VALUE : DEFAULT_MAX_EVENTS;
@@ -138,6 +148,7 @@ public final class FanotifyFile extends OpenFile {
             queue.add(new Event(FAN_Q_OVERFLOW, -1, null, null, null, null, null, null, null));
         } else {
             queue.add(e);
+            byObject.computeIfAbsent(e.object, o -> new ArrayDeque<>()).add(e);
         }
         readerWakeups++;
         notifyAll();
@@ -200,6 +211,12 @@ public final class FanotifyFile extends OpenFile {
             queue.removeFirst();
             if (e.mask == FAN_Q_OVERFLOW && e.object == null) {
                 overflowQueued = false;
+            } else {
+                ArrayDeque<Event> same = byObject.get(e.object);
+                same.removeFirst();
+                if (same.isEmpty()) {
+                    byObject.remove(e.object);
+                }
             }
             int fd = FAN_NOFD;
             if (e.file != null) {
@@ -330,6 +347,7 @@ public final class FanotifyFile extends OpenFile {
                 closeQuietly(e.file);
             }
             queue.clear();
+            byObject.clear();
         }
     }
 }

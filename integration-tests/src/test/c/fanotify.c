@@ -420,6 +420,9 @@ int main(void) {
     close(fd);
 
     printf("== unprivileged\n");
+    int sync1[2], sync2[2];
+    pipe(sync1);
+    pipe(sync2);
     child = fork();
     if (child == 0) {
         if (setuid(65534) != 0) { printf("setuid failed\n"); _exit(0); }
@@ -429,8 +432,25 @@ int main(void) {
         check("init(FID|UNLIMITED_QUEUE)", init(REPORT_FID | 0x10, O_RDONLY));
         check("mark(mount)", mark(fd, MARK_ADD | MARK_MOUNT, OPEN, AT_FDCWD, "/"));
         check("mark(inode)", mark(fd, MARK_ADD, CREATE, AT_FDCWD, "/"));
+        /* An unprivileged group sees another process's events with pid 0, its own with its pid. */
+        check("mark(file)", mark(fd, MARK_ADD, OPEN, AT_FDCWD, "file"));
+        write(sync1[1], "m", 1);
+        char c;
+        read(sync2[0], &c, 1);
+        close(open("file", O_RDONLY));
+        char ev2[512] __attribute__((aligned(8)));
+        ssize_t m = read(fd, ev2, sizeof ev2);
+        for (char *p = ev2; m > 0 && p < ev2 + m; p += ((struct meta *) p)->event_len) {
+            struct meta *e = (struct meta *) p;
+            printf("event mask=%llx pid=%s\n", (unsigned long long) e->mask,
+                   e->pid == 0 ? "0" : e->pid == getpid() ? "self" : "other");
+        }
         _exit(0);
     }
+    char c;
+    read(sync1[0], &c, 1);
+    close(open("file", O_RDONLY));
+    write(sync2[1], "o", 1);
     waitpid(child, NULL, 0);
 
     unlink("file");

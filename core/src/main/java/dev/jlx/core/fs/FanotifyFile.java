@@ -93,13 +93,17 @@ public final class FanotifyFile extends OpenFile {
     private long readerWakeups;
     private final Readiness readiness = new Readiness();
 
+    /** Made by a caller without CAP_SYS_ADMIN (FANOTIFY_UNPRIV): other processes' events show pid 0. */
+    private final boolean unprivileged;
+
     /** fanotify_init once its checks passed: {@code flags} the group's, {@code eventFlags} its events' descriptors'. */
-    public FanotifyFile(int flags, int eventFlags, int owner, int gid) {
+    public FanotifyFile(int flags, int eventFlags, int owner, int gid, boolean unprivileged) {
         super(OpenFlags.O_RDWR | ((flags & FAN_NONBLOCK) != 0 ? OpenFlags.O_NONBLOCK : 0));
         this.flags = flags;
         this.eventFlags = eventFlags;
         this.owner = owner;
         this.gid = gid;
+        this.unprivileged = unprivileged;
     }
 
     int flags() {
@@ -239,7 +243,8 @@ public final class FanotifyFile extends OpenFile {
             r.set(JAVA_SHORT_UNALIGNED, 6, (short) EVENT_METADATA_LEN);
             r.set(JAVA_LONG_UNALIGNED, 8, e.mask & 0xffffffffL);
             r.set(JAVA_INT_UNALIGNED, 16, fd);
-            r.set(JAVA_INT_UNALIGNED, 20, e.pid);
+            boolean hidden = unprivileged && e.pid != Kernel.caller().process().pid();
+            r.set(JAVA_INT_UNALIGNED, 20, hidden ? 0 : e.pid);
             int off = EVENT_METADATA_LEN;
             if ((flags & FAN_REPORT_PIDFD) != 0 && e.object != null) {
                 // jlx makes no pidfd here: FAN_NOPIDFD, as for a process that has exited.

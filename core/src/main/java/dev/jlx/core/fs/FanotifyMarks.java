@@ -241,7 +241,8 @@ public final class FanotifyMarks {
     /**
      * The event as the group reports it (fanotify_alloc_event): the object's fid, or its directory's
      * and name, as the group's FID flags ask; a descriptor group's event gets its own description
-     * of the file, opened with the group's event_f_flags.
+     * of the file, opened with the group's event_f_flags (a host call under {@link Fsnotify#LOCK}, which
+     * calls no hook: the event must be queued in the hook's order).
      */
     private static FanotifyFile.Event describe(FanotifyFile g, int mask, boolean dirent, boolean ondir,
             Fsnotify.Inode dir, byte[] name, Fsnotify.Inode obj, Fsnotify.Inode newDir, byte[] newName,

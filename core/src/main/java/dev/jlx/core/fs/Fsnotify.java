@@ -134,7 +134,8 @@ public final class Fsnotify {
     private static final Map<Integer, Integer> FANOTIFY_GROUPS = new HashMap<>();
 
     /** fanotify_init once its flags are checked: EMFILE past max_user_groups (128) for {@code euid}. */
-    public static FanotifyFile newFanotifyGroup(int flags, int eventFlags, int euid, int egid) throws ErrnoException {
+    public static FanotifyFile newFanotifyGroup(int flags, int eventFlags, int euid, int egid, boolean unprivileged)
+            throws ErrnoException {
         synchronized (LOCK) {
             int n = FANOTIFY_GROUPS.getOrDefault(euid, 0);
             if (n >= dev.jlx.abi.Fanotify.DEFAULT_MAX_GROUPS) {
@@ -142,7 +143,7 @@ public final class Fsnotify {
             }
             FANOTIFY_GROUPS.put(euid, n + 1);
         }
-        return new FanotifyFile(flags, eventFlags, euid, egid);
+        return new FanotifyFile(flags, eventFlags, euid, egid, unprivileged);
     }
 
     /** A fanotify group's last descriptor is closed. */

@@ -109,7 +109,8 @@ final class NotifySyscalls {
         int eventFlags = a.i32(1);
         int fidMode = flags & Fanotify.FID_BITS;
         GuestProcess p = t.process();
-        if (!p.credentials().capable(GuestProcess.CAP_SYS_ADMIN) && ((flags & ADMIN_INIT_FLAGS) != 0 || fidMode == 0)) {
+        boolean unprivileged = !p.credentials().capable(GuestProcess.CAP_SYS_ADMIN);
+        if (unprivileged && ((flags & ADMIN_INIT_FLAGS) != 0 || fidMode == 0)) {
             throw new ErrnoException(Errno.EPERM);
         }
         if ((flags & ~INIT_FLAGS) != 0
@@ -122,7 +123,7 @@ final class NotifySyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         FanotifyFile group = Fsnotify.newFanotifyGroup(flags, eventFlags | OpenFlags.O_LARGEFILE,
-                p.credentials().euid(), p.credentials().egid());
+                p.credentials().euid(), p.credentials().egid(), unprivileged);
         return FileSyscalls.installNew(p, group, (flags & Fanotify.FAN_CLOEXEC) != 0);
     }
 

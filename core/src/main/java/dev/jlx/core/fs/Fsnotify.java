@@ -109,6 +109,11 @@ public final class Fsnotify {
             ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getTotalMemorySize() / 100 / 1312, 8192, 1048576);
 
+    /** Under LOCK: after a watch or mark came or went. */
+    static void updateActive() {
+        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty() || FanotifyMarks.any();
+    }
+
     /** Whether any watch exists: the hooks do nothing (and ask the host nothing) otherwise. */
     public static boolean active() {
         return active;
@@ -124,6 +129,28 @@ public final class Fsnotify {
             INSTANCES.put(euid, n + 1);
         }
         return new InotifyFile(statusFlags, euid, egid, DEFAULT_MAX_QUEUED_EVENTS);
+    }
+
+    private static final Map<Integer, Integer> FANOTIFY_GROUPS = new HashMap<>();
+
+    /** fanotify_init once its flags are checked: EMFILE past max_user_groups (128) for {@code euid}. */
+    public static FanotifyFile newFanotifyGroup(int flags, int eventFlags, int euid, int egid, boolean unprivileged)
+            throws ErrnoException {
+        synchronized (LOCK) {
+            int n = FANOTIFY_GROUPS.getOrDefault(euid, 0);
+            if (n >= dev.jlx.abi.Fanotify.DEFAULT_MAX_GROUPS) {
+                throw new ErrnoException(Errno.EMFILE);
+            }
+            FANOTIFY_GROUPS.put(euid, n + 1);
+        }
+        return new FanotifyFile(flags, eventFlags, euid, egid, unprivileged);
+    }
+
+    /** A fanotify group's last descriptor is closed. */
+    static void destroyFanotify(FanotifyFile g) {
+        synchronized (LOCK) {
+            FANOTIFY_GROUPS.computeIfPresent(g.owner, (uid, n) -> n == 1 ? null : n - 1);
+        }
     }
 
     /** The instance's last descriptor is closed: its watches go without IN_IGNORED, as the group does. */
@@ -229,7 +256,7 @@ public final class Fsnotify {
         }
         m.group.marks.remove(m.wd);
         WATCHES.computeIfPresent(m.group.owner, (uid, n) -> n == 1 ? null : n - 1);
-        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty();
+        updateActive();
     }
 
     /**
@@ -294,7 +321,7 @@ public final class Fsnotify {
         if (watches.isEmpty()) {
             DNOTIFY.remove(dn.inode);
         }
-        active = !MARKS.isEmpty() || !DNOTIFY.isEmpty();
+        updateActive();
     }
 
     /**
@@ -419,6 +446,7 @@ public final class Fsnotify {
         }
         synchronized (LOCK) {
             toInode(t.dir(), IN_CREATE | t.isdir(), t.name(), 0, false);
+            FanotifyMarks.event(IN_CREATE | t.isdir(), t.dir(), t.name(), t.inode(), null, null, null);
         }
         refresh(t.dir());
     }
@@ -437,11 +465,13 @@ public final class Fsnotify {
         synchronized (LOCK) {
             if (!before.directory()) {
                 toInode(before.inode(), IN_ATTRIB, null, 0, false);
+                FanotifyMarks.event(IN_ATTRIB, null, null, before.inode(), null, null, null);
             }
             if (last) {
-                deleted(before.inode(), open);
+                deleted(before.inode(), open, before.isdir());
             }
             toInode(before.dir(), IN_DELETE | before.isdir(), before.name(), 0, false);
+            FanotifyMarks.event(IN_DELETE | before.isdir(), before.dir(), before.name(), before.inode(), null, null, null);
         }
         refresh(before.dir(), last ? null : before.inode());
     }
@@ -454,13 +484,15 @@ public final class Fsnotify {
      * IN_DELETE_SELF, and its watches end (IN_IGNORED), as fsnotify_inoderemove; otherwise at the
      * last close of the {@code open} descriptions (the dentry's last reference).
      */
-    private static void deleted(Inode inode, int open) {
+    private static void deleted(Inode inode, int open, int isdir) {
         if (open > 0) {
             PENDING.put(inode, open);
             return;
         }
         toInode(inode, IN_DELETE_SELF, null, 0, false);
         ignoreAll(inode);
+        FanotifyMarks.event(IN_DELETE_SELF | isdir, null, null, inode, null, null, null);
+        FanotifyMarks.gone(inode);
     }
 
     /**
@@ -470,7 +502,7 @@ public final class Fsnotify {
      */
     private static int openDescriptions(Inode inode) {
         synchronized (LOCK) {
-            if (!MARKS.containsKey(inode)) {
+            if (!MARKS.containsKey(inode) && !FanotifyMarks.any()) {
                 return 0;
             }
         }
@@ -510,13 +542,16 @@ public final class Fsnotify {
      * then, for the last open description of an inode whose last link is gone, its deletion.
      */
     static void closing(VfsFile f) {
-        if (!active) {
+        if (!active || f.quiet()) {
             return;
         }
         file(f, f.writable() ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
         Inode inode;
+        int isdir;
         try {
-            inode = Inode.of(f.stat());
+            HostStat st = f.stat();
+            inode = Inode.of(st);
+            isdir = isdir(st);
         } catch (ErrnoException e) {
             return;
         }
@@ -529,7 +564,7 @@ public final class Fsnotify {
                 PENDING.put(inode, open - 1);
             } else {
                 PENDING.remove(inode);
-                deleted(inode, 0);
+                deleted(inode, 0, isdir);
             }
         }
     }
@@ -543,6 +578,8 @@ public final class Fsnotify {
         synchronized (LOCK) {
             toInode(t.inode(), IN_ATTRIB, null, 0, false);
             toInode(t.dir(), IN_CREATE, t.name(), 0, false);
+            FanotifyMarks.event(IN_ATTRIB, null, null, t.inode(), null, null, null);
+            FanotifyMarks.event(IN_CREATE, t.dir(), t.name(), t.inode(), null, null, null);
         }
         refresh(t.dir(), t.inode());
     }
@@ -564,10 +601,17 @@ public final class Fsnotify {
             int cookie = COOKIES.incrementAndGet();
             toInode(from.dir(), IN_MOVED_FROM | from.isdir(), from.name(), cookie, false);
             toInode(to.dir(), IN_MOVED_TO | from.isdir(), to.name(), cookie, false);
+            // fanotify's order (fsnotify_move): FAN_RENAME to the old directory, then the moves.
+            FanotifyMarks.event(FS_RENAME | from.isdir(), from.dir(), from.name(), from.inode(), null, to.dir(),
+                    to.name());
+            FanotifyMarks.event(IN_MOVED_FROM | from.isdir(), from.dir(), from.name(), from.inode(), null, null, null);
+            FanotifyMarks.event(IN_MOVED_TO | from.isdir(), to.dir(), to.name(), from.inode(), null, null, null);
             if (replaced) {
                 toInode(to.inode(), IN_ATTRIB | to.isdir(), null, 0, false);
+                FanotifyMarks.event(IN_ATTRIB | to.isdir(), null, null, to.inode(), null, null, null);
             }
             toInode(from.inode(), IN_MOVE_SELF, null, 0, false);
+            FanotifyMarks.event(IN_MOVE_SELF | from.isdir(), null, null, from.inode(), null, null, null);
             // fsnotify_move's FS_RENAME, which only dnotify asks for: to the old directory and the new.
             dnotify(from.dir(), FS_RENAME);
             if (to.dir() != null && !to.dir().equals(from.dir())) {
@@ -580,7 +624,7 @@ public final class Fsnotify {
                 toInode(to.inode(), IN_MOVE_SELF, null, 0, false);
             }
             if (replaced && (to.directory() || to.stat().nlink() <= 1)) {
-                deleted(to.inode(), targetOpen);
+                deleted(to.inode(), targetOpen, to.isdir());
             }
             movePolled(from.fs(), from.path(), to.path(), exchange);
         }
@@ -595,6 +639,7 @@ public final class Fsnotify {
         }
         synchronized (LOCK) {
             child(t.dir(), t.name(), t.inode(), mask | t.isdir(), false);
+            FanotifyMarks.event(mask | t.isdir(), t.dir(), t.name(), t.inode(), null, null, null);
         }
         refresh(t.dir(), t.inode());
     }
@@ -622,7 +667,7 @@ public final class Fsnotify {
      * gone counts as unlinked (IN_EXCL_UNLINK). Not for O_PATH descriptors, as fsnotify_file.
      */
     public static void file(VfsFile f, int mask) {
-        if (!active || f.guestPath() == null || (f.statusFlags() & OpenFlags.O_PATH) != 0) {
+        if (!active || f.guestPath() == null || (f.statusFlags() & OpenFlags.O_PATH) != 0 || f.quiet()) {
             return;
         }
         HostStat st;
@@ -636,6 +681,7 @@ public final class Fsnotify {
         boolean unlinked = !directory && st.nlink() == 0;
         synchronized (LOCK) {
             child(t.dir(), t.name(), Inode.of(st), mask | (directory ? IN_ISDIR : 0), unlinked);
+            FanotifyMarks.event(mask | (directory ? IN_ISDIR : 0), t.dir(), t.name(), Inode.of(st), f, null, null);
         }
         if ((mask & (IN_MODIFY | IN_ATTRIB)) != 0) {
             refresh(t.dir(), Inode.of(st));

@@ -29,6 +29,9 @@ public final class VfsFile extends OpenFile {
     private List<HostDirEntry> listing;
     private int nextEntry;
 
+    /** A fanotify event's descriptor (FMODE_NONOTIFY): its use makes no events. */
+    private boolean quiet;
+
     public VfsFile(FileOps file, int statusFlags, Vfs.Resolved path) {
         super(statusFlags);
         this.file = file;
@@ -42,6 +45,17 @@ public final class VfsFile extends OpenFile {
 
     public ByteString guestPath() {
         return path == null ? null : path.guestPath();
+    }
+
+    boolean quiet() {
+        return quiet;
+    }
+
+    /** A description of the same file for a fanotify event, which makes no events itself. */
+    static VfsFile quiet(FileOps file, int statusFlags, Vfs.Resolved path) {
+        VfsFile f = new VfsFile(file, statusFlags, path);
+        f.quiet = true;
+        return f;
     }
 
     /** The file system it was opened on, and its path there (for inotify's events). */

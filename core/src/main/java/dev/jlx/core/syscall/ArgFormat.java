@@ -71,6 +71,12 @@ public enum ArgFormat {
     SOCKADDR_OUT,
     /** MSG_* flags. */
     MSG_FLAGS,
+    /** fanotify_init's class and FAN_* flags. */
+    FAN_INIT_FLAGS,
+    /** fanotify_mark's FAN_MARK_* flags. */
+    FAN_MARK_FLAGS,
+    /** fanotify's event bits. */
+    FAN_EVENTS,
     /** A {@code struct msghdr} sendmsg reads: name, iovecs, control messages. */
     MSGHDR_IN,
     /** A {@code struct msghdr} recvmsg fills. */

@@ -115,6 +115,17 @@ final class Tracer {
             case PROT -> flagsOrZero(b, v, Names.PROT, "PROT_NONE");
             case MAP_FLAGS -> flagsOrZero(b, v, Names.MAP, "0");
             case AT_FLAGS -> flagsOrZero(b, v, Names.AT, "0");
+            case FAN_INIT_FLAGS -> {
+                int cls = (int) v & dev.jlx.abi.Fanotify.CLASS_BITS;
+                b.append(cls == 0 ? "FAN_CLASS_NOTIF" : cls == 4 ? "FAN_CLASS_CONTENT" : cls == 8
+                        ? "FAN_CLASS_PRE_CONTENT" : "0xc");
+                long rest = flags(b, v & 0xffffffffL & ~dev.jlx.abi.Fanotify.CLASS_BITS, Names.FAN_INIT, true);
+                if (rest != 0) {
+                    b.append("|0x").append(Long.toHexString(rest));
+                }
+            }
+            case FAN_MARK_FLAGS -> flagsOrZero(b, v & 0xffffffffL, Names.FAN_MARK, "0");
+            case FAN_EVENTS -> flagsOrZero(b, v, Names.FAN_EVENT, "0");
             case SIGNAL -> {
                 String n = Signals.name((int) v);
                 b.append(n != null ? n : Long.toString(v));
@@ -337,6 +348,37 @@ final class Tracer {
         static final Map<Long, String> MAP = of(Mman.class, "MAP_", "MAP_FILE", "MAP_TYPE", "MAP_ANON",
                 "MAP_EXECUTABLE", "MAP_HUGE_SHIFT", "MAP_HUGE_MASK", "MAP_SHARED_VALIDATE");
         static final Map<Long, String> AT = of(Fcntl.class, "AT_", "AT_FDCWD", "AT_EACCESS");
+        static final Map<Long, String> FAN_MARK = of(dev.jlx.abi.Fanotify.class, "FAN_MARK_", "FAN_MARK_INODE",
+                "FAN_MARK_MNTNS");
+        static final Map<Long, String> FAN_INIT = of(dev.jlx.abi.Fanotify.class, "FAN_", "FAN_CLASS_NOTIF",
+                "FAN_CLASS_CONTENT", "FAN_CLASS_PRE_CONTENT", "FAN_NOFD", "FAN_NOPIDFD", "FAN_ACCESS", "FAN_MODIFY",
+                "FAN_ATTRIB", "FAN_CLOSE_WRITE", "FAN_CLOSE_NOWRITE", "FAN_OPEN", "FAN_MOVED_FROM", "FAN_MOVED_TO",
+                "FAN_CREATE", "FAN_DELETE", "FAN_DELETE_SELF", "FAN_MOVE_SELF", "FAN_OPEN_EXEC", "FAN_Q_OVERFLOW",
+                "FAN_FS_ERROR", "FAN_OPEN_PERM", "FAN_ACCESS_PERM", "FAN_OPEN_EXEC_PERM", "FAN_PRE_ACCESS",
+                "FAN_MNT_ATTACH", "FAN_MNT_DETACH", "FAN_EVENT_ON_CHILD", "FAN_RENAME", "FAN_ONDIR",
+                "FAN_EVENT_INFO_TYPE_FID", "FAN_EVENT_INFO_TYPE_DFID_NAME", "FAN_EVENT_INFO_TYPE_DFID",
+                "FAN_EVENT_INFO_TYPE_PIDFD", "FAN_EVENT_INFO_TYPE_OLD_DFID_NAME", "FAN_EVENT_INFO_TYPE_NEW_DFID_NAME",
+                "FAN_MARK_ADD", "FAN_MARK_REMOVE", "FAN_MARK_DONT_FOLLOW", "FAN_MARK_ONLYDIR", "FAN_MARK_IGNORED_MASK",
+                "FAN_MARK_IGNORED_SURV_MODIFY", "FAN_MARK_FLUSH", "FAN_MARK_EVICTABLE", "FAN_MARK_IGNORE",
+                "FAN_MARK_INODE", "FAN_MARK_MOUNT", "FAN_MARK_FILESYSTEM", "FAN_MARK_MNTNS");
+        static final Map<Long, String> FAN_EVENT = pick(dev.jlx.abi.Fanotify.class, "FAN_ACCESS", "FAN_MODIFY",
+                "FAN_ATTRIB", "FAN_CLOSE_WRITE", "FAN_CLOSE_NOWRITE", "FAN_OPEN", "FAN_MOVED_FROM", "FAN_MOVED_TO",
+                "FAN_CREATE", "FAN_DELETE", "FAN_DELETE_SELF", "FAN_MOVE_SELF", "FAN_OPEN_EXEC", "FAN_Q_OVERFLOW",
+                "FAN_FS_ERROR", "FAN_OPEN_PERM", "FAN_ACCESS_PERM", "FAN_OPEN_EXEC_PERM", "FAN_PRE_ACCESS",
+                "FAN_MNT_ATTACH", "FAN_MNT_DETACH", "FAN_EVENT_ON_CHILD", "FAN_RENAME", "FAN_ONDIR");
+
+        /** The named constants of {@code c}, by value. */
+        static Map<Long, String> pick(Class<?> c, String... names) {
+            Map<Long, String> found = new java.util.LinkedHashMap<>();
+            for (String n : names) {
+                try {
+                    found.put(((Number) c.getField(n).get(null)).longValue(), n);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return found;
+        }
         static final Map<Long, String> SEEK = of(Fcntl.class, "SEEK_");
         static final Map<Long, String> FCNTL = of(Fcntl.class, "F_", "F_RDLCK", "F_WRLCK", "F_UNLCK", "F_OK");
         static final Map<Long, String> ARCH = of(ArchPrctl.class, "ARCH_");

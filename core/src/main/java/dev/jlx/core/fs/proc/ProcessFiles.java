@@ -313,7 +313,7 @@ final class ProcessFiles {
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
      * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd
-     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]", an inotify instance "anon_inode:inotify".
+     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]", an inotify instance "anon_inode:inotify", a fanotify group "anon_inode:[fanotify]".
      */
     static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
@@ -331,6 +331,9 @@ final class ProcessFiles {
         }
         if (f instanceof dev.jlx.core.fs.InotifyFile) {
             return ByteString.of("anon_inode:inotify");
+        }
+        if (f instanceof dev.jlx.core.fs.FanotifyFile) {
+            return ByteString.of("anon_inode:[fanotify]");
         }
         if (f instanceof dev.jlx.core.kernel.PidFd) {
             return ByteString.of("anon_inode:[pidfd]");
@@ -422,6 +425,7 @@ final class ProcessFiles {
         return ascii(String.format("pos:\t%d\nflags:\t0%o\nmnt_id:\t%d\nino:\t%d\n", pos, flags, mountId,
                 f.stat().ino()) + (f instanceof dev.jlx.core.fs.TimerFd timer ? timer.fdinfo()
                 : f instanceof dev.jlx.core.fs.InotifyFile inotify ? inotify.fdinfo()
+                : f instanceof dev.jlx.core.fs.FanotifyFile fanotify ? fanotify.fdinfo()
                 : f instanceof dev.jlx.core.kernel.PidFd pidfd ? pidfd.fdinfo() : ""));
     }
 }

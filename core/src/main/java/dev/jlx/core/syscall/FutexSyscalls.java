@@ -180,6 +180,21 @@ final class FutexSyscalls {
     private static final int WAITV_SIZE = 24;
 
     /**
+     * The System.nanoTime deadline of futex_waitv's and futex_wait's absolute timeout on {@code clock}
+     * (CLOCK_REALTIME or CLOCK_MONOTONIC, else EINVAL), as the guests read it; none without one.
+     */
+    private static long futex2Deadline(GuestThread t, long timeout, int clock) throws ErrnoException {
+        if (timeout == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (clock != Clocks.CLOCK_REALTIME && clock != Clocks.CLOCK_MONOTONIC) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long ns = TimeSyscalls.readTimespec(t, timeout);
+        return saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(t, clock)));
+    }
+
+    /**
      * Implements Linux syscall futex_waitv(2) with its checks in its order: no flags, 1..128
      * futexes and an array (EINVAL), the timeout's clock (CLOCK_MONOTONIC or CLOCK_REALTIME, an
      * absolute time) and the timeout (EFAULT, EINVAL), then each entry (EFAULT; EINVAL for unknown
@@ -195,14 +210,7 @@ final class FutexSyscalls {
         if (a.i32(2) != 0 || count == 0 || count > FUTEX_WAITV_MAX || waiters == 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        long deadline = Long.MAX_VALUE;
-        if (timeout != 0) {
-            if (clock != Clocks.CLOCK_REALTIME && clock != Clocks.CLOCK_MONOTONIC) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            long ns = TimeSyscalls.readTimespec(t, timeout);
-            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(t, clock)));
-        }
+        long deadline = futex2Deadline(t, timeout, clock);
         AddressSpace space = t.process().space();
         GuestMemory mem = space.memory();
         int n = (int) count;
@@ -307,14 +315,7 @@ final class FutexSyscalls {
         if ((val >>> 32) != 0 || (mask >>> 32) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        long deadline = Long.MAX_VALUE;
-        if (timeout != 0) {
-            if (clock != Clocks.CLOCK_REALTIME && clock != Clocks.CLOCK_MONOTONIC) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            long ns = TimeSyscalls.readTimespec(t, timeout);
-            deadline = saturatingAdd(System.nanoTime(), TimeSyscalls.until(ns, TimeSyscalls.now(clock)));
-        }
+        long deadline = futex2Deadline(t, timeout, clock);
         if (mask == 0) {
             throw new ErrnoException(Errno.EINVAL);
         }

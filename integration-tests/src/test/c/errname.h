@@ -43,6 +43,7 @@ static const char *errname(int e) {
     case EKEYEXPIRED: return "EKEYEXPIRED";
     case EKEYREJECTED: return "EKEYREJECTED";
     case EINPROGRESS: return "EINPROGRESS";
+    case ETXTBSY: return "ETXTBSY";
     case EBADFD: return "EBADFD";
     case EXDEV: return "EXDEV";
     default: return "other";

@@ -99,6 +99,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("protnone", t, List.of("many")));
             cases.add(Arguments.of("inotify", t, List.of()));
             cases.add(Arguments.of("fanotify", t, List.of()));
+            cases.add(Arguments.of("textbusy", t, List.of()));
             cases.add(Arguments.of("sysvshm", t, List.of()));
             cases.add(Arguments.of("sysvsem", t, List.of()));
             cases.add(Arguments.of("sysvmsg", t, List.of()));
@@ -244,7 +245,7 @@ class StaticCProgramsTest {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
             for (String name : List.of("inotify", "fanotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases",
-                    "misccalls3", "landlock", "handles")) {
+                    "misccalls3", "landlock", "handles", "textbusy")) {
                 cases.add(Arguments.of(name, t));
             }
         }

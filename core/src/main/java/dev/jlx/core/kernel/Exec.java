@@ -244,8 +244,11 @@ public final class Exec {
             // comm is the base name of the path execve was given, as Linux's kbasename(bprm->filename):
             // a script's own name, a symlink's name rather than its target's.
             ByteString base = program.substring(program.lastIndexOf((byte) '/') + 1);
+            HostStat ps = file.stat();
+            long[] files = interpreterFile == null ? new long[] {ps.dev(), ps.ino()}
+                    : new long[] {ps.dev(), ps.ino(), interpreterFile.stat().dev(), interpreterFile.stat().ino()};
             return new Loaded(space, entry, stack.sp(), execImage(path.guestPath(), elf, image.bias(),
-                    AddressSpace.pageUp(brk), stack), base.toByteArray());
+                    AddressSpace.pageUp(brk), stack, files), base.toByteArray());
         } catch (ElfException | ExecFailure e) {
             space.destroy();
             throw e;
@@ -270,7 +273,7 @@ public final class Exec {
      * the end of the file part of any segment.
      */
     private static GuestProcess.ExecImage execImage(ByteString exe, ElfFile elf, long bias, long startBrk,
-            InitialStack.Layout stack) {
+            InitialStack.Layout stack, long[] files) {
         long startCode = Long.MAX_VALUE;
         long endCode = 0;
         long startData = 0;
@@ -293,7 +296,7 @@ public final class Exec {
         }
         return new GuestProcess.ExecImage(exe, startCode + bias, endCode + bias, startData + bias, endData + bias,
                 startBrk, stack.sp(), stack.argStart(), stack.envStart(), stack.envStart(), stack.envEnd(),
-                stack.auxv());
+                stack.auxv(), files);
     }
 
     /** Opens a file to execute: a regular file the caller may execute (EACCES, EISDIR otherwise, as execve). */

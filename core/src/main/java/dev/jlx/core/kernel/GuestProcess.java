@@ -1146,8 +1146,20 @@ public final class GuestProcess {
     /**
      * What execve left in Linux's {@code mm_struct} for /proc: the executable's guest path, the
      * code and data ends of its ELF image, the program break's start, the initial stack pointer,
-     * the argument and environment strings' ranges on the stack, and the auxiliary vector as written.
+     * the argument and environment strings' ranges on the stack, the auxiliary vector as written, and
+     * the device and inode of the program and of its interpreter, which may not be written while they
+     * run (deny_write_access: ETXTBSY).
      */
     public record ExecImage(ByteString exe, long startCode, long endCode, long startData, long endData, long startBrk,
-            long startStack, long argStart, long argEnd, long envStart, long envEnd, byte[] auxv) {}
+            long startStack, long argStart, long argEnd, long envStart, long envEnd, byte[] auxv, long[] files) {
+        /** Whether the file of device {@code dev} and inode {@code ino} is the program or its interpreter. */
+        public boolean runs(long dev, long ino) {
+            for (int i = 0; i < files.length; i += 2) {
+                if (files[i] == dev && files[i + 1] == ino) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 }

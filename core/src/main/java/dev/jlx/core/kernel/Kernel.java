@@ -260,6 +260,20 @@ public final class Kernel {
         return processes.get(pid);
     }
 
+
+    /**
+     * Whether a live process runs the file of device {@code dev} and inode {@code ino}, as its
+     * program or its interpreter: such a file may not be opened for writing (ETXTBSY).
+     */
+    public boolean running(long dev, long ino) {
+        for (GuestProcess p : processes()) {
+            GuestProcess.ExecImage image = p.image();
+            if (image != null && !p.exiting() && image.runs(dev, ino)) {
+                return true;
+            }
+        }
+        return false;
+    }
     /** The live processes, lowest pid first. */
     public Collection<GuestProcess> processes() {
         return processes.values();

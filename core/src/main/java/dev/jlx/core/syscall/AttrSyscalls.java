@@ -224,8 +224,12 @@ final class AttrSyscalls {
         }
         Vfs.Resolved r = FileSyscalls.resolve(t, Fcntl.AT_FDCWD, FileSyscalls.path(t, a.addr(0)), true).writable();
         dev.jlx.core.kernel.Landlock.checkTruncate(r);
+        HostStat st = r.fs().stat(r.path(), true);
+        // vfs_truncate's get_write_access: a program a guest process runs is not cut.
+        if (t.process().kernel().running(st.dev(), st.ino())) {
+            throw new ErrnoException(Errno.ETXTBSY);
+        }
         if (SharedFiles.any()) {
-            HostStat st = r.fs().stat(r.path(), true);
             SharedFiles.truncating(st.dev(), st.ino(), a.raw(1));
         }
         r.fs().truncate(r.path(), a.raw(1));

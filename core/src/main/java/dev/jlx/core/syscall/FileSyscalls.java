@@ -224,6 +224,15 @@ final class FileSyscalls {
         }
         int perm = create || tmpfile ? mode & 07777 & ~p.umask() : 0;
         GuestProcess.FsView view = p.fsView();
+        boolean exclusive = create && (flags & OpenFlags.O_EXCL) != 0;
+        if (!tmpfile && !exclusive && (flags & OpenFlags.O_PATH) == 0 && ((flags & OpenFlags.O_ACCMODE)
+                != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0) && running(t, view, dirfd, path, flags, how)) {
+            // do_dentry_open's get_write_access after may_open: the open's own errors first, then
+            // ETXTBSY, and the file untouched (no O_TRUNC, no O_CREAT to act on an existing file).
+            view.vfs().open(start(t, view, dirfd, path, how), path,
+                    flags & ~(OpenFlags.O_CLOEXEC | OpenFlags.O_TRUNC | OpenFlags.O_CREAT), 0, how).close();
+            throw new ErrnoException(Errno.ETXTBSY);
+        }
         // The token goes while a FIFO's open waits for the other side (openat is a blocking call).
         OpenFile file = view.vfs().open(start(t, view, dirfd, path, how), path, flags & ~OpenFlags.O_CLOEXEC, perm, how);
         if ((flags & OpenFlags.O_PATH) == 0) {
@@ -244,6 +253,20 @@ final class FileSyscalls {
             tty.terminal().openedBy(p, noctty, tty.readable());
         }
         return installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
+    }
+
+    /** Whether an open for writing names a file a guest process runs (its program or interpreter). */
+    private static boolean running(GuestThread t, GuestProcess.FsView view, int dirfd, ByteString path, int flags,
+            int how) throws ErrnoException {
+        HostStat st;
+        try {
+            Vfs.Resolved r = view.vfs().resolve(start(t, view, dirfd, path, how), path,
+                    (flags & OpenFlags.O_NOFOLLOW) == 0, how);
+            st = r.fs().stat(r.path(), true);
+        } catch (ErrnoException e) {
+            return false; // nothing there to run; the open says what is wrong
+        }
+        return (st.mode() & FileMode.S_IFMT) == FileMode.S_IFREG && t.process().kernel().running(st.dev(), st.ino());
     }
 
     /** Where a walk under RESOLVE_* flags starts: RESOLVE_IN_ROOT roots even an absolute path at {@code dirfd}. */

@@ -141,14 +141,7 @@ final class KernelFamilies {
      * changes something, rules, features, TTY auditing) is EPERM: jlx keeps no audit to configure.
      */
     private static void audit(byte[] buffer, int portid, Options options, Sink sink) {
-        ByteBuffer b = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
-        int at = 0;
-        while (buffer.length - at >= NLMSG_HDRLEN) {
-            int len = b.getInt(at + NLMSG_LEN);
-            if (len < NLMSG_HDRLEN || len > buffer.length - at) {
-                return;
-            }
-            Request r = new Request(java.util.Arrays.copyOfRange(buffer, at, at + len), portid, options);
+        NetlinkKernel.eachMessage(buffer, portid, options, r -> {
             int err;
             if (r.type == AUDIT_LIST || r.type == AUDIT_ADD || r.type == AUDIT_DEL) {
                 err = -Errno.EOPNOTSUPP.number();
@@ -161,8 +154,7 @@ final class KernelFamilies {
                         sink.unicast(ack(r, 0));
                     }
                     sink.unicast(auditStatus(r));
-                    at += Math.min(align(len), buffer.length - at);
-                    continue;
+                    return;
                 } else if (r.type == AUDIT_GET + 1 && (r.payload() < 4 || r.i32(0) == 0)) {
                     // AUDIT_SET with an empty mask changes nothing.
                     err = 0;
@@ -177,8 +169,7 @@ final class KernelFamilies {
             if (err != 0 || (r.flags & NLM_F_ACK) != 0) {
                 sink.unicast(ack(r, err));
             }
-            at += Math.min(align(len), buffer.length - at);
-        }
+        });
     }
 
     /**

@@ -91,19 +91,11 @@ final class NetlinkKernel {
     }
 
     /**
-     * netlink_rcv_skb: each message of {@code buffer} in turn, until one whose length does not fit
-     * (the rest is dropped silently, as Linux's); a message that is not a request, or a control
-     * message, is only acked when it asks (NLM_F_ACK).
+     * netlink_rcv_skb: each message of {@code buffer} in turn (see {@link #eachMessage}); a message
+     * that is not a request, or a control message, is only acked when it asks (NLM_F_ACK).
      */
     static void receive(byte[] buffer, int portid, Options options, Sink sink, Handler handler) {
-        ByteBuffer b = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
-        int at = 0;
-        while (buffer.length - at >= NLMSG_HDRLEN) {
-            int len = b.getInt(at + NLMSG_LEN);
-            if (len < NLMSG_HDRLEN || len > buffer.length - at) {
-                return;
-            }
-            Request r = new Request(Arrays.copyOfRange(buffer, at, at + len), portid, options);
+        eachMessage(buffer, portid, options, r -> {
             int err = 0;
             if ((r.flags & NLM_F_REQUEST) != 0 && r.type >= NLMSG_MIN_TYPE) {
                 err = handler.message(r, sink);
@@ -111,6 +103,22 @@ final class NetlinkKernel {
             if (err != DUMP_STARTED && ((r.flags & NLM_F_ACK) != 0 || err != 0)) {
                 sink.unicast(ack(r, err));
             }
+        });
+    }
+
+    /**
+     * Each message of {@code buffer} in turn, until one whose length does not fit (the rest is
+     * dropped silently, as Linux's).
+     */
+    static void eachMessage(byte[] buffer, int portid, Options options, java.util.function.Consumer<Request> action) {
+        ByteBuffer b = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 0;
+        while (buffer.length - at >= NLMSG_HDRLEN) {
+            int len = b.getInt(at + NLMSG_LEN);
+            if (len < NLMSG_HDRLEN || len > buffer.length - at) {
+                return;
+            }
+            action.accept(new Request(Arrays.copyOfRange(buffer, at, at + len), portid, options));
             at += Math.min(align(len), buffer.length - at);
         }
     }

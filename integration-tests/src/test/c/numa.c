@@ -1,9 +1,12 @@
 /* NUMA memory policy on a machine of one node (node 0): set_mempolicy and get_mempolicy's modes,
- * flags and masks, mbind's checks, move_pages' page states, migrate_pages and
- * set_mempolicy_home_node. A mapping's policy after mbind is left out (jlx keeps none). */
+ * flags and masks, mbind's checks and the policies it gives mappings (split and merged as VMAs, kept
+ * by mprotect, mremap and fork, seen in /proc/self/maps), MPOL_MF_STRICT's EIO, move_pages' page
+ * states, migrate_pages and set_mempolicy_home_node. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -38,6 +41,9 @@ static const char *errname(int e) {
     case EFAULT: return "EFAULT";
     case EINVAL: return "EINVAL";
     case ENODEV: return "ENODEV";
+    case EIO: return "EIO";
+    case ENOMEM: return "ENOMEM";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
     default: return strerror(e);
     }
 }
@@ -170,10 +176,196 @@ static void mappings(void) {
     result("home node unaligned", syscall(SYS_set_mempolicy_home_node, m + 1, page, 0UL, 0UL));
 }
 
+/* The lines of /proc/self/maps within [start, end): how many VMAs the range holds. */
+static int vmas(char *start, char *end) {
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long from, to;
+        if (sscanf(line, "%lx-%lx", &from, &to) == 2 && from < (uintptr_t)end && to > (uintptr_t)start) {
+            n++;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static void at(const char *what, char *addr) {
+    int mode = -1;
+    unsigned long mask = 0xa5;
+    long r = syscall(SYS_get_mempolicy, &mode, &mask, 65UL, addr, (unsigned long)MPOL_F_ADDR);
+    if (r < 0) {
+        printf("%s: F_ADDR -1 %s\n", what, errname(errno));
+    } else {
+        printf("%s: mode %#x mask %lx\n", what, mode, mask);
+    }
+}
+
+static long bind(char *addr, unsigned long len, int mode, unsigned long mask, unsigned long flags) {
+    return syscall(SYS_mbind, addr, len, mode, mask == 0 ? NULL : &mask, 65UL, flags);
+}
+
+static void vma_policies(void) {
+    long page = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *end = m + 8 * page;
+    printf("vmas %d\n", vmas(m, end));
+    result("bind pages 1-2", bind(m + page, 2 * page, MPOL_BIND, 1, 0));
+    at("page 0", m);
+    at("page 1", m + page);
+    at("page 2 inside", m + 2 * page + 100);
+    at("page 3", m + 3 * page);
+    printf("vmas %d\n", vmas(m, end));
+    result("same again", bind(m + page, 2 * page, MPOL_BIND, 1, 0));
+    printf("vmas %d\n", vmas(m, end));
+    result("default pages 1-2", bind(m + page, 2 * page, MPOL_DEFAULT, 0, 0));
+    at("page 1", m + page);
+    printf("vmas %d\n", vmas(m, end));
+    result("interleave static 0|1 all", bind(m, 8 * page, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, 3, 0));
+    at("page 5", m + 5 * page);
+    printf("vmas %d\n", vmas(m, end));
+    result("preferred 0|1 pages 2-3", bind(m + 2 * page, 2 * page, MPOL_PREFERRED, 3, 0));
+    result("local page 4", bind(m + 4 * page, page, MPOL_LOCAL, 0, 0));
+    result("preferred empty page 5", bind(m + 5 * page, page, MPOL_PREFERRED, 0, 0));
+    result("relative 1 page 6", bind(m + 6 * page, page, MPOL_BIND | MPOL_F_RELATIVE_NODES, 2, 0));
+    for (int i = 0; i < 8; i++) {
+        char what[16];
+        snprintf(what, sizeof what, "page %d", i);
+        at(what, m + i * page);
+    }
+    printf("vmas %d\n", vmas(m, end));
+
+    /* mprotect splits a mapping; each part keeps its policy. */
+    result("mprotect page 3", mprotect(m + 3 * page, page, PROT_READ));
+    at("page 3 read-only", m + 3 * page);
+    at("page 2", m + 2 * page);
+    printf("vmas %d\n", vmas(m, end));
+    result("mprotect back", mprotect(m + 3 * page, page, PROT_READ | PROT_WRITE));
+    printf("vmas %d\n", vmas(m, end));
+    result("munmap page 7", munmap(m + 7 * page, page));
+    at("page 7 unmapped", m + 7 * page);
+    result("mbind over the hole", bind(m + 6 * page, 2 * page, MPOL_BIND, 1, 0));
+    result("default over the hole", bind(m + 6 * page, 2 * page, MPOL_DEFAULT, 0, 0));
+    at("page 6", m + 6 * page);
+    /* The hole filled again (else another mapping could land there): a mapping without a policy. */
+    mmap(m + 7 * page, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    at("page 7 mapped again", m + 7 * page);
+    printf("vmas %d\n", vmas(m, end));
+
+    /* MPOL_MF_STRICT alone: EIO for a page in memory off the nodes asked for (none for local). */
+    m[4 * page] = 1;
+    result("local strict, page in memory", bind(m + 4 * page, page, MPOL_LOCAL, 0, MPOL_MF_STRICT));
+    result("local strict|move", bind(m + 4 * page, page, MPOL_LOCAL, 0, MPOL_MF_STRICT | MPOL_MF_MOVE));
+    result("bind strict", bind(m + 4 * page, page, MPOL_BIND, 1, MPOL_MF_STRICT));
+    at("page 4", m + 4 * page);
+    result("relative 1 strict", bind(m + 4 * page, page, MPOL_BIND | MPOL_F_RELATIVE_NODES, 2, MPOL_MF_STRICT));
+    at("page 4 after EIO", m + 4 * page);
+    result("relative 1 move", bind(m + 4 * page, page, MPOL_BIND | MPOL_F_RELATIVE_NODES, 2, MPOL_MF_MOVE));
+    at("page 4", m + 4 * page);
+    result("preferred empty strict, untouched", bind(m + 5 * page, page, MPOL_PREFERRED, 0, MPOL_MF_STRICT));
+    result("default strict", bind(m + 4 * page, page, MPOL_DEFAULT, 0, MPOL_MF_STRICT));
+
+    /* MPOL_F_NODE with MPOL_F_ADDR: the page's node, faulted in; none for a page without access. */
+    int node = -1;
+    result("F_ADDR|F_NODE untouched", syscall(SYS_get_mempolicy, &node, NULL, 0UL, m + 6 * page,
+                                              (unsigned long)(MPOL_F_ADDR | MPOL_F_NODE)));
+    printf("node %d\n", node);
+    char *none = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    result("F_ADDR|F_NODE PROT_NONE", syscall(SYS_get_mempolicy, &node, NULL, 0UL, none,
+                                              (unsigned long)(MPOL_F_ADDR | MPOL_F_NODE)));
+    at("PROT_NONE", none);
+    result("bind PROT_NONE", bind(none, page, MPOL_BIND, 1, 0));
+    at("PROT_NONE", none);
+
+    /* set_mempolicy_home_node: mappings with MPOL_BIND or MPOL_PREFERRED_MANY take it. */
+    result("home node, default then local", syscall(SYS_set_mempolicy_home_node, m + 4 * page, 3 * page, 0UL, 0UL));
+    result("home node, interleave", syscall(SYS_set_mempolicy_home_node, m, 2 * page, 0UL, 0UL));
+    result("home node, no policy", syscall(SYS_set_mempolicy_home_node, m + 6 * page, 2 * page, 0UL, 0UL));
+    result("home node, default", syscall(SYS_set_mempolicy_home_node, m + 4 * page, page, 0UL, 0UL));
+    result("preferred many pages 0-1", bind(m, 2 * page, MPOL_PREFERRED_MANY, 1, 0));
+    printf("vmas %d\n", vmas(m, end));
+    result("home node, page 1", syscall(SYS_set_mempolicy_home_node, m + page, page, 0UL, 0UL));
+    printf("vmas %d\n", vmas(m, end));
+    at("page 1", m + page);
+    result("home node 1", syscall(SYS_set_mempolicy_home_node, m + page, page, 1UL, 0UL));
+
+    /* mremap moves a mapping with its policy; growing in place keeps it too. */
+    char *r = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(r + 2 * page, 2 * page);
+    result("bind r", bind(r, 2 * page, MPOL_BIND | MPOL_F_STATIC_NODES, 5, 0));
+    char *grown = mremap(r, 2 * page, 4 * page, 0);
+    if (grown != MAP_FAILED) {
+        at("grown in place, new page", grown + 3 * page);
+        r = grown;
+    } else {
+        printf("mremap in place -1 %s\n", errname(errno));
+    }
+    char *dst = mmap(NULL, 8 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *moved = mremap(r, 4 * page, 8 * page, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+    if (moved == MAP_FAILED) {
+        printf("mremap -1 %s\n", errname(errno));
+    } else {
+        at("moved", moved);
+        at("moved, new page", moved + 7 * page);
+        at("old place", r);
+    }
+
+    /* A child has copies of the mappings and their policies. */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        at("child page 1", m + page);
+        at("child page 2", m + 2 * page);
+        printf("child vmas %d\n", vmas(m, end));
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+}
+
+static void page_states(void) {
+    long page = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m[0] = 1;
+    m[2 * page] = 1;
+    munmap(m + page, page);
+    /* Node 1 at the third page: the states of the two before it are stored, then ENODEV. */
+    void *pages[4] = {m, m + page, m + 2 * page, m};
+    int nodes[4] = {0, 0, 1, 0};
+    int status[4] = {9, 9, 9, 9};
+    result("move to 0, 0, 1", syscall(SYS_move_pages, 0, 4UL, pages, nodes, status, MPOL_MF_MOVE));
+    printf("status %d %d %d %d\n", status[0], status[1], status[2], status[3]);
+    nodes[2] = -1;
+    result("move to -1", syscall(SYS_move_pages, 0, 4UL, pages, nodes, status, MPOL_MF_MOVE));
+    /* The page addresses are read 16 at a time: a fault at the 18th leaves 16 states written. */
+    char *arr = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(arr + page, page);
+    void **list = (void **)(arr + page - 17 * sizeof(void *));
+    for (int i = 0; i < 17; i++) {
+        list[i] = m;
+    }
+    int many[20];
+    memset(many, 9, sizeof many);
+    result("stat 20, 17 readable", syscall(SYS_move_pages, 0, 20UL, list, NULL, many, 0));
+    printf("status %d %d %d %d\n", many[0], many[15], many[16] == 0x09090909, many[17] == 0x09090909);
+    memset(many, 9, sizeof many);
+    result("move 20, 17 readable", syscall(SYS_move_pages, 0, 20UL, list, (int[20]){0}, many, 0));
+    printf("status %d %d %d\n", many[0], many[16], many[17] == 0x09090909);
+    result("stat, status fault", syscall(SYS_move_pages, 0, 1UL, pages, NULL, (void *)8, 0));
+    unsigned long zero = 0, one = 1, two = 2;
+    result("migrate_pages to none", syscall(SYS_migrate_pages, 0, 65UL, &one, &zero));
+    result("migrate_pages to 1 (root)", syscall(SYS_migrate_pages, 0, 65UL, &one, &two));
+    result("migrate_pages 1 to 0", syscall(SYS_migrate_pages, 0, 65UL, &two, &one));
+    result("migrate_pages no masks", syscall(SYS_migrate_pages, 0, 0UL, NULL, NULL));
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     policies();
     mappings();
+    vma_policies();
+    page_states();
     result("interleave before fork", set(MPOL_INTERLEAVE, 1, 65));
     fflush(stdout);
     pid_t pid = fork();
@@ -187,6 +379,9 @@ int main(void) {
         int status[1];
         result("nobody move_pages move all", syscall(SYS_move_pages, 0, 1UL, pages, NULL, status, MPOL_MF_MOVE_ALL));
         result("nobody move_pages of root's", syscall(SYS_move_pages, getppid(), 1UL, pages, NULL, status, 0));
+        unsigned long two = 2;
+        result("nobody migrate_pages to 1", syscall(SYS_migrate_pages, 0, 65UL, &one, &two));
+        result("nobody migrate_pages to 0", syscall(SYS_migrate_pages, 0, 65UL, &two, &one));
         fflush(stdout);
         _exit(0);
     }

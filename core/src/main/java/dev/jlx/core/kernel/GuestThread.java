@@ -10,6 +10,7 @@ import dev.jlx.core.cpu.RunResult;
 import dev.jlx.core.cpu.X86Reg;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.mem.MemoryPolicy;
 import dev.jlx.core.mem.RunToken;
 import dev.jlx.core.syscall.Args;
 
@@ -116,14 +117,7 @@ public final class GuestThread {
         timerSlack = nanos == 0 ? defaultTimerSlack : nanos;
     }
 
-    /**
-     * set_mempolicy's policy (Linux's task mempolicy, per thread, kept by clone and execve): the mode,
-     * its mode flags, and the node mask get_mempolicy reports.
-     */
-    public record MemoryPolicy(int mode, int flags, long nodes) {
-        public static final MemoryPolicy DEFAULT = new MemoryPolicy(0, 0, 0);
-    }
-
+    /** set_mempolicy's policy (Linux's task mempolicy, per thread, kept by clone and execve). */
     private volatile MemoryPolicy memoryPolicy = MemoryPolicy.DEFAULT;
 
     /** SECCOMP_MODE_STRICT: only read, write, exit and rt_sigreturn; kept by clone and execve, never left. */

@@ -198,6 +198,11 @@ public final class AddressSpace implements CpuEngine.Code {
         return find(address) != null;
     }
 
+    /** The VMA holding {@code address}, or null. */
+    public Vma vmaAt(long address) {
+        return find(address);
+    }
+
     synchronized Vma find(long address) {
         Vma hit = lastHit;
         if (hit != null && address >= hit.start && address < hit.end) {
@@ -421,7 +426,8 @@ public final class AddressSpace implements CpuEngine.Code {
         if (host == null) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        return new Vma(v.start, v.end, prot, v.flags, v.name, host, v.maxProt, v.fileOffset, null, own, own != null);
+        return new Vma(v.start, v.end, prot, v.flags, v.name, host, v.maxProt, v.fileOffset, null, own, own != null,
+                v.policy);
     }
 
     /** Top-down first fit below the mmap base, as Linux's default allocator. */
@@ -475,6 +481,8 @@ public final class AddressSpace implements CpuEngine.Code {
     /** Puts {@code v} in the map (in place of one at its start), counting the engines' regions. */
     private void put(Vma v) {
         Vma old = vmas.put(v.start, v);
+        // The one replaced may be the cached hit (a VMA given a policy in place).
+        lastHit = null;
         regions += (v.inEngines() ? 1 : 0) - (old != null && old.inEngines() ? 1 : 0);
         // The new one is counted before the old goes, so that a split never takes a count through 0.
         counted(v, 1);
@@ -838,6 +846,30 @@ public final class AddressSpace implements CpuEngine.Code {
     }
 
     /**
+     * mbind's mbind_range: the VMAs in [start, end) (a hole is fine: the caller checked) take
+     * {@code policy} (null: none), split at the ends. Returns false, changing nothing, when the
+     * splits would pass the map count (Linux's split_vma fails with ENOMEM).
+     */
+    public synchronized boolean setPolicy(long start, long end, MemoryPolicy policy) {
+        List<Vma> affected = overlapping(start, end);
+        affected.removeIf(v -> java.util.Objects.equals(v.policy, policy));
+        int added = 0;
+        for (Vma v : affected) {
+            added += (v.start < start ? 1 : 0) + (v.end > end ? 1 : 0);
+        }
+        if (!fits(added, added)) {
+            return false;
+        }
+        for (Vma v : affected) {
+            long from = Math.max(start, v.start);
+            long to = Math.min(end, v.end);
+            keepOutside(v, from, to, v.slice(from, to, v.prot).withPolicy(policy));
+        }
+        lastHit = null;
+        return true;
+    }
+
+    /**
      * mlock's populate: every accessible page of [start, start + length) made resident (a read of
      * each host page), as a lock faults them in; false when a PROT_NONE page is in the range, which
      * Linux's __mm_populate cannot fault in.
@@ -1015,6 +1047,7 @@ public final class AddressSpace implements CpuEngine.Code {
         long tail = oldAddress + oldLen;
         if (tail == pieces.getLast().end && tail + (newLen - oldLen) <= TASK_SIZE && isFree(tail, tail + newLen - oldLen)) {
             insert(tail, newLen - oldLen, v.prot, v.flags, v.name);
+            put(find(tail).withPolicy(v.policy));
             return oldAddress;
         }
         if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
@@ -1038,7 +1071,8 @@ public final class AddressSpace implements CpuEngine.Code {
         for (Vma last = first; last.end < end; ) {
             Vma next = vmas.get(last.end);
             if (next == null || next.prot != first.prot || next.flags != first.flags || first.name != null
-                    || next.name != null || first.shared() || next.shared()) {
+                    || next.name != null || first.shared() || next.shared()
+                    || !java.util.Objects.equals(next.policy, first.policy)) {
                 throw new ErrnoException(Errno.EFAULT);
             }
             pieces.add(next);
@@ -1064,7 +1098,9 @@ public final class AddressSpace implements CpuEngine.Code {
             unmapRange(to, to + newLen);
         }
         insert(to, newLen, v.prot, v.flags, v.name);
-        Vma moved = find(to);
+        // copy_vma takes the policy along.
+        Vma moved = find(to).withPolicy(v.policy);
+        put(moved);
         long copied = Math.min(oldLen, newLen);
         for (Vma piece : pieces) {
             long from = Math.max(oldAddress, piece.start);
@@ -1082,6 +1118,7 @@ public final class AddressSpace implements CpuEngine.Code {
         unmapRange(oldAddress, oldAddress + oldLen);
         if (keepOld) {
             insert(oldAddress, oldLen, v.prot, v.flags, v.name);
+            put(find(oldAddress).withPolicy(v.policy));
         }
         return to;
     }
@@ -1292,7 +1329,7 @@ public final class AddressSpace implements CpuEngine.Code {
                 }
                 // Locks are not inherited (dup_mmap clears VM_LOCKED).
                 child.put(new Vma(v.start, v.end, v.prot, v.flags & ~Mman.MAP_LOCKED, v.name, host, v.maxProt, v.fileOffset,
-                        v.sharedHost, cow ? base : null, false));
+                        v.sharedHost, cow ? base : null, false, v.policy));
             }
         } catch (ErrnoException e) {
             child.destroy();

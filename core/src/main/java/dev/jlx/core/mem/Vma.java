@@ -35,9 +35,16 @@ public final class Vma {
      */
     final MemoryFile memoryFile;
     final boolean owned;
+    /** mbind's policy (Linux's vm_policy), null for none: the thread's policy applies. */
+    final MemoryPolicy policy;
 
     Vma(long start, long end, int prot, int flags, ByteString name, MemorySegment host, int maxProt, long fileOffset,
             SharedHost sharedHost, MemoryFile memoryFile, boolean owned) {
+        this(start, end, prot, flags, name, host, maxProt, fileOffset, sharedHost, memoryFile, owned, null);
+    }
+
+    Vma(long start, long end, int prot, int flags, ByteString name, MemorySegment host, int maxProt, long fileOffset,
+            SharedHost sharedHost, MemoryFile memoryFile, boolean owned, MemoryPolicy policy) {
         this.start = start;
         this.end = end;
         this.prot = prot;
@@ -49,22 +56,28 @@ public final class Vma {
         this.sharedHost = sharedHost;
         this.memoryFile = memoryFile;
         this.owned = owned;
+        this.policy = policy;
     }
 
     /** This VMA with its pages now in {@code file} (shared when {@code owned}). */
     Vma backedBy(MemoryFile file, boolean owned) {
-        return new Vma(start, end, prot, flags, name, host, maxProt, fileOffset, null, file, owned);
+        return new Vma(start, end, prot, flags, name, host, maxProt, fileOffset, null, file, owned, policy);
     }
 
     /** This VMA with other mmap flags (mlock's MAP_LOCKED). */
     Vma withFlags(int newFlags) {
-        return new Vma(start, end, prot, newFlags, name, host, maxProt, fileOffset, sharedHost, memoryFile, owned);
+        return new Vma(start, end, prot, newFlags, name, host, maxProt, fileOffset, sharedHost, memoryFile, owned, policy);
+    }
+
+    /** This VMA with another memory policy (mbind). */
+    Vma withPolicy(MemoryPolicy newPolicy) {
+        return new Vma(start, end, prot, flags, name, host, maxProt, fileOffset, sharedHost, memoryFile, owned, newPolicy);
     }
 
     /** The part [from, to) of this VMA, with another protection. */
     Vma slice(long from, long to, int newProt) {
         return new Vma(from, to, newProt, flags, name, host == null ? null : host.asSlice(from - start, to - from), maxProt,
-                name == null ? 0 : fileOffset + (from - start), sharedHost, memoryFile, owned);
+                name == null ? 0 : fileOffset + (from - start), sharedHost, memoryFile, owned, policy);
     }
 
     /** Whether the engines map this VMA: a PROT_NONE one is no region of theirs (see {@link AddressSpace}). */
@@ -99,6 +112,11 @@ public final class Vma {
 
     public long fileOffset() {
         return fileOffset;
+    }
+
+    /** mbind's policy, null for none. */
+    public MemoryPolicy policy() {
+        return policy;
     }
 
     /** "[heap]", "[stack]", a file path, or null for an anonymous mapping. */

@@ -77,6 +77,12 @@ public enum ArgFormat {
     FAN_MARK_FLAGS,
     /** fanotify's event bits. */
     FAN_EVENTS,
+    /** A NUMA policy mode with its MPOL_F_* mode flags. */
+    MPOL_MODE,
+    /** mbind's and move_pages' MPOL_MF_* flags. */
+    MPOL_MF_FLAGS,
+    /** get_mempolicy's MPOL_F_NODE, MPOL_F_ADDR and MPOL_F_MEMS_ALLOWED. */
+    MPOL_GET_FLAGS,
     /** A {@code struct msghdr} sendmsg reads: name, iovecs, control messages. */
     MSGHDR_IN,
     /** A {@code struct msghdr} recvmsg fills. */

@@ -1,41 +1,25 @@
 package dev.jlx.core.syscall;
 
+import static dev.jlx.abi.Mempolicy.*;
+
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
-import dev.jlx.core.kernel.GuestThread.MemoryPolicy;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
+import dev.jlx.core.mem.MemoryPolicy;
+import dev.jlx.core.mem.Vma;
 
 /**
  * The NUMA memory policy calls (mm/mempolicy.c, mm/migrate.c) on a machine of one memory node, node
- * 0, as jlx's guests see it: every policy places every page there, so the policies are checked and
- * kept, and pages never move.
+ * 0, as jlx's guests see it (Mems_allowed): every policy places every page there, so the policies
+ * are checked and kept (a thread's in {@link GuestThread}, a mapping's in its {@link Vma}), and pages
+ * never move.
  */
 final class NumaSyscalls {
     private NumaSyscalls() {}
 
-    /** The modes of Linux 6.1 (MPOL_WEIGHTED_INTERLEAVE came in 6.9). */
-    private static final int MPOL_DEFAULT = 0;
-    private static final int MPOL_PREFERRED = 1;
-    private static final int MPOL_BIND = 2;
-    private static final int MPOL_INTERLEAVE = 3;
-    private static final int MPOL_LOCAL = 4;
-    private static final int MPOL_MAX = 6;
-    /** The mode flags. */
-    private static final int MPOL_F_NUMA_BALANCING = 1 << 13;
-    private static final int MPOL_F_RELATIVE_NODES = 1 << 14;
-    private static final int MPOL_F_STATIC_NODES = 1 << 15;
-    private static final int MPOL_MODE_FLAGS = MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING;
-    /** get_mempolicy's flags. */
-    private static final int MPOL_F_NODE = 1;
-    private static final int MPOL_F_ADDR = 2;
-    private static final int MPOL_F_MEMS_ALLOWED = 4;
-    /** mbind's and move_pages' flags. */
-    private static final int MPOL_MF_STRICT = 1;
-    private static final int MPOL_MF_MOVE = 2;
-    private static final int MPOL_MF_MOVE_ALL = 4;
     /** MAX_NUMNODES: CONFIG_NODES_SHIFT 10, as Debian's and Ubuntu's x86-64 kernels. */
     private static final long MAX_NUMNODES = 1024;
     /** The one node: the mask of nodes with memory. */
@@ -109,7 +93,7 @@ final class NumaSyscalls {
             if (nodes != 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
-            return MemoryPolicy.DEFAULT;
+            return null;
         }
         if (mode == MPOL_PREFERRED && nodes == 0) {
             if (userMask) {
@@ -124,27 +108,29 @@ final class NumaSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         if (mode == MPOL_LOCAL) {
-            return new MemoryPolicy(mode, flags, 0);
+            return new MemoryPolicy(mode, flags, 0, -1);
         }
         long usable = (flags & MPOL_F_RELATIVE_NODES) != 0 ? NODE_0 : nodes & NODE_0;
         if (usable == 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return new MemoryPolicy(mode, flags, userMask ? nodes : usable);
+        return new MemoryPolicy(mode, flags, userMask ? nodes : usable, -1);
     }
 
     /** Implements Linux syscall set_mempolicy(2): the calling thread's policy. */
     static long set_mempolicy(GuestThread t, Args a) throws ErrnoException {
         Mode m = mode(a.i32(0));
         long nodes = nodes(t.process().space().memory(), a.addr(1), a.u64(2));
-        t.setMemoryPolicy(policy(m, nodes));
+        MemoryPolicy p = policy(m, nodes);
+        t.setMemoryPolicy(p == null ? MemoryPolicy.DEFAULT : p);
         return 0;
     }
 
     /**
      * Implements Linux syscall get_mempolicy(2): the thread's policy, or with MPOL_F_ADDR the policy
-     * of the mapping at the address, which is always the default one (mbind keeps none); MPOL_F_NODE
-     * names node 0.
+     * of the mapping at the address (MPOL_DEFAULT for one without); MPOL_F_NODE names node 0: the
+     * node of the page at the address (which must be readable, as get_user_pages faults it in), or
+     * the next node an interleaving thread takes.
      */
     static long get_mempolicy(GuestThread t, Args a) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
@@ -169,17 +155,24 @@ final class NumaSyscalls {
             nodes = NODE_0;
         } else {
             MemoryPolicy p = t.memoryPolicy();
+            boolean own = true;
+            Vma v = null;
             if ((flags & MPOL_F_ADDR) != 0) {
-                if (!t.process().space().isMapped(addr)) {
+                v = t.process().space().vmaAt(addr);
+                if (v == null) {
                     throw new ErrnoException(Errno.EFAULT);
                 }
-                p = MemoryPolicy.DEFAULT;
+                p = v.policy() == null ? MemoryPolicy.DEFAULT : v.policy();
+                own = false;
             } else if (addr != 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
             if ((flags & MPOL_F_NODE) != 0) {
-                // The node of the page at addr, or the next node an interleaving thread takes: node 0.
-                if ((flags & MPOL_F_ADDR) == 0 && p.mode() != MPOL_INTERLEAVE) {
+                if (v != null) {
+                    if ((v.prot() & dev.jlx.abi.Mman.PROT_READ) == 0) {
+                        throw new ErrnoException(Errno.EFAULT);
+                    }
+                } else if (!own || p.mode() != MPOL_INTERLEAVE) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
                 value = 0;
@@ -213,10 +206,10 @@ final class NumaSyscalls {
     }
 
     /**
-     * Implements Linux syscall mbind(2) with do_mbind's checks in order, the range's mappings
-     * included (EFAULT for a hole, or for a range with no mapping with MPOL_DEFAULT). The policy is not
-     * kept per mapping: on one node it places pages as the default does, and get_mempolicy with
-     * MPOL_F_ADDR reports the default.
+     * Implements Linux syscall mbind(2) with do_mbind's checks in order: the range's mappings (a hole
+     * is EFAULT, unless the mode is MPOL_DEFAULT and some mapping is there), and with MPOL_MF_STRICT
+     * alone (no move asked) EIO when a page in memory lies on a node the mask leaves out, as node 0
+     * is for MPOL_LOCAL or a relative mask. The mappings then take the policy, split at the ends.
      */
     static long mbind(GuestThread t, Args a) throws ErrnoException {
         long start = a.addr(0);
@@ -224,8 +217,8 @@ final class NumaSyscalls {
         Mode m = mode(a.i32(2));
         AddressSpace space = t.process().space();
         long nodes = nodes(space.memory(), a.addr(3), a.u64(4));
-        long flags = a.u64(5);
-        if ((flags & ~(long) (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0) {
+        int flags = a.i32(5);
+        if ((flags & ~(MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         if ((flags & MPOL_MF_MOVE_ALL) != 0 && !t.process().credentials().capable(GuestProcess.CAP_SYS_NICE)) {
@@ -233,6 +226,9 @@ final class NumaSyscalls {
         }
         if ((start & (AddressSpace.PAGE - 1)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
+        }
+        if (m.mode() == MPOL_DEFAULT) {
+            flags &= ~MPOL_MF_STRICT;
         }
         long end = start + ((len + AddressSpace.PAGE - 1) & -AddressSpace.PAGE);
         if (Long.compareUnsigned(end, start) < 0) {
@@ -242,16 +238,28 @@ final class NumaSyscalls {
             return 0;
         }
         MemoryPolicy p = policy(m, nodes);
-        checkRange(space, start, end, p == MemoryPolicy.DEFAULT);
+        // Only pages off the mask are looked at; every page is on node 0.
+        boolean strict = (flags & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) == MPOL_MF_STRICT
+                && (nodes & NODE_0) == 0;
+        synchronized (space) {
+            checkRange(space, start, end, p == null, strict);
+            if (!space.setPolicy(start, end, p)) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+        }
         return 0;
     }
 
-    /** queue_pages_range's walk: EFAULT for a hole in the range, or (discontiguous allowed) for no mapping at all. */
-    private static void checkRange(AddressSpace space, long start, long end, boolean discontiguous)
+    /**
+     * queue_pages_range's walk, mapping by mapping: EFAULT for a hole before or after one (or, with
+     * {@code discontiguous}, for no mapping at all), then with {@code strict} EIO for a page of it in
+     * memory.
+     */
+    private static void checkRange(AddressSpace space, long start, long end, boolean discontiguous, boolean strict)
             throws ErrnoException {
         long at = start;
         boolean any = false;
-        for (dev.jlx.core.mem.Vma v : space.vmas()) {
+        for (Vma v : space.vmas()) {
             if (Long.compareUnsigned(v.end(), at) <= 0) {
                 continue;
             }
@@ -263,16 +271,31 @@ final class NumaSyscalls {
             }
             any = true;
             at = v.end();
+            if (Long.compareUnsigned(at, end) < 0 && !discontiguous && !space.isMapped(at)) {
+                throw new ErrnoException(Errno.EFAULT);
+            }
+            if (strict && v.prot() != dev.jlx.abi.Mman.PROT_NONE) {
+                long from = Math.max(start, v.start());
+                int pages = (int) ((Math.min(end, v.end()) - from) / AddressSpace.PAGE);
+                byte[] resident = new byte[pages];
+                space.residency(from, pages, resident);
+                for (byte r : resident) {
+                    if (r != 0) {
+                        throw new ErrnoException(Errno.EIO);
+                    }
+                }
+            }
         }
-        if (!any || Long.compareUnsigned(at, end) < 0 && !discontiguous) {
+        if (!any) {
             throw new ErrnoException(Errno.EFAULT);
         }
     }
 
     /**
-     * Implements Linux syscall set_mempolicy_home_node(2): the checks, then each mapping's policy,
-     * which jlx never keeps (mbind), so there is none to give a home node: ENOENT, as Linux answers
-     * for a range without one.
+     * Implements Linux syscall set_mempolicy_home_node(2): the checks (node 0 is the one online),
+     * then each mapping of the range in turn: one without a policy is passed over, one whose policy
+     * is neither MPOL_BIND nor MPOL_PREFERRED_MANY stops the walk (EOPNOTSUPP; those before keep
+     * their home node), the others take the home node. ENOENT when no mapping had a policy.
      */
     static long set_mempolicy_home_node(GuestThread t, Args a) throws ErrnoException {
         long start = a.addr(0);
@@ -288,7 +311,34 @@ final class NumaSyscalls {
         if (end == start) {
             return 0;
         }
-        throw new ErrnoException(Errno.ENOENT);
+        AddressSpace space = t.process().space();
+        Errno result = Errno.ENOENT;
+        synchronized (space) {
+            for (Vma v : java.util.List.copyOf(space.vmas())) {
+                if (Long.compareUnsigned(v.end(), start) <= 0 || v.policy() == null) {
+                    continue;
+                }
+                if (Long.compareUnsigned(v.start(), end) >= 0) {
+                    break;
+                }
+                int mode = v.policy().mode();
+                if (mode != MPOL_BIND && mode != MPOL_PREFERRED_MANY) {
+                    result = Errno.EOPNOTSUPP;
+                    break;
+                }
+                long from = Long.compareUnsigned(v.start(), start) < 0 ? start : v.start();
+                long to = Long.compareUnsigned(v.end(), end) > 0 ? end : v.end();
+                if (!space.setPolicy(from, to, v.policy().withHomeNode((int) home))) {
+                    result = Errno.ENOMEM;
+                    break;
+                }
+                result = null;
+            }
+        }
+        if (result != null) {
+            throw new ErrnoException(result);
+        }
+        return 0;
     }
 
     /** The process a migrate_pages or move_pages call names (0: the caller's), readable by ptrace's rules. */
@@ -300,7 +350,8 @@ final class NumaSyscalls {
 
     /**
      * Implements Linux syscall migrate_pages(2): after the checks (the masks, the process, its
-     * access, nodes beyond the allowed one without CAP_SYS_NICE), no page moves: 0 left unmoved.
+     * access, nodes beyond the allowed one without CAP_SYS_NICE, EINVAL when the new nodes leave
+     * out node 0), no page moves: 0 left unmoved.
      */
     static long migrate_pages(GuestThread t, Args a) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
@@ -311,21 +362,28 @@ final class NumaSyscalls {
         if ((to & ~NODE_0) != 0 && !t.process().credentials().capable(GuestProcess.CAP_SYS_NICE)) {
             throw new ErrnoException(Errno.EPERM);
         }
+        if ((to & NODE_0) == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
         return 0;
     }
 
+    /** do_pages_stat's batch: the page addresses are read 16 at a time, and their states written so. */
+    private static final int STAT_CHUNK = 16;
+
     /**
      * Implements Linux syscall move_pages(2): each page's node is 0 when the page is in memory,
-     * -ENOENT when it is not (never touched), -EFAULT outside every mapping; a move to a node other
-     * than 0 is ENODEV. Residency is the host's (mincore's).
+     * -ENOENT when it is not (never touched), -EFAULT outside every mapping. With a node array
+     * (do_pages_move) each page is taken in turn: a node other than 0 stops the call with ENODEV,
+     * the states stored before it kept. Residency is the host's (mincore's).
      */
     static long move_pages(GuestThread t, Args a) throws ErrnoException {
         long count = a.u64(1);
         long pages = a.addr(2);
         long nodesIn = a.addr(3);
         long status = a.addr(4);
-        long flags = a.u64(5);
-        if ((flags & ~(long) (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0) {
+        int flags = a.i32(5);
+        if ((flags & ~(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         if ((flags & MPOL_MF_MOVE_ALL) != 0 && !t.process().credentials().capable(GuestProcess.CAP_SYS_NICE)) {
@@ -333,24 +391,39 @@ final class NumaSyscalls {
         }
         AddressSpace space = target(t, a.i32(0)).space();
         GuestMemory mem = t.process().space().memory();
-        byte[] resident = new byte[1];
-        for (long i = 0; i < count; i++) {
-            long page = mem.readLong(pages + i * 8) & -AddressSpace.PAGE;
-            if (nodesIn != 0) {
+        if (nodesIn != 0) {
+            for (long i = 0; i < count; i++) {
+                long page = mem.readLong(pages + i * 8);
                 int node = mem.readInt(nodesIn + i * 4);
                 if (node != 0) {
                     throw new ErrnoException(Errno.ENODEV);
                 }
+                mem.writeInt(status + i * 4, pageState(space, page));
             }
-            int result;
-            if (!space.isMapped(page)) {
-                result = -Errno.EFAULT.number();
-            } else {
-                space.residency(page, 1, resident);
-                result = resident[0] != 0 ? 0 : -Errno.ENOENT.number();
+            return 0;
+        }
+        for (long i = 0; i < count; i += STAT_CHUNK) {
+            int n = (int) Math.min(count - i, STAT_CHUNK);
+            byte[] addresses = mem.read(pages + i * 8, n * 8);
+            byte[] states = new byte[n * 4];
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(addresses).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(states).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < n; k++) {
+                out.putInt(pageState(space, in.getLong()));
             }
-            mem.writeInt(status + i * 4, result);
+            mem.write(status + i * 4, states);
         }
         return 0;
+    }
+
+    /** A page's state for move_pages: node 0 in memory, -ENOENT not yet, -EFAULT unmapped. */
+    private static int pageState(AddressSpace space, long address) {
+        long page = address & -AddressSpace.PAGE;
+        if (!space.isMapped(page)) {
+            return -Errno.EFAULT.number();
+        }
+        byte[] resident = new byte[1];
+        space.residency(page, 1, resident);
+        return resident[0] != 0 ? 0 : -Errno.ENOENT.number();
     }
 }

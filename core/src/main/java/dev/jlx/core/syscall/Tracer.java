@@ -126,6 +126,17 @@ final class Tracer {
             }
             case FAN_MARK_FLAGS -> flagsOrZero(b, v & 0xffffffffL, Names.FAN_MARK, "0");
             case FAN_EVENTS -> flagsOrZero(b, v, Names.FAN_EVENT, "0");
+            case MPOL_MODE -> {
+                int mode = (int) v & ~dev.jlx.abi.Mempolicy.MPOL_MODE_FLAGS;
+                String n = Names.MPOL_MODE.get((long) mode);
+                b.append(n != null ? n : "0x" + Integer.toHexString(mode));
+                long rest = flags(b, (int) v & dev.jlx.abi.Mempolicy.MPOL_MODE_FLAGS, Names.MPOL_MODE_FLAG, true);
+                if (rest != 0) {
+                    b.append("|0x").append(Long.toHexString(rest));
+                }
+            }
+            case MPOL_MF_FLAGS -> flagsOrZero(b, v & 0xffffffffL, Names.MPOL_MF, "0");
+            case MPOL_GET_FLAGS -> flagsOrZero(b, v, Names.MPOL_GET, "0");
             case SIGNAL -> {
                 String n = Signals.name((int) v);
                 b.append(n != null ? n : Long.toString(v));
@@ -366,6 +377,15 @@ final class Tracer {
                 "FAN_CREATE", "FAN_DELETE", "FAN_DELETE_SELF", "FAN_MOVE_SELF", "FAN_OPEN_EXEC", "FAN_Q_OVERFLOW",
                 "FAN_FS_ERROR", "FAN_OPEN_PERM", "FAN_ACCESS_PERM", "FAN_OPEN_EXEC_PERM", "FAN_PRE_ACCESS",
                 "FAN_MNT_ATTACH", "FAN_MNT_DETACH", "FAN_EVENT_ON_CHILD", "FAN_RENAME", "FAN_ONDIR");
+
+        static final Map<Long, String> MPOL_MODE = pick(dev.jlx.abi.Mempolicy.class, "MPOL_DEFAULT",
+                "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL", "MPOL_PREFERRED_MANY");
+        static final Map<Long, String> MPOL_MODE_FLAG = pick(dev.jlx.abi.Mempolicy.class, "MPOL_F_STATIC_NODES",
+                "MPOL_F_RELATIVE_NODES", "MPOL_F_NUMA_BALANCING");
+        static final Map<Long, String> MPOL_MF = pick(dev.jlx.abi.Mempolicy.class, "MPOL_MF_STRICT", "MPOL_MF_MOVE",
+                "MPOL_MF_MOVE_ALL");
+        static final Map<Long, String> MPOL_GET = pick(dev.jlx.abi.Mempolicy.class, "MPOL_F_NODE", "MPOL_F_ADDR",
+                "MPOL_F_MEMS_ALLOWED");
 
         /** The named constants of {@code c}, by value. */
         static Map<Long, String> pick(Class<?> c, String... names) {

@@ -4,6 +4,7 @@ import dev.jlx.abi.Mman;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.mem.AddressSpace;
+import dev.jlx.core.mem.MemoryPolicy;
 import dev.jlx.core.mem.Vma;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ final class MemoryMap {
     private MemoryMap() {}
 
     /** One line of maps: a range with one protection, and how many of its pages the host holds. */
-    record Region(long start, long end, int prot, int flags, ByteString name, long offset, long resident) {
+    record Region(long start, long end, int prot, int flags, ByteString name, long offset, long resident,
+            MemoryPolicy policy) {
         long size() {
             return end - start;
         }
@@ -61,13 +63,15 @@ final class MemoryMap {
         List<Region> out = new ArrayList<>();
         for (Vma v : List.copyOf(p.space().vmas())) {
             long resident = v.prot() == Mman.PROT_NONE ? 0 : p.space().residentBytes(v) / PAGE;
-            Region r = new Region(v.start(), v.end(), v.prot(), v.flags(), v.name(), v.fileOffset(), resident);
+            Region r = new Region(v.start(), v.end(), v.prot(), v.flags(), v.name(), v.fileOffset(), resident,
+                    v.policy());
             Region last = out.isEmpty() ? null : out.getLast();
             if (last != null && last.end == r.start && last.prot == r.prot
                     && (last.flags & VMA_FLAGS) == (r.flags & VMA_FLAGS) && Objects.equals(last.name, r.name)
+                    && Objects.equals(last.policy, r.policy)
                     && (r.anonymous() || last.offset + last.size() == r.offset)) {
                 out.set(out.size() - 1, new Region(last.start, r.end, r.prot, r.flags, r.name, last.offset,
-                        last.resident + r.resident));
+                        last.resident + r.resident, r.policy));
             } else {
                 out.add(r);
             }

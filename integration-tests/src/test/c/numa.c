@@ -324,6 +324,33 @@ static void vma_policies(void) {
     waitpid(pid, NULL, 0);
 }
 
+/* The one node as sysfs and /proc/self/status show it. */
+static void topology(void) {
+    static const char *files[] = {"possible", "online", "has_normal_memory", "has_memory", "has_cpu",
+                                  "node0/cpulist", "node0/cpumap", "node0/distance"};
+    char path[128], text[256];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "/sys/devices/system/node/%s", files[i]);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            printf("%s: %s\n", files[i], errname(errno));
+            continue;
+        }
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        text[n] = 0;
+        fclose(f);
+        printf("%s: %s", files[i], text);
+    }
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "Mems_allowed_list:", 18) == 0) {
+            printf("%s", line);
+        }
+    }
+    fclose(f);
+}
+
 static void page_states(void) {
     long page = sysconf(_SC_PAGESIZE);
     char *m = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -366,6 +393,7 @@ int main(void) {
     mappings();
     vma_policies();
     page_states();
+    topology();
     result("interleave before fork", set(MPOL_INTERLEAVE, 1, 65));
     fflush(stdout);
     pid_t pid = fork();

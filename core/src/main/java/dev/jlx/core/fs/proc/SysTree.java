@@ -9,7 +9,9 @@ import java.util.SequencedMap;
 
 /**
  * The part of /sys that describes the CPUs (devices/system/cpu), consistent with /proc/cpuinfo
- * and sched_getaffinity: {@link Cpu#count()} CPUs, all online, each a core of its own in package 0.
+ * and sched_getaffinity: {@link Cpu#count()} CPUs, all online, each a core of its own in package 0;
+ * and the one memory node (devices/system/node), node 0 with every CPU, as Mems_allowed and the
+ * NUMA policy calls have it.
  * Names are listed in order; sysfs files show a size of one page, as kernfs attributes do.
  */
 public final class SysTree {
@@ -36,6 +38,17 @@ public final class SysTree {
         cpuDir.put("present", file(all));
         SequencedMap<String, PseudoNode> system = new LinkedHashMap<>();
         system.put("cpu", dir(cpuDir));
+        SequencedMap<String, PseudoNode> node0 = new LinkedHashMap<>();
+        node0.put("cpulist", file(all));
+        node0.put("cpumap", file(Bitmaps.hex(Bitmaps.first(cpus), cpus)));
+        // LOCAL_DISTANCE: the only distance there is.
+        node0.put("distance", file("10"));
+        SequencedMap<String, PseudoNode> nodeDir = new LinkedHashMap<>();
+        for (String state : new String[] {"possible", "online", "has_normal_memory", "has_memory", "has_cpu"}) {
+            nodeDir.put(state, file("0"));
+        }
+        nodeDir.put("node0", dir(node0));
+        system.put("node", dir(nodeDir));
         SequencedMap<String, PseudoNode> devices = new LinkedHashMap<>();
         devices.put("system", dir(system));
         SequencedMap<String, PseudoNode> top = new LinkedHashMap<>();

@@ -155,7 +155,6 @@ final class NumaSyscalls {
             nodes = NODE_0;
         } else {
             MemoryPolicy p = t.memoryPolicy();
-            boolean own = true;
             Vma v = null;
             if ((flags & MPOL_F_ADDR) != 0) {
                 v = t.process().space().vmaAt(addr);
@@ -163,7 +162,6 @@ final class NumaSyscalls {
                     throw new ErrnoException(Errno.EFAULT);
                 }
                 p = v.policy() == null ? MemoryPolicy.DEFAULT : v.policy();
-                own = false;
             } else if (addr != 0) {
                 throw new ErrnoException(Errno.EINVAL);
             }
@@ -172,7 +170,7 @@ final class NumaSyscalls {
                     if ((v.prot() & dev.jlx.abi.Mman.PROT_READ) == 0) {
                         throw new ErrnoException(Errno.EFAULT);
                     }
-                } else if (!own || p.mode() != MPOL_INTERLEAVE) {
+                } else if (p.mode() != MPOL_INTERLEAVE) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
                 value = 0;

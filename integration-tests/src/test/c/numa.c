@@ -385,6 +385,19 @@ static void page_states(void) {
     result("migrate_pages to 1 (root)", syscall(SYS_migrate_pages, 0, 65UL, &one, &two));
     result("migrate_pages 1 to 0", syscall(SYS_migrate_pages, 0, 65UL, &two, &one));
     result("migrate_pages no masks", syscall(SYS_migrate_pages, 0, 0UL, NULL, NULL));
+    /* A zombie has no memory left to ask about. */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        _exit(0);
+    }
+    siginfo_t info;
+    waitid(P_PID, pid, &info, WEXITED | WNOWAIT);
+    result("move_pages of a zombie", syscall(SYS_move_pages, pid, 1UL, pages, NULL, status, 0));
+    result("migrate_pages of a zombie", syscall(SYS_migrate_pages, pid, 65UL, &one, &one));
+    result("migrate_pages of a zombie, no node", syscall(SYS_migrate_pages, pid, 65UL, &one, &zero));
+    waitpid(pid, NULL, 0);
+    result("move_pages of a reaped child", syscall(SYS_move_pages, pid, 1UL, pages, NULL, status, 0));
 }
 
 int main(void) {

@@ -339,9 +339,14 @@ final class NumaSyscalls {
         return 0;
     }
 
-    /** The process a migrate_pages or move_pages call names (0: the caller's), readable by ptrace's rules. */
+    /**
+     * The process a migrate_pages or move_pages call names (0: the caller's), readable by ptrace's
+     * rules; it may be a zombie, which has no memory left (the caller's EINVAL).
+     */
     private static GuestProcess target(GuestThread t, int pid) throws ErrnoException {
-        GuestProcess p = pid == 0 ? t.process() : ProcessSyscalls.task(t, pid).process();
+        GuestProcess zombie = pid > 0 ? t.process().kernel().process(pid) : null;
+        GuestProcess p = pid == 0 ? t.process()
+                : zombie != null && zombie.zombie() ? zombie : ProcessSyscalls.task(t, pid).process();
         PidFdSyscalls.checkPtraceAccess(t.process(), p);
         return p;
     }
@@ -349,18 +354,18 @@ final class NumaSyscalls {
     /**
      * Implements Linux syscall migrate_pages(2): after the checks (the masks, the process, its
      * access, nodes beyond the allowed one without CAP_SYS_NICE, EINVAL when the new nodes leave
-     * out node 0), no page moves: 0 left unmoved.
+     * out node 0 or the process is a zombie), no page moves: 0 left unmoved.
      */
     static long migrate_pages(GuestThread t, Args a) throws ErrnoException {
         GuestMemory mem = t.process().space().memory();
         long maxnode = a.u64(1);
         nodes(mem, a.addr(2), maxnode);
         long to = nodes(mem, a.addr(3), maxnode);
-        target(t, a.i32(0));
+        GuestProcess target = target(t, a.i32(0));
         if ((to & ~NODE_0) != 0 && !t.process().credentials().capable(GuestProcess.CAP_SYS_NICE)) {
             throw new ErrnoException(Errno.EPERM);
         }
-        if ((to & NODE_0) == 0) {
+        if ((to & NODE_0) == 0 || target.zombie()) {
             throw new ErrnoException(Errno.EINVAL);
         }
         return 0;
@@ -387,7 +392,11 @@ final class NumaSyscalls {
         if ((flags & MPOL_MF_MOVE_ALL) != 0 && !t.process().credentials().capable(GuestProcess.CAP_SYS_NICE)) {
             throw new ErrnoException(Errno.EPERM);
         }
-        AddressSpace space = target(t, a.i32(0)).space();
+        GuestProcess target = target(t, a.i32(0));
+        if (target.zombie()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        AddressSpace space = target.space();
         GuestMemory mem = t.process().space().memory();
         if (nodesIn != 0) {
             for (long i = 0; i < count; i++) {

@@ -4,6 +4,7 @@
  * states, migrate_pages and set_mempolicy_home_node. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,23 @@ static void page_states(void) {
     result("move_pages of a reaped child", syscall(SYS_move_pages, pid, 1UL, pages, NULL, status, 0));
 }
 
+/* A thread's policy is its own; a new thread starts with its creator's. */
+static void *thread_main(void *arg) {
+    show((const char *)arg);
+    result("thread sets bind", set(MPOL_BIND, 1, 65));
+    show("thread after");
+    return NULL;
+}
+
+static void threads(void) {
+    result("preferred before the thread", set(MPOL_PREFERRED, 1, 65));
+    pthread_t th;
+    fflush(stdout);
+    pthread_create(&th, NULL, thread_main, "new thread");
+    pthread_join(th, NULL);
+    show("creator after the thread");
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     policies();
@@ -407,6 +425,7 @@ int main(void) {
     vma_policies();
     page_states();
     topology();
+    threads();
     result("interleave before fork", set(MPOL_INTERLEAVE, 1, 65));
     fflush(stdout);
     pid_t pid = fork();

@@ -384,4 +384,25 @@ public class AddressSpaceTest {
             alone.destroy();
         }
     }
+
+    @Test
+    void aPolicySplitsItsMappingAndMovesWithIt() throws ErrnoException {
+        MemoryPolicy bind = new MemoryPolicy(2, 0, 1, -1);
+        long a = space.map(0, 4 * 4096, RW, ANON, null);
+        assertEquals(true, space.setPolicy(a + 4096, a + 3 * 4096, bind));
+        assertEquals(null, space.vmaAt(a).policy());
+        assertEquals(bind, space.vmaAt(a + 4096).policy());
+        assertEquals(bind, space.vmaAt(a + 2 * 4096).policy());
+        assertEquals(null, space.vmaAt(a + 3 * 4096).policy());
+        space.protect(a + 2 * 4096, 4096, PROT_READ);
+        assertEquals(bind, space.vmaAt(a + 2 * 4096).policy());
+        long moved = space.remap(a + 4096, 4096, 2 * 4096, MREMAP_MAYMOVE, 0);
+        assertEquals(bind, space.vmaAt(moved + 4096).policy());
+        AddressSpace child = space.fork();
+        try {
+            assertEquals(bind, child.vmaAt(a + 2 * 4096).policy());
+        } finally {
+            child.destroy();
+        }
+    }
 }

@@ -201,6 +201,13 @@ public final class Ioctl {
             Map.entry(FIONCLEX, "FIONCLEX"),
             Map.entry(FIOCLEX, "FIOCLEX"),
             Map.entry(FIOASYNC, "FIOASYNC"),
+            // userfaultfd's (linux/userfaultfd.h), named for --trace.
+            Map.entry(0xc018aa3f, "UFFDIO_API"),
+            Map.entry(0xc020aa00, "UFFDIO_REGISTER"),
+            Map.entry(0x8010aa01, "UFFDIO_UNREGISTER"),
+            Map.entry(0x8010aa02, "UFFDIO_WAKE"),
+            Map.entry(0xc028aa03, "UFFDIO_COPY"),
+            Map.entry(0xc020aa04, "UFFDIO_ZEROPAGE"),
             Map.entry(TIOCSERCONFIG, "TIOCSERCONFIG"),
             Map.entry(TIOCSERGWILD, "TIOCSERGWILD"),
             Map.entry(TIOCSERSWILD, "TIOCSERSWILD"),

@@ -346,7 +346,7 @@ public final class SyscallTable {
         none(KEXEC_FILE_LOAD, "as a kernel built without CONFIG_KEXEC_FILE, as this machine's Linux answers"),
         none(BPF, "as a kernel built without CONFIG_BPF_SYSCALL"),
         e(EXECVEAT, FULL, "", ForkSyscalls::execveat, INT, DIRFD, PATH, PTR, PTR, INT),
-        none(USERFAULTFD, "as a kernel built without CONFIG_USERFAULTFD"),
+        e(USERFAULTFD, PARTIAL, "the descriptor (O_CLOEXEC, O_NONBLOCK, UFFD_USER_MODE_ONLY; EPERM without it or CAP_SYS_PTRACE), UFFDIO_API with no feature, UFFDIO_WAKE and UFFDIO_UNREGISTER, UFFDIO_COPY and UFFDIO_ZEROPAGE (ENOENT: nothing is registered), read (EAGAIN or waiting for a signal) and poll, each after Linux's checks; UFFDIO_REGISTER is EINVAL with a warning, since jlx's engines map a private page whole and a missing page never faults to jlx, so no pagefault message ever comes; no /dev/userfaultfd", UserfaultfdSyscalls::userfaultfd, FD, INT),
         e(MEMBARRIER, PARTIAL, "every command of Linux 6.3 and later with its registration rules (QUERY answers 1023); the barrier is a full fence of the caller's host thread, which the host's memory model orders against the threads running other guest threads", MmapSyscalls::membarrier, INT, INT, INT, INT),
         e(MLOCK2, PARTIAL, "MLOCK_ONFAULT; recorded and shown as Linux shows it (VmLck, smaps' Locked and lo), the pages faulted in; jlx's own host memory is not locked; RLIMIT_MEMLOCK as Linux checks it, euid 0 has CAP_IPC_LOCK", MmapSyscalls::mlock2, INT, PTR, SIZE, INT),
         e(COPY_FILE_RANGE, FULL, "", CopySyscalls::copy_file_range, SIZE, FD, PTR, FD, PTR, SIZE, INT).blocking(),

@@ -335,6 +335,9 @@ final class ProcessFiles {
         if (f instanceof dev.jlx.core.fs.FanotifyFile) {
             return ByteString.of("anon_inode:[fanotify]");
         }
+        if (f instanceof dev.jlx.core.fs.UserfaultFd) {
+            return ByteString.of("anon_inode:[userfaultfd]");
+        }
         if (f instanceof dev.jlx.core.kernel.PidFd) {
             return ByteString.of("anon_inode:[pidfd]");
         }

@@ -33,6 +33,7 @@ struct msg { uint8_t event, r1; uint16_t r2; uint32_t r3; uint64_t flags, addres
 #define UFFDIO_WAKE_ _IOR(0xaa, 0x02, struct range)
 #define UFFDIO_COPY_ _IOWR(0xaa, 0x03, struct copy)
 #define UFFDIO_ZEROPAGE_ _IOWR(0xaa, 0x04, struct zero)
+#define USERFAULTFD_IOC_NEW_ _IO(0xaa, 0x00)
 #define MODE_MISSING 1
 #define UFFD_EVENT_PAGEFAULT 0x12
 
@@ -132,7 +133,23 @@ static void basics(void) {
     show("unknown ioctl", ioctl(fd, _IOR(0xaa, 0x30, struct range), &r));
     close(fd);
 
-    close(fd);
+    /* A second descriptor through /dev/userfaultfd. */
+    int dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+    show("open /dev/userfaultfd", dev >= 0 ? 0 : -1);
+    if (dev >= 0) {
+        long nfd = ioctl(dev, USERFAULTFD_IOC_NEW_, O_CLOEXEC | O_NONBLOCK);
+        show("USERFAULTFD_IOC_NEW", nfd >= 0 ? 0 : -1);
+        flags_of("  its flags", nfd);
+        a = (struct api){UFFD_API, 0, 0};
+        show("  UFFDIO_API", ioctl(nfd, UFFDIO_API_, &a));
+        show("  read", read(nfd, b, sizeof b));
+        show("USERFAULTFD_IOC_NEW bad flag", ioctl(dev, USERFAULTFD_IOC_NEW_, 0x8));
+        show("other ioctl on /dev/userfaultfd", ioctl(dev, _IO(0xaa, 0x01), 0));
+        show("read of /dev/userfaultfd", read(dev, b, 1));
+        show("write to /dev/userfaultfd", write(dev, b, 1));
+        close(nfd);
+        close(dev);
+    }
 }
 
 /* The classic example: the handler thread reads the fault and copies a page in. */

@@ -208,6 +208,7 @@ public final class Ioctl {
             Map.entry(0x8010aa02, "UFFDIO_WAKE"),
             Map.entry(0xc028aa03, "UFFDIO_COPY"),
             Map.entry(0xc020aa04, "UFFDIO_ZEROPAGE"),
+            Map.entry(0xaa00, "USERFAULTFD_IOC_NEW"),
             Map.entry(TIOCSERCONFIG, "TIOCSERCONFIG"),
             Map.entry(TIOCSERGWILD, "TIOCSERGWILD"),
             Map.entry(TIOCSERSWILD, "TIOCSERSWILD"),

@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 final class UserfaultfdSyscalls {
     private static final int UFFD_USER_MODE_ONLY = 1;
     private static final long UFFD_API = 0xaa;
+    /** _IO(USERFAULTFD_IOC, 0x00): /dev/userfaultfd's one request. */
+    private static final int USERFAULTFD_IOC_NEW = 0xaa00;
     static final int UFFDIO_API = 0xc018aa3f;
     static final int UFFDIO_REGISTER = 0xc020aa00;
     static final int UFFDIO_UNREGISTER = 0x8010aa01;
@@ -57,6 +59,14 @@ final class UserfaultfdSyscalls {
         GuestProcess.Credentials c = p.credentials();
         UserfaultFd file = new UserfaultFd(flags & OpenFlags.O_NONBLOCK, c.fsuid(), c.fsgid());
         return FileSyscalls.installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
+    }
+
+    /** /dev/userfaultfd's ioctl: USERFAULTFD_IOC_NEW makes a userfaultfd (the device's 0600 being its check); others EINVAL. */
+    static long deviceIoctl(GuestThread t, int request, int flags) throws ErrnoException {
+        if (request != USERFAULTFD_IOC_NEW) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return create(t.process(), flags, false);
     }
 
     /** userfaultfd_ioctl: every request but UFFDIO_API is EINVAL before the handshake. */

@@ -113,6 +113,10 @@ public final class Socket {
     public static final int SO_RESERVE_MEM = 73;
     public static final int SO_TXREHASH = 74;
     public static final int SO_RCVMARK = 75;
+    /** Ask for an SCM_PIDFD control message: a pidfd of the sender's process (AF_UNIX only). */
+    public static final int SO_PASSPIDFD = 76;
+    /** getsockopt: a new pidfd of the peer's process (ENODATA for none). */
+    public static final int SO_PEERPIDFD = 77;
 
     public static final int MSG_OOB = 0x1;
     public static final int MSG_PEEK = 0x2;
@@ -138,6 +142,8 @@ public final class Socket {
 
     public static final int SCM_RIGHTS = 1;
     public static final int SCM_CREDENTIALS = 2;
+    /** SO_PASSPIDFD's control message: an int, the pidfd installed (or a negative errno). */
+    public static final int SCM_PIDFD = 4;
     /** The most descriptors one message may carry (net/scm.h). */
     public static final int SCM_MAX_FD = 253;
 

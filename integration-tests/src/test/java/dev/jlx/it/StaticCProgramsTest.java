@@ -129,6 +129,10 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("landlock", t, List.of()));
             cases.add(Arguments.of("futexpi", t, List.of()));
             cases.add(Arguments.of("handles", t, List.of()));
+            cases.add(Arguments.of("peekoff", t, List.of()));
+            cases.add(Arguments.of("peekoff", t, List.of("inet")));
+            cases.add(Arguments.of("uffd", t, List.of()));
+            cases.add(Arguments.of("uffd", t, List.of("register")));
         }
         // -Djlx.programs=a,b runs only those programs' cases (one family's tests on a busy machine).
         List<String> only = List.of(System.getProperty("jlx.programs", "").split(","));

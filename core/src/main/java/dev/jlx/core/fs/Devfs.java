@@ -35,7 +35,9 @@ public final class Devfs implements FileSystem {
     private static final int PAGE = 4096;
 
     private enum Device {
-        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0), PTMX(5, 2);
+        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0), PTMX(5, 2),
+        /** A misc device of a dynamic minor (257 on Debian's 6.x kernels), root's only (0600); the VFS opens it. */
+        USERFAULTFD(10, 257);
 
         final int major;
         final int minor;
@@ -61,6 +63,7 @@ public final class Devfs implements FileSystem {
         ENTRIES.put("urandom", Device.URANDOM);
         ENTRIES.put("tty", Device.TTY);
         ENTRIES.put("ptmx", Device.PTMX);
+        ENTRIES.put("userfaultfd", Device.USERFAULTFD);
         ENTRIES.put("fd", "/proc/self/fd");
         ENTRIES.put("stdin", "/proc/self/fd/0");
         ENTRIES.put("stdout", "/proc/self/fd/1");
@@ -118,7 +121,7 @@ public final class Devfs implements FileSystem {
         long ino = path.equals(ByteString.ROOT) ? 1 : ino(e);
         // Linux's devtmpfs is a tmpfs: the same statx attributes.
         HostStat st = switch (e) {
-            case Device d -> new HostStat(dev, ino, FileMode.S_IFCHR | 0666, 1, 0, d == Device.TTY || d == Device.PTMX ? 5 : 0, d.rdev(), 0,
+            case Device d -> new HostStat(dev, ino, FileMode.S_IFCHR | (d == Device.USERFAULTFD ? 0600 : 0666), 1, 0, d == Device.TTY || d == Device.PTMX ? 5 : 0, d.rdev(), 0,
                     PAGE, 0, created, 0, created, 0, created, 0);
             case String target -> new HostStat(dev, ino, FileMode.S_IFLNK | 0777, 1, 0, 0, 0, target.length(), PAGE, 0,
                     created, 0, created, 0, created, 0);

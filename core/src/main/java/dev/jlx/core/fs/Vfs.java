@@ -361,7 +361,7 @@ public final class Vfs {
     /**
      * The terminal devices jlx serves itself, as Linux finds a character device's driver by its
      * number: devpts's nodes, and under /dev a node 5:0 (/dev/tty, the caller's controlling terminal)
-     * or 5:2 (/dev/ptmx, a new pty in the kernel's devpts) on any file system (the host's /dev
+     * or 5:2 (/dev/ptmx, a new pty in the kernel's devpts), or /dev/userfaultfd's 10:257, on any file system (the host's /dev
      * included). Null for any other file, and for /dev/tty when that is jlx's own terminal, which
      * the file system opens (the host's /dev/tty).
      */
@@ -388,6 +388,10 @@ public final class Vfs {
         }
         if (st.rdev() == dev.jlx.core.tty.TtyFile.DEV_PTMX && devpts() != null) {
             return devpts().openMaster(t.process().kernel(), t.process(), flags, () -> r.fs().stat(r.path(), true));
+        }
+        if (st.rdev() == UserfaultfdDevice.DEV) {
+            return new UserfaultfdDevice(flags & (OpenFlags.O_ACCMODE | OpenFlags.O_NONBLOCK | OpenFlags.O_APPEND),
+                    () -> r.fs().stat(r.path(), true));
         }
         return null;
     }

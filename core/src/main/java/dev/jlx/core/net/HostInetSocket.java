@@ -61,7 +61,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     /** The SOL_SOCKET options the host keeps: set there as well as here, and read from there. */
     private static final int[] HOST_SOCKET_OPTIONS = {SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF,
         SO_LINGER, SO_OOBINLINE, SO_REUSEPORT, SO_DONTROUTE, SO_PRIORITY, SO_RCVLOWAT, SO_TIMESTAMP_OLD,
-        SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW, SO_MEMINFO};
+        SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW, SO_MEMINFO, SO_PEEK_OFF};
 
     private static Map<Long, Boolean> options() {
         Map<Long, Boolean> m = new java.util.HashMap<>();
@@ -586,6 +586,12 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
     @Override
     public boolean hasProtocolOptions() {
         return true;
+    }
+
+    /** UDP's and TCP's peek offset is the host's own (its MSG_PEEK reads from it): where the host has one. */
+    @Override
+    protected boolean peeksAtOffset() {
+        return host.hasOption(SOL_SOCKET, SO_PEEK_OFF);
     }
 
     /** The host's kernel stamps what it receives and writes the control message. */

@@ -23,6 +23,10 @@ public final class Incoming {
     public byte[] address;
     public Ucred credentials;
     public List<OpenFile> rights;
+    /** SO_PASSPIDFD: an SCM_PIDFD is due (of {@code sender}; none when that is null, but room is asked all the same). */
+    public boolean passPidfd;
+    /** The process that sent what was read (the packet's pid), or null. */
+    public dev.jlx.core.kernel.GuestProcess sender;
     public int resultFlags;
     public MemorySegment control;
     public long controlLength;

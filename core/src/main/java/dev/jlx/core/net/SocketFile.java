@@ -77,6 +77,8 @@ public abstract class SocketFile extends OpenFile {
     private volatile int flags;
     /** SO_BINDTODEVICE: the interface's index, 0 for none. */
     private volatile int boundDevice;
+    /** SO_PEEK_OFF (sk_peek_off): where MSG_PEEK reads from, negative for the front (off). */
+    private volatile int peekOff = -1;
     private static final int DEBUG = 1;
     private static final int REUSEADDR = 1 << 1;
     private static final int REUSEPORT = 1 << 2;
@@ -87,6 +89,7 @@ public abstract class SocketFile extends OpenFile {
     private static final int NO_CHECK = 1 << 7;
     private static final int PASSCRED = 1 << 8;
     private static final int PASSSEC = 1 << 9;
+    private static final int PASSPIDFD = 1 << 20;
     private static final int RXQ_OVFL = 1 << 10;
     private static final int WIFI_STATUS = 1 << 11;
     private static final int NOFCS = 1 << 12;
@@ -248,8 +251,21 @@ public abstract class SocketFile extends OpenFile {
         return false;
     }
 
+    /**
+     * Whether SO_PEEK_OFF is for this family (Linux's ops->set_peek_off: AF_UNIX, and UDP and TCP
+     * where the host keeps the offset); EOPNOTSUPP otherwise.
+     */
+    protected boolean peeksAtOffset() {
+        return false;
+    }
+
     /** SO_ACCEPTCONN: listening. */
     protected abstract boolean listening();
+
+    /** SO_PEERPIDFD: the peer's process when it connected (or the pair's creator), or null (ENODATA). */
+    public GuestProcess peerProcess() {
+        return null;
+    }
 
     /** SO_PEERCRED: the credentials of the peer when it connected (or of the pair's creator), or null. */
     protected Ucred peerCredentials() {
@@ -281,6 +297,29 @@ public abstract class SocketFile extends OpenFile {
         return (flags & PASSCRED) != 0;
     }
 
+    /** SO_PASSPIDFD: an SCM_PIDFD of the sender with each message. */
+    public final boolean passPidfd() {
+        return (flags & PASSPIDFD) != 0;
+    }
+
+    /** sk_peek_offset: where a receive with {@code msgFlags} starts, negative for the front. */
+    protected final int peekOffset(int msgFlags) {
+        return (msgFlags & MSG_PEEK) != 0 ? peekOff : 0;
+    }
+
+    /** sk_peek_offset_bwd: {@code n} bytes were taken from the front; an offset in use moves back, not below 0. */
+    protected final void peekBackward(int n) {
+        int off = peekOff;
+        if (off >= 0) {
+            peekOff = Math.max(off - n, 0);
+        }
+    }
+
+    /** sk_peek_offset_fwd: {@code n} bytes were peeked; an offset in use moves past them. */
+    protected final void peekForward(int n) {
+        peekBackward(-n);
+    }
+
     /** The receive timeout (MSG_DONTWAIT is none at all: 0), in nanoseconds; {@link #FOREVER} for none. */
     public final long receiveTimeout(boolean dontwait) {
         return dontwait ? 0 : toNanos(rcvtimeo);
@@ -298,9 +337,9 @@ public abstract class SocketFile extends OpenFile {
         return jiffies == FOREVER ? FOREVER : jiffies * (1_000_000_000L / HZ);
     }
 
-    /** What accept gives the new socket of a listener (unix_sock_inherit_flags): SO_PASSCRED and SO_PASSSEC. */
+    /** What accept gives the new socket of a listener (unix_sock_inherit_flags): SO_PASSCRED, SO_PASSPIDFD and SO_PASSSEC. */
     protected final void inheritFlags(SocketFile listener) {
-        flags |= listener.flags & (PASSCRED | PASSSEC);
+        flags |= listener.flags & (PASSCRED | PASSPIDFD | PASSSEC);
     }
 
     private synchronized void setFlag(int flag, boolean on) {
@@ -397,6 +436,12 @@ public abstract class SocketFile extends OpenFile {
                 setFlag(PASSCRED, on);
             }
             case SO_PASSSEC -> setFlag(PASSSEC, on);
+            case SO_PASSPIDFD -> {
+                if (family != AF_UNIX) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                setFlag(PASSPIDFD, on);
+            }
             case SO_TIMESTAMP_OLD, SO_TIMESTAMPNS_OLD, SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW -> {
                 if (!timestamps(name)) {
                     throw new ErrnoException(Errno.ENOPROTOOPT);
@@ -486,8 +531,11 @@ public abstract class SocketFile extends OpenFile {
             // No memory cgroup charges sockets here: sock_reserve_memory has nothing to reserve from.
             case SO_RESERVE_MEM -> throw new ErrnoException(val < 0 ? Errno.EINVAL : Errno.EOPNOTSUPP);
             case SO_PEEK_OFF -> {
-                t.process().kernel().warnOnce("so-peek-off", "SO_PEEK_OFF: jlx keeps no peek offset (EOPNOTSUPP)");
-                throw new ErrnoException(Errno.EOPNOTSUPP);
+                // Any value, negative ones too, is kept as it is (unix_set_peek_off, sk_set_peek_off).
+                if (!peeksAtOffset()) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                peekOff = val;
             }
             case SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF -> attachFilter(t, name, value);
             case SO_DETACH_FILTER -> {
@@ -861,10 +909,16 @@ public abstract class SocketFile extends OpenFile {
                 v = txrehash;
             }
             case SO_PEEK_OFF -> {
-                if (family == AF_NETLINK) {
+                if (!peeksAtOffset()) {
                     throw new ErrnoException(Errno.EOPNOTSUPP);
                 }
-                v = -1;
+                v = peekOff;
+            }
+            case SO_PASSPIDFD -> {
+                if (family != AF_UNIX) {
+                    throw new ErrnoException(Errno.EOPNOTSUPP);
+                }
+                v = flag(PASSPIDFD);
             }
             case SO_MEMINFO -> {
                 // sk_get_meminfo: an AF_UNIX message is charged to its sender, by its bytes here (Linux: truesize).

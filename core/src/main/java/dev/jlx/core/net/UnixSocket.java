@@ -75,6 +75,8 @@ public final class UnixSocket extends JvmSocket {
     /** sk_wmem_alloc less its 1: the truesize of this socket's packets not freed yet. */
     private long wmem;
     private Ucred peerCred;
+    /** The process of SO_PEERCRED's pid (sk_peer_pid), for SO_PEERPIDFD; null for a host's peer. */
+    private GuestProcess peerProcess;
     private final ArrayDeque<Packet> queue = new ArrayDeque<>();
     /** The host socket this one is connected to, or null: see the class comment. */
     private volatile HostSocket host;
@@ -94,6 +96,10 @@ public final class UnixSocket extends JvmSocket {
         final long truesize;
         /** The credentials it carries, or null: pid 0 and the invalid uid and gid (shown as the overflow ids). */
         Ucred credentials;
+        /** The process of the credentials' pid (UNIXCB's pid), for SCM_PIDFD; null for none. */
+        GuestProcess process;
+        /** An empty datagram once peeked (skb->peeked): a peek at offset 0 passes over it after. */
+        boolean peeked;
         List<OpenFile> rights;
         /** For a listener's queue: the connection it stands for. */
         final UnixSocket connection;
@@ -315,6 +321,8 @@ public final class UnixSocket extends JvmSocket {
             b.peer = this;
             peerCred = credentialsOf(t);
             b.peerCred = peerCred;
+            peerProcess = t.process();
+            b.peerProcess = peerProcess;
             state = TCP_ESTABLISHED;
             b.state = TCP_ESTABLISHED;
         } finally {
@@ -339,6 +347,7 @@ public final class UnixSocket extends JvmSocket {
             state = TCP_LISTEN;
             // What a connecting socket will see as SO_PEERCRED (update_peercred).
             peerCred = credentialsOf(t);
+            peerProcess = t.process();
         } finally {
             domain.lock.unlock();
         }
@@ -357,7 +366,7 @@ public final class UnixSocket extends JvmSocket {
         long left = sendTimeout(nonblocking());
         domain.lock.lock();
         try {
-            if (passCredentials()) {
+            if (mayPassCredentials()) {
                 autobind();
             }
             while (true) {
@@ -381,9 +390,11 @@ public final class UnixSocket extends JvmSocket {
                 conn.state = TCP_ESTABLISHED;
                 conn.peer = this;
                 conn.peerCred = credentialsOf(t);
+                conn.peerProcess = t.process();
                 conn.address = listener.address;
                 domain.add(conn);
                 peerCred = listener.peerCred;
+                peerProcess = listener.peerProcess;
                 state = TCP_ESTABLISHED;
                 peer = conn;
                 listener.queue.addLast(new Packet(new byte[0], conn, 0, conn));
@@ -413,7 +424,7 @@ public final class UnixSocket extends JvmSocket {
             UnixSocket other = null;
             if (family(a) != AF_UNSPEC) {
                 validate(a);
-                if (passCredentials()) {
+                if (mayPassCredentials()) {
                     autobind();
                 }
                 other = findOther(t, a);
@@ -501,7 +512,7 @@ public final class UnixSocket extends JvmSocket {
         }
         domain.lock.lock();
         try {
-            if (passCredentials()) {
+            if (mayPassCredentials()) {
                 autobind();
             }
             if (connectionOriented() && state != TCP_CLOSE) {
@@ -532,6 +543,7 @@ public final class UnixSocket extends JvmSocket {
                 hostWatched = watched;
                 hostPeer = name;
                 peerCred = cred;
+                peerProcess = null;
                 state = TCP_ESTABLISHED;
                 changed(true, true);
             }
@@ -607,6 +619,7 @@ public final class UnixSocket extends JvmSocket {
             host = null;
             hostPeer = null;
             peerCred = null;
+            peerProcess = null;
             state = TCP_CLOSE;
             changed(true, true);
         } finally {
@@ -711,6 +724,7 @@ public final class UnixSocket extends JvmSocket {
                 m.address = hostPeer.clone();
             }
             m.credentials = passCredentials() && peerCred != null ? peerCred : null;
+            m.passPidfd = passPidfd();
         } finally {
             domain.lock.unlock();
         }
@@ -994,7 +1008,7 @@ public final class UnixSocket extends JvmSocket {
                 attach(t, p, m);
                 rightsSent = true;
             } else {
-                p.credentials = m.credentials();
+                explicitCredentials(t, p, m);
             }
             addCredentials(t, p, other);
             queueTo(other, p);
@@ -1030,7 +1044,7 @@ public final class UnixSocket extends JvmSocket {
                 throw new ErrnoException(Errno.ENOTCONN);
             }
         }
-        if (passCredentials()) {
+        if (mayPassCredentials()) {
             autobind();
         }
         long length = m.length();
@@ -1059,6 +1073,7 @@ public final class UnixSocket extends JvmSocket {
                 if (keep < p.data.length) {
                     Packet cut = new Packet(Arrays.copyOf(p.data, keep), this, p.truesize, null);
                     cut.credentials = p.credentials;
+                    cut.process = p.process;
                     cut.rights = p.rights;
                     p = cut;
                 }
@@ -1120,7 +1135,7 @@ public final class UnixSocket extends JvmSocket {
      * RLIMIT_NOFILE while in flight (too_many_unix_fds: ETOOMANYREFS, unless privileged).
      */
     private void attach(GuestThread t, Packet p, Outgoing m) throws ErrnoException {
-        p.credentials = m.credentials();
+        explicitCredentials(t, p, m);
         List<OpenFile> rights = m.rights();
         if (rights == null || rights.isEmpty()) {
             return;
@@ -1143,9 +1158,24 @@ public final class UnixSocket extends JvmSocket {
      * for them (SO_PASSCRED), or the receiver is a connection not accepted yet.
      */
     private void addCredentials(GuestThread t, Packet p, UnixSocket other) {
-        if (p.credentials == null && (passCredentials() || other.embryo || other.passCredentials())) {
+        if (p.credentials == null && (passCredentials() || passPidfd() || other.embryo || other.passCredentials()
+                || other.passPidfd())) {
             GuestProcess proc = t.process();
             p.credentials = new Ucred(proc.pid(), proc.credentials().uid(), proc.credentials().gid());
+            p.process = proc;
+        }
+    }
+
+    /** unix_may_passcred: SO_PASSCRED or SO_PASSPIDFD, either of which wants to know who sent. */
+    private boolean mayPassCredentials() {
+        return passCredentials() || passPidfd();
+    }
+
+    /** SCM_CREDENTIALS given by the sender (already checked): their pid names the process (find_get_pid). */
+    private static void explicitCredentials(GuestThread t, Packet p, Outgoing m) {
+        p.credentials = m.credentials();
+        if (p.credentials != null) {
+            p.process = t.process().kernel().process(p.credentials.pid());
         }
     }
 
@@ -1250,10 +1280,23 @@ public final class UnixSocket extends JvmSocket {
         ErrnoException failure = null;
         boolean checkCredentials = false;
         Ucred credentials = null;
+        GuestProcess sender = null;
         List<OpenFile> rights = null;
         reading:
         do {
-            if (queue.isEmpty()) {
+            // A peek starts at the offset (re-read from the front after each wait), past whole packets.
+            int skip = Math.max(peekOffset(m.flags), 0);
+            Iterator<Packet> next = queue.iterator();
+            Packet p = null;
+            while (next.hasNext()) {
+                Packet q = next.next();
+                if (skip < q.left()) {
+                    p = q;
+                    break;
+                }
+                skip -= q.left();
+            }
+            if (p == null) {
                 if (copied >= target) {
                     break;
                 }
@@ -1278,31 +1321,31 @@ public final class UnixSocket extends JvmSocket {
                 }
                 continue;
             }
-            Iterator<Packet> next = queue.iterator();
-            Packet p = next.next();
             while (true) {
                 if (checkCredentials) {
                     if (!java.util.Objects.equals(credentials, p.credentials)) {
                         break reading;
                     }
-                } else if (passCredentials()) {
+                } else if (mayPassCredentials()) {
                     credentials = p.credentials;
+                    sender = p.process;
                     checkCredentials = true;
                 }
                 if (m.wantAddress && m.address == null && p.sender.address != null) {
                     m.address = p.sender.address.clone();
                 }
-                int chunk = (int) Math.min(p.left(), size);
-                if (chunk < p.left() && size == 0 && m.faulted && copied == 0) {
+                int chunk = (int) Math.min(p.left() - skip, size);
+                if (chunk < p.left() - skip && size == 0 && m.faulted && copied == 0) {
                     // skb_copy_datagram_msg would fault: nothing is taken.
                     failure = new ErrnoException(Errno.EFAULT);
                     break reading;
                 }
-                into.put(p.data, p.consumed, chunk);
+                into.put(p.data, p.consumed + skip, chunk);
                 copied += chunk;
                 size -= chunk;
                 if (!peek) {
                     p.consumed += chunk;
+                    peekBackward(chunk);
                     if (p.rights != null) {
                         rights = p.rights;
                         domain.inflight(p.sender.uid(), -rights.size());
@@ -1318,6 +1361,8 @@ public final class UnixSocket extends JvmSocket {
                     }
                     break;
                 }
+                peekForward(chunk);
+                skip = 0;
                 if (p.rights != null) {
                     rights = retained(p.rights);
                     break reading;
@@ -1333,6 +1378,8 @@ public final class UnixSocket extends JvmSocket {
         }
         // With SO_PASSCRED a reply always says who sent; before any packet was read, nobody (all zero).
         m.credentials = !passCredentials() ? null : checkCredentials ? orNobody(credentials) : new Ucred(0, 0, 0);
+        m.passPidfd = passPidfd();
+        m.sender = sender;
         m.rights = rights;
         return copied;
     }
@@ -1359,7 +1406,9 @@ public final class UnixSocket extends JvmSocket {
         }
         boolean peek = (m.flags & MSG_PEEK) != 0;
         long left = receiveTimeout((m.flags & MSG_DONTWAIT) != 0);
-        while (queue.isEmpty()) {
+        int[] skip = new int[1];
+        Packet p;
+        while ((p = next(peek, peekOffset(m.flags), skip)) == null) {
             if (left == 0) {
                 if (type() == SOCK_SEQPACKET && (shutdown & RCV_SHUTDOWN) != 0) {
                     return 0;
@@ -1380,14 +1429,13 @@ public final class UnixSocket extends JvmSocket {
             checkSignal(left);
             left = await(this, left);
         }
-        Packet p = peek ? queue.peekFirst() : queue.removeFirst();
         // Senders waiting for room in this queue (unix_wait_for_peer) may go on.
         changed(false, true);
         if (m.wantAddress && p.sender.address != null) {
             m.address = p.sender.address.clone();
         }
         long capacity = m.capacity();
-        int n = p.data.length;
+        int n = p.data.length - skip[0];
         if (capacity < n && m.faulted) {
             // The copy faults: the datagram is gone all the same, unless only peeked.
             if (!peek) {
@@ -1399,11 +1447,14 @@ public final class UnixSocket extends JvmSocket {
             n = (int) capacity;
             m.resultFlags |= MSG_TRUNC;
         }
-        new Cursor(m.buffer).put(p.data, 0, n);
+        new Cursor(m.buffer).put(p.data, skip[0], n);
         // unix_dgram_recvmsg stamps a datagram as it is read (nothing stamped it before).
         stamp(m);
         m.credentials = passCredentials() ? orNobody(p.credentials) : null;
+        m.passPidfd = passPidfd();
+        m.sender = p.process;
         if (peek) {
+            peekForward(n);
             m.rights = p.rights != null ? retained(p.rights) : null;
         } else {
             m.rights = p.rights;
@@ -1411,9 +1462,35 @@ public final class UnixSocket extends JvmSocket {
                 domain.inflight(p.sender.uid(), -p.rights.size());
                 p.rights = null;
             }
+            peekBackward(p.data.length);
             free(p, dropped);
         }
-        return (m.flags & MSG_TRUNC) != 0 ? p.data.length : n;
+        return (m.flags & MSG_TRUNC) != 0 ? p.data.length - skip[0] : n;
+    }
+
+    /**
+     * __skb_try_recv_from_queue: a read takes the first datagram; a peek with an offset in use
+     * passes over the datagrams wholly before it ({@code skip[0]} gets the offset left inside the one
+     * found), and over an empty one it has peeked before. Null when there is none.
+     */
+    private Packet next(boolean peek, int offset, int[] skip) {
+        if (!peek) {
+            skip[0] = 0;
+            return queue.pollFirst();
+        }
+        int off = Math.max(offset, 0);
+        for (Packet q : queue) {
+            if (offset >= 0 && off >= q.data.length && (off != 0 || q.peeked)) {
+                off -= q.data.length;
+                continue;
+            }
+            if (q.data.length == 0) {
+                q.peeked = true;
+            }
+            skip[0] = off;
+            return q;
+        }
+        return null;
     }
 
     // ---- state ----
@@ -1471,6 +1548,22 @@ public final class UnixSocket extends JvmSocket {
         domain.lock.lock();
         try {
             return peerCred;
+        } finally {
+            domain.lock.unlock();
+        }
+    }
+
+    /** unix_set_peek_off, for every type; a socket connected to the host's peeks from the front. */
+    @Override
+    protected boolean peeksAtOffset() {
+        return true;
+    }
+
+    @Override
+    public GuestProcess peerProcess() {
+        domain.lock.lock();
+        try {
+            return peerProcess;
         } finally {
             domain.lock.unlock();
         }

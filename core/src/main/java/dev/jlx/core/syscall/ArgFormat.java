@@ -73,6 +73,8 @@ public enum ArgFormat {
     MSG_FLAGS,
     /** fanotify_init's class and FAN_* flags. */
     FAN_INIT_FLAGS,
+    /** userfaultfd's flags: UFFD_USER_MODE_ONLY, O_NONBLOCK, O_CLOEXEC. */
+    UFFD_FLAGS,
     /** fanotify_mark's FAN_MARK_* flags. */
     FAN_MARK_FLAGS,
     /** fanotify's event bits. */

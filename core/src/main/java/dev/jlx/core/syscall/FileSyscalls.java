@@ -907,6 +907,14 @@ final class FileSyscalls {
                 && request != Ioctl.FIONBIO) {
             return SocketSyscalls.ioctl(t, s, request, a.addr(2));
         }
+        if (f instanceof dev.jlx.core.fs.UserfaultfdDevice && request != Ioctl.FIOCLEX
+                && request != Ioctl.FIONCLEX && request != Ioctl.FIONBIO && request != Ioctl.FIOASYNC) {
+            return UserfaultfdSyscalls.deviceIoctl(t, request, a.i32(2));
+        }
+        if (f instanceof dev.jlx.core.fs.UserfaultFd u && request != Ioctl.FIOCLEX && request != Ioctl.FIONCLEX
+                && request != Ioctl.FIONBIO && request != Ioctl.FIOASYNC) {
+            return UserfaultfdSyscalls.ioctl(t, u, request, a.addr(2));
+        }
         switch (request) {
             case Ioctl.FIOCLEX -> {
                 fds.setCloseOnExec(fd, true);

@@ -373,6 +373,10 @@ final class SocketSyscalls {
             }
             len = mem.readInt(lenAddr);
         }
+        if (level == SOL_SOCKET && a.i32(2) == SO_PEERPIDFD) {
+            peerPidfd(t, s, a.addr(3), lenAddr, len);
+            return 0;
+        }
         byte[] value = s.option(level, a.i32(2), len);
         int reported = s.optionLength(level, a.i32(2), value.length);
         if (value.length > 0) {
@@ -388,6 +392,29 @@ final class SocketSyscalls {
         }
         mem.writeInt(lenAddr, reported);
         return 0;
+    }
+
+    /**
+     * SO_PEERPIDFD: a new pidfd (close-on-exec) of the peer's process, ENODATA for none; at most an
+     * int is written, and the descriptor is taken back when it cannot be.
+     */
+    private static void peerPidfd(GuestThread t, SocketFile s, long valueAddr, long lenAddr, int len)
+            throws ErrnoException {
+        len = Math.min(len, 4);
+        GuestProcess peer = s.peerProcess();
+        if (peer == null) {
+            throw new ErrnoException(Errno.ENODATA);
+        }
+        GuestMemory mem = t.process().space().memory();
+        int fd = PidFdSyscalls.install(t.process(), peer, 0);
+        try {
+            byte[] b = GuestMemory.structBuffer(4).putInt(0, fd).array();
+            mem.write(valueAddr, java.util.Arrays.copyOf(b, len));
+            mem.writeInt(lenAddr, len);
+        } catch (ErrnoException fault) {
+            t.process().fds().close(fd);
+            throw fault;
+        }
     }
 
     // ---- sending and receiving ----
@@ -645,7 +672,7 @@ final class SocketSyscalls {
             }
             ControlOut out = new ControlOut(mem, h.control(), h.controllen());
             if (h.control() == 0) {
-                if (in.credentials != null || in.rights != null || !in.messages.isEmpty()) {
+                if (in.credentials != null || in.rights != null || !in.messages.isEmpty() || in.passPidfd) {
                     out.truncated = true;
                 }
                 closeAll(in.rights);
@@ -660,6 +687,9 @@ final class SocketSyscalls {
                 }
                 if (in.rights != null) {
                     out.rights(t, in.rights, (flags & MSG_CMSG_CLOEXEC) != 0);
+                }
+                if (in.passPidfd) {
+                    out.pidfd(t, in.sender);
                 }
             }
             if (out.truncated) {
@@ -732,6 +762,35 @@ final class SocketSyscalls {
             long step = Math.min(space, left);
             at += step;
             left -= step;
+        }
+
+        /**
+         * scm_pidfd_recv: without room for the whole message, MSG_CTRUNC; with a sender, a new
+         * pidfd of its process (close-on-exec, whatever MSG_CMSG_CLOEXEC says), or the negative
+         * errno that making one gave.
+         */
+        void pidfd(GuestThread t, GuestProcess sender) throws ErrnoException {
+            if (at == 0 || left < Cmsghdr.len(4)) {
+                truncated = true;
+                return;
+            }
+            if (sender == null) {
+                return;
+            }
+            int fd;
+            try {
+                fd = PidFdSyscalls.install(t.process(), sender, 0);
+            } catch (ErrnoException e) {
+                fd = -e.errno().number();
+            }
+            try {
+                put(SOL_SOCKET, SCM_PIDFD, GuestMemory.structBuffer(4).putInt(0, fd).array());
+            } catch (ErrnoException fault) {
+                if (fd >= 0) {
+                    t.process().fds().close(fd);
+                }
+                throw fault;
+            }
         }
 
         /**

@@ -485,6 +485,8 @@ final class SocketTrace {
                         b.append(i > 0 ? ", " : "").append(buf.getInt(at + Cmsghdr.SIZE + i));
                     }
                     b.append("]}");
+                } else if (h.level() == SOL_SOCKET && h.type() == SCM_PIDFD && data >= 4) {
+                    b.append("SCM_PIDFD, cmsg_data=[").append(buf.getInt(at + Cmsghdr.SIZE)).append("]}");
                 } else if (h.level() == SOL_SOCKET && h.type() == SCM_CREDENTIALS && data >= Ucred.SIZE) {
                     b.append("SCM_CREDENTIALS, cmsg_data=");
                     ucred(b, Ucred.readFrom(buf, at + Cmsghdr.SIZE));

@@ -115,6 +115,19 @@ final class Tracer {
             case PROT -> flagsOrZero(b, v, Names.PROT, "PROT_NONE");
             case MAP_FLAGS -> flagsOrZero(b, v, Names.MAP, "0");
             case AT_FLAGS -> flagsOrZero(b, v, Names.AT, "0");
+            case UFFD_FLAGS -> {
+                long uffd = v & 0xffffffffL;
+                int start = b.length();
+                if ((uffd & 1) != 0) {
+                    b.append("UFFD_USER_MODE_ONLY");
+                }
+                long rest = flags(b, uffd & ~1, Names.OPEN, b.length() > start);
+                if (rest != 0) {
+                    b.append(b.length() > start ? "|" : "").append("0x").append(Long.toHexString(rest));
+                } else if (b.length() == start) {
+                    b.append('0');
+                }
+            }
             case FAN_INIT_FLAGS -> {
                 int cls = (int) v & dev.jlx.abi.Fanotify.CLASS_BITS;
                 b.append(cls == 0 ? "FAN_CLASS_NOTIF" : cls == 4 ? "FAN_CLASS_CONTENT" : cls == 8

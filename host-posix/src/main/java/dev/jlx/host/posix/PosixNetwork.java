@@ -116,9 +116,9 @@ final class PosixNetwork implements HostNetwork {
         int[][] pairs = {
             // SOL_SOCKET: REUSEADDR, ERROR, DONTROUTE, BROADCAST, SNDBUF, RCVBUF, KEEPALIVE, OOBINLINE,
             // PRIORITY, LINGER, REUSEPORT, RCVLOWAT, MEMINFO (read by core for /proc/net/udp), TIMESTAMP_OLD,
-            // TIMESTAMPNS_OLD, TIMESTAMP_NEW, TIMESTAMPNS_NEW.
+            // TIMESTAMPNS_OLD, TIMESTAMP_NEW, TIMESTAMPNS_NEW, PEEK_OFF.
             {1, 2}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {1, 9}, {1, 10}, {1, 12}, {1, 13}, {1, 15}, {1, 18},
-            {1, 55}, {1, 29}, {1, 35}, {1, 63}, {1, 64},
+            {1, 55}, {1, 29}, {1, 35}, {1, 63}, {1, 64}, {1, 42},
             // SOL_IP: TOS, TTL, HDRINCL, OPTIONS, MTU_DISCOVER, RECVERR, MTU, FREEBIND, BIND_ADDRESS_NO_PORT,
             // MULTICAST_IF, MULTICAST_TTL, MULTICAST_LOOP, ADD_MEMBERSHIP, DROP_MEMBERSHIP, MULTICAST_ALL, PKTINFO,
             // RECVTTL, RECVTOS, RECVOPTS, RETOPTS, RECVORIGDSTADDR.

@@ -335,6 +335,13 @@ final class ProcessFiles {
         if (f instanceof dev.jlx.core.fs.FanotifyFile) {
             return ByteString.of("anon_inode:[fanotify]");
         }
+        if (f instanceof dev.jlx.core.fs.UserfaultFd) {
+            return ByteString.of("anon_inode:[userfaultfd]");
+        }
+        if (f instanceof dev.jlx.core.fs.UserfaultfdDevice) {
+            // Found by its number wherever it was opened: named by its usual node.
+            return ByteString.of("/dev/userfaultfd");
+        }
         if (f instanceof dev.jlx.core.kernel.PidFd) {
             return ByteString.of("anon_inode:[pidfd]");
         }

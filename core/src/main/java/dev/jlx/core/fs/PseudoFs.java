@@ -131,42 +131,27 @@ abstract class PseudoFs implements FileSystem {
     private static final int MAY_WRITE = Fcntl.W_OK;
 
     /**
-     * The kernel's permission check for the calling process, by its file-system ids: uid 0 may read
-     * and write anything (but not write a file Linux refuses at open) and execute what has an
-     * execute bit.
+     * The kernel's permission check for the calling thread (its file-system ids, or access(2)'s
+     * real ones), where a file Linux refuses to open for writing stays refused to root.
      */
     private static void check(PseudoNode node, int want) throws ErrnoException {
         GuestThread caller = Kernel.caller();
         if (caller == null || want == 0) {
             return;
         }
-        GuestProcess.Credentials c = caller.process().credentials();
+        GuestProcess.Credentials c = caller.fileCredentials();
         PseudoNode.Meta m = node.meta();
         boolean permitted;
         if (node instanceof PseudoNode.File f && (want & MAY_WRITE) != 0 && f.sink() == null
                 && f.readOnly() == Errno.EACCES) {
             permitted = false;
-        } else if (c.capable(GuestProcess.CAP_DAC_OVERRIDE)) {
-            permitted = (want & MAY_EXEC) == 0 || node instanceof PseudoNode.Dir || (m.perm() & 0111) != 0;
         } else {
-            int bits = m.uid() == c.fsuid() ? m.perm() >> 6 : inGroup(c, m.gid()) ? m.perm() >> 3 : m.perm();
-            permitted = (bits & want & 7) == (want & 7);
+            int type = node instanceof PseudoNode.Dir ? FileMode.S_IFDIR : FileMode.S_IFREG;
+            permitted = c.permits(m.uid(), m.gid(), type | m.perm(), want);
         }
         if (!permitted) {
             throw new ErrnoException(Errno.EACCES);
         }
-    }
-
-    private static boolean inGroup(GuestProcess.Credentials c, int gid) {
-        if (c.fsgid() == gid) {
-            return true;
-        }
-        for (int g : c.groups()) {
-            if (g == gid) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

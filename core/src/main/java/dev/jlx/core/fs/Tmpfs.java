@@ -12,6 +12,9 @@ import dev.jlx.abi.struct.Statx;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.host.HostDirEntry;
+import dev.jlx.core.kernel.GuestProcess;
+import dev.jlx.core.kernel.GuestThread;
+import dev.jlx.core.kernel.Kernel;
 import dev.jlx.core.host.HostFile;
 import dev.jlx.core.host.HostFiles;
 import dev.jlx.core.host.HostMapping;
@@ -44,8 +47,8 @@ public final class Tmpfs implements FileSystem {
     private static final long MAX_FILE_SIZE = Integer.MAX_VALUE;
     private final long dev = AnonymousDevices.next();
     private final AtomicLong inodes = new AtomicLong(1);
-    private final int uid;
-    private final int gid;
+    /** The credentials of this file system's owner, for calls from outside any guest. */
+    private final GuestProcess.Credentials mountOwner;
     private final Dir root;
     /** flock(2) locks: whole-file, owned by open file descriptions (the open nodes). */
     private final RecordLocks flocks = new RecordLocks();
@@ -57,8 +60,7 @@ public final class Tmpfs implements FileSystem {
      * whose files mapped shared live in {@code host}'s files.
      */
     public Tmpfs(int uid, int gid, int rootMode, HostFiles host) {
-        this.uid = uid;
-        this.gid = gid;
+        this.mountOwner = new GuestProcess.Credentials(uid, gid, uid, gid, new int[0]);
         this.host = host;
         this.root = new Dir(FileMode.S_IFDIR | (rootMode & 07777));
     }
@@ -68,8 +70,8 @@ public final class Tmpfs implements FileSystem {
     private abstract class Node {
         final long ino = inodes.getAndIncrement();
         int mode;
-        int owner = uid;
-        int group = gid;
+        int owner = creator().fsuid();
+        int group = creator().fsgid();
         int links = 1;
         long atime;
         long mtime;
@@ -278,7 +280,7 @@ public final class Tmpfs implements FileSystem {
 
     private final class Fifo extends Node {
         /** The buffer its openers share; Linux empties it when the last of them closes. */
-        final Pipe pipe = new Pipe(uid, gid);
+        final Pipe pipe = new Pipe(owner, group);
 
         Fifo(int mode) {
             super(FileMode.S_IFIFO | (mode & 07777));
@@ -318,13 +320,34 @@ public final class Tmpfs implements FileSystem {
     private static final int MAY_WRITE = 2;
     private static final int MAY_READ = 4;
 
+    /**
+     * Whose permissions count: the calling guest thread's file-system credentials, else (a call
+     * from outside any guest) those of this file system's owner, with every capability if it is root.
+     */
+    private GuestProcess.Credentials creator() {
+        GuestThread t = Kernel.caller();
+        return t != null ? t.fileCredentials() : mountOwner;
+    }
+
     private boolean permits(Node n, int want) {
-        if (uid == 0) {
-            // CAP_DAC_OVERRIDE: everything but executing a file nobody may execute.
-            return (want & MAY_EXEC) == 0 || n instanceof Dir || (n.mode & 0111) != 0;
+        return creator().permits(n.owner, n.group, n.mode, want);
+    }
+
+    /** The caller owns {@code n}, or has CAP_FOWNER (inode_owner_or_capable). */
+    private boolean ownerOrCapable(Node n) {
+        GuestProcess.Credentials c = creator();
+        return c.fsuid() == n.owner || c.capable(GuestProcess.CAP_FOWNER);
+    }
+
+    /**
+     * Removing or replacing {@code n} in {@code d}: write and search permission on {@code d}, and in
+     * a sticky directory, owning {@code n} or {@code d} or CAP_FOWNER (check_sticky: EPERM).
+     */
+    private void requireRemovable(Dir d, Node n) throws ErrnoException {
+        requireDirWrite(d);
+        if ((d.mode & FileMode.S_ISVTX) != 0 && creator().fsuid() != d.owner && !ownerOrCapable(n)) {
+            throw new ErrnoException(Errno.EPERM);
         }
-        int bits = n.owner == uid ? (n.mode >> 6) : n.group == gid ? (n.mode >> 3) : n.mode;
-        return (bits & want & 7) == (want & 7);
     }
 
     private void require(Node n, int want) throws ErrnoException {
@@ -568,7 +591,7 @@ public final class Tmpfs implements FileSystem {
         if (node instanceof Dir) {
             throw new ErrnoException(Errno.EISDIR);
         }
-        requireDirWrite(d);
+        requireRemovable(d, node);
         remove(d, last(path));
     }
 
@@ -581,10 +604,10 @@ public final class Tmpfs implements FileSystem {
         if (!(lookup(path) instanceof Dir target)) {
             throw new ErrnoException(Errno.ENOTDIR);
         }
+        requireRemovable(d, target);
         if (!target.entries.isEmpty()) {
             throw new ErrnoException(Errno.ENOTEMPTY);
         }
-        requireDirWrite(d);
         remove(d, last(path));
     }
 
@@ -620,8 +643,16 @@ public final class Tmpfs implements FileSystem {
         Dir toDir = parentOf(to);
         Node node = lookup(from);
         Node old = toDir.entries.get(last(to));
-        requireDirWrite(fromDir);
-        requireDirWrite(toDir);
+        requireRemovable(fromDir, node);
+        if (old != null) {
+            requireRemovable(toDir, old);
+        } else {
+            requireDirWrite(toDir);
+        }
+        if (node instanceof Dir && fromDir != toDir) {
+            // Its ".." changes.
+            require(node, MAY_WRITE);
+        }
         if (node instanceof Dir moving && isWithin(toDir, moving)) {
             throw new ErrnoException(Errno.EINVAL);
         }
@@ -693,8 +724,13 @@ public final class Tmpfs implements FileSystem {
     }
 
     private void chmod(Node node, int mode) throws ErrnoException {
-        if (uid != 0 && node.owner != uid) {
+        if (!ownerOrCapable(node)) {
             throw new ErrnoException(Errno.EPERM);
+        }
+        GuestProcess.Credentials c = creator();
+        if (!(node instanceof Dir) && !c.inGroup(node.group) && !c.capable(GuestProcess.CAP_FSETID)) {
+            // setattr_copy: a set-group-ID bit its setter could not have taken is dropped.
+            mode &= ~FileMode.S_ISGID;
         }
         node.mode = (node.mode & FileMode.S_IFMT) | (mode & 07777);
         node.changed();
@@ -706,7 +742,12 @@ public final class Tmpfs implements FileSystem {
     }
 
     private void chown(Node node, int newUid, int newGid) throws ErrnoException {
-        if (uid != 0 && ((newUid != -1 && newUid != node.owner) || (newGid != -1 && newGid != gid))) {
+        // chown_ok and chgrp_ok: CAP_CHOWN, or the owner keeping itself and giving one of its groups.
+        GuestProcess.Credentials c = creator();
+        boolean capable = c.capable(GuestProcess.CAP_CHOWN);
+        boolean owns = c.fsuid() == node.owner;
+        if (!capable && (newUid != -1 && (!owns || newUid != node.owner)
+                || newGid != -1 && (!owns || newGid != node.group && !c.inGroup(newGid)))) {
             throw new ErrnoException(Errno.EPERM);
         }
         if (newUid != -1) {
@@ -729,7 +770,7 @@ public final class Tmpfs implements FileSystem {
 
     private void utimens(Node node, long as, long an, long ms, long mn) throws ErrnoException {
         boolean explicit = (an != UTIME_NOW && an != UTIME_OMIT) || (mn != UTIME_NOW && mn != UTIME_OMIT);
-        if (uid != 0 && node.owner != uid && (explicit || !permits(node, MAY_WRITE))) {
+        if (!ownerOrCapable(node) && (explicit || !permits(node, MAY_WRITE))) {
             throw new ErrnoException(explicit ? Errno.EPERM : Errno.EACCES);
         }
         long now = now();

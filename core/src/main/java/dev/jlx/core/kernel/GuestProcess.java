@@ -1,6 +1,7 @@
 package dev.jlx.core.kernel;
 
 import dev.jlx.abi.Errno;
+import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ByteString;
@@ -1068,6 +1069,53 @@ public final class GuestProcess {
         public Credentials(int uid, int gid, int euid, int egid, int[] groups) {
             this(uid, gid, euid, egid, groups, euid, egid, euid, egid, Capabilities.NONE.afterExec(uid, euid,
                     ALL_CAPABILITIES, 0));
+        }
+
+        /**
+         * The kernel's generic_permission: whether these credentials may {@code want} (4 read, 2
+         * write, 1 execute or search) a file of this owner, group and mode (type bits included): the
+         * owner's, else the group's (the file-system gid or a supplementary group), else others'
+         * bits; failing those CAP_DAC_READ_SEARCH reads and searches, and CAP_DAC_OVERRIDE does the
+         * rest but executing a file that no one may execute.
+         */
+        public boolean permits(int owner, int group, int mode, int want) {
+            int bits = owner == fsuid ? mode >> 6 : inGroup(group) ? mode >> 3 : mode;
+            if ((want & ~bits & 7) == 0) {
+                return true;
+            }
+            if ((mode & FileMode.S_IFMT) == FileMode.S_IFDIR) {
+                return (want & 2) == 0 && capable(CAP_DAC_READ_SEARCH) || capable(CAP_DAC_OVERRIDE);
+            }
+            if (((want & 1) == 0 || (mode & 0111) != 0) && capable(CAP_DAC_OVERRIDE)) {
+                return true;
+            }
+            return (want & 7) == 4 && capable(CAP_DAC_READ_SEARCH);
+        }
+
+        /** in_group_p: the file-system gid or one of the supplementary groups. */
+        public boolean inGroup(int gid) {
+            if (gid == fsgid) {
+                return true;
+            }
+            for (int g : groups) {
+                if (g == gid) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * access(2)'s credentials (do_faccessat without AT_EACCESS): the real ids as file-system
+         * ids, and unless SECBIT_NO_SETUID_FIXUP, no capabilities for a real uid other than 0 and
+         * the permitted ones for 0.
+         */
+        public Credentials forAccess(int securebits) {
+            Capabilities c = caps;
+            if ((securebits & SECBIT_NO_SETUID_FIXUP) == 0) {
+                c = new Capabilities(c.inheritable(), c.permitted(), uid == 0 ? c.permitted() : 0, c.ambient());
+            }
+            return new Credentials(uid, gid, euid, egid, groups, suid, sgid, uid, gid, c);
         }
 
         /** Whether the capability is in the effective set (Linux's capable()). */

@@ -73,6 +73,67 @@ public final class GuestThread {
      * task, the creator's current value for a new one (Linux's default_timer_slack_ns). Recorded
      * only: jlx's timed waits take no slack.
      */
+    /** access(2)'s credentials while it checks (see {@link #checkingAs}), else null. */
+    private GuestProcess.Credentials checkingAs;
+
+    /** The credentials permission checks use: the process's, or access(2)'s while it checks. */
+    public GuestProcess.Credentials fileCredentials() {
+        GuestProcess.Credentials c = checkingAs;
+        return c != null ? c : process.credentials();
+    }
+
+    /**
+     * Runs {@code check} with permission checks made as {@code c}, jlx's and the host's (access(2)
+     * checks the real ids).
+     */
+    public <E extends Exception> void checkingAs(GuestProcess.Credentials c, Check<E> check) throws E {
+        actAsGuest(c);
+        checkingAs = c;
+        try {
+            check.run();
+        } finally {
+            checkingAs = null;
+            actAsGuest(process.credentials());
+        }
+    }
+
+    /** A permission check that may fail. */
+    @FunctionalInterface
+    public interface Check<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** The credentials {@link #actAsGuest} last looked at, and whether the host checks them as jlx. */
+    private GuestProcess.Credentials lookedAt;
+    private boolean checkedAsJlx;
+    /** Whether this Java thread has another identity than jlx's on the host (HostIdentity#actAs). */
+    private boolean acting;
+
+    /**
+     * Has the host check this thread's next host calls as credentials {@code c} where they differ
+     * from jlx's own and the host can (HostIdentity#actAs), until {@link #actAsJlx}: a guest that
+     * drops root gets EACCES from the host, and what it creates is its own.
+     */
+    public void actAsGuest(GuestProcess.Credentials c) {
+        if (c != lookedAt) {
+            lookedAt = c;
+            checkedAsJlx = process.kernel().checkedAsJlx(c);
+        }
+        if (checkedAsJlx) {
+            actAsJlx();
+        } else {
+            acting = process.kernel().host().identity().actAs(c.fsuid(), c.fsgid(), c.groups(), c.caps().effective());
+        }
+    }
+
+    /** Gives this Java thread jlx's own identity back after {@link #actAsGuest}. */
+    public void actAsJlx() {
+        if (acting) {
+            acting = false;
+            process.kernel().host().identity().actAsJlx();
+        }
+    }
+
     private long timerSlack = 50_000;
     private long defaultTimerSlack = 50_000;
 

@@ -967,6 +967,17 @@ final class FileSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         ByteString path = path(t, pathAddr);
+        if ((flags & Fcntl.AT_EACCESS) != 0) {
+            checkAccess(t, dirfd, path, mode, flags);
+        } else {
+            // Without AT_EACCESS the real ids check, from the path's first component on.
+            GuestProcess p = t.process();
+            t.checkingAs(p.credentials().forAccess(p.securebits()), () -> checkAccess(t, dirfd, path, mode, flags));
+        }
+        return 0;
+    }
+
+    private static void checkAccess(GuestThread t, int dirfd, ByteString path, int mode, int flags) throws ErrnoException {
         Vfs.Resolved r;
         if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             // The descriptor's own file: by the path it was opened with, else by its mode bits.
@@ -975,8 +986,12 @@ final class FileSyscalls {
             } else {
                 OpenFile f = t.process().fds().get(dirfd);
                 if (!(f instanceof VfsFile h) || h.guestPath() == null) {
-                    accessByMode(t, f.stat(), mode, (flags & Fcntl.AT_EACCESS) != 0);
-                    return 0;
+                    // A file with no path (a pipe, an eventfd): its mode bits.
+                    HostStat st = f.stat();
+                    if (!t.fileCredentials().permits(st.uid(), st.gid(), st.mode(), mode)) {
+                        throw new ErrnoException(Errno.EACCES);
+                    }
+                    return;
                 }
                 r = t.process().vfs().walked(h.guestPath());
             }
@@ -986,24 +1001,6 @@ final class FileSyscalls {
         r.fs().access(r.path(), mode);
         if ((mode & Fcntl.W_OK) != 0) {
             r.writable();
-        }
-        return 0;
-    }
-
-    /**
-     * access(2)'s check of a file with no path (a pipe, an eventfd): its owner's, group's or others'
-     * bits for the real ids (the effective ones with AT_EACCESS); uid 0 may read and write, and
-     * execute what anyone may.
-     */
-    private static void accessByMode(GuestThread t, HostStat st, int mode, boolean effective) throws ErrnoException {
-        GuestProcess.Credentials c = t.process().credentials();
-        int uid = effective ? c.fsuid() : c.uid();
-        int gid = effective ? c.fsgid() : c.gid();
-        int perm = st.mode() & 0777;
-        int bits = uid == 0 ? 06 | ((perm & 0111) != 0 ? 01 : 0)
-                : st.uid() == uid ? perm >> 6 : st.gid() == gid ? (perm >> 3) & 07 : perm & 07;
-        if ((mode & ~bits & 07) != 0) {
-            throw new ErrnoException(Errno.EACCES);
         }
     }
 

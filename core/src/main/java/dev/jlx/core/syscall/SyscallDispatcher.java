@@ -58,6 +58,7 @@ public final class SyscallDispatcher {
             if (tracer != null) {
                 tracer.enter(thread, entry, regs);
             }
+            thread.actAsGuest(thread.process().credentials());
             try {
                 result = entry.handler().handle(thread, args);
             } catch (ErrnoException e) {
@@ -65,6 +66,7 @@ public final class SyscallDispatcher {
                 restartable = e.restartable();
                 restartAlways = e.restartsAlways();
             } finally {
+                thread.actAsJlx();
                 FdTable.releaseHeld();
                 if (token != null) {
                     token.acquire(engine);

@@ -200,18 +200,8 @@ public final class Devpts implements FileSystem {
     @Override
     public void access(ByteString path, int mode) throws ErrnoException {
         HostStat st = stat(path, true);
-        GuestProcess p = caller();
-        GuestProcess.Credentials c = p == null ? null : p.credentials();
-        if (c == null || c.capable(GuestProcess.CAP_DAC_OVERRIDE)) {
-            boolean directory = (st.mode() & FileMode.S_IFMT) == FileMode.S_IFDIR;
-            if ((mode & Fcntl.X_OK) != 0 && !directory && (st.mode() & 0111) == 0) {
-                throw new ErrnoException(Errno.EACCES);
-            }
-            return;
-        }
-        int perm = st.mode() & 0777;
-        int bits = st.uid() == c.fsuid() ? perm >> 6 : st.gid() == c.fsgid() ? (perm >> 3) & 7 : perm & 7;
-        if ((mode & ~bits & 7) != 0) {
+        GuestThread t = Kernel.caller();
+        if (t != null && !t.fileCredentials().permits(st.uid(), st.gid(), st.mode(), mode & 7)) {
             throw new ErrnoException(Errno.EACCES);
         }
     }

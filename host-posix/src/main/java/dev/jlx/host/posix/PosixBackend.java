@@ -523,6 +523,93 @@ public final class PosixBackend implements HostBackend {
     }
 
     private final class Identity implements HostIdentity {
+        /** setgroups(2)'s number on the host's architecture, for the raw call; 0 where jlx does not know it. */
+        private static final long SYS_SETGROUPS = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> 116;
+            case "aarch64" -> 159;
+            default -> 0;
+        };
+        /** _LINUX_CAPABILITY_VERSION_3: two 32-bit words for each set. */
+        private static final int CAPABILITY_V3 = 0x20080522;
+        /** jlx's own identity, which {@link #actAsJlx} gives back; null until the first {@link #actAs}. */
+        private volatile Own own;
+        /** Whether {@link #actAs} found that no thread can take another identity here. */
+        private volatile boolean cannot;
+        /** A thread's cap_user_header_t (8 bytes) and two cap_user_data_t (24 bytes) for capget and capset. */
+        private final ThreadLocal<Pointer> capBuffer = ThreadLocal.withInitial(() -> Memory.allocateDirect(runtime, 32));
+
+        /** jlx's file-system ids, groups and capability sets (effective, permitted, inheritable). */
+        private record Own(int uid, int gid, int[] groups, long effective, long permitted, long inheritable) {}
+
+        /**
+         * Linux keeps credentials per thread, and setfsuid, setfsgid, capset and the raw setgroups
+         * change only the calling one: a root jlx gives the thread serving a guest the guest's
+         * identity, so that the host's checks (and the owner of what it creates) are the guest's.
+         */
+        @Override
+        public boolean actAs(int fsuid, int fsgid, int[] groups, long capabilities) {
+            Own o = own();
+            if (o == null) {
+                return false;
+            }
+            if (linuxOnly.syscall(SYS_SETGROUPS, groups.length, groups) != 0) {
+                return false;
+            }
+            linuxOnly.setfsgid(fsgid);
+            linuxOnly.setfsuid(fsuid);
+            if (setCapabilities(capabilities & o.permitted(), o) != 0) {
+                actAsJlx();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void actAsJlx() {
+            Own o = own;
+            setCapabilities(o.effective(), o);
+            linuxOnly.setfsuid(o.uid());
+            linuxOnly.setfsgid(o.gid());
+            linuxOnly.syscall(SYS_SETGROUPS, o.groups().length, o.groups());
+        }
+
+        private int setCapabilities(long effective, Own o) {
+            Pointer b = capBuffer.get();
+            b.putInt(0, CAPABILITY_V3);
+            b.putInt(4, 0);
+            putSets(b, 0, effective, o.permitted(), o.inheritable());
+            putSets(b, 12, effective >>> 32, o.permitted() >>> 32, o.inheritable() >>> 32);
+            return linuxOnly.capset(b, b.slice(8));
+        }
+
+        private static void putSets(Pointer b, int at, long effective, long permitted, long inheritable) {
+            b.putInt(8 + at, (int) effective);
+            b.putInt(8 + at + 4, (int) permitted);
+            b.putInt(8 + at + 8, (int) inheritable);
+        }
+
+        /** jlx's own identity where a thread may take another (Linux, jlx running as root), else null. */
+        private Own own() {
+            Own o = own;
+            if (o != null || cannot) {
+                return o;
+            }
+            Pointer b = capBuffer.get();
+            b.putInt(0, CAPABILITY_V3);
+            b.putInt(4, 0);
+            if (linuxOnly == null || SYS_SETGROUPS == 0 || posix.geteuid() != 0 || linuxOnly.capget(b, b.slice(8)) != 0) {
+                cannot = true;
+                return null;
+            }
+            own = o = new Own(posix.geteuid(), posix.getegid(), groups(), sets(b, 0), sets(b, 4), sets(b, 8));
+            return o;
+        }
+
+        /** One capability set of capget's two cap_user_data_t, the word at {@code at} in each. */
+        private static long sets(Pointer b, int at) {
+            return Integer.toUnsignedLong(b.getInt(8 + at)) | Integer.toUnsignedLong(b.getInt(8 + 12 + at)) << 32;
+        }
+
         /** uid_t getuid(void); */
         @Override
         public int uid() {

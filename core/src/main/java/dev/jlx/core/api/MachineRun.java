@@ -264,7 +264,8 @@ final class MachineRun {
             // Logged where it happened; its descendants saw it end by SIGSYS, its caller is told.
             throw new JlxException("jlx: internal error: " + process.internalError(), 70, process.internalError());
         }
-        return process.exitStatus();
+        int reboot = process.kernel().rebootSignal();
+        return reboot != 0 ? ExitStatus.killed(reboot) : process.exitStatus();
     }
 
 }

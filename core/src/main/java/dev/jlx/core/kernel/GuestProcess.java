@@ -121,7 +121,9 @@ public final class GuestProcess {
     public static final int CAP_IPC_OWNER = 15;
     public static final int CAP_SYS_CHROOT = 18;
     public static final int CAP_SYS_PTRACE = 19;
+    public static final int CAP_SYS_PACCT = 20;
     public static final int CAP_SYS_ADMIN = 21;
+    public static final int CAP_SYS_BOOT = 22;
     public static final int CAP_SYS_NICE = 23;
     public static final int CAP_SYS_RESOURCE = 24;
     public static final int CAP_SYS_TIME = 25;

@@ -151,6 +151,28 @@ final class ProcessSyscalls {
         }
     }
 
+    /**
+     * Implements Linux syscall modify_ldt(2). No guest process has a local descriptor table (the
+     * engine's CPU loads none): reading it gives 0 bytes, reading the default one (func 2) zeroes at
+     * most 128 bytes, and the writes (func 1, 0x11) are ENOSYS, as an unknown func. The result is an
+     * int zero-extended to 64 bits, as Linux returns it: -ENOSYS is 4294967258 in rax.
+     */
+    static long modify_ldt(GuestThread t, Args a) throws ErrnoException {
+        int ret = -Errno.ENOSYS.number();
+        if (a.i32(0) == 0) {
+            ret = 0;
+        } else if (a.i32(0) == 2) {
+            int count = Long.compareUnsigned(a.u64(2), 128) > 0 ? 128 : (int) a.u64(2);
+            try {
+                t.process().space().memory().write(a.addr(1), new byte[count]);
+                ret = count;
+            } catch (ErrnoException e) {
+                ret = -e.errno().number();
+            }
+        }
+        return Integer.toUnsignedLong(ret);
+    }
+
     private static void checkCanonical(long address) throws ErrnoException {
         if (address < 0 || address >= AddressSpace.TASK_SIZE) {
             throw new ErrnoException(Errno.EPERM);

@@ -305,6 +305,13 @@ public final class Kernel {
         }
     }
 
+    private final Accounting accounting = new Accounting();
+
+    /** The run's BSD process accounting (acct(2)). */
+    public Accounting accounting() {
+        return accounting;
+    }
+
     /** The signal the run's init ended by through reboot(2) (reboot_pid_ns), 0 before any. */
     private volatile int rebootSignal;
 

@@ -2,9 +2,11 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Fcntl;
+import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Statfs;
+import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.Mount;
 import dev.jlx.core.fs.OpenFile;
@@ -15,7 +17,8 @@ import dev.jlx.core.kernel.GuestThread;
 
 /**
  * Calls about the machine as a run sees it, a container with its own PID namespace: reboot(2)
- * ends the run as reboot_pid_ns ends a namespace; quotactl(2) finds no disk quotas, since no
+ * ends the run as reboot_pid_ns ends a namespace, acct(2) accounts for its processes
+ * ({@link dev.jlx.core.kernel.Accounting}); quotactl(2) finds no disk quotas, since no
  * file system of jlx's lies on a block device or keeps quotas (as tmpfs mounted without them).
  */
 final class MachineSyscalls {
@@ -52,6 +55,45 @@ final class MachineSyscalls {
             default -> throw new ErrnoException(Errno.EINVAL);
         };
         t.process().kernel().reboot(t.process(), signal);
+        return 0;
+    }
+
+    private static final long PROC_SUPER_MAGIC = 0x9fa0;
+    private static final long SYSFS_MAGIC = 0x62656572;
+
+    /**
+     * Implements Linux syscall acct(2) in acct_on's order: CAP_SYS_PACCT (EPERM), the name (getname's
+     * errors), its open O_WRONLY|O_APPEND (the open's errors: ENOENT, EACCES, EISDIR, EROFS...), EACCES
+     * for what is not a regular file, EINVAL on proc and sysfs. NULL turns accounting off. Switching
+     * or turning off writes a record of the caller to the old file first, as Linux.
+     */
+    static long acct(GuestThread t, Args a) throws ErrnoException {
+        GuestProcess p = t.process();
+        if (!p.credentials().capable(GuestProcess.CAP_SYS_PACCT)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        p.usedPrivilege();
+        if (a.addr(0) == 0) {
+            p.kernel().accounting().set(null, p);
+            return 0;
+        }
+        ByteString path = FileSyscalls.path(t, a.addr(0));
+        GuestProcess.FsView view = p.fsView();
+        OpenFile f = view.vfs().open(FileSyscalls.base(t, view, Fcntl.AT_FDCWD, path), path,
+                OpenFlags.O_WRONLY | OpenFlags.O_APPEND | OpenFlags.O_LARGEFILE, 0, 0);
+        try {
+            if ((f.stat().mode() & FileMode.S_IFMT) != FileMode.S_IFREG) {
+                throw new ErrnoException(Errno.EACCES);
+            }
+            long type = f.statfs().type();
+            if (type == PROC_SUPER_MAGIC || type == SYSFS_MAGIC) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+        } catch (ErrnoException e) {
+            f.close();
+            throw e;
+        }
+        p.kernel().accounting().set(f, p);
         return 0;
     }
 

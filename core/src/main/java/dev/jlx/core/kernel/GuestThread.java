@@ -633,8 +633,9 @@ public final class GuestThread {
             case MEMORY_FAULT -> memoryFault(r);
             case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
                     r.detail() + " at 0x" + Long.toHexString(r.address()));
+            // A general-protection fault (13; cpuid with CPUID faulting on) is force_sig(SIGSEGV): no address.
             case INTERRUPT -> fault(signalForVector(r.interrupt()), codeForVector(r.interrupt()),
-                    engine.reg(X86Reg.RIP), r.detail());
+                    r.interrupt() == 13 ? 0 : engine.reg(X86Reg.RIP), r.detail());
         };
     }
 

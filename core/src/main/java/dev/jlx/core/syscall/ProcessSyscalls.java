@@ -141,11 +141,12 @@ final class ProcessSyscalls {
                 return 0;
             }
             case ArchPrctl.ARCH_GET_CPUID -> {
-                return 1;
+                return t.engine().cpuidFaulting() ? 0 : 1;
             }
             case ArchPrctl.ARCH_SET_CPUID -> {
-                // CPUID faulting is a CPU feature the engine's CPU lacks, as many hypervisors' CPUs do.
-                throw new ErrnoException(Errno.ENODEV);
+                // The engine's cpuid hook faults as the CPU's CPUID faulting does (set_cpuid_mode).
+                t.engine().setCpuidFaulting(value == 0);
+                return 0;
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }

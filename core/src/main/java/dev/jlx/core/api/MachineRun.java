@@ -251,6 +251,7 @@ final class MachineRun {
             }
             process.kernel().killAll();
             guest.join();
+            process.kernel().accounting().close();
         } catch (InterruptedException e) {
             process.exit(ExitStatus.killed(Signals.SIGKILL));
             Thread.currentThread().interrupt();

@@ -45,6 +45,18 @@ public final class Accounting {
         }
     }
 
+    /** The run has ended: the file is closed; its init, jlx, is no guest to write a record of (acct_exit_ns). */
+    public synchronized void close() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (ErrnoException ignored) {
+                // Nothing is left to write to it.
+            }
+            file = null;
+        }
+    }
+
     /** acct_process: {@code p} has ended with {@code status} after these CPU times and {@code vsize} bytes mapped. */
     synchronized void ended(GuestProcess p, ExitStatus status, long userNanos, long systemNanos, long vsize) {
         if (file != null) {

@@ -79,6 +79,10 @@ static void child(int how) {
         case 1:
             pause();
             _exit(0);
+        case 3:
+            /* A capability check passed (CAP_SYS_BOOT, then the magic is wrong): ASU. */
+            syscall(SYS_reboot, 0, 0, 0, NULL);
+            _exit(0);
         case 2: {
             char self[256];
             ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -124,6 +128,7 @@ static int accounting(void) {
     child(0);
     child(1);
     child(2);
+    child(3);
     unlink("/dev/shm/acct-test.log");
     close(open("/dev/shm/acct-test.log", O_CREAT | O_WRONLY, 0600));
     show("switch to tmpfs", acct_("/dev/shm/acct-test.log"));

@@ -44,6 +44,7 @@ final class MachineSyscalls {
         if (!t.process().credentials().capable(GuestProcess.CAP_SYS_BOOT)) {
             throw new ErrnoException(Errno.EPERM);
         }
+        t.process().usedPrivilege();
         int magic2 = a.i32(1);
         if (a.i32(0) != LINUX_REBOOT_MAGIC1 || (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A
                 && magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C)) {
@@ -213,6 +214,9 @@ final class MachineSyscalls {
         };
         if (!query && !c.capable(GuestProcess.CAP_SYS_ADMIN)) {
             throw new ErrnoException(Errno.EPERM);
+        }
+        if (!query) {
+            t.process().usedPrivilege();
         }
         var memory = t.process().space().memory();
         switch (cmds) {

@@ -33,6 +33,7 @@ static const char *errname(int e) {
     case EROFS: return "EROFS";
     case ELOOP: return "ELOOP";
     case ENODEV: return "ENODEV";
+    case ENOTBLK: return "ENOTBLK";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EOVERFLOW: return "EOVERFLOW";
     case ENOTTY: return "ENOTTY";

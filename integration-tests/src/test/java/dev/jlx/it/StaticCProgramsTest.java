@@ -133,6 +133,12 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("peekoff", t, List.of("inet")));
             cases.add(Arguments.of("uffd", t, List.of()));
             cases.add(Arguments.of("uffd", t, List.of("register")));
+            cases.add(Arguments.of("sysadm", t, List.of("restart")));
+            cases.add(Arguments.of("sysadm", t, List.of("halt")));
+            cases.add(Arguments.of("quotas", t, List.of()));
+            cases.add(Arguments.of("acct", t, List.of()));
+            cases.add(Arguments.of("userdispatch", t, List.of()));
+            cases.add(Arguments.of("cpuidfault", t, List.of()));
         }
         // -Djlx.programs=a,b runs only those programs' cases (one family's tests on a busy machine).
         List<String> only = List.of(System.getProperty("jlx.programs", "").split(","));

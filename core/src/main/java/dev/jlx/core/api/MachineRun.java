@@ -251,6 +251,7 @@ final class MachineRun {
             }
             process.kernel().killAll();
             guest.join();
+            process.kernel().accounting().close();
         } catch (InterruptedException e) {
             process.exit(ExitStatus.killed(Signals.SIGKILL));
             Thread.currentThread().interrupt();
@@ -264,7 +265,8 @@ final class MachineRun {
             // Logged where it happened; its descendants saw it end by SIGSYS, its caller is told.
             throw new JlxException("jlx: internal error: " + process.internalError(), 70, process.internalError());
         }
-        return process.exitStatus();
+        int reboot = process.kernel().rebootSignal();
+        return reboot != 0 ? ExitStatus.killed(reboot) : process.exitStatus();
     }
 
 }

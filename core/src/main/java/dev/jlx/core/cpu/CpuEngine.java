@@ -88,6 +88,15 @@ public interface CpuEngine extends AutoCloseable {
     void copyStateFrom(CpuEngine other);
 
     /**
+     * CPUID faulting (arch_prctl ARCH_SET_CPUID 0): while on, a guest's cpuid instruction does not
+     * run and the run ends with a general-protection fault (interrupt 13) at it. Copied by
+     * {@link #copyStateFrom}, off again after {@link #reset}.
+     */
+    void setCpuidFaulting(boolean on);
+
+    boolean cpuidFaulting();
+
+    /**
      * execve: registers back to the start state and translated code dropped; the engine must have
      * no mappings (its old address space detached) and is not running.
      */

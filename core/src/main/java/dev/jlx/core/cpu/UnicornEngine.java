@@ -31,6 +31,9 @@ public final class UnicornEngine implements CpuEngine {
     private static final int UC_HOOK_MEM_INVALID = 1008;
     private static final int UC_PROT_EXEC = 4;
     private static final int UC_X86_INS_SYSCALL = 699;
+    private static final int UC_X86_INS_CPUID = 113;
+    /** The vector of the #GP a cpuid raises with CPUID faulting on. */
+    private static final int GENERAL_PROTECTION = 13;
     private static final int UC_ERR_INSN_INVALID = 10;
     private static final int UC_CPU_X86_WESTMERE = 16;
     /** UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1) = type | nr << 26 | UC_CTL_IO_WRITE << 30. */
@@ -62,6 +65,7 @@ public final class UnicornEngine implements CpuEngine {
     private static final MethodHandle INTR_CALLBACK;
     private static final MethodHandle MEM_CALLBACK;
     private static final MethodHandle CODE_CALLBACK;
+    private static final MethodHandle CPUID_CALLBACK;
 
     static {
         try {
@@ -70,6 +74,8 @@ public final class UnicornEngine implements CpuEngine {
                     MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
             INTR_CALLBACK = lookup.findVirtual(UnicornEngine.class, "interruptCallback",
                     MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class));
+            CPUID_CALLBACK = lookup.findVirtual(UnicornEngine.class, "cpuidCallback",
+                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
             CODE_CALLBACK = lookup.findVirtual(UnicornEngine.class, "codeCallback", MethodType.methodType(
                     void.class, MemorySegment.class, long.class, int.class, MemorySegment.class));
             MEM_CALLBACK = lookup.findVirtual(UnicornEngine.class, "memoryCallback", MethodType.methodType(
@@ -179,6 +185,9 @@ public final class UnicornEngine implements CpuEngine {
                 FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS),
                 arena);
         check("uc_hook_add(mem)", invokeHook(handle, UC_HOOK_MEM_INVALID, memStub));
+        MemorySegment cpuidStub = UnicornLibrary.LINKER.upcallStub(CPUID_CALLBACK.bindTo(this),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), arena);
+        check("uc_hook_add(cpuid)", invokeHookInsn(handle, cpuidStub, UC_X86_INS_CPUID));
         if (StopStub.ADDRESS != null) {
             try {
                 check("uc_hook_add(block)", (int) UnicornLibrary.HookAdd.H.invokeExact(uc, handle, UC_HOOK_BLOCK,
@@ -243,6 +252,36 @@ public final class UnicornEngine implements CpuEngine {
     private void interruptCallback(MemorySegment engine, int vector, MemorySegment userData) {
         pendingFault = new RunResult(RunResult.Kind.INTERRUPT, 0, vector, "interrupt " + vector);
         stop();
+    }
+
+    private volatile boolean cpuidFaulting;
+    /** Where the cpuid that faulted is (the hook skips it, and the stop may land after it); -1: none. */
+    private long cpuidFaultRip = -1;
+
+    @Override
+    public void setCpuidFaulting(boolean on) {
+        cpuidFaulting = on;
+    }
+
+    @Override
+    public boolean cpuidFaulting() {
+        return cpuidFaulting;
+    }
+
+    /** The cpuid hook: with CPUID faulting on the instruction is skipped and the run ends in a #GP at it. */
+    @SuppressWarnings("unused")
+    private int cpuidCallback(MemorySegment engine, MemorySegment userData) {
+        if (!cpuidFaulting) {
+            return 0;
+        }
+        try {
+            cpuidFaultRip = reg(X86Reg.RIP);
+            pendingFault = new RunResult(RunResult.Kind.INTERRUPT, 0, GENERAL_PROTECTION, "cpuid with CPUID faulting on");
+            stop();
+        } catch (Throwable t) {
+            hookFailure = t;
+        }
+        return 1;
     }
 
     /** The size of the last instruction a step met (the code hook of {@link #faultingInstruction}'s engine). */
@@ -311,6 +350,10 @@ public final class UnicornEngine implements CpuEngine {
             throw new IllegalStateException(t);
         }
         if (pendingFault != null) {
+            if (cpuidFaultRip != -1) {
+                reg(X86Reg.RIP, cpuidFaultRip);
+                cpuidFaultRip = -1;
+            }
             return pendingFault;
         }
         if (err == UC_ERR_INSN_INVALID) {
@@ -610,6 +653,7 @@ public final class UnicornEngine implements CpuEngine {
         MemorySegment ctx = from.transferContext();
         checked("uc_context_save", () -> (int) UnicornLibrary.ContextSave.H.invokeExact(from.uc, ctx));
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, ctx));
+        cpuidFaulting = from.cpuidFaulting;
     }
 
     private MemorySegment transferContext() {
@@ -640,6 +684,7 @@ public final class UnicornEngine implements CpuEngine {
     public void reset() {
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
         takeStop();
+        cpuidFaulting = false;
     }
 
     /** Engines are made one at a time, so that a new code buffer among the host's mappings is this one's. */

@@ -60,6 +60,10 @@ public final class GuestProcess {
     private final AtomicReference<FsView> fsView;
     private final AtomicInteger umask;
     private volatile byte[] comm = new byte[0];
+    /** PF_FORKNOEXEC (process accounting's AFORK): made by fork and not yet exec'd. */
+    private volatile boolean forkedNoExec;
+    /** PF_SUPERPRIV (accounting's ASU): a privileged call (acct) passed its capability check. */
+    private volatile boolean superPrivileged;
     /** Signals sent and not yet taken, and which thread takes each. */
     private final PendingSignals pending = new PendingSignals(this);
     /** Woken when a signal becomes pending: signalfd's poll waits on it. */
@@ -122,7 +126,9 @@ public final class GuestProcess {
     public static final int CAP_IPC_OWNER = 15;
     public static final int CAP_SYS_CHROOT = 18;
     public static final int CAP_SYS_PTRACE = 19;
+    public static final int CAP_SYS_PACCT = 20;
     public static final int CAP_SYS_ADMIN = 21;
+    public static final int CAP_SYS_BOOT = 22;
     public static final int CAP_SYS_NICE = 23;
     public static final int CAP_SYS_RESOURCE = 24;
     public static final int CAP_SYS_TIME = 25;
@@ -195,6 +201,7 @@ public final class GuestProcess {
         this.fsView = new AtomicReference<>(parent.fsView());
         this.umask = new AtomicInteger(parent.umask());
         this.comm = parent.comm;
+        this.forkedNoExec = true;
         this.credentials = parent.credentials;
         this.image = parent.image;
         this.dumpable = parent.dumpable;
@@ -488,6 +495,21 @@ public final class GuestProcess {
         return umask.getAndSet(mask);
     }
 
+    /** Whether the process was made by fork and has not exec'd since (accounting's AFORK). */
+    public boolean forkedNoExec() {
+        return forkedNoExec;
+    }
+
+    /** Whether the process used a privilege jlx marks (accounting's ASU). */
+    public boolean superPrivileged() {
+        return superPrivileged;
+    }
+
+    /** Marks the process as having used superuser privileges (PF_SUPERPRIV). */
+    public void usedPrivilege() {
+        superPrivileged = true;
+    }
+
     /** The command name (comm): the executable's base name, at most 15 bytes. */
     public byte[] comm() {
         return comm.clone();
@@ -562,6 +584,7 @@ public final class GuestProcess {
         thread.engine().reg(X86Reg.RSP, loaded.sp());
         image = loaded.image();
         setComm(loaded.comm());
+        forkedNoExec = false;
         if (!threads.contains(thread)) {
             threads.add(thread);
         }

@@ -688,9 +688,82 @@ public final class GuestThread {
             case MEMORY_FAULT -> memoryFault(r);
             case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
                     r.detail() + " at 0x" + Long.toHexString(r.address()));
+            // A general-protection fault (13; cpuid with CPUID faulting on) is force_sig(SIGSEGV): no address.
             case INTERRUPT -> fault(signalForVector(r.interrupt()), codeForVector(r.interrupt()),
-                    engine.reg(X86Reg.RIP), r.detail());
+                    r.interrupt() == 13 ? 0 : engine.reg(X86Reg.RIP), r.detail());
         };
+    }
+
+    /** Syscall User Dispatch's settings (PR_SET_SYSCALL_USER_DISPATCH): calls from [offset, offset + len) pass. */
+    public record UserDispatch(long offset, long len, long selector) {}
+
+    private volatile UserDispatch userDispatch;
+
+    /** The thread's Syscall User Dispatch, null when off (a new thread starts with it off, as Linux's copy_process). */
+    public UserDispatch syscallUserDispatch() {
+        return userDispatch;
+    }
+
+    public void setSyscallUserDispatch(UserDispatch d) {
+        userDispatch = d;
+    }
+
+    /** SIGSYS's si_code for a call Syscall User Dispatch stopped, and AUDIT_ARCH_X86_64. */
+    private static final int SYS_USER_DISPATCH = 2;
+    private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+    private static final byte SYSCALL_DISPATCH_FILTER_ALLOW = 0;
+    private static final byte SYSCALL_DISPATCH_FILTER_BLOCK = 1;
+
+    /**
+     * syscall_user_dispatch, before anything else looks at the call at {@code rip} (the syscall
+     * instruction) with number {@code nr}: false when it runs. A call from outside the range while the
+     * selector (read now) is BLOCK does not run: SIGSYS (SYS_USER_DISPATCH) is forced with RAX back to
+     * the call's number and the frame resuming after the syscall; an unreadable selector kills the
+     * process by SIGSEGV, a selector of another value by SIGSYS.
+     */
+    public boolean userDispatched(long rip, long nr, long rflags) {
+        UserDispatch d = userDispatch;
+        long next = rip + 2;
+        if (d == null || Long.compareUnsigned(next - d.offset(), d.len()) < 0) {
+            return false;
+        }
+        if (d.selector() != 0) {
+            byte state;
+            try {
+                state = process.space().memory().readByte(d.selector());
+            } catch (dev.jlx.core.ErrnoException e) {
+                fatal(Signals.SIGSEGV, "syscall user dispatch's selector is unreadable");
+                return true;
+            }
+            if (state == SYSCALL_DISPATCH_FILTER_ALLOW) {
+                return false;
+            }
+            if (state != SYSCALL_DISPATCH_FILTER_BLOCK) {
+                fatal(Signals.SIGSYS, "syscall user dispatch's selector is " + state);
+                return true;
+            }
+        }
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(Siginfo.Raw.KERNEL_SIZE - Siginfo.Raw.FROM)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        raw.putLong(Siginfo.SI_ADDR - Siginfo.Raw.FROM, next);
+        raw.putInt(24 - Siginfo.Raw.FROM, (int) nr);
+        raw.putInt(28 - Siginfo.Raw.FROM, AUDIT_ARCH_X86_64);
+        Siginfo info = new Siginfo(Signals.SIGSYS, 0, SYS_USER_DISPATCH, new Siginfo.Raw(raw.array()));
+        if (!handles(Signals.SIGSYS)) {
+            fatal(info, "syscall " + nr + " stopped by syscall user dispatch");
+            return true;
+        }
+        long[] regs = SignalFrames.registers(engine);
+        regs[SignalFrames.RAX] = nr;
+        regs[SignalFrames.RIP] = next;
+        regs[SignalFrames.RCX] = next;
+        regs[SignalFrames.R11] = rflags;
+        try {
+            resumeAt(SignalFrames.deliver(this, info, regs, signalMask()));
+        } catch (dev.jlx.core.ErrnoException e) {
+            fatal(Signals.SIGSEGV, "no room for the frame of SIGSYS after syscall user dispatch");
+        }
+        return true;
     }
 
     /** si_code values of the signals a CPU fault raises. */

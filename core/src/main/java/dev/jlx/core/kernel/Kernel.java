@@ -323,6 +323,33 @@ public final class Kernel {
         }
     }
 
+    private final Accounting accounting = new Accounting();
+
+    /** The run's BSD process accounting (acct(2)). */
+    public Accounting accounting() {
+        return accounting;
+    }
+
+    /** The signal the run's init ended by through reboot(2) (reboot_pid_ns), 0 before any. */
+    private volatile int rebootSignal;
+
+    /**
+     * reboot(2) in the run's PID namespace (reboot_pid_ns): the caller exits with 0, every other
+     * process is killed, and the run ends as if its init had been killed by {@code signal}.
+     */
+    public void reboot(GuestProcess caller, int signal) {
+        rebootSignal = signal;
+        caller.exit(dev.jlx.core.api.ExitStatus.exited(0));
+        for (GuestProcess p : processes.values()) {
+            p.exit(dev.jlx.core.api.ExitStatus.killed(dev.jlx.abi.Signals.SIGKILL));
+        }
+    }
+
+    /** The signal reboot(2) ended the run with, 0 if it did not. */
+    public int rebootSignal() {
+        return rebootSignal;
+    }
+
     /** jlx's own terminal: the controlling terminal of session 1, the first process's. */
     private final dev.jlx.core.tty.HostTerminal hostTerminal;
 

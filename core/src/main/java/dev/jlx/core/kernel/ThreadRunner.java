@@ -171,6 +171,9 @@ final class ThreadRunner {
         if (core != null && core.write(process)) {
             process.coreDumped();
         }
+        // acct_process: after the core, before the files close and the parent can see the end.
+        process.kernel().accounting().ended(process, process.exitStatus(), ended.userNanos(), ended.systemNanos(),
+                process.space().mappedBytes());
         process.fds().closeAll();
         process.kernel().recordLocks().releaseAll(process);
         if (process.sharesParentMemory()) {

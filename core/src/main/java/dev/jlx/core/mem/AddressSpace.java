@@ -752,21 +752,38 @@ public final class AddressSpace implements CpuEngine.Code {
     }
 
     /** mprotect(2): ENOMEM when any page of the range is unmapped. */
-    public synchronized void protect(long address, long length, int prot) throws ErrnoException {
-        if ((address & (PAGE - 1)) != 0) {
+    public void protect(long address, long length, int prot) throws ErrnoException {
+        protect(address, length, prot, -1);
+    }
+
+    /**
+     * pkey_mprotect: as {@link #protect(long, long, int)} with protection key {@code pkey}; the
+     * emulated CPU has no PKU, so no key but -1 (none) is ever allocated: EINVAL after mprotect's
+     * argument checks, as mm_pkey_is_allocated.
+     */
+    public synchronized void protect(long address, long length, int prot, int pkey) throws ErrnoException {
+        // do_mprotect_pkey's order: both grow directions, alignment, an empty range (0 whatever the
+        // protection), a wrapping one, then the protection bits (arch_validate_prot: PROT_SEM is one).
+        int grows = prot & (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        if (grows == (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP) || (address & (PAGE - 1)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_GROWSDOWN
-                | Mman.PROT_GROWSUP)) != 0) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        prot &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
         if (length == 0) {
             return;
         }
         // The length is unsigned: one that wraps the address space (SIZE_MAX rounds up to 0) is ENOMEM.
         long end = address + pageUp(length);
-        if (Long.compareUnsigned(end, address) <= 0 || Long.compareUnsigned(end, TASK_SIZE) > 0) {
+        if (Long.compareUnsigned(end, address) <= 0) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        if (((prot & ~grows) & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_SEM)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        prot &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        if (pkey != -1) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (Long.compareUnsigned(end, TASK_SIZE) > 0) {
             throw new ErrnoException(Errno.ENOMEM);
         }
         if (!isFullyMapped(address, end)) {

@@ -548,27 +548,7 @@ final class MmapSyscalls {
      * (EINVAL), checked after mprotect's own argument checks, as do_mprotect_pkey does.
      */
     static long pkey_mprotect(GuestThread t, Args a) throws ErrnoException {
-        long address = a.addr(0);
-        long length = a.u64(1);
-        int prot = a.i32(2);
-        if (a.i32(3) != -1) {
-            if ((address & (AddressSpace.PAGE - 1)) != 0) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            if (length == 0) {
-                return 0;
-            }
-            long end = address + AddressSpace.pageUp(length);
-            if (Long.compareUnsigned(end, address) <= 0) {
-                throw new ErrnoException(Errno.ENOMEM);
-            }
-            if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_GROWSDOWN
-                    | Mman.PROT_GROWSUP)) != 0) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        t.process().space().protect(address, length, prot);
+        t.process().space().protect(a.addr(0), a.u64(1), a.i32(2), a.i32(3));
         return 0;
     }
 }

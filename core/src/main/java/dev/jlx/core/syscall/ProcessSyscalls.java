@@ -141,14 +141,76 @@ final class ProcessSyscalls {
                 return 0;
             }
             case ArchPrctl.ARCH_GET_CPUID -> {
-                return 1;
+                return t.engine().cpuidFaulting() ? 0 : 1;
             }
             case ArchPrctl.ARCH_SET_CPUID -> {
-                // CPUID faulting is a CPU feature the engine's CPU lacks, as many hypervisors' CPUs do.
-                throw new ErrnoException(Errno.ENODEV);
+                // The engine's cpuid hook faults as the CPU's CPUID faulting does (set_cpuid_mode).
+                t.engine().setCpuidFaulting(value == 0);
+                return 0;
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /** PR_SET_SYSCALL_USER_DISPATCH's modes; EXCLUSIVE_ON was PR_SYS_DISPATCH_ON before 6.17 added INCLUSIVE_ON. */
+    private static final long PR_SYS_DISPATCH_OFF = 0;
+    private static final long PR_SYS_DISPATCH_EXCLUSIVE_ON = 1;
+    private static final long PR_SYS_DISPATCH_INCLUSIVE_ON = 2;
+
+    /**
+     * task_set_syscall_user_dispatch: OFF takes no other argument; EXCLUSIVE_ON lets calls from
+     * [offset, offset + len) through (a range that wraps is EINVAL), INCLUSIVE_ON dispatches only those
+     * (kept as the inverted range, as Linux keeps it); a selector past the user address space is
+     * EFAULT (it is read at each call, not now).
+     */
+    private static void setSyscallUserDispatch(GuestThread t, long mode, long offset, long len, long selector)
+            throws ErrnoException {
+        if (mode == PR_SYS_DISPATCH_OFF) {
+            if (offset != 0 || len != 0 || selector != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            t.setSyscallUserDispatch(null);
+            return;
+        }
+        if (mode == PR_SYS_DISPATCH_EXCLUSIVE_ON) {
+            if (offset != 0 && Long.compareUnsigned(offset + len, offset) <= 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+        } else if (mode == PR_SYS_DISPATCH_INCLUSIVE_ON) {
+            if (len == 0 || Long.compareUnsigned(offset + len, offset) <= 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            offset += len;
+            len = -len;
+        } else {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (selector != 0) {
+            GuestMemory.accessOk(selector, 1);
+        }
+        t.setSyscallUserDispatch(new GuestThread.UserDispatch(offset, len, selector));
+    }
+
+    /**
+     * Implements Linux syscall modify_ldt(2). No guest process has a local descriptor table (the
+     * engine's CPU loads none): reading it gives 0 bytes, reading the default one (func 2) zeroes at
+     * most 128 bytes, and the writes (func 1, 0x11) are ENOSYS, as an unknown func. The result is an
+     * int zero-extended to 64 bits, as Linux returns it: -ENOSYS is 4294967258 in rax.
+     */
+    static long modify_ldt(GuestThread t, Args a) throws ErrnoException {
+        int ret = -Errno.ENOSYS.number();
+        if (a.i32(0) == 0) {
+            ret = 0;
+        } else if (a.i32(0) == 2) {
+            int count = Long.compareUnsigned(a.u64(2), 128) > 0 ? 128 : (int) a.u64(2);
+            try {
+                t.process().space().memory().write(a.addr(1), new byte[count]);
+                ret = count;
+            } catch (ErrnoException e) {
+                ret = -e.errno().number();
+            }
+        }
+        return Integer.toUnsignedLong(ret);
     }
 
     private static void checkCanonical(long address) throws ErrnoException {
@@ -382,6 +444,10 @@ final class ProcessSyscalls {
                     throw new ErrnoException(Errno.EINVAL);
                 }
                 t.setTscFaults(arg2 == PR_TSC_SIGSEGV);
+                return 0;
+            }
+            case Prctl.PR_SET_SYSCALL_USER_DISPATCH -> {
+                setSyscallUserDispatch(t, a.u64(1), a.u64(2), a.u64(3), a.addr(4));
                 return 0;
             }
             case Prctl.PR_GET_TID_ADDRESS -> {

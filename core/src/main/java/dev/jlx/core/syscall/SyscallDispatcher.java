@@ -32,6 +32,13 @@ public final class SyscallDispatcher {
         Args args = thread.args();
         long[] regs = args.regs;
         engine.readSyscallRegisters(regs);
+        // Syscall User Dispatch comes first: a call it stops is no call for a tracer or for seccomp.
+        if (thread.syscallUserDispatch() != null && thread.userDispatched(regs[7], regs[0], regs[8])) {
+            if (thread.ending()) {
+                engine.stop();
+            }
+            return;
+        }
         // A tracer may stop the call before it starts, change its number and arguments, or skip it.
         boolean skipped = thread.tracee() != null && kernel.ptrace().syscallEnter(thread, regs);
         SyscallEntry entry = skipped ? null : thread.seccompStrict() && !SeccompSyscalls.strictAllows(regs[0])

@@ -46,6 +46,12 @@ public interface CpuEngine extends AutoCloseable {
     /** Runs from {@code rip} until stopped, a fault, or the end of the guest's code. */
     RunResult run(long rip);
 
+    /**
+     * Runs the one instruction at {@code rip} (PTRACE_SINGLESTEP): {@link RunResult.Kind#STEPPED} when
+     * it completed, else what ended it first (a stop, a fault).
+     */
+    RunResult stepOne(long rip);
+
     /** Asks a running engine to return from {@link #run}; callable from any thread. */
     void stop();
 

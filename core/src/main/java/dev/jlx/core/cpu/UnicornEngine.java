@@ -280,6 +280,18 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public RunResult run(long rip) {
+        return run(rip, 0);
+    }
+
+    @Override
+    public RunResult stepOne(long rip) {
+        RunResult r = run(rip, 1);
+        // Unicorn's instruction count ends the run with uc_emu_stop of its own, no stop of jlx's.
+        return r.kind() == RunResult.Kind.HALTED ? RunResult.STEPPED : r;
+    }
+
+    /** uc_emu_start from {@code rip}, for at most {@code count} instructions (0: no limit). */
+    private RunResult run(long rip, long count) {
         if (takeStop()) {
             // Stopped before it started: RIP must still say where the run would have begun.
             reg(X86Reg.RIP, rip);
@@ -291,7 +303,7 @@ public final class UnicornEngine implements CpuEngine {
         running = true;
         int err;
         try {
-            err = (int) UnicornLibrary.EmuStart.H.invokeExact(uc, rip, 0L, 0L, 0L);
+            err = (int) UnicornLibrary.EmuStart.H.invokeExact(uc, rip, 0L, 0L, count);
         } catch (Throwable t) {
             throw new IllegalStateException("uc_emu_start", t);
         } finally {
@@ -395,7 +407,7 @@ public final class UnicornEngine implements CpuEngine {
                     }
                     stepper.copyStateFrom(this);
                     stepper.stepSize = 0;
-                    RunResult r = stepper.step(at);
+                    RunResult r = stepper.stepAlone(at);
                     if (r.kind() == RunResult.Kind.MEMORY_FAULT && r.address() == faultAddress) {
                         return at;
                     }
@@ -422,8 +434,8 @@ public final class UnicornEngine implements CpuEngine {
         check("uc_hook_add(code)", invokeHook(arena.allocate(JAVA_LONG), UC_HOOK_CODE, stub));
     }
 
-    /** Runs the one instruction at {@code rip}. */
-    private RunResult step(long rip) {
+    /** Runs the one instruction at {@code rip}, outside any guest thread's run (no stop flag, no runner). */
+    private RunResult stepAlone(long rip) {
         pendingFault = null;
         hookFailure = null;
         int err;

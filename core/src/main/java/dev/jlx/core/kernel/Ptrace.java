@@ -45,6 +45,12 @@ public final class Ptrace {
         /** How the tracer resumed it: the signal to deliver and whether syscalls stop it. */
         private int resumeSignal;
         private boolean syscalls;
+        /** PTRACE_SINGLESTEP: the thread runs one instruction and traps (Linux's TIF_SINGLESTEP). */
+        private boolean step;
+        /** Where the tracer moved RIP in the last stop, for the thread to resume there; -1 for nowhere. */
+        private long newRip = -1;
+        /** The debug registers as the tracer sees them (u_debugreg): DR0-3, DR6 as Linux's virtual_dr6, DR7. */
+        private final long[] debugRegs = new long[8];
         private boolean listen;
         /** A trap to take at the next chance (a new child's first stop, PTRACE_INTERRUPT): its status, or 0. */
         private int pendingTrap;
@@ -81,6 +87,25 @@ public final class Ptrace {
     private static final int SIGTRAP = Signals.SIGTRAP;
 
     // ---- the tracer's requests -------------------------------------------------------------
+
+    /**
+     * __ptrace_may_access with PTRACE_MODE_REALCREDS: the caller's own process, or one whose real,
+     * effective and saved ids all are the caller's real ones and which is dumpable; CAP_SYS_PTRACE
+     * passes both checks. EPERM otherwise.
+     */
+    public static void checkAccess(GuestProcess caller, GuestProcess target) throws ErrnoException {
+        if (caller == target) {
+            return;
+        }
+        GuestProcess.Credentials c = caller.credentials();
+        GuestProcess.Credentials o = target.credentials();
+        boolean capable = c.capable(GuestProcess.CAP_SYS_PTRACE);
+        boolean sameIds = c.uid() == o.uid() && c.uid() == o.euid() && c.uid() == o.suid()
+                && c.gid() == o.gid() && c.gid() == o.egid() && c.gid() == o.sgid();
+        if (!capable && (!sameIds || target.dumpable() != 1)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+    }
 
     /**
      * PTRACE_TRACEME: the caller's parent traces it. EPERM when it is traced already, or when its
@@ -192,6 +217,7 @@ public final class Ptrace {
                 }
                 tr.resumeSignal = (int) sig;
                 tr.syscalls = request == dev.jlx.abi.Ptrace.PTRACE_SYSCALL;
+                tr.step = request == dev.jlx.abi.Ptrace.PTRACE_SINGLESTEP;
             }
             if (request == dev.jlx.abi.Ptrace.PTRACE_DETACH) {
                 detach(tr);
@@ -377,6 +403,43 @@ public final class Ptrace {
     /** IF and EFLAGS' reserved bit 1, set whenever user code runs (Unicorn keeps neither). */
     private static final long USER_FLAGS = 0x202;
 
+    /**
+     * Where the tracer moved {@code t}'s RIP in its last stop (SETREGS, POKEUSER, SETREGSET), which the
+     * thread resumes at instead of where it stopped; -1 when it did not. Taken once.
+     */
+    public static long takeNewRip(GuestThread t) {
+        Tracee tr = t.tracee();
+        if (tr == null || tr.newRip == -1) {
+            return -1;
+        }
+        long rip = tr.newRip;
+        tr.newRip = -1;
+        return rip;
+    }
+
+    /** Whether the tracer resumed {@code t} with PTRACE_SINGLESTEP. */
+    public static boolean stepping(GuestThread t) {
+        Tracee tr = t.tracee();
+        return tr != null && tr.tracer != null && tr.step;
+    }
+
+    /** The tracee's debug register {@code n} as PEEKUSER reads it. */
+    public static long debugReg(Tracee tr, int n) {
+        return tr.debugRegs[n];
+    }
+
+    public static void setDebugReg(Tracee tr, int n, long value) {
+        tr.debugRegs[n] = value;
+    }
+
+    /** A debug trap of {@code t} (a single step: DR6's BS; a watchpoint: its B0-3 bit) shows in its DR6. */
+    public static void debugTrap(GuestThread t, long dr6Bits) {
+        Tracee tr = t.tracee();
+        if (tr != null) {
+            tr.debugRegs[6] = dr6Bits;
+        }
+    }
+
     /** The thread is back in guest code (a stop between two blocks): its registers are the engine's. */
     public static void leftSyscall(GuestThread t) {
         Tracee tr = t.tracee();
@@ -417,6 +480,7 @@ public final class Ptrace {
      */
     private int stop(Tracee tr, Kind kind, int status, long[] regs, Siginfo info, boolean holdsToken) {
         GuestThread t = tr.thread;
+        long rip = regs[dev.jlx.abi.Ptrace.RIP];
         RunToken token = t.process().space().runToken();
         t.setSleeping(true);
         if (holdsToken) {
@@ -477,6 +541,9 @@ public final class Ptrace {
             tr.resumeSignal = 0;
             changed = tr.regsChanged;
             regs = tr.regs;
+            if (changed && regs[dev.jlx.abi.Ptrace.RIP] != rip) {
+                tr.newRip = regs[dev.jlx.abi.Ptrace.RIP];
+            }
             tr.lastSiginfo = tr.siginfo;
             tr.siginfo = null;
         }

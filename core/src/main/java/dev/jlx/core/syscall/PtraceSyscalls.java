@@ -62,7 +62,7 @@ final class PtraceSyscalls {
             return 0;
         }
         if (request == PTRACE_CONT || request == PTRACE_SYSCALL || request == PTRACE_DETACH
-                || request == PTRACE_LISTEN) {
+                || request == PTRACE_LISTEN || request == PTRACE_SINGLESTEP) {
             ptrace.resume(me, pid, (int) request, data);
             return 0;
         }
@@ -192,13 +192,23 @@ final class PtraceSyscalls {
         }
     }
 
+    /** DR6's bits that read as 1 (Linux keeps virtual_dr6 with them flipped: ptrace_get_debugreg). */
+    private static final long DR6_RESERVED = 0xffff0ff0L;
+
     /**
-     * PTRACE_PEEKUSR: an aligned offset into struct user (EIO otherwise): the registers, 0 for the
-     * debug registers (jlx sets no hardware breakpoints) and for the rest.
+     * PTRACE_PEEKUSR: an aligned offset into struct user (EIO otherwise): the registers, the debug
+     * registers (DR6 with the single-step bit of the last step), 0 for the rest.
      */
     private static long peekUser(Ptrace.Tracee tr, long addr) throws ErrnoException {
         checkUserOffset(addr);
-        return addr < USER_REGS_SIZE ? Ptrace.regs(tr)[(int) (addr / 8)] : 0;
+        if (addr < USER_REGS_SIZE) {
+            return Ptrace.regs(tr)[(int) (addr / 8)];
+        }
+        if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 64) {
+            int n = (int) (addr - USER_DEBUGREG) / 8;
+            return n == 6 ? Ptrace.debugReg(tr, 6) ^ DR6_RESERVED : n == 4 || n == 5 ? 0 : Ptrace.debugReg(tr, n);
+        }
+        return 0;
     }
 
     private static void pokeUser(Ptrace.Tracee tr, long addr, long value) throws ErrnoException {
@@ -207,11 +217,38 @@ final class PtraceSyscalls {
             long[] r = Ptrace.regs(tr);
             r[(int) (addr / 8)] = value;
             Ptrace.setRegs(tr, r);
-        } else if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 64 && value != 0) {
-            // A hardware breakpoint or watchpoint: Unicorn has no debug registers to give it to.
-            throw new ErrnoException(Errno.EIO);
+        } else if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 64) {
+            pokeDebugReg(tr, (int) (addr - USER_DEBUGREG) / 8, value);
         }
     }
+
+    /** The user-space addresses a breakpoint may watch (TASK_SIZE_MAX less a page, as arch_check_bp_in_kernelspace). */
+    private static final long TASK_SIZE = 0x7ffffffff000L;
+
+    /**
+     * A debug register (ptrace_set_debugreg): DR0-3 hold addresses (EIO for a kernel one), DR6 its
+     * status; DR7 may enable nothing: a breakpoint or watchpoint it enables is refused (ENOSPC, as
+     * Linux's when the CPU has no slot left), since the engine has no debug registers, and a
+     * debugger falls back to breakpoints in the code and software watchpoints.
+     */
+    private static void pokeDebugReg(Ptrace.Tracee tr, int n, long value) throws ErrnoException {
+        if (n < 4) {
+            if (Long.compareUnsigned(value, TASK_SIZE) >= 0) {
+                throw new ErrnoException(Errno.EIO);
+            }
+            Ptrace.setDebugReg(tr, n, value);
+        } else if (n == 6) {
+            Ptrace.setDebugReg(tr, 6, value ^ DR6_RESERVED);
+        } else if (n == 7) {
+            if ((value & DR7_ENABLE_BITS) != 0) {
+                throw new ErrnoException(Errno.ENOSPC);
+            }
+            Ptrace.setDebugReg(tr, 7, value);
+        }
+    }
+
+    /** DR7's local and global enable bits of the four breakpoints. */
+    private static final long DR7_ENABLE_BITS = 0xff;
 
     private static void checkUserOffset(long addr) throws ErrnoException {
         if ((addr & 7) != 0 || Long.compareUnsigned(addr, USER_SIZE) >= 0) {

@@ -3,7 +3,7 @@
  * after the int3), RIP moved back with SETREGS and to elsewhere with POKEUSER, PTRACE_SINGLESTEP
  * through straight code, a jump and a syscall instruction (si_code, RIP, DR6), a fault shown to the
  * tracer (SIGILL) before the tracee dies of it or is moved past it, the debug registers in struct
- * user, and /proc/PID/mem read and written by the tracer (also code, as FOLL_FORCE) and by the
+ * user with a write watchpoint (SIGTRAP TRAP_HWBKPT after the store, DR6's B0), and /proc/PID/mem read and written by the tracer (also code, as FOLL_FORCE) and by the
  * process itself. Addresses are printed as offsets from labels, so runs compare byte for byte.
  */
 #define _GNU_SOURCE
@@ -29,9 +29,11 @@ static long pt(long req, long pid, long addr, long data) {
 #define SHOW(label, expr) do { errno = 0; long r_ = (long) (expr); \
     printf("%-40s %ld %s\n", label, r_, r_ < 0 ? errname(errno) : ""); } while (0)
 
-extern char step_start[], step_syscall[], after_syscall[], bp_int3[], after_int3[], bad_insn[], past_bad[];
+extern char step_start[], step_syscall[], after_syscall[], bp_int3[], after_int3[], bad_insn[], past_bad[],
+    after_watch[];
 
 volatile uint64_t mem_var = 0x1122334455667788ULL;
+volatile uint32_t watch_var[2];
 
 /* The code the tracer walks through: straight code, a jump, getpid's syscall, an int3 and a ud2. */
 __attribute__((noinline)) static void child_code(void) {
@@ -62,6 +64,12 @@ __attribute__((noinline)) static void child_code(void) {
         "ud2\n"
         ".globl past_bad\n"
         "past_bad:\n"
+        "nop\n"
+        "mov watch_var(%%rip), %%eax\n"
+        "movl $1, watch_var+4(%%rip)\n"
+        "movl $5, watch_var(%%rip)\n"
+        ".globl after_watch\n"
+        "after_watch:\n"
         "nop\n"
         ::: "rax", "rcx", "r11", "memory");
 }
@@ -192,6 +200,20 @@ int main(void) {
     where(pid, "ud2", "bad_insn", bad_insn);
     SHOW("pokeuser rip", pt(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, rip), (long) past_bad));
     where(pid, "after pokeuser", "past_bad", past_bad);
+
+    /* A hardware watchpoint on writes of watch_var's first 4 bytes: the read and the write next to it miss. */
+    long dbg = offsetof(struct user, u_debugreg);
+    SHOW("dr0 = &watch_var", pt(PTRACE_POKEUSER, pid, dbg, (long) watch_var));
+    SHOW("dr1 = &watch_var + 1", pt(PTRACE_POKEUSER, pid, dbg + 8, (long) watch_var + 1));
+    SHOW("dr7 misaligned 4 bytes", pt(PTRACE_POKEUSER, pid, dbg + 7 * 8, 1L << 2 | 1L << 20 | 3L << 22));
+    SHOW("dr7 write 4 bytes", pt(PTRACE_POKEUSER, pid, dbg + 7 * 8, 1 | 1L << 16 | 3L << 18));
+    printf("dr0 is watch_var %d, dr7 %#lx\n", dr(pid, 0) == (long) watch_var, dr(pid, 7));
+    SHOW("dr0 kernel address", pt(PTRACE_POKEUSER, pid, dbg, -4096L));
+    SHOW("cont to watchpoint", pt(PTRACE_CONT, pid, 0, 0));
+    wait_stop(pid, "watchpoint");
+    where(pid, "watchpoint", "after_watch", after_watch);
+    printf("watchpoint: dr6 %#lx\n", dr(pid, 6));
+    SHOW("dr7 off", pt(PTRACE_POKEUSER, pid, dbg + 7 * 8, 0));
     SHOW("cont", pt(PTRACE_CONT, pid, 0, 0));
     wait_stop(pid, "end");
 

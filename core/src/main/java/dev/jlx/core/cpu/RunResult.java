@@ -11,6 +11,8 @@ public record RunResult(Kind kind, long address, int interrupt, String detail) {
         STOPPED,
         /** {@link CpuEngine#stepOne} ran its instruction. */
         STEPPED,
+        /** A watched range was accessed (see {@link CpuEngine#watch}); {@code interrupt} holds the slots hit. */
+        WATCHED,
         /** The engine returned by itself, which for a Linux guest means {@code hlt} or a jump to 0. */
         HALTED,
         /** Access to unmapped memory or in violation of the page protection. */

@@ -593,6 +593,7 @@ public final class GuestThread {
             RunToken token = process.space().runToken();
             token.acquire(engine);
             try {
+                inStepRun = false;
                 at = afterRun(tracee != null && Ptrace.stepping(this) ? stepped(at) : engine.run(at));
             } finally {
                 token.release();
@@ -635,6 +636,7 @@ public final class GuestThread {
         return switch (r.kind()) {
             case STOPPED -> deliverAsync(rseqFixup(engine.reg(X86Reg.RIP)));
             case STEPPED -> stepTrap();
+            case WATCHED -> watchTrap(r.interrupt());
             case HALTED -> fault(Signals.SIGSEGV, Signals.SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
             case MEMORY_FAULT -> memoryFault(r);
             case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
@@ -649,8 +651,12 @@ public final class GuestThread {
 
     private boolean inStep;
 
+    /** Whether the last run was a single step (its watchpoint trap is also the step's). */
+    private boolean inStepRun;
+
     private RunResult stepped(long at) {
         stepFrom = at;
+        inStepRun = true;
         inStep = true;
         try {
             return engine.stepOne(at);
@@ -678,6 +684,18 @@ public final class GuestThread {
         Ptrace.debugTrap(this, DR6_BS);
         return fault(Signals.SIGTRAP, TRAP_TRACE, rip, "single step");
     }
+
+    /**
+     * A watchpoint's access has completed: SIGTRAP as the debug exception sends it, DR6 with the
+     * slots hit (and BS when the access was a single step's), TRAP_HWBKPT (TRAP_TRACE for a step).
+     */
+    private long watchTrap(int hits) {
+        boolean step = inStepRun;
+        Ptrace.debugTrap(this, hits | (step ? DR6_BS : 0));
+        return fault(Signals.SIGTRAP, step ? TRAP_TRACE : TRAP_HWBKPT, engine.reg(X86Reg.RIP), "watchpoint");
+    }
+
+    private static final int TRAP_HWBKPT = 4;
 
     /** DR6's single-step bit. */
     private static final long DR6_BS = 0x4000;

@@ -51,6 +51,8 @@ public final class Ptrace {
         private long newRip = -1;
         /** The debug registers as the tracer sees them (u_debugreg): DR0-3, DR6 as Linux's virtual_dr6, DR7. */
         private final long[] debugRegs = new long[8];
+        /** The tracer changed DR0-3 or DR7: the thread gives its engine the watchpoints as it resumes. */
+        private boolean debugChanged;
         private boolean listen;
         /** A trap to take at the next chance (a new child's first stop, PTRACE_INTERRUPT): its status, or 0. */
         private int pendingTrap;
@@ -430,6 +432,40 @@ public final class Ptrace {
 
     public static void setDebugReg(Tracee tr, int n, long value) {
         tr.debugRegs[n] = value;
+        tr.debugChanged |= n != 6;
+    }
+
+    /**
+     * The watchpoints DR0-3 and DR7 enable go to the engine, on the tracee's own thread (as Linux
+     * installs ptrace's breakpoints when the task next runs); none once the tracer has let it go.
+     */
+    private static void applyDebugRegs(Tracee tr) {
+        if (!tr.debugChanged) {
+            return;
+        }
+        tr.debugChanged = false;
+        long dr7 = tr.tracer == null ? 0 : tr.debugRegs[7];
+        long[] address = new long[4];
+        int[] length = new int[4];
+        boolean[] reads = new boolean[4];
+        for (int i = 0; i < 4; i++) {
+            if ((dr7 >> (2 * i) & 3) != 0) {
+                address[i] = tr.debugRegs[i];
+                length[i] = dr7Length(dr7, i);
+                reads[i] = (dr7 >> (16 + 4 * i) & 3) == 3;
+            }
+        }
+        tr.thread.engine().watch(address, length, reads);
+    }
+
+    /** The length DR7 gives breakpoint {@code i}: LEN 00, 01, 11, 10 are 1, 2, 4, 8 bytes. */
+    public static int dr7Length(long dr7, int i) {
+        return switch ((int) (dr7 >> (18 + 4 * i) & 3)) {
+            case 0 -> 1;
+            case 1 -> 2;
+            case 3 -> 4;
+            default -> 8;
+        };
     }
 
     /** A debug trap of {@code t} (a single step: DR6's BS; a watchpoint: its B0-3 bit) shows in its DR6. */
@@ -554,6 +590,7 @@ public final class Ptrace {
         if (changed) {
             writeBack(t.engine(), regs);
         }
+        applyDebugRegs(tr);
         return sig;
     }
 
@@ -922,6 +959,8 @@ public final class Ptrace {
     }
 
     private void detach(Tracee tr) {
+        // flush_ptrace_hw_breakpoint: the thread drops the tracer's watchpoints as it runs on.
+        tr.debugChanged |= tr.debugRegs[7] != 0;
         tr.tracer = null;
         tracees.remove(tr);
         tr.thread.setTracee(null);

@@ -226,29 +226,38 @@ final class PtraceSyscalls {
     private static final long TASK_SIZE = 0x7ffffffff000L;
 
     /**
-     * A debug register (ptrace_set_debugreg): DR0-3 hold addresses (EIO for a kernel one), DR6 its
-     * status; DR7 may enable nothing: a breakpoint or watchpoint it enables is refused (ENOSPC, as
-     * Linux's when the CPU has no slot left), since the engine has no debug registers, and a
-     * debugger falls back to breakpoints in the code and software watchpoints.
+     * A debug register (ptrace_set_debugreg): DR0-3 hold addresses (EINVAL for a kernel one), DR6 its
+     * status, DR7 enables data watchpoints (write, or read and write) of 1, 2, 4 or 8 aligned bytes,
+     * which the engine watches with memory hooks. An instruction breakpoint (R/W 00) is refused
+     * with ENOSPC, as Linux's when no slot is left, an I/O one or a misaligned range with EINVAL
+     * (hw_breakpoint_arch_parse); a debugger then falls back to int3 breakpoints.
      */
     private static void pokeDebugReg(Ptrace.Tracee tr, int n, long value) throws ErrnoException {
         if (n < 4) {
             if (Long.compareUnsigned(value, TASK_SIZE) >= 0) {
-                throw new ErrnoException(Errno.EIO);
+                throw new ErrnoException(Errno.EINVAL);
             }
             Ptrace.setDebugReg(tr, n, value);
         } else if (n == 6) {
             Ptrace.setDebugReg(tr, 6, value ^ DR6_RESERVED);
         } else if (n == 7) {
-            if ((value & DR7_ENABLE_BITS) != 0) {
-                throw new ErrnoException(Errno.ENOSPC);
+            for (int i = 0; i < 4; i++) {
+                if ((value >> (2 * i) & 3) == 0) {
+                    continue;
+                }
+                int type = (int) (value >> (16 + 4 * i) & 3);
+                if (type == 2 || (Ptrace.debugReg(tr, i) & (Ptrace.dr7Length(value, i) - 1)) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if (type == 0 || !Ptrace.thread(tr).engine().stopsExactly()) {
+                    Ptrace.thread(tr).process().kernel().warnOnce("ptrace debug registers",
+                            "ptrace: a hardware breakpoint jlx cannot serve (an instruction one, or no stop stub): ENOSPC");
+                    throw new ErrnoException(Errno.ENOSPC);
+                }
             }
             Ptrace.setDebugReg(tr, 7, value);
         }
     }
-
-    /** DR7's local and global enable bits of the four breakpoints. */
-    private static final long DR7_ENABLE_BITS = 0xff;
 
     private static void checkUserOffset(long addr) throws ErrnoException {
         if ((addr & 7) != 0 || Long.compareUnsigned(addr, USER_SIZE) >= 0) {

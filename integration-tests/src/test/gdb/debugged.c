@@ -1,6 +1,10 @@
-/* A program for gdb to debug under jlx (GdbUnderJlxTest): calls, a global to watch, a thread, a fork. */
+/*
+ * A program for gdb to debug under jlx (GdbUnderJlxTest): calls, a global to watch, a thread, a fork;
+ * with an argument it counts in y forever, for gdb -p to attach to.
+ */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,7 +19,11 @@ static void *worker(void *arg) {
     return arg;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    while (argc > 1) {
+        y++;
+        usleep(100000);
+    }
     int x = 3;
     x = sq(x);
     y = x + 1;

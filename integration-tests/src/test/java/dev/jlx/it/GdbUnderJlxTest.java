@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Debian's gdb running under jlx debugs a guest program through jlx's ptrace(2), /proc/PID/mem and
  * /proc/PID/task: breakpoints (int3), next and step (single steps), finish, a hardware watchpoint,
- * a thread's breakpoint and a fork, started through a shell; its output must be what it prints
+ * a thread's breakpoint and a fork, started through a shell, and gdb -p; its output must be what it prints
  * natively, once what differs legitimately is masked: addresses of mappings the kernel places
  * (libraries, thread stacks), thread and process ids, and the table padding that follows from them.
  * The program's own addresses (gdb turns ASLR off) stay exact.
@@ -53,6 +53,22 @@ class GdbUnderJlxTest {
         assertTrue(out.contains("New value = 20") && out.contains("exited normally"), out);
         Result actual = masked(Jlx.run(argv, Runner.ENV, dir, new byte[0]));
         Result.assertSameAs(expected, actual, String.join(" ", argv));
+    }
+
+    /** gdb -p attaches to a running program (in a sleep: PTRACE_ATTACH's SIGSTOP interrupts it), reads it, detaches. */
+    @org.junit.jupiter.api.Test
+    void attachesToAProcess() throws Throwable {
+        Path program = dir.resolve("debugged");
+        List<String> cc = List.of("gcc", "-g", "-O0", "-pthread", "-o", program.toString(), SOURCE.toString());
+        assertEquals(0, Native.run(cc, Runner.ENV, dir, new byte[0]).status(), "compile " + cc);
+        String script = program + " loop & p=$!; sleep 1; /usr/bin/gdb -batch -nx -p $p -ex 'print y > 0' "
+                + "-ex 'info threads' -ex detach 2>&1; kill $p; wait $p 2>/dev/null; echo $?";
+        List<String> argv = List.of("/bin/sh", "-c", script);
+        Result expected = masked(Native.run(argv, Runner.ENV, dir, new byte[0]));
+        String out = new String(expected.stdout(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("$1 = 1") && out.contains("detached]"), out);
+        Result actual = masked(Jlx.run(argv, Runner.ENV, dir, new byte[0]));
+        Result.assertSameAs(expected, actual, script);
     }
 
     private static Result masked(Result r) {

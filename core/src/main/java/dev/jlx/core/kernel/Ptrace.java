@@ -365,6 +365,7 @@ public final class Ptrace {
     private static final int SS = dev.jlx.abi.Ptrace.SS;
     private static final int DS = dev.jlx.abi.Ptrace.DS;
     private static final int EFLAGS = dev.jlx.abi.Ptrace.EFLAGS;
+    private static final int RIP_INDEX = dev.jlx.abi.Ptrace.RIP;
     /** The EFLAGS bits ptrace may change: CF, PF, AF, ZF, SF, TF, DF, OF, NT, RF, AC (arch/x86 FLAG_MASK). */
     private static final long FLAG_MASK = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x4000 | 0x10000
             | 0x40000;
@@ -396,6 +397,11 @@ public final class Ptrace {
             r[dev.jlx.abi.Ptrace.RAX] = sc[1];
             r[dev.jlx.abi.Ptrace.RCX] = sc[2];
             r[dev.jlx.abi.Ptrace.R11] = sc[3] & 0xffffffffL | USER_FLAGS;
+            if (sc[2] != 0) {
+                // A stop inside the call (a signal's, as PTRACE_ATTACH's SIGSTOP interrupts a sleep):
+                // RIP is past the syscall instruction, as in Linux's pt_regs until a restart moves it back.
+                r[RIP_INDEX] = sc[2];
+            }
         }
         r[CS] = USER_CS;
         r[SS] = USER_DS;

@@ -1,7 +1,7 @@
 /*
  * ptrace(2) as a debugger uses it: an int3 breakpoint written with POKETEXT (SIGTRAP, SI_KERNEL, RIP
  * after the int3), RIP moved back with SETREGS and to elsewhere with POKEUSER, PTRACE_SINGLESTEP
- * through straight code, a jump and a syscall instruction (si_code, RIP, DR6), a fault shown to the
+ * through straight code, a jump and a syscall instruction (si_code, RIP, DR6) and from syscall stops, a fault shown to the
  * tracer (SIGILL) before the tracee dies of it or is moved past it, the debug registers in struct
  * user with a write watchpoint (SIGTRAP TRAP_HWBKPT after the store, DR6's B0), and /proc/PID/mem read and written by the tracer (also code, as FOLL_FORCE) and by the
  * process itself. Addresses are printed as offsets from labels, so runs compare byte for byte.
@@ -223,6 +223,36 @@ int main(void) {
     SHOW("pread own mem_var", pread(fd, &v, 8, (off_t) &mem_var));
     printf("own mem_var %#llx\n", (unsigned long long) v);
     close(fd);
+
+    /* PTRACE_SINGLESTEP from a syscall-entry stop traps as the call returns; from an exit stop, one instruction later. */
+    for (int at_exit = 0; at_exit < 2; at_exit++) {
+        pid = fork();
+        if (pid == 0) {
+            pt(PTRACE_TRACEME, 0, 0, 0);
+            raise(SIGSTOP);
+            syscall(SYS_getppid);
+            _exit(0);
+        }
+        const char *what = at_exit ? "step from exit stop" : "step from entry stop";
+        wait_stop(pid, what);
+        long nr = -1;
+        while (nr != SYS_getppid) {
+            pt(PTRACE_SYSCALL, pid, 0, 0);
+            wait_stop(pid, what);
+            nr = peek(PTRACE_PEEKUSER, pid, offsetof(struct user_regs_struct, orig_rax));
+        }
+        if (at_exit) {
+            pt(PTRACE_SYSCALL, pid, 0, 0);
+            wait_stop(pid, what);
+        }
+        unsigned long long stop_rip = rip_of(pid);
+        SHOW("singlestep", pt(PTRACE_SINGLESTEP, pid, 0, 0));
+        wait_stop(pid, what);
+        printf("%s: rip moved %d, rax is the parent %d\n", what, rip_of(pid) != stop_rip,
+               peek(PTRACE_PEEKUSER, pid, offsetof(struct user_regs_struct, rax)) == getpid());
+        pt(PTRACE_CONT, pid, 0, 0);
+        wait_stop(pid, what);
+    }
 
     /* A fault passed on to the tracee kills it. */
     pid = fork();

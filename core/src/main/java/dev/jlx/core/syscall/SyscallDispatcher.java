@@ -22,6 +22,7 @@ import java.io.PrintStream;
 public final class SyscallDispatcher {
     private final Kernel kernel;
     private final Tracer tracer;
+    private static final int TRAP_BRKPT = 1;
 
     public SyscallDispatcher(Kernel kernel, PrintStream trace) {
         this.kernel = kernel;
@@ -35,6 +36,8 @@ public final class SyscallDispatcher {
         engine.readSyscallRegisters(regs);
         // A tracer may stop the call before it starts, change its number and arguments, or skip it.
         boolean skipped = thread.tracee() != null && kernel.ptrace().syscallEnter(thread, regs);
+        // PTRACE_SINGLESTEP from the entry stop: the call runs and the step traps as it returns.
+        boolean stepsOut = thread.tracee() != null && Ptrace.stepping(thread) && !thread.inStep();
         SyscallEntry entry = skipped ? null : thread.seccompStrict() && !SeccompSyscalls.strictAllows(regs[0])
                 ? SeccompSyscalls.STRICT_KILL : SyscallTable.entry(regs[0]);
         long result;
@@ -96,6 +99,10 @@ public final class SyscallDispatcher {
                 returnTo = rip;
                 moved = true;
             }
+        }
+        if (stepsOut && Ptrace.stepping(thread)) {
+            // Linux's syscall exit work reports the step with SIGTRAP, TRAP_BRKPT (measured on 6.1).
+            thread.process().signalThread(thread, new Siginfo(Signals.SIGTRAP, 0, TRAP_BRKPT, new Siginfo.Fault(0)));
         }
         long restoreMask = thread.takeRestoreMask();
         Siginfo d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null

@@ -107,6 +107,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("sigqueue", t, List.of()));
             cases.add(Arguments.of("pidfd", t, List.of()));
             cases.add(Arguments.of("ptrace", t, List.of()));
+            cases.add(Arguments.of("ptrace2", t, List.of()));
             cases.add(Arguments.of("mlock", t, List.of()));
             cases.add(Arguments.of("misccalls", t, List.of()));
             cases.add(Arguments.of("unmapped", t, List.of()));

@@ -46,6 +46,20 @@ public interface CpuEngine extends AutoCloseable {
     /** Runs from {@code rip} until stopped, a fault, or the end of the guest's code. */
     RunResult run(long rip);
 
+    /**
+     * Runs the one instruction at {@code rip} (PTRACE_SINGLESTEP): {@link RunResult.Kind#STEPPED} when
+     * it completed, else what ended it first (a stop, a fault).
+     */
+    RunResult stepOne(long rip);
+
+    /**
+     * Data watchpoints, as the x86 debug registers' (PTRACE_POKEUSER of DR0-3 and DR7): slot i
+     * watches [address[i], address[i] + length[i]) for writes, and reads too when {@code reads[i]};
+     * a length of 0 leaves the slot empty, nulls clear them all. An access ends the run after its
+     * instruction with {@link RunResult.Kind#WATCHED}. False when this engine cannot watch.
+     */
+    boolean watch(long[] address, int[] length, boolean[] reads);
+
     /** Asks a running engine to return from {@link #run}; callable from any thread. */
     void stop();
 

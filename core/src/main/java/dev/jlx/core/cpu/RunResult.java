@@ -9,6 +9,10 @@ public record RunResult(Kind kind, long address, int interrupt, String detail) {
     public enum Kind {
         /** {@link CpuEngine#stop()} was called (by a syscall handler or another thread). */
         STOPPED,
+        /** {@link CpuEngine#stepOne} ran its instruction. */
+        STEPPED,
+        /** A watched range was accessed (see {@link CpuEngine#watch}); {@code interrupt} holds the slots hit. */
+        WATCHED,
         /** The engine returned by itself, which for a Linux guest means {@code hlt} or a jump to 0. */
         HALTED,
         /** Access to unmapped memory or in violation of the page protection. */
@@ -20,5 +24,6 @@ public record RunResult(Kind kind, long address, int interrupt, String detail) {
     }
 
     static final RunResult STOPPED = new RunResult(Kind.STOPPED, 0, 0, "stopped");
+    static final RunResult STEPPED = new RunResult(Kind.STEPPED, 0, 0, "stepped");
     static final RunResult HALTED = new RunResult(Kind.HALTED, 0, 0, "halted");
 }

@@ -14,7 +14,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,6 +31,8 @@ public final class UnicornEngine implements CpuEngine {
     private static final int UC_HOOK_CODE = 4;
     private static final int UC_HOOK_BLOCK = 8;
     private static final int UC_HOOK_MEM_INVALID = 1008;
+    private static final int UC_HOOK_MEM_READ = 1024;
+    private static final int UC_HOOK_MEM_WRITE = 2048;
     private static final int UC_PROT_EXEC = 4;
     private static final int UC_X86_INS_SYSCALL = 699;
     private static final int UC_X86_INS_CPUID = 113;
@@ -66,6 +70,7 @@ public final class UnicornEngine implements CpuEngine {
     private static final MethodHandle MEM_CALLBACK;
     private static final MethodHandle CODE_CALLBACK;
     private static final MethodHandle CPUID_CALLBACK;
+    private static final MethodHandle WATCH_CALLBACK;
 
     static {
         try {
@@ -80,6 +85,9 @@ public final class UnicornEngine implements CpuEngine {
                     void.class, MemorySegment.class, long.class, int.class, MemorySegment.class));
             MEM_CALLBACK = lookup.findVirtual(UnicornEngine.class, "memoryCallback", MethodType.methodType(
                     boolean.class, MemorySegment.class, int.class, long.class, int.class, long.class,
+                    MemorySegment.class));
+            WATCH_CALLBACK = lookup.findVirtual(UnicornEngine.class, "watchCallback", MethodType.methodType(
+                    void.class, MemorySegment.class, int.class, long.class, int.class, long.class,
                     MemorySegment.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -319,6 +327,18 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public RunResult run(long rip) {
+        return run(rip, 0);
+    }
+
+    @Override
+    public RunResult stepOne(long rip) {
+        RunResult r = run(rip, 1);
+        // Unicorn's instruction count ends the run with uc_emu_stop of its own, no stop of jlx's.
+        return r.kind() == RunResult.Kind.HALTED ? RunResult.STEPPED : r;
+    }
+
+    /** uc_emu_start from {@code rip}, for at most {@code count} instructions (0: no limit). */
+    private RunResult run(long rip, long count) {
         if (takeStop()) {
             // Stopped before it started: RIP must still say where the run would have begun.
             reg(X86Reg.RIP, rip);
@@ -330,7 +350,7 @@ public final class UnicornEngine implements CpuEngine {
         running = true;
         int err;
         try {
-            err = (int) UnicornLibrary.EmuStart.H.invokeExact(uc, rip, 0L, 0L, 0L);
+            err = (int) UnicornLibrary.EmuStart.H.invokeExact(uc, rip, 0L, 0L, count);
         } catch (Throwable t) {
             throw new IllegalStateException("uc_emu_start", t);
         } finally {
@@ -355,6 +375,12 @@ public final class UnicornEngine implements CpuEngine {
                 cpuidFaultRip = -1;
             }
             return pendingFault;
+        }
+        if (watchHits != 0) {
+            int hits = watchHits;
+            watchHits = 0;
+            FLAG.setVolatile(watchFlag, 0L, (byte) 0);
+            return new RunResult(RunResult.Kind.WATCHED, 0, hits, "watchpoint");
         }
         if (err == UC_ERR_INSN_INVALID) {
             return new RunResult(RunResult.Kind.INVALID_INSTRUCTION, reg(X86Reg.RIP), 0, "invalid instruction");
@@ -438,7 +464,7 @@ public final class UnicornEngine implements CpuEngine {
                     }
                     stepper.copyStateFrom(this);
                     stepper.stepSize = 0;
-                    RunResult r = stepper.step(at);
+                    RunResult r = stepper.stepAlone(at);
                     if (r.kind() == RunResult.Kind.MEMORY_FAULT && r.address() == faultAddress) {
                         return at;
                     }
@@ -465,8 +491,8 @@ public final class UnicornEngine implements CpuEngine {
         check("uc_hook_add(code)", invokeHook(arena.allocate(JAVA_LONG), UC_HOOK_CODE, stub));
     }
 
-    /** Runs the one instruction at {@code rip}. */
-    private RunResult step(long rip) {
+    /** Runs the one instruction at {@code rip}, outside any guest thread's run (no stop flag, no runner). */
+    private RunResult stepAlone(long rip) {
         pendingFault = null;
         hookFailure = null;
         int err;
@@ -682,9 +708,97 @@ public final class UnicornEngine implements CpuEngine {
 
     @Override
     public void reset() {
+        watch(null, null, null);
         checked("uc_context_restore", () -> (int) UnicornLibrary.ContextRestore.H.invokeExact(uc, fresh));
         takeStop();
         cpuidFaulting = false;
+    }
+
+    // Watchpoints: a memory hook per watched range notes a hit, and a code hook whose callback is
+    // the stop stub, on a flag of its own, ends the run before the next instruction.
+
+    /** The hooks watchpoints added, to delete when they change; empty for none. */
+    private final List<Long> watchHooks = new ArrayList<>();
+    /** The watched ranges, {start, end} per slot (null for an empty slot). */
+    private long[][] watched = new long[0][];
+    /** The memory hooks' callback (made once per engine). */
+    private MemorySegment watchStub;
+    /** Set by a hit, for the code hook's stub: stop before the next instruction. */
+    private MemorySegment watchFlag;
+    /** The slots hit in this run, as DR6's B0-B3 bits. */
+    private int watchHits;
+    /** How far before a watched range an access may start and still reach it (a 16-byte SSE store). */
+    private static final long WIDEST_ACCESS = 16;
+
+    @Override
+    public boolean watch(long[] address, int[] length, boolean[] reads) {
+        for (long h : watchHooks) {
+            checked("uc_hook_del", () -> (int) UnicornLibrary.HookDel.H.invokeExact(uc, h));
+        }
+        boolean had = !watchHooks.isEmpty();
+        watchHooks.clear();
+        watched = new long[0][];
+        watchHits = 0;
+        boolean any = false;
+        for (int i = 0; address != null && i < address.length; i++) {
+            any |= length[i] != 0;
+        }
+        if (any) {
+            if (StopStub.ADDRESS == null) {
+                return false;
+            }
+            if (watchFlag == null) {
+                watchFlag = arena.allocate(JAVA_BYTE);
+            }
+            FLAG.setVolatile(watchFlag, 0L, (byte) 0);
+            watched = new long[address.length][];
+            MemorySegment handle = arena.allocate(JAVA_LONG);
+            for (int i = 0; i < address.length; i++) {
+                if (length[i] == 0) {
+                    continue;
+                }
+                watched[i] = new long[] {address[i], address[i] + length[i]};
+                if (watchStub == null) {
+                    watchStub = UnicornLibrary.LINKER.upcallStub(WATCH_CALLBACK.bindTo(this),
+                            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS), arena);
+                }
+                int type = UC_HOOK_MEM_WRITE | (reads[i] ? UC_HOOK_MEM_READ : 0);
+                long begin = Math.max(0, address[i] - WIDEST_ACCESS + 1);
+                long end = address[i] + length[i] - 1;
+                addHook(handle, type, watchStub, MemorySegment.ofAddress(i), begin, end);
+            }
+            addHook(handle, UC_HOOK_CODE, StopStub.ADDRESS, watchFlag, 1L, 0L);
+        }
+        if (had || !watchHooks.isEmpty()) {
+            // Translated code and the TLB were made without (or with) the hooks.
+            checked("uc_ctl(TB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TB_FLUSH));
+            checked("uc_ctl(TLB_FLUSH)", () -> (int) UnicornLibrary.CtlNone.H.invokeExact(uc, CTL_WRITE_TLB_FLUSH));
+        }
+        return true;
+    }
+
+    private void addHook(MemorySegment handle, int type, MemorySegment callback, MemorySegment userData, long begin,
+            long end) {
+        try {
+            check("uc_hook_add(watch)", (int) UnicornLibrary.HookAdd.H.invokeExact(uc, handle, type, callback,
+                    userData, begin, end));
+        } catch (EngineException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        watchHooks.add(handle.get(JAVA_LONG, 0));
+    }
+
+    @SuppressWarnings("unused")
+    private void watchCallback(MemorySegment engine, int type, long address, int size, long value,
+            MemorySegment userData) {
+        int slot = (int) userData.address();
+        long[] w = slot < watched.length ? watched[slot] : null;
+        if (w != null && address < w[1] && address + size > w[0]) {
+            watchHits |= 1 << slot;
+            FLAG.setVolatile(watchFlag, 0L, (byte) 1);
+        }
     }
 
     /** Engines are made one at a time, so that a new code buffer among the host's mappings is this one's. */

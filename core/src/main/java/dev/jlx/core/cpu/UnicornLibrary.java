@@ -227,6 +227,11 @@ final class UnicornLibrary {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
     }
 
+    /** uc_err uc_hook_del(uc_engine *uc, uc_hook hh); */
+    static final class HookDel {
+        static final MethodHandle H = bind("uc_hook_del", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
     /** uc_err uc_mem_map_ptr(uc_engine *uc, uint64_t address, size_t size, uint32_t perms, void *ptr); */
     static final class MemMapPtr {
         static final MethodHandle H = bind("uc_mem_map_ptr",

@@ -88,6 +88,10 @@ abstract class PseudoFs implements FileSystem {
                 type = FileMode.S_IFREG;
                 size = f.size();
             }
+            case PseudoNode.Positional f -> {
+                type = FileMode.S_IFREG;
+                size = 0;
+            }
             case PseudoNode.Link l -> {
                 type = FileMode.S_IFLNK;
                 size = l.size();
@@ -185,7 +189,8 @@ abstract class PseudoFs implements FileSystem {
         if ((flags & OpenFlags.O_PATH) == 0) {
             check(node, (access != OpenFlags.O_WRONLY ? Fcntl.R_OK : 0) | (write ? MAY_WRITE : 0));
         }
-        return new Opened(node);
+        return new Opened(node, node instanceof PseudoNode.Positional f && (flags & OpenFlags.O_PATH) == 0
+                ? f.opener().open() : null);
     }
 
     @Override
@@ -197,6 +202,7 @@ abstract class PseudoFs implements FileSystem {
         for (Map.Entry<String, PseudoNode> e : dir.entries().get().entrySet()) {
             int type = switch (e.getValue()) {
                 case PseudoNode.File f -> FileMode.S_IFREG;
+                case PseudoNode.Positional f -> FileMode.S_IFREG;
                 case PseudoNode.Link l -> FileMode.S_IFLNK;
                 case PseudoNode.Dir d -> FileMode.S_IFDIR;
             };
@@ -311,11 +317,14 @@ abstract class PseudoFs implements FileSystem {
      */
     private final class Opened extends SyntheticFile {
         private final PseudoNode node;
+        /** A {@link PseudoNode.Positional} file's open state; null for others. */
+        private final PseudoNode.Positioned positioned;
         private byte[] made;
         private long offset;
 
-        Opened(PseudoNode node) {
+        Opened(PseudoNode node, PseudoNode.Positioned positioned) {
             this.node = node;
+            this.positioned = positioned;
         }
 
         private PseudoNode.File file() throws ErrnoException {
@@ -334,6 +343,9 @@ abstract class PseudoFs implements FileSystem {
 
         @Override
         public synchronized int pread(MemorySegment dst, long at) throws ErrnoException {
+            if (positioned != null) {
+                return positioned.pread(dst, at);
+            }
             PseudoNode.File f = file();
             if (at == 0 || made == null) {
                 made = f.content().get();
@@ -348,11 +360,21 @@ abstract class PseudoFs implements FileSystem {
 
         @Override
         public int write(MemorySegment src) throws ErrnoException {
+            if (positioned != null) {
+                synchronized (this) {
+                    int n = positioned.pwrite(src, offset);
+                    offset += n;
+                    return n;
+                }
+            }
             return pwrite(src, offset);
         }
 
         @Override
         public int pwrite(MemorySegment src, long at) throws ErrnoException {
+            if (positioned != null) {
+                return positioned.pwrite(src, at);
+            }
             PseudoNode.File f = file();
             if (f.sink() == null) {
                 throw new ErrnoException(f.readOnly());

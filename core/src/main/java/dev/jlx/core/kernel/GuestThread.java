@@ -584,6 +584,11 @@ public final class GuestThread {
         Thread.interrupted();
         Ptrace.leftSyscall(this);
         Siginfo d = process.nextDelivery(this);
+        long moved = tracee != null ? Ptrace.takeNewRip(this) : -1;
+        if (moved != -1) {
+            // The tracer moved RIP in the signal-delivery stop.
+            at = moved;
+        }
         if (d == null) {
             return at;
         }
@@ -643,7 +648,8 @@ public final class GuestThread {
             RunToken token = process.space().runToken();
             token.acquire(engine);
             try {
-                at = afterRun(engine.run(at));
+                inStepRun = false;
+                at = afterRun(tracee != null && Ptrace.stepping(this) ? stepped(at) : engine.run(at));
             } finally {
                 token.release();
             }
@@ -684,6 +690,8 @@ public final class GuestThread {
         }
         return switch (r.kind()) {
             case STOPPED -> deliverAsync(rseqFixup(engine.reg(X86Reg.RIP)));
+            case STEPPED -> stepTrap();
+            case WATCHED -> watchTrap(r.interrupt());
             case HALTED -> fault(Signals.SIGSEGV, Signals.SI_KERNEL, 0, "hlt or jump to address 0 in user mode");
             case MEMORY_FAULT -> memoryFault(r);
             case INVALID_INSTRUCTION -> fault(Signals.SIGILL, ILL_ILLOPN, r.address(),
@@ -766,6 +774,62 @@ public final class GuestThread {
         return true;
     }
 
+    /** The instruction a single step began at (PTRACE_SINGLESTEP). */
+    private long stepFrom;
+
+    private boolean inStep;
+
+    /** Whether the last run was a single step (its watchpoint trap is also the step's). */
+    private boolean inStepRun;
+
+    private RunResult stepped(long at) {
+        stepFrom = at;
+        inStepRun = true;
+        inStep = true;
+        try {
+            return engine.stepOne(at);
+        } finally {
+            inStep = false;
+        }
+    }
+
+    /** Whether the engine is running a single step (a syscall made in it is the stepped instruction). */
+    public boolean inStep() {
+        return inStep;
+    }
+
+    /**
+     * A single step has run its instruction: SIGTRAP, as the debug exception sends it (TRAP_TRACE,
+     * DR6's BS bit); after a {@code syscall} instruction it is the one Linux's syscall exit sends a
+     * stepping task (TRAP_BRKPT, DR6 left as it was), as measured on Linux 6.1.
+     */
+    private long stepTrap() {
+        long rip = engine.reg(X86Reg.RIP);
+        byte[] insn = process.space().read(stepFrom, 2);
+        if (insn.length == 2 && insn[0] == 0x0f && insn[1] == 0x05 && rip == stepFrom + 2) {
+            return fault(Signals.SIGTRAP, TRAP_BRKPT, 0, "single step over a syscall");
+        }
+        Ptrace.debugTrap(this, DR6_BS);
+        return fault(Signals.SIGTRAP, TRAP_TRACE, rip, "single step");
+    }
+
+    /**
+     * A watchpoint's access has completed: SIGTRAP as the debug exception sends it, DR6 with the
+     * slots hit (and BS when the access was a single step's), TRAP_HWBKPT (TRAP_TRACE for a step).
+     */
+    private long watchTrap(int hits) {
+        boolean step = inStepRun;
+        Ptrace.debugTrap(this, hits | (step ? DR6_BS : 0));
+        return fault(Signals.SIGTRAP, step ? TRAP_TRACE : TRAP_HWBKPT, engine.reg(X86Reg.RIP), "watchpoint");
+    }
+
+    private static final int TRAP_HWBKPT = 4;
+
+    /** DR6's single-step bit. */
+    private static final long DR6_BS = 0x4000;
+    private static final int TRAP_BRKPT = 1;
+    private static final int TRAP_TRACE = 2;
+
     /** si_code values of the signals a CPU fault raises. */
     private static final int SEGV_MAPERR = 1;
     private static final int SEGV_ACCERR = 2;
@@ -788,7 +852,8 @@ public final class GuestThread {
         int sig = Signals.SIGSEGV;
         long rip = engine.reg(X86Reg.RIP);
         // The faulting instruction goes into a handler's frame, and into a core file (RLIMIT_CORE).
-        if ((handles(sig) || process.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_CORE) != 0) && r.address() != rip) {
+        if ((handles(sig) || tracee != null || process.rlimits().soft(dev.jlx.abi.Resource.RLIMIT_CORE) != 0)
+                && r.address() != rip) {
             rip = engine.faultingInstruction(rip, r.address(), process.space());
             engine.reg(X86Reg.RIP, rip);
         }
@@ -805,16 +870,36 @@ public final class GuestThread {
     }
 
     private long fault(int sig, int code, long address, String why) {
+        return fault(new Siginfo(sig, 0, code, new Siginfo.Fault(address)), why);
+    }
+
+    /**
+     * A signal the CPU raises (force_sig): a traced thread first shows it to its tracer in a
+     * signal-delivery stop, which may drop it, change it, or move RIP.
+     */
+    private long fault(Siginfo info, String why) {
         long rip = engine.reg(X86Reg.RIP);
+        if (tracee != null) {
+            Ptrace.leftSyscall(this);
+            info = process.kernel().ptrace().signalStop(this, info, true);
+            long moved = Ptrace.takeNewRip(this);
+            if (moved != -1) {
+                rip = moved;
+                engine.reg(X86Reg.RIP, rip);
+            }
+            if (info == null || ending()) {
+                return rip;
+            }
+        }
+        int sig = info.signo();
         if (!handles(sig)) {
-            fatal(new Siginfo(sig, 0, code, new Siginfo.Fault(address)), why);
+            fatal(info, why);
             return rip;
         }
         long[] regs = SignalFrames.registers(engine);
         regs[SignalFrames.RIP] = rip;
         try {
-            return SignalFrames.deliver(this, new Siginfo(sig, 0, code, new Siginfo.Fault(address)), regs,
-                    signalMask());
+            return SignalFrames.deliver(this, info, regs, signalMask());
         } catch (dev.jlx.core.ErrnoException e) {
             fatal(Signals.SIGSEGV, "no room for the frame of " + Signals.name(sig) + " after " + why);
             return rip;

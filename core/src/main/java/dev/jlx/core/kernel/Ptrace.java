@@ -45,6 +45,14 @@ public final class Ptrace {
         /** How the tracer resumed it: the signal to deliver and whether syscalls stop it. */
         private int resumeSignal;
         private boolean syscalls;
+        /** PTRACE_SINGLESTEP: the thread runs one instruction and traps (Linux's TIF_SINGLESTEP). */
+        private boolean step;
+        /** Where the tracer moved RIP in the last stop, for the thread to resume there; -1 for nowhere. */
+        private long newRip = -1;
+        /** The debug registers as the tracer sees them (u_debugreg): DR0-3, DR6 as Linux's virtual_dr6, DR7. */
+        private final long[] debugRegs = new long[8];
+        /** The tracer changed DR0-3 or DR7: the thread gives its engine the watchpoints as it resumes. */
+        private boolean debugChanged;
         private boolean listen;
         /** A trap to take at the next chance (a new child's first stop, PTRACE_INTERRUPT): its status, or 0. */
         private int pendingTrap;
@@ -81,6 +89,25 @@ public final class Ptrace {
     private static final int SIGTRAP = Signals.SIGTRAP;
 
     // ---- the tracer's requests -------------------------------------------------------------
+
+    /**
+     * __ptrace_may_access with PTRACE_MODE_REALCREDS: the caller's own process, or one whose real,
+     * effective and saved ids all are the caller's real ones and which is dumpable; CAP_SYS_PTRACE
+     * passes both checks. EPERM otherwise.
+     */
+    public static void checkAccess(GuestProcess caller, GuestProcess target) throws ErrnoException {
+        if (caller == target) {
+            return;
+        }
+        GuestProcess.Credentials c = caller.credentials();
+        GuestProcess.Credentials o = target.credentials();
+        boolean capable = c.capable(GuestProcess.CAP_SYS_PTRACE);
+        boolean sameIds = c.uid() == o.uid() && c.uid() == o.euid() && c.uid() == o.suid()
+                && c.gid() == o.gid() && c.gid() == o.egid() && c.gid() == o.sgid();
+        if (!capable && (!sameIds || target.dumpable() != 1)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+    }
 
     /**
      * PTRACE_TRACEME: the caller's parent traces it. EPERM when it is traced already, or when its
@@ -192,6 +219,7 @@ public final class Ptrace {
                 }
                 tr.resumeSignal = (int) sig;
                 tr.syscalls = request == dev.jlx.abi.Ptrace.PTRACE_SYSCALL;
+                tr.step = request == dev.jlx.abi.Ptrace.PTRACE_SINGLESTEP;
             }
             if (request == dev.jlx.abi.Ptrace.PTRACE_DETACH) {
                 detach(tr);
@@ -337,6 +365,7 @@ public final class Ptrace {
     private static final int SS = dev.jlx.abi.Ptrace.SS;
     private static final int DS = dev.jlx.abi.Ptrace.DS;
     private static final int EFLAGS = dev.jlx.abi.Ptrace.EFLAGS;
+    private static final int RIP_INDEX = dev.jlx.abi.Ptrace.RIP;
     /** The EFLAGS bits ptrace may change: CF, PF, AF, ZF, SF, TF, DF, OF, NT, RF, AC (arch/x86 FLAG_MASK). */
     private static final long FLAG_MASK = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x4000 | 0x10000
             | 0x40000;
@@ -368,6 +397,11 @@ public final class Ptrace {
             r[dev.jlx.abi.Ptrace.RAX] = sc[1];
             r[dev.jlx.abi.Ptrace.RCX] = sc[2];
             r[dev.jlx.abi.Ptrace.R11] = sc[3] & 0xffffffffL | USER_FLAGS;
+            if (sc[2] != 0) {
+                // A stop inside the call (a signal's, as PTRACE_ATTACH's SIGSTOP interrupts a sleep):
+                // RIP is past the syscall instruction, as in Linux's pt_regs until a restart moves it back.
+                r[RIP_INDEX] = sc[2];
+            }
         }
         r[CS] = USER_CS;
         r[SS] = USER_DS;
@@ -376,6 +410,77 @@ public final class Ptrace {
 
     /** IF and EFLAGS' reserved bit 1, set whenever user code runs (Unicorn keeps neither). */
     private static final long USER_FLAGS = 0x202;
+
+    /**
+     * Where the tracer moved {@code t}'s RIP in its last stop (SETREGS, POKEUSER, SETREGSET), which the
+     * thread resumes at instead of where it stopped; -1 when it did not. Taken once.
+     */
+    public static long takeNewRip(GuestThread t) {
+        Tracee tr = t.tracee();
+        if (tr == null || tr.newRip == -1) {
+            return -1;
+        }
+        long rip = tr.newRip;
+        tr.newRip = -1;
+        return rip;
+    }
+
+    /** Whether the tracer resumed {@code t} with PTRACE_SINGLESTEP. */
+    public static boolean stepping(GuestThread t) {
+        Tracee tr = t.tracee();
+        return tr != null && tr.tracer != null && tr.step;
+    }
+
+    /** The tracee's debug register {@code n} as PEEKUSER reads it. */
+    public static long debugReg(Tracee tr, int n) {
+        return tr.debugRegs[n];
+    }
+
+    public static void setDebugReg(Tracee tr, int n, long value) {
+        tr.debugRegs[n] = value;
+        tr.debugChanged |= n != 6;
+    }
+
+    /**
+     * The watchpoints DR0-3 and DR7 enable go to the engine, on the tracee's own thread (as Linux
+     * installs ptrace's breakpoints when the task next runs); none once the tracer has let it go.
+     */
+    private static void applyDebugRegs(Tracee tr) {
+        if (!tr.debugChanged) {
+            return;
+        }
+        tr.debugChanged = false;
+        long dr7 = tr.tracer == null ? 0 : tr.debugRegs[7];
+        long[] address = new long[4];
+        int[] length = new int[4];
+        boolean[] reads = new boolean[4];
+        for (int i = 0; i < 4; i++) {
+            if ((dr7 >> (2 * i) & 3) != 0) {
+                address[i] = tr.debugRegs[i];
+                length[i] = dr7Length(dr7, i);
+                reads[i] = (dr7 >> (16 + 4 * i) & 3) == 3;
+            }
+        }
+        tr.thread.engine().watch(address, length, reads);
+    }
+
+    /** The length DR7 gives breakpoint {@code i}: LEN 00, 01, 11, 10 are 1, 2, 4, 8 bytes. */
+    public static int dr7Length(long dr7, int i) {
+        return switch ((int) (dr7 >> (18 + 4 * i) & 3)) {
+            case 0 -> 1;
+            case 1 -> 2;
+            case 3 -> 4;
+            default -> 8;
+        };
+    }
+
+    /** A debug trap of {@code t} (a single step: DR6's BS; a watchpoint: its B0-3 bit) shows in its DR6. */
+    public static void debugTrap(GuestThread t, long dr6Bits) {
+        Tracee tr = t.tracee();
+        if (tr != null) {
+            tr.debugRegs[6] = dr6Bits;
+        }
+    }
 
     /** The thread is back in guest code (a stop between two blocks): its registers are the engine's. */
     public static void leftSyscall(GuestThread t) {
@@ -417,6 +522,7 @@ public final class Ptrace {
      */
     private int stop(Tracee tr, Kind kind, int status, long[] regs, Siginfo info, boolean holdsToken) {
         GuestThread t = tr.thread;
+        long rip = regs[dev.jlx.abi.Ptrace.RIP];
         RunToken token = t.process().space().runToken();
         t.setSleeping(true);
         if (holdsToken) {
@@ -477,6 +583,9 @@ public final class Ptrace {
             tr.resumeSignal = 0;
             changed = tr.regsChanged;
             regs = tr.regs;
+            if (changed && regs[dev.jlx.abi.Ptrace.RIP] != rip) {
+                tr.newRip = regs[dev.jlx.abi.Ptrace.RIP];
+            }
             tr.lastSiginfo = tr.siginfo;
             tr.siginfo = null;
         }
@@ -487,6 +596,7 @@ public final class Ptrace {
         if (changed) {
             writeBack(t.engine(), regs);
         }
+        applyDebugRegs(tr);
         return sig;
     }
 
@@ -855,6 +965,8 @@ public final class Ptrace {
     }
 
     private void detach(Tracee tr) {
+        // flush_ptrace_hw_breakpoint: the thread drops the tracer's watchpoints as it runs on.
+        tr.debugChanged |= tr.debugRegs[7] != 0;
         tr.tracer = null;
         tracees.remove(tr);
         tr.thread.setTracee(null);

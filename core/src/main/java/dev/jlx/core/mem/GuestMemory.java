@@ -67,6 +67,31 @@ public final class GuestMemory {
         space.codeWritten(address, 8);
     }
 
+    /**
+     * access_remote_vm with FOLL_FORCE (/proc/PID/mem): copies between {@code buf} and this memory
+     * from {@code address}, also into mappings the process may only read or run (whose translated
+     * code is dropped); returns how many bytes moved before the first address not mapped.
+     */
+    public long transferForced(long address, MemorySegment buf, boolean write) {
+        long done = 0;
+        while (done < buf.byteSize()) {
+            MemorySegment s;
+            try {
+                s = slice(address + done, buf.byteSize() - done, false);
+            } catch (ErrnoException unmapped) {
+                break;
+            }
+            if (write) {
+                MemorySegment.copy(buf, done, s, 0, s.byteSize());
+                space.codeWritten(address + done, s.byteSize());
+            } else {
+                MemorySegment.copy(s, 0, buf, done, s.byteSize());
+            }
+            done += s.byteSize();
+        }
+        return done;
+    }
+
     public byte readByte(long address) throws ErrnoException {
         return slice(address, 1, false).get(JAVA_BYTE, 0);
     }

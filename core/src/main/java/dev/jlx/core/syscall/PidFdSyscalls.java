@@ -9,6 +9,7 @@ import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.PidFd;
+import dev.jlx.core.kernel.Ptrace;
 
 /** Process descriptors: pidfd_open, pidfd_send_signal, pidfd_getfd (kernel/pid.c, kernel/signal.c). */
 final class PidFdSyscalls {
@@ -148,22 +149,8 @@ final class PidFdSyscalls {
         return FileSyscalls.installNew(t.process(), file, true);
     }
 
-    /**
-     * __ptrace_may_access with PTRACE_MODE_REALCREDS: the caller's own process, or one whose real,
-     * effective and saved ids all are the caller's real ones and which is dumpable; CAP_SYS_PTRACE
-     * passes both checks. EPERM otherwise.
-     */
+    /** __ptrace_may_access with PTRACE_MODE_REALCREDS (see {@link Ptrace#checkAccess}). */
     static void checkPtraceAccess(GuestProcess caller, GuestProcess target) throws ErrnoException {
-        if (caller == target) {
-            return;
-        }
-        GuestProcess.Credentials c = caller.credentials();
-        GuestProcess.Credentials o = target.credentials();
-        boolean capable = c.capable(GuestProcess.CAP_SYS_PTRACE);
-        boolean sameIds = c.uid() == o.uid() && c.uid() == o.euid() && c.uid() == o.suid()
-                && c.gid() == o.gid() && c.gid() == o.egid() && c.gid() == o.sgid();
-        if (!capable && (!sameIds || target.dumpable() != 1)) {
-            throw new ErrnoException(Errno.EPERM);
-        }
+        Ptrace.checkAccess(caller, target);
     }
 }

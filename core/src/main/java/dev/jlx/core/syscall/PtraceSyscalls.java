@@ -62,7 +62,7 @@ final class PtraceSyscalls {
             return 0;
         }
         if (request == PTRACE_CONT || request == PTRACE_SYSCALL || request == PTRACE_DETACH
-                || request == PTRACE_LISTEN) {
+                || request == PTRACE_LISTEN || request == PTRACE_SINGLESTEP) {
             ptrace.resume(me, pid, (int) request, data);
             return 0;
         }
@@ -192,13 +192,23 @@ final class PtraceSyscalls {
         }
     }
 
+    /** DR6's bits that read as 1 (Linux keeps virtual_dr6 with them flipped: ptrace_get_debugreg). */
+    private static final long DR6_RESERVED = 0xffff0ff0L;
+
     /**
-     * PTRACE_PEEKUSR: an aligned offset into struct user (EIO otherwise): the registers, 0 for the
-     * debug registers (jlx sets no hardware breakpoints) and for the rest.
+     * PTRACE_PEEKUSR: an aligned offset into struct user (EIO otherwise): the registers, the debug
+     * registers (DR6 with the single-step bit of the last step), 0 for the rest.
      */
     private static long peekUser(Ptrace.Tracee tr, long addr) throws ErrnoException {
         checkUserOffset(addr);
-        return addr < USER_REGS_SIZE ? Ptrace.regs(tr)[(int) (addr / 8)] : 0;
+        if (addr < USER_REGS_SIZE) {
+            return Ptrace.regs(tr)[(int) (addr / 8)];
+        }
+        if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 64) {
+            int n = (int) (addr - USER_DEBUGREG) / 8;
+            return n == 6 ? Ptrace.debugReg(tr, 6) ^ DR6_RESERVED : n == 4 || n == 5 ? 0 : Ptrace.debugReg(tr, n);
+        }
+        return 0;
     }
 
     private static void pokeUser(Ptrace.Tracee tr, long addr, long value) throws ErrnoException {
@@ -207,9 +217,45 @@ final class PtraceSyscalls {
             long[] r = Ptrace.regs(tr);
             r[(int) (addr / 8)] = value;
             Ptrace.setRegs(tr, r);
-        } else if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 64 && value != 0) {
-            // A hardware breakpoint or watchpoint: Unicorn has no debug registers to give it to.
-            throw new ErrnoException(Errno.EIO);
+        } else if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 64) {
+            pokeDebugReg(tr, (int) (addr - USER_DEBUGREG) / 8, value);
+        }
+    }
+
+    /** The user-space addresses a breakpoint may watch (TASK_SIZE_MAX less a page, as arch_check_bp_in_kernelspace). */
+    private static final long TASK_SIZE = 0x7ffffffff000L;
+
+    /**
+     * A debug register (ptrace_set_debugreg): DR0-3 hold addresses (EINVAL for a kernel one), DR6 its
+     * status, DR7 enables data watchpoints (write, or read and write) of 1, 2, 4 or 8 aligned bytes,
+     * which the engine watches with memory hooks. An instruction breakpoint (R/W 00) is refused
+     * with ENOSPC, as Linux's when no slot is left, an I/O one or a misaligned range with EINVAL
+     * (hw_breakpoint_arch_parse); a debugger then falls back to int3 breakpoints.
+     */
+    private static void pokeDebugReg(Ptrace.Tracee tr, int n, long value) throws ErrnoException {
+        if (n < 4) {
+            if (Long.compareUnsigned(value, TASK_SIZE) >= 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            Ptrace.setDebugReg(tr, n, value);
+        } else if (n == 6) {
+            Ptrace.setDebugReg(tr, 6, value ^ DR6_RESERVED);
+        } else if (n == 7) {
+            for (int i = 0; i < 4; i++) {
+                if ((value >> (2 * i) & 3) == 0) {
+                    continue;
+                }
+                int type = (int) (value >> (16 + 4 * i) & 3);
+                if (type == 2 || (Ptrace.debugReg(tr, i) & (Ptrace.dr7Length(value, i) - 1)) != 0) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                if (type == 0 || !Ptrace.thread(tr).engine().stopsExactly()) {
+                    Ptrace.thread(tr).process().kernel().warnOnce("ptrace debug registers",
+                            "ptrace: a hardware breakpoint jlx cannot serve (an instruction one, or no stop stub): ENOSPC");
+                    throw new ErrnoException(Errno.ENOSPC);
+                }
+            }
+            Ptrace.setDebugReg(tr, 7, value);
         }
     }
 

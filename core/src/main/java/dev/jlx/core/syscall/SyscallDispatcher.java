@@ -9,6 +9,7 @@ import dev.jlx.core.cpu.CpuEngine;
 import dev.jlx.core.fs.FdTable;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.kernel.Ptrace;
 import dev.jlx.core.kernel.SignalFrames;
 import dev.jlx.core.mem.RunToken;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.io.PrintStream;
 public final class SyscallDispatcher {
     private final Kernel kernel;
     private final Tracer tracer;
+    private static final int TRAP_BRKPT = 1;
 
     public SyscallDispatcher(Kernel kernel, PrintStream trace) {
         this.kernel = kernel;
@@ -41,6 +43,8 @@ public final class SyscallDispatcher {
         }
         // A tracer may stop the call before it starts, change its number and arguments, or skip it.
         boolean skipped = thread.tracee() != null && kernel.ptrace().syscallEnter(thread, regs);
+        // PTRACE_SINGLESTEP from the entry stop: the call runs and the step traps as it returns.
+        boolean stepsOut = thread.tracee() != null && Ptrace.stepping(thread) && !thread.inStep();
         SyscallEntry entry = skipped ? null : thread.seccompStrict() && !SeccompSyscalls.strictAllows(regs[0])
                 ? SeccompSyscalls.STRICT_KILL : SyscallTable.entry(regs[0]);
         long result;
@@ -94,12 +98,36 @@ public final class SyscallDispatcher {
             engine.stop();
             return;
         }
+        // Where the call returns to: after its instruction, unless a tracer moved RIP in one of its stops.
+        long returnTo = regs[7] + 2;
+        boolean moved = false;
         if (thread.tracee() != null) {
             result = kernel.ptrace().syscallExit(thread, regs, result);
+            long rip = Ptrace.takeNewRip(thread);
+            if (rip != -1) {
+                returnTo = rip;
+                moved = true;
+            }
+        }
+        if (stepsOut && Ptrace.stepping(thread)) {
+            // Linux's syscall exit work reports the step with SIGTRAP, TRAP_BRKPT (measured on 6.1).
+            thread.process().signalThread(thread, new Siginfo(Signals.SIGTRAP, 0, TRAP_BRKPT, new Siginfo.Fault(0)));
         }
         long restoreMask = thread.takeRestoreMask();
         Siginfo d = (thread.process().pendingSignals() | thread.pendingSignals()) == 0 ? null
                 : deliverable(thread);
+        if (thread.tracee() != null) {
+            long rip = Ptrace.takeNewRip(thread);
+            if (rip != -1) {
+                returnTo = rip;
+                moved = true;
+            }
+            if (Ptrace.stepping(thread) && !thread.inStep()) {
+                // PTRACE_SINGLESTEP from a stop in this call: the engine stops after it, and the
+                // thread's run loop takes the step (the engine runs on freely otherwise).
+                moved = true;
+            }
+        }
         if (thread.process().stopped()) {
             // Job control: a stopped process's threads wait here, after their call, until SIGCONT
             // (or a stop signal just taken from the pending set has stopped it).
@@ -116,6 +144,11 @@ public final class SyscallDispatcher {
             if (restoreMask != -1) {
                 thread.setSignalMask(restoreMask);
             }
+            if (moved) {
+                engine.writeSyscallResult(result, regs[7] + 2, regs[8]);
+                thread.resumeAt(returnTo);
+                return;
+            }
             if (result == -Errno.EINTR.number() && restartable && entry != null && entry.restartable()) {
                 // No handler runs (a stop signal stopped the process and SIGCONT woke it, as after a
                 // terminal's SIGTTIN): the call starts again, as Linux's ERESTARTSYS without a handler.
@@ -131,13 +164,13 @@ public final class SyscallDispatcher {
         long[] gregs = SignalFrames.registers(engine);
         gregs[SignalFrames.RCX] = regs[7] + 2;
         gregs[SignalFrames.R11] = regs[8];
-        if (result == -Errno.EINTR.number() && restartable && entry != null && entry.restartable()
+        if (!moved && result == -Errno.EINTR.number() && restartable && entry != null && entry.restartable()
                 && (restartAlways || (thread.process().signalActions().flags(d.signo()) & SignalFrames.SA_RESTART) != 0)) {
             gregs[SignalFrames.RAX] = regs[0];
             gregs[SignalFrames.RIP] = regs[7];
         } else {
             gregs[SignalFrames.RAX] = result;
-            gregs[SignalFrames.RIP] = regs[7] + 2;
+            gregs[SignalFrames.RIP] = returnTo;
         }
         try {
             long handler = SignalFrames.deliver(thread, d, gregs,

@@ -452,6 +452,10 @@ public final class ProcTree {
             file("stat", 0444, () -> ProcessFiles.stat(p, t, whole));
             file("statm", 0444, () -> ProcessFiles.statm(p));
             file("maps", 0444, () -> MemoryMap.maps(MemoryMap.regions(p)));
+            map.put("mem", new PseudoNode.Positional(meta(ino + next++, 0600), () -> {
+                alive(() -> null).get();
+                return ProcessFiles.memory(p);
+            }));
             link("cwd", p::cwd);
             link("root", () -> ByteString.ROOT);
             link("exe", () -> {

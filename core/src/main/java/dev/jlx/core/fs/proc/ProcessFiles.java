@@ -1,5 +1,10 @@
 package dev.jlx.core.fs.proc;
 
+import dev.jlx.abi.Errno;
+import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.kernel.Ptrace;
+import dev.jlx.core.mem.GuestMemory;
+import java.lang.foreign.MemorySegment;
 import dev.jlx.abi.Fcntl;
 import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
@@ -32,6 +37,42 @@ import java.util.SequencedMap;
  * capabilities (jlx grants none), no controlling terminal.
  */
 final class ProcessFiles {
+    /**
+     * /proc/PID/mem opened by the caller (mem_open): its own process's memory, or that of one it may
+     * ptrace (PTRACE_MODE_ATTACH; EACCES otherwise). Reads and writes go to the address space the
+     * process had at the open, as FOLL_FORCE accesses (code too), up to the first address that is
+     * not mapped; EIO when not a byte moved (mem_rw).
+     */
+    static PseudoNode.Positioned memory(GuestProcess p) throws ErrnoException {
+        GuestThread caller = Kernel.caller();
+        if (caller != null) {
+            try {
+                Ptrace.checkAccess(caller.process(), p);
+            } catch (ErrnoException e) {
+                throw new ErrnoException(Errno.EACCES);
+            }
+        }
+        GuestMemory m = p.space().memory();
+        return new PseudoNode.Positioned() {
+            @Override
+            public int pread(MemorySegment dst, long at) throws ErrnoException {
+                return moved(m.transferForced(at, dst, false));
+            }
+
+            @Override
+            public int pwrite(MemorySegment src, long at) throws ErrnoException {
+                return moved(m.transferForced(at, src, true));
+            }
+        };
+    }
+
+    private static int moved(long n) throws ErrnoException {
+        if (n == 0) {
+            throw new ErrnoException(Errno.EIO);
+        }
+        return (int) n;
+    }
+
     private static final long PAGE = AddressSpace.PAGE;
     /** SIG_IGN: a disposition that ignores the signal. */
     private static final long SIG_IGN = 1;

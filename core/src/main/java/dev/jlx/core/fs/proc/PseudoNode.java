@@ -41,6 +41,26 @@ public sealed interface PseudoNode {
     record File(Meta meta, long size, Source<byte[]> content, Sink sink, Errno readOnly) implements PseudoNode {}
 
     /**
+     * A regular file read and written at positions, never made whole (/proc/PID/mem, analogous to a
+     * proc file with its own read and write operations): {@code opener} makes the checks Linux
+     * makes at open and binds what the open file reaches.
+     */
+    record Positional(Meta meta, Opener opener) implements PseudoNode {}
+
+    /** Opens a {@link Positional} file for the caller. */
+    @FunctionalInterface
+    interface Opener {
+        Positioned open() throws ErrnoException;
+    }
+
+    /** An open {@link Positional} file: reads and writes at an offset, returning how many bytes moved. */
+    interface Positioned {
+        int pread(java.lang.foreign.MemorySegment dst, long at) throws ErrnoException;
+
+        int pwrite(java.lang.foreign.MemorySegment src, long at) throws ErrnoException;
+    }
+
+    /**
      * A directory: its entries in readdir order, and, when entries would be costly to list (every
      * process), a lookup of one name (null otherwise).
      */

@@ -271,12 +271,12 @@ static void files(void) {
     next_sqe(OP_OPENAT, AT_FDCWD, (uintptr_t) "uring-new", 0, 0, 10)->op_flags = O_CREAT | O_WRONLY;
     ((struct sqe *) &sqes[(*sq_tail - 1) & *sq_mask])->len = 0600;
     submit_wait("openat", 1, 1);
-    struct statx stx;
-    memset(&stx, 0, sizeof stx);
-    struct sqe *s = next_sqe(OP_STATX, AT_FDCWD, (uintptr_t) "uring-file", STATX_SIZE, (uintptr_t) &stx, 11);
+    /* struct statx (musl has none): stx_size at 40; STATX_SIZE is 0x200. */
+    uint64_t stx[32];
+    memset(stx, 0, sizeof stx);
+    next_sqe(OP_STATX, AT_FDCWD, (uintptr_t) "uring-file", 0x200, (uintptr_t) stx, 11);
     submit_wait("statx", 1, 1);
-    (void) s;
-    printf("  size %llu\n", (unsigned long long) stx.stx_size);
+    printf("  size %llu\n", (unsigned long long) stx[5]);
     int nfd = open("uring-new", O_RDONLY);
     next_sqe(OP_CLOSE, nfd, 0, 0, 0, 12);
     submit_wait("close", 1, 1);
@@ -540,7 +540,11 @@ int main(void) {
     printf("link: %s\n", link);
     map_rings(&p);
     next_sqe(OP_NOP, 0, 0, 0, 0, 1234);
-    submit_wait("nop", 1, 1);
+    show("nop submitted", enter(1, 0, 0, NULL, 0));
+    struct pollfd pf = {ring_fd, POLLIN | POLLOUT, 0};
+    show("ring poll", poll(&pf, 1, 0));
+    printf("  %s%s\n", pf.revents & POLLIN ? "IN " : "", pf.revents & POLLOUT ? "OUT" : "");
+    submit_wait("nop reaped", 0, 1);
     files();
     later();
     timeouts();

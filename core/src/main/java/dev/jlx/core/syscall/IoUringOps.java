@@ -619,7 +619,13 @@ final class IoUringOps {
      * cancellation meanwhile; once ready, a POLL_ADD completes with the ready events, another
      * request runs on a thread of its own.
      */
-    private static void arm(Ctx c, Request r, OpenFile f, int events, Completion done) {
+    private static void arm(Ctx c, Request r, OpenFile f, int events, Completion completion) {
+        // The request holds its file while it waits, as Linux's does (a close of the descriptor meanwhile does not end it).
+        f.retain();
+        Completion done = (res, waited) -> {
+            closeQuietly(f);
+            completion.complete(res, waited);
+        };
         AtomicBoolean fired = new AtomicBoolean();
         Readiness rd = f.readiness();
         Readiness.Watch[] watch = new Readiness.Watch[1];
@@ -681,15 +687,19 @@ final class IoUringOps {
                 res = -Errno.EINTR.number();
             } finally {
                 FdTable.releaseHeld();
-                try {
-                    f.close();
-                } catch (ErrnoException ignored) {
-                    // Its descriptor is long gone: as close(2)'s late error, nobody hears it.
-                }
+                closeQuietly(f);
             }
             c.ring.removePending(pending);
             done.complete(res, true);
         });
+    }
+
+    private static void closeQuietly(OpenFile f) {
+        try {
+            f.close();
+        } catch (ErrnoException ignored) {
+            // Its descriptor is long gone: as close(2)'s late error, nobody hears it.
+        }
     }
 
     /** TIMEOUT: -ETIME when the time is up, 0 once its count of other completions came. */

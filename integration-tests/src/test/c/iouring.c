@@ -123,6 +123,8 @@ static struct sqe *next_sqe(uint8_t op, int fd, uint64_t addr, uint32_t len, uin
     return s;
 }
 
+static int last_res;
+
 /* Reaps every CQE there, in ring order. */
 static int reap(void) {
     int n = 0;
@@ -130,6 +132,7 @@ static int reap(void) {
     while (head != __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) {
         struct cqe *c = &cqes[head & *cq_mask];
         printf("  cqe %llu: %s flags %u\n", (unsigned long long) c->user_data, res(c->res), c->flags);
+        last_res = c->res;
         head++;
         n++;
     }
@@ -271,6 +274,7 @@ static void files(void) {
     next_sqe(OP_OPENAT, AT_FDCWD, (uintptr_t) "uring-new", 0, 0, 10)->op_flags = O_CREAT | O_WRONLY;
     ((struct sqe *) &sqes[(*sq_tail - 1) & *sq_mask])->len = 0600;
     submit_wait("openat", 1, 1);
+    close(last_res);
     /* struct statx (musl has none): stx_size at 40; STATX_SIZE is 0x200. */
     uint64_t stx[32];
     memset(stx, 0, sizeof stx);

@@ -426,7 +426,7 @@ static void registered(void) {
     show("register buffers again", reg(ring_fd, 0, &iov, 1));
     int fd = open("uring-fixed", O_RDWR | O_CREAT | O_TRUNC, 0644);
     strcpy(fixed, "fixed buffer");
-    next_sqe(OP_WRITE_FIXED, fd, (uintptr_t) fixed, 12, 0, 60);
+    next_sqe(OP_WRITE_FIXED, fd, (uintptr_t) fixed, 12, 0, 60)->flags = SQE_IO_LINK;
     next_sqe(OP_READ_FIXED, fd, (uintptr_t) fixed + 100, 12, 0, 61);
     next_sqe(OP_READ_FIXED, fd, (uintptr_t) fixed + 4090, 12, 0, 62);
     next_sqe(OP_READ_FIXED, fd, (uintptr_t) fixed, 12, 0, 63)->buf_index = 3;

@@ -67,8 +67,8 @@ public final class IoUringRing extends OpenFile {
     /** The syscall layer's state of submissions (links, drains, timeouts), made with the ring. */
     private final Object submissions;
 
-    /** A request that waits: what cancels it (true when it was still waiting and is cancelled now). */
-    public record Pending(long userData, int opcode, int fd, OpenFile file, java.util.function.BooleanSupplier cancel) {}
+    /** A request that waits, with its file (null for a timeout) and what cancels it (true when it still waited and is cancelled now). */
+    public record Pending(long userData, int opcode, OpenFile file, java.util.function.BooleanSupplier cancel) {}
 
     /**
      * A ring of {@code sqEntries} SQEs and {@code cqEntries} CQEs (powers of two, as io_uring_setup
@@ -104,10 +104,6 @@ public final class IoUringRing extends OpenFile {
         rings.set(ValueLayout.JAVA_INT, RING_SQ_ENTRIES, sqEntries);
         rings.set(ValueLayout.JAVA_INT, RING_CQ_ENTRIES, cqEntries);
         this.disabled = (flags & IORING_SETUP_R_DISABLED) != 0;
-    }
-
-    public int sqEntries() {
-        return sqEntries;
     }
 
     public int cqEntries() {

@@ -630,7 +630,7 @@ final class IoUringOps {
         Readiness rd = f.readiness();
         Readiness.Watch[] watch = new Readiness.Watch[1];
         int wanted = events | Poll.POLLERR | Poll.POLLHUP;
-        IoUringRing.Pending pending = new IoUringRing.Pending(r.userData, r.opcode, r.fd, f, () -> {
+        IoUringRing.Pending pending = new IoUringRing.Pending(r.userData, r.opcode, f, () -> {
             if (!fired.compareAndSet(false, true)) {
                 return false;
             }
@@ -665,7 +665,7 @@ final class IoUringOps {
     private static void onThread(Ctx c, Request r, OpenFile f, Completion done) {
         AtomicBoolean cancelled = new AtomicBoolean();
         boolean poll = r.opcode == IORING_OP_POLL_ADD;
-        IoUringRing.Pending pending = new IoUringRing.Pending(r.userData, r.opcode, r.fd, f,
+        IoUringRing.Pending pending = new IoUringRing.Pending(r.userData, r.opcode, f,
                 () -> poll && cancelled.compareAndSet(false, true));
         r.pending = pending;
         c.ring.addPending(pending);
@@ -706,7 +706,7 @@ final class IoUringOps {
     private static void timeout(Ctx c, Request r, Completion done) {
         AtomicBoolean settled = new AtomicBoolean();
         ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
-        IoUringRing.Pending pending = new IoUringRing.Pending(r.userData, r.opcode, -1, null, () -> {
+        IoUringRing.Pending pending = new IoUringRing.Pending(r.userData, r.opcode, null, () -> {
             if (!settled.compareAndSet(false, true)) {
                 return false;
             }

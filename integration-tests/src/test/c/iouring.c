@@ -521,6 +521,44 @@ static void bad_arguments(void) {
     close(fd);
 }
 
+/* A CQ ring of 2 with 6 NOPs: the CQEs that find it full wait (IORING_SQ_CQ_OVERFLOW) and come as it drains. */
+static void overflow(void) {
+    struct params p;
+    memset(&p, 0, sizeof p);
+    p.flags = SETUP_CQSIZE;
+    p.cq_entries = 2;
+    int fd = setup(2, &p);
+    char *ring = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, OFF_SQ_RING);
+    struct sqe *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, OFF_SQES);
+    unsigned *tail = (unsigned *) (ring + p.sq_off.tail), *array = (unsigned *) (ring + p.sq_off.array);
+    unsigned *flags = (unsigned *) (ring + p.sq_off.flags), *head = (unsigned *) (ring + p.cq_off.head);
+    unsigned *ctail = (unsigned *) (ring + p.cq_off.tail), *over = (unsigned *) (ring + p.cq_off.overflow);
+    struct cqe *c = (struct cqe *) (ring + p.cq_off.cqes);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 2; i++) {
+            unsigned t = *tail;
+            memset(&s[t & 1], 0, sizeof s[0]);
+            s[t & 1].opcode = OP_NOP;
+            s[t & 1].user_data = round * 10 + i;
+            array[t & 1] = t & 1;
+            __atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
+        }
+        long r = syscall(SYS_io_uring_enter, fd, 2, 0, 0, NULL, 0);
+        printf("overflow round %d: submitted %ld, cq tail %u, sq flags %u, overflow %u\n", round, r, *ctail, *flags, *over);
+    }
+    int got = 0;
+    while (got < 6) {
+        long r = syscall(SYS_io_uring_enter, fd, 0, 1, ENTER_GETEVENTS, NULL, 0);
+        printf("  wait %ld, sq flags %u\n", r, *flags);
+        while (*head != __atomic_load_n(ctail, __ATOMIC_ACQUIRE)) {
+            printf("  cqe %llu: %d\n", (unsigned long long) c[*head & 1].user_data, c[*head & 1].res);
+            __atomic_store_n(head, *head + 1, __ATOMIC_RELEASE);
+            got++;
+        }
+    }
+    close(fd);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     setup_checks();
@@ -555,5 +593,6 @@ int main(void) {
     interrupted();
     registered();
     bad_arguments();
+    overflow();
     return 0;
 }

@@ -24,6 +24,9 @@ static const char *errname(int e) {
     case EBUSY: return "EBUSY";
     case EMSGSIZE: return "EMSGSIZE";
     case ETIMEDOUT: return "ETIMEDOUT";
+    case ETIME: return "ETIME";
+    case ENXIO: return "ENXIO";
+    case EALREADY: return "EALREADY";
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOSYS: return "ENOSYS";
     case EIO: return "EIO";

@@ -140,6 +140,7 @@ class StaticCProgramsTest {
             cases.add(Arguments.of("acct", t, List.of()));
             cases.add(Arguments.of("userdispatch", t, List.of()));
             cases.add(Arguments.of("cpuidfault", t, List.of()));
+            cases.add(Arguments.of("iouring", t, List.of()));
         }
         // -Djlx.programs=a,b runs only those programs' cases (one family's tests on a busy machine).
         List<String> only = List.of(System.getProperty("jlx.programs", "").split(","));
@@ -278,7 +279,7 @@ class StaticCProgramsTest {
         List<Arguments> cases = new ArrayList<>();
         for (CPrograms.Toolchain t : CPrograms.TOOLCHAINS) {
             for (String name : List.of("inotify", "fanotify", "openat2", "renames", "dirents", "dnotify", "aio", "leases",
-                    "misccalls3", "landlock", "handles", "textbusy")) {
+                    "misccalls3", "landlock", "handles", "textbusy", "iouring")) {
                 cases.add(Arguments.of(name, t));
             }
         }

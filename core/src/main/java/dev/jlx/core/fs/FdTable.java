@@ -63,8 +63,30 @@ public final class FdTable {
         return slot(fd);
     }
 
+    /**
+     * The descriptor number an io_uring request on a registered file (IOSQE_FIXED_FILE) passes to
+     * the syscall code it runs, which finds that file under it ({@link #withFixed}); no real
+     * descriptor reaches it (RLIMIT_NOFILE is at most 2^20).
+     */
+    public static final int FIXED_FD = Integer.MAX_VALUE - 1;
+    private static final ThreadLocal<OpenFile> FIXED = new ThreadLocal<>();
+
+    /** Runs {@code call} on this thread with {@code file} behind {@link #FIXED_FD}. */
+    public static long withFixed(OpenFile file, java.util.concurrent.Callable<Long> call) throws Exception {
+        OpenFile before = FIXED.get();
+        FIXED.set(file);
+        try {
+            return call.call();
+        } finally {
+            FIXED.set(before);
+        }
+    }
+
     /** What {@code fd} refers to, under the table's monitor; EBADF when nothing. */
     private OpenFile slot(int fd) throws ErrnoException {
+        if (fd == FIXED_FD && FIXED.get() != null) {
+            return FIXED.get();
+        }
         if (fd < 0 || fd >= files.length || files[fd] == null) {
             throw new ErrnoException(Errno.EBADF);
         }

@@ -102,5 +102,9 @@ public enum ArgFormat {
     /** getsockopt's value; the next argument points at its length (value-result). */
     SOCKOPT_OUT,
     /** A pointer to a socklen_t the call reads and rewrites: {@code [128 => 9]}. */
-    SOCKLEN_OUT
+    SOCKLEN_OUT,
+    /** io_uring_setup's struct io_uring_params: what it asks, and on success what it got back. */
+    IO_URING_PARAMS,
+    /** io_uring_enter's IORING_ENTER_* flags. */
+    IO_URING_ENTER_FLAGS
 }

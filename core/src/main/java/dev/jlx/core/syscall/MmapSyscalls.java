@@ -70,6 +70,30 @@ final class MmapSyscalls {
             return start;
         }
         OpenFile file = t.process().fds().get(fd);
+        if (file instanceof dev.jlx.core.kernel.IoUringRing ring) {
+            // io_uring_mmap: the ring's own pages, shared with jlx.
+            HostMapping m = ring.mapping(offset, length);
+            long backed = m.segment().byteSize();
+            long start;
+            try {
+                start = space.map(addr, backed, prot, flags, IoUringSyscalls.MAPS_NAME, m, AddressSpace.ALL_PROT, offset);
+            } catch (ErrnoException e) {
+                m.close();
+                throw e;
+            }
+            long len = AddressSpace.pageUp(length);
+            if (backed < len) {
+                // Past the region Linux maps no page (a touch is SIGBUS); jlx maps zero pages.
+                try {
+                    space.map(start + backed, len - backed, prot, (flags & ~Mman.MAP_SHARED_VALIDATE) | Mman.MAP_PRIVATE
+                            | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, IoUringSyscalls.MAPS_NAME);
+                } catch (ErrnoException e) {
+                    space.unmap(start, backed);
+                    throw e;
+                }
+            }
+            return start;
+        }
         if (!file.readable()) {
             throw new ErrnoException(Errno.EACCES);
         }

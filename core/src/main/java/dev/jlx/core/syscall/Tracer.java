@@ -171,6 +171,8 @@ final class Tracer {
             case FUTEX_OP -> futexOp(b, (int) v);
             case STAT_OUT -> struct(b, v, result, Stat.SIZE, mem, Tracer::stat);
             case STATX_OUT -> struct(b, v, result, Statx.SIZE, mem, Tracer::statx);
+            case IO_URING_PARAMS -> ioUringParams(b, v, result, mem);
+            case IO_URING_ENTER_FLAGS -> flagsOrZero(b, v & 0xffffffffL, Names.IO_URING_ENTER, "0");
             default -> b.append("0x").append(Long.toHexString(v));
         }
     }
@@ -190,6 +192,41 @@ final class Tracer {
         } catch (ErrnoException e) {
             b.append("0x").append(Long.toHexString(address));
         }
+    }
+
+    /**
+     * {@code struct io_uring_params} as strace prints it: the flags and thread fields asked for, and
+     * after a success the sizes, features and ring offsets written back.
+     */
+    private static void ioUringParams(StringBuilder b, long address, long result, GuestMemory mem) {
+        ByteBuffer p;
+        try {
+            p = mem.readStruct(address, dev.jlx.abi.IoUring.PARAMS_SIZE);
+        } catch (ErrnoException e) {
+            b.append(address == 0 ? "NULL" : "0x" + Long.toHexString(address));
+            return;
+        }
+        b.append("{flags=");
+        flagsOrZero(b, p.getInt(8) & 0xffffffffL, Names.IO_URING_SETUP, "0");
+        b.append(", sq_thread_cpu=").append(Integer.toUnsignedString(p.getInt(12))).append(", sq_thread_idle=")
+                .append(Integer.toUnsignedString(p.getInt(16)));
+        if (result >= 0) {
+            b.append(", sq_entries=").append(Integer.toUnsignedString(p.getInt(0))).append(", cq_entries=")
+                    .append(Integer.toUnsignedString(p.getInt(4))).append(", features=0x")
+                    .append(Integer.toHexString(p.getInt(20)));
+            String[] sq = {"head", "tail", "ring_mask", "ring_entries", "flags", "dropped", "array"};
+            String[] cq = {"head", "tail", "ring_mask", "ring_entries", "overflow", "cqes", "flags"};
+            b.append(", sq_off={");
+            for (int i = 0; i < sq.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(sq[i]).append('=').append(Integer.toUnsignedString(p.getInt(40 + 4 * i)));
+            }
+            b.append("}, cq_off={");
+            for (int i = 0; i < cq.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(cq[i]).append('=').append(Integer.toUnsignedString(p.getInt(80 + 4 * i)));
+            }
+            b.append('}');
+        }
+        b.append('}');
     }
 
     /** {@code struct stat} as {@code strace -v} prints it (without its date comments). */
@@ -369,6 +406,10 @@ final class Tracer {
         static final Map<Long, String> OPEN = of(OpenFlags.class, "O_", "O_ACCMODE", "O_RDONLY", "O_WRONLY", "O_RDWR",
                 "O_LARGEFILE", "O_NDELAY", "O_FSYNC", "O_RSYNC", "O_DSYNC");
         static final Map<Long, String> PROT = of(Mman.class, "PROT_", "PROT_NONE");
+        static final Map<Long, String> IO_URING_SETUP = of(dev.jlx.abi.IoUring.class, "IORING_SETUP_",
+                "IORING_SETUP_FLAGS");
+        static final Map<Long, String> IO_URING_ENTER = of(dev.jlx.abi.IoUring.class, "IORING_ENTER_",
+                "IORING_ENTER_FLAGS");
         static final Map<Long, String> MAP = of(Mman.class, "MAP_", "MAP_FILE", "MAP_TYPE", "MAP_ANON",
                 "MAP_EXECUTABLE", "MAP_HUGE_SHIFT", "MAP_HUGE_MASK", "MAP_SHARED_VALIDATE");
         static final Map<Long, String> AT = of(Fcntl.class, "AT_", "AT_FDCWD", "AT_EACCESS");

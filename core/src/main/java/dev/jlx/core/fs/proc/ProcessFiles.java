@@ -354,7 +354,7 @@ final class ProcessFiles {
      * socket by inode, a known character device by its /dev name. A host file without a guest path
      * (a standard stream jlx was given) is "host:[inode]", the name gVisor gives such files; an
      * epoll instance is "anon_inode:[eventpoll]", an eventfd "anon_inode:[eventfd]", a signalfd
-     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]", an inotify instance "anon_inode:inotify", a fanotify group "anon_inode:[fanotify]".
+     * "anon_inode:[signalfd]", a timerfd "anon_inode:[timerfd]", an io_uring "anon_inode:[io_uring]", an inotify instance "anon_inode:inotify", a fanotify group "anon_inode:[fanotify]".
      */
     static ByteString fdTarget(OpenFile f, Vfs vfs) throws ErrnoException {
         HostStat st = f.stat();
@@ -385,6 +385,9 @@ final class ProcessFiles {
         }
         if (f instanceof dev.jlx.core.kernel.PidFd) {
             return ByteString.of("anon_inode:[pidfd]");
+        }
+        if (f instanceof dev.jlx.core.kernel.IoUringRing) {
+            return ByteString.of("anon_inode:[io_uring]");
         }
         if (f instanceof dev.jlx.core.kernel.Landlock.Ruleset) {
             return ByteString.of("anon_inode:[landlock-ruleset]");

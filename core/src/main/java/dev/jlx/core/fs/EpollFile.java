@@ -3,12 +3,10 @@ package dev.jlx.core.fs;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostStat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An epoll instance (Linux's eventpoll): the interest list, keyed as Linux keys it by descriptor
@@ -19,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * moved (data came, room was made), and one whose file cannot tell is level-triggered. An entry whose descriptor was
  * closed or now names another file is dropped, as Linux drops it with the file's last close.
  */
-public final class EpollFile extends OpenFile {
+public final class EpollFile extends AnonInodeFile {
     public static final int EPOLLIN = 0x1;
     public static final int EPOLLOUT = 0x4;
     public static final int EPOLLERR = 0x8;
@@ -32,8 +30,6 @@ public final class EpollFile extends OpenFile {
     /** The event bits a file's readiness can have (the rest are modes). */
     private static final int EVENT_BITS = 0xffff | EPOLLRDHUP;
 
-    private static final AtomicLong INODES = new AtomicLong(200_000);
-    private final long inode = INODES.incrementAndGet();
     private final int uid;
     private final int gid;
 
@@ -72,7 +68,7 @@ public final class EpollFile extends OpenFile {
     }
 
     public EpollFile(int statusFlags, int uid, int gid) {
-        super(statusFlags);
+        super(statusFlags, uid, gid);
         this.uid = uid;
         this.gid = gid;
     }
@@ -287,23 +283,9 @@ public final class EpollFile extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return readiness;
     }
-
-    /** An anonymous inode, as Linux's anon_inode:[eventpoll]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
-    }
-
-    /** anon_inodefs's device number, as Linux's "0:14". */
-    public static final long ANON_INODE_DEV = 0xe;
 
     @Override
     protected synchronized void release() {

@@ -6,9 +6,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An eventfd (Linux's eventfd_ctx): an unsigned 64-bit counter. A read takes the whole count (or
@@ -16,11 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * pass 2^64 - 2. Reads and writes move exactly 8 bytes. A blocked call wakes with EINTR when its
  * Java thread is interrupted.
  */
-public final class EventFd extends OpenFile {
+public final class EventFd extends AnonInodeFile {
     private static final long MAX = 0xfffffffffffffffeL;
-    private static final AtomicLong INODES = new AtomicLong(300_000);
 
-    private final long inode = INODES.incrementAndGet();
     private final boolean semaphore;
     private final int uid;
     private final int gid;
@@ -31,7 +27,7 @@ public final class EventFd extends OpenFile {
     private final Readiness readiness = new Readiness();
 
     public EventFd(long initial, boolean semaphore, int statusFlags, int uid, int gid) {
-        super(OpenFlags.O_RDWR | statusFlags);
+        super(OpenFlags.O_RDWR | statusFlags, uid, gid);
         this.count = initial;
         this.semaphore = semaphore;
         this.uid = uid;
@@ -110,11 +106,6 @@ public final class EventFd extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return readiness;
     }
@@ -127,12 +118,6 @@ public final class EventFd extends OpenFile {
     @Override
     public synchronized int bytesReadable() {
         return 0;
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[eventfd]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

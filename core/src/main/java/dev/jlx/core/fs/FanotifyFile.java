@@ -10,7 +10,6 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +18,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fanotify group (Linux's fsnotify_group with fanotify_fops): a queue of the events
@@ -31,8 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The file handles are jlx's own (jlx has no name_to_handle_at): 8 bytes, the inode number, of
  * type 1; the fsid is the file system's device number.
  */
-public final class FanotifyFile extends OpenFile {
-    private static final AtomicLong INODES = new AtomicLong(500_000);
+public final class FanotifyFile extends AnonInodeFile {
     /** FANOTIFY_MAX_MERGE_EVENTS: how many of the last queued events like it a new one may merge with. */
     private static final int MAX_MERGE = 128;
     private static final int HANDLE_BYTES = 8;
@@ -78,7 +75,6 @@ public final class FanotifyFile extends OpenFile {
         }
     }
 
-    private final long inode = INODES.incrementAndGet();
     private final int flags;
     private final int eventFlags;
     final int owner;
@@ -98,7 +94,7 @@ public final class FanotifyFile extends OpenFile {
 
     /** fanotify_init once its checks passed: {@code flags} the group's, {@code eventFlags} its events' descriptors'. */
     public FanotifyFile(int flags, int eventFlags, int owner, int gid, boolean unprivileged) {
-        super(OpenFlags.O_RDWR | ((flags & FAN_NONBLOCK) != 0 ? OpenFlags.O_NONBLOCK : 0));
+        super(OpenFlags.O_RDWR | ((flags & FAN_NONBLOCK) != 0 ? OpenFlags.O_NONBLOCK : 0), owner, gid);
         this.flags = flags;
         this.eventFlags = eventFlags;
         this.owner = owner;
@@ -312,11 +308,6 @@ public final class FanotifyFile extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return readiness;
     }
@@ -330,12 +321,6 @@ public final class FanotifyFile extends OpenFile {
     @Override
     public long seek(long offset, int whence) {
         return 0;
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[fanotify]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, owner, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** What /proc/PID/fdinfo shows after the common lines (fanotify_show_fdinfo). */

@@ -107,7 +107,7 @@ public final class FsContext extends OpenFile {
     /** An anonymous inode, as Linux's anon_inode:[fscontext]. */
     @Override
     public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+        return new HostStat(AnonInodeFile.ANON_INODE_DEV, inode, 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

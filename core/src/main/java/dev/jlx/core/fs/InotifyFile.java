@@ -7,13 +7,11 @@ import dev.jlx.abi.Inotify;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An inotify instance (Linux's fsnotify_group with its inotify_fops): a queue of events that
@@ -22,8 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * queued (mask, wd and name) is merged with it, and once {@code max_queued_events} are queued one
  * IN_Q_OVERFLOW event (wd -1) stands for every event dropped after them.
  */
-public final class InotifyFile extends OpenFile {
-    private static final AtomicLong INODES = new AtomicLong(400_000);
+public final class InotifyFile extends AnonInodeFile {
 
     /** One queued event; {@code name} is null for none. */
     private record Event(int wd, int mask, int cookie, byte[] name) {
@@ -40,7 +37,6 @@ public final class InotifyFile extends OpenFile {
         }
     }
 
-    private final long inode = INODES.incrementAndGet();
     /** The euid that created it, whose instance and watch counts it takes from (Linux's ucounts). */
     final int owner;
     private final int gid;
@@ -56,7 +52,7 @@ public final class InotifyFile extends OpenFile {
     private int lastWd;
 
     InotifyFile(int statusFlags, int owner, int gid, int maxEvents) {
-        super(OpenFlags.O_RDONLY | statusFlags);
+        super(OpenFlags.O_RDONLY | statusFlags, owner, gid);
         this.owner = owner;
         this.gid = gid;
         this.maxEvents = maxEvents;
@@ -148,11 +144,6 @@ public final class InotifyFile extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return readiness;
     }
@@ -166,12 +157,6 @@ public final class InotifyFile extends OpenFile {
     @Override
     public long seek(long offset, int whence) {
         return 0;
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:inotify: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, owner, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** What /proc/PID/fdinfo shows after the common lines: one line per watch (inotify_fdinfo). */

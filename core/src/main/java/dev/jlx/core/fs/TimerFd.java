@@ -6,10 +6,8 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostStat;
 import dev.jlx.core.kernel.ClockAlarm;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A timerfd (Linux's fs/timerfd.c): a timer on a clock whose expiries a read takes as an unsigned
@@ -19,12 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * when its Java thread is interrupted. TFD_TIMER_CANCEL_ON_SET is recorded: guests cannot set the
  * realtime clock in jlx, so a read never ends with ECANCELED.
  */
-public final class TimerFd extends OpenFile {
-    private static final AtomicLong INODES = new AtomicLong(400_000);
+public final class TimerFd extends AnonInodeFile {
     public static final int TFD_TIMER_ABSTIME = 1;
     public static final int TFD_TIMER_CANCEL_ON_SET = 2;
 
-    private final long inode = INODES.incrementAndGet();
     private final int clockId;
     private final ClockAlarm.Clock clock;
     private final ClockAlarm alarm;
@@ -42,7 +38,7 @@ public final class TimerFd extends OpenFile {
     private long wakeups;
 
     public TimerFd(int clockId, ClockAlarm.Clock clock, int statusFlags, int uid, int gid) {
-        super(OpenFlags.O_RDWR | statusFlags);
+        super(OpenFlags.O_RDWR | statusFlags, uid, gid);
         this.clockId = clockId;
         this.clock = clock;
         this.alarm = new ClockAlarm(clock, this::expire);
@@ -142,11 +138,6 @@ public final class TimerFd extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return readiness;
     }
@@ -154,12 +145,6 @@ public final class TimerFd extends OpenFile {
     @Override
     public synchronized long pollGeneration(boolean input) {
         return input ? wakeups : 0;
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[timerfd]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -4,9 +4,7 @@ import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A userfaultfd (fs/userfaultfd.c's userfaultfd_ctx), opened O_RDONLY. Before UFFDIO_API its reads
@@ -14,19 +12,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * its engines map a private page whole, so a first touch is never a fault jlx sees), so no fault
  * message ever comes: a read waits until a signal (EAGAIN when non-blocking) and poll finds nothing.
  */
-public final class UserfaultFd extends OpenFile {
+public final class UserfaultFd extends AnonInodeFile {
     /** struct uffd_msg: 32 bytes. */
     public static final int MSG_SIZE = 32;
-    private static final AtomicLong INODES = new AtomicLong(700_000);
 
-    private final long inode = INODES.incrementAndGet();
     private final int uid;
     private final int gid;
     /** UFFDIO_API has been done (UFFD_FEATURE_INITIALIZED). */
     private boolean initialized;
 
     public UserfaultFd(int statusFlags, int uid, int gid) {
-        super(OpenFlags.O_RDONLY | statusFlags);
+        super(OpenFlags.O_RDONLY | statusFlags, uid, gid);
         this.uid = uid;
         this.gid = gid;
     }
@@ -69,17 +65,6 @@ public final class UserfaultFd extends OpenFile {
     @Override
     public synchronized int poll(int events) {
         return initialized ? 0 : Poll.POLLERR;
-    }
-
-    @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[userfaultfd]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -5,13 +5,12 @@ import static dev.jlx.abi.IoUring.*;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.EpollFile;
+import dev.jlx.core.fs.AnonInodeFile;
 import dev.jlx.core.fs.EventFd;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Readiness;
 import dev.jlx.core.host.HostMapping;
 import dev.jlx.core.host.HostMemory;
-import dev.jlx.core.host.HostStat;
 import dev.jlx.core.mem.AddressSpace;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,7 +18,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -33,11 +31,9 @@ import java.util.function.Predicate;
  * io_uring_enter's wait waits on; an eventfd is signalled and the file's readiness woken after
  * leaving it.
  */
-public final class IoUringRing extends OpenFile {
+public final class IoUringRing extends AnonInodeFile {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final AtomicLong INODES = new AtomicLong(400_000);
 
-    private final long inode = INODES.incrementAndGet();
     private final HostMemory host;
     private final MemorySegment rings;
     private final MemorySegment sqes;
@@ -76,7 +72,7 @@ public final class IoUringRing extends OpenFile {
      */
     public IoUringRing(HostMemory host, int sqEntries, int cqEntries, int flags, int uid, int gid, Object submissions)
             throws ErrnoException {
-        super(dev.jlx.abi.OpenFlags.O_RDWR);
+        super(dev.jlx.abi.OpenFlags.O_RDWR, uid, gid);
         this.submissions = submissions;
         this.host = host;
         this.sqEntries = sqEntries;
@@ -363,11 +359,6 @@ public final class IoUringRing extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return readiness;
     }
@@ -383,12 +374,6 @@ public final class IoUringRing extends OpenFile {
             mask |= Poll.POLLIN | Poll.POLLRDNORM;
         }
         return mask & (events | Poll.POLLERR | Poll.POLLHUP);
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[io_uring]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** The last descriptor went: waiting requests are cancelled, registrations dropped, the memory freed once unmapped. */

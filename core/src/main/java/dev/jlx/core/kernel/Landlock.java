@@ -5,7 +5,7 @@ import dev.jlx.abi.FileMode;
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.EpollFile;
+import dev.jlx.core.fs.AnonInodeFile;
 import dev.jlx.core.fs.OpenFile;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostStat;
@@ -133,7 +133,7 @@ public final class Landlock {
         /** An anonymous inode, as Linux's anon_inode:[landlock-ruleset]: mode 0600 with no file type. */
         @Override
         public HostStat stat() {
-            return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+            return new HostStat(AnonInodeFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

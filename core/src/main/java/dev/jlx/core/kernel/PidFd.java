@@ -2,28 +2,23 @@ package dev.jlx.core.kernel;
 
 import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.Poll;
-import dev.jlx.core.fs.EpollFile;
-import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.AnonInodeFile;
 import dev.jlx.core.fs.Readiness;
-import dev.jlx.core.host.HostStat;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A pidfd (kernel/pid.c, fs/pidfs.c): a descriptor naming one process. It is readable for poll
  * once the process has ended (a zombie), and reports POLLHUP too once it is reaped; read and write
  * are EINVAL. /proc/PID/fdinfo shows the pid, -1 once reaped.
  */
-public final class PidFd extends OpenFile {
-    private static final AtomicLong INODES = new AtomicLong(500_000);
+public final class PidFd extends AnonInodeFile {
 
-    private final long inode = INODES.incrementAndGet();
     private final GuestProcess process;
     private final int uid;
     private final int gid;
 
     /** A pidfd of {@code process}; always O_RDWR, PIDFD_NONBLOCK being O_NONBLOCK. */
     public PidFd(GuestProcess process, int statusFlags, int uid, int gid) {
-        super(OpenFlags.O_RDWR | statusFlags);
+        super(OpenFlags.O_RDWR | statusFlags, uid, gid);
         this.process = process;
         this.uid = uid;
         this.gid = gid;
@@ -47,11 +42,6 @@ public final class PidFd extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         return process.exitReadiness();
     }
@@ -60,12 +50,6 @@ public final class PidFd extends OpenFile {
     public String fdinfo() {
         int pid = reaped() ? -1 : process.pid();
         return "Pid:\t" + pid + "\nNSpid:\t" + pid + "\n";
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[pidfd]: mode 0600 with no file type. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

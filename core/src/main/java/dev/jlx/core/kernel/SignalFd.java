@@ -6,13 +6,10 @@ import dev.jlx.abi.Poll;
 import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
-import dev.jlx.core.fs.EpollFile;
-import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.AnonInodeFile;
 import dev.jlx.core.fs.Readiness;
-import dev.jlx.core.host.HostStat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A signalfd (fs/signalfd.c): a read takes the reader's pending signals of its mask, its thread's
@@ -20,18 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits while none is pending. poll is ready when one is. Like Linux's, it reads the signals of
  * whichever process reads it.
  */
-public final class SignalFd extends OpenFile {
+public final class SignalFd extends AnonInodeFile {
     /** sizeof(struct signalfd_siginfo). */
     public static final int RECORD = 128;
-    private static final AtomicLong INODES = new AtomicLong(400_000);
 
-    private final long inode = INODES.incrementAndGet();
     private final int uid;
     private final int gid;
     private volatile long mask;
 
     public SignalFd(long mask, int statusFlags, int uid, int gid) {
-        super(OpenFlags.O_RDWR | statusFlags);
+        super(OpenFlags.O_RDWR | statusFlags, uid, gid);
         this.uid = uid;
         this.gid = gid;
         setMask(mask);
@@ -150,20 +145,9 @@ public final class SignalFd extends OpenFile {
     }
 
     @Override
-    public boolean pollable() {
-        return true;
-    }
-
-    @Override
     public Readiness readiness() {
         GuestThread t = Kernel.caller();
         return t == null ? Readiness.FIXED : t.process().signalReadiness();
-    }
-
-    /** An anonymous inode, as Linux's anon_inode:[signalfd]. */
-    @Override
-    public HostStat stat() {
-        return new HostStat(EpollFile.ANON_INODE_DEV, inode, 0600, 1, uid, gid, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -58,6 +58,17 @@ final class KeySyscalls {
     private static final int KEYCTL_CAPABILITIES = 31;
     private static final int KEYCTL_MOVE_EXCL = 1;
 
+    /** keyctl's operations by number, as --trace names them. */
+    static final java.util.List<String> OPERATIONS = java.util.List.of("KEYCTL_GET_KEYRING_ID",
+            "KEYCTL_JOIN_SESSION_KEYRING", "KEYCTL_UPDATE", "KEYCTL_REVOKE", "KEYCTL_CHOWN", "KEYCTL_SETPERM",
+            "KEYCTL_DESCRIBE", "KEYCTL_CLEAR", "KEYCTL_LINK", "KEYCTL_UNLINK", "KEYCTL_SEARCH", "KEYCTL_READ",
+            "KEYCTL_INSTANTIATE", "KEYCTL_NEGATE", "KEYCTL_SET_REQKEY_KEYRING", "KEYCTL_SET_TIMEOUT",
+            "KEYCTL_ASSUME_AUTHORITY", "KEYCTL_GET_SECURITY", "KEYCTL_SESSION_TO_PARENT", "KEYCTL_REJECT",
+            "KEYCTL_INSTANTIATE_IOV", "KEYCTL_INVALIDATE", "KEYCTL_GET_PERSISTENT", "KEYCTL_DH_COMPUTE",
+            "KEYCTL_PKEY_QUERY", "KEYCTL_PKEY_ENCRYPT", "KEYCTL_PKEY_DECRYPT", "KEYCTL_PKEY_SIGN",
+            "KEYCTL_PKEY_VERIFY", "KEYCTL_RESTRICT_KEYRING", "KEYCTL_MOVE", "KEYCTL_CAPABILITIES",
+            "KEYCTL_WATCH_KEY");
+
     private KeySyscalls() {}
 
     /** A key as looked up: the key and whether the caller possesses it (Linux's key_ref_t). */

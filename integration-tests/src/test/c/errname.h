@@ -50,6 +50,8 @@ static const char *errname(int e) {
     case ETXTBSY: return "ETXTBSY";
     case EBADFD: return "EBADFD";
     case EXDEV: return "EXDEV";
+    case EBADMSG: return "EBADMSG";
+    case ENOPKG: return "ENOPKG";
     default: return "other";
     }
 }

@@ -378,6 +378,98 @@ class StaticCProgramsTest {
         assertEquals(java.time.Year.now(java.time.ZoneOffset.UTC).toString() + "\n", again.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The files keysasym.c reads, made with openssl in {@code dir}: a self-signed RSA certificate and
+     * its PKCS#8 key (DER), PKCS#1 v1.5 signatures of the digest bytes 0x40, 0x41, ... (sha256, sha1,
+     * sha512, none) and a ciphertext of a known text under the certificate.
+     */
+    private void makeKeys() throws Exception {
+        Files.write(dir.resolve("d64"), digest(64));
+        Files.write(dir.resolve("d32"), digest(32));
+        Files.write(dir.resolve("d20"), digest(20));
+        Files.writeString(dir.resolve("text"), "secret from openssl");
+        for (String command : List.of(
+                "openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=jlx-test/O=jlx -days 3650",
+                "openssl x509 -in cert.pem -outform DER -out cert.der",
+                "openssl pkcs8 -topk8 -nocrypt -in key.pem -outform DER -out key.der",
+                "openssl pkeyutl -sign -inkey key.pem -in d32 -pkeyopt digest:sha256 -out sig-sha256.bin",
+                "openssl pkeyutl -sign -inkey key.pem -in d20 -pkeyopt digest:sha1 -out sig-sha1.bin",
+                "openssl pkeyutl -sign -inkey key.pem -in d64 -pkeyopt digest:sha512 -out sig-sha512.bin",
+                "openssl pkeyutl -sign -inkey key.pem -in d32 -out sig-none.bin",
+                "openssl pkeyutl -encrypt -certin -inkey cert.pem -in text -out ct.bin")) {
+            Process p = new ProcessBuilder(command.split(" ")).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), command + ": " + output);
+        }
+    }
+
+    private static byte[] digest(int length) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (0x40 + i);
+        }
+        return b;
+    }
+
+    /** Asymmetric keys from an X.509 certificate: parsing, queries, encryption and openssl's signatures verified. */
+    @ParameterizedTest(name = "keysasym {0}")
+    @MethodSource("toolchains")
+    void asymmetricKeysSameAsNative(CPrograms.Toolchain toolchain) throws Exception {
+        makeKeys();
+        Runner.assertSameAsNative(List.of(CPrograms.binary("keysasym", toolchain).toString()), dir, new byte[0]);
+    }
+
+    /**
+     * An asymmetric key from a PKCS#8 private key, which this machine's Linux refuses (EBADMSG: its
+     * pkcs8_key_parser is not loaded), so jlx's run is checked against openssl instead: its
+     * signature is openssl's byte for byte, it decrypts openssl's ciphertext, and the errors are
+     * those of Linux's rsassa-pkcs1 and pkcs1pad code.
+     */
+    @ParameterizedTest(name = "keysasym private {0}")
+    @MethodSource("toolchains")
+    void asymmetricPrivateKeysAgainstOpenssl(CPrograms.Toolchain toolchain) throws Exception {
+        makeKeys();
+        Result r = Jlx.run(List.of(CPrograms.binary("keysasym", toolchain).toString(), "private"), Runner.ENV, dir,
+                new byte[0]);
+        assertEquals("""
+                join: 0
+                truncated key: EBADMSG
+                key without description: EINVAL
+                key: ok
+                key describe: 32 "asymmetric;0;0;39010000;private"
+                read key: EOPNOTSUPP
+                query key [enc=pkcs1 hash=sha256]: 0 ops=0xf size=2048 data=256 sig=256 enc=256 dec=256 spare0=0
+                query key [enc=raw]: 0 ops=0x3 size=2048 data=256 sig=256 enc=256 dec=256 spare0=0
+                query user key []: EOPNOTSUPP
+                encrypt with cert: 256
+                decrypt with key: 32
+                plaintext back: yes
+                plaintext back from own: yes
+                decrypt short out: 32
+                decrypt openssl's: 19
+                openssl's plaintext: secret from openssl
+                decrypt short: EINVAL
+                decrypt unpadded: EINVAL
+                raw back: 256 256 yes
+                sign: 256
+                verify with cert: 0
+                verify with key: 0
+                verify other digest: EKEYREJECTED
+                sign short digest: EINVAL
+                sign short out: 256
+                sign raw: EINVAL
+                sign sha512: 256
+                verify sha512: 0
+                sign without hash: 256
+                verify without hash: 0
+                sign too long: EOVERFLOW
+                sign bad out: EFAULT
+                """, new String(r.stdout(), StandardCharsets.ISO_8859_1));
+        assertEquals(0, r.status());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(dir.resolve("sig-sha256.bin")),
+                Files.readAllBytes(dir.resolve("sig-jlx.bin")), "jlx's signature is openssl's");
+    }
+
     static Stream<CPrograms.Toolchain> toolchains() {
         return CPrograms.TOOLCHAINS.stream();
     }

@@ -10,8 +10,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The kernel key retention service of one run (security/keys): keys of the types "user", "logon"
- * and "keyring" with their serials, owners, permissions and expiry; the thread, process and
+ * The kernel key retention service of one run (security/keys): keys of the types "user", "logon",
+ * "keyring" and "asymmetric" with their serials, owners, permissions and expiry; the thread, process and
  * session keyrings of the guests, and the per-uid user, user-session and persistent keyrings.
  * The host's keys are never seen. Guarded by its own monitor.
  */
@@ -58,6 +58,8 @@ public final class Keys {
         public int perm;
         /** A user or logon key's payload; null for a keyring. */
         public byte[] payload;
+        /** An asymmetric key's parsed key; null for other types. */
+        public AsymmetricKey asymmetric;
         /** A keyring's keys, in the order they were linked. */
         public final List<Key> links = new ArrayList<>();
         public boolean revoked;

@@ -49,6 +49,8 @@ public enum ArgFormat {
     PTRACE_REQ,
     /** fcntl command by name. */
     FCNTL_CMD,
+    /** keyctl's operation by name (KEYCTL_PKEY_QUERY...). */
+    KEYCTL_OP,
     /** futex's operation by name, as strace writes it (FUTEX_WAIT_PRIVATE|FUTEX_CLOCK_REALTIME). */
     FUTEX_OP,
     /** *at flags (AT_*) by name. */

@@ -2,6 +2,7 @@ package dev.jlx.core.syscall;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.AsymmetricKey;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Keys;
@@ -56,6 +57,17 @@ final class KeySyscalls {
     private static final int KEYCTL_MOVE = 30;
     private static final int KEYCTL_CAPABILITIES = 31;
     private static final int KEYCTL_MOVE_EXCL = 1;
+
+    /** keyctl's operations by number, as --trace names them. */
+    static final java.util.List<String> OPERATIONS = java.util.List.of("KEYCTL_GET_KEYRING_ID",
+            "KEYCTL_JOIN_SESSION_KEYRING", "KEYCTL_UPDATE", "KEYCTL_REVOKE", "KEYCTL_CHOWN", "KEYCTL_SETPERM",
+            "KEYCTL_DESCRIBE", "KEYCTL_CLEAR", "KEYCTL_LINK", "KEYCTL_UNLINK", "KEYCTL_SEARCH", "KEYCTL_READ",
+            "KEYCTL_INSTANTIATE", "KEYCTL_NEGATE", "KEYCTL_SET_REQKEY_KEYRING", "KEYCTL_SET_TIMEOUT",
+            "KEYCTL_ASSUME_AUTHORITY", "KEYCTL_GET_SECURITY", "KEYCTL_SESSION_TO_PARENT", "KEYCTL_REJECT",
+            "KEYCTL_INSTANTIATE_IOV", "KEYCTL_INVALIDATE", "KEYCTL_GET_PERSISTENT", "KEYCTL_DH_COMPUTE",
+            "KEYCTL_PKEY_QUERY", "KEYCTL_PKEY_ENCRYPT", "KEYCTL_PKEY_DECRYPT", "KEYCTL_PKEY_SIGN",
+            "KEYCTL_PKEY_VERIFY", "KEYCTL_RESTRICT_KEYRING", "KEYCTL_MOVE", "KEYCTL_CAPABILITIES",
+            "KEYCTL_WATCH_KEY");
 
     private KeySyscalls() {}
 
@@ -192,14 +204,25 @@ final class KeySyscalls {
         return false;
     }
 
+    /** The key types jlx has (key_type_lookup's others are ENODEV, or ENOKEY for a search). */
+    private static boolean known(String type) {
+        return type.equals("user") || type.equals("logon") || type.equals("keyring") || type.equals("asymmetric");
+    }
+
+    /** Whether the type has a reader (logon and asymmetric keys have none: EOPNOTSUPP). */
+    private static boolean readable(String type) {
+        return !type.equals("logon") && !type.equals("asymmetric");
+    }
+
     /** The default permissions key_create_or_update gives a key (KEY_PERM_UNDEF). */
     private static int defaultPerm(String type) {
-        // VIEW, SEARCH, LINK and SETATTR for the possessor; READ where the type has a reader; WRITE.
+        // VIEW, SEARCH, LINK and SETATTR for the possessor; READ where the type has a reader; WRITE
+        // where it can be updated (an asymmetric key cannot).
         int perm = Keys.KEY_POS_ALL & ~(Keys.KEY_POS_READ | Keys.KEY_POS_WRITE) | Keys.KEY_USR_VIEW;
-        if (!type.equals("logon")) {
+        if (readable(type)) {
             perm |= Keys.KEY_POS_READ;
         }
-        return perm | Keys.KEY_POS_WRITE;
+        return type.equals("asymmetric") ? perm : perm | Keys.KEY_POS_WRITE;
     }
 
     /** Implements Linux syscall add_key(2). */
@@ -226,7 +249,7 @@ final class KeySyscalls {
     /** key_create_or_update: ENODEV for an unknown type, ENOTDIR for a key not a keyring, the type's checks. */
     private static Key createOrUpdate(GuestThread t, Key ring, String type, String description, byte[] payload)
             throws ErrnoException {
-        if (!type.equals("user") && !type.equals("logon") && !type.equals("keyring")) {
+        if (!known(type)) {
             throw new ErrnoException(Errno.ENODEV);
         }
         validate(ring);
@@ -237,7 +260,14 @@ final class KeySyscalls {
             throw new ErrnoException(Errno.ENOTDIR);
         }
         int length = payload == null ? 0 : payload.length;
-        if (type.equals("keyring") ? length != 0 : length == 0 || length > USER_MAX_PAYLOAD) {
+        AsymmetricKey asymmetric = null;
+        if (type.equals("asymmetric")) {
+            // The type's preparse, which may propose the description.
+            asymmetric = AsymmetricKey.parse(payload);
+            if (description == null) {
+                description = asymmetric.proposedDescription;
+            }
+        } else if (type.equals("keyring") ? length != 0 : length == 0 || length > USER_MAX_PAYLOAD) {
             throw new ErrnoException(Errno.EINVAL);
         }
         if (description == null) {
@@ -247,7 +277,8 @@ final class KeySyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         Keys keys = keys(t);
-        if (!type.equals("keyring")) {
+        // Only a type with an update operation updates a key of the same description.
+        if (!type.equals("keyring") && !type.equals("asymmetric")) {
             for (Key k : ring.links) {
                 if (k.type.equals(type) && k.description.equals(description) && !k.revoked && !k.invalidated) {
                     permission(t, new Ref(k, true), Keys.KEY_NEED_WRITE);
@@ -259,7 +290,8 @@ final class KeySyscalls {
         }
         GuestProcess.Credentials c = t.process().credentials();
         Key k = keys.create(type, description, c.fsuid(), c.fsgid(), defaultPerm(type));
-        k.payload = payload;
+        k.payload = asymmetric == null ? payload : null;
+        k.asymmetric = asymmetric;
         keys.link(ring, k);
         return k;
     }
@@ -270,7 +302,7 @@ final class KeySyscalls {
         String description = string(t, a.addr(1), KEY_MAX_DESC_SIZE);
         String callout = a.addr(2) == 0 ? null : string(t, a.addr(2), 4096);
         Key dest = a.i32(3) == 0 ? null : lookup(t, a.i32(3), true, false, Keys.KEY_NEED_WRITE).key();
-        if (!type.equals("user") && !type.equals("logon") && !type.equals("keyring")) {
+        if (!known(type)) {
             throw new ErrnoException(Errno.ENOKEY);
         }
         Key found = searchProcessKeyrings(t, type, description);
@@ -350,7 +382,7 @@ final class KeySyscalls {
                 byte[] payload = plen == 0 ? new byte[0] : mem.read(a.addr(2), (int) plen);
                 Key k = lookup(t, id, true, false, Keys.KEY_NEED_WRITE).key();
                 validate(k);
-                if (k.keyring()) {
+                if (k.keyring() || k.asymmetric != null) {
                     throw new ErrnoException(Errno.EOPNOTSUPP);
                 }
                 if (payload.length == 0 || payload.length > USER_MAX_PAYLOAD) {
@@ -509,7 +541,7 @@ final class KeySyscalls {
                     throw new ErrnoException(Errno.ENOTDIR);
                 }
                 if (a.addr(2) != 0) {
-                    // Named restrictions (key_or_keyring:..., builtin_trusted) need asymmetric keys jlx lacks.
+                    // Named restrictions (key_or_keyring:..., builtin_trusted) check certificate signatures; jlx does not.
                     throw new ErrnoException(Errno.EOPNOTSUPP);
                 }
                 if (k.restricted) {
@@ -542,8 +574,9 @@ final class KeySyscalls {
                 yield 0;
             }
             case KEYCTL_CAPABILITIES -> {
-                // CAPABILITIES, PERSISTENT_KEYRINGS, INVALIDATE, RESTRICT_KEYRING, MOVE; NS_KEYRING_NAME, NS_KEY_TAG.
-                byte[] caps = {0x01 | 0x02 | 0x20 | 0x40 | (byte) 0x80, 0x01 | 0x02};
+                // CAPABILITIES, PERSISTENT_KEYRINGS, PUBLIC_KEY, INVALIDATE, RESTRICT_KEYRING, MOVE;
+                // NS_KEYRING_NAME, NS_KEY_TAG.
+                byte[] caps = {0x01 | 0x02 | 0x08 | 0x20 | 0x40 | (byte) 0x80, 0x01 | 0x02};
                 long n = Long.compareUnsigned(a.raw(2), 2) > 0 ? 2 : a.raw(2);
                 if (n > 0) {
                     mem.write(a.addr(1), caps, 0, (int) n);
@@ -554,8 +587,14 @@ final class KeySyscalls {
                 if (a.raw(2) != 0) {
                     throw new ErrnoException(Errno.EINVAL);
                 }
-                pkeyKey(t, id, a.addr(3));
-                throw new ErrnoException(Errno.EOPNOTSUPP);
+                Pkey p = pkey(t, id, a.addr(3));
+                AsymmetricKey.Query q = p.key().query(p.encoding(), p.hash());
+                // struct keyctl_pkey_query, its __spare cleared.
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(56).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.putInt(q.supportedOps()).putInt(q.keySize()).putShort((short) q.maxData()).putShort((short) q.maxSig())
+                        .putShort((short) q.maxEnc()).putShort((short) q.maxDec());
+                mem.write(a.addr(4), b.array(), 0, 56);
+                yield 0;
             }
             case KEYCTL_PKEY_ENCRYPT, KEYCTL_PKEY_DECRYPT, KEYCTL_PKEY_SIGN, KEYCTL_PKEY_VERIFY -> {
                 // struct keyctl_pkey_params: key_id, in_len, out_len, __spare[7] that must be 0.
@@ -565,28 +604,83 @@ final class KeySyscalls {
                         throw new ErrnoException(Errno.EINVAL);
                     }
                 }
-                pkeyKey(t, params.getInt(0), a.addr(2));
-                throw new ErrnoException(Errno.EOPNOTSUPP);
+                yield pkeyOp(t, a.i32(0), params, a.addr(2), a.addr(3), a.addr(4));
             }
             default -> throw new ErrnoException(Errno.EOPNOTSUPP);
         };
     }
 
+    /** An asymmetric key with the encoding ("raw" unless given) and hash an info string asks for. */
+    private record Pkey(AsymmetricKey key, String encoding, String hash) {}
+
     /**
-     * keyctl_pkey_params_get: the info string (EFAULT, EINVAL for a token but enc= and hash=), the key
-     * (any lookup error ENOKEY); jlx's key types have no asymmetric operations, which the caller says.
+     * keyctl_pkey_params_get: the info string (EFAULT; EINVAL for a token but enc= and hash=, a
+     * repeated one or an empty value), the key (its lookup's error), EOPNOTSUPP for a key of a type
+     * without public-key operations.
      */
-    private static void pkeyKey(GuestThread t, int id, long info) throws ErrnoException {
-        for (String token : string(t, info, 4096).split("[ \t]+")) {
-            if (!token.isEmpty() && !token.startsWith("enc=") && !token.startsWith("hash=")) {
+    private static Pkey pkey(GuestThread t, int id, long info) throws ErrnoException {
+        String encoding = null;
+        String hash = null;
+        for (String token : string(t, info, 4096).split("[ \t]")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            boolean enc = token.startsWith("enc=");
+            if (!enc && !token.startsWith("hash=") || (enc ? encoding : hash) != null) {
                 throw new ErrnoException(Errno.EINVAL);
             }
+            String value = token.substring(enc ? 4 : 5);
+            if (value.isEmpty()) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (enc) {
+                encoding = value;
+            } else {
+                hash = value;
+            }
         }
-        try {
-            lookup(t, id, false, false, Keys.KEY_NEED_SEARCH);
-        } catch (ErrnoException e) {
-            throw new ErrnoException(Errno.ENOKEY);
+        Key k = lookup(t, id, false, false, Keys.KEY_NEED_SEARCH).key();
+        if (k.asymmetric == null) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
         }
+        return new Pkey(k.asymmetric, encoding == null ? "raw" : encoding, hash);
+    }
+
+    /**
+     * keyctl_pkey_e_d_s and keyctl_pkey_verify: the key and info, the query's size limits (EINVAL),
+     * the input (and the signature to verify), the operation, then the output and its length. Past
+     * the limits, this machine's Linux (6.18) sizes the signature read and the output buffer by the
+     * query's maximum, not by out_len/in2_len: a shorter signature buffer is read whole, an
+     * encryption writes the key's size; jlx does the same.
+     */
+    private static long pkeyOp(GuestThread t, int op, java.nio.ByteBuffer params, long info, long in, long out)
+            throws ErrnoException {
+        GuestMemory mem = t.process().space().memory();
+        Pkey p = pkey(t, params.getInt(0), info);
+        AsymmetricKey.Query q = p.key().query(p.encoding(), p.hash());
+        long inLength = Integer.toUnsignedLong(params.getInt(4));
+        long outLength = Integer.toUnsignedLong(params.getInt(8));
+        long[] limits = switch (op) {
+            case KEYCTL_PKEY_ENCRYPT -> new long[] {q.maxDec(), q.maxEnc()};
+            case KEYCTL_PKEY_DECRYPT -> new long[] {q.maxEnc(), q.maxDec()};
+            default -> new long[] {q.maxData(), q.maxSig()};
+        };
+        if (inLength > limits[0] || outLength > limits[1]) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] data = mem.read(in, (int) inLength);
+        int room = (int) limits[1];
+        if (op == KEYCTL_PKEY_VERIFY) {
+            p.key().verify(p.encoding(), p.hash(), data, mem.read(out, room));
+            return 0;
+        }
+        byte[] result = switch (op) {
+            case KEYCTL_PKEY_ENCRYPT -> p.key().encrypt(p.encoding(), p.hash(), data, room);
+            case KEYCTL_PKEY_DECRYPT -> p.key().decrypt(p.encoding(), p.hash(), data, room);
+            default -> p.key().sign(p.encoding(), p.hash(), data, room);
+        };
+        mem.write(out, result, 0, result.length);
+        return result.length;
     }
 
     /** A lookup whose permission is {@code first}, or {@code second} when the first is EACCES (revoke, set timeout). */
@@ -653,7 +747,7 @@ final class KeySyscalls {
         String description = string(t, descAddr, KEY_MAX_DESC_SIZE);
         Key ring = lookup(t, ringId, false, false, Keys.KEY_NEED_SEARCH).key();
         Key dest = destId == 0 ? null : lookup(t, destId, true, false, Keys.KEY_NEED_WRITE).key();
-        if (!type.equals("user") && !type.equals("logon") && !type.equals("keyring")) {
+        if (!known(type)) {
             throw new ErrnoException(Errno.ENOKEY);
         }
         if (!ring.keyring()) {
@@ -686,7 +780,7 @@ final class KeySyscalls {
             throw new ErrnoException(Errno.EACCES);
         }
         Key k = ref.key();
-        if (k.type.equals("logon")) {
+        if (!readable(k.type)) {
             throw new ErrnoException(Errno.EOPNOTSUPP);
         }
         validate(k);

@@ -168,6 +168,8 @@ final class Tracer {
             case SIGMASK_HOW -> b.append(named(Names.SIGHOW, v));
             case PTRACE_REQ -> b.append(named(Names.PTRACE, v));
             case FCNTL_CMD -> b.append(named(Names.FCNTL, v));
+            case KEYCTL_OP -> b.append((int) v >= 0 && (int) v < KeySyscalls.OPERATIONS.size()
+                    ? KeySyscalls.OPERATIONS.get((int) v) : Integer.toString((int) v));
             case FUTEX_OP -> futexOp(b, (int) v);
             case STAT_OUT -> struct(b, v, result, Stat.SIZE, mem, Tracer::stat);
             case STATX_OUT -> struct(b, v, result, Statx.SIZE, mem, Tracer::statx);

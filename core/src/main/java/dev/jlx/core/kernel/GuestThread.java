@@ -106,8 +106,12 @@ public final class GuestThread {
     /** The credentials {@link #actAsGuest} last looked at, and whether the host checks them as jlx. */
     private GuestProcess.Credentials lookedAt;
     private boolean checkedAsJlx;
-    /** Whether this Java thread has another identity than jlx's on the host (HostIdentity#actAs). */
-    private boolean acting;
+    /**
+     * Whether this Java thread may have another identity than jlx's on the host (HostIdentity#actAs).
+     * True at first: a thread starts with the identity of the one that made it, which may have been
+     * serving a guest of other ids (a clone's new thread), so its first call sets its own.
+     */
+    private boolean acting = true;
 
     /**
      * Has the host check this thread's next host calls as credentials {@code c} where they differ

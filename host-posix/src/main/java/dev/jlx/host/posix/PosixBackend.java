@@ -566,7 +566,10 @@ public final class PosixBackend implements HostBackend {
 
         @Override
         public void actAsJlx() {
-            Own o = own;
+            Own o = own();
+            if (o == null) {
+                return;
+            }
             setCapabilities(o.effective(), o);
             linuxOnly.setfsuid(o.uid());
             linuxOnly.setfsgid(o.gid());

@@ -22,20 +22,6 @@ public interface HostIdentity {
     /** The supplementary group ids (getgroups(2)). */
     int[] groups();
 
-    /**
-     * Has the host check the calling thread's accesses (files, and what else the host checks by
-     * identity: privileged ports) against these file-system ids, supplementary groups and effective
-     * capabilities (bit n for Linux's capability n) instead of jlx's own, until {@link #actAsJlx}.
-     * False where the host cannot give one thread an identity of its own or jlx may not take it
-     * (it is not root): the host then goes on checking jlx's identity.
-     */
-    default boolean actAs(int fsuid, int fsgid, int[] groups, long capabilities) {
-        return false;
-    }
-
-    /** Gives the calling thread jlx's own identity back after {@link #actAs}. */
-    default void actAsJlx() {}
-
     /** The host name, for uname's nodename. */
     String hostname();
 

@@ -82,18 +82,13 @@ public final class GuestThread {
         return c != null ? c : process.credentials();
     }
 
-    /**
-     * Runs {@code check} with permission checks made as {@code c}, jlx's and the host's (access(2)
-     * checks the real ids).
-     */
+    /** Runs {@code check} with jlx's permission checks made as {@code c} (access(2) checks the real ids). */
     public <E extends Exception> void checkingAs(GuestProcess.Credentials c, Check<E> check) throws E {
-        actAsGuest(c);
         checkingAs = c;
         try {
             check.run();
         } finally {
             checkingAs = null;
-            actAsGuest(process.credentials());
         }
     }
 
@@ -101,41 +96,6 @@ public final class GuestThread {
     @FunctionalInterface
     public interface Check<E extends Exception> {
         void run() throws E;
-    }
-
-    /** The credentials {@link #actAsGuest} last looked at, and whether the host checks them as jlx. */
-    private GuestProcess.Credentials lookedAt;
-    private boolean checkedAsJlx;
-    /**
-     * Whether this Java thread may have another identity than jlx's on the host (HostIdentity#actAs).
-     * True at first: a thread starts with the identity of the one that made it, which may have been
-     * serving a guest of other ids (a clone's new thread), so its first call sets its own.
-     */
-    private boolean acting = true;
-
-    /**
-     * Has the host check this thread's next host calls as credentials {@code c} where they differ
-     * from jlx's own and the host can (HostIdentity#actAs), until {@link #actAsJlx}: a guest that
-     * drops root gets EACCES from the host, and what it creates is its own.
-     */
-    public void actAsGuest(GuestProcess.Credentials c) {
-        if (c != lookedAt) {
-            lookedAt = c;
-            checkedAsJlx = process.kernel().checkedAsJlx(c);
-        }
-        if (checkedAsJlx) {
-            actAsJlx();
-        } else {
-            acting = process.kernel().host().identity().actAs(c.fsuid(), c.fsgid(), c.groups(), c.caps().effective());
-        }
-    }
-
-    /** Gives this Java thread jlx's own identity back after {@link #actAsGuest}. */
-    public void actAsJlx() {
-        if (acting) {
-            acting = false;
-            process.kernel().host().identity().actAsJlx();
-        }
     }
 
     private long timerSlack = 50_000;

@@ -5,7 +5,6 @@ import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.fs.RecordLocks;
 import dev.jlx.core.fs.Vfs;
 import dev.jlx.core.host.HostBackend;
-import dev.jlx.core.host.HostIdentity;
 import dev.jlx.core.syscall.SyscallDispatcher;
 import java.io.PrintStream;
 import java.util.Collection;
@@ -78,23 +77,6 @@ public final class Kernel {
         this.vfs = vfs;
         this.dispatcher = new SyscallDispatcher(this, trace);
         this.hostTerminal = new dev.jlx.core.tty.HostTerminal(this);
-    }
-
-    /** jlx's own identity as credentials, as its first guest process gets them; made on first use. */
-    private volatile GuestProcess.Credentials own;
-
-    /**
-     * Whether the host checks a guest with credentials {@code c} as it checks jlx itself: the same
-     * file-system ids, supplementary groups and effective capabilities.
-     */
-    boolean checkedAsJlx(GuestProcess.Credentials c) {
-        GuestProcess.Credentials o = own;
-        if (o == null) {
-            HostIdentity id = host.identity();
-            own = o = new GuestProcess.Credentials(id.uid(), id.gid(), id.euid(), id.egid(), id.groups());
-        }
-        return c.fsuid() == o.fsuid() && c.fsgid() == o.fsgid() && c.caps().effective() == o.caps().effective()
-                && java.util.Arrays.equals(c.groups(), o.groups());
     }
 
     /**

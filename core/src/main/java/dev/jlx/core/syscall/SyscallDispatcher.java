@@ -69,7 +69,6 @@ public final class SyscallDispatcher {
             if (tracer != null) {
                 tracer.enter(thread, entry, regs);
             }
-            thread.actAsGuest(thread.process().credentials());
             try {
                 result = entry.handler().handle(thread, args);
             } catch (ErrnoException e) {
@@ -77,7 +76,6 @@ public final class SyscallDispatcher {
                 restartable = e.restartable();
                 restartAlways = e.restartsAlways();
             } finally {
-                thread.actAsJlx();
                 FdTable.releaseHeld();
                 if (token != null) {
                     token.acquire(engine);

@@ -6,7 +6,7 @@ import jnr.ffi.annotations.Out;
 
 /**
  * The Linux-only calls of the {@code posix} profile on a Linux host: what macOS lacks (statx,
- * openat2, fallocate, renameat2, per-thread ids). Bound only when that profile runs on Linux ({@link NativePosix#linuxOnly()}),
+ * openat2, fallocate, renameat2). Bound only when that profile runs on Linux ({@link NativePosix#linuxOnly()}),
  * so the {@code portable} profile provably runs without them; C strings as in {@link LibC}.
  */
 public interface LinuxOnly {
@@ -15,24 +15,6 @@ public interface LinuxOnly {
 
     /** long syscall(long number, ...); used for openat2(2), which glibc 2.36 does not wrap. */
     long syscall(long number, int dirfd, @In byte[] path, @In Pointer how, long size);
-
-    /** int setfsuid(uid_t fsuid); of the calling thread only, as setfsgid. */
-    int setfsuid(int fsuid);
-
-    /** int setfsgid(gid_t fsgid); */
-    int setfsgid(int fsgid);
-
-    /** long syscall(long number, ...); setgroups(2) of the calling thread only (glibc's wrapper changes every thread). */
-    long syscall(long number, long size, @In int[] list);
-
-    /** int capget(cap_user_header_t header, cap_user_data_t data); of the calling thread, as capset. */
-    int capget(Pointer header, Pointer data);
-
-    /** int capset(cap_user_header_t header, const cap_user_data_t data); */
-    int capset(Pointer header, Pointer data);
-
-    /** int faccessat(int dirfd, const char *path, int mode, int flags); */
-    int faccessat(int dirfd, @In byte[] path, int mode, int flags);
 
     /** int fallocate(int fd, int mode, off_t offset, off_t len); */
     int fallocate(int fd, int mode, long offset, long len);

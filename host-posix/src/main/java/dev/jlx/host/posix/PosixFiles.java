@@ -469,15 +469,9 @@ final class PosixFiles implements HostFiles {
     @Override
     public void access(ByteString path, int linuxMode) throws ErrnoException {
         try (HostPath p = hostPath(path)) {
-            LinuxOnly linux = backend.linuxOnly();
-            // With AT_EACCESS the host checks the thread's file-system ids, which a guest's may be
-            // (HostIdentity#actAs); access(2) would check jlx's real ones.
-            backend.checked(linux != null ? linux.faccessat(LINUX_AT_FDCWD, p.c(), linuxMode, LINUX_AT_EACCESS)
-                    : backend.libc().access(p.c(), backend.constants().hostAccessMode(linuxMode)));
+            backend.checked(backend.libc().access(p.c(), backend.constants().hostAccessMode(linuxMode)));
         }
     }
-
-    private static final int LINUX_AT_EACCESS = 0x200;
 
     /** opendir(3), readdir(3), closedir(3): see {@link LibC}. */
     @Override

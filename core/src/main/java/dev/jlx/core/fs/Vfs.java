@@ -483,6 +483,13 @@ public final class Vfs {
                     // nd_jump_link: refused outright, or (scoped walks) as unsafe to follow.
                     throw new ErrnoException((how & Openat2.RESOLVE_NO_MAGICLINKS) != 0 ? Errno.ELOOP : Errno.EXDEV);
                 }
+                if (m.fs().isObjectLink(inMount(m, current))) {
+                    // nd_jump_link to an object (a namespace): the walk ends there, or goes no further.
+                    if (!last || mustBeDirectory) {
+                        throw new ErrnoException(Errno.ENOTDIR);
+                    }
+                    break;
+                }
                 ByteString target = ByteString.of(m.fs().readlink(inMount(m, current)));
                 current.removeLast();
                 if (target.startsWith((byte) '/')) {

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -106,6 +108,30 @@ static void file(const char *path) {
     fflush(stdout);
 }
 
+/* Whether ns-mnt (in directory {@code top}) is a mount point: statfs's type and mountinfo's line. */
+static void mountedAt(const char *when, const char *top, const char *name) {
+    char path[600], line[1024];
+    struct statfs sf;
+    snprintf(path, sizeof path, "%s/%s", top, name);
+    int type = statfs(path, &sf) == 0 && sf.f_type == 0x01021994;
+    int listed = 0;
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    strcat(path, " ");
+    while (f && fgets(line, sizeof line, f)) {
+        listed |= strstr(line, path) != NULL;
+    }
+    if (f) {
+        fclose(f);
+    }
+    printf("%s: %s %s, %s mountinfo\n", when, name, type ? "tmpfs" : "not tmpfs", listed ? "in" : "not in");
+    fflush(stdout);
+}
+
+static void mounted(const char *when, const char *top) {
+    mountedAt(when, top, "ns-before");
+    mountedAt(when, top, "ns-mnt");
+}
+
 /* The links' form: "kind:[N]", N the number stat gives. */
 static void links(void) {
     for (unsigned i = 0; i < NKINDS; i++) {
@@ -140,6 +166,7 @@ int main(void) {
     int utsFd = open("/proc/self/ns/uts", O_RDONLY);
     int ipcFd = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
     int cgroupFd = open("/proc/self/ns/cgroup", O_RDONLY);
+    int mntFd = open("/proc/self/ns/mnt", O_RDONLY);
     printf("open uts %s, ipc %s\n", utsFd >= 0 ? "ok" : errname(errno), ipcFd >= 0 ? "ok" : errname(errno));
     char buf[16];
     rc("read ns file", read(utsFd, buf, sizeof buf));
@@ -232,8 +259,10 @@ int main(void) {
         rc("clone child msgctl(parent's queue)", msgctl(q, IPC_STAT, &ds));
         _exit(0);
     }
+    if (r > 0) {
+        waitpid((pid_t) r, NULL, 0);
+    }
     rc("clone(CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWCGROUP) > 0", r > 0 ? 0 : r);
-    waitpid((pid_t) r, NULL, 0);
     names("parent after clone child");
     rc("clone(CLONE_NEWIPC|CLONE_SYSVSEM)", syscall(SYS_clone, CLONE_NEWIPC | CLONE_SYSVSEM | SIGCHLD, 0, 0, 0, 0));
 
@@ -261,6 +290,33 @@ int main(void) {
     char *unified = strstr(cgroup, "0::");
     printf("cgroup: %s", unified ? unified : cgroup);
     close(cg);
+
+    /* A mount namespace: a copy of the table, its own mounts seen by its processes only. */
+    char top[512];
+    getcwd(top, sizeof top);
+    mkdir("ns-mnt", 0755);
+    mkdir("ns-before", 0755);
+    rc("mount tmpfs before", mount("none", "ns-before", "tmpfs", 0, "mode=0700"));
+    rc("unshare(CLONE_NEWNS)", syscall(SYS_unshare, CLONE_NEWNS));
+    compare("after unshare(CLONE_NEWNS)", start);
+    char here[512];
+    printf("cwd %s\n", getcwd(here, sizeof here) && strcmp(here, top) == 0 ? "kept" : "moved");
+    mounted("copy", top);
+    rc("mount tmpfs", mount("none", "ns-mnt", "tmpfs", 0, "mode=0700"));
+    rc("umount the copy", umount("ns-before"));
+    mounted("own namespace", top);
+    c = fork();
+    if (c == 0) {
+        mounted("child", top);
+        _exit(0);
+    }
+    waitpid(c, NULL, 0);
+    rc("setns(mnt file, CLONE_NEWNS)", syscall(SYS_setns, mntFd, CLONE_NEWNS));
+    printf("cwd %s\n", getcwd(here, sizeof here) ? here : errname(errno));
+    mounted("first namespace", top);
+    chdir(top);
+    rc("umount ns-before", umount("ns-before"));
+    rc("rmdir", rmdir("ns-mnt") | rmdir("ns-before"));
 
     /* Back by the files kept from the start. */
     rc("setns(uts file, 0)", syscall(SYS_setns, utsFd, 0));

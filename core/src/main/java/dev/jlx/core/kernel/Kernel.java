@@ -74,7 +74,7 @@ public final class Kernel {
         this.vfs = vfs;
         this.dispatcher = new SyscallDispatcher(this, trace);
         this.hostTerminal = new dev.jlx.core.tty.HostTerminal(this);
-        this.initialNamespaces = Namespaces.initial(() -> host.identity().hostname(), ipc);
+        this.initialNamespaces = Namespaces.initial(() -> host.identity().hostname(), ipc, vfs);
     }
 
     /**

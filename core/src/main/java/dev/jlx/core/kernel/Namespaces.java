@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A process's namespaces (Linux's nsproxy, with its user namespace): the UTS names and the IPC
- * objects jlx keeps per namespace, and the cgroup namespace as an identity (every process is in the
- * root cgroup, so a new one's root is the same). The network, pid, user, time and mount namespaces
- * are the run's, one each, shown but never made anew. Immutable: unshare and setns give the process
- * a new set.
+ * A process's namespaces (Linux's nsproxy, with its user namespace): the UTS names, the IPC
+ * objects and the mount table jlx keeps per namespace, and the cgroup namespace as an identity
+ * (every process is in the root cgroup, so a new one's root is the same). The network, pid, user
+ * and time namespaces are the run's, one each, shown but never made anew. Immutable: unshare and
+ * setns give the process a new set.
  */
-public record Namespaces(Namespace net, Uts uts, Ipc ipc, Namespace pid, Namespace user, Namespace mnt,
+public record Namespaces(Namespace net, Uts uts, Ipc ipc, Namespace pid, Namespace user, Mnt mnt,
         Namespace cgroup, Namespace time) {
     /** The inode numbers of Linux's initial namespaces (PROC_*_INIT_INO of proc_ns.h). */
     private static final long IPC_INIT_INO = 0xEFFFFFFFL;
@@ -128,25 +128,45 @@ public record Namespaces(Namespace net, Uts uts, Ipc ipc, Namespace pid, Namespa
         }
     }
 
+    /** A mount namespace: its mount table (the process's own view may be a chroot's of it). */
+    public static final class Mnt extends Namespace {
+        private final dev.jlx.core.fs.Vfs vfs;
+
+        Mnt(long ino, dev.jlx.core.fs.Vfs vfs) {
+            super("mnt", CloneFlags.CLONE_NEWNS, ino);
+            this.vfs = vfs;
+        }
+
+        public dev.jlx.core.fs.Vfs vfs() {
+            return vfs;
+        }
+    }
+
     /** The namespaces of a run's first process: the machine's IPC namespace, the others the run's. */
-    static Namespaces initial(Supplier<String> hostName, IpcNamespace ipc) {
+    static Namespaces initial(Supplier<String> hostName, IpcNamespace ipc, dev.jlx.core.fs.Vfs vfs) {
         return new Namespaces(new Namespace("net", CloneFlags.CLONE_NEWNET, DYNAMIC_FIRST),
                 new Uts(UTS_INIT_INO, hostName, null, "(none)"), new Ipc(IPC_INIT_INO, ipc),
                 new Namespace("pid", CloneFlags.CLONE_NEWPID, PID_INIT_INO),
                 new Namespace("user", CloneFlags.CLONE_NEWUSER, USER_INIT_INO),
-                new Namespace("mnt", CloneFlags.CLONE_NEWNS, DYNAMIC_FIRST + 1),
+                new Mnt(DYNAMIC_FIRST + 1, vfs),
                 new Namespace("cgroup", CloneFlags.CLONE_NEWCGROUP, CGROUP_INIT_INO),
                 new Namespace("time", CloneFlags.CLONE_NEWTIME, TIME_INIT_INO));
     }
 
     /** The namespaces jlx makes anew for unshare and clone (create_new_namespaces). */
-    public static final long SERVED = CloneFlags.CLONE_NEWUTS | CloneFlags.CLONE_NEWIPC | CloneFlags.CLONE_NEWCGROUP;
+    public static final long SERVED = CloneFlags.CLONE_NEWNS | CloneFlags.CLONE_NEWUTS | CloneFlags.CLONE_NEWIPC
+            | CloneFlags.CLONE_NEWCGROUP;
 
     /**
      * create_new_namespaces: copies of these with new ones of the kinds in {@code flags} (of
-     * {@link #SERVED}): a UTS namespace with the caller's names, an empty IPC namespace, a cgroup one.
+     * {@link #SERVED}): a mount namespace with a copy of the table {@code view} is in, a UTS
+     * namespace with the caller's names, an empty IPC namespace, a cgroup one.
      */
-    public Namespaces unshared(Kernel kernel, long flags) {
+    public Namespaces unshared(Kernel kernel, long flags, dev.jlx.core.fs.Vfs view) {
+        Mnt m = mnt;
+        if ((flags & CloneFlags.CLONE_NEWNS) != 0) {
+            m = new Mnt(kernel.newNamespaceInode(), view.unshared().namespaceRoot());
+        }
         Uts u = uts;
         if ((flags & CloneFlags.CLONE_NEWUTS) != 0) {
             u = new Uts(kernel.newNamespaceInode(), u.hostName, u.nodename, u.domainname);
@@ -159,12 +179,13 @@ public record Namespaces(Namespace net, Uts uts, Ipc ipc, Namespace pid, Namespa
         if ((flags & CloneFlags.CLONE_NEWCGROUP) != 0) {
             c = new Namespace("cgroup", CloneFlags.CLONE_NEWCGROUP, kernel.newNamespaceInode());
         }
-        return new Namespaces(net, u, i, pid, user, mnt, c, time);
+        return new Namespaces(net, u, i, pid, user, m, c, time);
     }
 
     /** These with {@code ns} in its kind's place (setns). */
     public Namespaces joined(Namespace ns) {
-        return new Namespaces(net, ns instanceof Uts u ? u : uts, ns instanceof Ipc i ? i : ipc, pid, user, mnt,
+        return new Namespaces(net, ns instanceof Uts u ? u : uts, ns instanceof Ipc i ? i : ipc, pid, user,
+                ns instanceof Mnt m ? m : mnt,
                 ns.type() == CloneFlags.CLONE_NEWCGROUP ? ns : cgroup, time);
     }
 

@@ -53,9 +53,9 @@ final class ForkSyscalls {
      * have nothing to unshare; CLONE_SYSVSEM (and CLONE_NEWIPC with it) applies the SEM_UNDO
      * adjustments and starts a new list, as exit does. A process of several threads keeps one root,
      * working directory, descriptor table, undo list and set of namespaces for all (EINVAL, Linux
-     * would split them). With CAP_SYS_ADMIN, new UTS, IPC and cgroup namespaces
-     * ({@link Namespaces#unshared}); the mount, pid, network and time namespaces stay the run's
-     * (EPERM, as for a container). CLONE_NEWUSER is EINVAL, as a kernel without user namespaces.
+     * would split them). With CAP_SYS_ADMIN, new mount, UTS, IPC and cgroup namespaces
+     * ({@link Namespaces#unshared}); the pid, network and time namespaces stay the run's (EPERM, as
+     * for a container). CLONE_NEWUSER is EINVAL, as a kernel without user namespaces.
      */
     static long unshare(GuestThread t, Args a) throws ErrnoException {
         long flags = a.u64(0);
@@ -96,15 +96,28 @@ final class ForkSyscalls {
         if ((flags & CloneFlags.CLONE_SYSVSEM) != 0) {
             p.ipc().sem().exit(p);
         }
-        if ((flags & NAMESPACES) != 0) {
-            p.setNamespaces(p.namespaces().unshared(p.kernel(), flags & NAMESPACES));
-        }
+        enterNew(p, flags & NAMESPACES);
         return 0;
     }
 
     /**
+     * The process enters new namespaces of the kinds in {@code namespaces}; with a new mount
+     * namespace its root and working directory are the same places in the copy (copy_mnt_ns).
+     */
+    private static void enterNew(GuestProcess p, long namespaces) {
+        if (namespaces == 0) {
+            return;
+        }
+        Namespaces ns = p.namespaces().unshared(p.kernel(), namespaces, p.vfs());
+        p.setNamespaces(ns);
+        if ((namespaces & CloneFlags.CLONE_NEWNS) != 0) {
+            p.changeRoot(p.vfs().viewIn(ns.mnt().vfs()), cwd -> cwd);
+        }
+    }
+
+    /**
      * create_new_namespaces' permission: CAP_SYS_ADMIN, else EPERM. The namespaces jlx does not make
-     * (mount, pid, network, time: one each per run) are EPERM too, as a container would answer.
+     * (pid, network, time: one each per run) are EPERM too, as a container would answer.
      */
     private static void checkNewNamespaces(GuestProcess p, long namespaces) throws ErrnoException {
         if (namespaces == 0) {
@@ -114,7 +127,7 @@ final class ForkSyscalls {
             throw new ErrnoException(Errno.EPERM);
         }
         if ((namespaces & ~Namespaces.SERVED) != 0) {
-            p.kernel().warnOnce("new-namespace", "new mount, pid, network or time namespaces are not supported: EPERM");
+            p.kernel().warnOnce("new-namespace", "new pid, network or time namespaces are not supported: EPERM");
             throw new ErrnoException(Errno.EPERM);
         }
     }
@@ -192,7 +205,7 @@ final class ForkSyscalls {
         }
         if (join.stream().anyMatch(ns -> ns.type() == CloneFlags.CLONE_NEWNS)) {
             // mntns_install: root and working directory become the namespace's root.
-            p.changeRoot(p.kernel().vfs(), cwd -> ByteString.ROOT);
+            p.changeRoot(next.mnt().vfs(), cwd -> ByteString.ROOT);
         }
         p.setNamespaces(next);
         return 0;
@@ -344,9 +357,7 @@ final class ForkSyscalls {
         GuestProcess child = t.process().fork(t, vfork, (flags & CLONE_VM) != 0, exitSignal, regs[7] + 2, regs[8],
                 stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
         GuestThread ct = child.mainThread();
-        if ((flags & NAMESPACES) != 0) {
-            child.setNamespaces(child.namespaces().unshared(child.kernel(), flags & NAMESPACES));
-        }
+        enterNew(child, flags & NAMESPACES);
         if ((flags & CloneFlags.CLONE_CLEAR_SIGHAND) != 0) {
             child.signalActions().flushHandlers();
         }

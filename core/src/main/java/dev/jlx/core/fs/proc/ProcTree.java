@@ -381,7 +381,7 @@ public final class ProcTree {
 
         /** fd/ and fdinfo/: one entry per open descriptor, looked up by number. */
         Entries descriptors() {
-            Vfs vfs = kernel.vfs();
+            Vfs vfs = p.namespaces().mnt().vfs();
             long fdBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_FD : TASK_FD) << 24;
             long infoBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_FDINFO : TASK_FDINFO) << 24;
             dir("fd", 0500, () -> {

@@ -182,6 +182,12 @@ int main(void) {
     rc("open ns O_NOFOLLOW", open("/proc/self/ns/uts", O_RDONLY | O_NOFOLLOW));
     rc("open ns/uts/x", open("/proc/self/ns/uts/x", O_RDONLY));
     rc("open ns O_DIRECTORY", open("/proc/self/ns/uts", O_RDONLY | O_DIRECTORY));
+    int pathFd = open("/proc/self/ns/uts", O_PATH);
+    fstat(pathFd, &st);
+    printf("O_PATH fstat: %s, inode %s\n", S_ISREG(st.st_mode) ? "regular" : "other",
+           st.st_ino == start[0] ? "the namespace's" : "other");
+    rc("setns(O_PATH ns file)", syscall(SYS_setns, pathFd, 0));
+    close(pathFd);
 
     /* A SysV queue and a POSIX queue of the namespace the run starts in. */
     int q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);

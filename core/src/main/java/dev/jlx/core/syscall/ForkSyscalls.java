@@ -144,6 +144,10 @@ final class ForkSyscalls {
     static long setns(GuestThread t, Args a) throws ErrnoException {
         GuestProcess p = t.process();
         dev.jlx.core.fs.OpenFile f = p.fds().get(a.fd(0));
+        if ((f.statusFlags() & dev.jlx.abi.OpenFlags.O_PATH) != 0) {
+            // fdget: an O_PATH descriptor is none here.
+            throw new ErrnoException(Errno.EBADF);
+        }
         long flags = Integer.toUnsignedLong(a.i32(1));
         List<Namespaces.Namespace> join = new ArrayList<>();
         if (f instanceof dev.jlx.core.fs.VfsFile v && v.ops() instanceof Namespaces.NsFile ns) {

@@ -335,6 +335,23 @@ class StaticCProgramsTest {
     }
 
     /**
+     * namespaces.c, which makes and joins UTS, IPC and cgroup namespaces as root: natively inside
+     * namespaces of its own of those kinds and a mount namespace (the host's names, IPC objects and
+     * mounts untouched), under jlx in the run's.
+     */
+    @ParameterizedTest(name = "namespaces {0}")
+    @MethodSource("toolchains")
+    void namespacesSameAsNative(CPrograms.Toolchain toolchain) throws Exception {
+        Assumptions.assumeTrue(Native.run(List.of("/usr/bin/unshare", "-u", "-i", "-C", "-m", "true"), Runner.ENV,
+                dir, new byte[0]).status() == 0, "no namespaces for the native run (needs root)");
+        String program = CPrograms.binary("namespaces", toolchain).toString();
+        List<String> unshared = List.of("/usr/bin/unshare", "-u", "-i", "-C", "-m", "--propagation", "private",
+                program);
+        Result.assertSameAs(Native.run(unshared, Runner.ENV, dir, new byte[0]),
+                Jlx.run(List.of(program), Runner.ENV, dir, new byte[0]), "namespaces " + toolchain);
+    }
+
+    /**
      * jlx only (natively it would step the host's clock): a guest with CAP_SYS_TIME sets the run's wall
      * clock, time zone and NTP values, and every guest process reads them back; the next run starts
      * from the host's clock again.

@@ -34,6 +34,14 @@ public interface FileSystem {
 
     byte[] readlink(ByteString path) throws ErrnoException;
 
+    /**
+     * Whether the link at {@code path} is a magic link that names an object rather than a path
+     * (/proc/PID/ns/*): a walk that follows it ends on it, and the file system opens or stats the object.
+     */
+    default boolean isObjectLink(ByteString path) {
+        return false;
+    }
+
     /** Whether the link at {@code path} is a magic link of procfs (/proc/PID/fd/N, exe, cwd, root). */
     default boolean isMagicLink(ByteString path) {
         return false;

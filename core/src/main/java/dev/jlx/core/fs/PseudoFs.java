@@ -9,6 +9,7 @@ import dev.jlx.abi.OpenFlags;
 import dev.jlx.abi.struct.Statfs;
 import dev.jlx.core.ByteString;
 import dev.jlx.core.ErrnoException;
+import dev.jlx.core.kernel.Namespaces;
 import dev.jlx.core.fs.proc.PseudoNode;
 import dev.jlx.core.host.HostDirEntry;
 import dev.jlx.core.host.HostStat;
@@ -110,7 +111,11 @@ abstract class PseudoFs implements FileSystem {
 
     @Override
     public HostStat stat(ByteString path, boolean followLinks) throws ErrnoException {
-        return stat(lookup(path));
+        PseudoNode node = lookup(path);
+        if (followLinks && node instanceof PseudoNode.Link link && link.namespace() != null) {
+            return Namespaces.NsFile.stat(link.namespace().get());
+        }
+        return stat(node);
     }
 
     @Override
@@ -119,6 +124,15 @@ abstract class PseudoFs implements FileSystem {
             throw new ErrnoException(Errno.EINVAL);
         }
         return link.target().get().toByteArray();
+    }
+
+    @Override
+    public boolean isObjectLink(ByteString path) {
+        try {
+            return lookup(path) instanceof PseudoNode.Link link && link.namespace() != null;
+        } catch (ErrnoException gone) {
+            return false;
+        }
     }
 
     @Override
@@ -173,6 +187,13 @@ abstract class PseudoFs implements FileSystem {
         }
         if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) == (OpenFlags.O_CREAT | OpenFlags.O_EXCL)) {
             throw new ErrnoException(Errno.EEXIST);
+        }
+        if (node instanceof PseudoNode.Link link && link.namespace() != null && (flags & OpenFlags.O_NOFOLLOW) == 0) {
+            // The walk ended on a namespace link it follows: nsfs's file of the namespace.
+            if ((flags & OpenFlags.O_DIRECTORY) != 0) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            return new Namespaces.NsFile(link.namespace().get());
         }
         if (node instanceof PseudoNode.Link && (flags & OpenFlags.O_PATH) == 0) {
             // Reached only with O_NOFOLLOW: the VFS follows links everywhere else. O_PATH opens the link itself.

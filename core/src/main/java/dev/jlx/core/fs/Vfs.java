@@ -45,8 +45,8 @@ public final class Vfs {
     }
 
     /**
-     * The run's mount table, of which this is a chroot's view (null when this is the table itself):
-     * the table is one for the whole run (one mount namespace), which the guest's mount calls change.
+     * The mount namespace's table, of which this is a chroot's view (null when this is the table
+     * itself): one per mount namespace of the run, which the guest's mount calls change.
      */
     private final Vfs base;
     /** A view's root, as a guest path of {@link #base}; empty for the run's table. */
@@ -54,7 +54,8 @@ public final class Vfs {
     /** The run's table, or the view made from {@link #viewOf}. */
     private volatile Table table;
     private volatile Table viewOf;
-    private int nextId;
+    /** The next mount id, shared by the run's mount namespaces. */
+    private final java.util.concurrent.atomic.AtomicInteger nextId;
 
     /** {@code mounts} must include one at "/". */
     public Vfs(List<Mount> mounts) {
@@ -63,9 +64,9 @@ public final class Vfs {
         }
         List<Mount> order = new ArrayList<>(mounts.stream()
                 .sorted(java.util.Comparator.comparingInt(m -> m.components().size())).toList());
-        nextId = FIRST_ID;
+        nextId = new java.util.concurrent.atomic.AtomicInteger(FIRST_ID);
         for (int i = 0; i < order.size(); i++) {
-            order.set(i, order.get(i).withId(nextId++));
+            order.set(i, order.get(i).withId(nextId.getAndIncrement()));
         }
         this.base = null;
         this.root = List.of();
@@ -75,6 +76,34 @@ public final class Vfs {
     private Vfs(Vfs base, List<ByteString> root) {
         this.base = base;
         this.root = List.copyOf(root);
+        this.nextId = base.nextId;
+    }
+
+    /** A new mount namespace's table: a copy of {@code of}'s, changed apart from it from now on. */
+    private Vfs(Table of, java.util.concurrent.atomic.AtomicInteger nextId) {
+        this.base = null;
+        this.root = List.of();
+        this.table = of;
+        this.nextId = nextId;
+    }
+
+    /**
+     * copy_mnt_ns: this view in a new mount namespace whose table is a copy of this one's (the
+     * copies keep their mount ids and peer groups; Linux numbers them anew), chrooted as this is.
+     */
+    public Vfs unshared() {
+        Vfs run = base == null ? this : base;
+        return viewIn(new Vfs(run.table, nextId));
+    }
+
+    /** The table this is a view of (this for a table): its mount namespace's root. */
+    public Vfs namespaceRoot() {
+        return base == null ? this : base;
+    }
+
+    /** This view's root in the table {@code other} (another mount namespace's). */
+    public Vfs viewIn(Vfs other) {
+        return base == null ? other : new Vfs(other, root);
     }
 
     /** The table as this process sees it: the run's, or for a chroot the part below its root. */
@@ -171,8 +200,9 @@ public final class Vfs {
             }
             List<Integer> ids = new ArrayList<>();
             for (Mount m : added) {
-                ids.add(nextId);
-                order.add(m.withId(nextId++));
+                int id = nextId.getAndIncrement();
+                ids.add(id);
+                order.add(m.withId(id));
             }
             table = Table.of(order);
             return ids;
@@ -486,6 +516,13 @@ public final class Vfs {
                         && m.fs().isMagicLink(inMount(m, current))) {
                     // nd_jump_link: refused outright, or (scoped walks) as unsafe to follow.
                     throw new ErrnoException((how & Openat2.RESOLVE_NO_MAGICLINKS) != 0 ? Errno.ELOOP : Errno.EXDEV);
+                }
+                if (m.fs().isObjectLink(inMount(m, current))) {
+                    // nd_jump_link to an object (a namespace): the walk ends there, or goes no further.
+                    if (!last || mustBeDirectory) {
+                        throw new ErrnoException(Errno.ENOTDIR);
+                    }
+                    break;
                 }
                 ByteString target = ByteString.of(m.fs().readlink(inMount(m, current)));
                 current.removeLast();

@@ -238,7 +238,7 @@ public final class CoreDump {
                 case 'd' -> ascii(out, Integer.toString(p.dumpable()));
                 case 's' -> ascii(out, Integer.toString(info.signo()));
                 case 't' -> ascii(out, Long.toString(System.currentTimeMillis() / 1000));
-                case 'h' -> escaped(out, p.kernel().nodename().getBytes(StandardCharsets.UTF_8));
+                case 'h' -> escaped(out, p.namespaces().uts().nodename().getBytes(StandardCharsets.UTF_8));
                 case 'e' -> escaped(out, p.comm());
                 case 'E' -> escaped(out, p.image() == null ? new byte[0] : p.image().exe().toByteArray());
                 case 'c' -> ascii(out, Long.toUnsignedString(p.rlimits().soft(Resource.RLIMIT_CORE)));

@@ -64,6 +64,8 @@ public final class GuestProcess {
     private volatile boolean forkedNoExec;
     /** PF_SUPERPRIV (accounting's ASU): a privileged call (acct) passed its capability check. */
     private volatile boolean superPrivileged;
+    /** Its namespaces (nsproxy): a fork child's are its parent's; unshare and setns change them. */
+    private volatile Namespaces namespaces;
     /** Signals sent and not yet taken, and which thread takes each. */
     private final PendingSignals pending = new PendingSignals(this);
     /** Woken when a signal becomes pending: signalfd's poll waits on it. */
@@ -184,6 +186,7 @@ public final class GuestProcess {
         this.signalActions = new SignalActions();
         this.rlimits = Rlimits.inherited(kernel.host().identity());
         this.vforkRelease = null;
+        this.namespaces = kernel.initialNamespaces();
         fds.onClose(this::releaseLocks);
     }
 
@@ -213,6 +216,7 @@ public final class GuestProcess {
         this.signalActions = parent.signalActions.copy();
         this.rlimits = parent.rlimits.copy();
         this.vforkRelease = vfork ? new CountDownLatch(1) : null;
+        this.namespaces = parent.namespaces;
         fds.onClose(this::releaseLocks);
         parent.children.add(this);
     }
@@ -450,6 +454,19 @@ public final class GuestProcess {
         capabilityBound &= ~(1L << cap);
     }
 
+    public Namespaces namespaces() {
+        return namespaces;
+    }
+
+    public void setNamespaces(Namespaces namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    /** The IPC namespace's objects: System V IPC and POSIX message queues. */
+    public dev.jlx.core.ipc.IpcNamespace ipc() {
+        return namespaces.ipc().objects();
+    }
+
     public AddressSpace space() {
         return space;
     }
@@ -670,7 +687,7 @@ public final class GuestProcess {
         exitSystemNanos = systemNanos;
         releaseVforkParent();
         // exit_sem: the SEM_UNDO adjustments are undone before the parent hears of the exit.
-        kernel.ipc().sem().exit(this);
+        namespaces.ipc().objects().sem().exit(this);
         // The parent's signal is sent as its wait can see the zombie, as Linux's exit_notify: a wait
         // that returns this child finds the signal already pending. The links of the process tree
         // change under the kernel's monitor, as under Linux's tasklist_lock.

@@ -60,8 +60,6 @@ public final class Kernel {
     private volatile dev.jlx.core.net.Interfaces.Source interfaces = dev.jlx.core.net.Interfaces.host();
     /** The internal tmpfs memfd_create's files live on (Linux's shm_mnt), mounted nowhere. */
     private final dev.jlx.core.fs.Tmpfs memfds;
-    /** The System V IPC objects and POSIX message queues: the machine's, shared by all its runs. */
-    private final dev.jlx.core.ipc.IpcNamespace ipc;
     /** The live processes by pid, as /proc lists them. */
     private final ConcurrentSkipListMap<Integer, GuestProcess> processes = new ConcurrentSkipListMap<>();
 
@@ -72,27 +70,28 @@ public final class Kernel {
     /** A guest world in the IPC namespace {@code ipc} (its machine's). */
     public Kernel(HostBackend host, Vfs vfs, PrintStream trace, dev.jlx.core.ipc.IpcNamespace ipc) {
         this.host = host;
-        this.ipc = ipc;
         this.memfds = new dev.jlx.core.fs.Tmpfs(0, 0, 01777, host.files());
         this.vfs = vfs;
         this.dispatcher = new SyscallDispatcher(this, trace);
         this.hostTerminal = new dev.jlx.core.tty.HostTerminal(this);
+        this.initialNamespaces = Namespaces.initial(() -> host.identity().hostname(), ipc, vfs);
     }
 
     /**
-     * The UTS names uname shows: sethostname and setdomainname change them for this run's guests only
-     * (the host's own name stays); the node name starts as the host's, the domain name as Linux's "(none)".
+     * The namespaces of the run's first process: its UTS names (sethostname and setdomainname change
+     * them for this run's guests only, never the host's), the machine's IPC objects, the run's others.
      */
-    private volatile String nodename;
-    private volatile String domainname = "(none)";
+    private final Namespaces initialNamespaces;
+    /** The next inode number a new namespace gets (Linux's proc_alloc_inum, past the initial ones). */
+    private final java.util.concurrent.atomic.AtomicLong nextNamespaceInode =
+            new java.util.concurrent.atomic.AtomicLong(Namespaces.DYNAMIC_FIRST + 0x100);
 
-    public String nodename() {
-        String n = nodename;
-        return n != null ? n : host.identity().hostname();
+    public Namespaces initialNamespaces() {
+        return initialNamespaces;
     }
 
-    public void setNodename(String name) {
-        nodename = name;
+    long newNamespaceInode() {
+        return nextNamespaceInode.getAndIncrement();
     }
 
     /** fs.pipe-max-size and fs.nr_open: this run's, which a guest root may change (never the host's). */
@@ -133,14 +132,6 @@ public final class Kernel {
 
     public void setCoreUsesPid(int uses) {
         coreUsesPid = uses;
-    }
-
-    public String domainname() {
-        return domainname;
-    }
-
-    public void setDomainname(String name) {
-        domainname = name;
     }
 
     public HostBackend host() {
@@ -189,11 +180,6 @@ public final class Kernel {
 
     public TimeKeeping timeKeeping() {
         return timeKeeping;
-    }
-
-    /** The IPC namespace its processes share. */
-    public dev.jlx.core.ipc.IpcNamespace ipc() {
-        return ipc;
     }
 
     public dev.jlx.core.fs.Tmpfs memfds() {

@@ -55,6 +55,8 @@ public enum ArgFormat {
     FUTEX_OP,
     /** *at flags (AT_*) by name. */
     AT_FLAGS,
+    /** CLONE_* flags by name, as unshare and setns take them. */
+    CLONE_FLAGS,
     /** A {@code struct stat} the call fills, every field (as {@code strace -v}); its address when the call fails. */
     STAT_OUT,
     /** A {@code struct statx} the call fills, every field; its address when the call fails. */

@@ -22,6 +22,7 @@ import dev.jlx.core.kernel.Exec;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
+import dev.jlx.core.kernel.Namespaces;
 import dev.jlx.core.kernel.PidFd;
 import dev.jlx.core.mem.AddressSpace;
 import dev.jlx.core.mem.GuestMemory;
@@ -31,7 +32,7 @@ import java.util.List;
 
 /** The process tree: fork, vfork, clone, execve, wait4, waitid, process groups and sessions. */
 final class ForkSyscalls {
-    /** The clone flags jlx honours for a new process; namespaces and sharing between processes are EINVAL. */
+    /** The clone flags jlx honours for a new process, with the namespaces; sharing between processes is EINVAL. */
     private static final long SUPPORTED = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
             | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CloneFlags.CLONE_CLEAR_SIGHAND | CloneFlags.CLONE_PIDFD;
     /** The flags a new thread may add (pthread_create passes them; CLONE_DETACHED is ignored, as Linux does). */
@@ -51,9 +52,10 @@ final class ForkSyscalls {
      * nothing with one another, so for a process of one thread CLONE_THREAD, SIGHAND, VM, FS and FILES
      * have nothing to unshare; CLONE_SYSVSEM (and CLONE_NEWIPC with it) applies the SEM_UNDO
      * adjustments and starts a new list, as exit does. A process of several threads keeps one root,
-     * working directory, descriptor table and undo list for all (EINVAL, Linux would split them).
-     * CLONE_NEWUSER is EINVAL, as a kernel without user namespaces; the other namespaces EPERM, as
-     * for a container without CAP_SYS_ADMIN (jlx has none).
+     * working directory, descriptor table, undo list and set of namespaces for all (EINVAL, Linux
+     * would split them). With CAP_SYS_ADMIN, new mount, UTS, IPC and cgroup namespaces
+     * ({@link Namespaces#unshared}); the pid, network and time namespaces stay the run's (EPERM, as
+     * for a container). CLONE_NEWUSER is EINVAL, as a kernel without user namespaces.
      */
     static long unshare(GuestThread t, Args a) throws ErrnoException {
         long flags = a.u64(0);
@@ -82,38 +84,135 @@ final class ForkSyscalls {
         if ((flags & (CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SIGHAND | CLONE_VM)) != 0 && !alone) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if ((flags & PROCESS_WIDE) != 0 && !alone) {
-            p.kernel().warnOnce("unshare-threads", "unshare of CLONE_FS, CLONE_FILES or CLONE_SYSVSEM by a thread of "
-                    + "a multi-threaded process: jlx keeps them per process: EINVAL");
+        if ((flags & (PROCESS_WIDE | NAMESPACES)) != 0 && !alone) {
+            p.kernel().warnOnce("unshare-threads", "unshare of CLONE_FS, CLONE_FILES, CLONE_SYSVSEM or a namespace "
+                    + "by a thread of a multi-threaded process: jlx keeps them per process: EINVAL");
             throw new ErrnoException(Errno.EINVAL);
         }
         if ((flags & CloneFlags.CLONE_NEWUSER) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        if ((flags & NAMESPACES) != 0) {
-            throw new ErrnoException(Errno.EPERM);
-        }
+        checkNewNamespaces(p, flags & NAMESPACES);
         if ((flags & CloneFlags.CLONE_SYSVSEM) != 0) {
-            p.kernel().ipc().sem().exit(p);
+            p.ipc().sem().exit(p);
         }
+        enterNew(p, flags & NAMESPACES);
         return 0;
     }
 
     /**
-     * Implements Linux syscall setns(2): jlx has no namespace files (/proc/PID/ns), so only a pidfd
-     * can name namespaces; joining them is EPERM as for unshare (CLONE_NEWUSER EINVAL), after
-     * check_setns_flags.
+     * The process enters new namespaces of the kinds in {@code namespaces}; with a new mount
+     * namespace its root and working directory are the same places in the copy (copy_mnt_ns).
+     */
+    private static void enterNew(GuestProcess p, long namespaces) {
+        if (namespaces == 0) {
+            return;
+        }
+        Namespaces ns = p.namespaces().unshared(p.kernel(), namespaces, p.vfs());
+        p.setNamespaces(ns);
+        if ((namespaces & CloneFlags.CLONE_NEWNS) != 0) {
+            p.changeRoot(p.vfs().viewIn(ns.mnt().vfs()), cwd -> cwd);
+        }
+    }
+
+    /**
+     * create_new_namespaces' permission: CAP_SYS_ADMIN, else EPERM. The namespaces jlx does not make
+     * (pid, network, time: one each per run) are EPERM too, as a container would answer.
+     */
+    private static void checkNewNamespaces(GuestProcess p, long namespaces) throws ErrnoException {
+        if (namespaces == 0) {
+            return;
+        }
+        if (!p.credentials().capable(GuestProcess.CAP_SYS_ADMIN)) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if ((namespaces & ~Namespaces.SERVED) != 0) {
+            p.kernel().warnOnce("new-namespace", "new pid, network or time namespaces are not supported: EPERM");
+            throw new ErrnoException(Errno.EPERM);
+        }
+    }
+
+    /**
+     * Implements Linux syscall setns(2) in its order of checks: a /proc/PID/ns file joins its
+     * namespace (the flags 0 or its kind, else EINVAL), a pidfd the namespaces of its process that
+     * the flags name (check_setns_flags; CLONE_NEWUSER EINVAL, as a kernel without user namespaces).
+     * Each install needs CAP_SYS_ADMIN (EPERM), the mount namespace also CAP_SYS_CHROOT and moves
+     * root and working directory to its root; joining a user namespace one is in is EINVAL, a time
+     * namespace from a process of several threads EUSERS. A process of several threads that would
+     * change a namespace is EINVAL (jlx keeps them per process).
      */
     static long setns(GuestThread t, Args a) throws ErrnoException {
-        if (!(t.process().fds().get(a.fd(0)) instanceof PidFd)) {
-            throw new ErrnoException(Errno.EINVAL);
+        GuestProcess p = t.process();
+        dev.jlx.core.fs.OpenFile f = p.fds().get(a.fd(0));
+        if ((f.statusFlags() & dev.jlx.abi.OpenFlags.O_PATH) != 0) {
+            // fdget: an O_PATH descriptor is none here.
+            throw new ErrnoException(Errno.EBADF);
         }
         long flags = Integer.toUnsignedLong(a.i32(1));
-        if (flags == 0 || (flags & ~(NAMESPACES | CloneFlags.CLONE_NEWUSER)) != 0
-                || (flags & CloneFlags.CLONE_NEWUSER) != 0) {
+        List<Namespaces.Namespace> join = new ArrayList<>();
+        if (f instanceof dev.jlx.core.fs.VfsFile v && v.ops() instanceof Namespaces.NsFile ns) {
+            long type = ns.namespace().type();
+            if (flags != 0 && flags != type) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            join.add(ns.namespace());
+        } else if (f instanceof PidFd pidfd) {
+            if (flags == 0 || (flags & ~(NAMESPACES | CloneFlags.CLONE_NEWUSER)) != 0
+                    || (flags & CloneFlags.CLONE_NEWUSER) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            GuestProcess target = pidfd.process();
+            if (target.zombie() || pidfd.reaped()) {
+                throw new ErrnoException(Errno.ESRCH);
+            }
+            Namespaces of = target.namespaces();
+            // validate_nsset's order.
+            for (Namespaces.Namespace ns : List.of(of.mnt(), of.uts(), of.ipc(), of.pid(), of.cgroup(), of.net(),
+                    of.time())) {
+                if ((flags & ns.type()) != 0) {
+                    join.add(ns);
+                }
+            }
+        } else {
             throw new ErrnoException(Errno.EINVAL);
         }
-        throw new ErrnoException(Errno.EPERM);
+        boolean alone = p.threadSnapshot().size() == 1;
+        Namespaces now = p.namespaces();
+        Namespaces next = now;
+        for (Namespaces.Namespace ns : join) {
+            long type = ns.type();
+            if (type == CloneFlags.CLONE_NEWUSER) {
+                // userns_install: the one user namespace is the caller's own.
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            if (type == CloneFlags.CLONE_NEWTIME && !alone) {
+                throw new ErrnoException(Errno.EUSERS);
+            }
+            if (!p.credentials().capable(GuestProcess.CAP_SYS_ADMIN) || type == CloneFlags.CLONE_NEWNS
+                    && !p.credentials().capable(GuestProcess.CAP_SYS_CHROOT)) {
+                throw new ErrnoException(Errno.EPERM);
+            }
+            if (type == CloneFlags.CLONE_NEWNS && !alone) {
+                // mntns_install: the fs_struct is shared with the other threads.
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            next = next.joined(ns);
+        }
+        if (!alone && !next.equals(now)) {
+            p.kernel().warnOnce("setns-threads", "setns by a thread of a multi-threaded process: jlx keeps "
+                    + "namespaces per process: EINVAL");
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (join.stream().anyMatch(ns -> ns.type() == CloneFlags.CLONE_NEWIPC)) {
+            // commit_nsset: the undo list belongs to the IPC namespace left.
+            p.ipc().sem().exit(p);
+        }
+        if (join.stream().anyMatch(ns -> ns.type() == CloneFlags.CLONE_NEWNS)) {
+            // mntns_install: root and working directory become the namespace's root.
+            p.changeRoot(next.mnt().vfs(), cwd -> ByteString.ROOT);
+        }
+        p.setNamespaces(next);
+        return 0;
     }
 
     /** Implements Linux syscall fork(2). */
@@ -240,8 +339,8 @@ final class ForkSyscalls {
             }
             return cloneThread(t, flags, stack, parentTid, childTid, tls);
         }
-        if ((flags & ~SUPPORTED) != 0) {
-            throw unsupported(t, "flags 0x" + Long.toHexString(flags & ~SUPPORTED));
+        if ((flags & ~(SUPPORTED | NAMESPACES)) != 0) {
+            throw unsupported(t, "flags 0x" + Long.toHexString(flags & ~(SUPPORTED | NAMESPACES)));
         }
         if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
             throw unsupported(t, "CLONE_VM without CLONE_VFORK");
@@ -249,6 +348,8 @@ final class ForkSyscalls {
         if (exitSignal < 0 || exitSignal > Signals.NSIG) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        // copy_namespaces, before the pidfd's store.
+        checkNewNamespaces(t.process(), flags & NAMESPACES);
         boolean vfork = (flags & CLONE_VFORK) != 0;
         boolean pidfd = (flags & CloneFlags.CLONE_PIDFD) != 0;
         if (pidfd) {
@@ -260,6 +361,7 @@ final class ForkSyscalls {
         GuestProcess child = t.process().fork(t, vfork, (flags & CLONE_VM) != 0, exitSignal, regs[7] + 2, regs[8],
                 stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
         GuestThread ct = child.mainThread();
+        enterNew(child, flags & NAMESPACES);
         if ((flags & CloneFlags.CLONE_CLEAR_SIGHAND) != 0) {
             child.signalActions().flushHandlers();
         }
@@ -310,7 +412,7 @@ final class ForkSyscalls {
         GuestThread nt = p.newThread(t, regs[7] + 2, regs[8], stack, (flags & CLONE_SETTLS) != 0 ? tls : -1);
         if ((flags & CloneFlags.CLONE_SYSVSEM) != 0) {
             // copy_semundo: the threads share one undo list, made now if the process had none.
-            p.kernel().ipc().sem().undoList(p);
+            p.ipc().sem().undoList(p);
         }
         if ((flags & CLONE_CHILD_SETTID) != 0) {
             setTid(p.space().memory(), childTid, nt.tid());

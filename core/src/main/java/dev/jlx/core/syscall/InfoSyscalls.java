@@ -29,8 +29,8 @@ final class InfoSyscalls {
     static long uname(GuestThread t, Args a) throws ErrnoException {
         ByteBuffer b = GuestMemory.structBuffer(Utsname.SIZE);
         String release = (t.personality() & UNAME26) != 0 ? uname26(Kernel.RELEASE) : Kernel.RELEASE;
-        Kernel k = t.process().kernel();
-        new Utsname("Linux", k.nodename(), release, Kernel.VERSION, "x86_64", k.domainname()).writeTo(b, 0);
+        dev.jlx.core.kernel.Namespaces.Uts uts = t.process().namespaces().uts();
+        new Utsname("Linux", uts.nodename(), release, Kernel.VERSION, "x86_64", uts.domainname()).writeTo(b, 0);
         t.process().space().memory().writeStruct(a.addr(0), b);
         return 0;
     }
@@ -40,13 +40,13 @@ final class InfoSyscalls {
 
     /** Implements Linux syscall sethostname(2): CAP_SYS_ADMIN, at most 64 bytes. */
     static long sethostname(GuestThread t, Args a) throws ErrnoException {
-        t.process().kernel().setNodename(utsName(t, a));
+        t.process().namespaces().uts().setNodename(utsName(t, a));
         return 0;
     }
 
     /** Implements Linux syscall setdomainname(2), as sethostname. */
     static long setdomainname(GuestThread t, Args a) throws ErrnoException {
-        t.process().kernel().setDomainname(utsName(t, a));
+        t.process().namespaces().uts().setDomainname(utsName(t, a));
         return 0;
     }
 

@@ -73,7 +73,7 @@ final class KcmpSyscalls {
     }
 
     private static Object undo(GuestProcess p) {
-        return p.kernel().ipc().sem().hasUndoList(p) ? p : null;
+        return p.ipc().sem().hasUndoList(p) ? p : null;
     }
 
     /**

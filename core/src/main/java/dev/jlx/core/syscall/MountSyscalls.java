@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * mount(2) and umount2(2) on the run's one mount table (fs/namespace.c: path_mount, path_umount):
- * new tmpfs, proc, sysfs and devpts instances, bind mounts of what the guest can name, remounts,
- * moves and propagation types, each checked in Linux's order. There is one mount namespace per run,
- * so a propagation type is kept and shown but nothing propagates.
+ * mount(2) and umount2(2) on the caller's mount namespace's table (fs/namespace.c: path_mount,
+ * path_umount): new tmpfs, proc, sysfs and devpts instances, bind mounts of what the guest can name,
+ * remounts, moves and propagation types, each checked in Linux's order. A propagation type is kept
+ * and shown but nothing propagates, between namespaces either.
  */
 final class MountSyscalls {
     /** The per-mount ST_* bits mount(2) sets (MNT_NOSUID ... MNT_RELATIME as statfs reports them). */
@@ -432,9 +432,15 @@ final class MountSyscalls {
         return 0;
     }
 
-    /** Whether a guest process has a working directory or an open file on {@code m} (propagate_mount_busy). */
+    /**
+     * Whether a guest process of the caller's mount namespace has a working directory or an open file
+     * on {@code m} (propagate_mount_busy; another namespace's copies keep the mount's id).
+     */
     private static boolean inUse(GuestProcess caller, Mount m) {
         for (GuestProcess p : caller.kernel().processes()) {
+            if (p.namespaces().mnt() != caller.namespaces().mnt()) {
+                continue;
+            }
             GuestProcess.FsView view = p.fsView();
             try {
                 if (view.vfs().walked(view.cwd()).mount().id() == m.id()) {

@@ -48,7 +48,7 @@ final class MqueueSyscalls {
         if ((flags & OpenFlags.O_CREAT) != 0 && a.addr(3) != 0) {
             attr = MqAttr.readFrom(mem.readStruct(a.addr(3), MqAttr.SIZE), 0);
         }
-        PosixQueue q = p.kernel().ipc().mqueue().open(name, flags, mode, attr, p.credentials(), p.umask());
+        PosixQueue q = p.ipc().mqueue().open(name, flags, mode, attr, p.credentials(), p.umask());
         MqueueFile file = new MqueueFile(q, flags & OPEN_FLAGS);
         return FileSyscalls.installNew(p, file, (flags & OpenFlags.O_CLOEXEC) != 0);
     }
@@ -72,7 +72,7 @@ final class MqueueSyscalls {
     /** Implements Linux syscall mq_unlink(2). */
     static long mq_unlink(GuestThread t, Args a) throws ErrnoException {
         GuestProcess p = t.process();
-        p.kernel().ipc().mqueue().unlink(name(p.space().memory(), a.addr(0)), p.credentials());
+        p.ipc().mqueue().unlink(name(p.space().memory(), a.addr(0)), p.credentials());
         return 0;
     }
 

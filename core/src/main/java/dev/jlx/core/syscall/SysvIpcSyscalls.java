@@ -28,7 +28,7 @@ final class SysvIpcSyscalls {
     private SysvIpcSyscalls() {}
 
     private static IpcNamespace ipc(GuestThread t) {
-        return t.process().kernel().ipc();
+        return t.process().ipc();
     }
 
     private static GuestMemory memory(GuestThread t) {

@@ -128,6 +128,7 @@ final class Tracer {
                     b.append('0');
                 }
             }
+            case CLONE_FLAGS -> flagsOrZero(b, v, Names.CLONE, "0");
             case FAN_INIT_FLAGS -> {
                 int cls = (int) v & dev.jlx.abi.Fanotify.CLASS_BITS;
                 b.append(cls == 0 ? "FAN_CLASS_NOTIF" : cls == 4 ? "FAN_CLASS_CONTENT" : cls == 8
@@ -415,6 +416,12 @@ final class Tracer {
         static final Map<Long, String> MAP = of(Mman.class, "MAP_", "MAP_FILE", "MAP_TYPE", "MAP_ANON",
                 "MAP_EXECUTABLE", "MAP_HUGE_SHIFT", "MAP_HUGE_MASK", "MAP_SHARED_VALIDATE");
         static final Map<Long, String> AT = of(Fcntl.class, "AT_", "AT_FDCWD", "AT_EACCESS");
+        /** CLONE_IO is an int's sign bit: the flag is bit 31 of the 64-bit argument. */
+        static final Map<Long, String> CLONE = of(dev.jlx.abi.CloneFlags.class, "CLONE_", "CLONE_ARGS_SIZE_VER0",
+                "CLONE_ARGS_SIZE_VER1", "CLONE_ARGS_SIZE_VER2", "CLONE_IO");
+        static {
+            CLONE.put((long) dev.jlx.abi.CloneFlags.CLONE_IO & 0xffffffffL, "CLONE_IO");
+        }
         static final Map<Long, String> FAN_MARK = of(dev.jlx.abi.Fanotify.class, "FAN_MARK_", "FAN_MARK_INODE",
                 "FAN_MARK_MNTNS");
         static final Map<Long, String> FAN_INIT = of(dev.jlx.abi.Fanotify.class, "FAN_", "FAN_CLASS_NOTIF",

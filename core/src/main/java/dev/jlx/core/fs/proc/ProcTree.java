@@ -41,6 +41,8 @@ public final class ProcTree {
     private static final int TASK_FDINFO = 5;
     private static final int PROCESS_NET = 6;
     private static final int TASK_NET = 7;
+    private static final int PROCESS_NS = 8;
+    private static final int TASK_NS = 9;
 
     private final long mountedNanos;
 
@@ -92,7 +94,7 @@ public final class ProcTree {
     private SequencedMap<String, PseudoNode> kernelEntries(Kernel kernel, GuestThread caller) {
         SequencedMap<String, PseudoNode> e = new LinkedHashMap<>();
         e.put("net", new PseudoNode.Link(kernelMeta(DYNAMIC + 19, 0777), 0, () -> ByteString.of("self/net")));
-        e.put("sys", sysDir(kernel));
+        e.put("sys", sysDir(kernel, caller.process()));
         e.put("stat", kernelFile(DYNAMIC + 3, () -> SystemFiles.stat(kernel)));
         e.put("mounts", new PseudoNode.Link(kernelMeta(DYNAMIC + 4, 0777), 0, () -> ByteString.of("self/mounts")));
         e.put("uptime", kernelFile(DYNAMIC + 5, () -> SystemFiles.uptime(kernel)));
@@ -101,7 +103,8 @@ public final class ProcTree {
         e.put("meminfo", kernelFile(DYNAMIC + 8, () -> SystemFiles.meminfo(kernel)));
         e.put("version", kernelFile(DYNAMIC + 9, SystemFiles::version));
         e.put("filesystems", kernelFile(DYNAMIC + 10, () -> MountTable.filesystems(kernel.vfs())));
-        dev.jlx.core.ipc.IpcNamespace ipc = kernel.ipc();
+        // The caller's IPC namespace's objects.
+        dev.jlx.core.ipc.IpcNamespace ipc = caller.process().ipc();
         SequencedMap<String, PseudoNode> sysvipc = new LinkedHashMap<>();
         sysvipc.put("msg", kernelFile(DYNAMIC + 101, () -> ascii(ipc.msg().proc())));
         sysvipc.put("sem", kernelFile(DYNAMIC + 102, () -> ascii(ipc.sem().proc())));
@@ -118,7 +121,7 @@ public final class ProcTree {
      * /proc/sys/kernel: the uname(2) answers and the pid limit, as sysctl shows them; /proc/sys/fs:
      * the largest pipe F_SETPIPE_SZ gives an unprivileged process; /proc/sys/net: a few network sysctls.
      */
-    private PseudoNode.Dir sysDir(Kernel kernel) {
+    private PseudoNode.Dir sysDir(Kernel kernel, GuestProcess self) {
         SequencedMap<String, PseudoNode> k = new LinkedHashMap<>();
         // pid_max stays fixed: jlx refuses to change it.
         PseudoNode.Sink refused = data -> {
@@ -130,11 +133,13 @@ public final class ProcTree {
         k.put("core_uses_pid", new PseudoNode.File(kernelMeta(DYNAMIC + 119, 0644), 0,
                 () -> line(Integer.toString(kernel.coreUsesPid())), data -> kernel.setCoreUsesPid(
                         (int) unsignedInteger(data, 10, true)), Errno.EACCES));
-        // The UTS names, as sethostname and setdomainname set them (root may write, the file's mode says).
+        // The caller's UTS names, as sethostname and setdomainname set them (root may write, the file's mode says).
         k.put("domainname", new PseudoNode.File(kernelMeta(DYNAMIC + 117, 0644), 0,
-                () -> line(kernel.domainname()), data -> kernel.setDomainname(utsString(data)), Errno.EACCES));
+                () -> line(self.namespaces().uts().domainname()),
+                data -> self.namespaces().uts().setDomainname(utsString(data)), Errno.EACCES));
         k.put("hostname", new PseudoNode.File(kernelMeta(DYNAMIC + 12, 0644), 0,
-                () -> line(kernel.nodename()), data -> kernel.setNodename(utsString(data)), Errno.EACCES));
+                () -> line(self.namespaces().uts().nodename()),
+                data -> self.namespaces().uts().setNodename(utsString(data)), Errno.EACCES));
         k.put("osrelease", sysctl(DYNAMIC + 13, Kernel.RELEASE));
         k.put("ostype", sysctl(DYNAMIC + 14, "Linux"));
         // pid_max as Linux sets it at boot: 32768, or 1024 per CPU on larger machines.
@@ -376,7 +381,7 @@ public final class ProcTree {
 
         /** fd/ and fdinfo/: one entry per open descriptor, looked up by number. */
         Entries descriptors() {
-            Vfs vfs = kernel.vfs();
+            Vfs vfs = p.namespaces().mnt().vfs();
             long fdBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_FD : TASK_FD) << 24;
             long infoBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_FDINFO : TASK_FDINFO) << 24;
             dir("fd", 0500, () -> {
@@ -414,9 +419,28 @@ public final class ProcTree {
                     Errno.EINVAL);
         }
 
+        /** ns/: one magic link per namespace, "uts:[N]", which opens the namespace's nsfs file (setns). */
+        Entries namespaces() {
+            long nsBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_NS : TASK_NS) << 24;
+            dir("ns", 0511, () -> {
+                SequencedMap<String, PseudoNode> links = new LinkedHashMap<>();
+                int i = 0;
+                for (dev.jlx.core.kernel.Namespaces.Namespace ns : p.namespaces().entries()) {
+                    String entry = ns.entry();
+                    PseudoNode.Source<dev.jlx.core.kernel.Namespaces.Namespace> now = alive(() -> p.namespaces()
+                            .entries().stream().filter(n -> n.entry().equals(entry)).findFirst().orElseThrow());
+                    links.put(entry, new PseudoNode.Link(meta(nsBase + i++, 0777), 0, () -> now.get().link(), true,
+                            now));
+                }
+                return links;
+            }, null);
+            return this;
+        }
+
         /** The files every process and thread directory has, in Linux's order. */
         SequencedMap<String, PseudoNode> common() {
             descriptors();
+            namespaces();
             // The network namespace's files (all of jlx is one namespace): the sockets jlx keeps.
             SequencedMap<String, PseudoNode> net = new LinkedHashMap<>();
             long netBase = (ino & ~0xffffffL) | (long) (whole ? PROCESS_NET : TASK_NET) << 24;
@@ -466,6 +490,8 @@ public final class ProcTree {
             });
             file("mounts", 0444, () -> MountTable.mounts(p.vfs()));
             file("mountinfo", 0444, () -> MountTable.mountinfo(p.vfs()));
+            // Every process is in the root cgroup of the unified hierarchy (a new cgroup namespace's root too).
+            file("cgroup", 0444, () -> line("0::/"));
             file("smaps", 0444, () -> MemoryMap.smaps(MemoryMap.regions(p)));
             return map;
         }

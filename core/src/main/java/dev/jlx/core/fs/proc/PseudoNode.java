@@ -84,11 +84,17 @@ public sealed interface PseudoNode {
     /**
      * A symbolic link; {@code size} as stat shows it (64 for /proc/PID/fd links, else 0). A
      * {@code magic} one (/proc/PID/fd/N, exe, cwd, root) names an object rather than a path on
-     * Linux; openat2's RESOLVE_NO_MAGICLINKS and scoped walks refuse to follow it.
+     * Linux; openat2's RESOLVE_NO_MAGICLINKS and scoped walks refuse to follow it. One of
+     * /proc/PID/ns names a {@code namespace} (null for others): following it opens or stats nsfs's file.
      */
-    record Link(Meta meta, long size, Source<ByteString> target, boolean magic) implements PseudoNode {
+    record Link(Meta meta, long size, Source<ByteString> target, boolean magic,
+            Source<dev.jlx.core.kernel.Namespaces.Namespace> namespace) implements PseudoNode {
         Link(Meta meta, long size, Source<ByteString> target) {
-            this(meta, size, target, false);
+            this(meta, size, target, false, null);
+        }
+
+        Link(Meta meta, long size, Source<ByteString> target, boolean magic) {
+            this(meta, size, target, magic, null);
         }
     }
 }

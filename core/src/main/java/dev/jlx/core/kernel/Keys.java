@@ -280,9 +280,10 @@ public final class Keys {
     }
 
     /** The keyring of {@code uid} called {@code name} that a session may join (find_keyring_by_name), or null. */
-    public synchronized Key keyringNamed(String name, int uid) {
+    public synchronized Key keyringNamed(String name, int uid, java.util.function.Predicate<Key> searchable) {
         for (Key k : bySerial.values()) {
-            if (k.keyring() && !k.revoked && !k.invalidated && k.description.equals(name) && k.uid == uid) {
+            if (k.keyring() && !k.revoked && !k.invalidated && k.description.equals(name) && k.uid == uid
+                    && searchable.test(k)) {
                 return k;
             }
         }

@@ -726,16 +726,19 @@ final class KeySyscalls {
         return 0;
     }
 
-    /** KEYCTL_JOIN_SESSION_KEYRING: a new anonymous "_ses" keyring, or the named one of the caller's (made if none). */
+    /**
+     * KEYCTL_JOIN_SESSION_KEYRING: a new anonymous "_ses" keyring, or the named one of the caller's
+     * that it may search without possessing it (find_keyring_by_name passes over the others), else a
+     * new one of that name.
+     */
     private static long joinSession(GuestThread t, String name) throws ErrnoException {
         Keys keys = keys(t);
         GuestProcess.Credentials c = t.process().credentials();
-        Key k = name == null ? null : keys.keyringNamed(name, c.uid());
-        if (k != null) {
-            permission(t, new Ref(k, false), Keys.KEY_NEED_SEARCH);
-        } else {
+        Key k = name == null ? null : keys.keyringNamed(name, c.uid(), r -> allowed(t, r, false, Keys.KEY_NEED_SEARCH));
+        if (k == null) {
+            // A named one may also be linked by its user (join_session_keyring), "_ses" not.
             k = keys.create("keyring", name == null ? "_ses" : name, c.uid(), c.gid(),
-                    Keys.KEY_POS_ALL | Keys.KEY_USR_VIEW | Keys.KEY_USR_READ);
+                    Keys.KEY_POS_ALL | Keys.KEY_USR_VIEW | Keys.KEY_USR_READ | (name == null ? 0 : Keys.KEY_USR_LINK));
         }
         keys.setSession(t.process(), k);
         return k.serial;

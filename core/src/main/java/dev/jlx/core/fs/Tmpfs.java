@@ -63,6 +63,9 @@ public final class Tmpfs implements FileSystem {
         this.mountOwner = new GuestProcess.Credentials(uid, gid, uid, gid, new int[0]);
         this.host = host;
         this.root = new Dir(FileMode.S_IFDIR | (rootMode & 07777));
+        // The root is the file system's owner's (mount's uid= and gid=), whoever mounts it.
+        root.owner = uid;
+        root.group = gid;
     }
 
     // ---- nodes ----

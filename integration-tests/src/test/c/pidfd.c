@@ -229,5 +229,26 @@ int main(void) {
             &cfd2, 0, 0));
     SHOWN("clone CLONE_PIDFD bad address", syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, (void *) 8, 0, 0));
     SHOWN("no child left", wait(NULL));
+
+    /* An open /proc/PID directory stands for its process in pidfd_send_signal (tgid_pidfd_to_pid). */
+    int selfdir = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    SHOWN("send 0 through /proc/self", send_signal(selfdir, 0, NULL, 0));
+    close(selfdir);
+    int procdir = open("/proc", O_RDONLY | O_DIRECTORY);
+    SHOWN("send 0 through /proc", send_signal(procdir, 0, NULL, 0));
+    close(procdir);
+    int tasks = open("/proc/self/task", O_RDONLY | O_DIRECTORY);
+    SHOWN("send 0 through /proc/self/task", send_signal(tasks, 0, NULL, 0));
+    close(tasks);
+    pid_t gone = fork();
+    if (gone == 0) {
+        _exit(0);
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", (int) gone);
+    int gonedir = open(path, O_RDONLY | O_DIRECTORY);
+    waitpid(gone, NULL, 0);
+    SHOWN("send 0 through a reaped child's /proc dir", send_signal(gonedir, 0, NULL, 0));
+    close(gonedir);
     return 0;
 }

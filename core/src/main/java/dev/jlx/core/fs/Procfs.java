@@ -24,6 +24,24 @@ public final class Procfs extends PseudoFs {
         super(ProcTree.MAGIC, BLOCK_SIZE, Errno.ENOENT, Errno.ENOENT, dir, dirFs);
     }
 
+    /**
+     * The pid of the /proc/PID directory open in {@code f}, which pidfd_send_signal takes for a pidfd
+     * (tgid_pidfd_to_pid); 0 when {@code f} is no such directory.
+     */
+    public static int pidDirectory(OpenFile f) {
+        if (!(f instanceof VfsFile v) || v.resolved() == null || !(v.fileSystem() instanceof Procfs)) {
+            return 0;
+        }
+        String name = v.resolved().path().toString();
+        if (name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        if (name.isEmpty() || name.length() > 9 || !name.chars().allMatch(Character::isDigit)) {
+            return 0;
+        }
+        return Integer.parseInt(name);
+    }
+
     @Override
     protected PseudoNode.Dir root() {
         return tree.root(Kernel.caller());

@@ -6,6 +6,7 @@ import dev.jlx.abi.Signals;
 import dev.jlx.abi.struct.Siginfo;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.fs.OpenFile;
+import dev.jlx.core.fs.Procfs;
 import dev.jlx.core.kernel.GuestProcess;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.PidFd;
@@ -73,9 +74,24 @@ final class PidFdSyscalls {
         if ((flags & ~scopes) != 0 || Integer.bitCount(flags) > 1) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        PidFd pidfd = pidfd(t, a.fd(0));
-        GuestProcess target = pidfd.process();
         GuestProcess caller = t.process();
+        GuestProcess target;
+        boolean reaped = false;
+        OpenFile file = caller.fds().get(a.fd(0));
+        if (file instanceof PidFd pidfd) {
+            target = pidfd.process();
+            reaped = pidfd.reaped();
+        } else {
+            // An open /proc/PID directory stands for its process too (tgid_pidfd_to_pid).
+            int pid = Procfs.pidDirectory(file);
+            if (pid == 0) {
+                throw new ErrnoException(Errno.EBADF);
+            }
+            target = caller.kernel().process(pid);
+            if (target == null) {
+                throw new ErrnoException(Errno.ESRCH);
+            }
+        }
         Siginfo info;
         if (infoAddr != 0) {
             info = SignalSyscalls.readSiginfo(t, infoAddr, -1);
@@ -106,7 +122,7 @@ final class PidFdSyscalls {
             }
             return 0;
         }
-        if (pidfd.reaped()) {
+        if (reaped) {
             throw new ErrnoException(Errno.ESRCH);
         }
         checkSignal(sig);

@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.OpenFlags;
-import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
 import dev.jlx.core.kernel.GuestThread;
 import dev.jlx.core.kernel.Kernel;
@@ -29,7 +28,7 @@ import java.util.Objects;
  * <p>The file handles are jlx's own (jlx has no name_to_handle_at): 8 bytes, the inode number, of
  * type 1; the fsid is the file system's device number.
  */
-public final class FanotifyFile extends AnonInodeFile {
+public final class FanotifyFile extends EventQueueFile<FanotifyFile.Event> {
     /** FANOTIFY_MAX_MERGE_EVENTS: how many of the last queued events like it a new one may merge with. */
     private static final int MAX_MERGE = 128;
     private static final int HANDLE_BYTES = 8;
@@ -79,15 +78,12 @@ public final class FanotifyFile extends AnonInodeFile {
     private final int eventFlags;
     final int owner;
     private final int gid;
-    private final ArrayDeque<Event> queue = new ArrayDeque<>();
     /**
      * The queued events by object, oldest first: a new event merges with one of the last
      * {@link #MAX_MERGE} about its object, as Linux's look through the hash bucket of its object.
      */
     private final Map<Fsnotify.Inode, ArrayDeque<Event>> byObject = new HashMap<>();
     private boolean overflowQueued;
-    private long readerWakeups;
-    private final Readiness readiness = new Readiness();
 
     /** Made by a caller without CAP_SYS_ADMIN (FANOTIFY_UNPRIV): other processes' events show pid 0. */
     private final boolean unprivileged;
@@ -150,9 +146,7 @@ public final class FanotifyFile extends AnonInodeFile {
             queue.add(e);
             byObject.computeIfAbsent(e.object, o -> new ArrayDeque<>()).add(e);
         }
-        readerWakeups++;
-        notifyAll();
-        readiness.wake(Readiness.INPUT);
+        queued();
     }
 
     private static void closeQuietly(VfsFile f) {
@@ -165,7 +159,8 @@ public final class FanotifyFile extends AnonInodeFile {
         }
     }
 
-    private int size(Event e) {
+    @Override
+    protected int size(Event e) {
         if (e.mask == FAN_Q_OVERFLOW && e.object == null) {
             return EVENT_METADATA_LEN;
         }
@@ -192,12 +187,7 @@ public final class FanotifyFile extends AnonInodeFile {
      */
     @Override
     public synchronized int read(MemorySegment dst) throws ErrnoException {
-        while (queue.isEmpty()) {
-            if ((statusFlags() & OpenFlags.O_NONBLOCK) != 0) {
-                throw new ErrnoException(Errno.EAGAIN);
-            }
-            Monitors.await(this);
-        }
+        awaitEvent();
         long at = 0;
         while (!queue.isEmpty()) {
             Event e = queue.peekFirst();
@@ -290,37 +280,6 @@ public final class FanotifyFile extends AnonInodeFile {
             MemorySegment.copy(MemorySegment.ofArray(name), 0, r, off + FID_RECORD, name.length);
         }
         return off + len;
-    }
-
-    /** FIONREAD: the bytes of every queued event. */
-    @Override
-    public synchronized int bytesReadable() {
-        int total = 0;
-        for (Event e : queue) {
-            total += size(e);
-        }
-        return total;
-    }
-
-    @Override
-    public synchronized int poll(int events) {
-        return queue.isEmpty() ? 0 : events & (Poll.POLLIN | Poll.POLLRDNORM);
-    }
-
-    @Override
-    public Readiness readiness() {
-        return readiness;
-    }
-
-    @Override
-    public synchronized long pollGeneration(boolean input) {
-        return input ? readerWakeups : 0;
-    }
-
-    /** noop_llseek. */
-    @Override
-    public long seek(long offset, int whence) {
-        return 0;
     }
 
     /** What /proc/PID/fdinfo shows after the common lines (fanotify_show_fdinfo). */

@@ -5,10 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import dev.jlx.abi.Errno;
 import dev.jlx.abi.Inotify;
 import dev.jlx.abi.OpenFlags;
-import dev.jlx.abi.Poll;
 import dev.jlx.core.ErrnoException;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,10 +18,10 @@ import java.util.Map;
  * queued (mask, wd and name) is merged with it, and once {@code max_queued_events} are queued one
  * IN_Q_OVERFLOW event (wd -1) stands for every event dropped after them.
  */
-public final class InotifyFile extends AnonInodeFile {
+public final class InotifyFile extends EventQueueFile<InotifyFile.Event> {
 
     /** One queued event; {@code name} is null for none. */
-    private record Event(int wd, int mask, int cookie, byte[] name) {
+    record Event(int wd, int mask, int cookie, byte[] name) {
         /** The record's size: the name NUL-padded to a multiple of the header's 16 bytes (round_event_name_len). */
         int size() {
             return Inotify.EVENT_SIZE + paddedNameLength();
@@ -41,10 +39,7 @@ public final class InotifyFile extends AnonInodeFile {
     final int owner;
     private final int gid;
     private final int maxEvents;
-    private final ArrayDeque<Event> queue = new ArrayDeque<>();
     private boolean overflowQueued;
-    private long readerWakeups;
-    private final Readiness readiness = new Readiness();
 
     /** The watches by descriptor, guarded by {@link Fsnotify#LOCK}. */
     final Map<Integer, Fsnotify.Mark> marks = new HashMap<>();
@@ -84,9 +79,7 @@ public final class InotifyFile extends AnonInodeFile {
             }
             queue.add(new Event(wd, mask, cookie, name));
         }
-        readerWakeups++;
-        notifyAll();
-        readiness.wake(Readiness.INPUT);
+        queued();
     }
 
     /**
@@ -95,12 +88,7 @@ public final class InotifyFile extends AnonInodeFile {
      */
     @Override
     public synchronized int read(MemorySegment dst) throws ErrnoException {
-        while (queue.isEmpty()) {
-            if ((statusFlags() & OpenFlags.O_NONBLOCK) != 0) {
-                throw new ErrnoException(Errno.EAGAIN);
-            }
-            Monitors.await(this);
-        }
+        awaitEvent();
         long at = 0;
         while (!queue.isEmpty()) {
             Event e = queue.peekFirst();
@@ -128,35 +116,9 @@ public final class InotifyFile extends AnonInodeFile {
         return (int) at;
     }
 
-    /** FIONREAD: the bytes of every queued event. */
     @Override
-    public synchronized int bytesReadable() {
-        int total = 0;
-        for (Event e : queue) {
-            total += e.size();
-        }
-        return total;
-    }
-
-    @Override
-    public synchronized int poll(int events) {
-        return queue.isEmpty() ? 0 : events & (Poll.POLLIN | Poll.POLLRDNORM);
-    }
-
-    @Override
-    public Readiness readiness() {
-        return readiness;
-    }
-
-    @Override
-    public synchronized long pollGeneration(boolean input) {
-        return input ? readerWakeups : 0;
-    }
-
-    /** noop_llseek: the offset stays 0. */
-    @Override
-    public long seek(long offset, int whence) {
-        return 0;
+    protected int size(Event e) {
+        return e.size();
     }
 
     /** What /proc/PID/fdinfo shows after the common lines: one line per watch (inotify_fdinfo). */

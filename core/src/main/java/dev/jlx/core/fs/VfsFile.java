@@ -90,6 +90,11 @@ public final class VfsFile extends OpenFile {
         return t != 0 ? t : stat().mode() & FileMode.S_IFMT;
     }
 
+    @Override
+    public boolean isPipe() throws ErrnoException {
+        return type() == FileMode.S_IFIFO;
+    }
+
     private boolean isDirectory() throws ErrnoException {
         return path != null && type() == FileMode.S_IFDIR;
     }

@@ -369,6 +369,7 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
         boolean nonblocking = nonblocking();
         long timeout = sendTimeout(false);
         long start = System.nanoTime();
+        boolean asked = false;
         while (true) {
             try {
                 host.connect(to);
@@ -379,6 +380,10 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
                 if (going) {
                     connectingTo = to;
                     connection = SS_CONNECTING;
+                } else if (asked && e.errno() == Errno.EISCONN) {
+                    // This wait's own connect has finished (a BSD host says so where Linux returns 0).
+                    connection = SS_CONNECTED;
+                    return;
                 } else if (e.errno() != Errno.EISCONN) {
                     connection = SS_UNCONNECTED;
                 }
@@ -386,9 +391,12 @@ public final class HostInetSocket extends SocketFile implements InetSockets.Memb
                     throw e;
                 }
             }
-            if (!await(Poll.POLLOUT, timeout, start)) {
+            // On the loopback the handshake is over by the time the first call returns EINPROGRESS:
+            // asking again at once spares the poll.
+            if (asked && !await(Poll.POLLOUT, timeout, start)) {
                 throw new ErrnoException(Errno.EINPROGRESS);
             }
+            asked = true;
         }
     }
 

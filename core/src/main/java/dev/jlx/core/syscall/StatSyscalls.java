@@ -55,6 +55,11 @@ final class StatSyscalls {
 
     /** The metadata a *stat*at call names: a path, or with AT_EMPTY_PATH and "" the dirfd itself. */
     private static HostStat lookup(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
+        // glibc's fstat is fstatat(fd, "", AT_EMPTY_PATH): the descriptor's file, with no mount to look up.
+        if ((flags & Fcntl.AT_EMPTY_PATH) != 0 && dirfd != Fcntl.AT_FDCWD
+                && t.process().space().memory().readByte(pathAddr) == 0) {
+            return t.process().fds().get(dirfd).stat();
+        }
         return lookupOnMount(t, dirfd, pathAddr, flags).stat();
     }
 

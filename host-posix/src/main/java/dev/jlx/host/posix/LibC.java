@@ -7,7 +7,8 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc calls jlx needs that jnr-posix either lacks or serves through a Java copy: the data
+ * The libc calls jlx makes (jnr-posix, whose binding takes a third of a second of start-up CPU, is
+ * left for the stat of hosts whose struct stat jlx does not know, {@link StatLayout}): the data
  * calls take a {@link Pointer} to guest memory so the host reads and writes it in place, and every
  * path or name is a {@code byte[]} holding a NUL-terminated C string ({@code ByteString.toCString()}),
  * passed as those bytes (jnr-ffi would encode a {@code String} in the JVM's charset, which cannot
@@ -176,6 +177,51 @@ public interface LibC {
 
     /** int close(int fd); */
     int close(int fd);
+
+    /** int fsync(int fd); */
+    int fsync(int fd);
+
+    /** int fdatasync(int fd); */
+    int fdatasync(int fd);
+
+    /** int fchmod(int fd, mode_t mode); */
+    int fchmod(int fd, int mode);
+
+    /** int fchown(int fd, uid_t owner, gid_t group); */
+    int fchown(int fd, int owner, int group);
+
+    /** int flock(int fd, int operation); */
+    int flock(int fd, int operation);
+
+    /** int isatty(int fd); */
+    int isatty(int fd);
+
+    /** mode_t umask(mode_t mask); (macOS's mode_t is 16 bits: callers keep the permission bits) */
+    int umask(int mask);
+
+    /** uid_t getuid(void); */
+    int getuid();
+
+    /** gid_t getgid(void); */
+    int getgid();
+
+    /** uid_t geteuid(void); */
+    int geteuid();
+
+    /** gid_t getegid(void); */
+    int getegid();
+
+    /** int getgroups(int size, gid_t list[]); */
+    int getgroups(int size, @Out int[] list);
+
+    /** int gethostname(char *name, size_t len); */
+    int gethostname(@Out byte[] name, @size_t long len);
+
+    /** int getpriority(int which, id_t who); -1 is also a priority. */
+    int getpriority(int which, int who);
+
+    /** int getrlimit(int resource, struct rlimit *rlim); */
+    int getrlimit(int resource, @Out Pointer rlim);
 
     /** int stat(const char *path, struct stat *buf); the layout is the host's (see {@link StatLayout}); glibc 2.33+. */
     int stat(@In byte[] path, @Out Pointer buf);

@@ -8,18 +8,20 @@ import jnr.posix.POSIXFactory;
 import jnr.posix.util.DefaultPOSIXHandler;
 
 /**
- * The JVM's one jnr-posix object and libc binding. Building them generates bytecode (~0.85 s cold),
- * so it happens once, on first use, through the holder idiom; files and backends only share them.
+ * The JVM's libc bindings and its one jnr-posix object. Building them generates bytecode, so each
+ * happens once, on first use, through the holder idiom; files and backends only share them. jnr-posix
+ * (~0.3 s of CPU to bind) is bound only for a stat on a host whose struct stat jlx does not know.
  */
 final class NativePosix {
     private NativePosix() {}
 
     static POSIX posix() {
-        return Holder.require().posix;
+        Holder.require();
+        return PosixHolder.POSIX;
     }
 
     static LibC libc() {
-        return Holder.require().libc;
+        return Holder.require();
     }
 
     /**
@@ -58,10 +60,8 @@ final class NativePosix {
         return Holder.CAUSE;
     }
 
-    private record Loaded(POSIX posix, LibC libc) {}
-
     private static final class Holder {
-        private static final Loaded LOADED;
+        private static final LibC LOADED;
         private static final String CAUSE;
 
         static {
@@ -70,34 +70,33 @@ final class NativePosix {
             if (System.getProperty("jnr.ffi.x86asm.enabled") == null) {
                 System.setProperty("jnr.ffi.x86asm.enabled", "false");
             }
-            Loaded loaded = null;
+            LibC loaded = null;
             String cause;
             try {
-                POSIX posix = POSIXFactory.getNativePOSIX(new QuietHandler());
-                if (posix == null || !posix.isNative()) {
-                    cause = "jnr-posix has no native POSIX binding for this platform";
-                } else {
-                    LibraryLoader<LibC> loader = LibraryLoader.create(LibC.class);
-                    jnr.ffi.Platform platform = jnr.ffi.Platform.getNativePlatform();
-                    if (platform.getOS() == jnr.ffi.Platform.OS.DARWIN) {
-                        darwinSymbols(platform.getCPU() == jnr.ffi.Platform.CPU.X86_64).forEach(loader::map);
-                    }
-                    loaded = new Loaded(posix, loader.load("c"));
-                    cause = null;
+                LibraryLoader<LibC> loader = LibraryLoader.create(LibC.class);
+                jnr.ffi.Platform platform = jnr.ffi.Platform.getNativePlatform();
+                if (platform.getOS() == jnr.ffi.Platform.OS.DARWIN) {
+                    darwinSymbols(platform.getCPU() == jnr.ffi.Platform.CPU.X86_64).forEach(loader::map);
                 }
+                loaded = loader.load("c");
+                cause = null;
             } catch (LinkageError | RuntimeException e) {
-                cause = "jnr-posix could not load native POSIX functions: " + e;
+                cause = "jnr-ffi could not bind the C library: " + e;
             }
             LOADED = loaded;
             CAUSE = cause;
         }
 
-        static Loaded require() {
+        static LibC require() {
             if (LOADED == null) {
                 throw new IllegalStateException(CAUSE);
             }
             return LOADED;
         }
+    }
+
+    private static final class PosixHolder {
+        private static final POSIX POSIX = POSIXFactory.getNativePOSIX(new QuietHandler());
     }
 
     private static final class LinuxOnlyHolder {

@@ -24,12 +24,11 @@ import jnr.posix.NanosecondFileStat;
 import jnr.posix.POSIX;
 
 /**
- * {@link HostBackend} over jnr-posix and a small jnr-ffi libc binding ({@link LibC}). Only
- * int-returning jnr-posix calls are used, with errno read right after each; its handler never throws.
- * Every value crossing the boundary is translated by {@link HostConstants}.
+ * {@link HostBackend} over a jnr-ffi libc binding ({@link LibC}), with errno read right after each
+ * call, and jnr-posix's stat where jlx does not know the host's struct stat. Every value crossing
+ * the boundary is translated by {@link HostConstants}.
  */
 public final class PosixBackend implements HostBackend {
-    private final POSIX posix;
     private final LibC libc;
     /** The Linux-only calls: only the {@code posix} profile on a Linux host has them, else null. */
     private final LinuxOnly linuxOnly;
@@ -50,7 +49,6 @@ public final class PosixBackend implements HostBackend {
      *     which uses only what macOS also has
      */
     PosixBackend(boolean linuxOnlyCalls) {
-        this.posix = NativePosix.posix();
         this.libc = NativePosix.libc();
         this.runtime = Runtime.getSystemRuntime();
         this.constants = HostConstants.forRunningHost();
@@ -63,10 +61,6 @@ public final class PosixBackend implements HostBackend {
         // The portable profile's fork copies pages: memfds are Linux-only too.
         this.memory = new PosixHostMemory(linuxOnly != null);
         this.network = new PosixNetwork(constants, linuxOnlyCalls);
-    }
-
-    POSIX posix() {
-        return posix;
     }
 
     LibC libc() {
@@ -186,9 +180,10 @@ public final class PosixBackend implements HostBackend {
             }
         }
         // jnr-posix takes a String: names are UTF-8 on the hosts that get here (an old glibc).
+        POSIX posix = NativePosix.posix();
         FileStat fs = posix.allocateStat();
         if ((followLinks ? posix.stat(path.utf8(), fs) : posix.lstat(path.utf8(), fs)) < 0) {
-            throw posixError();
+            throw posixError(posix);
         }
         return hostStat(fs);
     }
@@ -207,9 +202,10 @@ public final class PosixBackend implements HostBackend {
                 statLayout = null;
             }
         }
+        POSIX posix = NativePosix.posix();
         FileStat fs = posix.allocateStat();
         if (posix.fstat(fd, fs) < 0) {
-            throw posixError();
+            throw posixError(posix);
         }
         return hostStat(fs);
     }
@@ -246,7 +242,7 @@ public final class PosixBackend implements HostBackend {
     }
 
     /** The Linux errno for the host errno jnr-posix's last call left. */
-    ErrnoException posixError() {
+    private ErrnoException posixError(POSIX posix) {
         return new ErrnoException(constants.linuxErrno(posix.errno()));
     }
 
@@ -526,50 +522,57 @@ public final class PosixBackend implements HostBackend {
         /** uid_t getuid(void); */
         @Override
         public int uid() {
-            return posix.getuid();
+            return libc.getuid();
         }
 
         /** gid_t getgid(void); */
         @Override
         public int gid() {
-            return posix.getgid();
+            return libc.getgid();
         }
 
         /** uid_t geteuid(void); */
         @Override
         public int euid() {
-            return posix.geteuid();
+            return libc.geteuid();
         }
 
         /** gid_t getegid(void); */
         @Override
         public int egid() {
-            return posix.getegid();
+            return libc.getegid();
         }
 
         /** int getgroups(int size, gid_t list[]); size 0 asks for the count. */
         @Override
         public int[] groups() {
-            int n = posix.getgroups(0, new int[0]);
+            int n = libc.getgroups(0, null);
             if (n <= 0) {
                 return new int[0];
             }
             int[] groups = new int[n];
-            int got = posix.getgroups(n, groups);
+            int got = libc.getgroups(n, groups);
             return Arrays.copyOf(groups, Math.max(got, 0));
         }
 
         /** int gethostname(char *name, size_t len); */
         @Override
         public String hostname() {
-            String name = posix.gethostname();
-            return name != null ? name : "localhost";
+            byte[] name = new byte[256];
+            if (libc.gethostname(name, name.length) != 0) {
+                return "localhost";
+            }
+            int end = 0;
+            while (end < name.length && name[end] != 0) {
+                end++;
+            }
+            return new String(name, 0, end, java.nio.charset.StandardCharsets.UTF_8);
         }
 
         /** int getpriority(int which, id_t who); PRIO_PROCESS 0: the calling thread, on Linux. */
         @Override
         public int nice() {
-            return Math.clamp(posix.getpriority(0, 0), -20, 19);
+            return Math.clamp(libc.getpriority(0, 0), -20, 19);
         }
 
         /**
@@ -586,7 +589,7 @@ public final class PosixBackend implements HostBackend {
                 return null;
             }
             Pointer rlim = Memory.allocate(runtime, 16);
-            if (posix.getrlimit(host.intValue(), rlim) != 0) {
+            if (libc.getrlimit(host.intValue(), rlim) != 0) {
                 return null;
             }
             long soft = linuxLimit(rlim.getLong(0));

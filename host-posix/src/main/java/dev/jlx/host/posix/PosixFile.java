@@ -251,24 +251,24 @@ final class PosixFile implements HostFile {
 
     @Override
     public void sync(boolean dataOnly) throws ErrnoException {
-        if ((dataOnly ? backend.posix().fdatasync(fd) : backend.posix().fsync(fd)) < 0) {
-            throw backend.posixError();
+        if ((dataOnly ? backend.libc().fdatasync(fd) : backend.libc().fsync(fd)) < 0) {
+            throw backend.lastError();
         }
     }
 
     /** {@code int fchmod(int fd, mode_t mode);} */
     @Override
     public void chmod(int mode) throws ErrnoException {
-        if (backend.posix().fchmod(fd, mode & 07777) < 0) {
-            throw backend.posixError();
+        if (backend.libc().fchmod(fd, mode & 07777) < 0) {
+            throw backend.lastError();
         }
     }
 
     /** {@code int fchown(int fd, uid_t owner, gid_t group);} */
     @Override
     public void chown(int uid, int gid) throws ErrnoException {
-        if (backend.posix().fchown(fd, uid, gid) < 0) {
-            throw backend.posixError();
+        if (backend.libc().fchown(fd, uid, gid) < 0) {
+            throw backend.lastError();
         }
     }
 
@@ -282,15 +282,15 @@ final class PosixFile implements HostFile {
     /** {@code int flock(int fd, int operation);} LOCK_* values are the same on Linux and macOS. */
     @Override
     public void flock(int operation) throws ErrnoException {
-        if (backend.posix().flock(fd, operation) < 0) {
-            throw backend.posixError();
+        if (backend.libc().flock(fd, operation) < 0) {
+            throw backend.lastError();
         }
     }
 
     /** {@code int isatty(int fd);} */
     @Override
     public boolean isTerminal() {
-        return backend.posix().isatty(fd) == 1;
+        return backend.libc().isatty(fd) == 1;
     }
 
     /** {@code int close(int fd);} */
@@ -301,8 +301,8 @@ final class PosixFile implements HostFile {
             return;
         }
         closed = true;
-        if (backend.posix().close(fd) < 0) {
-            throw backend.posixError();
+        if (backend.libc().close(fd) < 0) {
+            throw backend.lastError();
         }
     }
 }

@@ -58,8 +58,8 @@ final class PosixFiles implements HostFiles {
                 // No /proc, or a kernel before 4.7: ask umask(2) below.
             }
         }
-        int mask = backend.posix().umask(022);
-        backend.posix().umask(mask);
+        int mask = backend.libc().umask(022);
+        backend.libc().umask(mask);
         return mask & 0777;
     }
 

@@ -31,7 +31,7 @@ class PosixBackendTest {
                 .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("posix")).findFirst().orElseThrow();
         assertEquals(Optional.empty(), provider.unavailabilityCause());
         assertEquals("posix", backend.name());
-        assertSame(NativePosix.posix(), ((PosixBackend) provider.create()).posix(), "one native binding per JVM");
+        assertSame(NativePosix.libc(), ((PosixBackend) provider.create()).libc(), "one native binding per JVM");
     }
 
     @Test

@@ -55,17 +55,16 @@ final class StatSyscalls {
 
     /** The metadata a *stat*at call names: a path, or with AT_EMPTY_PATH and "" the dirfd itself. */
     private static HostStat lookup(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
+        ByteString path = FileSyscalls.path(t, pathAddr);
         // glibc's fstat is fstatat(fd, "", AT_EMPTY_PATH): the descriptor's file, with no mount to look up.
-        if ((flags & Fcntl.AT_EMPTY_PATH) != 0 && dirfd != Fcntl.AT_FDCWD
-                && t.process().space().memory().readByte(pathAddr) == 0) {
+        if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0 && dirfd != Fcntl.AT_FDCWD) {
             return t.process().fds().get(dirfd).stat();
         }
-        return lookupOnMount(t, dirfd, pathAddr, flags).stat();
+        return lookupOnMount(t, dirfd, path, flags).stat();
     }
 
     /** {@link #lookup}, also telling the mount the file is on; none for a file of no mount (a pipe). */
-    private static Vfs.Stated lookupOnMount(GuestThread t, int dirfd, long pathAddr, int flags) throws ErrnoException {
-        ByteString path = FileSyscalls.path(t, pathAddr);
+    private static Vfs.Stated lookupOnMount(GuestThread t, int dirfd, ByteString path, int flags) throws ErrnoException {
         GuestProcess.FsView view = t.process().fsView();
         if (path.isEmpty() && (flags & Fcntl.AT_EMPTY_PATH) != 0) {
             if (dirfd == Fcntl.AT_FDCWD) {
@@ -177,7 +176,7 @@ final class StatSyscalls {
                 || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (a.i32(3) & STATX_RESERVED) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        Vfs.Stated stated = lookupOnMount(t, a.fd(0), a.addr(1), flags & ~AT_STATX_SYNC_TYPE);
+        Vfs.Stated stated = lookupOnMount(t, a.fd(0), FileSyscalls.path(t, a.addr(1)), flags & ~AT_STATX_SYNC_TYPE);
         HostStat s = stated.stat();
         long mountId = stated.mount() == null ? MountTable.ANONYMOUS_ID : MountTable.id(stated.mount());
         // STATX_MNT_ID_UNIQUE asks for the 64-bit id statmount and listmount take (cp_statx's choice).

@@ -109,12 +109,22 @@ public abstract class HostNetworkContract {
 
     /** Connects a new client to {@code l}: the client and the accepted connection. */
     private HostSocket[] connection(HostSocket l, int family) throws Exception {
+        return accepted(l, connecting(l, family));
+    }
+
+    /** A socket of {@code family} connecting to the listener {@code l}. */
+    private HostSocket connecting(HostSocket l, int family) throws Exception {
         HostSocket c = socket(family, SOCK_STREAM);
         try {
             c.connect(l.localAddress());
         } catch (ErrnoException e) {
             assertEquals(Errno.EINPROGRESS, e.errno());
         }
+        return c;
+    }
+
+    /** {@code c}'s connection, accepted from {@code l}: {c, the accepted socket}, both ends connected. */
+    private HostSocket[] accepted(HostSocket l, HostSocket c) throws Exception {
         assertTrue((await(l, Poll.POLLIN) & Poll.POLLIN) != 0);
         HostSocket.Accepted a = l.accept();
         open.add(a.socket());
@@ -578,17 +588,9 @@ public abstract class HostNetworkContract {
         }
         // Told before the accept: a connection accepted first may leave the poller's edge with
         // nothing ready when it looks, and epoll drops such a report.
-        HostSocket client = socket(AF_INET, SOCK_STREAM);
-        try {
-            client.connect(l.localAddress());
-        } catch (ErrnoException e) {
-            assertEquals(Errno.EINPROGRESS, e.errno());
-        }
+        HostSocket client = connecting(l, AF_INET);
         assertTrue(told(listenerTold, Poll.POLLIN));
-        HostSocket.Accepted accepted = l.accept();
-        open.add(accepted.socket());
-        assertTrue((await(client, Poll.POLLOUT) & Poll.POLLOUT) != 0);
-        HostSocket[] c = {client, accepted.socket()};
+        HostSocket[] c = accepted(l, client);
         AtomicInteger told = new AtomicInteger();
         assertTrue(c[1].watch(e -> told.getAndUpdate(v -> v | e)));
         told.set(0);

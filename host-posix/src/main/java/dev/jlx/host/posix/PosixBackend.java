@@ -241,6 +241,15 @@ public final class PosixBackend implements HostBackend {
         return new ErrnoException(constants.linuxErrno(runtime.getLastError()));
     }
 
+    /** A C string filled into {@code buffer} by the host: the bytes before its NUL (or all of them). */
+    static String string(byte[] buffer, java.nio.charset.Charset charset) {
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end, charset);
+    }
+
     /** The Linux errno for the host errno jnr-posix's last call left. */
     private ErrnoException posixError(POSIX posix) {
         return new ErrnoException(constants.linuxErrno(posix.errno()));
@@ -562,11 +571,7 @@ public final class PosixBackend implements HostBackend {
             if (libc.gethostname(name, name.length) != 0) {
                 return "localhost";
             }
-            int end = 0;
-            while (end < name.length && name[end] != 0) {
-                end++;
-            }
-            return new String(name, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+            return string(name, java.nio.charset.StandardCharsets.UTF_8);
         }
 
         /** int getpriority(int which, id_t who); PRIO_PROCESS 0: the calling thread, on Linux. */

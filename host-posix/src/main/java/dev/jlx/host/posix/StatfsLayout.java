@@ -27,11 +27,7 @@ enum StatfsLayout {
             long fsid = Integer.toUnsignedLong(b.getInt(48)) | (long) b.getInt(52) << 32;
             byte[] name = new byte[16];
             b.get(72, name, 0, name.length);
-            int end = 0;
-            while (end < name.length && name[end] != 0) {
-                end++;
-            }
-            String type = new String(name, 0, end, StandardCharsets.US_ASCII);
+            String type = PosixBackend.string(name, StandardCharsets.US_ASCII);
             return new HostStatfs(DARWIN_MAGIC.getOrDefault(type, UNKNOWN_MAGIC), bsize, b.getLong(8), b.getLong(16),
                     b.getLong(24), b.getLong(32), b.getLong(40), fsid, DARWIN_NAME_MAX, bsize,
                     linuxMountFlags(Integer.toUnsignedLong(b.getInt(64))));
